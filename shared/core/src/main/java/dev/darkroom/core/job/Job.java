@@ -1,0 +1,76 @@
+package dev.darkroom.core.job;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A submitted ComfyUI prompt and everything known about its run.
+ *
+ * @param id the ComfyUI {@code prompt_id}
+ * @param number ComfyUI's queue number (priority; lower runs first)
+ * @param prompt the workflow in ComfyUI's API format
+ * @param extraData ComfyUI's {@code extra_data}, stored verbatim
+ * @param attempt 1 for the first run; bumped each time the job goes back to the queue
+ * @param lastSequence the highest runner event sequence applied within {@code attempt}
+ * @param executionName the Cloud Run execution running or dispatched to run it
+ * @param gpuSeconds GPU time the job used, reported by the runner
+ */
+public record Job(
+    String id,
+    String userId,
+    JobStatus status,
+    double number,
+    ObjectNode prompt,
+    ObjectNode extraData,
+    String clientId,
+    int attempt,
+    long lastSequence,
+    String executionName,
+    Progress progress,
+    List<JobOutput> outputs,
+    JobError error,
+    double gpuSeconds,
+    Instant createdAt,
+    Instant updatedAt) {
+
+  public Job {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(userId, "userId");
+    Objects.requireNonNull(status, "status");
+    outputs = outputs == null ? List.of() : List.copyOf(outputs);
+  }
+
+  /** A new job, queued, on its first attempt. */
+  public static Job queued(
+      String id, String userId, double number, ObjectNode prompt, ObjectNode extraData,
+      String clientId, Instant now) {
+    return new Job(id, userId, JobStatus.QUEUED, number, prompt, extraData, clientId, 1, 0,
+        null, null, List.of(), null, 0, now, now);
+  }
+
+  public Job withStatus(JobStatus next, Instant now) {
+    return new Job(id, userId, next, number, prompt, extraData, clientId, attempt, lastSequence,
+        executionName, progress, outputs, error, gpuSeconds, createdAt, now);
+  }
+
+  public Job withExecution(String execution, Instant now) {
+    return new Job(id, userId, status, number, prompt, extraData, clientId, attempt, lastSequence,
+        execution, progress, outputs, error, gpuSeconds, createdAt, now);
+  }
+
+  /** Back to the queue for another attempt: runner state of the old attempt is cleared. */
+  public Job requeued(Instant now) {
+    return new Job(id, userId, JobStatus.QUEUED, number, prompt, extraData, clientId, attempt + 1,
+        0, null, null, List.of(), null, gpuSeconds, createdAt, now);
+  }
+
+  /** The result of applying a runner event: everything the event can change at once. */
+  public Job afterEvent(
+      JobStatus next, long sequence, Progress newProgress, List<JobOutput> newOutputs,
+      JobError newError, double newGpuSeconds, Instant now) {
+    return new Job(id, userId, next, number, prompt, extraData, clientId, attempt, sequence,
+        executionName, newProgress, newOutputs, newError, newGpuSeconds, createdAt, now);
+  }
+}

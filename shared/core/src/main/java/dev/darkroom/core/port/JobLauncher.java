@@ -1,0 +1,23 @@
+package dev.darkroom.core.port;
+
+import java.util.List;
+
+/** Starts GPU work (a Cloud Run job execution in the cloud). */
+public interface JobLauncher {
+
+  /**
+   * Starts one execution that will run {@code jobIds}.
+   *
+   * @return the execution's name
+   * @throws CapacityExhaustedException when the platform refuses for lack of capacity or quota:
+   *     the jobs should stay queued for a later pass
+   */
+  String launch(List<String> jobIds);
+
+  /** The platform has no capacity now (e.g. GPU quota, {@code RESOURCE_EXHAUSTED}). */
+  final class CapacityExhaustedException extends RuntimeException {
+    public CapacityExhaustedException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package dev.darkroom.core.usecase;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.darkroom.core.event.JobSubmitted;
+import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.port.JobChange.Outcome;
+import dev.darkroom.core.port.JobQueue;
+import dev.darkroom.core.port.JobStore;
+import dev.darkroom.core.port.Ledger;
+import dev.darkroom.core.usecase.PromptValidation.PromptError;
+import java.time.Clock;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * {@code POST /prompt}: validate, store the job as queued, record it, hand it to dispatch.
+ *
+ * <p>Idempotent on the prompt id: posting the same {@code prompt_id} again (a client retrying
+ * after a lost reply) returns the same job and never queues it twice; if the job is still queued,
+ * it is handed to dispatch again, which is harmless because dispatch claims before it launches.
+ */
+public final class SubmitPrompt {
+
+  /**
+   * @param promptId client-chosen id, or null for a new one
+   * @param number client-chosen priority, or null for the server's
+   * @param front with no number: run before everything queued (ComfyUI's {@code front})
+   */
+  public record Request(
+      String userId, ObjectNode prompt, String promptId, Double number, boolean front,
+      String clientId, ObjectNode extraData) {}
+
+  public sealed interface Result {
+    record Accepted(String promptId, double number, ObjectNode nodeErrors) implements Result {}
+
+    record Refused(PromptError error, ObjectNode nodeErrors) implements Result {}
+  }
+
+  private final JobStore jobs;
+  private final JobQueue queue;
+  private final Ledger ledger;
+  private final PromptValidator validator;
+  private final Clock clock;
+  private final Supplier<String> newIds;
+
+  public SubmitPrompt(
+      JobStore jobs, JobQueue queue, Ledger ledger, PromptValidator validator, Clock clock) {
+    this(jobs, queue, ledger, validator, clock, () -> UUID.randomUUID().toString());
+  }
+
+  SubmitPrompt(
+      JobStore jobs, JobQueue queue, Ledger ledger, PromptValidator validator, Clock clock,
+      Supplier<String> newIds) {
+    this.jobs = jobs;
+    this.queue = queue;
+    this.ledger = ledger;
+    this.validator = validator;
+    this.clock = clock;
+    this.newIds = newIds;
+  }
+
+  public Result submit(Request request) {
+    PromptValidation validation = validator.validate(request.prompt());
+    if (!validation.accepted()) {
+      return new Result.Refused(validation.error(), validation.nodeErrors());
+    }
+    String id = request.promptId() != null ? request.promptId() : newIds.get();
+    Job fresh = Job.queued(id, request.userId(), number(request), request.prompt(),
+        request.extraData() != null ? request.extraData() : JsonNodeFactory.instance.objectNode(),
+        request.clientId(), clock.instant());
+    Job stored = jobs.update(id, current -> current.isPresent()
+        ? Outcome.keep(current.get())
+        : Outcome.write(fresh, fresh));
+    if (!stored.userId().equals(request.userId())) {
+      return new Result.Refused(
+          PromptError.of("invalid_prompt_id", "Invalid prompt_id",
+              "prompt_id " + id + " is already in use"),
+          JsonNodeFactory.instance.objectNode());
+    }
+    ledger.record(stored);
+    if (stored.status() == JobStatus.QUEUED) {
+      queue.publish(new JobSubmitted(stored.id(), stored.userId(), stored.attempt()));
+    }
+    return new Result.Accepted(stored.id(), stored.number(), validation.nodeErrors());
+  }
+
+  /**
+   * ComfyUI numbers prompts with a process-wide counter; a serverless API has no such process, so
+   * the submission time in milliseconds stands in: later prompts get larger numbers, and
+   * {@code front} negates it so the prompt sorts before everything queued.
+   */
+  private double number(Request request) {
+    if (request.number() != null) {
+      return request.number();
+    }
+    long now = clock.millis();
+    return request.front() ? -now : now;
+  }
+}
