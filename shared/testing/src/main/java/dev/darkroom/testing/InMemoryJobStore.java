@@ -1,0 +1,36 @@
+package dev.darkroom.testing;
+
+import dev.darkroom.core.job.Job;
+import dev.darkroom.core.port.JobChange;
+import dev.darkroom.core.port.JobStore;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** A {@link JobStore} in memory: each update holds that job's lock, like a transaction. */
+public final class InMemoryJobStore implements JobStore {
+  private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+
+  @Override
+  public Optional<Job> get(String jobId) {
+    return Optional.ofNullable(jobs.get(jobId));
+  }
+
+  @Override
+  public <T> T update(String jobId, JobChange<T> change) {
+    Object[] result = new Object[1];
+    jobs.compute(jobId, (id, current) -> {
+      JobChange.Outcome<T> outcome = change.decide(Optional.ofNullable(current));
+      result[0] = outcome.result();
+      return outcome.write() != null ? outcome.write() : current;
+    });
+    @SuppressWarnings("unchecked")
+    T value = (T) result[0];
+    return value;
+  }
+
+  public List<Job> all() {
+    return List.copyOf(jobs.values());
+  }
+}

@@ -1,0 +1,122 @@
+package dev.darkroom.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.JobError;
+import dev.darkroom.core.job.JobOutput;
+import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.job.Progress;
+import dev.darkroom.core.port.JobChange.Outcome;
+import dev.darkroom.core.port.JobStore;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link JobStore} must do, the in-memory fake and the Firestore adapter alike.
+ * Subclasses provide the store; each test uses fresh job ids, so stores may be shared.
+ */
+public abstract class JobStoreContract {
+  private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+
+  protected abstract JobStore store();
+
+  protected static ObjectNode prompt() {
+    try {
+      return (ObjectNode) new ObjectMapper().readTree(
+          "{\"3\":{\"class_type\":\"KSampler\",\"inputs\":{\"seed\":18446744073709551615,\"cfg\":7.5,\"model\":[\"4\",0]}},"
+              + "\"4\":{\"class_type\":\"CheckpointLoaderSimple\",\"inputs\":{\"ckpt_name\":\"x.safetensors\"}}}");
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  protected static Job newJob() {
+    ObjectNode extra = new ObjectMapper().createObjectNode().put("client_id", "c1");
+    return Job.queued(UUID.randomUUID().toString(), "alice", 42.5, prompt(), extra, "c1", T0);
+  }
+
+  @Test
+  void aMissingJobIsEmpty() {
+    assertThat(store().get("no-such-" + UUID.randomUUID())).isEmpty();
+  }
+
+  @Test
+  void whatIsWrittenIsReadBackWholeWithItsPromptIntact() {
+    Job job = newJob();
+    store().update(job.id(), current -> Outcome.write(job, null));
+    Job read = store().get(job.id()).orElseThrow();
+    assertThat(read).usingRecursiveComparison().isEqualTo(job);
+    assertThat(read.prompt().at("/3/inputs/seed").bigIntegerValue())
+        .isEqualTo(new java.math.BigInteger("18446744073709551615"));
+  }
+
+  @Test
+  void everyFieldOfARichJobSurvives() {
+    Job job = newJob();
+    Instant later = T0.plus(90, ChronoUnit.SECONDS);
+    Job rich = job.withStatus(JobStatus.RUNNING, later).withExecution("projects/p/locations/l/jobs/j/executions/e", later)
+        .afterEvent(JobStatus.FAILED, 7, new Progress("3", 5, 20),
+            List.of(new JobOutput("9", "images", "a_00001_.png", "sub", "output", "outputs/alice/x/a.png", "image/png", 1234, "ff00")),
+            new JobError("RuntimeError", "boom", "3"), 12.75, later);
+    store().update(rich.id(), current -> Outcome.write(rich, null));
+    assertThat(store().get(rich.id()).orElseThrow()).usingRecursiveComparison().isEqualTo(rich);
+  }
+
+  @Test
+  void updateSeesTheCurrentJobAndReturnsTheDecision() {
+    Job job = newJob();
+    store().update(job.id(), current -> Outcome.write(job, null));
+    String seen = store().update(job.id(), current -> Outcome.keep(current.orElseThrow().status().wireName()));
+    assertThat(seen).isEqualTo("queued");
+  }
+
+  @Test
+  void keepLeavesTheDocumentAlone() {
+    Job job = newJob();
+    store().update(job.id(), current -> Outcome.write(job, null));
+    store().update(job.id(), current -> Outcome.keep(null));
+    assertThat(store().get(job.id()).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+  }
+
+  @Test
+  void concurrentClaimsHaveExactlyOneWinner() throws Exception {
+    Job job = newJob();
+    store().update(job.id(), current -> Outcome.write(job, null));
+    AtomicInteger winners = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    try {
+      List<Future<?>> futures = new java.util.ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        futures.add(pool.submit(() -> {
+          boolean won = store().update(job.id(), current -> {
+            Job j = current.orElseThrow();
+            return j.status() == JobStatus.QUEUED
+                ? Outcome.write(j.withStatus(JobStatus.DISPATCHED, T0), true)
+                : Outcome.keep(false);
+          });
+          if (won) {
+            winners.incrementAndGet();
+          }
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(winners.get()).isEqualTo(1);
+    assertThat(store().get(job.id()).orElseThrow().status()).isEqualTo(JobStatus.DISPATCHED);
+  }
+}

@@ -1,0 +1,84 @@
+package dev.darkroom.core.usecase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.darkroom.core.event.JobSubmitted;
+import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.port.JobLauncher.CapacityExhaustedException;
+import org.junit.jupiter.api.Test;
+
+class DispatchJobsTest {
+  private final UseCaseFixture f = new UseCaseFixture();
+
+  private JobSubmitted submitted() {
+    f.submit.submit(f.request("alice", "p-1"));
+    return f.queue.published.get(0);
+  }
+
+  @Test
+  void aQueuedJobIsLaunchedOnceAndRemembersItsExecution() {
+    JobSubmitted message = submitted();
+    assertThat(f.dispatch.dispatch(message)).isEqualTo(DispatchJobs.Result.LAUNCHED);
+
+    Job job = f.jobs.get("p-1").orElseThrow();
+    assertThat(job.status()).isEqualTo(JobStatus.DISPATCHED);
+    assertThat(job.executionName()).isEqualTo("executions/exec-1");
+    assertThat(f.launcher.launched).containsExactly(java.util.List.of("p-1"));
+    assertThat(f.ledger.rows.get("p-1").executionName()).isEqualTo("executions/exec-1");
+  }
+
+  @Test
+  void aDuplicatedMessageNeverLaunchesTwice() {
+    JobSubmitted message = submitted();
+    f.dispatch.dispatch(message);
+    assertThat(f.dispatch.dispatch(message)).isEqualTo(DispatchJobs.Result.NOT_QUEUED);
+    assertThat(f.dispatch.dispatch(message)).isEqualTo(DispatchJobs.Result.NOT_QUEUED);
+    assertThat(f.launcher.launched).hasSize(1);
+  }
+
+  @Test
+  void aMessageOfAnOlderAttemptIsIgnored() {
+    JobSubmitted message = submitted();
+    JobSubmitted old = new JobSubmitted(message.jobId(), message.userId(), 0);
+    assertThat(f.dispatch.dispatch(old)).isEqualTo(DispatchJobs.Result.NOT_QUEUED);
+    assertThat(f.launcher.launched).isEmpty();
+  }
+
+  @Test
+  void anUnknownJobCanNeverSucceed() {
+    assertThat(f.dispatch.dispatch(new JobSubmitted("ghost", "alice", 1)))
+        .isEqualTo(DispatchJobs.Result.UNKNOWN_JOB);
+  }
+
+  @Test
+  void noCapacityLeavesTheJobQueuedWithoutThrowing() {
+    JobSubmitted message = submitted();
+    f.launcher.failNext(() -> new CapacityExhaustedException("RESOURCE_EXHAUSTED: GPU quota", null));
+    assertThat(f.dispatch.dispatch(message)).isEqualTo(DispatchJobs.Result.NO_CAPACITY);
+    assertThat(f.jobs.get("p-1").orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+  }
+
+  @Test
+  void aTransientLaunchFailureRequeuesAndThrowsSoTheRedeliveryLaunches() {
+    JobSubmitted message = submitted();
+    f.launcher.failNext(() -> new IllegalStateException("UNAVAILABLE"));
+    assertThatThrownBy(() -> f.dispatch.dispatch(message)).hasMessage("UNAVAILABLE");
+    assertThat(f.jobs.get("p-1").orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+
+    assertThat(f.dispatch.dispatch(message)).isEqualTo(DispatchJobs.Result.LAUNCHED);
+    assertThat(f.launcher.launched).hasSize(1);
+  }
+
+  @Test
+  void aRunnerThatClaimsDuringTheLaunchIsNotOverwritten() {
+    JobSubmitted message = submitted();
+    f.launcher.duringLaunch = ids -> assertThat(f.claim.claim("p-1", "exec-from-runner")).isPresent();
+    assertThat(f.dispatch.dispatch(message)).isEqualTo(DispatchJobs.Result.LAUNCHED);
+
+    var job = f.jobs.get("p-1").orElseThrow();
+    assertThat(job.status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(job.executionName()).isEqualTo("exec-from-runner");
+  }
+}

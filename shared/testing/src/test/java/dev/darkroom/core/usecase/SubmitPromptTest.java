@@ -1,0 +1,79 @@
+package dev.darkroom.core.usecase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.darkroom.core.event.JobSubmitted;
+import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.usecase.PromptValidation.PromptError;
+import org.junit.jupiter.api.Test;
+
+class SubmitPromptTest {
+  private final UseCaseFixture f = new UseCaseFixture();
+
+  @Test
+  void anAcceptedPromptIsStoredQueuedRecordedAndPublished() {
+    SubmitPrompt.Result result = f.submit.submit(f.request("alice", null));
+
+    assertThat(result).isInstanceOf(SubmitPrompt.Result.Accepted.class);
+    String id = ((SubmitPrompt.Result.Accepted) result).promptId();
+    Job job = f.jobs.get(id).orElseThrow();
+    assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(job.userId()).isEqualTo("alice");
+    assertThat(job.clientId()).isEqualTo("client-1");
+    assertThat(f.ledger.rows).containsKey(id);
+    assertThat(f.queue.published).containsExactly(new JobSubmitted(id, "alice", 1));
+  }
+
+  @Test
+  void theServerNumberGrowsWithTimeAndFrontJumpsTheQueue() {
+    SubmitPrompt.Result.Accepted back = (SubmitPrompt.Result.Accepted) f.submit.submit(f.request("a", null));
+    SubmitPrompt.Result.Accepted front = (SubmitPrompt.Result.Accepted) f.submit.submit(
+        new SubmitPrompt.Request("a", UseCaseFixture.prompt(), null, null, true, null, null));
+    SubmitPrompt.Result.Accepted chosen = (SubmitPrompt.Result.Accepted) f.submit.submit(
+        new SubmitPrompt.Request("a", UseCaseFixture.prompt(), null, 7.0, false, null, null));
+    assertThat(back.number()).isEqualTo(UseCaseFixture.NOW.toEpochMilli());
+    assertThat(front.number()).isLessThan(0);
+    assertThat(chosen.number()).isEqualTo(7.0);
+  }
+
+  @Test
+  void aRetriedSubmissionWithTheSamePromptIdIsOneJob() {
+    f.submit.submit(f.request("alice", "p-1"));
+    f.submit.submit(f.request("alice", "p-1"));
+
+    assertThat(f.jobs.all()).hasSize(1);
+    // Still queued, so it is handed to dispatch again; dispatch's claim makes that harmless.
+    assertThat(f.queue.published).hasSize(2).allMatch(m -> m.jobId().equals("p-1"));
+  }
+
+  @Test
+  void aRetryAfterDispatchDoesNotQueueAgain() {
+    f.submit.submit(f.request("alice", "p-1"));
+    f.dispatch.dispatch(f.queue.published.get(0));
+    f.submit.submit(f.request("alice", "p-1"));
+    assertThat(f.queue.published).hasSize(1);
+  }
+
+  @Test
+  void anotherUsersPromptIdIsRefusedAndTheirJobUntouched() {
+    f.submit.submit(f.request("alice", "p-1"));
+    SubmitPrompt.Result result = f.submit.submit(f.request("mallory", "p-1"));
+    assertThat(result).isInstanceOf(SubmitPrompt.Result.Refused.class);
+    assertThat(((SubmitPrompt.Result.Refused) result).error().type()).isEqualTo("invalid_prompt_id");
+    assertThat(f.jobs.get("p-1").orElseThrow().userId()).isEqualTo("alice");
+    assertThat(f.queue.published).hasSize(1);
+  }
+
+  @Test
+  void aRefusedPromptLeavesNoTrace() {
+    SubmitPrompt refusing = new SubmitPrompt(f.jobs, f.queue, f.ledger,
+        prompt -> PromptValidation.refused(PromptError.of("prompt_no_outputs", "Prompt has no outputs", "")),
+        f.clock);
+    SubmitPrompt.Result result = refusing.submit(f.request("alice", null));
+    assertThat(((SubmitPrompt.Result.Refused) result).error().type()).isEqualTo("prompt_no_outputs");
+    assertThat(f.jobs.all()).isEmpty();
+    assertThat(f.ledger.rows).isEmpty();
+    assertThat(f.queue.published).isEmpty();
+  }
+}

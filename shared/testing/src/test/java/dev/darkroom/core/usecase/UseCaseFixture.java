@@ -1,0 +1,41 @@
+package dev.darkroom.core.usecase;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.darkroom.testing.InMemoryJobStore;
+import dev.darkroom.testing.RecordingPorts;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The use cases wired to fakes, on a fixed clock. */
+final class UseCaseFixture {
+  static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
+  final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+  final InMemoryJobStore jobs = new InMemoryJobStore();
+  final RecordingPorts.Queue queue = new RecordingPorts.Queue();
+  final RecordingPorts.InMemoryLedger ledger = new RecordingPorts.InMemoryLedger();
+  final RecordingPorts.Launcher launcher = new RecordingPorts.Launcher();
+  final RecordingPorts.Notifications notifications = new RecordingPorts.Notifications();
+  private final AtomicInteger ids = new AtomicInteger();
+
+  final SubmitPrompt submit = new SubmitPrompt(jobs, queue, ledger, prompt -> PromptValidation.ok(), clock,
+      () -> "job-" + ids.incrementAndGet());
+  final DispatchJobs dispatch = new DispatchJobs(jobs, launcher, ledger, clock);
+  final ClaimJob claim = new ClaimJob(jobs, clock);
+  final ApplyJobEvent apply = new ApplyJobEvent(jobs, ledger, notifications, clock);
+
+  static ObjectNode prompt() {
+    try {
+      return (ObjectNode) new ObjectMapper().readTree(
+          "{\"9\":{\"class_type\":\"SaveImage\",\"inputs\":{\"filename_prefix\":\"x\"}}}");
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  SubmitPrompt.Request request(String user, String promptId) {
+    return new SubmitPrompt.Request(user, prompt(), promptId, null, false, "client-1", null);
+  }
+}
