@@ -57,17 +57,7 @@ public final class RecordingPorts {
     @Override
     public void record(Job job) {
       writes.incrementAndGet();
-      rows.merge(job.id(), job, (old, incoming) -> isNewer(incoming, old) ? incoming : old);
-    }
-
-    static boolean isNewer(Job incoming, Job old) {
-      if (incoming.attempt() != old.attempt()) {
-        return incoming.attempt() > old.attempt();
-      }
-      if (old.status().isTerminal()) {
-        return false;
-      }
-      return incoming.lastSequence() >= old.lastSequence();
+      rows.merge(job.id(), job, (old, incoming) -> incoming.supersedes(old) ? incoming : old);
     }
   }
 

@@ -66,6 +66,36 @@ public record Job(
         0, null, null, List.of(), null, gpuSeconds, createdAt, now);
   }
 
+  /**
+   * How far the job has come, for stores that must never go backwards: attempt first, then the
+   * runner's event sequence, then the status's rank (queued, dispatched, running, terminal) for
+   * the moves that carry no runner sequence. The ledger keeps a record only for a progress key at
+   * least as high as the one it holds.
+   */
+  public long[] progressKey() {
+    return new long[] {attempt, lastSequence, statusRank(status)};
+  }
+
+  /** True if this state is at least as far along as {@code recorded} (so it may replace it). */
+  public boolean supersedes(Job recorded) {
+    return java.util.Arrays.compare(progressKey(), recorded.progressKey()) >= 0;
+  }
+
+  /** Rank of a status among the moves without a runner sequence; used in {@link #progressKey}. */
+  public static int statusRank(JobStatus status) {
+    switch (status) {
+      case QUEUED:
+        return 0;
+      case DISPATCHED:
+        return 1;
+      case RUNNING:
+      case LOST:
+        return 2;
+      default:
+        return 3;
+    }
+  }
+
   /** The result of applying a runner event: everything the event can change at once. */
   public Job afterEvent(
       JobStatus next, long sequence, Progress newProgress, List<JobOutput> newOutputs,

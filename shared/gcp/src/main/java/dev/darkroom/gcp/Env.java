@@ -1,0 +1,54 @@
+package dev.darkroom.gcp;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads configuration from environment variables, failing fast with a message that names the
+ * missing variable. The names match what {@code terraform/} sets for each deployable.
+ */
+public final class Env {
+  private final Map<String, String> vars;
+
+  public Env(Map<String, String> vars) {
+    this.vars = Map.copyOf(vars);
+  }
+
+  public static Env system() {
+    return new Env(System.getenv());
+  }
+
+  /** The variable's value; throws naming it (and what it is for) if it is unset or blank. */
+  public String require(String name, String purpose) {
+    return optional(name).orElseThrow(() -> new MissingConfigException(
+        "environment variable " + name + " is not set (" + purpose + ")"));
+  }
+
+  public Optional<String> optional(String name) {
+    String value = vars.get(name);
+    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+  }
+
+  public String orDefault(String name, String fallback) {
+    return optional(name).orElse(fallback);
+  }
+
+  public int intOrDefault(String name, int fallback) {
+    String value = optional(name).orElse(null);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new MissingConfigException("environment variable " + name + " must be an integer, got '" + value + "'");
+    }
+  }
+
+  /** Configuration that is missing or malformed: the deployable cannot start. */
+  public static final class MissingConfigException extends IllegalStateException {
+    public MissingConfigException(String message) {
+      super(message);
+    }
+  }
+}

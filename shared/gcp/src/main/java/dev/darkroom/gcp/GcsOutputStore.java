@@ -1,0 +1,97 @@
+package dev.darkroom.gcp;
+
+import com.google.auth.ServiceAccountSigner;
+import com.google.cloud.storage.Blob;
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.Storage;
+import dev.darkroom.core.port.OutputStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@link OutputStore} on a Cloud Storage bucket. The SHA-256 is computed while uploading and kept
+ * in the object's metadata; reads go through V4 signed URLs, never through the function.
+ */
+public final class GcsOutputStore implements OutputStore {
+  private static final String SHA256_KEY = "sha256";
+
+  private final Storage storage;
+  private final String bucket;
+  private final ServiceAccountSigner signer;
+  private final String signingHost;
+
+  /**
+   * @param signer signs URLs; null to use the client's own credentials (in the cloud: the
+   *     service account, through IAM signBlob)
+   * @param signingHost the host signed URLs point at; null for storage.googleapis.com
+   */
+  public GcsOutputStore(Storage storage, String bucket, ServiceAccountSigner signer, String signingHost) {
+    this.storage = storage;
+    this.bucket = bucket;
+    this.signer = signer;
+    this.signingHost = signingHost;
+  }
+
+  @Override
+  public StoredObject put(String objectName, String contentType, InputStream content) {
+    MessageDigest sha256;
+    try {
+      sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    BlobInfo info = BlobInfo.newBuilder(BlobId.of(bucket, objectName)).setContentType(contentType).build();
+    Blob blob;
+    try (DigestInputStream digesting = new DigestInputStream(content, sha256)) {
+      blob = storage.createFrom(info, digesting);
+    } catch (IOException e) {
+      throw new UncheckedIOException("uploading " + objectName, e);
+    }
+    String hex = HexFormat.of().formatHex(sha256.digest());
+    storage.update(blob.toBuilder().setMetadata(Map.of(SHA256_KEY, hex)).build());
+    return new StoredObject(objectName, contentType, blob.getSize(), hex);
+  }
+
+  @Override
+  public Optional<StoredObject> stat(String objectName) {
+    Blob blob = storage.get(BlobId.of(bucket, objectName));
+    if (blob == null) {
+      return Optional.empty();
+    }
+    Map<String, String> metadata = blob.getMetadata();
+    return Optional.of(new StoredObject(objectName, blob.getContentType(), blob.getSize(),
+        metadata == null ? null : metadata.get(SHA256_KEY)));
+  }
+
+  @Override
+  public URI signedReadUrl(String objectName, Duration ttl) {
+    List<Storage.SignUrlOption> options = new ArrayList<>();
+    options.add(Storage.SignUrlOption.withV4Signature());
+    if (signer != null) {
+      options.add(Storage.SignUrlOption.signWith(signer));
+    }
+    if (signingHost != null) {
+      options.add(Storage.SignUrlOption.withHostName(signingHost));
+    }
+    try {
+      return storage.signUrl(BlobInfo.newBuilder(BlobId.of(bucket, objectName)).build(),
+          ttl.toSeconds(), TimeUnit.SECONDS, options.toArray(Storage.SignUrlOption[]::new)).toURI();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException("signed URL is not a URI", e);
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package dev.darkroom.gcp;
+
+import com.google.api.gax.core.NoCredentialsProvider;
+import com.google.api.gax.grpc.GrpcTransportChannel;
+import com.google.api.gax.rpc.FixedTransportChannelProvider;
+import com.google.api.gax.rpc.TransportChannelProvider;
+import com.google.cloud.NoCredentials;
+import com.google.cloud.firestore.Firestore;
+import com.google.cloud.firestore.FirestoreOptions;
+import com.google.cloud.pubsub.v1.Publisher;
+import com.google.cloud.run.v2.JobsClient;
+import com.google.cloud.run.v2.JobsSettings;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageOptions;
+import com.google.pubsub.v1.TopicName;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The official Google clients, each built once, on first use, from the environment alone: in the
+ * cloud with Application Default Credentials, locally pointed at an emulator by the variables the
+ * clients and tools know ({@code FIRESTORE_EMULATOR_HOST}, {@code PUBSUB_EMULATOR_HOST},
+ * {@code STORAGE_EMULATOR_HOST}) and our {@code CLOUD_RUN_EMULATOR_HOST}. Thread-safe.
+ */
+public final class GoogleClients implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(GoogleClients.class);
+
+  private final Env env;
+  private final String projectId;
+  private volatile Firestore firestore;
+  private volatile Storage storage;
+  private volatile JobsClient jobs;
+  private final Map<String, Publisher> publishers = new ConcurrentHashMap<>();
+  private final List<ManagedChannel> channels = new ArrayList<>();
+
+  public GoogleClients(Env env) {
+    this.env = env;
+    this.projectId = env.require("GOOGLE_CLOUD_PROJECT", "the Google Cloud project id");
+  }
+
+  public String projectId() {
+    return projectId;
+  }
+
+  public Env env() {
+    return env;
+  }
+
+  public Firestore firestore() {
+    Firestore result = firestore;
+    if (result == null) {
+      synchronized (this) {
+        if (firestore == null) {
+          FirestoreOptions.Builder options = FirestoreOptions.newBuilder().setProjectId(projectId);
+          // setEmulatorHost alone: adding NoCredentials would send the client to the real endpoint.
+          env.optional("FIRESTORE_EMULATOR_HOST").ifPresent(options::setEmulatorHost);
+          firestore = options.build().getService();
+        }
+        result = firestore;
+      }
+    }
+    return result;
+  }
+
+  public Storage storage() {
+    Storage result = storage;
+    if (result == null) {
+      synchronized (this) {
+        if (storage == null) {
+          StorageOptions.Builder options = StorageOptions.newBuilder().setProjectId(projectId);
+          Optional<String> emulator = env.optional("STORAGE_EMULATOR_HOST");
+          if (emulator.isPresent()) {
+            options.setHost(emulator.get()).setCredentials(NoCredentials.getInstance());
+          }
+          storage = options.build().getService();
+        }
+        result = storage;
+      }
+    }
+    return result;
+  }
+
+  public JobsClient cloudRunJobs() {
+    JobsClient result = jobs;
+    if (result == null) {
+      synchronized (this) {
+        if (jobs == null) {
+          try {
+            JobsSettings.Builder settings = JobsSettings.newBuilder();
+            Optional<String> emulator = env.optional("CLOUD_RUN_EMULATOR_HOST");
+            if (emulator.isPresent()) {
+              settings.setEndpoint(emulator.get())
+                  .setTransportChannelProvider(plaintextChannel(emulator.get()))
+                  .setCredentialsProvider(NoCredentialsProvider.create());
+            }
+            jobs = JobsClient.create(settings.build());
+          } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the Cloud Run Jobs client", e);
+          }
+        }
+        result = jobs;
+      }
+    }
+    return result;
+  }
+
+  /** One publisher per topic, with batching tuned for latency: messages here are few and small. */
+  public Publisher publisher(String topic) {
+    return publishers.computeIfAbsent(topic, t -> {
+      try {
+        Publisher.Builder builder = Publisher.newBuilder(TopicName.of(projectId, t));
+        Optional<String> emulator = env.optional("PUBSUB_EMULATOR_HOST");
+        if (emulator.isPresent()) {
+          builder.setChannelProvider(plaintextChannel(emulator.get()))
+              .setCredentialsProvider(NoCredentialsProvider.create());
+        }
+        return builder.build();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create a publisher for topic " + t, e);
+      }
+    });
+  }
+
+  private synchronized TransportChannelProvider plaintextChannel(String hostPort) {
+    ManagedChannel channel = ManagedChannelBuilder.forTarget(hostPort).usePlaintext().build();
+    channels.add(channel);
+    return FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel));
+  }
+
+  @Override
+  public synchronized void close() {
+    publishers.values().forEach(p -> {
+      p.shutdown();
+      try {
+        p.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    if (jobs != null) {
+      jobs.close();
+    }
+    if (firestore != null) {
+      try {
+        firestore.close();
+      } catch (Exception e) {
+        log.warn("closing Firestore: {}", e.toString());
+      }
+    }
+    channels.forEach(ManagedChannel::shutdownNow);
+  }
+}

@@ -1,0 +1,130 @@
+package dev.darkroom.gcp;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.cloud.Timestamp;
+import com.google.cloud.firestore.DocumentSnapshot;
+import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.JobError;
+import dev.darkroom.core.job.JobOutput;
+import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.job.Progress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@link Job} as a Firestore document that web clients can listen to. The prompt and
+ * {@code extra_data} are stored as JSON text: ComfyUI prompts hold integers up to 2^64-1, which
+ * Firestore's 64-bit signed integers cannot, and nobody queries inside a prompt.
+ */
+final class JobDocuments {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private JobDocuments() {}
+
+  static Map<String, Object> toDocument(Job job) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("userId", job.userId());
+    doc.put("status", job.status().wireName());
+    doc.put("number", job.number());
+    doc.put("promptJson", write(job.prompt()));
+    doc.put("extraDataJson", write(job.extraData()));
+    doc.put("clientId", job.clientId());
+    doc.put("attempt", job.attempt());
+    doc.put("lastSequence", job.lastSequence());
+    doc.put("executionName", job.executionName());
+    doc.put("progress", job.progress() == null ? null : Map.of(
+        "nodeId", job.progress().nodeId(), "value", job.progress().value(), "max", job.progress().max()));
+    List<Map<String, Object>> outputs = new ArrayList<>();
+    for (JobOutput o : job.outputs()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("nodeId", o.nodeId());
+      m.put("kind", o.kind());
+      m.put("filename", o.filename());
+      m.put("subfolder", o.subfolder());
+      m.put("type", o.type());
+      m.put("objectName", o.objectName());
+      m.put("contentType", o.contentType());
+      m.put("size", o.size());
+      m.put("sha256", o.sha256());
+      outputs.add(m);
+    }
+    doc.put("outputs", outputs);
+    if (job.error() == null) {
+      doc.put("error", null);
+    } else {
+      Map<String, Object> error = new LinkedHashMap<>();
+      error.put("type", job.error().type());
+      error.put("message", job.error().message());
+      error.put("nodeId", job.error().nodeId());
+      doc.put("error", error);
+    }
+    doc.put("gpuSeconds", job.gpuSeconds());
+    doc.put("createdAt", timestamp(job.createdAt()));
+    doc.put("updatedAt", timestamp(job.updatedAt()));
+    return doc;
+  }
+
+  @SuppressWarnings("unchecked")
+  static Job fromDocument(DocumentSnapshot doc) {
+    Map<String, Object> progress = (Map<String, Object>) doc.get("progress");
+    Map<String, Object> error = (Map<String, Object>) doc.get("error");
+    List<Map<String, Object>> outputs = (List<Map<String, Object>>) doc.get("outputs");
+    List<JobOutput> jobOutputs = new ArrayList<>();
+    if (outputs != null) {
+      for (Map<String, Object> o : outputs) {
+        jobOutputs.add(new JobOutput((String) o.get("nodeId"), (String) o.get("kind"),
+            (String) o.get("filename"), (String) o.get("subfolder"), (String) o.get("type"),
+            (String) o.get("objectName"), (String) o.get("contentType"),
+            ((Number) o.get("size")).longValue(), (String) o.get("sha256")));
+      }
+    }
+    return new Job(
+        doc.getId(),
+        doc.getString("userId"),
+        JobStatus.fromWireName(doc.getString("status")),
+        doc.getDouble("number"),
+        read(doc.getString("promptJson")),
+        read(doc.getString("extraDataJson")),
+        doc.getString("clientId"),
+        doc.getLong("attempt").intValue(),
+        doc.getLong("lastSequence"),
+        doc.getString("executionName"),
+        progress == null ? null : new Progress((String) progress.get("nodeId"),
+            ((Number) progress.get("value")).longValue(), ((Number) progress.get("max")).longValue()),
+        jobOutputs,
+        error == null ? null : new JobError((String) error.get("type"), (String) error.get("message"),
+            (String) error.get("nodeId")),
+        doc.getDouble("gpuSeconds"),
+        instant(doc.getTimestamp("createdAt")),
+        instant(doc.getTimestamp("updatedAt")));
+  }
+
+  private static Timestamp timestamp(Instant instant) {
+    return instant == null ? null : Timestamp.ofTimeSecondsAndNanos(instant.getEpochSecond(), instant.getNano());
+  }
+
+  private static Instant instant(Timestamp timestamp) {
+    return timestamp == null ? null : Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+  }
+
+  private static String write(ObjectNode node) {
+    try {
+      return node == null ? null : JSON.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot serialise JSON", e);
+    }
+  }
+
+  private static ObjectNode read(String json) {
+    try {
+      return json == null ? null : (ObjectNode) JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored JSON is corrupt", e);
+    }
+  }
+}

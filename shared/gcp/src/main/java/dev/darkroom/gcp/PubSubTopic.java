@@ -1,0 +1,38 @@
+package dev.darkroom.gcp;
+
+import com.google.cloud.pubsub.v1.Publisher;
+import com.google.protobuf.ByteString;
+import com.google.pubsub.v1.PubsubMessage;
+import dev.darkroom.core.event.Messages;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Publishes Darkroom messages (JSON, {@link Messages}) to one topic and waits for the server's
+ * acknowledgement, so a caller that returns has a durably published message.
+ */
+public final class PubSubTopic {
+  private final Publisher publisher;
+
+  public PubSubTopic(Publisher publisher) {
+    this.publisher = publisher;
+  }
+
+  /** @return the message id */
+  public String publish(Object message, Map<String, String> attributes) {
+    PubsubMessage pubsubMessage = PubsubMessage.newBuilder()
+        .setData(ByteString.copyFrom(Messages.encode(message)))
+        .putAllAttributes(attributes)
+        .build();
+    try {
+      return publisher.publish(pubsubMessage).get(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted publishing to " + publisher.getTopicNameString(), e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("publishing to " + publisher.getTopicNameString() + " failed", e);
+    }
+  }
+}

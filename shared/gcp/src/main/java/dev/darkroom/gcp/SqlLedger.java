@@ -1,0 +1,139 @@
+package dev.darkroom.gcp;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.JobOutput;
+import dev.darkroom.core.port.Ledger;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * {@link Ledger} on PostgreSQL (Cloud SQL in the cloud): one row per job, one per output. An
+ * upsert only wins when it is at least as far along as the row ({@link Job#progressKey}), so
+ * redelivered and reordered writes never move the record backwards.
+ */
+public final class SqlLedger implements Ledger {
+  private static final String UPSERT_JOB = """
+      INSERT INTO jobs (id, user_id, status, number, attempt, last_sequence, status_rank,
+                        execution_name, error_type, error_message, gpu_seconds, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET
+        status = EXCLUDED.status, attempt = EXCLUDED.attempt, last_sequence = EXCLUDED.last_sequence,
+        status_rank = EXCLUDED.status_rank, execution_name = EXCLUDED.execution_name,
+        error_type = EXCLUDED.error_type, error_message = EXCLUDED.error_message,
+        gpu_seconds = EXCLUDED.gpu_seconds, updated_at = EXCLUDED.updated_at
+      WHERE (jobs.attempt, jobs.last_sequence, jobs.status_rank)
+            <= (EXCLUDED.attempt, EXCLUDED.last_sequence, EXCLUDED.status_rank)
+      """;
+  private static final String UPSERT_OUTPUT = """
+      INSERT INTO job_outputs (job_id, object_name, node_id, kind, filename, subfolder, type,
+                               content_type, size_bytes, sha256)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (job_id, object_name) DO UPDATE SET
+        content_type = EXCLUDED.content_type, size_bytes = EXCLUDED.size_bytes, sha256 = EXCLUDED.sha256
+      """;
+
+  private final DataSource dataSource;
+
+  public SqlLedger(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /** Brings the schema up to date (Flyway; safe to run from several instances at once). */
+  public static void migrate(DataSource dataSource) {
+    Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+  }
+
+  /**
+   * A small pool from the environment: through the Cloud SQL socket factory when
+   * {@code INSTANCE_CONNECTION_NAME} is set (with {@code DB_NAME}, {@code DB_USER},
+   * {@code DB_PASSWORD}), otherwise a plain {@code DATABASE_URL} (jdbc:postgresql://…).
+   */
+  public static HikariDataSource dataSource(Env env) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("ledger");
+    // A function instance serves few concurrent requests; Cloud SQL connections are scarce.
+    config.setMaximumPoolSize(env.intOrDefault("DB_POOL_SIZE", 4));
+    config.setMinimumIdle(0);
+    config.setConnectionTimeout(10_000);
+    if (env.optional("INSTANCE_CONNECTION_NAME").isPresent()) {
+      config.setJdbcUrl("jdbc:postgresql:///" + env.require("DB_NAME", "the ledger database name"));
+      config.setUsername(env.require("DB_USER", "the ledger database user"));
+      env.optional("DB_PASSWORD").ifPresent(config::setPassword);
+      config.addDataSourceProperty("socketFactory", "com.google.cloud.sql.postgres.SocketFactory");
+      config.addDataSourceProperty("cloudSqlInstance", env.require("INSTANCE_CONNECTION_NAME", "Cloud SQL"));
+      if (env.optional("DB_PASSWORD").isEmpty()) {
+        config.addDataSourceProperty("enableIamAuth", "true");
+      }
+    } else {
+      config.setJdbcUrl(env.require("DATABASE_URL",
+          "a jdbc:postgresql:// URL; or set INSTANCE_CONNECTION_NAME for Cloud SQL"));
+      env.optional("DB_USER").ifPresent(config::setUsername);
+      env.optional("DB_PASSWORD").ifPresent(config::setPassword);
+    }
+    return new HikariDataSource(config);
+  }
+
+  @Override
+  public void record(Job job) {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try (PreparedStatement upsert = connection.prepareStatement(UPSERT_JOB)) {
+        long[] key = job.progressKey();
+        int i = 1;
+        upsert.setString(i++, job.id());
+        upsert.setString(i++, job.userId());
+        upsert.setString(i++, job.status().wireName());
+        upsert.setDouble(i++, job.number());
+        upsert.setLong(i++, key[0]);
+        upsert.setLong(i++, key[1]);
+        upsert.setLong(i++, key[2]);
+        upsert.setString(i++, job.executionName());
+        upsert.setString(i++, job.error() == null ? null : job.error().type());
+        upsert.setString(i++, job.error() == null ? null : job.error().message());
+        upsert.setDouble(i++, job.gpuSeconds());
+        upsert.setTimestamp(i++, Timestamp.from(job.createdAt()));
+        upsert.setTimestamp(i, Timestamp.from(job.updatedAt()));
+        if (upsert.executeUpdate() == 1) {
+          writeOutputs(connection, job);
+        }
+      }
+      connection.commit();
+    } catch (SQLException e) {
+      throw new IllegalStateException("ledger write for job " + job.id() + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static void writeOutputs(Connection connection, Job job) throws SQLException {
+    if (job.outputs().isEmpty()) {
+      return;
+    }
+    try (PreparedStatement insert = connection.prepareStatement(UPSERT_OUTPUT)) {
+      for (JobOutput o : job.outputs()) {
+        int i = 1;
+        insert.setString(i++, job.id());
+        insert.setString(i++, o.objectName());
+        insert.setString(i++, o.nodeId());
+        insert.setString(i++, o.kind());
+        insert.setString(i++, o.filename());
+        insert.setString(i++, o.subfolder());
+        insert.setString(i++, o.type());
+        insert.setString(i++, o.contentType());
+        insert.setLong(i++, o.size());
+        if (o.sha256() == null) {
+          insert.setNull(i, Types.VARCHAR);
+        } else {
+          insert.setString(i, o.sha256());
+        }
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+  }
+}
