@@ -12,6 +12,7 @@ import com.google.pubsub.v1.PubsubMessage;
 import com.google.pubsub.v1.PushConfig;
 import com.google.pubsub.v1.SubscriptionName;
 import com.google.pubsub.v1.TopicName;
+import dev.darkroom.emulators.LoopbackPorts;
 import dev.darkroom.emulators.eventarc.RecordingFunction.Received;
 import dev.darkroom.emulators.google.PubSubEmulator;
 import dev.darkroom.emulators.google.PubSubEmulatorChannels;
@@ -243,7 +244,7 @@ class EventarcBridgeIT {
   @Test
   void anUnreachableFunctionCountsAsAFailedAttempt() throws Exception {
     String deadLetterTopic = topic + "-dead";
-    URI nobodyListens = URI.create("http://127.0.0.1:" + dev.darkroom.emulators.LoopbackPorts.choose(0) + "/");
+    URI nobodyListens = URI.create("http://127.0.0.1:" + LoopbackPorts.choose(0) + "/");
     Trigger trigger =
         bridge.addTrigger(
             new TriggerSpec(triggerName, topic, nobodyListens, 2, MIN_BACKOFF, MAX_BACKOFF, deadLetterTopic));
