@@ -80,7 +80,7 @@ public final class LocalCloud implements AutoCloseable {
   public static LocalCloud start(Options options) {
     Map<Service, Supplier<LocalService>> starters = new LinkedHashMap<>();
     starters.put(Service.FIRESTORE, () -> FirestoreEmulator.start(options.firestorePort(), options.projectId()));
-    starters.put(Service.PUBSUB, () -> PubSubEmulator.start(options.pubSubPort(), options.projectId()));
+    starters.put(Service.PUBSUB, () -> PubSubEmulator.start(options.pubSubPort()));
     starters.put(Service.STORAGE, () -> StorageEmulator.start(options.storagePort(), options.dataDir().resolve("storage")));
     starters.put(Service.CLOUD_RUN, () -> CloudRunJobsEmulator.start(options.cloudRunPort(), options.dataDir().resolve("cloud-run")));
 
