@@ -1,0 +1,111 @@
+package dev.darkroom.gcp;
+
+import com.google.auth.ServiceAccountSigner;
+import com.google.auth.oauth2.ServiceAccountCredentials;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.darkroom.core.port.JobEventPublisher;
+import dev.darkroom.core.port.JobLauncher;
+import dev.darkroom.core.port.JobQueue;
+import dev.darkroom.core.port.JobStore;
+import dev.darkroom.core.port.Ledger;
+import dev.darkroom.core.port.NotificationPublisher;
+import dev.darkroom.core.port.OutputStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The production adapters of every port, built on first use from the environment. Each
+ * deployable asks only for the ports it needs, so it reads only the variables those need. The
+ * variable names are the ones {@code terraform/} sets.
+ */
+public final class Adapters implements AutoCloseable {
+  private final GoogleClients clients;
+  private final Env env;
+  private HikariDataSource dataSource;
+  private GcsOutputStore outputs;
+
+  public Adapters(Env env) {
+    this.env = env;
+    this.clients = new GoogleClients(env);
+  }
+
+  public static Adapters fromEnvironment() {
+    return new Adapters(Env.system());
+  }
+
+  public Env env() {
+    return env;
+  }
+
+  public GoogleClients clients() {
+    return clients;
+  }
+
+  public JobStore jobStore() {
+    return new FirestoreJobStore(clients.firestore(), env.orDefault("JOBS_COLLECTION", "jobs"));
+  }
+
+  public JobQueue jobQueue() {
+    return new PubSubJobQueue(topic("JOB_SUBMITTED_TOPIC", "job-submitted"));
+  }
+
+  public JobEventPublisher jobEvents() {
+    return new PubSubJobEventPublisher(topic("JOB_EVENTS_TOPIC", "job-events"));
+  }
+
+  public NotificationPublisher notifications() {
+    return new PubSubNotificationPublisher(topic("NOTIFICATIONS_TOPIC", "notifications"));
+  }
+
+  public JobLauncher jobLauncher() {
+    return new CloudRunJobLauncher(clients.cloudRunJobs(),
+        env.require("GPU_JOB_NAME", "the Cloud Run GPU job: projects/{p}/locations/{region}/jobs/{job}"));
+  }
+
+  /** The ledger; the schema is migrated on first use (Flyway takes a lock, so instances may race). */
+  public synchronized Ledger ledger() {
+    if (dataSource == null) {
+      dataSource = SqlLedger.dataSource(env);
+      SqlLedger.migrate(dataSource);
+    }
+    return new SqlLedger(dataSource);
+  }
+
+  /**
+   * The outputs bucket. URLs are signed with {@code STORAGE_SIGNER_KEY_FILE} when it is set (the
+   * local Storage emulator's key) and pointed at {@code STORAGE_EMULATOR_HOST}; in the cloud the
+   * client's own service account signs.
+   */
+  public synchronized OutputStore outputStore() {
+    if (outputs == null) {
+      ServiceAccountSigner signer = env.optional("STORAGE_SIGNER_KEY_FILE").map(Adapters::signer).orElse(null);
+      outputs = new GcsOutputStore(clients.storage(),
+          env.require("OUTPUTS_BUCKET", "the Cloud Storage bucket for outputs"),
+          signer, env.optional("STORAGE_EMULATOR_HOST").orElse(null));
+    }
+    return outputs;
+  }
+
+  private PubSubTopic topic(String variable, String defaultName) {
+    return new PubSubTopic(clients.publisher(env.orDefault(variable, defaultName)));
+  }
+
+  private static ServiceAccountSigner signer(String keyFile) {
+    try (InputStream in = Files.newInputStream(Path.of(keyFile))) {
+      return ServiceAccountCredentials.fromStream(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read STORAGE_SIGNER_KEY_FILE " + keyFile, e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    clients.close();
+    if (dataSource != null) {
+      dataSource.close();
+    }
+  }
+}
