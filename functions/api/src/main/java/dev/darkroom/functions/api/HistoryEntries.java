@@ -1,0 +1,84 @@
+package dev.darkroom.functions.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.JobOutput;
+import dev.darkroom.core.job.JobStatus;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * A finished job as a ComfyUI history entry:
+ * {@code {prompt: [number, id, prompt, extra_data, outputs_to_execute], outputs, status, meta}}.
+ *
+ * <p>Each output's {@code subfolder} is prefixed with the job id: every GPU task's ComfyUI numbers
+ * its files from {@code _00001_}, so names alone would collide across a user's jobs. Clients echo
+ * {@code filename}/{@code subfolder}/{@code type} back to {@code /view}, which resolves them.
+ */
+final class HistoryEntries {
+  private HistoryEntries() {}
+
+  static ObjectNode entry(ObjectMapper json, Job job) {
+    ObjectNode entry = json.createObjectNode();
+    Set<String> outputNodes = new LinkedHashSet<>();
+    job.outputs().forEach(o -> outputNodes.add(o.nodeId()));
+
+    ArrayNode prompt = entry.putArray("prompt");
+    prompt.add(QueueNumbers.asJson(json, job.number()));
+    prompt.add(job.id());
+    prompt.add(job.prompt());
+    prompt.add(job.extraData());
+    ArrayNode toExecute = prompt.addArray();
+    outputNodes.forEach(toExecute::add);
+
+    ObjectNode outputs = entry.putObject("outputs");
+    for (JobOutput o : job.outputs()) {
+      ObjectNode node = outputs.has(o.nodeId()) ? (ObjectNode) outputs.get(o.nodeId()) : outputs.putObject(o.nodeId());
+      ArrayNode items = node.has(o.kind()) ? (ArrayNode) node.get(o.kind()) : node.putArray(o.kind());
+      items.addObject()
+          .put("filename", o.filename())
+          .put("subfolder", publicSubfolder(job.id(), o.subfolder()))
+          .put("type", o.type());
+    }
+
+    boolean success = job.status() == JobStatus.SUCCEEDED;
+    ObjectNode status = entry.putObject("status");
+    status.put("status_str", success ? "success" : "error");
+    status.put("completed", success);
+    ArrayNode messages = status.putArray("messages");
+    long created = job.createdAt().toEpochMilli();
+    long ended = job.updatedAt().toEpochMilli();
+    messages.addArray().add("execution_start").addObject().put("prompt_id", job.id()).put("timestamp", created);
+    ObjectNode terminal = messages.addArray().add(terminalMessage(job.status())).addObject();
+    terminal.put("prompt_id", job.id()).put("timestamp", ended);
+    if (job.error() != null) {
+      terminal.put("node_id", job.error().nodeId());
+      terminal.put("exception_type", job.error().type());
+      terminal.put("exception_message", job.error().message());
+    }
+
+    ObjectNode meta = entry.putObject("meta");
+    for (String nodeId : outputNodes) {
+      meta.putObject(nodeId).put("node_id", nodeId).put("display_node", nodeId)
+          .putNull("parent_node").put("real_node_id", nodeId);
+    }
+    return entry;
+  }
+
+  static String publicSubfolder(String jobId, String subfolder) {
+    return subfolder == null || subfolder.isEmpty() ? jobId : jobId + "/" + subfolder;
+  }
+
+  private static String terminalMessage(JobStatus status) {
+    switch (status) {
+      case SUCCEEDED:
+        return "execution_success";
+      case CANCELLED:
+        return "execution_interrupted";
+      default:
+        return "execution_error";
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package dev.darkroom.functions.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.darkroom.core.usecase.PromptValidation.PromptError;
+import dev.darkroom.core.usecase.SubmitPrompt;
+import java.io.IOException;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a {@code POST /prompt} body into a {@link SubmitPrompt.Request}, as ComfyUI reads it:
+ * the body is JSON whatever its Content-Type says, unknown fields are ignored, {@code client_id}
+ * is copied into {@code extra_data}.
+ */
+final class PromptRequests {
+  private static final Pattern CANONICAL_UUID =
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+  private PromptRequests() {}
+
+  /** Either a request or the error to answer with (400). */
+  record Parsed(SubmitPrompt.Request request, PromptError error) {}
+
+  static Parsed parse(ObjectMapper json, byte[] body, String userId) {
+    JsonNode root;
+    try {
+      root = json.readTree(body);
+    } catch (IOException e) {
+      return new Parsed(null, ComfyErrors.invalidBody("request body is not valid JSON"));
+    }
+    if (root == null || !root.isObject()) {
+      return new Parsed(null, ComfyErrors.invalidBody("request body must be a JSON object"));
+    }
+    JsonNode prompt = root.get("prompt");
+    if (prompt == null) {
+      return new Parsed(null, ComfyErrors.noPrompt());
+    }
+    if (!prompt.isObject()) {
+      return new Parsed(null, ComfyErrors.invalidBody("prompt must be a JSON object of nodes"));
+    }
+    String promptId = null;
+    JsonNode id = root.get("prompt_id");
+    if (id != null && !id.isNull()) {
+      promptId = id.isTextual() ? id.asText() : id.toString();
+      if (!CANONICAL_UUID.matcher(promptId).matches()) {
+        return new Parsed(null, ComfyErrors.invalidPromptId(promptId));
+      }
+    }
+    Double number = null;
+    JsonNode n = root.get("number");
+    if (n != null && !n.isNull()) {
+      if (!n.isNumber()) {
+        return new Parsed(null, ComfyErrors.invalidBody("number must be a number"));
+      }
+      number = n.asDouble();
+    }
+    boolean front = root.path("front").asBoolean(false);
+    JsonNode extra = root.get("extra_data");
+    ObjectNode extraData = extra != null && extra.isObject() ? (ObjectNode) extra.deepCopy() : json.createObjectNode();
+    String clientId = null;
+    JsonNode client = root.get("client_id");
+    if (client != null && !client.isNull()) {
+      clientId = client.asText();
+      extraData.put("client_id", clientId);
+    }
+    return new Parsed(new SubmitPrompt.Request(
+        userId, (ObjectNode) prompt, promptId, number, front, clientId, extraData), null);
+  }
+}

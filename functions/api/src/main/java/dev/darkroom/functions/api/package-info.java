@@ -1,0 +1,2 @@
+/** The api function: ComfyUI's HTTP API (and Darkroom's own routes) over the core use cases. */
+package dev.darkroom.functions.api;

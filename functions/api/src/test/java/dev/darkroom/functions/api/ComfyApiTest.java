@@ -1,0 +1,152 @@
+package dev.darkroom.functions.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.JobOutput;
+import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.port.JobChange.Outcome;
+import dev.darkroom.core.usecase.SubmitPrompt;
+import dev.darkroom.testing.InMemoryJobStore;
+import dev.darkroom.testing.InMemoryOutputStore;
+import dev.darkroom.testing.RecordingPorts;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ComfyApiTest {
+  private static final String PROMPT = "{\"9\":{\"class_type\":\"SaveImage\",\"inputs\":{\"filename_prefix\":\"x\"}}}";
+  private final ObjectMapper json = new ObjectMapper();
+  private final InMemoryJobStore jobs = new InMemoryJobStore();
+  private final RecordingPorts.Queue queue = new RecordingPorts.Queue();
+  private final InMemoryOutputStore outputs = new InMemoryOutputStore();
+  private String caller = "alice";
+  private final ComfyApi api = new ComfyApi(
+      new SubmitPrompt(jobs, queue, new RecordingPorts.InMemoryLedger(), PromptValidators::structural,
+          Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC)),
+      jobs, outputs, request -> Optional.ofNullable(caller));
+
+  private FakeHttp.Response call(String method, String path, String body) throws Exception {
+    FakeHttp.Response response = new FakeHttp.Response();
+    api.handle(FakeHttp.request(method, path, body), response);
+    return response;
+  }
+
+  private JsonNode jsonOf(FakeHttp.Response response) throws Exception {
+    return json.readTree(response.text());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/prompt", "/api/prompt"})
+  void aPromptIsQueuedUnderBothPrefixes(String path) throws Exception {
+    FakeHttp.Response response = call("POST", path, "{\"prompt\":" + PROMPT + ",\"client_id\":\"c1\"}");
+    assertThat(response.status).isEqualTo(200);
+    JsonNode body = jsonOf(response);
+    String id = body.get("prompt_id").asText();
+    assertThat(body.get("number").isIntegralNumber()).isTrue();
+    assertThat(body.get("node_errors").isObject()).isTrue();
+    Job job = jobs.get(id).orElseThrow();
+    assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(job.extraData().get("client_id").asText()).isEqualTo("c1");
+    assertThat(queue.published).hasSize(1);
+  }
+
+  @Test
+  void aClientChosenPromptIdIsHonoured() throws Exception {
+    String id = "0f8c1f9e-6d7b-4c53-9a51-3f3a9a2f6b10";
+    FakeHttp.Response response = call("POST", "/prompt", "{\"prompt\":" + PROMPT + ",\"prompt_id\":\"" + id + "\"}");
+    assertThat(jsonOf(response).get("prompt_id").asText()).isEqualTo(id);
+  }
+
+  @Test
+  void aNonCanonicalPromptIdIsRefused() throws Exception {
+    FakeHttp.Response response = call("POST", "/prompt", "{\"prompt\":" + PROMPT + ",\"prompt_id\":\"../../etc\"}");
+    assertThat(response.status).isEqualTo(400);
+    assertThat(jsonOf(response).at("/error/type").asText()).isEqualTo("invalid_prompt_id");
+    assertThat(jobs.all()).isEmpty();
+  }
+
+  @Test
+  void aBodyWithoutPromptGetsComfyUIsNoPromptError() throws Exception {
+    FakeHttp.Response response = call("POST", "/prompt", "{\"client_id\":\"c1\"}");
+    assertThat(response.status).isEqualTo(400);
+    JsonNode body = jsonOf(response);
+    assertThat(body.at("/error/type").asText()).isEqualTo("no_prompt");
+    assertThat(body.at("/error/message").asText()).isEqualTo("No prompt provided");
+    assertThat(body.at("/error/details").asText()).isEqualTo("No prompt provided");
+    assertThat(body.get("node_errors").isEmpty()).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{not json", "[1,2]", "\"prompt\"", "{\"prompt\":[1]}", "{\"prompt\":{\"1\":{\"inputs\":{}}}}"})
+  void malformedBodiesGetA400InComfyUIsShapeNeverA500(String body) throws Exception {
+    FakeHttp.Response response = call("POST", "/prompt", body);
+    assertThat(response.status).isEqualTo(400);
+    assertThat(jsonOf(response).at("/error/type").asText()).isIn("invalid_prompt", "no_prompt");
+    assertThat(queue.published).isEmpty();
+  }
+
+  @Test
+  void historyIsEmptyUntilTheJobEndsThenShowsOutputsUnderTheJobsSubfolder() throws Exception {
+    String id = jsonOf(call("POST", "/prompt", "{\"prompt\":" + PROMPT + "}")).get("prompt_id").asText();
+    assertThat(jsonOf(call("GET", "/history/" + id, null)).isEmpty()).isTrue();
+
+    finish(id, new JobOutput("9", "images", "x_00001_.png", "", "output", "outputs/alice/" + id + "/x_00001_.png", "image/png", 3, "ab"));
+    JsonNode entry = jsonOf(call("GET", "/api/history/" + id, null)).get(id);
+    assertThat(entry.at("/status/status_str").asText()).isEqualTo("success");
+    assertThat(entry.at("/status/completed").asBoolean()).isTrue();
+    assertThat(entry.at("/prompt/1").asText()).isEqualTo(id);
+    assertThat(entry.at("/prompt/2/9/class_type").asText()).isEqualTo("SaveImage");
+    JsonNode image = entry.at("/outputs/9/images/0");
+    assertThat(image.get("filename").asText()).isEqualTo("x_00001_.png");
+    assertThat(image.get("subfolder").asText()).isEqualTo(id);
+    assertThat(image.get("type").asText()).isEqualTo("output");
+  }
+
+  @Test
+  void viewRedirectsTheOwnerToASignedUrlOfExactlyThatObject() throws Exception {
+    String id = jsonOf(call("POST", "/prompt", "{\"prompt\":" + PROMPT + "}")).get("prompt_id").asText();
+    finish(id, new JobOutput("9", "images", "x_00001_.png", "", "output", "outputs/alice/" + id + "/x_00001_.png", "image/png", 3, "ab"));
+
+    FakeHttp.Response response = call("GET", "/view?filename=x_00001_.png&subfolder=" + id + "&type=output", null);
+    assertThat(response.status).isEqualTo(302);
+    assertThat(response.headers.get("Location").get(0)).contains("outputs%2Falice%2F" + id + "%2Fx_00001_.png");
+
+    caller = "mallory";
+    assertThat(call("GET", "/view?filename=x_00001_.png&subfolder=" + id + "&type=output", null).status).isEqualTo(404);
+    assertThat(jsonOf(call("GET", "/history/" + id, null)).isEmpty()).isTrue();
+  }
+
+  @Test
+  void viewChecksParametersInComfyUIsOrder() throws Exception {
+    assertThat(call("GET", "/view", null).status).isEqualTo(404);
+    assertThat(call("GET", "/view?filename=../etc/passwd", null).status).isEqualTo(400);
+    assertThat(call("GET", "/view?filename=/etc/passwd", null).status).isEqualTo(400);
+    assertThat(call("GET", "/view?filename=a.png&type=secret", null).status).isEqualTo(400);
+    assertThat(call("GET", "/view?filename=a.png&subfolder=../x", null).status).isEqualTo(403);
+    assertThat(call("GET", "/view?filename=a.png&subfolder=nope", null).status).isEqualTo(404);
+  }
+
+  @Test
+  void anUnauthenticatedCallerGets401() throws Exception {
+    caller = null;
+    assertThat(call("GET", "/history/x", null).status).isEqualTo(401);
+  }
+
+  @Test
+  void unknownRoutesAre404() throws Exception {
+    assertThat(call("GET", "/nope", null).status).isEqualTo(404);
+  }
+
+  private void finish(String id, JobOutput output) {
+    jobs.update(id, current -> Outcome.write(current.orElseThrow()
+        .afterEvent(JobStatus.SUCCEEDED, 2, null, List.of(output), null, 1.0, Instant.parse("2026-11-23T10:00:05Z")), null));
+  }
+}

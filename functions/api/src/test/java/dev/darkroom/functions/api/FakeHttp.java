@@ -1,0 +1,101 @@
+package dev.darkroom.functions.api;
+
+import com.google.cloud.functions.HttpRequest;
+import com.google.cloud.functions.HttpResponse;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** Request and response objects of the Functions Framework API, in memory. */
+final class FakeHttp {
+  private FakeHttp() {}
+
+  static Request request(String method, String pathAndQuery, String body) {
+    return new Request(method, pathAndQuery, body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static final class Request implements HttpRequest {
+    private final String method;
+    private final String path;
+    private final String query;
+    private final byte[] body;
+    final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+
+    Request(String method, String pathAndQuery, byte[] body) {
+      this.method = method;
+      int q = pathAndQuery.indexOf('?');
+      this.path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
+      this.query = q < 0 ? null : pathAndQuery.substring(q + 1);
+      this.body = body;
+    }
+
+    @Override public String getMethod() { return method; }
+    @Override public String getUri() { return path + (query == null ? "" : "?" + query); }
+    @Override public String getPath() { return path; }
+    @Override public Optional<String> getQuery() { return Optional.ofNullable(query); }
+
+    @Override
+    public Map<String, List<String>> getQueryParameters() {
+      Map<String, List<String>> params = new LinkedHashMap<>();
+      if (query != null) {
+        for (String pair : query.split("&")) {
+          int eq = pair.indexOf('=');
+          String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+          String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+          params.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+        }
+      }
+      return params;
+    }
+
+    @Override public Map<String, HttpPart> getParts() { throw new UnsupportedOperationException(); }
+    @Override public Optional<String> getContentType() { return getFirstHeader("Content-Type"); }
+    @Override public long getContentLength() { return body.length; }
+    @Override public Optional<String> getCharacterEncoding() { return Optional.of("UTF-8"); }
+    @Override public InputStream getInputStream() { return new ByteArrayInputStream(body); }
+
+    @Override
+    public BufferedReader getReader() {
+      return new BufferedReader(new InputStreamReader(getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    @Override public Map<String, List<String>> getHeaders() { return headers; }
+  }
+
+  static final class Response implements HttpResponse {
+    int status = 200;
+    String contentType;
+    final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    final ByteArrayOutputStream body = new ByteArrayOutputStream();
+
+    @Override public void setStatusCode(int code) { status = code; }
+    @Override public void setStatusCode(int code, String message) { status = code; }
+    @Override public void setContentType(String type) { contentType = type; }
+    @Override public Optional<String> getContentType() { return Optional.ofNullable(contentType); }
+    @Override public void appendHeader(String header, String value) { headers.computeIfAbsent(header, k -> new ArrayList<>()).add(value); }
+    @Override public Map<String, List<String>> getHeaders() { return headers; }
+    @Override public OutputStream getOutputStream() { return body; }
+
+    @Override
+    public BufferedWriter getWriter() {
+      return new BufferedWriter(new OutputStreamWriter(body, StandardCharsets.UTF_8));
+    }
+
+    String text() {
+      return body.toString(StandardCharsets.UTF_8);
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** The dispatch function: queued jobs become Cloud Run GPU job executions. */
+package dev.darkroom.functions.dispatch;

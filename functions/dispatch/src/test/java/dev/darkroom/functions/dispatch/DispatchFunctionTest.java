@@ -1,0 +1,58 @@
+package dev.darkroom.functions.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.darkroom.core.event.JobSubmitted;
+import dev.darkroom.core.event.Messages;
+import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.port.JobChange.Outcome;
+import dev.darkroom.core.usecase.DispatchJobs;
+import dev.darkroom.testing.EventarcEvents;
+import dev.darkroom.testing.InMemoryJobStore;
+import dev.darkroom.testing.RecordingPorts;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class DispatchFunctionTest {
+  private final InMemoryJobStore jobs = new InMemoryJobStore();
+  private final RecordingPorts.Launcher launcher = new RecordingPorts.Launcher();
+  private final DispatchFunction function = new DispatchFunction(
+      () -> new DispatchJobs(jobs, launcher, new RecordingPorts.InMemoryLedger(), Clock.systemUTC()));
+
+  private void queued(String id) {
+    Job job = Job.queued(id, "alice", 1, JsonNodeFactory.instance.objectNode(),
+        JsonNodeFactory.instance.objectNode(), null, Instant.now());
+    jobs.update(id, current -> Outcome.write(job, null));
+  }
+
+  @Test
+  void aJobSubmittedEventLaunchesTheJobOnceEvenIfDeliveredTwice() {
+    queued("j1");
+    var event = EventarcEvents.messagePublished("job-submitted", Messages.encode(new JobSubmitted("j1", "alice", 1)));
+    function.accept(event);
+    function.accept(event);
+    assertThat(launcher.launched).containsExactly(java.util.List.of("j1"));
+    assertThat(jobs.get("j1").orElseThrow().status()).isEqualTo(JobStatus.DISPATCHED);
+  }
+
+  @Test
+  void aMalformedMessageIsAcknowledgedNotRetried() {
+    function.accept(EventarcEvents.messagePublished("job-submitted", "garbage".getBytes(StandardCharsets.UTF_8)));
+    assertThat(launcher.launched).isEmpty();
+  }
+
+  @Test
+  void aTransientLaunchFailureThrowsSoPubSubRedelivers() {
+    queued("j2");
+    launcher.failNext(() -> new IllegalStateException("UNAVAILABLE"));
+    var event = EventarcEvents.messagePublished("job-submitted", Messages.encode(new JobSubmitted("j2", "alice", 1)));
+    assertThatThrownBy(() -> function.accept(event)).hasMessageContaining("UNAVAILABLE");
+    function.accept(event);
+    assertThat(launcher.launched).hasSize(1);
+  }
+}
