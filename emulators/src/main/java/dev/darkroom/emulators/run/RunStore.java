@@ -146,13 +146,16 @@ final class RunStore {
   }
 
   synchronized ExecutionState addExecution(Job job, ExecutionPlan plan) {
+    Job current = jobs.get(job.getName());
+    if (current == null) {
+      throw ResourceNames.notFound("job", job.getName());
+    }
     String name = job.getName() + "/executions/" + ResourceNames.newExecutionId(ResourceNames.lastSegment(job.getName()));
     Path logDir = workDir.resolve("executions").resolve(ResourceNames.lastSegment(name));
     ExecutionState execution = new ExecutionState(name, job.getName(), nextSequence++, Instant.now(), plan,
         job.getTemplate().getLabelsMap(), job.getTemplate().getAnnotationsMap(), logDir);
     executions.put(name, execution);
-    jobs.put(job.getName(), jobs.get(job.getName()).toBuilder()
-        .setExecutionCount(jobs.get(job.getName()).getExecutionCount() + 1).build());
+    jobs.put(job.getName(), current.toBuilder().setExecutionCount(current.getExecutionCount() + 1).build());
     return execution;
   }
 

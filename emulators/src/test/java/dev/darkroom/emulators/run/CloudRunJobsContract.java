@@ -128,6 +128,21 @@ abstract class CloudRunJobsContract {
   }
 
   @Test
+  void updatedTemplateIsWhatTheNextExecutionRuns() throws Exception {
+    Job created = createJob(template("exit 4", 1, 0));
+
+    Job updated = jobs().updateJobAsync(created.toBuilder().setTemplate(template("exit 0", 1, 0)).build())
+        .get(2, TimeUnit.MINUTES);
+    String executionName = run(RunJobRequest.newBuilder().setName(created.getName()).build());
+
+    assertThat(updated.getGeneration()).isGreaterThan(created.getGeneration());
+    assertThat(awaitCompletion(executionName).getSucceededCount()).isEqualTo(1);
+    Job read = jobs().getJob(created.getName());
+    assertThat(read.getExecutionCount()).isEqualTo(1);
+    assertThat(read.getLatestCreatedExecution().getName()).isEqualTo(executionName);
+  }
+
+  @Test
   void runsTaskCountTasksWithOverriddenArgsAndMergedEnv() throws Exception {
     Container.Builder container = container("exit 5").addEnv(env("FOO", "template")).addEnv(env("KEEP", "kept"));
     Job job = createJob(template("exit 5", 1, 0).setTemplate(
