@@ -23,6 +23,22 @@ import org.slf4j.LoggerFactory;
  * {@code ExecutionsClient} and {@code TasksClient}. Each task runs as a child process of this JVM
  * with the job's command, args and env plus Cloud Run's {@code CLOUD_RUN_*} variables; there are no
  * containers, so an image is only a key into {@link #registerImage}. State lives in memory.
+ *
+ * <p>A client reaches it with a plaintext channel and no credentials:
+ *
+ * <pre>{@code
+ * ManagedChannel channel = ManagedChannelBuilder.forTarget(hostPort).usePlaintext().build();
+ * JobsClient jobs = JobsClient.create(JobsSettings.newBuilder()
+ *     .setEndpoint(hostPort)
+ *     .setTransportChannelProvider(
+ *         FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel)))
+ *     .setCredentialsProvider(NoCredentialsProvider.create())
+ *     .build());
+ * }</pre>
+ *
+ * <p>RunJob's operation completes when the execution does, as in Cloud Run; gax polls it no
+ * sooner than 5 s, so read the execution with {@code runJobAsync(..).getMetadata()} and follow it
+ * with {@code ExecutionsClient.getExecution}.
  */
 public final class CloudRunJobsEmulator implements LocalService {
   /** Our own variable (Cloud Run has no official emulator); Darkroom's adapters read it. */
