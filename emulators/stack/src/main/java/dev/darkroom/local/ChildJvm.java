@@ -1,0 +1,58 @@
+package dev.darkroom.local;
+
+import dev.darkroom.emulators.ManagedProcess;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts a Java program of this build as its own process, on this JVM's classpath, with its output
+ * in a log file. Flags favour a quick start over peak speed: these processes are short-lived or
+ * mostly idle.
+ */
+final class ChildJvm {
+  private ChildJvm() {}
+
+  static List<String> command(String mainClass, List<String> args) {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+        "-Djava.awt.headless=true",
+        "-cp", System.getProperty("java.class.path"),
+        mainClass));
+    command.addAll(args);
+    return command;
+  }
+
+  static ManagedProcess start(String label, String mainClass, List<String> args, Map<String, String> env, Path logFile) {
+    BufferedWriter log = openLog(logFile);
+    return ManagedProcess.start(label, command(mainClass, args), env, line -> {
+      synchronized (log) {
+        try {
+          log.write(line);
+          log.newLine();
+          log.flush();
+        } catch (IOException e) {
+          // The log is a convenience; a full disk must not stop the process it describes.
+        }
+      }
+    });
+  }
+
+  private static BufferedWriter openLog(Path logFile) {
+    try {
+      Files.createDirectories(logFile.getParent());
+      return Files.newBufferedWriter(logFile, StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open log " + logFile, e);
+    }
+  }
+}

@@ -1,0 +1,231 @@
+package dev.darkroom.local;
+
+import com.google.cloud.run.v2.Container;
+import com.google.cloud.run.v2.CreateJobRequest;
+import com.google.cloud.run.v2.EnvVar;
+import com.google.cloud.run.v2.ExecutionTemplate;
+import com.google.cloud.run.v2.Job;
+import com.google.cloud.run.v2.TaskTemplate;
+import com.google.cloud.storage.BucketInfo;
+import com.google.pubsub.v1.TopicName;
+import dev.darkroom.comfyui.sim.SimulatedComfyUI;
+import dev.darkroom.emulators.LocalCloud;
+import dev.darkroom.emulators.LoopbackPorts;
+import dev.darkroom.emulators.ManagedProcess;
+import dev.darkroom.emulators.eventarc.TriggerSpec;
+import dev.darkroom.emulators.google.PubSubEmulatorChannels;
+import dev.darkroom.functions.api.ApiFunction;
+import dev.darkroom.functions.dispatch.DispatchFunction;
+import dev.darkroom.functions.jobevents.JobEventsFunction;
+import dev.darkroom.gcp.Env;
+import dev.darkroom.gcp.GoogleClients;
+import dev.darkroom.gcp.SqlLedger;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole system on this machine: the local cloud, embedded PostgreSQL, the simulated ComfyUI
+ * engine, every function as its own process and the GPU job whose tasks run the runner. Each
+ * deployable is configured by environment variables only, with the names Terraform sets in the
+ * cloud; only the emulator hosts differ.
+ */
+public final class LocalStack implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+
+  static final String REGION = "us-central1";
+  static final String GPU_JOB = "darkroom-gpu";
+  static final String GPU_IMAGE = "darkroom-gpu-job";
+  static final String OUTPUTS_BUCKET = "darkroom-outputs";
+  static final String JOB_SUBMITTED = "job-submitted";
+  static final String JOB_EVENTS = "job-events";
+  static final String NOTIFICATIONS = "notifications";
+
+  /**
+   * @param apiPort where the API listens on 127.0.0.1 (0 = any free port)
+   * @param stepTime the simulated engine's time per sampler step
+   * @param comfyUiUrl a real ComfyUI to drive instead of the simulated engine, or null
+   */
+  public record Options(String projectId, int apiPort, Path dataDir, Duration stepTime, String comfyUiUrl) {}
+
+  private final List<AutoCloseable> started = new ArrayList<>();
+  private LocalCloud cloud;
+  private EmbeddedPostgres postgres;
+  private SimulatedComfyUI engine;
+  private String comfyUiUrl;
+  private int apiPort;
+  private Map<String, String> functionEnv;
+
+  private LocalStack() {}
+
+  public static LocalStack start(Options options) {
+    LocalStack stack = new LocalStack();
+    try {
+      stack.boot(options);
+      return stack;
+    } catch (RuntimeException | Error e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  private void boot(Options options) {
+    Path dataDir = options.dataDir().toAbsolutePath();
+    cloud = track(LocalCloud.start(LocalCloud.Options.allOnFreePorts(options.projectId(), dataDir.resolve("cloud"))));
+    postgres = track(startPostgres());
+    if (options.comfyUiUrl() == null) {
+      engine = track(SimulatedComfyUI.start(SimulatedComfyUI.Config.defaults(dataDir.resolve("comfyui"))
+          .withStepTime(options.stepTime())));
+      comfyUiUrl = engine.baseUrl();
+    } else {
+      comfyUiUrl = options.comfyUiUrl();
+    }
+
+    functionEnv = new LinkedHashMap<>(cloud.environment());
+    functionEnv.put("JOB_SUBMITTED_TOPIC", JOB_SUBMITTED);
+    functionEnv.put("JOB_EVENTS_TOPIC", JOB_EVENTS);
+    functionEnv.put("NOTIFICATIONS_TOPIC", NOTIFICATIONS);
+    functionEnv.put("OUTPUTS_BUCKET", OUTPUTS_BUCKET);
+    functionEnv.put("GPU_JOB_NAME", gpuJobName(options.projectId()));
+    functionEnv.put("DATABASE_URL", postgres.getJdbcUrl("postgres", "postgres"));
+    functionEnv.put("DB_USER", "postgres");
+    functionEnv.put("DARKROOM_AUTH", "off");
+
+    GoogleClients clients = track(new GoogleClients(new Env(functionEnv)));
+    createTopics();
+    clients.storage().create(BucketInfo.of(OUTPUTS_BUCKET));
+    SqlLedger.migrate(postgres.getPostgresDatabase());
+    createGpuJob(clients, options.projectId());
+
+    Path logs = dataDir.resolve("logs");
+    apiPort = LoopbackPorts.choose(options.apiPort());
+    int dispatchPort = LoopbackPorts.choose(0);
+    int jobEventsPort = LoopbackPorts.choose(0);
+    List<ManagedProcess> hosts = List.of(
+        function("api", ApiFunction.class, apiPort, logs),
+        function("dispatch", DispatchFunction.class, dispatchPort, logs),
+        function("job-events", JobEventsFunction.class, jobEventsPort, logs));
+    for (ManagedProcess host : hosts) {
+      host.awaitLine(line -> line.startsWith(FunctionHost.READY), Duration.ofSeconds(60));
+    }
+    trigger(JOB_SUBMITTED, dispatchPort);
+    trigger(JOB_EVENTS, jobEventsPort);
+  }
+
+  private static EmbeddedPostgres startPostgres() {
+    try {
+      return EmbeddedPostgres.builder().setPort(LoopbackPorts.choose(0)).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("embedded PostgreSQL did not start", e);
+    }
+  }
+
+  private void createTopics() {
+    try (PubSubEmulatorChannels pubsub = PubSubEmulatorChannels.connect(cloud.pubSub().orElseThrow().hostPort())) {
+      for (String topic : List.of(JOB_SUBMITTED, JOB_EVENTS, NOTIFICATIONS)) {
+        pubsub.topicAdmin().createTopic(TopicName.of(cloud.projectId(), topic));
+      }
+    }
+  }
+
+  /** The GPU job, as Terraform declares it; its tasks run the runner against the simulated engine. */
+  private void createGpuJob(GoogleClients clients, String projectId) {
+    cloud.cloudRun().orElseThrow().registerImage(GPU_IMAGE,
+        ChildJvm.command("dev.darkroom.runner.RunnerMain", List.of()));
+    Map<String, String> runnerEnv = new LinkedHashMap<>(cloud.environment());
+    runnerEnv.put("OUTPUTS_BUCKET", OUTPUTS_BUCKET);
+    runnerEnv.put("JOB_EVENTS_TOPIC", JOB_EVENTS);
+    runnerEnv.put("COMFYUI_URL", comfyUiUrl);
+    Container.Builder container = Container.newBuilder().setImage(GPU_IMAGE);
+    runnerEnv.forEach((name, value) -> container.addEnv(EnvVar.newBuilder().setName(name).setValue(value)));
+    Job job = Job.newBuilder()
+        .setTemplate(ExecutionTemplate.newBuilder()
+            .setTaskCount(1)
+            .setTemplate(TaskTemplate.newBuilder()
+                .addContainers(container)
+                .setMaxRetries(1)
+                .setTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(3600))))
+        .build();
+    try {
+      clients.cloudRunJobs().createJobAsync(CreateJobRequest.newBuilder()
+          .setParent("projects/" + projectId + "/locations/" + REGION)
+          .setJobId(GPU_JOB)
+          .setJob(job)
+          .build()).get();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot create the GPU job in the Cloud Run emulator", e);
+    }
+  }
+
+  private ManagedProcess function(String name, Class<?> target, int port, Path logs) {
+    return track(ChildJvm.start(name, FunctionHost.class.getName(),
+        List.of(target.getName(), Integer.toString(port)), functionEnv, logs.resolve(name + ".log")));
+  }
+
+  /** As Eventarc would: the topic's messages to the function, retried, then dead-lettered. */
+  private void trigger(String topic, int port) {
+    cloud.eventarc().addTrigger(TriggerSpec.of(topic, topic, URI.create("http://127.0.0.1:" + port + "/"))
+        .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(60))
+        .withDeadLetter(topic + "-dead-letter", 5));
+  }
+
+  static String gpuJobName(String projectId) {
+    return "projects/" + projectId + "/locations/" + REGION + "/jobs/" + GPU_JOB;
+  }
+
+  private <T extends AutoCloseable> T track(T resource) {
+    started.add(resource);
+    return resource;
+  }
+
+  public String apiUrl() {
+    return "http://127.0.0.1:" + apiPort;
+  }
+
+  public LocalCloud cloud() {
+    return cloud;
+  }
+
+  /** The simulated engine, or null when the stack drives a real ComfyUI. */
+  public SimulatedComfyUI engine() {
+    return engine;
+  }
+
+  public boolean simulatedEngine() {
+    return engine != null;
+  }
+
+  public String comfyUiUrl() {
+    return comfyUiUrl;
+  }
+
+  public javax.sql.DataSource ledgerDatabase() {
+    return postgres.getPostgresDatabase();
+  }
+
+  /** The environment every function gets: for tests and tools that talk to the same stores. */
+  public Map<String, String> functionEnvironment() {
+    return Map.copyOf(functionEnv);
+  }
+
+  @Override
+  public void close() {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (Exception e) {
+        log.warn("stopping {} failed: {}", started.get(i).getClass().getSimpleName(), e.toString());
+      }
+    }
+    started.clear();
+  }
+}
