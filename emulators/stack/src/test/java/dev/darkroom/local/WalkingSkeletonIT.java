@@ -1,0 +1,153 @@
+package dev.darkroom.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.cloud.storage.Blob;
+import com.google.cloud.storage.BlobId;
+import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.JobOutput;
+import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.gcp.Env;
+import dev.darkroom.gcp.FirestoreJobStore;
+import dev.darkroom.gcp.GoogleClients;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.HexFormat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The spine, end to end through the real path: HTTP → api function → Firestore + ledger → Pub/Sub
+ * → Eventarc bridge → dispatch function → Cloud Run Jobs → runner → simulated ComfyUI → Cloud
+ * Storage → job events → job-events function → Firestore + ledger; then history and /view.
+ */
+class WalkingSkeletonIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+  @TempDir static Path dataDir;
+  private static LocalStack stack;
+  private static GoogleClients clients;
+  private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+  @BeforeAll
+  static void startStack() {
+    stack = LocalStack.start(new LocalStack.Options("darkroom-it", 0, dataDir, Duration.ofMillis(1), null));
+    clients = new GoogleClients(new Env(stack.functionEnvironment()));
+  }
+
+  @AfterAll
+  static void stopStack() {
+    if (clients != null) {
+      clients.close();
+    }
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void anSd15PromptBecomesAPngThatEveryStoreRecords() throws Exception {
+    String workflow;
+    try (InputStream in = getClass().getResourceAsStream("/workflows/sd1.5-txt2img.json")) {
+      workflow = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/prompt"))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":" + workflow + "}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
+    String promptId = JSON.readTree(posted.body()).get("prompt_id").asText();
+
+    JsonNode entry = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+        .until(() -> JSON.readTree(get("/history/" + promptId).body()).get(promptId), e -> e != null);
+    assertThat(entry.at("/status/status_str").asText()).as(entry.toString()).isEqualTo("success");
+    JsonNode image = entry.at("/outputs/9/images/0");
+    assertThat(image.isObject()).as(entry.toString()).isTrue();
+
+    HttpResponse<String> view = get("/view?filename=" + enc(image.get("filename").asText())
+        + "&subfolder=" + enc(image.get("subfolder").asText()) + "&type=" + enc(image.get("type").asText()));
+    assertThat(view.statusCode()).isEqualTo(302);
+    HttpResponse<byte[]> png = http.send(
+        HttpRequest.newBuilder(URI.create(view.headers().firstValue("Location").orElseThrow())).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(png.statusCode()).isEqualTo(200);
+    assertThat(png.body()).startsWith(PNG_MAGIC);
+
+    Job job = new FirestoreJobStore(clients.firestore()).get(promptId).orElseThrow();
+    assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(job.outputs()).hasSize(1);
+    JobOutput output = job.outputs().get(0);
+    assertThat(output.objectName()).startsWith("outputs/local/" + promptId + "/");
+    assertThat(output.sha256()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(png.body())));
+
+    Blob stored = clients.storage().get(BlobId.of(LocalStack.OUTPUTS_BUCKET, output.objectName()));
+    assertThat(stored).isNotNull();
+    assertThat(stored.getSize()).isEqualTo(png.body().length);
+    assertThat(stored.getContentType()).isEqualTo("image/png");
+
+    try (Connection db = stack.ledgerDatabase().getConnection();
+         PreparedStatement jobs = db.prepareStatement("SELECT status, user_id FROM jobs WHERE id = ?");
+         PreparedStatement outputs = db.prepareStatement("SELECT object_name, size_bytes, sha256 FROM job_outputs WHERE job_id = ?")) {
+      jobs.setString(1, promptId);
+      try (ResultSet row = jobs.executeQuery()) {
+        assertThat(row.next()).isTrue();
+        assertThat(row.getString("status")).isEqualTo("succeeded");
+        assertThat(row.getString("user_id")).isEqualTo("local");
+      }
+      outputs.setString(1, promptId);
+      try (ResultSet row = outputs.executeQuery()) {
+        assertThat(row.next()).isTrue();
+        assertThat(row.getString("object_name")).isEqualTo(output.objectName());
+        assertThat(row.getLong("size_bytes")).isEqualTo(png.body().length);
+        assertThat(row.getString("sha256")).isEqualTo(output.sha256());
+        assertThat(row.next()).isFalse();
+      }
+    }
+  }
+
+  /**
+   * Bound to 127.0.0.1 only: a wildcard (0.0.0.0) listener would also answer on 127.0.0.2, which
+   * every Linux machine routes to loopback, and on the machine's other addresses.
+   */
+  @Test
+  void theApiListensOnLoopbackOnly() throws Exception {
+    int port = URI.create(stack.apiUrl()).getPort();
+    java.util.List<java.net.InetAddress> elsewhere = new java.util.ArrayList<>();
+    elsewhere.add(java.net.InetAddress.getByName("127.0.0.2"));
+    java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).forEach(i ->
+        java.util.Collections.list(i.getInetAddresses()).stream().filter(a -> !a.isLoopbackAddress()).forEach(elsewhere::add));
+    for (java.net.InetAddress address : elsewhere) {
+      try (java.net.Socket socket = new java.net.Socket()) {
+        socket.connect(new java.net.InetSocketAddress(address, port), 500);
+        throw new AssertionError("the API answered on " + address);
+      } catch (java.net.ConnectException | java.net.SocketTimeoutException | java.net.NoRouteToHostException refused) {
+        // nothing listens there: as it should be
+      }
+    }
+    assertThat(get("/history/none").statusCode()).isEqualTo(200);
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String enc(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+}
