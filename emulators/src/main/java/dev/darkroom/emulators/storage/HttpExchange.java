@@ -21,6 +21,7 @@ final class HttpExchange {
   private final Response response;
   private final String rawPath;
   private final QueryParams query;
+  private InputStream rawBody;
 
   HttpExchange(Request request, Response response) {
     this.request = request;
@@ -30,7 +31,15 @@ final class HttpExchange {
     this.query = QueryParams.parse(request.getHttpURI().getQuery());
   }
 
+  /**
+   * The effective method: google-http-client sends PATCH as POST with
+   * {@code X-HTTP-Method-Override}, because HttpURLConnection cannot send PATCH.
+   */
   String method() {
+    String override = request.getHeaders().get("X-HTTP-Method-Override");
+    if (override != null && request.getMethod().equals("POST")) {
+      return override.trim().toUpperCase(java.util.Locale.ROOT);
+    }
     return request.getMethod();
   }
 
@@ -46,8 +55,40 @@ final class HttpExchange {
     return request.getHeaders().get(name);
   }
 
-  InputStream body() {
-    return Content.Source.asInputStream(request);
+  private InputStream rawBody() {
+    if (rawBody == null) {
+      rawBody = Content.Source.asInputStream(request);
+    }
+    return rawBody;
+  }
+
+  /**
+   * Reads what is left of the request before answering. Jetty closes a keep-alive connection
+   * whose request was not fully read, and the client would then fail its next request on it.
+   */
+  private void drainRequest() {
+    try {
+      rawBody().transferTo(OutputStream.nullOutputStream());
+    } catch (IOException e) {
+      // the client went away; there is no connection left to keep
+    }
+  }
+
+  /** The request body, inflated if the client gzipped it (the Java client gzips JSON bodies). */
+  InputStream body() throws IOException {
+    InputStream raw = rawBody();
+    String encoding = header("Content-Encoding");
+    if (encoding == null || encoding.isBlank() || encoding.equalsIgnoreCase("identity")) {
+      return raw;
+    }
+    if (!encoding.equalsIgnoreCase("gzip")) {
+      throw GcsException.badRequest("Unsupported Content-Encoding '" + encoding + "' (only gzip)");
+    }
+    try {
+      return new java.util.zip.GZIPInputStream(raw, 64 * 1024);
+    } catch (java.util.zip.ZipException e) {
+      throw GcsException.badRequest("Content-Encoding is gzip but the body is not: " + e.getMessage());
+    }
   }
 
   /** Links in resources point where the client reached us, as GCS's do. */
@@ -90,6 +131,7 @@ final class HttpExchange {
   }
 
   void send(int status, String contentType, byte[] body) throws IOException {
+    drainRequest();
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
@@ -99,12 +141,14 @@ final class HttpExchange {
   }
 
   void empty(int status) {
+    drainRequest();
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0);
   }
 
   /** The head of a response whose body is left out, as for HEAD. */
   void headersOnly(int status, String contentType, long length) {
+    drainRequest();
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
@@ -112,6 +156,7 @@ final class HttpExchange {
 
   /** Starts a streamed body of a known length; the caller closes the stream. */
   OutputStream stream(int status, String contentType, long length) {
+    drainRequest();
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
