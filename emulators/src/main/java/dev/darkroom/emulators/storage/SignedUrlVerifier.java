@@ -12,10 +12,8 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -102,16 +100,14 @@ final class SignedUrlVerifier {
     String firstStringToSign = null;
     String firstCanonical = null;
     for (String method : methodsFor(request.method())) {
-      for (String host : hostCandidates(request.header().apply("host"))) {
-        String canonical = canonicalRequest(method, request, signedHeaders, host);
-        String stringToSign = ALGORITHM + "\n" + dateText + "\n" + credentialScope + "\n" + sha256Hex(canonical);
-        if (firstStringToSign == null) {
-          firstStringToSign = stringToSign;
-          firstCanonical = canonical;
-        }
-        if (signature != null && rsaVerifies(key, stringToSign, signature)) {
-          return;
-        }
+      String canonical = canonicalRequest(method, request, signedHeaders);
+      String stringToSign = ALGORITHM + "\n" + dateText + "\n" + credentialScope + "\n" + sha256Hex(canonical);
+      if (firstStringToSign == null) {
+        firstStringToSign = stringToSign;
+        firstCanonical = canonical;
+      }
+      if (signature != null && rsaVerifies(key, stringToSign, signature)) {
+        return;
       }
     }
     throw new XmlApiException(403, "SignatureDoesNotMatch", SIGNATURE_MISMATCH, null,
@@ -123,24 +119,7 @@ final class SignedUrlVerifier {
     return "HEAD".equals(method) ? List.of("HEAD", "GET") : List.of(method);
   }
 
-  /**
-   * The Java client signs {@code host} as the host name of {@code withHostName(...)} without
-   * the port, while HTTP clients send {@code Host: 127.0.0.1:PORT}; against the real service
-   * there is no port, so both spellings denote the same origin.
-   */
-  private static Set<String> hostCandidates(String hostHeader) {
-    Set<String> hosts = new LinkedHashSet<>();
-    if (hostHeader != null) {
-      hosts.add(hostHeader);
-      int colon = hostHeader.lastIndexOf(':');
-      if (colon > 0 && hostHeader.indexOf(']') < colon) {
-        hosts.add(hostHeader.substring(0, colon));
-      }
-    }
-    return hosts;
-  }
-
-  private static String canonicalRequest(String method, SignedRequest request, String signedHeaders, String host) {
+  private static String canonicalRequest(String method, SignedRequest request, String signedHeaders) {
     List<String> names = new ArrayList<>();
     for (Map.Entry<String, List<String>> param : request.query().all().entrySet()) {
       if (!param.getKey().equals("X-Goog-Signature")) {
@@ -152,7 +131,7 @@ final class SignedUrlVerifier {
     names.sort(null);
     StringBuilder headers = new StringBuilder();
     for (String name : signedHeaders.split(";")) {
-      String value = name.equals("host") ? host : request.header().apply(name);
+      String value = request.header().apply(name);
       headers.append(name).append(':').append(value == null ? "" : value.trim().replaceAll("\\s+", " ")).append('\n');
     }
     String payload = request.header().apply("x-goog-content-sha256");

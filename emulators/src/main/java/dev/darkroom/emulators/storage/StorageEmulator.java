@@ -125,7 +125,7 @@ public final class StorageEmulator implements LocalService {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("STORAGE_EMULATOR_HOST", baseUrl());
     env.put("STORAGE_SIGNER_KEY_FILE", signerKeyFile().toString());
-    return env;
+    return java.util.Collections.unmodifiableMap(env);
   }
 
   @Override

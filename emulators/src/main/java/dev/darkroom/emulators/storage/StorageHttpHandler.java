@@ -70,6 +70,10 @@ final class StorageHttpHandler extends Handler.Abstract {
       }
       throw new XmlApiException(503, "ServiceUnavailable", message, null);
     }
+    if (path.startsWith("/batch/")) {
+      throw GcsException.notImplemented("Batch requests (" + path + ") are not supported by the storage emulator;"
+          + " the Java client sends them for storage.delete/get/update of several blobs at once: call it per blob");
+    }
     if (json) {
       jsonApi.handle(ex);
     } else {

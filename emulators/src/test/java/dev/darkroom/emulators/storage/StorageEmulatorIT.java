@@ -202,6 +202,9 @@ class StorageEmulatorIT extends StorageContract {
     assertThat(send("GET", objectPath("x") + "?ifGenerationMatch=abc", null).statusCode()).isEqualTo(400);
     assertThat(send("POST", "/upload/storage/v1/b/" + BUCKET + "/o?uploadType=multipart", "no boundary").statusCode()).isEqualTo(400);
     assertThat(send("PUT", "/upload/storage/v1/b/" + BUCKET + "/o?uploadType=resumable&upload_id=nope", "").statusCode()).isEqualTo(404);
+    HttpResponse<String> batch = send("POST", "/batch/storage/v1", "");
+    assertThat(batch.statusCode()).isEqualTo(501);
+    assertThat(json.readTree(batch.body()).at("/error/message").asText()).contains("per blob");
     HttpResponse<String> notFound = send("GET", objectPath("never-written"), null);
     assertThat(notFound.statusCode()).isEqualTo(404);
     assertThat(json.readTree(notFound.body()).at("/error/code").asInt()).isEqualTo(404);
