@@ -1,0 +1,75 @@
+package dev.darkroom.gcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.google.cloud.run.v2.Container;
+import com.google.cloud.run.v2.CreateJobRequest;
+import com.google.cloud.run.v2.ExecutionTemplate;
+import com.google.cloud.run.v2.ExecutionsClient;
+import com.google.cloud.run.v2.ExecutionsSettings;
+import com.google.cloud.run.v2.Job;
+import com.google.cloud.run.v2.TaskTemplate;
+import com.google.api.gax.core.NoCredentialsProvider;
+import com.google.api.gax.grpc.GrpcTransportChannel;
+import com.google.api.gax.rpc.FixedTransportChannelProvider;
+import dev.darkroom.core.port.JobLauncher;
+import dev.darkroom.core.port.JobLauncher.CapacityExhaustedException;
+import dev.darkroom.emulators.run.CloudRunJobsEmulator;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Launching through the Cloud Run Jobs client: overrides reach the task; quota refusals are recognised. */
+class CloudRunJobLauncherIT {
+  private static final String JOB = "projects/darkroom-adapters/locations/us-central1/jobs/gpu";
+
+  @BeforeAll
+  static void createJob() throws Exception {
+    // The task succeeds only if the launcher's override told it its job ids.
+    SharedLocalCloud.adapters().clients().cloudRunJobs().createJobAsync(CreateJobRequest.newBuilder()
+        .setParent("projects/darkroom-adapters/locations/us-central1").setJobId("gpu")
+        .setJob(Job.newBuilder().setTemplate(ExecutionTemplate.newBuilder().setTemplate(TaskTemplate.newBuilder()
+            .setMaxRetries(0)
+            .addContainers(Container.newBuilder().setImage("test")
+                .addAllCommand(List.of("sh", "-c", "test \"$DARKROOM_JOB_IDS\" = \"job-a,job-b\""))))))
+        .build()).get();
+  }
+
+  private static CloudRunJobsEmulator emulator() {
+    return SharedLocalCloud.cloud().cloudRun().orElseThrow();
+  }
+
+  @Test
+  void anExecutionStartsAndItsTaskSeesTheAssignedJobIds() throws Exception {
+    JobLauncher launcher = SharedLocalCloud.adapters().jobLauncher();
+    String execution = launcher.launch(List.of("job-a", "job-b"));
+    assertThat(execution).startsWith(JOB + "/executions/");
+
+    ManagedChannel channel = ManagedChannelBuilder.forTarget(emulator().hostPort()).usePlaintext().build();
+    try (ExecutionsClient executions = ExecutionsClient.create(ExecutionsSettings.newBuilder()
+        .setEndpoint(emulator().hostPort())
+        .setTransportChannelProvider(FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel)))
+        .setCredentialsProvider(NoCredentialsProvider.create()).build())) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> executions.getExecution(execution).hasCompletionTime());
+      assertThat(executions.getExecution(execution).getSucceededCount()).isEqualTo(1);
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  @Test
+  void aQuotaRefusalIsCapacityExhaustedAndOtherFailuresAreNot() {
+    JobLauncher launcher = SharedLocalCloud.adapters().jobLauncher();
+    emulator().refuseNextLaunches(1);
+    assertThatThrownBy(() -> launcher.launch(List.of("job-a", "job-b"))).isInstanceOf(CapacityExhaustedException.class);
+    emulator().failNextLaunches(1);
+    assertThatThrownBy(() -> launcher.launch(List.of("job-a", "job-b")))
+        .isNotInstanceOf(CapacityExhaustedException.class).isInstanceOf(RuntimeException.class);
+    assertThat(launcher.launch(List.of("job-a", "job-b"))).startsWith(JOB + "/executions/");
+  }
+}

@@ -1,0 +1,93 @@
+package dev.darkroom.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.JobError;
+import dev.darkroom.core.job.JobOutput;
+import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.port.Ledger;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link Ledger} must do. Subclasses give the ledger and a way to read back what it
+ * recorded, as the system of record would be read.
+ */
+public abstract class LedgerContract {
+  private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+
+  protected abstract Ledger ledger();
+
+  /** What the ledger holds for the job: status, attempt, gpu seconds, outputs; empty if nothing. */
+  protected abstract java.util.Optional<Recorded> recorded(String jobId);
+
+  public record Recorded(String status, String userId, int attempt, double gpuSeconds, String errorType,
+      List<String> outputObjects) {}
+
+  private static Job queued() {
+    return Job.queued(UUID.randomUUID().toString(), "alice", 5, JsonNodeFactory.instance.objectNode(),
+        JsonNodeFactory.instance.objectNode(), null, T0);
+  }
+
+  private static JobOutput output(Job job, String name) {
+    return new JobOutput("9", "images", name, "", "output", "outputs/alice/" + job.id() + "/" + name, "image/png", 7, "cafe");
+  }
+
+  @Test
+  void aJobIsRecordedWithItsOutputs() {
+    Job job = queued();
+    ledger().record(job);
+    assertThat(recorded(job.id())).hasValueSatisfying(r -> {
+      assertThat(r.status()).isEqualTo("queued");
+      assertThat(r.userId()).isEqualTo("alice");
+    });
+    Job done = job.afterEvent(JobStatus.SUCCEEDED, 3, null, List.of(output(job, "a.png"), output(job, "b.png")), null, 4.5, T0);
+    ledger().record(done);
+    assertThat(recorded(job.id())).hasValueSatisfying(r -> {
+      assertThat(r.status()).isEqualTo("succeeded");
+      assertThat(r.gpuSeconds()).isEqualTo(4.5);
+      assertThat(r.outputObjects()).containsExactlyInAnyOrder(
+          "outputs/alice/" + job.id() + "/a.png", "outputs/alice/" + job.id() + "/b.png");
+    });
+  }
+
+  @Test
+  void recordingTheSameStateTwiceChangesNothing() {
+    Job job = queued();
+    Job done = job.afterEvent(JobStatus.SUCCEEDED, 2, null, List.of(output(job, "a.png")), null, 1, T0);
+    ledger().record(done);
+    ledger().record(done);
+    assertThat(recorded(job.id()).orElseThrow().outputObjects()).hasSize(1);
+  }
+
+  @Test
+  void anOlderStateArrivingLateNeverMovesTheRecordBackwards() {
+    Job job = queued();
+    Job running = job.withStatus(JobStatus.DISPATCHED, T0).afterEvent(JobStatus.RUNNING, 1, null, List.of(), null, 0, T0);
+    Job failed = running.afterEvent(JobStatus.FAILED, 2, null, List.of(), new JobError("OOM", "out of memory", "3"), 2, T0);
+    ledger().record(failed);
+    ledger().record(running);
+    ledger().record(job);
+    assertThat(recorded(job.id())).hasValueSatisfying(r -> {
+      assertThat(r.status()).isEqualTo("failed");
+      assertThat(r.errorType()).isEqualTo("OOM");
+    });
+  }
+
+  @Test
+  void aNewAttemptReplacesTheOldOne() {
+    Job job = queued();
+    Job lostRun = job.afterEvent(JobStatus.LOST, 4, null, List.of(), null, 3, T0);
+    Job retried = lostRun.requeued(T0);
+    ledger().record(lostRun);
+    ledger().record(retried);
+    assertThat(recorded(job.id())).hasValueSatisfying(r -> {
+      assertThat(r.status()).isEqualTo("queued");
+      assertThat(r.attempt()).isEqualTo(2);
+    });
+  }
+}

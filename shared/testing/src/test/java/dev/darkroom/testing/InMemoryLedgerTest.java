@@ -1,0 +1,22 @@
+package dev.darkroom.testing;
+
+import dev.darkroom.core.job.JobOutput;
+import dev.darkroom.core.port.Ledger;
+import java.util.Optional;
+
+/** The fake ledger passes the same contract as the SQL ledger. */
+class InMemoryLedgerTest extends LedgerContract {
+  private final RecordingPorts.InMemoryLedger ledger = new RecordingPorts.InMemoryLedger();
+
+  @Override
+  protected Ledger ledger() {
+    return ledger;
+  }
+
+  @Override
+  protected Optional<Recorded> recorded(String jobId) {
+    return Optional.ofNullable(ledger.rows.get(jobId)).map(job -> new Recorded(job.status().wireName(), job.userId(),
+        job.attempt(), job.gpuSeconds(), job.error() == null ? null : job.error().type(),
+        job.outputs().stream().map(JobOutput::objectName).toList()));
+  }
+}
