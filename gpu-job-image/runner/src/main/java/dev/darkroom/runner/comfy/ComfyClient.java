@@ -157,13 +157,13 @@ public final class ComfyClient implements PromptEngine {
       }
       Duration idle = watch.idleFor();
       if (idle.compareTo(settings.idleTimeout()) >= 0) {
-        log.warn("prompt {}: no progress for {} s, interrupting it", promptId, idle.toSeconds());
+        log.warn("prompt {}: no progress for {} ms, interrupting it", promptId, idle.toMillis());
         interrupt(promptId);
         return new PromptOutcome.TimedOut(idle);
       }
       Duration untilTimeout = settings.idleTimeout().minus(idle);
-      boolean poll = signal != null || !socket.isOpen() || idle.compareTo(settings.quietAfter()) >= 0;
-      if (!poll) {
+      boolean polling = signal != null || !socket.isOpen() || idle.compareTo(settings.quietAfter()) >= 0;
+      if (!polling) {
         watch.awaitNews(min(settings.quietAfter().minus(idle), untilTimeout));
         continue;
       }
