@@ -54,15 +54,18 @@ public record RunnerConfig(
     String execution = env.require("CLOUD_RUN_EXECUTION", "the Cloud Run execution name, set by Cloud Run");
     int index = env.intOrDefault("CLOUD_RUN_TASK_INDEX", 0);
     int count = env.intOrDefault("CLOUD_RUN_TASK_COUNT", 1);
-    if (count < 1 || index < 0 || index >= count) {
-      throw new Env.MissingConfigException("CLOUD_RUN_TASK_INDEX=" + index
-          + " must be at least 0 and below CLOUD_RUN_TASK_COUNT=" + count);
+    TaskShare share;
+    try {
+      share = new TaskShare(index, count);
+    } catch (IllegalArgumentException e) {
+      throw new Env.MissingConfigException("CLOUD_RUN_TASK_INDEX=" + index + " and CLOUD_RUN_TASK_COUNT="
+          + count + " do not name a task: " + e.getMessage());
     }
     int attempt = env.intOrDefault("CLOUD_RUN_TASK_ATTEMPT", 0);
     Duration idle = positiveSeconds(env, "PROMPT_IDLE_TIMEOUT_SECONDS", DEFAULT_PROMPT_IDLE_TIMEOUT_SECONDS);
     Duration ready = positiveSeconds(env, "COMFYUI_READY_TIMEOUT_SECONDS", DEFAULT_COMFYUI_READY_TIMEOUT_SECONDS);
     return new RunnerConfig(project, comfyUrl, bucket, topic, jobIds, execution,
-        new TaskShare(index, count), attempt, idle, ready);
+        share, attempt, idle, ready);
   }
 
   private static Duration positiveSeconds(Env env, String name, int fallback) {

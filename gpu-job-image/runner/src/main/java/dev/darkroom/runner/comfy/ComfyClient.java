@@ -206,20 +206,12 @@ public final class ComfyClient implements PromptEngine {
   }
 
   private Optional<PromptOutcome> history(String promptId) throws IOException, InterruptedException {
-    HttpResponse<String> response = http.send(get("/history/" + encode(promptId)), HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 200) {
-      throw new IOException("GET /history/" + promptId + " answered " + response.statusCode());
-    }
-    JsonNode entry = readJson(response.body()).path(promptId);
+    JsonNode entry = getJson("/history/" + encode(promptId)).path(promptId);
     return entry.isObject() ? Optional.of(ComfyProtocol.outcomeOf(entry)) : Optional.empty();
   }
 
   private boolean queueHolds(String promptId) throws IOException, InterruptedException {
-    HttpResponse<String> response = http.send(get("/queue"), HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 200) {
-      throw new IOException("GET /queue answered " + response.statusCode());
-    }
-    JsonNode queue = readJson(response.body());
+    JsonNode queue = getJson("/queue");
     for (String list : new String[] {"queue_running", "queue_pending"}) {
       for (JsonNode item : queue.path(list)) {
         // Items are [number, prompt_id, prompt, extra_data, outputs_to_execute] (§3).
@@ -282,6 +274,15 @@ public final class ComfyClient implements PromptEngine {
     String scheme = "https".equals(base.getScheme()) ? "wss" : "ws";
     URI uri = URI.create(scheme + "://" + base.getRawAuthority() + "/ws?clientId=" + encode(clientId));
     return ComfySocket.open(http, uri, watch, json, Duration.ofSeconds(5));
+  }
+
+  /** A GET that must answer 200; anything else counts as a failed poll. */
+  private JsonNode getJson(String pathAndQuery) throws IOException, InterruptedException {
+    HttpResponse<String> response = http.send(get(pathAndQuery), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IOException("GET " + pathAndQuery + " answered " + response.statusCode());
+    }
+    return readJson(response.body());
   }
 
   private HttpRequest get(String pathAndQuery) {
