@@ -114,7 +114,7 @@ public final class ComfyClient implements PromptEngine {
       return follow(promptId, clientId, watch, socket);
     } finally {
       watch.close();
-      socket.close();
+      socket.close(); // idempotent; follow closes any socket that replaced this one
     }
   }
 
@@ -143,46 +143,51 @@ public final class ComfyClient implements PromptEngine {
         ComfyProtocol.rejection(response.statusCode(), readJson(response.body()))));
   }
 
-  private PromptOutcome follow(String promptId, String clientId, PromptWatch watch, ComfySocket socket)
+  private PromptOutcome follow(String promptId, String clientId, PromptWatch watch, ComfySocket first)
       throws EngineUnavailableException, InterruptedException {
     Backoff pollDelay = new Backoff(settings.firstPoll(), settings.maxPoll());
     int failedPolls = 0;
-    while (true) {
-      PromptWatch.Signal signal = watch.signal();
-      if (signal instanceof PromptWatch.Signal.Errored errored) {
-        return new PromptOutcome.Failed(errored.error());
-      }
-      if (signal instanceof PromptWatch.Signal.Interrupted) {
-        return new PromptOutcome.Interrupted();
-      }
-      Duration idle = watch.idleFor();
-      if (idle.compareTo(settings.idleTimeout()) >= 0) {
-        log.warn("prompt {}: no progress for {} ms, interrupting it", promptId, idle.toMillis());
-        interrupt(promptId);
-        return new PromptOutcome.TimedOut(idle);
-      }
-      Duration untilTimeout = settings.idleTimeout().minus(idle);
-      boolean polling = signal != null || !socket.isOpen() || idle.compareTo(settings.quietAfter()) >= 0;
-      if (!polling) {
-        watch.awaitNews(min(settings.quietAfter().minus(idle), untilTimeout));
-        continue;
-      }
-      try {
-        Optional<PromptOutcome> outcome = poll(promptId, signal != null);
-        if (outcome.isPresent()) {
-          return outcome.get();
+    ComfySocket socket = first;
+    try {
+      while (true) {
+        PromptWatch.Signal signal = watch.signal();
+        if (signal instanceof PromptWatch.Signal.Errored errored) {
+          return new PromptOutcome.Failed(errored.error());
         }
-        failedPolls = 0;
-      } catch (IOException e) {
-        if (++failedPolls >= MAX_FAILED_POLLS) {
-          throw new EngineUnavailableException("ComfyUI stopped answering while running prompt " + promptId, e);
+        if (signal instanceof PromptWatch.Signal.Interrupted) {
+          return new PromptOutcome.Interrupted();
         }
-        log.warn("prompt {}: polling ComfyUI failed ({}), will retry", promptId, e.toString());
+        Duration idle = watch.idleFor();
+        if (idle.compareTo(settings.idleTimeout()) >= 0) {
+          log.warn("prompt {}: no progress for {} ms, interrupting it", promptId, idle.toMillis());
+          interrupt(promptId);
+          return new PromptOutcome.TimedOut(idle);
+        }
+        Duration untilTimeout = settings.idleTimeout().minus(idle);
+        boolean polling = signal != null || !socket.isOpen() || idle.compareTo(settings.quietAfter()) >= 0;
+        if (!polling) {
+          watch.awaitNews(min(settings.quietAfter().minus(idle), untilTimeout));
+          continue;
+        }
+        try {
+          Optional<PromptOutcome> outcome = poll(promptId, signal != null);
+          if (outcome.isPresent()) {
+            return outcome.get();
+          }
+          failedPolls = 0;
+        } catch (IOException e) {
+          if (++failedPolls >= MAX_FAILED_POLLS) {
+            throw new EngineUnavailableException("ComfyUI stopped answering while running prompt " + promptId, e);
+          }
+          log.warn("prompt {}: polling ComfyUI failed ({}), will retry", promptId, e.toString());
+        }
+        if (!socket.isOpen()) {
+          socket = reopen(clientId, watch, socket);
+        }
+        watch.awaitNews(min(pollDelay.next(), untilTimeout));
       }
-      if (!socket.isOpen()) {
-        socket = reopen(clientId, watch, socket);
-      }
-      watch.awaitNews(min(pollDelay.next(), untilTimeout));
+    } finally {
+      socket.close(); // the one in use now, which may be a reconnected one
     }
   }
 

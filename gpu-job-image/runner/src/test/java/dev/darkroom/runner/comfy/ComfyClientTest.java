@@ -3,6 +3,7 @@ package dev.darkroom.runner.comfy;
 import static dev.darkroom.runner.comfy.FakeComfyUi.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.job.JobError;
@@ -128,6 +129,22 @@ class ComfyClientTest {
         new OutputFile("9", "images", "after_drop_00001_.png", "", "output"))));
     assertThat(comfy.count("GET", "/history/")).isGreaterThanOrEqualTo(1);
     assertThat(comfy.count("GET", "/queue")).as("asks the queue whether the prompt is still there").isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void reconnectsADroppedSocketAndClosesWhateverItOpened() throws Exception {
+    comfy.onPrompt(prompt -> {
+      prompt.progress("3", 5, 20).dropSocket();
+      await().atMost(Duration.ofSeconds(5)).until(() -> comfy.socketsOpened.size() == 2);
+      prompt.progress("3", 6, 20);
+      prompt.succeed(outputs("9", "images", "ComfyUI_00001_.png"));
+    });
+
+    PromptOutcome outcome = client(Duration.ofSeconds(10)).run(request(), progress::add);
+
+    assertThat(outcome).isInstanceOf(PromptOutcome.Completed.class);
+    assertThat(comfy.socketsOpened).containsOnly("darkroom-runner-" + PROMPT_ID);
+    await().atMost(Duration.ofSeconds(5)).until(() -> comfy.openSockets() == 0);
   }
 
   @Test

@@ -80,6 +80,11 @@ final class FakeComfyUi implements AutoCloseable {
     return this;
   }
 
+  /** Sockets the server still holds: ones the client has not closed (or the server not dropped). */
+  int openSockets() {
+    return sockets.size();
+  }
+
   void refuseSockets(boolean refuse) {
     this.refuseSockets = refuse;
   }
