@@ -1,0 +1,31 @@
+package dev.darkroom.runner;
+
+import dev.darkroom.core.job.Progress;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * What the runner needs from the engine that executes prompts (ComfyUI, through
+ * {@link dev.darkroom.runner.comfy.ComfyClient}). Kept small so that the orchestration can be tested
+ * against a scripted fake.
+ */
+public interface PromptEngine {
+
+  /** Returns once the engine answers; throws if it does not within {@code timeout}. */
+  void awaitReady(Duration timeout) throws EngineUnavailableException, InterruptedException;
+
+  /**
+   * Runs one prompt to its end. {@code progress} is called, possibly from another thread, while it
+   * runs, and never after this method returns.
+   */
+  PromptOutcome run(PromptRequest request, Consumer<Progress> progress)
+      throws EngineUnavailableException, InterruptedException;
+
+  /** Asks the engine to stop {@code promptId} if it is running; best effort, never throws. */
+  void interrupt(String promptId);
+
+  /** The bytes of one output; the caller closes the stream. */
+  InputStream open(OutputFile file) throws IOException;
+}

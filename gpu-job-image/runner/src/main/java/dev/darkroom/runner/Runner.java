@@ -1,0 +1,209 @@
+package dev.darkroom.runner;
+
+import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.JobError;
+import dev.darkroom.core.job.JobOutput;
+import dev.darkroom.core.port.JobEventPublisher;
+import dev.darkroom.core.port.OutputStore;
+import dev.darkroom.core.usecase.ClaimJob;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs this task's jobs, one after the other, on one engine: claim (so no job ever runs twice),
+ * report {@code started}, run the prompt, upload and report each output, report how it ended.
+ * Ports only, so that it runs the same against fakes and against Google Cloud.
+ *
+ * <p>A job whose end is unknown (the engine vanished, or we were told to stop) gets no terminal
+ * event: it stays {@code running} for the reconciler to find. Handing it back to the queue at
+ * once is not done yet.
+ */
+public final class Runner {
+  private static final Logger log = LoggerFactory.getLogger(Runner.class);
+
+  /** Every claimed job reached a terminal event (or there was nothing to claim). */
+  public static final int EXIT_OK = 0;
+  /** Something outside the jobs failed (engine, Pub/Sub): a retry of the task could help. */
+  public static final int EXIT_RETRY_MAY_HELP = 75;
+
+  private final ClaimJob claim;
+  private final PromptEngine engine;
+  private final JobEventPublisher events;
+  private final OutputUploader uploader;
+  private final Clock clock;
+  private final Retries retries;
+  private final Settings settings;
+  private final CountDownLatch finished = new CountDownLatch(1);
+
+  private boolean stopping;
+  private String runningPromptId;
+
+  /**
+   * @param executionName recorded on each claimed job, and in every log line
+   * @param engineReadyTimeout how long to wait for the engine before claiming anything
+   */
+  public record Settings(String executionName, TaskShare share, Duration engineReadyTimeout) {}
+
+  public Runner(ClaimJob claim, PromptEngine engine, JobEventPublisher events, OutputStore outputs,
+      Clock clock, Retries retries, Settings settings) {
+    this.claim = claim;
+    this.engine = engine;
+    this.events = events;
+    this.uploader = new OutputUploader(engine, outputs, retries.executor());
+    this.clock = clock;
+    this.retries = retries;
+    this.settings = settings;
+  }
+
+  /** Runs this task's share of {@code jobIds}; returns the process exit code. */
+  public int run(List<String> jobIds) {
+    MDC.put("executionName", settings.executionName());
+    try {
+      List<String> mine = settings.share().of(jobIds);
+      log.info("task {} of {} has {} of {} jobs", settings.share().index(), settings.share().count(),
+          mine.size(), jobIds.size());
+      if (mine.isEmpty()) {
+        return EXIT_OK;
+      }
+      // Before claiming: a job claimed by a task that cannot run it would wait for the reconciler.
+      engine.awaitReady(settings.engineReadyTimeout());
+      for (String jobId : mine) {
+        if (isStopping()) {
+          log.warn("stopping: job {} and the rest are left unclaimed", jobId);
+          return EXIT_OK;
+        }
+        JobRun result = runJob(jobId);
+        if (result == JobRun.ABANDONED) {
+          return isStopping() ? EXIT_OK : EXIT_RETRY_MAY_HELP;
+        }
+      }
+      return EXIT_OK;
+    } catch (EngineUnavailableException e) {
+      log.error("the engine is not available, no job claimed: {}", e.getMessage());
+      return EXIT_RETRY_MAY_HELP;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      log.warn("interrupted: stopping");
+      return EXIT_OK;
+    } finally {
+      MDC.remove("executionName");
+      finished.countDown();
+    }
+  }
+
+  /**
+   * On SIGTERM: claim nothing more and interrupt the prompt that is running. The job it belongs
+   * to stays {@code running} (its end is unknown) for the reconciler to requeue.
+   */
+  public void stop() {
+    String promptId;
+    synchronized (this) {
+      stopping = true;
+      promptId = runningPromptId;
+    }
+    if (promptId != null) {
+      log.warn("stopping: interrupting job {}", promptId);
+      engine.interrupt(promptId);
+    }
+  }
+
+  /** Waits for {@link #run} to return, e.g. from a shutdown hook. */
+  public boolean awaitFinished(Duration timeout) throws InterruptedException {
+    return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private synchronized boolean isStopping() {
+    return stopping;
+  }
+
+  private enum JobRun { SKIPPED, ENDED, ABANDONED }
+
+  private JobRun runJob(String jobId) throws InterruptedException {
+    Optional<Job> claimed = claim.claim(jobId, settings.executionName());
+    if (claimed.isEmpty()) {
+      log.info("job {} is not ours to run (another task has it, or it ended): skipped", jobId);
+      return JobRun.SKIPPED;
+    }
+    Job job = claimed.get();
+    MDC.put("jobId", job.id());
+    MDC.put("userId", job.userId());
+    try {
+      JobReporter reporter = new JobReporter(events, retries.executor(), clock, job.id(), job.attempt());
+      reporter.started(settings.executionName());
+      return runClaimed(job, reporter);
+    } catch (JobReporter.ReportFailedException e) {
+      log.error("job {} left running: {}", job.id(), e.getMessage());
+      return JobRun.ABANDONED;
+    } finally {
+      MDC.remove("jobId");
+      MDC.remove("userId");
+    }
+  }
+
+  private JobRun runClaimed(Job job, JobReporter reporter) throws InterruptedException {
+    synchronized (this) {
+      if (stopping) {
+        log.warn("stopping: claimed job {} left running", job.id());
+        return JobRun.ABANDONED;
+      }
+      runningPromptId = job.id();
+    }
+    Instant start = clock.instant();
+    PromptOutcome outcome;
+    try {
+      outcome = engine.run(new PromptRequest(job.id(), job.prompt(), job.extraData()), reporter::progress);
+    } catch (EngineUnavailableException e) {
+      log.error("lost the engine while running job {}; it is left running: {}", job.id(), e.getMessage());
+      return JobRun.ABANDONED;
+    } finally {
+      synchronized (this) {
+        runningPromptId = null;
+      }
+    }
+    double gpuSeconds = Duration.between(start, clock.instant()).toNanos() / 1e9;
+    log.info("job {} ended on the engine as {} after {} s", job.id(), outcome, gpuSeconds);
+
+    if (outcome instanceof PromptOutcome.Completed completed) {
+      succeed(job, completed.outputs(), reporter, gpuSeconds);
+    } else if (outcome instanceof PromptOutcome.Failed failed) {
+      reporter.failed(failed.error(), gpuSeconds);
+    } else if (outcome instanceof PromptOutcome.TimedOut timedOut) {
+      reporter.timedOut(JobError.of("timed_out", "no progress for " + timedOut.idle().toSeconds()
+          + " s: the prompt was interrupted"), gpuSeconds);
+    } else if (isStopping()) {
+      log.warn("job {} interrupted by our shutdown: left running", job.id());
+      return JobRun.ABANDONED;
+    } else {
+      // Nobody but a cancellation interrupts a prompt on our engine.
+      reporter.cancelled(gpuSeconds);
+    }
+    return JobRun.ENDED;
+  }
+
+  private void succeed(Job job, List<OutputFile> files, JobReporter reporter, double gpuSeconds) {
+    List<JobOutput> outputs = new ArrayList<>(files.size());
+    for (OutputFile file : files) {
+      JobOutput output;
+      try {
+        output = uploader.upload(job, file);
+      } catch (RuntimeException e) {
+        log.error("could not store output {} of job {}", file.filename(), job.id(), e);
+        reporter.failed(JobError.of("output_upload_failed",
+            "could not store output " + file.filename() + ": " + e.getMessage()), gpuSeconds);
+        return;
+      }
+      outputs.add(output);
+      reporter.output(output);
+    }
+    reporter.succeeded(outputs, gpuSeconds);
+  }
+}

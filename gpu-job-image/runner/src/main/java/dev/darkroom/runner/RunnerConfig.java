@@ -1,0 +1,96 @@
+package dev.darkroom.runner;
+
+import dev.darkroom.gcp.CloudRunJobLauncher;
+import dev.darkroom.gcp.Env;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The runner's configuration, from the environment that Cloud Run (the {@code CLOUD_RUN_*}
+ * variables), the launcher ({@code DARKROOM_JOB_IDS}) and Terraform (the rest) give each task.
+ *
+ * @param comfyUrl the ComfyUI to drive. In the cloud the runner will start ComfyUI itself and point
+ *     here (not done yet); today it must already be running
+ * @param jobIds every job id of the execution, in the launcher's order; {@link #share} picks ours
+ * @param taskAttempt Cloud Run's retry counter for this task, 0 on the first try (for logs)
+ * @param promptIdleTimeout the watchdog: a prompt that shows no progress for this long is
+ *     interrupted and reported as timed out
+ * @param comfyReadyTimeout how long to wait for ComfyUI to answer before claiming any job
+ */
+public record RunnerConfig(
+    String projectId,
+    URI comfyUrl,
+    String outputsBucket,
+    String jobEventsTopic,
+    List<String> jobIds,
+    String executionName,
+    TaskShare share,
+    int taskAttempt,
+    Duration promptIdleTimeout,
+    Duration comfyReadyTimeout) {
+
+  public static final String DEFAULT_COMFYUI_URL = "http://127.0.0.1:8188";
+  public static final int DEFAULT_PROMPT_IDLE_TIMEOUT_SECONDS = 300;
+  public static final int DEFAULT_COMFYUI_READY_TIMEOUT_SECONDS = 120;
+
+  public RunnerConfig {
+    jobIds = List.copyOf(jobIds);
+  }
+
+  /** Reads every variable, failing with a message that names the first one missing or malformed. */
+  public static RunnerConfig from(Env env) {
+    String project = env.require("GOOGLE_CLOUD_PROJECT", "the Google Cloud project id");
+    URI comfyUrl = comfyUrl(env.orDefault("COMFYUI_URL", DEFAULT_COMFYUI_URL));
+    String bucket = env.require("OUTPUTS_BUCKET", "the Cloud Storage bucket for outputs");
+    String topic = env.orDefault("JOB_EVENTS_TOPIC", "job-events");
+    List<String> jobIds = Arrays.stream(
+            env.require(CloudRunJobLauncher.JOB_IDS_VARIABLE, "the job ids this execution runs, comma-separated")
+                .split(","))
+        .map(String::trim)
+        .filter(id -> !id.isEmpty())
+        .toList();
+    String execution = env.require("CLOUD_RUN_EXECUTION", "the Cloud Run execution name, set by Cloud Run");
+    int index = env.intOrDefault("CLOUD_RUN_TASK_INDEX", 0);
+    int count = env.intOrDefault("CLOUD_RUN_TASK_COUNT", 1);
+    TaskShare share;
+    try {
+      share = new TaskShare(index, count);
+    } catch (IllegalArgumentException e) {
+      throw new Env.MissingConfigException("CLOUD_RUN_TASK_INDEX=" + index + " and CLOUD_RUN_TASK_COUNT="
+          + count + " do not name a task: " + e.getMessage());
+    }
+    int attempt = env.intOrDefault("CLOUD_RUN_TASK_ATTEMPT", 0);
+    Duration idle = positiveSeconds(env, "PROMPT_IDLE_TIMEOUT_SECONDS", DEFAULT_PROMPT_IDLE_TIMEOUT_SECONDS);
+    Duration ready = positiveSeconds(env, "COMFYUI_READY_TIMEOUT_SECONDS", DEFAULT_COMFYUI_READY_TIMEOUT_SECONDS);
+    return new RunnerConfig(project, comfyUrl, bucket, topic, jobIds, execution,
+        share, attempt, idle, ready);
+  }
+
+  private static Duration positiveSeconds(Env env, String name, int fallback) {
+    int seconds = env.intOrDefault(name, fallback);
+    if (seconds < 1) {
+      throw new Env.MissingConfigException(name + " must be a positive number of seconds, got " + seconds);
+    }
+    return Duration.ofSeconds(seconds);
+  }
+
+  /** The ids this task runs. */
+  public List<String> myJobIds() {
+    return share.of(jobIds);
+  }
+
+  private static URI comfyUrl(String value) {
+    URI uri;
+    try {
+      uri = URI.create(value);
+    } catch (IllegalArgumentException e) {
+      throw new Env.MissingConfigException("COMFYUI_URL is not a URL: '" + value + "'");
+    }
+    if ((!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) || uri.getHost() == null) {
+      throw new Env.MissingConfigException("COMFYUI_URL must be an http(s) URL with a host, got '" + value + "'");
+    }
+    return uri;
+  }
+}

@@ -1,0 +1,77 @@
+package dev.darkroom.runner;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.darkroom.core.usecase.ClaimJob;
+import dev.darkroom.gcp.Env;
+import dev.darkroom.gcp.FirestoreJobStore;
+import dev.darkroom.gcp.GcsOutputStore;
+import dev.darkroom.gcp.GoogleClients;
+import dev.darkroom.gcp.PubSubJobEventPublisher;
+import dev.darkroom.gcp.PubSubTopic;
+import dev.darkroom.runner.comfy.ComfyClient;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The GPU task's entry point: production adapters from the environment, then {@link Runner}.
+ * The process exits with the runner's code ({@link Runner#EXIT_OK}, or
+ * {@link Runner#EXIT_RETRY_MAY_HELP} so that Cloud Run retries the task), or
+ * {@value #EXIT_BAD_CONFIG} when the configuration is unusable.
+ */
+public final class RunnerMain {
+  private static final Logger log = LoggerFactory.getLogger(RunnerMain.class);
+
+  /** EX_CONFIG: a retry would fail the same way. */
+  static final int EXIT_BAD_CONFIG = 78;
+  /** Cloud Run sends SIGKILL 10 s after SIGTERM: leave time to interrupt and say so. */
+  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(8);
+
+  private RunnerMain() {}
+
+  public static void main(String[] args) {
+    Env env = Env.system();
+    RunnerConfig config;
+    try {
+      config = RunnerConfig.from(env);
+    } catch (Env.MissingConfigException e) {
+      log.error("cannot start: {}", e.getMessage());
+      System.exit(EXIT_BAD_CONFIG);
+      return;
+    }
+    log.info("runner starting: execution {}, task {} of {} (attempt {}), ComfyUI at {}",
+        config.executionName(), config.share().index(), config.share().count(), config.taskAttempt(),
+        config.comfyUrl());
+
+    GoogleClients clients = new GoogleClients(env);
+    Clock clock = Clock.systemUTC();
+    Runner runner = new Runner(
+        new ClaimJob(new FirestoreJobStore(clients.firestore()), clock),
+        new ComfyClient(ComfyClient.Settings.defaults(config.comfyUrl(), config.promptIdleTimeout()), new ObjectMapper()),
+        new PubSubJobEventPublisher(new PubSubTopic(clients.publisher(config.jobEventsTopic()))),
+        // No signer: the runner only writes; signed URLs are the api function's business.
+        new GcsOutputStore(clients.storage(), config.outputsBucket(), null, null),
+        clock,
+        Retries.standard(),
+        new Runner.Settings(config.executionName(), config.share(), config.comfyReadyTimeout()));
+
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stopGracefully(runner), "runner-shutdown"));
+    int exitCode = runner.run(config.jobIds());
+    clients.close();
+    log.info("runner done, exit code {}", exitCode);
+    System.exit(exitCode);
+  }
+
+  /** SIGTERM (or any exit): stop claiming, interrupt the running prompt, wait a little for both. */
+  private static void stopGracefully(Runner runner) {
+    runner.stop();
+    try {
+      if (!runner.awaitFinished(SHUTDOWN_GRACE)) {
+        log.warn("shutting down with a job still in progress");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package dev.darkroom.runner.comfy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.darkroom.core.job.JobError;
+import dev.darkroom.core.job.Progress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the WebSocket has told us about one prompt, shared between the socket's listener thread
+ * (which writes) and the thread following the prompt (which reads and waits). Frames about other
+ * prompts, or about none, are ignored. The first end signal wins: ComfyUI sends
+ * {@code execution_error} before its {@code executing null}, and the error is what counts.
+ */
+final class PromptWatch {
+  private static final Logger log = LoggerFactory.getLogger(PromptWatch.class);
+
+  /** What the socket said about the end of the prompt. */
+  sealed interface Signal {
+    /** It ended without an error: its history entry has (or is about to have) the outcome. */
+    record Finished() implements Signal {}
+
+    record Errored(JobError error) implements Signal {}
+
+    record Interrupted() implements Signal {}
+  }
+
+  private final String promptId;
+  /** Guards {@link #progress} apart from the state, so a slow listener never stalls the watchdog. */
+  private final Object progressLock = new Object();
+  private Consumer<Progress> progress;
+  private Signal signal;
+  private long lastActivityNanos = System.nanoTime();
+
+  PromptWatch(String promptId, Consumer<Progress> progress) {
+    this.promptId = promptId;
+    this.progress = progress;
+  }
+
+  /** A text frame, {@code {"type": T, "data": D}}; called on the socket's listener thread. */
+  void onFrame(JsonNode frame) {
+    JsonNode data = frame.path("data");
+    if (!promptId.equals(data.path("prompt_id").asText(null))) {
+      return;
+    }
+    synchronized (this) {
+      lastActivityNanos = System.nanoTime();
+    }
+    switch (frame.path("type").asText()) {
+      case "progress" -> deliver(new Progress(data.path("node").asText(null),
+          data.path("value").asLong(), data.path("max").asLong()));
+      case "executing" -> {
+        if (data.path("node").isNull()) {
+          end(new Signal.Finished());
+        }
+      }
+      case "execution_success" -> end(new Signal.Finished());
+      case "execution_error" -> end(new Signal.Errored(ComfyProtocol.executionError(data)));
+      case "execution_interrupted" -> end(new Signal.Interrupted());
+      default -> { }
+    }
+  }
+
+  private void deliver(Progress update) {
+    synchronized (progressLock) {
+      if (progress == null) {
+        return;
+      }
+      try {
+        progress.accept(update);
+      } catch (RuntimeException e) {
+        log.warn("progress listener failed for prompt {}: {}", promptId, e.toString());
+      }
+    }
+  }
+
+  private synchronized void end(Signal ending) {
+    if (signal == null) {
+      signal = ending;
+      notifyAll();
+    }
+  }
+
+  /** The prompt was accepted: the idle clock starts now. */
+  synchronized void submitted() {
+    lastActivityNanos = System.nanoTime();
+  }
+
+  synchronized Duration idleFor() {
+    return Duration.ofNanos(System.nanoTime() - lastActivityNanos);
+  }
+
+  synchronized Signal signal() {
+    return signal;
+  }
+
+  /**
+   * Waits up to {@code timeout} for the signal to change from what it is now (so, once there is
+   * one, it simply waits). Returns the signal, or null if there is none.
+   */
+  synchronized Signal awaitNews(Duration timeout) throws InterruptedException {
+    Signal before = signal;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (long left = timeout.toNanos(); signal == before && left > 0; left = deadline - System.nanoTime()) {
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return signal;
+  }
+
+  /** Once this returns, no more progress is delivered (one being delivered has finished). */
+  void close() {
+    synchronized (progressLock) {
+      progress = null;
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package dev.darkroom.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.darkroom.gcp.Env;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RunnerConfigTest {
+
+  private static Map<String, String> minimal() {
+    Map<String, String> vars = new HashMap<>();
+    vars.put("GOOGLE_CLOUD_PROJECT", "darkroom-dev");
+    vars.put("OUTPUTS_BUCKET", "darkroom-outputs");
+    vars.put("DARKROOM_JOB_IDS", "job-a, job-b,job-c,");
+    vars.put("CLOUD_RUN_EXECUTION", "gpu-job-x7k2p");
+    return vars;
+  }
+
+  @Test
+  void readsTheEnvironmentWithDefaultsForWhatCloudRunMayLeaveOut() {
+    RunnerConfig config = RunnerConfig.from(new Env(minimal()));
+
+    assertThat(config.projectId()).isEqualTo("darkroom-dev");
+    assertThat(config.comfyUrl()).isEqualTo(URI.create("http://127.0.0.1:8188"));
+    assertThat(config.outputsBucket()).isEqualTo("darkroom-outputs");
+    assertThat(config.jobEventsTopic()).isEqualTo("job-events");
+    assertThat(config.jobIds()).containsExactly("job-a", "job-b", "job-c");
+    assertThat(config.executionName()).isEqualTo("gpu-job-x7k2p");
+    assertThat(config.share()).isEqualTo(TaskShare.whole());
+    assertThat(config.taskAttempt()).isZero();
+    assertThat(config.promptIdleTimeout()).isEqualTo(Duration.ofSeconds(300));
+    assertThat(config.comfyReadyTimeout()).isEqualTo(Duration.ofSeconds(120));
+  }
+
+  @Test
+  void readsEverySetting() {
+    Map<String, String> vars = minimal();
+    vars.put("COMFYUI_URL", "http://127.0.0.1:9000");
+    vars.put("JOB_EVENTS_TOPIC", "job-events-test");
+    vars.put("CLOUD_RUN_TASK_INDEX", "2");
+    vars.put("CLOUD_RUN_TASK_COUNT", "3");
+    vars.put("CLOUD_RUN_TASK_ATTEMPT", "1");
+    vars.put("PROMPT_IDLE_TIMEOUT_SECONDS", "45");
+    vars.put("COMFYUI_READY_TIMEOUT_SECONDS", "600");
+
+    RunnerConfig config = RunnerConfig.from(new Env(vars));
+
+    assertThat(config.comfyUrl()).isEqualTo(URI.create("http://127.0.0.1:9000"));
+    assertThat(config.jobEventsTopic()).isEqualTo("job-events-test");
+    assertThat(config.share()).isEqualTo(new TaskShare(2, 3));
+    assertThat(config.myJobIds()).containsExactly("job-c");
+    assertThat(config.taskAttempt()).isEqualTo(1);
+    assertThat(config.promptIdleTimeout()).isEqualTo(Duration.ofSeconds(45));
+    assertThat(config.comfyReadyTimeout()).isEqualTo(Duration.ofSeconds(600));
+  }
+
+  @Test
+  void namesTheMissingVariable() {
+    for (String name : List.of("GOOGLE_CLOUD_PROJECT", "OUTPUTS_BUCKET", "DARKROOM_JOB_IDS", "CLOUD_RUN_EXECUTION")) {
+      Map<String, String> vars = minimal();
+      vars.remove(name);
+      assertThatThrownBy(() -> RunnerConfig.from(new Env(vars)))
+          .isInstanceOf(Env.MissingConfigException.class)
+          .hasMessageContaining(name);
+    }
+  }
+
+  @Test
+  void refusesMalformedValuesNamingThem() {
+    Map<String, String> badIndex = minimal();
+    badIndex.put("CLOUD_RUN_TASK_INDEX", "3");
+    badIndex.put("CLOUD_RUN_TASK_COUNT", "3");
+    assertThatThrownBy(() -> RunnerConfig.from(new Env(badIndex))).hasMessageContaining("CLOUD_RUN_TASK_INDEX");
+
+    Map<String, String> badTimeout = minimal();
+    badTimeout.put("PROMPT_IDLE_TIMEOUT_SECONDS", "0");
+    assertThatThrownBy(() -> RunnerConfig.from(new Env(badTimeout))).hasMessageContaining("PROMPT_IDLE_TIMEOUT_SECONDS");
+
+    Map<String, String> badUrl = minimal();
+    badUrl.put("COMFYUI_URL", "127.0.0.1:8188");
+    assertThatThrownBy(() -> RunnerConfig.from(new Env(badUrl))).hasMessageContaining("COMFYUI_URL");
+  }
+
+  @Test
+  void tasksSplitTheIdsWithoutOverlapOrGaps() {
+    List<String> ids = List.of("a", "b", "c", "d", "e", "f", "g");
+
+    assertThat(new TaskShare(0, 3).of(ids)).containsExactly("a", "d", "g");
+    assertThat(new TaskShare(1, 3).of(ids)).containsExactly("b", "e");
+    assertThat(new TaskShare(2, 3).of(ids)).containsExactly("c", "f");
+    assertThat(new TaskShare(3, 4).of(List.of("a"))).isEmpty();
+    assertThatThrownBy(() -> new TaskShare(2, 2)).isInstanceOf(IllegalArgumentException.class);
+  }
+}

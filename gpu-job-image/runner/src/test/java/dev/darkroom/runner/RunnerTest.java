@@ -1,0 +1,287 @@
+package dev.darkroom.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.darkroom.core.event.JobEvent;
+import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.JobError;
+import dev.darkroom.core.job.JobOutput;
+import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.job.Progress;
+import dev.darkroom.core.port.JobChange;
+import dev.darkroom.core.port.JobEventPublisher;
+import dev.darkroom.core.usecase.ClaimJob;
+import dev.darkroom.testing.InMemoryJobStore;
+import dev.darkroom.testing.RecordingPorts;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** {@link Runner} against fakes: what the job's owner would see (events, stored bytes, job state). */
+class RunnerTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String EXECUTION = "executions/gpu-job-abc12";
+
+  private final TestClock clock = new TestClock();
+  private final InMemoryJobStore jobs = new InMemoryJobStore();
+  private final RecordingPorts.Events events = new RecordingPorts.Events();
+  private final InMemoryOutputStore outputs = new InMemoryOutputStore();
+  private final FakeEngine engine = new FakeEngine();
+
+  @Test
+  void aSucceedingJobReportsStartedEachOutputAndSucceededWithAllOutputs() {
+    dispatched("job-1");
+    OutputFile first = image("ComfyUI_00001_.png");
+    OutputFile second = new OutputFile("9", "images", "ComfyUI_00002_.png", "portraits", "output");
+    byte[] firstBytes = "first image".getBytes(StandardCharsets.UTF_8);
+    byte[] secondBytes = "second, larger image".getBytes(StandardCharsets.UTF_8);
+    engine.file(first, firstBytes).file(second, secondBytes)
+        .when("job-1", progress -> {
+          clock.advance(Duration.ofSeconds(7));
+          return new PromptOutcome.Completed(List.of(first, second));
+        });
+
+    assertThat(runner(TaskShare.whole()).run(List.of("job-1"))).isEqualTo(Runner.EXIT_OK);
+
+    assertThat(events.published).map(JobEvent::sequence).containsExactly(1L, 2L, 3L, 4L);
+    assertThat(events.published).map(JobEvent::attempt).containsOnly(1);
+    assertThat(events.published.get(0)).isInstanceOfSatisfying(JobEvent.Started.class,
+        started -> assertThat(started.executionName()).isEqualTo(EXECUTION));
+    JobOutput firstOutput = new JobOutput("9", "images", "ComfyUI_00001_.png", "", "output",
+        "outputs/user-1/job-1/ComfyUI_00001_.png", "image/png", firstBytes.length,
+        InMemoryOutputStore.sha256(firstBytes));
+    JobOutput secondOutput = new JobOutput("9", "images", "ComfyUI_00002_.png", "portraits", "output",
+        "outputs/user-1/job-1/portraits/ComfyUI_00002_.png", "image/png", secondBytes.length,
+        InMemoryOutputStore.sha256(secondBytes));
+    assertThat(events.published.get(1)).extracting(e -> ((JobEvent.OutputProduced) e).output()).isEqualTo(firstOutput);
+    assertThat(events.published.get(2)).extracting(e -> ((JobEvent.OutputProduced) e).output()).isEqualTo(secondOutput);
+    assertThat(events.published.get(3)).isInstanceOfSatisfying(JobEvent.Succeeded.class, succeeded -> {
+      assertThat(succeeded.outputs()).containsExactly(firstOutput, secondOutput);
+      assertThat(succeeded.gpuSeconds()).isEqualTo(7.0);
+    });
+    assertThat(outputs.objects.get("outputs/user-1/job-1/ComfyUI_00001_.png").content()).isEqualTo(firstBytes);
+    assertThat(outputs.objects.get("outputs/user-1/job-1/portraits/ComfyUI_00002_.png").content()).isEqualTo(secondBytes);
+    // The job document moves on when job-events applies the events; the claim made it ours.
+    assertThat(jobs.get("job-1")).get().satisfies(job -> {
+      assertThat(job.status()).isEqualTo(JobStatus.RUNNING);
+      assertThat(job.executionName()).isEqualTo(EXECUTION);
+    });
+  }
+
+  @Test
+  void aJobSomeoneElseClaimedIsNeitherRunNorReported() {
+    dispatched("job-1");
+    new ClaimJob(jobs, clock).claim("job-1", "executions/someone-else");
+
+    assertThat(runner(TaskShare.whole()).run(List.of("job-1"))).isEqualTo(Runner.EXIT_OK);
+
+    assertThat(engine.ran).isEmpty();
+    assertThat(events.published).isEmpty();
+    assertThat(jobs.get("job-1").orElseThrow().executionName()).isEqualTo("executions/someone-else");
+  }
+
+  @Test
+  void aJobThatEndedIsNotRunAgain() {
+    jobs.update("job-1", current -> JobChange.Outcome.write(
+        queued("job-1").withStatus(JobStatus.SUCCEEDED, clock.instant()), null));
+
+    runner(TaskShare.whole()).run(List.of("job-1"));
+
+    assertThat(engine.ran).isEmpty();
+    assertThat(events.published).isEmpty();
+  }
+
+  @Test
+  void anEngineErrorIsReportedAsFailedWithTheEnginesError() {
+    dispatched("job-1");
+    JobError oom = new JobError("torch.OutOfMemoryError", "CUDA out of memory.", "3");
+    engine.when("job-1", progress -> new PromptOutcome.Failed(oom));
+
+    assertThat(runner(TaskShare.whole()).run(List.of("job-1"))).isEqualTo(Runner.EXIT_OK);
+
+    assertThat(events.published).hasSize(2);
+    assertThat(events.published.get(1)).isInstanceOfSatisfying(JobEvent.Failed.class, failed -> {
+      assertThat(failed.error()).isEqualTo(oom);
+      assertThat(failed.sequence()).isEqualTo(2);
+    });
+  }
+
+  @Test
+  void aWatchdogTimeoutIsReportedAsTimedOut() {
+    dispatched("job-1");
+    engine.when("job-1", progress -> new PromptOutcome.TimedOut(Duration.ofSeconds(300)));
+
+    assertThat(runner(TaskShare.whole()).run(List.of("job-1"))).isEqualTo(Runner.EXIT_OK);
+
+    assertThat(events.published.get(1)).isInstanceOfSatisfying(JobEvent.TimedOut.class, timedOut -> {
+      assertThat(timedOut.error().type()).isEqualTo("timed_out");
+      assertThat(timedOut.error().message()).contains("300 s");
+    });
+  }
+
+  @Test
+  void aPromptInterruptedByAnotherPartyIsReportedCancelled() {
+    dispatched("job-1");
+    engine.when("job-1", progress -> new PromptOutcome.Interrupted());
+
+    runner(TaskShare.whole()).run(List.of("job-1"));
+
+    assertThat(events.published).last().isInstanceOf(JobEvent.Cancelled.class);
+  }
+
+  @Test
+  void anOutputStoreThatFailsTwiceIsRetriedAndTheJobStillSucceeds() {
+    dispatched("job-1");
+    OutputFile file = image("ComfyUI_00001_.png");
+    byte[] bytes = {9, 8, 7};
+    engine.file(file, bytes).when("job-1", progress -> new PromptOutcome.Completed(List.of(file)));
+    outputs.failNextPuts(2);
+
+    runner(TaskShare.whole()).run(List.of("job-1"));
+
+    assertThat(outputs.puts).hasValue(3);
+    assertThat(outputs.objects.get("outputs/user-1/job-1/ComfyUI_00001_.png").content()).isEqualTo(bytes);
+    assertThat(events.published).map(JobEvent::sequence).containsExactly(1L, 2L, 3L);
+    assertThat(events.published).last().isInstanceOf(JobEvent.Succeeded.class);
+  }
+
+  @Test
+  void anOutputThatCannotBeStoredFailsTheJob() {
+    dispatched("job-1");
+    OutputFile file = image("ComfyUI_00001_.png");
+    engine.file(file, new byte[] {1}).when("job-1", progress -> new PromptOutcome.Completed(List.of(file)));
+    outputs.failNextPuts(100);
+
+    assertThat(runner(TaskShare.whole()).run(List.of("job-1"))).isEqualTo(Runner.EXIT_OK);
+
+    assertThat(events.published).last().isInstanceOfSatisfying(JobEvent.Failed.class,
+        failed -> assertThat(failed.error().type()).isEqualTo("output_upload_failed"));
+  }
+
+  @Test
+  void publishingRetriesTransientFailuresWithoutRenumbering() {
+    dispatched("job-1");
+    AtomicInteger failuresLeft = new AtomicInteger(2);
+    JobEventPublisher flaky = event -> {
+      if (failuresLeft.getAndDecrement() > 0) {
+        throw new IllegalStateException("publishing to job-events failed (injected)");
+      }
+      events.publish(event);
+    };
+
+    int exit = new Runner(new ClaimJob(jobs, clock), engine, flaky, outputs, clock, fastRetries(),
+        new Runner.Settings(EXECUTION, TaskShare.whole(), Duration.ofSeconds(1))).run(List.of("job-1"));
+
+    assertThat(exit).isEqualTo(Runner.EXIT_OK);
+    assertThat(events.published).map(JobEvent::sequence).containsExactly(1L, 2L);
+    assertThat(events.published).last().isInstanceOf(JobEvent.Succeeded.class);
+  }
+
+  @Test
+  void progressIsThrottledToAboutOnePerSecondAndNumberedInOrder() {
+    dispatched("job-1");
+    engine.when("job-1", progress -> {
+      progress.accept(new Progress("3", 1, 20));
+      progress.accept(new Progress("3", 2, 20)); // same instant: dropped
+      clock.advance(Duration.ofMillis(999));
+      progress.accept(new Progress("3", 3, 20)); // still within the second: dropped
+      clock.advance(Duration.ofMillis(1));
+      progress.accept(new Progress("3", 4, 20));
+      return new PromptOutcome.Completed(List.of());
+    });
+
+    runner(TaskShare.whole()).run(List.of("job-1"));
+
+    assertThat(events.published).filteredOn(JobEvent.Progressed.class::isInstance)
+        .map(e -> ((JobEvent.Progressed) e).progress().value()).containsExactly(1L, 4L);
+    assertThat(events.published).map(JobEvent::sequence).containsExactly(1L, 2L, 3L, 4L);
+  }
+
+  @Test
+  void eachTaskRunsItsShareOfTheIds() {
+    List<String> ids = List.of("job-a", "job-b", "job-c", "job-d", "job-e");
+    ids.forEach(this::dispatched);
+
+    runner(new TaskShare(1, 2)).run(ids);
+
+    assertThat(engine.ran).containsExactly("job-b", "job-d");
+    assertThat(events.published).map(JobEvent::jobId).containsOnly("job-b", "job-d");
+    assertThat(jobs.get("job-a").orElseThrow().status()).isEqualTo(JobStatus.DISPATCHED);
+    assertThat(jobs.get("job-c").orElseThrow().status()).isEqualTo(JobStatus.DISPATCHED);
+    assertThat(jobs.get("job-e").orElseThrow().status()).isEqualTo(JobStatus.DISPATCHED);
+  }
+
+  @Test
+  void anUnreachableEngineClaimsNothingAndAsksForARetry() {
+    dispatched("job-1");
+    engine.unreachable();
+
+    assertThat(runner(TaskShare.whole()).run(List.of("job-1"))).isEqualTo(Runner.EXIT_RETRY_MAY_HELP);
+
+    assertThat(jobs.get("job-1").orElseThrow().status()).isEqualTo(JobStatus.DISPATCHED);
+    assertThat(events.published).isEmpty();
+  }
+
+  @Test
+  void anEngineLostMidJobStopsTheTaskWithoutInventingAnOutcome() {
+    dispatched("job-1");
+    dispatched("job-2");
+    engine.when("job-1", progress -> {
+      throw new EngineUnavailableException("ComfyUI stopped answering");
+    });
+
+    assertThat(runner(TaskShare.whole()).run(List.of("job-1", "job-2"))).isEqualTo(Runner.EXIT_RETRY_MAY_HELP);
+
+    assertThat(events.published).singleElement().isInstanceOf(JobEvent.Started.class);
+    assertThat(jobs.get("job-2").orElseThrow().status()).as("left for the retry").isEqualTo(JobStatus.DISPATCHED);
+  }
+
+  @Test
+  void stoppingInterruptsTheRunningPromptAndClaimsNothingMore() throws Exception {
+    dispatched("job-1");
+    dispatched("job-2");
+    engine.when("job-1", progress -> {
+      await().atMost(Duration.ofSeconds(10)).until(() -> engine.interrupted.contains("job-1"));
+      return new PromptOutcome.Interrupted();
+    });
+    Runner runner = runner(TaskShare.whole());
+
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> runner.run(List.of("job-1", "job-2")));
+    await().atMost(Duration.ofSeconds(10)).until(() -> engine.ran.contains("job-1"));
+    runner.stop();
+
+    assertThat(exit.get()).isEqualTo(Runner.EXIT_OK);
+    assertThat(runner.awaitFinished(Duration.ofSeconds(1))).isTrue();
+    assertThat(engine.interrupted).containsExactly("job-1");
+    assertThat(events.published).singleElement().isInstanceOf(JobEvent.Started.class);
+    assertThat(engine.ran).containsExactly("job-1");
+    assertThat(jobs.get("job-2").orElseThrow().status()).isEqualTo(JobStatus.DISPATCHED);
+  }
+
+  private Runner runner(TaskShare share) {
+    return new Runner(new ClaimJob(jobs, clock), engine, events, outputs, clock, fastRetries(),
+        new Runner.Settings(EXECUTION, share, Duration.ofSeconds(1)));
+  }
+
+  static Retries fastRetries() {
+    return new Retries(3, Duration.ofMillis(1), Duration.ofMillis(5));
+  }
+
+  private static OutputFile image(String filename) {
+    return new OutputFile("9", "images", filename, "", "output");
+  }
+
+  private Job queued(String id) {
+    return Job.queued(id, "user-1", 1, JSON.createObjectNode(), JSON.createObjectNode(), "browser-tab", clock.instant());
+  }
+
+  private void dispatched(String id) {
+    Job job = queued(id).withStatus(JobStatus.DISPATCHED, clock.instant());
+    jobs.update(id, current -> JobChange.Outcome.write(job, null));
+  }
+}
