@@ -1,5 +1,6 @@
 package dev.darkroom.runner;
 
+import dev.darkroom.testing.InMemoryOutputStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -17,6 +17,6 @@ class InMemoryOutputStoreTest extends OutputStoreContract {
   @Override
   protected byte[] fetch(URI signedUrl) {
     String name = URLDecoder.decode(signedUrl.getRawSchemeSpecificPart().substring(1).split("\\?")[0], StandardCharsets.UTF_8);
-    return store.objects.get(name);
+    return store.objects.get(name).content();
   }
 }

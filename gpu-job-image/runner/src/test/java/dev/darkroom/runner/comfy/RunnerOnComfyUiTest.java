@@ -1,5 +1,6 @@
 package dev.darkroom.runner.comfy;
 
+import dev.darkroom.testing.InMemoryOutputStore;
 import static dev.darkroom.runner.comfy.FakeComfyUi.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -11,7 +12,6 @@ import dev.darkroom.core.job.JobOutput;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.port.JobChange;
 import dev.darkroom.core.usecase.ClaimJob;
-import dev.darkroom.runner.InMemoryOutputStore;
 import dev.darkroom.runner.Retries;
 import dev.darkroom.runner.Runner;
 import dev.darkroom.runner.TaskShare;
