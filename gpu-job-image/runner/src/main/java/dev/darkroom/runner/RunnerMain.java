@@ -2,12 +2,8 @@ package dev.darkroom.runner;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.darkroom.core.usecase.ClaimJob;
+import dev.darkroom.gcp.Adapters;
 import dev.darkroom.gcp.Env;
-import dev.darkroom.gcp.FirestoreJobStore;
-import dev.darkroom.gcp.GcsOutputStore;
-import dev.darkroom.gcp.GoogleClients;
-import dev.darkroom.gcp.PubSubJobEventPublisher;
-import dev.darkroom.gcp.PubSubTopic;
 import dev.darkroom.runner.comfy.ComfyClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,21 +40,20 @@ public final class RunnerMain {
         config.executionName(), config.share().index(), config.share().count(), config.taskAttempt(),
         config.comfyUrl());
 
-    GoogleClients clients = new GoogleClients(env);
+    Adapters adapters = new Adapters(env);
     Clock clock = Clock.systemUTC();
     Runner runner = new Runner(
-        new ClaimJob(new FirestoreJobStore(clients.firestore()), clock),
+        new ClaimJob(adapters.jobStore(), clock),
         new ComfyClient(ComfyClient.Settings.defaults(config.comfyUrl(), config.promptIdleTimeout()), new ObjectMapper()),
-        new PubSubJobEventPublisher(new PubSubTopic(clients.publisher(config.jobEventsTopic()))),
-        // No signer: the runner only writes; signed URLs are the api function's business.
-        new GcsOutputStore(clients.storage(), config.outputsBucket(), null, null),
+        adapters.jobEvents(),
+        adapters.outputStore(),
         clock,
         Retries.standard(),
         new Runner.Settings(config.executionName(), config.share(), config.comfyReadyTimeout()));
 
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stopGracefully(runner), "runner-shutdown"));
     int exitCode = runner.run(config.jobIds());
-    clients.close();
+    adapters.close();
     log.info("runner done, exit code {}", exitCode);
     System.exit(exitCode);
   }
