@@ -1,0 +1,39 @@
+package dev.darkroom.comfyui.sim;
+
+import java.awt.image.BufferedImage;
+import java.util.List;
+
+/** What flows along links in the simulation: descriptions, not tensors. */
+final class SimValues {
+
+  private SimValues() {}
+
+  record Model(String name, List<String> patches) {}
+
+  record Clip(String name, List<String> patches) {}
+
+  record Vae(String name) {}
+
+  record Conditioning(String text, String clip) {}
+
+  /** A latent batch: enough to draw it deterministically later, at VAEDecode. */
+  record Latent(
+      int width, int height, int batchSize, long seed, String positive, String negative, String recipe) {}
+
+  record Images(List<BufferedImage> frames) {
+    int width() {
+      return frames.isEmpty() ? 0 : frames.get(0).getWidth();
+    }
+
+    int height() {
+      return frames.isEmpty() ? 0 : frames.get(0).getHeight();
+    }
+
+    @Override
+    public String toString() {
+      return "Images(" + frames.size() + " x " + width() + "x" + height() + ")";
+    }
+  }
+
+  record Mask(int width, int height) {}
+}

@@ -1,0 +1,165 @@
+package dev.darkroom.core.comfy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The node classes a ComfyUI server knows, built from a JSON object shaped exactly like its
+ * {@code GET /object_info} answer. An entry may carry a Darkroom-only {@code x_darkroom} object:
+ * {@code validate_inputs} (inputs a custom {@code VALIDATE_INPUTS} checks instead of the generic
+ * rules) and {@code combo_from} (COMBO inputs whose choices are a model folder's file list). The
+ * marker never leaves through {@link #toObjectInfo()}.
+ */
+public final class NodeCatalog {
+
+  /** Darkroom's extension key in a catalog entry. */
+  public static final String DARKROOM_KEY = "x_darkroom";
+
+  private static final String CORE_RESOURCE = "core-nodes.json";
+
+  private final ObjectNode objectInfo;
+  private final Map<String, NodeDefinition> nodes;
+
+  private NodeCatalog(ObjectNode objectInfo) {
+    this.objectInfo = objectInfo;
+    Map<String, NodeDefinition> parsed = new LinkedHashMap<>();
+    objectInfo.fields().forEachRemaining(e -> parsed.put(e.getKey(), parse(e.getKey(), e.getValue())));
+    this.nodes = Collections.unmodifiableMap(parsed);
+  }
+
+  /** A catalog from an {@code /object_info}-shaped object (copied; later changes do not leak in). */
+  public static NodeCatalog fromObjectInfo(ObjectNode objectInfo) {
+    return new NodeCatalog(objectInfo.deepCopy());
+  }
+
+  /**
+   * The core ComfyUI nodes Darkroom knows, with each {@code combo_from} COMBO filled from {@code
+   * filesInFolder} (a folder name such as {@code checkpoints}, {@code loras} or {@code input}).
+   */
+  public static NodeCatalog coreNodes(Function<String, List<String>> filesInFolder) {
+    return loadCore().withFolderChoices(filesInFolder);
+  }
+
+  private static NodeCatalog loadCore() {
+    try (InputStream in = NodeCatalog.class.getResourceAsStream(CORE_RESOURCE)) {
+      if (in == null) throw new IllegalStateException("missing resource " + CORE_RESOURCE);
+      return new NodeCatalog((ObjectNode) new ObjectMapper().readTree(in));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A copy whose {@code combo_from} COMBO inputs list {@code filesInFolder(folder)}. */
+  public NodeCatalog withFolderChoices(Function<String, List<String>> filesInFolder) {
+    ObjectNode copy = objectInfo.deepCopy();
+    copy.fields()
+        .forEachRemaining(
+            entry -> {
+              JsonNode comboFrom = entry.getValue().path(DARKROOM_KEY).path("combo_from");
+              comboFrom
+                  .fields()
+                  .forEachRemaining(
+                      c -> {
+                        ArrayNode choices = JsonNodeFactory.instance.arrayNode();
+                        filesInFolder.apply(c.getValue().asText()).forEach(choices::add);
+                        for (String section : List.of("required", "optional")) {
+                          JsonNode spec = entry.getValue().path("input").path(section).get(c.getKey());
+                          if (spec instanceof ArrayNode arr && arr.size() > 0) arr.set(0, choices);
+                        }
+                      });
+            });
+    return new NodeCatalog(copy);
+  }
+
+  public Optional<NodeDefinition> node(String classType) {
+    return Optional.ofNullable(nodes.get(classType));
+  }
+
+  public boolean contains(String classType) {
+    return nodes.containsKey(classType);
+  }
+
+  public Set<String> classTypes() {
+    return nodes.keySet();
+  }
+
+  /** Declared inputs (required ∪ optional) of a class, empty for an unknown class. */
+  public Map<String, InputSpec> inputs(String classType) {
+    return node(classType).map(NodeDefinition::inputs).orElse(Map.of());
+  }
+
+  public List<JsonNode> returnTypes(String classType) {
+    return node(classType).map(NodeDefinition::returnTypes).orElse(List.of());
+  }
+
+  public boolean isOutputNode(String classType) {
+    return node(classType).map(NodeDefinition::outputNode).orElse(false);
+  }
+
+  public Set<String> customValidatedInputs(String classType) {
+    return node(classType).map(NodeDefinition::customValidatedInputs).orElse(Set.of());
+  }
+
+  /** {@code GET /object_info}: every entry, Darkroom's markers removed. */
+  public ObjectNode toObjectInfo() {
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    nodes.forEach((name, def) -> out.set(name, def.info().deepCopy()));
+    return out;
+  }
+
+  /** {@code GET /object_info/{class}}: {@code {class: info}}, or {@code {}} when unknown. */
+  public ObjectNode toObjectInfo(String classType) {
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    node(classType).ifPresent(def -> out.set(classType, def.info().deepCopy()));
+    return out;
+  }
+
+  private static NodeDefinition parse(String classType, JsonNode entry) {
+    Map<String, InputSpec> inputs = new LinkedHashMap<>();
+    for (String section : List.of("required", "optional")) {
+      JsonNode specs = entry.path("input").path(section);
+      List<String> order = new ArrayList<>();
+      entry.path("input_order").path(section).forEach(n -> order.add(n.asText()));
+      specs.fieldNames().forEachRemaining(n -> {
+        if (!order.contains(n)) order.add(n);
+      });
+      for (String name : order) {
+        JsonNode spec = specs.get(name);
+        if (spec == null) continue;
+        JsonNode type = spec.isArray() && spec.size() > 0 ? spec.get(0) : spec;
+        JsonNode opts = spec.isArray() && spec.size() > 1 ? spec.get(1) : null;
+        ObjectNode options =
+            opts instanceof ObjectNode o ? o.deepCopy() : JsonNodeFactory.instance.objectNode();
+        inputs.put(name, new InputSpec(name, type.deepCopy(), options, section.equals("required")));
+      }
+    }
+    List<JsonNode> returnTypes = new ArrayList<>();
+    entry.path("output").forEach(t -> returnTypes.add(t.deepCopy()));
+    Set<String> custom = new LinkedHashSet<>();
+    entry.path(DARKROOM_KEY).path("validate_inputs").forEach(n -> custom.add(n.asText()));
+    ObjectNode info = entry.deepCopy();
+    info.remove(DARKROOM_KEY);
+    return new NodeDefinition(
+        classType,
+        Collections.unmodifiableMap(inputs),
+        List.copyOf(returnTypes),
+        entry.path("output_node").asBoolean(false),
+        Collections.unmodifiableSet(custom),
+        info);
+  }
+}

@@ -1,0 +1,35 @@
+package dev.darkroom.core.comfy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A node class as the catalog declares it.
+ *
+ * @param inputs required then optional inputs, in {@code input_order}
+ * @param returnTypes {@code RETURN_TYPES}: each a type name, or an array for a COMBO output
+ * @param customValidatedInputs inputs whose checks a {@code VALIDATE_INPUTS} replaces (Darkroom's
+ *     {@code x_darkroom.validate_inputs} marker, since {@code /object_info} cannot say it)
+ * @param info the {@code /object_info} entry, without Darkroom's markers
+ */
+public record NodeDefinition(
+    String classType,
+    Map<String, InputSpec> inputs,
+    List<JsonNode> returnTypes,
+    boolean outputNode,
+    Set<String> customValidatedInputs,
+    ObjectNode info) {
+
+  public Optional<InputSpec> input(String name) {
+    return Optional.ofNullable(inputs.get(name));
+  }
+
+  public String displayName() {
+    JsonNode name = info.get("display_name");
+    return name != null && name.isTextual() ? name.textValue() : classType;
+  }
+}

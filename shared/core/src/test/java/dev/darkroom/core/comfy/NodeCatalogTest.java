@@ -1,0 +1,62 @@
+package dev.darkroom.core.comfy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class NodeCatalogTest {
+
+  private final NodeCatalog catalog = Workflows.catalog();
+
+  @Test
+  void servesObjectInfoWithoutDarkroomMarkers() {
+    ObjectNode info = catalog.toObjectInfo();
+
+    assertThat(info.get("LoadImage").has(NodeCatalog.DARKROOM_KEY)).isFalse();
+    assertThat(info.toString()).doesNotContain("x_darkroom");
+    assertThat(catalog.customValidatedInputs("LoadImage")).containsExactly("image");
+    assertThat(catalog.toObjectInfo("KSampler").fieldNames()).toIterable().containsExactly("KSampler");
+    assertThat(catalog.toObjectInfo("NoSuch").isEmpty()).isTrue();
+  }
+
+  @Test
+  void modelCombosComeFromTheFolderLists() {
+    JsonNode ckpt = catalog.toObjectInfo().get("CheckpointLoaderSimple").get("input").get("required").get("ckpt_name");
+
+    assertThat(ckpt.get(0)).hasSize(4);
+    assertThat(ckpt.get(0).get(0).asText()).isEqualTo("dreamshaper_8.safetensors");
+    assertThat(ckpt.get(1).get("tooltip").asText()).isEqualTo("The name of the checkpoint (model) to load.");
+  }
+
+  @Test
+  void describesInputsOutputsAndOutputNodes() {
+    InputSpec seed = catalog.inputs("KSampler").get("seed");
+
+    assertThat(seed.typeName()).isEqualTo("INT");
+    assertThat(seed.options().get("max").bigIntegerValue().toString()).isEqualTo("18446744073709551615");
+    assertThat(catalog.inputs("KSampler").keySet())
+        .containsExactly(
+            "model", "seed", "steps", "cfg", "sampler_name", "scheduler", "positive", "negative",
+            "latent_image", "denoise");
+    assertThat(catalog.inputs("CLIPLoader").get("device").required()).isFalse();
+    assertThat(catalog.returnTypes("CheckpointLoaderSimple").stream().map(JsonNode::asText).toList())
+        .isEqualTo(List.of("MODEL", "CLIP", "VAE"));
+    assertThat(catalog.isOutputNode("SaveImage")).isTrue();
+    assertThat(catalog.isOutputNode("VAEDecode")).isFalse();
+    assertThat(catalog.inputs("KSampler").get("sampler_name").isCombo()).isTrue();
+  }
+
+  @Test
+  void knowsEveryCoreNodeTheSampleWorkflowsUse() {
+    assertThat(catalog.classTypes())
+        .contains(
+            "CheckpointLoaderSimple", "CLIPTextEncode", "EmptyLatentImage", "EmptySD3LatentImage",
+            "KSampler", "KSamplerAdvanced", "VAEDecode", "VAEEncode", "VAELoader", "LoraLoader",
+            "CLIPLoader", "DualCLIPLoader", "UNETLoader", "LoadImage", "ImageScale", "SaveImage",
+            "PreviewImage")
+        .doesNotContain("ImageResize+");
+  }
+}
