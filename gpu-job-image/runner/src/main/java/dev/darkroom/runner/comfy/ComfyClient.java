@@ -103,7 +103,9 @@ public final class ComfyClient implements PromptEngine {
     try {
       socket = openSocket(clientId, watch);
     } catch (IOException e) {
-      throw new EngineUnavailableException("cannot open ComfyUI's WebSocket: " + e.getMessage(), e);
+      // The HTTP API may still work (the POST below finds out): follow by polling instead.
+      log.warn("no WebSocket from ComfyUI ({}); following prompt {} by polling /history", e.getMessage(), promptId);
+      socket = ComfySocket.none(watch, json);
     }
     try {
       Optional<PromptOutcome> refused = submit(request, clientId);

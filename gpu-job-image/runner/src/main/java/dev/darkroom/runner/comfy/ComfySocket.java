@@ -51,6 +51,16 @@ final class ComfySocket implements WebSocket.Listener {
     }
   }
 
+  /**
+   * No socket: ComfyUI refused the upgrade. The prompt is then followed by polling, with
+   * reconnection attempts on the way, exactly as after a drop.
+   */
+  static ComfySocket none(PromptWatch watch, ObjectMapper json) {
+    ComfySocket listener = new ComfySocket(watch, json);
+    listener.open = false;
+    return listener;
+  }
+
   boolean isOpen() {
     return open;
   }

@@ -132,6 +132,19 @@ class ComfyClientTest {
   }
 
   @Test
+  void aRefusedWebSocketFromTheStartIsFollowedByPollingAndStillFinishes() throws Exception {
+    comfy.refuseSockets(true);
+    comfy.onPrompt(prompt -> prompt.succeedSilently(outputs("9", "images", "no_socket_00001_.png")));
+
+    PromptOutcome outcome = client(Duration.ofSeconds(10)).run(request(), progress::add);
+
+    assertThat(outcome).isEqualTo(new PromptOutcome.Completed(List.of(
+        new OutputFile("9", "images", "no_socket_00001_.png", "", "output"))));
+    assertThat(comfy.socketsOpened).isEmpty();
+    assertThat(comfy.count("GET", "/history/")).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
   void reconnectsADroppedSocketAndClosesWhateverItOpened() throws Exception {
     comfy.onPrompt(prompt -> {
       prompt.progress("3", 5, 20).dropSocket();
