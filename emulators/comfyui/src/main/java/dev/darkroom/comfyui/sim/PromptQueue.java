@@ -58,6 +58,10 @@ final class PromptQueue {
   private Item running;
   private long counter;
 
+  /**
+   * @param onChange publishes the queue status; it runs under the queue's lock so that the status
+   *     of an enqueue cannot reach clients after the dequeue that follows it
+   */
   PromptQueue(Runnable onChange) {
     this.onChange = onChange;
   }
@@ -77,10 +81,10 @@ final class PromptQueue {
     try {
       pending.add(item);
       notEmpty.signalAll();
+      onChange.run();
     } finally {
       lock.unlock();
     }
-    onChange.run();
   }
 
   /** Blocks until an item is pending, then marks it running. */
@@ -91,10 +95,10 @@ final class PromptQueue {
       while (pending.isEmpty()) notEmpty.await();
       item = pending.poll();
       running = item;
+      onChange.run();
     } finally {
       lock.unlock();
     }
-    onChange.run();
     return item;
   }
 
@@ -114,10 +118,10 @@ final class PromptQueue {
       history.remove(item.promptId());
       history.put(item.promptId(), entry);
       running = null;
+      onChange.run();
     } finally {
       lock.unlock();
     }
-    onChange.run();
   }
 
   int remaining() {
@@ -158,21 +162,19 @@ final class PromptQueue {
     lock.lock();
     try {
       pending.clear();
+      onChange.run();
     } finally {
       lock.unlock();
     }
-    onChange.run();
   }
 
   void deletePending(String promptId) {
-    boolean removed;
     lock.lock();
     try {
-      removed = pending.removeIf(i -> i.promptId().equals(promptId));
+      if (pending.removeIf(i -> i.promptId().equals(promptId))) onChange.run();
     } finally {
       lock.unlock();
     }
-    if (removed) onChange.run();
   }
 
   /** {@code GET /history}: oldest first; {@code maxItems} alone gives the newest N. */

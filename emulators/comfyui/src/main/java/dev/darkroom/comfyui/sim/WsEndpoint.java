@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.function.Consumer;
 import org.eclipse.jetty.websocket.api.Session;
 
-/** One client's socket: registers on open, answers {@code feature_flags} sent as the first message. */
-final class WsEndpoint extends Session.Listener.AbstractAutoDemanding {
+/**
+ * One client's socket: registers on open, answers {@code feature_flags} sent as the first message.
+ * Public only because Jetty binds listener methods through a public lookup.
+ */
+public final class WsEndpoint extends Session.Listener.AbstractAutoDemanding {
 
   private final String clientId;
   private final WsHub hub;
