@@ -18,6 +18,7 @@ import dev.darkroom.functions.api.ApiFunction;
 import dev.darkroom.functions.dispatch.DispatchFunction;
 import dev.darkroom.functions.jobevents.JobEventsFunction;
 import dev.darkroom.gcp.Env;
+import dev.darkroom.gcp.GcsNodeCatalogStore;
 import dev.darkroom.gcp.GoogleClients;
 import dev.darkroom.gcp.SqlLedger;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -104,6 +105,7 @@ public final class LocalStack implements AutoCloseable {
     createTopics();
     clients.storage().create(BucketInfo.of(OUTPUTS_BUCKET));
     SqlLedger.migrate(postgres.getPostgresDatabase());
+    publishNodeCatalog(clients);
     createGpuJob(clients, options.projectId());
 
     Path logs = dataDir.resolve("logs");
@@ -163,6 +165,28 @@ public final class LocalStack implements AutoCloseable {
           .build()).get();
     } catch (Exception e) {
       throw new IllegalStateException("cannot create the GPU job in the Cloud Run emulator", e);
+    }
+  }
+
+  /**
+   * The API validates against the catalog of the engine that actually runs; in the cloud the
+   * runner publishes its ComfyUI's, here the stack publishes the engine's it just started.
+   */
+  private void publishNodeCatalog(GoogleClients clients) {
+    try {
+      java.net.http.HttpResponse<String> info = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(URI.create(comfyUiUrl + "/object_info")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      if (info.statusCode() != 200) {
+        throw new IllegalStateException("GET " + comfyUiUrl + "/object_info answered " + info.statusCode());
+      }
+      new GcsNodeCatalogStore(clients.storage(), OUTPUTS_BUCKET)
+          .publish((com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(info.body()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the engine's /object_info", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 

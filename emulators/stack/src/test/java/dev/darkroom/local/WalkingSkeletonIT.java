@@ -121,6 +121,22 @@ class WalkingSkeletonIT {
     }
   }
 
+  @Test
+  void aCheckpointTheEngineDoesNotHaveIsRefusedBeforeAnythingIsQueued() throws Exception {
+    String workflow;
+    try (InputStream in = getClass().getResourceAsStream("/workflows/sd1.5-txt2img.json")) {
+      workflow = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("dreamshaper_8.safetensors", "nope.safetensors");
+    }
+    HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/api/prompt"))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":" + workflow + "}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(posted.statusCode()).isEqualTo(400);
+    JsonNode body = JSON.readTree(posted.body());
+    assertThat(body.at("/error/type").asText()).isEqualTo("prompt_outputs_failed_validation");
+    assertThat(body.at("/node_errors/4/errors/0/type").asText()).isEqualTo("value_not_in_list");
+    assertThat(body.at("/node_errors/4/class_type").asText()).isEqualTo("CheckpointLoaderSimple");
+  }
+
   /**
    * Bound to 127.0.0.1 only: a wildcard (0.0.0.0) listener would also answer on 127.0.0.2, which
    * every Linux machine routes to loopback, and on the machine's other addresses.

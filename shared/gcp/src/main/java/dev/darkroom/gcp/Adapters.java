@@ -8,6 +8,7 @@ import dev.darkroom.core.port.JobLauncher;
 import dev.darkroom.core.port.JobQueue;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.Ledger;
+import dev.darkroom.core.port.NodeCatalogStore;
 import dev.darkroom.core.port.NotificationPublisher;
 import dev.darkroom.core.port.OutputStore;
 import java.io.IOException;
@@ -87,6 +88,11 @@ public final class Adapters implements AutoCloseable {
           signer, env.optional("STORAGE_EMULATOR_HOST").orElse(null));
     }
     return outputs;
+  }
+
+  /** The node catalog the API validates against, kept beside the outputs. */
+  public NodeCatalogStore nodeCatalog() {
+    return new GcsNodeCatalogStore(clients.storage(), env.require("OUTPUTS_BUCKET", "the Cloud Storage bucket for outputs"));
   }
 
   private PubSubTopic topic(String variable, String defaultName) {

@@ -18,7 +18,7 @@ public final class ApiFunction implements HttpFunction {
       Adapters adapters = Adapters.fromEnvironment();
       ApiConfig.from(adapters.env());
       SubmitPrompt submit = new SubmitPrompt(adapters.jobStore(), adapters.jobQueue(), adapters.ledger(),
-          PromptValidators.fromEnvironment(adapters), Clock.systemUTC());
+          new PromptValidators(adapters.nodeCatalog(), Clock.systemUTC()), Clock.systemUTC());
       return new ComfyApi(submit, adapters.jobStore(), adapters.outputStore(), Callers.localUserOnly());
     }));
   }

@@ -1,0 +1,93 @@
+package dev.darkroom.functions.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.darkroom.core.comfy.NodeCatalog;
+import dev.darkroom.core.port.NodeCatalogStore;
+import dev.darkroom.core.usecase.PromptValidation;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class PromptValidatorsTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A catalog store that counts reads, holding whatever was last published. */
+  private static final class Catalogs implements NodeCatalogStore {
+    ObjectNode objectInfo;
+    final AtomicInteger reads = new AtomicInteger();
+
+    @Override
+    public Optional<ObjectNode> current() {
+      reads.incrementAndGet();
+      return Optional.ofNullable(objectInfo);
+    }
+
+    @Override
+    public void publish(ObjectNode info) {
+      objectInfo = info;
+    }
+  }
+
+  private static ObjectNode prompt(String json) throws Exception {
+    return (ObjectNode) JSON.readTree(json);
+  }
+
+  private static ObjectNode coreCatalog() {
+    return NodeCatalog.coreNodes(folder -> folder.equals("checkpoints") ? List.of("dreamshaper_8.safetensors") : List.of())
+        .toObjectInfo();
+  }
+
+  @Test
+  void withACatalogPromptsAreRefusedExactlyAsComfyUIWould() throws Exception {
+    Catalogs catalogs = new Catalogs();
+    catalogs.publish(coreCatalog());
+    PromptValidators validators = new PromptValidators(catalogs, Clock.systemUTC());
+
+    PromptValidation unknown = validators.validate(prompt("{\"1\":{\"class_type\":\"ImageResize+\",\"inputs\":{}}}"));
+    assertThat(unknown.error().type()).isEqualTo("invalid_prompt");
+
+    PromptValidation wrongModel = validators.validate(prompt("""
+        {"4": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "missing.safetensors"}},
+         "8": {"class_type": "VAEDecode", "inputs": {"samples": ["5", 0], "vae": ["4", 2]}},
+         "5": {"class_type": "EmptyLatentImage", "inputs": {"width": 512, "height": 512, "batch_size": 1}},
+         "9": {"class_type": "SaveImage", "inputs": {"images": ["8", 0], "filename_prefix": "x"}}}
+        """));
+    assertThat(wrongModel.error().type()).isEqualTo("prompt_outputs_failed_validation");
+    assertThat(wrongModel.nodeErrors().at("/4/errors/0/type").asText()).isEqualTo("value_not_in_list");
+  }
+
+  @Test
+  void withoutACatalogOnlyTheStructuralCheckApplies() throws Exception {
+    PromptValidators validators = new PromptValidators(new Catalogs(), Clock.systemUTC());
+    assertThat(validators.validate(prompt("{\"1\":{\"class_type\":\"Anything\",\"inputs\":{}}}")).accepted()).isTrue();
+    assertThat(validators.validate(prompt("{\"1\":{\"inputs\":{}}}")).error().type()).isEqualTo("invalid_prompt");
+  }
+
+  @Test
+  void theCatalogIsReReadOnlyAfterTheRefreshPeriod() throws Exception {
+    Catalogs catalogs = new Catalogs();
+    Instant[] now = {Instant.parse("2026-11-23T10:00:00Z")};
+    Clock clock = new Clock() {
+      @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
+      @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+      @Override public Instant instant() { return now[0]; }
+    };
+    PromptValidators validators = new PromptValidators(catalogs, clock);
+    ObjectNode unknownNode = prompt("{\"1\":{\"class_type\":\"Nope\",\"inputs\":{}}}");
+
+    assertThat(validators.validate(unknownNode).accepted()).isTrue();
+    catalogs.publish(coreCatalog());
+    assertThat(validators.validate(unknownNode).accepted()).as("cached: no catalog yet").isTrue();
+    now[0] = now[0].plus(PromptValidators.REFRESH).plus(Duration.ofSeconds(1));
+    assertThat(validators.validate(unknownNode).error().type()).isEqualTo("invalid_prompt");
+    assertThat(catalogs.reads).hasValue(2);
+  }
+}

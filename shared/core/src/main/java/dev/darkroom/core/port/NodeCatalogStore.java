@@ -1,0 +1,16 @@
+package dev.darkroom.core.port;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Optional;
+
+/**
+ * Where the node catalog lives: the {@code /object_info} of the engine Darkroom actually runs,
+ * published by whatever starts that engine, read by the API to validate prompts against it.
+ */
+public interface NodeCatalogStore {
+
+  /** The latest published {@code /object_info}, or empty if none has been published yet. */
+  Optional<ObjectNode> current();
+
+  void publish(ObjectNode objectInfo);
+}
