@@ -25,6 +25,8 @@ final class ChildJvm {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
         "-Djava.awt.headless=true",
+        // Every deployable's jar carries its own logback.xml; name the one for local processes.
+        "-Dlogback.configurationFile=darkroom-child-logback.xml",
         "-cp", System.getProperty("java.class.path"),
         mainClass));
     command.addAll(args);
