@@ -161,12 +161,21 @@ public final class LocalCloud implements AutoCloseable {
     return env;
   }
 
-  @Override
-  public void close() {
+  /**
+   * Stops Eventarc deliveries (and lets the ones in flight finish): the first step of a shutdown,
+   * before the functions they deliver to go away.
+   */
+  public synchronized void stopEventarc() {
     EventarcBridge bridge = eventarc;
     if (bridge != null) {
       closeQuietly("eventarc", bridge);
+      eventarc = null;
     }
+  }
+
+  @Override
+  public void close() {
+    stopEventarc();
     for (int i = started.size() - 1; i >= 0; i--) {
       LocalService service = started.get(i);
       closeQuietly(service.name(), service);

@@ -27,6 +27,8 @@ final class ChildJvm {
         "-Djava.awt.headless=true",
         // Every deployable's jar carries its own logback.xml; name the one for local processes.
         "-Dlogback.configurationFile=darkroom-child-logback.xml",
+        // The invoker jar bundles SLF4J's JUL provider; name logback so SLF4J need not choose.
+        "-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider",
         "-cp", System.getProperty("java.class.path"),
         mainClass));
     command.addAll(args);

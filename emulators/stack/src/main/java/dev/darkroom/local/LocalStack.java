@@ -241,8 +241,12 @@ public final class LocalStack implements AutoCloseable {
     return Map.copyOf(functionEnv);
   }
 
+  /** Deliveries stop first, so no function is taken away in the middle of one; then the rest, newest first. */
   @Override
   public void close() {
+    if (cloud != null) {
+      cloud.stopEventarc();
+    }
     for (int i = started.size() - 1; i >= 0; i--) {
       try {
         started.get(i).close();
