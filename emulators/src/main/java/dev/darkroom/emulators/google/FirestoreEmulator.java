@@ -1,6 +1,5 @@
 package dev.darkroom.emulators.google;
 
-import dev.darkroom.emulators.LocalService;
 import dev.darkroom.emulators.LoopbackPorts;
 import dev.darkroom.emulators.ManagedProcess;
 import java.io.IOException;
@@ -14,28 +13,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Google's Firestore emulator (the gcloud component), run as a child JVM on 127.0.0.1. */
-public final class FirestoreEmulator implements LocalService {
+public final class FirestoreEmulator extends GoogleEmulatorProcess {
   /** The variable the official Firestore clients read to talk to an emulator. */
   public static final String HOST_VARIABLE = "FIRESTORE_EMULATOR_HOST";
 
   private static final Logger log = LoggerFactory.getLogger(FirestoreEmulator.class);
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-  private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
-  private final ManagedProcess process;
-  private final int port;
   private final String projectId;
   private final HttpClient http;
-  private final AtomicBoolean closed = new AtomicBoolean();
 
   private FirestoreEmulator(ManagedProcess process, int port, String projectId, HttpClient http) {
-    this.process = process;
-    this.port = port;
+    super("firestore", HOST_VARIABLE, process, port);
     this.projectId = projectId;
     this.http = http;
   }
@@ -136,38 +128,8 @@ public final class FirestoreEmulator implements LocalService {
     return projectId;
   }
 
-  public int port() {
-    return port;
-  }
-
-  /** Process id of the emulator JVM, for checks that nothing outlives {@link #close()}. */
-  public long pid() {
-    return process.pid();
-  }
-
   private URI baseUri() {
     return URI.create("http://" + hostPort());
   }
 
-  @Override
-  public String name() {
-    return "firestore";
-  }
-
-  @Override
-  public String hostPort() {
-    return LoopbackPorts.HOST + ":" + port;
-  }
-
-  @Override
-  public Map<String, String> environment() {
-    return Map.of(HOST_VARIABLE, hostPort());
-  }
-
-  @Override
-  public void close() {
-    if (closed.compareAndSet(false, true)) {
-      process.stop(STOP_GRACE);
-    }
-  }
 }
