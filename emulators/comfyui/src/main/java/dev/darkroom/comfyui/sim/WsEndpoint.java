@@ -11,6 +11,7 @@ import org.eclipse.jetty.websocket.api.Session;
  * Public only because Jetty binds listener methods through a public lookup.
  */
 public final class WsEndpoint extends Session.Listener.AbstractAutoDemanding {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WsEndpoint.class);
 
   private final String clientId;
   private final WsHub hub;
@@ -49,6 +50,17 @@ public final class WsEndpoint extends Session.Listener.AbstractAutoDemanding {
 
   @Override
   public void onWebSocketClose(int statusCode, String reason) {
+    Session s = getSession();
+    if (s != null) hub.unregister(clientId, s);
+  }
+
+  /**
+   * A client that goes away without a close frame (an abort, a killed process) is ordinary for a
+   * server: forget the socket, as ComfyUI does, without a warning per client.
+   */
+  @Override
+  public void onWebSocketError(Throwable cause) {
+    log.debug("socket of client {} failed: {}", clientId, cause.toString());
     Session s = getSession();
     if (s != null) hub.unregister(clientId, s);
   }

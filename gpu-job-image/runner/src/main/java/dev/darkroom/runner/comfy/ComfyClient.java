@@ -168,7 +168,7 @@ public final class ComfyClient implements PromptEngine {
         Duration untilTimeout = settings.idleTimeout().minus(idle);
         boolean polling = signal != null || !socket.isOpen() || idle.compareTo(settings.quietAfter()) >= 0;
         if (!polling) {
-          watch.awaitNews(min(settings.quietAfter().minus(idle), untilTimeout));
+          watch.awaitNews(signal, min(settings.quietAfter().minus(idle), untilTimeout));
           continue;
         }
         try {
@@ -186,7 +186,7 @@ public final class ComfyClient implements PromptEngine {
         if (!socket.isOpen()) {
           socket = reopen(clientId, watch, socket);
         }
-        watch.awaitNews(min(pollDelay.next(), untilTimeout));
+        watch.awaitNews(signal, min(pollDelay.next(), untilTimeout));
       }
     } finally {
       socket.close(); // the one in use now, which may be a reconnected one

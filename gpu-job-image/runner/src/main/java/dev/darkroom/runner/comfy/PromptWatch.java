@@ -57,7 +57,8 @@ final class PromptWatch {
           end(new Signal.Finished());
         }
       }
-      case "execution_success" -> end(new Signal.Finished());
+      // Not an end: ComfyUI writes history after execution_success and only promises it by the
+      // final executing {node: null}; reading it earlier finds nothing and costs a poll interval.
       case "execution_error" -> end(new Signal.Errored(ComfyProtocol.executionError(data)));
       case "execution_interrupted" -> end(new Signal.Interrupted());
       default -> { }
@@ -98,11 +99,12 @@ final class PromptWatch {
   }
 
   /**
-   * Waits up to {@code timeout} for the signal to change from what it is now (so, once there is
-   * one, it simply waits). Returns the signal, or null if there is none.
+   * Waits up to {@code timeout} for the signal to differ from {@code seen}, the one the caller last
+   * looked at: a signal that came in since returns at once instead of being slept through.
+   * Returns the signal, or null if there is none.
    */
-  synchronized Signal awaitNews(Duration timeout) throws InterruptedException {
-    Signal before = signal;
+  synchronized Signal awaitNews(Signal seen, Duration timeout) throws InterruptedException {
+    Signal before = seen;
     long deadline = System.nanoTime() + timeout.toNanos();
     for (long left = timeout.toNanos(); signal == before && left > 0; left = deadline - System.nanoTime()) {
       TimeUnit.NANOSECONDS.timedWait(this, left);

@@ -57,6 +57,19 @@ class ComfyClientTest {
   }
 
   @Test
+  void readsHistoryOnlyOnceComfyUiSaysItIsWrittenNotAtExecutionSuccess() throws Exception {
+    // ComfyUI writes history after execution_success; the pause (shorter than the test client's
+    // quietAfter, so no legitimate quiet-socket poll happens) makes an early read observable.
+    comfy.onPrompt(prompt -> prompt.succeed(outputs("9", "images", "ComfyUI_00001_.png"), Duration.ofMillis(100)));
+
+    PromptOutcome outcome = client(Duration.ofSeconds(10)).run(request(), progress::add);
+
+    assertThat(outcome).isInstanceOf(PromptOutcome.Completed.class);
+    assertThat(comfy.emptyHistoryReads).as("history reads that came too early").hasValue(0);
+    assertThat(comfy.count("GET", "/history/")).isEqualTo(1);
+  }
+
+  @Test
   void postsThePromptUnderTheJobIdAfterOpeningItsSocket() throws Exception {
     ObjectNode extra = JSON.createObjectNode();
     extra.putObject("extra_pnginfo").putObject("workflow");

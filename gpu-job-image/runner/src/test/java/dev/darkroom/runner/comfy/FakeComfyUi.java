@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,6 +40,8 @@ final class FakeComfyUi implements AutoCloseable {
   private final MockWebServer server = new MockWebServer();
   private final Map<String, WebSocket> sockets = new ConcurrentHashMap<>();
   private final Map<String, ObjectNode> history = new ConcurrentHashMap<>();
+  /** History reads that found nothing yet: a client that waits for ComfyUI's signal makes none. */
+  final java.util.concurrent.atomic.AtomicInteger emptyHistoryReads = new java.util.concurrent.atomic.AtomicInteger();
   private final Set<String> queue = ConcurrentHashMap.newKeySet();
   private final Map<String, byte[]> files = new ConcurrentHashMap<>();
   final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
@@ -110,6 +113,8 @@ final class FakeComfyUi implements AutoCloseable {
         ObjectNode entry = history.get(id);
         if (entry != null) {
           body.set(id, entry);
+        } else {
+          emptyHistoryReads.incrementAndGet();
         }
         return json(body);
       }
@@ -237,8 +242,22 @@ final class FakeComfyUi implements AutoCloseable {
       return this;
     }
 
-    /** Writes history with these outputs, then sends the end (§7 order: history before {@code executing null}). */
+    /**
+     * Ends as ComfyUI does (§7): {@code execution_success}, then the history is written, then
+     * {@code executing null}.
+     */
     void succeed(ObjectNode outputs) {
+      succeed(outputs, Duration.ZERO);
+    }
+
+    /** The same, with ComfyUI taking {@code historyDelay} to write the history after success. */
+    void succeed(ObjectNode outputs, Duration historyDelay) {
+      send("execution_success", JSON.createObjectNode());
+      try {
+        Thread.sleep(historyDelay.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       writeHistory(outputs, "success", List.of("execution_success"), JSON.createObjectNode());
       send("executing", JSON.createObjectNode().putNull("node"));
     }
