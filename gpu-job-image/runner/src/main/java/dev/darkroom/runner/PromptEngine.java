@@ -1,6 +1,7 @@
 package dev.darkroom.runner;
 
 import dev.darkroom.core.job.Progress;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -22,6 +23,9 @@ public interface PromptEngine {
    */
   PromptOutcome run(PromptRequest request, Consumer<Progress> progress)
       throws EngineUnavailableException, InterruptedException;
+
+  /** The engine's node catalog, ComfyUI's {@code GET /object_info}. */
+  ObjectNode objectInfo() throws EngineUnavailableException, InterruptedException;
 
   /** Asks the engine to stop {@code promptId} if it is running; best effort, never throws. */
   void interrupt(String promptId);

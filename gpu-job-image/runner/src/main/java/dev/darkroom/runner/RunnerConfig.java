@@ -6,13 +6,15 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The runner's configuration, from the environment that Cloud Run (the {@code CLOUD_RUN_*}
  * variables), the launcher ({@code DARKROOM_JOB_IDS}) and Terraform (the rest) give each task.
  *
- * @param comfyUrl the ComfyUI to drive. In the cloud the runner will start ComfyUI itself and point
- *     here (not done yet); today it must already be running
+ * @param comfyUrl the ComfyUI to drive: the one {@code comfyCommand} starts, or one already running
+ * @param comfyCommand {@code COMFYUI_COMMAND}: how to start ComfyUI in this task; null when it runs
+ *     elsewhere (the local stack's simulated engine)
  * @param jobIds every job id of the execution, in the launcher's order; {@link #share} picks ours
  * @param taskAttempt Cloud Run's retry counter for this task, 0 on the first try (for logs)
  * @param promptIdleTimeout the watchdog: a prompt that shows no progress for this long is
@@ -23,13 +25,13 @@ public record RunnerConfig(
     String projectId,
     URI comfyUrl,
     String outputsBucket,
-    String jobEventsTopic,
     List<String> jobIds,
     String executionName,
     TaskShare share,
     int taskAttempt,
     Duration promptIdleTimeout,
-    Duration comfyReadyTimeout) {
+    Duration comfyReadyTimeout,
+    String comfyCommand) {
 
   public static final String DEFAULT_COMFYUI_URL = "http://127.0.0.1:8188";
   public static final int DEFAULT_PROMPT_IDLE_TIMEOUT_SECONDS = 300;
@@ -39,17 +41,23 @@ public record RunnerConfig(
     jobIds = List.copyOf(jobIds);
   }
 
+  /** The command that starts ComfyUI in this task, if the task owns its ComfyUI (the GPU image does). */
+  public Optional<String> comfyCommandIfSet() {
+    return Optional.ofNullable(comfyCommand);
+  }
+
   /** Reads every variable, failing with a message that names the first one missing or malformed. */
   public static RunnerConfig from(Env env) {
     String project = env.require("GOOGLE_CLOUD_PROJECT", "the Google Cloud project id");
     URI comfyUrl = comfyUrl(env.orDefault("COMFYUI_URL", DEFAULT_COMFYUI_URL));
     String bucket = env.require("OUTPUTS_BUCKET", "the Cloud Storage bucket for outputs");
-    String topic = env.orDefault("JOB_EVENTS_TOPIC", "job-events");
     List<String> jobIds = Arrays.stream(
             env.require(CloudRunJobLauncher.JOB_IDS_VARIABLE, "the job ids this execution runs, comma-separated")
                 .split(","))
         .map(String::trim)
         .filter(id -> !id.isEmpty())
+        // Once each: a second claim of a job by this execution would count as a task retry.
+        .distinct()
         .toList();
     String execution = env.require("CLOUD_RUN_EXECUTION", "the Cloud Run execution name, set by Cloud Run");
     int index = env.intOrDefault("CLOUD_RUN_TASK_INDEX", 0);
@@ -64,8 +72,8 @@ public record RunnerConfig(
     int attempt = env.intOrDefault("CLOUD_RUN_TASK_ATTEMPT", 0);
     Duration idle = positiveSeconds(env, "PROMPT_IDLE_TIMEOUT_SECONDS", DEFAULT_PROMPT_IDLE_TIMEOUT_SECONDS);
     Duration ready = positiveSeconds(env, "COMFYUI_READY_TIMEOUT_SECONDS", DEFAULT_COMFYUI_READY_TIMEOUT_SECONDS);
-    return new RunnerConfig(project, comfyUrl, bucket, topic, jobIds, execution,
-        share, attempt, idle, ready);
+    return new RunnerConfig(project, comfyUrl, bucket, jobIds, execution,
+        share, attempt, idle, ready, env.optional("COMFYUI_COMMAND").orElse(null));
   }
 
   private static Duration positiveSeconds(Env env, String name, int fallback) {

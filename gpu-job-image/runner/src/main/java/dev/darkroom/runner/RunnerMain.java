@@ -7,6 +7,7 @@ import dev.darkroom.gcp.Env;
 import dev.darkroom.runner.comfy.ComfyClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,9 +43,10 @@ public final class RunnerMain {
 
     Adapters adapters = new Adapters(env);
     Clock clock = Clock.systemUTC();
+    ComfyClient engine = new ComfyClient(ComfyClient.Settings.defaults(config.comfyUrl(), config.promptIdleTimeout()), new ObjectMapper());
     Runner runner = new Runner(
         new ClaimJob(adapters.jobStore(), clock),
-        new ComfyClient(ComfyClient.Settings.defaults(config.comfyUrl(), config.promptIdleTimeout()), new ObjectMapper()),
+        engine,
         adapters.jobEvents(),
         adapters.outputStore(),
         clock,
@@ -52,7 +54,25 @@ public final class RunnerMain {
         new Runner.Settings(config.executionName(), config.share(), config.comfyReadyTimeout()));
 
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stopGracefully(runner), "runner-shutdown"));
-    int exitCode = runner.run(config.jobIds());
+    Optional<ComfyUiProcess> comfyUi;
+    try {
+      comfyUi = EngineStartup.start(config.comfyCommandIfSet(), engine, adapters.nodeCatalog(), config.comfyReadyTimeout());
+    } catch (EngineUnavailableException e) {
+      log.error("ComfyUI did not come up: {}", e.getMessage());
+      adapters.close();
+      System.exit(Runner.EXIT_RETRY_MAY_HELP);
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      System.exit(Runner.EXIT_OK);
+      return;
+    }
+    int exitCode;
+    try {
+      exitCode = runner.run(config.jobIds());
+    } finally {
+      comfyUi.ifPresent(ComfyUiProcess::close);
+    }
     adapters.close();
     log.info("runner done, exit code {}", exitCode);
     System.exit(exitCode);

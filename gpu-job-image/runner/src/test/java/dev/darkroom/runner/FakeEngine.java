@@ -61,6 +61,14 @@ final class FakeEngine implements PromptEngine {
     return behaviours.getOrDefault(request.promptId(), fallback).run(progress);
   }
 
+  /** A catalog of one node, enough to see that it was published. */
+  @Override
+  public com.fasterxml.jackson.databind.node.ObjectNode objectInfo() {
+    com.fasterxml.jackson.databind.node.ObjectNode info = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    info.putObject("SaveImage").put("output_node", true);
+    return info;
+  }
+
   @Override
   public void interrupt(String promptId) {
     interrupted.add(promptId);

@@ -29,7 +29,7 @@ class RunnerConfigTest {
     assertThat(config.projectId()).isEqualTo("darkroom-dev");
     assertThat(config.comfyUrl()).isEqualTo(URI.create("http://127.0.0.1:8188"));
     assertThat(config.outputsBucket()).isEqualTo("darkroom-outputs");
-    assertThat(config.jobEventsTopic()).isEqualTo("job-events");
+    assertThat(config.comfyCommandIfSet()).as("no command: ComfyUI runs elsewhere").isEmpty();
     assertThat(config.jobIds()).containsExactly("job-a", "job-b", "job-c");
     assertThat(config.executionName()).isEqualTo("gpu-job-x7k2p");
     assertThat(config.share()).isEqualTo(TaskShare.whole());
@@ -39,10 +39,17 @@ class RunnerConfigTest {
   }
 
   @Test
+  void aJobListedTwiceIsRunOnce() {
+    Map<String, String> vars = minimal();
+    vars.put("DARKROOM_JOB_IDS", "job-a,job-b,job-a");
+    assertThat(RunnerConfig.from(new Env(vars)).jobIds()).containsExactly("job-a", "job-b");
+  }
+
+  @Test
   void readsEverySetting() {
     Map<String, String> vars = minimal();
     vars.put("COMFYUI_URL", "http://127.0.0.1:9000");
-    vars.put("JOB_EVENTS_TOPIC", "job-events-test");
+    vars.put("COMFYUI_COMMAND", "python3 /opt/ComfyUI/main.py --listen 127.0.0.1 --port 9000");
     vars.put("CLOUD_RUN_TASK_INDEX", "2");
     vars.put("CLOUD_RUN_TASK_COUNT", "3");
     vars.put("CLOUD_RUN_TASK_ATTEMPT", "1");
@@ -52,7 +59,7 @@ class RunnerConfigTest {
     RunnerConfig config = RunnerConfig.from(new Env(vars));
 
     assertThat(config.comfyUrl()).isEqualTo(URI.create("http://127.0.0.1:9000"));
-    assertThat(config.jobEventsTopic()).isEqualTo("job-events-test");
+    assertThat(config.comfyCommandIfSet()).contains("python3 /opt/ComfyUI/main.py --listen 127.0.0.1 --port 9000");
     assertThat(config.share()).isEqualTo(new TaskShare(2, 3));
     assertThat(config.myJobIds()).containsExactly("job-c");
     assertThat(config.taskAttempt()).isEqualTo(1);

@@ -93,6 +93,20 @@ public final class ComfyClient implements PromptEngine {
   }
 
   @Override
+  public ObjectNode objectInfo() throws EngineUnavailableException, InterruptedException {
+    try {
+      HttpResponse<String> response = http.send(get("/object_info"), HttpResponse.BodyHandlers.ofString());
+      JsonNode info = response.statusCode() == 200 ? readJson(response.body()) : null;
+      if (!(info instanceof ObjectNode objectInfo)) {
+        throw new EngineUnavailableException("GET /object_info answered " + response.statusCode() + " without a catalog");
+      }
+      return objectInfo;
+    } catch (IOException e) {
+      throw new EngineUnavailableException("GET /object_info failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public PromptOutcome run(PromptRequest request, Consumer<Progress> progress)
       throws EngineUnavailableException, InterruptedException {
     String promptId = request.promptId();

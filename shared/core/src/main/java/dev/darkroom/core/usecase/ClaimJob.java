@@ -10,6 +10,10 @@ import java.util.Optional;
 /**
  * A runner takes a job for itself. Dispatched (or, when draining, queued) jobs move to running in
  * one transaction, so no job ever runs in two tasks: whoever loses the race gets nothing.
+ *
+ * <p>A job already running under the claimant's own execution is taken again as a new attempt:
+ * Cloud Run retries a task only after its previous attempt has ended, and an execution's tasks
+ * never share job ids, so that earlier attempt is dead. Its late events are then stale.
  */
 public final class ClaimJob {
   private final JobStore jobs;
@@ -27,6 +31,11 @@ public final class ClaimJob {
         return Outcome.keep(null);
       }
       Job job = current.get();
+      if (job.status() == JobStatus.RUNNING && executionName.equals(job.executionName())) {
+        Job retried = job.requeued(clock.instant()).withStatus(JobStatus.RUNNING, clock.instant())
+            .withExecution(executionName, clock.instant());
+        return Outcome.write(retried, retried);
+      }
       if (job.status() != JobStatus.DISPATCHED && job.status() != JobStatus.QUEUED) {
         return Outcome.keep(null);
       }
