@@ -8,6 +8,7 @@ import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.port.JobChange.Outcome;
 import dev.darkroom.core.usecase.ClaimJob;
+import dev.darkroom.core.usecase.HandBackJob;
 import dev.darkroom.runner.Retries;
 import dev.darkroom.runner.Runner;
 import dev.darkroom.runner.TaskShare;
@@ -132,7 +133,7 @@ public final class RunnerOverheadBench implements Callable<Integer> {
 
     RunnerSide(String base) {
       Clock clock = Clock.systemUTC();
-      runner = new Runner(new ClaimJob(jobs, clock),
+      runner = new Runner(new ClaimJob(jobs, clock), new HandBackJob(jobs, new RecordingPorts.Queue(), clock),
           new ComfyClient(ComfyClient.Settings.defaults(URI.create(base), Duration.ofMinutes(1)), new ObjectMapper()),
           events, outputs, clock, Retries.standard(),
           new Runner.Settings("bench-execution", TaskShare.whole(), Duration.ofSeconds(30)));

@@ -6,6 +6,7 @@ import dev.darkroom.core.job.JobOutput;
 import dev.darkroom.core.port.JobEventPublisher;
 import dev.darkroom.core.port.OutputStore;
 import dev.darkroom.core.usecase.ClaimJob;
+import dev.darkroom.core.usecase.HandBackJob;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,9 +24,10 @@ import org.slf4j.MDC;
  * report {@code started}, run the prompt, upload and report each output, report how it ended.
  * Ports only, so that it runs the same against fakes and against Google Cloud.
  *
- * <p>A job whose end is unknown (the engine vanished, or we were told to stop) gets no terminal
- * event: it stays {@code running} for the reconciler to find. Handing it back to the queue at
- * once is not done yet.
+ * <p>Told to stop (SIGTERM), it hands back to the queue, as new attempts, the job it interrupted
+ * and every job of its share it had not claimed yet, so dispatch runs them elsewhere at once. A
+ * job whose engine vanished gets no terminal event: the task exits for Cloud Run to retry it, and
+ * the retried task takes the job back ({@link ClaimJob}); failing that, the reconciler finds it.
  */
 public final class Runner {
   private static final Logger log = LoggerFactory.getLogger(Runner.class);
@@ -36,6 +38,7 @@ public final class Runner {
   public static final int EXIT_RETRY_MAY_HELP = 75;
 
   private final ClaimJob claim;
+  private final HandBackJob handBack;
   private final PromptEngine engine;
   private final JobEventPublisher events;
   private final OutputUploader uploader;
@@ -53,9 +56,10 @@ public final class Runner {
    */
   public record Settings(String executionName, TaskShare share, Duration engineReadyTimeout) {}
 
-  public Runner(ClaimJob claim, PromptEngine engine, JobEventPublisher events, OutputStore outputs,
-      Clock clock, Retries retries, Settings settings) {
+  public Runner(ClaimJob claim, HandBackJob handBack, PromptEngine engine, JobEventPublisher events,
+      OutputStore outputs, Clock clock, Retries retries, Settings settings) {
     this.claim = claim;
+    this.handBack = handBack;
     this.engine = engine;
     this.events = events;
     this.uploader = new OutputUploader(engine, outputs, retries.executor());
@@ -76,14 +80,18 @@ public final class Runner {
       }
       // Before claiming: a job claimed by a task that cannot run it would wait for the reconciler.
       engine.awaitReady(settings.engineReadyTimeout());
-      for (String jobId : mine) {
+      for (int i = 0; i < mine.size(); i++) {
         if (isStopping()) {
-          log.warn("stopping: job {} and the rest are left unclaimed", jobId);
+          handBackAll(mine.subList(i, mine.size()));
           return EXIT_OK;
         }
-        JobRun result = runJob(jobId);
+        JobRun result = runJob(mine.get(i));
         if (result == JobRun.ABANDONED) {
-          return isStopping() ? EXIT_OK : EXIT_RETRY_MAY_HELP;
+          if (isStopping()) {
+            handBackAll(mine.subList(i + 1, mine.size()));
+            return EXIT_OK;
+          }
+          return EXIT_RETRY_MAY_HELP;
         }
       }
       return EXIT_OK;
@@ -152,7 +160,7 @@ public final class Runner {
   private JobRun runClaimed(Job job, JobReporter reporter) throws InterruptedException {
     synchronized (this) {
       if (stopping) {
-        log.warn("stopping: claimed job {} left running", job.id());
+        giveBack(job.id());
         return JobRun.ABANDONED;
       }
       runningPromptId = job.id();
@@ -180,13 +188,27 @@ public final class Runner {
       reporter.timedOut(JobError.of("timed_out", "no progress for " + timedOut.idle().toSeconds()
           + " s: the prompt was interrupted"), gpuSeconds);
     } else if (isStopping()) {
-      log.warn("job {} interrupted by our shutdown: left running", job.id());
+      giveBack(job.id());
       return JobRun.ABANDONED;
     } else {
       // Nobody but a cancellation interrupts a prompt on our engine.
       reporter.cancelled(gpuSeconds);
     }
     return JobRun.ENDED;
+  }
+
+  private void handBackAll(List<String> jobIds) {
+    jobIds.forEach(this::giveBack);
+  }
+
+  /** Best effort: a job that cannot be given back now is still found by the reconciler. */
+  private void giveBack(String jobId) {
+    try {
+      boolean given = retries.executor().get(() -> handBack.handBack(jobId, settings.executionName()));
+      log.warn("stopping: job {} {}", jobId, given ? "handed back to the queue" : "was not ours to hand back");
+    } catch (RuntimeException e) {
+      log.error("stopping: could not hand back job {}: {}", jobId, e.toString());
+    }
   }
 
   private void succeed(Job job, List<OutputFile> files, JobReporter reporter, double gpuSeconds) {

@@ -2,6 +2,7 @@ package dev.darkroom.runner;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.darkroom.core.usecase.ClaimJob;
+import dev.darkroom.core.usecase.HandBackJob;
 import dev.darkroom.gcp.Adapters;
 import dev.darkroom.gcp.Env;
 import dev.darkroom.runner.comfy.ComfyClient;
@@ -46,6 +47,7 @@ public final class RunnerMain {
     ComfyClient engine = new ComfyClient(ComfyClient.Settings.defaults(config.comfyUrl(), config.promptIdleTimeout()), new ObjectMapper());
     Runner runner = new Runner(
         new ClaimJob(adapters.jobStore(), clock),
+        new HandBackJob(adapters.jobStore(), adapters.jobQueue(), clock),
         engine,
         adapters.jobEvents(),
         adapters.outputStore(),

@@ -14,6 +14,7 @@ import dev.darkroom.core.job.Progress;
 import dev.darkroom.core.port.JobChange;
 import dev.darkroom.core.port.JobEventPublisher;
 import dev.darkroom.core.usecase.ClaimJob;
+import dev.darkroom.core.usecase.HandBackJob;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.RecordingPorts;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,7 @@ class RunnerTest {
   private final TestClock clock = new TestClock();
   private final InMemoryJobStore jobs = new InMemoryJobStore();
   private final RecordingPorts.Events events = new RecordingPorts.Events();
+  private final RecordingPorts.Queue queue = new RecordingPorts.Queue();
   private final InMemoryOutputStore outputs = new InMemoryOutputStore();
   private final FakeEngine engine = new FakeEngine();
 
@@ -175,7 +177,7 @@ class RunnerTest {
       events.publish(event);
     };
 
-    int exit = new Runner(new ClaimJob(jobs, clock), engine, flaky, outputs, clock, fastRetries(),
+    int exit = new Runner(new ClaimJob(jobs, clock), new HandBackJob(jobs, queue, clock), engine, flaky, outputs, clock, fastRetries(),
         new Runner.Settings(EXECUTION, TaskShare.whole(), Duration.ofSeconds(1))).run(List.of("job-1"));
 
     assertThat(exit).isEqualTo(Runner.EXIT_OK);
@@ -261,11 +263,17 @@ class RunnerTest {
     assertThat(engine.interrupted).containsExactly("job-1");
     assertThat(events.published).singleElement().isInstanceOf(JobEvent.Started.class);
     assertThat(engine.ran).containsExactly("job-1");
-    assertThat(jobs.get("job-2").orElseThrow().status()).isEqualTo(JobStatus.DISPATCHED);
+    // Both go back to the queue as new attempts: the interrupted one and the one never claimed.
+    assertThat(jobs.get("job-1").orElseThrow()).satisfies(job -> {
+      assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
+      assertThat(job.attempt()).isEqualTo(2);
+    });
+    assertThat(jobs.get("job-2").orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(queue.published).extracting(m -> m.jobId()).containsExactly("job-1", "job-2");
   }
 
   private Runner runner(TaskShare share) {
-    return new Runner(new ClaimJob(jobs, clock), engine, events, outputs, clock, fastRetries(),
+    return new Runner(new ClaimJob(jobs, clock), new HandBackJob(jobs, queue, clock), engine, events, outputs, clock, fastRetries(),
         new Runner.Settings(EXECUTION, share, Duration.ofSeconds(1)));
   }
 

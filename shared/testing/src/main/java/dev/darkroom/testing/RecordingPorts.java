@@ -83,7 +83,8 @@ public final class RecordingPorts {
       }
       launched.add(List.copyOf(jobIds));
       duringLaunch.accept(jobIds);
-      return "executions/exec-" + executions.incrementAndGet();
+      // Shaped like Cloud Run's: the runner knows only the last segment (CLOUD_RUN_EXECUTION).
+      return "projects/p/locations/us-central1/jobs/gpu/executions/exec-" + executions.incrementAndGet();
     }
   }
 }

@@ -12,6 +12,7 @@ import dev.darkroom.core.job.JobOutput;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.port.JobChange;
 import dev.darkroom.core.usecase.ClaimJob;
+import dev.darkroom.core.usecase.HandBackJob;
 import dev.darkroom.runner.Retries;
 import dev.darkroom.runner.Runner;
 import dev.darkroom.runner.TaskShare;
@@ -139,7 +140,8 @@ class RunnerOnComfyUiTest {
 
   private Runner runner(Duration idleTimeout) {
     ComfyClient client = new ComfyClient(ComfyClientTest.settings(comfy.url(), idleTimeout), JSON);
-    return new Runner(new ClaimJob(jobs, Clock.systemUTC()), client, events, outputs, Clock.systemUTC(),
+    return new Runner(new ClaimJob(jobs, Clock.systemUTC()),
+        new HandBackJob(jobs, new dev.darkroom.testing.RecordingPorts.Queue(), Clock.systemUTC()), client, events, outputs, Clock.systemUTC(),
         new Retries(3, Duration.ofMillis(1), Duration.ofMillis(5)),
         new Runner.Settings("executions/local-1", TaskShare.whole(), Duration.ofSeconds(2)));
   }

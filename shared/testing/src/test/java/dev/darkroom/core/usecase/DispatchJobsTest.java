@@ -24,9 +24,9 @@ class DispatchJobsTest {
 
     Job job = f.jobs.get("p-1").orElseThrow();
     assertThat(job.status()).isEqualTo(JobStatus.DISPATCHED);
-    assertThat(job.executionName()).isEqualTo("executions/exec-1");
+    assertThat(job.executionName()).isEqualTo("projects/p/locations/us-central1/jobs/gpu/executions/exec-1");
     assertThat(f.launcher.launched).containsExactly(java.util.List.of("p-1"));
-    assertThat(f.ledger.rows.get("p-1").executionName()).isEqualTo("executions/exec-1");
+    assertThat(f.ledger.rows.get("p-1").executionName()).isEqualTo("projects/p/locations/us-central1/jobs/gpu/executions/exec-1");
   }
 
   @Test
