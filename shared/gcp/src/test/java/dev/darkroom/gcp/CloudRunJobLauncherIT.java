@@ -1,7 +1,6 @@
 package dev.darkroom.gcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.google.cloud.run.v2.Container;
@@ -15,7 +14,7 @@ import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.grpc.GrpcTransportChannel;
 import com.google.api.gax.rpc.FixedTransportChannelProvider;
 import dev.darkroom.core.port.JobLauncher;
-import dev.darkroom.core.port.JobLauncher.CapacityExhaustedException;
+import dev.darkroom.testing.JobLauncherContract;
 import dev.darkroom.emulators.run.CloudRunJobsEmulator;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -24,8 +23,11 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Launching through the Cloud Run Jobs client: overrides reach the task; quota refusals are recognised. */
-class CloudRunJobLauncherIT {
+/**
+ * The Cloud Run adapter passes the same contract as the fake (the emulator injects the refusals),
+ * and its overrides reach the task.
+ */
+class CloudRunJobLauncherIT extends JobLauncherContract {
   private static final String JOB = "projects/darkroom-adapters/locations/us-central1/jobs/gpu";
 
   @BeforeAll
@@ -62,14 +64,18 @@ class CloudRunJobLauncherIT {
     }
   }
 
-  @Test
-  void aQuotaRefusalIsCapacityExhaustedAndOtherFailuresAreNot() {
-    JobLauncher launcher = SharedLocalCloud.adapters().jobLauncher();
+  @Override
+  protected JobLauncher launcher() {
+    return SharedLocalCloud.adapters().jobLauncher();
+  }
+
+  @Override
+  protected void refuseNextLaunchForCapacity() {
     emulator().refuseNextLaunches(1);
-    assertThatThrownBy(() -> launcher.launch(List.of("job-a", "job-b"))).isInstanceOf(CapacityExhaustedException.class);
+  }
+
+  @Override
+  protected void failNextLaunch() {
     emulator().failNextLaunches(1);
-    assertThatThrownBy(() -> launcher.launch(List.of("job-a", "job-b")))
-        .isNotInstanceOf(CapacityExhaustedException.class).isInstanceOf(RuntimeException.class);
-    assertThat(launcher.launch(List.of("job-a", "job-b"))).startsWith(JOB + "/executions/");
   }
 }
