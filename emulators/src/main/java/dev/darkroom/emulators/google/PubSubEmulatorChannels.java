@@ -59,33 +59,27 @@ public final class PubSubEmulatorChannels implements AutoCloseable {
 
   /** A topic admin client on this channel, closed with it. */
   public TopicAdminClient topicAdmin() {
-    try {
-      TopicAdminClient client =
-          TopicAdminClient.create(
-              TopicAdminSettings.newBuilder()
-                  .setTransportChannelProvider(channelProvider)
-                  .setCredentialsProvider(credentialsProvider())
-                  .build());
-      adminClients.add(client);
-      return client;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a topic admin client for " + hostPort, e);
-    }
+    return adminClient("topic", () -> TopicAdminClient.create(TopicAdminSettings.newBuilder()
+        .setTransportChannelProvider(channelProvider).setCredentialsProvider(credentialsProvider()).build()));
   }
 
   /** A subscription admin client on this channel, closed with it. */
   public SubscriptionAdminClient subscriptionAdmin() {
+    return adminClient("subscription", () -> SubscriptionAdminClient.create(SubscriptionAdminSettings.newBuilder()
+        .setTransportChannelProvider(channelProvider).setCredentialsProvider(credentialsProvider()).build()));
+  }
+
+  private interface ClientFactory<C> {
+    C create() throws IOException;
+  }
+
+  private <C extends AutoCloseable> C adminClient(String kind, ClientFactory<C> factory) {
     try {
-      SubscriptionAdminClient client =
-          SubscriptionAdminClient.create(
-              SubscriptionAdminSettings.newBuilder()
-                  .setTransportChannelProvider(channelProvider)
-                  .setCredentialsProvider(credentialsProvider())
-                  .build());
+      C client = factory.create();
       adminClients.add(client);
       return client;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a subscription admin client for " + hostPort, e);
+      throw new UncheckedIOException("cannot create a " + kind + " admin client for " + hostPort, e);
     }
   }
 
