@@ -32,8 +32,9 @@ class RealtimeIT {
 
   @BeforeAll
   static void startStack() throws Exception {
-    // 20 sampler steps of 100 ms: long enough for progress updates to be published and seen.
-    stack = LocalStack.start(new LocalStack.Options("darkroom-rt", 0, dataDir, Duration.ofMillis(100), null));
+    // 20 sampler steps of 200 ms: the runner publishes progress about once a second, so some
+    // updates stand apart from the burst of events at the start, which Eventarc may reorder.
+    stack = LocalStack.start(new LocalStack.Options("darkroom-rt", 0, dataDir, Duration.ofMillis(200), null));
     warmUp();
   }
 
@@ -44,7 +45,8 @@ class RealtimeIT {
    */
   private static void warmUp() throws Exception {
     RealtimeIT test = new RealtimeIT();
-    String promptId = test.post(test.workflow(), "rt-warm-up");
+    // One step, so it is quick and the engine cannot answer the real job's sampler from its cache.
+    String promptId = test.post(test.workflow().replace("\"steps\": 20", "\"steps\": 1"), "rt-warm-up");
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
         .until(() -> JSON.readTree(test.get("/history/" + promptId)).has(promptId));
   }
