@@ -87,7 +87,10 @@ class ComfyExampleClientsIT {
       throw new AssertionError(command + " did not finish in " + SCRIPT_TIMEOUT + ": "
           + new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
-    return new Result(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    Result result = new Result(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    // In the test report: what ComfyUI's script printed, for whoever reads why it passed or failed.
+    System.out.println(command.get(command.size() - 1) + " exited " + result.exitCode() + ", printed: " + result.output());
+    return result;
   }
 
   private static Path script(String name) throws URISyntaxException {
