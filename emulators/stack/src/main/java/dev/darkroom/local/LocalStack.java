@@ -21,6 +21,7 @@ import dev.darkroom.gcp.Env;
 import dev.darkroom.gcp.GcsNodeCatalogStore;
 import dev.darkroom.gcp.GoogleClients;
 import dev.darkroom.gcp.SqlLedger;
+import dev.darkroom.realtime.RealtimeGatewayMain;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +37,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole system on this machine: the local cloud, embedded PostgreSQL, the simulated ComfyUI
- * engine, every function as its own process and the GPU job whose tasks run the runner. Each
+ * engine, every function and the realtime gateway as its own process, the GPU job whose tasks run
+ * the runner, and the {@link Edge} on the public port that routes to the api and the gateway as the
+ * cloud's load balancer does. Each
  * deployable is configured by environment variables only, with the names Terraform sets in the
  * cloud; only the emulator hosts differ.
  */
@@ -52,7 +55,7 @@ public final class LocalStack implements AutoCloseable {
   static final String NOTIFICATIONS = "notifications";
 
   /**
-   * @param apiPort where the API listens on 127.0.0.1 (0 = any free port)
+   * @param apiPort the public port on 127.0.0.1, ComfyUI's API and {@code /ws} (0 = any free port)
    * @param stepTime the simulated engine's time per sampler step
    * @param comfyUiUrl a real ComfyUI to drive instead of the simulated engine, or null
    */
@@ -63,7 +66,7 @@ public final class LocalStack implements AutoCloseable {
   private EmbeddedPostgres postgres;
   private SimulatedComfyUI engine;
   private String comfyUiUrl;
-  private int apiPort;
+  private Edge edge;
   private Map<String, String> functionEnv;
 
   private LocalStack() {}
@@ -109,18 +112,31 @@ public final class LocalStack implements AutoCloseable {
     createGpuJob(clients, options.projectId());
 
     Path logs = dataDir.resolve("logs");
-    apiPort = LoopbackPorts.choose(options.apiPort());
+    int apiPort = LoopbackPorts.choose(0);
     int dispatchPort = LoopbackPorts.choose(0);
     int jobEventsPort = LoopbackPorts.choose(0);
+    int gatewayPort = LoopbackPorts.choose(0);
     List<ManagedProcess> hosts = List.of(
         function("api", ApiFunction.class, apiPort, logs),
         function("dispatch", DispatchFunction.class, dispatchPort, logs),
         function("job-events", JobEventsFunction.class, jobEventsPort, logs));
+    ManagedProcess gateway = realtimeGateway(gatewayPort, logs);
     for (ManagedProcess host : hosts) {
       host.awaitLine(line -> line.startsWith(FunctionHost.READY), Duration.ofSeconds(60));
     }
+    gateway.awaitLine(line -> line.startsWith(RealtimeGatewayMain.READY), Duration.ofSeconds(60));
     trigger(JOB_SUBMITTED, dispatchPort);
     trigger(JOB_EVENTS, jobEventsPort);
+    // Last, so the public port answers only once everything behind it does.
+    edge = track(Edge.start(options.apiPort(), apiPort, gatewayPort));
+  }
+
+  /** The realtime gateway, as its Cloud Run service runs: the functions' environment plus {@code PORT}. */
+  private ManagedProcess realtimeGateway(int port, Path logs) {
+    Map<String, String> env = new LinkedHashMap<>(functionEnv);
+    env.put("PORT", Integer.toString(port));
+    return track(ChildJvm.start("realtime", RealtimeGatewayMain.class.getName(), List.of(), env,
+        logs.resolve("realtime.log")));
   }
 
   private static EmbeddedPostgres startPostgres() {
@@ -211,8 +227,9 @@ public final class LocalStack implements AutoCloseable {
     return resource;
   }
 
+  /** The public URL: ComfyUI's HTTP API and its {@code /ws}, as a client would use them. */
   public String apiUrl() {
-    return "http://127.0.0.1:" + apiPort;
+    return "http://127.0.0.1:" + edge.port();
   }
 
   public LocalCloud cloud() {

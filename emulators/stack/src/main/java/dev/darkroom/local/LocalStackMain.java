@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
     description = "Starts Darkroom locally and serves ComfyUI's API on 127.0.0.1.")
 public final class LocalStackMain implements Callable<Integer> {
 
-  @Option(names = "--port", defaultValue = "8188", description = "API port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--port", defaultValue = "8188", description = "Port on 127.0.0.1 for ComfyUI's API and /ws (default: ${DEFAULT-VALUE}).")
   int port;
 
   @Option(names = "--data-dir", defaultValue = ".darkroom", description = "State and logs (default: ${DEFAULT-VALUE}).")
@@ -43,7 +43,7 @@ public final class LocalStackMain implements Callable<Integer> {
     System.out.printf("""
 
         Darkroom is running locally (started in %.1f s).
-          ComfyUI API  %s   (127.0.0.1 only; ComfyUI clients work unchanged)
+          ComfyUI API  %s   (and its /ws; 127.0.0.1 only; ComfyUI clients work unchanged)
           Engine       %s
           Auth         OFF: every request acts as the user 'local' (DARKROOM_AUTH=off). Loopback only.
           Cloud        emulated on this machine: Firestore, Pub/Sub, Cloud Storage, Cloud Run Jobs, Eventarc

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,7 @@ final class JobReporter {
 
   private long sequence;
   private Instant lastProgress;
+  private String lastNodeId;
   private boolean finished;
 
   JobReporter(JobEventPublisher publisher, FailsafeExecutor<Object> retry, Clock clock, String jobId, int attempt) {
@@ -48,13 +50,23 @@ final class JobReporter {
     emit((seq, at) -> new JobEvent.Started(jobId, attempt, seq, at, executionName));
   }
 
-  /** Best effort and throttled: a progress update that cannot be published is dropped. */
+  /**
+   * Best effort: a progress update that cannot be published is dropped. Steps of one node are
+   * throttled; a node starting (a change of node, usually {@code 0 of 0}) always goes out, so
+   * clients can follow which node runs: there are only as many of those as nodes. A node start
+   * does not open the throttle window, so the first step of a sampler is always seen.
+   */
   synchronized void progress(Progress progress) {
     Instant now = clock.instant();
-    if (finished || (lastProgress != null && now.isBefore(lastProgress.plus(PROGRESS_INTERVAL)))) {
+    boolean nodeChanged = !Objects.equals(progress.nodeId(), lastNodeId);
+    boolean throttled = lastProgress != null && now.isBefore(lastProgress.plus(PROGRESS_INTERVAL));
+    if (finished || (throttled && !nodeChanged)) {
       return;
     }
-    lastProgress = now;
+    lastNodeId = progress.nodeId();
+    if (progress.max() > 0) {
+      lastProgress = now;
+    }
     try {
       emit((seq, at) -> new JobEvent.Progressed(jobId, attempt, seq, at, progress));
     } catch (ReportFailedException e) {

@@ -186,6 +186,26 @@ class RunnerTest {
   }
 
   @Test
+  void aNodeStartingIsPublishedDespiteTheThrottleAndDoesNotHideTheFirstStep() {
+    dispatched("job-1");
+    engine.when("job-1", progress -> {
+      progress.accept(new Progress("4", 0, 0)); // node 4 starts
+      progress.accept(new Progress("3", 0, 0)); // node 3 starts, same instant: still published
+      progress.accept(new Progress("3", 1, 20)); // its first step: published
+      progress.accept(new Progress("3", 2, 20)); // same instant, same node: dropped
+      progress.accept(new Progress("8", 0, 0)); // next node: published
+      return new PromptOutcome.Completed(List.of());
+    });
+
+    runner(TaskShare.whole()).run(List.of("job-1"));
+
+    assertThat(events.published).filteredOn(JobEvent.Progressed.class::isInstance)
+        .map(e -> ((JobEvent.Progressed) e).progress())
+        .containsExactly(new Progress("4", 0, 0), new Progress("3", 0, 0), new Progress("3", 1, 20),
+            new Progress("8", 0, 0));
+  }
+
+  @Test
   void progressIsThrottledToAboutOnePerSecondAndNumberedInOrder() {
     dispatched("job-1");
     engine.when("job-1", progress -> {

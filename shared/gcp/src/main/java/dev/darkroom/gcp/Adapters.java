@@ -4,6 +4,7 @@ import com.google.auth.ServiceAccountSigner;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.darkroom.core.port.JobEventPublisher;
+import dev.darkroom.core.port.JobFeed;
 import dev.darkroom.core.port.JobLauncher;
 import dev.darkroom.core.port.JobQueue;
 import dev.darkroom.core.port.JobStore;
@@ -47,6 +48,11 @@ public final class Adapters implements AutoCloseable {
 
   public JobStore jobStore() {
     return new FirestoreJobStore(clients.firestore(), env.orDefault("JOBS_COLLECTION", "jobs"));
+  }
+
+  /** Live job documents, for the realtime gateway. */
+  public JobFeed jobFeed() {
+    return new FirestoreJobFeed(clients.firestore(), env.orDefault("JOBS_COLLECTION", "jobs"));
   }
 
   public JobQueue jobQueue() {

@@ -51,7 +51,9 @@ public final class SimulatedComfyUI implements AutoCloseable {
                 "dreamshaper_8.safetensors",
                 "flux1-schnell-fp8.safetensors",
                 "sd_xl_base_1.0.safetensors",
-                "sd_xl_refiner_1.0.safetensors"),
+                "sd_xl_refiner_1.0.safetensors",
+                // ComfyUI's own example clients (script_examples/) name this one.
+                "v1-5-pruned-emaonly.safetensors"),
             "vae", List.of("ae.safetensors", "sdxl_vae.safetensors"),
             "loras", List.of("add_detail.safetensors"),
             "text_encoders", List.of("clip_l.safetensors", "t5xxl_fp8_e4m3fn.safetensors"),

@@ -55,6 +55,9 @@ final class PromptWatch {
       case "executing" -> {
         if (data.path("node").isNull()) {
           end(new Signal.Finished());
+        } else {
+          // A node started: reported as progress 0 of 0, so followers can say which node runs.
+          deliver(new Progress(data.path("node").asText(), 0, 0));
         }
       }
       // Not an end: ComfyUI writes history after execution_success and only promises it by the

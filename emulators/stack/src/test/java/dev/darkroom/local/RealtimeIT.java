@@ -1,0 +1,122 @@
+package dev.darkroom.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ComfyUI's {@code /ws} through the public port: edge → realtime gateway → Firestore documents
+ * written by the job-events function, for a job that really runs on the simulated engine.
+ */
+class RealtimeIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path dataDir;
+  private static LocalStack stack;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void startStack() throws Exception {
+    // 20 sampler steps of 200 ms: the runner publishes progress about once a second, so some
+    // updates stand apart from the burst of events at the start, which Eventarc may reorder.
+    stack = LocalStack.start(new LocalStack.Options("darkroom-rt", 0, dataDir, Duration.ofMillis(200), null));
+    warmUp();
+  }
+
+  /**
+   * One job first, followed by no socket. A cold job-events function takes seconds to build its
+   * clients, and Eventarc then delivers the backlog at once, out of order: the job documents skip
+   * the progress that arrived late (the state machine never goes back), so there would be none to tell.
+   */
+  private static void warmUp() throws Exception {
+    RealtimeIT test = new RealtimeIT();
+    // One step, so it is quick and the engine cannot answer the real job's sampler from its cache.
+    String promptId = test.post(test.workflow().replace("\"steps\": 20", "\"steps\": 1"), "rt-warm-up");
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+        .until(() -> JSON.readTree(test.get("/history/" + promptId)).has(promptId));
+  }
+
+  @AfterAll
+  static void stopStack() {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void aClientHearsItsJobInComfyUisOrderAndHistoryAnswersOnceItHearsTheEnd() throws Exception {
+    try (WebSocketRecorder mine = WebSocketRecorder.connect(stack.apiUrl(), "rt-client-x");
+         WebSocketRecorder other = WebSocketRecorder.connect(stack.apiUrl(), "rt-client-y")) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> !mine.messages.isEmpty() && !other.messages.isEmpty());
+      assertThat(mine.messages.get(0).at("/type").asText()).isEqualTo("status");
+      assertThat(mine.messages.get(0).at("/data/sid").asText()).isEqualTo("rt-client-x");
+      assertThat(mine.messages.get(0).at("/data/status/exec_info/queue_remaining").isInt()).isTrue();
+
+      String promptId = post(workflow(), "rt-client-x");
+
+      JsonNode done = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20))
+          .until(() -> mine.messages.stream().filter(m -> isEnd(m, promptId)).findFirst().orElse(null), m -> m != null);
+      // The moment the client hears the end, history must answer: ComfyUI writes it first.
+      JsonNode entry = JSON.readTree(get("/history/" + promptId)).get(promptId);
+      assertThat(entry).as("history right after executing null").isNotNull();
+      assertThat(entry.at("/status/status_str").asText()).isEqualTo("success");
+
+      List<JsonNode> seen = List.copyOf(mine.messages);
+      assertThat(seen.get(seen.size() - 1)).isEqualTo(done);
+      List<String> types = seen.stream().filter(m -> promptId.equals(m.at("/data/prompt_id").asText(null)))
+          .map(m -> m.get("type").asText()).toList();
+      assertThat(types).startsWith("execution_start", "execution_cached");
+      assertThat(types).endsWith("executed", "execution_success", "executing");
+      assertThat(types).contains("progress");
+      assertThat(types.indexOf("progress")).isLessThan(types.indexOf("executed"));
+      assertThat(seen.get(seen.size() - 2).get("type").asText()).isEqualTo("status");
+
+      JsonNode executed = seen.stream().filter(m -> m.get("type").asText().equals("executed")).findFirst().orElseThrow();
+      assertThat(executed.at("/data/node").asText()).isEqualTo("9");
+      assertThat(executed.at("/data/output/images/0")).isEqualTo(entry.at("/outputs/9/images/0"));
+      assertThat(executed.at("/data/output/images/0/subfolder").asText()).isEqualTo(promptId);
+
+      // Another client of the same user hears the queue, and nothing of the job.
+      assertThat(other.types()).containsOnly("status");
+      assertThat(other.messages).noneMatch(m -> m.toString().contains(promptId));
+    }
+  }
+
+  private static boolean isEnd(JsonNode message, String promptId) {
+    return message.get("type").asText().equals("executing") && message.at("/data/node").isNull()
+        && promptId.equals(message.at("/data/prompt_id").asText(null));
+  }
+
+  private String post(String workflow, String clientId) throws Exception {
+    HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/prompt"))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":" + workflow + ",\"client_id\":\"" + clientId + "\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
+    return JSON.readTree(posted.body()).get("prompt_id").asText();
+  }
+
+  private String get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  private String workflow() throws Exception {
+    try (InputStream in = getClass().getResourceAsStream("/workflows/sd1.5-txt2img.json")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package dev.darkroom.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A ComfyUI client's socket, as java.net.http opens it, recording every text message it receives. */
+final class WebSocketRecorder implements WebSocket.Listener, AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  final List<JsonNode> messages = new CopyOnWriteArrayList<>();
+  private final StringBuilder partial = new StringBuilder();
+  private final WebSocket socket;
+
+  private WebSocketRecorder(URI uri) {
+    socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, this).join();
+  }
+
+  static WebSocketRecorder connect(String httpBase, String clientId) {
+    return new WebSocketRecorder(URI.create(httpBase.replaceFirst("^http", "ws") + "/ws?clientId=" + clientId));
+  }
+
+  @Override
+  public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+    partial.append(data);
+    if (last) {
+      try {
+        messages.add(JSON.readTree(partial.toString()));
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new UncheckedIOException(e);
+      }
+      partial.setLength(0);
+    }
+    ws.request(1);
+    return null;
+  }
+
+  List<String> types() {
+    return messages.stream().map(m -> m.path("type").asText()).toList();
+  }
+
+  @Override
+  public void close() {
+    socket.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
+  }
+}

@@ -1,0 +1,12 @@
+package dev.darkroom.realtime;
+
+/**
+ * Where one socket's messages go. Implementations send in call order and never block the caller:
+ * the gateway calls them while it holds a user's lock.
+ */
+interface ClientSink {
+  void send(String text);
+
+  /** Closes the socket with a WebSocket close code, e.g. 1011 when the job feed broke. */
+  void close(int code, String reason);
+}

@@ -1,0 +1,42 @@
+package dev.darkroom.realtime;
+
+import dev.darkroom.core.port.JobFeed;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Every open socket, by user. A user's queue is followed while they have a socket open. Lock
+ * order: this, then a {@link UserChannel}; feed callbacks take only the latter.
+ */
+final class Gateway implements AutoCloseable {
+  private final JobFeed feed;
+  private final Map<String, UserChannel> users = new HashMap<>();
+
+  Gateway(JobFeed feed) {
+    this.feed = feed;
+  }
+
+  /** A socket opened for {@code userId} with {@code clientId}; a socket of theirs with that id is replaced. */
+  synchronized void open(String userId, String clientId, ClientSink sink) {
+    UserChannel user = users.get(userId);
+    if (user == null || user.broken()) {
+      user = UserChannel.open(userId, feed);
+      users.put(userId, user);
+    }
+    user.attach(clientId, sink);
+  }
+
+  synchronized void closed(String userId, String clientId, ClientSink sink) {
+    UserChannel user = users.get(userId);
+    if (user != null && user.detach(clientId, sink) == 0 && !user.broken()) {
+      users.remove(userId);
+      user.close();
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    users.values().forEach(UserChannel::close);
+    users.clear();
+  }
+}

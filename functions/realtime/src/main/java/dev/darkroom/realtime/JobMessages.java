@@ -1,0 +1,111 @@
+package dev.darkroom.realtime;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.JobOutput;
+import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.job.Progress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a client of ComfyUI would have been told between two states of one job document. Pure:
+ * documents may skip states (Firestore delivers the latest), so each call reports every step from
+ * {@code before} to {@code after} in ComfyUI's order (§7): {@code execution_start} and
+ * {@code execution_cached} once the job runs; {@code executing} when the running node changes;
+ * {@code progress}; at the end {@code executed} per output node, the terminal message,
+ * {@code status}, and last {@code executing null}, which a client may take to mean history is there.
+ */
+final class JobMessages {
+  private JobMessages() {}
+
+  /**
+   * @param before the job as last seen by this client, or null if never seen
+   * @param queueRemaining the user's queue once {@code after} is counted, for the final {@code status}
+   */
+  static List<ObjectNode> between(Job before, Job after, int queueRemaining) {
+    boolean sameAttempt = before != null && before.attempt() == after.attempt();
+    if (sameAttempt && before.status().isTerminal()) {
+      return List.of();
+    }
+    JobStatus status = after.status();
+    boolean wasRunning = sameAttempt && before.status() == JobStatus.RUNNING;
+    boolean ended = status.isTerminal();
+    if (status != JobStatus.RUNNING && !ended) {
+      return List.of(); // queued, dispatched, lost: the queue's status message says it
+    }
+    if (status == JobStatus.CANCELLED && !wasRunning) {
+      return List.of(); // deleted from the queue before it ran: ComfyUI sends only a status
+    }
+    String id = after.id();
+    long timestamp = millis(after.updatedAt());
+    List<ObjectNode> out = new ArrayList<>();
+    if (!wasRunning) {
+      out.add(ComfyMessages.executionStart(id, timestamp));
+      out.add(ComfyMessages.executionCached(id, timestamp));
+    }
+    Progress last = wasRunning ? before.progress() : null;
+    String runningNode = last == null ? null : last.nodeId();
+    Progress now = after.progress();
+    if (now != null && now.nodeId() != null) {
+      if (!now.nodeId().equals(runningNode)) {
+        out.add(ComfyMessages.executing(now.nodeId(), id));
+        runningNode = now.nodeId();
+      }
+      // max 0 marks a node starting (the runner's node-change report), not a step.
+      if (now.max() > 0 && !now.equals(last)) {
+        out.add(ComfyMessages.progress(now, id));
+      }
+    }
+    if (!ended) {
+      return out;
+    }
+    String interruptedAt = runningNode;
+    for (Map.Entry<String, List<JobOutput>> node : byNode(after.outputs()).entrySet()) {
+      if (!node.getKey().equals(runningNode)) {
+        out.add(ComfyMessages.executing(node.getKey(), id));
+        runningNode = node.getKey();
+      }
+      out.add(ComfyMessages.executed(node.getKey(), node.getValue(), id));
+    }
+    out.add(terminal(after, interruptedAt, timestamp));
+    out.add(ComfyMessages.status(queueRemaining, null));
+    out.add(ComfyMessages.executing(null, id));
+    return out;
+  }
+
+  private static ObjectNode terminal(Job job, String runningNode, long timestamp) {
+    switch (job.status()) {
+      case SUCCEEDED:
+        return ComfyMessages.executionSuccess(job.id(), timestamp);
+      case CANCELLED:
+        return ComfyMessages.executionInterrupted(job.id(), runningNode, classType(job, runningNode), timestamp);
+      default:
+        String nodeId = job.error() == null ? null : job.error().nodeId();
+        String type = job.error() == null ? job.status().wireName() : job.error().type();
+        String message = job.error() == null ? "" : Objects.toString(job.error().message(), "");
+        return ComfyMessages.executionError(job.id(), nodeId, classType(job, nodeId), type, message, timestamp);
+    }
+  }
+
+  private static Map<String, List<JobOutput>> byNode(List<JobOutput> outputs) {
+    Map<String, List<JobOutput>> nodes = new LinkedHashMap<>();
+    outputs.forEach(o -> nodes.computeIfAbsent(o.nodeId(), n -> new ArrayList<>()).add(o));
+    return nodes;
+  }
+
+  private static String classType(Job job, String nodeId) {
+    if (nodeId == null || job.prompt() == null) {
+      return null;
+    }
+    return job.prompt().path(nodeId).path("class_type").asText(null);
+  }
+
+  private static long millis(Instant instant) {
+    return (instant == null ? Instant.now() : instant).toEpochMilli();
+  }
+}

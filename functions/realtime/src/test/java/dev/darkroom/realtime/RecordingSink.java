@@ -1,0 +1,35 @@
+package dev.darkroom.realtime;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** What one socket was sent, parsed. */
+final class RecordingSink implements ClientSink {
+  final List<JsonNode> messages = new CopyOnWriteArrayList<>();
+  volatile int closedWith;
+
+  @Override
+  public void send(String text) {
+    try {
+      messages.add(ComfyMessages.JSON.readTree(text));
+    } catch (JsonProcessingException e) {
+      throw new AssertionError("not JSON: " + text, e);
+    }
+  }
+
+  @Override
+  public void close(int code, String reason) {
+    closedWith = code;
+  }
+
+  List<String> types() {
+    return messages.stream().map(m -> m.get("type").asText()).toList();
+  }
+
+  /** The messages after the first {@code n}: what came since a point in a test. */
+  List<JsonNode> since(int n) {
+    return messages.subList(n, messages.size());
+  }
+}
