@@ -25,13 +25,7 @@ final class HistoryEntries {
     Set<String> outputNodes = new LinkedHashSet<>();
     job.outputs().forEach(o -> outputNodes.add(o.nodeId()));
 
-    ArrayNode prompt = entry.putArray("prompt");
-    prompt.add(QueueNumbers.asJson(json, job.number()));
-    prompt.add(job.id());
-    prompt.add(job.prompt());
-    prompt.add(job.extraData());
-    ArrayNode toExecute = prompt.addArray();
-    outputNodes.forEach(toExecute::add);
+    entry.set("prompt", QueueItems.of(job));
 
     ObjectNode outputs = entry.putObject("outputs");
     for (JobOutput o : job.outputs()) {

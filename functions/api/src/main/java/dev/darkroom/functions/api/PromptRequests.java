@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.usecase.PromptValidation.PromptError;
 import dev.darkroom.core.usecase.SubmitPrompt;
-import java.io.IOException;
 import java.util.regex.Pattern;
 
 /**
@@ -23,13 +22,11 @@ final class PromptRequests {
   record Parsed(SubmitPrompt.Request request, PromptError error) {}
 
   static Parsed parse(ObjectMapper json, byte[] body, String userId) {
-    JsonNode root;
-    try {
-      root = json.readTree(body);
-    } catch (IOException e) {
+    JsonNode root = RequestBodies.json(body).orElse(null);
+    if (root == null) {
       return new Parsed(null, ComfyErrors.invalidBody("request body is not valid JSON"));
     }
-    if (root == null || !root.isObject()) {
+    if (!root.isObject()) {
       return new Parsed(null, ComfyErrors.invalidBody("request body must be a JSON object"));
     }
     JsonNode prompt = root.get("prompt");
@@ -64,7 +61,16 @@ final class PromptRequests {
       clientId = client.asText();
       extraData.put("client_id", clientId);
     }
+    // As ComfyUI: only a list names targets; anything else means "every output".
+    java.util.List<String> targets = null;
+    JsonNode partial = root.get("partial_execution_targets");
+    if (partial != null && partial.isArray()) {
+      targets = new java.util.ArrayList<>();
+      for (JsonNode target : partial) {
+        targets.add(target.isTextual() ? target.textValue() : target.toString());
+      }
+    }
     return new Parsed(new SubmitPrompt.Request(
-        userId, (ObjectNode) prompt, promptId, number, front, clientId, extraData), null);
+        userId, (ObjectNode) prompt, promptId, number, front, clientId, extraData, targets), null);
   }
 }

@@ -28,10 +28,8 @@ class ComfyApiTest {
   private final RecordingPorts.Queue queue = new RecordingPorts.Queue();
   private final InMemoryOutputStore outputs = new InMemoryOutputStore();
   private String caller = "alice";
-  private final ComfyApi api = new ComfyApi(
-      new SubmitPrompt(jobs, queue, new RecordingPorts.InMemoryLedger(), PromptValidators::structural,
-          Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC)),
-      jobs, outputs, request -> Optional.ofNullable(caller));
+  private final ComfyApi api = ApiFixture.api(jobs, queue, outputs, new RecordingPorts.InMemoryLedger(),
+      PromptValidators::structural, null, request -> Optional.ofNullable(caller));
 
   private FakeHttp.Response call(String method, String path, String body) throws Exception {
     FakeHttp.Response response = new FakeHttp.Response();

@@ -1,0 +1,125 @@
+package dev.darkroom.functions.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.darkroom.core.job.JobOutput;
+import dev.darkroom.core.port.JobStore;
+import dev.darkroom.core.port.OutputStore;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code GET /view} and {@code POST /upload/image|mask}: the caller's outputs and inputs. */
+final class FileRoutes {
+  static final Duration SIGNED_URL_TTL = Duration.ofMinutes(15);
+
+  private final JobStore jobs;
+  private final OutputStore outputs;
+  private final UploadedInputs uploads;
+
+  FileRoutes(JobStore jobs, OutputStore outputs, UploadedInputs uploads) {
+    this.jobs = jobs;
+    this.outputs = outputs;
+    this.uploads = uploads;
+  }
+
+  /**
+   * ComfyUI's checks, in its order (filename, then type, then subfolder, then existence), then a
+   * redirect to a short-lived signed URL: the bytes never pass through the function. Outputs are
+   * found through the job named by the first subfolder segment (see {@link HistoryEntries}).
+   */
+  void view(Call call) throws IOException {
+    String filename = call.query("filename");
+    if (filename == null) {
+      Replies.text(call.response(), 404, "404: Not Found");
+      return;
+    }
+    String type = Optional.ofNullable(call.query("type")).orElse("output");
+    String subfolder = Optional.ofNullable(call.query("subfolder")).orElse("");
+    if (filename.isEmpty() || filename.startsWith("/") || filename.contains("..")
+        || !List.of("output", "input", "temp").contains(type)) {
+      Replies.text(call.response(), 400, "400: Bad Request");
+      return;
+    }
+    if (subfolder.startsWith("/") || subfolder.contains("..")) {
+      Replies.text(call.response(), 403, "403: Forbidden");
+      return;
+    }
+    Optional<String> object = type.equals("input") ? uploadedObject(call.user(), subfolder, filename)
+        : outputObject(call.user(), subfolder, filename, type);
+    if (object.isEmpty()) {
+      Replies.text(call.response(), 404, "404: Not Found");
+      return;
+    }
+    call.response().setStatusCode(302);
+    call.response().appendHeader("Location", outputs.signedReadUrl(object.get(), SIGNED_URL_TTL).toString());
+    call.response().appendHeader("Cache-Control", "private, max-age=60");
+  }
+
+  private Optional<String> outputObject(String user, String subfolder, String filename, String type) {
+    int slash = subfolder.indexOf('/');
+    String jobId = slash < 0 ? subfolder : subfolder.substring(0, slash);
+    String inner = slash < 0 ? "" : subfolder.substring(slash + 1);
+    return HistoryRoutes.ownJob(jobs, jobId, user).flatMap(job -> job.outputs().stream()
+        .filter(o -> o.filename().equals(filename) && o.subfolder().equals(inner) && o.type().equals(type))
+        .map(JobOutput::objectName)
+        .findFirst());
+  }
+
+  private Optional<String> uploadedObject(String user, String subfolder, String filename) {
+    if (!InputPaths.validSubfolder(subfolder) || !InputPaths.validName(filename)) {
+      return Optional.empty();
+    }
+    String name = UploadedInputs.objectName(user, subfolder, filename);
+    return outputs.stat(name).map(OutputStore.StoredObject::objectName);
+  }
+
+  /**
+   * ComfyUI's {@code image_upload}: fields {@code image}, {@code overwrite}, {@code type},
+   * {@code subfolder}. Darkroom's users write only inputs ({@code type=input}, the default):
+   * outputs and temp files come from runs.
+   */
+  void uploadImage(Call call) throws IOException {
+    byte[] body = RequestBodies.read(call.request(), RequestBodies.UPLOAD_LIMIT);
+    Map<String, MultipartForm.Part> form =
+        MultipartForm.parse(call.request().getContentType().orElse(null), body);
+    String type = field(form, "type", "input");
+    if (!type.equals("input")) {
+      throw Replies.Refusal.badRequest("type '" + type + "': uploads to Darkroom are inputs only "
+          + "(outputs come from runs; ComfyUI also accepts output and temp)");
+    }
+    MultipartForm.Part image = form.get("image");
+    if (image == null || image.filename() == null || image.filename().isEmpty()) {
+      throw Replies.Refusal.badRequest("no image file in the form");
+    }
+    String subfolder = field(form, "subfolder", "");
+    if (!InputPaths.validSubfolder(subfolder) || !InputPaths.validName(image.filename())) {
+      throw Replies.Refusal.badRequest("the file name or subfolder is not a plain relative path");
+    }
+    String contentType = ImageKinds.contentType(image.content()).orElseThrow(() -> new Replies.Refusal(415,
+        "415: Unsupported Media Type: only PNG, JPEG, WebP and GIF images are accepted"));
+    String overwrite = field(form, "overwrite", "");
+    UploadedInputs.Stored stored = uploads.store(call.user(), subfolder, image.filename(), image.content(),
+        contentType, overwrite.equals("true") || overwrite.equals("1"));
+    ObjectNode reply = Replies.JSON.createObjectNode();
+    reply.put("name", stored.name());
+    reply.put("subfolder", stored.subfolder());
+    reply.put("type", type);
+    Replies.json(call.response(), 200, reply);
+  }
+
+  /**
+   * ComfyUI copies the mask's alpha onto {@code original_ref}'s image and saves a PNG. That needs
+   * reading the original back from the bucket, which no port offers yet: said plainly, not faked.
+   */
+  void uploadMask(Call call) throws IOException {
+    RequestBodies.read(call.request(), RequestBodies.UPLOAD_LIMIT);
+    Replies.text(call.response(), 501, "501: Not Implemented: /upload/mask is not supported by Darkroom yet");
+  }
+
+  private static String field(Map<String, MultipartForm.Part> form, String name, String fallback) {
+    MultipartForm.Part part = form.get(name);
+    return part == null ? fallback : part.text();
+  }
+}
