@@ -45,6 +45,11 @@ final class HistoryEntries {
     long created = job.createdAt().toEpochMilli();
     long ended = job.updatedAt().toEpochMilli();
     messages.addArray().add("execution_start").addObject().put("prompt_id", job.id()).put("timestamp", created);
+    // ComfyUI always records which nodes it served from its cache, often none. Darkroom's runner
+    // does not report them yet, so the message is there, truthfully shaped, with no nodes.
+    ObjectNode cached = messages.addArray().add("execution_cached").addObject();
+    cached.putArray("nodes");
+    cached.put("prompt_id", job.id()).put("timestamp", created);
     ObjectNode terminal = messages.addArray().add(terminalMessage(job.status())).addObject();
     terminal.put("prompt_id", job.id()).put("timestamp", ended);
     if (job.error() != null) {

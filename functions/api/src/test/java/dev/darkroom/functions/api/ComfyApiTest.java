@@ -100,6 +100,8 @@ class ComfyApiTest {
     JsonNode entry = jsonOf(call("GET", "/api/history/" + id, null)).get(id);
     assertThat(entry.at("/status/status_str").asText()).isEqualTo("success");
     assertThat(entry.at("/status/completed").asBoolean()).isTrue();
+    assertThat(entry.at("/status/messages")).extracting(m -> m.get(0).asText())
+        .containsExactly("execution_start", "execution_cached", "execution_success");
     assertThat(entry.at("/prompt/1").asText()).isEqualTo(id);
     assertThat(entry.at("/prompt/2/9/class_type").asText()).isEqualTo("SaveImage");
     JsonNode image = entry.at("/outputs/9/images/0");

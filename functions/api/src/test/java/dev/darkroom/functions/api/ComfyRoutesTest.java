@@ -164,6 +164,7 @@ class ComfyRoutesTest {
     assertThat(response.text()).isEmpty();
     assertThat(jobs.get(pending).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
     assertThat(ledger.rows.get(pending).status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(get("/history/" + pending).isEmpty()).as("ComfyUI forgets a deleted pending prompt").isTrue();
     assertThat(jobs.get(running).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
     assertThat(jobs.get(bobs).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
   }

@@ -58,7 +58,9 @@ public final class CancelJobs {
       }
       Job job = own.get();
       if (PENDING.contains(job.status()) && job.status().canMoveTo(JobStatus.CANCELLED)) {
-        written[0] = job.withStatus(JobStatus.CANCELLED, clock.instant());
+        // ComfyUI forgets a prompt deleted before it ran: it never reaches history. The job and
+        // its ledger row stay; it is only hidden from the ComfyUI history view.
+        written[0] = job.withStatus(JobStatus.CANCELLED, clock.instant()).hiddenFromHistory(clock.instant());
         return Outcome.write(written[0], Result.CANCELLED);
       }
       if (interruptRunning && RUNNING.contains(job.status()) && !job.cancelRequested()) {

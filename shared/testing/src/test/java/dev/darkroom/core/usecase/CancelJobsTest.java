@@ -27,6 +27,7 @@ class CancelJobsTest {
     assertThat(cancel.cancelPending("alice", queued)).isEqualTo(CancelJobs.Result.CANCELLED);
     assertThat(cancel.interrupt("alice", dispatched)).isEqualTo(CancelJobs.Result.CANCELLED);
     assertThat(f.jobs.get(queued).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(f.jobs.get(queued).orElseThrow().hiddenFromHistory()).as("never ran: not in ComfyUI's history").isTrue();
     assertThat(f.ledger.rows.get(dispatched).status()).isEqualTo(JobStatus.CANCELLED);
   }
 
