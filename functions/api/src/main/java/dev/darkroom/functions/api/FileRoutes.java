@@ -1,10 +1,12 @@
 package dev.darkroom.functions.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.job.JobOutput;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.OutputStore;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +83,49 @@ final class FileRoutes {
    * outputs and temp files come from runs.
    */
   void uploadImage(Call call) throws IOException {
+    Upload upload = readUpload(call);
+    reply(call, upload, upload.image().content(), upload.contentType());
+  }
+
+  /**
+   * ComfyUI's {@code /upload/mask}: the same fields plus {@code original_ref}
+   * ({@code {filename, subfolder, type}}); the original takes the mask's alpha and is stored as a
+   * PNG under the upload's name. ComfyUI silently stores nothing when the original is missing (and
+   * still answers 200); Darkroom says so with a 404.
+   */
+  void uploadMask(Call call) throws IOException {
+    Upload upload = readUpload(call);
+    JsonNode ref = RequestBodies.json(field(upload.form(), "original_ref", "").getBytes(StandardCharsets.UTF_8))
+        .filter(JsonNode::isObject)
+        .orElseThrow(() -> Replies.Refusal.badRequest("original_ref must be a JSON object {filename, subfolder, type}"));
+    String filename = ref.path("filename").asText("");
+    String type = ref.path("type").asText("output");
+    if (filename.endsWith(" [input]") || filename.endsWith(" [output]")) {
+      type = filename.endsWith(" [input]") ? "input" : "output";
+      filename = filename.substring(0, filename.lastIndexOf(" ["));
+    }
+    String subfolder = ref.path("subfolder").asText("");
+    if (filename.isEmpty() || filename.startsWith("/") || filename.contains("..")) {
+      throw Replies.Refusal.badRequest("original_ref.filename is not a plain file name");
+    }
+    if (subfolder.startsWith("/") || subfolder.contains("..")) {
+      throw new Replies.Refusal(403, "403: Forbidden");
+    }
+    Optional<String> object = switch (type) {
+      case "input" -> uploadedObject(call.user(), subfolder, filename);
+      case "output" -> outputObject(call.user(), subfolder, filename, type);
+      default -> Optional.empty();
+    };
+    byte[] original = object.flatMap(outputs::read).orElseThrow(() -> new Replies.Refusal(404,
+        "404: Not Found: original_ref names no image of yours"));
+    reply(call, upload, MaskedImages.applyMask(original, upload.image().content()), "image/png");
+  }
+
+  /** A checked upload form: an image of an accepted kind, a plain name and subfolder, type input. */
+  private record Upload(Map<String, MultipartForm.Part> form, MultipartForm.Part image, String subfolder,
+      String contentType, boolean overwrite) {}
+
+  private Upload readUpload(Call call) throws IOException {
     byte[] body = RequestBodies.read(call.request(), RequestBodies.UPLOAD_LIMIT);
     Map<String, MultipartForm.Part> form =
         MultipartForm.parse(call.request().getContentType().orElse(null), body);
@@ -100,22 +145,17 @@ final class FileRoutes {
     String contentType = ImageKinds.contentType(image.content()).orElseThrow(() -> new Replies.Refusal(415,
         "415: Unsupported Media Type: only PNG, JPEG, WebP and GIF images are accepted"));
     String overwrite = field(form, "overwrite", "");
-    UploadedInputs.Stored stored = uploads.store(call.user(), subfolder, image.filename(), image.content(),
-        contentType, overwrite.equals("true") || overwrite.equals("1"));
+    return new Upload(form, image, subfolder, contentType, overwrite.equals("true") || overwrite.equals("1"));
+  }
+
+  private void reply(Call call, Upload upload, byte[] content, String contentType) throws IOException {
+    UploadedInputs.Stored stored = uploads.store(call.user(), upload.subfolder(), upload.image().filename(),
+        content, contentType, upload.overwrite());
     ObjectNode reply = Replies.JSON.createObjectNode();
     reply.put("name", stored.name());
     reply.put("subfolder", stored.subfolder());
-    reply.put("type", type);
+    reply.put("type", "input");
     Replies.json(call.response(), 200, reply);
-  }
-
-  /**
-   * ComfyUI copies the mask's alpha onto {@code original_ref}'s image and saves a PNG. That needs
-   * reading the original back from the bucket, which no port offers yet: said plainly, not faked.
-   */
-  void uploadMask(Call call) throws IOException {
-    RequestBodies.read(call.request(), RequestBodies.UPLOAD_LIMIT);
-    Replies.text(call.response(), 501, "501: Not Implemented: /upload/mask is not supported by Darkroom yet");
   }
 
   private static String field(Map<String, MultipartForm.Part> form, String name, String fallback) {

@@ -340,11 +340,45 @@ class ComfyRoutesTest {
     assertThat(call("GET", "/view?filename=mine.png&type=input", null).status).isEqualTo(404);
   }
 
+  private static byte[] image(int width, int height, int argb) throws Exception {
+    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_ARGB);
+    for (int y = 0; y < height; y++) for (int x = 0; x < width; x++) img.setRGB(x, y, argb);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(img, "png", out);
+    return out.toByteArray();
+  }
+
   @Test
-  void maskUploadIsPlainlyNotImplementedYet() throws Exception {
-    FakeHttp.Response response = call(FakeHttp.multipart("/upload/mask", form("image", new FakeHttp.FilePart("m.png", PNG))));
-    assertThat(response.status).isEqualTo(501);
-    assertThat(response.text()).contains("not supported by Darkroom yet");
+  void aMaskGivesTheOriginalItsAlphaAndIsStoredAsAPng() throws Exception {
+    upload(form("image", new FakeHttp.FilePart("photo.png", image(4, 3, 0xff336699)), "subfolder", "s"));
+    FakeHttp.Response response = call(FakeHttp.multipart("/upload/mask", form(
+        "image", new FakeHttp.FilePart("clipspace-mask.png", image(4, 3, 0x40000000)),
+        "subfolder", "clipspace",
+        "original_ref", "{\"filename\":\"photo.png\",\"subfolder\":\"s\",\"type\":\"input\"}")));
+    assertThat(response.status).as(response.text()).isEqualTo(200);
+    assertThat(json.readTree(response.text())).isEqualTo(
+        json.readTree("{\"name\":\"clipspace-mask.png\",\"subfolder\":\"clipspace\",\"type\":\"input\"}"));
+    java.awt.image.BufferedImage stored = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(
+        files.objects.get("inputs/alice/clipspace/clipspace-mask.png").content()));
+    assertThat(stored.getRGB(2, 1)).isEqualTo(0x40336699);
+  }
+
+  @Test
+  void aMaskNeedsAnOriginalOfTheCallersOfTheSameSize() throws Exception {
+    upload(form("image", new FakeHttp.FilePart("photo.png", image(4, 3, 0xff336699))));
+    String ref = "{\"filename\":\"photo.png\",\"type\":\"input\"}";
+    assertThat(mask(image(4, 3, 0), "{nope").status).isEqualTo(400);
+    assertThat(mask(image(4, 3, 0), "{\"filename\":\"../photo.png\",\"type\":\"input\"}").status).isEqualTo(400);
+    assertThat(mask(image(4, 3, 0), "{\"filename\":\"photo.png\",\"subfolder\":\"../x\",\"type\":\"input\"}").status)
+        .isEqualTo(403);
+    assertThat(mask(image(5, 5, 0), ref).status).as("size mismatch").isEqualTo(400);
+    assertThat(mask(image(4, 3, 0), "{\"filename\":\"other.png\",\"type\":\"input\"}").status).isEqualTo(404);
+    caller = "bob";
+    assertThat(mask(image(4, 3, 0), ref).status).as("alice's original is not bob's").isEqualTo(404);
+  }
+
+  private FakeHttp.Response mask(byte[] mask, String originalRef) throws Exception {
+    return call(FakeHttp.multipart("/upload/mask", form("image", new FakeHttp.FilePart("m.png", mask), "original_ref", originalRef)));
   }
 
   // Catalog and server routes
