@@ -1,6 +1,7 @@
 package dev.darkroom.functions.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.usecase.CancelJobs;
 import dev.darkroom.core.usecase.SubmitPrompt;
@@ -45,7 +46,7 @@ final class PromptRoutes {
 
   /** ComfyUI's pending + running, counted over the caller's jobs only. */
   void get(Call call) throws IOException {
-    EnumSet<dev.darkroom.core.job.JobStatus> unfinished = EnumSet.copyOf(CancelJobs.PENDING);
+    EnumSet<JobStatus> unfinished = EnumSet.copyOf(CancelJobs.PENDING);
     unfinished.addAll(CancelJobs.RUNNING);
     int remaining = jobs.listForUser(call.user(), unfinished, QueueRoutes.MAX_LISTED).size();
     ObjectNode reply = Replies.JSON.createObjectNode();

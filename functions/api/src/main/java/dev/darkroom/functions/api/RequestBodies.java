@@ -1,6 +1,5 @@
 package dev.darkroom.functions.api;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.cloud.functions.HttpRequest;
 import java.io.IOException;
@@ -44,8 +43,6 @@ final class RequestBodies {
     try {
       JsonNode node = Replies.JSON.readTree(body);
       return node == null || node.isMissingNode() ? Optional.empty() : Optional.of(node);
-    } catch (JacksonException e) {
-      return Optional.empty();
     } catch (IOException e) {
       return Optional.empty();
     }

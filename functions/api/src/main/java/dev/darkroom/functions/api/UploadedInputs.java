@@ -11,6 +11,9 @@ import java.util.Optional;
  * and the fake alike, so inputs use it under their own prefix rather than a second port.
  */
 final class UploadedInputs {
+  /** ComfyUI tries names forever; a bound keeps one request from stat-ing without end. */
+  static final int MAX_RENAMES = 1000;
+
   private final OutputStore bucket;
 
   UploadedInputs(OutputStore bucket) {
@@ -39,6 +42,10 @@ final class UploadedInputs {
         Optional<OutputStore.StoredObject> existing = bucket.stat(objectName(user, subfolder, candidate));
         if (existing.isEmpty()) {
           break;
+        }
+        if (i > MAX_RENAMES) {
+          throw new Replies.Refusal(409, "409: Conflict: " + MAX_RENAMES + " files named like " + name
+              + " exist already; upload with overwrite or another name");
         }
         if (sha256.equals(existing.get().sha256())) {
           return new Stored(candidate, subfolder);
