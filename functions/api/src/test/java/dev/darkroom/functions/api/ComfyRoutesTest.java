@@ -299,6 +299,17 @@ class ComfyRoutesTest {
   }
 
   @Test
+  void renamingGivesUpWithA409RatherThanStatingForever() throws Exception {
+    files.objects.put("inputs/alice/cat.png", new InMemoryOutputStore.Stored("image/png", png(0)));
+    for (int i = 1; i <= UploadedInputs.MAX_RENAMES; i++) {
+      files.objects.put("inputs/alice/cat (" + i + ").png", new InMemoryOutputStore.Stored("image/png", png(0)));
+    }
+    FakeHttp.Response response = upload(form("image", new FakeHttp.FilePart("cat.png", png(9))));
+    assertThat(response.status).isEqualTo(409);
+    assertThat(files.objects).doesNotContainKey("inputs/alice/cat (" + (UploadedInputs.MAX_RENAMES + 1) + ").png");
+  }
+
+  @Test
   void badUploadsAreRefusedWithoutStoringAnything() throws Exception {
     assertThat(upload(form("subfolder", "x")).status).as("no file").isEqualTo(400);
     assertThat(upload(form("image", new FakeHttp.FilePart("../cat.png", PNG))).status).isEqualTo(400);
