@@ -64,6 +64,8 @@ class ComfyProtocolSuiteIT {
 
   @BeforeAll
   static void start() {
+    org.slf4j.LoggerFactory.getLogger(ComfyProtocolSuiteIT.class)
+        .info("protocol suite data and logs (kept if a test fails): {}", dataDir);
     engine = SimulatedComfyUI.start(SimulatedComfyUI.Config.defaults(dataDir.resolve("reference-engine"))
         .withStepTime(Duration.ofMillis(1)));
     stack = LocalStack.start(new LocalStack.Options("darkroom-protocol", 0, dataDir.resolve("stack"), Duration.ofMillis(1), null));

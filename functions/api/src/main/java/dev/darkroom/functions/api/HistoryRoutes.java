@@ -87,7 +87,7 @@ final class HistoryRoutes {
 
   /** The job, if it exists and belongs to {@code user}; another user's job looks like no job. */
   static Optional<Job> ownJob(JobStore jobs, String jobId, String user) {
-    if (jobId.isEmpty() || jobId.contains("/")) {
+    if (!PromptIds.isValid(jobId)) {
       return Optional.empty();
     }
     return jobs.get(jobId).filter(job -> job.userId().equals(user));

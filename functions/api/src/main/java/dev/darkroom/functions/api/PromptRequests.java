@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.usecase.PromptValidation.PromptError;
 import dev.darkroom.core.usecase.SubmitPrompt;
-import java.util.regex.Pattern;
 
 /**
  * Turns a {@code POST /prompt} body into a {@link SubmitPrompt.Request}, as ComfyUI reads it:
@@ -13,9 +12,6 @@ import java.util.regex.Pattern;
  * is copied into {@code extra_data}.
  */
 final class PromptRequests {
-  private static final Pattern CANONICAL_UUID =
-      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-
   private PromptRequests() {}
 
   /** Either a request or the error to answer with (400). */
@@ -40,7 +36,7 @@ final class PromptRequests {
     JsonNode id = root.get("prompt_id");
     if (id != null && !id.isNull()) {
       promptId = id.isTextual() ? id.asText() : id.toString();
-      if (!CANONICAL_UUID.matcher(promptId).matches()) {
+      if (!PromptIds.isValid(promptId)) {
         return new Parsed(null, ComfyErrors.invalidPromptId(promptId));
       }
     }

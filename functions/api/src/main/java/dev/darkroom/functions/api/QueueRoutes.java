@@ -15,6 +15,8 @@ import java.util.List;
 final class QueueRoutes {
   /** ComfyUI keeps at most this many history items; the same bound caps every listing here. */
   static final int MAX_LISTED = 10_000;
+  /** Each id is one transaction: a request names at most this many. */
+  static final int MAX_DELETE = 1_000;
 
   private final JobStore jobs;
   private final CancelJobs cancel;
@@ -60,7 +62,10 @@ final class QueueRoutes {
         .orElse(Replies.JSON.createObjectNode());
     JsonNode id = body.get("prompt_id");
     if (id != null && truthy(id)) {
-      cancel.interrupt(call.user(), id.isTextual() ? id.textValue() : id.toString());
+      String promptId = id.isTextual() ? id.textValue() : id.toString();
+      if (PromptIds.isValid(promptId)) {
+        cancel.interrupt(call.user(), promptId);
+      }
     } else {
       jobs.listForUser(call.user(), CancelJobs.RUNNING, MAX_LISTED)
           .forEach(job -> cancel.interrupt(call.user(), job.id()));
@@ -68,20 +73,28 @@ final class QueueRoutes {
     Replies.ack(call.response());
   }
 
-  /** {@code delete} must list ids; a lone string is taken as one id rather than its characters. */
+  /**
+   * {@code delete} must list ids; a lone string is taken as one id rather than its characters.
+   * Strings that cannot be prompt ids name no job and are dropped.
+   */
   static List<String> idsToDelete(JsonNode body) {
     JsonNode delete = body.get("delete");
     if (delete == null || delete.isNull()) {
       return List.of();
     }
     if (delete.isTextual()) {
-      return List.of(delete.textValue());
+      return PromptIds.isValid(delete.textValue()) ? List.of(delete.textValue()) : List.of();
     }
     if (!delete.isArray()) {
       throw Replies.Refusal.badRequest("delete must be a list of prompt ids");
     }
+    if (delete.size() > MAX_DELETE) {
+      throw Replies.Refusal.badRequest("delete lists " + delete.size() + " ids; at most " + MAX_DELETE + " per request");
+    }
     List<String> ids = new ArrayList<>();
-    delete.forEach(id -> ids.add(id.isTextual() ? id.textValue() : id.toString()));
+    delete.forEach(id -> {
+      if (id.isTextual() && PromptIds.isValid(id.textValue())) ids.add(id.textValue());
+    });
     return ids;
   }
 

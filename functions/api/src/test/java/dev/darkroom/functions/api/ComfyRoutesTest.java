@@ -216,6 +216,56 @@ class ComfyRoutesTest {
     assertThat(jobs.get(running).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
   }
 
+  /** Refuses what Firestore refuses as a document id, so that such ids visibly never reach the store. */
+  private static final class FirestoreLikeIds implements dev.darkroom.core.port.JobStore {
+    final InMemoryJobStore delegate = new InMemoryJobStore();
+
+    private static String checked(String id) {
+      if (id.isEmpty() || id.equals(".") || id.equals("..") || id.contains("/") || id.matches("__.*__")) {
+        throw new IllegalArgumentException("not a document id: " + id);
+      }
+      return id;
+    }
+
+    @Override
+    public Optional<Job> get(String jobId) {
+      return delegate.get(checked(jobId));
+    }
+
+    @Override
+    public <T> T update(String jobId, dev.darkroom.core.port.JobChange<T> change) {
+      return delegate.update(checked(jobId), change);
+    }
+
+    @Override
+    public List<Job> listForUser(String userId, java.util.Set<JobStatus> statuses, int limit) {
+      return delegate.listForUser(userId, statuses, limit);
+    }
+  }
+
+  @Test
+  void idsThatCannotBePromptIdsNeverReachTheStore() throws Exception {
+    ComfyApi strict = ApiFixture.api(new FirestoreLikeIds(), new RecordingPorts.Queue(), files, ledger, null, catalogs,
+        request -> Optional.of("alice"));
+    for (FakeHttp.Request request : List.of(
+        FakeHttp.request("GET", "/history/..", null),
+        FakeHttp.request("GET", "/history/__name__", null),
+        FakeHttp.request("GET", "/view?filename=a.png&subfolder=__x__", null),
+        FakeHttp.request("POST", "/queue", "{\"delete\": [\".\", \"__x__\", 5, \"\"]}"),
+        FakeHttp.request("POST", "/history", "{\"delete\": \"..\"}"),
+        FakeHttp.request("POST", "/interrupt", "{\"prompt_id\": \"__x__\"}"))) {
+      FakeHttp.Response response = new FakeHttp.Response();
+      strict.handle(request, response);
+      assertThat(response.status).as(request.getUri()).isIn(200, 404);
+    }
+  }
+
+  @Test
+  void aDeleteListIsBounded() throws Exception {
+    String ids = String.join(",", java.util.Collections.nCopies(QueueRoutes.MAX_DELETE + 1, "\"" + java.util.UUID.randomUUID() + "\""));
+    assertThat(call("POST", "/queue", "{\"delete\": [" + ids + "]}").status).isEqualTo(400);
+  }
+
   // GET|POST /history
 
   @Test
