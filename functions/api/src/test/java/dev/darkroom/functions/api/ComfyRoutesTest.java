@@ -119,6 +119,13 @@ class ComfyRoutesTest {
     FakeHttp.Response deep = call("POST", "/prompt", "{\"prompt\":{\"1\":{\"class_type\":\"SaveImage\",\"inputs\":{\"x\":" + nested + "}}}}");
     assertThat(deep.status).isEqualTo(400);
     assertThat(json.readTree(deep.text()).at("/error/type").asText()).isEqualTo("invalid_prompt");
+
+    String justParseable = "[".repeat(990) + "]".repeat(990);
+    for (String input : List.of("\"images\":" + justParseable, "\"images\":[\"8\",0],\"filename_prefix\":" + justParseable)) {
+      FakeHttp.Response nestedButValid = call("POST", "/prompt", "{\"prompt\":{" + TXT2IMG.substring(TXT2IMG.indexOf('{') + 1,
+          TXT2IMG.indexOf("\"9\"")) + "\"9\":{\"class_type\":\"SaveImage\",\"inputs\":{" + input + "}}}}");
+      assertThat(nestedButValid.status).as(nestedButValid.text()).isIn(200, 400);
+    }
   }
 
   // GET /prompt, GET|POST /queue
