@@ -3,11 +3,16 @@ package dev.darkroom.gcp;
 import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
+import com.google.cloud.firestore.Query;
+import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.cloud.firestore.TransactionOptions;
 import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.port.JobChange;
 import dev.darkroom.core.port.JobStore;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
 /** {@link JobStore} on Firestore: {@code jobs/{jobId}}, each update one transaction. */
@@ -48,6 +53,25 @@ public final class FirestoreJobStore implements JobStore {
       }
       return outcome.result();
     }, TransactionOptions.createReadWriteOptionsBuilder().setNumberOfAttempts(TRANSACTION_ATTEMPTS).build()));
+  }
+
+  /**
+   * Needs the composite index {@code jobs: userId ASC, status ASC, createdAt DESC} (declared in
+   * Terraform; the emulator needs none).
+   */
+  @Override
+  public List<Job> listForUser(String userId, Set<JobStatus> statuses, int limit) {
+    if (statuses.isEmpty() || limit <= 0) {
+      return List.of();
+    }
+    List<String> wireNames = statuses.stream().map(JobStatus::wireName).toList();
+    List<QueryDocumentSnapshot> docs = await(firestore.collection(collection)
+        .whereEqualTo("userId", userId)
+        .whereIn("status", List.copyOf(wireNames))
+        .orderBy("createdAt", Query.Direction.DESCENDING)
+        .limit(limit)
+        .get()).getDocuments();
+    return docs.stream().map(JobDocuments::fromDocument).toList();
   }
 
   private DocumentReference document(String jobId) {

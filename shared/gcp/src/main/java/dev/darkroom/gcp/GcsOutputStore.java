@@ -78,6 +78,18 @@ public final class GcsOutputStore implements OutputStore {
   }
 
   @Override
+  public Optional<byte[]> read(String objectName) {
+    try {
+      return Optional.of(storage.readAllBytes(BlobId.of(bucket, objectName)));
+    } catch (com.google.cloud.storage.StorageException e) {
+      if (e.getCode() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  @Override
   public URI signedReadUrl(String objectName, Duration ttl) {
     List<Storage.SignUrlOption> options = new ArrayList<>();
     options.add(Storage.SignUrlOption.withV4Signature());

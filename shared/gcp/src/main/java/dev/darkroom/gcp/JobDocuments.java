@@ -66,6 +66,9 @@ final class JobDocuments {
     doc.put("gpuSeconds", job.gpuSeconds());
     doc.put("createdAt", timestamp(job.createdAt()));
     doc.put("updatedAt", timestamp(job.updatedAt()));
+    doc.put("outputsToExecute", job.outputsToExecute());
+    doc.put("cancelRequested", job.cancelRequested());
+    doc.put("hiddenFromHistory", job.hiddenFromHistory());
     return doc;
   }
 
@@ -101,7 +104,11 @@ final class JobDocuments {
             (String) error.get("nodeId")),
         doc.getDouble("gpuSeconds"),
         instant(doc.getTimestamp("createdAt")),
-        instant(doc.getTimestamp("updatedAt")));
+        instant(doc.getTimestamp("updatedAt")),
+        // Documents written before these fields existed read as "none" and "false".
+        (List<String>) doc.get("outputsToExecute"),
+        Boolean.TRUE.equals(doc.getBoolean("cancelRequested")),
+        Boolean.TRUE.equals(doc.getBoolean("hiddenFromHistory")));
   }
 
   private static Timestamp timestamp(Instant instant) {

@@ -1,11 +1,14 @@
 package dev.darkroom.testing;
 
 import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.JobStatus;
+import java.util.Comparator;
 import dev.darkroom.core.port.JobChange;
 import dev.darkroom.core.port.JobStore;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** A {@link JobStore} in memory: each update holds that job's lock, like a transaction. */
@@ -28,6 +31,15 @@ public final class InMemoryJobStore implements JobStore {
     @SuppressWarnings("unchecked")
     T value = (T) result[0];
     return value;
+  }
+
+  @Override
+  public List<Job> listForUser(String userId, Set<JobStatus> statuses, int limit) {
+    return jobs.values().stream()
+        .filter(job -> job.userId().equals(userId) && statuses.contains(job.status()))
+        .sorted(Comparator.comparing(Job::createdAt).reversed())
+        .limit(limit)
+        .toList();
   }
 
   public List<Job> all() {

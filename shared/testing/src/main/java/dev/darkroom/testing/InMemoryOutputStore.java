@@ -55,6 +55,12 @@ public final class InMemoryOutputStore implements OutputStore {
   }
 
   @Override
+  public Optional<byte[]> read(String objectName) {
+    Stored stored = objects.get(objectName);
+    return stored == null ? Optional.empty() : Optional.of(stored.content().clone());
+  }
+
+  @Override
   public URI signedReadUrl(String objectName, Duration ttl) {
     return URI.create("memory:/" + URLEncoder.encode(objectName, StandardCharsets.UTF_8) + "?ttl=" + ttl.toSeconds());
   }

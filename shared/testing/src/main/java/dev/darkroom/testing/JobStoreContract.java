@@ -68,9 +68,32 @@ public abstract class JobStoreContract {
     Job rich = job.withStatus(JobStatus.RUNNING, later).withExecution("projects/p/locations/l/jobs/j/executions/e", later)
         .afterEvent(JobStatus.FAILED, 7, new Progress("3", 5, 20),
             List.of(new JobOutput("9", "images", "a_00001_.png", "sub", "output", "outputs/alice/x/a.png", "image/png", 1234, "ff00")),
-            new JobError("RuntimeError", "boom", "3"), 12.75, later);
+            new JobError("RuntimeError", "boom", "3"), 12.75, later)
+        .withOutputsToExecute(List.of("9", "12"))
+        .withCancelRequested(later)
+        .hiddenFromHistory(later);
     store().update(rich.id(), current -> Outcome.write(rich, null));
     assertThat(store().get(rich.id()).orElseThrow()).usingRecursiveComparison().isEqualTo(rich);
+  }
+
+  @Test
+  void aUsersJobsAreListedNewestFirstByStatusAndNoOneElses() {
+    String user = "user-" + UUID.randomUUID();
+    Job first = Job.queued(UUID.randomUUID().toString(), user, 1, prompt(), null, null, T0);
+    Job second = Job.queued(UUID.randomUUID().toString(), user, 2, prompt(), null, null, T0.plusSeconds(1))
+        .withStatus(JobStatus.RUNNING, T0.plusSeconds(2));
+    Job third = Job.queued(UUID.randomUUID().toString(), user, 3, prompt(), null, null, T0.plusSeconds(3));
+    Job someoneElses = Job.queued(UUID.randomUUID().toString(), user + "-other", 4, prompt(), null, null, T0);
+    for (Job job : List.of(first, second, third, someoneElses)) {
+      store().update(job.id(), current -> Outcome.write(job, null));
+    }
+    assertThat(store().listForUser(user, java.util.EnumSet.of(JobStatus.QUEUED, JobStatus.RUNNING), 10))
+        .extracting(Job::id).containsExactly(third.id(), second.id(), first.id());
+    assertThat(store().listForUser(user, java.util.EnumSet.of(JobStatus.QUEUED), 10))
+        .extracting(Job::id).containsExactly(third.id(), first.id());
+    assertThat(store().listForUser(user, java.util.EnumSet.of(JobStatus.QUEUED, JobStatus.RUNNING), 2))
+        .extracting(Job::id).containsExactly(third.id(), second.id());
+    assertThat(store().listForUser(user, java.util.EnumSet.of(JobStatus.SUCCEEDED), 10)).isEmpty();
   }
 
   @Test

@@ -40,6 +40,15 @@ public abstract class OutputStoreContract {
   @Test
   void aMissingObjectHasNoStat() {
     assertThat(store().stat("outputs/nobody/" + UUID.randomUUID())).isEmpty();
+    assertThat(store().read("outputs/nobody/" + UUID.randomUUID())).isEmpty();
+  }
+
+  @Test
+  void storedBytesAreReadBackExactly() {
+    byte[] data = bytes(70_000);
+    String name = "inputs/alice/" + UUID.randomUUID() + "/a b.png";
+    store().put(name, "image/png", new ByteArrayInputStream(data));
+    assertThat(store().read(name)).hasValueSatisfying(read -> assertThat(read).isEqualTo(data));
   }
 
   @Test

@@ -4,6 +4,7 @@ import com.google.cloud.functions.HttpFunction;
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
 import com.google.common.base.Suppliers;
+import dev.darkroom.core.usecase.CancelJobs;
 import dev.darkroom.core.usecase.SubmitPrompt;
 import dev.darkroom.gcp.Adapters;
 import java.time.Clock;
@@ -17,9 +18,18 @@ public final class ApiFunction implements HttpFunction {
     this(Suppliers.memoize(() -> {
       Adapters adapters = Adapters.fromEnvironment();
       ApiConfig.from(adapters.env());
+      Clock clock = Clock.systemUTC();
+      UploadedInputs uploads = new UploadedInputs(adapters.outputStore());
+      PublishedCatalog catalog = new PublishedCatalog(adapters.nodeCatalog(), clock);
       SubmitPrompt submit = new SubmitPrompt(adapters.jobStore(), adapters.jobQueue(), adapters.ledger(),
-          new PromptValidators(adapters.nodeCatalog(), Clock.systemUTC()), Clock.systemUTC());
-      return new ComfyApi(submit, adapters.jobStore(), adapters.outputStore(), Callers.localUserOnly());
+          new PromptValidators(catalog, uploads), clock);
+      return new ComfyApi(
+          new PromptRoutes(submit, adapters.jobStore()),
+          new QueueRoutes(adapters.jobStore(), new CancelJobs(adapters.jobStore(), adapters.ledger(), clock)),
+          new HistoryRoutes(adapters.jobStore(), clock),
+          new FileRoutes(adapters.jobStore(), adapters.outputStore(), uploads),
+          new CatalogRoutes(catalog),
+          Callers.localUserOnly());
     }));
   }
 

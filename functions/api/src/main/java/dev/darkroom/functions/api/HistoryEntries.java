@@ -25,13 +25,7 @@ final class HistoryEntries {
     Set<String> outputNodes = new LinkedHashSet<>();
     job.outputs().forEach(o -> outputNodes.add(o.nodeId()));
 
-    ArrayNode prompt = entry.putArray("prompt");
-    prompt.add(QueueNumbers.asJson(json, job.number()));
-    prompt.add(job.id());
-    prompt.add(job.prompt());
-    prompt.add(job.extraData());
-    ArrayNode toExecute = prompt.addArray();
-    outputNodes.forEach(toExecute::add);
+    entry.set("prompt", QueueItems.of(job));
 
     ObjectNode outputs = entry.putObject("outputs");
     for (JobOutput o : job.outputs()) {
@@ -51,6 +45,11 @@ final class HistoryEntries {
     long created = job.createdAt().toEpochMilli();
     long ended = job.updatedAt().toEpochMilli();
     messages.addArray().add("execution_start").addObject().put("prompt_id", job.id()).put("timestamp", created);
+    // ComfyUI always records which nodes it served from its cache, often none. Darkroom's runner
+    // does not report them yet, so the message is there, truthfully shaped, with no nodes.
+    ObjectNode cached = messages.addArray().add("execution_cached").addObject();
+    cached.putArray("nodes");
+    cached.put("prompt_id", job.id()).put("timestamp", created);
     ObjectNode terminal = messages.addArray().add(terminalMessage(job.status())).addObject();
     terminal.put("prompt_id", job.id()).put("timestamp", ended);
     if (job.error() != null) {

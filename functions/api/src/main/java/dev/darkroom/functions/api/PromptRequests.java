@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.usecase.PromptValidation.PromptError;
 import dev.darkroom.core.usecase.SubmitPrompt;
-import java.io.IOException;
-import java.util.regex.Pattern;
 
 /**
  * Turns a {@code POST /prompt} body into a {@link SubmitPrompt.Request}, as ComfyUI reads it:
@@ -14,22 +12,17 @@ import java.util.regex.Pattern;
  * is copied into {@code extra_data}.
  */
 final class PromptRequests {
-  private static final Pattern CANONICAL_UUID =
-      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-
   private PromptRequests() {}
 
   /** Either a request or the error to answer with (400). */
   record Parsed(SubmitPrompt.Request request, PromptError error) {}
 
   static Parsed parse(ObjectMapper json, byte[] body, String userId) {
-    JsonNode root;
-    try {
-      root = json.readTree(body);
-    } catch (IOException e) {
+    JsonNode root = RequestBodies.json(body).orElse(null);
+    if (root == null) {
       return new Parsed(null, ComfyErrors.invalidBody("request body is not valid JSON"));
     }
-    if (root == null || !root.isObject()) {
+    if (!root.isObject()) {
       return new Parsed(null, ComfyErrors.invalidBody("request body must be a JSON object"));
     }
     JsonNode prompt = root.get("prompt");
@@ -43,7 +36,7 @@ final class PromptRequests {
     JsonNode id = root.get("prompt_id");
     if (id != null && !id.isNull()) {
       promptId = id.isTextual() ? id.asText() : id.toString();
-      if (!CANONICAL_UUID.matcher(promptId).matches()) {
+      if (!PromptIds.isValid(promptId)) {
         return new Parsed(null, ComfyErrors.invalidPromptId(promptId));
       }
     }
@@ -64,7 +57,16 @@ final class PromptRequests {
       clientId = client.asText();
       extraData.put("client_id", clientId);
     }
+    // As ComfyUI: only a list names targets; anything else means "every output".
+    java.util.List<String> targets = null;
+    JsonNode partial = root.get("partial_execution_targets");
+    if (partial != null && partial.isArray()) {
+      targets = new java.util.ArrayList<>();
+      for (JsonNode target : partial) {
+        targets.add(target.isTextual() ? target.textValue() : target.toString());
+      }
+    }
     return new Parsed(new SubmitPrompt.Request(
-        userId, (ObjectNode) prompt, promptId, number, front, clientId, extraData), null);
+        userId, (ObjectNode) prompt, promptId, number, front, clientId, extraData, targets), null);
   }
 }

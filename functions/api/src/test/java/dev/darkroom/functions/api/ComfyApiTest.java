@@ -28,10 +28,8 @@ class ComfyApiTest {
   private final RecordingPorts.Queue queue = new RecordingPorts.Queue();
   private final InMemoryOutputStore outputs = new InMemoryOutputStore();
   private String caller = "alice";
-  private final ComfyApi api = new ComfyApi(
-      new SubmitPrompt(jobs, queue, new RecordingPorts.InMemoryLedger(), PromptValidators::structural,
-          Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC)),
-      jobs, outputs, request -> Optional.ofNullable(caller));
+  private final ComfyApi api = ApiFixture.api(jobs, queue, outputs, new RecordingPorts.InMemoryLedger(),
+      PromptValidators::structural, null, request -> Optional.ofNullable(caller));
 
   private FakeHttp.Response call(String method, String path, String body) throws Exception {
     FakeHttp.Response response = new FakeHttp.Response();
@@ -102,6 +100,8 @@ class ComfyApiTest {
     JsonNode entry = jsonOf(call("GET", "/api/history/" + id, null)).get(id);
     assertThat(entry.at("/status/status_str").asText()).isEqualTo("success");
     assertThat(entry.at("/status/completed").asBoolean()).isTrue();
+    assertThat(entry.at("/status/messages")).extracting(m -> m.get(0).asText())
+        .containsExactly("execution_start", "execution_cached", "execution_success");
     assertThat(entry.at("/prompt/1").asText()).isEqualTo(id);
     assertThat(entry.at("/prompt/2/9/class_type").asText()).isEqualTo("SaveImage");
     JsonNode image = entry.at("/outputs/9/images/0");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.comfy.NodeCatalog;
 import dev.darkroom.core.port.NodeCatalogStore;
 import dev.darkroom.core.usecase.PromptValidation;
+import dev.darkroom.testing.InMemoryOutputStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,7 +50,7 @@ class PromptValidatorsTest {
   void withACatalogPromptsAreRefusedExactlyAsComfyUIWould() throws Exception {
     Catalogs catalogs = new Catalogs();
     catalogs.publish(coreCatalog());
-    PromptValidators validators = new PromptValidators(catalogs, Clock.systemUTC());
+    PromptValidators validators = new PromptValidators(new PublishedCatalog(catalogs, Clock.systemUTC()), new UploadedInputs(new InMemoryOutputStore()));
 
     PromptValidation unknown = validators.validate(prompt("{\"1\":{\"class_type\":\"ImageResize+\",\"inputs\":{}}}"));
     assertThat(unknown.error().type()).isEqualTo("invalid_prompt");
@@ -66,7 +67,7 @@ class PromptValidatorsTest {
 
   @Test
   void withoutACatalogOnlyTheStructuralCheckApplies() throws Exception {
-    PromptValidators validators = new PromptValidators(new Catalogs(), Clock.systemUTC());
+    PromptValidators validators = new PromptValidators(new PublishedCatalog(new Catalogs(), Clock.systemUTC()), new UploadedInputs(new InMemoryOutputStore()));
     assertThat(validators.validate(prompt("{\"1\":{\"class_type\":\"Anything\",\"inputs\":{}}}")).accepted()).isTrue();
     assertThat(validators.validate(prompt("{\"1\":{\"inputs\":{}}}")).error().type()).isEqualTo("invalid_prompt");
   }
@@ -80,13 +81,13 @@ class PromptValidatorsTest {
       @Override public Clock withZone(java.time.ZoneId zone) { return this; }
       @Override public Instant instant() { return now[0]; }
     };
-    PromptValidators validators = new PromptValidators(catalogs, clock);
+    PromptValidators validators = new PromptValidators(new PublishedCatalog(catalogs, clock), new UploadedInputs(new InMemoryOutputStore()));
     ObjectNode unknownNode = prompt("{\"1\":{\"class_type\":\"Nope\",\"inputs\":{}}}");
 
     assertThat(validators.validate(unknownNode).accepted()).isTrue();
     catalogs.publish(coreCatalog());
     assertThat(validators.validate(unknownNode).accepted()).as("cached: no catalog yet").isTrue();
-    now[0] = now[0].plus(PromptValidators.REFRESH).plus(Duration.ofSeconds(1));
+    now[0] = now[0].plus(PublishedCatalog.REFRESH).plus(Duration.ofSeconds(1));
     assertThat(validators.validate(unknownNode).error().type()).isEqualTo("invalid_prompt");
     assertThat(catalogs.reads).hasValue(2);
   }

@@ -56,6 +56,12 @@ public final class ComfyPromptValidator implements PromptValidator {
     return validatePrompt(prompt, null).validation();
   }
 
+  @Override
+  public ComfyValidation validateForQueue(
+      ObjectNode prompt, List<String> partialExecutionTargets, String userId) {
+    return validatePrompt(prompt, partialExecutionTargets);
+  }
+
   /**
    * Validates as {@code POST /prompt} does.
    *

@@ -64,6 +64,57 @@ public final class NodeCatalog {
     }
   }
 
+  /**
+   * ComfyUI classes whose {@code VALIDATE_INPUTS} checks an input that the core catalog does not
+   * declare itself (LoadImageMask is not in {@code core-nodes.json}, but ComfyUI checks its
+   * {@code image} exactly like LoadImage's).
+   */
+  private static final Map<String, List<String>> EXTRA_VALIDATED_INPUTS = Map.of("LoadImageMask", List.of("image"));
+
+  /**
+   * A catalog from a published {@code /object_info} (which, like ComfyUI's, cannot say which
+   * inputs a {@code VALIDATE_INPUTS} checks or which COMBOs list a model folder), with the core
+   * catalog's markers put back on the classes the core catalog knows. The published entry wins
+   * for everything else, so the engine's real choices and options are what prompts meet.
+   */
+  public static NodeCatalog fromPublished(ObjectNode objectInfo) {
+    ObjectNode merged = objectInfo.deepCopy();
+    ObjectNode core = loadCore().objectInfo;
+    merged.fields().forEachRemaining(entry -> {
+      if (!(entry.getValue() instanceof ObjectNode published) || published.has(DARKROOM_KEY)) return;
+      JsonNode coreMarker = core.path(entry.getKey()).path(DARKROOM_KEY);
+      if (coreMarker.isObject()) {
+        published.set(DARKROOM_KEY, coreMarker.deepCopy());
+      } else if (EXTRA_VALIDATED_INPUTS.containsKey(entry.getKey())) {
+        ArrayNode names = published.putObject(DARKROOM_KEY).putArray("validate_inputs");
+        EXTRA_VALIDATED_INPUTS.get(entry.getKey()).forEach(names::add);
+      }
+    });
+    return new NodeCatalog(merged);
+  }
+
+  /**
+   * The files each model folder holds, as the COMBO inputs marked {@code combo_from} list them
+   * (ComfyUI's {@code /models/{folder}}); folders are sorted, files sorted and distinct. The
+   * {@code input} folder is not a model folder and is left out.
+   */
+  public Map<String, List<String>> folderFiles() {
+    Map<String, java.util.TreeSet<String>> folders = new java.util.TreeMap<>();
+    objectInfo.fields().forEachRemaining(entry -> entry.getValue().path(DARKROOM_KEY).path("combo_from").fields()
+        .forEachRemaining(c -> {
+          String folder = c.getValue().asText();
+          if (folder.equals("input")) return;
+          java.util.TreeSet<String> files = folders.computeIfAbsent(folder, f -> new java.util.TreeSet<>());
+          for (String section : List.of("required", "optional")) {
+            JsonNode choices = entry.getValue().path("input").path(section).path(c.getKey()).path(0);
+            if (choices.isArray()) choices.forEach(f -> files.add(f.asText()));
+          }
+        }));
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    folders.forEach((folder, files) -> out.put(folder, List.copyOf(files)));
+    return out;
+  }
+
   /** A copy whose {@code combo_from} COMBO inputs list {@code filesInFolder(folder)}. */
   public NodeCatalog withFolderChoices(Function<String, List<String>> filesInFolder) {
     ObjectNode copy = objectInfo.deepCopy();

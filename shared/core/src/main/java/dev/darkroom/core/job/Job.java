@@ -16,6 +16,12 @@ import java.util.Objects;
  * @param lastSequence the highest runner event sequence applied within {@code attempt}
  * @param executionName the Cloud Run execution running or dispatched to run it
  * @param gpuSeconds GPU time the job used, reported by the runner
+ * @param outputsToExecute ComfyUI's {@code outputs_to_execute}: the output nodes that passed
+ *     validation (empty when the API validated structurally only, with no catalog)
+ * @param cancelRequested a client asked to interrupt the running job ({@code POST /interrupt});
+ *     the runner acts on it (a later issue), the API only records the request
+ * @param hiddenFromHistory a client removed the finished job from its ComfyUI history
+ *     ({@code POST /history}); the job and its ledger rows stay
  */
 public record Job(
     String id,
@@ -33,13 +39,17 @@ public record Job(
     JobError error,
     double gpuSeconds,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    List<String> outputsToExecute,
+    boolean cancelRequested,
+    boolean hiddenFromHistory) {
 
   public Job {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(userId, "userId");
     Objects.requireNonNull(status, "status");
     outputs = outputs == null ? List.of() : List.copyOf(outputs);
+    outputsToExecute = outputsToExecute == null ? List.of() : List.copyOf(outputsToExecute);
   }
 
   /** A new job, queued, on its first attempt. */
@@ -47,23 +57,26 @@ public record Job(
       String id, String userId, double number, ObjectNode prompt, ObjectNode extraData,
       String clientId, Instant now) {
     return new Job(id, userId, JobStatus.QUEUED, number, prompt, extraData, clientId, 1, 0,
-        null, null, List.of(), null, 0, now, now);
+        null, null, List.of(), null, 0, now, now, List.of(), false, false);
   }
 
   public Job withStatus(JobStatus next, Instant now) {
     return new Job(id, userId, next, number, prompt, extraData, clientId, attempt, lastSequence,
-        executionName, progress, outputs, error, gpuSeconds, createdAt, now);
+        executionName, progress, outputs, error, gpuSeconds, createdAt, now, outputsToExecute,
+        cancelRequested, hiddenFromHistory);
   }
 
   public Job withExecution(String execution, Instant now) {
     return new Job(id, userId, status, number, prompt, extraData, clientId, attempt, lastSequence,
-        execution, progress, outputs, error, gpuSeconds, createdAt, now);
+        execution, progress, outputs, error, gpuSeconds, createdAt, now, outputsToExecute,
+        cancelRequested, hiddenFromHistory);
   }
 
   /** Back to the queue for another attempt: runner state of the old attempt is cleared. */
   public Job requeued(Instant now) {
     return new Job(id, userId, JobStatus.QUEUED, number, prompt, extraData, clientId, attempt + 1,
-        0, null, null, List.of(), null, gpuSeconds, createdAt, now);
+        0, null, null, List.of(), null, gpuSeconds, createdAt, now, outputsToExecute, cancelRequested,
+        hiddenFromHistory);
   }
 
   /**
@@ -101,6 +114,28 @@ public record Job(
       JobStatus next, long sequence, Progress newProgress, List<JobOutput> newOutputs,
       JobError newError, double newGpuSeconds, Instant now) {
     return new Job(id, userId, next, number, prompt, extraData, clientId, attempt, sequence,
-        executionName, newProgress, newOutputs, newError, newGpuSeconds, createdAt, now);
+        executionName, newProgress, newOutputs, newError, newGpuSeconds, createdAt, now,
+        outputsToExecute, cancelRequested, hiddenFromHistory);
+  }
+
+  /** The same job with ComfyUI's {@code outputs_to_execute}, as validation found them. */
+  public Job withOutputsToExecute(List<String> outputNodes) {
+    return new Job(id, userId, status, number, prompt, extraData, clientId, attempt, lastSequence,
+        executionName, progress, outputs, error, gpuSeconds, createdAt, updatedAt, outputNodes,
+        cancelRequested, hiddenFromHistory);
+  }
+
+  /** Marks the running job for interruption; the runner, not the API, stops the work. */
+  public Job withCancelRequested(Instant now) {
+    return new Job(id, userId, status, number, prompt, extraData, clientId, attempt, lastSequence,
+        executionName, progress, outputs, error, gpuSeconds, createdAt, now, outputsToExecute,
+        true, hiddenFromHistory);
+  }
+
+  /** Hides the finished job from the owner's ComfyUI history; nothing is deleted. */
+  public Job hiddenFromHistory(Instant now) {
+    return new Job(id, userId, status, number, prompt, extraData, clientId, attempt, lastSequence,
+        executionName, progress, outputs, error, gpuSeconds, createdAt, now, outputsToExecute,
+        cancelRequested, true);
   }
 }

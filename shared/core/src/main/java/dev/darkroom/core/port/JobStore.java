@@ -1,7 +1,10 @@
 package dev.darkroom.core.port;
 
 import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.JobStatus;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** The live job documents (Firestore {@code jobs/{id}} in the cloud). */
 public interface JobStore {
@@ -14,4 +17,10 @@ public interface JobStore {
    * a pure function of the job it is given.
    */
   <T> T update(String jobId, JobChange<T> change);
+
+  /**
+   * One user's jobs in any of {@code statuses}, newest first (by creation time), at most
+   * {@code limit}: what ComfyUI's queue and history routes show that user.
+   */
+  List<Job> listForUser(String userId, Set<JobStatus> statuses, int limit);
 }

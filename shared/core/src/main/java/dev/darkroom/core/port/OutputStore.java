@@ -13,6 +13,12 @@ public interface OutputStore {
 
   Optional<StoredObject> stat(String objectName);
 
+  /**
+   * The object's bytes, or empty if there is no such object; for the few small objects the API
+   * must look into (an upload's original when a mask is applied), never for serving outputs.
+   */
+  Optional<byte[]> read(String objectName);
+
   /** A URL that lets its holder read the object until {@code ttl} passes, and nothing else. */
   URI signedReadUrl(String objectName, Duration ttl);
 

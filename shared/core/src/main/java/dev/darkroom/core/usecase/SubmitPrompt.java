@@ -2,6 +2,7 @@ package dev.darkroom.core.usecase;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.darkroom.core.comfy.ComfyValidation;
 import dev.darkroom.core.event.JobSubmitted;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobStatus;
@@ -11,6 +12,7 @@ import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.Ledger;
 import dev.darkroom.core.usecase.PromptValidation.PromptError;
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -27,10 +29,18 @@ public final class SubmitPrompt {
    * @param promptId client-chosen id, or null for a new one
    * @param number client-chosen priority, or null for the server's
    * @param front with no number: run before everything queued (ComfyUI's {@code front})
+   * @param partialExecutionTargets ComfyUI's {@code partial_execution_targets}, or null for all
    */
   public record Request(
       String userId, ObjectNode prompt, String promptId, Double number, boolean front,
-      String clientId, ObjectNode extraData) {}
+      String clientId, ObjectNode extraData, List<String> partialExecutionTargets) {
+
+    public Request(
+        String userId, ObjectNode prompt, String promptId, Double number, boolean front,
+        String clientId, ObjectNode extraData) {
+      this(userId, prompt, promptId, number, front, clientId, extraData, null);
+    }
+  }
 
   public sealed interface Result {
     record Accepted(String promptId, double number, ObjectNode nodeErrors) implements Result {}
@@ -62,14 +72,18 @@ public final class SubmitPrompt {
   }
 
   public Result submit(Request request) {
-    PromptValidation validation = validator.validate(request.prompt());
+    ComfyValidation checked = validator.validateForQueue(
+        request.prompt(), request.partialExecutionTargets(), request.userId());
+    PromptValidation validation = checked.validation();
     if (!validation.accepted()) {
       return new Result.Refused(validation.error(), validation.nodeErrors());
     }
     String id = request.promptId() != null ? request.promptId() : newIds.get();
-    Job fresh = Job.queued(id, request.userId(), number(request), request.prompt(),
+    // The coerced prompt, as ComfyUI queues it and shows it in /queue and /history.
+    Job fresh = Job.queued(id, request.userId(), number(request), checked.prompt(),
         request.extraData() != null ? request.extraData() : JsonNodeFactory.instance.objectNode(),
-        request.clientId(), clock.instant());
+        request.clientId(), clock.instant())
+        .withOutputsToExecute(checked.outputsToExecute());
     Job stored = jobs.update(id, current -> current.isPresent()
         ? Outcome.keep(current.get())
         : Outcome.write(fresh, fresh));

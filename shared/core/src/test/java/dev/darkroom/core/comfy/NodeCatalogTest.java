@@ -23,6 +23,26 @@ class NodeCatalogTest {
   }
 
   @Test
+  void aPublishedCatalogGetsTheCoreMarkersBackAndListsModelFolders() {
+    ObjectNode published = catalog.toObjectInfo();
+    ObjectNode mask = published.putObject("LoadImageMask");
+    mask.putObject("input").putObject("required").putArray("image").addArray().add("a.png");
+    mask.putArray("output").add("MASK");
+    published.putObject("Custom+").putObject("input").putObject("required");
+
+    NodeCatalog merged = NodeCatalog.fromPublished(published);
+
+    assertThat(merged.customValidatedInputs("LoadImage")).containsExactly("image");
+    assertThat(merged.customValidatedInputs("LoadImageMask")).containsExactly("image");
+    assertThat(merged.customValidatedInputs("Custom+")).isEmpty();
+    assertThat(merged.toObjectInfo().toString()).doesNotContain(NodeCatalog.DARKROOM_KEY);
+    assertThat(merged.folderFiles()).containsKeys("checkpoints", "vae", "loras").doesNotContainKey("input");
+    assertThat(merged.folderFiles().get("checkpoints")).startsWith("dreamshaper_8.safetensors").hasSize(4);
+    assertThat(NodeCatalog.fromObjectInfo(published).customValidatedInputs("LoadImage"))
+        .as("without the merge, /object_info alone cannot say it").isEmpty();
+  }
+
+  @Test
   void modelCombosComeFromTheFolderLists() {
     JsonNode ckpt = catalog.toObjectInfo().get("CheckpointLoaderSimple").get("input").get("required").get("ckpt_name");
 

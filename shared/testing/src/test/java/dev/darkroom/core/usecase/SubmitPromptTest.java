@@ -26,6 +26,33 @@ class SubmitPromptTest {
   }
 
   @Test
+  void theJobKeepsTheValidatorsCoercedPromptAndOutputsToExecute() {
+    com.fasterxml.jackson.databind.node.ObjectNode coerced = UseCaseFixture.prompt();
+    coerced.with("9").with("inputs").put("filename_prefix", "coerced");
+    java.util.List<String>[] targetsSeen = new java.util.List[1];
+    PromptValidator validator = new PromptValidator() {
+      @Override
+      public PromptValidation validate(com.fasterxml.jackson.databind.node.ObjectNode prompt) {
+        throw new AssertionError("submit must ask for the queue-ready validation");
+      }
+
+      @Override
+      public dev.darkroom.core.comfy.ComfyValidation validateForQueue(
+          com.fasterxml.jackson.databind.node.ObjectNode prompt, java.util.List<String> targets, String userId) {
+        targetsSeen[0] = targets;
+        return new dev.darkroom.core.comfy.ComfyValidation(PromptValidation.ok(), java.util.List.of("9"), coerced);
+      }
+    };
+    SubmitPrompt submit = new SubmitPrompt(f.jobs, f.queue, f.ledger, validator, f.clock);
+    SubmitPrompt.Result.Accepted accepted = (SubmitPrompt.Result.Accepted) submit.submit(new SubmitPrompt.Request(
+        "alice", UseCaseFixture.prompt(), null, null, false, null, null, java.util.List.of("9")));
+    Job job = f.jobs.get(accepted.promptId()).orElseThrow();
+    assertThat(job.outputsToExecute()).containsExactly("9");
+    assertThat(job.prompt().at("/9/inputs/filename_prefix").asText()).isEqualTo("coerced");
+    assertThat(targetsSeen[0]).containsExactly("9");
+  }
+
+  @Test
   void theServerNumberGrowsWithTimeAndFrontJumpsTheQueue() {
     SubmitPrompt.Result.Accepted back = (SubmitPrompt.Result.Accepted) f.submit.submit(f.request("a", null));
     SubmitPrompt.Result.Accepted front = (SubmitPrompt.Result.Accepted) f.submit.submit(

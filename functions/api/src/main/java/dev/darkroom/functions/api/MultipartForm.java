@@ -1,0 +1,109 @@
+package dev.darkroom.functions.api;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A {@code multipart/form-data} body, parsed from its bytes. The Functions Framework's
+ * {@code HttpRequest.getParts()} cannot be used: invoker 2.0.0 throws {@code IllegalStateException}
+ * unless something parsed the form first, and nothing does. The body is already bounded by
+ * {@link RequestBodies}; the part count is bounded here.
+ */
+final class MultipartForm {
+  static final int MAX_PARTS = 16;
+  private static final Pattern BOUNDARY = Pattern.compile("boundary=(?:\"([^\"]+)\"|([^;\\s]+))", Pattern.CASE_INSENSITIVE);
+  private static final Pattern NAME = Pattern.compile("(?:^|;)\\s*name=\"([^\"]*)\"", Pattern.CASE_INSENSITIVE);
+  private static final Pattern FILENAME = Pattern.compile(";\\s*filename=\"([^\"]*)\"", Pattern.CASE_INSENSITIVE);
+
+  /** One field; {@code filename} is null for a plain field. */
+  record Part(String name, String filename, String contentType, byte[] content) {
+    String text() {
+      return new String(content, StandardCharsets.UTF_8);
+    }
+  }
+
+  private MultipartForm() {}
+
+  /** The fields by name (the first of a repeated name wins, as aiohttp's {@code post.get}). */
+  static Map<String, Part> parse(String contentType, byte[] body) {
+    if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+      throw Replies.Refusal.badRequest("expected a multipart/form-data body");
+    }
+    Matcher m = BOUNDARY.matcher(contentType);
+    if (!m.find()) {
+      throw Replies.Refusal.badRequest("multipart/form-data without a boundary");
+    }
+    byte[] delimiter = ("--" + (m.group(1) != null ? m.group(1) : m.group(2))).getBytes(StandardCharsets.ISO_8859_1);
+    Map<String, Part> parts = new LinkedHashMap<>();
+    int at = indexOf(body, delimiter, 0);
+    if (at < 0) {
+      throw Replies.Refusal.badRequest("multipart body without its boundary");
+    }
+    while (true) {
+      int after = at + delimiter.length;
+      if (after + 1 < body.length && body[after] == '-' && body[after + 1] == '-') {
+        return parts;
+      }
+      int headersStart = skipCrlf(body, after);
+      int headersEnd = indexOf(body, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), headersStart);
+      int next = headersEnd < 0 ? -1 : indexOf(body, crlf(delimiter), headersEnd + 4);
+      if (next < 0) {
+        throw Replies.Refusal.badRequest("truncated multipart body");
+      }
+      if (parts.size() >= MAX_PARTS) {
+        throw Replies.Refusal.badRequest("more than " + MAX_PARTS + " form fields");
+      }
+      Part part = part(new String(body, headersStart, headersEnd - headersStart, StandardCharsets.UTF_8),
+          Arrays.copyOfRange(body, headersEnd + 4, next));
+      parts.putIfAbsent(part.name(), part);
+      at = next + 2;
+    }
+  }
+
+  private static Part part(String headers, byte[] content) {
+    String disposition = null;
+    String type = null;
+    for (String line : headers.split("\r\n")) {
+      int colon = line.indexOf(':');
+      if (colon < 0) continue;
+      String header = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+      String value = line.substring(colon + 1).trim();
+      if (header.equals("content-disposition")) disposition = value;
+      if (header.equals("content-type")) type = value;
+    }
+    Matcher name = disposition == null ? null : NAME.matcher(disposition);
+    if (name == null || !name.find()) {
+      throw Replies.Refusal.badRequest("a form field without a name");
+    }
+    Matcher filename = FILENAME.matcher(disposition);
+    return new Part(name.group(1), filename.find() ? filename.group(1) : null, type, content);
+  }
+
+  private static byte[] crlf(byte[] delimiter) {
+    byte[] out = new byte[delimiter.length + 2];
+    out[0] = '\r';
+    out[1] = '\n';
+    System.arraycopy(delimiter, 0, out, 2, delimiter.length);
+    return out;
+  }
+
+  private static int skipCrlf(byte[] body, int at) {
+    return at + 1 < body.length && body[at] == '\r' && body[at + 1] == '\n' ? at + 2 : at;
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle, int from) {
+    outer:
+    for (int i = Math.max(0, from); i <= haystack.length - needle.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) continue outer;
+      }
+      return i;
+    }
+    return -1;
+  }
+}

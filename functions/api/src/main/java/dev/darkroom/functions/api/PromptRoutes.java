@@ -1,0 +1,56 @@
+package dev.darkroom.functions.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.port.JobStore;
+import dev.darkroom.core.usecase.CancelJobs;
+import dev.darkroom.core.usecase.SubmitPrompt;
+import java.io.IOException;
+import java.util.EnumSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code POST /prompt} (queue a workflow) and {@code GET /prompt} (how many are left). */
+final class PromptRoutes {
+  private static final Logger log = LoggerFactory.getLogger(PromptRoutes.class);
+
+  private final SubmitPrompt submit;
+  private final JobStore jobs;
+
+  PromptRoutes(SubmitPrompt submit, JobStore jobs) {
+    this.submit = submit;
+    this.jobs = jobs;
+  }
+
+  /** Any malformed body gets ComfyUI's error shape with a 400, where ComfyUI itself would crash with a 500. */
+  void post(Call call) throws IOException {
+    byte[] body = RequestBodies.read(call.request(), RequestBodies.PROMPT_LIMIT);
+    PromptRequests.Parsed parsed = PromptRequests.parse(Replies.JSON, body, call.user());
+    if (parsed.error() != null) {
+      Replies.json(call.response(), 400, ComfyErrors.body(Replies.JSON, parsed.error(), null));
+      return;
+    }
+    SubmitPrompt.Result result = submit.submit(parsed.request());
+    if (result instanceof SubmitPrompt.Result.Refused refused) {
+      Replies.json(call.response(), 400, ComfyErrors.body(Replies.JSON, refused.error(), refused.nodeErrors()));
+      return;
+    }
+    SubmitPrompt.Result.Accepted accepted = (SubmitPrompt.Result.Accepted) result;
+    ObjectNode reply = Replies.JSON.createObjectNode();
+    reply.put("prompt_id", accepted.promptId());
+    reply.set("number", QueueNumbers.asJson(Replies.JSON, accepted.number()));
+    reply.set("node_errors", accepted.nodeErrors());
+    log.info("job {} queued for user {}", accepted.promptId(), call.user());
+    Replies.json(call.response(), 200, reply);
+  }
+
+  /** ComfyUI's pending + running, counted over the caller's jobs only. */
+  void get(Call call) throws IOException {
+    EnumSet<JobStatus> unfinished = EnumSet.copyOf(CancelJobs.PENDING);
+    unfinished.addAll(CancelJobs.RUNNING);
+    int remaining = jobs.listForUser(call.user(), unfinished, QueueRoutes.MAX_LISTED).size();
+    ObjectNode reply = Replies.JSON.createObjectNode();
+    reply.putObject("exec_info").put("queue_remaining", remaining);
+    Replies.json(call.response(), 200, reply);
+  }
+}

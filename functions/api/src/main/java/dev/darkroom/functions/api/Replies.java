@@ -1,0 +1,53 @@
+package dev.darkroom.functions.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.cloud.functions.HttpResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/** Answers in ComfyUI's forms: JSON bodies, aiohttp's {@code "404: Not Found"} texts, empty acks. */
+final class Replies {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private Replies() {}
+
+  static void json(HttpResponse response, int status, JsonNode body) throws IOException {
+    response.setStatusCode(status);
+    response.setContentType("application/json; charset=utf-8");
+    try (OutputStream out = response.getOutputStream()) {
+      JSON.writeValue(out, body);
+    }
+  }
+
+  static void text(HttpResponse response, int status, String body) throws IOException {
+    response.setStatusCode(status);
+    response.setContentType("text/plain; charset=utf-8");
+    try (OutputStream out = response.getOutputStream()) {
+      out.write(body.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** ComfyUI acknowledges with {@code 200} and no body at all. */
+  static void ack(HttpResponse response) {
+    response.setStatusCode(200);
+  }
+
+  /**
+   * A client error to answer with {@code status} and a plain-text reason. Thrown by handlers so
+   * that bad input never escapes as a 500.
+   */
+  static final class Refusal extends RuntimeException {
+    final int status;
+
+    Refusal(int status, String message) {
+      super(message, null, false, false);
+      this.status = status;
+    }
+
+    static Refusal badRequest(String why) {
+      return new Refusal(400, "400: Bad Request: " + why);
+    }
+  }
+}

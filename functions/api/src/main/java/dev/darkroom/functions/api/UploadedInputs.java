@@ -1,0 +1,80 @@
+package dev.darkroom.functions.api;
+
+import dev.darkroom.core.port.OutputStore;
+import java.io.ByteArrayInputStream;
+import java.util.Optional;
+
+/**
+ * A user's uploaded inputs: objects {@code inputs/{user}/{subfolder/}{name}} in the outputs bucket,
+ * where runners fetch them from. The {@link OutputStore} port already does what inputs need (put,
+ * stat with the SHA-256 to spot identical re-uploads) and its contract runs against Cloud Storage
+ * and the fake alike, so inputs use it under their own prefix rather than a second port.
+ */
+final class UploadedInputs {
+  /** ComfyUI tries names forever; a bound keeps one request from stat-ing without end. */
+  static final int MAX_RENAMES = 1000;
+
+  private final OutputStore bucket;
+
+  UploadedInputs(OutputStore bucket) {
+    this.bucket = bucket;
+  }
+
+  /** What an upload stored: the (possibly renamed) name, as ComfyUI answers it. */
+  record Stored(String name, String subfolder) {}
+
+  static String objectName(String user, String subfolder, String name) {
+    return "inputs/" + user + "/" + (subfolder.isEmpty() ? "" : subfolder + "/") + name;
+  }
+
+  /**
+   * ComfyUI's upload rules: with {@code overwrite} the name is replaced; otherwise identical bytes
+   * reuse the existing file and different ones are renamed {@code name (1).ext}, {@code (2)}, ….
+   */
+  Stored store(String user, String subfolder, String name, byte[] content, String contentType, boolean overwrite) {
+    String candidate = name;
+    if (!overwrite) {
+      String sha256 = Sha256.hex(content);
+      int dot = name.lastIndexOf('.');
+      String stem = dot > 0 ? name.substring(0, dot) : name;
+      String ext = dot > 0 ? name.substring(dot) : "";
+      for (int i = 1; ; i++) {
+        Optional<OutputStore.StoredObject> existing = bucket.stat(objectName(user, subfolder, candidate));
+        if (existing.isEmpty()) {
+          break;
+        }
+        if (i > MAX_RENAMES) {
+          throw new Replies.Refusal(409, "409: Conflict: " + MAX_RENAMES + " files named like " + name
+              + " exist already; upload with overwrite or another name");
+        }
+        if (sha256.equals(existing.get().sha256())) {
+          return new Stored(candidate, subfolder);
+        }
+        candidate = stem + " (" + i + ")" + ext;
+      }
+    }
+    bucket.put(objectName(user, subfolder, candidate), contentType, new ByteArrayInputStream(content));
+    return new Stored(candidate, subfolder);
+  }
+
+  /**
+   * LoadImage's {@code VALIDATE_INPUTS}: does the value name a file this user uploaded? Values use
+   * ComfyUI's annotated form ({@code "sub/a.png"}, {@code "a.png [input]"}); {@code [output]} and
+   * {@code [temp]} name engine folders that Darkroom's users cannot write, so they never exist.
+   */
+  boolean exists(String user, String annotated) {
+    String name = annotated;
+    if (name.endsWith(" [input]")) {
+      name = name.substring(0, name.length() - " [input]".length());
+    } else if (name.endsWith(" [output]") || name.endsWith(" [temp]")) {
+      return false;
+    }
+    int slash = name.lastIndexOf('/');
+    String subfolder = slash < 0 ? "" : name.substring(0, slash);
+    String file = name.substring(slash + 1);
+    if (!InputPaths.validSubfolder(subfolder) || !InputPaths.validName(file)) {
+      return false;
+    }
+    return bucket.stat(objectName(user, subfolder, file)).isPresent();
+  }
+}
