@@ -3,6 +3,7 @@ package dev.darkroom.functions.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.darkroom.core.comfy.OutputPaths;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobOutput;
 import dev.darkroom.core.job.JobStatus;
@@ -33,7 +34,7 @@ final class HistoryEntries {
       ArrayNode items = node.has(o.kind()) ? (ArrayNode) node.get(o.kind()) : node.putArray(o.kind());
       items.addObject()
           .put("filename", o.filename())
-          .put("subfolder", publicSubfolder(job.id(), o.subfolder()))
+          .put("subfolder", OutputPaths.publicSubfolder(job.id(), o.subfolder()))
           .put("type", o.type());
     }
 
@@ -64,10 +65,6 @@ final class HistoryEntries {
           .putNull("parent_node").put("real_node_id", nodeId);
     }
     return entry;
-  }
-
-  static String publicSubfolder(String jobId, String subfolder) {
-    return subfolder == null || subfolder.isEmpty() ? jobId : jobId + "/" + subfolder;
   }
 
   private static String terminalMessage(JobStatus status) {
