@@ -1,0 +1,82 @@
+package dev.darkroom.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Every sample workflow, through the whole local stack: those made of core nodes produce their
+ * images; the one that needs a custom node pack is refused before anything is queued, exactly as
+ * ComfyUI refuses it.
+ */
+class SampleWorkflowsIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path dataDir;
+  private static LocalStack stack;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() {
+    stack = LocalStack.start(new LocalStack.Options("darkroom-samples", 0, dataDir, Duration.ofMillis(1), null));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  private static String workflow(String name) throws Exception {
+    try (InputStream in = SampleWorkflowsIT.class.getResourceAsStream("/workflows/" + name + ".json")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private HttpResponse<String> post(String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/prompt"))
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"sd1.5-txt2img, 9", "sdxl-txt2img, 19", "sdxl-txt2img-with-refiner, 19", "flux-txt2img, 9"})
+  void aCoreNodeWorkflowProducesItsImages(String name, String saveNode) throws Exception {
+    HttpResponse<String> posted = post("{\"prompt\":" + workflow(name) + "}");
+    assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
+    String id = JSON.readTree(posted.body()).get("prompt_id").asText();
+
+    JsonNode entry = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+        .until(() -> JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/history/" + id)).build(),
+            HttpResponse.BodyHandlers.ofString()).body()).get(id), e -> e != null);
+    assertThat(entry.at("/status/status_str").asText()).as(entry.toString()).isEqualTo("success");
+    JsonNode images = entry.at("/outputs/" + saveNode + "/images");
+    assertThat(images.size()).as(entry.toString()).isGreaterThanOrEqualTo(1);
+    assertThat(images.get(0).get("filename").asText()).endsWith(".png");
+  }
+
+  @Test
+  void img2imgNeedsACustomNodePackAndIsRefusedAsComfyUIRefusesIt() throws Exception {
+    HttpResponse<String> posted = post("{\"prompt\":" + workflow("sd1.5-img2img") + "}");
+    assertThat(posted.statusCode()).isEqualTo(400);
+    JsonNode body = JSON.readTree(posted.body());
+    assertThat(body.at("/error/type").asText()).isEqualTo("invalid_prompt");
+    assertThat(body.at("/error/details").asText()).isEqualTo("Node ID '#11'");
+  }
+}
