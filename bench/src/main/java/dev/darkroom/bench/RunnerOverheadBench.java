@@ -133,7 +133,7 @@ public final class RunnerOverheadBench implements Callable<Integer> {
 
     RunnerSide(String base) {
       Clock clock = Clock.systemUTC();
-      runner = new Runner(new ClaimJob(jobs, clock), new HandBackJob(jobs, new RecordingPorts.Queue(), clock),
+      runner = new Runner(new ClaimJob(jobs, clock), new HandBackJob(jobs, new RecordingPorts.Queue(), clock), jobId -> false,
           new ComfyClient(ComfyClient.Settings.defaults(URI.create(base), Duration.ofMinutes(1)), new ObjectMapper()),
           events, outputs, clock, Retries.standard(),
           new Runner.Settings("bench-execution", TaskShare.whole(), Duration.ofSeconds(30)));

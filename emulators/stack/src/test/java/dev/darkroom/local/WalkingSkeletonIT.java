@@ -122,6 +122,38 @@ class WalkingSkeletonIT {
   }
 
   @Test
+  void aRunningJobInterruptedByItsClientEndsInterruptedInHistory() throws Exception {
+    String workflow;
+    try (InputStream in = getClass().getResourceAsStream("/workflows/sd1.5-txt2img.json")) {
+      // A seed of its own: a cached KSampler would not run, and so not hang.
+      workflow = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("712610403220747", "424242");
+    }
+    stack.engine().hangNode("KSampler");
+    try {
+      HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/prompt"))
+          .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":" + workflow + "}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      String promptId = JSON.readTree(posted.body()).get("prompt_id").asText();
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+          .until(() -> JSON.readTree(get("/queue").body()).path("queue_running").toString().contains(promptId));
+
+      HttpResponse<String> interrupt = http.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/interrupt"))
+          .POST(HttpRequest.BodyPublishers.ofString("{\"prompt_id\":\"" + promptId + "\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(interrupt.statusCode()).isEqualTo(200);
+
+      JsonNode entry = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+          .until(() -> JSON.readTree(get("/history/" + promptId).body()).get(promptId), e -> e != null);
+      assertThat(entry.at("/status/status_str").asText()).isEqualTo("error");
+      assertThat(entry.at("/status/messages").toString()).contains("execution_interrupted");
+      assertThat(new FirestoreJobStore(clients.firestore()).get(promptId).orElseThrow().status())
+          .isEqualTo(JobStatus.CANCELLED);
+    } finally {
+      stack.engine().clearFaults();
+    }
+  }
+
+  @Test
   void aCheckpointTheEngineDoesNotHaveIsRefusedBeforeAnythingIsQueued() throws Exception {
     String workflow;
     try (InputStream in = getClass().getResourceAsStream("/workflows/sd1.5-txt2img.json")) {

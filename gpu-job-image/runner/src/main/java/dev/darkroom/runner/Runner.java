@@ -39,6 +39,7 @@ public final class Runner {
 
   private final ClaimJob claim;
   private final HandBackJob handBack;
+  private final CancelWatch cancels;
   private final PromptEngine engine;
   private final JobEventPublisher events;
   private final OutputUploader uploader;
@@ -56,10 +57,19 @@ public final class Runner {
    */
   public record Settings(String executionName, TaskShare share, Duration engineReadyTimeout) {}
 
-  public Runner(ClaimJob claim, HandBackJob handBack, PromptEngine engine, JobEventPublisher events,
-      OutputStore outputs, Clock clock, Retries retries, Settings settings) {
+  /** How often a running job's document is read for a client's cancel request. */
+  static final Duration CANCEL_CHECK_INTERVAL = Duration.ofSeconds(1);
+
+  /**
+   * @param cancelRequested whether a client asked to cancel a job (its document's flag); read about
+   *     once a second while the job runs
+   */
+  public Runner(ClaimJob claim, HandBackJob handBack, java.util.function.Predicate<String> cancelRequested,
+      PromptEngine engine, JobEventPublisher events, OutputStore outputs, Clock clock, Retries retries,
+      Settings settings) {
     this.claim = claim;
     this.handBack = handBack;
+    this.cancels = new CancelWatch(cancelRequested, engine, CANCEL_CHECK_INTERVAL);
     this.engine = engine;
     this.events = events;
     this.uploader = new OutputUploader(engine, outputs, retries.executor());
@@ -167,7 +177,7 @@ public final class Runner {
     }
     Instant start = clock.instant();
     PromptOutcome outcome;
-    try {
+    try (CancelWatch.Watching watching = cancels.watch(job.id())) {
       outcome = engine.run(new PromptRequest(job.id(), job.prompt(), job.extraData()), reporter::progress);
     } catch (EngineUnavailableException e) {
       log.error("lost the engine while running job {}; it is left running: {}", job.id(), e.getMessage());

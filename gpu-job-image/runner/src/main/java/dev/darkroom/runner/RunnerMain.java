@@ -1,6 +1,7 @@
 package dev.darkroom.runner;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.darkroom.core.job.Job;
 import dev.darkroom.core.usecase.ClaimJob;
 import dev.darkroom.core.usecase.HandBackJob;
 import dev.darkroom.gcp.Adapters;
@@ -48,6 +49,7 @@ public final class RunnerMain {
     Runner runner = new Runner(
         new ClaimJob(adapters.jobStore(), clock),
         new HandBackJob(adapters.jobStore(), adapters.jobQueue(), clock),
+        jobId -> adapters.jobStore().get(jobId).map(Job::cancelRequested).orElse(false),
         engine,
         adapters.jobEvents(),
         adapters.outputStore(),

@@ -177,7 +177,7 @@ class RunnerTest {
       events.publish(event);
     };
 
-    int exit = new Runner(new ClaimJob(jobs, clock), new HandBackJob(jobs, queue, clock), engine, flaky, outputs, clock, fastRetries(),
+    int exit = new Runner(new ClaimJob(jobs, clock), new HandBackJob(jobs, queue, clock), RunnerTest::noCancel, engine, flaky, outputs, clock, fastRetries(),
         new Runner.Settings(EXECUTION, TaskShare.whole(), Duration.ofSeconds(1))).run(List.of("job-1"));
 
     assertThat(exit).isEqualTo(Runner.EXIT_OK);
@@ -265,6 +265,28 @@ class RunnerTest {
   }
 
   @Test
+  void aJobAClientCancelsWhileItRunsIsInterruptedAndEndsCancelled() throws Exception {
+    dispatched("job-1");
+    java.util.concurrent.atomic.AtomicBoolean cancelRequested = new java.util.concurrent.atomic.AtomicBoolean();
+    engine.when("job-1", progress -> {
+      await().atMost(Duration.ofSeconds(10)).until(() -> engine.interrupted.contains("job-1"));
+      return new PromptOutcome.Interrupted();
+    });
+    Runner runner = new Runner(new ClaimJob(jobs, clock), new HandBackJob(jobs, queue, clock),
+        jobId -> jobId.equals("job-1") && cancelRequested.get(), engine, events, outputs, clock, fastRetries(),
+        new Runner.Settings(EXECUTION, TaskShare.whole(), Duration.ofSeconds(1)));
+
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> runner.run(List.of("job-1")));
+    await().atMost(Duration.ofSeconds(10)).until(() -> engine.ran.contains("job-1"));
+    cancelRequested.set(true); // what POST /interrupt does to the job document
+
+    assertThat(exit.get()).isEqualTo(Runner.EXIT_OK);
+    assertThat(engine.interrupted).containsExactly("job-1");
+    assertThat(events.published).last().isInstanceOf(JobEvent.Cancelled.class);
+    assertThat(queue.published).as("a cancelled job is not handed back").isEmpty();
+  }
+
+  @Test
   void stoppingInterruptsTheRunningPromptAndClaimsNothingMore() throws Exception {
     dispatched("job-1");
     dispatched("job-2");
@@ -293,8 +315,12 @@ class RunnerTest {
   }
 
   private Runner runner(TaskShare share) {
-    return new Runner(new ClaimJob(jobs, clock), new HandBackJob(jobs, queue, clock), engine, events, outputs, clock, fastRetries(),
+    return new Runner(new ClaimJob(jobs, clock), new HandBackJob(jobs, queue, clock), RunnerTest::noCancel, engine, events, outputs, clock, fastRetries(),
         new Runner.Settings(EXECUTION, share, Duration.ofSeconds(1)));
+  }
+
+  private static boolean noCancel(String jobId) {
+    return false;
   }
 
   static Retries fastRetries() {

@@ -141,7 +141,7 @@ class RunnerOnComfyUiTest {
   private Runner runner(Duration idleTimeout) {
     ComfyClient client = new ComfyClient(ComfyClientTest.settings(comfy.url(), idleTimeout), JSON);
     return new Runner(new ClaimJob(jobs, Clock.systemUTC()),
-        new HandBackJob(jobs, new dev.darkroom.testing.RecordingPorts.Queue(), Clock.systemUTC()), client, events, outputs, Clock.systemUTC(),
+        new HandBackJob(jobs, new dev.darkroom.testing.RecordingPorts.Queue(), Clock.systemUTC()), jobId -> false, client, events, outputs, Clock.systemUTC(),
         new Retries(3, Duration.ofMillis(1), Duration.ofMillis(5)),
         new Runner.Settings("executions/local-1", TaskShare.whole(), Duration.ofSeconds(2)));
   }
