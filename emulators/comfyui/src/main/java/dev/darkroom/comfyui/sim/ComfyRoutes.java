@@ -1,5 +1,6 @@
 package dev.darkroom.comfyui.sim;
 
+import dev.darkroom.core.comfy.MultipartForm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -273,10 +274,19 @@ final class ComfyRoutes extends Handler.Abstract {
     return new Reply(200, contentType, Files.readAllBytes(file), "filename=\"" + name + "\"");
   }
 
+  /** Like aiohttp's form reading: a body that is not a well-formed form has no fields. */
+  private static Map<String, MultipartForm.Part> form(String contentType, byte[] body) {
+    try {
+      return MultipartForm.parse(contentType, body);
+    } catch (MultipartForm.MalformedException e) {
+      return Map.of();
+    }
+  }
+
   private Reply upload(Request request) throws IOException {
     byte[] body = readBody(request);
-    Map<String, Multipart.Part> form = Multipart.parse(request.getHeaders().get(HttpHeader.CONTENT_TYPE), body);
-    Multipart.Part image = form.get("image");
+    Map<String, MultipartForm.Part> form = form(request.getHeaders().get(HttpHeader.CONTENT_TYPE), body);
+    MultipartForm.Part image = form.get("image");
     String type = form.containsKey("type") ? form.get("type").text() : "input";
     Path base = switch (type) {
       case "input" -> engine.dirs().input();

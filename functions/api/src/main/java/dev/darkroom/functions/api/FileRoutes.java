@@ -1,5 +1,6 @@
 package dev.darkroom.functions.api;
 
+import dev.darkroom.core.comfy.MultipartForm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.job.JobOutput;
@@ -127,8 +128,12 @@ final class FileRoutes {
 
   private Upload readUpload(Call call) throws IOException {
     byte[] body = RequestBodies.read(call.request(), RequestBodies.UPLOAD_LIMIT);
-    Map<String, MultipartForm.Part> form =
-        MultipartForm.parse(call.request().getContentType().orElse(null), body);
+    Map<String, MultipartForm.Part> form;
+    try {
+      form = MultipartForm.parse(call.request().getContentType().orElse(null), body);
+    } catch (MultipartForm.MalformedException e) {
+      throw Replies.Refusal.badRequest(e.getMessage());
+    }
     String type = field(form, "type", "input");
     if (!type.equals("input")) {
       throw Replies.Refusal.badRequest("type '" + type + "': uploads to Darkroom are inputs only "

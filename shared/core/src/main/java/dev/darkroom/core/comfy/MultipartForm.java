@@ -1,4 +1,4 @@
-package dev.darkroom.functions.api;
+package dev.darkroom.core.comfy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -9,40 +9,48 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A {@code multipart/form-data} body, parsed from its bytes. The Functions Framework's
+ * A {@code multipart/form-data} body, as ComfyUI's upload routes receive it, parsed from its bytes:
+ * one parser for Darkroom's API and the simulated engine. The Functions Framework's
  * {@code HttpRequest.getParts()} cannot be used: invoker 2.0.0 throws {@code IllegalStateException}
- * unless something parsed the form first, and nothing does. The body is already bounded by
- * {@link RequestBodies}; the part count is bounded here.
+ * unless something parsed the form first, and nothing does. Callers bound the body; the part count
+ * is bounded here.
  */
-final class MultipartForm {
-  static final int MAX_PARTS = 16;
+public final class MultipartForm {
+  public static final int MAX_PARTS = 16;
   private static final Pattern BOUNDARY = Pattern.compile("boundary=(?:\"([^\"]+)\"|([^;\\s]+))", Pattern.CASE_INSENSITIVE);
   private static final Pattern NAME = Pattern.compile("(?:^|;)\\s*name=\"([^\"]*)\"", Pattern.CASE_INSENSITIVE);
   private static final Pattern FILENAME = Pattern.compile(";\\s*filename=\"([^\"]*)\"", Pattern.CASE_INSENSITIVE);
 
   /** One field; {@code filename} is null for a plain field. */
-  record Part(String name, String filename, String contentType, byte[] content) {
-    String text() {
+  public record Part(String name, String filename, String contentType, byte[] content) {
+    public String text() {
       return new String(content, StandardCharsets.UTF_8);
+    }
+  }
+
+  /** The body is not a well-formed form; each caller answers in its own way (400, or leniency). */
+  public static final class MalformedException extends IllegalArgumentException {
+    public MalformedException(String message) {
+      super(message);
     }
   }
 
   private MultipartForm() {}
 
   /** The fields by name (the first of a repeated name wins, as aiohttp's {@code post.get}). */
-  static Map<String, Part> parse(String contentType, byte[] body) {
+  public static Map<String, Part> parse(String contentType, byte[] body) {
     if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
-      throw Replies.Refusal.badRequest("expected a multipart/form-data body");
+      throw new MalformedException("expected a multipart/form-data body");
     }
     Matcher m = BOUNDARY.matcher(contentType);
     if (!m.find()) {
-      throw Replies.Refusal.badRequest("multipart/form-data without a boundary");
+      throw new MalformedException("multipart/form-data without a boundary");
     }
     byte[] delimiter = ("--" + (m.group(1) != null ? m.group(1) : m.group(2))).getBytes(StandardCharsets.ISO_8859_1);
     Map<String, Part> parts = new LinkedHashMap<>();
     int at = indexOf(body, delimiter, 0);
     if (at < 0) {
-      throw Replies.Refusal.badRequest("multipart body without its boundary");
+      throw new MalformedException("multipart body without its boundary");
     }
     while (true) {
       int after = at + delimiter.length;
@@ -53,10 +61,10 @@ final class MultipartForm {
       int headersEnd = indexOf(body, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), headersStart);
       int next = headersEnd < 0 ? -1 : indexOf(body, crlf(delimiter), headersEnd + 4);
       if (next < 0) {
-        throw Replies.Refusal.badRequest("truncated multipart body");
+        throw new MalformedException("truncated multipart body");
       }
       if (parts.size() >= MAX_PARTS) {
-        throw Replies.Refusal.badRequest("more than " + MAX_PARTS + " form fields");
+        throw new MalformedException("more than " + MAX_PARTS + " form fields");
       }
       Part part = part(new String(body, headersStart, headersEnd - headersStart, StandardCharsets.UTF_8),
           Arrays.copyOfRange(body, headersEnd + 4, next));
@@ -78,7 +86,7 @@ final class MultipartForm {
     }
     Matcher name = disposition == null ? null : NAME.matcher(disposition);
     if (name == null || !name.find()) {
-      throw Replies.Refusal.badRequest("a form field without a name");
+      throw new MalformedException("a form field without a name");
     }
     Matcher filename = FILENAME.matcher(disposition);
     return new Part(name.group(1), filename.find() ? filename.group(1) : null, type, content);

@@ -1,0 +1,57 @@
+package dev.darkroom.core.comfy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class MultipartFormTest {
+
+  private static byte[] bytes(String body) {
+    return body.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  @Test
+  void readsFieldsAndFilesWithTheirContentTypes() {
+    String body = "--XyZ\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a b.png\"\r\n"
+        + "Content-Type: image/png\r\n\r\nPNG\r\nDATA\r\n--XyZ\r\nContent-Disposition: form-data; name=\"overwrite\"\r\n\r\n"
+        + "true\r\n--XyZ--\r\n";
+
+    var parts = MultipartForm.parse("multipart/form-data; boundary=XyZ", bytes(body));
+
+    assertThat(parts.get("image").filename()).isEqualTo("a b.png");
+    assertThat(parts.get("image").contentType()).isEqualTo("image/png");
+    assertThat(parts.get("image").text()).isEqualTo("PNG\r\nDATA");
+    assertThat(parts.get("overwrite").filename()).isNull();
+    assertThat(parts.get("overwrite").text()).isEqualTo("true");
+  }
+
+  @Test
+  void aQuotedBoundaryAndARepeatedNameAreReadAsAiohttpReadsThem() {
+    String body = "--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n1\r\n"
+        + "--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n2\r\n--b--\r\n";
+    assertThat(MultipartForm.parse("multipart/form-data; boundary=\"b\"", bytes(body)).get("x").text()).isEqualTo("1");
+  }
+
+  @Test
+  void malformedBodiesAreRefusedWithAReason() {
+    assertThatThrownBy(() -> MultipartForm.parse("application/json", new byte[0]))
+        .isInstanceOf(MultipartForm.MalformedException.class).hasMessageContaining("multipart/form-data");
+    assertThatThrownBy(() -> MultipartForm.parse("multipart/form-data", new byte[0]))
+        .hasMessageContaining("boundary");
+    assertThatThrownBy(() -> MultipartForm.parse("multipart/form-data; boundary=b",
+        bytes("--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nno end")))
+        .hasMessageContaining("truncated");
+    assertThatThrownBy(() -> MultipartForm.parse("multipart/form-data; boundary=b",
+        bytes("--b\r\nContent-Type: text/plain\r\n\r\nx\r\n--b--\r\n")))
+        .hasMessageContaining("without a name");
+    StringBuilder many = new StringBuilder();
+    for (int i = 0; i <= MultipartForm.MAX_PARTS; i++) {
+      many.append("--b\r\nContent-Disposition: form-data; name=\"f").append(i).append("\"\r\n\r\nv\r\n");
+    }
+    many.append("--b--\r\n");
+    assertThatThrownBy(() -> MultipartForm.parse("multipart/form-data; boundary=b", bytes(many.toString())))
+        .hasMessageContaining("more than");
+  }
+}
