@@ -55,7 +55,15 @@ public final class Runner {
    * @param executionName recorded on each claimed job, and in every log line
    * @param engineReadyTimeout how long to wait for the engine before claiming anything
    */
-  public record Settings(String executionName, TaskShare share, Duration engineReadyTimeout) {}
+  /**
+   * @param claimUntil no job is claimed after this instant (the task's deadline less a margin);
+   *     what is left then goes back to the queue. Null: no deadline.
+   */
+  public record Settings(String executionName, TaskShare share, Duration engineReadyTimeout, Instant claimUntil) {
+    public Settings(String executionName, TaskShare share, Duration engineReadyTimeout) {
+      this(executionName, share, engineReadyTimeout, null);
+    }
+  }
 
   /** How often a running job's document is read for a client's cancel request. */
   static final Duration CANCEL_CHECK_INTERVAL = Duration.ofSeconds(1);
@@ -92,6 +100,12 @@ public final class Runner {
       engine.awaitReady(settings.engineReadyTimeout());
       for (int i = 0; i < mine.size(); i++) {
         if (isStopping()) {
+          handBackAll(mine.subList(i, mine.size()));
+          return EXIT_OK;
+        }
+        if (settings.claimUntil() != null && clock.instant().isAfter(settings.claimUntil())) {
+          // Too close to the task's deadline to start another prompt: Cloud Run would kill it midway.
+          log.warn("past {}: handing back {} unstarted job(s)", settings.claimUntil(), mine.size() - i);
           handBackAll(mine.subList(i, mine.size()));
           return EXIT_OK;
         }

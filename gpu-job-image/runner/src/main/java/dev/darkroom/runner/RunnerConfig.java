@@ -13,6 +13,8 @@ import java.util.Optional;
  * variables), the launcher ({@code DARKROOM_JOB_IDS}) and Terraform (the rest) give each task.
  *
  * @param comfyUrl the ComfyUI to drive: the one {@code comfyCommand} starts, or one already running
+ * @param taskTimeout {@code TASK_TIMEOUT_SECONDS}: the Cloud Run task timeout (per attempt)
+ * @param deadlineMargin {@code DEADLINE_MARGIN_SECONDS}: no new job is claimed this close to it
  * @param comfyCommand {@code COMFYUI_COMMAND}: how to start ComfyUI in this task; null when it runs
  *     elsewhere (the local stack's simulated engine)
  * @param jobIds every job id of the execution, in the launcher's order; {@link #share} picks ours
@@ -31,14 +33,25 @@ public record RunnerConfig(
     int taskAttempt,
     Duration promptIdleTimeout,
     Duration comfyReadyTimeout,
-    String comfyCommand) {
+    String comfyCommand,
+    Duration taskTimeout,
+    Duration deadlineMargin) {
 
   public static final String DEFAULT_COMFYUI_URL = "http://127.0.0.1:8188";
   public static final int DEFAULT_PROMPT_IDLE_TIMEOUT_SECONDS = 300;
   public static final int DEFAULT_COMFYUI_READY_TIMEOUT_SECONDS = 120;
+  /** Cloud Run's limit for a GPU task; Terraform sets the job's own timeout here. */
+  public static final int DEFAULT_TASK_TIMEOUT_SECONDS = 3600;
+  /** Stop claiming this long before the deadline: a prompt started later would likely be killed. */
+  public static final int DEFAULT_DEADLINE_MARGIN_SECONDS = 600;
 
   public RunnerConfig {
     jobIds = List.copyOf(jobIds);
+  }
+
+  /** The last instant at which a new job may be claimed, for a task that started at {@code taskStart}. */
+  public java.time.Instant claimUntil(java.time.Instant taskStart) {
+    return taskStart.plus(taskTimeout).minus(deadlineMargin);
   }
 
   /** The command that starts ComfyUI in this task, if the task owns its ComfyUI (the GPU image does). */
@@ -72,8 +85,10 @@ public record RunnerConfig(
     int attempt = env.intOrDefault("CLOUD_RUN_TASK_ATTEMPT", 0);
     Duration idle = positiveSeconds(env, "PROMPT_IDLE_TIMEOUT_SECONDS", DEFAULT_PROMPT_IDLE_TIMEOUT_SECONDS);
     Duration ready = positiveSeconds(env, "COMFYUI_READY_TIMEOUT_SECONDS", DEFAULT_COMFYUI_READY_TIMEOUT_SECONDS);
+    Duration taskTimeout = positiveSeconds(env, "TASK_TIMEOUT_SECONDS", DEFAULT_TASK_TIMEOUT_SECONDS);
+    Duration margin = positiveSeconds(env, "DEADLINE_MARGIN_SECONDS", DEFAULT_DEADLINE_MARGIN_SECONDS);
     return new RunnerConfig(project, comfyUrl, bucket, jobIds, execution,
-        share, attempt, idle, ready, env.optional("COMFYUI_COMMAND").orElse(null));
+        share, attempt, idle, ready, env.optional("COMFYUI_COMMAND").orElse(null), taskTimeout, margin);
   }
 
   private static Duration positiveSeconds(Env env, String name, int fallback) {

@@ -55,7 +55,8 @@ public final class RunnerMain {
         adapters.outputStore(),
         clock,
         Retries.standard(),
-        new Runner.Settings(config.executionName(), config.share(), config.comfyReadyTimeout()));
+        new Runner.Settings(config.executionName(), config.share(), config.comfyReadyTimeout(),
+            config.claimUntil(taskStart())));
 
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stopGracefully(runner), "runner-shutdown"));
     Optional<ComfyUiProcess> comfyUi;
@@ -80,6 +81,11 @@ public final class RunnerMain {
     adapters.close();
     log.info("runner done, exit code {}", exitCode);
     System.exit(exitCode);
+  }
+
+  /** When this task attempt started: Cloud Run's timeout runs from the container's start. */
+  private static java.time.Instant taskStart() {
+    return ProcessHandle.current().info().startInstant().orElseGet(java.time.Instant::now);
   }
 
   /** SIGTERM (or any exit): stop claiming, interrupt the running prompt, wait a little for both. */

@@ -30,6 +30,8 @@ class RunnerConfigTest {
     assertThat(config.comfyUrl()).isEqualTo(URI.create("http://127.0.0.1:8188"));
     assertThat(config.outputsBucket()).isEqualTo("darkroom-outputs");
     assertThat(config.comfyCommandIfSet()).as("no command: ComfyUI runs elsewhere").isEmpty();
+    assertThat(config.claimUntil(java.time.Instant.parse("2026-01-01T00:00:00Z")))
+        .as("an hour's task, no new job in its last 10 minutes").isEqualTo(java.time.Instant.parse("2026-01-01T00:50:00Z"));
     assertThat(config.jobIds()).containsExactly("job-a", "job-b", "job-c");
     assertThat(config.executionName()).isEqualTo("gpu-job-x7k2p");
     assertThat(config.share()).isEqualTo(TaskShare.whole());

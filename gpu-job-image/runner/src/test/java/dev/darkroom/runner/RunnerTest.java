@@ -19,6 +19,7 @@ import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.RecordingPorts;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -284,6 +285,27 @@ class RunnerTest {
     assertThat(engine.interrupted).containsExactly("job-1");
     assertThat(events.published).last().isInstanceOf(JobEvent.Cancelled.class);
     assertThat(queue.published).as("a cancelled job is not handed back").isEmpty();
+  }
+
+  @Test
+  void pastTheClaimDeadlineTheRestIsHandedBackUnstarted() {
+    dispatched("job-1");
+    dispatched("job-2");
+    Instant claimUntil = clock.instant().plusSeconds(60);
+    engine.when("job-1", progress -> {
+      clock.advance(Duration.ofSeconds(120)); // the first prompt runs past the deadline
+      return new PromptOutcome.Completed(List.of());
+    });
+    Runner runner = new Runner(new ClaimJob(jobs, clock), new HandBackJob(jobs, queue, clock), RunnerTest::noCancel,
+        engine, events, outputs, clock, fastRetries(),
+        new Runner.Settings(EXECUTION, TaskShare.whole(), Duration.ofSeconds(1), claimUntil));
+
+    assertThat(runner.run(List.of("job-1", "job-2"))).isEqualTo(Runner.EXIT_OK);
+
+    assertThat(engine.ran).containsExactly("job-1");
+    assertThat(jobs.get("job-1").orElseThrow().status()).isEqualTo(JobStatus.RUNNING); // its success is an event away
+    assertThat(jobs.get("job-2").orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(queue.published).extracting(m -> m.jobId()).containsExactly("job-2");
   }
 
   @Test
