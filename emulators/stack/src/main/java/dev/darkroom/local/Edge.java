@@ -41,9 +41,36 @@ final class Edge implements AutoCloseable {
         });
       }
     });
-    webSockets.setHandler(new ProxyHandler.Reverse(request -> HttpURI.build(request.getHttpURI())
-        .scheme("http").host(LoopbackPorts.HOST).port(apiPort).asImmutable()));
+    webSockets.setHandler(new ToApi(apiPort));
     server.setHandler(webSockets);
+  }
+
+  /**
+   * Every other request to the api function, with Cloud Run's default request timeout (300 s):
+   * a function's first request builds its clients, which on a busy machine outlasts a proxy's usual
+   * few seconds, and the answer must not be a 504 the real path would never give.
+   */
+  private static final class ToApi extends ProxyHandler.Reverse {
+    private static final long REQUEST_TIMEOUT_SECONDS = 300;
+
+    ToApi(int apiPort) {
+      super(request -> HttpURI.build(request.getHttpURI())
+          .scheme("http").host(LoopbackPorts.HOST).port(apiPort).asImmutable());
+    }
+
+    @Override
+    protected void configureHttpClient(org.eclipse.jetty.client.HttpClient client) {
+      super.configureHttpClient(client);
+      client.setIdleTimeout(REQUEST_TIMEOUT_SECONDS * 1000);
+    }
+
+    @Override
+    protected org.eclipse.jetty.client.Request newProxyToServerRequest(
+        org.eclipse.jetty.server.Request clientToProxy, HttpURI target) {
+      return super.newProxyToServerRequest(clientToProxy, target)
+          .timeout(REQUEST_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
+          .idleTimeout(REQUEST_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+    }
   }
 
   /** Listens on 127.0.0.1:{@code port} when this returns; fails if the port is taken. */

@@ -125,10 +125,33 @@ public final class LocalStack implements AutoCloseable {
       host.awaitLine(line -> line.startsWith(FunctionHost.READY), Duration.ofSeconds(60));
     }
     gateway.awaitLine(line -> line.startsWith(RealtimeGatewayMain.READY), Duration.ofSeconds(60));
+    warmUp(apiPort);
     trigger(JOB_SUBMITTED, dispatchPort);
     trigger(JOB_EVENTS, jobEventsPort);
     // Last, so the public port answers only once everything behind it does.
     edge = track(Edge.start(options.apiPort(), apiPort, gatewayPort));
+  }
+
+  /**
+   * One request to the api function before the stack says it is ready: its first request builds
+   * every client (Firestore, Pub/Sub, Storage, the ledger's pool), which a person's first prompt
+   * should not have to wait for. In the cloud, minimum instances play this part.
+   */
+  private static void warmUp(int apiPort) {
+    try {
+      java.net.http.HttpResponse<Void> answer = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/prompt"))
+              .timeout(Duration.ofMinutes(5)).build(),
+          java.net.http.HttpResponse.BodyHandlers.discarding());
+      if (answer.statusCode() != 200) {
+        throw new IllegalStateException("the api function answered its warm-up with " + answer.statusCode());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("the api function did not answer its warm-up", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The realtime gateway, as its Cloud Run service runs: the functions' environment plus {@code PORT}. */
