@@ -82,8 +82,22 @@ class RealtimeIT {
           .map(m -> m.get("type").asText()).toList();
       assertThat(types).startsWith("execution_start", "execution_cached");
       assertThat(types).endsWith("executed", "execution_success", "executing");
-      assertThat(types).contains("progress");
-      assertThat(types.indexOf("progress")).isLessThan(types.indexOf("executed"));
+      // Progress is best effort end to end: Eventarc does not keep a job's events in order, and a
+      // progress event that lands after a later one is stale (the document never goes backwards),
+      // so on a busy machine none may survive. What is guaranteed: any that come, come between
+      // the start and the outputs, for a node, within range. GatewayTest checks that every
+      // progress a document shows is sent.
+      List<JsonNode> progress = seen.stream()
+          .filter(m -> m.get("type").asText().equals("progress") && promptId.equals(m.at("/data/prompt_id").asText(null)))
+          .toList();
+      for (JsonNode p : progress) {
+        assertThat(p.at("/data/node").asText()).isNotEmpty();
+        assertThat(p.at("/data/value").asLong()).isBetween(0L, p.at("/data/max").asLong());
+      }
+      if (!progress.isEmpty()) {
+        assertThat(types.lastIndexOf("progress")).isLessThan(types.indexOf("executed"));
+        assertThat(types.indexOf("progress")).isGreaterThan(types.indexOf("execution_start"));
+      }
       assertThat(seen.get(seen.size() - 2).get("type").asText()).isEqualTo("status");
 
       JsonNode executed = seen.stream().filter(m -> m.get("type").asText().equals("executed")).findFirst().orElseThrow();
