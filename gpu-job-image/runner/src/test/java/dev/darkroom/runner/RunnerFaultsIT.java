@@ -103,6 +103,14 @@ class RunnerFaultsIT {
     return exit;
   }
 
+  /** Runs the job in the background and returns once it is running and has reported so. */
+  private CompletableFuture<Integer> startedAndRunning(Runner runner, String id) {
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> runner.run(List.of(id)));
+    await().atMost(Duration.ofSeconds(20)).until(() -> jobs.get(id).orElseThrow().status() == JobStatus.RUNNING
+        && !events.published.isEmpty());
+    return exit;
+  }
+
   @Test
   void aPromptSucceedsWithItsImageStored() {
     String id = dispatchedJob();
@@ -156,9 +164,7 @@ class RunnerFaultsIT {
     engine.hangNode("KSampler");
     String id = dispatchedJob();
     Runner runner = runner(engine, Duration.ofMinutes(1));
-    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> runner.run(List.of(id)));
-    await().atMost(Duration.ofSeconds(20)).until(() -> jobs.get(id).orElseThrow().status() == JobStatus.RUNNING
-        && !events.published.isEmpty());
+    CompletableFuture<Integer> exit = startedAndRunning(runner, id);
     runner.stop();
     assertThat(exit.get()).isEqualTo(Runner.EXIT_OK);
     assertThat(jobs.get(id).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
@@ -171,9 +177,7 @@ class RunnerFaultsIT {
     engine.hangNode("KSampler");
     String id = dispatchedJob();
     Runner runner = runner(engine, Duration.ofMinutes(1));
-    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> runner.run(List.of(id)));
-    await().atMost(Duration.ofSeconds(20)).until(() -> jobs.get(id).orElseThrow().status() == JobStatus.RUNNING
-        && !events.published.isEmpty());
+    CompletableFuture<Integer> exit = startedAndRunning(runner, id);
     cancelRequested.set(true);
     assertThat(exit.get()).isEqualTo(Runner.EXIT_OK);
     assertThat(last()).isInstanceOf(JobEvent.Cancelled.class);
@@ -195,9 +199,7 @@ class RunnerFaultsIT {
       doomed.hangNode("KSampler");
       String id = dispatchedJob();
       Runner runner = runner(doomed, Duration.ofMinutes(1));
-      CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> runner.run(List.of(id)));
-      await().atMost(Duration.ofSeconds(20)).until(() -> jobs.get(id).orElseThrow().status() == JobStatus.RUNNING
-          && !events.published.isEmpty());
+      CompletableFuture<Integer> exit = startedAndRunning(runner, id);
       doomed.kill();
       assertThat(exit.get()).isEqualTo(Runner.EXIT_RETRY_MAY_HELP);
       assertThat(events.published).noneMatch(e -> e.targetStatus().isTerminal());
