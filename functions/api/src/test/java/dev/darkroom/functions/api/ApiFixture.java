@@ -1,10 +1,10 @@
 package dev.darkroom.functions.api;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.port.JobQueue;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.Ledger;
 import dev.darkroom.core.port.NodeCatalogStore;
+import dev.darkroom.testing.InMemoryNodeCatalogStore;
 import dev.darkroom.core.port.OutputStore;
 import dev.darkroom.core.usecase.CancelJobs;
 import dev.darkroom.core.usecase.PromptValidator;
@@ -12,7 +12,6 @@ import dev.darkroom.core.usecase.SubmitPrompt;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Optional;
 
 /** The API wired to fakes, as {@link ApiFunction} wires it to the real adapters. */
 final class ApiFixture {
@@ -20,28 +19,13 @@ final class ApiFixture {
 
   private ApiFixture() {}
 
-  /** A catalog store holding whatever was last published. */
-  static final class Catalogs implements NodeCatalogStore {
-    ObjectNode objectInfo;
-
-    @Override
-    public Optional<ObjectNode> current() {
-      return Optional.ofNullable(objectInfo);
-    }
-
-    @Override
-    public void publish(ObjectNode info) {
-      objectInfo = info;
-    }
-  }
-
   /**
    * @param validator null for the production validator over {@code catalogs}
    */
   static ComfyApi api(JobStore jobs, JobQueue queue, OutputStore files, Ledger ledger,
       PromptValidator validator, NodeCatalogStore catalogs, Callers callers) {
     UploadedInputs uploads = new UploadedInputs(files);
-    PublishedCatalog catalog = new PublishedCatalog(catalogs != null ? catalogs : new Catalogs(), CLOCK);
+    PublishedCatalog catalog = new PublishedCatalog(catalogs != null ? catalogs : new InMemoryNodeCatalogStore(), CLOCK);
     PromptValidator v = validator != null ? validator : new PromptValidators(catalog, uploads);
     SubmitPrompt submit = new SubmitPrompt(jobs, queue, ledger, v, CLOCK);
     return new ComfyApi(

@@ -10,6 +10,7 @@ import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.port.JobChange.Outcome;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryOutputStore;
+import dev.darkroom.testing.InMemoryNodeCatalogStore;
 import dev.darkroom.testing.RecordingPorts;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -38,7 +39,7 @@ class ComfyRoutesTest {
   private final InMemoryJobStore jobs = new InMemoryJobStore();
   private final RecordingPorts.InMemoryLedger ledger = new RecordingPorts.InMemoryLedger();
   private final InMemoryOutputStore files = new InMemoryOutputStore();
-  private final ApiFixture.Catalogs catalogs = new ApiFixture.Catalogs();
+  private final InMemoryNodeCatalogStore catalogs = new InMemoryNodeCatalogStore();
   private String caller = "alice";
   private final ComfyApi api = ApiFixture.api(jobs, new RecordingPorts.Queue(), files, ledger, null, catalogs,
       request -> Optional.of(caller));
@@ -462,8 +463,7 @@ class ComfyRoutesTest {
 
   @Test
   void withNoCatalogPublishedObjectInfoAndModelsAreEmpty() throws Exception {
-    catalogs.objectInfo = null;
-    ComfyApi empty = ApiFixture.api(jobs, new RecordingPorts.Queue(), files, ledger, null, new ApiFixture.Catalogs(),
+    ComfyApi empty = ApiFixture.api(jobs, new RecordingPorts.Queue(), files, ledger, null, new InMemoryNodeCatalogStore(),
         request -> Optional.of("alice"));
     FakeHttp.Response response = new FakeHttp.Response();
     empty.handle(FakeHttp.request("GET", "/object_info", null), response);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.comfy.NodeCatalog;
-import dev.darkroom.core.port.NodeCatalogStore;
+import dev.darkroom.testing.InMemoryNodeCatalogStore;
 import dev.darkroom.core.usecase.PromptValidation;
 import dev.darkroom.testing.InMemoryOutputStore;
 import java.time.Clock;
@@ -13,29 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class PromptValidatorsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  /** A catalog store that counts reads, holding whatever was last published. */
-  private static final class Catalogs implements NodeCatalogStore {
-    ObjectNode objectInfo;
-    final AtomicInteger reads = new AtomicInteger();
-
-    @Override
-    public Optional<ObjectNode> current() {
-      reads.incrementAndGet();
-      return Optional.ofNullable(objectInfo);
-    }
-
-    @Override
-    public void publish(ObjectNode info) {
-      objectInfo = info;
-    }
-  }
 
   private static ObjectNode prompt(String json) throws Exception {
     return (ObjectNode) JSON.readTree(json);
@@ -48,7 +29,7 @@ class PromptValidatorsTest {
 
   @Test
   void withACatalogPromptsAreRefusedExactlyAsComfyUIWould() throws Exception {
-    Catalogs catalogs = new Catalogs();
+    InMemoryNodeCatalogStore catalogs = new InMemoryNodeCatalogStore();
     catalogs.publish(coreCatalog());
     PromptValidators validators = new PromptValidators(new PublishedCatalog(catalogs, Clock.systemUTC()), new UploadedInputs(new InMemoryOutputStore()));
 
@@ -67,14 +48,14 @@ class PromptValidatorsTest {
 
   @Test
   void withoutACatalogOnlyTheStructuralCheckApplies() throws Exception {
-    PromptValidators validators = new PromptValidators(new PublishedCatalog(new Catalogs(), Clock.systemUTC()), new UploadedInputs(new InMemoryOutputStore()));
+    PromptValidators validators = new PromptValidators(new PublishedCatalog(new InMemoryNodeCatalogStore(), Clock.systemUTC()), new UploadedInputs(new InMemoryOutputStore()));
     assertThat(validators.validate(prompt("{\"1\":{\"class_type\":\"Anything\",\"inputs\":{}}}")).accepted()).isTrue();
     assertThat(validators.validate(prompt("{\"1\":{\"inputs\":{}}}")).error().type()).isEqualTo("invalid_prompt");
   }
 
   @Test
   void theCatalogIsReReadOnlyAfterTheRefreshPeriod() throws Exception {
-    Catalogs catalogs = new Catalogs();
+    InMemoryNodeCatalogStore catalogs = new InMemoryNodeCatalogStore();
     Instant[] now = {Instant.parse("2026-11-23T10:00:00Z")};
     Clock clock = new Clock() {
       @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
