@@ -138,16 +138,21 @@ public final class LocalStack implements AutoCloseable {
    * should not have to wait for. In the cloud, minimum instances play this part.
    */
   private static void warmUp(int apiPort) {
+    getOk(URI.create("http://127.0.0.1:" + apiPort + "/prompt"), Duration.ofMinutes(5));
+  }
+
+  /** The body of a GET that must answer 200; anything else stops the stack from starting. */
+  private static String getOk(URI uri, Duration timeout) {
     try {
-      java.net.http.HttpResponse<Void> answer = java.net.http.HttpClient.newHttpClient().send(
-          java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/prompt"))
-              .timeout(Duration.ofMinutes(5)).build(),
-          java.net.http.HttpResponse.BodyHandlers.discarding());
+      java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(uri).timeout(timeout).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
       if (answer.statusCode() != 200) {
-        throw new IllegalStateException("the api function answered its warm-up with " + answer.statusCode());
+        throw new IllegalStateException("GET " + uri + " answered " + answer.statusCode());
       }
+      return answer.body();
     } catch (IOException e) {
-      throw new UncheckedIOException("the api function did not answer its warm-up", e);
+      throw new UncheckedIOException("GET " + uri + " failed", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -212,20 +217,12 @@ public final class LocalStack implements AutoCloseable {
    * runner publishes its ComfyUI's, here the stack publishes the engine's it just started.
    */
   private void publishNodeCatalog(GoogleClients clients) {
+    String objectInfo = getOk(URI.create(comfyUiUrl + "/object_info"), Duration.ofSeconds(60));
     try {
-      java.net.http.HttpResponse<String> info = java.net.http.HttpClient.newHttpClient().send(
-          java.net.http.HttpRequest.newBuilder(URI.create(comfyUiUrl + "/object_info")).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString());
-      if (info.statusCode() != 200) {
-        throw new IllegalStateException("GET " + comfyUiUrl + "/object_info answered " + info.statusCode());
-      }
       new GcsNodeCatalogStore(clients.storage(), OUTPUTS_BUCKET)
-          .publish((com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(info.body()));
+          .publish((com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(objectInfo));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the engine's /object_info", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+      throw new UncheckedIOException("the engine's /object_info is not JSON", e);
     }
   }
 
