@@ -74,6 +74,20 @@ public final class FirestoreJobStore implements JobStore {
     return docs.stream().map(JobDocuments::fromDocument).toList();
   }
 
+  /** Needs the composite index (status, fingerprint, number) that Terraform declares. */
+  @Override
+  public List<Job> queuedWithFingerprint(String fingerprint, int limit) {
+    if (limit <= 0) {
+      return List.of();
+    }
+    return await(firestore.collection(collection)
+        .whereEqualTo("status", JobStatus.QUEUED.wireName())
+        .whereEqualTo("fingerprint", fingerprint)
+        .orderBy("number", Query.Direction.ASCENDING)
+        .limit(limit)
+        .get()).getDocuments().stream().map(JobDocuments::fromDocument).toList();
+  }
+
   private DocumentReference document(String jobId) {
     return firestore.collection(collection).document(jobId);
   }

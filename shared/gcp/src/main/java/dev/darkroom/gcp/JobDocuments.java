@@ -69,6 +69,8 @@ final class JobDocuments {
     doc.put("outputsToExecute", job.outputsToExecute());
     doc.put("cancelRequested", job.cancelRequested());
     doc.put("hiddenFromHistory", job.hiddenFromHistory());
+    doc.put("fingerprint", job.fingerprint());
+    doc.put("heartbeatAt", timestamp(job.heartbeatAt()));
     return doc;
   }
 
@@ -86,29 +88,29 @@ final class JobDocuments {
             ((Number) o.get("size")).longValue(), (String) o.get("sha256")));
       }
     }
-    return new Job(
-        doc.getId(),
-        doc.getString("userId"),
-        JobStatus.fromWireName(doc.getString("status")),
-        doc.getDouble("number"),
-        read(doc.getString("promptJson")),
-        read(doc.getString("extraDataJson")),
-        doc.getString("clientId"),
-        doc.getLong("attempt").intValue(),
-        doc.getLong("lastSequence"),
-        doc.getString("executionName"),
-        progress == null ? null : new Progress((String) progress.get("nodeId"),
-            ((Number) progress.get("value")).longValue(), ((Number) progress.get("max")).longValue()),
-        jobOutputs,
-        error == null ? null : new JobError((String) error.get("type"), (String) error.get("message"),
-            (String) error.get("nodeId")),
-        doc.getDouble("gpuSeconds"),
-        instant(doc.getTimestamp("createdAt")),
-        instant(doc.getTimestamp("updatedAt")),
-        // Documents written before these fields existed read as "none" and "false".
-        (List<String>) doc.get("outputsToExecute"),
-        Boolean.TRUE.equals(doc.getBoolean("cancelRequested")),
-        Boolean.TRUE.equals(doc.getBoolean("hiddenFromHistory")));
+    return Job.builder(doc.getId(), doc.getString("userId"), JobStatus.fromWireName(doc.getString("status")))
+        .number(doc.getDouble("number"))
+        .prompt(read(doc.getString("promptJson")))
+        .extraData(read(doc.getString("extraDataJson")))
+        .clientId(doc.getString("clientId"))
+        .attempt(doc.getLong("attempt").intValue())
+        .lastSequence(doc.getLong("lastSequence"))
+        .executionName(doc.getString("executionName"))
+        .progress(progress == null ? null : new Progress((String) progress.get("nodeId"),
+            ((Number) progress.get("value")).longValue(), ((Number) progress.get("max")).longValue()))
+        .outputs(jobOutputs)
+        .error(error == null ? null : new JobError((String) error.get("type"), (String) error.get("message"),
+            (String) error.get("nodeId")))
+        .gpuSeconds(doc.getDouble("gpuSeconds"))
+        .createdAt(instant(doc.getTimestamp("createdAt")))
+        .updatedAt(instant(doc.getTimestamp("updatedAt")))
+        // Documents written before these fields existed read as "none", "false" and null.
+        .outputsToExecute((List<String>) doc.get("outputsToExecute"))
+        .cancelRequested(Boolean.TRUE.equals(doc.getBoolean("cancelRequested")))
+        .hiddenFromHistory(Boolean.TRUE.equals(doc.getBoolean("hiddenFromHistory")))
+        .fingerprint(doc.getString("fingerprint"))
+        .heartbeatAt(instant(doc.getTimestamp("heartbeatAt")))
+        .build();
   }
 
   private static Timestamp timestamp(Instant instant) {

@@ -42,6 +42,15 @@ public final class InMemoryJobStore implements JobStore {
         .toList();
   }
 
+  @Override
+  public List<Job> queuedWithFingerprint(String fingerprint, int limit) {
+    return jobs.values().stream()
+        .filter(job -> job.status() == JobStatus.QUEUED && fingerprint.equals(job.fingerprint()))
+        .sorted(Comparator.comparingDouble(Job::number))
+        .limit(limit)
+        .toList();
+  }
+
   public List<Job> all() {
     return List.copyOf(jobs.values());
   }

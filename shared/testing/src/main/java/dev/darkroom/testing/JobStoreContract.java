@@ -77,6 +77,34 @@ public abstract class JobStoreContract {
   }
 
   @Test
+  void aRunningJobKeepsItsHeartbeatAndFingerprint() {
+    Job running = newJob().withStatus(JobStatus.RUNNING, T0).withHeartbeat(T0.plusMillis(1500));
+    store().update(running.id(), current -> Outcome.write(running, null));
+    Job read = store().get(running.id()).orElseThrow();
+    assertThat(read.heartbeatAt()).isEqualTo(T0.plusMillis(1500));
+    assertThat(read.fingerprint()).isEqualTo(running.fingerprint()).hasSize(16);
+  }
+
+  @Test
+  void queuedJobsOfOneFingerprintAreListedInQueueOrder() throws Exception {
+    String model = "m-" + UUID.randomUUID() + ".safetensors";
+    ObjectNode needsModel = (ObjectNode) new ObjectMapper().readTree(
+        "{\"4\":{\"class_type\":\"CheckpointLoaderSimple\",\"inputs\":{\"ckpt_name\":\"" + model + "\"}}}");
+    Job later = Job.queued(UUID.randomUUID().toString(), "alice", 7, needsModel, null, null, T0);
+    Job sooner = Job.queued(UUID.randomUUID().toString(), "bob", 3, needsModel, null, null, T0.plusSeconds(1));
+    Job running = Job.queued(UUID.randomUUID().toString(), "bob", 1, needsModel, null, null, T0)
+        .withStatus(JobStatus.RUNNING, T0);
+    Job otherModels = newJob();
+    for (Job job : List.of(later, sooner, running, otherModels)) {
+      store().update(job.id(), current -> Outcome.write(job, null));
+    }
+    String fingerprint = later.fingerprint();
+    assertThat(store().queuedWithFingerprint(fingerprint, 10)).extracting(Job::id).containsExactly(sooner.id(), later.id());
+    assertThat(store().queuedWithFingerprint(fingerprint, 1)).extracting(Job::id).containsExactly(sooner.id());
+    assertThat(store().queuedWithFingerprint("no-such-fingerprint", 10)).isEmpty();
+  }
+
+  @Test
   void aUsersJobsAreListedNewestFirstByStatusAndNoOneElses() {
     String user = "user-" + UUID.randomUUID();
     Job first = Job.queued(UUID.randomUUID().toString(), user, 1, prompt(), null, null, T0);

@@ -307,9 +307,7 @@ class ComfyRoutesTest {
 
   private static Job withCreated(Job job, int second) {
     Instant at = Instant.parse("2026-11-23T10:00:00Z").plusSeconds(second);
-    return new Job(job.id(), job.userId(), job.status(), job.number(), job.prompt(), job.extraData(), job.clientId(),
-        job.attempt(), job.lastSequence(), job.executionName(), job.progress(), job.outputs(), job.error(),
-        job.gpuSeconds(), at, at, job.outputsToExecute(), job.cancelRequested(), job.hiddenFromHistory());
+    return job.toBuilder().createdAt(at).updatedAt(at).build();
   }
 
   private static List<String> keys(JsonNode node) {

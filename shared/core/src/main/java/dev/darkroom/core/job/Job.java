@@ -22,6 +22,10 @@ import java.util.Objects;
  *     the runner acts on it (a later issue), the API only records the request
  * @param hiddenFromHistory a client removed the finished job from its ComfyUI history
  *     ({@code POST /history}); the job and its ledger rows stay
+ * @param fingerprint the set of model files the prompt loads ({@link ModelFingerprint}): a runner
+ *     that has them loaded drains queued jobs with the same fingerprint
+ * @param heartbeatAt when the runner running the current attempt last said it is alive; null
+ *     unless running
  */
 public record Job(
     String id,
@@ -42,7 +46,9 @@ public record Job(
     Instant updatedAt,
     List<String> outputsToExecute,
     boolean cancelRequested,
-    boolean hiddenFromHistory) {
+    boolean hiddenFromHistory,
+    String fingerprint,
+    Instant heartbeatAt) {
 
   public Job {
     Objects.requireNonNull(id, "id");
@@ -52,31 +58,50 @@ public record Job(
     outputsToExecute = outputsToExecute == null ? List.of() : List.copyOf(outputsToExecute);
   }
 
-  /** A new job, queued, on its first attempt. */
+  /** A new job, queued, on its first attempt; its fingerprint is the prompt's. */
   public static Job queued(
       String id, String userId, double number, ObjectNode prompt, ObjectNode extraData,
       String clientId, Instant now) {
-    return new Job(id, userId, JobStatus.QUEUED, number, prompt, extraData, clientId, 1, 0,
-        null, null, List.of(), null, 0, now, now, List.of(), false, false);
+    return builder(id, userId, JobStatus.QUEUED).number(number).prompt(prompt).extraData(extraData)
+        .clientId(clientId).attempt(1).createdAt(now).updatedAt(now)
+        .fingerprint(prompt == null ? null : ModelFingerprint.of(prompt)).build();
+  }
+
+  /** A job with only the identity set: for stores reading documents and for tests. */
+  public static Builder builder(String id, String userId, JobStatus status) {
+    return new Builder().id(id).userId(userId).status(status);
+  }
+
+  /** A builder holding every field of this job, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder().id(id).userId(userId).status(status).number(number).prompt(prompt)
+        .extraData(extraData).clientId(clientId).attempt(attempt).lastSequence(lastSequence)
+        .executionName(executionName).progress(progress).outputs(outputs).error(error)
+        .gpuSeconds(gpuSeconds).createdAt(createdAt).updatedAt(updatedAt)
+        .outputsToExecute(outputsToExecute).cancelRequested(cancelRequested)
+        .hiddenFromHistory(hiddenFromHistory).fingerprint(fingerprint).heartbeatAt(heartbeatAt);
   }
 
   public Job withStatus(JobStatus next, Instant now) {
-    return new Job(id, userId, next, number, prompt, extraData, clientId, attempt, lastSequence,
-        executionName, progress, outputs, error, gpuSeconds, createdAt, now, outputsToExecute,
-        cancelRequested, hiddenFromHistory);
+    Builder b = toBuilder().status(next).updatedAt(now);
+    // A heartbeat belongs to a running attempt; any other status has none.
+    return (next == JobStatus.RUNNING ? b : b.heartbeatAt(null)).build();
   }
 
   public Job withExecution(String execution, Instant now) {
-    return new Job(id, userId, status, number, prompt, extraData, clientId, attempt, lastSequence,
-        execution, progress, outputs, error, gpuSeconds, createdAt, now, outputsToExecute,
-        cancelRequested, hiddenFromHistory);
+    return toBuilder().executionName(execution).updatedAt(now).build();
+  }
+
+  /** The running attempt's runner is alive at {@code now}. */
+  public Job withHeartbeat(Instant now) {
+    return toBuilder().heartbeatAt(now).updatedAt(now).build();
   }
 
   /** Back to the queue for another attempt: runner state of the old attempt is cleared. */
   public Job requeued(Instant now) {
-    return new Job(id, userId, JobStatus.QUEUED, number, prompt, extraData, clientId, attempt + 1,
-        0, null, null, List.of(), null, gpuSeconds, createdAt, now, outputsToExecute, cancelRequested,
-        hiddenFromHistory);
+    return toBuilder().status(JobStatus.QUEUED).attempt(attempt + 1).lastSequence(0)
+        .executionName(null).progress(null).outputs(List.of()).error(null).updatedAt(now)
+        .heartbeatAt(null).build();
   }
 
   /**
@@ -113,29 +138,78 @@ public record Job(
   public Job afterEvent(
       JobStatus next, long sequence, Progress newProgress, List<JobOutput> newOutputs,
       JobError newError, double newGpuSeconds, Instant now) {
-    return new Job(id, userId, next, number, prompt, extraData, clientId, attempt, sequence,
-        executionName, newProgress, newOutputs, newError, newGpuSeconds, createdAt, now,
-        outputsToExecute, cancelRequested, hiddenFromHistory);
+    Builder b = toBuilder().status(next).lastSequence(sequence).progress(newProgress)
+        .outputs(newOutputs).error(newError).gpuSeconds(newGpuSeconds).updatedAt(now);
+    return (next == JobStatus.RUNNING ? b : b.heartbeatAt(null)).build();
   }
 
   /** The same job with ComfyUI's {@code outputs_to_execute}, as validation found them. */
   public Job withOutputsToExecute(List<String> outputNodes) {
-    return new Job(id, userId, status, number, prompt, extraData, clientId, attempt, lastSequence,
-        executionName, progress, outputs, error, gpuSeconds, createdAt, updatedAt, outputNodes,
-        cancelRequested, hiddenFromHistory);
+    return toBuilder().outputsToExecute(outputNodes).build();
   }
 
   /** Marks the running job for interruption; the runner, not the API, stops the work. */
   public Job withCancelRequested(Instant now) {
-    return new Job(id, userId, status, number, prompt, extraData, clientId, attempt, lastSequence,
-        executionName, progress, outputs, error, gpuSeconds, createdAt, now, outputsToExecute,
-        true, hiddenFromHistory);
+    return toBuilder().cancelRequested(true).updatedAt(now).build();
   }
 
   /** Hides the finished job from the owner's ComfyUI history; nothing is deleted. */
   public Job hiddenFromHistory(Instant now) {
-    return new Job(id, userId, status, number, prompt, extraData, clientId, attempt, lastSequence,
-        executionName, progress, outputs, error, gpuSeconds, createdAt, now, outputsToExecute,
-        cancelRequested, true);
+    return toBuilder().hiddenFromHistory(true).updatedAt(now).build();
+  }
+
+  /** Builds a {@link Job}; unset fields are null, zero or false (lists empty). */
+  public static final class Builder {
+    private String id;
+    private String userId;
+    private JobStatus status;
+    private double number;
+    private ObjectNode prompt;
+    private ObjectNode extraData;
+    private String clientId;
+    private int attempt = 1;
+    private long lastSequence;
+    private String executionName;
+    private Progress progress;
+    private List<JobOutput> outputs = List.of();
+    private JobError error;
+    private double gpuSeconds;
+    private Instant createdAt;
+    private Instant updatedAt;
+    private List<String> outputsToExecute = List.of();
+    private boolean cancelRequested;
+    private boolean hiddenFromHistory;
+    private String fingerprint;
+    private Instant heartbeatAt;
+
+    private Builder() {}
+
+    public Builder id(String v) { id = v; return this; }
+    public Builder userId(String v) { userId = v; return this; }
+    public Builder status(JobStatus v) { status = v; return this; }
+    public Builder number(double v) { number = v; return this; }
+    public Builder prompt(ObjectNode v) { prompt = v; return this; }
+    public Builder extraData(ObjectNode v) { extraData = v; return this; }
+    public Builder clientId(String v) { clientId = v; return this; }
+    public Builder attempt(int v) { attempt = v; return this; }
+    public Builder lastSequence(long v) { lastSequence = v; return this; }
+    public Builder executionName(String v) { executionName = v; return this; }
+    public Builder progress(Progress v) { progress = v; return this; }
+    public Builder outputs(List<JobOutput> v) { outputs = v; return this; }
+    public Builder error(JobError v) { error = v; return this; }
+    public Builder gpuSeconds(double v) { gpuSeconds = v; return this; }
+    public Builder createdAt(Instant v) { createdAt = v; return this; }
+    public Builder updatedAt(Instant v) { updatedAt = v; return this; }
+    public Builder outputsToExecute(List<String> v) { outputsToExecute = v; return this; }
+    public Builder cancelRequested(boolean v) { cancelRequested = v; return this; }
+    public Builder hiddenFromHistory(boolean v) { hiddenFromHistory = v; return this; }
+    public Builder fingerprint(String v) { fingerprint = v; return this; }
+    public Builder heartbeatAt(Instant v) { heartbeatAt = v; return this; }
+
+    public Job build() {
+      return new Job(id, userId, status, number, prompt, extraData, clientId, attempt, lastSequence,
+          executionName, progress, outputs, error, gpuSeconds, createdAt, updatedAt, outputsToExecute,
+          cancelRequested, hiddenFromHistory, fingerprint, heartbeatAt);
+    }
   }
 }

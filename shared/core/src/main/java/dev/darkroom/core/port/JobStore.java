@@ -23,4 +23,11 @@ public interface JobStore {
    * {@code limit}: what ComfyUI's queue and history routes show that user.
    */
   List<Job> listForUser(String userId, Set<JobStatus> statuses, int limit);
+
+  /**
+   * Queued jobs whose prompts need exactly the models {@code fingerprint} names, in ComfyUI's
+   * queue order (lowest {@code number} first), at most {@code limit}: what a runner that has those
+   * models loaded may claim next.
+   */
+  List<Job> queuedWithFingerprint(String fingerprint, int limit);
 }

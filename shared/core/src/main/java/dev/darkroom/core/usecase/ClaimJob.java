@@ -33,14 +33,14 @@ public final class ClaimJob {
       Job job = current.get();
       if (job.status() == JobStatus.RUNNING && executionName.equals(job.executionName())) {
         Job retried = job.requeued(clock.instant()).withStatus(JobStatus.RUNNING, clock.instant())
-            .withExecution(executionName, clock.instant());
+            .withExecution(executionName, clock.instant()).withHeartbeat(clock.instant());
         return Outcome.write(retried, retried);
       }
       if (job.status() != JobStatus.DISPATCHED && job.status() != JobStatus.QUEUED) {
         return Outcome.keep(null);
       }
       Job running = job.withStatus(JobStatus.RUNNING, clock.instant())
-          .withExecution(executionName, clock.instant());
+          .withExecution(executionName, clock.instant()).withHeartbeat(clock.instant());
       return Outcome.write(running, running);
     }));
   }
