@@ -7,8 +7,6 @@ import dev.darkroom.core.event.JobEvent;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.port.JobChange.Outcome;
-import dev.darkroom.core.usecase.ClaimJob;
-import dev.darkroom.core.usecase.HandBackJob;
 import dev.darkroom.runner.Retries;
 import dev.darkroom.runner.Runner;
 import dev.darkroom.runner.TaskShare;
@@ -133,7 +131,7 @@ public final class RunnerOverheadBench implements Callable<Integer> {
 
     RunnerSide(String base) {
       Clock clock = Clock.systemUTC();
-      runner = new Runner(new ClaimJob(jobs, clock), new HandBackJob(jobs, new RecordingPorts.Queue(), clock), jobId -> false,
+      runner = new Runner(jobs, new RecordingPorts.Queue(),
           new ComfyClient(ComfyClient.Settings.defaults(URI.create(base), Duration.ofMinutes(1)), new ObjectMapper()),
           events, outputs, clock, Retries.standard(),
           new Runner.Settings("bench-execution", TaskShare.whole(), Duration.ofSeconds(30)));

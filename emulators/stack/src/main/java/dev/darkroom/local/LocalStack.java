@@ -191,6 +191,9 @@ public final class LocalStack implements AutoCloseable {
     runnerEnv.put("OUTPUTS_BUCKET", OUTPUTS_BUCKET);
     runnerEnv.put("JOB_EVENTS_TOPIC", JOB_EVENTS);
     runnerEnv.put("COMFYUI_URL", comfyUiUrl);
+    // Locally a task costs no GPU-seconds, only a JVM: wait a few seconds for same-model work, not
+    // the cloud's minute, so that finished tasks do not pile up on a laptop.
+    runnerEnv.put("DRAIN_IDLE_SECONDS", "5");
     Container.Builder container = Container.newBuilder().setImage(GPU_IMAGE);
     runnerEnv.forEach((name, value) -> container.addEnv(EnvVar.newBuilder().setName(name).setValue(value)));
     Job job = Job.newBuilder()

@@ -30,7 +30,7 @@ class SampleWorkflowsIT {
 
   @TempDir static Path dataDir;
   private static LocalStack stack;
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
 
   @BeforeAll
   static void start() {
@@ -69,6 +69,50 @@ class SampleWorkflowsIT {
     JsonNode images = entry.at("/outputs/" + saveNode + "/images");
     assertThat(images.size()).as(entry.toString()).isGreaterThanOrEqualTo(1);
     assertThat(images.get(0).get("filename").asText()).endsWith(".png");
+  }
+
+  /**
+   * An uploaded image goes to the bucket, and the runner stages it on the engine for the prompt
+   * that loads it: the output is that image, at its own size.
+   */
+  @Test
+  void anUploadedImageIsStagedOnTheEngineForThePromptThatLoadsIt() throws Exception {
+    java.awt.image.BufferedImage picture = new java.awt.image.BufferedImage(37, 23, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    picture.setRGB(5, 5, 0xff0000);
+    java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(picture, "png", png);
+    String boundary = "b" + System.nanoTime();
+    java.io.ByteArrayOutputStream form = new java.io.ByteArrayOutputStream();
+    form.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"subfolder\"\r\n\r\nshots\r\n--" + boundary
+        + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"fox.png\"\r\nContent-Type: image/png\r\n\r\n")
+        .getBytes(StandardCharsets.UTF_8));
+    form.writeBytes(png.toByteArray());
+    form.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    HttpResponse<String> uploaded = http.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/upload/image"))
+        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(form.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(200);
+
+    HttpResponse<String> posted = post("{\"prompt\": {"
+        + "\"1\": {\"class_type\": \"LoadImage\", \"inputs\": {\"image\": \"shots/fox.png [input]\"}},"
+        + "\"2\": {\"class_type\": \"SaveImage\", \"inputs\": {\"images\": [\"1\", 0], \"filename_prefix\": \"fox\"}}}}");
+    assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
+    String id = JSON.readTree(posted.body()).get("prompt_id").asText();
+
+    JsonNode entry = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+        .until(() -> JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/history/" + id)).build(),
+            HttpResponse.BodyHandlers.ofString()).body()).get(id), e -> e != null);
+    assertThat(entry.at("/status/status_str").asText()).as(entry.toString()).isEqualTo("success");
+    JsonNode image = entry.at("/outputs/2/images/0");
+    HttpResponse<byte[]> view = http.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/view?filename="
+            + java.net.URLEncoder.encode(image.get("filename").asText(), StandardCharsets.UTF_8) + "&subfolder="
+            + java.net.URLEncoder.encode(image.get("subfolder").asText(), StandardCharsets.UTF_8) + "&type=output")).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(view.statusCode()).isEqualTo(200);
+    java.awt.image.BufferedImage out = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(view.body()));
+    assertThat(out.getWidth()).isEqualTo(37);
+    assertThat(out.getHeight()).isEqualTo(23);
+    assertThat(out.getRGB(5, 5) & 0xffffff).isEqualTo(0xff0000);
   }
 
   @Test

@@ -27,8 +27,18 @@ public interface PromptEngine {
   /** The engine's node catalog, ComfyUI's {@code GET /object_info}. */
   ObjectNode objectInfo() throws EngineUnavailableException, InterruptedException;
 
+  /** The task was paused and runs again: time spent paused must not count as a stalled prompt. */
+  default void resumed() {}
+
   /** Asks the engine to stop {@code promptId} if it is running; best effort, never throws. */
   void interrupt(String promptId);
+
+  /**
+   * Puts a file into the engine's input folder (ComfyUI's {@code POST /upload/image}, overwriting)
+   * and returns the value a prompt names it by ({@code subfolder/filename}).
+   */
+  String uploadInput(String subfolder, String filename, byte[] content)
+      throws EngineUnavailableException, InterruptedException;
 
   /** The bytes of one output; the caller closes the stream. */
   InputStream open(OutputFile file) throws IOException;

@@ -7,10 +7,18 @@ import java.util.List;
 /** How a prompt ended on the engine. */
 public sealed interface PromptOutcome {
 
-  /** Ran to the end; {@code outputs} lists every file it produced (not yet uploaded). */
-  record Completed(List<OutputFile> outputs) implements PromptOutcome {
+  /**
+   * Ran to the end; {@code outputs} lists every file it produced (not yet uploaded) and
+   * {@code texts} every string it showed (ComfyUI's {@code text} outputs).
+   */
+  record Completed(List<OutputFile> outputs, List<OutputText> texts) implements PromptOutcome {
     public Completed {
       outputs = List.copyOf(outputs);
+      texts = List.copyOf(texts);
+    }
+
+    public Completed(List<OutputFile> outputs) {
+      this(outputs, List.of());
     }
   }
 

@@ -1,15 +1,20 @@
 package dev.darkroom.runner;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobError;
 import dev.darkroom.core.job.JobOutput;
 import dev.darkroom.core.port.JobEventPublisher;
+import dev.darkroom.core.port.JobQueue;
+import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.OutputStore;
 import dev.darkroom.core.usecase.ClaimJob;
 import dev.darkroom.core.usecase.HandBackJob;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +29,10 @@ import org.slf4j.MDC;
  * report {@code started}, run the prompt, upload and report each output, report how it ended.
  * Ports only, so that it runs the same against fakes and against Google Cloud.
  *
+ * <p>After its share it drains: while queued jobs need the models it has just loaded (the same
+ * {@link Job#fingerprint()}), it claims and runs them, until none has come for the drain idle time,
+ * so that one cold start serves many prompts.
+ *
  * <p>Told to stop (SIGTERM), it hands back to the queue, as new attempts, the job it interrupted
  * and every job of its share it had not claimed yet, so dispatch runs them elsewhere at once. A
  * job whose engine vanished gets no terminal event: the task exits for Cloud Run to retry it, and
@@ -37,53 +46,88 @@ public final class Runner {
   /** Something outside the jobs failed (engine, Pub/Sub): a retry of the task could help. */
   public static final int EXIT_RETRY_MAY_HELP = 75;
 
+  private final JobStore jobs;
   private final ClaimJob claim;
   private final HandBackJob handBack;
-  private final CancelWatch cancels;
+  private final RunningJobWatch watch;
+  private final InputStager inputs;
   private final PromptEngine engine;
   private final JobEventPublisher events;
+  private final OutputStore store;
   private final OutputUploader uploader;
   private final Clock clock;
   private final Retries retries;
   private final Settings settings;
+  private final Sleeper sleeper;
   private final CountDownLatch finished = new CountDownLatch(1);
+  private final CountDownLatch stopSignal = new CountDownLatch(1);
 
   private boolean stopping;
-  private String runningPromptId;
+  private Job running;
+  private volatile String lastFingerprint;
 
   /**
    * @param executionName recorded on each claimed job, and in every log line
    * @param engineReadyTimeout how long to wait for the engine before claiming anything
-   */
-  /**
    * @param claimUntil no job is claimed after this instant (the task's deadline less a margin);
    *     what is left then goes back to the queue. Null: no deadline.
+   * @param heartbeatInterval how often a running job's heartbeat is recorded
+   * @param drainIdle after its share, how long the runner waits for more queued jobs of the same
+   *     fingerprint before it exits; zero: it does not drain
    */
-  public record Settings(String executionName, TaskShare share, Duration engineReadyTimeout, Instant claimUntil) {
+  public record Settings(String executionName, TaskShare share, Duration engineReadyTimeout, Instant claimUntil,
+      Duration heartbeatInterval, Duration drainIdle) {
     public Settings(String executionName, TaskShare share, Duration engineReadyTimeout) {
-      this(executionName, share, engineReadyTimeout, null);
+      this(executionName, share, engineReadyTimeout, null, DEFAULT_HEARTBEAT, Duration.ZERO);
+    }
+
+    public Settings withClaimUntil(Instant until) {
+      return new Settings(executionName, share, engineReadyTimeout, until, heartbeatInterval, drainIdle);
+    }
+
+    public Settings withHeartbeatInterval(Duration interval) {
+      return new Settings(executionName, share, engineReadyTimeout, claimUntil, interval, drainIdle);
+    }
+
+    public Settings withDrainIdle(Duration idle) {
+      return new Settings(executionName, share, engineReadyTimeout, claimUntil, heartbeatInterval, idle);
     }
   }
 
-  /** How often a running job's document is read for a client's cancel request. */
-  static final Duration CANCEL_CHECK_INTERVAL = Duration.ofSeconds(1);
+  /** Waits between looks for drainable work; wakes early when the runner is told to stop. */
+  @FunctionalInterface
+  interface Sleeper {
+    void sleep(Duration duration) throws InterruptedException;
+  }
 
-  /**
-   * @param cancelRequested whether a client asked to cancel a job (its document's flag); read about
-   *     once a second while the job runs
-   */
-  public Runner(ClaimJob claim, HandBackJob handBack, java.util.function.Predicate<String> cancelRequested,
-      PromptEngine engine, JobEventPublisher events, OutputStore outputs, Clock clock, Retries retries,
-      Settings settings) {
-    this.claim = claim;
-    this.handBack = handBack;
-    this.cancels = new CancelWatch(cancelRequested, engine, CANCEL_CHECK_INTERVAL);
+  /** How often the running job's document is read for a cancel request or a change of owner. */
+  static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
+  static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(30);
+  /** How often a draining runner looks for queued jobs of its fingerprint, at most. */
+  static final Duration DRAIN_POLL = Duration.ofSeconds(2);
+  /** How many drainable jobs one look fetches; each is still claimed one by one. */
+  static final int DRAIN_BATCH = 5;
+
+  public Runner(JobStore jobs, JobQueue queue, PromptEngine engine, JobEventPublisher events, OutputStore store,
+      Clock clock, Retries retries, Settings settings) {
+    this(jobs, queue, engine, events, store, clock, retries, settings, null);
+  }
+
+  Runner(JobStore jobs, JobQueue queue, PromptEngine engine, JobEventPublisher events, OutputStore store,
+      Clock clock, Retries retries, Settings settings, Sleeper sleeper) {
+    this.jobs = jobs;
+    this.claim = new ClaimJob(jobs, clock);
+    this.handBack = new HandBackJob(jobs, queue, clock);
+    this.watch = new RunningJobWatch(jobs, engine, clock, CHECK_INTERVAL, settings.heartbeatInterval());
+    this.inputs = new InputStager(store, engine, retries);
     this.engine = engine;
     this.events = events;
-    this.uploader = new OutputUploader(engine, outputs, retries.executor());
+    this.store = store;
+    this.uploader = new OutputUploader(engine, store, retries.executor());
     this.clock = clock;
     this.retries = retries;
     this.settings = settings;
+    this.sleeper = sleeper != null ? sleeper : d -> stopSignal.await(d.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Runs this task's share of {@code jobIds}; returns the process exit code. */
@@ -103,7 +147,7 @@ public final class Runner {
           handBackAll(mine.subList(i, mine.size()));
           return EXIT_OK;
         }
-        if (settings.claimUntil() != null && clock.instant().isAfter(settings.claimUntil())) {
+        if (pastClaimDeadline()) {
           // Too close to the task's deadline to start another prompt: Cloud Run would kill it midway.
           log.warn("past {}: handing back {} unstarted job(s)", settings.claimUntil(), mine.size() - i);
           handBackAll(mine.subList(i, mine.size()));
@@ -118,7 +162,7 @@ public final class Runner {
           return EXIT_RETRY_MAY_HELP;
         }
       }
-      return EXIT_OK;
+      return drain();
     } catch (EngineUnavailableException e) {
       log.error("the engine is not available, no job claimed: {}", e.getMessage());
       return EXIT_RETRY_MAY_HELP;
@@ -133,18 +177,98 @@ public final class Runner {
   }
 
   /**
+   * Claims and runs queued jobs that need the models the last job loaded, until none has come for
+   * {@link Settings#drainIdle()}, the task must stop, or its claim deadline passes.
+   */
+  private int drain() throws InterruptedException {
+    String fingerprint = lastFingerprint;
+    if (settings.drainIdle().isZero() || fingerprint == null) {
+      return EXIT_OK;
+    }
+    log.info("draining queued jobs with fingerprint {} until none comes for {} s", fingerprint,
+        settings.drainIdle().toSeconds());
+    Instant idleSince = clock.instant();
+    int drained = 0;
+    while (!isStopping() && !pastClaimDeadline()) {
+      boolean ranOne = false;
+      for (Job candidate : drainable(fingerprint)) {
+        if (isStopping() || pastClaimDeadline()) {
+          break;
+        }
+        JobRun result = runJob(candidate.id());
+        if (result == JobRun.ABANDONED) {
+          return isStopping() ? EXIT_OK : EXIT_RETRY_MAY_HELP;
+        }
+        if (result == JobRun.ENDED) {
+          ranOne = true;
+          drained++;
+        }
+      }
+      if (ranOne) {
+        idleSince = clock.instant();
+        continue;
+      }
+      Duration idle = Duration.between(idleSince, clock.instant());
+      if (idle.compareTo(settings.drainIdle()) >= 0) {
+        break;
+      }
+      Duration left = settings.drainIdle().minus(idle);
+      sleeper.sleep(left.compareTo(DRAIN_POLL) < 0 ? left : DRAIN_POLL);
+    }
+    log.info("drained {} job(s) with fingerprint {}; exiting", drained, fingerprint);
+    return EXIT_OK;
+  }
+
+  /** A failed look is no reason to end the task: it counts as finding nothing. */
+  private List<Job> drainable(String fingerprint) {
+    try {
+      return jobs.queuedWithFingerprint(fingerprint, DRAIN_BATCH);
+    } catch (RuntimeException e) {
+      log.warn("could not look for queued jobs to drain: {}", e.toString());
+      return List.of();
+    }
+  }
+
+  private boolean pastClaimDeadline() {
+    return settings.claimUntil() != null && clock.instant().isAfter(settings.claimUntil());
+  }
+
+  /**
    * On SIGTERM: claim nothing more and interrupt the prompt that is running. The job it belongs
    * to stays {@code running} (its end is unknown) for the reconciler to requeue.
    */
   public void stop() {
-    String promptId;
+    Job current;
     synchronized (this) {
       stopping = true;
-      promptId = runningPromptId;
+      current = running;
     }
-    if (promptId != null) {
-      log.warn("stopping: interrupting job {}", promptId);
-      engine.interrupt(promptId);
+    stopSignal.countDown();
+    if (current != null) {
+      log.warn("stopping: interrupting job {}", current.id());
+      engine.interrupt(current.id());
+    }
+  }
+
+  /**
+   * Cloud Run's maintenance: SIGTSTP about 10 s before the task is frozen and moved, SIGCONT once it
+   * runs again. Nothing needs to stop; on resuming, the prompt's watchdog starts counting afresh
+   * (the pause was not the prompt's fault) and the heartbeat is recorded at once, since the frozen
+   * time may have made it look stale.
+   */
+  public void maintenance(boolean resumed) {
+    Job current;
+    synchronized (this) {
+      current = running;
+    }
+    if (!resumed) {
+      log.warn("maintenance announced (SIGTSTP): the task will be paused and may lose its connections");
+      return;
+    }
+    log.warn("resumed after maintenance (SIGCONT)");
+    engine.resumed();
+    if (current != null) {
+      watch.beatNow(current, settings.executionName());
     }
   }
 
@@ -187,25 +311,40 @@ public final class Runner {
         giveBack(job.id());
         return JobRun.ABANDONED;
       }
-      runningPromptId = job.id();
+      running = job;
     }
+    lastFingerprint = job.fingerprint();
     Instant start = clock.instant();
     PromptOutcome outcome;
-    try (CancelWatch.Watching watching = cancels.watch(job.id())) {
-      outcome = engine.run(new PromptRequest(job.id(), job.prompt(), job.extraData()), reporter::progress);
+    boolean superseded;
+    try (RunningJobWatch.Watching watching = watch.watch(job, settings.executionName())) {
+      ObjectNode prompt;
+      try {
+        prompt = inputs.stage(job);
+      } catch (RuntimeException e) {
+        log.error("job {}: could not read its uploaded inputs", job.id(), e);
+        reporter.failed(JobError.of("input_unavailable", "could not read an uploaded input: " + e.getMessage()), 0);
+        return JobRun.ENDED;
+      }
+      outcome = engine.run(new PromptRequest(job.id(), prompt, job.extraData()), reporter::progress);
+      superseded = watching.superseded();
     } catch (EngineUnavailableException e) {
       log.error("lost the engine while running job {}; it is left running: {}", job.id(), e.getMessage());
       return JobRun.ABANDONED;
     } finally {
       synchronized (this) {
-        runningPromptId = null;
+        running = null;
       }
     }
     double gpuSeconds = Duration.between(start, clock.instant()).toNanos() / 1e9;
     log.info("job {} ended on the engine as {} after {} s", job.id(), outcome, gpuSeconds);
+    if (superseded) {
+      log.warn("job {} was taken from this run while it ran: nothing is reported, it runs where it now belongs", job.id());
+      return JobRun.SKIPPED;
+    }
 
     if (outcome instanceof PromptOutcome.Completed completed) {
-      succeed(job, completed.outputs(), reporter, gpuSeconds);
+      succeed(job, completed, reporter, gpuSeconds);
     } else if (outcome instanceof PromptOutcome.Failed failed) {
       reporter.failed(failed.error(), gpuSeconds);
     } else if (outcome instanceof PromptOutcome.TimedOut timedOut) {
@@ -235,9 +374,9 @@ public final class Runner {
     }
   }
 
-  private void succeed(Job job, List<OutputFile> files, JobReporter reporter, double gpuSeconds) {
-    List<JobOutput> outputs = new ArrayList<>(files.size());
-    for (OutputFile file : files) {
+  private void succeed(Job job, PromptOutcome.Completed completed, JobReporter reporter, double gpuSeconds) {
+    List<JobOutput> outputs = new ArrayList<>(completed.outputs().size() + completed.texts().size());
+    for (OutputFile file : completed.outputs()) {
       JobOutput output;
       try {
         output = uploader.upload(job, file);
@@ -250,6 +389,34 @@ public final class Runner {
       outputs.add(output);
       reporter.output(output);
     }
+    for (OutputText text : completed.texts()) {
+      JobOutput output;
+      try {
+        output = storeText(job, text);
+      } catch (RuntimeException e) {
+        log.error("could not store text output of node {} of job {}", text.nodeId(), job.id(), e);
+        reporter.failed(JobError.of("output_upload_failed",
+            "could not store the text of node " + text.nodeId() + ": " + e.getMessage()), gpuSeconds);
+        return;
+      }
+      outputs.add(output);
+      reporter.output(output);
+    }
     reporter.succeeded(outputs, gpuSeconds);
+  }
+
+  /**
+   * A text output is kept twice: whole as a {@code .txt} object, like any output, and inline on
+   * the job (up to {@link JobOutput#MAX_INLINE_TEXT} characters), as ComfyUI's history shows it.
+   */
+  private JobOutput storeText(Job job, OutputText text) {
+    String filename = text.nodeId() + "_" + text.kind() + "_" + text.index() + ".txt";
+    OutputFile asFile = new OutputFile(text.nodeId(), text.kind(), filename, "", "text");
+    String objectName = OutputUploader.objectName(job, asFile);
+    byte[] bytes = text.text().getBytes(StandardCharsets.UTF_8);
+    OutputStore.StoredObject stored = retries.<OutputStore.StoredObject>executor()
+        .get(() -> store.put(objectName, "text/plain; charset=utf-8", new ByteArrayInputStream(bytes)));
+    return JobOutput.text(text.nodeId(), text.kind(), filename, stored.objectName(), stored.size(), stored.sha256(),
+        text.text());
   }
 }

@@ -22,6 +22,9 @@ import java.util.Optional;
  * @param promptIdleTimeout the watchdog: a prompt that shows no progress for this long is
  *     interrupted and reported as timed out
  * @param comfyReadyTimeout how long to wait for ComfyUI to answer before claiming any job
+ * @param heartbeatInterval {@code HEARTBEAT_SECONDS}: how often a running job's heartbeat is recorded
+ * @param drainIdle {@code DRAIN_IDLE_SECONDS}: after its share, how long the task waits for more
+ *     queued jobs needing the same models before it exits; 0 turns draining off
  */
 public record RunnerConfig(
     String projectId,
@@ -35,7 +38,9 @@ public record RunnerConfig(
     Duration comfyReadyTimeout,
     String comfyCommand,
     Duration taskTimeout,
-    Duration deadlineMargin) {
+    Duration deadlineMargin,
+    Duration heartbeatInterval,
+    Duration drainIdle) {
 
   public static final String DEFAULT_COMFYUI_URL = "http://127.0.0.1:8188";
   public static final int DEFAULT_PROMPT_IDLE_TIMEOUT_SECONDS = 300;
@@ -44,6 +49,13 @@ public record RunnerConfig(
   public static final int DEFAULT_TASK_TIMEOUT_SECONDS = 3600;
   /** Stop claiming this long before the deadline: a prompt started later would likely be killed. */
   public static final int DEFAULT_DEADLINE_MARGIN_SECONDS = 600;
+  public static final int DEFAULT_HEARTBEAT_SECONDS = 30;
+  /**
+   * About one cold start (image pull, ComfyUI boot, model load): waiting that long for the next
+   * prompt costs at most what starting afresh for it would, so an idle wait never costs more than
+   * twice the best choice in hindsight.
+   */
+  public static final int DEFAULT_DRAIN_IDLE_SECONDS = 60;
 
   public RunnerConfig {
     jobIds = List.copyOf(jobIds);
@@ -87,8 +99,14 @@ public record RunnerConfig(
     Duration ready = positiveSeconds(env, "COMFYUI_READY_TIMEOUT_SECONDS", DEFAULT_COMFYUI_READY_TIMEOUT_SECONDS);
     Duration taskTimeout = positiveSeconds(env, "TASK_TIMEOUT_SECONDS", DEFAULT_TASK_TIMEOUT_SECONDS);
     Duration margin = positiveSeconds(env, "DEADLINE_MARGIN_SECONDS", DEFAULT_DEADLINE_MARGIN_SECONDS);
+    Duration heartbeat = positiveSeconds(env, "HEARTBEAT_SECONDS", DEFAULT_HEARTBEAT_SECONDS);
+    int drainIdle = env.intOrDefault("DRAIN_IDLE_SECONDS", DEFAULT_DRAIN_IDLE_SECONDS);
+    if (drainIdle < 0) {
+      throw new Env.MissingConfigException("DRAIN_IDLE_SECONDS must be 0 (no draining) or more, got " + drainIdle);
+    }
     return new RunnerConfig(project, comfyUrl, bucket, jobIds, execution,
-        share, attempt, idle, ready, env.optional("COMFYUI_COMMAND").orElse(null), taskTimeout, margin);
+        share, attempt, idle, ready, env.optional("COMFYUI_COMMAND").orElse(null), taskTimeout, margin,
+        heartbeat, Duration.ofSeconds(drainIdle));
   }
 
   private static Duration positiveSeconds(Env env, String name, int fallback) {
@@ -97,6 +115,14 @@ public record RunnerConfig(
       throw new Env.MissingConfigException(name + " must be a positive number of seconds, got " + seconds);
     }
     return Duration.ofSeconds(seconds);
+  }
+
+  /** What {@link Runner} needs of this configuration, for a task that started at {@code taskStart}. */
+  public Runner.Settings runnerSettings(java.time.Instant taskStart) {
+    return new Runner.Settings(executionName, share, comfyReadyTimeout)
+        .withClaimUntil(claimUntil(taskStart))
+        .withHeartbeatInterval(heartbeatInterval)
+        .withDrainIdle(drainIdle);
   }
 
   /** The ids this task runs. */

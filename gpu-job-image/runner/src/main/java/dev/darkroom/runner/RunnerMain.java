@@ -1,9 +1,6 @@
 package dev.darkroom.runner;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.darkroom.core.job.Job;
-import dev.darkroom.core.usecase.ClaimJob;
-import dev.darkroom.core.usecase.HandBackJob;
 import dev.darkroom.gcp.Adapters;
 import dev.darkroom.gcp.Env;
 import dev.darkroom.runner.comfy.ComfyClient;
@@ -46,19 +43,11 @@ public final class RunnerMain {
     Adapters adapters = new Adapters(env);
     Clock clock = Clock.systemUTC();
     ComfyClient engine = new ComfyClient(ComfyClient.Settings.defaults(config.comfyUrl(), config.promptIdleTimeout()), new ObjectMapper());
-    Runner runner = new Runner(
-        new ClaimJob(adapters.jobStore(), clock),
-        new HandBackJob(adapters.jobStore(), adapters.jobQueue(), clock),
-        jobId -> adapters.jobStore().get(jobId).map(Job::cancelRequested).orElse(false),
-        engine,
-        adapters.jobEvents(),
-        adapters.outputStore(),
-        clock,
-        Retries.standard(),
-        new Runner.Settings(config.executionName(), config.share(), config.comfyReadyTimeout(),
-            config.claimUntil(taskStart())));
+    Runner runner = new Runner(adapters.jobStore(), adapters.jobQueue(), engine, adapters.jobEvents(),
+        adapters.outputStore(), clock, Retries.standard(), config.runnerSettings(taskStart()));
 
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stopGracefully(runner), "runner-shutdown"));
+    MaintenanceSignals.install(runner::maintenance);
     Optional<ComfyUiProcess> comfyUi;
     try {
       comfyUi = EngineStartup.start(config.comfyCommandIfSet(), engine, adapters.nodeCatalog(), config.comfyReadyTimeout());

@@ -58,15 +58,43 @@ final class FakeEngine implements PromptEngine {
   public PromptOutcome run(PromptRequest request, Consumer<Progress> progress)
       throws EngineUnavailableException, InterruptedException {
     ran.add(request.promptId());
+    prompts.put(request.promptId(), request.prompt());
     return behaviours.getOrDefault(request.promptId(), fallback).run(progress);
   }
 
-  /** A catalog of one node, enough to see that it was published. */
+  /** Files put into the input folder, by the name a prompt uses ({@code subfolder/filename}). */
+  final Map<String, byte[]> inputs = new ConcurrentHashMap<>();
+
+  /** The prompts as they reached the engine (after input staging), by prompt id. */
+  final Map<String, com.fasterxml.jackson.databind.node.ObjectNode> prompts = new ConcurrentHashMap<>();
+
+  /**
+   * A catalog of two nodes: SaveImage (enough to see that it was published) and LoadImage, whose
+   * {@code image} input names an input file as ComfyUI declares it ({@code image_upload}).
+   */
   @Override
   public com.fasterxml.jackson.databind.node.ObjectNode objectInfo() {
     com.fasterxml.jackson.databind.node.ObjectNode info = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
     info.putObject("SaveImage").put("output_node", true);
+    com.fasterxml.jackson.databind.node.ArrayNode image = info.putObject("LoadImage").putObject("input")
+        .putObject("required").putArray("image");
+    image.addArray();
+    image.addObject().put("image_upload", true);
     return info;
+  }
+
+  @Override
+  public String uploadInput(String subfolder, String filename, byte[] content) {
+    String name = subfolder + "/" + filename;
+    inputs.put(name, content);
+    return name;
+  }
+
+  final java.util.concurrent.atomic.AtomicInteger resumed = new java.util.concurrent.atomic.AtomicInteger();
+
+  @Override
+  public void resumed() {
+    resumed.incrementAndGet();
   }
 
   @Override

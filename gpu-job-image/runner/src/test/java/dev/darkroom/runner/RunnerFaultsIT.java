@@ -12,7 +12,6 @@ import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.port.JobChange;
 import dev.darkroom.core.usecase.ClaimJob;
-import dev.darkroom.core.usecase.HandBackJob;
 import dev.darkroom.runner.comfy.ComfyClient;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryOutputStore;
@@ -26,7 +25,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -53,7 +51,6 @@ class RunnerFaultsIT {
   private final RecordingPorts.Events events = new RecordingPorts.Events();
   private final RecordingPorts.Queue queue = new RecordingPorts.Queue();
   private final InMemoryOutputStore outputs = new InMemoryOutputStore();
-  private final AtomicBoolean cancelRequested = new AtomicBoolean();
 
   @BeforeAll
   static void startEngine() throws Exception {
@@ -77,8 +74,7 @@ class RunnerFaultsIT {
   private Runner runner(SimulatedComfyUI target, Duration idleTimeout) {
     ComfyClient client = new ComfyClient(new ComfyClient.Settings(URI.create(target.baseUrl()), idleTimeout,
         Duration.ofSeconds(2), Duration.ofMillis(50), Duration.ofMillis(400), Duration.ofSeconds(10)), JSON);
-    return new Runner(new ClaimJob(jobs, clock), new HandBackJob(jobs, queue, clock), id -> cancelRequested.get(),
-        client, events, outputs, clock, new Retries(4, Duration.ofMillis(5), Duration.ofMillis(20)),
+    return new Runner(jobs, queue, client, events, outputs, clock, new Retries(4, Duration.ofMillis(5), Duration.ofMillis(20)),
         new Runner.Settings(EXECUTION, TaskShare.whole(), Duration.ofSeconds(10)));
   }
 
@@ -178,7 +174,7 @@ class RunnerFaultsIT {
     String id = dispatchedJob();
     Runner runner = runner(engine, Duration.ofMinutes(1));
     CompletableFuture<Integer> exit = startedAndRunning(runner, id);
-    cancelRequested.set(true);
+    jobs.update(id, current -> JobChange.Outcome.write(current.orElseThrow().withCancelRequested(Instant.now()), null));
     assertThat(exit.get()).isEqualTo(Runner.EXIT_OK);
     assertThat(last()).isInstanceOf(JobEvent.Cancelled.class);
   }

@@ -14,7 +14,6 @@ import dev.darkroom.core.job.Progress;
 import dev.darkroom.core.port.JobChange;
 import dev.darkroom.core.port.JobEventPublisher;
 import dev.darkroom.core.usecase.ClaimJob;
-import dev.darkroom.core.usecase.HandBackJob;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.RecordingPorts;
 import java.nio.charset.StandardCharsets;
@@ -178,7 +177,7 @@ class RunnerTest {
       events.publish(event);
     };
 
-    int exit = new Runner(new ClaimJob(jobs, clock), new HandBackJob(jobs, queue, clock), RunnerTest::noCancel, engine, flaky, outputs, clock, fastRetries(),
+    int exit = new Runner(jobs, queue, engine, flaky, outputs, clock, fastRetries(),
         new Runner.Settings(EXECUTION, TaskShare.whole(), Duration.ofSeconds(1))).run(List.of("job-1"));
 
     assertThat(exit).isEqualTo(Runner.EXIT_OK);
@@ -268,18 +267,16 @@ class RunnerTest {
   @Test
   void aJobAClientCancelsWhileItRunsIsInterruptedAndEndsCancelled() throws Exception {
     dispatched("job-1");
-    java.util.concurrent.atomic.AtomicBoolean cancelRequested = new java.util.concurrent.atomic.AtomicBoolean();
     engine.when("job-1", progress -> {
       await().atMost(Duration.ofSeconds(10)).until(() -> engine.interrupted.contains("job-1"));
       return new PromptOutcome.Interrupted();
     });
-    Runner runner = new Runner(new ClaimJob(jobs, clock), new HandBackJob(jobs, queue, clock),
-        jobId -> jobId.equals("job-1") && cancelRequested.get(), engine, events, outputs, clock, fastRetries(),
-        new Runner.Settings(EXECUTION, TaskShare.whole(), Duration.ofSeconds(1)));
+    Runner runner = runner(TaskShare.whole());
 
     CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> runner.run(List.of("job-1")));
     await().atMost(Duration.ofSeconds(10)).until(() -> engine.ran.contains("job-1"));
-    cancelRequested.set(true); // what POST /interrupt does to the job document
+    // What POST /interrupt does to the job document.
+    jobs.update("job-1", current -> JobChange.Outcome.write(current.orElseThrow().withCancelRequested(clock.instant()), null));
 
     assertThat(exit.get()).isEqualTo(Runner.EXIT_OK);
     assertThat(engine.interrupted).containsExactly("job-1");
@@ -296,9 +293,8 @@ class RunnerTest {
       clock.advance(Duration.ofSeconds(120)); // the first prompt runs past the deadline
       return new PromptOutcome.Completed(List.of());
     });
-    Runner runner = new Runner(new ClaimJob(jobs, clock), new HandBackJob(jobs, queue, clock), RunnerTest::noCancel,
-        engine, events, outputs, clock, fastRetries(),
-        new Runner.Settings(EXECUTION, TaskShare.whole(), Duration.ofSeconds(1), claimUntil));
+    Runner runner = new Runner(jobs, queue, engine, events, outputs, clock, fastRetries(),
+        new Runner.Settings(EXECUTION, TaskShare.whole(), Duration.ofSeconds(1)).withClaimUntil(claimUntil));
 
     assertThat(runner.run(List.of("job-1", "job-2"))).isEqualTo(Runner.EXIT_OK);
 
@@ -336,13 +332,165 @@ class RunnerTest {
     assertThat(queue.published).extracting(m -> m.jobId()).containsExactly("job-1", "job-2");
   }
 
-  private Runner runner(TaskShare share) {
-    return new Runner(new ClaimJob(jobs, clock), new HandBackJob(jobs, queue, clock), RunnerTest::noCancel, engine, events, outputs, clock, fastRetries(),
-        new Runner.Settings(EXECUTION, share, Duration.ofSeconds(1)));
+  @Test
+  void afterItsShareItDrainsQueuedJobsNeedingTheSameModelsUntilIdle() {
+    dispatched(job("job-1", "sd15.safetensors", 1));
+    queued(job("job-3", "sd15.safetensors", 3));
+    queued(job("job-2", "sd15.safetensors", 2));
+    queued(job("job-other", "sdxl.safetensors", 0));
+    List<Duration> slept = new java.util.ArrayList<>();
+    Runner.Sleeper sleeper = duration -> {
+      if (slept.isEmpty()) {
+        // Submitted while the runner waits: still drained, and the idle clock starts again.
+        queued(job("job-4", "sd15.safetensors", 4));
+      }
+      slept.add(duration);
+      clock.advance(duration);
+    };
+
+    int exit = new Runner(jobs, queue, engine, events, outputs, clock, fastRetries(),
+        new Runner.Settings(EXECUTION, TaskShare.whole(), Duration.ofSeconds(1)).withDrainIdle(Duration.ofSeconds(10)),
+        sleeper).run(List.of("job-1"));
+
+    assertThat(exit).isEqualTo(Runner.EXIT_OK);
+    assertThat(engine.ran).containsExactly("job-1", "job-2", "job-3", "job-4");
+    assertThat(events.published).filteredOn(e -> e.targetStatus() == JobStatus.SUCCEEDED).hasSize(4);
+    assertThat(jobs.get("job-2").orElseThrow().executionName()).isEqualTo(EXECUTION);
+    assertThat(jobs.get("job-other").orElseThrow().status()).as("other models: not this runner's").isEqualTo(JobStatus.QUEUED);
+    // One 2 s look, then 10 s of looking every 2 s with nothing found.
+    assertThat(slept).containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2),
+        Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2));
   }
 
-  private static boolean noCancel(String jobId) {
-    return false;
+  @Test
+  void drainingStopsAtTheClaimDeadlineAndWhenToldToStop() {
+    dispatched(job("job-1", "sd15.safetensors", 1));
+    queued(job("job-2", "sd15.safetensors", 2));
+    engine.when("job-1", progress -> {
+      clock.advance(Duration.ofSeconds(120));
+      return new PromptOutcome.Completed(List.of());
+    });
+
+    new Runner(jobs, queue, engine, events, outputs, clock, fastRetries(),
+        new Runner.Settings(EXECUTION, TaskShare.whole(), Duration.ofSeconds(1))
+            .withClaimUntil(clock.instant().plusSeconds(60)).withDrainIdle(Duration.ofSeconds(600)),
+        clock::advance).run(List.of("job-1"));
+
+    assertThat(engine.ran).containsExactly("job-1");
+    assertThat(jobs.get("job-2").orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+  }
+
+  @Test
+  void aRunningJobHeartbeatsWhileItsPromptRuns() {
+    dispatched("job-1");
+    Instant claimedAt = clock.instant();
+    engine.when("job-1", progress -> {
+      clock.advance(Duration.ofSeconds(31));
+      Instant due = clock.instant();
+      await().atMost(Duration.ofSeconds(10)).until(() -> due.equals(jobs.get("job-1").orElseThrow().heartbeatAt()));
+      return new PromptOutcome.Completed(List.of());
+    });
+
+    assertThat(runner(TaskShare.whole()).run(List.of("job-1"))).isEqualTo(Runner.EXIT_OK);
+    assertThat(jobs.get("job-1").orElseThrow().heartbeatAt()).isAfter(claimedAt);
+  }
+
+  @Test
+  void aJobTakenAwayWhileItRunsIsInterruptedAndNotReported() {
+    dispatched("job-1");
+    engine.when("job-1", progress -> {
+      // The reconciler thought the task lost and put the job back in the queue.
+      jobs.update("job-1", current -> JobChange.Outcome.write(current.orElseThrow().requeued(clock.instant()), null));
+      await().atMost(Duration.ofSeconds(10)).until(() -> engine.interrupted.contains("job-1"));
+      return new PromptOutcome.Interrupted();
+    });
+
+    assertThat(runner(TaskShare.whole()).run(List.of("job-1"))).isEqualTo(Runner.EXIT_OK);
+
+    assertThat(events.published).singleElement().isInstanceOf(JobEvent.Started.class);
+    assertThat(jobs.get("job-1").orElseThrow()).satisfies(job -> {
+      assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
+      assertThat(job.attempt()).isEqualTo(2);
+    });
+    assertThat(queue.published).as("not handed back twice").isEmpty();
+  }
+
+  @Test
+  void uploadedInputsAreStagedOnTheEngineUnderTheJobsOwnFolder() throws Exception {
+    byte[] cat = "a cat, as PNG bytes".getBytes(StandardCharsets.UTF_8);
+    outputs.put("inputs/user-1/photos/cat.png", "image/png", new java.io.ByteArrayInputStream(cat));
+    com.fasterxml.jackson.databind.node.ObjectNode prompt = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(
+        "{\"1\":{\"class_type\":\"LoadImage\",\"inputs\":{\"image\":\"photos/cat.png [input]\"}},"
+            + "\"2\":{\"class_type\":\"LoadImage\",\"inputs\":{\"image\":\"photos/cat.png\"}},"
+            + "\"3\":{\"class_type\":\"LoadImage\",\"inputs\":{\"image\":\"example.png\"}},"
+            + "\"4\":{\"class_type\":\"SaveImage\",\"inputs\":{\"filename_prefix\":\"photos/cat.png\"}}}");
+    dispatched(Job.queued("job-1", "user-1", 1, prompt, JSON.createObjectNode(), null, clock.instant()));
+
+    assertThat(runner(TaskShare.whole()).run(List.of("job-1"))).isEqualTo(Runner.EXIT_OK);
+
+    assertThat(engine.inputs).containsOnlyKeys("darkroom/job-1/photos/cat.png");
+    assertThat(engine.inputs.get("darkroom/job-1/photos/cat.png")).isEqualTo(cat);
+    com.fasterxml.jackson.databind.node.ObjectNode ran = engine.prompts.get("job-1");
+    assertThat(ran.at("/1/inputs/image").asText()).isEqualTo("darkroom/job-1/photos/cat.png");
+    assertThat(ran.at("/2/inputs/image").asText()).isEqualTo("darkroom/job-1/photos/cat.png");
+    assertThat(ran.at("/3/inputs/image").asText()).as("not an upload: the engine may ship it").isEqualTo("example.png");
+    assertThat(ran.at("/4/inputs/filename_prefix").asText()).as("not a file input").isEqualTo("photos/cat.png");
+    assertThat(jobs.get("job-1").orElseThrow().prompt()).as("the job keeps what the user sent").isEqualTo(prompt);
+  }
+
+  @Test
+  void textOutputsAreStoredAndReportedInline() {
+    dispatched("job-1");
+    engine.when("job-1", progress -> new PromptOutcome.Completed(List.of(),
+        List.of(new OutputText("7", "text", 0, "a red fox, oil on canvas"))));
+
+    runner(TaskShare.whole()).run(List.of("job-1"));
+
+    assertThat(events.published).last().isInstanceOfSatisfying(JobEvent.Succeeded.class, succeeded ->
+        assertThat(succeeded.outputs()).singleElement().satisfies(output -> {
+          assertThat(output.text()).isEqualTo("a red fox, oil on canvas");
+          assertThat(output.objectName()).isEqualTo("outputs/user-1/job-1/7_text_0.txt");
+          assertThat(output.contentType()).startsWith("text/plain");
+        }));
+    assertThat(new String(outputs.objects.get("outputs/user-1/job-1/7_text_0.txt").content(), StandardCharsets.UTF_8))
+        .isEqualTo("a red fox, oil on canvas");
+  }
+
+  @Test
+  void resumingAfterMaintenanceRestartsTheWatchdogAndHeartbeatsAtOnce() {
+    dispatched("job-1");
+    Runner runner = runner(TaskShare.whole());
+    engine.when("job-1", progress -> {
+      runner.maintenance(false);
+      clock.advance(Duration.ofSeconds(5));
+      Instant resumedAt = clock.instant();
+      runner.maintenance(true);
+      await().atMost(Duration.ofSeconds(10)).until(() -> resumedAt.equals(jobs.get("job-1").orElseThrow().heartbeatAt()));
+      return new PromptOutcome.Completed(List.of());
+    });
+
+    assertThat(runner.run(List.of("job-1"))).isEqualTo(Runner.EXIT_OK);
+    assertThat(engine.resumed).hasValue(1);
+  }
+
+  private Job job(String id, String checkpoint, double number) {
+    com.fasterxml.jackson.databind.node.ObjectNode prompt = JSON.createObjectNode();
+    prompt.putObject("4").put("class_type", "CheckpointLoaderSimple").putObject("inputs").put("ckpt_name", checkpoint);
+    return Job.queued(id, "user-1", number, prompt, JSON.createObjectNode(), null, clock.instant());
+  }
+
+  private void queued(Job job) {
+    jobs.update(job.id(), current -> JobChange.Outcome.write(job, null));
+  }
+
+  private void dispatched(Job job) {
+    Job dispatched = job.withStatus(JobStatus.DISPATCHED, clock.instant());
+    jobs.update(job.id(), current -> JobChange.Outcome.write(dispatched, null));
+  }
+
+  private Runner runner(TaskShare share) {
+    return new Runner(jobs, queue, engine, events, outputs, clock, fastRetries(),
+        new Runner.Settings(EXECUTION, share, Duration.ofSeconds(1)));
   }
 
   static Retries fastRetries() {
@@ -358,7 +506,6 @@ class RunnerTest {
   }
 
   private void dispatched(String id) {
-    Job job = queued(id).withStatus(JobStatus.DISPATCHED, clock.instant());
-    jobs.update(id, current -> JobChange.Outcome.write(job, null));
+    dispatched(queued(id));
   }
 }

@@ -51,6 +51,9 @@ final class JobDocuments {
       m.put("contentType", o.contentType());
       m.put("size", o.size());
       m.put("sha256", o.sha256());
+      if (o.text() != null) {
+        m.put("text", o.text());
+      }
       outputs.add(m);
     }
     doc.put("outputs", outputs);
@@ -85,7 +88,7 @@ final class JobDocuments {
         jobOutputs.add(new JobOutput((String) o.get("nodeId"), (String) o.get("kind"),
             (String) o.get("filename"), (String) o.get("subfolder"), (String) o.get("type"),
             (String) o.get("objectName"), (String) o.get("contentType"),
-            ((Number) o.get("size")).longValue(), (String) o.get("sha256")));
+            ((Number) o.get("size")).longValue(), (String) o.get("sha256"), (String) o.get("text")));
       }
     }
     return Job.builder(doc.getId(), doc.getString("userId"), JobStatus.fromWireName(doc.getString("status")))

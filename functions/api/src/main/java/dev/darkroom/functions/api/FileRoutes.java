@@ -1,5 +1,6 @@
 package dev.darkroom.functions.api;
 
+import dev.darkroom.core.comfy.InputPaths;
 import dev.darkroom.core.comfy.MultipartForm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

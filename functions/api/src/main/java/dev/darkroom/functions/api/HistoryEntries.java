@@ -32,6 +32,11 @@ final class HistoryEntries {
     for (JobOutput o : job.outputs()) {
       ObjectNode node = outputs.has(o.nodeId()) ? (ObjectNode) outputs.get(o.nodeId()) : outputs.putObject(o.nodeId());
       ArrayNode items = node.has(o.kind()) ? (ArrayNode) node.get(o.kind()) : node.putArray(o.kind());
+      if (o.text() != null) {
+        // ComfyUI shows text outputs as the strings themselves.
+        items.add(o.text());
+        continue;
+      }
       items.addObject()
           .put("filename", o.filename())
           .put("subfolder", OutputPaths.publicSubfolder(job.id(), o.subfolder()))

@@ -1,5 +1,6 @@
 package dev.darkroom.functions.api;
 
+import dev.darkroom.core.comfy.InputPaths;
 import dev.darkroom.core.port.OutputStore;
 import java.io.ByteArrayInputStream;
 import java.util.Optional;
@@ -24,7 +25,7 @@ final class UploadedInputs {
   record Stored(String name, String subfolder) {}
 
   static String objectName(String user, String subfolder, String name) {
-    return "inputs/" + user + "/" + (subfolder.isEmpty() ? "" : subfolder + "/") + name;
+    return InputPaths.objectName(user, subfolder, name);
   }
 
   /**
@@ -63,18 +64,9 @@ final class UploadedInputs {
    * {@code [temp]} name engine folders that Darkroom's users cannot write, so they never exist.
    */
   boolean exists(String user, String annotated) {
-    String name = annotated;
-    if (name.endsWith(" [input]")) {
-      name = name.substring(0, name.length() - " [input]".length());
-    } else if (name.endsWith(" [output]") || name.endsWith(" [temp]")) {
-      return false;
-    }
-    int slash = name.lastIndexOf('/');
-    String subfolder = slash < 0 ? "" : name.substring(0, slash);
-    String file = name.substring(slash + 1);
-    if (!InputPaths.validSubfolder(subfolder) || !InputPaths.validName(file)) {
-      return false;
-    }
-    return bucket.stat(objectName(user, subfolder, file)).isPresent();
+    return InputPaths.parseAnnotated(annotated)
+        .map(file -> bucket.stat(file.objectName(user)).isPresent())
+        .orElse(false);
   }
+
 }

@@ -249,6 +249,11 @@ class ComfyRoutesTest {
     public List<Job> listForUser(String userId, java.util.Set<JobStatus> statuses, int limit) {
       return delegate.listForUser(userId, statuses, limit);
     }
+
+    @Override
+    public List<Job> queuedWithFingerprint(String fingerprint, int limit) {
+      return delegate.queuedWithFingerprint(fingerprint, limit);
+    }
   }
 
   @Test

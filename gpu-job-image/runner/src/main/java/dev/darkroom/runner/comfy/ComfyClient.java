@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,8 @@ public final class ComfyClient implements PromptEngine {
    * @param quietAfter no frame for this long and the socket is not trusted alone: poll as well
    * @param firstPoll the first polling delay, doubling up to {@code maxPoll}
    */
+  private volatile PromptWatch following;
+
   public record Settings(URI baseUrl, Duration idleTimeout, Duration quietAfter, Duration firstPoll,
       Duration maxPoll, Duration requestTimeout) {
 
@@ -113,6 +116,7 @@ public final class ComfyClient implements PromptEngine {
     // A socket of its own per prompt: closing it cannot unregister a later prompt's socket.
     String clientId = "darkroom-runner-" + promptId;
     PromptWatch watch = new PromptWatch(promptId, progress);
+    following = watch;
     ComfySocket socket;
     try {
       socket = openSocket(clientId, watch);
@@ -126,9 +130,10 @@ public final class ComfyClient implements PromptEngine {
       if (refused.isPresent()) {
         return refused.get();
       }
-      watch.submitted();
+      watch.restartIdleClock();
       return follow(promptId, clientId, watch, socket);
     } finally {
+      following = null;
       watch.close();
       socket.close(); // idempotent; follow closes any socket that replaced this one
     }
@@ -256,6 +261,19 @@ public final class ComfyClient implements PromptEngine {
     }
   }
 
+  /**
+   * After a pause (Cloud Run's maintenance freezes the task between SIGTSTP and SIGCONT) the time
+   * frozen is not the prompt's idleness: the watchdog starts counting again. A socket the pause
+   * reset is noticed as quiet and replaced, as for any drop.
+   */
+  @Override
+  public void resumed() {
+    PromptWatch watch = following;
+    if (watch != null) {
+      watch.restartIdleClock();
+    }
+  }
+
   @Override
   public void interrupt(String promptId) {
     try {
@@ -267,6 +285,45 @@ public final class ComfyClient implements PromptEngine {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  @Override
+  public String uploadInput(String subfolder, String filename, byte[] content)
+      throws EngineUnavailableException, InterruptedException {
+    String boundary = "darkroom-" + UUID.randomUUID();
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream(content.length + 512);
+    StringBuilder fields = new StringBuilder();
+    for (String[] field : new String[][] {{"type", "input"}, {"subfolder", subfolder}, {"overwrite", "true"}}) {
+      fields.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"")
+          .append(field[0]).append("\"\r\n\r\n").append(field[1]).append("\r\n");
+    }
+    fields.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"image\"; filename=\"")
+        .append(filename.replace("\"", "%22")).append("\"\r\nContent-Type: application/octet-stream\r\n\r\n");
+    body.writeBytes(fields.toString().getBytes(StandardCharsets.UTF_8));
+    body.writeBytes(content);
+    body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    HttpRequest request = HttpRequest.newBuilder(settings.baseUrl().resolve("/upload/image"))
+        .timeout(Duration.ofMinutes(2))
+        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+        .build();
+    HttpResponse<String> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new EngineUnavailableException("uploading input " + filename + ": " + e);
+    }
+    JsonNode answer = readJson(response.body());
+    if (response.statusCode() != 200 || !answer.path("name").isTextual()) {
+      throw new EngineUnavailableException("POST /upload/image for " + filename + " answered "
+          + response.statusCode() + ": " + abbreviate(response.body()));
+    }
+    String sub = answer.path("subfolder").asText("");
+    return sub.isEmpty() ? answer.get("name").asText() : sub + "/" + answer.get("name").asText();
+  }
+
+  private static String abbreviate(String text) {
+    return text == null || text.length() <= 300 ? String.valueOf(text) : text.substring(0, 300) + "…";
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.darkroom.runner.comfy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.darkroom.core.job.JobError;
 import dev.darkroom.runner.OutputFile;
+import dev.darkroom.runner.OutputText;
 import dev.darkroom.runner.PromptOutcome;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,7 +24,7 @@ final class ComfyProtocol {
     JsonNode status = entry.path("status");
     String statusStr = status.path("status_str").asText("success");
     if (statusStr.equals("success")) {
-      return new PromptOutcome.Completed(outputFiles(entry.path("outputs")));
+      return new PromptOutcome.Completed(outputFiles(entry.path("outputs")), outputTexts(entry.path("outputs")));
     }
     for (JsonNode message : status.path("messages")) {
       String event = message.path(0).asText();
@@ -67,6 +68,29 @@ final class ComfyProtocol {
       }
     }
     return List.copyOf(files);
+  }
+
+  /**
+   * Every string a history entry's {@code outputs} shows: arrays made only of strings, such as
+   * the {@code text} of ComfyUI's preview nodes.
+   */
+  static List<OutputText> outputTexts(JsonNode outputs) {
+    List<OutputText> texts = new ArrayList<>();
+    outputs.fields().forEachRemaining(node -> node.getValue().fields().forEachRemaining(kind -> {
+      JsonNode items = kind.getValue();
+      if (!items.isArray() || items.isEmpty()) {
+        return;
+      }
+      for (JsonNode item : items) {
+        if (!item.isTextual()) {
+          return;
+        }
+      }
+      for (int i = 0; i < items.size(); i++) {
+        texts.add(new OutputText(node.getKey(), kind.getKey(), i, items.get(i).asText()));
+      }
+    }));
+    return List.copyOf(texts);
   }
 
   /** The data of an {@code execution_error} message (WebSocket or history: same shape). */

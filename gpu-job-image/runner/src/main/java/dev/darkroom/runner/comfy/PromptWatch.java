@@ -88,8 +88,8 @@ final class PromptWatch {
     }
   }
 
-  /** The prompt was accepted: the idle clock starts now. */
-  synchronized void submitted() {
+  /** The prompt was accepted (or the task resumed after a pause): the idle clock starts now. */
+  synchronized void restartIdleClock() {
     lastActivityNanos = System.nanoTime();
   }
 

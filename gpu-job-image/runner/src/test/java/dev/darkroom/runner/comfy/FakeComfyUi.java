@@ -118,6 +118,11 @@ final class FakeComfyUi implements AutoCloseable {
         }
         return json(body);
       }
+      if (path.equals("/object_info")) {
+        // Core ComfyUI always has these two; the runner reads the catalog for LoadImage's input.
+        return json((ObjectNode) JSON.readTree("{\"SaveImage\": {\"output_node\": true},"
+            + "\"LoadImage\": {\"input\": {\"required\": {\"image\": [[], {\"image_upload\": true}]}}}}"));
+      }
       if (path.equals("/queue")) {
         ObjectNode body = JSON.createObjectNode();
         body.putArray("queue_pending");

@@ -11,8 +11,6 @@ import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobOutput;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.port.JobChange;
-import dev.darkroom.core.usecase.ClaimJob;
-import dev.darkroom.core.usecase.HandBackJob;
 import dev.darkroom.runner.Retries;
 import dev.darkroom.runner.Runner;
 import dev.darkroom.runner.TaskShare;
@@ -49,7 +47,7 @@ class RunnerOnComfyUiTest {
   }
 
   @Test
-  void everyKindOfOutputIsUploadedAndTextIsNot() {
+  void everyKindOfOutputIsUploadedAndTextIsKeptAsText() {
     byte[] png = bytes("png"), gif = bytes("gif89a"), flac = bytes("fLaC");
     comfy.file("output", "", "ComfyUI_00001_.png", png)
         .file("output", "AnimateDiff", "clip_00001.gif", gif)
@@ -75,11 +73,14 @@ class RunnerOnComfyUiTest {
         .containsExactly(
             tuple("images", "outputs/user-7/" + JOB_ID + "/ComfyUI_00001_.png", "image/png"),
             tuple("gifs", "outputs/user-7/" + JOB_ID + "/AnimateDiff/clip_00001.gif", "image/gif"),
-            tuple("audio", "outputs/user-7/" + JOB_ID + "/audio/ComfyUI_00001_.flac", "audio/flac"));
-    assertThat(outputs.objects).hasSize(3);
+            tuple("audio", "outputs/user-7/" + JOB_ID + "/audio/ComfyUI_00001_.flac", "audio/flac"),
+            tuple("text", "outputs/user-7/" + JOB_ID + "/20_text_0.txt", "text/plain; charset=utf-8"));
+    assertThat(succeeded.outputs().get(3).text()).isEqualTo("a caption, not a file");
+    assertThat(succeeded.outputs()).as("[false] under animated is no text").hasSize(4);
+    assertThat(outputs.objects).hasSize(4);
     assertThat(outputs.objects.get("outputs/user-7/" + JOB_ID + "/AnimateDiff/clip_00001.gif").content()).isEqualTo(gif);
     assertThat(outputs.objects.get("outputs/user-7/" + JOB_ID + "/audio/ComfyUI_00001_.flac").content()).isEqualTo(flac);
-    assertThat(events.published).map(JobEvent::sequence).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(events.published).map(JobEvent::sequence).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
   }
 
   @Test
@@ -140,8 +141,7 @@ class RunnerOnComfyUiTest {
 
   private Runner runner(Duration idleTimeout) {
     ComfyClient client = new ComfyClient(ComfyClientTest.settings(comfy.url(), idleTimeout), JSON);
-    return new Runner(new ClaimJob(jobs, Clock.systemUTC()),
-        new HandBackJob(jobs, new dev.darkroom.testing.RecordingPorts.Queue(), Clock.systemUTC()), jobId -> false, client, events, outputs, Clock.systemUTC(),
+    return new Runner(jobs, new dev.darkroom.testing.RecordingPorts.Queue(), client, events, outputs, Clock.systemUTC(),
         new Retries(3, Duration.ofMillis(1), Duration.ofMillis(5)),
         new Runner.Settings("executions/local-1", TaskShare.whole(), Duration.ofSeconds(2)));
   }

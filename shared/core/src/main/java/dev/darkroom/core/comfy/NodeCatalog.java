@@ -162,6 +162,23 @@ public final class NodeCatalog {
     return node(classType).map(NodeDefinition::outputNode).orElse(false);
   }
 
+  /**
+   * The inputs of {@code classType} whose values name a file in the engine's input folder: those
+   * ComfyUI marks for uploading ({@code image_upload}, {@code audio_upload}, {@code video_upload}, …
+   * any {@code *_upload: true}) and those a {@code VALIDATE_INPUTS} checks as files.
+   */
+  public Set<String> inputFileInputs(String classType) {
+    return node(classType).map(def -> {
+      Set<String> names = new java.util.TreeSet<>(def.customValidatedInputs());
+      def.inputs().forEach((name, spec) -> spec.options().fields().forEachRemaining(option -> {
+        if (option.getKey().endsWith("_upload") && option.getValue().asBoolean(false)) {
+          names.add(name);
+        }
+      }));
+      return java.util.Collections.unmodifiableSet(names);
+    }).orElse(Set.of());
+  }
+
   public Set<String> customValidatedInputs(String classType) {
     return node(classType).map(NodeDefinition::customValidatedInputs).orElse(Set.of());
   }

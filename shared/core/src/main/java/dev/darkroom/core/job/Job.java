@@ -92,6 +92,16 @@ public record Job(
     return toBuilder().executionName(execution).updatedAt(now).build();
   }
 
+  /**
+   * True if {@code execution} is the execution recorded on this job. Runners know their execution
+   * by its short name ({@code CLOUD_RUN_EXECUTION}), dispatch by the full resource name
+   * ({@code projects/…/executions/{short}}); both name the same execution.
+   */
+  public boolean isRunBy(String execution) {
+    return executionName != null && execution != null
+        && (executionName.equals(execution) || executionName.endsWith("/executions/" + execution));
+  }
+
   /** The running attempt's runner is alive at {@code now}. */
   public Job withHeartbeat(Instant now) {
     return toBuilder().heartbeatAt(now).updatedAt(now).build();

@@ -39,9 +39,9 @@ public final class HandBackJob {
       // A dispatched job may not have its execution recorded yet when its task starts; the ids a
       // runner gives back came from its own launch, so that job is this execution's too.
       boolean mine = job.status() == JobStatus.RUNNING
-          ? sameExecution(job.executionName(), executionName)
+          ? job.isRunBy(executionName)
           : job.status() == JobStatus.DISPATCHED
-              && (job.executionName() == null || sameExecution(job.executionName(), executionName));
+              && (job.executionName() == null || job.isRunBy(executionName));
       if (!mine) {
         return Outcome.keep(null);
       }
@@ -53,13 +53,5 @@ public final class HandBackJob {
     }
     queue.publish(new JobSubmitted(requeued.id(), requeued.userId(), requeued.attempt()));
     return true;
-  }
-
-  /**
-   * Dispatch records the execution's full resource name ({@code projects/…/executions/e}); a task
-   * knows only its short name ({@code CLOUD_RUN_EXECUTION=e}), which is what its claim records.
-   */
-  static boolean sameExecution(String recorded, String mine) {
-    return recorded != null && (recorded.equals(mine) || recorded.endsWith("/executions/" + mine));
   }
 }

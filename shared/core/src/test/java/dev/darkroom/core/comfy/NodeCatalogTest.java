@@ -23,6 +23,23 @@ class NodeCatalogTest {
   }
 
   @Test
+  void inputFilesAreTheUploadMarkedAndTheFileCheckedInputs() {
+    ObjectNode published = catalog.toObjectInfo();
+    ObjectNode audio = published.putObject("LoadAudio");
+    com.fasterxml.jackson.databind.node.ArrayNode spec = audio.putObject("input").putObject("required").putArray("audio");
+    spec.addArray().add("a.wav");
+    spec.addObject().put("audio_upload", true);
+    audio.putArray("output").add("AUDIO");
+
+    NodeCatalog merged = NodeCatalog.fromPublished(published);
+
+    assertThat(merged.inputFileInputs("LoadImage")).containsExactly("image");
+    assertThat(merged.inputFileInputs("LoadAudio")).containsExactly("audio");
+    assertThat(merged.inputFileInputs("KSampler")).isEmpty();
+    assertThat(merged.inputFileInputs("NoSuch")).isEmpty();
+  }
+
+  @Test
   void aPublishedCatalogGetsTheCoreMarkersBackAndListsModelFolders() {
     ObjectNode published = catalog.toObjectInfo();
     ObjectNode mask = published.putObject("LoadImageMask");

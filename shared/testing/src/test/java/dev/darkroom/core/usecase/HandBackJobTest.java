@@ -55,9 +55,13 @@ class HandBackJobTest {
 
   @Test
   void namesAreComparedExactlyOrAsTheLastSegmentOfAFullName() {
-    assertThat(HandBackJob.sameExecution("projects/p/locations/l/jobs/j/executions/e-1", "e-1")).isTrue();
-    assertThat(HandBackJob.sameExecution("e-1", "e-1")).isTrue();
-    assertThat(HandBackJob.sameExecution("projects/p/locations/l/jobs/j/executions/xe-1", "e-1")).isFalse();
-    assertThat(HandBackJob.sameExecution(null, "e-1")).isFalse();
+    assertThat(running("projects/p/locations/l/jobs/j/executions/e-1").isRunBy("e-1")).isTrue();
+    assertThat(running("e-1").isRunBy("e-1")).isTrue();
+    assertThat(running("projects/p/locations/l/jobs/j/executions/xe-1").isRunBy("e-1")).isFalse();
+    assertThat(running(null).isRunBy("e-1")).isFalse();
+  }
+
+  private static dev.darkroom.core.job.Job running(String execution) {
+    return dev.darkroom.core.job.Job.builder("j", "u", JobStatus.RUNNING).executionName(execution).build();
   }
 }
