@@ -1,0 +1,76 @@
+package dev.darkroom.terraform.checks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Every variable a deployable's code reads is set by Terraform for it, unless the platform, the
+ * image, the launcher or only the local stack sets it ({@link EnvPolicy}); and Terraform sets
+ * nothing that the code does not read.
+ */
+public final class EnvCheck {
+  private EnvCheck() {}
+
+  public static Report run(Path repoRoot, JsonNode module) {
+    Terraform tf = new Terraform(module);
+    Report report = new Report();
+    // Set per execution by dispatch's runJob overrides: the launcher's own constant names it.
+    Map<String, String> constants = CodeReads.constants(Deployable.SHARED_SOURCES.stream().map(repoRoot::resolve).toList());
+    String launcherSet = constants.get("CloudRunJobLauncher.JOB_IDS_VARIABLE");
+
+    for (Deployable d : Deployable.ALL) {
+      Optional<? extends JsonNode> resource = tf.resource(d.resourceType(), d.resourceName());
+      if (resource.isEmpty()) {
+        report.fail(d.name() + ": Terraform declares no " + d.address());
+        continue;
+      }
+      if (!d.exists(repoRoot)) {
+        report.note(d.name() + ": skipped, " + d.moduleDir() + " does not exist yet; " + d.address()
+            + " is declared and will be checked as soon as the module lands");
+        continue;
+      }
+      if (d.resourceType().equals(Deployable.FUNCTION)) {
+        String entry = Terraform.at(resource.get(), "build_config", "entry_point").asText();
+        Path source = repoRoot.resolve(d.moduleDir()).resolve("src/main/java").resolve(entry.replace('.', '/') + ".java");
+        if (!source.toFile().isFile()) {
+          report.fail(d.name() + ": entry point " + entry + " is not a class of " + d.moduleDir());
+        }
+      }
+      CodeReads.Result code = d.scan(repoRoot);
+      code.unresolved().forEach(u -> report.fail(d.name() + ": cannot tell which variable this reads: " + u));
+      Set<String> image = d.dockerfile() == null ? Set.of() : EnvPolicy.imageEnv(repoRoot.resolve(d.dockerfile()));
+      Map<String, String> set = TerraformEnv.all(resource.get(), d.resourceType());
+
+      for (Map.Entry<String, String> read : code.reads().entrySet()) {
+        String name = read.getKey();
+        if (EnvPolicy.PLATFORM.containsKey(name) || EnvPolicy.LOCAL_ONLY.containsKey(name)
+            || name.equals(launcherSet) || image.contains(name)) {
+          continue;
+        }
+        if (!set.containsKey(name)) {
+          report.fail(d.name() + ": reads " + name + " (" + read.getValue() + ") but " + d.address() + " does not set it");
+        }
+      }
+      for (String name : new TreeSet<>(set.keySet())) {
+        if (EnvPolicy.LOCAL_ONLY.containsKey(name)) {
+          report.fail(d.name() + ": " + d.address() + " sets " + name + ", which is local-only: " + EnvPolicy.LOCAL_ONLY.get(name));
+        } else if (EnvPolicy.PLATFORM.containsKey(name) || name.equals(launcherSet)) {
+          report.fail(d.name() + ": " + d.address() + " sets " + name + ", which the platform or the launcher sets");
+        } else if (!code.reads().containsKey(name)) {
+          report.fail(d.name() + ": " + d.address() + " sets " + name + " but nothing " + d.name() + " runs reads it");
+        }
+      }
+      Set<String> notSet = new LinkedHashSet<>();
+      code.reads().keySet().stream().filter(n -> EnvPolicy.LOCAL_ONLY.containsKey(n)).forEach(notSet::add);
+      if (!notSet.isEmpty()) {
+        report.note(d.name() + ": local-only, deliberately not set: " + String.join(", ", notSet));
+      }
+    }
+    return report;
+  }
+}

@@ -1,0 +1,63 @@
+package dev.darkroom.terraform.checks;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Variables the code reads that Terraform must NOT set, each with the reason. Everything else the
+ * code reads, Terraform must set.
+ */
+public final class EnvPolicy {
+  private EnvPolicy() {}
+
+  /** Set by the platform: Cloud Run reserves these names. */
+  public static final Map<String, String> PLATFORM = Map.of(
+      "PORT", "set by Cloud Run (the port to listen on)",
+      "K_SERVICE", "set by Cloud Run (the service name)",
+      "CLOUD_RUN_EXECUTION", "set by Cloud Run Jobs in every task",
+      "CLOUD_RUN_TASK_INDEX", "set by Cloud Run Jobs in every task",
+      "CLOUD_RUN_TASK_COUNT", "set by Cloud Run Jobs in every task",
+      "CLOUD_RUN_TASK_ATTEMPT", "set by Cloud Run Jobs in every task");
+
+  /** Only the local stack sets these; in the cloud they must stay unset. */
+  public static final Map<String, String> LOCAL_ONLY = Map.of(
+      "FIRESTORE_EMULATOR_HOST", "local emulator; unset, the client talks to Firestore",
+      "PUBSUB_EMULATOR_HOST", "local emulator; unset, the client talks to Pub/Sub",
+      "STORAGE_EMULATOR_HOST", "local emulator; unset, the client talks to Cloud Storage",
+      "CLOUD_RUN_EMULATOR_HOST", "local emulator; unset, the client talks to Cloud Run",
+      "STORAGE_SIGNER_KEY_FILE", "the Storage emulator's signing key; in the cloud the service account signs (signBlob)",
+      "DATABASE_URL", "a plain JDBC URL for the embedded PostgreSQL; in the cloud INSTANCE_CONNECTION_NAME selects the Cloud SQL connector",
+      "DARKROOM_AUTH", "only 'off' exists, for the loopback-only local stack; authentication (issue 8) replaces it."
+          + " Until then api and realtime refuse to start in the cloud, by design");
+
+  /**
+   * Variables an image sets with ENV (Dockerfile), e.g. COMFYUI_COMMAND and COMFYUI_URL in the GPU
+   * image: read from the Dockerfile itself, not listed here.
+   */
+  public static Set<String> imageEnv(Path dockerfile) {
+    Set<String> names = new LinkedHashSet<>();
+    String text;
+    try {
+      text = Files.readString(dockerfile).replace("\\\n", " ");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Pattern env = Pattern.compile("(?m)^ENV\\s+(.*)$");
+    Pattern name = Pattern.compile("(?:^|\\s)([A-Za-z_][A-Za-z0-9_]*)=");
+    Matcher m = env.matcher(text);
+    while (m.find()) {
+      Matcher n = name.matcher(m.group(1).replaceAll("\"[^\"]*\"", "\"\""));
+      while (n.find()) {
+        names.add(n.group(1));
+      }
+    }
+    return names;
+  }
+}

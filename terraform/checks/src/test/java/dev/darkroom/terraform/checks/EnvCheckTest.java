@@ -1,0 +1,96 @@
+package dev.darkroom.terraform.checks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+
+class EnvCheckTest {
+
+  @Test
+  void terraformSetsExactlyWhatEachDeployableReads() {
+    Report report = EnvCheck.run(Module.ROOT, Module.parsed()).printNotes("env");
+    assertThat(report.failures()).isEmpty();
+  }
+
+  @Test
+  void theScannerFindsWhatTheApiReadsThroughTheSharedAdapters() {
+    CodeReads.Result api = Deployable.ALL.get(0).scan(Module.ROOT);
+    assertThat(api.reads().keySet()).contains("GOOGLE_CLOUD_PROJECT", "JOBS_COLLECTION", "JOB_SUBMITTED_TOPIC",
+        "OUTPUTS_BUCKET", "INSTANCE_CONNECTION_NAME", "DB_NAME", "DB_USER", "DB_PASSWORD", "DB_POOL_SIZE",
+        "DARKROOM_AUTH", "STORAGE_SIGNER_KEY_FILE", "DATABASE_URL");
+    assertThat(api.reads()).doesNotContainKeys("GPU_JOB_NAME", "JOB_EVENTS_TOPIC", "NOTIFICATIONS_TOPIC");
+    assertThat(api.reads().get("JOB_SUBMITTED_TOPIC")).isEqualTo("Adapters.jobQueue -> Adapters.topic");
+    assertThat(api.unresolved()).isEmpty();
+  }
+
+  @Test
+  void theRunnersJobIdsComeFromTheLauncherAndItsComfyUiSettingsFromTheImage() {
+    Deployable runner = Deployable.ALL.stream().filter(d -> d.name().equals("runner")).findFirst().orElseThrow();
+    CodeReads.Result code = runner.scan(Module.ROOT);
+    assertThat(code.reads()).containsKeys("DARKROOM_JOB_IDS", "COMFYUI_COMMAND", "COMFYUI_URL", "CLOUD_RUN_EXECUTION");
+    assertThat(EnvPolicy.imageEnv(Module.ROOT.resolve(runner.dockerfile()))).contains("COMFYUI_COMMAND", "COMFYUI_URL");
+  }
+
+  @Test
+  void skippedDeployablesAreNamedNotSilentlyIgnored() {
+    Report report = EnvCheck.run(Module.ROOT, Module.parsed());
+    for (Deployable d : Deployable.ALL) {
+      if (!d.exists(Module.ROOT)) {
+        assertThat(report.notes()).contains(d.name() + ": skipped, " + d.moduleDir() + " does not exist yet; "
+            + d.address() + " is declared and will be checked as soon as the module lands");
+      }
+    }
+  }
+
+  @Test
+  void failsOnARenamedVariable() {
+    JsonNode module = Module.copy();
+    ObjectNode env = Module.functionEnv(module, "api");
+    env.set("JOB_SUBMIT_TOPIC", env.remove("JOB_SUBMITTED_TOPIC"));
+    assertThat(EnvCheck.run(Module.ROOT, module).failures()).containsExactly(
+        "api: reads JOB_SUBMITTED_TOPIC (Adapters.jobQueue -> Adapters.topic) but google_cloudfunctions2_function.api does not set it",
+        "api: google_cloudfunctions2_function.api sets JOB_SUBMIT_TOPIC but nothing api runs reads it");
+  }
+
+  @Test
+  void failsOnAnUnusedVariable() {
+    JsonNode module = Module.copy();
+    Module.functionEnv(module, "dispatch").put("OUTPUTS_BUCKET", "${google_storage_bucket.outputs.name}");
+    assertThat(EnvCheck.run(Module.ROOT, module).failures()).containsExactly(
+        "dispatch: google_cloudfunctions2_function.dispatch sets OUTPUTS_BUCKET but nothing dispatch runs reads it");
+  }
+
+  @Test
+  void failsOnAMissingSecretVariable() {
+    JsonNode module = Module.copy();
+    ((ObjectNode) Terraform.at(Module.resource(module, Deployable.FUNCTION, "job_events"), "service_config"))
+        .remove("secret_environment_variables");
+    assertThat(EnvCheck.run(Module.ROOT, module).failures()).containsExactly(
+        "job-events: reads DB_PASSWORD (SqlLedger.dataSource) but google_cloudfunctions2_function.job_events does not set it");
+  }
+
+  @Test
+  void failsWhenTerraformSetsALocalOnlyVariable() {
+    JsonNode module = Module.copy();
+    Module.functionEnv(module, "api").put("DARKROOM_AUTH", "off");
+    assertThat(EnvCheck.run(Module.ROOT, module).failures()).containsExactly(
+        "api: google_cloudfunctions2_function.api sets DARKROOM_AUTH, which is local-only: "
+            + EnvPolicy.LOCAL_ONLY.get("DARKROOM_AUTH"));
+  }
+
+  @Test
+  void failsOnAVariableMissingFromTheGpuJob() {
+    JsonNode module = Module.copy();
+    com.fasterxml.jackson.databind.node.ArrayNode env = (com.fasterxml.jackson.databind.node.ArrayNode)
+        Terraform.at(Module.resource(module, Deployable.RUN_JOB, "gpu"), "template", "template", "containers").path("env");
+    for (int i = 0; i < env.size(); i++) {
+      if (env.get(i).path("name").asText().equals("TASK_TIMEOUT_SECONDS")) {
+        env.remove(i);
+      }
+    }
+    assertThat(EnvCheck.run(Module.ROOT, module).failures()).containsExactly(
+        "runner: reads TASK_TIMEOUT_SECONDS (RunnerConfig.from -> RunnerConfig.positiveSeconds) but google_cloud_run_v2_job.gpu does not set it");
+  }
+}

@@ -1,0 +1,54 @@
+# Firestore (native mode): the live jobs/{id} documents clients listen to. The code uses the
+# project's (default) database; an environment keeps its data in its own collection
+# (local.jobs_collection), so only one environment per project manages the database itself.
+resource "google_firestore_database" "default" {
+  count = var.manage_firestore_database ? 1 : 0
+
+  project                           = var.project_id
+  name                              = "(default)"
+  location_id                       = var.region
+  type                              = "FIRESTORE_NATIVE"
+  concurrency_mode                  = "OPTIMISTIC"
+  point_in_time_recovery_enablement = "POINT_IN_TIME_RECOVERY_ENABLED"
+  delete_protection_state           = var.deletion_protection ? "DELETE_PROTECTION_ENABLED" : "DELETE_PROTECTION_DISABLED"
+  deletion_policy                   = "ABANDON"
+
+  depends_on = [google_project_service.enabled]
+}
+
+# A daily backup, besides the 7 days of point-in-time recovery.
+resource "google_firestore_backup_schedule" "daily" {
+  count = var.manage_firestore_database ? 1 : 0
+
+  project   = var.project_id
+  database  = google_firestore_database.default[0].name
+  retention = var.firestore_backup_retention
+
+  daily_recurrence {}
+}
+
+# FirestoreJobStore's history/queue listing (shared/gcp):
+#   where userId == u, where status in [...], order by createdAt desc, limit n
+# An equality and an `in` filter with an order on a third field need this composite index.
+# FirestoreJobFeed's two listeners use equality and `in` filters only, with no order: Firestore
+# serves those by merging single-field indexes, so they need none.
+resource "google_firestore_index" "jobs_by_user_status_created" {
+  project    = var.project_id
+  database   = "(default)"
+  collection = local.jobs_collection
+
+  fields {
+    field_path = "userId"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "status"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "createdAt"
+    order      = "DESCENDING"
+  }
+
+  depends_on = [google_firestore_database.default]
+}

@@ -1,0 +1,307 @@
+# The Cloud Functions (2nd gen, Java 17). Each is built by Cloud Functions from a zip that Cloud
+# Build uploads to gs://<function sources>/<source_version>/<name>.zip: the function's jar and its
+# runtime dependencies (scripts/package-function.sh). Environment variables carry the names the code
+# reads (shared/gcp Env); terraform/checks fails if one is missing or one is set that nothing reads.
+#
+# Event functions are invoked by Eventarc with RETRY_POLICY_RETRY: a function that throws gets the
+# message again (Pub/Sub backoff), a function that returns acknowledges it. Dead-letter topics are
+# attached to the Eventarc subscriptions by scripts/attach-dead-letters.sh (see pubsub.tf).
+#
+# Concurrency is 1 request per instance: the ledger pool (DB_POOL_SIZE) and the clients are sized
+# for one request at a time, and Cloud SQL connections are what runs out first.
+
+# ComfyUI's HTTP API and Darkroom's own (public; authentication in the application)
+resource "google_cloudfunctions2_function" "api" {
+  project     = var.project_id
+  name        = "${local.name}-api"
+  location    = var.region
+  description = "ComfyUI's HTTP API and Darkroom's own (public; authentication in the application)"
+  labels      = local.labels
+
+  build_config {
+    runtime         = "java17"
+    entry_point     = "dev.darkroom.functions.api.ApiFunction"
+    service_account = google_service_account.function_builder.id
+    source {
+      storage_source {
+        bucket = google_storage_bucket.function_sources.name
+        object = "${var.source_version}/api.zip"
+      }
+    }
+  }
+
+  service_config {
+    available_memory                 = "1Gi"
+    available_cpu                    = "1"
+    timeout_seconds                  = 300
+    min_instance_count               = var.api_min_instances
+    max_instance_count               = var.api_max_instances
+    max_instance_request_concurrency = 1
+    ingress_settings                 = "ALLOW_ALL"
+    all_traffic_on_latest_revision   = true
+    service_account_email            = google_service_account.api.email
+
+    environment_variables = {
+      GOOGLE_CLOUD_PROJECT     = var.project_id
+      JOBS_COLLECTION          = local.jobs_collection
+      JOB_SUBMITTED_TOPIC      = google_pubsub_topic.job_submitted.name
+      OUTPUTS_BUCKET           = google_storage_bucket.outputs.name
+      INSTANCE_CONNECTION_NAME = google_sql_database_instance.ledger.connection_name
+      DB_NAME                  = google_sql_database.ledger.name
+      DB_USER                  = google_sql_user.ledger.name
+      DB_POOL_SIZE             = tostring(var.db_pool_size)
+    }
+
+    secret_environment_variables {
+      key        = "DB_PASSWORD"
+      project_id = var.project_id
+      secret     = google_secret_manager_secret.db_password.secret_id
+      version    = "latest"
+    }
+  }
+
+  depends_on = [google_project_service.enabled]
+}
+
+# job-submitted -> Cloud Run GPU job executions
+resource "google_cloudfunctions2_function" "dispatch" {
+  project     = var.project_id
+  name        = "${local.name}-dispatch"
+  location    = var.region
+  description = "job-submitted -> Cloud Run GPU job executions"
+  labels      = local.labels
+
+  build_config {
+    runtime         = "java17"
+    entry_point     = "dev.darkroom.functions.dispatch.DispatchFunction"
+    service_account = google_service_account.function_builder.id
+    source {
+      storage_source {
+        bucket = google_storage_bucket.function_sources.name
+        object = "${var.source_version}/dispatch.zip"
+      }
+    }
+  }
+
+  service_config {
+    available_memory                 = "1Gi"
+    available_cpu                    = "1"
+    timeout_seconds                  = 120
+    min_instance_count               = 0
+    max_instance_count               = var.dispatch_max_instances
+    max_instance_request_concurrency = 1
+    ingress_settings                 = "ALLOW_INTERNAL_ONLY"
+    all_traffic_on_latest_revision   = true
+    service_account_email            = google_service_account.dispatch.email
+
+    environment_variables = {
+      GOOGLE_CLOUD_PROJECT     = var.project_id
+      JOBS_COLLECTION          = local.jobs_collection
+      GPU_JOB_NAME             = google_cloud_run_v2_job.gpu.id
+      INSTANCE_CONNECTION_NAME = google_sql_database_instance.ledger.connection_name
+      DB_NAME                  = google_sql_database.ledger.name
+      DB_USER                  = google_sql_user.ledger.name
+      DB_POOL_SIZE             = tostring(var.db_pool_size)
+    }
+
+    secret_environment_variables {
+      key        = "DB_PASSWORD"
+      project_id = var.project_id
+      secret     = google_secret_manager_secret.db_password.secret_id
+      version    = "latest"
+    }
+  }
+
+  event_trigger {
+    trigger_region        = var.region
+    event_type            = "google.cloud.pubsub.topic.v1.messagePublished"
+    pubsub_topic          = google_pubsub_topic.job_submitted.id
+    retry_policy          = "RETRY_POLICY_RETRY"
+    service_account_email = google_service_account.events.email
+  }
+
+  depends_on = [google_project_service.enabled]
+}
+
+# job-events -> the job state machine (Firestore, ledger), terminal jobs -> notifications
+resource "google_cloudfunctions2_function" "job_events" {
+  project     = var.project_id
+  name        = "${local.name}-job-events"
+  location    = var.region
+  description = "job-events -> the job state machine (Firestore, ledger), terminal jobs -> notifications"
+  labels      = local.labels
+
+  build_config {
+    runtime         = "java17"
+    entry_point     = "dev.darkroom.functions.jobevents.JobEventsFunction"
+    service_account = google_service_account.function_builder.id
+    source {
+      storage_source {
+        bucket = google_storage_bucket.function_sources.name
+        object = "${var.source_version}/job-events.zip"
+      }
+    }
+  }
+
+  service_config {
+    available_memory                 = "1Gi"
+    available_cpu                    = "1"
+    timeout_seconds                  = 120
+    min_instance_count               = 0
+    max_instance_count               = var.job_events_max_instances
+    max_instance_request_concurrency = 1
+    ingress_settings                 = "ALLOW_INTERNAL_ONLY"
+    all_traffic_on_latest_revision   = true
+    service_account_email            = google_service_account.job_events.email
+
+    environment_variables = {
+      GOOGLE_CLOUD_PROJECT     = var.project_id
+      JOBS_COLLECTION          = local.jobs_collection
+      NOTIFICATIONS_TOPIC      = google_pubsub_topic.notifications.name
+      INSTANCE_CONNECTION_NAME = google_sql_database_instance.ledger.connection_name
+      DB_NAME                  = google_sql_database.ledger.name
+      DB_USER                  = google_sql_user.ledger.name
+      DB_POOL_SIZE             = tostring(var.db_pool_size)
+    }
+
+    secret_environment_variables {
+      key        = "DB_PASSWORD"
+      project_id = var.project_id
+      secret     = google_secret_manager_secret.db_password.secret_id
+      version    = "latest"
+    }
+  }
+
+  event_trigger {
+    trigger_region        = var.region
+    event_type            = "google.cloud.pubsub.topic.v1.messagePublished"
+    pubsub_topic          = google_pubsub_topic.job_events.id
+    retry_policy          = "RETRY_POLICY_RETRY"
+    service_account_email = google_service_account.events.email
+  }
+
+  depends_on = [google_project_service.enabled]
+}
+
+# reconcile-ticks (every minute) -> stuck, lost and timed-out jobs, dead letters, retention. Module functions/reconcile is being written: the variables below follow DESIGN.md and are checked once it lands
+resource "google_cloudfunctions2_function" "reconcile" {
+  count = var.deploy_pending_functions ? 1 : 0
+
+  project     = var.project_id
+  name        = "${local.name}-reconcile"
+  location    = var.region
+  description = "reconcile-ticks (every minute) -> stuck, lost and timed-out jobs, dead letters, retention"
+  labels      = local.labels
+
+  build_config {
+    runtime         = "java17"
+    entry_point     = "dev.darkroom.functions.reconcile.ReconcileFunction"
+    service_account = google_service_account.function_builder.id
+    source {
+      storage_source {
+        bucket = google_storage_bucket.function_sources.name
+        object = "${var.source_version}/reconcile.zip"
+      }
+    }
+  }
+
+  service_config {
+    available_memory                 = "1Gi"
+    available_cpu                    = "1"
+    timeout_seconds                  = 300
+    min_instance_count               = 0
+    max_instance_count               = 1
+    max_instance_request_concurrency = 1
+    ingress_settings                 = "ALLOW_INTERNAL_ONLY"
+    all_traffic_on_latest_revision   = true
+    service_account_email            = google_service_account.reconcile.email
+
+    environment_variables = {
+      GOOGLE_CLOUD_PROJECT     = var.project_id
+      JOBS_COLLECTION          = local.jobs_collection
+      JOB_SUBMITTED_TOPIC      = google_pubsub_topic.job_submitted.name
+      INSTANCE_CONNECTION_NAME = google_sql_database_instance.ledger.connection_name
+      DB_NAME                  = google_sql_database.ledger.name
+      DB_USER                  = google_sql_user.ledger.name
+      DB_POOL_SIZE             = tostring(var.db_pool_size)
+    }
+
+    secret_environment_variables {
+      key        = "DB_PASSWORD"
+      project_id = var.project_id
+      secret     = google_secret_manager_secret.db_password.secret_id
+      version    = "latest"
+    }
+  }
+
+  event_trigger {
+    trigger_region        = var.region
+    event_type            = "google.cloud.pubsub.topic.v1.messagePublished"
+    pubsub_topic          = google_pubsub_topic.reconcile_ticks.id
+    retry_policy          = "RETRY_POLICY_RETRY"
+    service_account_email = google_service_account.events.email
+  }
+
+  depends_on = [google_project_service.enabled]
+}
+
+# notifications -> webhooks, FCM, CloudEvents. Module functions/notify is being written: the variables below follow DESIGN.md and are checked once it lands
+resource "google_cloudfunctions2_function" "notify" {
+  count = var.deploy_pending_functions ? 1 : 0
+
+  project     = var.project_id
+  name        = "${local.name}-notify"
+  location    = var.region
+  description = "notifications -> webhooks, FCM, CloudEvents"
+  labels      = local.labels
+
+  build_config {
+    runtime         = "java17"
+    entry_point     = "dev.darkroom.functions.notify.NotifyFunction"
+    service_account = google_service_account.function_builder.id
+    source {
+      storage_source {
+        bucket = google_storage_bucket.function_sources.name
+        object = "${var.source_version}/notify.zip"
+      }
+    }
+  }
+
+  service_config {
+    available_memory                 = "1Gi"
+    available_cpu                    = "1"
+    timeout_seconds                  = 120
+    min_instance_count               = 0
+    max_instance_count               = var.job_events_max_instances
+    max_instance_request_concurrency = 1
+    ingress_settings                 = "ALLOW_INTERNAL_ONLY"
+    all_traffic_on_latest_revision   = true
+    service_account_email            = google_service_account.notify.email
+
+    environment_variables = {
+      GOOGLE_CLOUD_PROJECT     = var.project_id
+      JOBS_COLLECTION          = local.jobs_collection
+      INSTANCE_CONNECTION_NAME = google_sql_database_instance.ledger.connection_name
+      DB_NAME                  = google_sql_database.ledger.name
+      DB_USER                  = google_sql_user.ledger.name
+      DB_POOL_SIZE             = tostring(var.db_pool_size)
+    }
+
+    secret_environment_variables {
+      key        = "DB_PASSWORD"
+      project_id = var.project_id
+      secret     = google_secret_manager_secret.db_password.secret_id
+      version    = "latest"
+    }
+  }
+
+  event_trigger {
+    trigger_region        = var.region
+    event_type            = "google.cloud.pubsub.topic.v1.messagePublished"
+    pubsub_topic          = google_pubsub_topic.notifications.id
+    retry_policy          = "RETRY_POLICY_RETRY"
+    service_account_email = google_service_account.events.email
+  }
+
+  depends_on = [google_project_service.enabled]
+}

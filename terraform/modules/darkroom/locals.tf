@@ -1,0 +1,22 @@
+locals {
+  # Every name starts with the prefix; bucket names are global, so they carry the project id too.
+  name          = var.prefix
+  bucket_prefix = "${var.project_id}-${var.prefix}"
+
+  # The images Cloud Build pushes for this source_version.
+  image_repository = "${var.region}-docker.pkg.dev/${var.project_id}/${google_artifact_registry_repository.images.repository_id}"
+  gpu_image        = "${local.image_repository}/gpu-job:${var.source_version}"
+  realtime_image   = "${local.image_repository}/realtime:${var.source_version}"
+
+  # Firestore collection of live jobs; prefixed so two environments can share the (default) database.
+  jobs_collection = "${var.prefix}-jobs"
+
+  # The Cloud SQL ledger database.
+  db_name = "darkroom"
+  db_user = "darkroom"
+
+  labels = {
+    app = "darkroom"
+    env = var.prefix
+  }
+}

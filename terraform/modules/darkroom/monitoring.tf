@@ -1,0 +1,205 @@
+# Monitoring as code: log-based metrics from the deployables' structured JSON logs, one dashboard,
+# and the alerts docs/OPERATIONS.md explains ("Alerts").
+#
+# The runner logs one line per prompt that reached an end on the engine (Runner.java):
+#   "job <id> ended on the engine as <Outcome>[...] after <seconds> s"
+# with jobId, userId and executionName beside it. Outcome is the runner's PromptOutcome record:
+# Completed, Failed, Interrupted (cancelled or handed back) or TimedOut (watchdog). The seconds are
+# the GPU time the prompt held ComfyUI. The values are parsed out of the message because the runner
+# does not log them as separate fields yet (terraform/README.md, "Known gaps").
+
+locals {
+  runner_logs  = "resource.type=\"cloud_run_job\" AND resource.labels.job_name=\"${google_cloud_run_v2_job.gpu.name}\""
+  prompt_ended = "${local.runner_logs} AND jsonPayload.message=~\"^job .* ended on the engine as \""
+  channels     = var.alert_email == "" ? [] : [google_monitoring_notification_channel.email[0].id]
+}
+
+resource "google_logging_metric" "job_terminal_states" {
+  project     = var.project_id
+  name        = "${local.name}-job-terminal-states"
+  description = "Prompts that ended on a GPU task, by outcome (Completed, Failed, Interrupted, TimedOut)."
+  filter      = local.prompt_ended
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "INT64"
+    unit        = "1"
+    labels {
+      key         = "status"
+      value_type  = "STRING"
+      description = "The runner's PromptOutcome"
+    }
+  }
+  label_extractors = {
+    status = "REGEXP_EXTRACT(jsonPayload.message, \"ended on the engine as ([A-Za-z]+)\")"
+  }
+}
+
+resource "google_logging_metric" "gpu_seconds" {
+  project     = var.project_id
+  name        = "${local.name}-gpu-seconds"
+  description = "GPU seconds per prompt (wall time the prompt held ComfyUI), by outcome."
+  filter      = local.prompt_ended
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "DISTRIBUTION"
+    unit        = "s"
+    labels {
+      key        = "status"
+      value_type = "STRING"
+    }
+  }
+  value_extractor = "REGEXP_EXTRACT(jsonPayload.message, \"after ([0-9.Ee+-]+) s$\")"
+  label_extractors = {
+    status = "REGEXP_EXTRACT(jsonPayload.message, \"ended on the engine as ([A-Za-z]+)\")"
+  }
+  bucket_options {
+    exponential_buckets {
+      num_finite_buckets = 32
+      growth_factor      = 1.5
+      scale              = 1
+    }
+  }
+}
+
+# Messages that could never succeed are acknowledged with a WARNING ("acknowledging malformed ...",
+# DispatchFunction, JobEventsFunction): they never reach a dead-letter topic, so count them here.
+resource "google_logging_metric" "malformed_messages" {
+  project     = var.project_id
+  name        = "${local.name}-malformed-messages"
+  description = "Pub/Sub messages acknowledged as malformed by an event function."
+  filter      = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=starts_with(\"${local.name}-\") AND severity=WARNING AND jsonPayload.message=~\"^acknowledging malformed\""
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "INT64"
+    unit        = "1"
+  }
+}
+
+# Dead letters: Pub/Sub writes no log line when it dead-letters, so the alert below reads Pub/Sub's
+# own metric on the dead-letter topics; this log-based metric counts the WARNING lines the event
+# functions write about failed deliveries, for the dashboard.
+resource "google_logging_metric" "dead_letters" {
+  project     = var.project_id
+  name        = "${local.name}-delivery-failures"
+  description = "Failed (thrown) deliveries in the event functions: each is retried, then dead-lettered after ${local.max_delivery_attempts} attempts."
+  filter      = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=starts_with(\"${local.name}-\") AND severity>=ERROR"
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "INT64"
+    unit        = "1"
+  }
+}
+
+# notify (functions/notify, being written) is expected to log each webhook delivery that failed for
+# good at ERROR with "webhook" in the message; align this filter with its code when it lands.
+resource "google_logging_metric" "webhook_failures" {
+  project     = var.project_id
+  name        = "${local.name}-webhook-failures"
+  description = "Webhook deliveries that failed after their retries (notify function)."
+  filter      = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"${local.name}-notify\" AND severity>=ERROR AND jsonPayload.message=~\"webhook\""
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "INT64"
+    unit        = "1"
+  }
+}
+
+resource "google_monitoring_notification_channel" "email" {
+  count        = var.alert_email == "" ? 0 : 1
+  project      = var.project_id
+  display_name = "Darkroom ${var.prefix} on-call"
+  type         = "email"
+  labels = {
+    email_address = var.alert_email
+  }
+}
+
+resource "google_monitoring_alert_policy" "dead_letters" {
+  project               = var.project_id
+  display_name          = "Darkroom ${var.prefix}: dead letters"
+  combiner              = "OR"
+  notification_channels = local.channels
+  documentation {
+    content   = "A message exhausted its deliveries and went to a <topic>-dead-letter topic. See docs/OPERATIONS.md, Alerts: dead letters."
+    mime_type = "text/markdown"
+  }
+  conditions {
+    display_name = "messages published to a dead-letter topic"
+    condition_threshold {
+      filter          = "metric.type=\"pubsub.googleapis.com/topic/send_message_operation_count\" AND resource.type=\"pubsub_topic\" AND resource.labels.topic_id=starts_with(\"${local.name}-\") AND resource.labels.topic_id=ends_with(\"-dead-letter\")"
+      comparison      = "COMPARISON_GT"
+      threshold_value = 0
+      duration        = "0s"
+      aggregations {
+        alignment_period   = "60s"
+        per_series_aligner = "ALIGN_SUM"
+      }
+    }
+  }
+}
+
+resource "google_monitoring_alert_policy" "job_failure_rate" {
+  project               = var.project_id
+  display_name          = "Darkroom ${var.prefix}: job failure rate"
+  combiner              = "OR"
+  notification_channels = local.channels
+  documentation {
+    content   = "More than ${var.job_failure_ratio_threshold * 100}% of prompts failed or timed out over 15 minutes. See docs/OPERATIONS.md, Alerts: job failure rate."
+    mime_type = "text/markdown"
+  }
+  conditions {
+    display_name = "failed + timed out / all prompt ends"
+    condition_prometheus_query_language {
+      query               = "sum(rate(logging_googleapis_com:user_${replace(google_logging_metric.job_terminal_states.name, "-", "_")}{status=~\"Failed|TimedOut\"}[15m])) / sum(rate(logging_googleapis_com:user_${replace(google_logging_metric.job_terminal_states.name, "-", "_")}[15m])) > ${var.job_failure_ratio_threshold}"
+      duration            = "300s"
+      evaluation_interval = "60s"
+    }
+  }
+}
+
+# The Eventarc subscription behind dispatch is named by Eventarc
+# (eventarc-<region>-<function>-<suffix>-sub-<n>), hence the prefix match.
+resource "google_monitoring_alert_policy" "queue_age" {
+  project               = var.project_id
+  display_name          = "Darkroom ${var.prefix}: job queue age"
+  combiner              = "OR"
+  notification_channels = local.channels
+  documentation {
+    content   = "The oldest job-submitted message waiting for dispatch is older than ${var.queue_age_threshold_seconds} s. See docs/OPERATIONS.md, Alerts: queue age."
+    mime_type = "text/markdown"
+  }
+  conditions {
+    display_name = "oldest unacked job-submitted message"
+    condition_threshold {
+      filter          = "metric.type=\"pubsub.googleapis.com/subscription/oldest_unacked_message_age\" AND resource.type=\"pubsub_subscription\" AND resource.labels.subscription_id=starts_with(\"eventarc-${var.region}-${google_cloudfunctions2_function.dispatch.name}\")"
+      comparison      = "COMPARISON_GT"
+      threshold_value = var.queue_age_threshold_seconds
+      duration        = "120s"
+      aggregations {
+        alignment_period   = "60s"
+        per_series_aligner = "ALIGN_MAX"
+      }
+    }
+  }
+}
+
+resource "google_monitoring_dashboard" "darkroom" {
+  project = var.project_id
+  dashboard_json = templatefile("${path.module}/dashboards/darkroom.json.tftpl", {
+    prefix            = var.prefix
+    name              = local.name
+    gpu_job           = google_cloud_run_v2_job.gpu.name
+    terminal_metric   = google_logging_metric.job_terminal_states.name
+    gpu_metric        = google_logging_metric.gpu_seconds.name
+    malformed_metric  = google_logging_metric.malformed_messages.name
+    failures_metric   = google_logging_metric.dead_letters.name
+    webhook_metric    = google_logging_metric.webhook_failures.name
+    dispatch_function = google_cloudfunctions2_function.dispatch.name
+    region            = var.region
+  })
+}

@@ -1,0 +1,54 @@
+output "api_url" {
+  description = "The api function's URL: ComfyUI's HTTP API (POST /prompt, GET /history, ...)."
+  value       = google_cloudfunctions2_function.api.service_config[0].uri
+}
+
+output "realtime_url" {
+  description = "The realtime gateway's URL; ComfyUI's /ws is served at <realtime_url>/ws (wss://)."
+  value       = google_cloud_run_v2_service.realtime.uri
+}
+
+output "gpu_job_name" {
+  description = "The GPU job, as dispatch names it (GPU_JOB_NAME)."
+  value       = google_cloud_run_v2_job.gpu.id
+}
+
+output "outputs_bucket" {
+  description = "Bucket of inputs/ and outputs/."
+  value       = google_storage_bucket.outputs.name
+}
+
+output "models_bucket" {
+  description = "Upload model weights here (checkpoints/, loras/, vae/, ... as in gpu-job-image/extra_model_paths.yaml)."
+  value       = google_storage_bucket.models.name
+}
+
+output "function_sources_bucket" {
+  description = "Where Cloud Build uploads <source_version>/<function>.zip."
+  value       = google_storage_bucket.function_sources.name
+}
+
+output "image_repository" {
+  description = "Artifact Registry path images are pushed to."
+  value       = local.image_repository
+}
+
+output "ledger_instance" {
+  description = "Cloud SQL instance connection name (project:region:instance)."
+  value       = google_sql_database_instance.ledger.connection_name
+}
+
+output "event_functions" {
+  description = "Functions behind Eventarc triggers and their dead-letter topics, for scripts/attach-dead-letters.sh."
+  value = merge({
+    (google_cloudfunctions2_function.dispatch.name)   = google_pubsub_topic.job_submitted_dead_letter.id
+    (google_cloudfunctions2_function.job_events.name) = google_pubsub_topic.job_events_dead_letter.id
+    }, var.deploy_pending_functions ? {
+    (google_cloudfunctions2_function.notify[0].name) = google_pubsub_topic.notifications_dead_letter.id
+  } : {})
+}
+
+output "dashboard_id" {
+  description = "The Cloud Monitoring dashboard."
+  value       = google_monitoring_dashboard.darkroom.id
+}

@@ -1,0 +1,139 @@
+# Topics, named as the code's defaults and the local stack name them (emulators/stack LocalStack),
+# behind the environment's prefix. terraform/checks compares them.
+#
+#   job-submitted   api publishes JobSubmitted      -> dispatch (Eventarc trigger)
+#   job-events      runner publishes JobEvent       -> job-events (Eventarc trigger)
+#   notifications   job-events publishes terminals  -> notify (Eventarc trigger)
+#   reconcile-ticks Cloud Scheduler, every minute   -> reconcile (Eventarc trigger)
+#
+# Each triggered topic has <topic>-dead-letter, where Pub/Sub moves a message after
+# local.max_delivery_attempts failed deliveries, and a pull subscription on it that reconcile reads.
+
+locals {
+  max_delivery_attempts = 5
+  pubsub_service_agent  = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+}
+
+data "google_project" "this" {
+  project_id = var.project_id
+}
+
+resource "google_pubsub_topic" "job_submitted" {
+  project                    = var.project_id
+  name                       = "${local.name}-job-submitted"
+  labels                     = local.labels
+  message_retention_duration = "86400s"
+  depends_on                 = [google_project_service.enabled]
+}
+
+resource "google_pubsub_topic" "job_events" {
+  project                    = var.project_id
+  name                       = "${local.name}-job-events"
+  labels                     = local.labels
+  message_retention_duration = "86400s"
+  depends_on                 = [google_project_service.enabled]
+}
+
+resource "google_pubsub_topic" "notifications" {
+  project                    = var.project_id
+  name                       = "${local.name}-notifications"
+  labels                     = local.labels
+  message_retention_duration = "86400s"
+  depends_on                 = [google_project_service.enabled]
+}
+
+resource "google_pubsub_topic" "reconcile_ticks" {
+  project    = var.project_id
+  name       = "${local.name}-reconcile-ticks"
+  labels     = local.labels
+  depends_on = [google_project_service.enabled]
+}
+
+resource "google_pubsub_topic" "job_submitted_dead_letter" {
+  project    = var.project_id
+  name       = "${local.name}-job-submitted-dead-letter"
+  labels     = local.labels
+  depends_on = [google_project_service.enabled]
+}
+
+resource "google_pubsub_topic" "job_events_dead_letter" {
+  project    = var.project_id
+  name       = "${local.name}-job-events-dead-letter"
+  labels     = local.labels
+  depends_on = [google_project_service.enabled]
+}
+
+resource "google_pubsub_topic" "notifications_dead_letter" {
+  project    = var.project_id
+  name       = "${local.name}-notifications-dead-letter"
+  labels     = local.labels
+  depends_on = [google_project_service.enabled]
+}
+
+# Dead letters are kept (7 days, never expiring subscriptions) for reconcile to read and for people
+# to inspect; the dead-letter alert (monitoring.tf) fires on any message published here.
+resource "google_pubsub_subscription" "job_submitted_dead_letter" {
+  project                    = var.project_id
+  name                       = "${local.name}-job-submitted-dead-letter"
+  topic                      = google_pubsub_topic.job_submitted_dead_letter.id
+  ack_deadline_seconds       = 60
+  message_retention_duration = "604800s"
+  labels                     = local.labels
+  expiration_policy {
+    ttl = ""
+  }
+}
+
+resource "google_pubsub_subscription" "job_events_dead_letter" {
+  project                    = var.project_id
+  name                       = "${local.name}-job-events-dead-letter"
+  topic                      = google_pubsub_topic.job_events_dead_letter.id
+  ack_deadline_seconds       = 60
+  message_retention_duration = "604800s"
+  labels                     = local.labels
+  expiration_policy {
+    ttl = ""
+  }
+}
+
+resource "google_pubsub_subscription" "notifications_dead_letter" {
+  project                    = var.project_id
+  name                       = "${local.name}-notifications-dead-letter"
+  topic                      = google_pubsub_topic.notifications_dead_letter.id
+  ack_deadline_seconds       = 60
+  message_retention_duration = "604800s"
+  labels                     = local.labels
+  expiration_policy {
+    ttl = ""
+  }
+}
+
+# Dead-lettering is done by Pub/Sub's own service agent: it must publish to each dead-letter topic
+# and acknowledge on the source subscription. Eventarc creates and names the source subscriptions
+# itself (eventarc-<region>-<trigger>-sub-NNN), so Terraform cannot address them one by one: the
+# subscriber grant is project-wide, for this service agent only. Attaching the dead-letter policy
+# to those subscriptions is scripts/attach-dead-letters.sh (run by Cloud Build after apply).
+resource "google_pubsub_topic_iam_member" "dead_letter_publisher" {
+  for_each = {
+    job_submitted = google_pubsub_topic.job_submitted_dead_letter.name
+    job_events    = google_pubsub_topic.job_events_dead_letter.name
+    notifications = google_pubsub_topic.notifications_dead_letter.name
+  }
+  project = var.project_id
+  topic   = each.value
+  role    = "roles/pubsub.publisher"
+  member  = local.pubsub_service_agent
+}
+
+resource "google_project_iam_member" "pubsub_agent_subscriber" {
+  project = var.project_id
+  role    = "roles/pubsub.subscriber"
+  member  = local.pubsub_service_agent
+}
+
+# Pub/Sub mints OIDC tokens for Eventarc's push deliveries as the trigger's service account.
+resource "google_project_iam_member" "pubsub_agent_token_creator" {
+  project = var.project_id
+  role    = "roles/iam.serviceAccountTokenCreator"
+  member  = local.pubsub_service_agent
+}

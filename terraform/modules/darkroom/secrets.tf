@@ -1,0 +1,56 @@
+# Secret Manager. Values never live in code or in tfvars:
+# - the database password is generated here (so it sits in Terraform state: keep the state
+#   bucket private) and rotated by bumping var.db_password_generation;
+# - the webhook signing key and the API key pepper are declared here and given values by an
+#   operator (docs/OPERATIONS.md, "Rotate secrets"). No deployable reads them yet: notify
+#   (webhooks) and authentication (issue 8) will, and their env wiring lands with that code,
+#   because terraform/checks refuses variables that nothing reads.
+
+variable "db_password_generation" {
+  description = "Bump to generate a new database password (rotation): the user and a new secret version change together."
+  type        = number
+  default     = 1
+}
+
+resource "random_password" "db" {
+  length  = 32
+  special = false
+  keepers = {
+    generation = var.db_password_generation
+  }
+}
+
+resource "google_secret_manager_secret" "db_password" {
+  project   = var.project_id
+  secret_id = "${local.name}-db-password"
+  labels    = local.labels
+  replication {
+    auto {}
+  }
+  depends_on = [google_project_service.enabled]
+}
+
+resource "google_secret_manager_secret_version" "db_password" {
+  secret      = google_secret_manager_secret.db_password.id
+  secret_data = random_password.db.result
+}
+
+resource "google_secret_manager_secret" "webhook_signing_key" {
+  project   = var.project_id
+  secret_id = "${local.name}-webhook-signing-key"
+  labels    = local.labels
+  replication {
+    auto {}
+  }
+  depends_on = [google_project_service.enabled]
+}
+
+resource "google_secret_manager_secret" "api_key_pepper" {
+  project   = var.project_id
+  secret_id = "${local.name}-api-key-pepper"
+  labels    = local.labels
+  replication {
+    auto {}
+  }
+  depends_on = [google_project_service.enabled]
+}

@@ -1,0 +1,216 @@
+variable "project_id" {
+  description = "The Google Cloud project every resource lives in."
+  type        = string
+}
+
+variable "region" {
+  description = "Region of every regional resource. The GPU job needs Cloud Run L4 GPUs, which only some regions offer (and a per-project, per-region L4 quota)."
+  type        = string
+  default     = "us-central1"
+
+  validation {
+    condition     = contains(["us-central1", "europe-west1", "europe-west4", "asia-southeast1"], var.region)
+    error_message = "region must be a Cloud Run GPU region: us-central1, europe-west1, europe-west4 or asia-southeast1."
+  }
+}
+
+variable "prefix" {
+  description = "Prepended to every resource name (and to the Firestore collection), so two environments can share one project. Lowercase letters, digits and '-', starting with a letter, at most 12 characters (service account ids are limited to 30)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,11}$", var.prefix))
+    error_message = "prefix must match ^[a-z][a-z0-9-]{1,11}$."
+  }
+}
+
+variable "source_version" {
+  description = "The build whose artifacts to deploy: function source zips are read from gs://<sources bucket>/<source_version>/<function>.zip and images are tagged with it. Cloud Build passes $SHORT_SHA."
+  type        = string
+}
+
+variable "manage_firestore_database" {
+  description = "Whether this environment creates the project's (default) Firestore database. The code uses the default database, so when two environments share a project exactly one of them sets this to true; each keeps its data apart through its own collection (<prefix>-jobs)."
+  type        = bool
+  default     = true
+}
+
+variable "deploy_pending_functions" {
+  description = "Whether to deploy the reconcile and notify functions. Their modules (functions/reconcile, functions/notify) are being written; until their zips exist in the sources bucket this must stay false. Their service accounts, topics and schedule exist either way."
+  type        = bool
+  default     = false
+}
+
+variable "gpu_job_max_retries" {
+  description = "Cloud Run retries of a failed GPU task. The runner exits 75 when a retry can help; a retried task takes its jobs back."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.gpu_job_max_retries >= 0 && var.gpu_job_max_retries <= 10
+    error_message = "gpu_job_max_retries must be between 0 and 10."
+  }
+}
+
+variable "gpu_task_timeout_seconds" {
+  description = "Timeout of one GPU task attempt. Cloud Run caps GPU tasks at one hour; the runner reads the same value (TASK_TIMEOUT_SECONDS) to stop claiming work before it."
+  type        = number
+  default     = 3600
+
+  validation {
+    condition     = var.gpu_task_timeout_seconds >= 600 && var.gpu_task_timeout_seconds <= 3600
+    error_message = "gpu_task_timeout_seconds must be between 600 and 3600 (the GPU task limit)."
+  }
+}
+
+variable "deadline_margin_seconds" {
+  description = "The runner claims no new job this close to its task's deadline; the rest goes back to the queue."
+  type        = number
+  default     = 600
+}
+
+variable "prompt_idle_timeout_seconds" {
+  description = "Runner watchdog: a prompt with no progress for this long is interrupted and reported timed_out."
+  type        = number
+  default     = 300
+}
+
+variable "comfyui_ready_timeout_seconds" {
+  description = "How long the runner waits for ComfyUI (and its models) to answer before claiming anything."
+  type        = number
+  default     = 120
+}
+
+variable "gpu_job_cpu" {
+  description = "vCPUs of a GPU task. Cloud Run requires at least 4 with an L4."
+  type        = string
+  default     = "4"
+
+  validation {
+    condition     = tonumber(var.gpu_job_cpu) >= 4
+    error_message = "An L4 GPU instance needs at least 4 vCPU."
+  }
+}
+
+variable "gpu_job_memory" {
+  description = "Memory of a GPU task. Cloud Run requires at least 16Gi with an L4."
+  type        = string
+  default     = "16Gi"
+
+  validation {
+    condition     = can(regex("^[0-9]+Gi$", var.gpu_job_memory)) && tonumber(trimsuffix(var.gpu_job_memory, "Gi")) >= 16
+    error_message = "gpu_job_memory must be at least 16Gi, written as <n>Gi."
+  }
+}
+
+variable "db_pool_size" {
+  description = "Cloud SQL connections per function instance (DB_POOL_SIZE). Keep max_instances * pool size under the instance's connection limit."
+  type        = number
+  default     = 4
+}
+
+variable "sql_tier" {
+  description = "Cloud SQL machine tier."
+  type        = string
+  default     = "db-custom-1-3840"
+}
+
+variable "sql_availability_type" {
+  description = "ZONAL or REGIONAL (high availability, about twice the price)."
+  type        = string
+  default     = "ZONAL"
+
+  validation {
+    condition     = contains(["ZONAL", "REGIONAL"], var.sql_availability_type)
+    error_message = "sql_availability_type must be ZONAL or REGIONAL."
+  }
+}
+
+variable "api_min_instances" {
+  description = "Warm api instances (a cold Java function with every client takes about a second)."
+  type        = number
+  default     = 1
+}
+
+variable "api_max_instances" {
+  description = "Upper bound of api instances."
+  type        = number
+  default     = 20
+}
+
+variable "dispatch_max_instances" {
+  description = "Upper bound of dispatch instances; with the GPU quota, this bounds launch concurrency."
+  type        = number
+  default     = 5
+}
+
+variable "job_events_max_instances" {
+  description = "Upper bound of job-events instances."
+  type        = number
+  default     = 10
+}
+
+variable "realtime_max_instances" {
+  description = "Upper bound of realtime gateway instances (each holds many WebSockets)."
+  type        = number
+  default     = 5
+}
+
+variable "outputs_retention_days" {
+  description = "Outputs and inputs older than this are deleted by the bucket's lifecycle rule."
+  type        = number
+  default     = 30
+}
+
+variable "soft_delete_retention_days" {
+  description = "How long deleted objects of the outputs bucket stay restorable (Cloud Storage soft delete, 7 to 90 days)."
+  type        = number
+  default     = 7
+
+  validation {
+    condition     = var.soft_delete_retention_days >= 7 && var.soft_delete_retention_days <= 90
+    error_message = "soft_delete_retention_days must be between 7 and 90."
+  }
+}
+
+variable "firestore_backup_retention" {
+  description = "How long Firestore's daily scheduled backups are kept (a duration in seconds, e.g. 1209600s = 14 days)."
+  type        = string
+  default     = "1209600s"
+}
+
+variable "budget_billing_account" {
+  description = "Billing account id (XXXXXX-XXXXXX-XXXXXX) the budget is created on. Empty: no budget (the budget needs billing-account permissions the deployer may not have)."
+  type        = string
+  default     = ""
+}
+
+variable "budget_amount_units" {
+  description = "Monthly budget, in whole units of the billing account's currency."
+  type        = number
+  default     = 500
+}
+
+variable "alert_email" {
+  description = "Where alerts are sent (a Cloud Monitoring email channel). Empty: alerts are created without a channel (visible in the console only)."
+  type        = string
+  default     = ""
+}
+
+variable "job_failure_ratio_threshold" {
+  description = "Alert when more than this share of finished jobs failed over 15 minutes."
+  type        = number
+  default     = 0.2
+}
+
+variable "queue_age_threshold_seconds" {
+  description = "Alert when the oldest unacknowledged job-submitted message is older than this."
+  type        = number
+  default     = 300
+}
+
+variable "deletion_protection" {
+  description = "Deletion protection on the stateful resources (Cloud SQL, Firestore, the GPU job, the realtime service). Turn off only to tear an environment down on purpose."
+  type        = bool
+  default     = true
+}
