@@ -52,3 +52,26 @@ resource "google_firestore_index" "jobs_by_user_status_created" {
 
   depends_on = [google_firestore_database.default]
 }
+
+# JobStore.queuedWithFingerprint: a draining runner's look for queued jobs needing the models it
+# has loaded (two equalities ordered by a third field).
+resource "google_firestore_index" "jobs_queued_by_fingerprint" {
+  project    = var.project_id
+  database   = "(default)"
+  collection = local.jobs_collection
+
+  fields {
+    field_path = "status"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "fingerprint"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "number"
+    order      = "ASCENDING"
+  }
+
+  depends_on = [google_firestore_database.default]
+}

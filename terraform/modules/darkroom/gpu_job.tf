@@ -81,6 +81,14 @@ resource "google_cloud_run_v2_job" "gpu" {
           name  = "COMFYUI_READY_TIMEOUT_SECONDS"
           value = tostring(var.comfyui_ready_timeout_seconds)
         }
+        env {
+          name  = "HEARTBEAT_SECONDS"
+          value = tostring(var.heartbeat_seconds)
+        }
+        env {
+          name  = "DRAIN_IDLE_SECONDS"
+          value = tostring(var.drain_idle_seconds)
+        }
 
         volume_mounts {
           name       = "models"

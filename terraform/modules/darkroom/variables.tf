@@ -69,6 +69,26 @@ variable "deadline_margin_seconds" {
   default     = 600
 }
 
+variable "heartbeat_seconds" {
+  description = "How often the runner stamps a running job's heartbeat; reconcile treats a much older one as a lost task."
+  type        = number
+  default     = 30
+  validation {
+    condition     = var.heartbeat_seconds >= 5 && var.heartbeat_seconds <= 300
+    error_message = "heartbeat_seconds must be between 5 and 300."
+  }
+}
+
+variable "drain_idle_seconds" {
+  description = "After its share, how long a GPU task waits for more queued jobs needing the same models before it exits (0: no draining). About one cold start is the cost-optimal wait."
+  type        = number
+  default     = 60
+  validation {
+    condition     = var.drain_idle_seconds >= 0 && var.drain_idle_seconds <= 900
+    error_message = "drain_idle_seconds must be between 0 and 900."
+  }
+}
+
 variable "prompt_idle_timeout_seconds" {
   description = "Runner watchdog: a prompt with no progress for this long is interrupted and reported timed_out."
   type        = number
