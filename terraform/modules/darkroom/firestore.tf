@@ -75,3 +75,22 @@ resource "google_firestore_index" "jobs_queued_by_fingerprint" {
 
   depends_on = [google_firestore_database.default]
 }
+
+# JobStore.unchangedSince: the reconciler's look for jobs stuck in a status (an equality and a
+# range on the ordering field).
+resource "google_firestore_index" "jobs_by_status_updated" {
+  project    = var.project_id
+  database   = "(default)"
+  collection = local.jobs_collection
+
+  fields {
+    field_path = "status"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "updatedAt"
+    order      = "ASCENDING"
+  }
+
+  depends_on = [google_firestore_database.default]
+}

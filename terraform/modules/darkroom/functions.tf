@@ -185,8 +185,6 @@ resource "google_cloudfunctions2_function" "job_events" {
 
 # reconcile-ticks (every minute) -> stuck, lost and timed-out jobs, dead letters, retention. Module functions/reconcile is being written: the variables below follow DESIGN.md and are checked once it lands
 resource "google_cloudfunctions2_function" "reconcile" {
-  count = var.deploy_pending_functions ? 1 : 0
-
   project     = var.project_id
   name        = "${local.name}-reconcile"
   location    = var.region
@@ -217,20 +215,15 @@ resource "google_cloudfunctions2_function" "reconcile" {
     service_account_email            = google_service_account.reconcile.email
 
     environment_variables = {
-      GOOGLE_CLOUD_PROJECT     = var.project_id
-      JOBS_COLLECTION          = local.jobs_collection
-      JOB_SUBMITTED_TOPIC      = google_pubsub_topic.job_submitted.name
-      INSTANCE_CONNECTION_NAME = google_sql_database_instance.ledger.connection_name
-      DB_NAME                  = google_sql_database.ledger.name
-      DB_USER                  = google_sql_user.ledger.name
-      DB_POOL_SIZE             = tostring(var.db_pool_size)
-    }
-
-    secret_environment_variables {
-      key        = "DB_PASSWORD"
-      project_id = var.project_id
-      secret     = google_secret_manager_secret.db_password.secret_id
-      version    = "latest"
+      GOOGLE_CLOUD_PROJECT               = var.project_id
+      JOBS_COLLECTION                    = local.jobs_collection
+      JOB_SUBMITTED_TOPIC                = google_pubsub_topic.job_submitted.name
+      JOB_EVENTS_TOPIC                   = google_pubsub_topic.job_events.name
+      RECONCILE_REQUEUE_AFTER_SECONDS    = tostring(var.reconcile_requeue_after_seconds)
+      RECONCILE_MAX_QUEUE_SECONDS        = tostring(var.reconcile_max_queue_seconds)
+      RECONCILE_DISPATCH_TIMEOUT_SECONDS = tostring(var.reconcile_dispatch_timeout_seconds)
+      RECONCILE_LOST_AFTER_SECONDS       = tostring(var.reconcile_lost_after_seconds)
+      RECONCILE_MAX_ATTEMPTS             = tostring(var.reconcile_max_attempts)
     }
   }
 

@@ -218,9 +218,7 @@ resource "google_storage_bucket_iam_member" "runner_reads_models" {
   member = "serviceAccount:${google_service_account.runner.email}"
 }
 
-# ---- reconcile and notify: expected from DESIGN.md until their code lands ----------------------
-# terraform/checks skips these two (and says so) while functions/reconcile and functions/notify do
-# not exist; once they do, these grants are checked against their code like every other.
+# ---- reconcile: jobs (Firestore), republish to dispatch, terminal verdicts through job-events -----
 
 resource "google_project_iam_member" "reconcile_datastore" {
   project = var.project_id
@@ -235,29 +233,11 @@ resource "google_pubsub_topic_iam_member" "reconcile_publishes_job_submitted" {
   member  = "serviceAccount:${google_service_account.reconcile.email}"
 }
 
-resource "google_project_iam_member" "reconcile_cloudsql" {
+resource "google_pubsub_topic_iam_member" "reconcile_publishes_job_events" {
   project = var.project_id
-  role    = "roles/cloudsql.client"
+  topic   = google_pubsub_topic.job_events.name
+  role    = "roles/pubsub.publisher"
   member  = "serviceAccount:${google_service_account.reconcile.email}"
-}
-
-resource "google_secret_manager_secret_iam_member" "reconcile_db_password" {
-  project   = var.project_id
-  secret_id = google_secret_manager_secret.db_password.secret_id
-  role      = "roles/secretmanager.secretAccessor"
-  member    = "serviceAccount:${google_service_account.reconcile.email}"
-}
-
-resource "google_pubsub_subscription_iam_member" "reconcile_reads_dead_letters" {
-  for_each = {
-    job_submitted = google_pubsub_subscription.job_submitted_dead_letter.name
-    job_events    = google_pubsub_subscription.job_events_dead_letter.name
-    notifications = google_pubsub_subscription.notifications_dead_letter.name
-  }
-  project      = var.project_id
-  subscription = each.value
-  role         = "roles/pubsub.subscriber"
-  member       = "serviceAccount:${google_service_account.reconcile.email}"
 }
 
 resource "google_project_iam_member" "notify_datastore" {
@@ -304,10 +284,9 @@ resource "google_cloud_run_v2_service_iam_member" "events_invoke_job_events" {
 }
 
 resource "google_cloud_run_v2_service_iam_member" "events_invoke_reconcile" {
-  count    = var.deploy_pending_functions ? 1 : 0
   project  = var.project_id
   location = var.region
-  name     = google_cloudfunctions2_function.reconcile[0].name
+  name     = google_cloudfunctions2_function.reconcile.name
   role     = "roles/run.invoker"
   member   = "serviceAccount:${google_service_account.events.email}"
 }

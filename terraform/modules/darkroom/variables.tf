@@ -234,3 +234,37 @@ variable "deletion_protection" {
   type        = bool
   default     = true
 }
+
+variable "reconcile_requeue_after_seconds" {
+  description = "A queued job untouched this long is published to dispatch again (capacity was full, or its message was lost)."
+  type        = number
+  default     = 120
+}
+
+variable "reconcile_max_queue_seconds" {
+  description = "A job still queued this long after submission fails with queue_timeout."
+  type        = number
+  default     = 86400
+}
+
+variable "reconcile_dispatch_timeout_seconds" {
+  description = "A dispatched job that no runner claimed in this time goes back to the queue as a new attempt."
+  type        = number
+  default     = 900
+}
+
+variable "reconcile_lost_after_seconds" {
+  description = "A running job whose heartbeat is this old is lost (keep it several heartbeat_seconds)."
+  type        = number
+  default     = 180
+  validation {
+    condition     = var.reconcile_lost_after_seconds >= 60
+    error_message = "reconcile_lost_after_seconds must be at least 60 (several heartbeats)."
+  }
+}
+
+variable "reconcile_max_attempts" {
+  description = "Attempts a job may have in all; a lost job past them fails."
+  type        = number
+  default     = 3
+}

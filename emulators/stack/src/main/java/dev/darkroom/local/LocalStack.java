@@ -16,6 +16,7 @@ import dev.darkroom.emulators.eventarc.TriggerSpec;
 import dev.darkroom.emulators.google.PubSubEmulatorChannels;
 import dev.darkroom.functions.api.ApiFunction;
 import dev.darkroom.functions.dispatch.DispatchFunction;
+import dev.darkroom.functions.reconcile.ReconcileFunction;
 import dev.darkroom.functions.jobevents.JobEventsFunction;
 import dev.darkroom.gcp.Env;
 import dev.darkroom.gcp.GcsNodeCatalogStore;
@@ -53,6 +54,9 @@ public final class LocalStack implements AutoCloseable {
   static final String JOB_SUBMITTED = "job-submitted";
   static final String JOB_EVENTS = "job-events";
   static final String NOTIFICATIONS = "notifications";
+  static final String RECONCILE_TICKS = "reconcile-ticks";
+  /** Cloud Scheduler ticks the reconciler every minute; locally every few seconds, so faults heal fast. */
+  static final Duration RECONCILE_EVERY = Duration.ofSeconds(5);
 
   /**
    * @param apiPort the public port on 127.0.0.1, ComfyUI's API and {@code /ws} (0 = any free port)
@@ -103,6 +107,10 @@ public final class LocalStack implements AutoCloseable {
     functionEnv.put("DATABASE_URL", postgres.getJdbcUrl("postgres", "postgres"));
     functionEnv.put("DB_USER", "postgres");
     functionEnv.put("DARKROOM_AUTH", "off");
+    // The reconciler's limits, scaled down with the runner's heartbeat (runnerEnv) for a laptop.
+    functionEnv.put("RECONCILE_REQUEUE_AFTER_SECONDS", "10");
+    functionEnv.put("RECONCILE_DISPATCH_TIMEOUT_SECONDS", "120");
+    functionEnv.put("RECONCILE_LOST_AFTER_SECONDS", "20");
 
     GoogleClients clients = track(new GoogleClients(new Env(functionEnv)));
     createTopics();
@@ -116,10 +124,12 @@ public final class LocalStack implements AutoCloseable {
     int dispatchPort = LoopbackPorts.choose(0);
     int jobEventsPort = LoopbackPorts.choose(0);
     int gatewayPort = LoopbackPorts.choose(0);
+    int reconcilePort = LoopbackPorts.choose(0);
     List<ManagedProcess> hosts = List.of(
         function("api", ApiFunction.class, apiPort, logs),
         function("dispatch", DispatchFunction.class, dispatchPort, logs),
-        function("job-events", JobEventsFunction.class, jobEventsPort, logs));
+        function("job-events", JobEventsFunction.class, jobEventsPort, logs),
+        function("reconcile", ReconcileFunction.class, reconcilePort, logs));
     ManagedProcess gateway = realtimeGateway(gatewayPort, logs);
     for (ManagedProcess host : hosts) {
       host.awaitLine(line -> line.startsWith(FunctionHost.READY), Duration.ofSeconds(60));
@@ -128,6 +138,8 @@ public final class LocalStack implements AutoCloseable {
     warmUp(apiPort);
     trigger(JOB_SUBMITTED, dispatchPort);
     trigger(JOB_EVENTS, jobEventsPort);
+    trigger(RECONCILE_TICKS, reconcilePort);
+    track(scheduleReconcile(clients));
     // Last, so the public port answers only once everything behind it does.
     edge = track(Edge.start(options.apiPort(), apiPort, gatewayPort));
   }
@@ -159,6 +171,25 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
+  /** What Cloud Scheduler does in the cloud: a message on {@code reconcile-ticks} at a fixed rate. */
+  private static AutoCloseable scheduleReconcile(GoogleClients clients) {
+    java.util.concurrent.ScheduledExecutorService scheduler = java.util.concurrent.Executors
+        .newSingleThreadScheduledExecutor(r -> {
+          Thread thread = new Thread(r, "local-cloud-scheduler");
+          thread.setDaemon(true);
+          return thread;
+        });
+    dev.darkroom.gcp.PubSubTopic ticks = new dev.darkroom.gcp.PubSubTopic(clients.publisher(RECONCILE_TICKS));
+    scheduler.scheduleAtFixedRate(() -> {
+      try {
+        ticks.publish(Map.of("scheduledAt", java.time.Instant.now().toString()), Map.of());
+      } catch (RuntimeException e) {
+        // A missed tick is made up by the next one, as with Cloud Scheduler.
+      }
+    }, RECONCILE_EVERY.toMillis(), RECONCILE_EVERY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    return scheduler::shutdownNow;
+  }
+
   /** The realtime gateway, as its Cloud Run service runs: the functions' environment plus {@code PORT}. */
   private ManagedProcess realtimeGateway(int port, Path logs) {
     Map<String, String> env = new LinkedHashMap<>(functionEnv);
@@ -177,7 +208,7 @@ public final class LocalStack implements AutoCloseable {
 
   private void createTopics() {
     try (PubSubEmulatorChannels pubsub = PubSubEmulatorChannels.connect(cloud.pubSub().orElseThrow().hostPort())) {
-      for (String topic : List.of(JOB_SUBMITTED, JOB_EVENTS, NOTIFICATIONS)) {
+      for (String topic : List.of(JOB_SUBMITTED, JOB_EVENTS, NOTIFICATIONS, RECONCILE_TICKS)) {
         pubsub.topicAdmin().createTopic(TopicName.of(cloud.projectId(), topic));
       }
     }
@@ -194,6 +225,7 @@ public final class LocalStack implements AutoCloseable {
     // Locally a task costs no GPU-seconds, only a JVM: wait a few seconds for same-model work, not
     // the cloud's minute, so that finished tasks do not pile up on a laptop.
     runnerEnv.put("DRAIN_IDLE_SECONDS", "5");
+    runnerEnv.put("HEARTBEAT_SECONDS", "5");
     Container.Builder container = Container.newBuilder().setImage(GPU_IMAGE);
     runnerEnv.forEach((name, value) -> container.addEnv(EnvVar.newBuilder().setName(name).setValue(value)));
     Job job = Job.newBuilder()

@@ -314,10 +314,18 @@ public final class Runner {
       running = job;
     }
     lastFingerprint = job.fingerprint();
+    // Watched until its end is reported: uploading a large output takes time too, and the
+    // heartbeat must not look stale meanwhile.
+    try (RunningJobWatch.Watching watching = watch.watch(job, settings.executionName())) {
+      return runWatched(job, reporter, watching);
+    }
+  }
+
+  private JobRun runWatched(Job job, JobReporter reporter, RunningJobWatch.Watching watching)
+      throws InterruptedException {
     Instant start = clock.instant();
     PromptOutcome outcome;
-    boolean superseded;
-    try (RunningJobWatch.Watching watching = watch.watch(job, settings.executionName())) {
+    try {
       ObjectNode prompt;
       try {
         prompt = inputs.stage(job);
@@ -327,7 +335,6 @@ public final class Runner {
         return JobRun.ENDED;
       }
       outcome = engine.run(new PromptRequest(job.id(), prompt, job.extraData()), reporter::progress);
-      superseded = watching.superseded();
     } catch (EngineUnavailableException e) {
       log.error("lost the engine while running job {}; it is left running: {}", job.id(), e.getMessage());
       return JobRun.ABANDONED;
@@ -338,7 +345,7 @@ public final class Runner {
     }
     double gpuSeconds = Duration.between(start, clock.instant()).toNanos() / 1e9;
     log.info("job {} ended on the engine as {} after {} s", job.id(), outcome, gpuSeconds);
-    if (superseded) {
+    if (watching.superseded()) {
       log.warn("job {} was taken from this run while it ran: nothing is reported, it runs where it now belongs", job.id());
       return JobRun.SKIPPED;
     }

@@ -16,7 +16,8 @@ class NameCheckTest {
   void failsOnARenamedTopic() {
     JsonNode module = Module.copy();
     Module.resource(module, "google_pubsub_topic", "job_events").put("name", "${local.name}-job-event");
-    assertThat(NameCheck.run(Module.ROOT, module).failures()).containsExactly(
+    assertThat(NameCheck.run(Module.ROOT, module).failures()).containsExactlyInAnyOrder(
+        "reconcile JOB_EVENTS_TOPIC: google_pubsub_topic.job_events is named \"${local.name}-job-event\", not \"${local.name}-job-events\" (the code's default)",
         "runner JOB_EVENTS_TOPIC: google_pubsub_topic.job_events is named \"${local.name}-job-event\", not \"${local.name}-job-events\" (the code's default)",
         "google_pubsub_topic.job_events triggers a function but has no topic \"${local.name}-job-event-dead-letter\"");
   }

@@ -1,0 +1,62 @@
+package dev.darkroom.functions.reconcile;
+
+import com.google.cloud.functions.CloudEventsFunction;
+import com.google.common.base.Suppliers;
+import dev.darkroom.core.usecase.ReconcileJobs;
+import dev.darkroom.gcp.Adapters;
+import dev.darkroom.gcp.Env;
+import io.cloudevents.CloudEvent;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Triggered by the {@code reconcile-ticks} topic, which Cloud Scheduler feeds every minute: one
+ * sweep per tick. A tick carries nothing to decode; a failed sweep throws, so Pub/Sub redelivers
+ * the tick, and whatever the sweep did before failing stays done.
+ */
+public final class ReconcileFunction implements CloudEventsFunction {
+  private static final Logger log = LoggerFactory.getLogger(ReconcileFunction.class);
+
+  private final Supplier<ReconcileJobs> reconcile;
+
+  public ReconcileFunction() {
+    this(Suppliers.memoize(() -> {
+      Adapters adapters = Adapters.fromEnvironment();
+      return new ReconcileJobs(adapters.jobStore(), adapters.jobQueue(), adapters.jobEvents(), Clock.systemUTC(),
+          policy(Env.system()));
+    }));
+  }
+
+  ReconcileFunction(Supplier<ReconcileJobs> reconcile) {
+    this.reconcile = reconcile;
+  }
+
+  /** The defaults, with each limit replaceable from the environment (Terraform sets them). */
+  static ReconcileJobs.Policy policy(Env env) {
+    ReconcileJobs.Policy d = ReconcileJobs.Policy.defaults();
+    return new ReconcileJobs.Policy(
+        seconds(env, "RECONCILE_REQUEUE_AFTER_SECONDS", d.requeueQueuedAfter()),
+        seconds(env, "RECONCILE_MAX_QUEUE_SECONDS", d.maxQueueTime()),
+        seconds(env, "RECONCILE_DISPATCH_TIMEOUT_SECONDS", d.dispatchTimeout()),
+        seconds(env, "RECONCILE_LOST_AFTER_SECONDS", d.lostAfter()),
+        env.intOrDefault("RECONCILE_MAX_ATTEMPTS", d.maxAttempts()),
+        d.batch());
+  }
+
+  private static Duration seconds(Env env, String name, Duration fallback) {
+    int value = env.intOrDefault(name, (int) fallback.toSeconds());
+    if (value < 1) {
+      throw new Env.MissingConfigException(name + " must be a positive number of seconds, got " + value);
+    }
+    return Duration.ofSeconds(value);
+  }
+
+  @Override
+  public void accept(CloudEvent tick) {
+    ReconcileJobs.Report report = reconcile.get().sweep();
+    log.info("reconcile tick {}: {}", tick.getId(), report);
+  }
+}

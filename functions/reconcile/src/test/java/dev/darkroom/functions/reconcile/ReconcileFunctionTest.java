@@ -1,0 +1,72 @@
+package dev.darkroom.functions.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.darkroom.core.event.JobSubmitted;
+import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.port.JobChange.Outcome;
+import dev.darkroom.core.port.JobQueue;
+import dev.darkroom.core.usecase.ReconcileJobs;
+import dev.darkroom.gcp.Env;
+import dev.darkroom.testing.EventarcEvents;
+import dev.darkroom.testing.InMemoryJobStore;
+import dev.darkroom.testing.ManualClock;
+import dev.darkroom.testing.RecordingPorts;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ReconcileFunctionTest {
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T10:00:00Z"));
+  private final InMemoryJobStore jobs = new InMemoryJobStore();
+  private final RecordingPorts.Queue queue = new RecordingPorts.Queue();
+
+  private ReconcileFunction function(JobQueue queue) {
+    return new ReconcileFunction(() -> new ReconcileJobs(jobs, queue, new RecordingPorts.Events(), clock,
+        ReconcileJobs.Policy.defaults()));
+  }
+
+  private static byte[] tick() {
+    return "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void eachTickSweepsOnce() {
+    Job job = Job.queued("j1", "alice", 1, JsonNodeFactory.instance.objectNode(), null, null, clock.instant());
+    jobs.update("j1", current -> Outcome.write(job, null));
+    clock.advance(Duration.ofMinutes(5));
+
+    function(queue).accept(EventarcEvents.messagePublished("reconcile-ticks", tick()));
+
+    assertThat(queue.published).containsExactly(new JobSubmitted("j1", "alice", 1));
+    assertThat(jobs.get("j1").orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+  }
+
+  @Test
+  void aFailedSweepThrowsSoTheTickIsRedelivered() {
+    Job job = Job.queued("j1", "alice", 1, JsonNodeFactory.instance.objectNode(), null, null, clock.instant());
+    jobs.update("j1", current -> Outcome.write(job, null));
+    clock.advance(Duration.ofMinutes(5));
+    JobQueue down = message -> {
+      throw new IllegalStateException("Pub/Sub unavailable (injected)");
+    };
+
+    assertThatThrownBy(() -> function(down).accept(EventarcEvents.messagePublished("reconcile-ticks", tick())))
+        .hasMessageContaining("unavailable");
+  }
+
+  @Test
+  void limitsComeFromTheEnvironmentAndBadOnesAreRefused() {
+    ReconcileJobs.Policy policy = ReconcileFunction.policy(new Env(Map.of(
+        "RECONCILE_LOST_AFTER_SECONDS", "45", "RECONCILE_MAX_ATTEMPTS", "5")));
+    assertThat(policy.lostAfter()).isEqualTo(Duration.ofSeconds(45));
+    assertThat(policy.maxAttempts()).isEqualTo(5);
+    assertThat(policy.dispatchTimeout()).isEqualTo(ReconcileJobs.Policy.defaults().dispatchTimeout());
+    assertThatThrownBy(() -> ReconcileFunction.policy(new Env(Map.of("RECONCILE_LOST_AFTER_SECONDS", "0"))))
+        .isInstanceOf(Env.MissingConfigException.class).hasMessageContaining("RECONCILE_LOST_AFTER_SECONDS");
+  }
+}
