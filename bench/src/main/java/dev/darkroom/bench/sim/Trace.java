@@ -1,0 +1,78 @@
+package dev.darkroom.bench.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * Prompts arriving over time, generated from a fixed seed so every run sees the same trace.
+ *
+ * @param durationMillis the trace's length: arrivals fall inside it, and the always-on pool is
+ *     billed for at least this long
+ */
+record Trace(String name, long durationMillis, List<Arrival> arrivals) {
+
+  record Arrival(long atMillis, Workflow workflow) {}
+
+  /** Which workflows prompts use, and how often. */
+  record Mix(List<Workflow> workflows, double[] weights) {
+    Workflow pick(Random random) {
+      double total = 0;
+      for (double w : weights) {
+        total += w;
+      }
+      double x = random.nextDouble() * total;
+      for (int i = 0; i < weights.length; i++) {
+        x -= weights[i];
+        if (x < 0) {
+          return workflows.get(i);
+        }
+      }
+      return workflows.get(workflows.size() - 1);
+    }
+  }
+
+  /** Poisson arrivals at a constant rate. */
+  static Trace steady(long seed, Mix mix, double perSecond, long durationSeconds) {
+    return poisson("steady", seed, mix, t -> perSecond, perSecond, durationSeconds);
+  }
+
+  /**
+   * On/off bursts: every {@code periodSeconds}, {@code burstSeconds} of Poisson arrivals at
+   * {@code burstPerSecond}; in between, a background rate of {@code offPerSecond}.
+   */
+  static Trace bursty(long seed, Mix mix, double burstPerSecond, long burstSeconds, double offPerSecond,
+      long periodSeconds, long durationSeconds) {
+    return poisson("bursty", seed, mix,
+        t -> (t % periodSeconds) < burstSeconds ? burstPerSecond : offPerSecond,
+        Math.max(burstPerSecond, offPerSecond), durationSeconds);
+  }
+
+  /** A day's curve: a sinusoidal rate, lowest at midnight and highest at noon. */
+  static Trace daily(long seed, Mix mix, double meanPerSecond, double amplitude, long durationSeconds) {
+    return poisson("day", seed, mix,
+        t -> meanPerSecond * (1 - amplitude * Math.cos(2 * Math.PI * t / 86_400.0)),
+        meanPerSecond * (1 + amplitude), durationSeconds);
+  }
+
+  /** A non-homogeneous Poisson process by thinning (Lewis and Shedler): candidates at the peak rate. */
+  private static Trace poisson(String name, long seed, Mix mix, DoubleUnaryOperator rate, double peak,
+      long durationSeconds) {
+    Random random = new Random(seed);
+    List<Arrival> arrivals = new ArrayList<>();
+    double t = 0;
+    while (true) {
+      t += -Math.log(1 - random.nextDouble()) / peak;
+      if (t >= durationSeconds) {
+        break;
+      }
+      boolean kept = random.nextDouble() * peak < rate.applyAsDouble(t);
+      Workflow workflow = mix.pick(random);
+      if (kept) {
+        arrivals.add(new Arrival(Math.round(t * 1000), workflow));
+      }
+    }
+    return new Trace(name, durationSeconds * 1000, List.copyOf(arrivals));
+  }
+}

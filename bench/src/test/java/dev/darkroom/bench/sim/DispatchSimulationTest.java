@@ -1,0 +1,108 @@
+package dev.darkroom.bench.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The simulator's accounting on traces small enough to work out by hand: cold start 10 s, no
+ * dispatch delay, model load 5 s, one image 2 s, one GPU unless said otherwise.
+ */
+class DispatchSimulationTest {
+  private static final CostModel COST = new CostModel(10_000, 0, 0.001);
+  private static final Workflow A = new Workflow("a", "a.safetensors", 5_000, 2_000);
+  private static final Workflow B = new Workflow("b", "b.safetensors", 5_000, 2_000);
+
+  /** Two prompts of the same workflow, at 0 s and 1 s. */
+  private static final Trace SAME = new Trace("same", 60_000, List.of(
+      new Trace.Arrival(0, A), new Trace.Arrival(1_000, A)));
+  /** Prompts of two workflows, at 0 s and 1 s. */
+  private static final Trace TWO_MODELS = new Trace("two", 60_000, List.of(
+      new Trace.Arrival(0, A), new Trace.Arrival(1_000, B)));
+
+  private static SimResult tasks(Trace trace, int cap, long drainIdleMillis, boolean takeOthers, boolean leave) {
+    return new TaskSimulation(new TaskSimulation.Settings("t", cap, drainIdleMillis, takeOthers, leave), COST, trace)
+        .run();
+  }
+
+  @Test
+  void onePerPromptPaysAColdStartAndALoadPerImageAndQueuesPastTheCap() {
+    // First task 0..17 s (boot 10, load 5, image 2). The second prompt is refused at 1 s, launched when
+    // the first task exits at 17 s, claimed at 27 s, done at 34 s.
+    SimResult r = tasks(SAME, 1, 0, false, false);
+
+    assertThat(r.tasks()).isEqualTo(2);
+    assertThat(r.billedMillis()).isEqualTo(17_000 + 17_000);
+    assertThat(r.waitMillis()).containsExactly(10_000L, 26_000L);
+    assertThat(r.doneMillis()).containsExactly(17_000L, 33_000L);
+    assertThat(r.gpuSecondsPerImage()).isEqualTo(17.0);
+    assertThat(r.dollarsPer1000Images(COST)).isEqualTo(17.0);
+  }
+
+  @Test
+  void darkroomDrainsTheSameModelThenIdlesForTheDrainTime() {
+    // The refused prompt is drained at 17 s with the model loaded (2 s); then 60 s of looks find nothing.
+    SimResult r = tasks(SAME, 1, 60_000, false, false);
+
+    assertThat(r.tasks()).isEqualTo(1);
+    assertThat(r.billedMillis()).isEqualTo(19_000 + 60_000);
+    assertThat(r.waitMillis()).containsExactly(10_000L, 16_000L);
+    assertThat(r.doneMillis()).containsExactly(17_000L, 18_000L);
+  }
+
+  @Test
+  void darkroomLeavesAnotherModelQueuedUntilTheDrainingTaskGivesUp() {
+    // Task 1 idles from 17 s to 77 s; then the re-dispatch pass launches B: boot to 87 s, done at 94 s,
+    // idle until 154 s.
+    SimResult r = tasks(TWO_MODELS, 1, 60_000, false, false);
+
+    assertThat(r.tasks()).isEqualTo(2);
+    assertThat(r.billedMillis()).isEqualTo(77_000 + (154_000 - 77_000));
+    assertThat(r.waitMillis()).containsExactly(10_000L, 86_000L);
+  }
+
+  @Test
+  void theVariantTakesAnotherModelPayingItsLoadInsteadOfAColdStart() {
+    // At 17 s the draining task claims B and loads its model (5 s + 2 s): done at 24 s, idle until 84 s.
+    SimResult r = tasks(TWO_MODELS, 1, 60_000, true, false);
+
+    assertThat(r.tasks()).isEqualTo(1);
+    assertThat(r.billedMillis()).isEqualTo(84_000);
+    assertThat(r.waitMillis()).containsExactly(10_000L, 16_000L);
+    assertThat(r.doneMillis()).containsExactly(17_000L, 23_000L);
+  }
+
+  @Test
+  void leavingWorkForAnIdleTaskLaunchesNothingUnderTheCap() {
+    // B arrives at 30 s while task 1 idles (looks at 29 s, 31 s): no launch; claimed at 31 s, done at 38 s.
+    Trace later = new Trace("later", 60_000, List.of(new Trace.Arrival(0, A), new Trace.Arrival(30_000, B)));
+
+    SimResult leave = tasks(later, 2, 60_000, true, true);
+    SimResult launch = tasks(later, 2, 60_000, true, false);
+
+    assertThat(leave.tasks()).isEqualTo(1);
+    assertThat(leave.waitMillis()).containsExactly(10_000L, 1_000L);
+    assertThat(leave.billedMillis()).isEqualTo(38_000 + 60_000);
+    assertThat(launch.tasks()).isEqualTo(2);
+    assertThat(launch.waitMillis()).containsExactly(10_000L, 10_000L);
+  }
+
+  @Test
+  void thePoolIsBilledForTheWholeTraceAndLoadsAModelOnlyWhenItChanges() {
+    // Claims at 0 s (load 5 + image 2) and at 7 s (model loaded: 2 s); billed 60 s, the trace's length.
+    SimResult r = new PoolSimulation(1, COST, SAME).run();
+
+    assertThat(r.billedMillis()).isEqualTo(60_000);
+    assertThat(r.waitMillis()).containsExactly(0L, 6_000L);
+    assertThat(r.doneMillis()).containsExactly(7_000L, 8_000L);
+  }
+
+  @Test
+  void percentilesAreNearestRank() {
+    List<Long> values = List.of(5L, 1L, 4L, 2L, 3L);
+    assertThat(SimResult.percentile(values, 0.5)).isEqualTo(3);
+    assertThat(SimResult.percentile(values, 0.95)).isEqualTo(5);
+    assertThat(SimResult.percentile(values, 0.2)).isEqualTo(1);
+  }
+}
