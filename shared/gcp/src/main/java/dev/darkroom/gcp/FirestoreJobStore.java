@@ -88,6 +88,21 @@ public final class FirestoreJobStore implements JobStore {
         .get()).getDocuments().stream().map(JobDocuments::fromDocument).toList();
   }
 
+  /** Needs the composite index (status, updatedAt) that Terraform declares. */
+  @Override
+  public List<Job> unchangedSince(JobStatus status, java.time.Instant updatedBefore, int limit) {
+    if (limit <= 0) {
+      return List.of();
+    }
+    return await(firestore.collection(collection)
+        .whereEqualTo("status", status.wireName())
+        .whereLessThan("updatedAt", com.google.cloud.Timestamp.ofTimeSecondsAndNanos(
+            updatedBefore.getEpochSecond(), updatedBefore.getNano()))
+        .orderBy("updatedAt", Query.Direction.ASCENDING)
+        .limit(limit)
+        .get()).getDocuments().stream().map(JobDocuments::fromDocument).toList();
+  }
+
   private DocumentReference document(String jobId) {
     return firestore.collection(collection).document(jobId);
   }

@@ -51,6 +51,15 @@ public final class InMemoryJobStore implements JobStore {
         .toList();
   }
 
+  @Override
+  public List<Job> unchangedSince(JobStatus status, java.time.Instant updatedBefore, int limit) {
+    return jobs.values().stream()
+        .filter(job -> job.status() == status && job.updatedAt().isBefore(updatedBefore))
+        .sorted(Comparator.comparing(Job::updatedAt))
+        .limit(limit)
+        .toList();
+  }
+
   public List<Job> all() {
     return List.copyOf(jobs.values());
   }

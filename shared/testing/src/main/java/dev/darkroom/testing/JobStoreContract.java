@@ -86,6 +86,26 @@ public abstract class JobStoreContract {
   }
 
   @Test
+  void jobsUnchangedSinceAnInstantAreListedOldestFirstByStatus() {
+    // Far in the past, so jobs other tests write (at T0) never fall in the window.
+    Instant base = Instant.parse("2001-01-01T00:00:00Z").plusSeconds(UUID.randomUUID().hashCode() & 0xffff);
+    Job older = Job.queued(UUID.randomUUID().toString(), "alice", 1, prompt(), null, null, base)
+        .withStatus(JobStatus.RUNNING, base.plusMillis(10));
+    Job old = Job.queued(UUID.randomUUID().toString(), "alice", 1, prompt(), null, null, base)
+        .withStatus(JobStatus.RUNNING, base.plusMillis(20));
+    Job fresh = Job.queued(UUID.randomUUID().toString(), "alice", 1, prompt(), null, null, base)
+        .withStatus(JobStatus.RUNNING, base.plusSeconds(60));
+    Job queued = Job.queued(UUID.randomUUID().toString(), "alice", 1, prompt(), null, null, base);
+    for (Job job : List.of(old, fresh, older, queued)) {
+      store().update(job.id(), current -> Outcome.write(job, null));
+    }
+    assertThat(store().unchangedSince(JobStatus.RUNNING, base.plusSeconds(30), 100))
+        .extracting(Job::id).containsSubsequence(older.id(), old.id()).doesNotContain(fresh.id(), queued.id());
+    assertThat(store().unchangedSince(JobStatus.RUNNING, base.plusMillis(15), 100))
+        .extracting(Job::id).contains(older.id()).doesNotContain(old.id());
+  }
+
+  @Test
   void queuedJobsOfOneFingerprintAreListedInQueueOrder() throws Exception {
     String model = "m-" + UUID.randomUUID() + ".safetensors";
     ObjectNode needsModel = (ObjectNode) new ObjectMapper().readTree(

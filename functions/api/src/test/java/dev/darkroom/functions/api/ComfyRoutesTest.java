@@ -254,6 +254,11 @@ class ComfyRoutesTest {
     public List<Job> queuedWithFingerprint(String fingerprint, int limit) {
       return delegate.queuedWithFingerprint(fingerprint, limit);
     }
+
+    @Override
+    public List<Job> unchangedSince(JobStatus status, java.time.Instant updatedBefore, int limit) {
+      return delegate.unchangedSince(status, updatedBefore, limit);
+    }
   }
 
   @Test

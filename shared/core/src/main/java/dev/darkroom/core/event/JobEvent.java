@@ -38,6 +38,13 @@ public sealed interface JobEvent {
   JobStatus targetStatus();
 
   /** A stable id for this event, for deduplication downstream. */
+  /**
+   * The sequence of the reconciler's own terminal event in an attempt ({@code ReconcileJobs}):
+   * above any runner's, and the same on every sweep, so a repeat is a duplicate. Such an event
+   * applies only to a job that is not running: a runner that claimed the job meanwhile wins.
+   */
+  long RECONCILER_SEQUENCE = Long.MAX_VALUE - 1;
+
   default String eventId() {
     return jobId() + "/" + attempt() + "/" + sequence();
   }

@@ -28,6 +28,9 @@ public final class JobEventRules {
       return new EventDecision.Stale(
           "sequence " + event.sequence() + " not after " + job.lastSequence());
     }
+    if (event.sequence() == JobEvent.RECONCILER_SEQUENCE && job.status() == JobStatus.RUNNING) {
+      return new EventDecision.Stale("the reconciler's verdict, but a runner has the job now");
+    }
     JobStatus target = event.targetStatus();
     if (target != job.status() && !job.status().canMoveTo(target)) {
       return new EventDecision.Stale(

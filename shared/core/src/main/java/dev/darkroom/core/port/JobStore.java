@@ -30,4 +30,11 @@ public interface JobStore {
    * models loaded may claim next.
    */
   List<Job> queuedWithFingerprint(String fingerprint, int limit);
+
+  /**
+   * Jobs in {@code status} whose document has not changed since before {@code updatedBefore},
+   * oldest first, at most {@code limit}: what the reconciler looks at. A running job's heartbeat
+   * updates its document, so a running job listed here has a stale heartbeat.
+   */
+  List<Job> unchangedSince(JobStatus status, java.time.Instant updatedBefore, int limit);
 }

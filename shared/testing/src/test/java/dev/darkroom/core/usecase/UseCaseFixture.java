@@ -3,16 +3,15 @@ package dev.darkroom.core.usecase;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.testing.InMemoryJobStore;
+import dev.darkroom.testing.ManualClock;
 import dev.darkroom.testing.RecordingPorts;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The use cases wired to fakes, on a fixed clock. */
+/** The use cases wired to fakes, on a clock that moves only when a test moves it. */
 final class UseCaseFixture {
   static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
-  final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+  final ManualClock clock = new ManualClock(NOW);
   final InMemoryJobStore jobs = new InMemoryJobStore();
   final RecordingPorts.Queue queue = new RecordingPorts.Queue();
   final RecordingPorts.InMemoryLedger ledger = new RecordingPorts.InMemoryLedger();
@@ -25,6 +24,8 @@ final class UseCaseFixture {
   final DispatchJobs dispatch = new DispatchJobs(jobs, launcher, ledger, clock);
   final ClaimJob claim = new ClaimJob(jobs, clock);
   final ApplyJobEvent apply = new ApplyJobEvent(jobs, ledger, notifications, clock);
+  final RecordingPorts.Events events = new RecordingPorts.Events();
+  final ReconcileJobs reconcile = new ReconcileJobs(jobs, queue, events, clock, ReconcileJobs.Policy.defaults());
 
   static ObjectNode prompt() {
     try {

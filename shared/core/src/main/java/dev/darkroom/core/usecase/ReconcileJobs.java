@@ -1,0 +1,177 @@
+package dev.darkroom.core.usecase;
+
+import dev.darkroom.core.event.JobEvent;
+import dev.darkroom.core.event.JobSubmitted;
+import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.JobError;
+import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.port.JobChange.Outcome;
+import dev.darkroom.core.port.JobEventPublisher;
+import dev.darkroom.core.port.JobQueue;
+import dev.darkroom.core.port.JobStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reconciler's sweep (a scheduled function, every minute in the cloud): finds jobs that the
+ * event-driven path left behind and sets them moving again, so that no job waits forever.
+ * <ul>
+ *   <li><b>queued</b> and untouched for {@link Policy#requeueQueuedAfter}: dispatch never took it
+ *       (capacity was full, or its message was lost), so its {@code JobSubmitted} is published
+ *       again; dispatch's claim makes a repeat harmless. Queued longer than
+ *       {@link Policy#maxQueueTime}: failed ({@code queue_timeout});
+ *   <li><b>dispatched</b> and unclaimed for {@link Policy#dispatchTimeout}: its execution never
+ *       started a runner (failed, vanished, stuck for quota), so it goes back to the queue as a
+ *       new attempt;
+ *   <li><b>running</b> with no heartbeat for {@link Policy#lostAfter}: its task is gone; marked
+ *       {@code lost}, then requeued as a new attempt while the retry budget lasts, else failed;
+ *   <li><b>lost</b>: the second half of the above, for a sweep that stopped in between.
+ * </ul>
+ * Every move is a transaction that re-checks what the sweep saw, so a runner or dispatch acting at
+ * the same moment wins and the sweep leaves the job alone. Terminal outcomes are published as
+ * runner-style events on the job-events topic, so that one path (job-events) writes every terminal
+ * state, its ledger row and its notification, and a crash between steps is repaired by the next
+ * sweep: the job is still there to be found.
+ */
+public final class ReconcileJobs {
+  private static final Logger log = LoggerFactory.getLogger(ReconcileJobs.class);
+
+  /**
+   * @param requeueQueuedAfter a queued job untouched this long is published to dispatch again
+   * @param maxQueueTime a job still queued this long after it was submitted fails
+   * @param dispatchTimeout a dispatched job that no runner claimed in this time is requeued
+   * @param lostAfter a running job whose heartbeat is this old is lost (several heartbeats)
+   * @param maxAttempts attempts a job may have in all; a lost job past them fails
+   * @param batch jobs looked at per status per sweep (the rest wait for the next sweep)
+   */
+  public record Policy(Duration requeueQueuedAfter, Duration maxQueueTime, Duration dispatchTimeout,
+      Duration lostAfter, int maxAttempts, int batch) {
+    public static Policy defaults() {
+      return new Policy(Duration.ofMinutes(2), Duration.ofHours(24), Duration.ofMinutes(15),
+          Duration.ofMinutes(3), 3, 500);
+    }
+  }
+
+  /** What one sweep did. */
+  public record Report(int republished, int requeued, int lost, int failed) {
+    public int total() {
+      return republished + requeued + lost + failed;
+    }
+  }
+
+  private final JobStore jobs;
+  private final JobQueue queue;
+  private final JobEventPublisher events;
+  private final Clock clock;
+  private final Policy policy;
+
+  public ReconcileJobs(JobStore jobs, JobQueue queue, JobEventPublisher events, Clock clock, Policy policy) {
+    this.jobs = jobs;
+    this.queue = queue;
+    this.events = events;
+    this.clock = clock;
+    this.policy = policy;
+  }
+
+  /** One pass over every status. Throws if a store or topic fails; what was done stays done. */
+  public Report sweep() {
+    Instant now = clock.instant();
+    int republished = 0;
+    int requeued = 0;
+    int lost = 0;
+    int failed = 0;
+
+    for (Job job : jobs.unchangedSince(JobStatus.QUEUED, now.minus(policy.requeueQueuedAfter()), policy.batch())) {
+      if (job.createdAt() != null && job.createdAt().isBefore(now.minus(policy.maxQueueTime()))) {
+        fail(job, JobError.of("queue_timeout", "still queued after " + policy.maxQueueTime().toHours()
+            + " h: no GPU capacity took it"));
+        failed++;
+      } else {
+        queue.publish(new JobSubmitted(job.id(), job.userId(), job.attempt()));
+        republished++;
+      }
+    }
+
+    for (Job job : jobs.unchangedSince(JobStatus.DISPATCHED, now.minus(policy.dispatchTimeout()), policy.batch())) {
+      Move move = retry(job, JobStatus.DISPATCHED, "no runner claimed it within "
+          + policy.dispatchTimeout().toMinutes() + " min");
+      requeued += move == Move.REQUEUED ? 1 : 0;
+      failed += move == Move.FAILED ? 1 : 0;
+    }
+
+    for (Job job : jobs.unchangedSince(JobStatus.RUNNING, now.minus(policy.lostAfter()), policy.batch())) {
+      Job marked = jobs.update(job.id(), current -> {
+        if (current.isEmpty() || !sameAsSeen(current.get(), job)) {
+          return Outcome.keep(null);
+        }
+        Job next = current.get().withStatus(JobStatus.LOST, clock.instant());
+        return Outcome.write(next, next);
+      });
+      if (marked == null) {
+        continue; // a heartbeat or an event came in since the look: alive after all
+      }
+      log.warn("job {} (attempt {}) lost: no heartbeat since {} from {}", job.id(), job.attempt(),
+          job.updatedAt(), job.executionName());
+      lost++;
+      Move move = retry(marked, JobStatus.LOST, "its task stopped sending heartbeats");
+      requeued += move == Move.REQUEUED ? 1 : 0;
+      failed += move == Move.FAILED ? 1 : 0;
+    }
+
+    // Lost jobs a previous sweep marked but did not get to move on (it crashed, or failed to publish).
+    for (Job job : jobs.unchangedSince(JobStatus.LOST, now, policy.batch())) {
+      Move move = retry(job, JobStatus.LOST, "its task stopped sending heartbeats");
+      requeued += move == Move.REQUEUED ? 1 : 0;
+      failed += move == Move.FAILED ? 1 : 0;
+    }
+
+    Report report = new Report(republished, requeued, lost, failed);
+    if (report.total() > 0) {
+      log.info("reconcile: {}", report);
+    }
+    return report;
+  }
+
+  private enum Move { REQUEUED, FAILED, UNCHANGED }
+
+  /**
+   * Back to the queue as a new attempt if the budget allows, else failed. The move happens only
+   * if the job is still as the sweep saw it in {@code from}; the reconciler's failure applies only
+   * to a job that is not running (see {@link JobEvent#RECONCILER_SEQUENCE}).
+   */
+  private Move retry(Job job, JobStatus from, String why) {
+    if (job.attempt() >= policy.maxAttempts()) {
+      fail(job, JobError.of(from == JobStatus.LOST ? "lost" : "dispatch_failed",
+          why + "; gave up after " + job.attempt() + " attempt(s)"));
+      return Move.FAILED;
+    }
+    Job requeued = jobs.update(job.id(), current -> {
+      if (current.isEmpty() || current.get().status() != from || current.get().attempt() != job.attempt()) {
+        return Outcome.keep(null);
+      }
+      Job next = current.get().requeued(clock.instant());
+      return Outcome.write(next, next);
+    });
+    if (requeued == null) {
+      return Move.UNCHANGED;
+    }
+    log.warn("job {} back to the queue as attempt {}: {}", job.id(), requeued.attempt(), why);
+    queue.publish(new JobSubmitted(requeued.id(), requeued.userId(), requeued.attempt()));
+    return Move.REQUEUED;
+  }
+
+  private static boolean sameAsSeen(Job now, Job seen) {
+    return now.status() == seen.status() && now.attempt() == seen.attempt()
+        && java.util.Objects.equals(now.updatedAt(), seen.updatedAt());
+  }
+
+  /** Through job-events, like a runner's failure: the ledger and notification follow from there. */
+  private void fail(Job job, JobError error) {
+    log.warn("job {} (attempt {}) failed by the reconciler: {}", job.id(), job.attempt(), error.message());
+    events.publish(new JobEvent.Failed(job.id(), job.attempt(), JobEvent.RECONCILER_SEQUENCE, clock.instant(), error,
+        job.gpuSeconds()));
+  }
+}
