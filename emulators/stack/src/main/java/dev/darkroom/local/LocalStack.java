@@ -17,6 +17,7 @@ import dev.darkroom.emulators.google.PubSubEmulatorChannels;
 import dev.darkroom.functions.api.ApiFunction;
 import dev.darkroom.functions.dispatch.DispatchFunction;
 import dev.darkroom.functions.jobevents.JobEventsFunction;
+import dev.darkroom.functions.notify.NotifyFunction;
 import dev.darkroom.gcp.Env;
 import dev.darkroom.gcp.GcsNodeCatalogStore;
 import dev.darkroom.gcp.GoogleClients;
@@ -53,6 +54,7 @@ public final class LocalStack implements AutoCloseable {
   static final String JOB_SUBMITTED = "job-submitted";
   static final String JOB_EVENTS = "job-events";
   static final String NOTIFICATIONS = "notifications";
+  static final String JOB_EVENTS_PUBLIC = "job-events-public";
 
   /**
    * @param apiPort the public port on 127.0.0.1, ComfyUI's API and {@code /ws} (0 = any free port)
@@ -103,6 +105,9 @@ public final class LocalStack implements AutoCloseable {
     functionEnv.put("DATABASE_URL", postgres.getJdbcUrl("postgres", "postgres"));
     functionEnv.put("DB_USER", "postgres");
     functionEnv.put("DARKROOM_AUTH", "off");
+    functionEnv.put("JOB_EVENTS_PUBLIC_TOPIC", JOB_EVENTS_PUBLIC);
+    // Local only: test webhook receivers listen on 127.0.0.1. Never set in the cloud (terraform/checks).
+    functionEnv.put("WEBHOOKS_ALLOW_LOOPBACK", "true");
 
     GoogleClients clients = track(new GoogleClients(new Env(functionEnv)));
     createTopics();
@@ -116,7 +121,9 @@ public final class LocalStack implements AutoCloseable {
     int dispatchPort = LoopbackPorts.choose(0);
     int jobEventsPort = LoopbackPorts.choose(0);
     int gatewayPort = LoopbackPorts.choose(0);
+    int notifyPort = LoopbackPorts.choose(0);
     List<ManagedProcess> hosts = List.of(
+        function("notify", NotifyFunction.class, notifyPort, logs),
         function("api", ApiFunction.class, apiPort, logs),
         function("dispatch", DispatchFunction.class, dispatchPort, logs),
         function("job-events", JobEventsFunction.class, jobEventsPort, logs));
@@ -128,6 +135,7 @@ public final class LocalStack implements AutoCloseable {
     warmUp(apiPort);
     trigger(JOB_SUBMITTED, dispatchPort);
     trigger(JOB_EVENTS, jobEventsPort);
+    trigger(NOTIFICATIONS, notifyPort);
     // Last, so the public port answers only once everything behind it does.
     edge = track(Edge.start(options.apiPort(), apiPort, gatewayPort));
   }
@@ -177,7 +185,7 @@ public final class LocalStack implements AutoCloseable {
 
   private void createTopics() {
     try (PubSubEmulatorChannels pubsub = PubSubEmulatorChannels.connect(cloud.pubSub().orElseThrow().hostPort())) {
-      for (String topic : List.of(JOB_SUBMITTED, JOB_EVENTS, NOTIFICATIONS)) {
+      for (String topic : List.of(JOB_SUBMITTED, JOB_EVENTS, NOTIFICATIONS, JOB_EVENTS_PUBLIC)) {
         pubsub.topicAdmin().createTopic(TopicName.of(cloud.projectId(), topic));
       }
     }
