@@ -218,9 +218,9 @@ resource "google_storage_bucket_iam_member" "runner_reads_models" {
   member = "serviceAccount:${google_service_account.runner.email}"
 }
 
-# ---- reconcile and notify: expected from DESIGN.md until their code lands ----------------------
-# terraform/checks skips these two (and says so) while functions/reconcile and functions/notify do
-# not exist; once they do, these grants are checked against their code like every other.
+# ---- reconcile (expected from DESIGN.md until its code lands) and notify (checked) ----------------
+# terraform/checks skips reconcile (and says so) while functions/reconcile does not exist; notify's
+# grants are checked against functions/notify like every other deployable's.
 
 resource "google_project_iam_member" "reconcile_datastore" {
   project = var.project_id
