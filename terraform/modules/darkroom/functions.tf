@@ -238,7 +238,8 @@ resource "google_cloudfunctions2_function" "reconcile" {
   depends_on = [google_project_service.enabled]
 }
 
-# notifications -> webhooks, FCM, CloudEvents. Module functions/notify is being written: the variables below follow DESIGN.md and are checked once it lands
+# notifications -> webhooks, FCM, CloudEvents for integrations (functions/notify). A pending delivery
+# makes it throw: Pub/Sub redelivers with backoff (functions/notify/README.md, "Retries").
 resource "google_cloudfunctions2_function" "notify" {
   count = var.deploy_pending_functions ? 1 : 0
 
@@ -273,7 +274,8 @@ resource "google_cloudfunctions2_function" "notify" {
 
     environment_variables = {
       GOOGLE_CLOUD_PROJECT     = var.project_id
-      JOBS_COLLECTION          = local.jobs_collection
+      DEVICES_COLLECTION       = "devices"
+      JOB_EVENTS_PUBLIC_TOPIC  = google_pubsub_topic.job_events_public.name
       INSTANCE_CONNECTION_NAME = google_sql_database_instance.ledger.connection_name
       DB_NAME                  = google_sql_database.ledger.name
       DB_USER                  = google_sql_user.ledger.name

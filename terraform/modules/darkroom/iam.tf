@@ -259,6 +259,20 @@ resource "google_secret_manager_secret_iam_member" "notify_db_password" {
   member    = "serviceAccount:${google_service_account.notify.email}"
 }
 
+resource "google_pubsub_topic_iam_member" "notify_publishes_job_events_public" {
+  project = var.project_id
+  topic   = google_pubsub_topic.job_events_public.name
+  role    = "roles/pubsub.publisher"
+  member  = "serviceAccount:${google_service_account.notify.email}"
+}
+
+# FCM HTTP v1 sends (cloudmessaging.messages.create); no narrower predefined role exists.
+resource "google_project_iam_member" "notify_fcm" {
+  project = var.project_id
+  role    = "roles/firebasecloudmessaging.admin"
+  member  = "serviceAccount:${google_service_account.notify.email}"
+}
+
 # ---- Eventarc triggers --------------------------------------------------------------------------
 
 resource "google_project_iam_member" "events_receiver" {

@@ -4,6 +4,7 @@
 #   job-submitted   api publishes JobSubmitted      -> dispatch (Eventarc trigger)
 #   job-events      runner publishes JobEvent       -> job-events (Eventarc trigger)
 #   notifications   job-events publishes terminals  -> notify (Eventarc trigger)
+#   job-events-public  notify publishes CloudEvents -> integrations (subscribers outside Darkroom)
 #   reconcile-ticks Cloud Scheduler, every minute   -> reconcile (Eventarc trigger)
 #
 # Each triggered topic has <topic>-dead-letter, where Pub/Sub moves a message after
@@ -39,6 +40,16 @@ resource "google_pubsub_topic" "notifications" {
   name                       = "${local.name}-notifications"
   labels                     = local.labels
   message_retention_duration = "86400s"
+  depends_on                 = [google_project_service.enabled]
+}
+
+# CloudEvents 1.0 (structured JSON) for integrations: notify publishes one per ended job; other
+# projects' subscribers get roles/pubsub.subscriber on it (not granted here).
+resource "google_pubsub_topic" "job_events_public" {
+  project                    = var.project_id
+  name                       = "${local.name}-job-events-public"
+  labels                     = local.labels
+  message_retention_duration = "604800s"
   depends_on                 = [google_project_service.enabled]
 }
 

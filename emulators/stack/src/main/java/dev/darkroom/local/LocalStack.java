@@ -18,6 +18,7 @@ import dev.darkroom.functions.api.ApiFunction;
 import dev.darkroom.functions.dispatch.DispatchFunction;
 import dev.darkroom.functions.reconcile.ReconcileFunction;
 import dev.darkroom.functions.jobevents.JobEventsFunction;
+import dev.darkroom.functions.notify.NotifyFunction;
 import dev.darkroom.gcp.Env;
 import dev.darkroom.gcp.GcsNodeCatalogStore;
 import dev.darkroom.gcp.GoogleClients;
@@ -57,6 +58,7 @@ public final class LocalStack implements AutoCloseable {
   static final String RECONCILE_TICKS = "reconcile-ticks";
   /** Cloud Scheduler ticks the reconciler every minute; locally every few seconds, so faults heal fast. */
   static final Duration RECONCILE_EVERY = Duration.ofSeconds(5);
+  static final String JOB_EVENTS_PUBLIC = "job-events-public";
 
   /**
    * @param apiPort the public port on 127.0.0.1, ComfyUI's API and {@code /ws} (0 = any free port)
@@ -111,6 +113,9 @@ public final class LocalStack implements AutoCloseable {
     functionEnv.put("RECONCILE_REQUEUE_AFTER_SECONDS", "10");
     functionEnv.put("RECONCILE_DISPATCH_TIMEOUT_SECONDS", "120");
     functionEnv.put("RECONCILE_LOST_AFTER_SECONDS", "20");
+    functionEnv.put("JOB_EVENTS_PUBLIC_TOPIC", JOB_EVENTS_PUBLIC);
+    // Local only: test webhook receivers listen on 127.0.0.1. Never set in the cloud (terraform/checks).
+    functionEnv.put("WEBHOOKS_ALLOW_LOOPBACK", "true");
 
     GoogleClients clients = track(new GoogleClients(new Env(functionEnv)));
     createTopics();
@@ -125,7 +130,9 @@ public final class LocalStack implements AutoCloseable {
     int jobEventsPort = LoopbackPorts.choose(0);
     int gatewayPort = LoopbackPorts.choose(0);
     int reconcilePort = LoopbackPorts.choose(0);
+    int notifyPort = LoopbackPorts.choose(0);
     List<ManagedProcess> hosts = List.of(
+        function("notify", NotifyFunction.class, notifyPort, logs),
         function("api", ApiFunction.class, apiPort, logs),
         function("dispatch", DispatchFunction.class, dispatchPort, logs),
         function("job-events", JobEventsFunction.class, jobEventsPort, logs),
@@ -140,6 +147,7 @@ public final class LocalStack implements AutoCloseable {
     trigger(JOB_EVENTS, jobEventsPort);
     trigger(RECONCILE_TICKS, reconcilePort);
     track(scheduleReconcile(clients));
+    trigger(NOTIFICATIONS, notifyPort);
     // Last, so the public port answers only once everything behind it does.
     edge = track(Edge.start(options.apiPort(), apiPort, gatewayPort));
   }
@@ -208,7 +216,7 @@ public final class LocalStack implements AutoCloseable {
 
   private void createTopics() {
     try (PubSubEmulatorChannels pubsub = PubSubEmulatorChannels.connect(cloud.pubSub().orElseThrow().hostPort())) {
-      for (String topic : List.of(JOB_SUBMITTED, JOB_EVENTS, NOTIFICATIONS, RECONCILE_TICKS)) {
+      for (String topic : List.of(JOB_SUBMITTED, JOB_EVENTS, NOTIFICATIONS, RECONCILE_TICKS, JOB_EVENTS_PUBLIC)) {
         pubsub.topicAdmin().createTopic(TopicName.of(cloud.projectId(), topic));
       }
     }

@@ -3,6 +3,10 @@ package dev.darkroom.gcp;
 import com.google.auth.ServiceAccountSigner;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.darkroom.core.notify.OutboundUrlPolicy;
+import dev.darkroom.core.port.DeliveryLog;
+import dev.darkroom.core.port.DeviceTokens;
+import dev.darkroom.core.port.IntegrationEvents;
 import dev.darkroom.core.port.JobEventPublisher;
 import dev.darkroom.core.port.JobFeed;
 import dev.darkroom.core.port.JobLauncher;
@@ -12,6 +16,9 @@ import dev.darkroom.core.port.Ledger;
 import dev.darkroom.core.port.NodeCatalogStore;
 import dev.darkroom.core.port.NotificationPublisher;
 import dev.darkroom.core.port.OutputStore;
+import dev.darkroom.core.port.PushSender;
+import dev.darkroom.core.port.WebhookEndpoints;
+import dev.darkroom.core.port.WebhookSender;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -28,6 +35,7 @@ public final class Adapters implements AutoCloseable {
   private final Env env;
   private HikariDataSource dataSource;
   private GcsOutputStore outputs;
+  private com.google.firebase.FirebaseApp firebase;
 
   public Adapters(Env env) {
     this.env = env;
@@ -73,12 +81,64 @@ public final class Adapters implements AutoCloseable {
   }
 
   /** The ledger; the schema is migrated on first use (Flyway takes a lock, so instances may race). */
-  public synchronized Ledger ledger() {
+  public Ledger ledger() {
+    return new SqlLedger(database());
+  }
+
+  /** Users' webhook endpoints, in the ledger's database. */
+  public WebhookEndpoints webhookEndpoints() {
+    return new SqlWebhookEndpoints(database());
+  }
+
+  /** Every notification delivery attempt, in the ledger's database. */
+  public DeliveryLog deliveryLog() {
+    return new SqlDeliveryLog(database());
+  }
+
+  /**
+   * Webhooks over HTTP, refusing internal addresses. {@value #ALLOW_LOOPBACK_VARIABLE}{@code =true}
+   * lets them reach 127.0.0.1: the local stack's receivers live there; never set in the cloud.
+   */
+  public WebhookSender webhookSender() {
+    boolean allowLoopback = Boolean.parseBoolean(env.orDefault(ALLOW_LOOPBACK_VARIABLE, "false"));
+    return new HttpWebhookSender(new OutboundUrlPolicy(allowLoopback, java.net.InetAddress::getAllByName));
+  }
+
+  public static final String ALLOW_LOOPBACK_VARIABLE = "WEBHOOKS_ALLOW_LOOPBACK";
+
+  /** FCM registration tokens of users' devices ({@code devices/{token}}). */
+  public DeviceTokens deviceTokens() {
+    return new FirestoreDeviceTokens(clients.firestore(), env.orDefault("DEVICES_COLLECTION", "devices"));
+  }
+
+  /** Push through Firebase Cloud Messaging, as this project's default Firebase app. */
+  public synchronized PushSender pushSender() {
+    if (firebase == null) {
+      try {
+        firebase = com.google.firebase.FirebaseApp.initializeApp(com.google.firebase.FirebaseOptions.builder()
+            .setCredentials(com.google.auth.oauth2.GoogleCredentials.getApplicationDefault())
+            .setProjectId(clients.projectId())
+            .build(), "darkroom-" + System.identityHashCode(this));
+      } catch (IOException e) {
+        throw new UncheckedIOException("no Application Default Credentials for Firebase Cloud Messaging", e);
+      }
+    }
+    return new FcmPushSender(com.google.firebase.messaging.FirebaseMessaging.getInstance(firebase));
+  }
+
+  /** CloudEvents for integrations, on the public topic. */
+  public IntegrationEvents integrationEvents() {
+    return new PubSubIntegrationEvents(clients.publisher(env.orDefault("JOB_EVENTS_PUBLIC_TOPIC", "job-events-public")),
+        clients.projectId());
+  }
+
+  /** The ledger's database, migrated on first use (Flyway takes a lock, so instances may race). */
+  private synchronized javax.sql.DataSource database() {
     if (dataSource == null) {
       dataSource = SqlLedger.dataSource(env);
       SqlLedger.migrate(dataSource);
     }
-    return new SqlLedger(dataSource);
+    return dataSource;
   }
 
   /**
@@ -118,6 +178,9 @@ public final class Adapters implements AutoCloseable {
     clients.close();
     if (dataSource != null) {
       dataSource.close();
+    }
+    if (firebase != null) {
+      firebase.delete();
     }
   }
 }

@@ -34,6 +34,8 @@ public final class EnvPolicy {
       "CLOUD_RUN_EMULATOR_HOST", "local emulator; unset, the client talks to Cloud Run",
       "STORAGE_SIGNER_KEY_FILE", "the Storage emulator's signing key; in the cloud the service account signs (signBlob)",
       "DATABASE_URL", "a plain JDBC URL for the embedded PostgreSQL; in the cloud INSTANCE_CONNECTION_NAME selects the Cloud SQL connector",
+      "WEBHOOKS_ALLOW_LOOPBACK", "lets webhooks reach 127.0.0.1, where the local stack's test receivers listen;"
+          + " in the cloud loopback, private and metadata addresses are always refused",
       "DARKROOM_AUTH", "only 'off' exists, for the loopback-only local stack; authentication (issue 8) replaces it."
           + " Until then api and realtime refuse to start in the cloud, by design");
 

@@ -27,17 +27,23 @@ public final class RoleCheck {
   record Need(String role, On on) {}
 
   /** The port (a method of shared/gcp Adapters) to what its calls need. */
-  static final Map<String, List<Need>> PORTS = Map.of(
-      "Adapters.jobStore", List.of(new Need("roles/datastore.user", On.PROJECT)),
-      "Adapters.jobFeed", List.of(new Need("roles/datastore.user", On.PROJECT)),
-      "Adapters.jobQueue", List.of(new Need("roles/pubsub.publisher", On.PORT_TARGET)),
-      "Adapters.jobEvents", List.of(new Need("roles/pubsub.publisher", On.PORT_TARGET)),
-      "Adapters.notifications", List.of(new Need("roles/pubsub.publisher", On.PORT_TARGET)),
-      "Adapters.jobLauncher", List.of(new Need("roles/run.developer", On.PORT_TARGET),
-          new Need("roles/iam.serviceAccountUser", On.PORT_TARGET_SERVICE_ACCOUNT)),
-      "Adapters.ledger", List.of(new Need("roles/cloudsql.client", On.PROJECT)),
-      "Adapters.outputStore", List.of(new Need("roles/storage.objectUser", On.PORT_TARGET)),
-      "Adapters.nodeCatalog", List.of(new Need("roles/storage.objectUser", On.PORT_TARGET)));
+  static final Map<String, List<Need>> PORTS = Map.ofEntries(
+      Map.entry("Adapters.jobStore", List.of(new Need("roles/datastore.user", On.PROJECT))),
+      Map.entry("Adapters.jobFeed", List.of(new Need("roles/datastore.user", On.PROJECT))),
+      Map.entry("Adapters.jobQueue", List.of(new Need("roles/pubsub.publisher", On.PORT_TARGET))),
+      Map.entry("Adapters.jobEvents", List.of(new Need("roles/pubsub.publisher", On.PORT_TARGET))),
+      Map.entry("Adapters.notifications", List.of(new Need("roles/pubsub.publisher", On.PORT_TARGET))),
+      Map.entry("Adapters.jobLauncher", List.of(new Need("roles/run.developer", On.PORT_TARGET),
+          new Need("roles/iam.serviceAccountUser", On.PORT_TARGET_SERVICE_ACCOUNT))),
+      Map.entry("Adapters.ledger", List.of(new Need("roles/cloudsql.client", On.PROJECT))),
+      Map.entry("Adapters.outputStore", List.of(new Need("roles/storage.objectUser", On.PORT_TARGET))),
+      Map.entry("Adapters.nodeCatalog", List.of(new Need("roles/storage.objectUser", On.PORT_TARGET))),
+      Map.entry("Adapters.webhookEndpoints", List.of(new Need("roles/cloudsql.client", On.PROJECT))),
+      Map.entry("Adapters.deliveryLog", List.of(new Need("roles/cloudsql.client", On.PROJECT))),
+      Map.entry("Adapters.deviceTokens", List.of(new Need("roles/datastore.user", On.PROJECT))),
+      // FCM HTTP v1 send (cloudmessaging.messages.create).
+      Map.entry("Adapters.pushSender", List.of(new Need("roles/firebasecloudmessaging.admin", On.PROJECT))),
+      Map.entry("Adapters.integrationEvents", List.of(new Need("roles/pubsub.publisher", On.PORT_TARGET))));
 
   /** A method the code invokes (on any port) to what it needs. */
   static final Map<String, Need> CALLS = Map.of(

@@ -1,0 +1,60 @@
+package dev.darkroom.functions.notify;
+
+import com.google.cloud.functions.CloudEventsFunction;
+import com.google.common.base.Suppliers;
+import dev.darkroom.core.event.JobNotification;
+import dev.darkroom.core.event.Messages.MalformedMessageException;
+import dev.darkroom.core.usecase.NotifyJobEnded;
+import dev.darkroom.gcp.Adapters;
+import dev.darkroom.gcp.PubSubCloudEvents;
+import io.cloudevents.CloudEvent;
+import java.time.Clock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Triggered by the {@code notifications} topic: tells the job's owner and integrations that it
+ * ended. A target that failed for now makes it throw, so Pub/Sub redelivers the notification with
+ * backoff; what was already delivered is skipped then (see {@link NotifyJobEnded}).
+ */
+public final class NotifyFunction implements CloudEventsFunction {
+  private static final Logger log = LoggerFactory.getLogger(NotifyFunction.class);
+
+  private final Supplier<NotifyJobEnded> notify;
+
+  public NotifyFunction() {
+    this(Suppliers.memoize(() -> {
+      Adapters adapters = Adapters.fromEnvironment();
+      return new NotifyJobEnded(adapters.webhookEndpoints(), adapters.webhookSender(), adapters.deviceTokens(),
+          adapters.pushSender(), adapters.integrationEvents(), adapters.deliveryLog(), Clock.systemUTC());
+    }));
+  }
+
+  NotifyFunction(Supplier<NotifyJobEnded> notify) {
+    this.notify = notify;
+  }
+
+  @Override
+  public void accept(CloudEvent event) {
+    JobNotification notification;
+    try {
+      notification = PubSubCloudEvents.message(event, JobNotification.class);
+    } catch (MalformedMessageException e) {
+      log.warn("acknowledging malformed notification {}: {}", event.getId(), e.getMessage());
+      return;
+    }
+    NotifyJobEnded.Result result = notify.get().notify(notification);
+    log.info("notification {} of job {}: {}", notification.id(), notification.jobId(), result);
+    if (result.retryLater()) {
+      throw new DeliveryPendingException("notification " + notification.id() + " still pending for " + result.pending());
+    }
+  }
+
+  /** Thrown so that Pub/Sub redelivers: some target failed for now. */
+  static final class DeliveryPendingException extends RuntimeException {
+    DeliveryPendingException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,19 @@
+package dev.darkroom.core.port;
+
+import dev.darkroom.core.notify.DeliveryAttempt;
+import dev.darkroom.core.notify.DeliveryHistory;
+
+/**
+ * Every delivery attempt of every notification, per target (Cloud SQL in the cloud): what makes
+ * a redelivered notification skip the targets it already reached.
+ */
+public interface DeliveryLog {
+  DeliveryHistory history(String notificationId, String target);
+
+  /**
+   * Records an attempt. At most one final outcome is kept per (notification, target): a second
+   * one (two instances racing on a redelivered message) is ignored, and so is a repeated attempt
+   * number.
+   */
+  void record(DeliveryAttempt attempt);
+}

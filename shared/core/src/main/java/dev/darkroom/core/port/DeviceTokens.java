@@ -1,0 +1,11 @@
+package dev.darkroom.core.port;
+
+import java.util.List;
+
+/** The FCM registration tokens of users' devices (Firestore in the cloud). */
+public interface DeviceTokens {
+  List<String> forUser(String userId);
+
+  /** Forgets a token FCM no longer accepts (app uninstalled, token rotated). */
+  void remove(String token);
+}

@@ -1,0 +1,54 @@
+package dev.darkroom.gcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.darkroom.core.notify.WebhookEndpoint;
+import dev.darkroom.core.port.DeliveryLog;
+import dev.darkroom.testing.DeliveryLogContract;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The delivery log and the webhook endpoints on real PostgreSQL, migrated by Flyway (V2__webhooks). */
+class SqlDeliveryLogIT extends DeliveryLogContract {
+  private static EmbeddedPostgres postgres;
+  private static HikariDataSource pool;
+
+  @BeforeAll
+  static void start() throws Exception {
+    postgres = EmbeddedPostgres.builder().start();
+    pool = SqlLedger.dataSource(new Env(Map.of(
+        "DATABASE_URL", postgres.getJdbcUrl("postgres", "postgres"), "DB_USER", "postgres")));
+    SqlLedger.migrate(pool);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    pool.close();
+    postgres.close();
+  }
+
+  @Override
+  protected DeliveryLog log() {
+    return new SqlDeliveryLog(pool);
+  }
+
+  @Test
+  void endpointsAreTheUsersEnabledOnesWithEverySecretOfARotation() throws Exception {
+    SqlWebhookEndpoints endpoints = new SqlWebhookEndpoints(pool);
+    endpoints.add(new WebhookEndpoint("ep-a", "carol", "https://a.example.com/", List.of("whsec_AAAA", "whsec_BBBB")));
+    endpoints.add(new WebhookEndpoint("ep-off", "carol", "https://off.example.com/", List.of("whsec_CCCC")));
+    endpoints.add(new WebhookEndpoint("ep-dave", "dave", "https://d.example.com/", List.of("whsec_DDDD")));
+    try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+      s.executeUpdate("UPDATE webhook_endpoints SET disabled = true WHERE id = 'ep-off'");
+    }
+    assertThat(endpoints.forUser("carol")).containsExactly(
+        new WebhookEndpoint("ep-a", "carol", "https://a.example.com/", List.of("whsec_AAAA", "whsec_BBBB")));
+  }
+}
