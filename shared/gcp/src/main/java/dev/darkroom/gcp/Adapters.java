@@ -111,8 +111,16 @@ public final class Adapters implements AutoCloseable {
     return new FirestoreDeviceTokens(clients.firestore(), env.orDefault("DEVICES_COLLECTION", "devices"));
   }
 
-  /** Push through Firebase Cloud Messaging, as this project's default Firebase app. */
-  public synchronized PushSender pushSender() {
+  /**
+   * Push through Firebase Cloud Messaging, as this project's default Firebase app. The app is made
+   * at the first send, not here: most notifications go to users with no device, and the local
+   * stack has no credentials for FCM at all.
+   */
+  public PushSender pushSender() {
+    return (tokens, title, body, data, collapseKey) -> fcm().send(tokens, title, body, data, collapseKey);
+  }
+
+  private synchronized PushSender fcm() {
     if (firebase == null) {
       try {
         firebase = com.google.firebase.FirebaseApp.initializeApp(com.google.firebase.FirebaseOptions.builder()
