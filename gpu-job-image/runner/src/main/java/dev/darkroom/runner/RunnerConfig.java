@@ -95,11 +95,11 @@ public record RunnerConfig(
           + count + " do not name a task: " + e.getMessage());
     }
     int attempt = env.intOrDefault("CLOUD_RUN_TASK_ATTEMPT", 0);
-    Duration idle = positiveSeconds(env, "PROMPT_IDLE_TIMEOUT_SECONDS", DEFAULT_PROMPT_IDLE_TIMEOUT_SECONDS);
-    Duration ready = positiveSeconds(env, "COMFYUI_READY_TIMEOUT_SECONDS", DEFAULT_COMFYUI_READY_TIMEOUT_SECONDS);
-    Duration taskTimeout = positiveSeconds(env, "TASK_TIMEOUT_SECONDS", DEFAULT_TASK_TIMEOUT_SECONDS);
-    Duration margin = positiveSeconds(env, "DEADLINE_MARGIN_SECONDS", DEFAULT_DEADLINE_MARGIN_SECONDS);
-    Duration heartbeat = positiveSeconds(env, "HEARTBEAT_SECONDS", DEFAULT_HEARTBEAT_SECONDS);
+    Duration idle = env.positiveSecondsOrDefault("PROMPT_IDLE_TIMEOUT_SECONDS", Duration.ofSeconds(DEFAULT_PROMPT_IDLE_TIMEOUT_SECONDS));
+    Duration ready = env.positiveSecondsOrDefault("COMFYUI_READY_TIMEOUT_SECONDS", Duration.ofSeconds(DEFAULT_COMFYUI_READY_TIMEOUT_SECONDS));
+    Duration taskTimeout = env.positiveSecondsOrDefault("TASK_TIMEOUT_SECONDS", Duration.ofSeconds(DEFAULT_TASK_TIMEOUT_SECONDS));
+    Duration margin = env.positiveSecondsOrDefault("DEADLINE_MARGIN_SECONDS", Duration.ofSeconds(DEFAULT_DEADLINE_MARGIN_SECONDS));
+    Duration heartbeat = env.positiveSecondsOrDefault("HEARTBEAT_SECONDS", Duration.ofSeconds(DEFAULT_HEARTBEAT_SECONDS));
     int drainIdle = env.intOrDefault("DRAIN_IDLE_SECONDS", DEFAULT_DRAIN_IDLE_SECONDS);
     if (drainIdle < 0) {
       throw new Env.MissingConfigException("DRAIN_IDLE_SECONDS must be 0 (no draining) or more, got " + drainIdle);
@@ -107,14 +107,6 @@ public record RunnerConfig(
     return new RunnerConfig(project, comfyUrl, bucket, jobIds, execution,
         share, attempt, idle, ready, env.optional("COMFYUI_COMMAND").orElse(null), taskTimeout, margin,
         heartbeat, Duration.ofSeconds(drainIdle));
-  }
-
-  private static Duration positiveSeconds(Env env, String name, int fallback) {
-    int seconds = env.intOrDefault(name, fallback);
-    if (seconds < 1) {
-      throw new Env.MissingConfigException(name + " must be a positive number of seconds, got " + seconds);
-    }
-    return Duration.ofSeconds(seconds);
   }
 
   /** What {@link Runner} needs of this configuration, for a task that started at {@code taskStart}. */

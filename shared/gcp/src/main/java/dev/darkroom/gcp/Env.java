@@ -45,6 +45,15 @@ public final class Env {
     }
   }
 
+  /** A duration in whole seconds, at least one; {@code fallback} when unset. */
+  public java.time.Duration positiveSecondsOrDefault(String name, java.time.Duration fallback) {
+    int seconds = intOrDefault(name, (int) fallback.toSeconds());
+    if (seconds < 1) {
+      throw new MissingConfigException(name + " must be a positive number of seconds, got " + seconds);
+    }
+    return java.time.Duration.ofSeconds(seconds);
+  }
+
   /** Configuration that is missing or malformed: the deployable cannot start. */
   public static final class MissingConfigException extends IllegalStateException {
     public MissingConfigException(String message) {

@@ -7,7 +7,6 @@ import dev.darkroom.gcp.Adapters;
 import dev.darkroom.gcp.Env;
 import io.cloudevents.CloudEvent;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,20 +37,12 @@ public final class ReconcileFunction implements CloudEventsFunction {
   static ReconcileJobs.Policy policy(Env env) {
     ReconcileJobs.Policy d = ReconcileJobs.Policy.defaults();
     return new ReconcileJobs.Policy(
-        seconds(env, "RECONCILE_REQUEUE_AFTER_SECONDS", d.requeueQueuedAfter()),
-        seconds(env, "RECONCILE_MAX_QUEUE_SECONDS", d.maxQueueTime()),
-        seconds(env, "RECONCILE_DISPATCH_TIMEOUT_SECONDS", d.dispatchTimeout()),
-        seconds(env, "RECONCILE_LOST_AFTER_SECONDS", d.lostAfter()),
+        env.positiveSecondsOrDefault("RECONCILE_REQUEUE_AFTER_SECONDS", d.requeueQueuedAfter()),
+        env.positiveSecondsOrDefault("RECONCILE_MAX_QUEUE_SECONDS", d.maxQueueTime()),
+        env.positiveSecondsOrDefault("RECONCILE_DISPATCH_TIMEOUT_SECONDS", d.dispatchTimeout()),
+        env.positiveSecondsOrDefault("RECONCILE_LOST_AFTER_SECONDS", d.lostAfter()),
         env.intOrDefault("RECONCILE_MAX_ATTEMPTS", d.maxAttempts()),
         d.batch());
-  }
-
-  private static Duration seconds(Env env, String name, Duration fallback) {
-    int value = env.intOrDefault(name, (int) fallback.toSeconds());
-    if (value < 1) {
-      throw new Env.MissingConfigException(name + " must be a positive number of seconds, got " + value);
-    }
-    return Duration.ofSeconds(value);
   }
 
   @Override

@@ -91,6 +91,6 @@ class EnvCheckTest {
       }
     }
     assertThat(EnvCheck.run(Module.ROOT, module).failures()).containsExactly(
-        "runner: reads TASK_TIMEOUT_SECONDS (RunnerConfig.from -> RunnerConfig.positiveSeconds) but google_cloud_run_v2_job.gpu does not set it");
+        "runner: reads TASK_TIMEOUT_SECONDS (RunnerConfig.from) but google_cloud_run_v2_job.gpu does not set it");
   }
 }
