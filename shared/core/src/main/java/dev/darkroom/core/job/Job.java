@@ -24,8 +24,8 @@ import java.util.Objects;
  *     ({@code POST /history}); the job and its ledger rows stay
  * @param fingerprint the set of model files the prompt loads ({@link ModelFingerprint}): a runner
  *     that has them loaded drains queued jobs with the same fingerprint
- * @param heartbeatAt when the runner running the current attempt last said it is alive; null
- *     unless running
+ * @param heartbeatAt when the runner running the current attempt last said it is alive; always
+ *     null unless running (the constructor sees to it)
  */
 public record Job(
     String id,
@@ -56,6 +56,8 @@ public record Job(
     Objects.requireNonNull(status, "status");
     outputs = outputs == null ? List.of() : List.copyOf(outputs);
     outputsToExecute = outputsToExecute == null ? List.of() : List.copyOf(outputsToExecute);
+    // A heartbeat belongs to a running attempt; any other status has none.
+    heartbeatAt = status == JobStatus.RUNNING ? heartbeatAt : null;
   }
 
   /** A new job, queued, on its first attempt; its fingerprint is the prompt's. */
@@ -83,9 +85,7 @@ public record Job(
   }
 
   public Job withStatus(JobStatus next, Instant now) {
-    Builder b = toBuilder().status(next).updatedAt(now);
-    // A heartbeat belongs to a running attempt; any other status has none.
-    return (next == JobStatus.RUNNING ? b : b.heartbeatAt(null)).build();
+    return toBuilder().status(next).updatedAt(now).build();
   }
 
   public Job withExecution(String execution, Instant now) {
@@ -110,8 +110,7 @@ public record Job(
   /** Back to the queue for another attempt: runner state of the old attempt is cleared. */
   public Job requeued(Instant now) {
     return toBuilder().status(JobStatus.QUEUED).attempt(attempt + 1).lastSequence(0)
-        .executionName(null).progress(null).outputs(List.of()).error(null).updatedAt(now)
-        .heartbeatAt(null).build();
+        .executionName(null).progress(null).outputs(List.of()).error(null).updatedAt(now).build();
   }
 
   /**
@@ -148,9 +147,8 @@ public record Job(
   public Job afterEvent(
       JobStatus next, long sequence, Progress newProgress, List<JobOutput> newOutputs,
       JobError newError, double newGpuSeconds, Instant now) {
-    Builder b = toBuilder().status(next).lastSequence(sequence).progress(newProgress)
-        .outputs(newOutputs).error(newError).gpuSeconds(newGpuSeconds).updatedAt(now);
-    return (next == JobStatus.RUNNING ? b : b.heartbeatAt(null)).build();
+    return toBuilder().status(next).lastSequence(sequence).progress(newProgress)
+        .outputs(newOutputs).error(newError).gpuSeconds(newGpuSeconds).updatedAt(now).build();
   }
 
   /** The same job with ComfyUI's {@code outputs_to_execute}, as validation found them. */
