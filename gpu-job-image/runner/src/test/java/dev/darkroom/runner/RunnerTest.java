@@ -15,6 +15,7 @@ import dev.darkroom.core.port.JobChange;
 import dev.darkroom.core.port.JobEventPublisher;
 import dev.darkroom.core.usecase.ClaimJob;
 import dev.darkroom.testing.InMemoryJobStore;
+import dev.darkroom.testing.ManualClock;
 import dev.darkroom.testing.RecordingPorts;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,7 +30,7 @@ class RunnerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String EXECUTION = "executions/gpu-job-abc12";
 
-  private final TestClock clock = new TestClock();
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final InMemoryJobStore jobs = new InMemoryJobStore();
   private final RecordingPorts.Events events = new RecordingPorts.Events();
   private final RecordingPorts.Queue queue = new RecordingPorts.Queue();

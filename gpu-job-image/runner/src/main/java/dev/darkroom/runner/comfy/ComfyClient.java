@@ -316,14 +316,10 @@ public final class ComfyClient implements PromptEngine {
     JsonNode answer = readJson(response.body());
     if (response.statusCode() != 200 || !answer.path("name").isTextual()) {
       throw new EngineUnavailableException("POST /upload/image for " + filename + " answered "
-          + response.statusCode() + ": " + abbreviate(response.body()));
+          + response.statusCode() + ": " + ComfyProtocol.abbreviate(String.valueOf(response.body())));
     }
     String sub = answer.path("subfolder").asText("");
     return sub.isEmpty() ? answer.get("name").asText() : sub + "/" + answer.get("name").asText();
-  }
-
-  private static String abbreviate(String text) {
-    return text == null || text.length() <= 300 ? String.valueOf(text) : text.substring(0, 300) + "…";
   }
 
   @Override

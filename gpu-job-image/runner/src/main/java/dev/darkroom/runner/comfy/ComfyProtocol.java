@@ -139,7 +139,7 @@ final class ComfyProtocol {
     return new JobError(error.path("type").asText("comfyui_http_" + httpStatus), message.toString(), firstNode);
   }
 
-  private static String abbreviate(String text) {
+  static String abbreviate(String text) {
     return text.length() <= 500 ? text : text.substring(0, 500) + "…";
   }
 }
