@@ -5,12 +5,14 @@ import dev.darkroom.core.job.JobOutput;
 import dev.darkroom.core.port.OutputStore;
 import dev.darkroom.core.port.OutputStore.StoredObject;
 import dev.failsafe.FailsafeExecutor;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 /**
- * Copies one output from the engine to the output store, at {@code outputs/{user}/{job}/{subfolder/}filename}.
+ * Copies one output from the engine (or a text it showed) to the output store, at {@code outputs/{user}/{job}/{subfolder/}filename}.
  * A failed attempt starts over from the engine's copy: a half-read stream cannot be replayed.
  */
 final class OutputUploader {
@@ -37,6 +39,21 @@ final class OutputUploader {
     });
     return new JobOutput(file.nodeId(), file.kind(), file.filename(), file.subfolder(), file.type(),
         stored.objectName(), stored.contentType(), stored.size(), stored.sha256());
+  }
+
+  /**
+   * A text output is kept twice: whole as a {@code .txt} object, like any output, and inline on
+   * the job (up to {@link JobOutput#MAX_INLINE_TEXT} characters), as ComfyUI's history shows it.
+   *
+   * @throws RuntimeException if the text could not be stored, even after retries
+   */
+  JobOutput uploadText(Job job, OutputText text) {
+    String filename = text.nodeId() + "_" + text.kind() + "_" + text.index() + ".txt";
+    String objectName = objectName(job, new OutputFile(text.nodeId(), text.kind(), filename, "", "text"));
+    byte[] bytes = text.text().getBytes(StandardCharsets.UTF_8);
+    StoredObject stored = retry.get(() -> store.put(objectName, "text/plain; charset=utf-8", new ByteArrayInputStream(bytes)));
+    return JobOutput.text(text.nodeId(), text.kind(), filename, stored.objectName(), stored.size(), stored.sha256(),
+        text.text());
   }
 
   static String objectName(Job job, OutputFile file) {

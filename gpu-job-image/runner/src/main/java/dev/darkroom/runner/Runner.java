@@ -13,8 +13,6 @@ import dev.darkroom.core.usecase.HandBackJob;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -53,7 +51,6 @@ public final class Runner {
   private final InputStager inputs;
   private final PromptEngine engine;
   private final JobEventPublisher events;
-  private final OutputStore store;
   private final OutputUploader uploader;
   private final Clock clock;
   private final Retries retries;
@@ -122,7 +119,6 @@ public final class Runner {
     this.inputs = new InputStager(store, engine, retries);
     this.engine = engine;
     this.events = events;
-    this.store = store;
     this.uploader = new OutputUploader(engine, store, retries.executor());
     this.clock = clock;
     this.retries = retries;
@@ -384,46 +380,32 @@ public final class Runner {
   private void succeed(Job job, PromptOutcome.Completed completed, JobReporter reporter, double gpuSeconds) {
     List<JobOutput> outputs = new ArrayList<>(completed.outputs().size() + completed.texts().size());
     for (OutputFile file : completed.outputs()) {
-      JobOutput output;
-      try {
-        output = uploader.upload(job, file);
-      } catch (RuntimeException e) {
-        log.error("could not store output {} of job {}", file.filename(), job.id(), e);
-        reporter.failed(JobError.of("output_upload_failed",
-            "could not store output " + file.filename() + ": " + e.getMessage()), gpuSeconds);
+      if (!stored(job, "output " + file.filename(), () -> uploader.upload(job, file), outputs, reporter, gpuSeconds)) {
         return;
       }
-      outputs.add(output);
-      reporter.output(output);
     }
     for (OutputText text : completed.texts()) {
-      JobOutput output;
-      try {
-        output = storeText(job, text);
-      } catch (RuntimeException e) {
-        log.error("could not store text output of node {} of job {}", text.nodeId(), job.id(), e);
-        reporter.failed(JobError.of("output_upload_failed",
-            "could not store the text of node " + text.nodeId() + ": " + e.getMessage()), gpuSeconds);
+      if (!stored(job, "the text of node " + text.nodeId(), () -> uploader.uploadText(job, text), outputs, reporter,
+          gpuSeconds)) {
         return;
       }
-      outputs.add(output);
-      reporter.output(output);
     }
     reporter.succeeded(outputs, gpuSeconds);
   }
 
-  /**
-   * A text output is kept twice: whole as a {@code .txt} object, like any output, and inline on
-   * the job (up to {@link JobOutput#MAX_INLINE_TEXT} characters), as ComfyUI's history shows it.
-   */
-  private JobOutput storeText(Job job, OutputText text) {
-    String filename = text.nodeId() + "_" + text.kind() + "_" + text.index() + ".txt";
-    OutputFile asFile = new OutputFile(text.nodeId(), text.kind(), filename, "", "text");
-    String objectName = OutputUploader.objectName(job, asFile);
-    byte[] bytes = text.text().getBytes(StandardCharsets.UTF_8);
-    OutputStore.StoredObject stored = retries.<OutputStore.StoredObject>executor()
-        .get(() -> store.put(objectName, "text/plain; charset=utf-8", new ByteArrayInputStream(bytes)));
-    return JobOutput.text(text.nodeId(), text.kind(), filename, stored.objectName(), stored.size(), stored.sha256(),
-        text.text());
+  /** Stores one output and reports it; if that fails even after retries, the job fails (false). */
+  private boolean stored(Job job, String what, java.util.function.Supplier<JobOutput> upload, List<JobOutput> outputs,
+      JobReporter reporter, double gpuSeconds) {
+    JobOutput output;
+    try {
+      output = upload.get();
+    } catch (RuntimeException e) {
+      log.error("could not store {} of job {}", what, job.id(), e);
+      reporter.failed(JobError.of("output_upload_failed", "could not store " + what + ": " + e.getMessage()), gpuSeconds);
+      return false;
+    }
+    outputs.add(output);
+    reporter.output(output);
+    return true;
   }
 }
