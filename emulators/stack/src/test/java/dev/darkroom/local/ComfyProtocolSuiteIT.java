@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.darkroom.comfyui.sim.SimulatedComfyUI;
+import dev.darkroom.core.comfy.MultipartForm;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -350,16 +351,11 @@ class ComfyProtocolSuiteIT {
   }
 
   private Reply upload(String base, String filename, byte[] content) throws Exception {
-    String boundary = "suite-" + UUID.randomUUID();
-    ByteArrayOutputStream form = new ByteArrayOutputStream();
-    form.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"" + filename
-        + "\"\r\nContent-Type: image/png\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-    form.writeBytes(content);
-    form.writeBytes(("\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\ninput\r\n--"
-        + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    MultipartForm.Encoded form = MultipartForm.encode(List.of(
+        new MultipartForm.Part("image", filename, "image/png", content), MultipartForm.field("type", "input")));
     HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/upload/image"))
-        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(form.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+        .header("Content-Type", form.contentType())
+        .POST(HttpRequest.BodyPublishers.ofByteArray(form.body())).build(), HttpResponse.BodyHandlers.ofString());
     return new Reply(response.statusCode(), response.body(), response);
   }
 

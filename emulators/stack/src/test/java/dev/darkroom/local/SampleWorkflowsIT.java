@@ -81,16 +81,12 @@ class SampleWorkflowsIT {
     picture.setRGB(5, 5, 0xff0000);
     java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
     javax.imageio.ImageIO.write(picture, "png", png);
-    String boundary = "b" + System.nanoTime();
-    java.io.ByteArrayOutputStream form = new java.io.ByteArrayOutputStream();
-    form.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"subfolder\"\r\n\r\nshots\r\n--" + boundary
-        + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"fox.png\"\r\nContent-Type: image/png\r\n\r\n")
-        .getBytes(StandardCharsets.UTF_8));
-    form.writeBytes(png.toByteArray());
-    form.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    dev.darkroom.core.comfy.MultipartForm.Encoded form = dev.darkroom.core.comfy.MultipartForm.encode(java.util.List.of(
+        dev.darkroom.core.comfy.MultipartForm.field("subfolder", "shots"),
+        new dev.darkroom.core.comfy.MultipartForm.Part("image", "fox.png", "image/png", png.toByteArray())));
     HttpResponse<String> uploaded = http.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/upload/image"))
-        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(form.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+        .header("Content-Type", form.contentType())
+        .POST(HttpRequest.BodyPublishers.ofByteArray(form.body())).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(200);
 
     HttpResponse<String> posted = post("{\"prompt\": {"

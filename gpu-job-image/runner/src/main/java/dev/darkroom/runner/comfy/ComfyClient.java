@@ -3,6 +3,7 @@ package dev.darkroom.runner.comfy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.darkroom.core.comfy.MultipartForm;
 import dev.darkroom.core.job.Progress;
 import dev.darkroom.runner.EngineUnavailableException;
 import dev.darkroom.runner.OutputFile;
@@ -18,8 +19,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -290,22 +291,14 @@ public final class ComfyClient implements PromptEngine {
   @Override
   public String uploadInput(String subfolder, String filename, byte[] content)
       throws EngineUnavailableException, InterruptedException {
-    String boundary = "darkroom-" + UUID.randomUUID();
-    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream(content.length + 512);
-    StringBuilder fields = new StringBuilder();
-    for (String[] field : new String[][] {{"type", "input"}, {"subfolder", subfolder}, {"overwrite", "true"}}) {
-      fields.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"")
-          .append(field[0]).append("\"\r\n\r\n").append(field[1]).append("\r\n");
-    }
-    fields.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"image\"; filename=\"")
-        .append(filename.replace("\"", "%22")).append("\"\r\nContent-Type: application/octet-stream\r\n\r\n");
-    body.writeBytes(fields.toString().getBytes(StandardCharsets.UTF_8));
-    body.writeBytes(content);
-    body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    MultipartForm.Encoded form = MultipartForm.encode(List.of(
+        MultipartForm.field("type", "input"), MultipartForm.field("subfolder", subfolder),
+        MultipartForm.field("overwrite", "true"),
+        new MultipartForm.Part("image", filename, "application/octet-stream", content)));
     HttpRequest request = HttpRequest.newBuilder(settings.baseUrl().resolve("/upload/image"))
         .timeout(Duration.ofMinutes(2))
-        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+        .header("Content-Type", form.contentType())
+        .POST(HttpRequest.BodyPublishers.ofByteArray(form.body()))
         .build();
     HttpResponse<String> response;
     try {

@@ -37,6 +37,38 @@ public final class MultipartForm {
 
   private MultipartForm() {}
 
+  /** A plain field. */
+  public static Part field(String name, String value) {
+    return new Part(name, null, null, value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A form to send: its {@code Content-Type} header (with the boundary) and its body. */
+  public record Encoded(String contentType, byte[] body) {}
+
+  /**
+   * Encodes {@code parts} as {@code multipart/form-data}, as a browser or ComfyUI's frontend sends
+   * an upload: for clients of upload routes (the runner staging inputs, tests).
+   */
+  public static Encoded encode(java.util.List<Part> parts) {
+    String boundary = "darkroom-" + java.util.UUID.randomUUID();
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    for (Part part : parts) {
+      StringBuilder head = new StringBuilder("--").append(boundary)
+          .append("\r\nContent-Disposition: form-data; name=\"").append(part.name()).append('"');
+      if (part.filename() != null) {
+        head.append("; filename=\"").append(part.filename().replace("\"", "%22")).append('"');
+      }
+      if (part.contentType() != null) {
+        head.append("\r\nContent-Type: ").append(part.contentType());
+      }
+      body.writeBytes(head.append("\r\n\r\n").toString().getBytes(StandardCharsets.UTF_8));
+      body.writeBytes(part.content());
+      body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+    }
+    body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    return new Encoded("multipart/form-data; boundary=" + boundary, body.toByteArray());
+  }
+
   /** The fields by name (the first of a repeated name wins, as aiohttp's {@code post.get}). */
   public static Map<String, Part> parse(String contentType, byte[] body) {
     if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {

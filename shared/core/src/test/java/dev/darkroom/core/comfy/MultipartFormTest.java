@@ -28,6 +28,23 @@ class MultipartFormTest {
   }
 
   @Test
+  void anEncodedFormParsesBackToItsParts() {
+    byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0, (byte) 0xff};
+    MultipartForm.Encoded form = MultipartForm.encode(java.util.List.of(
+        MultipartForm.field("subfolder", "darkroom/job-1"),
+        new MultipartForm.Part("image", "a \"b\".png", "image/png", png)));
+
+    var parts = MultipartForm.parse(form.contentType(), form.body());
+
+    assertThat(parts).containsOnlyKeys("subfolder", "image");
+    assertThat(parts.get("subfolder").text()).isEqualTo("darkroom/job-1");
+    assertThat(parts.get("subfolder").filename()).isNull();
+    assertThat(parts.get("image").filename()).isEqualTo("a %22b%22.png");
+    assertThat(parts.get("image").contentType()).isEqualTo("image/png");
+    assertThat(parts.get("image").content()).isEqualTo(png);
+  }
+
+  @Test
   void aQuotedBoundaryAndARepeatedNameAreReadAsAiohttpReadsThem() {
     String body = "--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n1\r\n"
         + "--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n2\r\n--b--\r\n";
