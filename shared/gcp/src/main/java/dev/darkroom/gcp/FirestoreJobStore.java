@@ -4,7 +4,6 @@ import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.Query;
-import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.cloud.firestore.TransactionOptions;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobStatus;
@@ -65,42 +64,36 @@ public final class FirestoreJobStore implements JobStore {
       return List.of();
     }
     List<String> wireNames = statuses.stream().map(JobStatus::wireName).toList();
-    List<QueryDocumentSnapshot> docs = await(firestore.collection(collection)
+    return jobs(firestore.collection(collection)
         .whereEqualTo("userId", userId)
         .whereIn("status", List.copyOf(wireNames))
-        .orderBy("createdAt", Query.Direction.DESCENDING)
-        .limit(limit)
-        .get()).getDocuments();
-    return docs.stream().map(JobDocuments::fromDocument).toList();
+        .orderBy("createdAt", Query.Direction.DESCENDING), limit);
   }
 
   /** Needs the composite index (status, fingerprint, number) that Terraform declares. */
   @Override
   public List<Job> queuedWithFingerprint(String fingerprint, int limit) {
-    if (limit <= 0) {
-      return List.of();
-    }
-    return await(firestore.collection(collection)
+    return jobs(firestore.collection(collection)
         .whereEqualTo("status", JobStatus.QUEUED.wireName())
         .whereEqualTo("fingerprint", fingerprint)
-        .orderBy("number", Query.Direction.ASCENDING)
-        .limit(limit)
-        .get()).getDocuments().stream().map(JobDocuments::fromDocument).toList();
+        .orderBy("number", Query.Direction.ASCENDING), limit);
   }
 
   /** Needs the composite index (status, updatedAt) that Terraform declares. */
   @Override
   public List<Job> unchangedSince(JobStatus status, java.time.Instant updatedBefore, int limit) {
+    return jobs(firestore.collection(collection)
+        .whereEqualTo("status", status.wireName())
+        .whereLessThan("updatedAt", JobDocuments.timestamp(updatedBefore))
+        .orderBy("updatedAt", Query.Direction.ASCENDING), limit);
+  }
+
+  /** The first {@code limit} jobs the query finds (none for a limit below one). */
+  private static List<Job> jobs(Query query, int limit) {
     if (limit <= 0) {
       return List.of();
     }
-    return await(firestore.collection(collection)
-        .whereEqualTo("status", status.wireName())
-        .whereLessThan("updatedAt", com.google.cloud.Timestamp.ofTimeSecondsAndNanos(
-            updatedBefore.getEpochSecond(), updatedBefore.getNano()))
-        .orderBy("updatedAt", Query.Direction.ASCENDING)
-        .limit(limit)
-        .get()).getDocuments().stream().map(JobDocuments::fromDocument).toList();
+    return await(query.limit(limit).get()).getDocuments().stream().map(JobDocuments::fromDocument).toList();
   }
 
   private DocumentReference document(String jobId) {

@@ -116,7 +116,7 @@ final class JobDocuments {
         .build();
   }
 
-  private static Timestamp timestamp(Instant instant) {
+  static Timestamp timestamp(Instant instant) {
     return instant == null ? null : Timestamp.ofTimeSecondsAndNanos(instant.getEpochSecond(), instant.getNano());
   }
 
