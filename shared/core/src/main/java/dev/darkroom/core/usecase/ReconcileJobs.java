@@ -79,27 +79,23 @@ public final class ReconcileJobs {
   /** One pass over every status. Throws if a store or topic fails; what was done stays done. */
   public Report sweep() {
     Instant now = clock.instant();
-    int republished = 0;
-    int requeued = 0;
+    java.util.EnumMap<Move, Integer> moves = new java.util.EnumMap<>(Move.class);
     int lost = 0;
-    int failed = 0;
 
     for (Job job : jobs.unchangedSince(JobStatus.QUEUED, now.minus(policy.requeueQueuedAfter()), policy.batch())) {
       if (job.createdAt() != null && job.createdAt().isBefore(now.minus(policy.maxQueueTime()))) {
         fail(job, JobError.of("queue_timeout", "still queued after " + policy.maxQueueTime().toHours()
             + " h: no GPU capacity took it"));
-        failed++;
+        moves.merge(Move.FAILED, 1, Integer::sum);
       } else {
         queue.publish(new JobSubmitted(job.id(), job.userId(), job.attempt()));
-        republished++;
+        moves.merge(Move.REPUBLISHED, 1, Integer::sum);
       }
     }
 
     for (Job job : jobs.unchangedSince(JobStatus.DISPATCHED, now.minus(policy.dispatchTimeout()), policy.batch())) {
-      Move move = retry(job, JobStatus.DISPATCHED, "no runner claimed it within "
-          + policy.dispatchTimeout().toMinutes() + " min");
-      requeued += move == Move.REQUEUED ? 1 : 0;
-      failed += move == Move.FAILED ? 1 : 0;
+      moves.merge(retry(job, JobStatus.DISPATCHED, "no runner claimed it within "
+          + policy.dispatchTimeout().toMinutes() + " min"), 1, Integer::sum);
     }
 
     for (Job job : jobs.unchangedSince(JobStatus.RUNNING, now.minus(policy.lostAfter()), policy.batch())) {
@@ -116,26 +112,23 @@ public final class ReconcileJobs {
       log.warn("job {} (attempt {}) lost: no heartbeat since {} from {}", job.id(), job.attempt(),
           job.updatedAt(), job.executionName());
       lost++;
-      Move move = retry(marked, JobStatus.LOST, "its task stopped sending heartbeats");
-      requeued += move == Move.REQUEUED ? 1 : 0;
-      failed += move == Move.FAILED ? 1 : 0;
+      moves.merge(retry(marked, JobStatus.LOST, "its task stopped sending heartbeats"), 1, Integer::sum);
     }
 
     // Lost jobs a previous sweep marked but did not get to move on (it crashed, or failed to publish).
     for (Job job : jobs.unchangedSince(JobStatus.LOST, now, policy.batch())) {
-      Move move = retry(job, JobStatus.LOST, "its task stopped sending heartbeats");
-      requeued += move == Move.REQUEUED ? 1 : 0;
-      failed += move == Move.FAILED ? 1 : 0;
+      moves.merge(retry(job, JobStatus.LOST, "its task stopped sending heartbeats"), 1, Integer::sum);
     }
 
-    Report report = new Report(republished, requeued, lost, failed);
+    Report report = new Report(moves.getOrDefault(Move.REPUBLISHED, 0), moves.getOrDefault(Move.REQUEUED, 0), lost,
+        moves.getOrDefault(Move.FAILED, 0));
     if (report.total() > 0) {
       log.info("reconcile: {}", report);
     }
     return report;
   }
 
-  private enum Move { REQUEUED, FAILED, UNCHANGED }
+  private enum Move { REPUBLISHED, REQUEUED, FAILED, UNCHANGED }
 
   /**
    * Back to the queue as a new attempt if the budget allows, else failed. The move happens only
