@@ -6,32 +6,27 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.darkroom.core.notify.WebhookEndpoint;
 import dev.darkroom.core.port.DeliveryLog;
 import dev.darkroom.testing.DeliveryLogContract;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The delivery log and the webhook endpoints on real PostgreSQL, migrated by Flyway (V2__webhooks). */
 class SqlDeliveryLogIT extends DeliveryLogContract {
-  private static EmbeddedPostgres postgres;
-  private static HikariDataSource pool;
+  private static LedgerDatabase database;
+  private static com.zaxxer.hikari.HikariDataSource pool;
 
   @BeforeAll
   static void start() throws Exception {
-    postgres = EmbeddedPostgres.builder().start();
-    pool = SqlLedger.dataSource(new Env(Map.of(
-        "DATABASE_URL", postgres.getJdbcUrl("postgres", "postgres"), "DB_USER", "postgres")));
-    SqlLedger.migrate(pool);
+    database = LedgerDatabase.start();
+    pool = database.pool;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    pool.close();
-    postgres.close();
+    database.close();
   }
 
   @Override

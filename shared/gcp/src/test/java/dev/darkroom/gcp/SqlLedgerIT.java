@@ -2,14 +2,12 @@ package dev.darkroom.gcp;
 
 import dev.darkroom.core.port.Ledger;
 import dev.darkroom.testing.LedgerContract;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -20,22 +18,19 @@ import org.junit.jupiter.api.BeforeAll;
  * Flyway, connected through the same environment variables as in the cloud.
  */
 class SqlLedgerIT extends LedgerContract {
-  private static EmbeddedPostgres postgres;
+  private static LedgerDatabase database;
   private static com.zaxxer.hikari.HikariDataSource pool;
 
   @BeforeAll
   static void start() throws Exception {
-    postgres = EmbeddedPostgres.builder().start();
-    pool = SqlLedger.dataSource(new Env(Map.of(
-        "DATABASE_URL", postgres.getJdbcUrl("postgres", "postgres"), "DB_USER", "postgres")));
-    SqlLedger.migrate(pool);
+    database = LedgerDatabase.start();
+    pool = database.pool;
     SqlLedger.migrate(pool); // a second instance starting later finds nothing to do
   }
 
   @AfterAll
   static void stop() throws Exception {
-    pool.close();
-    postgres.close();
+    database.close();
   }
 
   @Override
