@@ -55,6 +55,15 @@ class SampleWorkflowsIT {
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** The prompt's history entry, once it has one; it must say success. */
+  private JsonNode succeeded(String id) {
+    JsonNode entry = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+        .until(() -> JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/history/" + id)).build(),
+            HttpResponse.BodyHandlers.ofString()).body()).get(id), e -> e != null);
+    assertThat(entry.at("/status/status_str").asText()).as(entry.toString()).isEqualTo("success");
+    return entry;
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource({"sd1.5-txt2img, 9", "sdxl-txt2img, 19", "sdxl-txt2img-with-refiner, 19", "flux-txt2img, 9"})
   void aCoreNodeWorkflowProducesItsImages(String name, String saveNode) throws Exception {
@@ -62,10 +71,7 @@ class SampleWorkflowsIT {
     assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
     String id = JSON.readTree(posted.body()).get("prompt_id").asText();
 
-    JsonNode entry = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
-        .until(() -> JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/history/" + id)).build(),
-            HttpResponse.BodyHandlers.ofString()).body()).get(id), e -> e != null);
-    assertThat(entry.at("/status/status_str").asText()).as(entry.toString()).isEqualTo("success");
+    JsonNode entry = succeeded(id);
     JsonNode images = entry.at("/outputs/" + saveNode + "/images");
     assertThat(images.size()).as(entry.toString()).isGreaterThanOrEqualTo(1);
     assertThat(images.get(0).get("filename").asText()).endsWith(".png");
@@ -95,10 +101,7 @@ class SampleWorkflowsIT {
     assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
     String id = JSON.readTree(posted.body()).get("prompt_id").asText();
 
-    JsonNode entry = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
-        .until(() -> JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/history/" + id)).build(),
-            HttpResponse.BodyHandlers.ofString()).body()).get(id), e -> e != null);
-    assertThat(entry.at("/status/status_str").asText()).as(entry.toString()).isEqualTo("success");
+    JsonNode entry = succeeded(id);
     JsonNode image = entry.at("/outputs/2/images/0");
     HttpResponse<byte[]> view = http.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/view?filename="
             + java.net.URLEncoder.encode(image.get("filename").asText(), StandardCharsets.UTF_8) + "&subfolder="
