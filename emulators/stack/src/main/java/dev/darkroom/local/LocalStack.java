@@ -146,7 +146,7 @@ public final class LocalStack implements AutoCloseable {
     trigger(JOB_SUBMITTED, dispatchPort);
     trigger(JOB_EVENTS, jobEventsPort);
     trigger(RECONCILE_TICKS, reconcilePort);
-    track(scheduleReconcile(clients));
+    track(scheduleReconcile());
     trigger(NOTIFICATIONS, notifyPort);
     // Last, so the public port answers only once everything behind it does.
     edge = track(Edge.start(options.apiPort(), apiPort, gatewayPort));
@@ -179,23 +179,36 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
-  /** What Cloud Scheduler does in the cloud: a message on {@code reconcile-ticks} at a fixed rate. */
-  private static AutoCloseable scheduleReconcile(GoogleClients clients) {
+  /**
+   * What Cloud Scheduler does in the cloud: a message on {@code reconcile-ticks} at a fixed rate.
+   * Each tick is one unary publish on a channel of its own, not a batching {@code Publisher}: a
+   * publisher's shutdown waits for its pending messages, and a tick caught by Ctrl-C (which stops
+   * the Pub/Sub emulator too) would then hold up the whole stop.
+   */
+  private AutoCloseable scheduleReconcile() {
+    PubSubEmulatorChannels pubsub = PubSubEmulatorChannels.connect(cloud.pubSub().orElseThrow().hostPort());
+    TopicName topic = TopicName.of(cloud.projectId(), RECONCILE_TICKS);
+    com.google.cloud.pubsub.v1.TopicAdminClient admin = pubsub.topicAdmin();
     java.util.concurrent.ScheduledExecutorService scheduler = java.util.concurrent.Executors
         .newSingleThreadScheduledExecutor(r -> {
           Thread thread = new Thread(r, "local-cloud-scheduler");
           thread.setDaemon(true);
           return thread;
         });
-    dev.darkroom.gcp.PubSubTopic ticks = new dev.darkroom.gcp.PubSubTopic(clients.publisher(RECONCILE_TICKS));
     scheduler.scheduleAtFixedRate(() -> {
       try {
-        ticks.publish(Map.of("scheduledAt", java.time.Instant.now().toString()), Map.of());
+        admin.publish(topic, List.of(com.google.pubsub.v1.PubsubMessage.newBuilder()
+            .setData(com.google.protobuf.ByteString.copyFromUtf8(
+                "{\"scheduledAt\":\"" + java.time.Instant.now() + "\"}"))
+            .build()));
       } catch (RuntimeException e) {
         // A missed tick is made up by the next one, as with Cloud Scheduler.
       }
     }, RECONCILE_EVERY.toMillis(), RECONCILE_EVERY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    return scheduler::shutdownNow;
+    return () -> {
+      scheduler.shutdownNow();
+      pubsub.close();
+    };
   }
 
   /** The realtime gateway, as its Cloud Run service runs: the functions' environment plus {@code PORT}. */
