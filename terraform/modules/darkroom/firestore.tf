@@ -94,3 +94,22 @@ resource "google_firestore_index" "jobs_by_status_updated" {
 
   depends_on = [google_firestore_database.default]
 }
+
+# JobStore.queued: a draining runner's look for the oldest queued job of any fingerprint, and
+# dispatch's check whether idle runners can take the whole queue (an equality ordered by a field).
+resource "google_firestore_index" "jobs_queued_in_order" {
+  project    = var.project_id
+  database   = "(default)"
+  collection = local.jobs_collection
+
+  fields {
+    field_path = "status"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "number"
+    order      = "ASCENDING"
+  }
+
+  depends_on = [google_firestore_database.default]
+}

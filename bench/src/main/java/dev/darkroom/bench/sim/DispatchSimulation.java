@@ -61,13 +61,9 @@ public final class DispatchSimulation implements Callable<Integer> {
   List<SimResult> runAll(Trace trace, CostModel cost) {
     long drainIdle = drainIdleSeconds * 1000;
     List<SimResult> results = new ArrayList<>();
-    results.add(new TaskSimulation(new TaskSimulation.Settings("one per prompt", cap, 0, false), cost, trace).run());
+    results.add(new TaskSimulation(new TaskSimulation.Settings("one per prompt", cap, 0), cost, trace).run());
     results.add(new PoolSimulation(cap, cost, trace).run());
-    results.add(new TaskSimulation(new TaskSimulation.Settings("darkroom", cap, drainIdle, false), cost, trace).run());
-    results.add(new TaskSimulation(new TaskSimulation.Settings(
-        "darkroom + take other fingerprints", cap, drainIdle, true), cost, trace).run());
-    results.add(new TaskSimulation(new TaskSimulation.Settings(
-        "  + leave work for idle tasks", cap, drainIdle, true, true), cost, trace).run());
+    results.add(new TaskSimulation(new TaskSimulation.Settings("darkroom", cap, drainIdle), cost, trace).run());
     return results;
   }
 

@@ -1,24 +1,31 @@
 package dev.darkroom.bench.sim;
 
 import dev.darkroom.core.job.Job;
+import dev.darkroom.core.port.GpuPool;
 import dev.darkroom.core.port.JobLauncher;
 import dev.darkroom.core.usecase.DispatchJobs;
-import java.util.ArrayList;
+import dev.darkroom.core.usecase.DrainOrder;
+import dev.darkroom.testing.InMemoryGpuPool;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * GPU work as Darkroom runs it: {@link DispatchJobs} launches one execution per submitted job
- * through a launcher that refuses past {@code cap} live instances (the job stays queued); each task
- * boots, claims its job ({@code ClaimJob}), runs it, then drains queued jobs of the fingerprint it
- * has loaded as the runner does ({@code Runner.drain}: a look every 2 s, at most 5 per look, until
- * {@code drainIdle} passes with nothing, no claim past the claim deadline).
+ * GPU work as Darkroom runs it, on the services' own code: {@link DispatchJobs} with a
+ * {@link GpuPool} of {@code cap} slots (an in-memory one; the services use Firestore's) launches an
+ * execution of one task per job it dispatches, or leaves the job queued when the pool is full or
+ * idle tasks can take the whole queue. Each task boots for the cold start, claims its job
+ * ({@code ClaimJob}), runs it, then drains the queue as the runner does: {@link DrainOrder} (jobs
+ * needing its loaded models first, else the oldest of any), a look every 2 s, at most 5 per look,
+ * its slot marked idle between looks, until {@code drainIdle} passes with nothing (and one last look
+ * once no longer counted idle), no claim past the claim deadline. Exiting, it gives its slot back.
  *
- * <p>When a task exits, queued jobs are offered to dispatch again, oldest first, until it refuses
- * for capacity: what the reconciler's "queued but not dispatched" pass will do (it does not exist
- * yet; here it runs the moment an instance frees, which is the best it can do).
+ * <p>When a task exits, queued jobs are offered to dispatch again, oldest first, until it leaves
+ * one queued: the reconciler's re-publishing of queued jobs, run the moment a slot frees (the best a
+ * reconciler can do; the real one runs every minute and only after a job is 2 min stale, so this
+ * flatters the one-execution-per-prompt policy most, whose tasks never drain).
  *
  * <p>With {@code drainIdle} zero this is one execution per prompt on the same code.
  */
@@ -31,38 +38,22 @@ final class TaskSimulation {
   /**
    * @param drainIdleMillis how long a task waits for more work before it exits (the runner's
    *     {@code DRAIN_IDLE_SECONDS}); zero: it exits after its own job
-   * @param takeOtherFingerprints the variant: a draining task that finds none of its fingerprint
-   *     claims the oldest queued job of any other, paying that model's load instead of a cold start
-   * @param leaveForIdleTasks the second variant: dispatch launches nothing for a job while more
-   *     tasks sit idle draining than there are other queued jobs; an idle task claims it at its next
-   *     look (at most 2 s), so it needs {@code takeOtherFingerprints}
    */
-  record Settings(String policy, int cap, long drainIdleMillis, boolean takeOtherFingerprints,
-      boolean leaveForIdleTasks) {
-    Settings {
-      if (leaveForIdleTasks && !takeOtherFingerprints) {
-        throw new IllegalArgumentException("leaving work for idle tasks needs them to take any fingerprint");
-      }
-    }
-
-    Settings(String policy, int cap, long drainIdleMillis, boolean takeOtherFingerprints) {
-      this(policy, cap, drainIdleMillis, takeOtherFingerprints, false);
-    }
-  }
+  record Settings(String policy, int cap, long drainIdleMillis) {}
 
   private final class Task {
     final String name;
     final long launchedAt;
     final List<String> share;
+    final GpuPool.Lease slot;
     String loadedFingerprint;
     long idleSince;
-    /** Between looks that found nothing to drain. */
-    boolean idle;
 
-    Task(String name, List<String> share) {
+    Task(String name, List<String> share, GpuPool.Lease slot) {
       this.name = name;
       this.launchedAt = core.clock.now();
       this.share = List.copyOf(share);
+      this.slot = slot;
     }
   }
 
@@ -71,6 +62,7 @@ final class TaskSimulation {
   private final Trace trace;
   private final SimCore core;
   private final DispatchJobs dispatch;
+  private final InMemoryGpuPool pool;
   private final Map<String, Task> live = new LinkedHashMap<>();
   private int launched;
   private long billedMillis;
@@ -80,20 +72,9 @@ final class TaskSimulation {
     this.cost = cost;
     this.trace = trace;
     this.core = new SimCore(trace);
-    this.dispatch = new DispatchJobs(core.jobs, this::launch, core.ledger, core.clock);
-    core.submitArrivals(trace, message -> core.events.after(cost.dispatchDelayMillis(), () -> {
-      if (!leftForAnIdleTask()) {
-        dispatch.dispatch(message);
-      }
-    }));
-  }
-
-  private boolean leftForAnIdleTask() {
-    if (!settings.leaveForIdleTasks()) {
-      return false;
-    }
-    long idleTasks = live.values().stream().filter(task -> task.idle).count();
-    return idleTasks > 0 && idleTasks >= core.queuedInOrder().size();
+    this.pool = new InMemoryGpuPool(settings.cap());
+    this.dispatch = new DispatchJobs(core.jobs, this::launch, pool, core.ledger, core.clock);
+    core.submitArrivals(trace, message -> core.events.after(cost.dispatchDelayMillis(), () -> dispatch.dispatch(message)));
   }
 
   SimResult run() {
@@ -103,13 +84,13 @@ final class TaskSimulation {
         List.copyOf(core.waits), List.copyOf(core.dones));
   }
 
-  /** The simulated Cloud Run: an execution of one task, refused past the GPU cap. */
-  private String launch(List<String> jobIds) {
+  /** The simulated Cloud Run: an execution of one task; the pool keeps launches within the quota. */
+  private String launch(List<String> jobIds, GpuPool.Lease slot) {
     if (live.size() >= settings.cap()) {
       throw new JobLauncher.CapacityExhaustedException(
-          "all " + settings.cap() + " GPU instances are busy", null);
+          "all " + settings.cap() + " GPU instances are busy: the pool let too many through", null);
     }
-    Task task = new Task("exec-" + (++launched), jobIds);
+    Task task = new Task("exec-" + (++launched), jobIds, slot);
     live.put(task.name, task);
     core.events.after(cost.coldStartMillis(), () -> runShare(task, 0));
     return "projects/sim/locations/us-central1/jobs/gpu/executions/" + task.name;
@@ -140,43 +121,55 @@ final class TaskSimulation {
   }
 
   private void drainLook(Task task) {
-    task.idle = false;
+    drainLook(task, false);
+  }
+
+  private void drainLook(Task task, boolean lastLook) {
     long now = core.clock.now();
     if (settings.drainIdleMillis() == 0 || task.loadedFingerprint == null
         || now > task.launchedAt + CLAIM_WINDOW_MILLIS) {
       exit(task);
       return;
     }
-    List<Job> candidates = new ArrayList<>(core.jobs.queuedWithFingerprint(task.loadedFingerprint, DRAIN_BATCH));
-    if (settings.takeOtherFingerprints()) {
-      candidates.addAll(core.queuedInOrder().stream().limit(DRAIN_BATCH).toList());
-    }
-    for (Job candidate : candidates) {
+    for (Job candidate : DrainOrder.next(core.jobs, task.loadedFingerprint, DRAIN_BATCH)) {
       Optional<Job> claimed = core.claim.claim(candidate.id(), task.name);
       if (claimed.isPresent()) {
+        mark(task, false);
         run(task, claimed.get(), () -> startDrain(task));
         return;
       }
     }
     long idle = now - task.idleSince;
-    if (idle >= settings.drainIdleMillis()) {
+    if (lastLook) {
       exit(task);
-      return;
+    } else if (idle >= settings.drainIdleMillis()) {
+      mark(task, false);
+      drainLook(task, true);
+    } else {
+      mark(task, true);
+      core.events.after(Math.min(DRAIN_POLL_MILLIS, settings.drainIdleMillis() - idle), () -> drainLook(task));
     }
-    task.idle = true;
-    core.events.after(Math.min(DRAIN_POLL_MILLIS, settings.drainIdleMillis() - idle), () -> drainLook(task));
+  }
+
+  /** The task's slot lease, renewed as {@code TaskSlot} does; leases never run out here (no crashes). */
+  private void mark(Task task, boolean idle) {
+    pool.renew(task.slot, idle, core.clock.instant().plus(Duration.ofDays(365)));
   }
 
   private void exit(Task task) {
     billedMillis += core.clock.now() - task.launchedAt;
     live.remove(task.name);
+    pool.release(task.slot);
     core.events.after(cost.dispatchDelayMillis(), this::redispatchQueued);
   }
 
-  /** The reconciler's pass: offer queued jobs to dispatch, oldest first, until it runs out of GPUs. */
+  /**
+   * The reconciler's pass: offer queued jobs to dispatch, oldest first, until it leaves one queued
+   * (the pool is full, or idle tasks will take them).
+   */
   private void redispatchQueued() {
     for (Job job : core.queuedInOrder()) {
-      if (dispatch.dispatch(core.messageFor(job)) == DispatchJobs.Result.NO_CAPACITY) {
+      if (dispatch.dispatch(core.messageFor(job)) != DispatchJobs.Result.LAUNCHED) {
         return;
       }
     }

@@ -9,6 +9,7 @@ import dev.darkroom.core.port.JobQueue;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.OutputStore;
 import dev.darkroom.core.usecase.ClaimJob;
+import dev.darkroom.core.usecase.DrainOrder;
 import dev.darkroom.core.usecase.HandBackJob;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,9 +28,10 @@ import org.slf4j.MDC;
  * report {@code started}, run the prompt, upload and report each output, report how it ended.
  * Ports only, so that it runs the same against fakes and against Google Cloud.
  *
- * <p>After its share it drains: while queued jobs need the models it has just loaded (the same
- * {@link Job#fingerprint()}), it claims and runs them, until none has come for the drain idle time,
- * so that one cold start serves many prompts.
+ * <p>After its share it drains the queue: queued jobs that need the models it has just loaded (the
+ * same {@link Job#fingerprint()}) first, then the oldest of any, until none has come for the drain
+ * idle time, so that one cold start serves many prompts. It holds a slot of the GPU pool meanwhile
+ * ({@link TaskSlot}).
  *
  * <p>Told to stop (SIGTERM), it hands back to the queue, as new attempts, the job it interrupted
  * and every job of its share it had not claimed yet, so dispatch runs them elsewhere at once. A
@@ -104,6 +106,7 @@ public final class Runner {
   static final Duration DRAIN_POLL = Duration.ofSeconds(2);
   /** How many drainable jobs one look fetches; each is still claimed one by one. */
   static final int DRAIN_BATCH = 5;
+  private TaskSlot slot = TaskSlot.NONE;
 
   public Runner(JobStore jobs, JobQueue queue, PromptEngine engine, JobEventPublisher events, OutputStore store,
       Clock clock, Retries retries, Settings settings) {
@@ -167,27 +170,32 @@ public final class Runner {
       log.warn("interrupted: stopping");
       return EXIT_OK;
     } finally {
+      slot.close();
       MDC.remove("executionName");
       finished.countDown();
     }
   }
 
   /**
-   * Claims and runs queued jobs that need the models the last job loaded, until none has come for
-   * {@link Settings#drainIdle()}, the task must stop, or its claim deadline passes.
+   * Claims and runs queued jobs, those needing the models the last job loaded first, else the
+   * oldest of any (paying a model load, which costs less than someone's cold start), until none
+   * has come for {@link Settings#drainIdle()}, the task must stop, or its claim deadline passes.
+   * While it waits its slot counts as idle, so dispatch leaves new jobs to it; when the wait is
+   * over it stops counting as idle first and looks once more, so a job that dispatch left to it
+   * in the meantime is not stranded.
    */
   private int drain() throws InterruptedException {
-    String fingerprint = lastFingerprint;
-    if (settings.drainIdle().isZero() || fingerprint == null) {
+    if (settings.drainIdle().isZero() || lastFingerprint == null) {
       return EXIT_OK;
     }
-    log.info("draining queued jobs with fingerprint {} until none comes for {} s", fingerprint,
+    log.info("draining queued jobs (fingerprint {} first) until none comes for {} s", lastFingerprint,
         settings.drainIdle().toSeconds());
     Instant idleSince = clock.instant();
     int drained = 0;
+    boolean lastLook = false;
     while (!isStopping() && !pastClaimDeadline()) {
       boolean ranOne = false;
-      for (Job candidate : drainable(fingerprint)) {
+      for (Job candidate : drainable(lastFingerprint)) {
         if (isStopping() || pastClaimDeadline()) {
           break;
         }
@@ -202,27 +210,43 @@ public final class Runner {
       }
       if (ranOne) {
         idleSince = clock.instant();
+        lastLook = false;
         continue;
+      }
+      if (lastLook) {
+        break;
       }
       Duration idle = Duration.between(idleSince, clock.instant());
       if (idle.compareTo(settings.drainIdle()) >= 0) {
-        break;
+        slot.busy();
+        lastLook = true;
+        continue;
       }
+      slot.idle();
       Duration left = settings.drainIdle().minus(idle);
       sleeper.sleep(left.compareTo(DRAIN_POLL) < 0 ? left : DRAIN_POLL);
     }
-    log.info("drained {} job(s) with fingerprint {}; exiting", drained, fingerprint);
+    log.info("drained {} job(s); exiting", drained);
     return EXIT_OK;
   }
 
-  /** A failed look is no reason to end the task: it counts as finding nothing. */
+  /** {@link DrainOrder}; a failed look is no reason to end the task: it counts as finding nothing. */
   private List<Job> drainable(String fingerprint) {
     try {
-      return jobs.queuedWithFingerprint(fingerprint, DRAIN_BATCH);
+      return DrainOrder.next(jobs, fingerprint, DRAIN_BATCH);
     } catch (RuntimeException e) {
       log.warn("could not look for queued jobs to drain: {}", e.toString());
       return List.of();
     }
+  }
+
+  /**
+   * This task's GPU slot, renewed while it lives and marked idle while it drains with nothing to
+   * do; set before {@link #run}.
+   */
+  Runner holding(TaskSlot taskSlot) {
+    this.slot = taskSlot;
+    return this;
   }
 
   private boolean pastClaimDeadline() {
@@ -280,6 +304,7 @@ public final class Runner {
   private enum JobRun { SKIPPED, ENDED, ABANDONED }
 
   private JobRun runJob(String jobId) throws InterruptedException {
+    slot.busy();
     Optional<Job> claimed = claim.claim(jobId, settings.executionName());
     if (claimed.isEmpty()) {
       log.info("job {} is not ours to run (another task has it, or it ended): skipped", jobId);

@@ -109,6 +109,19 @@ public record RunnerConfig(
         heartbeat, Duration.ofSeconds(drainIdle));
   }
 
+  /**
+   * The GPU slot dispatch reserved for this task ({@code DARKROOM_GPU_SLOT}); empty for a task
+   * launched without one.
+   */
+  public static Optional<dev.darkroom.core.port.GpuPool.Lease> gpuSlot(Env env) {
+    Optional<String> token = env.optional(CloudRunJobLauncher.GPU_SLOT_VARIABLE);
+    try {
+      return token.map(dev.darkroom.core.port.GpuPool.Lease::parse);
+    } catch (IllegalArgumentException e) {
+      throw new Env.MissingConfigException(CloudRunJobLauncher.GPU_SLOT_VARIABLE + " is malformed: " + e.getMessage());
+    }
+  }
+
   /** What {@link Runner} needs of this configuration, for a task that started at {@code taskStart}. */
   public Runner.Settings runnerSettings(java.time.Instant taskStart) {
     return new Runner.Settings(executionName, share, comfyReadyTimeout)

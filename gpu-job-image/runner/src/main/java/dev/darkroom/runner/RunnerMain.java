@@ -1,6 +1,7 @@
 package dev.darkroom.runner;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.darkroom.core.port.GpuPool;
 import dev.darkroom.gcp.Adapters;
 import dev.darkroom.gcp.Env;
 import dev.darkroom.runner.comfy.ComfyClient;
@@ -29,8 +30,10 @@ public final class RunnerMain {
   public static void main(String[] args) {
     Env env = Env.system();
     RunnerConfig config;
+    Optional<GpuPool.Lease> slot;
     try {
       config = RunnerConfig.from(env);
+      slot = RunnerConfig.gpuSlot(env);
     } catch (Env.MissingConfigException e) {
       log.error("cannot start: {}", e.getMessage());
       System.exit(EXIT_BAD_CONFIG);
@@ -45,6 +48,8 @@ public final class RunnerMain {
     ComfyClient engine = new ComfyClient(ComfyClient.Settings.defaults(config.comfyUrl(), config.promptIdleTimeout()), new ObjectMapper());
     Runner runner = new Runner(adapters.jobStore(), adapters.jobQueue(), engine, adapters.jobEvents(),
         adapters.outputStore(), clock, Retries.standard(), config.runnerSettings(taskStart()));
+    runner.holding(slot.map(lease -> TaskSlot.hold(adapters.gpuSlotLeases(), lease, clock, config.heartbeatInterval()))
+        .orElse(TaskSlot.NONE));
 
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stopGracefully(runner), "runner-shutdown"));
     MaintenanceSignals.install(runner::maintenance);

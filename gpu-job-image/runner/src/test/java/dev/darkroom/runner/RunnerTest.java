@@ -334,7 +334,7 @@ class RunnerTest {
   }
 
   @Test
-  void afterItsShareItDrainsQueuedJobsNeedingTheSameModelsUntilIdle() {
+  void afterItsShareItDrainsTheQueueSameModelsFirstThenTheOldestOfAnyUntilIdle() {
     dispatched(job("job-1", "sd15.safetensors", 1));
     queued(job("job-3", "sd15.safetensors", 3));
     queued(job("job-2", "sd15.safetensors", 2));
@@ -354,13 +354,48 @@ class RunnerTest {
         sleeper).run(List.of("job-1"));
 
     assertThat(exit).isEqualTo(Runner.EXIT_OK);
-    assertThat(engine.ran).containsExactly("job-1", "job-2", "job-3", "job-4");
-    assertThat(events.published).filteredOn(e -> e.targetStatus() == JobStatus.SUCCEEDED).hasSize(4);
+    // job-other is the oldest, but needs other models: it waits until none needing these is left.
+    assertThat(engine.ran).containsExactly("job-1", "job-2", "job-3", "job-other", "job-4");
+    assertThat(events.published).filteredOn(e -> e.targetStatus() == JobStatus.SUCCEEDED).hasSize(5);
     assertThat(jobs.get("job-2").orElseThrow().executionName()).isEqualTo(EXECUTION);
-    assertThat(jobs.get("job-other").orElseThrow().status()).as("other models: not this runner's").isEqualTo(JobStatus.QUEUED);
+    assertThat(jobs.get("job-other").orElseThrow().executionName()).isEqualTo(EXECUTION);
     // One 2 s look, then 10 s of looking every 2 s with nothing found.
     assertThat(slept).containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2),
         Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2));
+  }
+
+  @Test
+  void itsGpuSlotCountsAsIdleOnlyWhileItWaitsAndIsGivenBackWhenItExits() {
+    dispatched(job("job-1", "sd15.safetensors", 1));
+    dev.darkroom.testing.InMemoryGpuPool pool = new dev.darkroom.testing.InMemoryGpuPool(2);
+    dev.darkroom.core.port.GpuPool.Lease lease =
+        pool.reserve(clock.instant(), clock.instant().plusSeconds(600)).orElseThrow();
+    List<Integer> idleWhileSleeping = new java.util.ArrayList<>();
+    List<Integer> idleWhileRunning = new java.util.ArrayList<>();
+    engine.when("job-1", progress -> {
+      idleWhileRunning.add(pool.usage(clock.instant()).idle());
+      return new PromptOutcome.Completed(List.of());
+    });
+    engine.when("job-2", progress -> {
+      idleWhileRunning.add(pool.usage(clock.instant()).idle());
+      return new PromptOutcome.Completed(List.of());
+    });
+    Runner.Sleeper sleeper = duration -> {
+      idleWhileSleeping.add(pool.usage(clock.instant()).idle());
+      if (idleWhileSleeping.size() == 1) {
+        queued(job("job-2", "sdxl.safetensors", 2));
+      }
+      clock.advance(duration);
+    };
+
+    new Runner(jobs, queue, engine, events, outputs, clock, fastRetries(),
+        new Runner.Settings(EXECUTION, TaskShare.whole(), Duration.ofSeconds(1)).withDrainIdle(Duration.ofSeconds(4)),
+        sleeper).holding(TaskSlot.hold(pool, lease, clock, Duration.ofSeconds(30))).run(List.of("job-1"));
+
+    assertThat(engine.ran).containsExactly("job-1", "job-2");
+    assertThat(idleWhileRunning).containsExactly(0, 0);
+    assertThat(idleWhileSleeping).isNotEmpty().containsOnly(1);
+    assertThat(pool.usage(clock.instant()).held()).as("given back on exit").isZero();
   }
 
   @Test

@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.darkroom.core.notify.OutboundUrlPolicy;
 import dev.darkroom.core.port.DeliveryLog;
 import dev.darkroom.core.port.DeviceTokens;
+import dev.darkroom.core.port.GpuPool;
 import dev.darkroom.core.port.IntegrationEvents;
 import dev.darkroom.core.port.JobEventPublisher;
 import dev.darkroom.core.port.JobFeed;
@@ -78,6 +79,31 @@ public final class Adapters implements AutoCloseable {
   public JobLauncher jobLauncher() {
     return new CloudRunJobLauncher(clients.cloudRunJobs(),
         env.require("GPU_JOB_NAME", "the Cloud Run GPU job: projects/{p}/locations/{region}/jobs/{job}"));
+  }
+
+  /**
+   * The GPU slots: {@code GPU_TASK_CAP} (default 10, a typical first L4 quota per region) slots in
+   * {@code GPU_SLOTS_COLLECTION}. Dispatch and the reconciler count and take them; runners renew
+   * theirs.
+   */
+  public GpuPool gpuPool() {
+    int cap = env.intOrDefault("GPU_TASK_CAP", 10);
+    if (cap < 1) {
+      throw new Env.MissingConfigException("GPU_TASK_CAP must be at least 1: " + cap);
+    }
+    return new FirestoreGpuPool(clients.firestore(), gpuSlotsCollection(), cap);
+  }
+
+  /**
+   * The GPU slots as a task sees them: it renews and gives back the lease dispatch gave it, and
+   * never counts or reserves, so it needs no {@code GPU_TASK_CAP}.
+   */
+  public GpuPool gpuSlotLeases() {
+    return new FirestoreGpuPool(clients.firestore(), gpuSlotsCollection(), 1);
+  }
+
+  private String gpuSlotsCollection() {
+    return env.orDefault("GPU_SLOTS_COLLECTION", "gpuSlots");
   }
 
   /** The ledger; the schema is migrated on first use (Flyway takes a lock, so instances may race). */

@@ -7,6 +7,7 @@ import com.google.cloud.run.v2.EnvVar;
 import com.google.cloud.run.v2.Execution;
 import com.google.cloud.run.v2.JobsClient;
 import com.google.cloud.run.v2.RunJobRequest;
+import dev.darkroom.core.port.GpuPool;
 import dev.darkroom.core.port.JobLauncher;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -15,12 +16,15 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * {@link JobLauncher} on Cloud Run Jobs: {@code runJob} on the GPU job with overrides that tell
- * the runner which jobs are its own ({@code DARKROOM_JOB_IDS}). Waits for the operation's
+ * the runner which jobs are its own ({@code DARKROOM_JOB_IDS}) and which GPU slot it holds
+ * ({@code DARKROOM_GPU_SLOT}). Waits for the operation's
  * metadata (the new execution), not its result, which only comes when the execution ends.
  */
 public final class CloudRunJobLauncher implements JobLauncher {
   /** The variable the runner reads its assigned job ids from, comma-separated. */
   public static final String JOB_IDS_VARIABLE = "DARKROOM_JOB_IDS";
+  /** The variable the runner reads the lease of its GPU slot from ({@code slot/holder}). */
+  public static final String GPU_SLOT_VARIABLE = "DARKROOM_GPU_SLOT";
 
   private final JobsClient jobs;
   private final String jobName;
@@ -32,13 +36,14 @@ public final class CloudRunJobLauncher implements JobLauncher {
   }
 
   @Override
-  public String launch(List<String> jobIds) {
+  public String launch(List<String> jobIds, GpuPool.Lease slot) {
     RunJobRequest request = RunJobRequest.newBuilder()
         .setName(jobName)
         .setOverrides(RunJobRequest.Overrides.newBuilder()
             .setTaskCount(1)
             .addContainerOverrides(RunJobRequest.Overrides.ContainerOverride.newBuilder()
-                .addEnv(EnvVar.newBuilder().setName(JOB_IDS_VARIABLE).setValue(String.join(",", jobIds)))))
+                .addEnv(EnvVar.newBuilder().setName(JOB_IDS_VARIABLE).setValue(String.join(",", jobIds)))
+                .addEnv(EnvVar.newBuilder().setName(GPU_SLOT_VARIABLE).setValue(slot.token()))))
         .build();
     try {
       OperationFuture<Execution, Execution> operation = jobs.runJobAsync(request);

@@ -79,6 +79,14 @@ public final class FirestoreJobStore implements JobStore {
         .orderBy("number", Query.Direction.ASCENDING), limit);
   }
 
+  /** Needs the composite index (status, number) that Terraform declares. */
+  @Override
+  public List<Job> queued(int limit) {
+    return jobs(firestore.collection(collection)
+        .whereEqualTo("status", JobStatus.QUEUED.wireName())
+        .orderBy("number", Query.Direction.ASCENDING), limit);
+  }
+
   /** Needs the composite index (status, updatedAt) that Terraform declares. */
   @Override
   public List<Job> unchangedSince(JobStatus status, java.time.Instant updatedBefore, int limit) {
@@ -100,7 +108,8 @@ public final class FirestoreJobStore implements JobStore {
     return firestore.collection(collection).document(jobId);
   }
 
-  private static <T> T await(com.google.api.core.ApiFuture<T> future) {
+  /** The future's value; Firestore's own exceptions unwrapped, as the callers' contracts promise. */
+  static <T> T await(com.google.api.core.ApiFuture<T> future) {
     try {
       return future.get();
     } catch (InterruptedException e) {

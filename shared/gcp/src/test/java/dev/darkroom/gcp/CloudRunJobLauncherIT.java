@@ -13,6 +13,7 @@ import com.google.cloud.run.v2.TaskTemplate;
 import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.grpc.GrpcTransportChannel;
 import com.google.api.gax.rpc.FixedTransportChannelProvider;
+import dev.darkroom.core.port.GpuPool;
 import dev.darkroom.core.port.JobLauncher;
 import dev.darkroom.testing.JobLauncherContract;
 import dev.darkroom.emulators.run.CloudRunJobsEmulator;
@@ -32,13 +33,13 @@ class CloudRunJobLauncherIT extends JobLauncherContract {
 
   @BeforeAll
   static void createJob() throws Exception {
-    // The task succeeds only if the launcher's override told it its job ids.
+    // The task succeeds only if the launcher's overrides told it its job ids and its GPU slot.
     SharedLocalCloud.adapters().clients().cloudRunJobs().createJobAsync(CreateJobRequest.newBuilder()
         .setParent("projects/darkroom-adapters/locations/us-central1").setJobId("gpu")
         .setJob(Job.newBuilder().setTemplate(ExecutionTemplate.newBuilder().setTemplate(TaskTemplate.newBuilder()
             .setMaxRetries(0)
             .addContainers(Container.newBuilder().setImage("test")
-                .addAllCommand(List.of("sh", "-c", "test \"$DARKROOM_JOB_IDS\" = \"job-a,job-b\""))))))
+                .addAllCommand(List.of("sh", "-c", "test \"$DARKROOM_JOB_IDS\" = \"job-a,job-b\" && test \"$DARKROOM_GPU_SLOT\" = \"slot-4/holder\""))))))
         .build()).get();
   }
 
@@ -49,7 +50,7 @@ class CloudRunJobLauncherIT extends JobLauncherContract {
   @Test
   void anExecutionStartsAndItsTaskSeesTheAssignedJobIds() throws Exception {
     JobLauncher launcher = SharedLocalCloud.adapters().jobLauncher();
-    String execution = launcher.launch(List.of("job-a", "job-b"));
+    String execution = launcher.launch(List.of("job-a", "job-b"), new GpuPool.Lease("slot-4", "holder"));
     assertThat(execution).startsWith(JOB + "/executions/");
 
     ManagedChannel channel = ManagedChannelBuilder.forTarget(emulator().hostPort()).usePlaintext().build();

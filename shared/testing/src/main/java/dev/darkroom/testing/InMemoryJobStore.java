@@ -52,6 +52,15 @@ public final class InMemoryJobStore implements JobStore {
   }
 
   @Override
+  public List<Job> queued(int limit) {
+    return jobs.values().stream()
+        .filter(job -> job.status() == JobStatus.QUEUED)
+        .sorted(Comparator.comparingDouble(Job::number))
+        .limit(limit)
+        .toList();
+  }
+
+  @Override
   public List<Job> unchangedSince(JobStatus status, java.time.Instant updatedBefore, int limit) {
     return jobs.values().stream()
         .filter(job -> job.status() == status && job.updatedAt().isBefore(updatedBefore))

@@ -3,6 +3,7 @@ package dev.darkroom.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.darkroom.core.port.GpuPool;
 import dev.darkroom.core.port.JobLauncher;
 import dev.darkroom.core.port.JobLauncher.CapacityExhaustedException;
 import java.util.List;
@@ -10,6 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /** What every {@link JobLauncher} must do, the fake and the Cloud Run adapter alike. */
 public abstract class JobLauncherContract {
+
+  private static final GpuPool.Lease SLOT = new GpuPool.Lease("slot-0", "contract");
 
   protected abstract JobLauncher launcher();
 
@@ -21,8 +24,8 @@ public abstract class JobLauncherContract {
 
   @Test
   void eachLaunchNamesItsOwnExecutionAsCloudRunDoes() {
-    String first = launcher().launch(List.of("job-a"));
-    String second = launcher().launch(List.of("job-b"));
+    String first = launcher().launch(List.of("job-a"), SLOT);
+    String second = launcher().launch(List.of("job-b"), SLOT);
     assertThat(first).matches("projects/[^/]+/locations/[^/]+/jobs/[^/]+/executions/[^/]+");
     assertThat(second).isNotEqualTo(first);
   }
@@ -30,10 +33,10 @@ public abstract class JobLauncherContract {
   @Test
   void aCapacityRefusalIsToldApartFromOtherFailures() {
     refuseNextLaunchForCapacity();
-    assertThatThrownBy(() -> launcher().launch(List.of("job-a"))).isInstanceOf(CapacityExhaustedException.class);
+    assertThatThrownBy(() -> launcher().launch(List.of("job-a"), SLOT)).isInstanceOf(CapacityExhaustedException.class);
     failNextLaunch();
-    assertThatThrownBy(() -> launcher().launch(List.of("job-a")))
+    assertThatThrownBy(() -> launcher().launch(List.of("job-a"), SLOT))
         .isInstanceOf(RuntimeException.class).isNotInstanceOf(CapacityExhaustedException.class);
-    assertThat(launcher().launch(List.of("job-a"))).isNotBlank();
+    assertThat(launcher().launch(List.of("job-a"), SLOT)).isNotBlank();
   }
 }

@@ -122,6 +122,12 @@ public abstract class JobStoreContract {
     assertThat(store().queuedWithFingerprint(fingerprint, 10)).extracting(Job::id).containsExactly(sooner.id(), later.id());
     assertThat(store().queuedWithFingerprint(fingerprint, 1)).extracting(Job::id).containsExactly(sooner.id());
     assertThat(store().queuedWithFingerprint("no-such-fingerprint", 10)).isEmpty();
+    // Any fingerprint, still in queue order, and only queued ones (the store may hold other tests' jobs).
+    assertThat(store().queued(1000)).extracting(Job::id)
+        .containsSubsequence(sooner.id(), later.id()).doesNotContain(running.id());
+    List<Job> first = store().queued(1);
+    assertThat(first).hasSize(1);
+    assertThat(first.get(0).number()).isLessThanOrEqualTo(sooner.number());
   }
 
   @Test

@@ -64,6 +64,8 @@ public final class RecordingPorts {
   /** Launches nothing; answers with scripted failures first, then execution names. */
   public static final class Launcher implements JobLauncher {
     public final List<List<String>> launched = new CopyOnWriteArrayList<>();
+    /** The GPU slot each launch was given, in launch order. */
+    public final List<dev.darkroom.core.port.GpuPool.Lease> slots = new CopyOnWriteArrayList<>();
     private final Deque<Supplier<RuntimeException>> failures = new ArrayDeque<>();
     private final AtomicInteger executions = new AtomicInteger();
     /** Runs inside {@link #launch}, as a task that starts at once would: e.g. a runner's claim. */
@@ -76,12 +78,13 @@ public final class RecordingPorts {
     }
 
     @Override
-    public synchronized String launch(List<String> jobIds) {
+    public synchronized String launch(List<String> jobIds, dev.darkroom.core.port.GpuPool.Lease slot) {
       Supplier<RuntimeException> failure = failures.poll();
       if (failure != null) {
         throw failure.get();
       }
       launched.add(List.copyOf(jobIds));
+      slots.add(slot);
       duringLaunch.accept(jobIds);
       // Shaped like Cloud Run's: the runner knows only the last segment (CLOUD_RUN_EXECUTION).
       return "projects/p/locations/us-central1/jobs/gpu/executions/exec-" + executions.incrementAndGet();

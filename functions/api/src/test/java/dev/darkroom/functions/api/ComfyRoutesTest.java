@@ -256,6 +256,11 @@ class ComfyRoutesTest {
     }
 
     @Override
+    public List<Job> queued(int limit) {
+      return delegate.queued(limit);
+    }
+
+    @Override
     public List<Job> unchangedSince(JobStatus status, java.time.Instant updatedBefore, int limit) {
       return delegate.unchangedSince(status, updatedBefore, limit);
     }

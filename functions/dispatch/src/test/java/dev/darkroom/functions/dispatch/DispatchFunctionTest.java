@@ -22,7 +22,8 @@ class DispatchFunctionTest {
   private final InMemoryJobStore jobs = new InMemoryJobStore();
   private final RecordingPorts.Launcher launcher = new RecordingPorts.Launcher();
   private final DispatchFunction function = new DispatchFunction(
-      () -> new DispatchJobs(jobs, launcher, new RecordingPorts.InMemoryLedger(), Clock.systemUTC()));
+      () -> new DispatchJobs(jobs, launcher, new dev.darkroom.testing.InMemoryGpuPool(4),
+          new RecordingPorts.InMemoryLedger(), Clock.systemUTC()));
 
   private void queued(String id) {
     Job job = Job.queued(id, "alice", 1, JsonNodeFactory.instance.objectNode(),

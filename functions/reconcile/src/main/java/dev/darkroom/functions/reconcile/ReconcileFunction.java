@@ -24,7 +24,8 @@ public final class ReconcileFunction implements CloudEventsFunction {
   public ReconcileFunction() {
     this(Suppliers.memoize(() -> {
       Adapters adapters = Adapters.fromEnvironment();
-      return new ReconcileJobs(adapters.jobStore(), adapters.jobQueue(), adapters.jobEvents(), Clock.systemUTC(),
+      return new ReconcileJobs(adapters.jobStore(), adapters.jobQueue(), adapters.jobEvents(), adapters.gpuPool(),
+          Clock.systemUTC(),
           policy(Env.system()));
     }));
   }

@@ -26,7 +26,8 @@ class ReconcileFunctionTest {
   private final RecordingPorts.Queue queue = new RecordingPorts.Queue();
 
   private ReconcileFunction function(JobQueue queue) {
-    return new ReconcileFunction(() -> new ReconcileJobs(jobs, queue, new RecordingPorts.Events(), clock,
+    return new ReconcileFunction(() -> new ReconcileJobs(jobs, queue, new RecordingPorts.Events(),
+        new dev.darkroom.testing.InMemoryGpuPool(2), clock,
         ReconcileJobs.Policy.defaults()));
   }
 

@@ -6,13 +6,14 @@ import java.util.List;
 public interface JobLauncher {
 
   /**
-   * Starts one execution that will run {@code jobIds}.
+   * Starts one execution of one task that will run {@code jobIds} and hold {@code slot} of the
+   * {@link GpuPool} while it lives.
    *
    * @return the execution's name
    * @throws CapacityExhaustedException when the platform refuses for lack of capacity or quota:
    *     the jobs should stay queued for a later pass
    */
-  String launch(List<String> jobIds);
+  String launch(List<String> jobIds, GpuPool.Lease slot);
 
   /** The platform has no capacity now (e.g. GPU quota, {@code RESOURCE_EXHAUSTED}). */
   final class CapacityExhaustedException extends RuntimeException {

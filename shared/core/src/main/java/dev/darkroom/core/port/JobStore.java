@@ -32,6 +32,13 @@ public interface JobStore {
   List<Job> queuedWithFingerprint(String fingerprint, int limit);
 
   /**
+   * Queued jobs of any fingerprint, in queue order, at most {@code limit}: what a runner with
+   * nothing of its own models left to run takes next, and how dispatch tells whether idle runners
+   * can take the whole queue.
+   */
+  List<Job> queued(int limit);
+
+  /**
    * Jobs in {@code status} whose document has not changed since before {@code updatedBefore},
    * oldest first, at most {@code limit}: what the reconciler looks at. A running job's heartbeat
    * updates its document, so a running job listed here has a stale heartbeat.

@@ -5,6 +5,7 @@ import dev.darkroom.core.event.JobSubmitted;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobError;
 import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.port.GpuPool;
 import dev.darkroom.core.port.JobChange.Outcome;
 import dev.darkroom.core.port.JobEventPublisher;
 import dev.darkroom.core.port.JobQueue;
@@ -12,6 +13,7 @@ import dev.darkroom.core.port.JobStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,9 +22,12 @@ import org.slf4j.LoggerFactory;
  * event-driven path left behind and sets them moving again, so that no job waits forever.
  * <ul>
  *   <li><b>queued</b> and untouched for {@link Policy#requeueQueuedAfter}: dispatch never took it
- *       (capacity was full, or its message was lost), so its {@code JobSubmitted} is published
- *       again; dispatch's claim makes a repeat harmless. Queued longer than
- *       {@link Policy#maxQueueTime}: failed ({@code queue_timeout});
+ *       (the platform refused, a launch failed, or its message was lost), so its
+ *       {@code JobSubmitted} is published again, for as many jobs (oldest first) as the
+ *       {@link GpuPool} has free slots: while every slot is held, the tasks holding them drain the
+ *       queue themselves, and re-publishing would only make dispatch say so again. Dispatch's claim
+ *       makes a repeat harmless. Queued longer than {@link Policy#maxQueueTime}: failed
+ *       ({@code queue_timeout});
  *   <li><b>dispatched</b> and unclaimed for {@link Policy#dispatchTimeout}: its execution never
  *       started a runner (failed, vanished, stuck for quota), so it goes back to the queue as a
  *       new attempt;
@@ -65,13 +70,16 @@ public final class ReconcileJobs {
   private final JobStore jobs;
   private final JobQueue queue;
   private final JobEventPublisher events;
+  private final GpuPool pool;
   private final Clock clock;
   private final Policy policy;
 
-  public ReconcileJobs(JobStore jobs, JobQueue queue, JobEventPublisher events, Clock clock, Policy policy) {
+  public ReconcileJobs(JobStore jobs, JobQueue queue, JobEventPublisher events, GpuPool pool, Clock clock,
+      Policy policy) {
     this.jobs = jobs;
     this.queue = queue;
     this.events = events;
+    this.pool = pool;
     this.clock = clock;
     this.policy = policy;
   }
@@ -82,12 +90,14 @@ public final class ReconcileJobs {
     java.util.EnumMap<Move, Integer> moves = new java.util.EnumMap<>(Move.class);
     int lost = 0;
 
-    for (Job job : jobs.unchangedSince(JobStatus.QUEUED, now.minus(policy.requeueQueuedAfter()), policy.batch())) {
+    List<Job> stale = jobs.unchangedSince(JobStatus.QUEUED, now.minus(policy.requeueQueuedAfter()), policy.batch());
+    int free = stale.isEmpty() ? 0 : pool.usage(now).free();
+    for (Job job : stale) {
       if (job.createdAt() != null && job.createdAt().isBefore(now.minus(policy.maxQueueTime()))) {
         fail(job, JobError.of("queue_timeout", "still queued after " + policy.maxQueueTime().toHours()
             + " h: no GPU capacity took it"));
         moves.merge(Move.FAILED, 1, Integer::sum);
-      } else {
+      } else if (moves.getOrDefault(Move.REPUBLISHED, 0) < free) {
         queue.publish(new JobSubmitted(job.id(), job.userId(), job.attempt()));
         moves.merge(Move.REPUBLISHED, 1, Integer::sum);
       }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.darkroom.core.event.JobSubmitted;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.port.GpuPool;
 import dev.darkroom.core.port.JobLauncher.CapacityExhaustedException;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +59,47 @@ class DispatchJobsTest {
     f.launcher.failNext(() -> new CapacityExhaustedException("RESOURCE_EXHAUSTED: GPU quota", null));
     assertThat(f.dispatch.dispatch(message)).isEqualTo(DispatchJobs.Result.NO_CAPACITY);
     assertThat(f.jobs.get("p-1").orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(f.pool.usage(f.clock.instant()).held()).as("the refused launch's slot is free again").isZero();
+  }
+
+  @Test
+  void eachLaunchHoldsASlotAndAFullPoolLeavesJobsQueuedWithoutLaunching() {
+    for (int i = 1; i <= 3; i++) {
+      f.submit.submit(f.request("alice", "p-" + i));
+    }
+    assertThat(f.dispatch.dispatch(f.queue.published.get(0))).isEqualTo(DispatchJobs.Result.LAUNCHED);
+    assertThat(f.dispatch.dispatch(f.queue.published.get(1))).isEqualTo(DispatchJobs.Result.LAUNCHED);
+    assertThat(f.dispatch.dispatch(f.queue.published.get(2))).isEqualTo(DispatchJobs.Result.NO_CAPACITY);
+
+    assertThat(f.launcher.launched).hasSize(2);
+    assertThat(f.launcher.slots).extracting(GpuPool.Lease::slot).containsExactlyInAnyOrder("slot-0", "slot-1");
+    assertThat(f.jobs.get("p-3").orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+
+    // The first task exits and gives its slot back: the next pass launches.
+    f.pool.release(f.launcher.slots.get(0));
+    assertThat(f.dispatch.dispatch(f.queue.published.get(2))).isEqualTo(DispatchJobs.Result.LAUNCHED);
+  }
+
+  @Test
+  void idleTasksThatCanTakeTheWholeQueueGetTheJobInsteadOfALaunch() {
+    GpuPool.Lease idleTask = f.pool.reserve(f.clock.instant(), f.clock.instant().plusSeconds(60)).orElseThrow();
+    f.pool.renew(idleTask, true, f.clock.instant().plusSeconds(60));
+    f.submit.submit(f.request("alice", "p-1"));
+    assertThat(f.dispatch.dispatch(f.queue.published.get(0))).isEqualTo(DispatchJobs.Result.LEFT_FOR_IDLE_TASK);
+    assertThat(f.jobs.get("p-1").orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+
+    // A second queued job is more than one idle task takes at once: that one launches.
+    f.submit.submit(f.request("bob", "p-2"));
+    assertThat(f.dispatch.dispatch(f.queue.published.get(1))).isEqualTo(DispatchJobs.Result.LAUNCHED);
+    assertThat(f.launcher.launched).containsExactly(java.util.List.of("p-2"));
+  }
+
+  @Test
+  void aMessageForAJobNoLongerQueuedTakesNoSlot() {
+    JobSubmitted message = submitted();
+    f.dispatch.dispatch(message);
+    f.dispatch.dispatch(message);
+    assertThat(f.pool.usage(f.clock.instant()).held()).isEqualTo(1);
   }
 
   @Test
@@ -66,6 +108,7 @@ class DispatchJobsTest {
     f.launcher.failNext(() -> new IllegalStateException("UNAVAILABLE"));
     assertThatThrownBy(() -> f.dispatch.dispatch(message)).hasMessage("UNAVAILABLE");
     assertThat(f.jobs.get("p-1").orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(f.pool.usage(f.clock.instant()).held()).isZero();
 
     assertThat(f.dispatch.dispatch(message)).isEqualTo(DispatchJobs.Result.LAUNCHED);
     assertThat(f.launcher.launched).hasSize(1);

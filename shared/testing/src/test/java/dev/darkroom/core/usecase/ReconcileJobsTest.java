@@ -40,6 +40,25 @@ class ReconcileJobsTest {
   }
 
   @Test
+  void queuedJobsAreRepublishedOnlyForFreeSlotsOldestFirst() {
+    for (int i = 1; i <= 4; i++) {
+      submitted("p-" + i);
+      f.clock.advance(Duration.ofSeconds(1));
+    }
+    // One of the pool's two slots is held by a task that is busy: one job may start elsewhere.
+    f.pool.reserve(f.clock.instant(), f.clock.instant().plus(Duration.ofHours(1))).orElseThrow();
+    f.queue.published.clear();
+    f.clock.advance(Duration.ofMinutes(3));
+
+    assertThat(f.reconcile.sweep().republished()).isEqualTo(1);
+    assertThat(f.queue.published).containsExactly(new JobSubmitted("p-1", "alice", 1));
+
+    // Every slot held: the tasks holding them drain the queue; nothing is re-published.
+    f.pool.reserve(f.clock.instant(), f.clock.instant().plus(Duration.ofHours(1))).orElseThrow();
+    assertThat(f.reconcile.sweep().republished()).isZero();
+  }
+
+  @Test
   void aJobQueuedForTooLongFailsThroughJobEvents() {
     submitted("p-1");
     f.clock.advance(Duration.ofHours(25));

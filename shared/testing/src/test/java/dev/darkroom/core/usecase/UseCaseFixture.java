@@ -2,6 +2,7 @@ package dev.darkroom.core.usecase;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.darkroom.testing.InMemoryGpuPool;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.ManualClock;
 import dev.darkroom.testing.RecordingPorts;
@@ -21,11 +22,12 @@ final class UseCaseFixture {
 
   final SubmitPrompt submit = new SubmitPrompt(jobs, queue, ledger, prompt -> PromptValidation.ok(), clock,
       () -> "job-" + ids.incrementAndGet());
-  final DispatchJobs dispatch = new DispatchJobs(jobs, launcher, ledger, clock);
+  final InMemoryGpuPool pool = new InMemoryGpuPool(2);
+  final DispatchJobs dispatch = new DispatchJobs(jobs, launcher, pool, ledger, clock);
   final ClaimJob claim = new ClaimJob(jobs, clock);
   final ApplyJobEvent apply = new ApplyJobEvent(jobs, ledger, notifications, clock);
   final RecordingPorts.Events events = new RecordingPorts.Events();
-  final ReconcileJobs reconcile = new ReconcileJobs(jobs, queue, events, clock, ReconcileJobs.Policy.defaults());
+  final ReconcileJobs reconcile = new ReconcileJobs(jobs, queue, events, pool, clock, ReconcileJobs.Policy.defaults());
 
   static ObjectNode prompt() {
     try {

@@ -1,0 +1,79 @@
+package dev.darkroom.core.port;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The GPU tasks Darkroom has starting or running, at most {@link #cap()} at once (Firestore
+ * {@code gpuSlots/slot-{i}} in the cloud). A task holds a slot by a lease: dispatch takes one
+ * before it launches an execution and hands it to the task, the task renews it while it lives
+ * (saying whether it is busy or idle, waiting for work) and gives it back when it exits. A slot
+ * whose lease ran out (a task that crashed, an execution that never started) is free again.
+ *
+ * <p>The cap is Darkroom's own, kept at or under the project's GPU quota, so that a burst queues
+ * in Firestore instead of piling launches onto the quota; Cloud Run's {@code RESOURCE_EXHAUSTED}
+ * stays a possible answer (the quota is shared) and leaves the job queued.
+ */
+public interface GpuPool {
+
+  /** How many slots there are: the most tasks Darkroom runs at once. */
+  int cap();
+
+  /** Slots held at {@code now}, and how many of those hold an idle task. */
+  Usage usage(Instant now);
+
+  /**
+   * Takes a free slot for a task about to be launched, atomically: two dispatches never get the
+   * same slot, and never more than {@link #cap()} are held.
+   *
+   * @param leaseUntil when the slot frees itself if no task renews it (the launch's start-up budget)
+   * @return the lease, or empty when every slot is held
+   */
+  Optional<Lease> reserve(Instant now, Instant leaseUntil);
+
+  /**
+   * The task holding {@code lease} is alive until {@code leaseUntil}, idle (waiting for work) or
+   * not. False when the slot is no longer this lease's (it ran out and was taken): the task then
+   * runs on outside the count.
+   */
+  boolean renew(Lease lease, boolean idle, Instant leaseUntil);
+
+  /** Frees the slot if it is still this lease's; nothing otherwise. */
+  void release(Lease lease);
+
+  /**
+   * @param held slots with a live lease
+   * @param idle of those, slots whose task is waiting for work (it will claim a queued job within
+   *     seconds, without a launch)
+   */
+  record Usage(int cap, int held, int idle) {
+    public int free() {
+      return Math.max(0, cap - held);
+    }
+  }
+
+  /** A slot and the holder that took it; {@link #token()} travels to the task in its environment. */
+  record Lease(String slot, String holder) {
+    public Lease {
+      Objects.requireNonNull(slot, "slot");
+      Objects.requireNonNull(holder, "holder");
+      if (slot.contains("/") || holder.contains("/")) {
+        throw new IllegalArgumentException("slot and holder must not contain '/': " + slot + ", " + holder);
+      }
+    }
+
+    public String token() {
+      return slot + "/" + holder;
+    }
+
+    /** The lease a token names; a malformed token is an error in the launch's environment. */
+    public static Lease parse(String token) {
+      int slash = token == null ? -1 : token.indexOf('/');
+      if (slash <= 0 || slash == token.length() - 1) {
+        throw new IllegalArgumentException("not a GPU slot lease (slot/holder): " + token);
+      }
+      return new Lease(token.substring(0, slash), token.substring(slash + 1));
+    }
+  }
+}

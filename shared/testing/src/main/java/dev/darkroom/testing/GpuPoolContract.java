@@ -1,0 +1,108 @@
+package dev.darkroom.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.darkroom.core.port.GpuPool;
+import dev.darkroom.core.port.GpuPool.Lease;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link GpuPool} must do: the in-memory fake and the Firestore adapter alike. */
+public abstract class GpuPoolContract {
+  protected static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+
+  /** A fresh, empty pool of {@code cap} slots (each call a new one, sharing no slots). */
+  protected abstract GpuPool pool(int cap);
+
+  @Test
+  void slotsAreTakenUpToTheCapAndFreedByRelease() {
+    GpuPool pool = pool(2);
+    Lease first = pool.reserve(T0, T0.plusSeconds(60)).orElseThrow();
+    Lease second = pool.reserve(T0, T0.plusSeconds(60)).orElseThrow();
+    assertThat(first.slot()).isNotEqualTo(second.slot());
+    assertThat(pool.reserve(T0, T0.plusSeconds(60))).isEmpty();
+    assertThat(pool.usage(T0)).isEqualTo(new GpuPool.Usage(2, 2, 0));
+
+    pool.release(first);
+    assertThat(pool.usage(T0).free()).isEqualTo(1);
+    assertThat(pool.reserve(T0, T0.plusSeconds(60))).isPresent();
+  }
+
+  @Test
+  void anExpiredLeaseFreesItsSlotAndItsOldHolderCanNeitherRenewNorReleaseIt() {
+    GpuPool pool = pool(1);
+    Lease crashed = pool.reserve(T0, T0.plusSeconds(30)).orElseThrow();
+    assertThat(pool.reserve(T0.plusSeconds(29), T0.plusSeconds(90))).isEmpty();
+
+    Instant later = T0.plusSeconds(31);
+    assertThat(pool.usage(later).held()).isZero();
+    Lease next = pool.reserve(later, later.plusSeconds(60)).orElseThrow();
+    assertThat(next.slot()).isEqualTo(crashed.slot());
+
+    assertThat(pool.renew(crashed, false, later.plusSeconds(600))).isFalse();
+    pool.release(crashed);
+    assertThat(pool.usage(later).held()).isEqualTo(1);
+    assertThat(pool.renew(next, false, later.plusSeconds(600))).isTrue();
+  }
+
+  @Test
+  void renewingKeepsTheSlotAndCountsIdleTasks() {
+    GpuPool pool = pool(3);
+    Lease busy = pool.reserve(T0, T0.plusSeconds(10)).orElseThrow();
+    Lease idle = pool.reserve(T0, T0.plusSeconds(10)).orElseThrow();
+    assertThat(pool.renew(busy, false, T0.plusSeconds(100))).isTrue();
+    assertThat(pool.renew(idle, true, T0.plusSeconds(100))).isTrue();
+
+    assertThat(pool.usage(T0.plusSeconds(50))).isEqualTo(new GpuPool.Usage(3, 2, 1));
+    assertThat(pool.renew(idle, false, T0.plusSeconds(100))).isTrue();
+    assertThat(pool.usage(T0.plusSeconds(50)).idle()).isZero();
+  }
+
+  @Test
+  void leasesTravelAsTokens() {
+    Lease lease = pool(1).reserve(T0, T0.plusSeconds(10)).orElseThrow();
+    assertThat(Lease.parse(lease.token())).isEqualTo(lease);
+  }
+
+  @Test
+  void concurrentReservationsNeverExceedTheCap() throws Exception {
+    GpuPool pool = pool(3);
+    int contenders = 8;
+    ExecutorService threads = Executors.newFixedThreadPool(contenders);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<Optional<Lease>>> attempts = new ArrayList<>();
+      for (int i = 0; i < contenders; i++) {
+        attempts.add(threads.submit(() -> {
+          start.await();
+          return pool.reserve(T0, T0.plusSeconds(60));
+        }));
+      }
+      start.countDown();
+      Set<String> slots = ConcurrentHashMap.newKeySet();
+      int granted = 0;
+      for (Future<Optional<Lease>> attempt : attempts) {
+        Optional<Lease> lease = attempt.get(60, TimeUnit.SECONDS);
+        if (lease.isPresent()) {
+          granted++;
+          slots.add(lease.get().slot());
+        }
+      }
+      assertThat(granted).isEqualTo(3);
+      assertThat(slots).hasSize(3);
+      assertThat(pool.usage(T0).held()).isEqualTo(3);
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package dev.darkroom.testing;
+
+import dev.darkroom.core.port.GpuPool;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** {@link GpuPool} in memory, with the Firestore adapter's slot names and lease rules. */
+public final class InMemoryGpuPool implements GpuPool {
+  private record Slot(String holder, Instant leaseUntil, boolean idle) {}
+
+  private final int cap;
+  private final Map<String, Slot> slots = new HashMap<>();
+
+  public InMemoryGpuPool(int cap) {
+    if (cap < 1) {
+      throw new IllegalArgumentException("a GPU pool needs at least one slot: " + cap);
+    }
+    this.cap = cap;
+  }
+
+  @Override
+  public int cap() {
+    return cap;
+  }
+
+  @Override
+  public synchronized Usage usage(Instant now) {
+    int held = 0;
+    int idle = 0;
+    for (int i = 0; i < cap; i++) {
+      Slot slot = slots.get(name(i));
+      if (slot != null && slot.leaseUntil().isAfter(now)) {
+        held++;
+        idle += slot.idle() ? 1 : 0;
+      }
+    }
+    return new Usage(cap, held, idle);
+  }
+
+  @Override
+  public synchronized Optional<Lease> reserve(Instant now, Instant leaseUntil) {
+    for (int i = 0; i < cap; i++) {
+      Slot slot = slots.get(name(i));
+      if (slot == null || !slot.leaseUntil().isAfter(now)) {
+        Lease lease = new Lease(name(i), UUID.randomUUID().toString());
+        slots.put(lease.slot(), new Slot(lease.holder(), leaseUntil, false));
+        return Optional.of(lease);
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public synchronized boolean renew(Lease lease, boolean idle, Instant leaseUntil) {
+    Slot slot = slots.get(lease.slot());
+    if (slot == null || !slot.holder().equals(lease.holder())) {
+      return false;
+    }
+    slots.put(lease.slot(), new Slot(lease.holder(), leaseUntil, idle));
+    return true;
+  }
+
+  @Override
+  public synchronized void release(Lease lease) {
+    Slot slot = slots.get(lease.slot());
+    if (slot != null && slot.holder().equals(lease.holder())) {
+      slots.remove(lease.slot());
+    }
+  }
+
+  static String name(int index) {
+    return "slot-" + index;
+  }
+}
