@@ -97,6 +97,8 @@ resource "google_cloudfunctions2_function" "dispatch" {
     environment_variables = {
       GOOGLE_CLOUD_PROJECT     = var.project_id
       JOBS_COLLECTION          = local.jobs_collection
+      GPU_SLOTS_COLLECTION     = local.gpu_slots_collection
+      GPU_TASK_CAP             = tostring(var.gpu_task_cap)
       GPU_JOB_NAME             = google_cloud_run_v2_job.gpu.id
       INSTANCE_CONNECTION_NAME = google_sql_database_instance.ledger.connection_name
       DB_NAME                  = google_sql_database.ledger.name
@@ -217,6 +219,8 @@ resource "google_cloudfunctions2_function" "reconcile" {
     environment_variables = {
       GOOGLE_CLOUD_PROJECT               = var.project_id
       JOBS_COLLECTION                    = local.jobs_collection
+      GPU_SLOTS_COLLECTION               = local.gpu_slots_collection
+      GPU_TASK_CAP                       = tostring(var.gpu_task_cap)
       JOB_SUBMITTED_TOPIC                = google_pubsub_topic.job_submitted.name
       JOB_EVENTS_TOPIC                   = google_pubsub_topic.job_events.name
       RECONCILE_REQUEUE_AFTER_SECONDS    = tostring(var.reconcile_requeue_after_seconds)

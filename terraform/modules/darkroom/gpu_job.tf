@@ -44,7 +44,7 @@ resource "google_cloud_run_v2_job" "gpu" {
         }
 
         # COMFYUI_COMMAND and COMFYUI_URL come from the image (gpu-job-image/Dockerfile);
-        # DARKROOM_JOB_IDS from dispatch's overrides; CLOUD_RUN_* from Cloud Run.
+        # DARKROOM_JOB_IDS and DARKROOM_GPU_SLOT from dispatch's overrides; CLOUD_RUN_* from Cloud Run.
         env {
           name  = "GOOGLE_CLOUD_PROJECT"
           value = var.project_id
@@ -52,6 +52,10 @@ resource "google_cloud_run_v2_job" "gpu" {
         env {
           name  = "JOBS_COLLECTION"
           value = local.jobs_collection
+        }
+        env {
+          name  = "GPU_SLOTS_COLLECTION"
+          value = local.gpu_slots_collection
         }
         env {
           name  = "OUTPUTS_BUCKET"

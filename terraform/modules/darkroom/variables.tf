@@ -268,3 +268,13 @@ variable "reconcile_max_attempts" {
   type        = number
   default     = 3
 }
+
+variable "gpu_task_cap" {
+  description = "The most GPU tasks Darkroom runs at once (dispatch's pool of slots). Keep it at or under the project's L4 quota in the region: past it jobs wait in the queue and running tasks drain them, instead of launches failing on the quota."
+  type        = number
+  default     = 10
+  validation {
+    condition     = var.gpu_task_cap >= 1 && var.gpu_task_cap <= 1000
+    error_message = "gpu_task_cap must be between 1 and 1000."
+  }
+}

@@ -59,6 +59,11 @@ public final class LocalStack implements AutoCloseable {
   /** Cloud Scheduler ticks the reconciler every minute; locally every few seconds, so faults heal fast. */
   static final Duration RECONCILE_EVERY = Duration.ofSeconds(5);
   static final String JOB_EVENTS_PUBLIC = "job-events-public";
+  /**
+   * At most this many GPU tasks (runner processes here) at once: a laptop's worth. Past it, jobs
+   * queue in Firestore and the running tasks drain them, as in the cloud.
+   */
+  static final int GPU_TASK_CAP = 3;
 
   /**
    * @param apiPort the public port on 127.0.0.1, ComfyUI's API and {@code /ws} (0 = any free port)
@@ -109,6 +114,7 @@ public final class LocalStack implements AutoCloseable {
     functionEnv.put("DATABASE_URL", postgres.getJdbcUrl("postgres", "postgres"));
     functionEnv.put("DB_USER", "postgres");
     functionEnv.put("DARKROOM_AUTH", "off");
+    functionEnv.put("GPU_TASK_CAP", Integer.toString(GPU_TASK_CAP));
     // The reconciler's limits, scaled down with the runner's heartbeat (runnerEnv) for a laptop.
     functionEnv.put("RECONCILE_REQUEUE_AFTER_SECONDS", "10");
     functionEnv.put("RECONCILE_DISPATCH_TIMEOUT_SECONDS", "120");

@@ -9,6 +9,7 @@ import com.google.cloud.firestore.TransactionOptions;
 import dev.darkroom.core.port.GpuPool;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,18 +56,35 @@ public final class FirestoreGpuPool implements GpuPool {
     return new Usage(cap, held, idle);
   }
 
+  /**
+   * Reads every slot without a transaction, then tries the free-looking ones in random order, each
+   * in a transaction of its own document that re-checks it is free. One document per transaction
+   * keeps concurrent dispatches from locking each other's slots (a transaction over all of them
+   * deadlocked the emulator under a burst), and the random order spreads them over the free slots.
+   */
   @Override
   public Optional<Lease> reserve(Instant now, Instant leaseUntil) {
-    String holder = UUID.randomUUID().toString();
-    return FirestoreJobStore.await(firestore.runTransaction(tx -> {
-      for (DocumentSnapshot slot : tx.getAll(refs()).get()) {
-        if (!live(slot, now)) {
-          tx.set(slot.getReference(), document(holder, leaseUntil, false));
-          return Optional.of(new Lease(slot.getId(), holder));
-        }
+    List<DocumentReference> candidates = new ArrayList<>();
+    for (DocumentSnapshot slot : FirestoreJobStore.await(firestore.getAll(refs()))) {
+      if (!live(slot, now)) {
+        candidates.add(slot.getReference());
       }
-      return Optional.<Lease>empty();
-    }, options()));
+    }
+    Collections.shuffle(candidates);
+    String holder = UUID.randomUUID().toString();
+    for (DocumentReference ref : candidates) {
+      boolean taken = FirestoreJobStore.await(firestore.runTransaction(tx -> {
+        if (live(tx.get(ref).get(), now)) {
+          return false;
+        }
+        tx.set(ref, document(holder, leaseUntil, false));
+        return true;
+      }, options()));
+      if (taken) {
+        return Optional.of(new Lease(ref.getId(), holder));
+      }
+    }
+    return Optional.empty();
   }
 
   @Override

@@ -57,6 +57,8 @@ final class PromptQueue {
   private final Runnable onChange;
   private Item running;
   private long counter;
+  /** How many times each prompt id was taken for execution: a diagnostic for at-most-once tests. */
+  private final java.util.Map<String, Integer> executions = new java.util.HashMap<>();
 
   /**
    * @param onChange publishes the queue status; it runs under the queue's lock so that the status
@@ -95,6 +97,7 @@ final class PromptQueue {
       while (pending.isEmpty()) notEmpty.await();
       item = pending.poll();
       running = item;
+      executions.merge(item.promptId(), 1, Integer::sum);
       onChange.run();
     } finally {
       lock.unlock();
@@ -119,6 +122,15 @@ final class PromptQueue {
       history.put(item.promptId(), entry);
       running = null;
       onChange.run();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  java.util.Map<String, Integer> executions() {
+    lock.lock();
+    try {
+      return java.util.Map.copyOf(executions);
     } finally {
       lock.unlock();
     }

@@ -165,6 +165,14 @@ public final class SimulatedComfyUI implements AutoCloseable {
     return dirs.output();
   }
 
+  /**
+   * How many times each {@code prompt_id} was started on this engine since it started: tests use it
+   * to show that no job ran twice.
+   */
+  public java.util.Map<String, Integer> executionsByPromptId() {
+    return queue.executions();
+  }
+
   /** Every node of {@code classType} raises {@code exceptionType: message} until faults are cleared. */
   public void failNode(String classType, String exceptionType, String message) {
     faults.failNode(classType, new Faults.NodeFailure(exceptionType, message));

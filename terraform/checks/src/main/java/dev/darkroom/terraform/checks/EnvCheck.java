@@ -21,7 +21,8 @@ public final class EnvCheck {
     Report report = new Report();
     // Set per execution by dispatch's runJob overrides: the launcher's own constant names it.
     Map<String, String> constants = CodeReads.constants(Deployable.SHARED_SOURCES.stream().map(repoRoot::resolve).toList());
-    String launcherSet = constants.get("CloudRunJobLauncher.JOB_IDS_VARIABLE");
+    java.util.Set<String> launcherSet = java.util.Set.of(constants.get("CloudRunJobLauncher.JOB_IDS_VARIABLE"),
+        constants.get("CloudRunJobLauncher.GPU_SLOT_VARIABLE"));
 
     for (Deployable d : Deployable.ALL) {
       Optional<? extends JsonNode> resource = tf.resource(d.resourceType(), d.resourceName());
@@ -49,7 +50,7 @@ public final class EnvCheck {
       for (Map.Entry<String, String> read : code.reads().entrySet()) {
         String name = read.getKey();
         if (EnvPolicy.PLATFORM.containsKey(name) || EnvPolicy.LOCAL_ONLY.containsKey(name)
-            || name.equals(launcherSet) || image.contains(name)) {
+            || launcherSet.contains(name) || image.contains(name)) {
           continue;
         }
         if (!set.containsKey(name)) {
@@ -59,7 +60,7 @@ public final class EnvCheck {
       for (String name : new TreeSet<>(set.keySet())) {
         if (EnvPolicy.LOCAL_ONLY.containsKey(name)) {
           report.fail(d.name() + ": " + d.address() + " sets " + name + ", which is local-only: " + EnvPolicy.LOCAL_ONLY.get(name));
-        } else if (EnvPolicy.PLATFORM.containsKey(name) || name.equals(launcherSet)) {
+        } else if (EnvPolicy.PLATFORM.containsKey(name) || launcherSet.contains(name)) {
           report.fail(d.name() + ": " + d.address() + " sets " + name + ", which the platform or the launcher sets");
         } else if (!code.reads().containsKey(name)) {
           report.fail(d.name() + ": " + d.address() + " sets " + name + " but nothing " + d.name() + " runs reads it");

@@ -1,0 +1,271 @@
+package dev.darkroom.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.cloud.firestore.Firestore;
+import com.google.cloud.firestore.QueryDocumentSnapshot;
+import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
+import com.google.pubsub.v1.PullResponse;
+import com.google.pubsub.v1.ReceivedMessage;
+import com.google.pubsub.v1.Subscription;
+import com.google.pubsub.v1.SubscriptionName;
+import com.google.pubsub.v1.TopicName;
+import dev.darkroom.core.event.JobEvent;
+import dev.darkroom.core.event.Messages;
+import dev.darkroom.emulators.eventarc.DeliveryFaults;
+import dev.darkroom.emulators.eventarc.Trigger;
+import dev.darkroom.emulators.eventarc.TriggerStats;
+import dev.darkroom.emulators.google.PubSubEmulatorChannels;
+import dev.darkroom.gcp.Env;
+import dev.darkroom.gcp.GoogleClients;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.jackson.JsonFormat;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 7's at-least-once test: 1,000 prompts through the whole local stack while the Eventarc
+ * bridge delivers every Pub/Sub message of every trigger three times, newest first within windows
+ * of 20. Dispatch, the runners, job-events and notify must still run each job once and end it once.
+ *
+ * <p>What "once" is measured by, each from a place the code under test does not write for itself:
+ * the simulated engine's count of executions per prompt id (run once), test subscriptions on
+ * job-events (one terminal event per job from its runner, none from the reconciler) and on the
+ * public CloudEvents topic (one event id per job), and the job documents (all succeeded, attempt 1).
+ */
+class AtLeastOnceAtScaleIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int JOBS = 1_000;
+  private static final int COPIES = 3;
+  private static final DeliveryFaults FAULTS = DeliveryFaults.NONE.withDuplicates(COPIES).withReorderWindow(20);
+  private static final Duration BUDGET = Duration.ofMinutes(12);
+
+  @TempDir static Path dataDir;
+  private static LocalStack stack;
+  private static GoogleClients clients;
+  private static PubSubEmulatorChannels pubsub;
+
+  @BeforeAll
+  static void startStack() {
+    stack = LocalStack.start(new LocalStack.Options("darkroom-scale", 0, dataDir, Duration.ZERO, null));
+    clients = new GoogleClients(new Env(stack.functionEnvironment()));
+    pubsub = PubSubEmulatorChannels.connect(stack.cloud().pubSub().orElseThrow().hostPort());
+  }
+
+  @AfterAll
+  static void stopStack() {
+    if (pubsub != null) {
+      pubsub.close();
+    }
+    if (clients != null) {
+      clients.close();
+    }
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void aThousandJobsUnderTripledReorderedDeliveryRunOnceAndEndOnce() throws Exception {
+    SubscriptionAdminClient admin = pubsub.subscriptionAdmin();
+    SubscriptionName events = watch(admin, LocalStack.JOB_EVENTS);
+    SubscriptionName publicEvents = watch(admin, LocalStack.JOB_EVENTS_PUBLIC);
+    for (Trigger trigger : stack.cloud().eventarc().triggers()) {
+      trigger.setFaults(FAULTS);
+    }
+
+    long start = System.nanoTime();
+    List<String> ids = submit(JOBS);
+    double submitSeconds = seconds(start);
+    assertThat(ids).hasSize(JOBS).doesNotHaveDuplicates();
+
+    Map<String, String> statuses = awaitAllTerminal(ids, start);
+    double allDoneSeconds = seconds(start);
+
+    Map<String, Integer> byStatus = new HashMap<>();
+    statuses.values().forEach(status -> byStatus.merge(status, 1, Integer::sum));
+    assertThat(byStatus).as("every job ended, and ended well").isEqualTo(Map.of("succeeded", JOBS));
+
+    Map<String, Integer> executions = stack.engine().executionsByPromptId();
+    assertThat(executions.keySet()).as("every job reached the engine").containsAll(ids);
+    assertThat(executions.values()).as("no job ran twice").containsOnly(1);
+
+    Map<String, Integer> terminalEvents = new HashMap<>();
+    int reconcilerVerdicts = 0;
+    for (ReceivedMessage message : drain(admin, events)) {
+      JobEvent event = Messages.decode(message.getMessage().getData().toByteArray(), JobEvent.class);
+      if (event.targetStatus().isTerminal()) {
+        terminalEvents.merge(event.jobId(), 1, Integer::sum);
+        reconcilerVerdicts += event.sequence() == JobEvent.RECONCILER_SEQUENCE ? 1 : 0;
+      }
+    }
+    assertThat(terminalEvents.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+    assertThat(terminalEvents.values()).as("one terminal event per job").containsOnly(1);
+    assertThat(reconcilerVerdicts).isZero();
+
+    Map<String, Set<String>> cloudEventIds = new HashMap<>();
+    int publicMessages = 0;
+    for (ReceivedMessage message : drain(admin, publicEvents)) {
+      CloudEvent event = new JsonFormat().deserialize(message.getMessage().getData().toByteArray());
+      cloudEventIds.computeIfAbsent(event.getSubject(), job -> new HashSet<>()).add(event.getId());
+      publicMessages++;
+    }
+    assertThat(cloudEventIds.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+    assertThat(cloudEventIds.values()).as("one terminal CloudEvent (by id) per job").allMatch(set -> set.size() == 1);
+
+    List<TriggerStats> stats = stack.cloud().eventarc().triggers().stream().map(Trigger::stats).toList();
+    long duplicates = stats.stream().mapToLong(TriggerStats::duplicatesSent).sum();
+    assertThat(duplicates).as("the faults were really injected").isGreaterThanOrEqualTo(2L * 3 * JOBS);
+    System.out.printf(java.util.Locale.ROOT,
+        "at-least-once at scale: %d jobs submitted in %.1f s, all terminal after %.1f s; duplicate POSTs %d;"
+            + " engine executions %d; terminal events %d; public CloudEvent messages %d (distinct ids %d);"
+            + " GPU tasks launched %d%n",
+        JOBS, submitSeconds, allDoneSeconds, duplicates, executions.values().stream().mapToInt(i -> i).sum(),
+        terminalEvents.values().stream().mapToInt(i -> i).sum(), publicMessages,
+        cloudEventIds.values().stream().mapToInt(Set::size).sum(), launchedExecutions());
+  }
+
+  /** A pull subscription of the test's own on {@code topic}, made before anything is published. */
+  private static SubscriptionName watch(SubscriptionAdminClient admin, String topic) {
+    SubscriptionName name = SubscriptionName.of(stack.cloud().projectId(), "scale-test-" + topic);
+    admin.createSubscription(Subscription.newBuilder()
+        .setName(name.toString())
+        .setTopic(TopicName.of(stack.cloud().projectId(), topic).toString())
+        .setAckDeadlineSeconds(600)
+        .build());
+    return name;
+  }
+
+  /** Everything on the subscription, acknowledged, until a pull comes back empty. */
+  private static List<ReceivedMessage> drain(SubscriptionAdminClient admin, SubscriptionName subscription) {
+    List<ReceivedMessage> all = new ArrayList<>();
+    while (true) {
+      PullResponse response = admin.pull(subscription, 1000);
+      if (response.getReceivedMessagesCount() == 0) {
+        return all;
+      }
+      all.addAll(response.getReceivedMessagesList());
+      admin.acknowledge(subscription, response.getReceivedMessagesList().stream().map(ReceivedMessage::getAckId).toList());
+    }
+  }
+
+  /** POSTs {@code count} small sd1.5 prompts (64x64, one step, each its own seed), eight at a time. */
+  private static List<String> submit(int count) throws Exception {
+    ObjectNode workflow;
+    try (InputStream in = AtLeastOnceAtScaleIT.class.getResourceAsStream("/workflows/sd1.5-txt2img.json")) {
+      workflow = (ObjectNode) JSON.readTree(in);
+    }
+    ((ObjectNode) workflow.at("/5/inputs")).put("width", 64).put("height", 64);
+    ((ObjectNode) workflow.at("/3/inputs")).put("steps", 1);
+    HttpClient http = HttpClient.newHttpClient();
+    ExecutorService threads = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<String>> posted = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        ObjectNode prompt = workflow.deepCopy();
+        ((ObjectNode) prompt.at("/3/inputs")).put("seed", i);
+        String body = JSON.createObjectNode().set("prompt", prompt).toString();
+        posted.add(threads.submit(() -> {
+          HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/prompt"))
+              .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+          if (answer.statusCode() != 200) {
+            throw new IllegalStateException("POST /prompt answered " + answer.statusCode() + ": " + answer.body());
+          }
+          return JSON.readTree(answer.body()).get("prompt_id").asText();
+        }));
+      }
+      List<String> ids = new ArrayList<>();
+      for (Future<String> id : posted) {
+        ids.add(id.get(5, TimeUnit.MINUTES));
+      }
+      return ids;
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  /** Polls the job documents' statuses until every job is terminal or the budget runs out. */
+  private static Map<String, String> awaitAllTerminal(List<String> ids, long start) throws Exception {
+    Firestore firestore = clients.firestore();
+    Set<String> wanted = new HashSet<>(ids);
+    Map<String, String> statuses = new HashMap<>();
+    long deadline = start + BUDGET.toNanos();
+    int lastReported = -1;
+    while (true) {
+      statuses.clear();
+      for (QueryDocumentSnapshot doc : firestore.collection("jobs").select("status").get().get().getDocuments()) {
+        if (wanted.contains(doc.getId())) {
+          statuses.put(doc.getId(), doc.getString("status"));
+        }
+      }
+      long terminal = statuses.values().stream().filter(AtLeastOnceAtScaleIT::isTerminal).count();
+      if (terminal == ids.size()) {
+        return statuses;
+      }
+      if (System.nanoTime() > deadline) {
+        Map<String, Integer> byStatus = new HashMap<>();
+        statuses.values().forEach(status -> byStatus.merge(status, 1, Integer::sum));
+        throw new AssertionError("after " + BUDGET + " only " + terminal + " of " + ids.size()
+            + " jobs are terminal: " + byStatus);
+      }
+      if (terminal / 100 != lastReported) {
+        lastReported = (int) (terminal / 100);
+        System.out.printf(java.util.Locale.ROOT, "at-least-once at scale: %d of %d terminal after %.0f s%n",
+            terminal, ids.size(), seconds(start));
+      }
+      Thread.sleep(2_000);
+    }
+  }
+
+  private static boolean isTerminal(String status) {
+    return "succeeded".equals(status) || "failed".equals(status) || "cancelled".equals(status);
+  }
+
+  /** The GPU job's executions so far, through Cloud Run's own client as an operator would list them. */
+  private static long launchedExecutions() throws Exception {
+    String hostPort = stack.cloud().cloudRun().orElseThrow().hostPort();
+    io.grpc.ManagedChannel channel = io.grpc.ManagedChannelBuilder.forTarget(hostPort).usePlaintext().build();
+    try (com.google.cloud.run.v2.ExecutionsClient executions = com.google.cloud.run.v2.ExecutionsClient.create(
+        com.google.cloud.run.v2.ExecutionsSettings.newBuilder()
+            .setEndpoint(hostPort)
+            .setTransportChannelProvider(com.google.api.gax.rpc.FixedTransportChannelProvider.create(
+                com.google.api.gax.grpc.GrpcTransportChannel.create(channel)))
+            .setCredentialsProvider(com.google.api.gax.core.NoCredentialsProvider.create())
+            .build())) {
+      long count = 0;
+      for (com.google.cloud.run.v2.Execution ignored
+          : executions.listExecutions(LocalStack.gpuJobName(stack.cloud().projectId())).iterateAll()) {
+        count++;
+      }
+      return count;
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  private static double seconds(long since) {
+    return (System.nanoTime() - since) / 1e9;
+  }
+}
