@@ -14,20 +14,11 @@ import org.slf4j.LoggerFactory;
  * {@link JobEvent#RECONCILER_SEQUENCE}, so that job-events stays the one path that writes terminal
  * states, ledger rows and notifications: it applies the verdict only to a job that is still on
  * that attempt, not running and not ended, and a repeated verdict is a duplicate there.
+ *
+ * @param judge who decides, for the log: "the reconciler"
  */
-final class FailureVerdict {
+record FailureVerdict(JobEventPublisher events, Clock clock, String judge) {
   private static final Logger log = LoggerFactory.getLogger(FailureVerdict.class);
-
-  private final JobEventPublisher events;
-  private final Clock clock;
-  private final String judge;
-
-  /** @param judge who decides, for the log: "the reconciler" */
-  FailureVerdict(JobEventPublisher events, Clock clock, String judge) {
-    this.events = events;
-    this.clock = clock;
-    this.judge = judge;
-  }
 
   void fail(Job job, JobError error) {
     log.warn("job {} (attempt {}) failed by {}: {}", job.id(), job.attempt(), judge, error.message());

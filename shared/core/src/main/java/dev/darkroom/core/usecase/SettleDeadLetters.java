@@ -62,6 +62,10 @@ public final class SettleDeadLetters {
   private final ApplyJobEvent apply;
   private final FailureVerdict verdict;
 
+  /**
+   * @param apply the use case job-events runs, so that a replayed event takes the one path
+   * @param events where verdicts go: the job-events topic
+   */
   public SettleDeadLetters(JobStore jobs, ApplyJobEvent apply, JobEventPublisher events, Clock clock) {
     this.jobs = jobs;
     this.apply = apply;

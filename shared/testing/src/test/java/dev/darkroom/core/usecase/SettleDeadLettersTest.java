@@ -13,6 +13,7 @@ import dev.darkroom.core.port.JobChange.Outcome;
 import dev.darkroom.core.port.Ledger;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class SettleDeadLettersTest {
@@ -105,16 +106,22 @@ class SettleDeadLettersTest {
     assertThat(job("requeued").status()).isEqualTo(JobStatus.QUEUED);
   }
 
+  /** Settles the dead letter of job p-1, lets job-events apply the verdict, then settles a second copy. */
+  private void assertASecondCopyChangesNothing(Supplier<SettleDeadLetters.Result> deadLetter) {
+    assertThat(deadLetter.get()).isEqualTo(SettleDeadLetters.Result.FAILED);
+    applyVerdicts();
+    Job failed = job("p-1");
+    assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+
+    assertThat(deadLetter.get()).isEqualTo(SettleDeadLetters.Result.MOVED_ON);
+    assertThat(f.events.published).hasSize(1);
+    assertThat(job("p-1")).isEqualTo(failed);
+  }
+
   @Test
   void aSecondCopyOfTheDeadLetterChangesNothing() {
     JobSubmitted message = submitted("p-1");
-    settle.settle(message, 5);
-    applyVerdicts();
-    Job failed = job("p-1");
-
-    assertThat(settle.settle(message, 5)).isEqualTo(SettleDeadLetters.Result.MOVED_ON);
-    assertThat(f.events.published).hasSize(1);
-    assertThat(job("p-1")).isEqualTo(failed);
+    assertASecondCopyChangesNothing(() -> settle.settle(message, 5));
   }
 
   @Test
@@ -221,13 +228,7 @@ class SettleDeadLettersTest {
     running("p-1");
     moveTo("p-1", JobStatus.LOST);
     JobEvent done = new JobEvent.TimedOut("p-1", 1, 7, AT, JobError.of("watchdog", "no progress"), 60.0);
-    settle.settle(done, 5);
-    applyVerdicts();
-    Job failed = job("p-1");
-
-    assertThat(settle.settle(done, 5)).isEqualTo(SettleDeadLetters.Result.MOVED_ON);
-    assertThat(f.events.published).hasSize(1);
-    assertThat(job("p-1")).isEqualTo(failed);
+    assertASecondCopyChangesNothing(() -> settle.settle(done, 5));
   }
 
   @Test
