@@ -185,12 +185,12 @@ resource "google_cloudfunctions2_function" "job_events" {
   depends_on = [google_project_service.enabled]
 }
 
-# reconcile-ticks (every minute) -> stuck, lost and timed-out jobs, dead letters, retention. Module functions/reconcile is being written: the variables below follow DESIGN.md and are checked once it lands
+# reconcile-ticks (every minute) -> stuck, lost and timed-out jobs, retention (dead letters: dead_letters below). Module functions/reconcile is being written: the variables below follow DESIGN.md and are checked once it lands
 resource "google_cloudfunctions2_function" "reconcile" {
   project     = var.project_id
   name        = "${local.name}-reconcile"
   location    = var.region
-  description = "reconcile-ticks (every minute) -> stuck, lost and timed-out jobs, dead letters, retention"
+  description = "reconcile-ticks (every minute) -> stuck, lost and timed-out jobs, retention"
   labels      = local.labels
 
   build_config {
@@ -235,6 +235,80 @@ resource "google_cloudfunctions2_function" "reconcile" {
     trigger_region        = var.region
     event_type            = "google.cloud.pubsub.topic.v1.messagePublished"
     pubsub_topic          = google_pubsub_topic.reconcile_ticks.id
+    retry_policy          = "RETRY_POLICY_RETRY"
+    service_account_email = google_service_account.events.email
+  }
+
+  depends_on = [google_project_service.enabled]
+}
+
+# Dead letters -> the job they are about ends with a reason (functions/dead-letters): a dead
+# job-submitted message fails a job still waiting for that launch (dispatch_failed); a dead terminal
+# job event is applied once more, else fails the job (event_undeliverable). Verdicts are published
+# on job-events, which writes every terminal state, so this needs the same stores as job-events.
+# A gen2 function has exactly one event_trigger, so the same zip and entry point is deployed once
+# per dead-letter topic; the code tells the topics apart by the event's source. These triggers get
+# no dead-letter topic of their own (not in output event_functions): a delivery that throws is
+# retried with backoff as long as Eventarc retries, and the pull subscriptions in pubsub.tf keep a
+# copy of every dead letter for people either way.
+resource "google_cloudfunctions2_function" "dead_letters" {
+  for_each = {
+    "job-submitted" = google_pubsub_topic.job_submitted_dead_letter.id
+    "job-events"    = google_pubsub_topic.job_events_dead_letter.id
+  }
+
+  project     = var.project_id
+  name        = "${local.name}-dead-letters-${each.key}"
+  location    = var.region
+  description = "${each.key}-dead-letter -> failed jobs with a reason, or the runner's end applied late"
+  labels      = local.labels
+
+  build_config {
+    runtime         = "java17"
+    entry_point     = "dev.darkroom.functions.deadletters.DeadLettersFunction"
+    service_account = google_service_account.function_builder.id
+    source {
+      storage_source {
+        bucket = google_storage_bucket.function_sources.name
+        object = "${var.source_version}/dead-letters.zip"
+      }
+    }
+  }
+
+  service_config {
+    available_memory                 = "1Gi"
+    available_cpu                    = "1"
+    timeout_seconds                  = 120
+    min_instance_count               = 0
+    max_instance_count               = 2
+    max_instance_request_concurrency = 1
+    ingress_settings                 = "ALLOW_INTERNAL_ONLY"
+    all_traffic_on_latest_revision   = true
+    service_account_email            = google_service_account.dead_letters.email
+
+    environment_variables = {
+      GOOGLE_CLOUD_PROJECT     = var.project_id
+      JOBS_COLLECTION          = local.jobs_collection
+      JOB_EVENTS_TOPIC         = google_pubsub_topic.job_events.name
+      NOTIFICATIONS_TOPIC      = google_pubsub_topic.notifications.name
+      INSTANCE_CONNECTION_NAME = google_sql_database_instance.ledger.connection_name
+      DB_NAME                  = google_sql_database.ledger.name
+      DB_USER                  = google_sql_user.ledger.name
+      DB_POOL_SIZE             = tostring(var.db_pool_size)
+    }
+
+    secret_environment_variables {
+      key        = "DB_PASSWORD"
+      project_id = var.project_id
+      secret     = google_secret_manager_secret.db_password.secret_id
+      version    = "latest"
+    }
+  }
+
+  event_trigger {
+    trigger_region        = var.region
+    event_type            = "google.cloud.pubsub.topic.v1.messagePublished"
+    pubsub_topic          = each.value
     retry_policy          = "RETRY_POLICY_RETRY"
     service_account_email = google_service_account.events.email
   }

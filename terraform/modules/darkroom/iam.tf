@@ -51,6 +51,12 @@ resource "google_service_account" "reconcile" {
   display_name = "Darkroom ${var.prefix} reconcile function"
 }
 
+resource "google_service_account" "dead_letters" {
+  project      = var.project_id
+  account_id   = "${local.name}-dead-letters"
+  display_name = "Darkroom ${var.prefix} dead-letters functions"
+}
+
 resource "google_service_account" "notify" {
   project      = var.project_id
   account_id   = "${local.name}-notify"
@@ -240,6 +246,43 @@ resource "google_pubsub_topic_iam_member" "reconcile_publishes_job_events" {
   member  = "serviceAccount:${google_service_account.reconcile.email}"
 }
 
+# ---- dead-letters: jobStore, ledger, notifications (replaying through ApplyJobEvent), verdicts on job-events
+
+resource "google_project_iam_member" "dead_letters_datastore" {
+  project = var.project_id
+  role    = "roles/datastore.user"
+  member  = "serviceAccount:${google_service_account.dead_letters.email}"
+}
+
+resource "google_project_iam_member" "dead_letters_cloudsql" {
+  project = var.project_id
+  role    = "roles/cloudsql.client"
+  member  = "serviceAccount:${google_service_account.dead_letters.email}"
+}
+
+resource "google_secret_manager_secret_iam_member" "dead_letters_db_password" {
+  project   = var.project_id
+  secret_id = google_secret_manager_secret.db_password.secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = "serviceAccount:${google_service_account.dead_letters.email}"
+}
+
+resource "google_pubsub_topic_iam_member" "dead_letters_publishes_job_events" {
+  project = var.project_id
+  topic   = google_pubsub_topic.job_events.name
+  role    = "roles/pubsub.publisher"
+  member  = "serviceAccount:${google_service_account.dead_letters.email}"
+}
+
+resource "google_pubsub_topic_iam_member" "dead_letters_publishes_notifications" {
+  project = var.project_id
+  topic   = google_pubsub_topic.notifications.name
+  role    = "roles/pubsub.publisher"
+  member  = "serviceAccount:${google_service_account.dead_letters.email}"
+}
+
+# ---- notify: device tokens, ledger, public CloudEvents, FCM ---------------------------------------
+
 resource "google_project_iam_member" "notify_datastore" {
   project = var.project_id
   role    = "roles/datastore.user"
@@ -301,6 +344,15 @@ resource "google_cloud_run_v2_service_iam_member" "events_invoke_reconcile" {
   project  = var.project_id
   location = var.region
   name     = google_cloudfunctions2_function.reconcile.name
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_service_account.events.email}"
+}
+
+resource "google_cloud_run_v2_service_iam_member" "events_invoke_dead_letters" {
+  for_each = google_cloudfunctions2_function.dead_letters
+  project  = var.project_id
+  location = var.region
+  name     = google_cloudfunctions2_function.dead_letters[each.key].name
   role     = "roles/run.invoker"
   member   = "serviceAccount:${google_service_account.events.email}"
 }

@@ -6,9 +6,12 @@
 #   notifications   job-events publishes terminals  -> notify (Eventarc trigger)
 #   job-events-public  notify publishes CloudEvents -> integrations (subscribers outside Darkroom)
 #   reconcile-ticks Cloud Scheduler, every minute   -> reconcile (Eventarc trigger)
+#   job-submitted-dead-letter, job-events-dead-letter -> dead-letters (one Eventarc trigger each)
 #
 # Each triggered topic has <topic>-dead-letter, where Pub/Sub moves a message after
-# local.max_delivery_attempts failed deliveries, and a pull subscription on it that reconcile reads.
+# local.max_delivery_attempts failed deliveries, and a pull subscription on it that keeps a copy for
+# people. The dead letters of job-submitted and job-events are consumed by the dead-letters
+# functions (functions.tf), which end the job they are about; those of notifications only alert.
 
 locals {
   max_delivery_attempts = 5
@@ -81,8 +84,9 @@ resource "google_pubsub_topic" "notifications_dead_letter" {
   depends_on = [google_project_service.enabled]
 }
 
-# Dead letters are kept (7 days, never expiring subscriptions) for reconcile to read and for people
-# to inspect; the dead-letter alert (monitoring.tf) fires on any message published here.
+# Dead letters are kept (7 days, never expiring subscriptions) for people to inspect, whether or not
+# a function has settled them (the dead-letters functions read through Eventarc subscriptions of
+# their own); the dead-letter alert (monitoring.tf) fires on any message published here.
 resource "google_pubsub_subscription" "job_submitted_dead_letter" {
   project                    = var.project_id
   name                       = "${local.name}-job-submitted-dead-letter"

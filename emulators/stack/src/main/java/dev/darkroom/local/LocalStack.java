@@ -15,6 +15,7 @@ import dev.darkroom.emulators.ManagedProcess;
 import dev.darkroom.emulators.eventarc.TriggerSpec;
 import dev.darkroom.emulators.google.PubSubEmulatorChannels;
 import dev.darkroom.functions.api.ApiFunction;
+import dev.darkroom.functions.deadletters.DeadLettersFunction;
 import dev.darkroom.functions.dispatch.DispatchFunction;
 import dev.darkroom.functions.reconcile.ReconcileFunction;
 import dev.darkroom.functions.jobevents.JobEventsFunction;
@@ -137,12 +138,14 @@ public final class LocalStack implements AutoCloseable {
     int gatewayPort = LoopbackPorts.choose(0);
     int reconcilePort = LoopbackPorts.choose(0);
     int notifyPort = LoopbackPorts.choose(0);
+    int deadLettersPort = LoopbackPorts.choose(0);
     List<ManagedProcess> hosts = List.of(
         function("notify", NotifyFunction.class, notifyPort, logs),
         function("api", ApiFunction.class, apiPort, logs),
         function("dispatch", DispatchFunction.class, dispatchPort, logs),
         function("job-events", JobEventsFunction.class, jobEventsPort, logs),
-        function("reconcile", ReconcileFunction.class, reconcilePort, logs));
+        function("reconcile", ReconcileFunction.class, reconcilePort, logs),
+        function("dead-letters", DeadLettersFunction.class, deadLettersPort, logs));
     ManagedProcess gateway = realtimeGateway(gatewayPort, logs);
     for (ManagedProcess host : hosts) {
       host.awaitLine(line -> line.startsWith(FunctionHost.READY), Duration.ofSeconds(60));
@@ -154,6 +157,7 @@ public final class LocalStack implements AutoCloseable {
     trigger(RECONCILE_TICKS, reconcilePort);
     track(scheduleReconcile());
     trigger(NOTIFICATIONS, notifyPort);
+    settleDeadLetters(deadLettersPort);
     // Last, so the public port answers only once everything behind it does.
     edge = track(Edge.start(options.apiPort(), apiPort, gatewayPort));
   }
@@ -298,6 +302,14 @@ public final class LocalStack implements AutoCloseable {
     cloud.eventarc().addTrigger(TriggerSpec.of(topic, topic, URI.create("http://127.0.0.1:" + port + "/"))
         .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(60))
         .withDeadLetter(topic + "-dead-letter", 5));
+  }
+
+  /** The dead letters of dispatch and job-events to the dead-letters function; these have no dead-letter topic. */
+  private void settleDeadLetters(int port) {
+    for (String topic : List.of(JOB_SUBMITTED + "-dead-letter", JOB_EVENTS + "-dead-letter")) {
+      cloud.eventarc().addTrigger(TriggerSpec.of(topic, topic, URI.create("http://127.0.0.1:" + port + "/"))
+          .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(60)));
+    }
   }
 
   static String gpuJobName(String projectId) {

@@ -6,6 +6,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.Base64;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /** CloudEvents as Eventarc delivers a Pub/Sub message to a function. */
@@ -13,9 +15,18 @@ public final class EventarcEvents {
   private EventarcEvents() {}
 
   public static CloudEvent messagePublished(String topic, byte[] data) {
+    return messagePublished(topic, data, Map.of());
+  }
+
+  /** With message attributes, e.g. those Pub/Sub adds to a dead-lettered message. */
+  public static CloudEvent messagePublished(String topic, byte[] data, Map<String, String> attributes) {
     String id = UUID.randomUUID().toString();
+    StringBuilder attributesJson = new StringBuilder("{");
+    new TreeMap<>(attributes).forEach((name, value) -> attributesJson.append(attributesJson.length() > 1 ? "," : "")
+        .append('"').append(name).append("\":\"").append(value).append('"'));
+    attributesJson.append('}');
     String body = "{\"message\":{\"data\":\"" + Base64.getEncoder().encodeToString(data)
-        + "\",\"attributes\":{},\"messageId\":\"" + id + "\",\"publishTime\":\"2026-11-23T10:00:00Z\"},"
+        + "\",\"attributes\":" + attributesJson + ",\"messageId\":\"" + id + "\",\"publishTime\":\"2026-11-23T10:00:00Z\"},"
         + "\"subscription\":\"projects/p/subscriptions/eventarc-" + topic + "\"}";
     return CloudEventBuilder.v1()
         .withId(id)

@@ -69,7 +69,7 @@ public final class ReconcileJobs {
 
   private final JobStore jobs;
   private final JobQueue queue;
-  private final JobEventPublisher events;
+  private final FailureVerdict verdict;
   private final GpuPool pool;
   private final Clock clock;
   private final Policy policy;
@@ -78,7 +78,7 @@ public final class ReconcileJobs {
       Policy policy) {
     this.jobs = jobs;
     this.queue = queue;
-    this.events = events;
+    this.verdict = new FailureVerdict(events, clock, "the reconciler");
     this.pool = pool;
     this.clock = clock;
     this.policy = policy;
@@ -94,7 +94,7 @@ public final class ReconcileJobs {
     int free = stale.isEmpty() ? 0 : pool.usage(now).free();
     for (Job job : stale) {
       if (job.createdAt() != null && job.createdAt().isBefore(now.minus(policy.maxQueueTime()))) {
-        fail(job, JobError.of("queue_timeout", "still queued after " + policy.maxQueueTime().toHours()
+        verdict.fail(job, JobError.of("queue_timeout", "still queued after " + policy.maxQueueTime().toHours()
             + " h: no GPU capacity took it"));
         moves.merge(Move.FAILED, 1, Integer::sum);
       } else if (moves.getOrDefault(Move.REPUBLISHED, 0) < free) {
@@ -147,7 +147,7 @@ public final class ReconcileJobs {
    */
   private Move retry(Job job, JobStatus from, String why) {
     if (job.attempt() >= policy.maxAttempts()) {
-      fail(job, JobError.of(from == JobStatus.LOST ? "lost" : "dispatch_failed",
+      verdict.fail(job, JobError.of(from == JobStatus.LOST ? "lost" : "dispatch_failed",
           why + "; gave up after " + job.attempt() + " attempt(s)"));
       return Move.FAILED;
     }
@@ -169,12 +169,5 @@ public final class ReconcileJobs {
   private static boolean sameAsSeen(Job now, Job seen) {
     return now.status() == seen.status() && now.attempt() == seen.attempt()
         && java.util.Objects.equals(now.updatedAt(), seen.updatedAt());
-  }
-
-  /** Through job-events, like a runner's failure: the ledger and notification follow from there. */
-  private void fail(Job job, JobError error) {
-    log.warn("job {} (attempt {}) failed by the reconciler: {}", job.id(), job.attempt(), error.message());
-    events.publish(new JobEvent.Failed(job.id(), job.attempt(), JobEvent.RECONCILER_SEQUENCE, clock.instant(), error,
-        job.gpuSeconds()));
   }
 }

@@ -21,6 +21,8 @@ public record Deployable(String name, String moduleDir, String resourceType, Str
       new Deployable("dispatch", "functions/dispatch", FUNCTION, "dispatch", null),
       new Deployable("job-events", "functions/job-events", FUNCTION, "job_events", null),
       new Deployable("reconcile", "functions/reconcile", FUNCTION, "reconcile", null),
+      // One resource, for_each dead-letter topic: a gen2 function takes a single event trigger.
+      new Deployable("dead-letters", "functions/dead-letters", FUNCTION, "dead_letters", null),
       new Deployable("notify", "functions/notify", FUNCTION, "notify", null),
       new Deployable("realtime", "functions/realtime", RUN_SERVICE, "realtime", null),
       new Deployable("runner", "gpu-job-image/runner", RUN_JOB, "gpu", "gpu-job-image/Dockerfile"));
