@@ -99,6 +99,7 @@ resource "google_cloudfunctions2_function" "dispatch" {
       JOBS_COLLECTION          = local.jobs_collection
       GPU_SLOTS_COLLECTION     = local.gpu_slots_collection
       GPU_TASK_CAP             = tostring(var.gpu_task_cap)
+      TIER_CONCURRENCY         = var.tier_concurrency
       GPU_JOB_NAME             = google_cloud_run_v2_job.gpu.id
       INSTANCE_CONNECTION_NAME = google_sql_database_instance.ledger.connection_name
       DB_NAME                  = google_sql_database.ledger.name
@@ -221,6 +222,7 @@ resource "google_cloudfunctions2_function" "reconcile" {
       JOBS_COLLECTION                    = local.jobs_collection
       GPU_SLOTS_COLLECTION               = local.gpu_slots_collection
       GPU_TASK_CAP                       = tostring(var.gpu_task_cap)
+      GPU_JOB_NAME                       = google_cloud_run_v2_job.gpu.id
       JOB_SUBMITTED_TOPIC                = google_pubsub_topic.job_submitted.name
       JOB_EVENTS_TOPIC                   = google_pubsub_topic.job_events.name
       RECONCILE_REQUEUE_AFTER_SECONDS    = tostring(var.reconcile_requeue_after_seconds)

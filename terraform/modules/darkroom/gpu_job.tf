@@ -58,6 +58,10 @@ resource "google_cloud_run_v2_job" "gpu" {
           value = local.gpu_slots_collection
         }
         env {
+          name  = "TIER_CONCURRENCY"
+          value = var.tier_concurrency
+        }
+        env {
           name  = "OUTPUTS_BUCKET"
           value = google_storage_bucket.outputs.name
         }

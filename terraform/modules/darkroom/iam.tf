@@ -224,7 +224,7 @@ resource "google_storage_bucket_iam_member" "runner_reads_models" {
   member = "serviceAccount:${google_service_account.runner.email}"
 }
 
-# ---- reconcile: jobs (Firestore), republish to dispatch, terminal verdicts through job-events -----
+# ---- reconcile: jobs and GPU slots (Firestore), republish to dispatch, verdicts through job-events, executions (Cloud Run)
 
 resource "google_project_iam_member" "reconcile_datastore" {
   project = var.project_id
@@ -244,6 +244,15 @@ resource "google_pubsub_topic_iam_member" "reconcile_publishes_job_events" {
   topic   = google_pubsub_topic.job_events.name
   role    = "roles/pubsub.publisher"
   member  = "serviceAccount:${google_service_account.reconcile.email}"
+}
+
+# Executions.get: is a dispatched job's execution still running, over, or gone?
+resource "google_cloud_run_v2_job_iam_member" "reconcile_views_gpu_job" {
+  project  = var.project_id
+  location = var.region
+  name     = google_cloud_run_v2_job.gpu.name
+  role     = "roles/run.viewer"
+  member   = "serviceAccount:${google_service_account.reconcile.email}"
 }
 
 # ---- dead-letters: jobStore, ledger, notifications (replaying through ApplyJobEvent), verdicts on job-events

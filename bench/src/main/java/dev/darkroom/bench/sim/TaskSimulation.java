@@ -5,6 +5,7 @@ import dev.darkroom.core.port.GpuPool;
 import dev.darkroom.core.port.JobLauncher;
 import dev.darkroom.core.usecase.DispatchJobs;
 import dev.darkroom.core.usecase.DrainOrder;
+import dev.darkroom.core.usecase.FairShare;
 import dev.darkroom.testing.InMemoryGpuPool;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -63,6 +64,7 @@ final class TaskSimulation {
   private final SimCore core;
   private final DispatchJobs dispatch;
   private final InMemoryGpuPool pool;
+  private final DrainOrder drainOrder;
   private final Map<String, Task> live = new LinkedHashMap<>();
   private int launched;
   private long billedMillis;
@@ -73,7 +75,8 @@ final class TaskSimulation {
     this.trace = trace;
     this.core = new SimCore(trace);
     this.pool = new InMemoryGpuPool(settings.cap());
-    this.dispatch = new DispatchJobs(core.jobs, this::launch, pool, core.ledger, core.clock);
+    this.dispatch = new DispatchJobs(core.jobs, this::launch, pool, FairShare.Limits.none(), core.ledger, core.clock);
+    this.drainOrder = new DrainOrder(core.jobs, new FairShare(core.jobs, FairShare.Limits.none()));
     core.submitArrivals(trace, message -> core.events.after(cost.dispatchDelayMillis(), () -> dispatch.dispatch(message)));
   }
 
@@ -131,7 +134,7 @@ final class TaskSimulation {
       exit(task);
       return;
     }
-    for (Job candidate : DrainOrder.next(core.jobs, task.loadedFingerprint, DRAIN_BATCH)) {
+    for (Job candidate : drainOrder.next(task.loadedFingerprint, DRAIN_BATCH)) {
       Optional<Job> claimed = core.claim.claim(candidate.id(), task.name);
       if (claimed.isPresent()) {
         mark(task, false);

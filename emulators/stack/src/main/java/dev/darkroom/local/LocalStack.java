@@ -9,6 +9,7 @@ import com.google.cloud.run.v2.TaskTemplate;
 import com.google.cloud.storage.BucketInfo;
 import com.google.pubsub.v1.TopicName;
 import dev.darkroom.comfyui.sim.SimulatedComfyUI;
+import dev.darkroom.emulators.FaultyTcpProxy;
 import dev.darkroom.emulators.LocalCloud;
 import dev.darkroom.emulators.LoopbackPorts;
 import dev.darkroom.emulators.ManagedProcess;
@@ -65,6 +66,8 @@ public final class LocalStack implements AutoCloseable {
    * queue in Firestore and the running tasks drain them, as in the cloud.
    */
   static final int GPU_TASK_CAP = 3;
+  /** Terraform's default; the local user's jobs are {@code standard}, so 4 never binds under a cap of 3. */
+  static final String TIER_CONCURRENCY = "free=1,standard=4,pro=16";
 
   /**
    * @param apiPort the public port on 127.0.0.1, ComfyUI's API and {@code /ws} (0 = any free port)
@@ -76,6 +79,7 @@ public final class LocalStack implements AutoCloseable {
   private final List<AutoCloseable> started = new ArrayList<>();
   private LocalCloud cloud;
   private EmbeddedPostgres postgres;
+  private FaultyTcpProxy databaseProxy;
   private SimulatedComfyUI engine;
   private String comfyUiUrl;
   private Edge edge;
@@ -98,6 +102,8 @@ public final class LocalStack implements AutoCloseable {
     Path dataDir = options.dataDir().toAbsolutePath();
     cloud = track(LocalCloud.start(LocalCloud.Options.allOnFreePorts(options.projectId(), dataDir.resolve("cloud"))));
     postgres = track(startPostgres());
+    // Every deployable reaches PostgreSQL through this relay, so tests can take the database away.
+    databaseProxy = track(FaultyTcpProxy.start("postgres", 0, postgres.getPort()));
     if (options.comfyUiUrl() == null) {
       engine = track(SimulatedComfyUI.start(SimulatedComfyUI.Config.defaults(dataDir.resolve("comfyui"))
           .withStepTime(options.stepTime())));
@@ -112,10 +118,11 @@ public final class LocalStack implements AutoCloseable {
     functionEnv.put("NOTIFICATIONS_TOPIC", NOTIFICATIONS);
     functionEnv.put("OUTPUTS_BUCKET", OUTPUTS_BUCKET);
     functionEnv.put("GPU_JOB_NAME", gpuJobName(options.projectId()));
-    functionEnv.put("DATABASE_URL", postgres.getJdbcUrl("postgres", "postgres"));
+    functionEnv.put("DATABASE_URL", "jdbc:postgresql://127.0.0.1:" + databaseProxy.port() + "/postgres?user=postgres");
     functionEnv.put("DB_USER", "postgres");
     functionEnv.put("DARKROOM_AUTH", "off");
     functionEnv.put("GPU_TASK_CAP", Integer.toString(GPU_TASK_CAP));
+    functionEnv.put("TIER_CONCURRENCY", TIER_CONCURRENCY);
     // The reconciler's limits, scaled down with the runner's heartbeat (runnerEnv) for a laptop.
     functionEnv.put("RECONCILE_REQUEUE_AFTER_SECONDS", "10");
     functionEnv.put("RECONCILE_DISPATCH_TIMEOUT_SECONDS", "120");
@@ -257,6 +264,7 @@ public final class LocalStack implements AutoCloseable {
     // the cloud's minute, so that finished tasks do not pile up on a laptop.
     runnerEnv.put("DRAIN_IDLE_SECONDS", "5");
     runnerEnv.put("HEARTBEAT_SECONDS", "5");
+    runnerEnv.put("TIER_CONCURRENCY", TIER_CONCURRENCY);
     Container.Builder container = Container.newBuilder().setImage(GPU_IMAGE);
     runnerEnv.forEach((name, value) -> container.addEnv(EnvVar.newBuilder().setName(name).setValue(value)));
     Job job = Job.newBuilder()
@@ -345,6 +353,14 @@ public final class LocalStack implements AutoCloseable {
 
   public javax.sql.DataSource ledgerDatabase() {
     return postgres.getPostgresDatabase();
+  }
+
+  /**
+   * Makes the ledger's database unreachable for every deployable for {@code outage}: open
+   * connections are cut and new ones closed at once (fault injection for tests).
+   */
+  public void cutDatabaseFor(Duration outage) {
+    databaseProxy.cutFor(outage);
   }
 
   /** The environment every function gets: for tests and tools that talk to the same stores. */

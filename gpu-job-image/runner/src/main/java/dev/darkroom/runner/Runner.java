@@ -10,6 +10,7 @@ import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.OutputStore;
 import dev.darkroom.core.usecase.ClaimJob;
 import dev.darkroom.core.usecase.DrainOrder;
+import dev.darkroom.core.usecase.FairShare;
 import dev.darkroom.core.usecase.HandBackJob;
 import java.time.Clock;
 import java.time.Duration;
@@ -73,23 +74,30 @@ public final class Runner {
    * @param heartbeatInterval how often a running job's heartbeat is recorded
    * @param drainIdle after its share, how long the runner waits for more queued jobs of the same
    *     fingerprint before it exits; zero: it does not drain
+   * @param limits how many jobs one user of each tier may run at once: draining skips users at
+   *     their limit ({@link FairShare})
    */
   public record Settings(String executionName, TaskShare share, Duration engineReadyTimeout, Instant claimUntil,
-      Duration heartbeatInterval, Duration drainIdle) {
+      Duration heartbeatInterval, Duration drainIdle, FairShare.Limits limits) {
     public Settings(String executionName, TaskShare share, Duration engineReadyTimeout) {
-      this(executionName, share, engineReadyTimeout, null, DEFAULT_HEARTBEAT, Duration.ZERO);
+      this(executionName, share, engineReadyTimeout, null, DEFAULT_HEARTBEAT, Duration.ZERO, FairShare.Limits.none());
     }
 
     public Settings withClaimUntil(Instant until) {
-      return new Settings(executionName, share, engineReadyTimeout, until, heartbeatInterval, drainIdle);
+      return new Settings(executionName, share, engineReadyTimeout, until, heartbeatInterval, drainIdle, limits);
     }
 
     public Settings withHeartbeatInterval(Duration interval) {
-      return new Settings(executionName, share, engineReadyTimeout, claimUntil, interval, drainIdle);
+      return new Settings(executionName, share, engineReadyTimeout, claimUntil, interval, drainIdle, limits);
     }
 
     public Settings withDrainIdle(Duration idle) {
-      return new Settings(executionName, share, engineReadyTimeout, claimUntil, heartbeatInterval, idle);
+      return new Settings(executionName, share, engineReadyTimeout, claimUntil, heartbeatInterval, idle, limits);
+    }
+
+    public Settings withLimits(FairShare.Limits tierLimits) {
+      return new Settings(executionName, share, engineReadyTimeout, claimUntil, heartbeatInterval, drainIdle,
+          tierLimits);
     }
   }
 
@@ -107,6 +115,7 @@ public final class Runner {
   /** How many drainable jobs one look fetches; each is still claimed one by one. */
   static final int DRAIN_BATCH = 5;
   private TaskSlot slot = TaskSlot.NONE;
+  private final DrainOrder drainOrder;
 
   public Runner(JobStore jobs, JobQueue queue, PromptEngine engine, JobEventPublisher events, OutputStore store,
       Clock clock, Retries retries, Settings settings) {
@@ -117,6 +126,7 @@ public final class Runner {
       Clock clock, Retries retries, Settings settings, Sleeper sleeper) {
     this.jobs = jobs;
     this.claim = new ClaimJob(jobs, clock);
+    this.drainOrder = new DrainOrder(jobs, new FairShare(jobs, settings.limits()));
     this.handBack = new HandBackJob(jobs, queue, clock);
     this.watch = new RunningJobWatch(jobs, engine, clock, CHECK_INTERVAL, settings.heartbeatInterval());
     this.inputs = new InputStager(store, engine, retries);
@@ -233,7 +243,7 @@ public final class Runner {
   /** {@link DrainOrder}; a failed look is no reason to end the task: it counts as finding nothing. */
   private List<Job> drainable(String fingerprint) {
     try {
-      return DrainOrder.next(jobs, fingerprint, DRAIN_BATCH);
+      return drainOrder.next(fingerprint, DRAIN_BATCH);
     } catch (RuntimeException e) {
       log.warn("could not look for queued jobs to drain: {}", e.toString());
       return List.of();
@@ -292,6 +302,20 @@ public final class Runner {
     }
   }
 
+  /**
+   * After {@link #run}: waits until job-events has applied the end of every job this task reported,
+   * keeping their heartbeats going meanwhile, at most {@code timeout}; at once when told to stop.
+   * A task that exited sooner could make a job whose end is still in Pub/Sub look lost.
+   */
+  public boolean awaitSettled(Duration timeout) throws InterruptedException {
+    return isStopping() || watch.awaitSettled(timeout);
+  }
+
+  /** How long {@link #awaitSettled} should wait at most: as long as a reported job is kept alive. */
+  public Duration settleTimeout() {
+    return settings.heartbeatInterval().multipliedBy(RunningJobWatch.SETTLE_LIMIT);
+  }
+
   /** Waits for {@link #run} to return, e.g. from a shutdown hook. */
   public boolean awaitFinished(Duration timeout) throws InterruptedException {
     return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -337,9 +361,14 @@ public final class Runner {
     lastFingerprint = job.fingerprint();
     // Watched until its end is reported: uploading a large output takes time too, and the
     // heartbeat must not look stale meanwhile.
+    JobRun result;
     try (RunningJobWatch.Watching watching = watch.watch(job, settings.executionName())) {
-      return runWatched(job, reporter, watching);
+      result = runWatched(job, reporter, watching);
     }
+    if (result == JobRun.ENDED) {
+      watch.settle(job, settings.executionName());
+    }
+    return result;
   }
 
   private JobRun runWatched(Job job, JobReporter reporter, RunningJobWatch.Watching watching)

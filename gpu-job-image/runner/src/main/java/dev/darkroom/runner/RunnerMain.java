@@ -2,6 +2,7 @@ package dev.darkroom.runner;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.darkroom.core.port.GpuPool;
+import dev.darkroom.core.usecase.FairShare;
 import dev.darkroom.gcp.Adapters;
 import dev.darkroom.gcp.Env;
 import dev.darkroom.runner.comfy.ComfyClient;
@@ -31,9 +32,11 @@ public final class RunnerMain {
     Env env = Env.system();
     RunnerConfig config;
     Optional<GpuPool.Lease> slot;
+    FairShare.Limits limits;
     try {
       config = RunnerConfig.from(env);
       slot = RunnerConfig.gpuSlot(env);
+      limits = Adapters.tierLimits(env);
     } catch (Env.MissingConfigException e) {
       log.error("cannot start: {}", e.getMessage());
       System.exit(EXIT_BAD_CONFIG);
@@ -47,7 +50,7 @@ public final class RunnerMain {
     Clock clock = Clock.systemUTC();
     ComfyClient engine = new ComfyClient(ComfyClient.Settings.defaults(config.comfyUrl(), config.promptIdleTimeout()), new ObjectMapper());
     Runner runner = new Runner(adapters.jobStore(), adapters.jobQueue(), engine, adapters.jobEvents(),
-        adapters.outputStore(), clock, Retries.standard(), config.runnerSettings(taskStart()));
+        adapters.outputStore(), clock, Retries.standard(), config.runnerSettings(taskStart()).withLimits(limits));
     runner.holding(slot.map(lease -> TaskSlot.hold(adapters.gpuSlotLeases(), lease, clock, config.heartbeatInterval()))
         .orElse(TaskSlot.NONE));
 
@@ -69,6 +72,10 @@ public final class RunnerMain {
     int exitCode;
     try {
       exitCode = runner.run(config.jobIds());
+      runner.awaitSettled(runner.settleTimeout());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      exitCode = Runner.EXIT_OK;
     } finally {
       comfyUi.ifPresent(ComfyUiProcess::close);
     }

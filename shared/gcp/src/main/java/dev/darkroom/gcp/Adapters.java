@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.darkroom.core.notify.OutboundUrlPolicy;
 import dev.darkroom.core.port.DeliveryLog;
 import dev.darkroom.core.port.DeviceTokens;
+import dev.darkroom.core.port.ExecutionStatus;
 import dev.darkroom.core.port.GpuPool;
 import dev.darkroom.core.port.IntegrationEvents;
 import dev.darkroom.core.port.JobEventPublisher;
@@ -20,6 +21,7 @@ import dev.darkroom.core.port.OutputStore;
 import dev.darkroom.core.port.PushSender;
 import dev.darkroom.core.port.WebhookEndpoints;
 import dev.darkroom.core.port.WebhookSender;
+import dev.darkroom.core.usecase.FairShare;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -77,8 +79,16 @@ public final class Adapters implements AutoCloseable {
   }
 
   public JobLauncher jobLauncher() {
-    return new CloudRunJobLauncher(clients.cloudRunJobs(),
-        env.require("GPU_JOB_NAME", "the Cloud Run GPU job: projects/{p}/locations/{region}/jobs/{job}"));
+    return new CloudRunJobLauncher(clients.cloudRunJobs(), gpuJobName());
+  }
+
+  /** The GPU job's executions as Cloud Run reports them: the reconciler's check on dispatched jobs. */
+  public ExecutionStatus executionStatus() {
+    return new CloudRunExecutionStatus(clients.cloudRunExecutions(), gpuJobName());
+  }
+
+  private String gpuJobName() {
+    return env.require("GPU_JOB_NAME", "the Cloud Run GPU job: projects/{p}/locations/{region}/jobs/{job}");
   }
 
   /**
@@ -92,6 +102,25 @@ public final class Adapters implements AutoCloseable {
       throw new Env.MissingConfigException("GPU_TASK_CAP must be at least 1: " + cap);
     }
     return new FirestoreGpuPool(clients.firestore(), gpuSlotsCollection(), cap);
+  }
+
+  /**
+   * How many jobs one user of each tier may have dispatched or running at once:
+   * {@code TIER_CONCURRENCY}, e.g. {@code free=1,standard=4,pro=16}; a tier not listed (and every
+   * tier when it is unset) is limited only by the GPU pool.
+   */
+  public FairShare.Limits tierLimits() {
+    return tierLimits(env);
+  }
+
+  /** {@link #tierLimits()} from {@code env}: for a task that reads its configuration before anything else. */
+  public static FairShare.Limits tierLimits(Env env) {
+    String spec = env.orDefault("TIER_CONCURRENCY", "");
+    try {
+      return FairShare.Limits.parse(spec, Integer.MAX_VALUE);
+    } catch (IllegalArgumentException e) {
+      throw new Env.MissingConfigException("TIER_CONCURRENCY is malformed: " + e.getMessage());
+    }
   }
 
   /**

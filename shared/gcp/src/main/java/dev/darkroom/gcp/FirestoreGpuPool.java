@@ -5,7 +5,7 @@ import com.google.cloud.firestore.CollectionReference;
 import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
-import com.google.cloud.firestore.TransactionOptions;
+import com.google.cloud.firestore.Precondition;
 import dev.darkroom.core.port.GpuPool;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,7 +23,8 @@ import java.util.UUID;
  * Lowering the cap leaves tasks in the higher slots uncounted until they exit.
  */
 public final class FirestoreGpuPool implements GpuPool {
-  private static final int TRANSACTION_ATTEMPTS = 50;
+  /** Renewals and releases race only with their own task's other writes: a few tries suffice. */
+  private static final int RACE_ATTEMPTS = 5;
 
   private final Firestore firestore;
   private final CollectionReference slots;
@@ -57,58 +58,97 @@ public final class FirestoreGpuPool implements GpuPool {
   }
 
   /**
-   * Reads every slot without a transaction, then tries the free-looking ones in random order, each
-   * in a transaction of its own document that re-checks it is free. One document per transaction
-   * keeps concurrent dispatches from locking each other's slots (a transaction over all of them
-   * deadlocked the emulator under a burst), and the random order spreads them over the free slots.
+   * Reads every slot, then tries the free-looking ones in random order, each with a conditional
+   * write: {@code create} where the slot has no document, an update on the condition that the
+   * document is unchanged since it was read where its lease ran out. The first write that succeeds
+   * takes the slot; a lost race moves on to the next. No transaction: under a burst, transactions
+   * of many dispatches on the same free slot waited on each other's locks for minutes on the
+   * emulator, while conditional writes fail at once.
    */
   @Override
   public Optional<Lease> reserve(Instant now, Instant leaseUntil) {
-    List<DocumentReference> candidates = new ArrayList<>();
+    List<DocumentSnapshot> candidates = new ArrayList<>();
     for (DocumentSnapshot slot : FirestoreJobStore.await(firestore.getAll(refs()))) {
       if (!live(slot, now)) {
-        candidates.add(slot.getReference());
+        candidates.add(slot);
       }
     }
     Collections.shuffle(candidates);
     String holder = UUID.randomUUID().toString();
-    for (DocumentReference ref : candidates) {
-      boolean taken = FirestoreJobStore.await(firestore.runTransaction(tx -> {
-        if (live(tx.get(ref).get(), now)) {
-          return false;
-        }
-        tx.set(ref, document(holder, leaseUntil, false));
-        return true;
-      }, options()));
-      if (taken) {
-        return Optional.of(new Lease(ref.getId(), holder));
+    for (DocumentSnapshot slot : candidates) {
+      Map<String, Object> taken = document(holder, leaseUntil, false);
+      boolean won = slot.exists()
+          ? conditionally(slot.getReference().update(taken, Precondition.updatedAt(slot.getUpdateTime())))
+          : conditionally(slot.getReference().create(taken));
+      if (won) {
+        return Optional.of(new Lease(slot.getId(), holder));
       }
     }
     return Optional.empty();
   }
 
+  /** Renews while the slot is this lease's, retrying a write that raced with another renewal. */
   @Override
   public boolean renew(Lease lease, boolean idle, Instant leaseUntil) {
     DocumentReference ref = slots.document(lease.slot());
-    return FirestoreJobStore.await(firestore.runTransaction(tx -> {
-      DocumentSnapshot slot = tx.get(ref).get();
-      if (!lease.holder().equals(slot.getString("holder"))) {
+    for (int attempt = 0; attempt < RACE_ATTEMPTS; attempt++) {
+      DocumentSnapshot slot = FirestoreJobStore.await(ref.get());
+      if (!slot.exists() || !lease.holder().equals(slot.getString("holder"))) {
         return false;
       }
-      tx.set(ref, document(lease.holder(), leaseUntil, idle));
-      return true;
-    }, options()));
+      if (conditionally(ref.update(document(lease.holder(), leaseUntil, idle),
+          Precondition.updatedAt(slot.getUpdateTime())))) {
+        return true;
+      }
+    }
+    throw new IllegalStateException("slot " + lease.slot() + " kept changing under its renewal");
   }
 
   @Override
   public void release(Lease lease) {
     DocumentReference ref = slots.document(lease.slot());
-    FirestoreJobStore.await(firestore.runTransaction(tx -> {
-      if (lease.holder().equals(tx.get(ref).get().getString("holder"))) {
-        tx.delete(ref);
+    for (int attempt = 0; attempt < RACE_ATTEMPTS; attempt++) {
+      DocumentSnapshot slot = FirestoreJobStore.await(ref.get());
+      if (!slot.exists() || !lease.holder().equals(slot.getString("holder"))
+          || conditionally(ref.delete(Precondition.updatedAt(slot.getUpdateTime())))) {
+        return;
       }
-      return null;
-    }, options()));
+    }
+    throw new IllegalStateException("slot " + lease.slot() + " kept changing under its release");
+  }
+
+  /**
+   * True when the conditional write was applied; false when its condition failed (the document
+   * exists already, was changed, or is gone): another writer got there first.
+   */
+  private static boolean conditionally(com.google.api.core.ApiFuture<?> write) {
+    try {
+      FirestoreJobStore.await(write);
+      return true;
+    } catch (RuntimeException e) {
+      if (lostRace(e)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private static boolean lostRace(Throwable error) {
+    for (Throwable e = error; e != null; e = e.getCause()) {
+      io.grpc.Status.Code code = null;
+      if (e instanceof com.google.api.gax.rpc.ApiException api) {
+        code = io.grpc.Status.Code.valueOf(api.getStatusCode().getCode().name());
+      } else if (e instanceof io.grpc.StatusRuntimeException grpc) {
+        code = grpc.getStatus().getCode();
+      } else if (e instanceof com.google.cloud.firestore.FirestoreException firestore && firestore.getStatus() != null) {
+        code = firestore.getStatus().getCode();
+      }
+      if (code == io.grpc.Status.Code.ALREADY_EXISTS || code == io.grpc.Status.Code.FAILED_PRECONDITION
+          || code == io.grpc.Status.Code.NOT_FOUND) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private DocumentReference[] refs() {
@@ -129,7 +169,5 @@ public final class FirestoreGpuPool implements GpuPool {
         "updatedAt", Timestamp.now());
   }
 
-  private static TransactionOptions options() {
-    return TransactionOptions.createReadWriteOptionsBuilder().setNumberOfAttempts(TRANSACTION_ATTEMPTS).build();
-  }
+
 }

@@ -8,6 +8,8 @@ import com.google.cloud.NoCredentials;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.FirestoreOptions;
 import com.google.cloud.pubsub.v1.Publisher;
+import com.google.cloud.run.v2.ExecutionsClient;
+import com.google.cloud.run.v2.ExecutionsSettings;
 import com.google.cloud.run.v2.JobsClient;
 import com.google.cloud.run.v2.JobsSettings;
 import com.google.cloud.storage.Storage;
@@ -40,6 +42,7 @@ public final class GoogleClients implements AutoCloseable {
   private volatile Firestore firestore;
   private volatile Storage storage;
   private volatile JobsClient jobs;
+  private volatile ExecutionsClient executions;
   private final Map<String, Publisher> publishers = new ConcurrentHashMap<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
 
@@ -95,23 +98,50 @@ public final class GoogleClients implements AutoCloseable {
     if (result == null) {
       synchronized (this) {
         if (jobs == null) {
-          try {
-            JobsSettings.Builder settings = JobsSettings.newBuilder();
-            Optional<String> emulator = env.optional("CLOUD_RUN_EMULATOR_HOST");
-            if (emulator.isPresent()) {
-              settings.setEndpoint(emulator.get())
-                  .setTransportChannelProvider(plaintextChannel(emulator.get()))
-                  .setCredentialsProvider(NoCredentialsProvider.create());
-            }
-            jobs = JobsClient.create(settings.build());
-          } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the Cloud Run Jobs client", e);
-          }
+          jobs = cloudRunClient("Jobs", () -> JobsClient.create(cloudRunSettings(JobsSettings.newBuilder()).build()));
         }
         result = jobs;
       }
     }
     return result;
+  }
+
+  /** Cloud Run's Executions API (the emulator's when {@code CLOUD_RUN_EMULATOR_HOST} is set). */
+  public ExecutionsClient cloudRunExecutions() {
+    ExecutionsClient result = executions;
+    if (result == null) {
+      synchronized (this) {
+        if (executions == null) {
+          executions = cloudRunClient("Executions",
+              () -> ExecutionsClient.create(cloudRunSettings(ExecutionsSettings.newBuilder()).build()));
+        }
+        result = executions;
+      }
+    }
+    return result;
+  }
+
+  private interface ClientFactory<T> {
+    T create() throws IOException;
+  }
+
+  private static <T> T cloudRunClient(String api, ClientFactory<T> factory) {
+    try {
+      return factory.create();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the Cloud Run " + api + " client", e);
+    }
+  }
+
+  /** Pointed at the Cloud Run emulator when {@code CLOUD_RUN_EMULATOR_HOST} is set. */
+  private <B extends com.google.api.gax.rpc.ClientSettings.Builder<?, B>> B cloudRunSettings(B settings) {
+    Optional<String> emulator = env.optional("CLOUD_RUN_EMULATOR_HOST");
+    if (emulator.isPresent()) {
+      settings.setEndpoint(emulator.get())
+          .setTransportChannelProvider(plaintextChannel(emulator.get()))
+          .setCredentialsProvider(NoCredentialsProvider.create());
+    }
+    return settings;
   }
 
   /** One publisher per topic, with batching tuned for latency: messages here are few and small. */
@@ -147,6 +177,9 @@ public final class GoogleClients implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     });
+    if (executions != null) {
+      executions.close();
+    }
     if (jobs != null) {
       jobs.close();
     }

@@ -73,6 +73,7 @@ final class JobDocuments {
     doc.put("cancelRequested", job.cancelRequested());
     doc.put("hiddenFromHistory", job.hiddenFromHistory());
     doc.put("fingerprint", job.fingerprint());
+    doc.put("tier", job.tier());
     doc.put("heartbeatAt", timestamp(job.heartbeatAt()));
     return doc;
   }
@@ -112,6 +113,7 @@ final class JobDocuments {
         .cancelRequested(Boolean.TRUE.equals(doc.getBoolean("cancelRequested")))
         .hiddenFromHistory(Boolean.TRUE.equals(doc.getBoolean("hiddenFromHistory")))
         .fingerprint(doc.getString("fingerprint"))
+        .tier(doc.getString("tier"))
         .heartbeatAt(instant(doc.getTimestamp("heartbeatAt")))
         .build();
   }

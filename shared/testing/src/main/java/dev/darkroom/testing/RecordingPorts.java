@@ -62,7 +62,15 @@ public final class RecordingPorts {
   }
 
   /** Launches nothing; answers with scripted failures first, then execution names. */
-  public static final class Launcher implements JobLauncher {
+  public static final class Launcher implements JobLauncher, dev.darkroom.core.port.ExecutionStatus {
+    /** What {@link #state} answers per execution name; executions not in it are active. */
+    public final Map<String, State> states = new ConcurrentHashMap<>();
+
+    @Override
+    public State state(String executionName) {
+      return states.getOrDefault(executionName, State.ACTIVE);
+    }
+
     public final List<List<String>> launched = new CopyOnWriteArrayList<>();
     /** The GPU slot each launch was given, in launch order. */
     public final List<dev.darkroom.core.port.GpuPool.Lease> slots = new CopyOnWriteArrayList<>();

@@ -26,7 +26,8 @@ public final class DispatchFunction implements CloudEventsFunction {
   public DispatchFunction() {
     this(Suppliers.memoize(() -> {
       Adapters adapters = Adapters.fromEnvironment();
-      return new DispatchJobs(adapters.jobStore(), adapters.jobLauncher(), adapters.gpuPool(), adapters.ledger(),
+      return new DispatchJobs(adapters.jobStore(), adapters.jobLauncher(), adapters.gpuPool(), adapters.tierLimits(),
+          adapters.ledger(),
           Clock.systemUTC());
     }));
   }

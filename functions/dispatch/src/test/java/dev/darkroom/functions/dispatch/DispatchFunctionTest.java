@@ -23,6 +23,7 @@ class DispatchFunctionTest {
   private final RecordingPorts.Launcher launcher = new RecordingPorts.Launcher();
   private final DispatchFunction function = new DispatchFunction(
       () -> new DispatchJobs(jobs, launcher, new dev.darkroom.testing.InMemoryGpuPool(4),
+          dev.darkroom.core.usecase.FairShare.Limits.none(),
           new RecordingPorts.InMemoryLedger(), Clock.systemUTC()));
 
   private void queued(String id) {

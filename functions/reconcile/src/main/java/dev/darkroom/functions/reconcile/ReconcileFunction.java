@@ -25,6 +25,7 @@ public final class ReconcileFunction implements CloudEventsFunction {
     this(Suppliers.memoize(() -> {
       Adapters adapters = Adapters.fromEnvironment();
       return new ReconcileJobs(adapters.jobStore(), adapters.jobQueue(), adapters.jobEvents(), adapters.gpuPool(),
+          adapters.executionStatus(),
           Clock.systemUTC(),
           policy(Env.system()));
     }));
@@ -41,6 +42,7 @@ public final class ReconcileFunction implements CloudEventsFunction {
         env.positiveSecondsOrDefault("RECONCILE_REQUEUE_AFTER_SECONDS", d.requeueQueuedAfter()),
         env.positiveSecondsOrDefault("RECONCILE_MAX_QUEUE_SECONDS", d.maxQueueTime()),
         env.positiveSecondsOrDefault("RECONCILE_DISPATCH_TIMEOUT_SECONDS", d.dispatchTimeout()),
+        d.checkDispatchedAfter(),
         env.positiveSecondsOrDefault("RECONCILE_LOST_AFTER_SECONDS", d.lostAfter()),
         env.intOrDefault("RECONCILE_MAX_ATTEMPTS", d.maxAttempts()),
         d.batch());

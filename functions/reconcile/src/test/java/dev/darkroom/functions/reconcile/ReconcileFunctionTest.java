@@ -27,7 +27,7 @@ class ReconcileFunctionTest {
 
   private ReconcileFunction function(JobQueue queue) {
     return new ReconcileFunction(() -> new ReconcileJobs(jobs, queue, new RecordingPorts.Events(),
-        new dev.darkroom.testing.InMemoryGpuPool(2), clock,
+        new dev.darkroom.testing.InMemoryGpuPool(2), execution -> dev.darkroom.core.port.ExecutionStatus.State.ACTIVE, clock,
         ReconcileJobs.Policy.defaults()));
   }
 

@@ -26,6 +26,8 @@ import java.util.Objects;
  *     that has them loaded drains queued jobs with the same fingerprint
  * @param heartbeatAt when the runner running the current attempt last said it is alive; always
  *     null unless running (the constructor sees to it)
+ * @param tier the submitter's service tier, which sets how many of their jobs may run at once
+ *     ({@code FairShare}); {@link #DEFAULT_TIER} when the caller has none
  */
 public record Job(
     String id,
@@ -48,7 +50,11 @@ public record Job(
     boolean cancelRequested,
     boolean hiddenFromHistory,
     String fingerprint,
-    Instant heartbeatAt) {
+    Instant heartbeatAt,
+    String tier) {
+
+  /** The tier of a job whose submitter has none: every job, until authentication names tiers. */
+  public static final String DEFAULT_TIER = "standard";
 
   public Job {
     Objects.requireNonNull(id, "id");
@@ -58,6 +64,7 @@ public record Job(
     outputsToExecute = outputsToExecute == null ? List.of() : List.copyOf(outputsToExecute);
     // A heartbeat belongs to a running attempt; any other status has none.
     heartbeatAt = status == JobStatus.RUNNING ? heartbeatAt : null;
+    tier = tier == null || tier.isBlank() ? DEFAULT_TIER : tier;
   }
 
   /** A new job, queued, on its first attempt; its fingerprint is the prompt's. */
@@ -81,7 +88,7 @@ public record Job(
         .executionName(executionName).progress(progress).outputs(outputs).error(error)
         .gpuSeconds(gpuSeconds).createdAt(createdAt).updatedAt(updatedAt)
         .outputsToExecute(outputsToExecute).cancelRequested(cancelRequested)
-        .hiddenFromHistory(hiddenFromHistory).fingerprint(fingerprint).heartbeatAt(heartbeatAt);
+        .hiddenFromHistory(hiddenFromHistory).fingerprint(fingerprint).heartbeatAt(heartbeatAt).tier(tier);
   }
 
   public Job withStatus(JobStatus next, Instant now) {
@@ -189,6 +196,7 @@ public record Job(
     private boolean hiddenFromHistory;
     private String fingerprint;
     private Instant heartbeatAt;
+    private String tier;
 
     private Builder() {}
 
@@ -213,11 +221,12 @@ public record Job(
     public Builder hiddenFromHistory(boolean v) { hiddenFromHistory = v; return this; }
     public Builder fingerprint(String v) { fingerprint = v; return this; }
     public Builder heartbeatAt(Instant v) { heartbeatAt = v; return this; }
+    public Builder tier(String v) { tier = v; return this; }
 
     public Job build() {
       return new Job(id, userId, status, number, prompt, extraData, clientId, attempt, lastSequence,
           executionName, progress, outputs, error, gpuSeconds, createdAt, updatedAt, outputsToExecute,
-          cancelRequested, hiddenFromHistory, fingerprint, heartbeatAt);
+          cancelRequested, hiddenFromHistory, fingerprint, heartbeatAt, tier);
     }
   }
 }

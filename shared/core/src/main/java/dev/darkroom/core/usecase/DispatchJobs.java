@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>A job that is no longer queued (for this attempt) is left alone: duplicates and
  *       redeliveries end here.
+ *   <li>A job whose user already runs as many jobs as their tier allows stays queued
+ *       ({@link FairShare}).
  *   <li>If tasks sit idle waiting for work and they are at least as many as the queued jobs, nothing
  *       is launched: an idle task claims the job at its next look, within seconds, with the
  *       engine already warm. A cold start would cost more and finish later.
@@ -54,19 +56,27 @@ public final class DispatchJobs {
     /** Idle tasks can take every queued job: the job stays queued for them. */
     LEFT_FOR_IDLE_TASK,
     /** The pool is full or the platform refused for lack of capacity: the job stays queued. */
-    NO_CAPACITY
+    NO_CAPACITY,
+    /**
+     * Its user has as many jobs running as their tier allows: it stays queued, and a task finishing
+     * one of them takes it ({@link FairShare}).
+     */
+    USER_AT_LIMIT
   }
 
   private final JobStore jobs;
   private final JobLauncher launcher;
   private final GpuPool pool;
+  private final FairShare fairShare;
   private final Ledger ledger;
   private final Clock clock;
 
-  public DispatchJobs(JobStore jobs, JobLauncher launcher, GpuPool pool, Ledger ledger, Clock clock) {
+  public DispatchJobs(JobStore jobs, JobLauncher launcher, GpuPool pool, FairShare.Limits limits, Ledger ledger,
+      Clock clock) {
     this.jobs = jobs;
     this.launcher = launcher;
     this.pool = pool;
+    this.fairShare = new FairShare(jobs, limits);
     this.ledger = ledger;
     this.clock = clock;
   }
@@ -82,6 +92,11 @@ public final class DispatchJobs {
     }
     if (!isQueued(seen.get(), message)) {
       return Result.NOT_QUEUED;
+    }
+    if (fairShare.atLimit(seen.get())) {
+      log.info("job {}: user {} has as many jobs running as tier {} allows; it stays queued", message.jobId(),
+          seen.get().userId(), seen.get().tier());
+      return Result.USER_AT_LIMIT;
     }
     Instant now = clock.instant();
     GpuPool.Usage usage = pool.usage(now);

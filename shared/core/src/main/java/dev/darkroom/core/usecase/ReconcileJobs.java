@@ -5,6 +5,7 @@ import dev.darkroom.core.event.JobSubmitted;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobError;
 import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.port.ExecutionStatus;
 import dev.darkroom.core.port.GpuPool;
 import dev.darkroom.core.port.JobChange.Outcome;
 import dev.darkroom.core.port.JobEventPublisher;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *       ({@code queue_timeout});
  *   <li><b>dispatched</b> and unclaimed for {@link Policy#dispatchTimeout}: its execution never
  *       started a runner (failed, vanished, stuck for quota), so it goes back to the queue as a
- *       new attempt;
+ *       new attempt; sooner, after {@link Policy#checkDispatchedAfter}, if the Executions API says
+ *       its execution is over or gone;
  *   <li><b>running</b> with no heartbeat for {@link Policy#lostAfter}: its task is gone; marked
  *       {@code lost}, then requeued as a new attempt while the retry budget lasts, else failed;
  *   <li><b>lost</b>: the second half of the above, for a sweep that stopped in between.
@@ -48,14 +50,17 @@ public final class ReconcileJobs {
    * @param requeueQueuedAfter a queued job untouched this long is published to dispatch again
    * @param maxQueueTime a job still queued this long after it was submitted fails
    * @param dispatchTimeout a dispatched job that no runner claimed in this time is requeued
+   * @param checkDispatchedAfter a dispatched job unclaimed this long has its execution looked up;
+   *     one that is over or gone is requeued without waiting for the timeout
    * @param lostAfter a running job whose heartbeat is this old is lost (several heartbeats)
    * @param maxAttempts attempts a job may have in all; a lost job past them fails
    * @param batch jobs looked at per status per sweep (the rest wait for the next sweep)
    */
   public record Policy(Duration requeueQueuedAfter, Duration maxQueueTime, Duration dispatchTimeout,
+      Duration checkDispatchedAfter,
       Duration lostAfter, int maxAttempts, int batch) {
     public static Policy defaults() {
-      return new Policy(Duration.ofMinutes(2), Duration.ofHours(24), Duration.ofMinutes(15),
+      return new Policy(Duration.ofMinutes(2), Duration.ofHours(24), Duration.ofMinutes(15), Duration.ofMinutes(1),
           Duration.ofMinutes(3), 3, 500);
     }
   }
@@ -71,15 +76,18 @@ public final class ReconcileJobs {
   private final JobQueue queue;
   private final FailureVerdict verdict;
   private final GpuPool pool;
+  private final ExecutionStatus executions;
   private final Clock clock;
   private final Policy policy;
 
-  public ReconcileJobs(JobStore jobs, JobQueue queue, JobEventPublisher events, GpuPool pool, Clock clock,
+  public ReconcileJobs(JobStore jobs, JobQueue queue, JobEventPublisher events, GpuPool pool,
+      ExecutionStatus executions, Clock clock,
       Policy policy) {
     this.jobs = jobs;
     this.queue = queue;
     this.verdict = new FailureVerdict(events, clock, "the reconciler");
     this.pool = pool;
+    this.executions = executions;
     this.clock = clock;
     this.policy = policy;
   }
@@ -107,6 +115,19 @@ public final class ReconcileJobs {
       moves.merge(retry(job, JobStatus.DISPATCHED, "no runner claimed it within "
           + policy.dispatchTimeout().toMinutes() + " min"), 1, Integer::sum);
     }
+    // Sooner than the timeout, for a job whose execution Cloud Run says is over or gone: it will
+    // never be claimed by it.
+    for (Job job : jobs.unchangedSince(JobStatus.DISPATCHED, now.minus(policy.checkDispatchedAfter()), policy.batch())) {
+      if (job.executionName() == null || job.updatedAt().isBefore(now.minus(policy.dispatchTimeout()))) {
+        continue; // mid-launch, or the timeout above has dealt with it
+      }
+      ExecutionStatus.State state = executions.state(job.executionName());
+      if (state != ExecutionStatus.State.ACTIVE) {
+        moves.merge(retry(job, JobStatus.DISPATCHED, "its execution " + job.executionName() + " is "
+            + (state == ExecutionStatus.State.ENDED ? "over" : "gone") + " and never claimed it"), 1, Integer::sum);
+      }
+    }
+
 
     for (Job job : jobs.unchangedSince(JobStatus.RUNNING, now.minus(policy.lostAfter()), policy.batch())) {
       Job marked = jobs.update(job.id(), current -> {

@@ -15,6 +15,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /prompt}: validate, store the job as queued, record it, hand it to dispatch.
@@ -50,6 +52,7 @@ public final class SubmitPrompt {
 
   private final JobStore jobs;
   private final JobQueue queue;
+  private static final Logger log = LoggerFactory.getLogger(SubmitPrompt.class);
   private final Ledger ledger;
   private final PromptValidator validator;
   private final Clock clock;
@@ -93,11 +96,25 @@ public final class SubmitPrompt {
               "prompt_id " + id + " is already in use"),
           JsonNodeFactory.instance.objectNode());
     }
-    ledger.record(stored);
+    recordInLedger(stored);
     if (stored.status() == JobStatus.QUEUED) {
       queue.publish(new JobSubmitted(stored.id(), stored.userId(), stored.attempt()));
     }
     return new Result.Accepted(stored.id(), stored.number(), validation.nodeErrors());
+  }
+
+  /**
+   * The ledger is a record, not the queue: with the database unreachable the prompt is still
+   * accepted and dispatched, and the job's row is written at its next event (job-events records
+   * every transition, and retries until the database answers).
+   */
+  private void recordInLedger(Job job) {
+    try {
+      ledger.record(job);
+    } catch (RuntimeException e) {
+      log.warn("job {} accepted without its ledger row for now (job-events writes it at the next event): {}",
+          job.id(), e.toString());
+    }
   }
 
   /**

@@ -90,6 +90,25 @@ class ReconcileJobsTest {
   }
 
   @Test
+  void aDispatchedJobWhoseExecutionEndedOrVanishedIsRequeuedBeforeTheTimeout() {
+    submitted("p-1");
+    f.dispatch.dispatch(lastSubmitted());
+    submitted("p-2");
+    f.dispatch.dispatch(lastSubmitted());
+    String first = f.jobs.get("p-1").orElseThrow().executionName();
+    String second = f.jobs.get("p-2").orElseThrow().executionName();
+    f.clock.advance(Duration.ofMinutes(2));
+
+    assertThat(f.reconcile.sweep().requeued()).as("both executions still running").isZero();
+
+    f.launcher.states.put(first, dev.darkroom.core.port.ExecutionStatus.State.ENDED);
+    f.launcher.states.put(second, dev.darkroom.core.port.ExecutionStatus.State.MISSING);
+    assertThat(f.reconcile.sweep().requeued()).isEqualTo(2);
+    assertThat(f.jobs.get("p-1").orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(f.jobs.get("p-2").orElseThrow().attempt()).isEqualTo(2);
+  }
+
+  @Test
   void aRunningJobWithAStaleHeartbeatIsLostThenRetriedWithinItsBudgetThenFailed() {
     submitted("p-1");
     for (int attempt = 1; attempt <= 3; attempt++) {

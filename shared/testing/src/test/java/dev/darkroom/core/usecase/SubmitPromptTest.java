@@ -26,6 +26,22 @@ class SubmitPromptTest {
   }
 
   @Test
+  void anUnreachableLedgerDoesNotRefuseThePromptAndTheNextEventWritesTheRow() {
+    SubmitPrompt submit = new SubmitPrompt(f.jobs, f.queue, job -> {
+      throw new IllegalStateException("ledger write failed: Connection refused");
+    }, prompt -> PromptValidation.ok(), f.clock, () -> "p-1");
+
+    assertThat(submit.submit(f.request("alice", null))).isInstanceOf(SubmitPrompt.Result.Accepted.class);
+    assertThat(f.jobs.get("p-1").orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(f.queue.published).containsExactly(new JobSubmitted("p-1", "alice", 1));
+
+    f.dispatch.dispatch(f.queue.published.get(0));
+    f.claim.claim("p-1", "exec-1");
+    f.apply.apply(new dev.darkroom.core.event.JobEvent.Started("p-1", 1, 1, f.clock.instant(), "exec-1"));
+    assertThat(f.ledger.rows.get("p-1").status()).isEqualTo(JobStatus.RUNNING);
+  }
+
+  @Test
   void theJobKeepsTheValidatorsCoercedPromptAndOutputsToExecute() {
     com.fasterxml.jackson.databind.node.ObjectNode coerced = UseCaseFixture.prompt();
     coerced.with("9").with("inputs").put("filename_prefix", "coerced");

@@ -23,11 +23,13 @@ final class UseCaseFixture {
   final SubmitPrompt submit = new SubmitPrompt(jobs, queue, ledger, prompt -> PromptValidation.ok(), clock,
       () -> "job-" + ids.incrementAndGet());
   final InMemoryGpuPool pool = new InMemoryGpuPool(2);
-  final DispatchJobs dispatch = new DispatchJobs(jobs, launcher, pool, ledger, clock);
+  final DispatchJobs dispatch = new DispatchJobs(jobs, launcher, pool,
+      FairShare.Limits.parse("free=1", Integer.MAX_VALUE), ledger, clock);
   final ClaimJob claim = new ClaimJob(jobs, clock);
   final ApplyJobEvent apply = new ApplyJobEvent(jobs, ledger, notifications, clock);
   final RecordingPorts.Events events = new RecordingPorts.Events();
-  final ReconcileJobs reconcile = new ReconcileJobs(jobs, queue, events, pool, clock, ReconcileJobs.Policy.defaults());
+  final ReconcileJobs reconcile = new ReconcileJobs(jobs, queue, events, pool, launcher, clock,
+      ReconcileJobs.Policy.defaults());
 
   static ObjectNode prompt() {
     try {

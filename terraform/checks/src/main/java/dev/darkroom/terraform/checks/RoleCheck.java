@@ -35,6 +35,8 @@ public final class RoleCheck {
       Map.entry("Adapters.notifications", List.of(new Need("roles/pubsub.publisher", On.PORT_TARGET))),
       Map.entry("Adapters.jobLauncher", List.of(new Need("roles/run.developer", On.PORT_TARGET),
           new Need("roles/iam.serviceAccountUser", On.PORT_TARGET_SERVICE_ACCOUNT))),
+      // Executions.get on the GPU job's executions (run.executions.get).
+      Map.entry("Adapters.executionStatus", List.of(new Need("roles/run.viewer", On.PORT_TARGET))),
       Map.entry("Adapters.ledger", List.of(new Need("roles/cloudsql.client", On.PROJECT))),
       Map.entry("Adapters.outputStore", List.of(new Need("roles/storage.objectUser", On.PORT_TARGET))),
       Map.entry("Adapters.nodeCatalog", List.of(new Need("roles/storage.objectUser", On.PORT_TARGET))),

@@ -1,0 +1,115 @@
+package dev.darkroom.core.usecase;
+
+import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.port.JobStore;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Who runs next when GPUs are scarce. Each tier allows a user so many jobs dispatched or running at
+ * once; a user at the limit waits, whoever else is queued. Among the rest, the user with the fewest
+ * jobs running goes first, so one user's burst of a thousand prompts does not hold back another
+ * user's single prompt; ties go to the job needing the models a task has loaded, then to queue
+ * order.
+ *
+ * <p>The counts are read, not locked: two tasks claiming at the same instant can each see a user
+ * one below the limit, so a user may briefly run one job per concurrent claimer over it. The limit
+ * is a share of capacity, not a security boundary; the GPU pool's cap is exact.
+ */
+public final class FairShare {
+  private static final Set<JobStatus> ACTIVE = EnumSet.of(JobStatus.DISPATCHED, JobStatus.RUNNING);
+
+  /**
+   * @param byTier the most jobs one user of each tier may have dispatched or running at once
+   * @param otherwise the limit of a tier not listed
+   */
+  public record Limits(Map<String, Integer> byTier, int otherwise) {
+    public Limits {
+      byTier = Map.copyOf(byTier);
+      if (otherwise < 1 || byTier.values().stream().anyMatch(limit -> limit < 1)) {
+        throw new IllegalArgumentException("concurrency limits must be at least 1: " + byTier + ", " + otherwise);
+      }
+    }
+
+    /** No limit beyond the GPU pool's: what the simulation and single-user stacks use. */
+    public static Limits none() {
+      return new Limits(Map.of(), Integer.MAX_VALUE);
+    }
+
+    /**
+     * Parses {@code tier=limit,tier=limit}, e.g. {@code free=1,standard=10,pro=50}; a tier not
+     * listed gets {@code otherwise}.
+     */
+    public static Limits parse(String spec, int otherwise) {
+      Map<String, Integer> limits = new LinkedHashMap<>();
+      for (String entry : spec.split(",")) {
+        if (entry.isBlank()) {
+          continue;
+        }
+        String[] pair = entry.split("=", -1);
+        if (pair.length != 2 || pair[0].isBlank()) {
+          throw new IllegalArgumentException("not tier=limit: '" + entry.trim() + "' in '" + spec + "'");
+        }
+        try {
+          limits.put(pair[0].trim(), Integer.parseInt(pair[1].trim()));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("not a number of jobs: '" + entry.trim() + "' in '" + spec + "'");
+        }
+      }
+      return new Limits(limits, otherwise);
+    }
+
+    public int of(String tier) {
+      return byTier.getOrDefault(tier, otherwise);
+    }
+  }
+
+  private final JobStore jobs;
+  private final Limits limits;
+
+  public FairShare(JobStore jobs, Limits limits) {
+    this.jobs = jobs;
+    this.limits = Objects.requireNonNull(limits, "limits");
+  }
+
+  /** True when the job's user already has as many jobs dispatched or running as their tier allows. */
+  public boolean atLimit(Job job) {
+    int limit = limits.of(job.tier());
+    return limit != Integer.MAX_VALUE && active(job.userId(), limit) >= limit;
+  }
+
+  /**
+   * {@code candidates} (queued jobs) without those whose user is at the limit, in the order they
+   * should run: fewest running jobs of the user first, then jobs needing {@code loadedFingerprint},
+   * then queue order. Reads each distinct user's count once.
+   */
+  public List<Job> order(List<Job> candidates, String loadedFingerprint) {
+    Map<String, Integer> activeByUser = new HashMap<>();
+    List<Job> allowed = new ArrayList<>();
+    for (Job job : candidates) {
+      int limit = limits.of(job.tier());
+      int active = activeByUser.computeIfAbsent(job.userId(),
+          user -> limit == Integer.MAX_VALUE ? 0 : active(user, limit));
+      if (active < limit) {
+        allowed.add(job);
+      }
+    }
+    allowed.sort(Comparator.<Job>comparingInt(job -> activeByUser.get(job.userId()))
+        .thenComparing(job -> !Objects.equals(job.fingerprint(), loadedFingerprint))
+        .thenComparingDouble(Job::number));
+    return allowed;
+  }
+
+  /** The user's dispatched and running jobs, counted up to {@code atMost}. */
+  private int active(String userId, int atMost) {
+    return jobs.listForUser(userId, ACTIVE, atMost).size();
+  }
+}
