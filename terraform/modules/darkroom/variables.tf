@@ -282,7 +282,7 @@ variable "gpu_task_cap" {
 variable "tier_concurrency" {
   description = "How many jobs one user of each tier may have dispatched or running at once (TIER_CONCURRENCY: tier=limit,...). A tier not listed is limited only by gpu_task_cap. Jobs carry the default tier 'standard' until authentication names tiers."
   type        = string
-  default     = "free=1,standard=4,pro=16"
+  default     = "free=1"
   validation {
     condition     = can(regex("^([A-Za-z0-9_-]+=[1-9][0-9]*)(,[A-Za-z0-9_-]+=[1-9][0-9]*)*$", var.tier_concurrency))
     error_message = "tier_concurrency must look like free=1,standard=4 (positive limits)."

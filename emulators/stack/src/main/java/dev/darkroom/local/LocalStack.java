@@ -66,8 +66,8 @@ public final class LocalStack implements AutoCloseable {
    * queue in Firestore and the running tasks drain them, as in the cloud.
    */
   static final int GPU_TASK_CAP = 3;
-  /** Terraform's default; the local user's jobs are {@code standard}, so 4 never binds under a cap of 3. */
-  static final String TIER_CONCURRENCY = "free=1,standard=4,pro=16";
+  /** Terraform's default: the local user's jobs are {@code standard}, limited only by the pool. */
+  static final String TIER_CONCURRENCY = "free=1";
 
   /**
    * @param apiPort the public port on 127.0.0.1, ComfyUI's API and {@code /ws} (0 = any free port)

@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies a runner's event to the job: the state change on the live document (checked by
- * {@link JobEventRules} inside one transaction), then the ledger, then, for a terminal status, a
- * notification. A redelivered copy of the last applied event re-runs the ledger and notification
+ * {@link JobEventRules} inside one transaction), then the ledger (not for progress, which the ledger
+ * does not keep), then, for a terminal status, a notification. A redelivered copy of the last applied event re-runs the ledger and notification
  * steps, because the first delivery may have crashed between them; both are idempotent.
  */
 public final class ApplyJobEvent {
@@ -61,7 +61,11 @@ public final class ApplyJobEvent {
     Job job = decision instanceof EventDecision.Apply apply
         ? apply.next()
         : ((EventDecision.Duplicate) decision).current();
-    ledger.record(job);
+    // Progress is not ledger data (status, outputs, GPU-seconds are), and it is most of the events:
+    // the row follows from the job's other events.
+    if (!(event instanceof JobEvent.Progressed)) {
+      ledger.record(job);
+    }
     if (job.status().isTerminal()) {
       notifications.publish(notificationFor(job));
     }

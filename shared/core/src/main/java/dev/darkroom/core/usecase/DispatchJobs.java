@@ -22,14 +22,13 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>A job that is no longer queued (for this attempt) is left alone: duplicates and
  *       redeliveries end here.
- *   <li>A job whose user already runs as many jobs as their tier allows stays queued
- *       ({@link FairShare}).
  *   <li>If tasks sit idle waiting for work and they are at least as many as the queued jobs, nothing
  *       is launched: an idle task claims the job at its next look, within seconds, with the
  *       engine already warm. A cold start would cost more and finish later.
  *   <li>Otherwise a slot is reserved. With none free the job stays queued: every running task
  *       drains the queue before it exits (see the runner), and the reconciler re-publishes
- *       queued jobs as slots free.
+ *       queued jobs as slots free. A job whose user already runs as many jobs as their tier
+ *       allows stays queued too ({@link FairShare}); a task finishing one of them takes it.
  *   <li>The job is claimed (queued → dispatched, in one transaction) before anything is launched,
  *       so a duplicated or redelivered message never launches twice; the execution is launched
  *       with the job and the slot's lease in its environment.
@@ -93,18 +92,23 @@ public final class DispatchJobs {
     if (!isQueued(seen.get(), message)) {
       return Result.NOT_QUEUED;
     }
-    if (fairShare.atLimit(seen.get())) {
-      log.info("job {}: user {} has as many jobs running as tier {} allows; it stays queued", message.jobId(),
-          seen.get().userId(), seen.get().tier());
-      return Result.USER_AT_LIMIT;
-    }
+    // Cheapest look first: under a burst most messages end at a full pool.
     Instant now = clock.instant();
     GpuPool.Usage usage = pool.usage(now);
     if (usage.idle() > 0 && jobs.queued(usage.idle() + 1).size() <= usage.idle()) {
       log.info("job {}: {} idle task(s) can take the queue; nothing launched", message.jobId(), usage.idle());
       return Result.LEFT_FOR_IDLE_TASK;
     }
-    Optional<GpuPool.Lease> slot = usage.free() == 0 ? Optional.empty() : pool.reserve(now, now.plus(START_LEASE));
+    if (usage.free() == 0) {
+      log.info("job {}: all {} GPU slots held; it stays queued for a draining task", message.jobId(), usage.cap());
+      return Result.NO_CAPACITY;
+    }
+    if (fairShare.atLimit(seen.get())) {
+      log.info("job {}: user {} has as many jobs running as tier {} allows; it stays queued", message.jobId(),
+          seen.get().userId(), seen.get().tier());
+      return Result.USER_AT_LIMIT;
+    }
+    Optional<GpuPool.Lease> slot = pool.reserve(now, now.plus(START_LEASE));
     if (slot.isEmpty()) {
       log.info("job {}: all {} GPU slots held; it stays queued for a draining task", message.jobId(), usage.cap());
       return Result.NO_CAPACITY;
