@@ -61,7 +61,8 @@ class AtLeastOnceAtScaleIT {
   private static final DeliveryFaults FAULTS = DeliveryFaults.NONE.withDuplicates(COPIES).withReorderWindow(20);
   private static final Duration BUDGET = Duration.ofMinutes(12);
 
-  @TempDir static Path dataDir;
+  // Kept when the test fails: the logs of every process are under logs/ and cloud/cloud-run/.
+  @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) static Path dataDir;
   private static LocalStack stack;
   private static GoogleClients clients;
   private static PubSubEmulatorChannels pubsub;
@@ -75,15 +76,7 @@ class AtLeastOnceAtScaleIT {
 
   @AfterAll
   static void stopStack() {
-    if (pubsub != null) {
-      pubsub.close();
-    }
-    if (clients != null) {
-      clients.close();
-    }
-    if (stack != null) {
-      stack.close();
-    }
+    Resources.closeAll(pubsub, clients, stack);
   }
 
   @Test
@@ -145,6 +138,10 @@ class AtLeastOnceAtScaleIT {
         publicMessages++;
       }
     } while (cloudEventIds.size() < ids.size() && System.nanoTime() < publicDeadline);
+    Set<String> withoutEvent = new HashSet<>(ids);
+    withoutEvent.removeAll(cloudEventIds.keySet());
+    assertThat(withoutEvent).as("jobs with no CloudEvent after %d public messages (logs in %s)", publicMessages, dataDir)
+        .isEmpty();
     assertThat(cloudEventIds.keySet()).containsExactlyInAnyOrderElementsOf(ids);
     assertThat(cloudEventIds.values()).as("one terminal CloudEvent (by id) per job").allMatch(set -> set.size() == 1);
 

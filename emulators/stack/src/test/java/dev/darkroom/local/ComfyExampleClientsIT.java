@@ -46,9 +46,7 @@ class ComfyExampleClientsIT {
 
   @AfterAll
   static void stopStack() {
-    if (stack != null) {
-      stack.close();
-    }
+    Resources.closeAll(stack);
   }
 
   @Test

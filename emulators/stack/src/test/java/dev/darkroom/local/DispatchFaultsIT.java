@@ -77,12 +77,7 @@ class DispatchFaultsIT {
 
   @AfterAll
   static void stopStack() {
-    if (clients != null) {
-      clients.close();
-    }
-    if (stack != null) {
-      stack.close();
-    }
+    Resources.closeAll(clients, stack);
   }
 
   /**
@@ -102,24 +97,41 @@ class DispatchFaultsIT {
   }
 
   @Test
-  void aRunnerKilledMidJobIsFoundLostAndTheJobRunsToTheEnd() throws Exception {
+  void aRunnerKilledMidJobIsRetriedByCloudRunAndKilledAgainIsFoundLostAndRunsAnew() throws Exception {
     stack.engine().hangNode("KSampler");
     String id = submit();
     Job running = await().atMost(RUN).pollInterval(Duration.ofMillis(200))
         .until(() -> jobs.get(id).orElseThrow(), job -> job.status() == JobStatus.RUNNING);
-
+    String execution = fullExecutionName(running.executionName());
     CloudRunJobsEmulator cloudRun = stack.cloud().cloudRun().orElseThrow();
-    cloudRun.killTask(fullExecutionName(running.executionName()), 0);
-    // In the cloud the task's ComfyUI dies with it; here the simulated engine is shared, so the
-    // killed task's prompt is interrupted by hand and the engine is healthy again.
-    stack.engine().clearFaults();
-    post(stack.comfyUiUrl() + "/interrupt", "{}");
 
-    Duration bound = Duration.ofSeconds(20).plus(RECONCILE_PERIOD).plus(RUN);
-    Job ended = awaitTerminal(id, bound);
+    // First kill: Cloud Run retries the task (max_retries 1), which takes its job back.
+    killMidPrompt(cloudRun, execution, id, 1);
+    await().atMost(RUN).pollInterval(Duration.ofMillis(200))
+        .until(() -> stack.engine().executionsByPromptId().getOrDefault(id, 0) == 2);
+    // Second kill: no retries left, the execution fails and the job is left running, silent.
+    killMidPrompt(cloudRun, execution, id, 2);
+    stack.engine().clearFaults();
+
+    // Lost after 20 s without a heartbeat, requeued at the next sweep as attempt 2, launched afresh.
+    Job ended = awaitTerminal(id, Duration.ofSeconds(20).plus(RECONCILE_PERIOD).plus(RUN));
     assertThat(ended.status()).as(ended.toString()).isEqualTo(JobStatus.SUCCEEDED);
-    assertThat(stack.engine().executionsByPromptId().get(id)).as("the killed run and the one that finished")
-        .isBetween(1, 2);
+    assertThat(ended.attempt()).isEqualTo(2);
+    assertThat(stack.engine().executionsByPromptId().get(id)).as("two killed runs and the one that finished")
+        .isEqualTo(3);
+  }
+
+  /**
+   * Kills the task while the job's prompt hangs on the engine. In the cloud the task's ComfyUI dies
+   * with it; here the simulated engine is shared, so the killed task's prompt is interrupted by hand.
+   */
+  private void killMidPrompt(CloudRunJobsEmulator cloudRun, String execution, String id, int run) throws Exception {
+    await().atMost(RUN).ignoreExceptions().until(() -> {
+      cloudRun.killTask(execution, 0);
+      return true;
+    });
+    post(stack.comfyUiUrl() + "/interrupt", "{}");
+    assertThat(stack.engine().executionsByPromptId().get(id)).isEqualTo(run);
   }
 
   @Test

@@ -53,9 +53,7 @@ class RealtimeIT {
 
   @AfterAll
   static void stopStack() {
-    if (stack != null) {
-      stack.close();
-    }
+    Resources.closeAll(stack);
   }
 
   @Test

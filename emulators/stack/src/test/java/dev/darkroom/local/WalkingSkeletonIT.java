@@ -54,12 +54,7 @@ class WalkingSkeletonIT {
 
   @AfterAll
   static void stopStack() {
-    if (clients != null) {
-      clients.close();
-    }
-    if (stack != null) {
-      stack.close();
-    }
+    Resources.closeAll(clients, stack);
   }
 
   @Test

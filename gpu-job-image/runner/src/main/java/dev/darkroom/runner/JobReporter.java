@@ -33,12 +33,20 @@ final class JobReporter {
   private final String jobId;
   private final int attempt;
 
+  private final Runnable beforeEnd;
   private long sequence;
   private Instant lastProgress;
   private String lastNodeId;
   private boolean finished;
 
   JobReporter(JobEventPublisher publisher, FailsafeExecutor<Object> retry, Clock clock, String jobId, int attempt) {
+    this(publisher, retry, clock, jobId, attempt, () -> { });
+  }
+
+  /** @param beforeEnd runs once before the terminal event is published (the runner stamps {@code endingAt}) */
+  JobReporter(JobEventPublisher publisher, FailsafeExecutor<Object> retry, Clock clock, String jobId, int attempt,
+      Runnable beforeEnd) {
+    this.beforeEnd = beforeEnd;
     this.publisher = publisher;
     this.retry = retry;
     this.clock = clock;
@@ -97,6 +105,7 @@ final class JobReporter {
   private void finish(EventAt event) {
     // Closed before publishing: even if the terminal event cannot be sent, nothing may follow it.
     finished = true;
+    beforeEnd.run();
     emit(event);
   }
 

@@ -302,20 +302,6 @@ public final class Runner {
     }
   }
 
-  /**
-   * After {@link #run}: waits until job-events has applied the end of every job this task reported,
-   * keeping their heartbeats going meanwhile, at most {@code timeout}; at once when told to stop.
-   * A task that exited sooner could make a job whose end is still in Pub/Sub look lost.
-   */
-  public boolean awaitSettled(Duration timeout) throws InterruptedException {
-    return isStopping() || watch.awaitSettled(timeout);
-  }
-
-  /** How long {@link #awaitSettled} should wait at most: as long as a reported job is kept alive. */
-  public Duration settleTimeout() {
-    return settings.heartbeatInterval().multipliedBy(RunningJobWatch.SETTLE_LIMIT);
-  }
-
   /** Waits for {@link #run} to return, e.g. from a shutdown hook. */
   public boolean awaitFinished(Duration timeout) throws InterruptedException {
     return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -338,7 +324,8 @@ public final class Runner {
     MDC.put("jobId", job.id());
     MDC.put("userId", job.userId());
     try {
-      JobReporter reporter = new JobReporter(events, retries.executor(), clock, job.id(), job.attempt());
+      JobReporter reporter = new JobReporter(events, retries.executor(), clock, job.id(), job.attempt(),
+          () -> watch.ending(job, settings.executionName()));
       reporter.started(settings.executionName());
       return runClaimed(job, reporter);
     } catch (JobReporter.ReportFailedException e) {
@@ -361,14 +348,9 @@ public final class Runner {
     lastFingerprint = job.fingerprint();
     // Watched until its end is reported: uploading a large output takes time too, and the
     // heartbeat must not look stale meanwhile.
-    JobRun result;
     try (RunningJobWatch.Watching watching = watch.watch(job, settings.executionName())) {
-      result = runWatched(job, reporter, watching);
+      return runWatched(job, reporter, watching);
     }
-    if (result == JobRun.ENDED) {
-      watch.settle(job, settings.executionName());
-    }
-    return result;
   }
 
   private JobRun runWatched(Job job, JobReporter reporter, RunningJobWatch.Watching watching)

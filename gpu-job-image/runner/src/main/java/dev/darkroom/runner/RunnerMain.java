@@ -72,10 +72,6 @@ public final class RunnerMain {
     int exitCode;
     try {
       exitCode = runner.run(config.jobIds());
-      runner.awaitSettled(runner.settleTimeout());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      exitCode = Runner.EXIT_OK;
     } finally {
       comfyUi.ifPresent(ComfyUiProcess::close);
     }

@@ -26,12 +26,6 @@ import org.slf4j.LoggerFactory;
  *       handed elsewhere), it interrupts the prompt and marks the run superseded: the runner then
  *       reports nothing, and the job runs only where it now belongs.
  * </ul>
- * Once the job's end is reported it may still read {@code running} for a while: job-events applies
- * the terminal event when Pub/Sub delivers it, which under a backlog can take longer than the
- * reconciler waits before it calls a silent run lost (and runs it again). So the job is
- * {@linkplain #settle settled}: its heartbeat goes on in the background, while the runner moves on,
- * until the document shows the end (the heartbeat is refused) or {@link #SETTLE_LIMIT} heartbeats
- * have passed; the task waits for its settling jobs before it exits ({@link #awaitSettled}).
  */
 final class RunningJobWatch implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RunningJobWatch.class);
@@ -47,10 +41,6 @@ final class RunningJobWatch implements AutoCloseable {
   private final Clock clock;
   private final Duration checkInterval;
   private final Duration heartbeatInterval;
-  /** Jobs whose end was reported and not yet seen applied, still kept alive. */
-  private final java.util.Set<String> settling = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  /** How many heartbeats a reported job is kept alive at most, waiting for job-events. */
-  static final int SETTLE_LIMIT = 20;
 
   RunningJobWatch(JobStore jobs, PromptEngine engine, Clock clock, Duration checkInterval, Duration heartbeatInterval) {
     this.jobs = jobs;
@@ -79,54 +69,18 @@ final class RunningJobWatch implements AutoCloseable {
   }
 
   /**
-   * Keeps {@code job}'s heartbeat going after its end was reported, until the document shows the
-   * end (the heartbeat is refused) or {@link #SETTLE_LIMIT} heartbeats have passed.
+   * Stamps that the run's end is about to be published ({@link KeepJobAlive#ending}), so that the
+   * reconciler waits for job-events instead of calling the silent job lost. A failed stamp is
+   * logged: the end is published anyway.
    */
-  void settle(Job job, String executionName) {
-    settling.add(job.id());
-    java.util.concurrent.atomic.AtomicInteger beats = new java.util.concurrent.atomic.AtomicInteger();
-    ScheduledFuture<?>[] self = new ScheduledFuture<?>[1];
-    Runnable beat = () -> {
-      boolean alive;
-      try {
-        alive = heartbeat.beat(job.id(), executionName, job.attempt());
-      } catch (RuntimeException e) {
-        log.warn("job {}: settling heartbeat failed, retried: {}", job.id(), e.toString());
-        alive = true;
+  void ending(Job job, String executionName) {
+    try {
+      if (!heartbeat.ending(job.id(), executionName, job.attempt())) {
+        log.warn("job {}: no longer this run's as its end is reported", job.id());
       }
-      if (!alive || beats.incrementAndGet() >= SETTLE_LIMIT) {
-        if (alive) {
-          log.warn("job {}: its end is still not applied after {} heartbeats; no longer kept alive", job.id(),
-              SETTLE_LIMIT);
-        }
-        settling.remove(job.id());
-        synchronized (self) {
-          if (self[0] != null) {
-            self[0].cancel(false);
-          }
-        }
-      }
-    };
-    synchronized (self) {
-      self[0] = timer.scheduleWithFixedDelay(beat, heartbeatInterval.toMillis(), heartbeatInterval.toMillis(),
-          TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      log.warn("job {}: could not stamp that its end is on its way: {}", job.id(), e.toString());
     }
-  }
-
-  /**
-   * Waits until every settled job's end is applied (or given up on), at most {@code timeout}: a task
-   * that exited earlier would leave its last jobs looking lost. True if none is left.
-   */
-  boolean awaitSettled(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!settling.isEmpty()) {
-      if (System.nanoTime() - deadline >= 0) {
-        log.warn("exiting with {} job(s) whose end job-events has not applied yet: {}", settling.size(), settling);
-        return false;
-      }
-      Thread.sleep(Math.min(200, Math.max(1, heartbeatInterval.toMillis() / 4)));
-    }
-    return true;
   }
 
   /** Heartbeats now, off the timer: for a run resumed after the task was paused (maintenance). */

@@ -38,6 +38,26 @@ class RunnerTest {
   private final FakeEngine engine = new FakeEngine();
 
   @Test
+  void theJobIsStampedEndingBeforeItsEndIsPublishedSoABacklogDoesNotMakeItLost() {
+    dispatched("job-1");
+    engine.when("job-1", progress -> new PromptOutcome.Completed(List.of()));
+    List<Instant> endingWhenPublished = new java.util.ArrayList<>();
+    dev.darkroom.core.port.JobEventPublisher watching = event -> {
+      if (event.targetStatus().isTerminal()) {
+        endingWhenPublished.add(jobs.get("job-1").orElseThrow().endingAt());
+      }
+      events.publish(event);
+    };
+
+    new Runner(jobs, queue, engine, watching, outputs, clock, fastRetries(),
+        new Runner.Settings(EXECUTION, TaskShare.whole(), Duration.ofSeconds(1))).run(List.of("job-1"));
+
+    assertThat(endingWhenPublished).containsExactly(clock.instant());
+    // job-events has not applied the end here: the job still reads running, with its end on the way.
+    assertThat(jobs.get("job-1").orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
+  }
+
+  @Test
   void aSucceedingJobReportsStartedEachOutputAndSucceededWithAllOutputs() {
     dispatched("job-1");
     OutputFile first = image("ComfyUI_00001_.png");

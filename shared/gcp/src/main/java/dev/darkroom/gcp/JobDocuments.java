@@ -74,6 +74,7 @@ final class JobDocuments {
     doc.put("hiddenFromHistory", job.hiddenFromHistory());
     doc.put("fingerprint", job.fingerprint());
     doc.put("tier", job.tier());
+    doc.put("endingAt", timestamp(job.endingAt()));
     doc.put("heartbeatAt", timestamp(job.heartbeatAt()));
     return doc;
   }
@@ -114,6 +115,7 @@ final class JobDocuments {
         .hiddenFromHistory(Boolean.TRUE.equals(doc.getBoolean("hiddenFromHistory")))
         .fingerprint(doc.getString("fingerprint"))
         .tier(doc.getString("tier"))
+        .endingAt(instant(doc.getTimestamp("endingAt")))
         .heartbeatAt(instant(doc.getTimestamp("heartbeatAt")))
         .build();
   }

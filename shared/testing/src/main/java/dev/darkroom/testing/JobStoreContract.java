@@ -77,12 +77,16 @@ public abstract class JobStoreContract {
   }
 
   @Test
-  void aRunningJobKeepsItsHeartbeatAndFingerprint() {
-    Job running = newJob().withStatus(JobStatus.RUNNING, T0).withHeartbeat(T0.plusMillis(1500));
+  void aRunningJobKeepsItsHeartbeatFingerprintEndingAndTier() {
+    Job running = newJob().withStatus(JobStatus.RUNNING, T0).withHeartbeat(T0.plusMillis(1500)).toBuilder()
+        .endingAt(T0.plusMillis(2500)).tier("pro").build();
     store().update(running.id(), current -> Outcome.write(running, null));
     Job read = store().get(running.id()).orElseThrow();
     assertThat(read.heartbeatAt()).isEqualTo(T0.plusMillis(1500));
+    assertThat(read.endingAt()).isEqualTo(T0.plusMillis(2500));
+    assertThat(read.tier()).isEqualTo("pro");
     assertThat(read.fingerprint()).isEqualTo(running.fingerprint()).hasSize(16);
+    assertThat(newJob().tier()).isEqualTo(Job.DEFAULT_TIER);
   }
 
   @Test

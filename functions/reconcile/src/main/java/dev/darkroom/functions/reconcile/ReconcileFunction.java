@@ -43,6 +43,7 @@ public final class ReconcileFunction implements CloudEventsFunction {
         env.positiveSecondsOrDefault("RECONCILE_MAX_QUEUE_SECONDS", d.maxQueueTime()),
         env.positiveSecondsOrDefault("RECONCILE_DISPATCH_TIMEOUT_SECONDS", d.dispatchTimeout()),
         d.checkDispatchedAfter(),
+        d.reportedEndGrace(),
         env.positiveSecondsOrDefault("RECONCILE_LOST_AFTER_SECONDS", d.lostAfter()),
         env.intOrDefault("RECONCILE_MAX_ATTEMPTS", d.maxAttempts()),
         d.batch());

@@ -26,6 +26,8 @@ import java.util.Objects;
  *     that has them loaded drains queued jobs with the same fingerprint
  * @param heartbeatAt when the runner running the current attempt last said it is alive; always
  *     null unless running (the constructor sees to it)
+ * @param endingAt when the runner of the current attempt began reporting its end: the terminal
+ *     event is on its way to job-events, so a silent job is not lost; null unless running
  * @param tier the submitter's service tier, which sets how many of their jobs may run at once
  *     ({@code FairShare}); {@link #DEFAULT_TIER} when the caller has none
  */
@@ -51,6 +53,7 @@ public record Job(
     boolean hiddenFromHistory,
     String fingerprint,
     Instant heartbeatAt,
+    Instant endingAt,
     String tier) {
 
   /** The tier of a job whose submitter has none: every job, until authentication names tiers. */
@@ -64,6 +67,7 @@ public record Job(
     outputsToExecute = outputsToExecute == null ? List.of() : List.copyOf(outputsToExecute);
     // A heartbeat belongs to a running attempt; any other status has none.
     heartbeatAt = status == JobStatus.RUNNING ? heartbeatAt : null;
+    endingAt = status == JobStatus.RUNNING ? endingAt : null;
     tier = tier == null || tier.isBlank() ? DEFAULT_TIER : tier;
   }
 
@@ -88,7 +92,7 @@ public record Job(
         .executionName(executionName).progress(progress).outputs(outputs).error(error)
         .gpuSeconds(gpuSeconds).createdAt(createdAt).updatedAt(updatedAt)
         .outputsToExecute(outputsToExecute).cancelRequested(cancelRequested)
-        .hiddenFromHistory(hiddenFromHistory).fingerprint(fingerprint).heartbeatAt(heartbeatAt).tier(tier);
+        .hiddenFromHistory(hiddenFromHistory).fingerprint(fingerprint).heartbeatAt(heartbeatAt).endingAt(endingAt).tier(tier);
   }
 
   public Job withStatus(JobStatus next, Instant now) {
@@ -196,6 +200,7 @@ public record Job(
     private boolean hiddenFromHistory;
     private String fingerprint;
     private Instant heartbeatAt;
+    private Instant endingAt;
     private String tier;
 
     private Builder() {}
@@ -221,12 +226,13 @@ public record Job(
     public Builder hiddenFromHistory(boolean v) { hiddenFromHistory = v; return this; }
     public Builder fingerprint(String v) { fingerprint = v; return this; }
     public Builder heartbeatAt(Instant v) { heartbeatAt = v; return this; }
+    public Builder endingAt(Instant v) { endingAt = v; return this; }
     public Builder tier(String v) { tier = v; return this; }
 
     public Job build() {
       return new Job(id, userId, status, number, prompt, extraData, clientId, attempt, lastSequence,
           executionName, progress, outputs, error, gpuSeconds, createdAt, updatedAt, outputsToExecute,
-          cancelRequested, hiddenFromHistory, fingerprint, heartbeatAt, tier);
+          cancelRequested, hiddenFromHistory, fingerprint, heartbeatAt, endingAt, tier);
     }
   }
 }

@@ -26,6 +26,8 @@ import java.util.Set;
  */
 public final class FairShare {
   private static final Set<JobStatus> ACTIVE = EnumSet.of(JobStatus.DISPATCHED, JobStatus.RUNNING);
+  /** Jobs read past the limit, so that some ending ones do not hide the ones still running. */
+  private static final int LOOK_PAST_ENDING = 20;
 
   /**
    * @param byTier the most jobs one user of each tier may have dispatched or running at once
@@ -108,8 +110,12 @@ public final class FairShare {
     return allowed;
   }
 
-  /** The user's dispatched and running jobs, counted up to {@code atMost}. */
+  /**
+   * The user's dispatched and running jobs, counted up to {@code atMost}; a running job whose end
+   * is on its way to job-events ({@link Job#endingAt()}) no longer counts.
+   */
   private int active(String userId, int atMost) {
-    return jobs.listForUser(userId, ACTIVE, atMost).size();
+    return (int) jobs.listForUser(userId, ACTIVE, atMost + LOOK_PAST_ENDING).stream()
+        .filter(job -> job.endingAt() == null).limit(atMost).count();
   }
 }

@@ -33,6 +33,24 @@ public final class KeepJobAlive {
     return alive;
   }
 
+  /**
+   * The runner is about to publish this run's end: stamped before the terminal event leaves, so the
+   * reconciler does not call the job lost while the event waits in Pub/Sub for job-events (a backlog
+   * can take longer than {@code lostAfter}). A runner that dies between this stamp and the publish
+   * leaves the job silent for the reconciler's grace for reported ends, then it is lost as usual.
+   *
+   * @return true if stamped; false if the job is no longer this run's
+   */
+  public boolean ending(String jobId, String executionName, int attempt) {
+    return jobs.update(jobId, current -> {
+      if (current.isEmpty() || !isThisRun(current.get(), executionName, attempt)) {
+        return Outcome.keep(false);
+      }
+      Job job = current.get().withHeartbeat(clock.instant());
+      return Outcome.write(job.toBuilder().endingAt(clock.instant()).build(), true);
+    });
+  }
+
   /** Whether {@code job} is still the running attempt that {@code executionName} claimed. */
   public static boolean isThisRun(Job job, String executionName, int attempt) {
     return job.status() == JobStatus.RUNNING && job.attempt() == attempt && job.isRunBy(executionName);

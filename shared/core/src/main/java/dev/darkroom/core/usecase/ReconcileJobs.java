@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *       started a runner (failed, vanished, stuck for quota), so it goes back to the queue as a
  *       new attempt; sooner, after {@link Policy#checkDispatchedAfter}, if the Executions API says
  *       its execution is over or gone;
- *   <li><b>running</b> with no heartbeat for {@link Policy#lostAfter}: its task is gone; marked
+ *   <li><b>running</b> with no heartbeat for {@link Policy#lostAfter} and no end on its way
+ *       ({@link Policy#reportedEndGrace}): its task is gone; marked
  *       {@code lost}, then requeued as a new attempt while the retry budget lasts, else failed;
  *   <li><b>lost</b>: the second half of the above, for a sweep that stopped in between.
  * </ul>
@@ -52,15 +53,19 @@ public final class ReconcileJobs {
    * @param dispatchTimeout a dispatched job that no runner claimed in this time is requeued
    * @param checkDispatchedAfter a dispatched job unclaimed this long has its execution looked up;
    *     one that is over or gone is requeued without waiting for the timeout
+   * @param reportedEndGrace how long a running job whose runner has started sending its end
+   *     ({@link Job#endingAt()}) waits for job-events before it can be lost: Pub/Sub's retries and
+   *     the dead-letter path settle an event well within it
    * @param lostAfter a running job whose heartbeat is this old is lost (several heartbeats)
    * @param maxAttempts attempts a job may have in all; a lost job past them fails
    * @param batch jobs looked at per status per sweep (the rest wait for the next sweep)
    */
   public record Policy(Duration requeueQueuedAfter, Duration maxQueueTime, Duration dispatchTimeout,
-      Duration checkDispatchedAfter,
+      Duration checkDispatchedAfter, Duration reportedEndGrace,
       Duration lostAfter, int maxAttempts, int batch) {
     public static Policy defaults() {
       return new Policy(Duration.ofMinutes(2), Duration.ofHours(24), Duration.ofMinutes(15), Duration.ofMinutes(1),
+          Duration.ofMinutes(30),
           Duration.ofMinutes(3), 3, 500);
     }
   }
@@ -130,6 +135,9 @@ public final class ReconcileJobs {
 
 
     for (Job job : jobs.unchangedSince(JobStatus.RUNNING, now.minus(policy.lostAfter()), policy.batch())) {
+      if (job.endingAt() != null && job.endingAt().isAfter(now.minus(policy.reportedEndGrace()))) {
+        continue; // its runner has sent its end, which job-events has not applied yet
+      }
       Job marked = jobs.update(job.id(), current -> {
         if (current.isEmpty() || !sameAsSeen(current.get(), job)) {
           return Outcome.keep(null);

@@ -45,6 +45,16 @@ class FairShareTest {
   }
 
   @Test
+  void aRunningJobWhoseEndIsOnItsWayNoLongerCountsAgainstTheLimit() {
+    Job ending = put("a-ending", "alice", "free", JobStatus.RUNNING, 1, "sd15");
+    f.jobs.update(ending.id(), current -> Outcome.write(
+        current.orElseThrow().toBuilder().endingAt(UseCaseFixture.NOW).build(), null));
+    Job alicesNext = put("a-2", "alice", "free", JobStatus.QUEUED, 2, "sd15");
+
+    assertThat(fairShare.atLimit(alicesNext)).isFalse();
+  }
+
+  @Test
   void fewestRunningFirstThenTheLoadedModelsThenQueueOrder() {
     put("a-run-1", "alice", "standard", JobStatus.RUNNING, 1, "sd15");
     put("a-run-2", "alice", "standard", JobStatus.DISPATCHED, 2, "sd15");

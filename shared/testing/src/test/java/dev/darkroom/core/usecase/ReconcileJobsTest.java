@@ -109,6 +109,24 @@ class ReconcileJobsTest {
   }
 
   @Test
+  void aRunningJobWhoseEndIsOnItsWayIsNotLostUntilTheGraceRunsOut() {
+    submitted("p-1");
+    f.dispatch.dispatch(lastSubmitted());
+    f.claim.claim("p-1", "exec-1");
+    assertThat(new KeepJobAlive(f.jobs, f.clock).ending("p-1", "exec-1", 1)).isTrue();
+
+    // Pub/Sub holds its end for longer than lostAfter (a job-events backlog): not lost.
+    f.clock.advance(Duration.ofMinutes(10));
+    assertThat(f.reconcile.sweep().lost()).isZero();
+    assertThat(f.jobs.get("p-1").orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
+
+    // Past the grace the end is taken as gone: lost and retried as usual.
+    f.clock.advance(Duration.ofMinutes(25));
+    assertThat(f.reconcile.sweep().lost()).isEqualTo(1);
+    assertThat(f.jobs.get("p-1").orElseThrow().attempt()).isEqualTo(2);
+  }
+
+  @Test
   void aRunningJobWithAStaleHeartbeatIsLostThenRetriedWithinItsBudgetThenFailed() {
     submitted("p-1");
     for (int attempt = 1; attempt <= 3; attempt++) {
