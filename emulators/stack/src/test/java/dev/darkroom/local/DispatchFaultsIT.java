@@ -105,17 +105,17 @@ class DispatchFaultsIT {
     String execution = fullExecutionName(running.executionName());
     CloudRunJobsEmulator cloudRun = stack.cloud().cloudRun().orElseThrow();
 
-    // First kill: Cloud Run retries the task (max_retries 1), which takes its job back.
+    // First kill: Cloud Run retries the task (max_retries 1), which takes its job back as attempt 2.
     killMidPrompt(cloudRun, execution, id, 1);
     // Second kill, once the retried task's run has reached the engine: no retries are left, the
     // execution fails, and the job is left running and silent.
     killMidPrompt(cloudRun, execution, id, 2);
     stack.engine().clearFaults();
 
-    // Lost after 20 s without a heartbeat, requeued at the next sweep as attempt 2, launched afresh.
+    // Lost after 20 s without a heartbeat, requeued at the next sweep as attempt 3, launched afresh.
     Job ended = awaitTerminal(id, Duration.ofSeconds(20).plus(RECONCILE_PERIOD).plus(RUN));
     assertThat(ended.status()).as(ended.toString()).isEqualTo(JobStatus.SUCCEEDED);
-    assertThat(ended.attempt()).isEqualTo(2);
+    assertThat(ended.attempt()).isEqualTo(3);
     assertThat(stack.engine().executionsByPromptId().get(id)).as("two killed runs and the one that finished")
         .isEqualTo(3);
   }
