@@ -155,7 +155,7 @@ public final class EventarcBridge implements AutoCloseable {
           Subscription.newBuilder()
               .setName(name.toString())
               .setTopic(topic.toString())
-              .setAckDeadlineSeconds(60)
+              .setAckDeadlineSeconds((int) Trigger.STREAM_ACK_DEADLINE.toSeconds())
               .build());
     } catch (AlreadyExistsException exists) {
       String existingTopic = subscriptions.getSubscription(name).getTopic();

@@ -49,6 +49,7 @@ public final class Trigger {
   // Retries are held client-side, so the client must keep extending deadlines for the whole
   // backoff schedule (5 attempts at GCP defaults take 2.5 minutes; without dead-lettering, forever).
   private static final Duration MAX_HOLD = Duration.ofHours(24);
+  static final Duration STREAM_ACK_DEADLINE = Duration.ofSeconds(10);
 
   private final TriggerSpec spec;
   private final String projectId;
@@ -118,6 +119,10 @@ public final class Trigger {
             .subscriber(ProjectSubscriptionName.of(projectId, spec.subscription()), this::receive)
             .setParallelPullCount(1)
             .setMaxAckExtensionPeriodDuration(MAX_HOLD)
+            // The client pings the stream and closes it after 20 s without an answer, which the
+            // emulator never sends: a message in flight on a closed stream comes back only when its
+            // ack deadline passes. Short deadlines (renewed while held) make that seconds, not a minute.
+            .setMaxDurationPerAckExtensionDuration(STREAM_ACK_DEADLINE)
             // The receiver only hands messages over, so two threads are plenty on a small machine.
             .setExecutorProvider(InstantiatingExecutorProvider.newBuilder().setExecutorThreadCount(2).build())
             .build();
