@@ -133,7 +133,10 @@ public final class LocalStack implements AutoCloseable {
 
     GoogleClients clients = track(new GoogleClients(new Env(functionEnv)));
     createTopics();
-    clients.storage().create(BucketInfo.of(OUTPUTS_BUCKET));
+    // The Storage emulator keeps its files in the data directory: a second `./darkroom up` finds the bucket.
+    if (clients.storage().get(OUTPUTS_BUCKET) == null) {
+      clients.storage().create(BucketInfo.of(OUTPUTS_BUCKET));
+    }
     SqlLedger.migrate(postgres.getPostgresDatabase());
     publishNodeCatalog(clients);
     createGpuJob(clients, options.projectId());
