@@ -12,7 +12,6 @@ import dev.darkroom.core.usecase.SubmitPrompt;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.RecordingPorts;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -69,10 +68,9 @@ final class SimCore {
     return byFingerprint.get(job.fingerprint());
   }
 
-  /** Every queued job, in ComfyUI's queue order (lowest number first). */
+  /** Every queued job, in ComfyUI's queue order (lowest number first): the store's own query. */
   List<Job> queuedInOrder() {
-    return jobs.all().stream().filter(job -> job.status() == JobStatus.QUEUED)
-        .sorted(Comparator.comparingDouble(Job::number)).toList();
+    return jobs.queued(Integer.MAX_VALUE);
   }
 
   JobSubmitted messageFor(Job job) {

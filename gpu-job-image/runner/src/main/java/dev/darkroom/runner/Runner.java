@@ -47,7 +47,6 @@ public final class Runner {
   /** Something outside the jobs failed (engine, Pub/Sub): a retry of the task could help. */
   public static final int EXIT_RETRY_MAY_HELP = 75;
 
-  private final JobStore jobs;
   private final ClaimJob claim;
   private final HandBackJob handBack;
   private final RunningJobWatch watch;
@@ -72,8 +71,8 @@ public final class Runner {
    * @param claimUntil no job is claimed after this instant (the task's deadline less a margin);
    *     what is left then goes back to the queue. Null: no deadline.
    * @param heartbeatInterval how often a running job's heartbeat is recorded
-   * @param drainIdle after its share, how long the runner waits for more queued jobs of the same
-   *     fingerprint before it exits; zero: it does not drain
+   * @param drainIdle after its share, how long the runner waits for more queued jobs before it
+   *     exits; zero: it does not drain
    * @param limits how many jobs one user of each tier may run at once: draining skips users at
    *     their limit ({@link FairShare})
    */
@@ -110,7 +109,7 @@ public final class Runner {
   /** How often the running job's document is read for a cancel request or a change of owner. */
   static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
   static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(30);
-  /** How often a draining runner looks for queued jobs of its fingerprint, at most. */
+  /** How often a draining runner looks for queued jobs, at most. */
   static final Duration DRAIN_POLL = Duration.ofSeconds(2);
   /** How many drainable jobs one look fetches; each is still claimed one by one. */
   static final int DRAIN_BATCH = 5;
@@ -124,7 +123,6 @@ public final class Runner {
 
   Runner(JobStore jobs, JobQueue queue, PromptEngine engine, JobEventPublisher events, OutputStore store,
       Clock clock, Retries retries, Settings settings, Sleeper sleeper) {
-    this.jobs = jobs;
     this.claim = new ClaimJob(jobs, clock);
     this.drainOrder = new DrainOrder(jobs, new FairShare(jobs, settings.limits()));
     this.handBack = new HandBackJob(jobs, queue, clock);

@@ -23,7 +23,7 @@ import java.util.UUID;
  * Lowering the cap leaves tasks in the higher slots uncounted until they exit.
  */
 public final class FirestoreGpuPool implements GpuPool {
-  /** Renewals and releases race only with their own task's other writes: a few tries suffice. */
+  /** Renewals and releases race only with their own task's other writes. */
   private static final int RACE_ATTEMPTS = 5;
 
   private final Firestore firestore;
@@ -87,34 +87,36 @@ public final class FirestoreGpuPool implements GpuPool {
     return Optional.empty();
   }
 
-  /** Renews while the slot is this lease's, retrying a write that raced with another renewal. */
   @Override
   public boolean renew(Lease lease, boolean idle, Instant leaseUntil) {
+    return whileHeld(lease, "renewal",
+        slot -> slot.getReference().update(document(lease.holder(), leaseUntil, idle),
+            Precondition.updatedAt(slot.getUpdateTime())));
+  }
+
+  @Override
+  public void release(Lease lease) {
+    whileHeld(lease, "release", slot -> slot.getReference().delete(Precondition.updatedAt(slot.getUpdateTime())));
+  }
+
+  /**
+   * Applies {@code write} (conditional on the slot being unchanged since read) while the slot is
+   * {@code lease}'s, reading again after a write that raced with another; false when it is not the
+   * lease's (any more). Only the task's own writes race here, so a few tries suffice.
+   */
+  private boolean whileHeld(Lease lease, String what,
+      java.util.function.Function<DocumentSnapshot, com.google.api.core.ApiFuture<?>> write) {
     DocumentReference ref = slots.document(lease.slot());
     for (int attempt = 0; attempt < RACE_ATTEMPTS; attempt++) {
       DocumentSnapshot slot = FirestoreJobStore.await(ref.get());
       if (!slot.exists() || !lease.holder().equals(slot.getString("holder"))) {
         return false;
       }
-      if (conditionally(ref.update(document(lease.holder(), leaseUntil, idle),
-          Precondition.updatedAt(slot.getUpdateTime())))) {
+      if (conditionally(write.apply(slot))) {
         return true;
       }
     }
-    throw new IllegalStateException("slot " + lease.slot() + " kept changing under its renewal");
-  }
-
-  @Override
-  public void release(Lease lease) {
-    DocumentReference ref = slots.document(lease.slot());
-    for (int attempt = 0; attempt < RACE_ATTEMPTS; attempt++) {
-      DocumentSnapshot slot = FirestoreJobStore.await(ref.get());
-      if (!slot.exists() || !lease.holder().equals(slot.getString("holder"))
-          || conditionally(ref.delete(Precondition.updatedAt(slot.getUpdateTime())))) {
-        return;
-      }
-    }
-    throw new IllegalStateException("slot " + lease.slot() + " kept changing under its release");
+    throw new IllegalStateException("slot " + lease.slot() + " kept changing under its " + what);
   }
 
   /**

@@ -39,10 +39,10 @@ public final class GoogleClients implements AutoCloseable {
 
   private final Env env;
   private final String projectId;
-  private volatile Firestore firestore;
-  private volatile Storage storage;
-  private volatile JobsClient jobs;
-  private volatile ExecutionsClient executions;
+  private Firestore firestore;
+  private Storage storage;
+  private JobsClient jobs;
+  private ExecutionsClient executions;
   private final Map<String, Publisher> publishers = new ConcurrentHashMap<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
 
@@ -59,66 +59,44 @@ public final class GoogleClients implements AutoCloseable {
     return env;
   }
 
-  public Firestore firestore() {
-    Firestore result = firestore;
-    if (result == null) {
-      synchronized (this) {
-        if (firestore == null) {
-          FirestoreOptions.Builder options = FirestoreOptions.newBuilder().setProjectId(projectId);
-          // setEmulatorHost alone: adding NoCredentials would send the client to the real endpoint.
-          env.optional("FIRESTORE_EMULATOR_HOST").ifPresent(options::setEmulatorHost);
-          firestore = options.build().getService();
-        }
-        result = firestore;
-      }
+  // Each client is made on first use (a deployable builds only those its ports need), once.
+
+  public synchronized Firestore firestore() {
+    if (firestore == null) {
+      FirestoreOptions.Builder options = FirestoreOptions.newBuilder().setProjectId(projectId);
+      // setEmulatorHost alone: adding NoCredentials would send the client to the real endpoint.
+      env.optional("FIRESTORE_EMULATOR_HOST").ifPresent(options::setEmulatorHost);
+      firestore = options.build().getService();
     }
-    return result;
+    return firestore;
   }
 
-  public Storage storage() {
-    Storage result = storage;
-    if (result == null) {
-      synchronized (this) {
-        if (storage == null) {
-          StorageOptions.Builder options = StorageOptions.newBuilder().setProjectId(projectId);
-          Optional<String> emulator = env.optional("STORAGE_EMULATOR_HOST");
-          if (emulator.isPresent()) {
-            options.setHost(emulator.get()).setCredentials(NoCredentials.getInstance());
-          }
-          storage = options.build().getService();
-        }
-        result = storage;
+  public synchronized Storage storage() {
+    if (storage == null) {
+      StorageOptions.Builder options = StorageOptions.newBuilder().setProjectId(projectId);
+      Optional<String> emulator = env.optional("STORAGE_EMULATOR_HOST");
+      if (emulator.isPresent()) {
+        options.setHost(emulator.get()).setCredentials(NoCredentials.getInstance());
       }
+      storage = options.build().getService();
     }
-    return result;
+    return storage;
   }
 
-  public JobsClient cloudRunJobs() {
-    JobsClient result = jobs;
-    if (result == null) {
-      synchronized (this) {
-        if (jobs == null) {
-          jobs = cloudRunClient("Jobs", () -> JobsClient.create(cloudRunSettings(JobsSettings.newBuilder()).build()));
-        }
-        result = jobs;
-      }
+  public synchronized JobsClient cloudRunJobs() {
+    if (jobs == null) {
+      jobs = cloudRunClient("Jobs", () -> JobsClient.create(cloudRunSettings(JobsSettings.newBuilder()).build()));
     }
-    return result;
+    return jobs;
   }
 
   /** Cloud Run's Executions API (the emulator's when {@code CLOUD_RUN_EMULATOR_HOST} is set). */
-  public ExecutionsClient cloudRunExecutions() {
-    ExecutionsClient result = executions;
-    if (result == null) {
-      synchronized (this) {
-        if (executions == null) {
-          executions = cloudRunClient("Executions",
-              () -> ExecutionsClient.create(cloudRunSettings(ExecutionsSettings.newBuilder()).build()));
-        }
-        result = executions;
-      }
+  public synchronized ExecutionsClient cloudRunExecutions() {
+    if (executions == null) {
+      executions = cloudRunClient("Executions",
+          () -> ExecutionsClient.create(cloudRunSettings(ExecutionsSettings.newBuilder()).build()));
     }
-    return result;
+    return executions;
   }
 
   private interface ClientFactory<T> {

@@ -44,17 +44,18 @@ public final class InMemoryJobStore implements JobStore {
 
   @Override
   public List<Job> queuedWithFingerprint(String fingerprint, int limit) {
-    return jobs.values().stream()
-        .filter(job -> job.status() == JobStatus.QUEUED && fingerprint.equals(job.fingerprint()))
-        .sorted(Comparator.comparingDouble(Job::number))
-        .limit(limit)
-        .toList();
+    return queuedWhere(job -> fingerprint.equals(job.fingerprint()), limit);
   }
 
   @Override
   public List<Job> queued(int limit) {
+    return queuedWhere(job -> true, limit);
+  }
+
+  /** Queued jobs that {@code also} accepts, in queue order (lowest number first). */
+  private List<Job> queuedWhere(java.util.function.Predicate<Job> also, int limit) {
     return jobs.values().stream()
-        .filter(job -> job.status() == JobStatus.QUEUED)
+        .filter(job -> job.status() == JobStatus.QUEUED && also.test(job))
         .sorted(Comparator.comparingDouble(Job::number))
         .limit(limit)
         .toList();

@@ -24,13 +24,7 @@ public final class KeepJobAlive {
 
   /** @return true if the heartbeat was recorded; false if the job is no longer this run's */
   public boolean beat(String jobId, String executionName, int attempt) {
-    Boolean alive = jobs.update(jobId, current -> {
-      if (current.isEmpty() || !isThisRun(current.get(), executionName, attempt)) {
-        return Outcome.keep(false);
-      }
-      return Outcome.write(current.get().withHeartbeat(clock.instant()), true);
-    });
-    return alive;
+    return stamp(jobId, executionName, attempt, false);
   }
 
   /**
@@ -42,12 +36,17 @@ public final class KeepJobAlive {
    * @return true if stamped; false if the job is no longer this run's
    */
   public boolean ending(String jobId, String executionName, int attempt) {
+    return stamp(jobId, executionName, attempt, true);
+  }
+
+  /** A heartbeat, and with {@code ending} the start of the end, written only while it is this run. */
+  private boolean stamp(String jobId, String executionName, int attempt, boolean ending) {
     return jobs.update(jobId, current -> {
       if (current.isEmpty() || !isThisRun(current.get(), executionName, attempt)) {
         return Outcome.keep(false);
       }
-      Job job = current.get().withHeartbeat(clock.instant());
-      return Outcome.write(job.toBuilder().endingAt(clock.instant()).build(), true);
+      Job beat = current.get().withHeartbeat(clock.instant());
+      return Outcome.write(ending ? beat.toBuilder().endingAt(clock.instant()).build() : beat, true);
     });
   }
 

@@ -116,23 +116,23 @@ public final class ReconcileJobs {
       }
     }
 
-    for (Job job : jobs.unchangedSince(JobStatus.DISPATCHED, now.minus(policy.dispatchTimeout()), policy.batch())) {
-      moves.merge(retry(job, JobStatus.DISPATCHED, "no runner claimed it within "
-          + policy.dispatchTimeout().toMinutes() + " min"), 1, Integer::sum);
-    }
-    // Sooner than the timeout, for a job whose execution Cloud Run says is over or gone: it will
-    // never be claimed by it.
-    for (Job job : jobs.unchangedSince(JobStatus.DISPATCHED, now.minus(policy.checkDispatchedAfter()), policy.batch())) {
-      if (job.executionName() == null || job.updatedAt().isBefore(now.minus(policy.dispatchTimeout()))) {
-        continue; // mid-launch, or the timeout above has dealt with it
+    // One look at dispatched jobs: those past the timeout go back to the queue; sooner, those whose
+    // execution Cloud Run says is over or gone, since it will never claim them.
+    Instant timedOut = now.minus(policy.dispatchTimeout());
+    Instant checkBefore = now.minus(policy.checkDispatchedAfter());
+    Instant dispatchedBefore = checkBefore.isAfter(timedOut) ? checkBefore : timedOut;
+    for (Job job : jobs.unchangedSince(JobStatus.DISPATCHED, dispatchedBefore, policy.batch())) {
+      if (job.updatedAt().isBefore(timedOut)) {
+        moves.merge(retry(job, JobStatus.DISPATCHED, "no runner claimed it within "
+            + policy.dispatchTimeout().toMinutes() + " min"), 1, Integer::sum);
+      } else if (job.executionName() != null && job.updatedAt().isBefore(checkBefore)) { // else mid-launch
+        ExecutionStatus.State state = executions.state(job.executionName());
+        if (state != ExecutionStatus.State.ACTIVE) {
+          moves.merge(retry(job, JobStatus.DISPATCHED, "its execution " + job.executionName() + " is "
+              + (state == ExecutionStatus.State.ENDED ? "over" : "gone") + " and never claimed it"), 1, Integer::sum);
+        }
       }
-      ExecutionStatus.State state = executions.state(job.executionName());
-      if (state != ExecutionStatus.State.ACTIVE) {
-        moves.merge(retry(job, JobStatus.DISPATCHED, "its execution " + job.executionName() + " is "
-            + (state == ExecutionStatus.State.ENDED ? "over" : "gone") + " and never claimed it"), 1, Integer::sum);
-      }
     }
-
 
     for (Job job : jobs.unchangedSince(JobStatus.RUNNING, now.minus(policy.lostAfter()), policy.batch())) {
       if (job.endingAt() != null && job.endingAt().isAfter(now.minus(policy.reportedEndGrace()))) {
