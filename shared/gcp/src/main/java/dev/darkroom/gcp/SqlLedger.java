@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobOutput;
 import dev.darkroom.core.port.Ledger;
+import dev.darkroom.core.port.Usage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -18,7 +19,7 @@ import org.flywaydb.core.Flyway;
  * upsert only wins when it is at least as far along as the row ({@link Job#progressKey}), so
  * redelivered and reordered writes never move the record backwards.
  */
-public final class SqlLedger implements Ledger {
+public final class SqlLedger implements Ledger, Usage {
   private static final String UPSERT_JOB = """
       INSERT INTO jobs (id, user_id, status, number, attempt, last_sequence, status_rank,
                         execution_name, error_type, error_message, gpu_seconds, created_at, updated_at)
@@ -43,6 +44,21 @@ public final class SqlLedger implements Ledger {
 
   public SqlLedger(DataSource dataSource) {
     this.dataSource = dataSource;
+  }
+
+  @Override
+  public double gpuSecondsSince(String userId, java.time.Instant since) {
+    try (Connection c = dataSource.getConnection();
+         PreparedStatement sum = c.prepareStatement(
+             "SELECT COALESCE(sum(gpu_seconds), 0) FROM jobs WHERE user_id = ? AND created_at >= ?")) {
+      Sql.bind(sum, userId, since);
+      try (java.sql.ResultSet row = sum.executeQuery()) {
+        row.next();
+        return row.getDouble(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("summing the GPU-seconds of " + userId + " failed: " + e.getMessage(), e);
+    }
   }
 
   /** Brings the schema up to date (Flyway; safe to run from several instances at once). */

@@ -22,6 +22,9 @@ public abstract class LedgerContract {
 
   protected abstract Ledger ledger();
 
+  /** The same store's usage view: what quotas read. */
+  protected abstract dev.darkroom.core.port.Usage usage();
+
   /** What the ledger holds for the job: status, attempt, gpu seconds, outputs; empty if nothing. */
   protected abstract java.util.Optional<Recorded> recorded(String jobId);
 
@@ -35,6 +38,22 @@ public abstract class LedgerContract {
 
   private static JobOutput output(Job job, String name) {
     return new JobOutput("9", "images", name, "", "output", "outputs/alice/" + job.id() + "/" + name, "image/png", 7, "cafe");
+  }
+
+  @Test
+  void usageSumsTheGpuSecondsOfOneUsersJobsCreatedSinceAnInstant() {
+    String user = "usage-" + UUID.randomUUID();
+    Job early = Job.queued(UUID.randomUUID().toString(), user, 1, JsonNodeFactory.instance.objectNode(),
+        JsonNodeFactory.instance.objectNode(), null, T0.minusSeconds(3600));
+    Job late = Job.queued(UUID.randomUUID().toString(), user, 2, JsonNodeFactory.instance.objectNode(),
+        JsonNodeFactory.instance.objectNode(), null, T0);
+    Job someoneElses = queued();
+    for (Job job : List.of(early, late, someoneElses)) {
+      ledger().record(job.afterEvent(JobStatus.SUCCEEDED, 3, null, List.of(), null, 10.5, T0.plusSeconds(5)));
+    }
+    assertThat(usage().gpuSecondsSince(user, T0)).isEqualTo(10.5);
+    assertThat(usage().gpuSecondsSince(user, T0.minusSeconds(3600))).isEqualTo(21.0);
+    assertThat(usage().gpuSecondsSince("nobody-" + UUID.randomUUID(), T0)).isZero();
   }
 
   @Test

@@ -50,7 +50,7 @@ public final class RecordingPorts {
   }
 
   /** Keeps the newest state per job, never going backwards, as {@link Ledger} promises. */
-  public static final class InMemoryLedger implements Ledger {
+  public static final class InMemoryLedger implements Ledger, dev.darkroom.core.port.Usage {
     public final Map<String, Job> rows = new ConcurrentHashMap<>();
     public final AtomicInteger writes = new AtomicInteger();
 
@@ -58,6 +58,12 @@ public final class RecordingPorts {
     public void record(Job job) {
       writes.incrementAndGet();
       rows.merge(job.id(), job, (old, incoming) -> incoming.supersedes(old) ? incoming : old);
+    }
+
+    @Override
+    public double gpuSecondsSince(String userId, java.time.Instant since) {
+      return rows.values().stream().filter(job -> job.userId().equals(userId) && !job.createdAt().isBefore(since))
+          .mapToDouble(Job::gpuSeconds).sum();
     }
   }
 

@@ -14,6 +14,11 @@ class InMemoryLedgerTest extends LedgerContract {
   }
 
   @Override
+  protected dev.darkroom.core.port.Usage usage() {
+    return ledger;
+  }
+
+  @Override
   protected Optional<Recorded> recorded(String jobId) {
     return Optional.ofNullable(ledger.rows.get(jobId)).map(job -> new Recorded(job.status().wireName(), job.userId(),
         job.attempt(), job.gpuSeconds(), job.error() == null ? null : job.error().type(),

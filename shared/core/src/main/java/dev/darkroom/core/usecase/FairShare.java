@@ -2,6 +2,7 @@ package dev.darkroom.core.usecase;
 
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.limits.PerTier;
 import dev.darkroom.core.port.JobStore;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -52,20 +53,7 @@ public final class FairShare {
      */
     public static Limits parse(String spec, int otherwise) {
       Map<String, Integer> limits = new LinkedHashMap<>();
-      for (String entry : spec.split(",")) {
-        if (entry.isBlank()) {
-          continue;
-        }
-        String[] pair = entry.split("=", -1);
-        if (pair.length != 2 || pair[0].isBlank()) {
-          throw new IllegalArgumentException("not tier=limit: '" + entry.trim() + "' in '" + spec + "'");
-        }
-        try {
-          limits.put(pair[0].trim(), Integer.parseInt(pair[1].trim()));
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("not a number of jobs: '" + entry.trim() + "' in '" + spec + "'");
-        }
-      }
+      PerTier.parse(spec, 1).byTier().forEach((tier, limit) -> limits.put(tier, Math.toIntExact(limit)));
       return new Limits(limits, otherwise);
     }
 

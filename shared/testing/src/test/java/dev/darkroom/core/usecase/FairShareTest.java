@@ -99,7 +99,7 @@ class FairShareTest {
     assertThat(limits.byTier()).isEqualTo(Map.of("free", 1, "pro", 16));
     assertThat(limits.of("standard")).isEqualTo(7);
     assertThat(FairShare.Limits.parse("", Integer.MAX_VALUE).of("free")).isEqualTo(Integer.MAX_VALUE);
-    assertThatThrownBy(() -> FairShare.Limits.parse("free", 1)).hasMessageContaining("not tier=limit");
+    assertThatThrownBy(() -> FairShare.Limits.parse("free", 1)).hasMessageContaining("not tier=number");
     assertThatThrownBy(() -> FairShare.Limits.parse("free=many", 1)).hasMessageContaining("not a number");
     assertThatThrownBy(() -> FairShare.Limits.parse("free=0", 1)).hasMessageContaining("at least 1");
   }
