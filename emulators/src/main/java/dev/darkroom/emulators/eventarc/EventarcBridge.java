@@ -106,7 +106,7 @@ public final class EventarcBridge implements AutoCloseable {
     ensureSubscription(SubscriptionName.of(projectId, spec.subscription()), topic);
     Trigger trigger = new Trigger(spec, projectId, http, requestTimeout, scheduler, deadLetterPublisher);
     try {
-      trigger.start(channels);
+      trigger.start(subscriptions);
     } catch (RuntimeException e) {
       trigger.stop(STOP_TIMEOUT);
       throw e;
@@ -155,7 +155,7 @@ public final class EventarcBridge implements AutoCloseable {
           Subscription.newBuilder()
               .setName(name.toString())
               .setTopic(topic.toString())
-              .setAckDeadlineSeconds((int) Trigger.STREAM_ACK_DEADLINE.toSeconds())
+              .setAckDeadlineSeconds((int) Trigger.ACK_DEADLINE.toSeconds())
               .build());
     } catch (AlreadyExistsException exists) {
       String existingTopic = subscriptions.getSubscription(name).getTopic();

@@ -3,13 +3,16 @@ package dev.darkroom.emulators.eventarc;
 import com.google.api.core.ApiFuture;
 import com.google.api.core.ApiFutureCallback;
 import com.google.api.core.ApiFutures;
-import com.google.api.gax.core.InstantiatingExecutorProvider;
-import com.google.cloud.pubsub.v1.AckReplyConsumer;
+import com.google.api.gax.grpc.GrpcCallContext;
 import com.google.cloud.pubsub.v1.Publisher;
-import com.google.cloud.pubsub.v1.Subscriber;
-import com.google.pubsub.v1.ProjectSubscriptionName;
+import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
+import com.google.pubsub.v1.AcknowledgeRequest;
+import com.google.pubsub.v1.ModifyAckDeadlineRequest;
 import com.google.pubsub.v1.PubsubMessage;
-import dev.darkroom.emulators.google.PubSubEmulatorChannels;
+import com.google.pubsub.v1.PullRequest;
+import com.google.pubsub.v1.PullResponse;
+import com.google.pubsub.v1.ReceivedMessage;
+import com.google.pubsub.v1.SubscriptionName;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,9 +28,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,9 +43,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running trigger of an {@link EventarcBridge}: a streaming-pull subscriber on the trigger's
- * subscription that POSTs every message to the target, holding it (the client keeps extending
- * its ack deadline) while it waits out the backoff between attempts.
+ * One running trigger of an {@link EventarcBridge}: a pull loop on the trigger's subscription that
+ * POSTs every message to the target, holding it (its ack deadline extended every few seconds)
+ * while it waits out the backoff between attempts.
+ *
+ * <p>Unary long-poll pulls, not the client library's streaming {@code Subscriber}: the streaming
+ * client pings its stream and closes it after 20 s without an answer, which Google's emulator never
+ * sends, so on an idle subscription streams closed every 20 s and a message caught in flight waited
+ * for its ack deadline, 30 to 70 s late. A pull is one request and one answer; nothing idles.
  */
 public final class Trigger {
   private static final Logger log = LoggerFactory.getLogger(Trigger.class);
@@ -49,7 +60,19 @@ public final class Trigger {
   // Retries are held client-side, so the client must keep extending deadlines for the whole
   // backoff schedule (5 attempts at GCP defaults take 2.5 minutes; without dead-lettering, forever).
   private static final Duration MAX_HOLD = Duration.ofHours(24);
-  static final Duration STREAM_ACK_DEADLINE = Duration.ofSeconds(10);
+  /** The subscription's ack deadline; held messages are extended by this much every third of it. */
+  static final Duration ACK_DEADLINE = Duration.ofSeconds(30);
+  private static final Duration EXTEND_EVERY = ACK_DEADLINE.dividedBy(3);
+  /** Messages held at most (received, not yet acked or nacked), as the streaming client's flow control. */
+  static final int MAX_OUTSTANDING = 1_000;
+  private static final int MAX_PER_PULL = 100;
+  // Acks and nacks go out in batches, as the streaming client sends them.
+  private static final Duration SETTLE_EVERY = Duration.ofMillis(50);
+  // A pull the emulator holds open with nothing to return is renewed after this long.
+  private static final Duration PULL_TIMEOUT = Duration.ofSeconds(20);
+  private static final Duration PULL_RETRY = Duration.ofMillis(500);
+  // Pub/Sub caps a request at 512 KB; ack ids are a few dozen bytes each.
+  private static final int IDS_PER_REQUEST = 1_000;
 
   private final TriggerSpec spec;
   private final String projectId;
@@ -57,7 +80,13 @@ public final class Trigger {
   private final Duration requestTimeout;
   private final ScheduledExecutorService scheduler;
   private final Publisher deadLetterPublisher;
-  private Subscriber subscriber;
+  private SubscriptionAdminClient subscriptions;
+  private Thread puller;
+  private volatile ApiFuture<PullResponse> pulling;
+  private final Semaphore outstanding = new Semaphore(MAX_OUTSTANDING);
+  private final ConcurrentLinkedQueue<String> toAck = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<String> toNack = new ConcurrentLinkedQueue<>();
+  private final List<ScheduledFuture<?>> housekeeping = new ArrayList<>();
 
   private volatile DeliveryFaults faults = DeliveryFaults.NONE;
   private final AtomicInteger acksToDrop = new AtomicInteger();
@@ -83,13 +112,14 @@ public final class Trigger {
   /** A message received from Pub/Sub and not yet acked or nacked. */
   private static final class Held {
     final PubsubMessage message;
-    final AckReplyConsumer reply;
+    final String ackId;
     final long arrival;
+    final long receivedAtNanos = System.nanoTime();
     final AtomicBoolean settled = new AtomicBoolean();
 
-    Held(PubsubMessage message, AckReplyConsumer reply, long arrival) {
+    Held(PubsubMessage message, String ackId, long arrival) {
       this.message = message;
-      this.reply = reply;
+      this.ackId = ackId;
       this.arrival = arrival;
     }
 
@@ -113,25 +143,127 @@ public final class Trigger {
     this.deadLetterPublisher = deadLetterPublisher;
   }
 
-  void start(PubSubEmulatorChannels channels) {
-    subscriber =
-        channels
-            .subscriber(ProjectSubscriptionName.of(projectId, spec.subscription()), this::receive)
-            .setParallelPullCount(1)
-            .setMaxAckExtensionPeriodDuration(MAX_HOLD)
-            // The client pings the stream and closes it after 20 s without an answer, which the
-            // emulator never sends: a message in flight on a closed stream comes back only when its
-            // ack deadline passes. Short deadlines (renewed while held) make that seconds, not a minute.
-            .setMaxDurationPerAckExtensionDuration(STREAM_ACK_DEADLINE)
-            // The receiver only hands messages over, so two threads are plenty on a small machine.
-            .setExecutorProvider(InstantiatingExecutorProvider.newBuilder().setExecutorThreadCount(2).build())
-            .build();
-    try {
-      subscriber.startAsync().awaitRunning(30, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      subscriber.stopAsync();
-      throw new IllegalStateException("subscriber of trigger " + spec.name() + " did not start", e);
+  void start(SubscriptionAdminClient subscriptions) {
+    this.subscriptions = subscriptions;
+    housekeeping.add(scheduler.scheduleWithFixedDelay(
+        this::extendHeld, EXTEND_EVERY.toMillis(), EXTEND_EVERY.toMillis(), TimeUnit.MILLISECONDS));
+    housekeeping.add(scheduler.scheduleWithFixedDelay(
+        this::sendSettlements, SETTLE_EVERY.toMillis(), SETTLE_EVERY.toMillis(), TimeUnit.MILLISECONDS));
+    puller = new Thread(this::pullLoop, "eventarc-pull-" + spec.name());
+    puller.setDaemon(true);
+    puller.start();
+  }
+
+  private void pullLoop() {
+    String subscription = SubscriptionName.of(projectId, spec.subscription()).toString();
+    while (!stopping) {
+      int asked = 0;
+      try {
+        outstanding.acquire();
+        asked = 1 + Math.min(outstanding.drainPermits(), MAX_PER_PULL - 1);
+        ApiFuture<PullResponse> call =
+            subscriptions.pullCallable().futureCall(
+                PullRequest.newBuilder().setSubscription(subscription).setMaxMessages(asked).build(),
+                GrpcCallContext.createDefault().withTimeoutDuration(PULL_TIMEOUT));
+        pulling = call;
+        if (stopping) {
+          call.cancel(true);
+        }
+        List<ReceivedMessage> received = call.get().getReceivedMessagesList();
+        outstanding.release(asked - received.size());
+        asked = 0;
+        for (ReceivedMessage message : received) {
+          receive(message.getMessage(), message.getAckId());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (Exception e) {
+        outstanding.release(asked);
+        if (stopping) {
+          return;
+        }
+        // An empty long poll ends in DEADLINE_EXCEEDED; anything else is logged and retried.
+        if (!isDeadlineExceeded(e)) {
+          log.warn("eventarc trigger={} pull failed, retrying: {}", spec.name(), describe(e));
+          try {
+            Thread.sleep(PULL_RETRY.toMillis());
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+      }
     }
+  }
+
+  private static boolean isDeadlineExceeded(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof com.google.api.gax.rpc.DeadlineExceededException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Extends every held message's deadline, up to MAX_HOLD after it arrived.
+  private void extendHeld() {
+    long now = System.nanoTime();
+    List<String> ids = new ArrayList<>();
+    for (Held message : held) {
+      if (now - message.receivedAtNanos < MAX_HOLD.toNanos()) {
+        ids.add(message.ackId);
+      }
+    }
+    modifyDeadline(ids, (int) ACK_DEADLINE.toSeconds());
+  }
+
+  private void sendSettlements() {
+    List<String> acks = drain(toAck);
+    for (int from = 0; from < acks.size(); from += IDS_PER_REQUEST) {
+      List<String> chunk = acks.subList(from, Math.min(acks.size(), from + IDS_PER_REQUEST));
+      ApiFutures.addCallback(
+          subscriptions.acknowledgeCallable().futureCall(AcknowledgeRequest.newBuilder()
+              .setSubscription(SubscriptionName.of(projectId, spec.subscription()).toString())
+              .addAllAckIds(chunk).build()),
+          logFailure("ack of " + chunk.size() + " messages (they will be redelivered)"),
+          Runnable::run);
+    }
+    modifyDeadline(drain(toNack), 0);
+  }
+
+  private void modifyDeadline(List<String> ackIds, int seconds) {
+    for (int from = 0; from < ackIds.size(); from += IDS_PER_REQUEST) {
+      List<String> chunk = ackIds.subList(from, Math.min(ackIds.size(), from + IDS_PER_REQUEST));
+      ApiFutures.addCallback(
+          subscriptions.modifyAckDeadlineCallable().futureCall(ModifyAckDeadlineRequest.newBuilder()
+              .setSubscription(SubscriptionName.of(projectId, spec.subscription()).toString())
+              .addAllAckIds(chunk).setAckDeadlineSeconds(seconds).build()),
+          logFailure((seconds == 0 ? "nack" : "deadline extension") + " of " + chunk.size() + " messages"),
+          Runnable::run);
+    }
+  }
+
+  private static List<String> drain(ConcurrentLinkedQueue<String> queue) {
+    List<String> drained = new ArrayList<>();
+    for (String id = queue.poll(); id != null; id = queue.poll()) {
+      drained.add(id);
+    }
+    return drained;
+  }
+
+  private <T> ApiFutureCallback<T> logFailure(String what) {
+    return new ApiFutureCallback<>() {
+      @Override
+      public void onFailure(Throwable error) {
+        if (!stopping) {
+          log.warn("eventarc trigger={} {} failed: {}", spec.name(), what, describe(error));
+        }
+      }
+
+      @Override
+      public void onSuccess(T result) {}
+    };
   }
 
   public String name() {
@@ -164,18 +296,23 @@ public final class Trigger {
         acksDropped.get());
   }
 
+  /** Messages received from Pub/Sub and not yet acked or nacked. */
+  public int heldCount() {
+    return held.size();
+  }
+
   /** The most recent POSTs (up to 10,000), oldest first. */
   public List<DeliveryRecord> deliveries() {
     return List.copyOf(deliveries);
   }
 
-  private void receive(PubsubMessage message, AckReplyConsumer reply) {
+  private void receive(PubsubMessage message, String ackId) {
+    Held arrived = new Held(message, ackId, arrivals.incrementAndGet());
+    held.add(arrived);
     if (stopping) {
-      reply.nack();
+      nack(arrived);
       return;
     }
-    Held arrived = new Held(message, reply, arrivals.incrementAndGet());
-    held.add(arrived);
     int window = faults.reorderWindow();
     if (window > 1) {
       buffer(arrived, window);
@@ -380,16 +517,18 @@ public final class Trigger {
   }
 
   private void ack(Held message) {
-    if (message.settled.compareAndSet(false, true)) {
-      held.remove(message);
-      message.reply.ack();
-    }
+    settle(message, toAck);
   }
 
   private void nack(Held message) {
+    settle(message, toNack);
+  }
+
+  private void settle(Held message, ConcurrentLinkedQueue<String> queue) {
     if (message.settled.compareAndSet(false, true)) {
       held.remove(message);
-      message.reply.nack();
+      queue.add(message.ackId);
+      outstanding.release();
     }
   }
 
@@ -398,19 +537,30 @@ public final class Trigger {
     return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
   }
 
-  /** Nacks what it holds (so nothing waits for an ack deadline) and stops pulling. */
+  /** Stops pulling and nacks what it holds, so nothing waits for an ack deadline. */
   void stop(Duration timeout) {
     stopping = true;
+    ApiFuture<PullResponse> call = pulling;
+    if (call != null) {
+      call.cancel(true);
+    }
+    if (puller != null) {
+      try {
+        puller.join(timeout.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (puller.isAlive()) {
+        log.warn("eventarc trigger={} still pulling after {}", spec.name(), timeout);
+      }
+    }
     synchronized (reorderLock) {
       drainReorderBuffer();
     }
     held.forEach(this::nack);
-    if (subscriber != null) {
-      try {
-        subscriber.stopAsync().awaitTerminated(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        log.warn("eventarc trigger={} subscriber still stopping after {}", spec.name(), timeout);
-      }
+    housekeeping.forEach(task -> task.cancel(false));
+    if (subscriptions != null) {
+      sendSettlements();
     }
     if (deadLetterPublisher != null) {
       deadLetterPublisher.shutdown();

@@ -241,6 +241,38 @@ class EventarcBridgeIT {
     assertThat(Duration.ofNanos(event.receivedNanos() - before)).isGreaterThanOrEqualTo(delay);
   }
 
+  // Two things the streaming client got wrong against the emulator: after 20 s without traffic it
+  // closed its stream, and a message in flight then waited for its ack deadline (30 to 70 s late);
+  // and a message held longer than the ack deadline must not come back while it is held.
+  @Test
+  void aMessageAfterAnIdleSpellIsDeliveredAtOnceAndAHeldOneIsNotRedelivered() throws Exception {
+    Trigger trigger = bridge.addTrigger(spec());
+    Duration hold = Trigger.ACK_DEADLINE.plusSeconds(5);
+    trigger.setFaults(DeliveryFaults.NONE.withDelay(hold));
+    long start = System.nanoTime();
+    String heldId = publish(message("held past its ack deadline", Map.of()));
+    await().atMost(Duration.ofSeconds(10)).until(() -> trigger.heldCount() == 1);
+    trigger.setFaults(DeliveryFaults.NONE);
+
+    Thread.sleep(Duration.ofSeconds(25).toMillis()); // nothing flows: longer than the client's idle limit
+    long published = System.nanoTime();
+    String laterId = publish(message("after an idle spell", Map.of()));
+
+    // Well inside the ack deadline, so it came with the first pull, not a redelivery.
+    await().atMost(Trigger.ACK_DEADLINE.dividedBy(3)).until(() -> trigger.stats().succeeded() == 1);
+    Received later = RecordingFunction.from(PROJECT, topic).get(0);
+    assertThat(later.id()).isEqualTo(laterId);
+    assertThat(Duration.ofNanos(later.receivedNanos() - published)).isLessThan(Trigger.ACK_DEADLINE);
+
+    await().atMost(hold.plusSeconds(15)).until(() -> trigger.stats().succeeded() == 2);
+    Thread.sleep(Duration.ofSeconds(2).toMillis()); // a redelivery would follow its first copy at once
+    List<Received> received = RecordingFunction.from(PROJECT, topic);
+    assertThat(received).extracting(Received::id).containsExactly(laterId, heldId);
+    assertThat(Duration.ofNanos(received.get(1).receivedNanos() - start)).isGreaterThanOrEqualTo(hold);
+    assertThat(received.get(1).data().has("deliveryAttempt")).isFalse(); // present from the second attempt on
+    assertThat(trigger.heldCount()).isZero();
+  }
+
   @Test
   void anUnreachableFunctionCountsAsAFailedAttempt() throws Exception {
     String deadLetterTopic = topic + "-dead";
