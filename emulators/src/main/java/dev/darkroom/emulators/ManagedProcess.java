@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +39,17 @@ public final class ManagedProcess implements AutoCloseable {
   /** Starts {@code command} with {@code extraEnv} added to this JVM's environment. */
   public static ManagedProcess start(
       String label, List<String> command, Map<String, String> extraEnv, Consumer<String> onLine) {
+    return start(label, command, extraEnv, null, onLine);
+  }
+
+  /** As {@link #start(String, List, Map, Consumer)}, in {@code workingDirectory} (null: this JVM's). */
+  public static ManagedProcess start(String label, List<String> command, Map<String, String> extraEnv,
+      Path workingDirectory, Consumer<String> onLine) {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().putAll(extraEnv);
+    if (workingDirectory != null) {
+      builder.directory(workingDirectory.toFile());
+    }
     Process process;
     try {
       process = builder.start();

@@ -3,11 +3,13 @@ package dev.darkroom.gcp;
 import com.google.auth.ServiceAccountSigner;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.darkroom.core.auth.AuthFailure;
 import dev.darkroom.core.notify.OutboundUrlPolicy;
 import dev.darkroom.core.port.DeliveryLog;
 import dev.darkroom.core.port.DeviceTokens;
 import dev.darkroom.core.port.ExecutionStatus;
 import dev.darkroom.core.port.GpuPool;
+import dev.darkroom.core.port.IdTokenVerifier;
 import dev.darkroom.core.port.IntegrationEvents;
 import dev.darkroom.core.port.JobEventPublisher;
 import dev.darkroom.core.port.JobFeed;
@@ -39,6 +41,7 @@ public final class Adapters implements AutoCloseable {
   private HikariDataSource dataSource;
   private GcsOutputStore outputs;
   private com.google.firebase.FirebaseApp firebase;
+  private FirebaseIdTokenVerifier idTokens;
 
   public Adapters(Env env) {
     this.env = env;
@@ -167,15 +170,43 @@ public final class Adapters implements AutoCloseable {
   }
 
   /**
-   * Push through Firebase Cloud Messaging, as this project's default Firebase app. The app is made
-   * at the first send, not here: most notifications go to users with no device, and the local
-   * stack has no credentials for FCM at all.
+   * Push through Firebase Cloud Messaging, as this project's Firebase app. The app is made at the
+   * first send, not here: most notifications go to users with no device, and the local stack has
+   * no credentials for FCM at all.
    */
   public PushSender pushSender() {
     return (tokens, title, body, data, collapseKey) -> fcm().send(tokens, title, body, data, collapseKey);
   }
 
-  private synchronized PushSender fcm() {
+  private PushSender fcm() {
+    return new FcmPushSender(com.google.firebase.messaging.FirebaseMessaging.getInstance(firebase()));
+  }
+
+  /**
+   * Firebase ID tokens of this project ({@code GOOGLE_CLOUD_PROJECT}), checked with Firebase Auth
+   * on every call so that revoked sessions and disabled accounts are refused. Like
+   * {@link #pushSender()}, the Firebase app is made at the first token, not here.
+   */
+  public IdTokenVerifier idTokenVerifier() {
+    return (idToken, defaultTier) -> idTokens().verify(idToken, defaultTier);
+  }
+
+  private synchronized FirebaseIdTokenVerifier idTokens() throws AuthFailure {
+    if (idTokens == null) {
+      try {
+        idTokens = new FirebaseIdTokenVerifier(firebase());
+      } catch (UncheckedIOException e) {
+        throw new AuthFailure(AuthFailure.Reason.UNAVAILABLE, "Firebase Auth cannot be asked: " + e.getMessage(), e);
+      }
+    }
+    return idTokens;
+  }
+
+  /**
+   * This project's Firebase app (FCM and Auth), with Application Default Credentials. Named for
+   * this instance, so that it never meets another app of the JVM (the default one included).
+   */
+  private synchronized com.google.firebase.FirebaseApp firebase() {
     if (firebase == null) {
       try {
         firebase = com.google.firebase.FirebaseApp.initializeApp(com.google.firebase.FirebaseOptions.builder()
@@ -183,10 +214,10 @@ public final class Adapters implements AutoCloseable {
             .setProjectId(clients.projectId())
             .build(), "darkroom-" + System.identityHashCode(this));
       } catch (IOException e) {
-        throw new UncheckedIOException("no Application Default Credentials for Firebase Cloud Messaging", e);
+        throw new UncheckedIOException("no Application Default Credentials for Firebase (FCM, Auth)", e);
       }
     }
-    return new FcmPushSender(com.google.firebase.messaging.FirebaseMessaging.getInstance(firebase));
+    return firebase;
   }
 
   /** CloudEvents for integrations, on the public topic. */

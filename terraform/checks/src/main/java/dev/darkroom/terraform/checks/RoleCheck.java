@@ -45,6 +45,8 @@ public final class RoleCheck {
       Map.entry("Adapters.deviceTokens", List.of(new Need("roles/datastore.user", On.PROJECT))),
       // FCM HTTP v1 send (cloudmessaging.messages.create).
       Map.entry("Adapters.pushSender", List.of(new Need("roles/firebasecloudmessaging.admin", On.PROJECT))),
+      // verifyIdToken(token, checkRevoked = true) looks the user up (firebaseauth.users.get).
+      Map.entry("Adapters.idTokenVerifier", List.of(new Need("roles/firebaseauth.viewer", On.PROJECT))),
       Map.entry("Adapters.integrationEvents", List.of(new Need("roles/pubsub.publisher", On.PORT_TARGET))));
 
   /** A method the code invokes (on any port) to what it needs. */
