@@ -12,6 +12,8 @@ resource "google_project_service" "enabled" {
     "firestore.googleapis.com",
     "iam.googleapis.com",
     "iamcredentials.googleapis.com",
+    # Firebase Auth: ID token revocation checks look users up through the Identity Toolkit API.
+    "identitytoolkit.googleapis.com",
     "logging.googleapis.com",
     "monitoring.googleapis.com",
     "pubsub.googleapis.com",

@@ -50,12 +50,26 @@ resource "google_cloudfunctions2_function" "api" {
       DB_NAME                  = google_sql_database.ledger.name
       DB_USER                  = google_sql_user.ledger.name
       DB_POOL_SIZE             = tostring(var.db_pool_size)
+      # The one authentication switch: always on in the cloud (terraform/checks refuses anything else).
+      DARKROOM_AUTH               = "on"
+      DEFAULT_TIER                = var.default_tier
+      REQUESTS_PER_MINUTE         = var.requests_per_minute
+      API_KEY_REQUESTS_PER_MINUTE = tostring(var.api_key_requests_per_minute)
+      MAX_WAITING_JOBS            = var.max_waiting_jobs
+      MONTHLY_GPU_SECONDS         = var.monthly_gpu_seconds
     }
 
     secret_environment_variables {
       key        = "DB_PASSWORD"
       project_id = var.project_id
       secret     = google_secret_manager_secret.db_password.secret_id
+      version    = "latest"
+    }
+
+    secret_environment_variables {
+      key        = "API_KEY_PEPPER"
+      project_id = var.project_id
+      secret     = google_secret_manager_secret.api_key_pepper.secret_id
       version    = "latest"
     }
   }

@@ -98,6 +98,20 @@ resource "google_project_iam_member" "api_cloudsql" {
   member  = "serviceAccount:${google_service_account.api.email}"
 }
 
+# verifyIdToken with checkRevoked looks the user up in Firebase Auth (firebaseauth.users.get).
+resource "google_project_iam_member" "api_firebase_auth" {
+  project = var.project_id
+  role    = "roles/firebaseauth.viewer"
+  member  = "serviceAccount:${google_service_account.api.email}"
+}
+
+resource "google_secret_manager_secret_iam_member" "api_key_pepper" {
+  project   = var.project_id
+  secret_id = google_secret_manager_secret.api_key_pepper.secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = "serviceAccount:${google_service_account.api.email}"
+}
+
 resource "google_secret_manager_secret_iam_member" "api_db_password" {
   project   = var.project_id
   secret_id = google_secret_manager_secret.db_password.secret_id
@@ -182,12 +196,38 @@ resource "google_pubsub_topic_iam_member" "job_events_publishes_notifications" {
   member  = "serviceAccount:${google_service_account.job_events.email}"
 }
 
-# ---- realtime: jobFeed ------------------------------------------------------------------------------
+# ---- realtime: jobFeed, authenticator (API keys in the ledger's database) -------------------------
 
 resource "google_project_iam_member" "realtime_datastore" {
   project = var.project_id
   role    = "roles/datastore.user"
   member  = "serviceAccount:${google_service_account.realtime.email}"
+}
+
+resource "google_project_iam_member" "realtime_firebase_auth" {
+  project = var.project_id
+  role    = "roles/firebaseauth.viewer"
+  member  = "serviceAccount:${google_service_account.realtime.email}"
+}
+
+resource "google_project_iam_member" "realtime_cloudsql" {
+  project = var.project_id
+  role    = "roles/cloudsql.client"
+  member  = "serviceAccount:${google_service_account.realtime.email}"
+}
+
+resource "google_secret_manager_secret_iam_member" "realtime_db_password" {
+  project   = var.project_id
+  secret_id = google_secret_manager_secret.db_password.secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = "serviceAccount:${google_service_account.realtime.email}"
+}
+
+resource "google_secret_manager_secret_iam_member" "realtime_api_key_pepper" {
+  project   = var.project_id
+  secret_id = google_secret_manager_secret.api_key_pepper.secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = "serviceAccount:${google_service_account.realtime.email}"
 }
 
 # ---- runner: jobStore, jobQueue (hand back), jobEvents, outputStore, nodeCatalog, models volume ---

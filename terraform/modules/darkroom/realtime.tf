@@ -45,6 +45,49 @@ resource "google_cloud_run_v2_service" "realtime" {
         name  = "JOBS_COLLECTION"
         value = local.jobs_collection
       }
+      # Authentication, as the api's: ID tokens, or API keys looked up in the ledger's database.
+      env {
+        name  = "DARKROOM_AUTH"
+        value = "on"
+      }
+      env {
+        name  = "DEFAULT_TIER"
+        value = var.default_tier
+      }
+      env {
+        name = "API_KEY_PEPPER"
+        value_source {
+          secret_key_ref {
+            secret  = google_secret_manager_secret.api_key_pepper.secret_id
+            version = "latest"
+          }
+        }
+      }
+      env {
+        name  = "INSTANCE_CONNECTION_NAME"
+        value = google_sql_database_instance.ledger.connection_name
+      }
+      env {
+        name  = "DB_NAME"
+        value = google_sql_database.ledger.name
+      }
+      env {
+        name  = "DB_USER"
+        value = google_sql_user.ledger.name
+      }
+      env {
+        name  = "DB_POOL_SIZE"
+        value = tostring(var.db_pool_size)
+      }
+      env {
+        name = "DB_PASSWORD"
+        value_source {
+          secret_key_ref {
+            secret  = google_secret_manager_secret.db_password.secret_id
+            version = "latest"
+          }
+        }
+      }
 
       startup_probe {
         tcp_socket {

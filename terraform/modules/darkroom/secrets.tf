@@ -1,10 +1,11 @@
 # Secret Manager. Values never live in code or in tfvars:
 # - the database password is generated here (so it sits in Terraform state: keep the state
 #   bucket private) and rotated by bumping var.db_password_generation;
-# - the webhook signing key and the API key pepper are declared here and given values by an
-#   operator (docs/OPERATIONS.md, "Rotate secrets"). No deployable reads them yet: notify
-#   (webhooks) and authentication (issue 8) will, and their env wiring lands with that code,
-#   because terraform/checks refuses variables that nothing reads.
+# - the API key pepper (API_KEY_PEPPER, read by api and realtime) is declared here and given its
+#   value by an operator (docs/OPERATIONS.md, "Rotate secrets"): at least 32 random bytes. Changing
+#   it invalidates every API key, so it is set once.
+# - the webhook signing key is declared and given a value the same way; no deployable reads it yet,
+#   and its env wiring lands with the code, because terraform/checks refuses variables nothing reads.
 
 variable "db_password_generation" {
   description = "Bump to generate a new database password (rotation): the user and a new secret version change together."

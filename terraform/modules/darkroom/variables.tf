@@ -280,11 +280,61 @@ variable "gpu_task_cap" {
 }
 
 variable "tier_concurrency" {
-  description = "How many jobs one user of each tier may have dispatched or running at once (TIER_CONCURRENCY: tier=limit,...). A tier not listed is limited only by gpu_task_cap. Jobs carry the default tier 'standard' until authentication names tiers."
+  description = "How many jobs one user of each tier may have dispatched or running at once (TIER_CONCURRENCY: tier=limit,...). A tier not listed is limited only by gpu_task_cap. A user's tier is their Firebase custom claim 'tier', else default_tier; an API key has its creator's tier."
   type        = string
   default     = "free=1"
   validation {
     condition     = can(regex("^([A-Za-z0-9_-]+=[1-9][0-9]*)(,[A-Za-z0-9_-]+=[1-9][0-9]*)*$", var.tier_concurrency))
     error_message = "tier_concurrency must look like free=1,standard=4 (positive limits)."
+  }
+}
+
+variable "default_tier" {
+  description = "The tier of a user whose Firebase ID token has no 'tier' custom claim (DEFAULT_TIER). Set a user's tier with the Admin SDK: setCustomUserClaims(uid, {tier: \"pro\"})."
+  type        = string
+  default     = "free"
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]+$", var.default_tier))
+    error_message = "default_tier is one tier name."
+  }
+}
+
+variable "requests_per_minute" {
+  description = "API requests per minute per user, by tier (REQUESTS_PER_MINUTE: tier=n,...); over it, 429 with Retry-After. A tier not listed has no limit. ComfyUI clients poll /history about once a second."
+  type        = string
+  default     = "free=120,standard=600"
+  validation {
+    condition     = can(regex("^([A-Za-z0-9_-]+=[1-9][0-9]*)(,[A-Za-z0-9_-]+=[1-9][0-9]*)*$", var.requests_per_minute))
+    error_message = "requests_per_minute must look like free=120,standard=600."
+  }
+}
+
+variable "api_key_requests_per_minute" {
+  description = "API requests per minute per API key, whatever the tier (API_KEY_REQUESTS_PER_MINUTE), beside the user's own limit."
+  type        = number
+  default     = 600
+  validation {
+    condition     = var.api_key_requests_per_minute >= 1
+    error_message = "api_key_requests_per_minute must be at least 1."
+  }
+}
+
+variable "max_waiting_jobs" {
+  description = "Jobs one user may have queued or dispatched at once, by tier (MAX_WAITING_JOBS: tier=n,...); one more is 429 with Retry-After. A tier not listed has no cap."
+  type        = string
+  default     = "free=10,standard=200"
+  validation {
+    condition     = can(regex("^([A-Za-z0-9_-]+=[1-9][0-9]*)(,[A-Za-z0-9_-]+=[1-9][0-9]*)*$", var.max_waiting_jobs))
+    error_message = "max_waiting_jobs must look like free=10,standard=200."
+  }
+}
+
+variable "monthly_gpu_seconds" {
+  description = "GPU-seconds one user may use per calendar month (UTC), by tier (MONTHLY_GPU_SECONDS: tier=n,...); past it, 402 until the month turns. A tier not listed has no quota."
+  type        = string
+  default     = "free=1800"
+  validation {
+    condition     = can(regex("^([A-Za-z0-9_-]+=[0-9]+)(,[A-Za-z0-9_-]+=[0-9]+)*$", var.monthly_gpu_seconds))
+    error_message = "monthly_gpu_seconds must look like free=1800,standard=36000."
   }
 }

@@ -37,7 +37,20 @@ final class Edge implements AutoCloseable {
         container.addMapping(path, (request, response, callback) -> {
           String query = request.getHttpURI().getQuery();
           URI gateway = URI.create("ws://" + LoopbackPorts.HOST + ":" + gatewayPort + path + (query == null ? "" : "?" + query));
-          return new WebSocketRelay(toGateway, gateway);
+          java.net.http.WebSocket.Builder builder = toGateway.newWebSocketBuilder();
+          for (String credential : List.of("Authorization", "X-API-Key")) {
+            String value = request.getHeaders().get(credential);
+            if (value != null) {
+              builder.header(credential, value);
+            }
+          }
+          WebSocketRelay relay = new WebSocketRelay(builder, gateway);
+          java.util.OptionalInt refused = relay.awaitGateway(Duration.ofSeconds(60));
+          if (refused.isPresent()) {
+            org.eclipse.jetty.server.Response.writeError(request, response, callback, refused.getAsInt());
+            return null;
+          }
+          return relay;
         });
       }
     });

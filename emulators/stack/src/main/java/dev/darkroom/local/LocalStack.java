@@ -13,7 +13,12 @@ import dev.darkroom.emulators.FaultyTcpProxy;
 import dev.darkroom.emulators.LocalCloud;
 import dev.darkroom.emulators.LoopbackPorts;
 import dev.darkroom.emulators.ManagedProcess;
+import dev.darkroom.emulators.eventarc.Trigger;
 import dev.darkroom.emulators.eventarc.TriggerSpec;
+import dev.darkroom.core.event.JobEvent;
+import dev.darkroom.core.event.JobSubmitted;
+import dev.darkroom.core.event.Messages;
+import dev.darkroom.core.job.Progress;
 import dev.darkroom.emulators.google.PubSubEmulatorChannels;
 import dev.darkroom.functions.api.ApiFunction;
 import dev.darkroom.functions.deadletters.DeadLettersFunction;
@@ -73,8 +78,25 @@ public final class LocalStack implements AutoCloseable {
    * @param apiPort the public port on 127.0.0.1, ComfyUI's API and {@code /ws} (0 = any free port)
    * @param stepTime the simulated engine's time per sampler step
    * @param comfyUiUrl a real ComfyUI to drive instead of the simulated engine, or null
+   * @param firebaseAuthEmulator host:port of a Firebase Auth emulator: authentication on, ID tokens
+   *     verified against it; null for no authentication (every call the user {@code local})
+   * @param functionEnv more environment for the functions (limits, tiers), over the stack's own
    */
-  public record Options(String projectId, int apiPort, Path dataDir, Duration stepTime, String comfyUiUrl) {}
+  public record Options(String projectId, int apiPort, Path dataDir, Duration stepTime, String comfyUiUrl,
+      String firebaseAuthEmulator, Map<String, String> functionEnv) {
+    public Options {
+      functionEnv = Map.copyOf(functionEnv);
+    }
+
+    public Options(String projectId, int apiPort, Path dataDir, Duration stepTime, String comfyUiUrl) {
+      this(projectId, apiPort, dataDir, stepTime, comfyUiUrl, null, Map.of());
+    }
+
+    /** Authentication on, with ID tokens from the Firebase Auth emulator at {@code hostPort}. */
+    public Options withAuth(String hostPort, Map<String, String> env) {
+      return new Options(projectId, apiPort, dataDir, stepTime, comfyUiUrl, hostPort, env);
+    }
+  }
 
   private final List<AutoCloseable> started = new ArrayList<>();
   private LocalCloud cloud;
@@ -120,7 +142,14 @@ public final class LocalStack implements AutoCloseable {
     functionEnv.put("GPU_JOB_NAME", gpuJobName(options.projectId()));
     functionEnv.put("DATABASE_URL", "jdbc:postgresql://127.0.0.1:" + databaseProxy.port() + "/postgres?user=postgres");
     functionEnv.put("DB_USER", "postgres");
-    functionEnv.put("DARKROOM_AUTH", "off");
+    if (options.firebaseAuthEmulator() == null) {
+      functionEnv.put("DARKROOM_AUTH", "off");
+    } else {
+      functionEnv.put("DARKROOM_AUTH", "on");
+      // Read by the Firebase Admin SDK itself: ID tokens are the emulator's (unsigned), revocation asked of it.
+      functionEnv.put("FIREBASE_AUTH_EMULATOR_HOST", options.firebaseAuthEmulator());
+    }
+    functionEnv.put("API_KEY_PEPPER", apiKeyPepper(dataDir));
     functionEnv.put("GPU_TASK_CAP", Integer.toString(GPU_TASK_CAP));
     functionEnv.put("TIER_CONCURRENCY", TIER_CONCURRENCY);
     // The reconciler's limits, scaled down with the runner's heartbeat (runnerEnv) for a laptop.
@@ -130,6 +159,7 @@ public final class LocalStack implements AutoCloseable {
     functionEnv.put("JOB_EVENTS_PUBLIC_TOPIC", JOB_EVENTS_PUBLIC);
     // Local only: test webhook receivers listen on 127.0.0.1. Never set in the cloud (terraform/checks).
     functionEnv.put("WEBHOOKS_ALLOW_LOOPBACK", "true");
+    functionEnv.putAll(options.functionEnv());
 
     GoogleClients clients = track(new GoogleClients(new Env(functionEnv)));
     createTopics();
@@ -161,9 +191,10 @@ public final class LocalStack implements AutoCloseable {
       host.awaitLine(line -> line.startsWith(FunctionHost.READY), Duration.ofSeconds(60));
     }
     gateway.awaitLine(line -> line.startsWith(RealtimeGatewayMain.READY), Duration.ofSeconds(60));
-    warmUp(apiPort);
+    warmUp(apiPort, options.firebaseAuthEmulator() != null);
     trigger(JOB_SUBMITTED, dispatchPort);
     trigger(JOB_EVENTS, jobEventsPort);
+    warmUpTriggers();
     trigger(RECONCILE_TICKS, reconcilePort);
     track(scheduleReconcile());
     trigger(NOTIFICATIONS, notifyPort);
@@ -173,21 +204,79 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /**
+   * The local stack's API key pepper (Secret Manager's part in the cloud): random, kept in the data
+   * directory (owner-only) so keys made in one run still work in the next.
+   */
+  private static String apiKeyPepper(Path dataDir) {
+    Path file = dataDir.resolve("api-key-pepper");
+    try {
+      if (!java.nio.file.Files.exists(file)) {
+        byte[] random = new byte[48];
+        new java.security.SecureRandom().nextBytes(random);
+        java.nio.file.Files.createDirectories(dataDir);
+        java.nio.file.Files.writeString(file, java.util.Base64.getEncoder().encodeToString(random));
+        file.toFile().setReadable(false, false);
+        file.toFile().setReadable(true, true);
+      }
+      return java.nio.file.Files.readString(file).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot keep the local API key pepper in " + file, e);
+    }
+  }
+
+  /**
    * One request to the api function before the stack says it is ready: its first request builds
    * every client (Firestore, Pub/Sub, Storage, the ledger's pool), which a person's first prompt
    * should not have to wait for. In the cloud, minimum instances play this part.
    */
-  private static void warmUp(int apiPort) {
-    getOk(URI.create("http://127.0.0.1:" + apiPort + "/prompt"), Duration.ofMinutes(5));
+  private static void warmUp(int apiPort, boolean authOn) {
+    get(URI.create("http://127.0.0.1:" + apiPort + "/prompt"), Duration.ofMinutes(5), authOn ? 401 : 200);
+  }
+
+  /**
+   * One message through dispatch and through job-events before the stack says it is ready, both
+   * about a job that does not exist (each function logs it as an unknown job and acks it). A
+   * function's first event builds its clients, seconds a person's first prompt should not wait.
+   */
+  private void warmUpTriggers() {
+    String jobId = "stack-warm-up-" + java.util.UUID.randomUUID();
+    try (PubSubEmulatorChannels pubsub = PubSubEmulatorChannels.connect(cloud.pubSub().orElseThrow().hostPort())) {
+      Map<String, byte[]> messages = Map.of(
+          JOB_SUBMITTED, Messages.encode(new JobSubmitted(jobId, "local", 1)),
+          JOB_EVENTS, Messages.encode(new JobEvent.Progressed(jobId, 1, 0, java.time.Instant.now(),
+              new Progress("warm-up", 0, 1))));
+      messages.forEach((topic, data) -> pubsub.topicAdmin().publish(TopicName.of(cloud.projectId(), topic),
+          List.of(com.google.pubsub.v1.PubsubMessage.newBuilder()
+              .setData(com.google.protobuf.ByteString.copyFrom(data)).build())));
+    }
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    for (String topic : List.of(JOB_SUBMITTED, JOB_EVENTS)) {
+      Trigger trigger = cloud.eventarc().trigger(topic).orElseThrow();
+      while (trigger.stats().succeeded() == 0) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the " + topic + " trigger did not deliver its warm-up message in 2 minutes");
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }
+    }
   }
 
   /** The body of a GET that must answer 200; anything else stops the stack from starting. */
   private static String getOk(URI uri, Duration timeout) {
+    return get(uri, timeout, 200);
+  }
+
+  private static String get(URI uri, Duration timeout, int expectedStatus) {
     try {
       java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(
           java.net.http.HttpRequest.newBuilder(uri).timeout(timeout).build(),
           java.net.http.HttpResponse.BodyHandlers.ofString());
-      if (answer.statusCode() != 200) {
+      if (answer.statusCode() != expectedStatus) {
         throw new IllegalStateException("GET " + uri + " answered " + answer.statusCode());
       }
       return answer.body();

@@ -26,9 +26,33 @@ public final class WebSocketRelay extends Session.Listener.AbstractAutoDemanding
   /** The tail of the sends towards the gateway: each waits for the one before. */
   private CompletableFuture<WebSocket> toGateway;
 
-  WebSocketRelay(HttpClient http, URI gateway) {
-    upstream = http.newWebSocketBuilder().buildAsync(gateway, new FromGateway()).toCompletableFuture();
+  WebSocketRelay(WebSocket.Builder toGatewayBuilder, URI gateway) {
+    upstream = toGatewayBuilder.buildAsync(gateway, new FromGateway()).toCompletableFuture();
     toGateway = upstream;
+  }
+
+  /**
+   * Waits for the gateway's socket, so that a refused handshake (401 without a valid credential,
+   * 503) reaches the client as that status instead of as an accepted socket that closes at once.
+   *
+   * @return empty when the gateway accepted, else the status it answered (502 if it did not answer)
+   */
+  java.util.OptionalInt awaitGateway(java.time.Duration timeout) {
+    try {
+      upstream.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      return java.util.OptionalInt.empty();
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof java.net.http.WebSocketHandshakeException refused) {
+        return java.util.OptionalInt.of(refused.getResponse().statusCode());
+      }
+      return java.util.OptionalInt.of(502);
+    } catch (java.util.concurrent.TimeoutException e) {
+      upstream.cancel(true);
+      return java.util.OptionalInt.of(504);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return java.util.OptionalInt.of(503);
+    }
   }
 
   @Override

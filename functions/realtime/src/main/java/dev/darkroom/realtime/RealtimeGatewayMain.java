@@ -17,7 +17,8 @@ public final class RealtimeGatewayMain {
     RealtimeConfig config = RealtimeConfig.from(env);
     Adapters adapters = new Adapters(env);
     Gateway gateway = new Gateway(adapters.jobFeed());
-    RealtimeServer server = RealtimeServer.start(config.host(), config.port(), gateway, config.localUser());
+    RealtimeServer server = RealtimeServer.start(config.host(), config.port(), gateway,
+        adapters.authenticator(java.time.Clock.systemUTC()));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
       gateway.close();

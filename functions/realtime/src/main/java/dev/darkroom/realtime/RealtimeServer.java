@@ -3,14 +3,24 @@ package dev.darkroom.realtime;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import dev.darkroom.core.auth.ApiKeys;
+import dev.darkroom.core.auth.AuthFailure;
+import dev.darkroom.core.auth.Authenticator;
+import dev.darkroom.core.auth.Caller;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
  * The gateway's HTTP server: WebSocket upgrades on {@code /ws} and {@code /api/ws}, as ComfyUI
- * serves them; every other request is 404 (the API serves those).
+ * serves them; every other request is 404 (the API serves those). An upgrade carries the same
+ * credential as an API call ({@code Authorization: Bearer …} or {@code X-API-Key}), or, since a
+ * browser cannot set headers on a WebSocket, a Firebase ID token in {@code ?token=…}: only an ID
+ * token (it expires within the hour), never an API key, because URLs end up in request logs. Without
+ * a valid credential the upgrade is refused with 401 (503 when Firebase cannot be asked) and no
+ * socket opens. A socket sees only its user's jobs.
  */
 public final class RealtimeServer implements AutoCloseable {
   static final List<String> PATHS = List.of("/ws", "/api/ws");
@@ -18,7 +28,7 @@ public final class RealtimeServer implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
 
-  private RealtimeServer(String host, int port, Gateway gateway, String userId) {
+  private RealtimeServer(String host, int port, Gateway gateway, Authenticator authenticator) {
     server = new Server();
     connector = new ServerConnector(server);
     connector.setHost(host);
@@ -28,14 +38,23 @@ public final class RealtimeServer implements AutoCloseable {
       // ComfyUI never times a socket out; a client may wait long for a queued job.
       container.setIdleTimeout(Duration.ofHours(1));
       for (String path : PATHS) {
-        container.addMapping(path, (request, response, callback) ->
-            new GatewaySocket(gateway, userId, clientIdOf(request)));
+        container.addMapping(path, (request, response, callback) -> {
+          Caller caller;
+          try {
+            caller = authenticator.authenticate(authorization(request), request.getHeaders().get("X-API-Key"));
+          } catch (AuthFailure failure) {
+            int status = failure.reason() == AuthFailure.Reason.UNAVAILABLE ? 503 : 401;
+            Response.writeError(request, response, callback, status, failure.getMessage());
+            return null;
+          }
+          return new GatewaySocket(gateway, caller.userId(), clientIdOf(request));
+        });
       }
     }));
   }
 
-  static RealtimeServer start(String host, int port, Gateway gateway, String userId) {
-    RealtimeServer realtime = new RealtimeServer(host, port, gateway, userId);
+  static RealtimeServer start(String host, int port, Gateway gateway, Authenticator authenticator) {
+    RealtimeServer realtime = new RealtimeServer(host, port, gateway, authenticator);
     try {
       realtime.server.start();
     } catch (Exception e) {
@@ -49,6 +68,20 @@ public final class RealtimeServer implements AutoCloseable {
   static String clientIdOf(Request request) {
     String clientId = Request.extractQueryParameters(request).getValue("clientId");
     return clientId == null || clientId.isEmpty() ? UUID.randomUUID().toString().replace("-", "") : clientId;
+  }
+
+  /** The Authorization header, else {@code ?token=} as a bearer ID token. */
+  private static String authorization(Request request) throws AuthFailure {
+    String header = request.getHeaders().get("Authorization");
+    String token = Request.extractQueryParameters(request).getValue("token");
+    if (header != null || token == null) {
+      return header;
+    }
+    if (ApiKeys.looksLikeKey(token)) {
+      throw new AuthFailure(AuthFailure.Reason.INVALID,
+          "an API key goes in the Authorization or X-API-Key header, never in a URL: URLs are logged");
+    }
+    return "Bearer " + token;
   }
 
   public int port() {

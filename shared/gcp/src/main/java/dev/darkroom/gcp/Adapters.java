@@ -3,7 +3,10 @@ package dev.darkroom.gcp;
 import com.google.auth.ServiceAccountSigner;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.darkroom.core.auth.ApiKeys;
 import dev.darkroom.core.auth.AuthFailure;
+import dev.darkroom.core.auth.Authenticator;
+import dev.darkroom.core.job.Job;
 import dev.darkroom.core.notify.OutboundUrlPolicy;
 import dev.darkroom.core.port.DeliveryLog;
 import dev.darkroom.core.port.DeviceTokens;
@@ -17,6 +20,8 @@ import dev.darkroom.core.port.JobLauncher;
 import dev.darkroom.core.port.JobQueue;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.Ledger;
+import dev.darkroom.core.port.RateCounter;
+import dev.darkroom.core.port.Usage;
 import dev.darkroom.core.port.NodeCatalogStore;
 import dev.darkroom.core.port.NotificationPublisher;
 import dev.darkroom.core.port.OutputStore;
@@ -25,6 +30,8 @@ import dev.darkroom.core.port.WebhookEndpoints;
 import dev.darkroom.core.port.WebhookSender;
 import dev.darkroom.core.usecase.FairShare;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -143,6 +150,56 @@ public final class Adapters implements AutoCloseable {
     return new SqlLedger(database());
   }
 
+  /**
+   * Who is calling, for the API and the realtime gateway. {@code DARKROOM_AUTH} is the one switch:
+   * {@code on} (Terraform sets it) needs a Firebase ID token or an API key on every call;
+   * {@code off} makes every call the user {@code local}, for the local stack on 127.0.0.1 only.
+   */
+  public Authenticator authenticator(Clock clock) {
+    return authRequired()
+        ? Authenticator.required(idTokenVerifier(), apiKeys(clock), defaultTier())
+        : Authenticator.localUser(defaultTier());
+  }
+
+  /** True unless {@code DARKROOM_AUTH=off}; anything but on or off stops the deployable. */
+  public boolean authRequired() {
+    String auth = env.require("DARKROOM_AUTH",
+        "'on' (every call authenticated; Terraform sets it) or 'off' (the local stack on 127.0.0.1 only)");
+    if (!auth.equals("on") && !auth.equals("off")) {
+      throw new Env.MissingConfigException("DARKROOM_AUTH must be 'on' or 'off', not '" + auth + "'");
+    }
+    return auth.equals("on");
+  }
+
+  /** The tier of a user whose ID token has no {@code tier} claim ({@code DEFAULT_TIER}). */
+  public String defaultTier() {
+    return env.orDefault("DEFAULT_TIER", Job.DEFAULT_TIER);
+  }
+
+  /**
+   * Users' API keys, hashed under {@code API_KEY_PEPPER} (Secret Manager; at least 32 bytes; never
+   * logged) in the ledger's database.
+   */
+  public ApiKeys apiKeys(Clock clock) {
+    byte[] pepper = env.require("API_KEY_PEPPER", "the secret API key hashes are keyed with (Secret Manager),"
+        + " at least " + ApiKeys.MIN_PEPPER_BYTES + " bytes").getBytes(StandardCharsets.UTF_8);
+    if (pepper.length < ApiKeys.MIN_PEPPER_BYTES) {
+      throw new Env.MissingConfigException("API_KEY_PEPPER must be at least " + ApiKeys.MIN_PEPPER_BYTES
+          + " bytes; it is " + pepper.length);
+    }
+    return new ApiKeys(new SqlApiKeyStore(database()), pepper, clock);
+  }
+
+  /** What users have used (GPU-seconds), read from the ledger: for quotas. */
+  public Usage usage() {
+    return new SqlLedger(database());
+  }
+
+  /** Request counters for rate limits, in the ledger's database (shared by every instance). */
+  public RateCounter rateCounter() {
+    return new SqlRateCounter(database());
+  }
+
   /** Users' webhook endpoints, in the ledger's database. */
   public WebhookEndpoints webhookEndpoints() {
     return new SqlWebhookEndpoints(database());
@@ -203,14 +260,20 @@ public final class Adapters implements AutoCloseable {
   }
 
   /**
-   * This project's Firebase app (FCM and Auth), with Application Default Credentials. Named for
-   * this instance, so that it never meets another app of the JVM (the default one included).
+   * This project's Firebase app (FCM and Auth), with Application Default Credentials; beside a
+   * local Auth emulator ({@code FIREBASE_AUTH_EMULATOR_HOST}, which the SDK reads itself), with
+   * placeholder credentials, which the emulator accepts. Named for this instance, so that it never
+   * meets another app of the JVM (the default one included).
    */
   private synchronized com.google.firebase.FirebaseApp firebase() {
     if (firebase == null) {
       try {
+        com.google.auth.oauth2.GoogleCredentials credentials = env.optional("FIREBASE_AUTH_EMULATOR_HOST").isPresent()
+            ? com.google.auth.oauth2.GoogleCredentials.create(
+                new com.google.auth.oauth2.AccessToken("owner", new java.util.Date(Long.MAX_VALUE)))
+            : com.google.auth.oauth2.GoogleCredentials.getApplicationDefault();
         firebase = com.google.firebase.FirebaseApp.initializeApp(com.google.firebase.FirebaseOptions.builder()
-            .setCredentials(com.google.auth.oauth2.GoogleCredentials.getApplicationDefault())
+            .setCredentials(credentials)
             .setProjectId(clients.projectId())
             .build(), "darkroom-" + System.identityHashCode(this));
       } catch (IOException e) {

@@ -4,32 +4,44 @@ import com.google.cloud.functions.HttpFunction;
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
 import com.google.common.base.Suppliers;
+import dev.darkroom.core.auth.Authenticator;
+import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.usecase.CancelJobs;
 import dev.darkroom.core.usecase.SubmitPrompt;
 import dev.darkroom.gcp.Adapters;
 import java.time.Clock;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The HTTP entry point: ComfyUI's API (and later Darkroom's own) over the use cases. */
+/** The HTTP entry point: ComfyUI's API and Darkroom's own, over the use cases. */
 public final class ApiFunction implements HttpFunction {
+  private static final Logger log = LoggerFactory.getLogger(ApiFunction.class);
   private final Supplier<ComfyApi> api;
 
   public ApiFunction() {
     this(Suppliers.memoize(() -> {
       Adapters adapters = Adapters.fromEnvironment();
-      ApiConfig.from(adapters.env());
+      ApiConfig config = ApiConfig.from(adapters.env());
       Clock clock = Clock.systemUTC();
+      Authenticator authenticator = adapters.authenticator(clock);
+      log.info("api starting: authentication {}, limits {}", authenticator.required() ? "on" : "OFF (local user)",
+          config.limits());
       UploadedInputs uploads = new UploadedInputs(adapters.outputStore());
       PublishedCatalog catalog = new PublishedCatalog(adapters.nodeCatalog(), clock);
       SubmitPrompt submit = new SubmitPrompt(adapters.jobStore(), adapters.jobQueue(), adapters.ledger(),
           new PromptValidators(catalog, uploads), clock);
+      Admission admission = new Admission(adapters.rateCounter(), adapters.jobStore(), adapters.usage(),
+          config.limits(), clock);
       return new ComfyApi(
-          new PromptRoutes(submit, adapters.jobStore()),
+          new PromptRoutes(submit, adapters.jobStore(), admission),
           new QueueRoutes(adapters.jobStore(), new CancelJobs(adapters.jobStore(), adapters.ledger(), clock)),
           new HistoryRoutes(adapters.jobStore(), clock),
           new FileRoutes(adapters.jobStore(), adapters.outputStore(), uploads),
           new CatalogRoutes(catalog),
-          Callers.localUserOnly());
+          new KeyRoutes(adapters.apiKeys(clock)),
+          Callers.of(authenticator),
+          admission);
     }));
   }
 

@@ -2,16 +2,22 @@ package dev.darkroom.functions.api;
 
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
+import dev.darkroom.core.auth.Caller;
 import java.util.List;
 import java.util.Map;
 
 /**
  * One request routed to a handler.
  *
- * @param user the authenticated caller: every route shows and changes only that user's jobs and files
+ * @param caller the authenticated caller: every route shows and changes only that user's jobs and files
  * @param path the path without the {@code /api} prefix, e.g. {@code /history/abc}
  */
-record Call(HttpRequest request, HttpResponse response, String user, String path) {
+record Call(HttpRequest request, HttpResponse response, Caller caller, String path) {
+
+  /** The caller's user id. */
+  String user() {
+    return caller.userId();
+  }
 
   /** The first value of a query parameter, or null. */
   String query(String name) {

@@ -1,16 +1,19 @@
 package dev.darkroom.functions.api;
 
 import com.google.cloud.functions.HttpRequest;
-import java.util.Optional;
+import dev.darkroom.core.auth.AuthFailure;
+import dev.darkroom.core.auth.Authenticator;
+import dev.darkroom.core.auth.Caller;
 
-/** Who is calling. Authentication proper (Firebase ID tokens, API keys) comes with issue 8. */
+/** Who is calling: the request's credential, checked by the {@link Authenticator}. */
+@FunctionalInterface
 interface Callers {
 
-  /** The caller's user id, or empty when the request must be refused with 401. */
-  Optional<String> userOf(HttpRequest request);
+  /** @throws AuthFailure when the request must be refused with 401 (503 when Firebase cannot be asked) */
+  Caller callerOf(HttpRequest request) throws AuthFailure;
 
-  /** Every call is the one local user: only for a stack bound to loopback (DARKROOM_AUTH=off). */
-  static Callers localUserOnly() {
-    return request -> Optional.of("local");
+  static Callers of(Authenticator authenticator) {
+    return request -> authenticator.authenticate(
+        request.getFirstHeader("Authorization").orElse(null), request.getFirstHeader("X-API-Key").orElse(null));
   }
 }

@@ -2,6 +2,9 @@ package dev.darkroom.functions.api;
 
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
+import dev.darkroom.core.auth.AuthFailure;
+import dev.darkroom.core.auth.Caller;
+import dev.darkroom.core.limits.Admission;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -30,10 +33,12 @@ final class ComfyApi {
 
   private final List<Route> routes;
   private final Callers callers;
+  private final Admission admission;
 
   ComfyApi(PromptRoutes prompts, QueueRoutes queue, HistoryRoutes history, FileRoutes files,
-      CatalogRoutes catalog, Callers callers) {
+      CatalogRoutes catalog, KeyRoutes keys, Callers callers, Admission admission) {
     this.callers = callers;
+    this.admission = admission;
     this.routes = List.of(
         new Route("POST", "/prompt", prompts::post),
         new Route("GET", "/prompt", prompts::get),
@@ -52,7 +57,10 @@ final class ComfyApi {
         new Route("GET", "/models/", catalog::modelsIn),
         new Route("GET", "/embeddings", catalog::embeddings),
         new Route("GET", "/system_stats", catalog::systemStats),
-        new Route("GET", "/features", catalog::features));
+        new Route("GET", "/features", catalog::features),
+        new Route("POST", "/v2/keys", keys::create),
+        new Route("GET", "/v2/keys", keys::list),
+        new Route("DELETE", "/v2/keys/", keys::revoke));
   }
 
   void handle(HttpRequest request, HttpResponse response) throws IOException {
@@ -64,9 +72,16 @@ final class ComfyApi {
       Replies.ack(response);
       return;
     }
-    Optional<String> user = callers.userOf(request);
-    if (user.isEmpty()) {
-      Replies.text(response, 401, "401: Unauthorized");
+    Caller caller;
+    try {
+      caller = callers.callerOf(request);
+    } catch (AuthFailure failure) {
+      refuseCredentials(response, failure);
+      return;
+    }
+    Optional<Admission.Refusal> tooMany = admission.request(caller);
+    if (tooMany.isPresent()) {
+      refuse(response, tooMany.get());
       return;
     }
     String p = path;
@@ -74,7 +89,7 @@ final class ComfyApi {
     Optional<Route> route = atPath.stream().filter(r -> r.method().equals(request.getMethod())).findFirst();
     try {
       if (route.isPresent()) {
-        route.get().handler().handle(new Call(request, response, user.get(), path));
+        route.get().handler().handle(new Call(request, response, caller, path));
       } else if (atPath.isEmpty()) {
         Replies.text(response, 404, "404: Not Found");
       } else {
@@ -84,5 +99,27 @@ final class ComfyApi {
     } catch (Replies.Refusal refusal) {
       Replies.text(response, refusal.status, refusal.getMessage());
     }
+  }
+
+  /** 401 with the reason (never the credential) and RFC 6750's challenge; 503 when Firebase is unreachable. */
+  private static void refuseCredentials(HttpResponse response, AuthFailure failure) throws IOException {
+    if (failure.reason() == AuthFailure.Reason.UNAVAILABLE) {
+      response.appendHeader("Retry-After", "5");
+      Replies.text(response, 503, "503: Service Unavailable: " + failure.getMessage());
+      return;
+    }
+    String challenge = failure.reason() == AuthFailure.Reason.MISSING
+        ? "Bearer realm=\"darkroom\""
+        : "Bearer realm=\"darkroom\", error=\"invalid_token\", error_description=\""
+            + failure.getMessage().replace('"', '\'') + "\"";
+    response.appendHeader("WWW-Authenticate", challenge);
+    Replies.text(response, 401, "401: Unauthorized: " + failure.getMessage());
+  }
+
+  /** 429 or 402, with {@code Retry-After} in seconds. */
+  static void refuse(HttpResponse response, Admission.Refusal refusal) throws IOException {
+    response.appendHeader("Retry-After", Long.toString(Math.max(1, refusal.retryAfter().toSeconds())));
+    String reason = refusal.status() == 402 ? "Payment Required" : "Too Many Requests";
+    Replies.text(response, refusal.status(), refusal.status() + ": " + reason + ": " + refusal.message());
   }
 }

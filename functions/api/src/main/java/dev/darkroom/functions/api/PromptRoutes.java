@@ -5,7 +5,9 @@ import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.usecase.CancelJobs;
 import dev.darkroom.core.usecase.SubmitPrompt;
+import dev.darkroom.core.limits.Admission;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.EnumSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,21 +18,28 @@ final class PromptRoutes {
 
   private final SubmitPrompt submit;
   private final JobStore jobs;
+  private final Admission admission;
 
-  PromptRoutes(SubmitPrompt submit, JobStore jobs) {
+  PromptRoutes(SubmitPrompt submit, JobStore jobs, Admission admission) {
     this.submit = submit;
     this.jobs = jobs;
+    this.admission = admission;
   }
 
   /** Any malformed body gets ComfyUI's error shape with a 400, where ComfyUI itself would crash with a 500. */
   void post(Call call) throws IOException {
+    Optional<Admission.Refusal> overLimit = admission.submission(call.caller());
+    if (overLimit.isPresent()) {
+      ComfyApi.refuse(call.response(), overLimit.get());
+      return;
+    }
     byte[] body = RequestBodies.read(call.request(), RequestBodies.PROMPT_LIMIT);
     PromptRequests.Parsed parsed = PromptRequests.parse(Replies.JSON, body, call.user());
     if (parsed.error() != null) {
       Replies.json(call.response(), 400, ComfyErrors.body(Replies.JSON, parsed.error(), null));
       return;
     }
-    SubmitPrompt.Result result = submit.submit(parsed.request());
+    SubmitPrompt.Result result = submit.submit(parsed.request().withTier(call.caller().tier()));
     if (result instanceof SubmitPrompt.Result.Refused refused) {
       Replies.json(call.response(), 400, ComfyErrors.body(Replies.JSON, refused.error(), refused.nodeErrors()));
       return;

@@ -1,6 +1,12 @@
 package dev.darkroom.functions.api;
 
+import dev.darkroom.core.auth.ApiKeys;
+import dev.darkroom.core.auth.Caller;
+import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.port.JobQueue;
+import dev.darkroom.testing.InMemoryApiKeyStore;
+import dev.darkroom.testing.InMemoryRateCounter;
+import dev.darkroom.testing.RecordingPorts;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.Ledger;
 import dev.darkroom.core.port.NodeCatalogStore;
@@ -19,21 +25,35 @@ final class ApiFixture {
 
   private ApiFixture() {}
 
+  /** Every request is {@code userId}, signed in with an ID token, of the default tier. */
+  static Callers as(java.util.function.Supplier<String> userId) {
+    return request -> Caller.idToken(userId.get(), dev.darkroom.core.job.Job.DEFAULT_TIER);
+  }
+
   /**
    * @param validator null for the production validator over {@code catalogs}
    */
   static ComfyApi api(JobStore jobs, JobQueue queue, OutputStore files, Ledger ledger,
       PromptValidator validator, NodeCatalogStore catalogs, Callers callers) {
+    return api(jobs, queue, files, ledger, validator, catalogs, callers,
+        new Admission(new InMemoryRateCounter(), jobs, new RecordingPorts.InMemoryLedger(), Admission.Settings.none(), CLOCK),
+        new ApiKeys(new InMemoryApiKeyStore(), new byte[32], CLOCK));
+  }
+
+  static ComfyApi api(JobStore jobs, JobQueue queue, OutputStore files, Ledger ledger,
+      PromptValidator validator, NodeCatalogStore catalogs, Callers callers, Admission admission, ApiKeys keys) {
     UploadedInputs uploads = new UploadedInputs(files);
     PublishedCatalog catalog = new PublishedCatalog(catalogs != null ? catalogs : new InMemoryNodeCatalogStore(), CLOCK);
     PromptValidator v = validator != null ? validator : new PromptValidators(catalog, uploads);
     SubmitPrompt submit = new SubmitPrompt(jobs, queue, ledger, v, CLOCK);
     return new ComfyApi(
-        new PromptRoutes(submit, jobs),
+        new PromptRoutes(submit, jobs, admission),
         new QueueRoutes(jobs, new CancelJobs(jobs, ledger, CLOCK)),
         new HistoryRoutes(jobs, CLOCK),
         new FileRoutes(jobs, files, uploads),
         new CatalogRoutes(catalog),
-        callers);
+        new KeyRoutes(keys),
+        callers,
+        admission);
   }
 }

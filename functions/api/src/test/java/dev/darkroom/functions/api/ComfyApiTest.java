@@ -1,5 +1,7 @@
 package dev.darkroom.functions.api;
 
+import dev.darkroom.core.auth.AuthFailure;
+import dev.darkroom.core.auth.Caller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,7 +18,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,7 +30,12 @@ class ComfyApiTest {
   private final InMemoryOutputStore outputs = new InMemoryOutputStore();
   private String caller = "alice";
   private final ComfyApi api = ApiFixture.api(jobs, queue, outputs, new RecordingPorts.InMemoryLedger(),
-      PromptValidators::structural, null, request -> Optional.ofNullable(caller));
+      PromptValidators::structural, null, request -> {
+        if (caller == null) {
+          throw new AuthFailure(AuthFailure.Reason.MISSING, "authentication required");
+        }
+        return Caller.idToken(caller, Job.DEFAULT_TIER);
+      });
 
   private FakeHttp.Response call(String method, String path, String body) throws Exception {
     FakeHttp.Response response = new FakeHttp.Response();
@@ -137,7 +143,9 @@ class ComfyApiTest {
   @Test
   void anUnauthenticatedCallerGets401() throws Exception {
     caller = null;
-    assertThat(call("GET", "/history/x", null).status).isEqualTo(401);
+    FakeHttp.Response refused = call("GET", "/history/x", null);
+    assertThat(refused.status).isEqualTo(401);
+    assertThat(refused.headers.get("WWW-Authenticate")).containsExactly("Bearer realm=\"darkroom\"");
   }
 
   @Test

@@ -42,7 +42,7 @@ class ComfyRoutesTest {
   private final InMemoryNodeCatalogStore catalogs = new InMemoryNodeCatalogStore();
   private String caller = "alice";
   private final ComfyApi api = ApiFixture.api(jobs, new RecordingPorts.Queue(), files, ledger, null, catalogs,
-      request -> Optional.of(caller));
+      ApiFixture.as(() -> caller));
 
   ComfyRoutesTest() {
     catalogs.publish(NodeCatalog.coreNodes(folder -> switch (folder) {
@@ -269,7 +269,7 @@ class ComfyRoutesTest {
   @Test
   void idsThatCannotBePromptIdsNeverReachTheStore() throws Exception {
     ComfyApi strict = ApiFixture.api(new FirestoreLikeIds(), new RecordingPorts.Queue(), files, ledger, null, catalogs,
-        request -> Optional.of("alice"));
+        ApiFixture.as(() -> "alice"));
     for (FakeHttp.Request request : List.of(
         FakeHttp.request("GET", "/history/..", null),
         FakeHttp.request("GET", "/history/__name__", null),
@@ -477,7 +477,7 @@ class ComfyRoutesTest {
   @Test
   void withNoCatalogPublishedObjectInfoAndModelsAreEmpty() throws Exception {
     ComfyApi empty = ApiFixture.api(jobs, new RecordingPorts.Queue(), files, ledger, null, new InMemoryNodeCatalogStore(),
-        request -> Optional.of("alice"));
+        ApiFixture.as(() -> "alice"));
     FakeHttp.Response response = new FakeHttp.Response();
     empty.handle(FakeHttp.request("GET", "/object_info", null), response);
     assertThat(response.status).isEqualTo(200);

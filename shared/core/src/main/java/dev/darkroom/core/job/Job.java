@@ -56,7 +56,7 @@ public record Job(
     Instant endingAt,
     String tier) {
 
-  /** The tier of a job whose submitter has none: every job, until authentication names tiers. */
+  /** The tier of a job whose submitter has none (the local stack's user, jobs from before tiers). */
   public static final String DEFAULT_TIER = "standard";
 
   public Job {
@@ -165,6 +165,11 @@ public record Job(
   /** The same job with ComfyUI's {@code outputs_to_execute}, as validation found them. */
   public Job withOutputsToExecute(List<String> outputNodes) {
     return toBuilder().outputsToExecute(outputNodes).build();
+  }
+
+  /** The submitter's tier; null or blank is {@link #DEFAULT_TIER}. */
+  public Job withTier(String tier) {
+    return toBuilder().tier(tier).build();
   }
 
   /** Marks the running job for interruption; the runner, not the API, stops the work. */

@@ -32,15 +32,26 @@ public final class SubmitPrompt {
    * @param number client-chosen priority, or null for the server's
    * @param front with no number: run before everything queued (ComfyUI's {@code front})
    * @param partialExecutionTargets ComfyUI's {@code partial_execution_targets}, or null for all
+   * @param tier the submitter's tier, or null for {@link Job#DEFAULT_TIER}
    */
   public record Request(
       String userId, ObjectNode prompt, String promptId, Double number, boolean front,
-      String clientId, ObjectNode extraData, List<String> partialExecutionTargets) {
+      String clientId, ObjectNode extraData, List<String> partialExecutionTargets, String tier) {
+
+    public Request(
+        String userId, ObjectNode prompt, String promptId, Double number, boolean front,
+        String clientId, ObjectNode extraData, List<String> partialExecutionTargets) {
+      this(userId, prompt, promptId, number, front, clientId, extraData, partialExecutionTargets, null);
+    }
 
     public Request(
         String userId, ObjectNode prompt, String promptId, Double number, boolean front,
         String clientId, ObjectNode extraData) {
-      this(userId, prompt, promptId, number, front, clientId, extraData, null);
+      this(userId, prompt, promptId, number, front, clientId, extraData, null, null);
+    }
+
+    public Request withTier(String tier) {
+      return new Request(userId, prompt, promptId, number, front, clientId, extraData, partialExecutionTargets, tier);
     }
   }
 
@@ -86,7 +97,8 @@ public final class SubmitPrompt {
     Job fresh = Job.queued(id, request.userId(), number(request), checked.prompt(),
         request.extraData() != null ? request.extraData() : JsonNodeFactory.instance.objectNode(),
         request.clientId(), clock.instant())
-        .withOutputsToExecute(checked.outputsToExecute());
+        .withOutputsToExecute(checked.outputsToExecute())
+        .withTier(request.tier());
     Job stored = jobs.update(id, current -> current.isPresent()
         ? Outcome.keep(current.get())
         : Outcome.write(fresh, fresh));

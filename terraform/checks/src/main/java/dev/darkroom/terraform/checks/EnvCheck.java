@@ -64,6 +64,9 @@ public final class EnvCheck {
           report.fail(d.name() + ": " + d.address() + " sets " + name + ", which the platform or the launcher sets");
         } else if (!code.reads().containsKey(name)) {
           report.fail(d.name() + ": " + d.address() + " sets " + name + " but nothing " + d.name() + " runs reads it");
+        } else if (EnvPolicy.REQUIRED_VALUES.containsKey(name) && !EnvPolicy.REQUIRED_VALUES.get(name).equals(set.get(name))) {
+          report.fail(d.name() + ": " + d.address() + " sets " + name + "=" + set.get(name) + ", must be "
+              + EnvPolicy.REQUIRED_VALUES.get(name) + ": " + EnvPolicy.AUTH_REASON);
         }
       }
       Set<String> notSet = new LinkedHashSet<>();

@@ -36,8 +36,12 @@ public final class EnvPolicy {
       "DATABASE_URL", "a plain JDBC URL for the embedded PostgreSQL; in the cloud INSTANCE_CONNECTION_NAME selects the Cloud SQL connector",
       "WEBHOOKS_ALLOW_LOOPBACK", "lets webhooks reach 127.0.0.1, where the local stack's test receivers listen;"
           + " in the cloud loopback, private and metadata addresses are always refused",
-      "DARKROOM_AUTH", "only 'off' exists, for the loopback-only local stack; authentication (issue 8) replaces it."
-          + " Until then api and realtime refuse to start in the cloud, by design");
+      "FIREBASE_AUTH_EMULATOR_HOST", "read by the Firebase Admin SDK itself: ID tokens from the local Auth emulator;"
+          + " in the cloud tokens are verified against Google's keys");
+
+  /** Variables Terraform must set to exactly this value, with the reason. */
+  public static final Map<String, String> REQUIRED_VALUES = Map.of("DARKROOM_AUTH", "on");
+  static final String AUTH_REASON = "authentication is always on in the cloud; 'off' is for the local stack on 127.0.0.1";
 
   /**
    * Variables an image sets with ENV (Dockerfile), e.g. COMFYUI_COMMAND and COMFYUI_URL in the GPU

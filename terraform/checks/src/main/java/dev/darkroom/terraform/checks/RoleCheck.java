@@ -42,6 +42,9 @@ public final class RoleCheck {
       Map.entry("Adapters.nodeCatalog", List.of(new Need("roles/storage.objectUser", On.PORT_TARGET))),
       Map.entry("Adapters.webhookEndpoints", List.of(new Need("roles/cloudsql.client", On.PROJECT))),
       Map.entry("Adapters.deliveryLog", List.of(new Need("roles/cloudsql.client", On.PROJECT))),
+      Map.entry("Adapters.apiKeys", List.of(new Need("roles/cloudsql.client", On.PROJECT))),
+      Map.entry("Adapters.usage", List.of(new Need("roles/cloudsql.client", On.PROJECT))),
+      Map.entry("Adapters.rateCounter", List.of(new Need("roles/cloudsql.client", On.PROJECT))),
       Map.entry("Adapters.deviceTokens", List.of(new Need("roles/datastore.user", On.PROJECT))),
       // FCM HTTP v1 send (cloudmessaging.messages.create).
       Map.entry("Adapters.pushSender", List.of(new Need("roles/firebasecloudmessaging.admin", On.PROJECT))),

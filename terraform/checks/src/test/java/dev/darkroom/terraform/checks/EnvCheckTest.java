@@ -74,10 +74,24 @@ class EnvCheckTest {
   @Test
   void failsWhenTerraformSetsALocalOnlyVariable() {
     JsonNode module = Module.copy();
+    Module.functionEnv(module, "api").put("WEBHOOKS_ALLOW_LOOPBACK", "true");
+    assertThat(EnvCheck.run(Module.ROOT, module).failures()).containsExactly(
+        "api: google_cloudfunctions2_function.api sets WEBHOOKS_ALLOW_LOOPBACK, which is local-only: "
+            + EnvPolicy.LOCAL_ONLY.get("WEBHOOKS_ALLOW_LOOPBACK"));
+  }
+
+  @Test
+  void failsWhenTerraformTurnsAuthenticationOffOrLeavesItOut() {
+    JsonNode module = Module.copy();
     Module.functionEnv(module, "api").put("DARKROOM_AUTH", "off");
     assertThat(EnvCheck.run(Module.ROOT, module).failures()).containsExactly(
-        "api: google_cloudfunctions2_function.api sets DARKROOM_AUTH, which is local-only: "
-            + EnvPolicy.LOCAL_ONLY.get("DARKROOM_AUTH"));
+        "api: google_cloudfunctions2_function.api sets DARKROOM_AUTH=off, must be on: " + EnvPolicy.AUTH_REASON);
+
+    JsonNode without = Module.copy();
+    Module.functionEnv(without, "api").remove("DARKROOM_AUTH");
+    assertThat(EnvCheck.run(Module.ROOT, without).failures()).containsExactly(
+        "api: reads DARKROOM_AUTH (Adapters.authRequired) but"
+            + " google_cloudfunctions2_function.api does not set it");
   }
 
   @Test

@@ -1,0 +1,148 @@
+package dev.darkroom.functions.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.darkroom.core.auth.ApiKeys;
+import dev.darkroom.core.auth.AuthFailure;
+import dev.darkroom.core.auth.Authenticator;
+import dev.darkroom.core.auth.Caller;
+import dev.darkroom.core.limits.Admission;
+import dev.darkroom.core.limits.PerTier;
+import dev.darkroom.core.port.IdTokenVerifier;
+import dev.darkroom.testing.InMemoryApiKeyStore;
+import dev.darkroom.testing.InMemoryJobStore;
+import dev.darkroom.testing.InMemoryOutputStore;
+import dev.darkroom.testing.InMemoryRateCounter;
+import dev.darkroom.testing.RecordingPorts;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+/** The API's front door: credentials, key management and limits, as a client sees them. */
+class AuthAndLimitsTest {
+  private static final String PROMPT = "{\"prompt\":{\"1\":{\"class_type\":\"EmptyLatentImage\",\"inputs\":{}}}}";
+  private final ObjectMapper json = new ObjectMapper();
+  private final InMemoryJobStore jobs = new InMemoryJobStore();
+  private final InMemoryApiKeyStore keyStore = new InMemoryApiKeyStore();
+  private final ApiKeys keys = new ApiKeys(keyStore, new byte[32], ApiFixture.CLOCK);
+  // Firebase, as far as this test goes: two users' tokens, one expired, Firebase down.
+  private final IdTokenVerifier firebase = (token, defaultTier) -> switch (token) {
+    case "alice-token" -> Caller.idToken("alice", defaultTier);
+    case "bob-token" -> Caller.idToken("bob", "pro");
+    case "expired-token" -> throw new AuthFailure(AuthFailure.Reason.EXPIRED, "the ID token has expired");
+    case "firebase-down" -> throw new AuthFailure(AuthFailure.Reason.UNAVAILABLE, "Firebase did not answer");
+    default -> throw new AuthFailure(AuthFailure.Reason.INVALID, "not a Firebase ID token of this project");
+  };
+
+  private ComfyApi api(Admission.Settings limits) {
+    Admission admission = new Admission(new InMemoryRateCounter(), jobs, new RecordingPorts.InMemoryLedger(),
+        limits, ApiFixture.CLOCK);
+    return ApiFixture.api(jobs, new RecordingPorts.Queue(), new InMemoryOutputStore(),
+        new RecordingPorts.InMemoryLedger(), PromptValidators::structural, null,
+        Callers.of(Authenticator.required(firebase, keys, "free")), admission, keys);
+  }
+
+  private final ComfyApi api = api(Admission.Settings.none());
+
+  private static FakeHttp.Response call(ComfyApi api, String method, String path, String body, Map<String, String> headers)
+      throws Exception {
+    FakeHttp.Request request = FakeHttp.request(method, path, body);
+    headers.forEach((name, value) -> request.headers.put(name, List.of(value)));
+    FakeHttp.Response response = new FakeHttp.Response();
+    api.handle(request, response);
+    return response;
+  }
+
+  private static Map<String, String> bearer(String credential) {
+    return Map.of("Authorization", "Bearer " + credential);
+  }
+
+  @Test
+  void everyRouteNeedsACredentialAndSaysWhyItRefused() throws Exception {
+    FakeHttp.Response none = call(api, "GET", "/history", null, Map.of());
+    assertThat(none.status).isEqualTo(401);
+    assertThat(none.text()).contains("authentication required");
+
+    FakeHttp.Response expired = call(api, "GET", "/history", null, bearer("expired-token"));
+    assertThat(expired.status).isEqualTo(401);
+    assertThat(expired.headers.get("WWW-Authenticate").get(0)).contains("error=\"invalid_token\"").contains("expired");
+    assertThat(expired.text()).doesNotContain("expired-token");
+
+    FakeHttp.Response down = call(api, "GET", "/history", null, bearer("firebase-down"));
+    assertThat(down.status).isEqualTo(503);
+    assertThat(down.headers.get("Retry-After")).containsExactly("5");
+
+    assertThat(call(api, "GET", "/history", null, bearer("alice-token")).status).isEqualTo(200);
+    // A CORS preflight carries no credentials.
+    assertThat(call(api, "OPTIONS", "/prompt", null, Map.of()).status).isEqualTo(200);
+  }
+
+  @Test
+  void aKeyIsCreatedOnceListedWithoutItsSecretUsedAndRevoked() throws Exception {
+    FakeHttp.Response created = call(api, "POST", "/api/v2/keys", "{\"name\":\"render farm\"}", bearer("alice-token"));
+    assertThat(created.status).isEqualTo(201);
+    assertThat(created.headers.get("Cache-Control")).containsExactly("no-store");
+    JsonNode key = json.readTree(created.text());
+    String secret = key.path("key").asText();
+    assertThat(secret).startsWith(key.path("prefix").asText() + "_");
+    assertThat(key.path("name").asText()).isEqualTo("render farm");
+    assertThat(key.path("tier").asText()).isEqualTo("free");
+
+    FakeHttp.Response listed = call(api, "GET", "/api/v2/keys", null, Map.of("X-API-Key", secret));
+    assertThat(listed.status).isEqualTo(200);
+    assertThat(listed.text()).contains(key.path("prefix").asText()).doesNotContain(secret);
+    assertThat(json.readTree(listed.text()).path("keys").path(0).path("last_used_at").isTextual()).isTrue();
+
+    assertThat(call(api, "GET", "/history", null, bearer(secret)).status).isEqualTo(200);
+    // Bob cannot see or revoke Alice's key; a key cannot revoke keys.
+    assertThat(json.readTree(call(api, "GET", "/api/v2/keys", null, bearer("bob-token")).text()).path("keys")).isEmpty();
+    String path = "/api/v2/keys/" + key.path("id").asText();
+    assertThat(call(api, "DELETE", path, null, bearer("bob-token")).status).isEqualTo(404);
+    assertThat(call(api, "DELETE", path, null, bearer(secret)).status).isEqualTo(403);
+    assertThat(call(api, "POST", "/api/v2/keys", null, bearer(secret)).status).isEqualTo(403);
+
+    assertThat(call(api, "DELETE", path, null, bearer("alice-token")).status).isEqualTo(204);
+    FakeHttp.Response revoked = call(api, "GET", "/history", null, bearer(secret));
+    assertThat(revoked.status).isEqualTo(401);
+    assertThat(revoked.text()).contains("revoked");
+  }
+
+  @Test
+  void aBadKeyRequestIsA400() throws Exception {
+    assertThat(call(api, "POST", "/api/v2/keys", "[1]", bearer("alice-token")).status).isEqualTo(400);
+    assertThat(call(api, "POST", "/api/v2/keys", "{\"name\":7}", bearer("alice-token")).status).isEqualTo(400);
+    assertThat(call(api, "POST", "/api/v2/keys", "", bearer("alice-token")).status).isEqualTo(201);
+  }
+
+  @Test
+  void tooManyRequestsIs429WithRetryAfterPerUser() throws Exception {
+    ComfyApi limited = api(new Admission.Settings(PerTier.parse("free=2", 1), OptionalLong.empty(),
+        PerTier.none(), PerTier.none()));
+    assertThat(call(limited, "GET", "/history", null, bearer("alice-token")).status).isEqualTo(200);
+    assertThat(call(limited, "GET", "/history", null, bearer("alice-token")).status).isEqualTo(200);
+    FakeHttp.Response third = call(limited, "GET", "/history", null, bearer("alice-token"));
+    assertThat(third.status).isEqualTo(429);
+    assertThat(Long.parseLong(third.headers.get("Retry-After").get(0))).isBetween(1L, 120L);
+    // Bob's tier (pro) has no limit here, and his count is his own.
+    assertThat(call(limited, "GET", "/history", null, bearer("bob-token")).status).isEqualTo(200);
+  }
+
+  @Test
+  void aFullQueueIs429AndAnExhaustedQuotaIs402() throws Exception {
+    ComfyApi limited = api(new Admission.Settings(PerTier.none(), OptionalLong.empty(),
+        PerTier.parse("free=1", 1), PerTier.parse("pro=0", 0)));
+    assertThat(call(limited, "POST", "/prompt", PROMPT, bearer("alice-token")).status).isEqualTo(200);
+    assertThat(jobs.listForUser("alice", java.util.EnumSet.allOf(dev.darkroom.core.job.JobStatus.class), 10))
+        .singleElement().satisfies(job -> assertThat(job.tier()).isEqualTo("free"));
+    FakeHttp.Response full = call(limited, "POST", "/prompt", PROMPT, bearer("alice-token"));
+    assertThat(full.status).isEqualTo(429);
+    assertThat(full.headers.get("Retry-After")).containsExactly("30");
+
+    FakeHttp.Response broke = call(limited, "POST", "/prompt", PROMPT, bearer("bob-token"));
+    assertThat(broke.status).isEqualTo(402);
+    assertThat(broke.text()).contains("402: Payment Required").contains("GPU-seconds a month");
+  }
+}
