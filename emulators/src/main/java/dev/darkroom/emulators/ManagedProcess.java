@@ -121,6 +121,37 @@ public final class ManagedProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until a GET of {@code probe} answers 200 with a body {@code ready} accepts: readiness
+   * over HTTP, for servers that print their ready line before they serve. Fails with the process's
+   * last lines if it exits first or the timeout passes.
+   */
+  public void awaitHttp(java.net.URI probe, Predicate<String> ready, Duration timeout) {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(probe).timeout(Duration.ofSeconds(2)).GET().build();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      while (System.nanoTime() < deadline) {
+        if (!process.isAlive()) {
+          throw new IllegalStateException(label + " exited before it was ready:\n" + tail());
+        }
+        try {
+          java.net.http.HttpResponse<String> response = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+          if (response.statusCode() == 200 && ready.test(response.body())) {
+            return;
+          }
+        } catch (IOException notListeningYet) {
+          // retried until the deadline
+        }
+        Thread.sleep(100);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted waiting for " + label, e);
+    }
+    throw new IllegalStateException(label + " not ready on " + probe + " after " + timeout + ":\n" + tail());
+  }
+
   /** The last lines the process printed, for error messages. */
   public String tail() {
     return String.join("\n", lastLines);

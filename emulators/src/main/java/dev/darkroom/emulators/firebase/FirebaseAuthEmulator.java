@@ -142,28 +142,15 @@ public final class FirebaseAuthEmulator implements LocalService {
 
   // Readiness over HTTP: the server listens only once its whole API is mounted.
   private void awaitReady() {
-    HttpRequest probe = HttpRequest.newBuilder(uri("/")).timeout(Duration.ofSeconds(2)).GET().build();
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("firebase auth emulator exited before it was ready:\n" + process.tail());
-      }
+    process.awaitHttp(uri("/"), body -> {
       try {
-        HttpResponse<String> response = http.send(probe, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == 200 && json.readTree(response.body()).path("authEmulator").path("ready").asBoolean()) {
-          return;
-        }
-      } catch (IOException notListeningYet) {
-        // retried until the deadline
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted waiting for the firebase auth emulator", e);
+        return json.readTree(body).path("authEmulator").path("ready").asBoolean();
+      } catch (IOException notJson) {
+        return false;
       }
-      pause(Duration.ofMillis(100));
-    }
-    throw new IllegalStateException(
-        "firebase auth emulator not ready on " + hostPort() + " after " + START_TIMEOUT + ":\n" + process.tail());
+    }, START_TIMEOUT);
   }
+
 
   private static void pause(Duration duration) {
     try {

@@ -72,37 +72,9 @@ public final class FirestoreEmulator extends GoogleEmulatorProcess {
   // Readiness over HTTP: the emulator binds [::ffff:127.0.0.1], which socket listings misreport,
   // and its log line comes before it serves requests.
   private void awaitReady() {
-    HttpRequest probe = HttpRequest.newBuilder(baseUri().resolve("/")).timeout(Duration.ofSeconds(2)).GET().build();
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("firestore emulator exited before it was ready:\n" + process.tail());
-      }
-      try {
-        HttpResponse<String> response = http.send(probe, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == 200 && response.body().strip().equals("Ok")) {
-          return;
-        }
-      } catch (IOException notListeningYet) {
-        // retried until the deadline
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted waiting for the firestore emulator", e);
-      }
-      pause(Duration.ofMillis(100));
-    }
-    throw new IllegalStateException(
-        "firestore emulator not ready on " + hostPort() + " after " + START_TIMEOUT + ":\n" + process.tail());
+    process.awaitHttp(baseUri().resolve("/"), body -> body.strip().equals("Ok"), START_TIMEOUT);
   }
 
-  private static void pause(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
-  }
 
   /** Deletes every document of the project's default database, as between two tests. */
   public void reset() {
