@@ -382,6 +382,14 @@ resource "google_cloudfunctions2_function" "notify" {
       secret     = google_secret_manager_secret.db_password.secret_id
       version    = "latest"
     }
+
+    # Opens the webhook signing secrets the ledger's database keeps sealed.
+    secret_environment_variables {
+      key        = "WEBHOOK_SECRETS_KEY"
+      project_id = var.project_id
+      secret     = google_secret_manager_secret.webhook_secrets_key.secret_id
+      version    = "latest"
+    }
   }
 
   event_trigger {

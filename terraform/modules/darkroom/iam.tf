@@ -351,6 +351,13 @@ resource "google_secret_manager_secret_iam_member" "notify_db_password" {
   member    = "serviceAccount:${google_service_account.notify.email}"
 }
 
+resource "google_secret_manager_secret_iam_member" "notify_webhook_secrets_key" {
+  project   = var.project_id
+  secret_id = google_secret_manager_secret.webhook_secrets_key.secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = "serviceAccount:${google_service_account.notify.email}"
+}
+
 resource "google_pubsub_topic_iam_member" "notify_publishes_job_events_public" {
   project = var.project_id
   topic   = google_pubsub_topic.job_events_public.name

@@ -4,8 +4,9 @@
 # - the API key pepper (API_KEY_PEPPER, read by api and realtime) is declared here and given its
 #   value by an operator (docs/OPERATIONS.md, "Rotate secrets"): at least 32 random bytes. Changing
 #   it invalidates every API key, so it is set once.
-# - the webhook signing key is declared and given a value the same way; no deployable reads it yet,
-#   and its env wiring lands with the code, because terraform/checks refuses variables nothing reads.
+# - the webhook secrets key (WEBHOOK_SECRETS_KEY, read by notify) seals each webhook endpoint's
+#   signing secrets in the database (AES-256-GCM); an operator gives it a value the same way, at
+#   least 32 random bytes. It cannot be changed without re-sealing the endpoints' secrets.
 
 variable "db_password_generation" {
   description = "Bump to generate a new database password (rotation): the user and a new secret version change together."
@@ -36,9 +37,9 @@ resource "google_secret_manager_secret_version" "db_password" {
   secret_data = random_password.db.result
 }
 
-resource "google_secret_manager_secret" "webhook_signing_key" {
+resource "google_secret_manager_secret" "webhook_secrets_key" {
   project   = var.project_id
-  secret_id = "${local.name}-webhook-signing-key"
+  secret_id = "${local.name}-webhook-secrets-key"
   labels    = local.labels
   replication {
     auto {}

@@ -149,7 +149,8 @@ public final class LocalStack implements AutoCloseable {
       // Read by the Firebase Admin SDK itself: ID tokens are the emulator's (unsigned), revocation asked of it.
       functionEnv.put("FIREBASE_AUTH_EMULATOR_HOST", options.firebaseAuthEmulator());
     }
-    functionEnv.put("API_KEY_PEPPER", apiKeyPepper(dataDir));
+    functionEnv.put("API_KEY_PEPPER", localSecret(dataDir, "api-key-pepper"));
+    functionEnv.put("WEBHOOK_SECRETS_KEY", localSecret(dataDir, "webhook-secrets-key"));
     functionEnv.put("GPU_TASK_CAP", Integer.toString(GPU_TASK_CAP));
     functionEnv.put("TIER_CONCURRENCY", TIER_CONCURRENCY);
     // The reconciler's limits, scaled down with the runner's heartbeat (runnerEnv) for a laptop.
@@ -204,11 +205,11 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /**
-   * The local stack's API key pepper (Secret Manager's part in the cloud): random, kept in the data
-   * directory (owner-only) so keys made in one run still work in the next.
+   * A secret the cloud keeps in Secret Manager (the API key pepper, the webhook secrets key):
+   * random, kept in the data directory (owner-only) so keys made in one run still work in the next.
    */
-  private static String apiKeyPepper(Path dataDir) {
-    Path file = dataDir.resolve("api-key-pepper");
+  private static String localSecret(Path dataDir, String name) {
+    Path file = dataDir.resolve(name);
     try {
       if (!java.nio.file.Files.exists(file)) {
         byte[] random = new byte[48];
@@ -220,7 +221,7 @@ public final class LocalStack implements AutoCloseable {
       }
       return java.nio.file.Files.readString(file).strip();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot keep the local API key pepper in " + file, e);
+      throw new UncheckedIOException("cannot keep the local " + name + " in " + file, e);
     }
   }
 

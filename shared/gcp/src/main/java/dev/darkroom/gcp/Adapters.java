@@ -181,13 +181,18 @@ public final class Adapters implements AutoCloseable {
    * logged) in the ledger's database.
    */
   public ApiKeys apiKeys(Clock clock) {
-    byte[] pepper = env.require("API_KEY_PEPPER", "the secret API key hashes are keyed with (Secret Manager),"
-        + " at least " + ApiKeys.MIN_PEPPER_BYTES + " bytes").getBytes(StandardCharsets.UTF_8);
-    if (pepper.length < ApiKeys.MIN_PEPPER_BYTES) {
-      throw new Env.MissingConfigException("API_KEY_PEPPER must be at least " + ApiKeys.MIN_PEPPER_BYTES
-          + " bytes; it is " + pepper.length);
-    }
+    byte[] pepper = secret("API_KEY_PEPPER", "the secret API key hashes are keyed with", ApiKeys.MIN_PEPPER_BYTES);
     return new ApiKeys(new SqlApiKeyStore(database()), pepper, clock);
+  }
+
+  /** A secret from Secret Manager (an env variable in the cloud), at least {@code minBytes} long; never logged. */
+  private byte[] secret(String variable, String purpose, int minBytes) {
+    byte[] value = env.require(variable, purpose + " (Secret Manager), at least " + minBytes + " bytes")
+        .getBytes(StandardCharsets.UTF_8);
+    if (value.length < minBytes) {
+      throw new Env.MissingConfigException(variable + " must be at least " + minBytes + " bytes; it is " + value.length);
+    }
+    return value;
   }
 
   /** What users have used (GPU-seconds), read from the ledger: for quotas. */
@@ -202,7 +207,8 @@ public final class Adapters implements AutoCloseable {
 
   /** Users' webhook endpoints, in the ledger's database. */
   public WebhookEndpoints webhookEndpoints() {
-    return new SqlWebhookEndpoints(database());
+    return new SqlWebhookEndpoints(database(), new SecretSealer(secret("WEBHOOK_SECRETS_KEY",
+        "the secret that seals webhook signing secrets in the database", SecretSealer.MIN_KEY_BYTES)));
   }
 
   /** Every notification delivery attempt, in the ledger's database. */

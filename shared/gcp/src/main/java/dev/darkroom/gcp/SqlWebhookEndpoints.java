@@ -10,12 +10,17 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 
-/** {@link WebhookEndpoints} in PostgreSQL (Cloud SQL), table {@code webhook_endpoints}. */
+/**
+ * {@link WebhookEndpoints} in PostgreSQL (Cloud SQL), table {@code webhook_endpoints}. The signing
+ * secrets are stored sealed ({@link SecretSealer}, bound to the endpoint's id), never in clear.
+ */
 public final class SqlWebhookEndpoints implements WebhookEndpoints {
   private final DataSource dataSource;
+  private final SecretSealer sealer;
 
-  public SqlWebhookEndpoints(DataSource dataSource) {
+  public SqlWebhookEndpoints(DataSource dataSource, SecretSealer sealer) {
     this.dataSource = dataSource;
+    this.sealer = sealer;
   }
 
   @Override
@@ -27,8 +32,12 @@ public final class SqlWebhookEndpoints implements WebhookEndpoints {
       List<WebhookEndpoint> endpoints = new ArrayList<>();
       try (ResultSet rows = query.executeQuery()) {
         while (rows.next()) {
-          endpoints.add(new WebhookEndpoint(rows.getString("id"), userId, rows.getString("url"),
-              List.of((String[]) rows.getArray("secrets").getArray())));
+          String id = rows.getString("id");
+          List<String> secrets = new ArrayList<>();
+          for (String sealed : (String[]) rows.getArray("secrets").getArray()) {
+            secrets.add(sealer.open(sealed, id));
+          }
+          endpoints.add(new WebhookEndpoint(id, userId, rows.getString("url"), secrets));
         }
       }
       return endpoints;
@@ -45,7 +54,8 @@ public final class SqlWebhookEndpoints implements WebhookEndpoints {
       insert.setString(1, endpoint.id());
       insert.setString(2, endpoint.userId());
       insert.setString(3, endpoint.url());
-      insert.setArray(4, c.createArrayOf("text", endpoint.secrets().toArray()));
+      insert.setArray(4, c.createArrayOf("text",
+          endpoint.secrets().stream().map(secret -> sealer.seal(secret, endpoint.id())).toArray()));
       insert.executeUpdate();
     } catch (SQLException e) {
       throw new IllegalStateException("registering webhook endpoint " + endpoint.id() + " failed: " + e.getMessage(), e);

@@ -1,6 +1,7 @@
 package dev.darkroom.gcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.darkroom.core.notify.WebhookEndpoint;
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /** The delivery log and the webhook endpoints on real PostgreSQL, migrated by Flyway (V2__webhooks). */
 class SqlDeliveryLogIT extends DeliveryLogContract {
+  private static final SecretSealer SEALER =
+      new SecretSealer("a webhook secrets key of at least 32 bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8));
   private static LedgerDatabase database;
   private static com.zaxxer.hikari.HikariDataSource pool;
 
@@ -36,7 +39,7 @@ class SqlDeliveryLogIT extends DeliveryLogContract {
 
   @Test
   void endpointsAreTheUsersEnabledOnesWithEverySecretOfARotation() throws Exception {
-    SqlWebhookEndpoints endpoints = new SqlWebhookEndpoints(pool);
+    SqlWebhookEndpoints endpoints = new SqlWebhookEndpoints(pool, SEALER);
     endpoints.add(new WebhookEndpoint("ep-a", "carol", "https://a.example.com/", List.of("whsec_AAAA", "whsec_BBBB")));
     endpoints.add(new WebhookEndpoint("ep-off", "carol", "https://off.example.com/", List.of("whsec_CCCC")));
     endpoints.add(new WebhookEndpoint("ep-dave", "dave", "https://d.example.com/", List.of("whsec_DDDD")));
@@ -45,5 +48,26 @@ class SqlDeliveryLogIT extends DeliveryLogContract {
     }
     assertThat(endpoints.forUser("carol")).containsExactly(
         new WebhookEndpoint("ep-a", "carol", "https://a.example.com/", List.of("whsec_AAAA", "whsec_BBBB")));
+  }
+
+  @Test
+  void signingSecretsAreStoredSealedAndOpenOnlyWithTheKeyForTheirOwnEndpoint() throws Exception {
+    SqlWebhookEndpoints endpoints = new SqlWebhookEndpoints(pool, SEALER);
+    endpoints.add(new WebhookEndpoint("ep-erin", "erin", "https://e.example.com/", List.of("whsec_SECRETSECRET")));
+    endpoints.add(new WebhookEndpoint("ep-frank", "frank", "https://f.example.com/", List.of("whsec_FRANKFRANK")));
+    try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+         java.sql.ResultSet row = s.executeQuery("SELECT secrets::text FROM webhook_endpoints WHERE id = 'ep-erin'")) {
+      row.next();
+      assertThat(row.getString(1)).startsWith("{v1:").doesNotContain("SECRETSECRET").doesNotContain("whsec_");
+    }
+    SqlWebhookEndpoints otherKey = new SqlWebhookEndpoints(pool, new SecretSealer(new byte[32]));
+    assertThatThrownBy(() -> otherKey.forUser("erin")).hasMessageContaining("ep-erin").hasMessageNotContaining("SECRET");
+    // A sealed secret moved to another endpoint's row does not open there.
+    try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+      s.executeUpdate("UPDATE webhook_endpoints SET secrets = (SELECT secrets FROM webhook_endpoints WHERE id = 'ep-erin')"
+          + " WHERE id = 'ep-frank'");
+    }
+    assertThatThrownBy(() -> endpoints.forUser("frank")).hasMessageContaining("ep-frank");
+    assertThat(endpoints.forUser("erin").get(0).secrets()).containsExactly("whsec_SECRETSECRET");
   }
 }
