@@ -40,8 +40,11 @@ final class InputLimits {
   /** Per object key anywhere in a body: node ids, input names, extra_data keys. */
   static final int JSON_KEY_CHARS = 256;
 
-  /** Ids in one {@code /queue} or {@code /history} {@code delete}: each is one transaction. */
-  static final int DELETE_IDS = 1_000;
+  /**
+   * Ids in one {@code /queue} or {@code /history} {@code delete}: each is one store transaction,
+   * so this bounds one request's work to seconds. ComfyUI's frontend deletes one item at a time.
+   */
+  static final int DELETE_IDS = 100;
 
   // POST /prompt, checked on the parsed body (see PromptRequests).
 

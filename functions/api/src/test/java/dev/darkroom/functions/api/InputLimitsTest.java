@@ -361,7 +361,8 @@ class InputLimitsTest {
       assertThat(call(api, FakeHttp.request("POST", "/queue", "{\"delete\":[" + ids + "]}")).status).isEqualTo(200);
       FakeHttp.Response past = call(api, FakeHttp.request("POST", "/history", "{\"delete\":[" + ids + ",\"x\"]}"));
       assertThat(past.status).isEqualTo(413);
-      assertThat(past.text()).isEqualTo("413: Request Entity Too Large: delete lists 1001 ids; at most 1000 per request");
+      assertThat(past.text()).isEqualTo("413: Request Entity Too Large: delete lists " + (InputLimits.DELETE_IDS + 1)
+          + " ids; at most " + InputLimits.DELETE_IDS + " per request");
     }
 
     @Test
@@ -422,6 +423,21 @@ class InputLimitsTest {
       assertThat(past.status).isEqualTo(400);
       assertThat(past.text()).contains("not a plain relative path");
       assertThat(files.objects).hasSize(2);
+    }
+
+    @Test
+    void aNameAtItsLimitIsNotRenamedPastIt() throws Exception {
+      String atLimit = "a".repeat(251) + ".png";
+      assertThat(upload(atLimit, ImageKindsTest.png(1, 1)).status).isEqualTo(200);
+      FakeHttp.Response clash = upload(atLimit, ImageKindsTest.png(2, 2));
+      assertThat(clash.status).isEqualTo(409);
+      assertThat(clash.text()).contains("a renamed copy would pass 255 bytes");
+      assertThat(files.objects).hasSize(1);
+
+      String roomForOneRename = "b".repeat(247) + ".png";
+      assertThat(upload(roomForOneRename, ImageKindsTest.png(1, 1)).status).isEqualTo(200);
+      FakeHttp.Response renamed = upload(roomForOneRename, ImageKindsTest.png(2, 2));
+      assertThat(JSON.readTree(renamed.text()).get("name").asText()).isEqualTo("b".repeat(247) + " (1).png");
     }
 
     @ParameterizedTest
