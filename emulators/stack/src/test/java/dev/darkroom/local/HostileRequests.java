@@ -258,10 +258,14 @@ final class HostileRequests {
     return prompt;
   }
 
-  /** A prompt that would be stored past 512 KiB, in strings each under the string limit. */
+  /**
+   * A prompt that would be stored past 512 KiB, in strings each under the string limit; on the
+   * real workflow a third of the time, so that only its size stands between it and the store
+   * (whose documents hold at most 1 MiB).
+   */
   private ObjectNode bigStored(Random r) {
-    ObjectNode body = envelope(poisoned.deepCopy());
-    int target = 500_000 + r.nextInt(600_000);
+    ObjectNode body = envelope((r.nextInt(3) == 0 ? workflow : poisoned).deepCopy());
+    int target = 540_000 + r.nextInt(700_000);
     ObjectNode place = r.nextBoolean() ? body.withObject("/prompt/9/inputs") : body.putObject("extra_data");
     for (int i = 0; i * 99_000 < target; i++) place.put("pad" + i, "p".repeat(99_000));
     return body;
