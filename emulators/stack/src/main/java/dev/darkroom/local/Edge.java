@@ -66,6 +66,7 @@ final class Edge implements AutoCloseable {
    */
   private static final class ToApi extends ProxyHandler.Reverse {
     private static final long REQUEST_TIMEOUT_SECONDS = 300;
+    private static final int REQUEST_HEAD_BUFFER_BYTES = 32 * 1024;
 
     ToApi(int apiPort) {
       super(request -> HttpURI.build(request.getHttpURI())
@@ -133,10 +134,16 @@ final class Edge implements AutoCloseable {
       return failed ? 400 : 0;
     }
 
+    /**
+     * The proxy's client must write any head the edge accepts (Jetty's 8 KiB) with the headers it
+     * adds: with its default 4 KiB buffer a long path or many headers were a 502. What the api's
+     * host then finds too large it answers itself (431, 414).
+     */
     @Override
     protected void configureHttpClient(org.eclipse.jetty.client.HttpClient client) {
       super.configureHttpClient(client);
       client.setIdleTimeout(REQUEST_TIMEOUT_SECONDS * 1000);
+      client.setRequestBufferSize(REQUEST_HEAD_BUFFER_BYTES);
     }
 
     /**
