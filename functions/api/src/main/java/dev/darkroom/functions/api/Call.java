@@ -21,11 +21,19 @@ record Call(HttpRequest request, HttpResponse response, Caller caller, String pa
 
   /** The first value of a query parameter, or null. */
   String query(String name) {
-    List<String> values = request.getQueryParameters().get(name);
+    List<String> values = queryParameters().get(name);
     return values == null || values.isEmpty() ? null : values.get(0);
   }
 
+  /**
+   * The decoded query parameters; a query that is not percent-encoded UTF-8 (the framework throws
+   * Jetty's {@code BadMessageException} for {@code %zz} or {@code %ff}) is the client's error: 400.
+   */
   Map<String, List<String>> queryParameters() {
-    return request.getQueryParameters();
+    try {
+      return request.getQueryParameters();
+    } catch (RuntimeException e) {
+      throw Replies.Refusal.badRequest("the query string is not percent-encoded UTF-8");
+    }
   }
 }

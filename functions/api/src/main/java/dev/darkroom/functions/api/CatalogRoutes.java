@@ -84,11 +84,11 @@ final class CatalogRoutes {
     Replies.json(call.response(), 200, reply);
   }
 
-  /** No preview frames carry metadata here, and uploads are bounded by {@link RequestBodies#UPLOAD_LIMIT}. */
+  /** No preview frames carry metadata here, and uploads are bounded by {@link InputLimits#UPLOAD_BODY_BYTES}. */
   void features(Call call) throws IOException {
     ObjectNode reply = Replies.JSON.createObjectNode();
     reply.put("supports_preview_metadata", false);
-    reply.put("max_upload_size", (double) RequestBodies.UPLOAD_LIMIT);
+    reply.put("max_upload_size", (double) InputLimits.UPLOAD_BODY_BYTES);
     Replies.json(call.response(), 200, reply);
   }
 

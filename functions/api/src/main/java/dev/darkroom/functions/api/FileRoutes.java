@@ -128,7 +128,7 @@ final class FileRoutes {
       String contentType, boolean overwrite) {}
 
   private Upload readUpload(Call call) throws IOException {
-    byte[] body = RequestBodies.read(call.request(), RequestBodies.UPLOAD_LIMIT);
+    byte[] body = RequestBodies.read(call.request(), InputLimits.UPLOAD_BODY_BYTES);
     Map<String, MultipartForm.Part> form;
     try {
       form = MultipartForm.parse(call.request().getContentType().orElse(null), body);

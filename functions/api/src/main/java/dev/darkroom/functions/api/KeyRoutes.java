@@ -20,7 +20,7 @@ final class KeyRoutes {
   }
 
   void create(Call call) throws IOException {
-    byte[] body = RequestBodies.read(call.request(), RequestBodies.CONTROL_LIMIT);
+    byte[] body = RequestBodies.read(call.request(), InputLimits.CONTROL_BODY_BYTES);
     String name = "";
     if (body.length > 0) {
       JsonNode json = RequestBodies.json(body).orElse(null);

@@ -16,9 +16,6 @@ import javax.imageio.stream.ImageInputStream;
  * checked, so a small file cannot claim gigabytes of pixels.
  */
 final class MaskedImages {
-  /** 4096 x 4096: 64 MiB per decoded image, two of them per request. */
-  static final long MAX_PIXELS = 4096L * 4096L;
-
   private MaskedImages() {}
 
   static byte[] applyMask(byte[] original, byte[] mask) {
@@ -53,9 +50,9 @@ final class MaskedImages {
       ImageReader reader = readers.next();
       try {
         reader.setInput(in, true, true);
-        if ((long) reader.getWidth(0) * reader.getHeight(0) > MAX_PIXELS) {
+        if ((long) reader.getWidth(0) * reader.getHeight(0) > InputLimits.MASK_PIXELS) {
           throw new Replies.Refusal(413, "413: Request Entity Too Large: " + what + " has more than "
-              + MAX_PIXELS + " pixels");
+              + InputLimits.MASK_PIXELS + " pixels");
         }
         return reader.read(0);
       } finally {

@@ -26,22 +26,26 @@ final class PromptRoutes {
     this.admission = admission;
   }
 
-  /** Any malformed body gets ComfyUI's error shape with a 400, where ComfyUI itself would crash with a 500. */
+  /**
+   * Any malformed body gets ComfyUI's error shape with a 400, where ComfyUI itself would crash with
+   * a 500; a prompt past one of {@link InputLimits}' bounds the same shape with a 413.
+   */
   void post(Call call) throws IOException {
     Optional<Admission.Refusal> overLimit = admission.submission(call.caller());
     if (overLimit.isPresent()) {
       ComfyApi.refuse(call.response(), overLimit.get());
       return;
     }
-    byte[] body = RequestBodies.read(call.request(), RequestBodies.PROMPT_LIMIT);
+    byte[] body = RequestBodies.read(call.request(), InputLimits.PROMPT_BODY_BYTES);
     PromptRequests.Parsed parsed = PromptRequests.parse(Replies.JSON, body, call.user());
     if (parsed.error() != null) {
-      Replies.json(call.response(), 400, ComfyErrors.body(Replies.JSON, parsed.error(), null));
+      Replies.json(call.response(), ComfyErrors.status(parsed.error()), ComfyErrors.body(Replies.JSON, parsed.error(), null));
       return;
     }
     SubmitPrompt.Result result = submit.submit(parsed.request().withTier(call.caller().tier()));
     if (result instanceof SubmitPrompt.Result.Refused refused) {
-      Replies.json(call.response(), 400, ComfyErrors.body(Replies.JSON, refused.error(), refused.nodeErrors()));
+      Replies.json(call.response(), ComfyErrors.status(refused.error()),
+          ComfyErrors.body(Replies.JSON, refused.error(), refused.nodeErrors()));
       return;
     }
     SubmitPrompt.Result.Accepted accepted = (SubmitPrompt.Result.Accepted) result;

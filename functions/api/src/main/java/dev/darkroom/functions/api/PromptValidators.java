@@ -33,13 +33,24 @@ final class PromptValidators implements PromptValidator {
     return validateForQueue(prompt, null, null).validation();
   }
 
+  /**
+   * ComfyUI's coercions can lengthen a prompt ({@code 1e20} for an INT becomes 21 digits), so the
+   * size it will be stored at is checked again on the coerced prompt.
+   */
   @Override
   public ComfyValidation validateForQueue(ObjectNode prompt, List<String> partialExecutionTargets, String userId) {
-    return catalog.current()
+    ComfyValidation checked = catalog.current()
         .map(c -> new ComfyPromptValidator(c,
                 CustomInputCheck.fileExists(name -> userId != null && uploads.exists(userId, name)))
             .validatePrompt(prompt, partialExecutionTargets))
         .orElseGet(() -> new ComfyValidation(structural(prompt), List.of(), prompt));
+    if (checked.accepted()) {
+      PromptError tooLarge = PromptRequests.checkStoredSize(checked.prompt());
+      if (tooLarge != null) {
+        return new ComfyValidation(PromptValidation.refused(tooLarge), List.of(), checked.prompt());
+      }
+    }
+    return checked;
   }
 
   /**

@@ -15,8 +15,6 @@ import java.util.List;
 final class QueueRoutes {
   /** ComfyUI keeps at most this many history items; the same bound caps every listing here. */
   static final int MAX_LISTED = 10_000;
-  /** Each id is one transaction: a request names at most this many. */
-  static final int MAX_DELETE = 1_000;
 
   private final JobStore jobs;
   private final CancelJobs cancel;
@@ -57,7 +55,7 @@ final class QueueRoutes {
    * whatever runs. Unreadable bodies count as {@code {}}, as in ComfyUI.
    */
   void interrupt(Call call) throws IOException {
-    JsonNode body = RequestBodies.json(RequestBodies.read(call.request(), RequestBodies.CONTROL_LIMIT))
+    JsonNode body = RequestBodies.json(RequestBodies.read(call.request(), InputLimits.CONTROL_BODY_BYTES))
         .filter(JsonNode::isObject)
         .orElse(Replies.JSON.createObjectNode());
     JsonNode id = body.get("prompt_id");
@@ -88,8 +86,9 @@ final class QueueRoutes {
     if (!delete.isArray()) {
       throw Replies.Refusal.badRequest("delete must be a list of prompt ids");
     }
-    if (delete.size() > MAX_DELETE) {
-      throw Replies.Refusal.badRequest("delete lists " + delete.size() + " ids; at most " + MAX_DELETE + " per request");
+    if (delete.size() > InputLimits.DELETE_IDS) {
+      throw RequestBodies.tooLarge("delete lists " + delete.size() + " ids; at most " + InputLimits.DELETE_IDS
+          + " per request");
     }
     List<String> ids = new ArrayList<>();
     delete.forEach(id -> {

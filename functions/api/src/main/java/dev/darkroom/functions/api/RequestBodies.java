@@ -1,64 +1,172 @@
 package dev.darkroom.functions.api;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.functions.HttpRequest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Iterator;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Request bodies, read with a bound. ComfyUI applies one limit (100 MB) to every body; a function
- * holds the body in memory, so each kind gets its own: {@link #PROMPT_LIMIT} for {@code /prompt}
- * (the biggest real workflows are well under 1 MiB), {@link #UPLOAD_LIMIT} for uploads (under Cloud
- * Functions' 32 MiB request cap) and {@link #CONTROL_LIMIT} for the small control bodies.
+ * Request bodies, read with a bound ({@link InputLimits}): the body itself, then as JSON its
+ * nesting (by the parser, as it reads, so a 10,000-level document is never built), its strings
+ * and keys (lengths, and well-formed Unicode: a lone surrogate could not be written back out).
  */
 final class RequestBodies {
-  static final int PROMPT_LIMIT = 10 * 1024 * 1024;
-  static final int UPLOAD_LIMIT = 20 * 1024 * 1024;
-  static final int CONTROL_LIMIT = 1024 * 1024;
+  /** Parses request bodies only; replies are written with {@link Replies#JSON}. */
+  private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(InputLimits.JSON_DEPTH).build())
+      .build())
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final int SHOWN_POINTER_CHARS = 120;
 
   private RequestBodies() {}
 
-  /** The body, or a 413 refusal when it is (or declares itself) longer than {@code limit}. */
-  static byte[] read(HttpRequest request, int limit) throws IOException {
+  /**
+   * Why a body cannot be used: {@code status} 413 when something in it is too long, 400 when it
+   * is malformed; {@code reason} says which, for the client.
+   */
+  static final class Unusable extends Exception {
+    final int status;
+
+    Unusable(int status, String reason) {
+      super(reason, null, false, false);
+      this.status = status;
+    }
+
+    /** As the plain-text refusal of a non-ComfyUI-shaped route. */
+    Replies.Refusal refusal() {
+      return status == 413 ? tooLarge(getMessage()) : Replies.Refusal.badRequest(getMessage());
+    }
+  }
+
+  /**
+   * The body, or a 413 refusal when it is (or declares itself) longer than {@code limit}; a body
+   * that ends before its declared length, or whose chunked encoding breaks, is a 400.
+   */
+  static byte[] read(HttpRequest request, int limit) {
     if (request.getContentLength() > limit) {
-      throw tooLarge(limit);
+      throw tooLarge("the body is " + request.getContentLength() + " bytes; the limit here is " + limit + " bytes");
     }
     try (InputStream in = request.getInputStream()) {
       byte[] body = in.readNBytes(limit + 1);
       if (body.length > limit) {
-        throw tooLarge(limit);
+        throw tooLarge("the body is over the limit here of " + limit + " bytes");
       }
       return body;
+    } catch (IOException e) {
+      throw Replies.Refusal.badRequest("the body could not be read to its end (" + e.getClass().getSimpleName() + ")");
     }
   }
 
   /**
    * The body as JSON whatever its Content-Type says (aiohttp's {@code request.json()} ignores it,
-   * so clients send JSON labelled {@code application/x-www-form-urlencoded}), or empty when it is
-   * not JSON. Jackson's default limits (nesting depth 1000, number and string lengths) refuse
-   * hostile documents before they are built.
+   * so clients send JSON labelled {@code application/x-www-form-urlencoded}), checked against the
+   * JSON limits of {@link InputLimits}.
    */
+  static JsonNode parse(byte[] body) throws Unusable {
+    JsonNode node;
+    try {
+      node = JSON.readTree(body);
+    } catch (StreamConstraintsException e) {
+      throw new Unusable(400, String.valueOf(e.getOriginalMessage()).contains("nesting depth")
+          ? "the JSON is nested more than " + InputLimits.JSON_DEPTH + " levels deep"
+          : "the JSON exceeds a parser limit: " + e.getOriginalMessage());
+    } catch (JsonProcessingException e) {
+      throw new Unusable(400, "the body is not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException | RuntimeException e) {
+      throw new Unusable(400, "the body is not valid JSON (" + e.getClass().getSimpleName() + ")");
+    }
+    if (node == null || node.isMissingNode()) {
+      throw new Unusable(400, "the body is empty, not JSON");
+    }
+    checkStrings(node, "");
+    return node;
+  }
+
+  /** {@link #parse}, or empty when the body cannot be used, for routes that read such a body as {@code {}}. */
   static Optional<JsonNode> json(byte[] body) {
     try {
-      JsonNode node = Replies.JSON.readTree(body);
-      return node == null || node.isMissingNode() ? Optional.empty() : Optional.of(node);
-    } catch (IOException e) {
+      return Optional.of(parse(body));
+    } catch (Unusable e) {
       return Optional.empty();
     }
   }
 
   /** A control body ({@code /queue}, {@code /history}) that must be a JSON object: 400 otherwise. */
-  static JsonNode jsonObject(HttpRequest request) throws IOException {
-    JsonNode node = json(read(request, CONTROL_LIMIT))
-        .orElseThrow(() -> Replies.Refusal.badRequest("the body must be JSON (ComfyUI answers 500 here)"));
+  static JsonNode jsonObject(HttpRequest request) {
+    JsonNode node;
+    try {
+      node = parse(read(request, InputLimits.CONTROL_BODY_BYTES));
+    } catch (Unusable e) {
+      throw e.refusal();
+    }
     if (!node.isObject()) {
       throw Replies.Refusal.badRequest("the body must be a JSON object");
     }
     return node;
   }
 
-  private static Replies.Refusal tooLarge(int limit) {
-    return new Replies.Refusal(413, "413: Request Entity Too Large: the limit here is " + limit + " bytes");
+  /** Nesting is bounded by the parser, so this walk's recursion is too. */
+  private static void checkStrings(JsonNode node, String pointer) throws Unusable {
+    if (node.isTextual()) {
+      checkString(node.textValue(), InputLimits.JSON_STRING_CHARS, "the string at " + shown(pointer));
+    } else if (node.isObject()) {
+      Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+      while (fields.hasNext()) {
+        Map.Entry<String, JsonNode> field = fields.next();
+        checkString(field.getKey(), InputLimits.JSON_KEY_CHARS, "a key in " + shown(pointer));
+        checkStrings(field.getValue(), pointer + "/" + field.getKey().replace("~", "~0").replace("/", "~1"));
+      }
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        checkStrings(node.get(i), pointer + "/" + i);
+      }
+    }
+  }
+
+  private static void checkString(String value, int limit, String what) throws Unusable {
+    if (value.length() > limit) {
+      throw new Unusable(413, what + " has " + value.length() + " characters; at most " + limit + " are accepted");
+    }
+    if (!wellFormed(value)) {
+      throw new Unusable(400, what + " is not well-formed Unicode (it holds a lone surrogate)");
+    }
+  }
+
+  /** False for a string holding an unpaired UTF-16 surrogate, which has no UTF-8 form. */
+  static boolean wellFormed(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String shown(String pointer) {
+    if (pointer.isEmpty()) {
+      return "the top level";
+    }
+    String printable = pointer.codePoints()
+        .map(c -> Character.isISOControl(c) || Character.isSurrogate((char) c) ? '?' : c)
+        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+        .toString();
+    return printable.codePointCount(0, printable.length()) <= SHOWN_POINTER_CHARS ? printable
+        : printable.substring(0, printable.offsetByCodePoints(0, SHOWN_POINTER_CHARS)) + "…";
+  }
+
+  static Replies.Refusal tooLarge(String why) {
+    return new Replies.Refusal(413, "413: Request Entity Too Large: " + why);
   }
 }

@@ -30,7 +30,8 @@ final class UploadedInputs {
 
   /**
    * ComfyUI's upload rules: with {@code overwrite} the name is replaced; otherwise identical bytes
-   * reuse the existing file and different ones are renamed {@code name (1).ext}, {@code (2)}, ….
+   * reuse the existing file and different ones are renamed {@code name (1).ext}, {@code (2)}, …,
+   * as long as the new name stays within {@link InputPaths#MAX_NAME} (ComfyUI's own write fails).
    */
   Stored store(String user, String subfolder, String name, byte[] content, String contentType, boolean overwrite) {
     String candidate = name;
@@ -52,6 +53,10 @@ final class UploadedInputs {
           return new Stored(candidate, subfolder);
         }
         candidate = stem + " (" + i + ")" + ext;
+        if (!InputPaths.validName(candidate)) {
+          throw new Replies.Refusal(409, "409: Conflict: " + name + " exists already and a renamed copy would pass "
+              + InputPaths.MAX_NAME + " bytes; upload with overwrite or a shorter name");
+        }
       }
     }
     bucket.put(objectName(user, subfolder, candidate), contentType, new ByteArrayInputStream(content));

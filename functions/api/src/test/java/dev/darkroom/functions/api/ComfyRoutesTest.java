@@ -24,7 +24,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every ComfyUI route beyond the basics, against the production validator over a published catalog. */
 class ComfyRoutesTest {
-  static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+  /** A PNG's signature and IHDR (1 x 1 pixels): all an upload's check reads. */
+  static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+      0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0};
   private static final String TXT2IMG = """
       {"4": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "dreamshaper_8.safetensors"}},
        "5": {"class_type": "EmptyLatentImage", "inputs": {"width": "512", "height": 512, "batch_size": 1}},
@@ -112,7 +114,7 @@ class ComfyRoutesTest {
 
   @Test
   void aBodyOverTheLimitIs413AndADeeplyNestedOneIs400() throws Exception {
-    byte[] huge = new byte[RequestBodies.PROMPT_LIMIT + 1];
+    byte[] huge = new byte[InputLimits.PROMPT_BODY_BYTES + 1];
     java.util.Arrays.fill(huge, (byte) ' ');
     assertThat(call(FakeHttp.request("POST", "/prompt", huge, "application/json")).status).isEqualTo(413);
 
@@ -285,8 +287,8 @@ class ComfyRoutesTest {
 
   @Test
   void aDeleteListIsBounded() throws Exception {
-    String ids = String.join(",", java.util.Collections.nCopies(QueueRoutes.MAX_DELETE + 1, "\"" + java.util.UUID.randomUUID() + "\""));
-    assertThat(call("POST", "/queue", "{\"delete\": [" + ids + "]}").status).isEqualTo(400);
+    String ids = String.join(",", java.util.Collections.nCopies(InputLimits.DELETE_IDS + 1, "\"" + java.util.UUID.randomUUID() + "\""));
+    assertThat(call("POST", "/queue", "{\"delete\": [" + ids + "]}").status).isEqualTo(413);
   }
 
   // GET|POST /history
@@ -391,7 +393,7 @@ class ComfyRoutesTest {
     assertThat(upload(form("image", new FakeHttp.FilePart("cat.png", "<svg/>".getBytes(StandardCharsets.UTF_8)))).status)
         .isEqualTo(415);
     assertThat(call(FakeHttp.request("POST", "/upload/image", PNG, "image/png")).status).as("not a form").isEqualTo(400);
-    byte[] big = new byte[RequestBodies.UPLOAD_LIMIT + 1];
+    byte[] big = new byte[InputLimits.UPLOAD_BODY_BYTES + 1];
     assertThat(call(FakeHttp.request("POST", "/upload/image", big, "multipart/form-data; boundary=x")).status).isEqualTo(413);
     assertThat(files.objects).isEmpty();
   }
@@ -505,7 +507,7 @@ class ComfyRoutesTest {
     JsonNode features = get("/features");
     assertThat(features.get("supports_preview_metadata").asBoolean()).isFalse();
     assertThat(features.get("max_upload_size").isDouble()).isTrue();
-    assertThat(features.get("max_upload_size").asDouble()).isEqualTo(RequestBodies.UPLOAD_LIMIT);
+    assertThat(features.get("max_upload_size").asDouble()).isEqualTo(InputLimits.UPLOAD_BODY_BYTES);
   }
 
   @Test

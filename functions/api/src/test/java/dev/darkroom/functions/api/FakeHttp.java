@@ -58,7 +58,24 @@ final class FakeHttp {
 
   record FilePart(String filename, byte[] content) {}
 
-  static final class Request implements HttpRequest {
+  /**
+   * A request that declares {@code declaredLength} bytes but whose stream fails after
+   * {@code body}, as when a client closes its connection in the middle of the body.
+   */
+  static Request truncated(String method, String path, byte[] body, long declaredLength) {
+    return new Request(method, path, body) {
+      @Override public long getContentLength() { return declaredLength; }
+
+      @Override
+      public InputStream getInputStream() {
+        return new java.io.SequenceInputStream(new ByteArrayInputStream(body), new InputStream() {
+          @Override public int read() throws java.io.IOException { throw new java.io.EOFException("early EOF"); }
+        });
+      }
+    };
+  }
+
+  static class Request implements HttpRequest {
     private final String method;
     private final String path;
     private final String query;

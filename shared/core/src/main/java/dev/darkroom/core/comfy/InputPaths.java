@@ -7,19 +7,46 @@ import java.util.regex.Pattern;
  * Which upload names and subfolders are allowed. ComfyUI refuses a path that escapes its input
  * folder; object names have no folders to escape, so Darkroom refuses anything that could mean a
  * different object than it says: empty, {@code .}/{@code ..} segments, leading or doubled
- * slashes, backslashes and control characters. The API stores uploads under these names and the
- * runner stages them into the engine's input folder from there.
+ * slashes, backslashes, control characters, lone surrogates (no UTF-8 form), line separators and
+ * the invisible characters that make a name read differently than it is (bidirectional overrides,
+ * the byte order mark). The API stores uploads under these names and the runner stages them into
+ * the engine's input folder from there, so lengths are in UTF-8 bytes, as file systems count:
+ * a name fits Linux's 255, and a whole object name Cloud Storage's 1024.
  */
 public final class InputPaths {
-  private static final Pattern FORBIDDEN = Pattern.compile("[\\\\\\p{Cntrl}]");
+  private static final Pattern FORBIDDEN =
+      Pattern.compile("[\\\\\\p{Cc}\\p{Cs}\\p{Zl}\\p{Zp}\\u202A-\\u202E\\u2066-\\u2069\\uFEFF]");
+  /** UTF-8 bytes of a file name. */
   public static final int MAX_NAME = 255;
+  /** UTF-8 bytes of a subfolder, slashes included. */
   public static final int MAX_SUBFOLDER = 512;
 
   private InputPaths() {}
 
   public static boolean validName(String name) {
-    return !name.isEmpty() && name.length() <= MAX_NAME && !name.contains("/")
+    return !name.isEmpty() && utf8Length(name) <= MAX_NAME && !name.contains("/")
         && !name.equals(".") && !name.equals("..") && !FORBIDDEN.matcher(name).find();
+  }
+
+  /** UTF-8 bytes of {@code s}; a lone surrogate counts as one byte (and is refused anyway). */
+  static int utf8Length(String s) {
+    int bytes = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        bytes += 1;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
   }
 
   /** A subfolder: empty, or names joined by single slashes. */
@@ -27,7 +54,7 @@ public final class InputPaths {
     if (subfolder.isEmpty()) {
       return true;
     }
-    if (subfolder.length() > MAX_SUBFOLDER) {
+    if (utf8Length(subfolder) > MAX_SUBFOLDER) {
       return false;
     }
     for (String segment : subfolder.split("/", -1)) {

@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  */
 public final class MultipartForm {
   public static final int MAX_PARTS = 16;
+  /** RFC 2046's bound; it also bounds the cost of searching a 20 MiB body for the delimiter. */
+  public static final int MAX_BOUNDARY = 70;
   private static final Pattern BOUNDARY = Pattern.compile("boundary=(?:\"([^\"]+)\"|([^;\\s]+))", Pattern.CASE_INSENSITIVE);
   private static final Pattern NAME = Pattern.compile("(?:^|;)\\s*name=\"([^\"]*)\"", Pattern.CASE_INSENSITIVE);
   private static final Pattern FILENAME = Pattern.compile(";\\s*filename=\"([^\"]*)\"", Pattern.CASE_INSENSITIVE);
@@ -78,7 +80,11 @@ public final class MultipartForm {
     if (!m.find()) {
       throw new MalformedException("multipart/form-data without a boundary");
     }
-    byte[] delimiter = ("--" + (m.group(1) != null ? m.group(1) : m.group(2))).getBytes(StandardCharsets.ISO_8859_1);
+    String boundary = m.group(1) != null ? m.group(1) : m.group(2);
+    if (boundary.length() > MAX_BOUNDARY) {
+      throw new MalformedException("a multipart boundary of more than " + MAX_BOUNDARY + " characters");
+    }
+    byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
     Map<String, Part> parts = new LinkedHashMap<>();
     int at = indexOf(body, delimiter, 0);
     if (at < 0) {

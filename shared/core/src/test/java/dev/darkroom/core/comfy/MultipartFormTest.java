@@ -71,4 +71,15 @@ class MultipartFormTest {
     assertThatThrownBy(() -> MultipartForm.parse("multipart/form-data; boundary=b", bytes(many.toString())))
         .hasMessageContaining("more than");
   }
+
+  @Test
+  void aBoundaryIsAtMostSeventyCharactersAsRfc2046Says() {
+    String boundary = "b".repeat(MultipartForm.MAX_BOUNDARY);
+    String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n1\r\n--" + boundary + "--\r\n";
+    assertThat(MultipartForm.parse("multipart/form-data; boundary=" + boundary, bytes(body)).get("x").text()).isEqualTo("1");
+    String longer = boundary + "b";
+    assertThatThrownBy(() -> MultipartForm.parse("multipart/form-data; boundary=" + longer,
+        bytes(body.replace(boundary, longer))))
+        .isInstanceOf(MultipartForm.MalformedException.class).hasMessageContaining("more than 70");
+  }
 }
