@@ -106,38 +106,35 @@ final class RawHttp implements AutoCloseable {
   }
 
   /**
-   * The rest of the answer, read to its end (every request says {@code Connection: close}) so the
-   * server finishes writing rather than failing on a closed socket; its start is kept to show.
+   * The rest of the answer: its headers, then its body to its {@code Content-Length} or, without
+   * one, to the end of the connection (every request says {@code Connection: close}), so the
+   * server finishes writing rather than failing on a closed socket. The body's start is kept to
+   * show. Whatever breaks off here breaks off after the answer, which is already in.
    */
   private static String rest(InputStream in) {
-    byte[] buffer = new byte[8192];
-    ByteArrayOutputStream read = new ByteArrayOutputStream();
-    long total = 0;
+    long length = -1;
+    ByteArrayOutputStream shown = new ByteArrayOutputStream();
     try {
-      int n;
-      while (total < DRAIN_MAX && (n = in.read(buffer)) > 0) {
-        total += n;
-        if (read.size() < SHOWN_HEAD) {
-          read.write(buffer, 0, Math.min(n, SHOWN_HEAD - read.size()));
+      for (String header = line(in); !header.isEmpty(); header = line(in)) {
+        int colon = header.indexOf(':');
+        if (colon > 0 && header.substring(0, colon).trim().equalsIgnoreCase("Content-Length")) {
+          length = Long.parseLong(header.substring(colon + 1).trim());
         }
       }
-    } catch (IOException e) {
+      byte[] buffer = new byte[8192];
+      long total = 0;
+      long wanted = length >= 0 ? Math.min(length, DRAIN_MAX) : DRAIN_MAX;
+      int n;
+      while (total < wanted && (n = in.read(buffer, 0, (int) Math.min(buffer.length, wanted - total))) > 0) {
+        total += n;
+        if (shown.size() < SHOWN_HEAD) {
+          shown.write(buffer, 0, Math.min(n, SHOWN_HEAD - shown.size()));
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
       // shown as far as it came
     }
-    byte[] bytes = read.toByteArray();
-    int bodyAt = indexOf(bytes, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-    return shown(bodyAt < 0 ? bytes : java.util.Arrays.copyOfRange(bytes, bodyAt + 4, bytes.length));
-  }
-
-  private static int indexOf(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i <= haystack.length - needle.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) continue outer;
-      }
-      return i;
-    }
-    return -1;
+    return shown(shown.toByteArray());
   }
 
   /** Printable ASCII as is, everything else escaped, at most {@value #SHOWN_BODY} bytes. */
