@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
  * another method is {@code 405}, an unknown path {@code 404}, {@code OPTIONS} always {@code 200}.
  */
 final class ComfyApi {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ComfyApi.class);
 
   @FunctionalInterface
   interface Handler {
@@ -98,7 +99,28 @@ final class ComfyApi {
       }
     } catch (Replies.Refusal refusal) {
       Replies.text(response, refusal.status, refusal.getMessage());
+    } catch (RuntimeException e) {
+      if (!overloaded(e)) {
+        throw e;
+      }
+      // The store said try again (a contended transaction, an overloaded backend): so do we.
+      log.warn("{} {} answered 503, the store is busy: {}", request.getMethod(), path, e.toString());
+      response.appendHeader("Retry-After", "2");
+      Replies.text(response, 503, "503: Service Unavailable: the job store is busy; retry shortly");
     }
+  }
+
+  /** A Google API failure that a retry may cure: aborted, unavailable, out of time or out of quota. */
+  static boolean overloaded(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof com.google.api.gax.rpc.ApiException api) {
+        return switch (api.getStatusCode().getCode()) {
+          case ABORTED, UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED -> true;
+          default -> false;
+        };
+      }
+    }
+    return false;
   }
 
   /** 401 with the reason (never the credential) and RFC 6750's challenge; 503 when Firebase is unreachable. */

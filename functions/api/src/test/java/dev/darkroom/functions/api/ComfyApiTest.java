@@ -149,6 +149,54 @@ class ComfyApiTest {
   }
 
   @Test
+  void aBusyStoreIs503WithRetryAfterAndAnyOtherFailureStaysAFailure() throws Exception {
+    RuntimeException aborted = com.google.api.gax.rpc.ApiExceptionFactory.createException("transaction lock timeout",
+        null, com.google.api.gax.grpc.GrpcStatusCode.of(io.grpc.Status.Code.ABORTED), true);
+    dev.darkroom.core.port.JobStore busy = new dev.darkroom.core.port.JobStore() {
+      @Override
+      public java.util.Optional<Job> get(String jobId) {
+        throw aborted;
+      }
+
+      @Override
+      public <T> T update(String jobId, dev.darkroom.core.port.JobChange<T> change) {
+        throw aborted;
+      }
+
+      @Override
+      public List<Job> listForUser(String userId, java.util.Set<JobStatus> statuses, int limit) {
+        throw aborted;
+      }
+
+      @Override
+      public List<Job> queuedWithFingerprint(String fingerprint, int limit) {
+        throw aborted;
+      }
+
+      @Override
+      public List<Job> queued(int limit) {
+        throw aborted;
+      }
+
+      @Override
+      public List<Job> unchangedSince(JobStatus status, Instant updatedBefore, int limit) {
+        throw aborted;
+      }
+    };
+    ComfyApi api = ApiFixture.api(busy, queue, outputs, new RecordingPorts.InMemoryLedger(),
+        PromptValidators::structural, null, ApiFixture.as(() -> "alice"));
+    FakeHttp.Response response = new FakeHttp.Response();
+    api.handle(FakeHttp.request("GET", "/history/" + java.util.UUID.randomUUID(), null), response);
+    assertThat(response.status).isEqualTo(503);
+    assertThat(response.headers.get("Retry-After")).containsExactly("2");
+
+    assertThat(ComfyApi.overloaded(new IllegalStateException("a bug"))).isFalse();
+    assertThat(ComfyApi.overloaded(new IllegalStateException(com.google.api.gax.rpc.ApiExceptionFactory.createException(
+        "denied", null, com.google.api.gax.grpc.GrpcStatusCode.of(io.grpc.Status.Code.PERMISSION_DENIED), false))))
+        .isFalse();
+  }
+
+  @Test
   void unknownRoutesAre404() throws Exception {
     assertThat(call("GET", "/nope", null).status).isEqualTo(404);
   }
