@@ -25,8 +25,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -196,12 +194,14 @@ class SecurityMatrixIT {
     assertThat(borrow.statusCode()).as(borrow.body()).isEqualTo(400);
     probes++;
     // Bob's socket with Alice's client id hears nothing of her next prompt.
-    List<JsonNode> heard = new CopyOnWriteArrayList<>();
-    WebSocket socket = openSocket(clientId, bob.idToken(), heard);
-    String second = submit(workflow("sd1.5-txt2img"), clientId, asAlice);
-    succeeded(second, asAlice);
-    Thread.sleep(1000); // the last messages of the prompt would have arrived by now
-    socket.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
+    List<JsonNode> heard;
+    String second;
+    try (WebSocketRecorder socket = WebSocketRecorder.connect(stack.apiUrl(), clientId, asBob)) {
+      second = submit(workflow("sd1.5-txt2img"), clientId, asAlice);
+      succeeded(second, asAlice);
+      Thread.sleep(1000); // the last messages of the prompt would have arrived by now
+      heard = List.copyOf(socket.messages);
+    }
     assertThat(heard).isNotEmpty().allSatisfy(message ->
         assertThat(message.toString()).doesNotContain(second).doesNotContain(id));
     probes++;
@@ -396,28 +396,6 @@ class SecurityMatrixIT {
 
   private static URI socketUri(String clientId) {
     return URI.create(stack.apiUrl().replaceFirst("^http", "ws") + "/ws?clientId=" + clientId);
-  }
-
-  private static WebSocket openSocket(String clientId, String credential, List<JsonNode> heard) {
-    return HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + credential)
-        .buildAsync(socketUri(clientId), new WebSocket.Listener() {
-          private final StringBuilder text = new StringBuilder();
-
-          @Override
-          public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            text.append(data);
-            if (last) {
-              try {
-                heard.add(JSON.readTree(text.toString()));
-              } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-              }
-              text.setLength(0);
-            }
-            ws.request(1);
-            return null;
-          }
-        }).join();
   }
 
   /** The status of a socket opened with the credential in {@code ?token=}, as a browser must send it (101: open). */

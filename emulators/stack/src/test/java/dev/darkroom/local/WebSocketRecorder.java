@@ -18,12 +18,19 @@ final class WebSocketRecorder implements WebSocket.Listener, AutoCloseable {
   private final StringBuilder partial = new StringBuilder();
   private final WebSocket socket;
 
-  private WebSocketRecorder(URI uri) {
-    socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, this).join();
+  private WebSocketRecorder(URI uri, java.util.Map<String, String> headers) {
+    WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+    headers.forEach(builder::header);
+    socket = builder.buildAsync(uri, this).join();
   }
 
   static WebSocketRecorder connect(String httpBase, String clientId) {
-    return new WebSocketRecorder(URI.create(httpBase.replaceFirst("^http", "ws") + "/ws?clientId=" + clientId));
+    return connect(httpBase, clientId, java.util.Map.of());
+  }
+
+  /** A socket opened with these headers (credentials, when the stack authenticates). */
+  static WebSocketRecorder connect(String httpBase, String clientId, java.util.Map<String, String> headers) {
+    return new WebSocketRecorder(URI.create(httpBase.replaceFirst("^http", "ws") + "/ws?clientId=" + clientId), headers);
   }
 
   @Override
