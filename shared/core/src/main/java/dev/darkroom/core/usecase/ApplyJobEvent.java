@@ -31,6 +31,7 @@ public final class ApplyJobEvent {
 
   private final JobStore jobs;
   private final Ledger ledger;
+  private final Object[] stripes = newStripes(64);
   private final NotificationPublisher notifications;
   private final Clock clock;
 
@@ -43,13 +44,18 @@ public final class ApplyJobEvent {
   }
 
   public Result apply(JobEvent event) {
-    EventDecision decision = jobs.update(event.jobId(), current -> {
-      if (current.isEmpty()) {
-        return Outcome.keep(null);
-      }
-      EventDecision d = JobEventRules.decide(current.get(), event, clock.instant());
-      return d instanceof EventDecision.Apply apply ? Outcome.write(apply.next(), d) : Outcome.keep(d);
-    });
+    EventDecision decision;
+    // One job's events arrive in bursts (a node starts, a step, an output, the end) and all change
+    // one document: taken one at a time within this instance, their transactions do not contend.
+    synchronized (stripes[Math.floorMod(event.jobId().hashCode(), stripes.length)]) {
+      decision = jobs.update(event.jobId(), current -> {
+        if (current.isEmpty()) {
+          return Outcome.keep(null);
+        }
+        EventDecision d = JobEventRules.decide(current.get(), event, clock.instant());
+        return d instanceof EventDecision.Apply apply ? Outcome.write(apply.next(), d) : Outcome.keep(d);
+      });
+    }
     if (decision == null) {
       log.warn("event {} for unknown job {}", event.eventId(), event.jobId());
       return Result.UNKNOWN_JOB;
@@ -70,6 +76,14 @@ public final class ApplyJobEvent {
       notifications.publish(notificationFor(job));
     }
     return decision instanceof EventDecision.Apply ? Result.APPLIED : Result.DUPLICATE;
+  }
+
+  private static Object[] newStripes(int count) {
+    Object[] locks = new Object[count];
+    for (int i = 0; i < count; i++) {
+      locks[i] = new Object();
+    }
+    return locks;
   }
 
   /** One notification per job and terminal status: its id is the same on every redelivery. */

@@ -42,6 +42,69 @@ class ApplyJobEventTest {
   }
 
   @Test
+  void oneJobsEventsTakeTheirTransactionsOneAtATime() throws Exception {
+    runningJob();
+    java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+    // The store as a contended document sees it: how many transactions on the job overlap.
+    dev.darkroom.core.port.JobStore watched = new dev.darkroom.core.port.JobStore() {
+      @Override
+      public java.util.Optional<dev.darkroom.core.job.Job> get(String jobId) {
+        return f.jobs.get(jobId);
+      }
+
+      @Override
+      public <T> T update(String jobId, dev.darkroom.core.port.JobChange<T> change) {
+        most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        try {
+          Thread.sleep(5);
+          return f.jobs.update(jobId, change);
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        } finally {
+          inFlight.decrementAndGet();
+        }
+      }
+
+      @Override
+      public List<dev.darkroom.core.job.Job> listForUser(String userId, java.util.Set<JobStatus> statuses, int limit) {
+        return f.jobs.listForUser(userId, statuses, limit);
+      }
+
+      @Override
+      public List<dev.darkroom.core.job.Job> queuedWithFingerprint(String fingerprint, int limit) {
+        return f.jobs.queuedWithFingerprint(fingerprint, limit);
+      }
+
+      @Override
+      public List<dev.darkroom.core.job.Job> queued(int limit) {
+        return f.jobs.queued(limit);
+      }
+
+      @Override
+      public List<dev.darkroom.core.job.Job> unchangedSince(JobStatus status, Instant updatedBefore, int limit) {
+        return f.jobs.unchangedSince(status, updatedBefore, limit);
+      }
+    };
+    ApplyJobEvent apply = new ApplyJobEvent(watched, f.ledger, f.notifications, f.clock);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<ApplyJobEvent.Result>> results = new java.util.ArrayList<>();
+      for (int sequence = 2; sequence < 18; sequence++) {
+        JobEvent step = new JobEvent.Progressed("p-1", 1, sequence, AT, new dev.darkroom.core.job.Progress("3", sequence, 20));
+        results.add(pool.submit(() -> apply.apply(step)));
+      }
+      for (java.util.concurrent.Future<ApplyJobEvent.Result> result : results) {
+        assertThat(result.get()).isIn(ApplyJobEvent.Result.APPLIED, ApplyJobEvent.Result.STALE);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(most.get()).isEqualTo(1);
+    assertThat(f.jobs.get("p-1").orElseThrow().lastSequence()).isEqualTo(17);
+  }
+
+  @Test
   void aRedeliveredTerminalEventRepeatsOnlyTheIdempotentSideEffects() {
     runningJob();
     JobEvent done = new JobEvent.Succeeded("p-1", 1, 2, AT, List.of(), 3.0);
