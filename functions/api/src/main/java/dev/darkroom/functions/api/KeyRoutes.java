@@ -52,16 +52,12 @@ final class KeyRoutes {
 
   void revoke(Call call) throws IOException {
     String id = call.path().substring("/v2/keys/".length());
-    if (call.caller().method() == dev.darkroom.core.auth.Caller.Method.API_KEY) {
-      error(call, 403, "API keys are revoked with a Firebase ID token, not with a key");
-      return;
+    ApiKeys.Revocation revocation = id.contains("/") ? ApiKeys.Revocation.NOT_FOUND : keys.revoke(call.caller(), id);
+    switch (revocation) {
+      case REVOKED -> call.response().setStatusCode(204);
+      case NOT_WITH_A_KEY -> error(call, 403, "API keys are revoked with a Firebase ID token, not with a key");
+      case NOT_FOUND -> error(call, 404, "no API key of yours has this id");
     }
-    if (id.isEmpty() || id.contains("/") || !keys.revoke(call.caller(), id.startsWith(ApiKeys.PREFIX)
-        ? id.substring(ApiKeys.PREFIX.length()) : id)) {
-      error(call, 404, "no API key of yours has this id");
-      return;
-    }
-    call.response().setStatusCode(204);
   }
 
   private static ObjectNode describe(StoredApiKey key) {

@@ -96,9 +96,20 @@ public final class ApiKeys {
     return store.list(userId, MAX_LISTED);
   }
 
-  /** Only a signed-in user (or the local one) revokes; false when the user has no such key. */
-  public boolean revoke(Caller caller, String keyId) {
-    return store.revoke(caller.userId(), keyId, clock.instant());
+  /** What became of a request to revoke a key. */
+  public enum Revocation { REVOKED, NOT_FOUND, NOT_WITH_A_KEY }
+
+  /**
+   * Revokes one of the caller's keys, named by its id or its prefix {@code drk_<id>}. Only a
+   * signed-in user (or the local one) revokes, as only they create: a leaked key must not be able to
+   * lock its owner's integrations out. Another user's key is no key of the caller's: NOT_FOUND.
+   */
+  public Revocation revoke(Caller caller, String keyId) {
+    if (caller.method() == Caller.Method.API_KEY) {
+      return Revocation.NOT_WITH_A_KEY;
+    }
+    String id = keyId.startsWith(PREFIX) ? keyId.substring(PREFIX.length()) : keyId;
+    return !id.isEmpty() && store.revoke(caller.userId(), id, clock.instant()) ? Revocation.REVOKED : Revocation.NOT_FOUND;
   }
 
   /** The caller a presented key stands for. */

@@ -72,10 +72,11 @@ class ApiKeysTest {
     Creation.Created created = create(alice);
     String id = created.stored().keyId();
 
-    assertThat(keys.revoke(Caller.idToken("mallory", "pro"), id)).isFalse();
+    assertThat(keys.revoke(Caller.idToken("mallory", "pro"), id)).isEqualTo(ApiKeys.Revocation.NOT_FOUND);
+    assertThat(keys.revoke(keys.authenticate(created.key()), id)).isEqualTo(ApiKeys.Revocation.NOT_WITH_A_KEY);
     assertThat(keys.authenticate(created.key())).isNotNull();
 
-    assertThat(keys.revoke(alice, id)).isTrue();
+    assertThat(keys.revoke(alice, created.stored().prefix())).isEqualTo(ApiKeys.Revocation.REVOKED);
     assertThatThrownBy(() -> keys.authenticate(created.key()))
         .isInstanceOfSatisfying(AuthFailure.class, e -> assertThat(e.reason()).isEqualTo(AuthFailure.Reason.REVOKED));
   }
