@@ -87,25 +87,27 @@ public final class ManagedProcess implements AutoCloseable {
   }
 
   /**
-   * Waits until a line matching {@code ready} is printed. Fails with the process's last lines if
-   * it exits first or the timeout passes.
+   * Waits until a line matching {@code ready} is printed and returns it. Fails with the process's
+   * last lines if it exits first or the timeout passes.
    */
-  public void awaitLine(Predicate<String> ready, Duration timeout) {
+  public String awaitLine(Predicate<String> ready, Duration timeout) {
     CountDownLatch seen = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicReference<String> match = new java.util.concurrent.atomic.AtomicReference<>();
     Consumer<String> listener = line -> {
-      if (ready.test(line)) {
+      if (ready.test(line) && match.compareAndSet(null, line)) {
         seen.countDown();
       }
     };
     lineListeners.add(listener);
     try {
-      if (lastLines.stream().anyMatch(ready)) {
-        return;
+      java.util.Optional<String> earlier = lastLines.stream().filter(ready).findFirst();
+      if (earlier.isPresent()) {
+        return earlier.get();
       }
       long deadline = System.nanoTime() + timeout.toNanos();
       while (System.nanoTime() < deadline) {
         if (seen.await(50, TimeUnit.MILLISECONDS)) {
-          return;
+          return match.get();
         }
         if (!process.isAlive()) {
           throw new IllegalStateException(

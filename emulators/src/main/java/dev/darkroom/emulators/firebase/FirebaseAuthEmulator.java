@@ -84,9 +84,12 @@ public final class FirebaseAuthEmulator implements LocalService {
   }
 
   public static FirebaseAuthEmulator start(int port, String projectId, Path firebaseCli) {
+    return LoopbackPorts.startOnFreePort(port, chosen -> startOn(chosen, projectId, firebaseCli));
+  }
+
+  private static FirebaseAuthEmulator startOn(int chosen, String projectId, Path firebaseCli) {
     long started = System.nanoTime();
     Set<Integer> ports = new HashSet<>();
-    int chosen = LoopbackPorts.choose(port);
     ports.add(chosen);
     // The CLI also runs a hub and a log server; on fixed default ports two emulators would collide.
     int hub = distinctFreePort(ports);

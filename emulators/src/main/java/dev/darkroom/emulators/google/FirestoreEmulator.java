@@ -38,8 +38,11 @@ public final class FirestoreEmulator extends GoogleEmulatorProcess {
   }
 
   public static FirestoreEmulator start(int port, String projectId, GcloudPlatform platform) {
+    return LoopbackPorts.startOnFreePort(port, chosen -> startOn(chosen, projectId, platform));
+  }
+
+  private static FirestoreEmulator startOn(int chosen, String projectId, GcloudPlatform platform) {
     Path jar = platform.firestoreEmulatorJar();
-    int chosen = LoopbackPorts.choose(port);
     List<String> command =
         List.of(
             currentJava(),

@@ -27,8 +27,11 @@ public final class PubSubEmulator extends GoogleEmulatorProcess {
   }
 
   public static PubSubEmulator start(int port, GcloudPlatform platform) {
+    return LoopbackPorts.startOnFreePort(port, chosen -> startOn(chosen, platform));
+  }
+
+  private static PubSubEmulator startOn(int chosen, GcloudPlatform platform) {
     Path launcher = platform.pubSubEmulatorLauncher();
-    int chosen = LoopbackPorts.choose(port);
     List<String> command =
         List.of(launcher.toString(), "--host=" + LoopbackPorts.HOST, "--port=" + chosen);
     // The launcher script picks its JVM from JAVA_HOME: make it the JVM we run on, not whatever

@@ -173,25 +173,27 @@ public final class LocalStack implements AutoCloseable {
     createGpuJob(clients, options.projectId());
 
     Path logs = dataDir.resolve("logs");
-    int apiPort = LoopbackPorts.choose(0);
-    int dispatchPort = LoopbackPorts.choose(0);
-    int jobEventsPort = LoopbackPorts.choose(0);
-    int gatewayPort = LoopbackPorts.choose(0);
-    int reconcilePort = LoopbackPorts.choose(0);
-    int notifyPort = LoopbackPorts.choose(0);
-    int deadLettersPort = LoopbackPorts.choose(0);
+    // Each child binds port 0 and prints the port it got: choosing a free port here and handing it
+    // over races with every other process on the machine (CI once lost notify's port that way).
     List<ManagedProcess> hosts = List.of(
-        function("notify", NotifyFunction.class, notifyPort, logs),
-        function("api", ApiFunction.class, apiPort, logs),
-        function("dispatch", DispatchFunction.class, dispatchPort, logs),
-        function("job-events", JobEventsFunction.class, jobEventsPort, logs),
-        function("reconcile", ReconcileFunction.class, reconcilePort, logs),
-        function("dead-letters", DeadLettersFunction.class, deadLettersPort, logs));
-    ManagedProcess gateway = realtimeGateway(gatewayPort, logs);
+        function("notify", NotifyFunction.class, logs),
+        function("api", ApiFunction.class, logs),
+        function("dispatch", DispatchFunction.class, logs),
+        function("job-events", JobEventsFunction.class, logs),
+        function("reconcile", ReconcileFunction.class, logs),
+        function("dead-letters", DeadLettersFunction.class, logs));
+    ManagedProcess gateway = realtimeGateway(logs);
+    List<Integer> ports = new java.util.ArrayList<>();
     for (ManagedProcess host : hosts) {
-      host.awaitLine(line -> line.startsWith(FunctionHost.READY), Duration.ofSeconds(60));
+      ports.add(boundPort(host.awaitLine(line -> line.startsWith(FunctionHost.READY), Duration.ofSeconds(60))));
     }
-    gateway.awaitLine(line -> line.startsWith(RealtimeGatewayMain.READY), Duration.ofSeconds(60));
+    int notifyPort = ports.get(0);
+    int apiPort = ports.get(1);
+    int dispatchPort = ports.get(2);
+    int jobEventsPort = ports.get(3);
+    int reconcilePort = ports.get(4);
+    int deadLettersPort = ports.get(5);
+    int gatewayPort = boundPort(gateway.awaitLine(line -> line.startsWith(RealtimeGatewayMain.READY), Duration.ofSeconds(60)));
     warmUp(apiPort, options.firebaseAuthEmulator() != null);
     trigger(JOB_SUBMITTED, dispatchPort);
     trigger(JOB_EVENTS, jobEventsPort);
@@ -322,20 +324,23 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /** The realtime gateway, as its Cloud Run service runs: the functions' environment plus {@code PORT}. */
-  private ManagedProcess realtimeGateway(int port, Path logs) {
+  private ManagedProcess realtimeGateway(Path logs) {
     Map<String, String> env = new LinkedHashMap<>(functionEnv);
-    env.put("PORT", Integer.toString(port));
+    env.put("PORT", "0");
     return track(ChildJvm.start("realtime", RealtimeGatewayMain.class.getName(), List.of(), env,
         logs.resolve("realtime.log")));
   }
 
   private static EmbeddedPostgres startPostgres() {
-    try {
-      return EmbeddedPostgres.builder().setPort(LoopbackPorts.choose(0)).start();
-    } catch (IOException e) {
-      throw new UncheckedIOException("embedded PostgreSQL did not start", e);
-    }
+    return LoopbackPorts.startOnFreePort(0, port -> {
+      try {
+        return EmbeddedPostgres.builder().setPort(port).start();
+      } catch (IOException e) {
+        throw new UncheckedIOException("embedded PostgreSQL did not start", e);
+      }
+    });
   }
+
 
   private void createTopics() {
     try (PubSubEmulatorChannels pubsub = PubSubEmulatorChannels.connect(cloud.pubSub().orElseThrow().hostPort())) {
@@ -393,9 +398,19 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
-  private ManagedProcess function(String name, Class<?> target, int port, Path logs) {
+  private ManagedProcess function(String name, Class<?> target, Path logs) {
     return track(ChildJvm.start(name, FunctionHost.class.getName(),
-        List.of(target.getName(), Integer.toString(port)), functionEnv, logs.resolve(name + ".log")));
+        List.of(target.getName(), "0"), functionEnv, logs.resolve(name + ".log")));
+  }
+
+  /** The port at the end of a child's ready line ({@code … on 127.0.0.1:PORT}). */
+  static int boundPort(String readyLine) {
+    int colon = readyLine.lastIndexOf(':');
+    try {
+      return Integer.parseInt(readyLine.substring(colon + 1).strip());
+    } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+      throw new IllegalStateException("no port at the end of the ready line: " + readyLine, e);
+    }
   }
 
   /** As Eventarc would: the topic's messages to the function, retried, then dead-lettered. */
