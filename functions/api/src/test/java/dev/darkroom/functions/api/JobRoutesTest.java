@@ -38,13 +38,7 @@ class JobRoutesTest {
       PromptValidators::structural, null, request -> Caller.idToken(caller, Job.DEFAULT_TIER));
 
   private FakeHttp.Response call(String method, String path, String body, String... headers) throws Exception {
-    FakeHttp.Request request = FakeHttp.request(method, path, body);
-    for (int i = 0; i < headers.length; i += 2) {
-      request.headers.put(headers[i], List.of(headers[i + 1]));
-    }
-    FakeHttp.Response response = new FakeHttp.Response();
-    api.handle(request, response);
-    return response;
+    return FakeHttp.send(api, method, path, body, headers);
   }
 
   private JsonNode body(FakeHttp.Response response) throws Exception {
