@@ -123,6 +123,10 @@ final class JobEventStream {
     } catch (IOException e) {
       // The client went away: nothing to answer, and the subscription is closed above.
       log.debug("job {} event stream closed by the client: {}", job.id(), e.toString());
+    } catch (RuntimeException e) {
+      // The answer is under way (200 and events sent): no status can follow. The stream ends and
+      // the client resumes with Last-Event-ID.
+      log.warn("job {} event stream ends: {}", job.id(), e.toString());
     }
   }
 

@@ -97,6 +97,9 @@ final class JobListings {
     for (String value : values) {
       for (String name : value.split(",", -1)) {
         String wire = name.strip().toLowerCase(Locale.ROOT);
+        if (wire.isEmpty()) {
+          continue;
+        }
         JobStatus status = java.util.Arrays.stream(JobStatus.values())
             .filter(s -> s.wireName().equals(wire)).findFirst()
             .orElseThrow(() -> badRequest("status must be one of " + java.util.Arrays.stream(JobStatus.values())

@@ -28,7 +28,10 @@ import java.time.ZoneOffset;
 final class ApiFixture {
   static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC);
 
-  /** Short, so a test sees a keep-alive comment at once; the stream's life is bounded by the fixed clock's wall. */
+  /**
+   * Short, so a test sees a keep-alive comment at once. The fixed clock never reaches a stream's
+   * end of life: here a stream ends when its job does ({@code JobEventStreamTest} bounds one itself).
+   */
   static final java.time.Duration EVENT_KEEP_ALIVE = java.time.Duration.ofMillis(50);
   static final java.time.Duration EVENT_STREAM_LIFETIME = java.time.Duration.ofMinutes(55);
 
