@@ -27,9 +27,14 @@ resource "google_firestore_backup_schedule" "daily" {
   daily_recurrence {}
 }
 
-# FirestoreJobStore's history/queue listing (shared/gcp):
+# FirestoreJobStore's history/queue listing and GET /api/v2/jobs pages (shared/gcp):
 #   where userId == u, where status in [...], order by createdAt desc, limit n
-# An equality and an `in` filter with an order on a third field need this composite index.
+#   where userId == u, where status in [...], createdAt > a, createdAt < b,
+#     order by createdAt desc, __name__ desc, start after (t, id), limit n
+# An equality and an `in` filter with an order on a third field need this composite index; the
+# pages always filter on status (every status when the client names none) so that this one index
+# serves them, and __name__ (the document id, the tie-break) is implicit in every index, in the
+# direction of its last field.
 # FirestoreJobFeed's two listeners use equality and `in` filters only, with no order: Firestore
 # serves those by merging single-field indexes, so they need none.
 resource "google_firestore_index" "jobs_by_user_status_created" {
@@ -110,6 +115,22 @@ resource "google_firestore_index" "jobs_queued_in_order" {
     field_path = "number"
     order      = "ASCENDING"
   }
+
+  depends_on = [google_firestore_database.default]
+}
+
+# POST /api/v2/jobs Idempotency-Key records (FirestoreIdempotencyKeys): Firestore deletes a record
+# within about a day after its expireAt. Until then the code reads an expired record as absent, which
+# is also all the emulator (no TTL) ever does. No index on expireAt: nothing queries it, and an
+# indexed timestamp that only grows is a write hotspot.
+resource "google_firestore_field" "idempotency_keys_ttl" {
+  project    = var.project_id
+  database   = "(default)"
+  collection = local.idempotency_keys_collection
+  field      = "expireAt"
+
+  ttl_config {}
+  index_config {}
 
   depends_on = [google_firestore_database.default]
 }

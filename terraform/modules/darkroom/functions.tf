@@ -31,9 +31,12 @@ resource "google_cloudfunctions2_function" "api" {
   }
 
   service_config {
-    available_memory                 = "1Gi"
-    available_cpu                    = "1"
-    timeout_seconds                  = 300
+    available_memory = "1Gi"
+    available_cpu    = "1"
+    # The most 2nd gen allows for HTTP: GET /api/v2/jobs/{id}/events streams Server-Sent Events
+    # and closes itself after 55 min (JobEventStream.LIFETIME); the client resumes with
+    # Last-Event-ID. Every other route answers in seconds, bounded by its own limits.
+    timeout_seconds                  = 3600
     min_instance_count               = var.api_min_instances
     max_instance_count               = var.api_max_instances
     max_instance_request_concurrency = 1
@@ -42,10 +45,11 @@ resource "google_cloudfunctions2_function" "api" {
     service_account_email            = google_service_account.api.email
 
     environment_variables = {
-      GOOGLE_CLOUD_PROJECT     = var.project_id
-      JOBS_COLLECTION          = local.jobs_collection
-      JOB_SUBMITTED_TOPIC      = google_pubsub_topic.job_submitted.name
-      OUTPUTS_BUCKET           = google_storage_bucket.outputs.name
+      GOOGLE_CLOUD_PROJECT        = var.project_id
+      JOBS_COLLECTION             = local.jobs_collection
+      IDEMPOTENCY_KEYS_COLLECTION = local.idempotency_keys_collection
+      JOB_SUBMITTED_TOPIC         = google_pubsub_topic.job_submitted.name
+      OUTPUTS_BUCKET              = google_storage_bucket.outputs.name
       INSTANCE_CONNECTION_NAME = google_sql_database_instance.ledger.connection_name
       DB_NAME                  = google_sql_database.ledger.name
       DB_USER                  = google_sql_user.ledger.name

@@ -10,6 +10,8 @@ locals {
 
   # Firestore collection of live jobs; prefixed so two environments can share the (default) database.
   jobs_collection = "${var.prefix}-jobs"
+  # Firestore collection of POST /api/v2/jobs Idempotency-Key records (24 h, TTL on expireAt), prefixed likewise.
+  idempotency_keys_collection = "${var.prefix}-idempotency_keys"
   # Firestore collection of GPU slot leases (GpuPool): gpu_task_cap documents, prefixed likewise.
   gpu_slots_collection = "${var.prefix}-gpu-slots"
 

@@ -171,12 +171,20 @@ final class Edge implements AutoCloseable {
       proxyToServer.headers(headers -> headers.put(HttpHeader.CONNECTION, "close"));
     }
 
+    /**
+     * Responses are relayed as their bytes arrive, never gathered first, so Server-Sent Events
+     * ({@code GET /api/v2/jobs/{id}/events}) reach the client one by one ({@code JobsApiIT}). Such
+     * a stream lasts up to 55 minutes with a comment every 15 s: it gets the idle timeout but not
+     * the 300 s bound on the whole exchange, as the cloud's api function has a 60 min timeout.
+     */
     @Override
     protected org.eclipse.jetty.client.Request newProxyToServerRequest(
         Request clientToProxy, HttpURI target) {
-      return super.newProxyToServerRequest(clientToProxy, target)
-          .timeout(REQUEST_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
+      org.eclipse.jetty.client.Request request = super.newProxyToServerRequest(clientToProxy, target)
           .idleTimeout(REQUEST_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+      String accept = clientToProxy.getHeaders().get(HttpHeader.ACCEPT);
+      boolean eventStream = accept != null && accept.contains("text/event-stream");
+      return eventStream ? request : request.timeout(REQUEST_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
     }
   }
 

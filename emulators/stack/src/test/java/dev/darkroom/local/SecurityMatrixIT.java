@@ -88,7 +88,12 @@ class SecurityMatrixIT {
         new String[] {"GET", "/models", null}, new String[] {"GET", "/embeddings", null},
         new String[] {"GET", "/system_stats", null}, new String[] {"GET", "/features", null},
         new String[] {"GET", "/api/v2/keys", null}, new String[] {"POST", "/api/v2/keys", "{}"},
-        new String[] {"DELETE", "/api/v2/keys/abcdefghijkm", null}, new String[] {"GET", "/nope", null});
+        new String[] {"DELETE", "/api/v2/keys/abcdefghijkm", null},
+        new String[] {"POST", "/api/v2/jobs", prompt}, new String[] {"GET", "/api/v2/jobs", null},
+        new String[] {"GET", "/api/v2/jobs/" + UUID.randomUUID(), null},
+        new String[] {"POST", "/api/v2/jobs/" + UUID.randomUUID() + "/cancel", null},
+        new String[] {"GET", "/api/v2/jobs/" + UUID.randomUUID() + "/events", null},
+        new String[] {"GET", "/nope", null});
   }
 
   @Test
@@ -165,7 +170,7 @@ class SecurityMatrixIT {
     probes++;
     assertThat(call("GET", "/api/history/" + id, null, asBob).body()).isEqualTo("{}");
     probes++;
-    for (String path : List.of("/history", "/queue", "/prompt", "/api/v2/keys")) {
+    for (String path : List.of("/history", "/queue", "/prompt", "/api/v2/keys", "/api/v2/jobs?limit=100")) {
       HttpResponse<String> answer = call("GET", path, null, asBob);
       assertThat(answer.statusCode()).isEqualTo(200);
       assertThat(answer.body()).as(path).doesNotContain(id).doesNotContain(alice.uid()).doesNotContain(keyId(aliceKey));
@@ -181,6 +186,27 @@ class SecurityMatrixIT {
     assertThat(reuse.statusCode()).isEqualTo(400);
     assertThat(call("DELETE", "/api/v2/keys/" + keyId(aliceKey), null, asBob).statusCode()).isEqualTo(404);
     probes += 5;
+    // The v2 job routes: Alice's job answers Bob exactly as a job that never existed.
+    for (String suffix : List.of("", "/events")) {
+      HttpResponse<String> hers = call("GET", "/api/v2/jobs/" + id + suffix, null, asBob);
+      assertThat(hers.statusCode()).isEqualTo(404);
+      assertThat(hers.body()).isEqualTo(call("GET", "/api/v2/jobs/" + neverExisted + suffix, null, asBob).body());
+      probes++;
+    }
+    assertThat(call("POST", "/api/v2/jobs/" + id + "/cancel", null, asBob).statusCode()).isEqualTo(404);
+    probes++;
+    // Idempotency keys are per user: Bob's use of Alice's key makes his own job, and hers stays hers.
+    String body = "{\"prompt\":" + workflow("sd1.5-txt2img") + "}";
+    Map<String, String> aliceWithKey = new java.util.HashMap<>(asAlice);
+    aliceWithKey.put("Idempotency-Key", "shared-key");
+    Map<String, String> bobWithKey = new java.util.HashMap<>(asBob);
+    bobWithKey.put("Idempotency-Key", "shared-key");
+    HttpResponse<String> alicesJob = call("POST", "/api/v2/jobs", body, aliceWithKey);
+    HttpResponse<String> bobsJob = call("POST", "/api/v2/jobs", body, bobWithKey);
+    assertThat(alicesJob.statusCode()).as(alicesJob.body()).isEqualTo(201);
+    assertThat(bobsJob.statusCode()).as(bobsJob.body()).isEqualTo(201);
+    assertThat(JSON.readTree(bobsJob.body()).get("id")).isNotEqualTo(JSON.readTree(alicesJob.body()).get("id"));
+    probes++;
     // Files: Alice's output and her upload, by their exact names.
     HttpResponse<String> output = call("GET", "/view?filename=" + enc(image.path("filename").asText())
         + "&subfolder=" + enc(image.path("subfolder").asText()) + "&type=output", null, asBob);

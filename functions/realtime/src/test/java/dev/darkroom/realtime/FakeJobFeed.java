@@ -29,6 +29,12 @@ class FakeJobFeed implements JobFeed {
     return () -> clientSubs.remove(sub);
   }
 
+  /** Not used by the gateway. */
+  @Override
+  public Subscription job(String jobId, JobsListener listener) {
+    throw new UnsupportedOperationException("the gateway follows clients' jobs, not single jobs");
+  }
+
   @Override
   public Subscription unfinishedJobsOf(String userId, QueueListener listener) {
     QueueSub sub = new QueueSub(userId, listener);

@@ -15,6 +15,7 @@ import dev.darkroom.core.port.GpuPool;
 import dev.darkroom.core.port.IdTokenVerifier;
 import dev.darkroom.core.port.IntegrationEvents;
 import dev.darkroom.core.port.JobEventPublisher;
+import dev.darkroom.core.port.IdempotencyKeys;
 import dev.darkroom.core.port.JobFeed;
 import dev.darkroom.core.port.JobLauncher;
 import dev.darkroom.core.port.JobQueue;
@@ -71,7 +72,16 @@ public final class Adapters implements AutoCloseable {
     return new FirestoreJobStore(clients.firestore(), env.orDefault("JOBS_COLLECTION", "jobs"));
   }
 
-  /** Live job documents, for the realtime gateway. */
+  /**
+   * Which job each client's {@code Idempotency-Key} names ({@code POST /api/v2/jobs}); prefixed
+   * per environment in the cloud as the jobs collection is.
+   */
+  public IdempotencyKeys idempotencyKeys() {
+    return new FirestoreIdempotencyKeys(clients.firestore(),
+        env.orDefault("IDEMPOTENCY_KEYS_COLLECTION", "idempotency_keys"));
+  }
+
+  /** Live job documents, for the realtime gateway and the api's job event streams. */
   public JobFeed jobFeed() {
     return new FirestoreJobFeed(clients.firestore(), env.orDefault("JOBS_COLLECTION", "jobs"));
   }

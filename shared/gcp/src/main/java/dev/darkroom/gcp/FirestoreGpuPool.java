@@ -123,7 +123,8 @@ public final class FirestoreGpuPool implements GpuPool {
    * True when the conditional write was applied; false when its condition failed (the document
    * exists already, was changed, or is gone): another writer got there first.
    */
-  private static boolean conditionally(com.google.api.core.ApiFuture<?> write) {
+  /** True if the write was applied; false if another writer won the race to it. */
+  static boolean conditionally(com.google.api.core.ApiFuture<?> write) {
     try {
       FirestoreJobStore.await(write);
       return true;
@@ -135,7 +136,8 @@ public final class FirestoreGpuPool implements GpuPool {
     }
   }
 
-  private static boolean lostRace(Throwable error) {
+  /** A create or conditional write that another writer beat (exists, changed, or gone). */
+  static boolean lostRace(Throwable error) {
     for (Throwable e = error; e != null; e = e.getCause()) {
       io.grpc.Status.Code code = null;
       if (e instanceof com.google.api.gax.rpc.ApiException api) {

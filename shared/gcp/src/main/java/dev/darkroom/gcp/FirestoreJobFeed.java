@@ -59,6 +59,24 @@ public final class FirestoreJobFeed implements JobFeed {
   }
 
   @Override
+  public Subscription job(String jobId, JobsListener listener) {
+    AtomicBoolean first = new AtomicBoolean(true);
+    ListenerRegistration registration = firestore.collection(collection).document(jobId)
+        .addSnapshotListener((snapshot, error) -> {
+          if (error != null) {
+            listener.failed(error);
+            return;
+          }
+          if (first.getAndSet(false)) {
+            listener.current(snapshot.exists() ? List.of(JobDocuments.fromDocument(snapshot)) : List.of());
+          } else if (snapshot.exists()) {
+            listener.changed(JobDocuments.fromDocument(snapshot));
+          }
+        });
+    return registration::remove;
+  }
+
+  @Override
   public Subscription unfinishedJobsOf(String userId, QueueListener listener) {
     ListenerRegistration registration = firestore.collection(collection)
         .where(Filter.and(Filter.equalTo("userId", userId), Filter.inArray("status", UNFINISHED)))

@@ -2,6 +2,7 @@ package dev.darkroom.gcp;
 
 import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
+import com.google.cloud.firestore.FieldPath;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.Query;
 import com.google.cloud.firestore.TransactionOptions;
@@ -68,6 +69,34 @@ public final class FirestoreJobStore implements JobStore {
         .whereEqualTo("userId", userId)
         .whereIn("status", List.copyOf(wireNames))
         .orderBy("createdAt", Query.Direction.DESCENDING), limit);
+  }
+
+  /**
+   * Always filters on status ({@code in} every status when the page names none), so one
+   * composite index serves every page: {@code jobs: userId ASC, status ASC, createdAt DESC}, with
+   * the document id, which Firestore appends in the last field's direction, breaking ties.
+   */
+  @Override
+  public List<Job> pageForUser(String userId, Page page) {
+    if (page.limit() <= 0) {
+      return List.of();
+    }
+    Set<JobStatus> statuses = page.statuses().isEmpty() ? Set.of(JobStatus.values()) : page.statuses();
+    Query query = firestore.collection(collection)
+        .whereEqualTo("userId", userId)
+        .whereIn("status", statuses.stream().map(JobStatus::wireName).sorted().toList());
+    if (page.createdAfter() != null) {
+      query = query.whereGreaterThan("createdAt", JobDocuments.timestamp(page.createdAfter()));
+    }
+    if (page.createdBefore() != null) {
+      query = query.whereLessThan("createdAt", JobDocuments.timestamp(page.createdBefore()));
+    }
+    query = query.orderBy("createdAt", Query.Direction.DESCENDING)
+        .orderBy(FieldPath.documentId(), Query.Direction.DESCENDING);
+    if (page.after() != null) {
+      query = query.startAfter(JobDocuments.timestamp(page.after().createdAt()), page.after().jobId());
+    }
+    return jobs(query, page.limit());
   }
 
   /** Needs the composite index (status, fingerprint, number) that Terraform declares. */

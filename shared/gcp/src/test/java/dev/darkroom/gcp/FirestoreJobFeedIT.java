@@ -72,6 +72,25 @@ class FirestoreJobFeedIT {
     }
   }
 
+  @Test
+  void aJobSubscriptionReportsThatJobThenEachOfItsChangesOnly() {
+    Job mine = write(queued("c1"));
+    Recorder recorder = new Recorder();
+    try (JobFeed.Subscription ignored = feed.job(mine.id(), recorder)) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> recorder.current != null);
+      assertThat(recorder.current).containsExactly(mine);
+      write(queued("c1"));
+      Job running = write(mine.afterEvent(JobStatus.RUNNING, 1, new Progress("3", 1, 20), List.of(), null, 0, NOW));
+      await().atMost(Duration.ofSeconds(10)).until(() -> recorder.changed.contains(running));
+      assertThat(recorder.changed).extracting(Job::id).containsOnly(mine.id());
+    }
+    Recorder none = new Recorder();
+    try (JobFeed.Subscription ignored = feed.job(UUID.randomUUID().toString(), none)) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> none.current != null);
+      assertThat(none.current).isEmpty();
+    }
+  }
+
   private Job queued(String clientId) {
     return Job.queued(UUID.randomUUID().toString(), user, 1, JSON.createObjectNode(), JSON.createObjectNode(), clientId, NOW);
   }

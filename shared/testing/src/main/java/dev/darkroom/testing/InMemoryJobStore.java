@@ -11,9 +11,19 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** A {@link JobStore} in memory: each update holds that job's lock, like a transaction. */
+/**
+ * A {@link JobStore} in memory: each update holds that job's lock, like a transaction. Listeners
+ * ({@link #onWrite}) hear of every write after it is applied, as a document listener would.
+ */
 public final class InMemoryJobStore implements JobStore {
   private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+  private final List<java.util.function.Consumer<Job>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Calls {@code listener} with each job written from now on; returns what stops it. */
+  public Runnable onWrite(java.util.function.Consumer<Job> listener) {
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
+  }
 
   @Override
   public Optional<Job> get(String jobId) {
@@ -23,13 +33,19 @@ public final class InMemoryJobStore implements JobStore {
   @Override
   public <T> T update(String jobId, JobChange<T> change) {
     Object[] result = new Object[1];
+    boolean[] changed = new boolean[1];
     jobs.compute(jobId, (id, current) -> {
       JobChange.Outcome<T> outcome = change.decide(Optional.ofNullable(current));
       result[0] = outcome.result();
+      changed[0] = outcome.write() != null;
       return outcome.write() != null ? outcome.write() : current;
     });
     @SuppressWarnings("unchecked")
     T value = (T) result[0];
+    Job written = jobs.get(jobId);
+    if (written != null && changed[0]) {
+      listeners.forEach(listener -> listener.accept(written));
+    }
     return value;
   }
 
@@ -39,6 +55,15 @@ public final class InMemoryJobStore implements JobStore {
         .filter(job -> job.userId().equals(userId) && statuses.contains(job.status()))
         .sorted(Comparator.comparing(Job::createdAt).reversed())
         .limit(limit)
+        .toList();
+  }
+
+  @Override
+  public List<Job> pageForUser(String userId, Page page) {
+    return jobs.values().stream()
+        .filter(job -> job.userId().equals(userId) && page.admits(job))
+        .sorted(Comparator.comparing(Job::createdAt).thenComparing(Job::id).reversed())
+        .limit(Math.max(0, page.limit()))
         .toList();
   }
 

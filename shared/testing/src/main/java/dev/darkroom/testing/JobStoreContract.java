@@ -14,6 +14,7 @@ import dev.darkroom.core.port.JobStore;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -152,6 +153,59 @@ public abstract class JobStoreContract {
     assertThat(store().listForUser(user, java.util.EnumSet.of(JobStatus.QUEUED, JobStatus.RUNNING), 2))
         .extracting(Job::id).containsExactly(third.id(), second.id());
     assertThat(store().listForUser(user, java.util.EnumSet.of(JobStatus.SUCCEEDED), 10)).isEmpty();
+  }
+
+  @Test
+  void pagesOfAUsersJobsFollowEachOtherNewestFirstWithTiesBrokenById() {
+    String user = "pager-" + UUID.randomUUID();
+    List<String> expected = new java.util.ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      // Two jobs share each creation time but the last: the id breaks the tie.
+      Instant at = T0.plusSeconds(i / 2);
+      Job job = Job.builder(UUID.randomUUID().toString(), user, i == 3 ? JobStatus.SUCCEEDED : JobStatus.QUEUED)
+          .createdAt(at).updatedAt(at).prompt(prompt()).attempt(1).build();
+      store().update(job.id(), current -> Outcome.write(job, null));
+      expected.add(job.id());
+    }
+    Job others = Job.builder(UUID.randomUUID().toString(), "someone-else", JobStatus.QUEUED)
+        .createdAt(T0).updatedAt(T0).attempt(1).build();
+    store().update(others.id(), current -> Outcome.write(others, null));
+    List<Job> all = store().listForUser(user, java.util.EnumSet.allOf(JobStatus.class), 100);
+    expected.sort(java.util.Comparator.comparing((String id) -> all.stream().filter(j -> j.id().equals(id))
+        .findFirst().orElseThrow().createdAt()).thenComparing(id -> id).reversed());
+
+    List<String> seen = new java.util.ArrayList<>();
+    JobStore.Page.Position after = null;
+    for (int page = 0; page < 4; page++) {
+      List<Job> jobs = store().pageForUser(user, new JobStore.Page(Set.of(), null, null, after, 3));
+      jobs.forEach(job -> seen.add(job.id()));
+      if (jobs.isEmpty()) {
+        break;
+      }
+      Job last = jobs.get(jobs.size() - 1);
+      after = new JobStore.Page.Position(last.createdAt(), last.id());
+    }
+    assertThat(seen).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void aPageFiltersByStatusAndCreationWindow() {
+    String user = "filter-" + UUID.randomUUID();
+    List<Job> jobs = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Instant at = T0.plusSeconds(10L * i);
+      Job job = Job.builder(UUID.randomUUID().toString(), user, i % 2 == 0 ? JobStatus.QUEUED : JobStatus.FAILED)
+          .createdAt(at).updatedAt(at).attempt(1).build();
+      store().update(job.id(), current -> Outcome.write(job, null));
+      jobs.add(job);
+    }
+    assertThat(store().pageForUser(user, new JobStore.Page(Set.of(JobStatus.FAILED), null, null, null, 10)))
+        .extracting(Job::id).containsExactly(jobs.get(3).id(), jobs.get(1).id());
+    assertThat(store().pageForUser(user, new JobStore.Page(Set.of(), T0, T0.plusSeconds(30), null, 10)))
+        .extracting(Job::id).containsExactly(jobs.get(2).id(), jobs.get(1).id());
+    assertThat(store().pageForUser(user, new JobStore.Page(Set.of(JobStatus.QUEUED, JobStatus.FAILED),
+        null, null, new JobStore.Page.Position(jobs.get(2).createdAt(), jobs.get(2).id()), 1)))
+        .extracting(Job::id).containsExactly(jobs.get(1).id());
   }
 
   @Test

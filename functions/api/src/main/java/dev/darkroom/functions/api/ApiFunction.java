@@ -7,6 +7,7 @@ import com.google.common.base.Suppliers;
 import dev.darkroom.core.auth.Authenticator;
 import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.usecase.CancelJobs;
+import dev.darkroom.core.usecase.SubmitJob;
 import dev.darkroom.core.usecase.SubmitPrompt;
 import dev.darkroom.gcp.Adapters;
 import java.time.Clock;
@@ -33,13 +34,19 @@ public final class ApiFunction implements HttpFunction {
           new PromptValidators(catalog, uploads), clock);
       Admission admission = new Admission(adapters.rateCounter(), adapters.jobStore(), adapters.usage(),
           config.limits(), clock);
+      CancelJobs cancel = new CancelJobs(adapters.jobStore(), adapters.ledger(), clock);
+      JobResources resources = new JobResources(adapters.jobStore(), adapters.outputStore());
       return new ComfyApi(
           new PromptRoutes(submit, adapters.jobStore(), admission),
-          new QueueRoutes(adapters.jobStore(), new CancelJobs(adapters.jobStore(), adapters.ledger(), clock)),
+          new QueueRoutes(adapters.jobStore(), cancel),
           new HistoryRoutes(adapters.jobStore(), clock),
           new FileRoutes(adapters.jobStore(), adapters.outputStore(), uploads),
           new CatalogRoutes(catalog),
           new KeyRoutes(adapters.apiKeys(clock)),
+          new JobRoutes(new SubmitJob(submit, adapters.idempotencyKeys(), adapters.jobStore(), admission, clock),
+              adapters.jobStore(), cancel, resources),
+          new JobEventStream(adapters.jobStore(), adapters.jobFeed(), resources, clock),
+          new OpenApiDocument(),
           Callers.of(authenticator),
           admission);
     }));

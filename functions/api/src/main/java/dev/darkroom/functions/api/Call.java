@@ -19,6 +19,12 @@ record Call(HttpRequest request, HttpResponse response, Caller caller, String pa
     return caller.userId();
   }
 
+  /** The path's {@code index}th {@code /}-separated segment ({@code /v2/jobs/x}: 1 is {@code v2}), or "". */
+  String segment(int index) {
+    String[] segments = path.split("/", -1);
+    return index < segments.length ? segments[index] : "";
+  }
+
   /** The first value of a query parameter, or null. */
   String query(String name) {
     List<String> values = queryParameters().get(name);

@@ -23,9 +23,31 @@ final class ComfyApi {
     void handle(Call call) throws IOException;
   }
 
-  /** A path, exact or (ending in {@code /}) a prefix followed by one more segment or more. */
-  record Route(String method, String path, Handler handler) {
+  /**
+   * A path: exact, a template whose {@code {name}} segments each match one non-empty segment, or
+   * (ending in {@code /}) a prefix followed by one more segment or more. An {@code open} route
+   * needs no credential and is not counted against any caller's rates.
+   */
+  record Route(String method, String path, Handler handler, boolean open) {
+    Route(String method, String path, Handler handler) {
+      this(method, path, handler, false);
+    }
+
     boolean matches(String requested) {
+      if (path.contains("{")) {
+        String[] want = path.split("/", -1);
+        String[] got = requested.split("/", -1);
+        if (want.length != got.length) {
+          return false;
+        }
+        for (int i = 0; i < want.length; i++) {
+          boolean any = want[i].startsWith("{") && want[i].endsWith("}");
+          if (any ? got[i].isEmpty() : !want[i].equals(got[i])) {
+            return false;
+          }
+        }
+        return true;
+      }
       return path.endsWith("/")
           ? requested.startsWith(path) && requested.length() > path.length()
           : requested.equals(path);
@@ -37,7 +59,8 @@ final class ComfyApi {
   private final Admission admission;
 
   ComfyApi(PromptRoutes prompts, QueueRoutes queue, HistoryRoutes history, FileRoutes files,
-      CatalogRoutes catalog, KeyRoutes keys, Callers callers, Admission admission) {
+      CatalogRoutes catalog, KeyRoutes keys, JobRoutes jobs, JobEventStream jobEvents, OpenApiDocument openApi,
+      Callers callers, Admission admission) {
     this.callers = callers;
     this.admission = admission;
     this.routes = List.of(
@@ -61,7 +84,19 @@ final class ComfyApi {
         new Route("GET", "/features", catalog::features),
         new Route("POST", "/v2/keys", keys::create),
         new Route("GET", "/v2/keys", keys::list),
-        new Route("DELETE", "/v2/keys/", keys::revoke));
+        new Route("DELETE", "/v2/keys/", keys::revoke),
+        new Route("POST", "/v2/jobs", jobs::create),
+        new Route("GET", "/v2/jobs", jobs::list),
+        new Route("GET", "/v2/jobs/{id}", jobs::one),
+        new Route("POST", "/v2/jobs/{id}/cancel", jobs::cancel),
+        new Route("GET", "/v2/jobs/{id}/events", jobEvents::stream),
+        new Route("GET", "/v2/openapi.yaml", openApi::yaml, true),
+        new Route("GET", "/v2/openapi.json", openApi::json, true));
+  }
+
+  /** The routing table, in order: what {@code openapi.yaml} must document, and a test checks it does. */
+  List<Route> routes() {
+    return routes;
   }
 
   void handle(HttpRequest request, HttpResponse response) throws IOException {
@@ -71,6 +106,13 @@ final class ComfyApi {
     }
     if (request.getMethod().equals("OPTIONS")) {
       Replies.ack(response);
+      return;
+    }
+    String p = path;
+    List<Route> atPath = routes.stream().filter(r -> r.matches(p)).toList();
+    Optional<Route> route = atPath.stream().filter(r -> r.method().equals(request.getMethod())).findFirst();
+    if (route.isPresent() && route.get().open()) {
+      run(route.get(), new Call(request, response, null, path));
       return;
     }
     Caller caller;
@@ -85,20 +127,26 @@ final class ComfyApi {
       refuse(response, tooMany.get());
       return;
     }
-    String p = path;
-    List<Route> atPath = routes.stream().filter(r -> r.matches(p)).toList();
-    Optional<Route> route = atPath.stream().filter(r -> r.method().equals(request.getMethod())).findFirst();
+    if (route.isPresent()) {
+      run(route.get(), new Call(request, response, caller, path));
+    } else if (atPath.isEmpty()) {
+      Replies.text(response, 404, "404: Not Found");
+    } else {
+      response.appendHeader("Allow", atPath.stream().map(Route::method).distinct().collect(Collectors.joining(", ")));
+      Replies.text(response, 405, "405: Method Not Allowed");
+    }
+  }
+
+  private static void run(Route route, Call call) throws IOException {
+    HttpRequest request = call.request();
+    HttpResponse response = call.response();
+    String path = call.path();
     try {
-      if (route.isPresent()) {
-        route.get().handler().handle(new Call(request, response, caller, path));
-      } else if (atPath.isEmpty()) {
-        Replies.text(response, 404, "404: Not Found");
-      } else {
-        response.appendHeader("Allow", atPath.stream().map(Route::method).collect(Collectors.joining(", ")));
-        Replies.text(response, 405, "405: Method Not Allowed");
-      }
+      route.handler().handle(call);
     } catch (Replies.Refusal refusal) {
       Replies.text(response, refusal.status, refusal.getMessage());
+    } catch (Replies.ApiError error) {
+      Replies.apiError(response, error.status, error.getMessage());
     } catch (RuntimeException e) {
       if (!overloaded(e)) {
         throw e;

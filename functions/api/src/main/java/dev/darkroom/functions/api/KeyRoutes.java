@@ -77,8 +77,6 @@ final class KeyRoutes {
   }
 
   static void error(Call call, int status, String message) throws IOException {
-    ObjectNode reply = Replies.JSON.createObjectNode();
-    reply.putObject("error").put("status", status).put("message", message);
-    Replies.json(call.response(), status, reply);
+    Replies.apiError(call.response(), status, message);
   }
 }

@@ -50,4 +50,24 @@ final class Replies {
       return new Refusal(400, "400: Bad Request: " + why);
     }
   }
+
+  /**
+   * A client error on a v2 route ({@code /api/v2/...}), answered as Darkroom's own JSON error
+   * {@code {"error": {"status", "message"}}} rather than ComfyUI's plain text.
+   */
+  static final class ApiError extends RuntimeException {
+    final int status;
+
+    ApiError(int status, String message) {
+      super(message, null, false, false);
+      this.status = status;
+    }
+  }
+
+  /** Darkroom's JSON error body on the v2 routes. */
+  static void apiError(HttpResponse response, int status, String message) throws IOException {
+    com.fasterxml.jackson.databind.node.ObjectNode reply = JSON.createObjectNode();
+    reply.putObject("error").put("status", status).put("message", message);
+    json(response, status, reply);
+  }
 }

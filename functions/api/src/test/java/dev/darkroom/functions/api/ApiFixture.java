@@ -14,7 +14,12 @@ import dev.darkroom.testing.InMemoryNodeCatalogStore;
 import dev.darkroom.core.port.OutputStore;
 import dev.darkroom.core.usecase.CancelJobs;
 import dev.darkroom.core.usecase.PromptValidator;
+import dev.darkroom.core.usecase.SubmitJob;
 import dev.darkroom.core.usecase.SubmitPrompt;
+import dev.darkroom.core.port.JobFeed;
+import dev.darkroom.testing.InMemoryIdempotencyKeys;
+import dev.darkroom.testing.InMemoryJobFeed;
+import dev.darkroom.testing.InMemoryJobStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -22,6 +27,13 @@ import java.time.ZoneOffset;
 /** The API wired to fakes, as {@link ApiFunction} wires it to the real adapters. */
 final class ApiFixture {
   static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC);
+
+  /**
+   * Short, so a test sees a keep-alive comment at once. The fixed clock never reaches a stream's
+   * end of life: here a stream ends when its job does ({@code JobEventStreamTest} bounds one itself).
+   */
+  static final java.time.Duration EVENT_KEEP_ALIVE = java.time.Duration.ofMillis(50);
+  static final java.time.Duration EVENT_STREAM_LIFETIME = java.time.Duration.ofMinutes(55);
 
   private ApiFixture() {}
 
@@ -46,13 +58,21 @@ final class ApiFixture {
     PublishedCatalog catalog = new PublishedCatalog(catalogs != null ? catalogs : new InMemoryNodeCatalogStore(), CLOCK);
     PromptValidator v = validator != null ? validator : new PromptValidators(catalog, uploads);
     SubmitPrompt submit = new SubmitPrompt(jobs, queue, ledger, v, CLOCK);
+    CancelJobs cancel = new CancelJobs(jobs, ledger, CLOCK);
+    JobResources resources = new JobResources(jobs, files);
+    // Only the in-memory store has a feed; the tests that stream events use it.
+    JobFeed feed = jobs instanceof InMemoryJobStore memory ? new InMemoryJobFeed(memory) : null;
     return new ComfyApi(
         new PromptRoutes(submit, jobs, admission),
-        new QueueRoutes(jobs, new CancelJobs(jobs, ledger, CLOCK)),
+        new QueueRoutes(jobs, cancel),
         new HistoryRoutes(jobs, CLOCK),
         new FileRoutes(jobs, files, uploads),
         new CatalogRoutes(catalog),
         new KeyRoutes(keys),
+        new JobRoutes(new SubmitJob(submit, new InMemoryIdempotencyKeys(), jobs, admission, CLOCK), jobs, cancel,
+            resources),
+        new JobEventStream(jobs, feed, resources, CLOCK, EVENT_KEEP_ALIVE, EVENT_STREAM_LIFETIME),
+        new OpenApiDocument(),
         callers,
         admission);
   }

@@ -169,6 +169,11 @@ class ComfyApiTest {
       }
 
       @Override
+      public List<Job> pageForUser(String userId, Page page) {
+        throw aborted;
+      }
+
+      @Override
       public List<Job> queuedWithFingerprint(String fingerprint, int limit) {
         throw aborted;
       }

@@ -253,6 +253,11 @@ class ComfyRoutesTest {
     }
 
     @Override
+    public List<Job> pageForUser(String userId, Page page) {
+      return delegate.pageForUser(userId, page);
+    }
+
+    @Override
     public List<Job> queuedWithFingerprint(String fingerprint, int limit) {
       return delegate.queuedWithFingerprint(fingerprint, limit);
     }

@@ -27,6 +27,18 @@ final class FakeHttp {
     return new Request(method, pathAndQuery, body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** {@code api}'s answer to a request with these headers ({@code name, value, name, value, ...}). */
+  static Response send(ComfyApi api, String method, String pathAndQuery, String body, String... headers)
+      throws java.io.IOException {
+    Request request = request(method, pathAndQuery, body);
+    for (int i = 0; i < headers.length; i += 2) {
+      request.headers.put(headers[i], List.of(headers[i + 1]));
+    }
+    Response response = new Response();
+    api.handle(request, response);
+    return response;
+  }
+
   /** A request with raw bytes and a Content-Type, e.g. a multipart form. */
   static Request request(String method, String pathAndQuery, byte[] body, String contentType) {
     Request request = new Request(method, pathAndQuery, body);

@@ -14,6 +14,12 @@ public interface JobFeed {
   /** The jobs one client of one user submitted ({@code client_id}): now, then every change. */
   Subscription jobsOfClient(String userId, String clientId, JobsListener listener);
 
+  /**
+   * One job: {@link JobsListener#current} with it (or with none, if there is no such job), then
+   * every change of it. For {@code GET /api/v2/jobs/{id}/events}.
+   */
+  Subscription job(String jobId, JobsListener listener);
+
   /** The ids of the user's unfinished jobs (queued, dispatched, running, lost), each time they change. */
   Subscription unfinishedJobsOf(String userId, QueueListener listener);
 

@@ -25,6 +25,46 @@ public interface JobStore {
   List<Job> listForUser(String userId, Set<JobStatus> statuses, int limit);
 
   /**
+   * One page of a user's jobs, newest first by {@code (createdAt, id)} (the id breaks ties), for
+   * {@code GET /api/v2/jobs}. Paging resumes strictly after {@link Page#after}, so jobs created
+   * between two pages (all newer than the cursor) are neither repeated nor skipped.
+   */
+  List<Job> pageForUser(String userId, Page page);
+
+  /**
+   * What {@link #pageForUser} lists.
+   *
+   * @param statuses the statuses to list; empty for every status
+   * @param createdAfter only jobs created strictly after this, or null
+   * @param createdBefore only jobs created strictly before this, or null
+   * @param after the last job of the previous page, or null for the first page
+   * @param limit at most this many jobs
+   */
+  record Page(Set<JobStatus> statuses, java.time.Instant createdAfter, java.time.Instant createdBefore,
+      Position after, int limit) {
+    public Page {
+      statuses = Set.copyOf(statuses);
+    }
+
+    /** Where a page ended: its last job's creation time and id. */
+    public record Position(java.time.Instant createdAt, String jobId) {
+      /** True if a job at {@code (createdAt, jobId)} comes after this position, newest first. */
+      public boolean precedes(java.time.Instant createdAt, String jobId) {
+        int byTime = createdAt.compareTo(this.createdAt);
+        return byTime < 0 || (byTime == 0 && jobId.compareTo(this.jobId) < 0);
+      }
+    }
+
+    /** True if {@code job} belongs on a page listed with these filters after {@link #after}. */
+    public boolean admits(Job job) {
+      return (statuses.isEmpty() || statuses.contains(job.status()))
+          && (createdAfter == null || job.createdAt().isAfter(createdAfter))
+          && (createdBefore == null || job.createdAt().isBefore(createdBefore))
+          && (after == null || after.precedes(job.createdAt(), job.id()));
+    }
+  }
+
+  /**
    * Queued jobs whose prompts need exactly the models {@code fingerprint} names, in ComfyUI's
    * queue order (lowest {@code number} first), at most {@code limit}: what a runner that has those
    * models loaded may claim next.

@@ -72,6 +72,11 @@ class ApplyJobEventTest {
       }
 
       @Override
+      public List<dev.darkroom.core.job.Job> pageForUser(String userId, Page page) {
+        return f.jobs.pageForUser(userId, page);
+      }
+
+      @Override
       public List<dev.darkroom.core.job.Job> queuedWithFingerprint(String fingerprint, int limit) {
         return f.jobs.queuedWithFingerprint(fingerprint, limit);
       }

@@ -1,0 +1,239 @@
+package dev.darkroom.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code /api/v2/jobs} end to end on one local stack, through the public port (the {@link Edge})
+ * to the api function on the Functions Framework: a job followed as Server-Sent Events from
+ * queued to succeeded, idempotent submission under a burst of identical requests, paging, cancel.
+ * The GPU side is the simulated ComfyUI; the user is the local stack's ({@code DARKROOM_AUTH=off}).
+ */
+class JobsApiIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+  @TempDir static Path dataDir;
+  private static LocalStack stack;
+  private static String workflow;
+  private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+  @BeforeAll
+  static void startStack() throws Exception {
+    stack = LocalStack.start(new LocalStack.Options("darkroom-it", 0, dataDir, Duration.ofMillis(1), null));
+    try (InputStream in = JobsApiIT.class.getResourceAsStream("/workflows/sd1.5-txt2img.json")) {
+      workflow = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @AfterAll
+  static void stopStack() {
+    Resources.closeAll(stack);
+  }
+
+  /** One event as an SSE client parses it. */
+  record Event(String event, long id, JsonNode data) {}
+
+  /** Reads the stream's lines as they arrive into events, until the server closes it. */
+  private CompletableFuture<HttpResponse<Stream<String>>> follow(String jobId, List<Event> events, List<String> comments) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/api/v2/jobs/" + jobId + "/events"))
+        .header("Accept", "text/event-stream").build();
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenApplyAsync(response -> {
+      String[] event = new String[1];
+      long[] id = {-1};
+      response.body().forEach(line -> {
+        if (line.startsWith(":")) {
+          comments.add(line);
+        } else if (line.startsWith("event: ")) {
+          event[0] = line.substring(7);
+        } else if (line.startsWith("id: ")) {
+          id[0] = Long.parseLong(line.substring(4));
+        } else if (line.startsWith("data: ")) {
+          try {
+            events.add(new Event(event[0], id[0], JSON.readTree(line.substring(6))));
+          } catch (Exception e) {
+            throw new IllegalStateException(line, e);
+          }
+        }
+      });
+      return response;
+    });
+  }
+
+  private HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.apiUrl() + path))
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private String submit(String seed) throws Exception {
+    HttpResponse<String> created = post("/api/v2/jobs", "{\"prompt\":" + workflow.replace("712610403220747", seed) + "}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    return JSON.readTree(created.body()).get("id").asText();
+  }
+
+  @Test
+  void aJobIsFollowedAsServerSentEventsFromQueuedToSucceededAndItsOutputsFetch() throws Exception {
+    String id = submit("1001");
+    List<Event> events = new CopyOnWriteArrayList<>();
+    HttpResponse<Stream<String>> stream = follow(id, events, new CopyOnWriteArrayList<>()).get(120, java.util.concurrent.TimeUnit.SECONDS);
+
+    assertThat(stream.statusCode()).isEqualTo(200);
+    assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
+    assertThat(events).as(events.toString()).isNotEmpty();
+    assertThat(events.get(0).event()).isEqualTo("status");
+    assertThat(events.get(0).data().get("status").asText()).isIn("queued", "dispatched");
+    assertThat(events.get(events.size() - 1).event()).isEqualTo("end");
+    assertThat(events.get(events.size() - 1).data().get("status").asText()).isEqualTo("succeeded");
+    assertThat(events).extracting(Event::id).isSorted().doesNotHaveDuplicates();
+    List<String> statuses = events.stream().filter(e -> e.event().equals("status"))
+        .map(e -> e.data().get("status").asText()).toList();
+    assertThat(statuses).as("statuses in their order of life").isSubsetOf("queued", "dispatched", "running", "succeeded")
+        .endsWith("succeeded").isSortedAccordingTo(java.util.Comparator.comparing(
+            s -> List.of("queued", "dispatched", "running", "succeeded").indexOf(s)));
+    List<Event> outputs = events.stream().filter(e -> e.event().equals("output")).toList();
+    assertThat(outputs).as(events.toString()).isNotEmpty();
+    HttpResponse<byte[]> png = http.send(HttpRequest.newBuilder(
+        URI.create(outputs.get(0).data().at("/output/url").asText())).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(png.statusCode()).isEqualTo(200);
+    assertThat(png.body()).startsWith(PNG_MAGIC);
+
+    JsonNode job = JSON.readTree(get("/api/v2/jobs/" + id).body());
+    assertThat(job.get("status").asText()).isEqualTo("succeeded");
+    HttpResponse<byte[]> again = http.send(HttpRequest.newBuilder(URI.create(job.at("/outputs/0/url").asText())).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(again.body()).isEqualTo(png.body());
+
+    // Reconnecting after the end: nothing more will come, and an EventSource stops on 204.
+    HttpResponse<String> after = http.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/api/v2/jobs/" + id + "/events"))
+        .header("Last-Event-ID", Long.toString(events.get(events.size() - 1).id())).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(after.statusCode()).isEqualTo(204);
+  }
+
+  @Test
+  void twentyConcurrentIdenticalPostsWithOneKeyMakeExactlyOneJobAndAnotherBodyIsAConflict() throws Exception {
+    String key = "burst-" + UUID.randomUUID();
+    String body = "{\"prompt\":" + workflow.replace("712610403220747", "2002") + ",\"client_id\":\"" + key + "\"}";
+    List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      answers.add(http.sendAsync(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/api/v2/jobs"))
+          .header("Idempotency-Key", key).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+          HttpResponse.BodyHandlers.ofString()));
+    }
+    Set<String> named = new HashSet<>();
+    int created = 0;
+    for (CompletableFuture<HttpResponse<String>> answer : answers) {
+      HttpResponse<String> response = answer.get(120, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(response.statusCode()).as(response.body()).isIn(200, 201);
+      created += response.statusCode() == 201 ? 1 : 0;
+      if (response.statusCode() == 200) {
+        assertThat(response.headers().firstValue("Idempotent-Replayed")).contains("true");
+      }
+      named.add(JSON.readTree(response.body()).get("id").asText());
+    }
+    assertThat(named).hasSize(1);
+    assertThat(created).isEqualTo(1);
+
+    // The job list shows one job of this client.
+    List<String> ofThisClient = new ArrayList<>();
+    for (JsonNode job : JSON.readTree(get("/api/v2/jobs?limit=100").body()).get("jobs")) {
+      if (key.equals(job.path("client_id").asText())) {
+        ofThisClient.add(job.get("id").asText());
+      }
+    }
+    assertThat(ofThisClient).containsExactlyElementsOf(named);
+
+    HttpResponse<String> other = post("/api/v2/jobs", body.replace("2002", "2003"), "Idempotency-Key", key);
+    assertThat(other.statusCode()).as(other.body()).isEqualTo(409);
+    assertThat(JSON.readTree(other.body()).at("/error/message").asText()).contains("another request");
+  }
+
+  @Test
+  void pagingWithLimit10SeesEveryJobExactlyOnce() throws Exception {
+    String since = JSON.readTree(get("/api/v2/jobs?limit=1").body()).path("jobs").path(0).path("created_at").asText("");
+    Set<String> submitted = new HashSet<>();
+    for (int i = 0; i < 25; i++) {
+      submitted.add(submit(Integer.toString(3000 + i)));
+    }
+    String filter = since.isEmpty() ? "" : "&created_after=" + since;
+    List<String> seen = new ArrayList<>();
+    String cursor = null;
+    do {
+      HttpResponse<String> page = get("/api/v2/jobs?limit=10" + filter + (cursor == null ? "" : "&cursor=" + cursor));
+      assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+      JsonNode body = JSON.readTree(page.body());
+      assertThat(body.get("jobs").size()).isLessThanOrEqualTo(10);
+      body.get("jobs").forEach(job -> seen.add(job.get("id").asText()));
+      cursor = body.get("next_cursor").isNull() ? null : body.get("next_cursor").asText();
+    } while (cursor != null);
+    assertThat(seen).hasSize(25).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(submitted);
+  }
+
+  @Test
+  void aRunningJobIsStreamedWhileItRunsAndCancelEndsIt() throws Exception {
+    // Jobs of other tests would hang too, and hold the GPUs this one waits for.
+    await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500)).until(() ->
+        JSON.readTree(get("/api/v2/jobs?limit=1&status=queued,dispatched,running,lost").body()).get("jobs").isEmpty());
+    stack.engine().hangNode("KSampler");
+    try {
+      String id = submit("4004");
+      List<Event> events = new CopyOnWriteArrayList<>();
+      CompletableFuture<HttpResponse<Stream<String>>> stream = follow(id, events, new CopyOnWriteArrayList<>());
+      // The job cannot end while its KSampler hangs: events seen now were streamed, not buffered to the end.
+      await().atMost(Duration.ofSeconds(60)).until(() -> events.stream()
+          .anyMatch(e -> e.event().equals("status") && e.data().get("status").asText().equals("running")));
+      assertThat(stream).isNotDone();
+
+      HttpResponse<String> cancelled = post("/api/v2/jobs/" + id + "/cancel", "");
+      assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(202);
+      assertThat(JSON.readTree(cancelled.body()).get("cancel_requested").asBoolean()).isTrue();
+      assertThat(post("/api/v2/jobs/" + id + "/cancel", "").statusCode()).isEqualTo(202);
+
+      stream.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(events.get(events.size() - 1).event()).isEqualTo("end");
+      assertThat(events.get(events.size() - 1).data().get("status").asText()).isEqualTo("cancelled");
+      assertThat(post("/api/v2/jobs/" + UUID.randomUUID() + "/cancel", "").statusCode()).isEqualTo(404);
+    } finally {
+      stack.engine().clearFaults();
+    }
+  }
+
+  @Test
+  void theOpenApiDocumentIsServedThroughTheEdge() throws Exception {
+    HttpResponse<String> yaml = get("/api/v2/openapi.yaml");
+    assertThat(yaml.statusCode()).isEqualTo(200);
+    assertThat(yaml.body()).startsWith("openapi: 3.1.0");
+    assertThat(JSON.readTree(get("/api/v2/openapi.json").body()).at("/paths/~1v2~1jobs/post/operationId").asText())
+        .isEqualTo("createJob");
+  }
+}
