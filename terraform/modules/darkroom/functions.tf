@@ -39,7 +39,9 @@ resource "google_cloudfunctions2_function" "api" {
     timeout_seconds                  = 3600
     min_instance_count               = var.api_min_instances
     max_instance_count               = var.api_max_instances
-    max_instance_request_concurrency = 1
+    # Not 1: each open event stream would hold a whole instance (and api_max_instances streams
+    # would starve every other call).
+    max_instance_request_concurrency = var.api_request_concurrency
     ingress_settings                 = "ALLOW_ALL"
     all_traffic_on_latest_revision   = true
     service_account_email            = google_service_account.api.email

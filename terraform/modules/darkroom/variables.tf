@@ -158,6 +158,12 @@ variable "api_max_instances" {
   default     = 20
 }
 
+variable "api_request_concurrency" {
+  description = "Requests one api instance serves at once. Above 1 so that open event streams (GET /api/v2/jobs/{id}/events, up to 55 min each) do not each hold a whole instance; the handlers share only thread-safe clients, and DB_POOL_SIZE bounds their database connections."
+  type        = number
+  default     = 80
+}
+
 variable "dispatch_max_instances" {
   description = "Upper bound of dispatch instances; with the GPU quota, this bounds launch concurrency."
   type        = number
