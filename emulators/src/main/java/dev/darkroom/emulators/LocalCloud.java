@@ -3,6 +3,7 @@ package dev.darkroom.emulators;
 import dev.darkroom.emulators.eventarc.EventarcBridge;
 import dev.darkroom.emulators.google.FirestoreEmulator;
 import dev.darkroom.emulators.google.PubSubEmulator;
+import dev.darkroom.emulators.google.PubSubEmulatorChannels;
 import dev.darkroom.emulators.run.CloudRunJobsEmulator;
 import dev.darkroom.emulators.storage.StorageEmulator;
 import java.nio.file.Path;
@@ -66,6 +67,7 @@ public final class LocalCloud implements AutoCloseable {
   private final StorageEmulator storage;
   private final CloudRunJobsEmulator cloudRun;
   private volatile EventarcBridge eventarc;
+  private volatile PubSubEmulatorChannels notificationChannels;
 
   private LocalCloud(String projectId, List<LocalService> started) {
     this.projectId = projectId;
@@ -108,7 +110,23 @@ public final class LocalCloud implements AutoCloseable {
       throw failure;
     }
     cloud.started.forEach(s -> log.info("{} ready on {}", s.name(), s.hostPort()));
+    cloud.connectStorageNotifications();
     return cloud;
+  }
+
+  /**
+   * With both Storage and Pub/Sub running, buckets' notification configs publish to the Pub/Sub
+   * emulator, one unary publish per message (as GCS does, never batched behind a close).
+   */
+  private void connectStorageNotifications() {
+    if (storage == null || pubSub == null) {
+      return;
+    }
+    PubSubEmulatorChannels channels = PubSubEmulatorChannels.connect(pubSub.hostPort());
+    notificationChannels = channels;
+    storage.publishNotificationsWith((topic, attributes, data) -> channels.topicAdmin().publish(topic,
+        List.of(com.google.pubsub.v1.PubsubMessage.newBuilder().putAllAttributes(attributes)
+            .setData(com.google.protobuf.ByteString.copyFrom(data)).build())));
   }
 
   private <T extends LocalService> T find(Class<T> type) {
@@ -176,6 +194,9 @@ public final class LocalCloud implements AutoCloseable {
   @Override
   public void close() {
     stopEventarc();
+    if (notificationChannels != null) {
+      closeQuietly("storage notifications", notificationChannels);
+    }
     for (int i = started.size() - 1; i >= 0; i--) {
       LocalService service = started.get(i);
       closeQuietly(service.name(), service);

@@ -85,6 +85,12 @@ final class MessagePublishedEvent {
     if (event.getTime() != null) {
       request.header("ce-time", rfc3339(event.getTime().toInstant()));
     }
+    if (event.getSubject() != null) {
+      request.header("ce-subject", event.getSubject());
+    }
+    for (String extension : event.getExtensionNames()) {
+      request.header("ce-" + extension, String.valueOf(event.getExtension(extension)));
+    }
     byte[] data = event.getData() == null ? new byte[0] : event.getData().toBytes();
     return request.POST(HttpRequest.BodyPublishers.ofByteArray(data)).build();
   }

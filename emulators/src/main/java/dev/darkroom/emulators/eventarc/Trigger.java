@@ -13,6 +13,7 @@ import com.google.pubsub.v1.PullRequest;
 import com.google.pubsub.v1.PullResponse;
 import com.google.pubsub.v1.ReceivedMessage;
 import com.google.pubsub.v1.SubscriptionName;
+import io.cloudevents.CloudEvent;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -23,6 +24,7 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -383,11 +385,20 @@ public final class Trigger {
       return CompletableFuture.completedFuture(null);
     }
     int attempt = attempts.merge(message.id(), 1, Integer::sum);
-    HttpRequest request =
-        MessagePublishedEvent.request(
-            spec.target(),
-            MessagePublishedEvent.of(projectId, spec.topic(), spec.subscription(), message.message, attempt),
-            requestTimeout);
+    CloudEvent event;
+    if (spec.eventType().equals(TriggerSpec.STORAGE_OBJECT_FINALIZED)) {
+      Optional<CloudEvent> finalized = StorageObjectEvent.of(message.message);
+      if (finalized.isEmpty()) {
+        // Another kind of notification: a trigger on finalize never sees it, as in Eventarc.
+        attempts.remove(message.id());
+        ack(message);
+        return CompletableFuture.completedFuture(null);
+      }
+      event = finalized.get();
+    } else {
+      event = MessagePublishedEvent.of(projectId, spec.topic(), spec.subscription(), message.message, attempt);
+    }
+    HttpRequest request = MessagePublishedEvent.request(spec.target(), event, requestTimeout);
     CompletableFuture<Boolean> outcome = post(request, message.id(), attempt, false);
     for (int copy = 0; copy < extraCopies; copy++) {
       outcome = outcome.thenCompose(accepted -> post(request, message.id(), attempt, true).thenApply(ignored -> accepted));

@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  * @param maxBackoff retry delay cap (GCP default 600 s)
  * @param deadLetterTopic topic id for messages that exhausted their attempts, or null to retry
  *     forever as Pub/Sub does without a dead-letter policy
+ * @param eventType the CloudEvent type delivered: {@link #PUBSUB_MESSAGE_PUBLISHED} (null) or
+ *     {@link #STORAGE_OBJECT_FINALIZED}
  */
 public record TriggerSpec(
     String name,
@@ -24,7 +26,16 @@ public record TriggerSpec(
     int maxDeliveryAttempts,
     Duration minBackoff,
     Duration maxBackoff,
-    String deadLetterTopic) {
+    String deadLetterTopic,
+    String eventType) {
+
+  /** Eventarc's Pub/Sub event: the message wrapped as Pub/Sub's push body. The default. */
+  public static final String PUBSUB_MESSAGE_PUBLISHED = MessagePublishedEvent.TYPE;
+  /**
+   * Eventarc's Cloud Storage event: the topic carries a bucket's {@code OBJECT_FINALIZE}
+   * notifications (JSON_API_V1) and each becomes this CloudEvent, data the object's resource.
+   */
+  public static final String STORAGE_OBJECT_FINALIZED = StorageObjectEvent.FINALIZED;
 
   public static final int DEFAULT_MAX_DELIVERY_ATTEMPTS = 5;
   public static final Duration DEFAULT_MIN_BACKOFF = Duration.ofSeconds(10);
@@ -34,6 +45,10 @@ public record TriggerSpec(
   private static final Pattern RESOURCE_ID = Pattern.compile("[A-Za-z][A-Za-z0-9._~+%-]{2,254}");
 
   public TriggerSpec {
+    eventType = eventType == null ? PUBSUB_MESSAGE_PUBLISHED : eventType;
+    if (!eventType.equals(PUBSUB_MESSAGE_PUBLISHED) && !eventType.equals(STORAGE_OBJECT_FINALIZED)) {
+      throw new IllegalArgumentException("unsupported event type: " + eventType);
+    }
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(target, "target");
@@ -70,15 +85,20 @@ public record TriggerSpec(
   /** A trigger with GCP's defaults: 5 attempts, backoff 10 s to 600 s, no dead-letter topic. */
   public static TriggerSpec of(String name, String topic, URI target) {
     return new TriggerSpec(
-        name, topic, target, DEFAULT_MAX_DELIVERY_ATTEMPTS, DEFAULT_MIN_BACKOFF, DEFAULT_MAX_BACKOFF, null);
+        name, topic, target, DEFAULT_MAX_DELIVERY_ATTEMPTS, DEFAULT_MIN_BACKOFF, DEFAULT_MAX_BACKOFF, null, null);
   }
 
   public TriggerSpec withBackoff(Duration min, Duration max) {
-    return new TriggerSpec(name, topic, target, maxDeliveryAttempts, min, max, deadLetterTopic);
+    return new TriggerSpec(name, topic, target, maxDeliveryAttempts, min, max, deadLetterTopic, eventType);
+  }
+
+  /** The same trigger delivering {@code type} events ({@link #STORAGE_OBJECT_FINALIZED}). */
+  public TriggerSpec withEventType(String type) {
+    return new TriggerSpec(name, topic, target, maxDeliveryAttempts, minBackoff, maxBackoff, deadLetterTopic, type);
   }
 
   public TriggerSpec withDeadLetter(String topic, int maxAttempts) {
-    return new TriggerSpec(name, this.topic, target, maxAttempts, minBackoff, maxBackoff, topic);
+    return new TriggerSpec(name, this.topic, target, maxAttempts, minBackoff, maxBackoff, topic, eventType);
   }
 
   /** The subscription id the bridge pulls from, named the way Eventarc names its own. */

@@ -27,10 +27,12 @@ final class JsonApi {
 
   private final ObjectStore store;
   private final ResumableUploads uploads;
+  private final Notifications notifications;
 
-  JsonApi(ObjectStore store, ResumableUploads uploads) {
+  JsonApi(ObjectStore store, ResumableUploads uploads, Notifications notifications) {
     this.store = store;
     this.uploads = uploads;
+    this.notifications = notifications;
   }
 
   static boolean handles(String rawPath) {
@@ -76,6 +78,10 @@ final class JsonApi {
       }
       return;
     }
+    if (segments.get(2).equals("notificationConfigs") && !upload) {
+      notificationRoute(ex, bucket, segments.size() > 3 ? segments.get(3) : null);
+      return;
+    }
     if (!segments.get(2).equals("o")) {
       throw GcsException.notImplemented("Bucket sub-resource '" + segments.get(2) + "' is not supported by the emulator");
     }
@@ -95,6 +101,32 @@ final class JsonApi {
       objectRoute(ex, bucket, object);
     } else {
       actionRoute(ex, bucket, object, segments.subList(action, segments.size()));
+    }
+  }
+
+  private void notificationRoute(HttpExchange ex, String bucket, String id) throws IOException {
+    store.bucket(bucket);
+    String method = ex.method();
+    if (id == null) {
+      switch (method) {
+        case "POST" -> ex.json(200, Notifications.resource(notifications.create(bucket, ex.jsonBody()), ex.baseUrl()));
+        case "GET" -> {
+          ObjectNode list = Resources.JSON.createObjectNode().put("kind", "storage#notifications");
+          ArrayNode items = list.putArray("items");
+          notifications.list(bucket).forEach(c -> items.add(Notifications.resource(c, ex.baseUrl())));
+          ex.json(200, list);
+        }
+        default -> throw methodNotAllowed(method, ex.rawPath());
+      }
+      return;
+    }
+    switch (method) {
+      case "GET" -> ex.json(200, Notifications.resource(notifications.get(bucket, id), ex.baseUrl()));
+      case "DELETE" -> {
+        notifications.delete(bucket, id);
+        ex.empty(204);
+      }
+      default -> throw methodNotAllowed(method, ex.rawPath());
     }
   }
 

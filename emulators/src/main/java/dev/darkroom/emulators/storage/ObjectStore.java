@@ -82,6 +82,13 @@ final class ObjectStore {
 
   record ComposeSource(String name, Long generation, Long ifGenerationMatch) {}
 
+  /** Told of every object whose new generation went live (uploads, copies, rewrites, composes). */
+  private volatile java.util.function.Consumer<StoredObject> onFinalize = object -> { };
+
+  void onFinalize(java.util.function.Consumer<StoredObject> listener) {
+    this.onFinalize = listener;
+  }
+
   ObjectStore(Path root, Path tmpDir) {
     this.root = root;
     this.tmpDir = tmpDir;
@@ -230,26 +237,28 @@ final class ObjectStore {
     Path dir = root.resolve(bucket);
     String stem = ObjectNames.fileStem(name);
     Lock lock = objectLocks.get(bucket + "/" + name);
+    StoredObject object;
     lock.lock();
     try {
       Optional<StoredObject> current = find(bucket, name);
       preconditions.checkWrite(current);
       long generation = nextGeneration(current.map(StoredObject::generation).orElse(0L));
       String now = timestamp(Instant.now());
-      StoredObject object = new StoredObject(bucket, name, generation, 1, data.size(),
+      object = new StoredObject(bucket, name, generation, 1, data.size(),
           spec.contentType() == null ? "application/octet-stream" : spec.contentType(),
           spec.contentEncoding(), spec.contentDisposition(), spec.contentLanguage(),
           spec.cacheControl(), data.md5Hash(), data.crc32c(), now, now, new TreeMap<>(spec.metadata()));
       move(data.file(), dir.resolve(stem + "." + generation + ".data"));
       writeAtomically(dir, dir.resolve(stem + META_SUFFIX), json.writeValueAsBytes(object));
       current.ifPresent(previous -> deleteQuietly(dataFile(previous)));
-      return object;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
       lock.unlock();
       discard(data);
     }
+    onFinalize.accept(object);
+    return object;
   }
 
   Optional<StoredObject> find(String bucket, String name) {

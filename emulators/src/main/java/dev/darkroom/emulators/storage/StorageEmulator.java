@@ -30,8 +30,11 @@ public final class StorageEmulator implements LocalService {
   private final Path dataDir;
   private final SignerKey signer;
   private final FaultInjector faults;
+  private final Notifications notifications;
 
-  private StorageEmulator(Server server, int port, Path dataDir, SignerKey signer, FaultInjector faults) {
+  private StorageEmulator(Server server, int port, Path dataDir, SignerKey signer, FaultInjector faults,
+      Notifications notifications) {
+    this.notifications = notifications;
     this.server = server;
     this.port = port;
     this.dataDir = dataDir;
@@ -52,6 +55,8 @@ public final class StorageEmulator implements LocalService {
     ObjectStore store = new ObjectStore(root, state.resolve("tmp"));
     ResumableUploads uploads = new ResumableUploads(store, state.resolve("tmp"));
     FaultInjector faults = new FaultInjector();
+    Notifications notifications = new Notifications();
+    store.onFinalize(notifications::finalized);
     SignedUrlVerifier verifier =
         new SignedUrlVerifier(Map.of(signer.clientEmail(), signer.publicKey()), Clock.systemUTC());
 
@@ -68,7 +73,7 @@ public final class StorageEmulator implements LocalService {
     connector.setHost(LoopbackPorts.HOST);
     connector.setPort(port);
     server.addConnector(connector);
-    server.setHandler(new StorageHttpHandler(new JsonApi(store, uploads), new SignedUrlApi(store, verifier), faults));
+    server.setHandler(new StorageHttpHandler(new JsonApi(store, uploads, notifications), new SignedUrlApi(store, verifier), faults));
     try {
       server.start();
     } catch (Exception e) {
@@ -79,7 +84,7 @@ public final class StorageEmulator implements LocalService {
       }
       throw new IllegalStateException("storage emulator could not listen on " + LoopbackPorts.HOST + ":" + port, e);
     }
-    return new StorageEmulator(server, connector.getLocalPort(), root, signer, faults);
+    return new StorageEmulator(server, connector.getLocalPort(), root, signer, faults, notifications);
   }
 
   public int port() {
@@ -98,6 +103,20 @@ public final class StorageEmulator implements LocalService {
   /** The service-account key file to sign URLs with ({@code ServiceAccountCredentials.fromStream}). */
   public Path signerKeyFile() {
     return signer.file();
+  }
+
+  /**
+   * Lets buckets' notification configs publish: {@code publisher} gets each message for a topic
+   * {@code projects/{p}/topics/{t}}. Until this is called, creating a notification config is a 400.
+   */
+  public void publishNotificationsWith(NotificationPublisher publisher) {
+    notifications.publishTo(publisher::publish, baseUrl());
+  }
+
+  /** Publishes a Cloud Storage notification message to a Pub/Sub topic. */
+  @FunctionalInterface
+  public interface NotificationPublisher {
+    void publish(String topic, Map<String, String> attributes, byte[] data);
   }
 
   /** Answers the next {@code n} API requests with 503 (replacing any count still pending). */

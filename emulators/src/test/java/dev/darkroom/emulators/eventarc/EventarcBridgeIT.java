@@ -279,7 +279,7 @@ class EventarcBridgeIT {
     URI nobodyListens = URI.create("http://127.0.0.1:" + LoopbackPorts.choose(0) + "/");
     Trigger trigger =
         bridge.addTrigger(
-            new TriggerSpec(triggerName, topic, nobodyListens, 2, MIN_BACKOFF, MAX_BACKOFF, deadLetterTopic));
+            new TriggerSpec(triggerName, topic, nobodyListens, 2, MIN_BACKOFF, MAX_BACKOFF, deadLetterTopic, null));
     ConcurrentLinkedQueue<PubsubMessage> deadLetters = subscribe(deadLetterTopic);
 
     publish(message("nobody home", Map.of()));
