@@ -10,6 +10,7 @@ import dev.darkroom.core.job.JobError;
 import dev.darkroom.core.job.JobOutput;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.job.Progress;
+import dev.darkroom.core.job.Thumbnail;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -76,6 +77,17 @@ final class JobDocuments {
     doc.put("tier", job.tier());
     doc.put("endingAt", timestamp(job.endingAt()));
     doc.put("heartbeatAt", timestamp(job.heartbeatAt()));
+    List<Map<String, Object>> thumbnails = new ArrayList<>();
+    for (Thumbnail t : job.thumbnails()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("sourceObject", t.sourceObject());
+      m.put("objectName", t.objectName());
+      m.put("width", t.width());
+      m.put("height", t.height());
+      m.put("contentType", t.contentType());
+      thumbnails.add(m);
+    }
+    doc.put("thumbnails", thumbnails);
     return doc;
   }
 
@@ -117,7 +129,19 @@ final class JobDocuments {
         .tier(doc.getString("tier"))
         .endingAt(instant(doc.getTimestamp("endingAt")))
         .heartbeatAt(instant(doc.getTimestamp("heartbeatAt")))
+        .thumbnails(thumbnails((List<Map<String, Object>>) doc.get("thumbnails")))
         .build();
+  }
+
+  private static List<Thumbnail> thumbnails(List<Map<String, Object>> stored) {
+    List<Thumbnail> thumbnails = new ArrayList<>();
+    if (stored != null) {
+      for (Map<String, Object> t : stored) {
+        thumbnails.add(new Thumbnail((String) t.get("sourceObject"), (String) t.get("objectName"),
+            ((Number) t.get("width")).intValue(), ((Number) t.get("height")).intValue(), (String) t.get("contentType")));
+      }
+    }
+    return thumbnails;
   }
 
   static Timestamp timestamp(Instant instant) {

@@ -78,6 +78,17 @@ public abstract class JobStoreContract {
   }
 
   @Test
+  void thumbnailsSurvive() {
+    Job job = newJob().withThumbnail(new dev.darkroom.core.job.Thumbnail("outputs/u/j/a.png",
+        "thumbnails/u/j/a.png.jpg", 256, 171, "image/jpeg"), T0.plusSeconds(1));
+    store().update(job.id(), current -> Outcome.write(job, null));
+
+    Job read = store().get(job.id()).orElseThrow();
+    assertThat(read.thumbnails()).isEqualTo(job.thumbnails());
+    assertThat(read.thumbnailOf("outputs/u/j/a.png").orElseThrow().height()).isEqualTo(171);
+  }
+
+  @Test
   void aRunningJobKeepsItsHeartbeatFingerprintEndingAndTier() {
     Job running = newJob().withStatus(JobStatus.RUNNING, T0).withHeartbeat(T0.plusMillis(1500)).toBuilder()
         .endingAt(T0.plusMillis(2500)).tier("pro").build();

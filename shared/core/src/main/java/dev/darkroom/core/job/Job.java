@@ -54,7 +54,8 @@ public record Job(
     String fingerprint,
     Instant heartbeatAt,
     Instant endingAt,
-    String tier) {
+    String tier,
+    List<Thumbnail> thumbnails) {
 
   /** The tier of a job whose submitter has none (the local stack's user, jobs from before tiers). */
   public static final String DEFAULT_TIER = "standard";
@@ -69,6 +70,7 @@ public record Job(
     heartbeatAt = status == JobStatus.RUNNING ? heartbeatAt : null;
     endingAt = status == JobStatus.RUNNING ? endingAt : null;
     tier = tier == null || tier.isBlank() ? DEFAULT_TIER : tier;
+    thumbnails = thumbnails == null ? List.of() : List.copyOf(thumbnails);
   }
 
   /** A new job, queued, on its first attempt; its fingerprint is the prompt's. */
@@ -92,7 +94,8 @@ public record Job(
         .executionName(executionName).progress(progress).outputs(outputs).error(error)
         .gpuSeconds(gpuSeconds).createdAt(createdAt).updatedAt(updatedAt)
         .outputsToExecute(outputsToExecute).cancelRequested(cancelRequested)
-        .hiddenFromHistory(hiddenFromHistory).fingerprint(fingerprint).heartbeatAt(heartbeatAt).endingAt(endingAt).tier(tier);
+        .hiddenFromHistory(hiddenFromHistory).fingerprint(fingerprint).heartbeatAt(heartbeatAt).endingAt(endingAt).tier(tier)
+        .thumbnails(thumbnails);
   }
 
   public Job withStatus(JobStatus next, Instant now) {
@@ -172,6 +175,29 @@ public record Job(
     return toBuilder().tier(tier).build();
   }
 
+  /**
+   * The job with {@code thumbnail} recorded for its source object, replacing an earlier one of the
+   * same source (a rewritten output); unchanged if exactly that thumbnail is already there.
+   */
+  public Job withThumbnail(Thumbnail thumbnail, Instant now) {
+    if (thumbnails.contains(thumbnail)) {
+      return this;
+    }
+    List<Thumbnail> next = new java.util.ArrayList<>();
+    for (Thumbnail t : thumbnails) {
+      if (!t.sourceObject().equals(thumbnail.sourceObject())) {
+        next.add(t);
+      }
+    }
+    next.add(thumbnail);
+    return toBuilder().thumbnails(next).updatedAt(now).build();
+  }
+
+  /** The thumbnail made of {@code objectName}, if one was. */
+  public java.util.Optional<Thumbnail> thumbnailOf(String objectName) {
+    return thumbnails.stream().filter(t -> t.sourceObject().equals(objectName)).findFirst();
+  }
+
   /** Marks the running job for interruption; the runner, not the API, stops the work. */
   public Job withCancelRequested(Instant now) {
     return toBuilder().cancelRequested(true).updatedAt(now).build();
@@ -207,6 +233,7 @@ public record Job(
     private Instant heartbeatAt;
     private Instant endingAt;
     private String tier;
+    private List<Thumbnail> thumbnails = List.of();
 
     private Builder() {}
 
@@ -233,11 +260,12 @@ public record Job(
     public Builder heartbeatAt(Instant v) { heartbeatAt = v; return this; }
     public Builder endingAt(Instant v) { endingAt = v; return this; }
     public Builder tier(String v) { tier = v; return this; }
+    public Builder thumbnails(List<Thumbnail> v) { thumbnails = v; return this; }
 
     public Job build() {
       return new Job(id, userId, status, number, prompt, extraData, clientId, attempt, lastSequence,
           executionName, progress, outputs, error, gpuSeconds, createdAt, updatedAt, outputsToExecute,
-          cancelRequested, hiddenFromHistory, fingerprint, heartbeatAt, endingAt, tier);
+          cancelRequested, hiddenFromHistory, fingerprint, heartbeatAt, endingAt, tier, thumbnails);
     }
   }
 }
