@@ -26,6 +26,7 @@ import dev.darkroom.functions.dispatch.DispatchFunction;
 import dev.darkroom.functions.reconcile.ReconcileFunction;
 import dev.darkroom.functions.jobevents.JobEventsFunction;
 import dev.darkroom.functions.notify.NotifyFunction;
+import dev.darkroom.functions.thumbnails.ThumbnailsFunction;
 import dev.darkroom.gcp.Env;
 import dev.darkroom.gcp.GcsNodeCatalogStore;
 import dev.darkroom.gcp.GoogleClients;
@@ -66,6 +67,8 @@ public final class LocalStack implements AutoCloseable {
   /** Cloud Scheduler ticks the reconciler every minute; locally every few seconds, so faults heal fast. */
   static final Duration RECONCILE_EVERY = Duration.ofSeconds(5);
   static final String JOB_EVENTS_PUBLIC = "job-events-public";
+  /** The outputs bucket's OBJECT_FINALIZE notifications: what an Eventarc Cloud Storage trigger is built on. */
+  static final String OUTPUTS_FINALIZED = "outputs-finalized";
   /**
    * At most this many GPU tasks (runner processes here) at once: a laptop's worth. Past it, jobs
    * queue in Firestore and the running tasks drain them, as in the cloud.
@@ -181,7 +184,8 @@ public final class LocalStack implements AutoCloseable {
         function("dispatch", DispatchFunction.class, logs),
         function("job-events", JobEventsFunction.class, logs),
         function("reconcile", ReconcileFunction.class, logs),
-        function("dead-letters", DeadLettersFunction.class, logs));
+        function("dead-letters", DeadLettersFunction.class, logs),
+        function("thumbnails", ThumbnailsFunction.class, logs));
     ManagedProcess gateway = realtimeGateway(logs);
     List<Integer> ports = new java.util.ArrayList<>();
     for (ManagedProcess host : hosts) {
@@ -193,6 +197,7 @@ public final class LocalStack implements AutoCloseable {
     int jobEventsPort = ports.get(3);
     int reconcilePort = ports.get(4);
     int deadLettersPort = ports.get(5);
+    int thumbnailsPort = ports.get(6);
     int gatewayPort = boundPort(gateway.awaitLine(line -> line.startsWith(RealtimeGatewayMain.READY), Duration.ofSeconds(60)));
     warmUp(apiPort, options.firebaseAuthEmulator() != null);
     trigger(JOB_SUBMITTED, dispatchPort);
@@ -202,6 +207,7 @@ public final class LocalStack implements AutoCloseable {
     track(scheduleReconcile());
     trigger(NOTIFICATIONS, notifyPort);
     settleDeadLetters(deadLettersPort);
+    previewOutputs(clients, thumbnailsPort);
     // Last, so the public port answers only once everything behind it does.
     edge = track(Edge.start(options.apiPort(), apiPort, gatewayPort));
   }
@@ -344,7 +350,7 @@ public final class LocalStack implements AutoCloseable {
 
   private void createTopics() {
     try (PubSubEmulatorChannels pubsub = PubSubEmulatorChannels.connect(cloud.pubSub().orElseThrow().hostPort())) {
-      for (String topic : List.of(JOB_SUBMITTED, JOB_EVENTS, NOTIFICATIONS, RECONCILE_TICKS, JOB_EVENTS_PUBLIC)) {
+      for (String topic : List.of(JOB_SUBMITTED, JOB_EVENTS, NOTIFICATIONS, RECONCILE_TICKS, JOB_EVENTS_PUBLIC, OUTPUTS_FINALIZED)) {
         pubsub.topicAdmin().createTopic(TopicName.of(cloud.projectId(), topic));
       }
     }
@@ -418,6 +424,23 @@ public final class LocalStack implements AutoCloseable {
     cloud.eventarc().addTrigger(TriggerSpec.of(topic, topic, URI.create("http://127.0.0.1:" + port + "/"))
         .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(60))
         .withDeadLetter(topic + "-dead-letter", 5));
+  }
+
+  /**
+   * As Terraform's Eventarc Cloud Storage trigger does: every object finalized in the outputs
+   * bucket to the thumbnails function, as a {@code google.cloud.storage.object.v1.finalized}
+   * CloudEvent. In the cloud the trigger sees the whole bucket; the prefix here only spares the
+   * local function the catalog and input objects, which it would ignore anyway.
+   */
+  private void previewOutputs(GoogleClients clients, int port) {
+    clients.storage().createNotification(OUTPUTS_BUCKET,
+        com.google.cloud.storage.NotificationInfo.newBuilder(TopicName.of(cloud.projectId(), OUTPUTS_FINALIZED).toString())
+            .setPayloadFormat(com.google.cloud.storage.NotificationInfo.PayloadFormat.JSON_API_V1)
+            .setEventTypes(com.google.cloud.storage.NotificationInfo.EventType.OBJECT_FINALIZE)
+            .setObjectNamePrefix("outputs/").build());
+    cloud.eventarc().addTrigger(TriggerSpec.of("thumbnails", OUTPUTS_FINALIZED, URI.create("http://127.0.0.1:" + port + "/"))
+        .withEventType(TriggerSpec.STORAGE_OBJECT_FINALIZED)
+        .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(60)));
   }
 
   /** The dead letters of dispatch and job-events to the dead-letters function; these have no dead-letter topic. */

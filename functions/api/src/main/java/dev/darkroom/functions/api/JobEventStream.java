@@ -144,6 +144,14 @@ final class JobEventStream {
         events.send("output", data);
       }
     }
+    for (JobOutput output : now.outputs()) {
+      java.util.Optional<dev.darkroom.core.job.Thumbnail> preview = now.thumbnailOf(output.objectName());
+      if (before.outputs().contains(output) && preview.isPresent() && !preview.equals(before.thumbnailOf(output.objectName()))) {
+        ObjectNode data = Replies.JSON.createObjectNode().put("id", now.id());
+        data.set("output", resources.output(now, output));
+        events.send("thumbnail", data);
+      }
+    }
     if (now.progress() != null && !now.progress().equals(before.progress())) {
       ObjectNode data = Replies.JSON.createObjectNode().put("id", now.id());
       data.set("progress", JobResources.progress(now));

@@ -97,6 +97,11 @@ final class JobResources {
     if (output.text() != null) {
       node.put("text", output.text());
     }
+    job.thumbnailOf(output.objectName()).ifPresent(thumbnail -> node.putObject("thumbnail")
+        .put("url", outputs.signedReadUrl(thumbnail.objectName(), FileRoutes.SIGNED_URL_TTL).toString())
+        .put("width", thumbnail.width())
+        .put("height", thumbnail.height())
+        .put("content_type", thumbnail.contentType()));
     return node;
   }
 }

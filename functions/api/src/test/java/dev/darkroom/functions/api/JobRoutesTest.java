@@ -149,6 +149,15 @@ class JobRoutesTest {
     assertThat(job.at("/outputs/0/subfolder").asText()).isEqualTo(id);
     assertThat(job.at("/outputs/0/url").asText()).startsWith("memory:/").contains("x_00001_.png").endsWith("ttl=900");
     assertThat(job.at("/error/message").asText()).isEqualTo("out of memory");
+    assertThat(job.at("/outputs/0").has("thumbnail")).as("no preview made yet").isFalse();
+
+    jobs.update(id, current -> Outcome.write(current.orElseThrow().withThumbnail(new dev.darkroom.core.job.Thumbnail(
+        png.objectName(), "thumbnails/alice/" + id + "/x_00001_.png.jpg", 256, 171, "image/jpeg"), Instant.now()), null));
+    JsonNode withPreview = body(call("GET", "/api/v2/jobs/" + id, null));
+    assertThat(withPreview.at("/outputs/0/thumbnail/url").asText()).startsWith("memory:/")
+        .contains("thumbnails%2Falice%2F").endsWith(".png.jpg?ttl=900");
+    assertThat(withPreview.at("/outputs/0/thumbnail/width").asInt()).isEqualTo(256);
+    assertThat(withPreview.at("/outputs/0/thumbnail/content_type").asText()).isEqualTo("image/jpeg");
 
     caller = "bob";
     FakeHttp.Response others = call("GET", "/api/v2/jobs/" + id, null);
