@@ -338,6 +338,63 @@ resource "google_cloudfunctions2_function" "dead_letters" {
   depends_on = [google_project_service.enabled]
 }
 
+# Outputs bucket finalize -> a preview of each image output, recorded on its job
+# (functions/thumbnails). Eventarc's Cloud Storage trigger sees every object of the bucket; the
+# function ignores all but images under outputs/ (its own previews under thumbnails/ included).
+# No dead-letter topic: the function throws only on store failures, which Eventarc retries.
+resource "google_cloudfunctions2_function" "thumbnails" {
+  project     = var.project_id
+  name        = "${local.name}-thumbnails"
+  location    = var.region
+  description = "outputs bucket finalize -> previews of image outputs"
+  labels      = local.labels
+
+  build_config {
+    runtime         = "java17"
+    entry_point     = "dev.darkroom.functions.thumbnails.ThumbnailsFunction"
+    service_account = google_service_account.function_builder.id
+    source {
+      storage_source {
+        bucket = google_storage_bucket.function_sources.name
+        object = "${var.source_version}/thumbnails.zip"
+      }
+    }
+  }
+
+  service_config {
+    # A 50-megapixel source decodes to 200 MB of pixels: room for one at a time.
+    available_memory                 = "1Gi"
+    available_cpu                    = "1"
+    timeout_seconds                  = 120
+    min_instance_count               = 0
+    max_instance_count               = var.thumbnails_max_instances
+    max_instance_request_concurrency = 1
+    ingress_settings                 = "ALLOW_INTERNAL_ONLY"
+    all_traffic_on_latest_revision   = true
+    service_account_email            = google_service_account.thumbnails.email
+
+    environment_variables = {
+      GOOGLE_CLOUD_PROJECT = var.project_id
+      JOBS_COLLECTION      = local.jobs_collection
+      OUTPUTS_BUCKET       = google_storage_bucket.outputs.name
+    }
+  }
+
+  event_trigger {
+    # A Cloud Storage trigger lives in its bucket's location: the outputs bucket is in var.region.
+    trigger_region        = var.region
+    event_type            = "google.cloud.storage.object.v1.finalized"
+    retry_policy          = "RETRY_POLICY_RETRY"
+    service_account_email = google_service_account.events.email
+    event_filters {
+      attribute = "bucket"
+      value     = google_storage_bucket.outputs.name
+    }
+  }
+
+  depends_on = [google_project_service.enabled, google_project_iam_member.gcs_publishes_events]
+}
+
 # notifications -> webhooks, FCM, CloudEvents for integrations (functions/notify). A pending delivery
 # makes it throw: Pub/Sub redelivers with backoff (functions/notify/README.md, "Retries").
 resource "google_cloudfunctions2_function" "notify" {

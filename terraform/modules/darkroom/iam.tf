@@ -57,6 +57,12 @@ resource "google_service_account" "dead_letters" {
   display_name = "Darkroom ${var.prefix} dead-letters functions"
 }
 
+resource "google_service_account" "thumbnails" {
+  project      = var.project_id
+  account_id   = "${local.name}-thumbnails"
+  display_name = "Darkroom ${var.prefix} thumbnails function"
+}
+
 resource "google_service_account" "notify" {
   project      = var.project_id
   account_id   = "${local.name}-notify"
@@ -456,4 +462,38 @@ resource "google_storage_bucket_iam_member" "function_builder_reads_sources" {
   bucket = google_storage_bucket.function_sources.name
   role   = "roles/storage.objectViewer"
   member = "serviceAccount:${google_service_account.function_builder.email}"
+}
+
+# ---- thumbnails: jobStore, outputStore ---------------------------------------------------------
+
+resource "google_project_iam_member" "thumbnails_datastore" {
+  project = var.project_id
+  role    = "roles/datastore.user"
+  member  = "serviceAccount:${google_service_account.thumbnails.email}"
+}
+
+resource "google_storage_bucket_iam_member" "thumbnails_outputs" {
+  bucket = google_storage_bucket.outputs.name
+  role   = "roles/storage.objectUser"
+  member = "serviceAccount:${google_service_account.thumbnails.email}"
+}
+
+resource "google_cloud_run_v2_service_iam_member" "events_invoke_thumbnails" {
+  project  = var.project_id
+  location = var.region
+  name     = google_cloudfunctions2_function.thumbnails.name
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_service_account.events.email}"
+}
+
+# Eventarc's Cloud Storage triggers are built on the bucket's Pub/Sub notifications, which Cloud
+# Storage's own service agent publishes: it needs the publisher role, or the trigger is refused.
+data "google_storage_project_service_account" "gcs" {
+  project = var.project_id
+}
+
+resource "google_project_iam_member" "gcs_publishes_events" {
+  project = var.project_id
+  role    = "roles/pubsub.publisher"
+  member  = "serviceAccount:${data.google_storage_project_service_account.gcs.email_address}"
 }

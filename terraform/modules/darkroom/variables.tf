@@ -164,6 +164,12 @@ variable "api_request_concurrency" {
   default     = 80
 }
 
+variable "thumbnails_max_instances" {
+  description = "Upper bound of thumbnails instances (one preview at a time each)."
+  type        = number
+  default     = 5
+}
+
 variable "dispatch_max_instances" {
   description = "Upper bound of dispatch instances; with the GPU quota, this bounds launch concurrency."
   type        = number

@@ -24,6 +24,7 @@ public record Deployable(String name, String moduleDir, String resourceType, Str
       // One resource, for_each dead-letter topic: a gen2 function takes a single event trigger.
       new Deployable("dead-letters", "functions/dead-letters", FUNCTION, "dead_letters", null),
       new Deployable("notify", "functions/notify", FUNCTION, "notify", null),
+      new Deployable("thumbnails", "functions/thumbnails", FUNCTION, "thumbnails", null),
       new Deployable("realtime", "functions/realtime", RUN_SERVICE, "realtime", null),
       new Deployable("runner", "gpu-job-image/runner", RUN_JOB, "gpu", "gpu-job-image/Dockerfile"));
 
