@@ -37,7 +37,8 @@ final class ComfyApi {
   private final Admission admission;
 
   ComfyApi(PromptRoutes prompts, QueueRoutes queue, HistoryRoutes history, FileRoutes files,
-      CatalogRoutes catalog, KeyRoutes keys, Callers callers, Admission admission) {
+      CatalogRoutes catalog, KeyRoutes keys, NotificationRoutes notifications, Callers callers,
+      Admission admission) {
     this.callers = callers;
     this.admission = admission;
     this.routes = List.of(
@@ -61,7 +62,17 @@ final class ComfyApi {
         new Route("GET", "/features", catalog::features),
         new Route("POST", "/v2/keys", keys::create),
         new Route("GET", "/v2/keys", keys::list),
-        new Route("DELETE", "/v2/keys/", keys::revoke));
+        new Route("DELETE", "/v2/keys/", keys::revoke),
+        new Route("POST", "/v2/webhooks", notifications::createWebhook),
+        new Route("GET", "/v2/webhooks", notifications::listWebhooks),
+        new Route("DELETE", "/v2/webhooks/", notifications::deleteWebhook),
+        new Route("POST", "/v2/webhooks/", notifications::rotateWebhook),
+        new Route("GET", "/v2/devices", notifications::listDevices),
+        new Route("PUT", "/v2/devices/", notifications::putDevice),
+        new Route("DELETE", "/v2/devices/", notifications::deleteDevice),
+        new Route("PUT", "/v2/notifications/email", notifications::putEmail),
+        new Route("GET", "/v2/notifications/email", notifications::getEmail),
+        new Route("DELETE", "/v2/notifications/email", notifications::deleteEmail));
   }
 
   void handle(HttpRequest request, HttpResponse response) throws IOException {
