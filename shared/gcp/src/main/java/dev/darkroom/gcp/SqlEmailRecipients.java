@@ -31,26 +31,14 @@ public final class SqlEmailRecipients implements EmailRecipients {
 
   @Override
   public void optIn(String userId, String address) {
-    try (Connection c = dataSource.getConnection();
-         PreparedStatement upsert = c.prepareStatement("""
-             INSERT INTO email_recipients (user_id, address) VALUES (?, ?)
-             ON CONFLICT (user_id) DO UPDATE SET address = EXCLUDED.address, updated_at = now()""")) {
-      upsert.setString(1, userId);
-      upsert.setString(2, address);
-      upsert.executeUpdate();
-    } catch (SQLException e) {
-      throw new IllegalStateException("storing the email address of " + userId + " failed: " + e.getMessage(), e);
-    }
+    Sql.update(dataSource, "storing the email address of " + userId, """
+        INSERT INTO email_recipients (user_id, address) VALUES (?, ?)
+        ON CONFLICT (user_id) DO UPDATE SET address = EXCLUDED.address, updated_at = now()""", userId, address);
   }
 
   @Override
   public boolean optOut(String userId) {
-    try (Connection c = dataSource.getConnection();
-         PreparedStatement delete = c.prepareStatement("DELETE FROM email_recipients WHERE user_id = ?")) {
-      delete.setString(1, userId);
-      return delete.executeUpdate() == 1;
-    } catch (SQLException e) {
-      throw new IllegalStateException("forgetting the email address of " + userId + " failed: " + e.getMessage(), e);
-    }
+    return Sql.update(dataSource, "forgetting the email address of " + userId,
+        "DELETE FROM email_recipients WHERE user_id = ?", userId) == 1;
   }
 }

@@ -47,13 +47,15 @@ public final class SqlPendingNotifications implements PendingNotifications {
 
   @Override
   public void retryAt(String notificationId, Instant next) {
-    update("UPDATE pending_notifications SET next_attempt_at = ?, republished_at = NULL WHERE notification_id = ?",
-        Timestamp.from(next), notificationId);
+    Sql.update(dataSource, "scheduling notification " + notificationId,
+        "UPDATE pending_notifications SET next_attempt_at = ?, republished_at = NULL WHERE notification_id = ?",
+        next, notificationId);
   }
 
   @Override
   public void finish(String notificationId) {
-    update("DELETE FROM pending_notifications WHERE notification_id = ?", notificationId);
+    Sql.update(dataSource, "finishing notification " + notificationId,
+        "DELETE FROM pending_notifications WHERE notification_id = ?", notificationId);
   }
 
   @Override
@@ -78,17 +80,6 @@ public final class SqlPendingNotifications implements PendingNotifications {
       return due;
     } catch (SQLException e) {
       throw failed("taking due notifications", e);
-    }
-  }
-
-  private void update(String sql, Object... values) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement statement = c.prepareStatement(sql)) {
-      for (int i = 0; i < values.length; i++) {
-        statement.setObject(i + 1, values[i]);
-      }
-      statement.executeUpdate();
-    } catch (SQLException e) {
-      throw failed(sql, e);
     }
   }
 

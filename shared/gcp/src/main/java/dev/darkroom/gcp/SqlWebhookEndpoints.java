@@ -78,14 +78,8 @@ public final class SqlWebhookEndpoints implements WebhookEndpoints {
 
   @Override
   public boolean delete(String userId, String endpointId) {
-    try (Connection c = dataSource.getConnection();
-         PreparedStatement delete = c.prepareStatement("DELETE FROM webhook_endpoints WHERE id = ? AND user_id = ?")) {
-      delete.setString(1, endpointId);
-      delete.setString(2, userId);
-      return delete.executeUpdate() == 1;
-    } catch (SQLException e) {
-      throw new IllegalStateException("deleting webhook endpoint " + endpointId + " failed: " + e.getMessage(), e);
-    }
+    return Sql.update(dataSource, "deleting webhook endpoint " + endpointId,
+        "DELETE FROM webhook_endpoints WHERE id = ? AND user_id = ?", endpointId, userId) == 1;
   }
 
   /** The new secret first, then the current one (secrets[1]) until it expires; older ones are dropped. */
@@ -111,12 +105,7 @@ public final class SqlWebhookEndpoints implements WebhookEndpoints {
 
   @Override
   public void disable(String endpointId) {
-    try (Connection c = dataSource.getConnection();
-         PreparedStatement update = c.prepareStatement("UPDATE webhook_endpoints SET disabled = true WHERE id = ?")) {
-      update.setString(1, endpointId);
-      update.executeUpdate();
-    } catch (SQLException e) {
-      throw new IllegalStateException("disabling webhook endpoint " + endpointId + " failed: " + e.getMessage(), e);
-    }
+    Sql.update(dataSource, "disabling webhook endpoint " + endpointId,
+        "UPDATE webhook_endpoints SET disabled = true WHERE id = ?", endpointId);
   }
 }
