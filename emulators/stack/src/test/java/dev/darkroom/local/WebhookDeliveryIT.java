@@ -44,13 +44,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Job notifications end to end on the local stack: webhook endpoints, an email opt-in and a device
  * registered through the API; jobs run to success; the Eventarc trigger of {@code notifications}
- * delivers every message twice; a receiver (on 127.0.0.1, verifying every request with the
+ * delivers every message twice; five jobs succeed and one fails; a receiver (on 127.0.0.1, verifying every request with the
  * Standard Webhooks library) fails the first two attempts of each webhook-id. Retries come from the
  * schedule in Cloud SQL (seconds here) and reconcile's republishing, not from Pub/Sub.
  */
 class WebhookDeliveryIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int JOBS = 5;
+  /** The successful jobs and one failed one. */
+  private static final int EVENTS = JOBS + 1;
   private static final int FAILURES_PER_ID = 2;
 
   @TempDir static Path dataDir;
@@ -129,14 +131,26 @@ class WebhookDeliveryIT {
       adapters.notifications().publish(stranger);
     }
 
-    await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-      assertThat(receiver.accepted("/all")).hasSize(JOBS);
-      assertThat(receiver.accepted("/one")).hasSize(1);
-      assertThat(stack.mail().received()).hasSize(JOBS);
-    });
     for (String job : jobs) {
+      await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+          .until(() -> historyStatus(job), status -> !status.isEmpty());
       assertThat(historyStatus(job)).isEqualTo("success");
     }
+    // One more job, failed by the simulated engine: a failed job is notified like a finished one.
+    stack.engine().failNode("KSampler", "RuntimeError", "simulated failure injected by WebhookDeliveryIT");
+    String failed = submit("\"seed\": 424242");  // another seed: the engine's cache would skip the sampler
+    jobs.add(failed);
+    await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+        .until(() -> historyStatus(failed), status -> !status.isEmpty());
+    assertThat(historyStatus(failed)).isEqualTo("error");
+
+    await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+      assertThat(receiver.accepted("/all")).hasSize(EVENTS);
+      assertThat(receiver.accepted("/one")).hasSize(1);
+      assertThat(stack.mail().received()).hasSize(EVENTS);
+    });
+    assertThat(receiver.on("/all")).filteredOn(r -> jobOf(r).equals(failed))
+        .allSatisfy(r -> assertThat(r.body()).contains("\"type\":\"job.failed\""));
 
     // One logical delivery per terminal event and endpoint, though every message came twice.
     List<String> acceptedAll = receiver.accepted("/all");
@@ -154,25 +168,25 @@ class WebhookDeliveryIT {
       new Webhook(oldSecret).verify(r.body(), headers(r));
     }
     // Each webhook-id was tried exactly until it was accepted: the duplicates sent nothing extra.
-    assertThat(receiver.on("/all")).hasSize(JOBS * (FAILURES_PER_ID + 1));
+    assertThat(receiver.on("/all")).hasSize(EVENTS * (FAILURES_PER_ID + 1));
     assertThat(receiver.on("/one")).hasSize(FAILURES_PER_ID + 1);
 
     // Cloud SQL has every attempt: retry, retry, delivered, per notification, same webhook-id.
     Map<String, List<String>> log = attemptsOf(all.path("id").asText());
-    assertThat(log).hasSize(JOBS).containsOnlyKeys(acceptedAll);
+    assertThat(log).hasSize(EVENTS).containsOnlyKeys(acceptedAll);
     assertThat(log.values()).allSatisfy(attempts ->
         assertThat(attempts).containsExactly("1 retry 503", "2 retry 503", "3 delivered 204"));
 
     // Email: one per job of the opted-in user, none for the stranger.
     await().atMost(Duration.ofSeconds(30)).until(() -> attemptsOf("events").containsKey("n-stranger"));
     List<MimeMessage> mails = stack.mail().received();
-    assertThat(mails).hasSize(JOBS);
+    assertThat(mails).hasSize(EVENTS);
     for (MimeMessage mail : mails) {
       assertThat(mail.getAllRecipients()).extracting(Object::toString).containsExactly("local@example.com");
     }
     assertThat(mails.stream().map(WebhookDeliveryIT::subject).toList())
-        .allSatisfy(subject -> assertThat(subject).contains("succeeded"))
-        .anySatisfy(subject -> assertThat(subject).contains(jobs.get(0)));
+        .containsExactlyInAnyOrderElementsOf(jobs.stream().map(job -> "Darkroom job " + job + " "
+            + (job.equals(failed) ? "failed" : "succeeded")).toList());
     assertThat(receiver.requests).noneMatch(r -> r.body().contains("job-stranger"));
 
     // A device registered through the API is in Firestore for notify's push.
@@ -186,13 +200,13 @@ class WebhookDeliveryIT {
 
     TriggerStats stats = stack.cloud().eventarc().trigger(LocalStack.NOTIFICATIONS).orElseThrow().stats();
     int attempts = log.values().stream().mapToInt(List::size).sum();
-    System.out.printf("webhooks: %d jobs, %d deliveries accepted (%d on the job-scoped endpoint), %d attempts in Cloud SQL"
+    System.out.printf("webhooks: %d terminal events, %d deliveries accepted (%d on the job-scoped endpoint), %d attempts in Cloud SQL"
             + " for the user-wide endpoint, %d requests received in all; notify got %d messages of which %d duplicates"
             + " (Eventarc), %d duplicate sends (0 = every duplicate suppressed); %d mails%n",
-        JOBS, acceptedAll.size(), receiver.accepted("/one").size(), attempts, receiver.requests.size(),
-        stats.attempted(), stats.duplicatesSent(), receiver.requests.size() - JOBS * (FAILURES_PER_ID + 1)
+        EVENTS, acceptedAll.size(), receiver.accepted("/one").size(), attempts, receiver.requests.size(),
+        stats.attempted(), stats.duplicatesSent(), receiver.requests.size() - EVENTS * (FAILURES_PER_ID + 1)
             - (FAILURES_PER_ID + 1), mails.size());
-    assertThat(stats.duplicatesSent()).as("the duplicates were really injected").isGreaterThanOrEqualTo(JOBS);
+    assertThat(stats.duplicatesSent()).as("the duplicates were really injected").isGreaterThanOrEqualTo(EVENTS);
   }
 
   private static String jobOf(Receiver.Request r) {
@@ -230,9 +244,13 @@ class WebhookDeliveryIT {
   }
 
   private String submit() throws Exception {
+    return submit("\"seed\": 712610403220747");
+  }
+
+  private String submit(String seed) throws Exception {
     String workflow;
     try (InputStream in = getClass().getResourceAsStream("/workflows/sd1.5-txt2img.json")) {
-      workflow = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      workflow = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("\"seed\": 712610403220747", seed);
     }
     return send("POST", "/prompt", "{\"prompt\":" + workflow + "}", 200).path("prompt_id").asText();
   }

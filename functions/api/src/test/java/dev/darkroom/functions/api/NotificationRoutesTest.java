@@ -33,9 +33,7 @@ class NotificationRoutesTest {
       ApiFixture.notifications(jobs, endpoints, devices, email));
 
   private FakeHttp.Response call(String method, String path, String body) throws Exception {
-    FakeHttp.Response response = new FakeHttp.Response();
-    api.handle(FakeHttp.request(method, path, body), response);
-    return response;
+    return FakeHttp.call(api, method, path, body);
   }
 
   private JsonNode jsonOf(FakeHttp.Response response) throws Exception {
