@@ -98,6 +98,31 @@ public final class NotifyJobEnded {
     if (!pending.claim(notification, now, LEASE)) {
       return new Result(List.of(), List.of(), List.of(), List.of(), null, true);
     }
+    Tally tally;
+    try {
+      tally = deliver(notification);
+    } catch (RuntimeException infrastructure) {
+      // The database failed mid-run: let the redelivery Pub/Sub is about to make run at once,
+      // rather than wait for the lease (if even this fails, the lease and the sweep take over).
+      try {
+        pending.retryAt(notification.id(), now);
+      } catch (RuntimeException alsoDown) {
+        infrastructure.addSuppressed(alsoDown);
+      }
+      throw infrastructure;
+    }
+    Instant next = null;
+    if (tally.pending.isEmpty()) {
+      pending.finish(notification.id());
+    } else {
+      next = now.plus(tally.soonestWait);
+      pending.retryAt(notification.id(), next);
+    }
+    return new Result(List.copyOf(tally.delivered), List.copyOf(tally.pending), List.copyOf(tally.gaveUp),
+        List.copyOf(tally.skipped), next, false);
+  }
+
+  private Tally deliver(JobNotification notification) {
     Tally tally = new Tally();
     attempt(notification, DeliveryAttempt.EVENTS, tally, () -> {
       events.publish(notification);
@@ -113,15 +138,7 @@ public final class NotifyJobEnded {
         attempt(notification, endpoint.id(), tally, () -> postWebhook(notification, endpoint));
       }
     }
-    Instant next = null;
-    if (tally.pending.isEmpty()) {
-      pending.finish(notification.id());
-    } else {
-      next = now.plus(tally.soonestWait);
-      pending.retryAt(notification.id(), next);
-    }
-    return new Result(List.copyOf(tally.delivered), List.copyOf(tally.pending), List.copyOf(tally.gaveUp),
-        List.copyOf(tally.skipped), next, false);
+    return tally;
   }
 
   private record Try(Outcome outcome, Integer statusCode, String error) {}

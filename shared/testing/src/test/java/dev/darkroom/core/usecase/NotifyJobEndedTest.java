@@ -211,4 +211,34 @@ class NotifyJobEndedTest {
     assertThat(webhooks.requests).hasSize(1);
     assertThat(events.published).hasSize(1);
   }
+
+  @Test
+  void aDatabaseFailureThrowsAndTheRedeliveryRunsAtOnceWithoutResendingWhatWasDone() {
+    endpoints.add(new WebhookEndpoint("ep1", "alice", "https://hooks.example.com/a", List.of(SECRET)));
+    recipients.optIn("alice", "alice@example.com");
+    dev.darkroom.core.port.EmailRecipients down = new dev.darkroom.core.port.EmailRecipients() {
+      @Override
+      public java.util.Optional<String> addressOf(String userId) {
+        throw new IllegalStateException("the database is unreachable (simulated)");
+      }
+
+      @Override
+      public void optIn(String userId, String address) {}
+
+      @Override
+      public boolean optOut(String userId) {
+        return false;
+      }
+    };
+    NotifyJobEnded failing = new NotifyJobEnded(endpoints, webhooks, devices, push, events,
+        new NotifyJobEnded.Mail(down, mailbox), deliveries, pending, schedule, clock);
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> failing.notify(ended)).hasMessageContaining("unreachable");
+    NotifyJobEnded.Result redelivered = notify.notify(ended);
+
+    assertThat(redelivered.notDue()).isFalse();
+    assertThat(redelivered.skipped()).containsExactly(DeliveryAttempt.EVENTS, DeliveryAttempt.PUSH);
+    assertThat(redelivered.delivered()).containsExactly(NotifyJobEnded.EMAIL, "ep1");
+    assertThat(events.published).hasSize(1);
+  }
 }
