@@ -63,6 +63,9 @@ resource "google_cloudfunctions2_function" "api" {
       API_KEY_REQUESTS_PER_MINUTE = tostring(var.api_key_requests_per_minute)
       MAX_WAITING_JOBS            = var.max_waiting_jobs
       MONTHLY_GPU_SECONDS         = var.monthly_gpu_seconds
+      # Notification registration routes (/api/v2/webhooks, /devices, /notifications/email).
+      DEVICES_COLLECTION               = "devices"
+      WEBHOOK_ROTATION_OVERLAP_SECONDS = tostring(var.webhook_rotation_overlap_seconds)
     }
 
     secret_environment_variables {
@@ -76,6 +79,14 @@ resource "google_cloudfunctions2_function" "api" {
       key        = "API_KEY_PEPPER"
       project_id = var.project_id
       secret     = google_secret_manager_secret.api_key_pepper.secret_id
+      version    = "latest"
+    }
+
+    # Seals the signing secrets of webhook endpoints registered through the API.
+    secret_environment_variables {
+      key        = "WEBHOOK_SECRETS_KEY"
+      project_id = var.project_id
+      secret     = google_secret_manager_secret.webhook_secrets_key.secret_id
       version    = "latest"
     }
   }
@@ -250,6 +261,19 @@ resource "google_cloudfunctions2_function" "reconcile" {
       RECONCILE_DISPATCH_TIMEOUT_SECONDS = tostring(var.reconcile_dispatch_timeout_seconds)
       RECONCILE_LOST_AFTER_SECONDS       = tostring(var.reconcile_lost_after_seconds)
       RECONCILE_MAX_ATTEMPTS             = tostring(var.reconcile_max_attempts)
+      # Notification retries: due ones (pending_notifications, ledger DB) go back on notifications.
+      NOTIFICATIONS_TOPIC      = google_pubsub_topic.notifications.name
+      INSTANCE_CONNECTION_NAME = google_sql_database_instance.ledger.connection_name
+      DB_NAME                  = google_sql_database.ledger.name
+      DB_USER                  = google_sql_user.ledger.name
+      DB_POOL_SIZE             = tostring(var.db_pool_size)
+    }
+
+    secret_environment_variables {
+      key        = "DB_PASSWORD"
+      project_id = var.project_id
+      secret     = google_secret_manager_secret.db_password.secret_id
+      version    = "latest"
     }
   }
 
@@ -395,8 +419,9 @@ resource "google_cloudfunctions2_function" "thumbnails" {
   depends_on = [google_project_service.enabled, google_project_iam_member.gcs_publishes_events]
 }
 
-# notifications -> webhooks, FCM, CloudEvents for integrations (functions/notify). A pending delivery
-# makes it throw: Pub/Sub redelivers with backoff (functions/notify/README.md, "Retries").
+# notifications -> webhooks, FCM, email, CloudEvents for integrations (functions/notify). A target
+# that failed for now is scheduled in the ledger DB (WEBHOOK_RETRY_SCHEDULE) and the message acked;
+# reconcile republishes it when due (functions/notify/README.md, "Delivery, retries").
 resource "google_cloudfunctions2_function" "notify" {
   count = var.deploy_pending_functions ? 1 : 0
 
@@ -437,12 +462,26 @@ resource "google_cloudfunctions2_function" "notify" {
       DB_NAME                  = google_sql_database.ledger.name
       DB_USER                  = google_sql_user.ledger.name
       DB_POOL_SIZE             = tostring(var.db_pool_size)
+      WEBHOOK_RETRY_SCHEDULE   = var.webhook_retry_schedule
+      # Email is off while smtp_host is empty.
+      SMTP_HOST     = var.smtp_host
+      SMTP_PORT     = tostring(var.smtp_port)
+      SMTP_USERNAME = var.smtp_username
+      SMTP_FROM     = var.smtp_from
+      SMTP_STARTTLS = tostring(var.smtp_starttls)
     }
 
     secret_environment_variables {
       key        = "DB_PASSWORD"
       project_id = var.project_id
       secret     = google_secret_manager_secret.db_password.secret_id
+      version    = "latest"
+    }
+
+    secret_environment_variables {
+      key        = "SMTP_PASSWORD"
+      project_id = var.project_id
+      secret     = google_secret_manager_secret.smtp_password.secret_id
       version    = "latest"
     }
 

@@ -118,6 +118,14 @@ resource "google_secret_manager_secret_iam_member" "api_key_pepper" {
   member    = "serviceAccount:${google_service_account.api.email}"
 }
 
+# Webhook registration seals each endpoint's signing secret.
+resource "google_secret_manager_secret_iam_member" "api_webhook_secrets_key" {
+  project   = var.project_id
+  secret_id = google_secret_manager_secret.webhook_secrets_key.secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = "serviceAccount:${google_service_account.api.email}"
+}
+
 resource "google_secret_manager_secret_iam_member" "api_db_password" {
   project   = var.project_id
   secret_id = google_secret_manager_secret.db_password.secret_id
@@ -301,6 +309,27 @@ resource "google_cloud_run_v2_job_iam_member" "reconcile_views_gpu_job" {
   member   = "serviceAccount:${google_service_account.reconcile.email}"
 }
 
+# Notification retries: pending_notifications in the ledger DB, republished to notifications.
+resource "google_project_iam_member" "reconcile_cloudsql" {
+  project = var.project_id
+  role    = "roles/cloudsql.client"
+  member  = "serviceAccount:${google_service_account.reconcile.email}"
+}
+
+resource "google_secret_manager_secret_iam_member" "reconcile_db_password" {
+  project   = var.project_id
+  secret_id = google_secret_manager_secret.db_password.secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = "serviceAccount:${google_service_account.reconcile.email}"
+}
+
+resource "google_pubsub_topic_iam_member" "reconcile_publishes_notifications" {
+  project = var.project_id
+  topic   = google_pubsub_topic.notifications.name
+  role    = "roles/pubsub.publisher"
+  member  = "serviceAccount:${google_service_account.reconcile.email}"
+}
+
 # ---- dead-letters: jobStore, ledger, notifications (replaying through ApplyJobEvent), verdicts on job-events
 
 resource "google_project_iam_member" "dead_letters_datastore" {
@@ -360,6 +389,13 @@ resource "google_secret_manager_secret_iam_member" "notify_db_password" {
 resource "google_secret_manager_secret_iam_member" "notify_webhook_secrets_key" {
   project   = var.project_id
   secret_id = google_secret_manager_secret.webhook_secrets_key.secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = "serviceAccount:${google_service_account.notify.email}"
+}
+
+resource "google_secret_manager_secret_iam_member" "notify_smtp_password" {
+  project   = var.project_id
+  secret_id = google_secret_manager_secret.smtp_password.secret_id
   role      = "roles/secretmanager.secretAccessor"
   member    = "serviceAccount:${google_service_account.notify.email}"
 }

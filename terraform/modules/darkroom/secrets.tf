@@ -4,7 +4,10 @@
 # - the API key pepper (API_KEY_PEPPER, read by api and realtime) is declared here and given its
 #   value by an operator (docs/OPERATIONS.md, "Rotate secrets"): at least 32 random bytes. Changing
 #   it invalidates every API key, so it is set once.
-# - the webhook secrets key (WEBHOOK_SECRETS_KEY, read by notify) seals each webhook endpoint's
+# - the SMTP password (SMTP_PASSWORD, read by notify) is declared here and given its value by an
+#   operator; give it a version (any value) even while email is off (smtp_host empty), since the
+#   function mounts "latest".
+# - the webhook secrets key (WEBHOOK_SECRETS_KEY, read by notify and api) seals each webhook endpoint's
 #   signing secrets in the database (AES-256-GCM); an operator gives it a value the same way, at
 #   least 32 random bytes. It cannot be changed without re-sealing the endpoints' secrets.
 
@@ -50,6 +53,16 @@ resource "google_secret_manager_secret" "webhook_secrets_key" {
 resource "google_secret_manager_secret" "api_key_pepper" {
   project   = var.project_id
   secret_id = "${local.name}-api-key-pepper"
+  labels    = local.labels
+  replication {
+    auto {}
+  }
+  depends_on = [google_project_service.enabled]
+}
+
+resource "google_secret_manager_secret" "smtp_password" {
+  project   = var.project_id
+  secret_id = "${local.name}-smtp-password"
   labels    = local.labels
   replication {
     auto {}

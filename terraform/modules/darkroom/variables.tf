@@ -350,3 +350,47 @@ variable "monthly_gpu_seconds" {
     error_message = "monthly_gpu_seconds must look like free=1800,standard=36000."
   }
 }
+
+# ---- notifications (functions/notify, api's registration routes) -------------------------------
+
+variable "webhook_retry_schedule" {
+  description = "Waits before each delivery attempt of a failing notification target (comma-separated, s/m/h; jittered by 10 %). Default: Standard Webhooks' schedule, about 27 h in all."
+  type        = string
+  default     = "0s,5s,5m,30m,2h,5h,10h,10h"
+}
+
+variable "webhook_rotation_overlap_seconds" {
+  description = "After a webhook secret rotation, how long the previous secret keeps signing too."
+  type        = number
+  default     = 86400
+}
+
+variable "smtp_host" {
+  description = "SMTP server for email notifications; empty turns email off."
+  type        = string
+  default     = ""
+}
+
+variable "smtp_port" {
+  description = "SMTP port (587 for STARTTLS submission)."
+  type        = number
+  default     = 587
+}
+
+variable "smtp_username" {
+  description = "SMTP user; empty for no authentication. The password is the smtp-password secret (secrets.tf)."
+  type        = string
+  default     = ""
+}
+
+variable "smtp_from" {
+  description = "Sender address of notification mails (required when smtp_host is set)."
+  type        = string
+  default     = ""
+}
+
+variable "smtp_starttls" {
+  description = "Require STARTTLS on the SMTP connection."
+  type        = bool
+  default     = true
+}

@@ -109,6 +109,7 @@ public final class LocalStack implements AutoCloseable {
   private String comfyUiUrl;
   private Edge edge;
   private Map<String, String> functionEnv;
+  private LocalMailSink mail;
 
   private LocalStack() {}
 
@@ -163,6 +164,8 @@ public final class LocalStack implements AutoCloseable {
     functionEnv.put("JOB_EVENTS_PUBLIC_TOPIC", JOB_EVENTS_PUBLIC);
     // Local only: test webhook receivers listen on 127.0.0.1. Never set in the cloud (terraform/checks).
     functionEnv.put("WEBHOOKS_ALLOW_LOOPBACK", "true");
+    mail = track(LocalMailSink.start(dataDir.resolve("mail")));
+    functionEnv.putAll(mail.smtpEnvironment());
     functionEnv.putAll(options.functionEnv());
 
     GoogleClients clients = track(new GoogleClients(new Env(functionEnv)));
@@ -480,6 +483,11 @@ public final class LocalStack implements AutoCloseable {
 
   public String comfyUiUrl() {
     return comfyUiUrl;
+  }
+
+  /** The {@value LocalMailSink#LABEL}: what notify's email target sends to. */
+  public LocalMailSink mail() {
+    return mail;
   }
 
   public javax.sql.DataSource ledgerDatabase() {

@@ -47,6 +47,7 @@ public final class LocalStackMain implements Callable<Integer> {
           Engine       %s
           Auth         OFF: every request acts as the user 'local' (DARKROOM_AUTH=off). Loopback only.
           Cloud        emulated on this machine: Firestore, Pub/Sub, Cloud Storage, Cloud Run Jobs, Eventarc
+          Mail         %s on 127.0.0.1:%d; each mail is kept as a .eml file in %s
           Logs         %s
         Ctrl-C stops everything.
         %n""",
@@ -55,6 +56,7 @@ public final class LocalStackMain implements Callable<Integer> {
         stack.simulatedEngine()
             ? "SIMULATED ComfyUI engine at " + stack.comfyUiUrl() + " (CPU, procedural images; not real ComfyUI)"
             : "ComfyUI at " + stack.comfyUiUrl(),
+        LocalMailSink.LABEL, stack.mail().port(), stack.mail().directory(),
         dataDir.resolve("logs").toAbsolutePath());
     System.out.flush();
     stopped.await();

@@ -93,7 +93,13 @@ class SecurityMatrixIT {
         new String[] {"GET", "/api/v2/jobs/" + UUID.randomUUID(), null},
         new String[] {"POST", "/api/v2/jobs/" + UUID.randomUUID() + "/cancel", null},
         new String[] {"GET", "/api/v2/jobs/" + UUID.randomUUID() + "/events", null},
-        new String[] {"GET", "/nope", null});
+        new String[] {"POST", "/api/v2/webhooks", "{\"url\":\"https://example.com/\"}"},
+        new String[] {"GET", "/api/v2/webhooks", null}, new String[] {"DELETE", "/api/v2/webhooks/we_x", null},
+        new String[] {"POST", "/api/v2/webhooks/we_x/rotate", null}, new String[] {"GET", "/api/v2/devices", null},
+        new String[] {"PUT", "/api/v2/devices/tok", "{}"}, new String[] {"DELETE", "/api/v2/devices/tok", null},
+        new String[] {"PUT", "/api/v2/notifications/email", "{\"address\":\"a@example.com\"}"},
+        new String[] {"GET", "/api/v2/notifications/email", null},
+        new String[] {"DELETE", "/api/v2/notifications/email", null}, new String[] {"GET", "/nope", null});
   }
 
   @Test

@@ -1,5 +1,11 @@
 package dev.darkroom.gcp;
 
+import dev.darkroom.core.notify.RetrySchedule;
+import dev.darkroom.core.port.EmailRecipients;
+import dev.darkroom.core.port.EmailSender;
+import dev.darkroom.core.port.PendingNotifications;
+import java.util.Optional;
+
 import com.google.auth.ServiceAccountSigner;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.zaxxer.hikari.HikariDataSource;
@@ -231,8 +237,54 @@ public final class Adapters implements AutoCloseable {
    * lets them reach 127.0.0.1: the local stack's receivers live there; never set in the cloud.
    */
   public WebhookSender webhookSender() {
+    return new HttpWebhookSender(webhookUrlPolicy());
+  }
+
+  /** What webhooks may call: the same policy checks a URL at registration and at each delivery. */
+  public OutboundUrlPolicy webhookUrlPolicy() {
     boolean allowLoopback = Boolean.parseBoolean(env.orDefault(ALLOW_LOOPBACK_VARIABLE, "false"));
-    return new HttpWebhookSender(new OutboundUrlPolicy(allowLoopback, java.net.InetAddress::getAllByName));
+    return new OutboundUrlPolicy(allowLoopback, java.net.InetAddress::getAllByName);
+  }
+
+  /** Notifications with targets still to reach and when to try them next, in the ledger's database. */
+  public PendingNotifications pendingNotifications() {
+    return new SqlPendingNotifications(database());
+  }
+
+  /** {@code WEBHOOK_RETRY_SCHEDULE} (comma-separated waits), else Standard Webhooks' schedule. */
+  public RetrySchedule retrySchedule() {
+    return RetrySchedule.parse(env.orDefault("WEBHOOK_RETRY_SCHEDULE", RetrySchedule.DEFAULT));
+  }
+
+  /** Users' email opt-ins, in the ledger's database. */
+  public EmailRecipients emailRecipients() {
+    return new SqlEmailRecipients(database());
+  }
+
+  /**
+   * SMTP per {@code SMTP_HOST} and friends; without {@code SMTP_HOST} email is off (said once, at
+   * INFO), and opted-in users get no mail rather than failing deliveries.
+   */
+  public EmailSender emailSender() {
+    Optional<String> host = env.optional("SMTP_HOST");
+    if (host.isEmpty()) {
+      org.slf4j.LoggerFactory.getLogger(Adapters.class).info("email notifications are off: SMTP_HOST is not set");
+      return new EmailSender() {
+        @Override
+        public void send(String to, String subject, String body) {
+          throw new IllegalStateException("email is off (SMTP_HOST is not set)");
+        }
+
+        @Override
+        public boolean enabled() {
+          return false;
+        }
+      };
+    }
+    return new SmtpEmailSender(new SmtpEmailSender.Settings(host.get(), env.intOrDefault("SMTP_PORT", 587),
+        env.optional("SMTP_USERNAME").orElse(null), env.optional("SMTP_PASSWORD").orElse(null),
+        env.require("SMTP_FROM", "the sender address of notification mails"),
+        Boolean.parseBoolean(env.orDefault("SMTP_STARTTLS", "true"))));
   }
 
   public static final String ALLOW_LOOPBACK_VARIABLE = "WEBHOOKS_ALLOW_LOOPBACK";

@@ -43,4 +43,18 @@ public final class FirestoreDeviceTokens implements DeviceTokens {
       throw new IllegalStateException("forgetting a device token failed", e.getCause());
     }
   }
+
+  /** One document per token: a token registered again by another user simply changes hands. */
+  @Override
+  public void register(String token, String userId, String platform) {
+    try {
+      firestore.collection(collection).document(token).set(java.util.Map.of(
+          "userId", userId, "platform", platform, "registeredAt", com.google.cloud.Timestamp.now())).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("registering a device token failed", e.getCause());
+    }
+  }
 }

@@ -9,12 +9,15 @@ import dev.darkroom.core.port.DeliveryLog;
 import dev.darkroom.testing.DeliveryLogContract;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The delivery log and the webhook endpoints on real PostgreSQL, migrated by Flyway (V2__webhooks). */
+/** The delivery log, the webhook endpoints and email opt-ins on real PostgreSQL, migrated by Flyway (V2, V4). */
 class SqlDeliveryLogIT extends DeliveryLogContract {
   private static final SecretSealer SEALER =
       new SecretSealer("a webhook secrets key of at least 32 bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -46,8 +49,47 @@ class SqlDeliveryLogIT extends DeliveryLogContract {
     try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
       s.executeUpdate("UPDATE webhook_endpoints SET disabled = true WHERE id = 'ep-off'");
     }
-    assertThat(endpoints.forUser("carol")).containsExactly(
-        new WebhookEndpoint("ep-a", "carol", "https://a.example.com/", List.of("whsec_AAAA", "whsec_BBBB")));
+    assertThat(endpoints.forUser("carol")).singleElement().satisfies(e -> {
+      assertThat(e.id()).isEqualTo("ep-a");
+      assertThat(e.url()).isEqualTo("https://a.example.com/");
+      assertThat(e.secrets()).containsExactly("whsec_AAAA", "whsec_BBBB");
+      assertThat(e.jobId()).isNull();
+      assertThat(e.createdAt()).isNotNull();
+    });
+  }
+
+  @Test
+  void jobScopedEndpointsRotationWithExpiryDeletionAndDisabling() throws Exception {
+    SqlWebhookEndpoints endpoints = new SqlWebhookEndpoints(pool, SEALER);
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    endpoints.add(new WebhookEndpoint("ep-g1", "gina", "https://g.example.com/1", List.of("whsec_OLD1"), null, now));
+    endpoints.add(new WebhookEndpoint("ep-g2", "gina", "https://g.example.com/2", List.of("whsec_OLD2"), "job-9", now));
+    assertThat(endpoints.forUser("gina")).extracting(WebhookEndpoint::jobId).containsExactly(null, "job-9");
+
+    // Rotation: new first, old kept until it expires (one already expired here, one not).
+    assertThat(endpoints.rotate("gina", "ep-g1", "whsec_NEW1", now.plus(Duration.ofHours(24))).orElseThrow().secrets())
+        .containsExactly("whsec_NEW1", "whsec_OLD1");
+    endpoints.rotate("gina", "ep-g2", "whsec_NEW2", now.minusSeconds(1));
+    assertThat(endpoints.forUser("gina")).extracting(WebhookEndpoint::secrets)
+        .containsExactly(List.of("whsec_NEW1", "whsec_OLD1"), List.of("whsec_NEW2"));
+    assertThat(endpoints.rotate("hank", "ep-g1", "whsec_X", now)).isEmpty();
+
+    assertThat(endpoints.delete("hank", "ep-g1")).isFalse();
+    assertThat(endpoints.delete("gina", "ep-g1")).isTrue();
+    endpoints.disable("ep-g2");
+    assertThat(endpoints.forUser("gina")).isEmpty();
+  }
+
+  @Test
+  void emailOptInIsOneAddressPerUser() {
+    SqlEmailRecipients email = new SqlEmailRecipients(pool);
+    assertThat(email.addressOf("ivy")).isEmpty();
+    email.optIn("ivy", "ivy@example.com");
+    email.optIn("ivy", "ivy@example.org");
+    assertThat(email.addressOf("ivy")).contains("ivy@example.org");
+    assertThat(email.optOut("ivy")).isTrue();
+    assertThat(email.optOut("ivy")).isFalse();
+    assertThat(email.addressOf("ivy")).isEmpty();
   }
 
   @Test

@@ -7,10 +7,12 @@ import com.google.common.base.Suppliers;
 import dev.darkroom.core.auth.Authenticator;
 import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.usecase.CancelJobs;
+import dev.darkroom.core.usecase.RegisterWebhooks;
 import dev.darkroom.core.usecase.SubmitJob;
 import dev.darkroom.core.usecase.SubmitPrompt;
 import dev.darkroom.gcp.Adapters;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +21,8 @@ import org.slf4j.LoggerFactory;
 public final class ApiFunction implements HttpFunction {
   private static final Logger log = LoggerFactory.getLogger(ApiFunction.class);
   private final Supplier<ComfyApi> api;
+  /** Enough for any integration; bounds the fan-out of one notification. */
+  static final int MAX_WEBHOOKS_PER_USER = 20;
 
   public ApiFunction() {
     this(Suppliers.memoize(() -> {
@@ -47,6 +51,10 @@ public final class ApiFunction implements HttpFunction {
               adapters.jobStore(), cancel, resources),
           new JobEventStream(adapters.jobStore(), adapters.jobFeed(), resources, clock),
           new OpenApiDocument(),
+          new NotificationRoutes(new RegisterWebhooks(adapters.webhookEndpoints(), adapters.jobStore(),
+              adapters.webhookUrlPolicy(), MAX_WEBHOOKS_PER_USER, adapters.env().positiveSecondsOrDefault(
+                  "WEBHOOK_ROTATION_OVERLAP_SECONDS", Duration.ofHours(24)), clock),
+              adapters.deviceTokens(), adapters.emailRecipients()),
           Callers.of(authenticator),
           admission);
     }));

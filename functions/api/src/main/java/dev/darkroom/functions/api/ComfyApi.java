@@ -60,7 +60,7 @@ final class ComfyApi {
 
   ComfyApi(PromptRoutes prompts, QueueRoutes queue, HistoryRoutes history, FileRoutes files,
       CatalogRoutes catalog, KeyRoutes keys, JobRoutes jobs, JobEventStream jobEvents, OpenApiDocument openApi,
-      Callers callers, Admission admission) {
+      NotificationRoutes notifications, Callers callers, Admission admission) {
     this.callers = callers;
     this.admission = admission;
     this.routes = List.of(
@@ -90,6 +90,16 @@ final class ComfyApi {
         new Route("GET", "/v2/jobs/{id}", jobs::one),
         new Route("POST", "/v2/jobs/{id}/cancel", jobs::cancel),
         new Route("GET", "/v2/jobs/{id}/events", jobEvents::stream),
+        new Route("POST", "/v2/webhooks", notifications::createWebhook),
+        new Route("GET", "/v2/webhooks", notifications::listWebhooks),
+        new Route("DELETE", "/v2/webhooks/{id}", notifications::deleteWebhook),
+        new Route("POST", "/v2/webhooks/{id}/rotate", notifications::rotateWebhook),
+        new Route("GET", "/v2/devices", notifications::listDevices),
+        new Route("PUT", "/v2/devices/{token}", notifications::putDevice),
+        new Route("DELETE", "/v2/devices/{token}", notifications::deleteDevice),
+        new Route("PUT", "/v2/notifications/email", notifications::putEmail),
+        new Route("GET", "/v2/notifications/email", notifications::getEmail),
+        new Route("DELETE", "/v2/notifications/email", notifications::deleteEmail),
         new Route("GET", "/v2/openapi.yaml", openApi::yaml, true),
         new Route("GET", "/v2/openapi.json", openApi::json, true));
   }

@@ -12,7 +12,12 @@ import dev.darkroom.core.port.Ledger;
 import dev.darkroom.core.port.NodeCatalogStore;
 import dev.darkroom.testing.InMemoryNodeCatalogStore;
 import dev.darkroom.core.port.OutputStore;
+import dev.darkroom.core.notify.OutboundUrlPolicy;
 import dev.darkroom.core.usecase.CancelJobs;
+import dev.darkroom.core.usecase.RegisterWebhooks;
+import dev.darkroom.testing.NotifyFakes;
+import java.net.InetAddress;
+import java.time.Duration;
 import dev.darkroom.core.usecase.PromptValidator;
 import dev.darkroom.core.usecase.SubmitJob;
 import dev.darkroom.core.usecase.SubmitPrompt;
@@ -54,6 +59,22 @@ final class ApiFixture {
 
   static ComfyApi api(JobStore jobs, JobQueue queue, OutputStore files, Ledger ledger,
       PromptValidator validator, NodeCatalogStore catalogs, Callers callers, Admission admission, ApiKeys keys) {
+    return api(jobs, queue, files, ledger, validator, catalogs, callers, admission, keys,
+        notifications(jobs, new NotifyFakes.Endpoints(CLOCK), new NotifyFakes.Devices(), new NotifyFakes.Recipients()));
+  }
+
+  /** The notification routes over fakes; every host but {@code *.internal.test} resolves to a public address. */
+  static NotificationRoutes notifications(JobStore jobs, NotifyFakes.Endpoints endpoints, NotifyFakes.Devices devices,
+      NotifyFakes.Recipients email) {
+    OutboundUrlPolicy policy = new OutboundUrlPolicy(false, host -> new InetAddress[] {InetAddress.getByAddress(host,
+        host.endsWith(".internal.test") ? new byte[] {10, 0, 0, 1} : new byte[] {93, (byte) 184, (byte) 215, 14})});
+    return new NotificationRoutes(new RegisterWebhooks(endpoints, jobs, policy, 3, Duration.ofHours(24), CLOCK),
+        devices, email);
+  }
+
+  static ComfyApi api(JobStore jobs, JobQueue queue, OutputStore files, Ledger ledger,
+      PromptValidator validator, NodeCatalogStore catalogs, Callers callers, Admission admission, ApiKeys keys,
+      NotificationRoutes notifications) {
     UploadedInputs uploads = new UploadedInputs(files);
     PublishedCatalog catalog = new PublishedCatalog(catalogs != null ? catalogs : new InMemoryNodeCatalogStore(), CLOCK);
     PromptValidator v = validator != null ? validator : new PromptValidators(catalog, uploads);
@@ -73,6 +94,7 @@ final class ApiFixture {
             resources),
         new JobEventStream(jobs, feed, resources, CLOCK, EVENT_KEEP_ALIVE, EVENT_STREAM_LIFETIME),
         new OpenApiDocument(),
+        notifications,
         callers,
         admission);
   }

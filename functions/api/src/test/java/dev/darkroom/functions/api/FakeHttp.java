@@ -23,6 +23,13 @@ import java.util.TreeMap;
 final class FakeHttp {
   private FakeHttp() {}
 
+  /** One request through the API, as the function framework would hand it over. */
+  static Response call(ComfyApi api, String method, String pathAndQuery, String body) throws java.io.IOException {
+    Response response = new Response();
+    api.handle(request(method, pathAndQuery, body), response);
+    return response;
+  }
+
   static Request request(String method, String pathAndQuery, String body) {
     return new Request(method, pathAndQuery, body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8));
   }

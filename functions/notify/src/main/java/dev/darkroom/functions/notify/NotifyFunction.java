@@ -15,8 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Triggered by the {@code notifications} topic: tells the job's owner and integrations that it
- * ended. A target that failed for now makes it throw, so Pub/Sub redelivers the notification with
- * backoff; what was already delivered is skipped then (see {@link NotifyJobEnded}).
+ * ended. Every message is acknowledged: a target that failed for now is scheduled again in Cloud
+ * SQL, and the reconcile sweep republishes the notification when it is due (see
+ * {@link NotifyJobEnded}). Only an infrastructure failure (the database down) throws, so that
+ * Pub/Sub redelivers.
  */
 public final class NotifyFunction implements CloudEventsFunction {
   private static final Logger log = LoggerFactory.getLogger(NotifyFunction.class);
@@ -27,7 +29,9 @@ public final class NotifyFunction implements CloudEventsFunction {
     this(Suppliers.memoize(() -> {
       Adapters adapters = Adapters.fromEnvironment();
       return new NotifyJobEnded(adapters.webhookEndpoints(), adapters.webhookSender(), adapters.deviceTokens(),
-          adapters.pushSender(), adapters.integrationEvents(), adapters.deliveryLog(), Clock.systemUTC());
+          adapters.pushSender(), adapters.integrationEvents(),
+          new NotifyJobEnded.Mail(adapters.emailRecipients(), adapters.emailSender()), adapters.deliveryLog(),
+          adapters.pendingNotifications(), adapters.retrySchedule(), Clock.systemUTC());
     }));
   }
 
@@ -45,16 +49,11 @@ public final class NotifyFunction implements CloudEventsFunction {
       return;
     }
     NotifyJobEnded.Result result = notify.get().notify(notification);
+    if (result.notDue()) {
+      log.info("notification {} of job {}: not due yet or being delivered (a duplicate delivery); acknowledged",
+          notification.id(), notification.jobId());
+      return;
+    }
     log.info("notification {} of job {}: {}", notification.id(), notification.jobId(), result);
-    if (result.retryLater()) {
-      throw new DeliveryPendingException("notification " + notification.id() + " still pending for " + result.pending());
-    }
-  }
-
-  /** Thrown so that Pub/Sub redelivers: some target failed for now. */
-  static final class DeliveryPendingException extends RuntimeException {
-    DeliveryPendingException(String message) {
-      super(message);
-    }
   }
 }

@@ -1,10 +1,10 @@
 package dev.darkroom.functions.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.darkroom.core.event.JobNotification;
 import dev.darkroom.core.event.Messages;
+import dev.darkroom.core.notify.RetrySchedule;
 import dev.darkroom.core.notify.WebhookEndpoint;
 import dev.darkroom.core.port.WebhookSender.Response;
 import dev.darkroom.core.usecase.NotifyJobEnded;
@@ -22,22 +22,25 @@ class NotifyFunctionTest {
   private final NotifyFakes.Webhooks webhooks = new NotifyFakes.Webhooks();
   private final NotifyFakes.Events events = new NotifyFakes.Events();
   private final NotifyFakes.Deliveries deliveries = new NotifyFakes.Deliveries();
+  private final NotifyFakes.Pending pending = new NotifyFakes.Pending();
   private final NotifyFunction function = new NotifyFunction(() -> new NotifyJobEnded(endpoints, webhooks,
-      new NotifyFakes.Devices(), new NotifyFakes.Push(), events, deliveries, Clock.systemUTC()));
+      new NotifyFakes.Devices(), new NotifyFakes.Push(), events,
+      new NotifyJobEnded.Mail(new NotifyFakes.Recipients(), new NotifyFakes.Mailbox()), deliveries, pending,
+      RetrySchedule.parse("0s,1h"), Clock.systemUTC()));
 
   private final CloudEvent ended = EventarcEvents.messagePublished("notifications", Messages.encode(
       new JobNotification("n-1", "j1", "alice", "failed", Instant.parse("2026-11-23T10:00:00Z"))));
 
   @Test
-  void aFailedWebhookThrowsSoPubSubRedeliversAndTheRedeliveryIsAcknowledged() {
+  void aFailedWebhookIsAcknowledgedAndScheduledAndADuplicateDeliverySendsNothing() {
     endpoints.all.add(new WebhookEndpoint("ep1", "alice", "https://hooks.example.com/", List.of("whsec_AAAA")));
     webhooks.thenAnswer(Response.answered(502));
 
-    assertThatThrownBy(() -> function.accept(ended)).hasMessageContaining("ep1");
     function.accept(ended);
     function.accept(ended);
 
-    assertThat(webhooks.requests).hasSize(2);
+    assertThat(webhooks.requests).hasSize(1);
+    assertThat(pending.entries).containsKey("n-1");
     assertThat(events.published).extracting(JobNotification::status).containsExactly("failed");
   }
 

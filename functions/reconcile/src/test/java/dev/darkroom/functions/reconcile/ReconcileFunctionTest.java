@@ -17,6 +17,7 @@ import dev.darkroom.testing.ManualClock;
 import dev.darkroom.testing.RecordingPorts;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -24,11 +25,14 @@ class ReconcileFunctionTest {
   private final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T10:00:00Z"));
   private final InMemoryJobStore jobs = new InMemoryJobStore();
   private final RecordingPorts.Queue queue = new RecordingPorts.Queue();
+  private final dev.darkroom.testing.NotifyFakes.Pending pending = new dev.darkroom.testing.NotifyFakes.Pending();
+  private final List<dev.darkroom.core.event.JobNotification> republished = new java.util.ArrayList<>();
 
   private ReconcileFunction function(JobQueue queue) {
     return new ReconcileFunction(() -> new ReconcileJobs(jobs, queue, new RecordingPorts.Events(),
         new dev.darkroom.testing.InMemoryGpuPool(2), execution -> dev.darkroom.core.port.ExecutionStatus.State.ACTIVE, clock,
-        ReconcileJobs.Policy.defaults()));
+        ReconcileJobs.Policy.defaults()), () -> new dev.darkroom.core.usecase.RepublishDueNotifications(
+        pending, republished::add, clock));
   }
 
   private static byte[] tick() {
@@ -45,6 +49,20 @@ class ReconcileFunctionTest {
 
     assertThat(queue.published).containsExactly(new JobSubmitted("j1", "alice", 1));
     assertThat(jobs.get("j1").orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+  }
+
+  @Test
+  void eachTickRepublishesTheNotificationsWhoseRetryIsDueOnce() {
+    var later = new dev.darkroom.core.event.JobNotification("n-later", "j2", "bob", "failed", clock.instant());
+    var due = new dev.darkroom.core.event.JobNotification("n-due", "j1", "alice", "succeeded", clock.instant());
+    pending.claim(due, clock.instant(), Duration.ZERO);
+    pending.claim(later, clock.instant(), Duration.ofHours(1));
+    clock.advance(Duration.ofSeconds(1));
+
+    function(queue).accept(EventarcEvents.messagePublished("reconcile-ticks", tick()));
+    function(queue).accept(EventarcEvents.messagePublished("reconcile-ticks", tick()));
+
+    assertThat(republished).containsExactly(due);
   }
 
   @Test

@@ -8,4 +8,12 @@ public interface DeviceTokens {
 
   /** Forgets a token FCM no longer accepts (app uninstalled, token rotated). */
   void remove(String token);
+
+  /**
+   * Registers a token for a user; a token already registered by another user moves to this one
+   * (the device signed in as someone else).
+   *
+   * @param platform android, ios or web
+   */
+  void register(String token, String userId, String platform);
 }

@@ -42,6 +42,8 @@ public final class RoleCheck {
       Map.entry("Adapters.nodeCatalog", List.of(new Need("roles/storage.objectUser", On.PORT_TARGET))),
       Map.entry("Adapters.webhookEndpoints", List.of(new Need("roles/cloudsql.client", On.PROJECT))),
       Map.entry("Adapters.deliveryLog", List.of(new Need("roles/cloudsql.client", On.PROJECT))),
+      Map.entry("Adapters.pendingNotifications", List.of(new Need("roles/cloudsql.client", On.PROJECT))),
+      Map.entry("Adapters.emailRecipients", List.of(new Need("roles/cloudsql.client", On.PROJECT))),
       Map.entry("Adapters.apiKeys", List.of(new Need("roles/cloudsql.client", On.PROJECT))),
       Map.entry("Adapters.usage", List.of(new Need("roles/cloudsql.client", On.PROJECT))),
       Map.entry("Adapters.rateCounter", List.of(new Need("roles/cloudsql.client", On.PROJECT))),

@@ -1,0 +1,158 @@
+package dev.darkroom.functions.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.darkroom.core.auth.Caller;
+import dev.darkroom.core.job.Job;
+import dev.darkroom.core.notify.WebhookEndpoint;
+import dev.darkroom.core.notify.WebhookSignature;
+import dev.darkroom.core.port.JobChange.Outcome;
+import dev.darkroom.testing.InMemoryJobStore;
+import dev.darkroom.testing.NotifyFakes;
+import dev.darkroom.testing.RecordingPorts;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@code /api/v2/webhooks}, {@code /api/v2/devices}, {@code /api/v2/notifications/email} over fakes. */
+class NotificationRoutesTest {
+  private final ObjectMapper json = new ObjectMapper();
+  private final InMemoryJobStore jobs = new InMemoryJobStore();
+  private final NotifyFakes.Endpoints endpoints = new NotifyFakes.Endpoints(ApiFixture.CLOCK);
+  private final NotifyFakes.Devices devices = new NotifyFakes.Devices();
+  private final NotifyFakes.Recipients email = new NotifyFakes.Recipients();
+  private Caller caller = Caller.idToken("alice", Job.DEFAULT_TIER);
+  private final ComfyApi api = ApiFixture.api(jobs, new RecordingPorts.Queue(), new dev.darkroom.testing.InMemoryOutputStore(),
+      new RecordingPorts.InMemoryLedger(), PromptValidators::structural, null, request -> caller,
+      new dev.darkroom.core.limits.Admission(new dev.darkroom.testing.InMemoryRateCounter(), jobs,
+          new RecordingPorts.InMemoryLedger(), dev.darkroom.core.limits.Admission.Settings.none(), ApiFixture.CLOCK),
+      new dev.darkroom.core.auth.ApiKeys(new dev.darkroom.testing.InMemoryApiKeyStore(), new byte[32], ApiFixture.CLOCK),
+      ApiFixture.notifications(jobs, endpoints, devices, email));
+
+  private FakeHttp.Response call(String method, String path, String body) throws Exception {
+    return FakeHttp.call(api, method, path, body);
+  }
+
+  private JsonNode jsonOf(FakeHttp.Response response) throws Exception {
+    return json.readTree(response.text());
+  }
+
+  private void aliceHasJob(String id) {
+    Job job = Job.queued(id, "alice", 1, JsonNodeFactory.instance.objectNode(), null, null, ApiFixture.CLOCK.instant());
+    jobs.update(id, current -> Outcome.write(job, null));
+  }
+
+  @Test
+  void aWebhookIsRegisteredWithASecretShownOnceListedWithoutItAndDeleted() throws Exception {
+    FakeHttp.Response created = call("POST", "/api/v2/webhooks", "{\"url\":\"https://hooks.example.com/darkroom\"}");
+    assertThat(created.status).isEqualTo(201);
+    assertThat(created.headers.get("Cache-Control")).containsExactly("no-store");
+    JsonNode endpoint = jsonOf(created);
+    String secret = endpoint.path("secret").asText();
+    assertThat(secret).startsWith(WebhookSignature.SECRET_PREFIX);
+    assertThat(endpoint.path("job_id").isNull()).isTrue();
+    assertThat(endpoint.path("created_at").asText()).isEqualTo(ApiFixture.CLOCK.instant().toString());
+    assertThat(endpoints.forUser("alice")).singleElement().extracting(WebhookEndpoint::secrets)
+        .isEqualTo(java.util.List.of(secret));
+
+    FakeHttp.Response listed = call("GET", "/api/v2/webhooks", null);
+    assertThat(listed.status).isEqualTo(200);
+    assertThat(listed.text()).contains("https://hooks.example.com/darkroom").doesNotContain(secret);
+
+    String path = "/api/v2/webhooks/" + endpoint.path("id").asText();
+    caller = Caller.idToken("bob", Job.DEFAULT_TIER);
+    assertThat(call("DELETE", path, null).status).isEqualTo(404);
+    assertThat(call("POST", path + "/rotate", null).status).isEqualTo(404);
+    caller = Caller.apiKey("alice", Job.DEFAULT_TIER, "key-1");
+    assertThat(call("DELETE", path, null).status).isEqualTo(204);
+    assertThat(endpoints.forUser("alice")).isEmpty();
+  }
+
+  @Test
+  void rotationGivesANewSecretAndKeepsTheOldOneSigningForNow() throws Exception {
+    JsonNode endpoint = jsonOf(call("POST", "/api/v2/webhooks", "{\"url\":\"https://hooks.example.com/\"}"));
+    FakeHttp.Response rotated = call("POST", "/api/v2/webhooks/" + endpoint.path("id").asText() + "/rotate", null);
+    assertThat(rotated.status).isEqualTo(200);
+    String next = jsonOf(rotated).path("secret").asText();
+    assertThat(next).startsWith("whsec_").isNotEqualTo(endpoint.path("secret").asText());
+    assertThat(endpoints.forUser("alice").get(0).secrets()).containsExactly(next, endpoint.path("secret").asText());
+  }
+
+  @Test
+  void aJobScopedWebhookMustNameOneOfTheCallersJobs() throws Exception {
+    aliceHasJob("job-a");
+    FakeHttp.Response mine = call("POST", "/api/v2/webhooks", "{\"url\":\"https://h.example.com/\",\"job_id\":\"job-a\"}");
+    assertThat(mine.status).isEqualTo(201);
+    assertThat(jsonOf(mine).path("job_id").asText()).isEqualTo("job-a");
+
+    caller = Caller.idToken("bob", Job.DEFAULT_TIER);
+    assertThat(call("POST", "/api/v2/webhooks", "{\"url\":\"https://h.example.com/\",\"job_id\":\"job-a\"}").status)
+        .isEqualTo(404);
+    assertThat(call("POST", "/api/v2/webhooks", "{\"url\":\"https://h.example.com/\",\"job_id\":\"nope\"}").status)
+        .isEqualTo(404);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"url\":\"http://10.0.0.1/\"}", "{\"url\":\"http://127.0.0.1:8080/\"}",
+      "{\"url\":\"https://x.internal.test/\"}", "{\"url\":\"ftp://example.com/\"}", "{\"url\":\"not a url\"}",
+      "{\"url\":7}", "{}", "[1]", "{", "{\"url\":\"https://h.example.com/\",\"job_id\":5}"})
+  void aBadOrInternalUrlIsAClear400(String body) throws Exception {
+    FakeHttp.Response refused = call("POST", "/api/v2/webhooks", body);
+    assertThat(refused.status).isEqualTo(400);
+    assertThat(jsonOf(refused).path("error").path("message").asText()).isNotEmpty();
+    assertThat(endpoints.all).isEmpty();
+  }
+
+  @Test
+  void endpointsPerUserAreCapped() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      assertThat(call("POST", "/api/v2/webhooks", "{\"url\":\"https://h.example.com/" + i + "\"}").status).isEqualTo(201);
+    }
+    FakeHttp.Response fourth = call("POST", "/api/v2/webhooks", "{\"url\":\"https://h.example.com/4\"}");
+    assertThat(fourth.status).isEqualTo(409);
+    assertThat(fourth.text()).contains("delete one");
+  }
+
+  @Test
+  void aDeviceIsRegisteredListedMovedToItsNewUserAndDeleted() throws Exception {
+    assertThat(call("PUT", "/api/v2/devices/tok-1", "{\"platform\":\"android\"}").status).isEqualTo(200);
+    assertThat(call("PUT", "/api/v2/devices/tok-2", null).status).isEqualTo(200);
+    assertThat(jsonOf(call("GET", "/api/v2/devices", null)).path("devices")).hasSize(2);
+    assertThat(call("PUT", "/api/v2/devices/tok-3", "{\"platform\":\"symbian\"}").status).isEqualTo(400);
+
+    caller = Caller.idToken("bob", Job.DEFAULT_TIER);
+    assertThat(call("DELETE", "/api/v2/devices/tok-2", null).status).isEqualTo(404);
+    assertThat(call("PUT", "/api/v2/devices/tok-1", "{\"platform\":\"ios\"}").status).isEqualTo(200);
+    assertThat(devices.forUser("alice")).containsExactly("tok-2");
+    assertThat(devices.forUser("bob")).containsExactly("tok-1");
+
+    caller = Caller.idToken("alice", Job.DEFAULT_TIER);
+    assertThat(call("DELETE", "/api/v2/devices/tok-2", null).status).isEqualTo(204);
+    assertThat(devices.forUser("alice")).isEmpty();
+  }
+
+  @Test
+  void emailIsOptedIntoWithAValidAddressAndOutAgain() throws Exception {
+    assertThat(jsonOf(call("GET", "/api/v2/notifications/email", null)).path("enabled").asBoolean()).isFalse();
+    assertThat(call("PUT", "/api/v2/notifications/email", "{\"address\":\"not an address\"}").status).isEqualTo(400);
+    assertThat(call("PUT", "/api/v2/notifications/email", "{\"address\":\"a@b\"}").status).isEqualTo(400);
+    assertThat(call("PUT", "/api/v2/notifications/email", null).status).isEqualTo(400);
+    assertThat(email.addressByUser).isEmpty();
+
+    assertThat(call("PUT", "/api/v2/notifications/email", "{\"address\":\"alice@example.com\"}").status).isEqualTo(200);
+    JsonNode state = jsonOf(call("GET", "/api/v2/notifications/email", null));
+    assertThat(state.path("enabled").asBoolean()).isTrue();
+    assertThat(state.path("address").asText()).isEqualTo("alice@example.com");
+    assertThat(call("DELETE", "/api/v2/notifications/email", null).status).isEqualTo(204);
+    assertThat(email.addressOf("alice")).isEmpty();
+  }
+
+  @Test
+  void otherMethodsOnTheseRoutesAre405() throws Exception {
+    assertThat(call("PATCH", "/api/v2/webhooks", "{}").status).isEqualTo(405);
+    assertThat(call("GET", "/api/v2/devices/tok", null).status).isEqualTo(405);
+  }
+}

@@ -1,0 +1,88 @@
+package dev.darkroom.core.notify;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.DoubleSupplier;
+
+/**
+ * When a notification target that failed is tried again: Standard Webhooks' (Svix's) published
+ * schedule by default, immediately then after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (about
+ * 27 h in all), each wait stretched or shrunk by up to {@link #JITTER} so that the retries of many
+ * notifications that failed together (a receiver's outage) do not arrive together.
+ *
+ * <p>Written as {@code WEBHOOK_RETRY_SCHEDULE}: comma-separated waits before each attempt, the
+ * first normally {@code 0s}; units {@code s}, {@code m}, {@code h} (tests use seconds).
+ */
+public final class RetrySchedule {
+  public static final String DEFAULT = "0s,5s,5m,30m,2h,5h,10h,10h";
+  public static final double JITTER = 0.1;
+
+  private final List<Duration> waits;
+  private final DoubleSupplier random;
+
+  public RetrySchedule(List<Duration> waits, DoubleSupplier random) {
+    if (waits.isEmpty()) {
+      throw new IllegalArgumentException("a retry schedule needs at least one attempt");
+    }
+    this.waits = List.copyOf(waits);
+    this.random = random;
+  }
+
+  public static RetrySchedule standard() {
+    return parse(DEFAULT);
+  }
+
+  public static RetrySchedule parse(String text) {
+    List<Duration> waits = new ArrayList<>();
+    for (String part : text.split(",")) {
+      String p = part.trim().toLowerCase(Locale.ROOT);
+      if (!p.matches("\\d+[smh]")) {
+        throw new IllegalArgumentException("WEBHOOK_RETRY_SCHEDULE: \"" + part.trim()
+            + "\" is not a wait like 5s, 30m or 2h (the schedule is a comma-separated list of them)");
+      }
+      long n = Long.parseLong(p.substring(0, p.length() - 1));
+      waits.add(switch (p.charAt(p.length() - 1)) {
+        case 's' -> Duration.ofSeconds(n);
+        case 'm' -> Duration.ofMinutes(n);
+        default -> Duration.ofHours(n);
+      });
+    }
+    return new RetrySchedule(waits, Math::random);
+  }
+
+  /** The waits before each attempt, without jitter. */
+  public List<Duration> waits() {
+    return waits;
+  }
+
+  /** How many attempts a target gets in all. */
+  public int attempts() {
+    return waits.size();
+  }
+
+  /** The total of the waits (without jitter): how long a failing target keeps being retried. */
+  public Duration span() {
+    return waits.stream().reduce(Duration.ZERO, Duration::plus);
+  }
+
+  /**
+   * The wait before attempt number {@code attempt} (1-based), jittered; empty once the schedule
+   * is over (the target is given up on).
+   */
+  public Optional<Duration> waitBefore(int attempt) {
+    if (attempt < 1 || attempt > waits.size()) {
+      return Optional.empty();
+    }
+    Duration wait = waits.get(attempt - 1);
+    double factor = 1 + JITTER * (2 * random.getAsDouble() - 1);
+    return Optional.of(Duration.ofMillis(Math.round(wait.toMillis() * factor)));
+  }
+
+  @Override
+  public String toString() {
+    return waits.toString();
+  }
+}
