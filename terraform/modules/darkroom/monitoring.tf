@@ -94,13 +94,13 @@ resource "google_logging_metric" "dead_letters" {
   }
 }
 
-# notify (functions/notify, being written) is expected to log each webhook delivery that failed for
-# good at ERROR with "webhook" in the message; align this filter with its code when it lands.
+# notify logs each delivery it gives up on (its retry schedule over, a 410, a refused URL) at ERROR
+# with "delivery given up" in the message (NotifyJobEnded): webhooks, push and email alike.
 resource "google_logging_metric" "webhook_failures" {
   project     = var.project_id
   name        = "${local.name}-webhook-failures"
-  description = "Webhook deliveries that failed after their retries (notify function)."
-  filter      = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"${local.name}-notify\" AND severity>=ERROR AND jsonPayload.message=~\"webhook\""
+  description = "Notification deliveries given up after their retries (notify function: webhooks, push, email)."
+  filter      = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"${local.name}-notify\" AND severity>=ERROR AND jsonPayload.message=~\"delivery given up\""
 
   metric_descriptor {
     metric_kind = "DELTA"

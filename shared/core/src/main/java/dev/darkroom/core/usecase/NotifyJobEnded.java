@@ -188,7 +188,11 @@ public final class NotifyJobEnded {
       case GAVE_UP -> tally.gaveUp.add(target);
       default -> throw new IllegalStateException();
     }
-    if (result.outcome() != Outcome.DELIVERED) {
+    if (result.outcome() == Outcome.GAVE_UP) {
+      // ERROR and "delivery given up": what the webhook-failures log metric counts (terraform/monitoring.tf).
+      log.error("notification {} of job {} to {}: delivery given up at attempt {} ({})", n.id(), n.jobId(), target,
+          number, result.error());
+    } else if (result.outcome() != Outcome.DELIVERED) {
       log.warn("notification {} of job {} to {}: attempt {} {} ({})", n.id(), n.jobId(), target,
           number, result.outcome(), result.error());
     }
