@@ -274,8 +274,38 @@ public final class Runner {
     stopSignal.countDown();
     if (current != null) {
       log.warn("stopping: interrupting job {}", current.id());
-      engine.interrupt(current.id());
+      interruptUntilItEnds(current.id());
     }
+  }
+
+  /** How long a stop keeps interrupting: Cloud Run kills the task 10 s after SIGTERM. */
+  private static final Duration STOP_INTERRUPTS_FOR = Duration.ofSeconds(9);
+
+  /**
+   * Interrupts the job's prompt now and again every half second while the job still runs here:
+   * the job may be claimed but its prompt not yet queued on the engine (inputs being staged), and
+   * an interrupt for a prompt the engine does not have yet does nothing. Interrupts name the
+   * prompt, so a repeated one can never stop another.
+   */
+  private void interruptUntilItEnds(String jobId) {
+    Thread interrupter = new Thread(() -> {
+      long deadline = System.nanoTime() + STOP_INTERRUPTS_FOR.toNanos();
+      while (System.nanoTime() < deadline) {
+        synchronized (this) {
+          if (running == null || !running.id().equals(jobId)) {
+            return;
+          }
+        }
+        engine.interrupt(jobId);
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "runner-stop-interrupts");
+    interrupter.setDaemon(true);
+    interrupter.start();
   }
 
   /**

@@ -341,7 +341,7 @@ class RunnerTest {
 
     assertThat(exit.get()).isEqualTo(Runner.EXIT_OK);
     assertThat(runner.awaitFinished(Duration.ofSeconds(1))).isTrue();
-    assertThat(engine.interrupted).containsExactly("job-1");
+    assertThat(engine.interrupted).isNotEmpty().containsOnly("job-1"); // a stop repeats its interrupt until the prompt ends
     assertThat(events.published).singleElement().isInstanceOf(JobEvent.Started.class);
     assertThat(engine.ran).containsExactly("job-1");
     // Both go back to the queue as new attempts: the interrupted one and the one never claimed.
