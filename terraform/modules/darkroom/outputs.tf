@@ -43,6 +43,7 @@ output "event_functions" {
   value = merge({
     (google_cloudfunctions2_function.dispatch.name)   = google_pubsub_topic.job_submitted_dead_letter.id
     (google_cloudfunctions2_function.job_events.name) = google_pubsub_topic.job_events_dead_letter.id
+    (google_cloudfunctions2_function.thumbnails.name) = google_pubsub_topic.outputs_finalized_dead_letter.id
     }, var.deploy_pending_functions ? {
     (google_cloudfunctions2_function.notify[0].name) = google_pubsub_topic.notifications_dead_letter.id
   } : {})

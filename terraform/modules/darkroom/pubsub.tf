@@ -84,6 +84,16 @@ resource "google_pubsub_topic" "notifications_dead_letter" {
   depends_on = [google_project_service.enabled]
 }
 
+# Finalize events of the outputs bucket that the thumbnails function gave up on. Its trigger is a
+# Cloud Storage one, but Eventarc still delivers through a Pub/Sub subscription of its own, which
+# scripts/attach-dead-letters.sh finds and attaches this topic to, as for the others.
+resource "google_pubsub_topic" "outputs_finalized_dead_letter" {
+  project    = var.project_id
+  name       = "${local.name}-outputs-finalized-dead-letter"
+  labels     = local.labels
+  depends_on = [google_project_service.enabled]
+}
+
 # Dead letters are kept (7 days, never expiring subscriptions) for people to inspect, whether or not
 # a function has settled them (the dead-letters functions read through Eventarc subscriptions of
 # their own); the dead-letter alert (monitoring.tf) fires on any message published here.
@@ -111,6 +121,18 @@ resource "google_pubsub_subscription" "job_events_dead_letter" {
   }
 }
 
+resource "google_pubsub_subscription" "outputs_finalized_dead_letter" {
+  project                    = var.project_id
+  name                       = "${local.name}-outputs-finalized-dead-letter"
+  topic                      = google_pubsub_topic.outputs_finalized_dead_letter.id
+  ack_deadline_seconds       = 60
+  message_retention_duration = "604800s"
+  labels                     = local.labels
+  expiration_policy {
+    ttl = ""
+  }
+}
+
 resource "google_pubsub_subscription" "notifications_dead_letter" {
   project                    = var.project_id
   name                       = "${local.name}-notifications-dead-letter"
@@ -130,9 +152,10 @@ resource "google_pubsub_subscription" "notifications_dead_letter" {
 # to those subscriptions is scripts/attach-dead-letters.sh (run by Cloud Build after apply).
 resource "google_pubsub_topic_iam_member" "dead_letter_publisher" {
   for_each = {
-    job_submitted = google_pubsub_topic.job_submitted_dead_letter.name
-    job_events    = google_pubsub_topic.job_events_dead_letter.name
-    notifications = google_pubsub_topic.notifications_dead_letter.name
+    job_submitted     = google_pubsub_topic.job_submitted_dead_letter.name
+    job_events        = google_pubsub_topic.job_events_dead_letter.name
+    notifications     = google_pubsub_topic.notifications_dead_letter.name
+    outputs_finalized = google_pubsub_topic.outputs_finalized_dead_letter.name
   }
   project = var.project_id
   topic   = each.value

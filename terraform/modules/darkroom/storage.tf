@@ -1,5 +1,6 @@
-# One bucket for what users upload and what jobs produce: inputs/{user}/... and
-# outputs/{user}/{job}/..., plus catalog/object_info.json (the node catalog the runner publishes).
+# One bucket for what users upload and what jobs produce: inputs/{user}/..., outputs/{user}/{job}/...
+# and their previews thumbnails/{user}/{job}/... (functions/thumbnails), plus catalog/object_info.json
+# (the node catalog the runner publishes).
 # Clients only ever get short-lived signed URLs, never bucket access.
 resource "google_storage_bucket" "outputs" {
   project                     = var.project_id
@@ -23,6 +24,17 @@ resource "google_storage_bucket" "outputs" {
     condition {
       age            = var.outputs_retention_days
       matches_prefix = ["outputs/"]
+    }
+    action {
+      type = "Delete"
+    }
+  }
+
+  # Previews go when the outputs they show do.
+  lifecycle_rule {
+    condition {
+      age            = var.outputs_retention_days
+      matches_prefix = ["thumbnails/"]
     }
     action {
       type = "Delete"

@@ -189,7 +189,7 @@ variable "realtime_max_instances" {
 }
 
 variable "outputs_retention_days" {
-  description = "Outputs and inputs older than this are deleted by the bucket's lifecycle rule."
+  description = "Outputs, their previews and inputs older than this are deleted by the bucket's lifecycle rules."
   type        = number
   default     = 30
 }
