@@ -81,6 +81,7 @@ final class JobDocuments {
     for (Thumbnail t : job.thumbnails()) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("sourceObject", t.sourceObject());
+      m.put("sourceGeneration", t.sourceGeneration());
       m.put("objectName", t.objectName());
       m.put("width", t.width());
       m.put("height", t.height());
@@ -137,7 +138,9 @@ final class JobDocuments {
     List<Thumbnail> thumbnails = new ArrayList<>();
     if (stored != null) {
       for (Map<String, Object> t : stored) {
-        thumbnails.add(new Thumbnail((String) t.get("sourceObject"), (String) t.get("objectName"),
+        Number generation = (Number) t.get("sourceGeneration"); // absent in documents written before it was kept
+        thumbnails.add(new Thumbnail((String) t.get("sourceObject"), generation == null ? 0 : generation.longValue(),
+            (String) t.get("objectName"),
             ((Number) t.get("width")).intValue(), ((Number) t.get("height")).intValue(), (String) t.get("contentType")));
       }
     }

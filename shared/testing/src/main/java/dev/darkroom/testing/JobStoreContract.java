@@ -80,12 +80,13 @@ public abstract class JobStoreContract {
   @Test
   void thumbnailsSurvive() {
     Job job = newJob().withThumbnail(new dev.darkroom.core.job.Thumbnail("outputs/u/j/a.png",
-        "thumbnails/u/j/a.png.jpg", 256, 171, "image/jpeg"), T0.plusSeconds(1));
+        1_763_900_000_123_456L, "thumbnails/u/j/a.png.jpg", 256, 171, "image/jpeg"), T0.plusSeconds(1));
     store().update(job.id(), current -> Outcome.write(job, null));
 
     Job read = store().get(job.id()).orElseThrow();
     assertThat(read.thumbnails()).isEqualTo(job.thumbnails());
     assertThat(read.thumbnailOf("outputs/u/j/a.png").orElseThrow().height()).isEqualTo(171);
+    assertThat(read.thumbnailOf("outputs/u/j/a.png").orElseThrow().sourceGeneration()).isEqualTo(1_763_900_000_123_456L);
   }
 
   @Test

@@ -152,7 +152,7 @@ class JobRoutesTest {
     assertThat(job.at("/outputs/0").has("thumbnail")).as("no preview made yet").isFalse();
 
     jobs.update(id, current -> Outcome.write(current.orElseThrow().withThumbnail(new dev.darkroom.core.job.Thumbnail(
-        png.objectName(), "thumbnails/alice/" + id + "/x_00001_.png.jpg", 256, 171, "image/jpeg"), Instant.now()), null));
+        png.objectName(), 1, "thumbnails/alice/" + id + "/x_00001_.png.jpg", 256, 171, "image/jpeg"), Instant.now()), null));
     JsonNode withPreview = body(call("GET", "/api/v2/jobs/" + id, null));
     assertThat(withPreview.at("/outputs/0/thumbnail/url").asText()).startsWith("memory:/")
         .contains("thumbnails%2Falice%2F").endsWith(".png.jpg?ttl=900");

@@ -61,7 +61,8 @@ public final class ThumbnailsFunction implements CloudEventsFunction {
       return;
     }
     MakeThumbnail.Result result = wiring.get().thumbnails().handle(new MakeThumbnail.FinalizedObject(
-        name, object.path("contentType").asText(null), object.path("size").asLong(0)));
+        name, object.path("contentType").asText(null), object.path("size").asLong(0),
+        object.path("generation").asLong(0)));
     log.debug("event {} for {}: {} ({})", event.getId(), name, result.outcome(), result.reason());
   }
 }

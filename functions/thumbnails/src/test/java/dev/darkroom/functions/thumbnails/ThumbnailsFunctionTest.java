@@ -64,6 +64,21 @@ class ThumbnailsFunctionTest {
     assertThat(jobs.get("job-1").orElseThrow().thumbnails()).isEmpty();
   }
 
+  @Test
+  void webPOutputsStillAndAnimatedArePreviewedWithTheDeployedDecoder() throws Exception {
+    // This module ships TwelveMonkeys imageio-webp; without it a WebP output gets no preview. The
+    // two inputs are the 1x1 lossless and animated WebP files browsers' feature checks decode (no
+    // WebP encoder is available here to make bigger ones).
+    byte[] lossless = java.util.Base64.getDecoder().decode("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==");
+    byte[] animated = java.util.Base64.getDecoder().decode("UklGRlIAAABXRUJQVlA4WAoAAAASAAAAAAAAAAAAQU5JTQYAAAD/"
+        + "////AABBTk1GJgAAAAAAAAAAAAAAAAAAAGQAAABWUDhMDQAAAC8AAAAQBxAREYiI/gcA");
+    for (byte[] webp : new byte[][] {lossless, animated}) {
+      dev.darkroom.core.media.Previews.Preview preview = dev.darkroom.core.media.Previews.of(webp);
+      assertThat(new int[] {preview.width(), preview.height()}).containsExactly(1, 1);
+      assertThat(ImageIO.read(new ByteArrayInputStream(preview.bytes()))).isNotNull();
+    }
+  }
+
   /** What Eventarc delivers for a Cloud Storage finalize: the object's JSON API resource as data. */
   private CloudEvent finalized(String bucket, String name) {
     String object = "{\"kind\":\"storage#object\",\"bucket\":\"" + bucket + "\",\"name\":\"" + name

@@ -177,10 +177,12 @@ public record Job(
 
   /**
    * The job with {@code thumbnail} recorded for its source object, replacing an earlier one of the
-   * same source (a rewritten output); unchanged if exactly that thumbnail is already there.
+   * same source (a rewritten output); unchanged if exactly that thumbnail is already there, or if the
+   * one there was made from a later generation of the source (events can come out of order).
    */
   public Job withThumbnail(Thumbnail thumbnail, Instant now) {
-    if (thumbnails.contains(thumbnail)) {
+    if (thumbnails.contains(thumbnail) || thumbnailOf(thumbnail.sourceObject())
+        .filter(t -> t.sourceGeneration() > thumbnail.sourceGeneration()).isPresent()) {
       return this;
     }
     List<Thumbnail> next = new java.util.ArrayList<>();

@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * Makes the preview of an image output once it is stored, and records it on its job. Triggered by
  * the outputs bucket's object-finalize events, which come for every object of the bucket at least
  * once: anything but an image under {@code outputs/{user}/{job}/} is ignored before it is read
- * (this function's own previews, under {@code thumbnails/}, included: no loops), and a repeated
- * event rewrites the same preview object and records the same thumbnail, which changes nothing.
+ * (this function's own previews, under {@code thumbnails/}, included: no loops). A repeated event,
+ * or one for an older generation of the object than the job's preview was made from, is ignored
+ * before the object is read; without a generation it rewrites the same preview, which changes nothing.
  */
 public final class MakeThumbnail {
   private static final Logger log = LoggerFactory.getLogger(MakeThumbnail.class);
@@ -40,8 +41,8 @@ public final class MakeThumbnail {
     this.clock = clock;
   }
 
-  /** An object the bucket finalized, as its event describes it. */
-  public record FinalizedObject(String name, String contentType, long size) {}
+  /** An object the bucket finalized, as its event describes it ({@code generation} 0: not given). */
+  public record FinalizedObject(String name, String contentType, long size, long generation) {}
 
   public enum Outcome { MADE, IGNORED, REFUSED }
 
@@ -73,6 +74,9 @@ public final class MakeThumbnail {
       // Jobs exist before anything runs for them: this object is not a job's output.
       return refused(name, "no job " + jobId + " of this user");
     }
+    if (job.get().thumbnailOf(name).filter(t -> t.covers(object.generation())).isPresent()) {
+      return Result.of(Outcome.IGNORED, "already previewed");
+    }
     Optional<byte[]> bytes = objects.read(name);
     if (bytes.isEmpty()) {
       return Result.of(Outcome.IGNORED, "deleted since");
@@ -85,7 +89,8 @@ public final class MakeThumbnail {
     }
     String thumbnailName = THUMBNAILS + name.substring(OUTPUTS.length()) + preview.extension();
     objects.put(thumbnailName, preview.contentType(), new ByteArrayInputStream(preview.bytes()));
-    Thumbnail thumbnail = new Thumbnail(name, thumbnailName, preview.width(), preview.height(), preview.contentType());
+    Thumbnail thumbnail = new Thumbnail(name, object.generation(), thumbnailName, preview.width(), preview.height(),
+        preview.contentType());
     jobs.update(jobId, (JobChange<Void>) current -> current
         .map(j -> JobChange.Outcome.<Void>write(j.withThumbnail(thumbnail, clock.instant()), null))
         .orElseGet(() -> JobChange.Outcome.keep(null)));

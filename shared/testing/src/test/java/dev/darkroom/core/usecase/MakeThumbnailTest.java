@@ -48,22 +48,51 @@ class MakeThumbnailTest {
     assertThat(preview.getWidth()).isEqualTo(256);
     assertThat(preview.getHeight()).isEqualTo(171);
     Job job = jobs.get("job-1").orElseThrow();
-    assertThat(job.thumbnails()).containsExactly(new Thumbnail(OUTPUT, name, 256, 171, "image/jpeg"));
+    assertThat(job.thumbnails()).containsExactly(new Thumbnail(OUTPUT, 1, name, 256, 171, "image/jpeg"));
     assertThat(job.thumbnailOf(OUTPUT)).isPresent();
     assertThat(job.updatedAt()).isEqualTo(clock.instant());
   }
 
   @Test
-  void aRepeatedEventChangesNothing() {
+  void aRepeatedEventIsIgnoredWithoutReadingTheImageAgain() {
     thumbnails.handle(finalized(OUTPUT, "image/png"));
+    Job once = jobs.get("job-1").orElseThrow();
+    int puts = objects.puts.get();
+    // Were the object read again, these bytes would be refused as no image.
+    objects.objects.put(OUTPUT, new InMemoryOutputStore.Stored("image/png", new byte[] {1, 2, 3}));
+    clock.advance(java.time.Duration.ofSeconds(5));
+
+    MakeThumbnail.Result again = thumbnails.handle(finalized(OUTPUT, "image/png"));
+
+    assertThat(again.outcome()).isEqualTo(Outcome.IGNORED);
+    assertThat(again.reason()).isEqualTo("already previewed");
+    assertThat(objects.puts.get()).isEqualTo(puts);
+    assertThat(jobs.get("job-1").orElseThrow()).isEqualTo(once);
+  }
+
+  @Test
+  void withoutAGenerationARepeatedEventRemakesTheSamePreviewAndChangesNothing() {
+    thumbnails.handle(new FinalizedObject(OUTPUT, "image/png", 10, 0));
     Job once = jobs.get("job-1").orElseThrow();
     clock.advance(java.time.Duration.ofSeconds(5));
 
-    assertThat(thumbnails.handle(finalized(OUTPUT, "image/png")).outcome()).isEqualTo(Outcome.MADE);
+    assertThat(thumbnails.handle(new FinalizedObject(OUTPUT, "image/png", 10, 0)).outcome()).isEqualTo(Outcome.MADE);
 
-    Job twice = jobs.get("job-1").orElseThrow();
-    assertThat(twice.thumbnails()).hasSize(1);
-    assertThat(twice).isEqualTo(once);
+    assertThat(jobs.get("job-1").orElseThrow()).isEqualTo(once);
+  }
+
+  @Test
+  void aRewrittenOutputGetsANewPreviewAndALateEventOfTheOldOneChangesNothing() throws Exception {
+    thumbnails.handle(finalized(OUTPUT, "image/png"));
+    objects.put(OUTPUT, "image/png", new ByteArrayInputStream(png(100, 400)));
+    clock.advance(java.time.Duration.ofSeconds(5));
+
+    assertThat(thumbnails.handle(new FinalizedObject(OUTPUT, "image/png", 10, 2)).outcome()).isEqualTo(Outcome.MADE);
+    Job rewritten = jobs.get("job-1").orElseThrow();
+    assertThat(rewritten.thumbnailOf(OUTPUT).orElseThrow()).extracting(Thumbnail::sourceGeneration, Thumbnail::width,
+        Thumbnail::height).containsExactly(2L, 64, 256);
+    assertThat(thumbnails.handle(new FinalizedObject(OUTPUT, "image/png", 10, 1)).outcome()).isEqualTo(Outcome.IGNORED);
+    assertThat(jobs.get("job-1").orElseThrow()).isEqualTo(rewritten);
   }
 
   @Test
@@ -103,7 +132,7 @@ class MakeThumbnailTest {
     assertThat(thumbnails.handle(finalized("outputs/mallory/job-1/a.png", "image/png")).outcome()).isEqualTo(Outcome.REFUSED);
     assertThat(thumbnails.handle(finalized("outputs/alice/job-9/a.png", "image/png")).outcome()).isEqualTo(Outcome.REFUSED);
     assertThat(thumbnails.handle(finalized("outputs/alice/job-1/broken.png", "image/png")).outcome()).isEqualTo(Outcome.REFUSED);
-    assertThat(thumbnails.handle(new FinalizedObject(OUTPUT, "image/png", MakeThumbnail.MAX_SOURCE_BYTES + 1)).outcome())
+    assertThat(thumbnails.handle(new FinalizedObject(OUTPUT, "image/png", MakeThumbnail.MAX_SOURCE_BYTES + 1, 1)).outcome())
         .isEqualTo(Outcome.REFUSED);
     assertThat(jobs.get("job-1").orElseThrow().thumbnails()).isEmpty();
   }
@@ -115,7 +144,8 @@ class MakeThumbnailTest {
   }
 
   private FinalizedObject finalized(String name, String contentType) {
-    return new FinalizedObject(name, contentType, objects.objects.containsKey(name) ? objects.objects.get(name).content().length : 10);
+    return new FinalizedObject(name, contentType,
+        objects.objects.containsKey(name) ? objects.objects.get(name).content().length : 10, 1);
   }
 
   private static byte[] png(int width, int height) throws Exception {
