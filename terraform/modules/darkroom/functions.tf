@@ -36,9 +36,9 @@ resource "google_cloudfunctions2_function" "api" {
     # The most 2nd gen allows for HTTP: GET /api/v2/jobs/{id}/events streams Server-Sent Events
     # and closes itself after 55 min (JobEventStream.LIFETIME); the client resumes with
     # Last-Event-ID. Every other route answers in seconds, bounded by its own limits.
-    timeout_seconds                  = 3600
-    min_instance_count               = var.api_min_instances
-    max_instance_count               = var.api_max_instances
+    timeout_seconds    = 3600
+    min_instance_count = var.api_min_instances
+    max_instance_count = var.api_max_instances
     # Not 1: each open event stream would hold a whole instance (and api_max_instances streams
     # would starve every other call).
     max_instance_request_concurrency = var.api_request_concurrency
@@ -52,10 +52,10 @@ resource "google_cloudfunctions2_function" "api" {
       IDEMPOTENCY_KEYS_COLLECTION = local.idempotency_keys_collection
       JOB_SUBMITTED_TOPIC         = google_pubsub_topic.job_submitted.name
       OUTPUTS_BUCKET              = google_storage_bucket.outputs.name
-      INSTANCE_CONNECTION_NAME = google_sql_database_instance.ledger.connection_name
-      DB_NAME                  = google_sql_database.ledger.name
-      DB_USER                  = google_sql_user.ledger.name
-      DB_POOL_SIZE             = tostring(var.db_pool_size)
+      INSTANCE_CONNECTION_NAME    = google_sql_database_instance.ledger.connection_name
+      DB_NAME                     = google_sql_database.ledger.name
+      DB_USER                     = google_sql_user.ledger.name
+      DB_POOL_SIZE                = tostring(var.db_pool_size)
       # The one authentication switch: always on in the cloud (terraform/checks refuses anything else).
       DARKROOM_AUTH               = "on"
       DEFAULT_TIER                = var.default_tier
