@@ -1,16 +1,19 @@
 # Monitoring as code: log-based metrics from the deployables' structured JSON logs, one dashboard,
 # and the alerts docs/OPERATIONS.md explains ("Alerts").
 #
-# The runner logs one line per prompt that reached an end on the engine (Runner.java):
-#   "job <id> ended on the engine as <Outcome>[...] after <seconds> s"
-# with jobId, userId and executionName beside it. Outcome is the runner's PromptOutcome record:
-# Completed, Failed, Interrupted (cancelled or handed back) or TimedOut (watchdog). The seconds are
-# the GPU time the prompt held ComfyUI. The values are parsed out of the message because the runner
-# does not log them as separate fields yet (terraform/README.md, "Known gaps").
+# The metrics read fields of the deployables' JSON log lines (SLF4J key-value pairs):
+# - the runner, once per prompt that reached an end on the engine (Runner.java): `outcome` (its
+#   PromptOutcome: Completed, Failed, Interrupted = cancelled or handed back, TimedOut = watchdog)
+#   and `gpuSeconds` (the time the prompt held ComfyUI), with jobId, userId, executionName;
+# - the runner, once per task when the engine answers (EngineStartup.java): `coldStartSeconds`;
+# - job-events, once per change of a job's status (ApplyJobEvent.java): `jobStatus` and
+#   `secondsSinceSubmitted`;
+# - reconcile, once per sweep, so every minute (ReconcileJobs.java): `queuedJobs`,
+#   `dispatchedJobs`, `runningJobs`.
 
 locals {
   runner_logs  = "resource.type=\"cloud_run_job\" AND resource.labels.job_name=\"${google_cloud_run_v2_job.gpu.name}\""
-  prompt_ended = "${local.runner_logs} AND jsonPayload.message=~\"^job .* ended on the engine as \""
+  prompt_ended = "${local.runner_logs} AND jsonPayload.gpuSeconds>=0"
   channels     = var.alert_email == "" ? [] : [google_monitoring_notification_channel.email[0].id]
 }
 
@@ -31,7 +34,7 @@ resource "google_logging_metric" "job_terminal_states" {
     }
   }
   label_extractors = {
-    status = "REGEXP_EXTRACT(jsonPayload.message, \"ended on the engine as ([A-Za-z]+)\")"
+    status = "EXTRACT(jsonPayload.outcome)"
   }
 }
 
@@ -50,14 +53,85 @@ resource "google_logging_metric" "gpu_seconds" {
       value_type = "STRING"
     }
   }
-  value_extractor = "REGEXP_EXTRACT(jsonPayload.message, \"after ([0-9.Ee+-]+) s$\")"
+  value_extractor = "EXTRACT(jsonPayload.gpuSeconds)"
   label_extractors = {
-    status = "REGEXP_EXTRACT(jsonPayload.message, \"ended on the engine as ([A-Za-z]+)\")"
+    status = "EXTRACT(jsonPayload.outcome)"
   }
   bucket_options {
     exponential_buckets {
       num_finite_buckets = 32
       growth_factor      = 1.5
+      scale              = 1
+    }
+  }
+}
+
+resource "google_logging_metric" "cold_start" {
+  project     = var.project_id
+  name        = "${local.name}-gpu-cold-start"
+  description = "Seconds from a GPU task's runner start to ComfyUI answering (image pull and container start not included)."
+  filter      = "${local.runner_logs} AND jsonPayload.coldStartSeconds>=0"
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "DISTRIBUTION"
+    unit        = "s"
+  }
+  value_extractor = "EXTRACT(jsonPayload.coldStartSeconds)"
+  bucket_options {
+    exponential_buckets {
+      num_finite_buckets = 24
+      growth_factor      = 1.5
+      scale              = 1
+    }
+  }
+}
+
+resource "google_logging_metric" "job_latency" {
+  project     = var.project_id
+  name        = "${local.name}-job-latency"
+  description = "Seconds from a job's submission to each status it reaches (running, succeeded, failed, ...), by status."
+  filter      = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"${local.name}-job-events\" AND jsonPayload.secondsSinceSubmitted>=0"
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "DISTRIBUTION"
+    unit        = "s"
+    labels {
+      key        = "status"
+      value_type = "STRING"
+    }
+  }
+  value_extractor = "EXTRACT(jsonPayload.secondsSinceSubmitted)"
+  label_extractors = {
+    status = "EXTRACT(jsonPayload.jobStatus)"
+  }
+  bucket_options {
+    exponential_buckets {
+      num_finite_buckets = 32
+      growth_factor      = 1.5
+      scale              = 1
+    }
+  }
+}
+
+# A sample a minute (each reconcile sweep counts the jobs by status); chart its maximum.
+resource "google_logging_metric" "queue_depth" {
+  project     = var.project_id
+  name        = "${local.name}-queue-depth"
+  description = "Jobs waiting for a GPU (queued), counted by each reconcile sweep."
+  filter      = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"${local.name}-reconcile\" AND jsonPayload.queuedJobs>=0"
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "DISTRIBUTION"
+    unit        = "1"
+  }
+  value_extractor = "EXTRACT(jsonPayload.queuedJobs)"
+  bucket_options {
+    exponential_buckets {
+      num_finite_buckets = 30
+      growth_factor      = 1.6
       scale              = 1
     }
   }
@@ -199,6 +273,9 @@ resource "google_monitoring_dashboard" "darkroom" {
     malformed_metric  = google_logging_metric.malformed_messages.name
     failures_metric   = google_logging_metric.dead_letters.name
     webhook_metric    = google_logging_metric.webhook_failures.name
+    cold_start_metric = google_logging_metric.cold_start.name
+    latency_metric    = google_logging_metric.job_latency.name
+    queue_metric      = google_logging_metric.queue_depth.name
     dispatch_function = google_cloudfunctions2_function.dispatch.name
     region            = var.region
   })

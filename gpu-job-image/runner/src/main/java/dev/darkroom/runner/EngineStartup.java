@@ -28,6 +28,11 @@ final class EngineStartup {
     ComfyUiProcess process = command.isPresent() ? ComfyUiProcess.start(command.get(), Map.of()) : null;
     try {
       awaitReady(engine, process, readyTimeout);
+      // From this JVM's start: what a task's cold start costs after its container is running (the
+      // image pull and container start before it are not seen from in here).
+      double coldStartSeconds = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
+      log.atInfo().addKeyValue("coldStartSeconds", coldStartSeconds)
+          .log("engine ready {} s after the task started", coldStartSeconds);
     } catch (EngineUnavailableException | InterruptedException | RuntimeException e) {
       if (process != null) {
         process.close();

@@ -404,7 +404,9 @@ public final class Runner {
       }
     }
     double gpuSeconds = Duration.between(start, clock.instant()).toNanos() / 1e9;
-    log.info("job {} ended on the engine as {} after {} s", job.id(), outcome, gpuSeconds);
+    // outcome and gpuSeconds are fields of the JSON line too: Terraform's log metrics read them.
+    log.atInfo().addKeyValue("outcome", outcome.getClass().getSimpleName()).addKeyValue("gpuSeconds", gpuSeconds)
+        .log("job {} ended on the engine as {} after {} s", job.id(), outcome, gpuSeconds);
     if (watching.superseded()) {
       log.warn("job {} was taken from this run while it ran: nothing is reported, it runs where it now belongs", job.id());
       return JobRun.SKIPPED;

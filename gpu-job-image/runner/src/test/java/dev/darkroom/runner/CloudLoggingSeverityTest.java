@@ -38,6 +38,17 @@ class CloudLoggingSeverityTest {
     assertThat(line.path("jobId").asText()).isEqualTo("job-1");
     assertThat(line.path("executionName").asText()).isEqualTo("executions/e-1");
     assertThat(line.has("timestamp")).isTrue();
+
+    // Key-value pairs become fields: Terraform's GPU-seconds and cold-start metrics read these.
+    LoggingEvent ended = new LoggingEvent("test", context.getLogger("dev.darkroom.runner.Runner"), Level.INFO,
+        "job {} ended on the engine as {} after {} s", null, new Object[] {"job-1", "Completed[...]", 4.25});
+    ended.setMDCPropertyMap(Map.of());
+    ended.addKeyValuePair(new org.slf4j.event.KeyValuePair("outcome", "Completed"));
+    ended.addKeyValuePair(new org.slf4j.event.KeyValuePair("gpuSeconds", 4.25));
+    JsonNode endLine = new ObjectMapper().readTree(new String(encoder.encode(ended), StandardCharsets.UTF_8));
+    assertThat(endLine.path("outcome").asText()).isEqualTo("Completed");
+    assertThat(endLine.path("gpuSeconds").isNumber()).isTrue();
+    assertThat(endLine.path("gpuSeconds").asDouble()).isEqualTo(4.25);
     context.stop();
   }
 

@@ -125,6 +125,11 @@ public final class FirestoreJobStore implements JobStore {
         .orderBy("updatedAt", Query.Direction.ASCENDING), limit);
   }
 
+  @Override
+  public long count(JobStatus status) {
+    return await(firestore.collection(collection).whereEqualTo("status", status.wireName()).count().get()).getCount();
+  }
+
   /** The first {@code limit} jobs the query finds (none for a limit below one). */
   private static List<Job> jobs(Query query, int limit) {
     if (limit <= 0) {

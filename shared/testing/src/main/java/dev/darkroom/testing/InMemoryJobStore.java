@@ -95,6 +95,11 @@ public final class InMemoryJobStore implements JobStore {
         .toList();
   }
 
+  @Override
+  public long count(JobStatus status) {
+    return jobs.values().stream().filter(job -> job.status() == status).count();
+  }
+
   public List<Job> all() {
     return List.copyOf(jobs.values());
   }

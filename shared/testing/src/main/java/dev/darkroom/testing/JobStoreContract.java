@@ -48,6 +48,18 @@ public abstract class JobStoreContract {
   }
 
   @Test
+  void countsJobsByStatus() {
+    long queued = store().count(JobStatus.QUEUED);
+    long running = store().count(JobStatus.RUNNING);
+    for (int i = 0; i < 3; i++) {
+      Job job = i < 2 ? newJob() : newJob().withStatus(JobStatus.RUNNING, T0.plusSeconds(1));
+      store().update(job.id(), current -> Outcome.write(job, null));
+    }
+    assertThat(store().count(JobStatus.QUEUED)).isEqualTo(queued + 2);
+    assertThat(store().count(JobStatus.RUNNING)).isEqualTo(running + 1);
+  }
+
+  @Test
   void aMissingJobIsEmpty() {
     assertThat(store().get("no-such-" + UUID.randomUUID())).isEmpty();
   }

@@ -187,6 +187,11 @@ class ComfyApiTest {
       public List<Job> unchangedSince(JobStatus status, Instant updatedBefore, int limit) {
         throw aborted;
       }
+
+      @Override
+      public long count(JobStatus status) {
+        throw aborted;
+      }
     };
     ComfyApi api = ApiFixture.api(busy, queue, outputs, new RecordingPorts.InMemoryLedger(),
         PromptValidators::structural, null, ApiFixture.as(() -> "alice"));

@@ -271,6 +271,11 @@ class ComfyRoutesTest {
     public List<Job> unchangedSince(JobStatus status, java.time.Instant updatedBefore, int limit) {
       return delegate.unchangedSince(status, updatedBefore, limit);
     }
+
+    @Override
+    public long count(JobStatus status) {
+      return delegate.count(status);
+    }
   }
 
   @Test

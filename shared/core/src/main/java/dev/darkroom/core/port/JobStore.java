@@ -84,4 +84,7 @@ public interface JobStore {
    * updates its document, so a running job listed here has a stale heartbeat.
    */
   List<Job> unchangedSince(JobStatus status, java.time.Instant updatedBefore, int limit);
+
+  /** How many jobs are in {@code status} now (an aggregation, not a read of each): the queue's depth. */
+  long count(JobStatus status);
 }

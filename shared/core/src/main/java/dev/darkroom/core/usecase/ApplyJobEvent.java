@@ -5,6 +5,7 @@ import dev.darkroom.core.event.JobEvent;
 import dev.darkroom.core.event.JobEventRules;
 import dev.darkroom.core.event.JobNotification;
 import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.port.JobChange.Outcome;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.Ledger;
@@ -45,6 +46,7 @@ public final class ApplyJobEvent {
 
   public Result apply(JobEvent event) {
     EventDecision decision;
+    JobStatus[] before = new JobStatus[1];
     // One job's events arrive in bursts (a node starts, a step, an output, the end) and all change
     // one document: taken one at a time within this instance, their transactions do not contend.
     synchronized (stripes[Math.floorMod(event.jobId().hashCode(), stripes.length)]) {
@@ -52,6 +54,7 @@ public final class ApplyJobEvent {
         if (current.isEmpty()) {
           return Outcome.keep(null);
         }
+        before[0] = current.get().status();
         EventDecision d = JobEventRules.decide(current.get(), event, clock.instant());
         return d instanceof EventDecision.Apply apply ? Outcome.write(apply.next(), d) : Outcome.keep(d);
       });
@@ -69,6 +72,9 @@ public final class ApplyJobEvent {
         : ((EventDecision.Duplicate) decision).current();
     // Progress is not ledger data (status, outputs, GPU-seconds are), and it is most of the events:
     // the row follows from the job's other events.
+    if (decision instanceof EventDecision.Apply && job.status() != before[0]) {
+      logLatency(job);
+    }
     if (!(event instanceof JobEvent.Progressed)) {
       ledger.record(job);
     }
@@ -76,6 +82,16 @@ public final class ApplyJobEvent {
       notifications.publish(notificationFor(job));
     }
     return decision instanceof EventDecision.Apply ? Result.APPLIED : Result.DUPLICATE;
+  }
+
+  /**
+   * Once per change of status: how long after its submission the job reached it. The fields are
+   * what Terraform's job-latency log metric reads (by status).
+   */
+  private static void logLatency(Job job) {
+    double seconds = java.time.Duration.between(job.createdAt(), job.updatedAt()).toMillis() / 1000.0;
+    log.atInfo().addKeyValue("jobStatus", job.status().wireName()).addKeyValue("secondsSinceSubmitted", seconds)
+        .log("job {} is {} {} s after it was submitted", job.id(), job.status().wireName(), seconds);
   }
 
   private static Object[] newStripes(int count) {

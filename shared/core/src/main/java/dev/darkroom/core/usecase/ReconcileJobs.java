@@ -164,7 +164,25 @@ public final class ReconcileJobs {
     if (report.total() > 0) {
       log.info("reconcile: {}", report);
     }
+    logQueueDepth();
     return report;
+  }
+
+  /**
+   * Once a sweep (a minute in the cloud): how many jobs wait, are dispatched and run. The fields
+   * are what Terraform's queue-depth log metric reads. Counting is not worth failing a sweep for.
+   */
+  private void logQueueDepth() {
+    try {
+      long queued = jobs.count(JobStatus.QUEUED);
+      long dispatched = jobs.count(JobStatus.DISPATCHED);
+      long running = jobs.count(JobStatus.RUNNING);
+      log.atInfo().addKeyValue("queuedJobs", queued).addKeyValue("dispatchedJobs", dispatched)
+          .addKeyValue("runningJobs", running)
+          .log("jobs now: {} queued, {} dispatched, {} running", queued, dispatched, running);
+    } catch (RuntimeException e) {
+      log.warn("could not count the jobs by status: {}", e.toString());
+    }
   }
 
   private enum Move { REPUBLISHED, REQUEUED, FAILED, UNCHANGED }

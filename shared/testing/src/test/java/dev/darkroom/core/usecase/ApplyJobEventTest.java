@@ -87,6 +87,11 @@ class ApplyJobEventTest {
       }
 
       @Override
+      public long count(JobStatus status) {
+        return f.jobs.count(status);
+      }
+
+      @Override
       public List<dev.darkroom.core.job.Job> unchangedSince(JobStatus status, Instant updatedBefore, int limit) {
         return f.jobs.unchangedSince(status, updatedBefore, limit);
       }
