@@ -6,8 +6,8 @@
 #   PromptOutcome: Completed, Failed, Interrupted = cancelled or handed back, TimedOut = watchdog)
 #   and `gpuSeconds` (the time the prompt held ComfyUI), with jobId, userId, executionName;
 # - the runner, once per task when the engine answers (EngineStartup.java): `coldStartSeconds`;
-# - job-events, once per change of a job's status (ApplyJobEvent.java): `jobStatus` and
-#   `secondsSinceSubmitted`;
+# - dispatch, the runner and job-events, once per change of a job's status they make (JobLatency.java):
+#   `jobStatus` and `secondsSinceSubmitted`;
 # - reconcile, once per sweep, so every minute (ReconcileJobs.java): `queuedJobs`,
 #   `dispatchedJobs`, `runningJobs`.
 
@@ -90,8 +90,8 @@ resource "google_logging_metric" "cold_start" {
 resource "google_logging_metric" "job_latency" {
   project     = var.project_id
   name        = "${local.name}-job-latency"
-  description = "Seconds from a job's submission to each status it reaches (running, succeeded, failed, ...), by status."
-  filter      = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"${local.name}-job-events\" AND jsonPayload.secondsSinceSubmitted>=0"
+  description = "Seconds from a job's submission to each status it reaches (dispatched, running, succeeded, failed, ...), by status."
+  filter      = "((resource.type=\"cloud_run_revision\" AND resource.labels.service_name=starts_with(\"${local.name}-\")) OR (${local.runner_logs})) AND jsonPayload.secondsSinceSubmitted>=0"
 
   metric_descriptor {
     metric_kind = "DELTA"

@@ -447,7 +447,11 @@ public final class Trigger {
       delivery.duplicate() ? " duplicate=true" : "",
       delivery.latency().toMillis()
     };
-    if (delivery.succeeded()) {
+    if (delivery.succeeded() && delivery.attempt() == 1) {
+      // Most deliveries: in the per-trigger stats and at DEBUG, not on ./darkroom up's console
+      // (the scheduler's reconcile tick alone would print a line every few seconds).
+      log.debug(line, args);
+    } else if (delivery.succeeded()) {
       log.info(line, args);
     } else {
       log.warn(line, args);

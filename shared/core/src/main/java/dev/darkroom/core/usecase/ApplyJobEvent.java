@@ -73,7 +73,7 @@ public final class ApplyJobEvent {
     // Progress is not ledger data (status, outputs, GPU-seconds are), and it is most of the events:
     // the row follows from the job's other events.
     if (decision instanceof EventDecision.Apply && job.status() != before[0]) {
-      logLatency(job);
+      JobLatency.reached(job);
     }
     if (!(event instanceof JobEvent.Progressed)) {
       ledger.record(job);
@@ -82,16 +82,6 @@ public final class ApplyJobEvent {
       notifications.publish(notificationFor(job));
     }
     return decision instanceof EventDecision.Apply ? Result.APPLIED : Result.DUPLICATE;
-  }
-
-  /**
-   * Once per change of status: how long after its submission the job reached it. The fields are
-   * what Terraform's job-latency log metric reads (by status).
-   */
-  private static void logLatency(Job job) {
-    double seconds = java.time.Duration.between(job.createdAt(), job.updatedAt()).toMillis() / 1000.0;
-    log.atInfo().addKeyValue("jobStatus", job.status().wireName()).addKeyValue("secondsSinceSubmitted", seconds)
-        .log("job {} is {} {} s after it was submitted", job.id(), job.status().wireName(), seconds);
   }
 
   private static Object[] newStripes(int count) {

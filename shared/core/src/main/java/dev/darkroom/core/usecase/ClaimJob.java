@@ -26,7 +26,7 @@ public final class ClaimJob {
 
   /** The claimed job, or empty if it is not there or not claimable any more. */
   public Optional<Job> claim(String jobId, String executionName) {
-    return Optional.ofNullable(jobs.update(jobId, current -> {
+    Optional<Job> claimed = Optional.ofNullable(jobs.update(jobId, current -> {
       if (current.isEmpty()) {
         return Outcome.keep(null);
       }
@@ -43,5 +43,7 @@ public final class ClaimJob {
           .withExecution(executionName, clock.instant()).withHeartbeat(clock.instant());
       return Outcome.write(running, running);
     }));
+    claimed.ifPresent(JobLatency::reached);
+    return claimed;
   }
 }

@@ -150,6 +150,9 @@ public final class DispatchJobs {
       return Outcome.keep(job);
     });
     ledger.record(recorded);
+    if (recorded.status() == JobStatus.DISPATCHED) {
+      JobLatency.reached(recorded);
+    }
     return Result.LAUNCHED;
   }
 
