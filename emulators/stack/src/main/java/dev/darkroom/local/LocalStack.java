@@ -443,7 +443,8 @@ public final class LocalStack implements AutoCloseable {
             .setObjectNamePrefix("outputs/").build());
     cloud.eventarc().addTrigger(TriggerSpec.of("thumbnails", OUTPUTS_FINALIZED, URI.create("http://127.0.0.1:" + port + "/"))
         .withEventType(TriggerSpec.STORAGE_OBJECT_FINALIZED)
-        .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(60)));
+        .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(60))
+        .withDeadLetter(OUTPUTS_FINALIZED + "-dead-letter", 5));
   }
 
   /** The dead letters of dispatch and job-events to the dead-letters function; these have no dead-letter topic. */
