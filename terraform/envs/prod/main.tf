@@ -47,6 +47,12 @@ variable "alert_email" {
   default     = ""
 }
 
+variable "domain" {
+  description = "DNS name for ComfyUI clients (HTTP and /ws on one host, behind an HTTPS load balancer); empty for none."
+  type        = string
+  default     = ""
+}
+
 variable "budget_billing_account" {
   description = "Billing account for the budget; empty for none."
   type        = string
@@ -71,6 +77,7 @@ module "darkroom" {
   prefix                 = "prod"
   source_version         = var.source_version
   alert_email            = var.alert_email
+  domain                 = var.domain
   budget_billing_account = var.budget_billing_account
   budget_amount_units    = 2000
 
@@ -111,4 +118,14 @@ output "event_functions" {
 output "models_bucket" {
   description = "Model weights bucket."
   value       = module.darkroom.models_bucket
+}
+
+output "comfyui_url" {
+  description = "Where ComfyUI clients connect (one host for HTTP and /ws when domain is set)."
+  value       = module.darkroom.comfyui_url
+}
+
+output "edge_ip" {
+  description = "Point the domain's A record here (only when domain is set)."
+  value       = module.darkroom.edge_ip
 }

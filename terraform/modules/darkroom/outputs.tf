@@ -53,3 +53,13 @@ output "dashboard_id" {
   description = "The Cloud Monitoring dashboard."
   value       = google_monitoring_dashboard.darkroom.id
 }
+
+output "edge_ip" {
+  description = "The load balancer's address (only with var.domain): point the domain's A record here."
+  value       = var.domain == "" ? null : google_compute_global_address.edge[0].address
+}
+
+output "comfyui_url" {
+  description = "Where ComfyUI clients connect: https://<domain> (HTTP and /ws on one host) with var.domain, else api_url (and /ws at realtime_url)."
+  value       = var.domain == "" ? google_cloudfunctions2_function.api.service_config[0].uri : "https://${var.domain}"
+}

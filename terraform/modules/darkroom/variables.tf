@@ -394,3 +394,9 @@ variable "smtp_starttls" {
   type        = bool
   default     = true
 }
+
+variable "domain" {
+  description = "A DNS name for ComfyUI clients (e.g. comfy.example.com): creates the HTTPS load balancer of edge.tf, /ws and the API on one host. Empty: no load balancer; clients use api_url and realtime_url."
+  type        = string
+  default     = ""
+}
