@@ -60,13 +60,7 @@ public record RunnerConfig(
    * bucket (outputs and the node catalog).
    */
   public record Services(GoogleCloudConfig cloud, CollectionConfig jobs, CollectionConfig gpuSlots,
-      TopicConfig jobSubmitted, TopicConfig jobEvents, OutputsConfig outputs) {
-
-    static Services from(Env env) {
-      return new Services(GoogleCloudConfig.from(env), CollectionConfig.jobs(env), CollectionConfig.gpuSlots(env),
-          TopicConfig.jobSubmitted(env), TopicConfig.jobEvents(env), OutputsConfig.from(env));
-    }
-  }
+      TopicConfig jobSubmitted, TopicConfig jobEvents, OutputsConfig outputs) {}
 
   public static final String DEFAULT_COMFYUI_URL = "http://127.0.0.1:8188";
   public static final int DEFAULT_PROMPT_IDLE_TIMEOUT_SECONDS = 300;
@@ -107,7 +101,8 @@ public record RunnerConfig(
 
   /** Reads every variable, failing with a message that names the first one missing or malformed. */
   public static RunnerConfig from(Env env) {
-    Services services = Services.from(env);
+    Services services = new Services(GoogleCloudConfig.from(env), CollectionConfig.jobs(env),
+        CollectionConfig.gpuSlots(env), TopicConfig.jobSubmitted(env), TopicConfig.jobEvents(env), OutputsConfig.from(env));
     URI comfyUrl = comfyUrl(env.orDefault("COMFYUI_URL", DEFAULT_COMFYUI_URL));
     List<String> jobIds = Arrays.stream(
             env.require(CloudRunJobLauncher.JOB_IDS_VARIABLE, "the job ids this execution runs, comma-separated")

@@ -53,4 +53,13 @@ class RoleCheckTest {
         "realtime: service account google_service_account.realtime lacks roles/datastore.user on project (needed by Adapters.jobFeed)",
         "realtime: service account google_service_account.realtime has roles/datastore.owner on project, which nothing it runs needs");
   }
+
+  @Test
+  void failsWhenTheVariableNamingAPortsResourceIsNotAReference() {
+    JsonNode module = Module.copy();
+    Module.functionEnv(module, "api").put("JOB_SUBMITTED_TOPIC", "job-submitted");
+    assertThat(RoleCheck.run(Module.ROOT, module).failures()).containsExactly(
+        "api: cannot tell which resource Adapters.jobQueue uses: JOB_SUBMITTED_TOPIC is not set to a Terraform resource on google_cloudfunctions2_function.api",
+        "api: service account google_service_account.api has roles/pubsub.publisher on google_pubsub_topic.job_submitted, which nothing it runs needs");
+  }
 }
