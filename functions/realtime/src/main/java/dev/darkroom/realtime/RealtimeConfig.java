@@ -17,6 +17,11 @@ import dev.darkroom.gcp.GoogleCloudConfig;
 record RealtimeConfig(String host, int port, GoogleCloudConfig cloud, AuthConfig auth, DatabaseConfig database,
     CollectionConfig jobs) {
 
+  /** This process's environment; fails naming the first variable missing or malformed. */
+  static RealtimeConfig fromEnvironment() {
+    return from(Env.system());
+  }
+
   static RealtimeConfig from(Env env) {
     int port = env.intOrDefault("PORT", -1);
     if (port < 0) {

@@ -1,7 +1,6 @@
 package dev.darkroom.realtime;
 
 import dev.darkroom.gcp.Adapters;
-import dev.darkroom.gcp.Env;
 
 /**
  * The gateway's entry point, as the Cloud Run service runs it: configured by the environment
@@ -13,7 +12,7 @@ public final class RealtimeGatewayMain {
   private RealtimeGatewayMain() {}
 
   public static void main(String[] args) throws InterruptedException {
-    RealtimeConfig config = RealtimeConfig.from(Env.system());
+    RealtimeConfig config = RealtimeConfig.fromEnvironment();
     Adapters adapters = new Adapters(config.cloud(), config.database());
     Gateway gateway = new Gateway(adapters.jobFeed(config.jobs()));
     RealtimeServer server = RealtimeServer.start(config.host(), config.port(), gateway,

@@ -100,6 +100,11 @@ public record RunnerConfig(
   }
 
   /** Reads every variable, failing with a message that names the first one missing or malformed. */
+  /** This process's environment; fails naming the first variable missing or malformed. */
+  public static RunnerConfig fromEnvironment() {
+    return from(Env.system());
+  }
+
   public static RunnerConfig from(Env env) {
     Services services = new Services(GoogleCloudConfig.from(env), CollectionConfig.jobs(env),
         CollectionConfig.gpuSlots(env), TopicConfig.jobSubmitted(env), TopicConfig.jobEvents(env), OutputsConfig.from(env));

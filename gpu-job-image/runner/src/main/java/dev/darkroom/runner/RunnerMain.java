@@ -29,7 +29,7 @@ public final class RunnerMain {
   public static void main(String[] args) {
     RunnerConfig config;
     try {
-      config = RunnerConfig.from(Env.system());
+      config = RunnerConfig.fromEnvironment();
     } catch (Env.MissingConfigException e) {
       log.error("cannot start: {}", e.getMessage());
       System.exit(EXIT_BAD_CONFIG);

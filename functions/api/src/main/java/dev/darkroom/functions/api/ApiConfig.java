@@ -29,6 +29,11 @@ record ApiConfig(GoogleCloudConfig cloud, DatabaseConfig database, AuthConfig au
   /** Enough for any integration; bounds the fan-out of one notification. */
   static final int MAX_WEBHOOKS_PER_USER = 20;
 
+  /** This process's environment; fails naming the first variable missing or malformed. */
+  static ApiConfig fromEnvironment() {
+    return from(Env.system());
+  }
+
   static ApiConfig from(Env env) {
     return new ApiConfig(GoogleCloudConfig.from(env), DatabaseConfig.from(env), AuthConfig.from(env),
         ApiKeysConfig.from(env), CollectionConfig.jobs(env), CollectionConfig.idempotencyKeys(env),

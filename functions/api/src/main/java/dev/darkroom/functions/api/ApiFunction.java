@@ -12,7 +12,6 @@ import dev.darkroom.core.usecase.RegisterWebhooks;
 import dev.darkroom.core.usecase.SubmitJob;
 import dev.darkroom.core.usecase.SubmitPrompt;
 import dev.darkroom.gcp.Adapters;
-import dev.darkroom.gcp.Env;
 import java.time.Clock;
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
@@ -22,7 +21,7 @@ public final class ApiFunction implements HttpFunction {
   private final Supplier<ComfyApi> api;
 
   public ApiFunction() {
-    ApiConfig config = ApiConfig.from(Env.system());
+    ApiConfig config = ApiConfig.fromEnvironment();
     this.api = Suppliers.memoize(() -> {
       Adapters adapters = new Adapters(config.cloud(), config.database());
       Clock clock = Clock.systemUTC();

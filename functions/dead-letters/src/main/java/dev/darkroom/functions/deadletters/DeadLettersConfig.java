@@ -10,6 +10,11 @@ import dev.darkroom.gcp.TopicConfig;
 record DeadLettersConfig(GoogleCloudConfig cloud, DatabaseConfig database, CollectionConfig jobs,
     TopicConfig jobEvents, TopicConfig notifications) {
 
+  /** This process's environment; fails naming the first variable missing or malformed. */
+  static DeadLettersConfig fromEnvironment() {
+    return from(Env.system());
+  }
+
   static DeadLettersConfig from(Env env) {
     return new DeadLettersConfig(GoogleCloudConfig.from(env), DatabaseConfig.from(env), CollectionConfig.jobs(env),
         TopicConfig.jobEvents(env), TopicConfig.notifications(env));

@@ -5,7 +5,6 @@ import com.google.common.base.Suppliers;
 import dev.darkroom.core.usecase.ApplyJobEvent;
 import dev.darkroom.core.usecase.SettleDeadLetters;
 import dev.darkroom.gcp.Adapters;
-import dev.darkroom.gcp.Env;
 import dev.darkroom.gcp.TriggeredEvents;
 import io.cloudevents.CloudEvent;
 import java.time.Clock;
@@ -26,7 +25,7 @@ public final class DeadLettersFunction implements CloudEventsFunction {
   private final Supplier<SettleDeadLetters> settle;
 
   public DeadLettersFunction() {
-    DeadLettersConfig config = DeadLettersConfig.from(Env.system());
+    DeadLettersConfig config = DeadLettersConfig.fromEnvironment();
     this.settle = Suppliers.memoize(() -> {
       Adapters adapters = new Adapters(config.cloud(), config.database());
       ApplyJobEvent apply = new ApplyJobEvent(adapters.jobStore(config.jobs()), adapters.ledger(),

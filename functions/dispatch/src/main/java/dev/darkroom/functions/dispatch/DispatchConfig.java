@@ -12,6 +12,11 @@ import dev.darkroom.gcp.TierConcurrencyConfig;
 record DispatchConfig(GoogleCloudConfig cloud, DatabaseConfig database, CollectionConfig jobs, GpuJobConfig gpuJob,
     GpuPoolConfig gpuPool, TierConcurrencyConfig tiers) {
 
+  /** This process's environment; fails naming the first variable missing or malformed. */
+  static DispatchConfig fromEnvironment() {
+    return from(Env.system());
+  }
+
   static DispatchConfig from(Env env) {
     return new DispatchConfig(GoogleCloudConfig.from(env), DatabaseConfig.from(env), CollectionConfig.jobs(env),
         GpuJobConfig.from(env), GpuPoolConfig.from(env), TierConcurrencyConfig.from(env));

@@ -5,7 +5,6 @@ import com.google.common.base.Suppliers;
 import dev.darkroom.core.event.JobSubmitted;
 import dev.darkroom.core.usecase.DispatchJobs;
 import dev.darkroom.gcp.Adapters;
-import dev.darkroom.gcp.Env;
 import dev.darkroom.gcp.TriggeredEvents;
 import io.cloudevents.CloudEvent;
 import java.time.Clock;
@@ -25,7 +24,7 @@ public final class DispatchFunction implements CloudEventsFunction {
   private final Supplier<DispatchJobs> dispatch;
 
   public DispatchFunction() {
-    DispatchConfig config = DispatchConfig.from(Env.system());
+    DispatchConfig config = DispatchConfig.fromEnvironment();
     this.dispatch = Suppliers.memoize(() -> {
       Adapters adapters = new Adapters(config.cloud(), config.database());
       return new DispatchJobs(adapters.jobStore(config.jobs()), adapters.jobLauncher(config.gpuJob()),

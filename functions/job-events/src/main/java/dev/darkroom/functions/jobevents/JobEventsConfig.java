@@ -10,6 +10,11 @@ import dev.darkroom.gcp.TopicConfig;
 record JobEventsConfig(GoogleCloudConfig cloud, DatabaseConfig database, CollectionConfig jobs,
     TopicConfig notifications) {
 
+  /** This process's environment; fails naming the first variable missing or malformed. */
+  static JobEventsConfig fromEnvironment() {
+    return from(Env.system());
+  }
+
   static JobEventsConfig from(Env env) {
     return new JobEventsConfig(GoogleCloudConfig.from(env), DatabaseConfig.from(env), CollectionConfig.jobs(env),
         TopicConfig.notifications(env));

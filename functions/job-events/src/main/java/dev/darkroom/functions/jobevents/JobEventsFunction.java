@@ -5,7 +5,6 @@ import com.google.common.base.Suppliers;
 import dev.darkroom.core.event.JobEvent;
 import dev.darkroom.core.usecase.ApplyJobEvent;
 import dev.darkroom.gcp.Adapters;
-import dev.darkroom.gcp.Env;
 import dev.darkroom.gcp.TriggeredEvents;
 import io.cloudevents.CloudEvent;
 import java.time.Clock;
@@ -24,7 +23,7 @@ public final class JobEventsFunction implements CloudEventsFunction {
   private final Supplier<ApplyJobEvent> apply;
 
   public JobEventsFunction() {
-    JobEventsConfig config = JobEventsConfig.from(Env.system());
+    JobEventsConfig config = JobEventsConfig.fromEnvironment();
     this.apply = Suppliers.memoize(() -> {
       Adapters adapters = new Adapters(config.cloud(), config.database());
       return new ApplyJobEvent(adapters.jobStore(config.jobs()), adapters.ledger(),

@@ -17,6 +17,11 @@ import dev.darkroom.gcp.WebhooksConfig;
 record NotifyConfig(GoogleCloudConfig cloud, DatabaseConfig database, CollectionConfig devices,
     TopicConfig integrationTopic, WebhooksConfig webhooks, SmtpConfig smtp, RetrySchedule retrySchedule) {
 
+  /** This process's environment; fails naming the first variable missing or malformed. */
+  static NotifyConfig fromEnvironment() {
+    return from(Env.system());
+  }
+
   static NotifyConfig from(Env env) {
     RetrySchedule schedule;
     try {

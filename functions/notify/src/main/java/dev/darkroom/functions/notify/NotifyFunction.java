@@ -5,7 +5,6 @@ import com.google.common.base.Suppliers;
 import dev.darkroom.core.event.JobNotification;
 import dev.darkroom.core.usecase.NotifyJobEnded;
 import dev.darkroom.gcp.Adapters;
-import dev.darkroom.gcp.Env;
 import dev.darkroom.gcp.TriggeredEvents;
 import io.cloudevents.CloudEvent;
 import java.time.Clock;
@@ -26,7 +25,7 @@ public final class NotifyFunction implements CloudEventsFunction {
   private final Supplier<NotifyJobEnded> notify;
 
   public NotifyFunction() {
-    NotifyConfig config = NotifyConfig.from(Env.system());
+    NotifyConfig config = NotifyConfig.fromEnvironment();
     this.notify = Suppliers.memoize(() -> {
       Adapters adapters = new Adapters(config.cloud(), config.database());
       return new NotifyJobEnded(adapters.webhookEndpoints(config.webhooks()), adapters.webhookSender(config.webhooks()),

@@ -14,6 +14,11 @@ record ReconcileConfig(GoogleCloudConfig cloud, DatabaseConfig database, Collect
     TopicConfig jobSubmitted, TopicConfig jobEvents, TopicConfig notifications, GpuPoolConfig gpuPool,
     GpuJobConfig gpuJob, ReconcileJobs.Policy policy) {
 
+  /** This process's environment; fails naming the first variable missing or malformed. */
+  static ReconcileConfig fromEnvironment() {
+    return from(Env.system());
+  }
+
   static ReconcileConfig from(Env env) {
     return new ReconcileConfig(GoogleCloudConfig.from(env), DatabaseConfig.from(env), CollectionConfig.jobs(env),
         TopicConfig.jobSubmitted(env), TopicConfig.jobEvents(env), TopicConfig.notifications(env),

@@ -6,7 +6,6 @@ import dev.darkroom.core.usecase.ReconcileJobs;
 import dev.darkroom.core.usecase.ReconcileTick;
 import dev.darkroom.core.usecase.RepublishDueNotifications;
 import dev.darkroom.gcp.Adapters;
-import dev.darkroom.gcp.Env;
 import io.cloudevents.CloudEvent;
 import java.time.Clock;
 import java.util.function.Supplier;
@@ -25,7 +24,7 @@ public final class ReconcileFunction implements CloudEventsFunction {
   private final Supplier<ReconcileTick> tick;
 
   public ReconcileFunction() {
-    ReconcileConfig config = ReconcileConfig.from(Env.system());
+    ReconcileConfig config = ReconcileConfig.fromEnvironment();
     this.tick = Suppliers.memoize(() -> {
       Adapters adapters = new Adapters(config.cloud(), config.database());
       Clock clock = Clock.systemUTC();

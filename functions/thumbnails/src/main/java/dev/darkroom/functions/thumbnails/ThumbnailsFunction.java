@@ -4,7 +4,6 @@ import com.google.cloud.functions.CloudEventsFunction;
 import com.google.common.base.Suppliers;
 import dev.darkroom.core.usecase.MakeThumbnail;
 import dev.darkroom.gcp.Adapters;
-import dev.darkroom.gcp.Env;
 import dev.darkroom.gcp.StorageCloudEvents;
 import dev.darkroom.gcp.TriggeredEvents;
 import io.cloudevents.CloudEvent;
@@ -29,7 +28,7 @@ public final class ThumbnailsFunction implements CloudEventsFunction {
   private final Supplier<Wiring> wiring;
 
   public ThumbnailsFunction() {
-    ThumbnailsConfig config = ThumbnailsConfig.from(Env.system());
+    ThumbnailsConfig config = ThumbnailsConfig.fromEnvironment();
     this.wiring = Suppliers.memoize(() -> {
       Adapters adapters = new Adapters(config.cloud());
       return new Wiring(new MakeThumbnail(adapters.jobStore(config.jobs()), adapters.outputStore(config.outputs()),
