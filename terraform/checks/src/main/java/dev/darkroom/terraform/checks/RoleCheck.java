@@ -48,6 +48,9 @@ public final class RoleCheck {
   static final Map<String, List<Need>> PORTS = Map.ofEntries(
       Map.entry("Adapters.jobStore", List.of(Need.onProject(DATASTORE))),
       Map.entry("Adapters.jobFeed", List.of(Need.onProject(DATASTORE))),
+      Map.entry("Adapters.idempotencyKeys", List.of(Need.onProject(DATASTORE))),
+      Map.entry("Adapters.gpuPool", List.of(Need.onProject(DATASTORE))),
+      Map.entry("Adapters.gpuSlotLeases", List.of(Need.onProject(DATASTORE))),
       Map.entry("Adapters.jobQueue", List.of(Need.on(PUBLISHER, "JOB_SUBMITTED_TOPIC"))),
       Map.entry("Adapters.jobEvents", List.of(Need.on(PUBLISHER, "JOB_EVENTS_TOPIC"))),
       Map.entry("Adapters.notifications", List.of(Need.on(PUBLISHER, "NOTIFICATIONS_TOPIC"))),
@@ -71,6 +74,18 @@ public final class RoleCheck {
       // verifyIdToken(token, checkRevoked = true) looks the user up (firebaseauth.users.get).
       Map.entry("Adapters.idTokenVerifier", List.of(Need.onProject("roles/firebaseauth.viewer"))),
       Map.entry("Adapters.integrationEvents", List.of(Need.on(PUBLISHER, "JOB_EVENTS_PUBLIC_TOPIC"))));
+
+  /**
+   * The public methods of {@code Adapters} that need no role of their own, each with the reason;
+   * every other public method must be in {@link #PORTS} (a test compares both with the class).
+   */
+  static final Map<String, String> NO_ROLE = Map.of(
+      "Adapters.clients", "the clients themselves: each port says what its calls need",
+      "Adapters.authenticator", "made of idTokenVerifier and apiKeys, which are listed",
+      "Adapters.webhookSender", "HTTP to users' endpoints, no Google API",
+      "Adapters.webhookUrlPolicy", "DNS lookups only",
+      "Adapters.emailSender", "SMTP, no Google API",
+      "Adapters.close", "releases what the ports opened");
 
   /** A method the code invokes (on any port) to what it needs. */
   static final Map<String, Need> CALLS = Map.of(
