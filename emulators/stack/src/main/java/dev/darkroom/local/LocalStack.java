@@ -30,6 +30,7 @@ import dev.darkroom.functions.thumbnails.ThumbnailsFunction;
 import dev.darkroom.gcp.Env;
 import dev.darkroom.gcp.GcsNodeCatalogStore;
 import dev.darkroom.gcp.GoogleClients;
+import dev.darkroom.gcp.GoogleCloudConfig;
 import dev.darkroom.gcp.SqlLedger;
 import dev.darkroom.realtime.RealtimeGatewayMain;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -168,7 +169,7 @@ public final class LocalStack implements AutoCloseable {
     functionEnv.putAll(mail.smtpEnvironment());
     functionEnv.putAll(options.functionEnv());
 
-    GoogleClients clients = track(new GoogleClients(new Env(functionEnv)));
+    GoogleClients clients = track(new GoogleClients(GoogleCloudConfig.from(new Env(functionEnv))));
     createTopics();
     // The Storage emulator keeps its files in the data directory: a second `./darkroom up` finds the bucket.
     if (clients.storage().get(OUTPUTS_BUCKET) == null) {

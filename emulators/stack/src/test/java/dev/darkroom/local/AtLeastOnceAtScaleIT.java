@@ -20,6 +20,7 @@ import dev.darkroom.emulators.eventarc.TriggerStats;
 import dev.darkroom.emulators.google.PubSubEmulatorChannels;
 import dev.darkroom.gcp.Env;
 import dev.darkroom.gcp.GoogleClients;
+import dev.darkroom.gcp.GoogleCloudConfig;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.jackson.JsonFormat;
 import java.net.URI;
@@ -70,7 +71,7 @@ class AtLeastOnceAtScaleIT {
   @BeforeAll
   static void startStack() {
     stack = LocalStack.start(new LocalStack.Options("darkroom-scale", 0, dataDir, Duration.ZERO, null));
-    clients = new GoogleClients(new Env(stack.functionEnvironment()));
+    clients = new GoogleClients(GoogleCloudConfig.from(new Env(stack.functionEnvironment())));
     pubsub = PubSubEmulatorChannels.connect(stack.cloud().pubSub().orElseThrow().hostPort());
   }
 

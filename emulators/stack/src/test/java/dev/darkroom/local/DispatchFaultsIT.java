@@ -14,6 +14,7 @@ import dev.darkroom.gcp.Env;
 import dev.darkroom.gcp.FirestoreGpuPool;
 import dev.darkroom.gcp.FirestoreJobStore;
 import dev.darkroom.gcp.GoogleClients;
+import dev.darkroom.gcp.GoogleCloudConfig;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -65,7 +66,7 @@ class DispatchFaultsIT {
   @BeforeAll
   static void startStack() throws Exception {
     stack = LocalStack.start(new LocalStack.Options("darkroom-faults", 0, dataDir, Duration.ofMillis(1), null));
-    clients = new GoogleClients(new Env(stack.functionEnvironment()));
+    clients = new GoogleClients(GoogleCloudConfig.from(new Env(stack.functionEnvironment())));
     jobs = new FirestoreJobStore(clients.firestore());
     pool = new FirestoreGpuPool(clients.firestore(), "gpuSlots", LocalStack.GPU_TASK_CAP);
     try (InputStream in = DispatchFaultsIT.class.getResourceAsStream("/workflows/sd1.5-txt2img.json")) {

@@ -13,6 +13,7 @@ import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.gcp.Env;
 import dev.darkroom.gcp.FirestoreJobStore;
 import dev.darkroom.gcp.GoogleClients;
+import dev.darkroom.gcp.GoogleCloudConfig;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -49,7 +50,7 @@ class WalkingSkeletonIT {
   @BeforeAll
   static void startStack() {
     stack = LocalStack.start(new LocalStack.Options("darkroom-it", 0, dataDir, Duration.ofMillis(1), null));
-    clients = new GoogleClients(new Env(stack.functionEnvironment()));
+    clients = new GoogleClients(GoogleCloudConfig.from(new Env(stack.functionEnvironment())));
   }
 
   @AfterAll

@@ -14,6 +14,8 @@ import dev.darkroom.emulators.eventarc.TriggerStats;
 import dev.darkroom.gcp.Adapters;
 import dev.darkroom.gcp.Env;
 import dev.darkroom.gcp.GoogleClients;
+import dev.darkroom.gcp.GoogleCloudConfig;
+import dev.darkroom.gcp.TopicConfig;
 import jakarta.mail.internet.MimeMessage;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -127,8 +129,9 @@ class WebhookDeliveryIT {
     }
     // Someone who asked for nothing: their notification must bring no mail and no webhook.
     JobNotification stranger = new JobNotification("n-stranger", "job-stranger", "stranger", "succeeded", Instant.now());
-    try (Adapters adapters = new Adapters(new Env(stack.functionEnvironment()))) {
-      adapters.notifications().publish(stranger);
+    Env env = new Env(stack.functionEnvironment());
+    try (Adapters adapters = new Adapters(GoogleCloudConfig.from(env))) {
+      adapters.notifications(TopicConfig.notifications(env)).publish(stranger);
     }
 
     for (String job : jobs) {
@@ -191,7 +194,7 @@ class WebhookDeliveryIT {
 
     // A device registered through the API is in Firestore for notify's push.
     send("PUT", "/api/v2/devices/tok-webhook-it", "{\"platform\":\"android\"}", 200);
-    try (GoogleClients clients = new GoogleClients(new Env(stack.functionEnvironment()))) {
+    try (GoogleClients clients = new GoogleClients(GoogleCloudConfig.from(new Env(stack.functionEnvironment())))) {
       DocumentSnapshot device = clients.firestore().collection("devices").document("tok-webhook-it").get().get();
       assertThat(device.getString("userId")).isEqualTo("local");
       assertThat(device.getString("platform")).isEqualTo("android");

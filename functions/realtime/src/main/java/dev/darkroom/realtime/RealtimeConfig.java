@@ -1,15 +1,26 @@
 package dev.darkroom.realtime;
 
+import dev.darkroom.gcp.AuthConfig;
+import dev.darkroom.gcp.CollectionConfig;
+import dev.darkroom.gcp.DatabaseConfig;
 import dev.darkroom.gcp.Env;
+import dev.darkroom.gcp.GoogleCloudConfig;
 
 /**
  * The gateway's settings, from the environment. Cloud Run sets {@code PORT} and {@code K_SERVICE};
  * only there does the gateway listen on every interface: anywhere else it binds 127.0.0.1, as the
- * local stack must. Authentication ({@code DARKROOM_AUTH}, {@code API_KEY_PEPPER},
- * {@code DEFAULT_TIER}) and the Google client settings ({@code GOOGLE_CLOUD_PROJECT},
- * {@code FIRESTORE_EMULATOR_HOST}, {@code JOBS_COLLECTION}) are read by {@link dev.darkroom.gcp.Adapters}.
+ * local stack must. Callers are authenticated as {@link AuthConfig} says, API keys looked up in the
+ * ledger's database; the job documents it follows are in {@code JOBS_COLLECTION}.
+ *
+ * @param database null when authentication is off (no API keys to look up)
  */
-record RealtimeConfig(String host, int port) {
+record RealtimeConfig(String host, int port, GoogleCloudConfig cloud, AuthConfig auth, DatabaseConfig database,
+    CollectionConfig jobs) {
+
+  /** This process's environment; fails naming the first variable missing or malformed. */
+  static RealtimeConfig fromEnvironment() {
+    return from(Env.system());
+  }
 
   static RealtimeConfig from(Env env) {
     int port = env.intOrDefault("PORT", -1);
@@ -17,6 +28,8 @@ record RealtimeConfig(String host, int port) {
       env.require("PORT", "the port to serve /ws on; Cloud Run sets it");
     }
     String host = env.optional("K_SERVICE").isPresent() ? "0.0.0.0" : "127.0.0.1";
-    return new RealtimeConfig(host, port);
+    AuthConfig auth = AuthConfig.from(env);
+    return new RealtimeConfig(host, port, GoogleCloudConfig.from(env), auth,
+        auth.required() ? DatabaseConfig.from(env) : null, CollectionConfig.jobs(env));
   }
 }

@@ -1,11 +1,10 @@
 package dev.darkroom.realtime;
 
 import dev.darkroom.gcp.Adapters;
-import dev.darkroom.gcp.Env;
 
 /**
  * The gateway's entry point, as the Cloud Run service runs it: configured by the environment
- * alone. Prints {@link #READY} once serving, for the local stack to wait on.
+ * alone ({@link RealtimeConfig}). Prints {@link #READY} once serving, for the local stack to wait on.
  */
 public final class RealtimeGatewayMain {
   public static final String READY = "darkroom-realtime: serving";
@@ -13,12 +12,11 @@ public final class RealtimeGatewayMain {
   private RealtimeGatewayMain() {}
 
   public static void main(String[] args) throws InterruptedException {
-    Env env = Env.system();
-    RealtimeConfig config = RealtimeConfig.from(env);
-    Adapters adapters = new Adapters(env);
-    Gateway gateway = new Gateway(adapters.jobFeed());
+    RealtimeConfig config = RealtimeConfig.fromEnvironment();
+    Adapters adapters = new Adapters(config.cloud(), config.database());
+    Gateway gateway = new Gateway(adapters.jobFeed(config.jobs()));
     RealtimeServer server = RealtimeServer.start(config.host(), config.port(), gateway,
-        adapters.authenticator(java.time.Clock.systemUTC()));
+        adapters.authenticator(config.auth(), java.time.Clock.systemUTC()));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
       gateway.close();

@@ -1,7 +1,14 @@
 package dev.darkroom.runner;
 
+import dev.darkroom.core.port.GpuPool;
+import dev.darkroom.core.usecase.FairShare;
 import dev.darkroom.gcp.CloudRunJobLauncher;
+import dev.darkroom.gcp.CollectionConfig;
 import dev.darkroom.gcp.Env;
+import dev.darkroom.gcp.GoogleCloudConfig;
+import dev.darkroom.gcp.OutputsConfig;
+import dev.darkroom.gcp.TierConcurrencyConfig;
+import dev.darkroom.gcp.TopicConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
@@ -25,11 +32,13 @@ import java.util.Optional;
  * @param heartbeatInterval {@code HEARTBEAT_SECONDS}: how often a running job's heartbeat is recorded
  * @param drainIdle {@code DRAIN_IDLE_SECONDS}: after its share, how long the task waits for more
  *     queued jobs needing the same models before it exits; 0 turns draining off
+ * @param services where the task's ports point
+ * @param tierLimits {@code TIER_CONCURRENCY}, as dispatch applies it, for the jobs a draining task claims
+ * @param gpuSlot {@code DARKROOM_GPU_SLOT}: the GPU slot dispatch reserved for this task; null for a
+ *     task launched without one
  */
 public record RunnerConfig(
-    String projectId,
     URI comfyUrl,
-    String outputsBucket,
     List<String> jobIds,
     String executionName,
     TaskShare share,
@@ -40,7 +49,18 @@ public record RunnerConfig(
     Duration taskTimeout,
     Duration deadlineMargin,
     Duration heartbeatInterval,
-    Duration drainIdle) {
+    Duration drainIdle,
+    Services services,
+    FairShare.Limits tierLimits,
+    GpuPool.Lease gpuSlot) {
+
+  /**
+   * The Google services the task's ports use: the job documents and GPU slots (Firestore), the
+   * job-submitted topic (to hand back what it cannot finish), the job-events topic, and the outputs
+   * bucket (outputs and the node catalog).
+   */
+  public record Services(GoogleCloudConfig cloud, CollectionConfig jobs, CollectionConfig gpuSlots,
+      TopicConfig jobSubmitted, TopicConfig jobEvents, OutputsConfig outputs) {}
 
   public static final String DEFAULT_COMFYUI_URL = "http://127.0.0.1:8188";
   public static final int DEFAULT_PROMPT_IDLE_TIMEOUT_SECONDS = 300;
@@ -66,16 +86,29 @@ public record RunnerConfig(
     return taskStart.plus(taskTimeout).minus(deadlineMargin);
   }
 
+  public String projectId() {
+    return services.cloud().projectId();
+  }
+
+  public String outputsBucket() {
+    return services.outputs().bucket();
+  }
+
   /** The command that starts ComfyUI in this task, if the task owns its ComfyUI (the GPU image does). */
   public Optional<String> comfyCommandIfSet() {
     return Optional.ofNullable(comfyCommand);
   }
 
   /** Reads every variable, failing with a message that names the first one missing or malformed. */
+  /** This process's environment; fails naming the first variable missing or malformed. */
+  public static RunnerConfig fromEnvironment() {
+    return from(Env.system());
+  }
+
   public static RunnerConfig from(Env env) {
-    String project = env.require("GOOGLE_CLOUD_PROJECT", "the Google Cloud project id");
+    Services services = new Services(GoogleCloudConfig.from(env), CollectionConfig.jobs(env),
+        CollectionConfig.gpuSlots(env), TopicConfig.jobSubmitted(env), TopicConfig.jobEvents(env), OutputsConfig.from(env));
     URI comfyUrl = comfyUrl(env.orDefault("COMFYUI_URL", DEFAULT_COMFYUI_URL));
-    String bucket = env.require("OUTPUTS_BUCKET", "the Cloud Storage bucket for outputs");
     List<String> jobIds = Arrays.stream(
             env.require(CloudRunJobLauncher.JOB_IDS_VARIABLE, "the job ids this execution runs, comma-separated")
                 .split(","))
@@ -104,19 +137,20 @@ public record RunnerConfig(
     if (drainIdle < 0) {
       throw new Env.MissingConfigException("DRAIN_IDLE_SECONDS must be 0 (no draining) or more, got " + drainIdle);
     }
-    return new RunnerConfig(project, comfyUrl, bucket, jobIds, execution,
+    return new RunnerConfig(comfyUrl, jobIds, execution,
         share, attempt, idle, ready, env.optional("COMFYUI_COMMAND").orElse(null), taskTimeout, margin,
-        heartbeat, Duration.ofSeconds(drainIdle));
+        heartbeat, Duration.ofSeconds(drainIdle), services, TierConcurrencyConfig.from(env).limits(), gpuSlot(env));
   }
 
-  /**
-   * The GPU slot dispatch reserved for this task ({@code DARKROOM_GPU_SLOT}); empty for a task
-   * launched without one.
-   */
-  public static Optional<dev.darkroom.core.port.GpuPool.Lease> gpuSlot(Env env) {
+  /** The GPU slot dispatch reserved for this task, if it was launched with one. */
+  public Optional<GpuPool.Lease> gpuSlotIfSet() {
+    return Optional.ofNullable(gpuSlot);
+  }
+
+  private static GpuPool.Lease gpuSlot(Env env) {
     Optional<String> token = env.optional(CloudRunJobLauncher.GPU_SLOT_VARIABLE);
     try {
-      return token.map(dev.darkroom.core.port.GpuPool.Lease::parse);
+      return token.map(GpuPool.Lease::parse).orElse(null);
     } catch (IllegalArgumentException e) {
       throw new Env.MissingConfigException(CloudRunJobLauncher.GPU_SLOT_VARIABLE + " is malformed: " + e.getMessage());
     }
@@ -125,6 +159,7 @@ public record RunnerConfig(
   /** What {@link Runner} needs of this configuration, for a task that started at {@code taskStart}. */
   public Runner.Settings runnerSettings(java.time.Instant taskStart) {
     return new Runner.Settings(executionName, share, comfyReadyTimeout)
+        .withLimits(tierLimits)
         .withClaimUntil(claimUntil(taskStart))
         .withHeartbeatInterval(heartbeatInterval)
         .withDrainIdle(drainIdle);

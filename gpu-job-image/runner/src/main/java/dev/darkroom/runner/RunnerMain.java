@@ -1,8 +1,6 @@
 package dev.darkroom.runner;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.darkroom.core.port.GpuPool;
-import dev.darkroom.core.usecase.FairShare;
 import dev.darkroom.gcp.Adapters;
 import dev.darkroom.gcp.Env;
 import dev.darkroom.runner.comfy.ComfyClient;
@@ -29,14 +27,9 @@ public final class RunnerMain {
   private RunnerMain() {}
 
   public static void main(String[] args) {
-    Env env = Env.system();
     RunnerConfig config;
-    Optional<GpuPool.Lease> slot;
-    FairShare.Limits limits;
     try {
-      config = RunnerConfig.from(env);
-      slot = RunnerConfig.gpuSlot(env);
-      limits = Adapters.tierLimits(env);
+      config = RunnerConfig.fromEnvironment();
     } catch (Env.MissingConfigException e) {
       log.error("cannot start: {}", e.getMessage());
       System.exit(EXIT_BAD_CONFIG);
@@ -46,19 +39,22 @@ public final class RunnerMain {
         config.executionName(), config.share().index(), config.share().count(), config.taskAttempt(),
         config.comfyUrl());
 
-    Adapters adapters = new Adapters(env);
+    RunnerConfig.Services services = config.services();
+    Adapters adapters = new Adapters(services.cloud());
     Clock clock = Clock.systemUTC();
     ComfyClient engine = new ComfyClient(ComfyClient.Settings.defaults(config.comfyUrl(), config.promptIdleTimeout()), new ObjectMapper());
-    Runner runner = new Runner(adapters.jobStore(), adapters.jobQueue(), engine, adapters.jobEvents(),
-        adapters.outputStore(), clock, Retries.standard(), config.runnerSettings(taskStart()).withLimits(limits));
-    runner.holding(slot.map(lease -> TaskSlot.hold(adapters.gpuSlotLeases(), lease, clock, config.heartbeatInterval()))
+    Runner runner = new Runner(adapters.jobStore(services.jobs()), adapters.jobQueue(services.jobSubmitted()), engine,
+        adapters.jobEvents(services.jobEvents()), adapters.outputStore(services.outputs()), clock, Retries.standard(),
+        config.runnerSettings(taskStart()));
+    runner.holding(config.gpuSlotIfSet()
+        .map(lease -> TaskSlot.hold(adapters.gpuSlotLeases(services.gpuSlots()), lease, clock, config.heartbeatInterval()))
         .orElse(TaskSlot.NONE));
 
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stopGracefully(runner), "runner-shutdown"));
     MaintenanceSignals.install(runner::maintenance);
     Optional<ComfyUiProcess> comfyUi;
     try {
-      comfyUi = EngineStartup.start(config.comfyCommandIfSet(), engine, adapters.nodeCatalog(), config.comfyReadyTimeout());
+      comfyUi = EngineStartup.start(config.comfyCommandIfSet(), engine, adapters.nodeCatalog(services.outputs()), config.comfyReadyTimeout());
     } catch (EngineUnavailableException e) {
       log.error("ComfyUI did not come up: {}", e.getMessage());
       adapters.close();

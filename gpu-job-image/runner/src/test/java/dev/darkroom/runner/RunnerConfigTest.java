@@ -97,6 +97,26 @@ class RunnerConfigTest {
   }
 
   @Test
+  void theGpuSlotAndTheTierLimitsAreReadWithTheRestAndMalformedOnesRefused() {
+    assertThat(RunnerConfig.from(new Env(minimal())).gpuSlotIfSet()).as("launched without a slot").isEmpty();
+
+    Map<String, String> vars = minimal();
+    vars.put("DARKROOM_GPU_SLOT", new dev.darkroom.core.port.GpuPool.Lease("slot-3", "exec-1").token());
+    vars.put("JOBS_COLLECTION", "dev_jobs");
+    RunnerConfig config = RunnerConfig.from(new Env(vars));
+    assertThat(config.gpuSlotIfSet()).hasValue(new dev.darkroom.core.port.GpuPool.Lease("slot-3", "exec-1"));
+    assertThat(config.services().jobs().name()).isEqualTo("dev_jobs");
+    assertThat(config.services().jobEvents().id()).isEqualTo("job-events");
+
+    Map<String, String> badSlot = minimal();
+    badSlot.put("DARKROOM_GPU_SLOT", "not a lease");
+    assertThatThrownBy(() -> RunnerConfig.from(new Env(badSlot))).hasMessageContaining("DARKROOM_GPU_SLOT");
+    Map<String, String> badTiers = minimal();
+    badTiers.put("TIER_CONCURRENCY", "free=");
+    assertThatThrownBy(() -> RunnerConfig.from(new Env(badTiers))).hasMessageContaining("TIER_CONCURRENCY");
+  }
+
+  @Test
   void tasksSplitTheIdsWithoutOverlapOrGaps() {
     List<String> ids = List.of("a", "b", "c", "d", "e", "f", "g");
 

@@ -1,164 +1,119 @@
 package dev.darkroom.gcp;
 
-import dev.darkroom.core.notify.RetrySchedule;
-import dev.darkroom.core.port.EmailRecipients;
-import dev.darkroom.core.port.EmailSender;
-import dev.darkroom.core.port.PendingNotifications;
-import java.util.Optional;
-
 import com.google.auth.ServiceAccountSigner;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.darkroom.core.auth.ApiKeys;
 import dev.darkroom.core.auth.AuthFailure;
 import dev.darkroom.core.auth.Authenticator;
-import dev.darkroom.core.job.Job;
 import dev.darkroom.core.notify.OutboundUrlPolicy;
 import dev.darkroom.core.port.DeliveryLog;
 import dev.darkroom.core.port.DeviceTokens;
+import dev.darkroom.core.port.EmailRecipients;
+import dev.darkroom.core.port.EmailSender;
 import dev.darkroom.core.port.ExecutionStatus;
 import dev.darkroom.core.port.GpuPool;
 import dev.darkroom.core.port.IdTokenVerifier;
+import dev.darkroom.core.port.IdempotencyKeys;
 import dev.darkroom.core.port.IntegrationEvents;
 import dev.darkroom.core.port.JobEventPublisher;
-import dev.darkroom.core.port.IdempotencyKeys;
 import dev.darkroom.core.port.JobFeed;
 import dev.darkroom.core.port.JobLauncher;
 import dev.darkroom.core.port.JobQueue;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.Ledger;
-import dev.darkroom.core.port.RateCounter;
-import dev.darkroom.core.port.Usage;
 import dev.darkroom.core.port.NodeCatalogStore;
 import dev.darkroom.core.port.NotificationPublisher;
 import dev.darkroom.core.port.OutputStore;
+import dev.darkroom.core.port.PendingNotifications;
 import dev.darkroom.core.port.PushSender;
+import dev.darkroom.core.port.RateCounter;
+import dev.darkroom.core.port.Usage;
 import dev.darkroom.core.port.WebhookEndpoints;
 import dev.darkroom.core.port.WebhookSender;
-import dev.darkroom.core.usecase.FairShare;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 
 /**
- * The production adapters of every port, built on first use from the environment. Each
- * deployable asks only for the ports it needs, so it reads only the variables those need. The
- * variable names are the ones {@code terraform/} sets.
+ * The production adapter of each port, built from typed configuration (a deployable's {@code *Config}
+ * reads the environment; this class never does). One method per port, each given the configuration of
+ * the resource it uses, so that which ports a deployable uses is visible in its wiring (and
+ * terraform/checks derives its roles from that). It owns what the ports share and must be made once
+ * per instance, lazily: the Google clients, the ledger's connection pool, the Firebase app.
  */
 public final class Adapters implements AutoCloseable {
   private final GoogleClients clients;
-  private final Env env;
+  private final DatabaseConfig database;
   private HikariDataSource dataSource;
   private GcsOutputStore outputs;
   private com.google.firebase.FirebaseApp firebase;
   private FirebaseIdTokenVerifier idTokens;
 
-  public Adapters(Env env) {
-    this.env = env;
-    this.clients = new GoogleClients(env);
+  /** For a deployable without the ledger's database. */
+  public Adapters(GoogleCloudConfig cloud) {
+    this(cloud, null);
   }
 
-  public static Adapters fromEnvironment() {
-    return new Adapters(Env.system());
-  }
-
-  public Env env() {
-    return env;
+  /** @param database the ledger's database, for the ports kept there; null if the deployable has none */
+  public Adapters(GoogleCloudConfig cloud, DatabaseConfig database) {
+    this.clients = new GoogleClients(cloud);
+    this.database = database;
   }
 
   public GoogleClients clients() {
     return clients;
   }
 
-  public JobStore jobStore() {
-    return new FirestoreJobStore(clients.firestore(), env.orDefault("JOBS_COLLECTION", "jobs"));
+  public JobStore jobStore(CollectionConfig jobs) {
+    return new FirestoreJobStore(clients.firestore(), jobs.name());
   }
 
-  /**
-   * Which job each client's {@code Idempotency-Key} names ({@code POST /api/v2/jobs}); prefixed
-   * per environment in the cloud as the jobs collection is.
-   */
-  public IdempotencyKeys idempotencyKeys() {
-    return new FirestoreIdempotencyKeys(clients.firestore(),
-        env.orDefault("IDEMPOTENCY_KEYS_COLLECTION", "idempotency_keys"));
+  /** Which job each client's {@code Idempotency-Key} names ({@code POST /api/v2/jobs}). */
+  public IdempotencyKeys idempotencyKeys(CollectionConfig keys) {
+    return new FirestoreIdempotencyKeys(clients.firestore(), keys.name());
   }
 
   /** Live job documents, for the realtime gateway and the api's job event streams. */
-  public JobFeed jobFeed() {
-    return new FirestoreJobFeed(clients.firestore(), env.orDefault("JOBS_COLLECTION", "jobs"));
+  public JobFeed jobFeed(CollectionConfig jobs) {
+    return new FirestoreJobFeed(clients.firestore(), jobs.name());
   }
 
-  public JobQueue jobQueue() {
-    return new PubSubJobQueue(topic("JOB_SUBMITTED_TOPIC", "job-submitted"));
+  public JobQueue jobQueue(TopicConfig jobSubmitted) {
+    return new PubSubJobQueue(topic(jobSubmitted));
   }
 
-  public JobEventPublisher jobEvents() {
-    return new PubSubJobEventPublisher(topic("JOB_EVENTS_TOPIC", "job-events"));
+  public JobEventPublisher jobEvents(TopicConfig jobEvents) {
+    return new PubSubJobEventPublisher(topic(jobEvents));
   }
 
-  public NotificationPublisher notifications() {
-    return new PubSubNotificationPublisher(topic("NOTIFICATIONS_TOPIC", "notifications"));
+  public NotificationPublisher notifications(TopicConfig notifications) {
+    return new PubSubNotificationPublisher(topic(notifications));
   }
 
-  public JobLauncher jobLauncher() {
-    return new CloudRunJobLauncher(clients.cloudRunJobs(), env.require("GPU_JOB_NAME", GPU_JOB_PURPOSE));
+  public JobLauncher jobLauncher(GpuJobConfig gpuJob) {
+    return new CloudRunJobLauncher(clients.cloudRunJobs(), gpuJob.name());
   }
 
   /** The GPU job's executions as Cloud Run reports them: the reconciler's check on dispatched jobs. */
-  public ExecutionStatus executionStatus() {
-    return new CloudRunExecutionStatus(clients.cloudRunExecutions(), env.require("GPU_JOB_NAME", GPU_JOB_PURPOSE));
+  public ExecutionStatus executionStatus(GpuJobConfig gpuJob) {
+    return new CloudRunExecutionStatus(clients.cloudRunExecutions(), gpuJob.name());
   }
 
-  // Read in each port method itself: terraform/checks follows the variable a port reads to the
-  // resource it is set to, which is where that port's role must be granted.
-  private static final String GPU_JOB_PURPOSE = "the Cloud Run GPU job: projects/{p}/locations/{region}/jobs/{job}";
-
-  /**
-   * The GPU slots: {@code GPU_TASK_CAP} (default 10, a typical first L4 quota per region) slots in
-   * {@code GPU_SLOTS_COLLECTION}. Dispatch and the reconciler count and take them; runners renew
-   * theirs.
-   */
-  public GpuPool gpuPool() {
-    int cap = env.intOrDefault("GPU_TASK_CAP", 10);
-    if (cap < 1) {
-      throw new Env.MissingConfigException("GPU_TASK_CAP must be at least 1: " + cap);
-    }
-    return new FirestoreGpuPool(clients.firestore(), gpuSlotsCollection(), cap);
-  }
-
-  /**
-   * How many jobs one user of each tier may have dispatched or running at once:
-   * {@code TIER_CONCURRENCY}, e.g. {@code free=1,standard=4,pro=16}; a tier not listed (and every
-   * tier when it is unset) is limited only by the GPU pool.
-   */
-  public FairShare.Limits tierLimits() {
-    return tierLimits(env);
-  }
-
-  /** {@link #tierLimits()} from {@code env}: for a task that reads its configuration before anything else. */
-  public static FairShare.Limits tierLimits(Env env) {
-    String spec = env.orDefault("TIER_CONCURRENCY", "");
-    try {
-      return FairShare.Limits.parse(spec, Integer.MAX_VALUE);
-    } catch (IllegalArgumentException e) {
-      throw new Env.MissingConfigException("TIER_CONCURRENCY is malformed: " + e.getMessage());
-    }
+  /** The GPU slots, counted and taken by dispatch and the reconciler; runners renew theirs. */
+  public GpuPool gpuPool(GpuPoolConfig pool) {
+    return new FirestoreGpuPool(clients.firestore(), pool.slots().name(), pool.cap());
   }
 
   /**
    * The GPU slots as a task sees them: it renews and gives back the lease dispatch gave it, and
-   * never counts or reserves, so it needs no {@code GPU_TASK_CAP}.
+   * never counts or reserves, so it needs no cap.
    */
-  public GpuPool gpuSlotLeases() {
-    return new FirestoreGpuPool(clients.firestore(), gpuSlotsCollection(), 1);
-  }
-
-  private String gpuSlotsCollection() {
-    return env.orDefault("GPU_SLOTS_COLLECTION", "gpuSlots");
+  public GpuPool gpuSlotLeases(CollectionConfig gpuSlots) {
+    return new FirestoreGpuPool(clients.firestore(), gpuSlots.name(), 1);
   }
 
   /** The ledger; the schema is migrated on first use (Flyway takes a lock, so instances may race). */
@@ -166,49 +121,16 @@ public final class Adapters implements AutoCloseable {
     return new SqlLedger(database());
   }
 
-  /**
-   * Who is calling, for the API and the realtime gateway. {@code DARKROOM_AUTH} is the one switch:
-   * {@code on} (Terraform sets it) needs a Firebase ID token or an API key on every call;
-   * {@code off} makes every call the user {@code local}, for the local stack on 127.0.0.1 only.
-   */
-  public Authenticator authenticator(Clock clock) {
-    return authRequired()
-        ? Authenticator.required(idTokenVerifier(), apiKeys(clock), defaultTier())
-        : Authenticator.localUser(defaultTier());
+  /** Who is calling, for the API and the realtime gateway (see {@link AuthConfig}). */
+  public Authenticator authenticator(AuthConfig auth, Clock clock) {
+    return auth.required()
+        ? Authenticator.required(idTokenVerifier(), apiKeys(auth.apiKeys(), clock), auth.defaultTier())
+        : Authenticator.localUser(auth.defaultTier());
   }
 
-  /** True unless {@code DARKROOM_AUTH=off}; anything but on or off stops the deployable. */
-  public boolean authRequired() {
-    String auth = env.require("DARKROOM_AUTH",
-        "'on' (every call authenticated; Terraform sets it) or 'off' (the local stack on 127.0.0.1 only)");
-    if (!auth.equals("on") && !auth.equals("off")) {
-      throw new Env.MissingConfigException("DARKROOM_AUTH must be 'on' or 'off', not '" + auth + "'");
-    }
-    return auth.equals("on");
-  }
-
-  /** The tier of a user whose ID token has no {@code tier} claim ({@code DEFAULT_TIER}). */
-  public String defaultTier() {
-    return env.orDefault("DEFAULT_TIER", Job.DEFAULT_TIER);
-  }
-
-  /**
-   * Users' API keys, hashed under {@code API_KEY_PEPPER} (Secret Manager; at least 32 bytes; never
-   * logged) in the ledger's database.
-   */
-  public ApiKeys apiKeys(Clock clock) {
-    byte[] pepper = secret("API_KEY_PEPPER", "the secret API key hashes are keyed with", ApiKeys.MIN_PEPPER_BYTES);
-    return new ApiKeys(new SqlApiKeyStore(database()), pepper, clock);
-  }
-
-  /** A secret from Secret Manager (an env variable in the cloud), at least {@code minBytes} long; never logged. */
-  private byte[] secret(String variable, String purpose, int minBytes) {
-    byte[] value = env.require(variable, purpose + " (Secret Manager), at least " + minBytes + " bytes")
-        .getBytes(StandardCharsets.UTF_8);
-    if (value.length < minBytes) {
-      throw new Env.MissingConfigException(variable + " must be at least " + minBytes + " bytes; it is " + value.length);
-    }
-    return value;
+  /** Users' API keys, hashed under the pepper, in the ledger's database. */
+  public ApiKeys apiKeys(ApiKeysConfig keys, Clock clock) {
+    return new ApiKeys(new SqlApiKeyStore(database()), keys.pepper(), clock);
   }
 
   /** What users have used (GPU-seconds), read from the ledger: for quotas. */
@@ -221,10 +143,9 @@ public final class Adapters implements AutoCloseable {
     return new SqlRateCounter(database());
   }
 
-  /** Users' webhook endpoints, in the ledger's database. */
-  public WebhookEndpoints webhookEndpoints() {
-    return new SqlWebhookEndpoints(database(), new SecretSealer(secret("WEBHOOK_SECRETS_KEY",
-        "the secret that seals webhook signing secrets in the database", SecretSealer.MIN_KEY_BYTES)));
+  /** Users' webhook endpoints, in the ledger's database, their signing secrets sealed. */
+  public WebhookEndpoints webhookEndpoints(WebhooksConfig webhooks) {
+    return new SqlWebhookEndpoints(database(), new SecretSealer(webhooks.secretsKey()));
   }
 
   /** Every notification delivery attempt, in the ledger's database. */
@@ -232,18 +153,14 @@ public final class Adapters implements AutoCloseable {
     return new SqlDeliveryLog(database());
   }
 
-  /**
-   * Webhooks over HTTP, refusing internal addresses. {@value #ALLOW_LOOPBACK_VARIABLE}{@code =true}
-   * lets them reach 127.0.0.1: the local stack's receivers live there; never set in the cloud.
-   */
-  public WebhookSender webhookSender() {
-    return new HttpWebhookSender(webhookUrlPolicy());
+  /** Webhooks over HTTP, refusing internal addresses (loopback only where the config allows it). */
+  public WebhookSender webhookSender(WebhooksConfig webhooks) {
+    return new HttpWebhookSender(webhookUrlPolicy(webhooks));
   }
 
   /** What webhooks may call: the same policy checks a URL at registration and at each delivery. */
-  public OutboundUrlPolicy webhookUrlPolicy() {
-    boolean allowLoopback = Boolean.parseBoolean(env.orDefault(ALLOW_LOOPBACK_VARIABLE, "false"));
-    return new OutboundUrlPolicy(allowLoopback, java.net.InetAddress::getAllByName);
+  public OutboundUrlPolicy webhookUrlPolicy(WebhooksConfig webhooks) {
+    return new OutboundUrlPolicy(webhooks.allowLoopback(), java.net.InetAddress::getAllByName);
   }
 
   /** Notifications with targets still to reach and when to try them next, in the ledger's database. */
@@ -251,23 +168,14 @@ public final class Adapters implements AutoCloseable {
     return new SqlPendingNotifications(database());
   }
 
-  /** {@code WEBHOOK_RETRY_SCHEDULE} (comma-separated waits), else Standard Webhooks' schedule. */
-  public RetrySchedule retrySchedule() {
-    return RetrySchedule.parse(env.orDefault("WEBHOOK_RETRY_SCHEDULE", RetrySchedule.DEFAULT));
-  }
-
   /** Users' email opt-ins, in the ledger's database. */
   public EmailRecipients emailRecipients() {
     return new SqlEmailRecipients(database());
   }
 
-  /**
-   * SMTP per {@code SMTP_HOST} and friends; without {@code SMTP_HOST} email is off (said once, at
-   * INFO), and opted-in users get no mail rather than failing deliveries.
-   */
-  public EmailSender emailSender() {
-    Optional<String> host = env.optional("SMTP_HOST");
-    if (host.isEmpty()) {
+  /** SMTP; with no server configured email is off (said once, at INFO), and nobody gets mail. */
+  public EmailSender emailSender(SmtpConfig smtp) {
+    if (smtp.serverIfSet().isEmpty()) {
       org.slf4j.LoggerFactory.getLogger(Adapters.class).info("email notifications are off: SMTP_HOST is not set");
       return new EmailSender() {
         @Override
@@ -281,17 +189,12 @@ public final class Adapters implements AutoCloseable {
         }
       };
     }
-    return new SmtpEmailSender(new SmtpEmailSender.Settings(host.get(), env.intOrDefault("SMTP_PORT", 587),
-        env.optional("SMTP_USERNAME").orElse(null), env.optional("SMTP_PASSWORD").orElse(null),
-        env.require("SMTP_FROM", "the sender address of notification mails"),
-        Boolean.parseBoolean(env.orDefault("SMTP_STARTTLS", "true"))));
+    return new SmtpEmailSender(smtp.server());
   }
 
-  public static final String ALLOW_LOOPBACK_VARIABLE = "WEBHOOKS_ALLOW_LOOPBACK";
-
   /** FCM registration tokens of users' devices ({@code devices/{token}}). */
-  public DeviceTokens deviceTokens() {
-    return new FirestoreDeviceTokens(clients.firestore(), env.orDefault("DEVICES_COLLECTION", "devices"));
+  public DeviceTokens deviceTokens(CollectionConfig devices) {
+    return new FirestoreDeviceTokens(clients.firestore(), devices.name());
   }
 
   /**
@@ -308,9 +211,9 @@ public final class Adapters implements AutoCloseable {
   }
 
   /**
-   * Firebase ID tokens of this project ({@code GOOGLE_CLOUD_PROJECT}), checked with Firebase Auth
-   * on every call so that revoked sessions and disabled accounts are refused. Like
-   * {@link #pushSender()}, the Firebase app is made at the first token, not here.
+   * Firebase ID tokens of this project, checked with Firebase Auth on every call so that revoked
+   * sessions and disabled accounts are refused. Like {@link #pushSender()}, the Firebase app is made
+   * at the first token, not here.
    */
   public IdTokenVerifier idTokenVerifier() {
     return (idToken, defaultTier) -> idTokens().verify(idToken, defaultTier);
@@ -329,14 +232,14 @@ public final class Adapters implements AutoCloseable {
 
   /**
    * This project's Firebase app (FCM and Auth), with Application Default Credentials; beside a
-   * local Auth emulator ({@code FIREBASE_AUTH_EMULATOR_HOST}, which the SDK reads itself), with
-   * placeholder credentials, which the emulator accepts. Named for this instance, so that it never
-   * meets another app of the JVM (the default one included).
+   * local Auth emulator (whose host the SDK reads itself), with placeholder credentials, which the
+   * emulator accepts. Named for this instance, so that it never meets another app of the JVM (the
+   * default one included).
    */
   private synchronized com.google.firebase.FirebaseApp firebase() {
     if (firebase == null) {
       try {
-        com.google.auth.oauth2.GoogleCredentials credentials = env.optional("FIREBASE_AUTH_EMULATOR_HOST").isPresent()
+        com.google.auth.oauth2.GoogleCredentials credentials = clients.config().firebaseAuthEmulated()
             ? com.google.auth.oauth2.GoogleCredentials.create(
                 new com.google.auth.oauth2.AccessToken("owner", new java.util.Date(Long.MAX_VALUE)))
             : com.google.auth.oauth2.GoogleCredentials.getApplicationDefault();
@@ -352,42 +255,42 @@ public final class Adapters implements AutoCloseable {
   }
 
   /** CloudEvents for integrations, on the public topic. */
-  public IntegrationEvents integrationEvents() {
-    return new PubSubIntegrationEvents(clients.publisher(env.orDefault("JOB_EVENTS_PUBLIC_TOPIC", "job-events-public")),
-        clients.projectId());
+  public IntegrationEvents integrationEvents(TopicConfig publicTopic) {
+    return new PubSubIntegrationEvents(clients.publisher(publicTopic.id()), clients.projectId());
   }
 
   /** The ledger's database, migrated on first use (Flyway takes a lock, so instances may race). */
   private synchronized javax.sql.DataSource database() {
+    if (database == null) {
+      throw new IllegalStateException("this deployable is configured without the ledger's database");
+    }
     if (dataSource == null) {
-      dataSource = SqlLedger.dataSource(env);
+      dataSource = SqlLedger.dataSource(database);
       SqlLedger.migrate(dataSource);
     }
     return dataSource;
   }
 
   /**
-   * The outputs bucket. URLs are signed with {@code STORAGE_SIGNER_KEY_FILE} when it is set (the
-   * local Storage emulator's key) and pointed at {@code STORAGE_EMULATOR_HOST}; in the cloud the
-   * client's own service account signs.
+   * The outputs bucket, one store per instance. Locally, URLs are signed with the emulator's key
+   * and pointed at the Storage emulator; in the cloud the client's own service account signs.
    */
-  public synchronized OutputStore outputStore() {
+  public synchronized OutputStore outputStore(OutputsConfig config) {
     if (outputs == null) {
-      ServiceAccountSigner signer = env.optional("STORAGE_SIGNER_KEY_FILE").map(Adapters::signer).orElse(null);
-      outputs = new GcsOutputStore(clients.storage(),
-          env.require("OUTPUTS_BUCKET", "the Cloud Storage bucket for outputs"),
-          signer, env.optional("STORAGE_EMULATOR_HOST").orElse(null));
+      ServiceAccountSigner signer = config.signerKey().map(Adapters::signer).orElse(null);
+      outputs = new GcsOutputStore(clients.storage(), config.bucket(), signer,
+          clients.config().storageEmulator().orElse(null));
     }
     return outputs;
   }
 
   /** The node catalog the API validates against, kept beside the outputs. */
-  public NodeCatalogStore nodeCatalog() {
-    return new GcsNodeCatalogStore(clients.storage(), env.require("OUTPUTS_BUCKET", "the Cloud Storage bucket for outputs"));
+  public NodeCatalogStore nodeCatalog(OutputsConfig config) {
+    return new GcsNodeCatalogStore(clients.storage(), config.bucket());
   }
 
-  private PubSubTopic topic(String variable, String defaultName) {
-    return new PubSubTopic(clients.publisher(env.orDefault(variable, defaultName)));
+  private PubSubTopic topic(TopicConfig topic) {
+    return new PubSubTopic(clients.publisher(topic.id()));
   }
 
   private static ServiceAccountSigner signer(String keyFile) {

@@ -54,6 +54,19 @@ public final class Env {
     return java.time.Duration.ofSeconds(seconds);
   }
 
+  /**
+   * A secret (from Secret Manager, an environment variable in the cloud) of at least
+   * {@code minBytes} bytes; the message on failure names the variable, never the value.
+   */
+  public byte[] secret(String name, String purpose, int minBytes) {
+    byte[] value = require(name, purpose + " (Secret Manager), at least " + minBytes + " bytes")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (value.length < minBytes) {
+      throw new MissingConfigException(name + " must be at least " + minBytes + " bytes; it is " + value.length);
+    }
+    return value;
+  }
+
   /** Configuration that is missing or malformed: the deployable cannot start. */
   public static final class MissingConfigException extends IllegalStateException {
     public MissingConfigException(String message) {

@@ -29,15 +29,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The official Google clients, each built once, on first use, from the environment alone: in the
- * cloud with Application Default Credentials, locally pointed at an emulator by the variables the
- * clients and tools know ({@code FIRESTORE_EMULATOR_HOST}, {@code PUBSUB_EMULATOR_HOST},
- * {@code STORAGE_EMULATOR_HOST}) and our {@code CLOUD_RUN_EMULATOR_HOST}. Thread-safe.
+ * The official Google clients, each built once, on first use, from {@link GoogleCloudConfig}: in the
+ * cloud with Application Default Credentials, locally pointed at the emulators it names. Thread-safe.
  */
 public final class GoogleClients implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GoogleClients.class);
 
-  private final Env env;
+  private final GoogleCloudConfig config;
   private final String projectId;
   private Firestore firestore;
   private Storage storage;
@@ -46,17 +44,17 @@ public final class GoogleClients implements AutoCloseable {
   private final Map<String, Publisher> publishers = new ConcurrentHashMap<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
 
-  public GoogleClients(Env env) {
-    this.env = env;
-    this.projectId = env.require("GOOGLE_CLOUD_PROJECT", "the Google Cloud project id");
+  public GoogleClients(GoogleCloudConfig config) {
+    this.config = config;
+    this.projectId = config.projectId();
   }
 
   public String projectId() {
     return projectId;
   }
 
-  public Env env() {
-    return env;
+  public GoogleCloudConfig config() {
+    return config;
   }
 
   // Each client is made on first use (a deployable builds only those its ports need), once.
@@ -65,7 +63,7 @@ public final class GoogleClients implements AutoCloseable {
     if (firestore == null) {
       FirestoreOptions.Builder options = FirestoreOptions.newBuilder().setProjectId(projectId);
       // setEmulatorHost alone: adding NoCredentials would send the client to the real endpoint.
-      env.optional("FIRESTORE_EMULATOR_HOST").ifPresent(options::setEmulatorHost);
+      config.firestoreEmulator().ifPresent(options::setEmulatorHost);
       firestore = options.build().getService();
     }
     return firestore;
@@ -74,7 +72,7 @@ public final class GoogleClients implements AutoCloseable {
   public synchronized Storage storage() {
     if (storage == null) {
       StorageOptions.Builder options = StorageOptions.newBuilder().setProjectId(projectId);
-      Optional<String> emulator = env.optional("STORAGE_EMULATOR_HOST");
+      Optional<String> emulator = config.storageEmulator();
       if (emulator.isPresent()) {
         options.setHost(emulator.get()).setCredentials(NoCredentials.getInstance());
       }
@@ -90,7 +88,7 @@ public final class GoogleClients implements AutoCloseable {
     return jobs;
   }
 
-  /** Cloud Run's Executions API (the emulator's when {@code CLOUD_RUN_EMULATOR_HOST} is set). */
+  /** Cloud Run's Executions API (the emulator's when the config names a Cloud Run emulator). */
   public synchronized ExecutionsClient cloudRunExecutions() {
     if (executions == null) {
       executions = cloudRunClient("Executions",
@@ -111,9 +109,9 @@ public final class GoogleClients implements AutoCloseable {
     }
   }
 
-  /** Pointed at the Cloud Run emulator when {@code CLOUD_RUN_EMULATOR_HOST} is set. */
+  /** Pointed at the Cloud Run emulator when the config names a Cloud Run emulator. */
   private <B extends com.google.api.gax.rpc.ClientSettings.Builder<?, B>> B cloudRunSettings(B settings) {
-    Optional<String> emulator = env.optional("CLOUD_RUN_EMULATOR_HOST");
+    Optional<String> emulator = config.cloudRunEmulator();
     if (emulator.isPresent()) {
       settings.setEndpoint(emulator.get())
           .setTransportChannelProvider(plaintextChannel(emulator.get()))
@@ -127,7 +125,7 @@ public final class GoogleClients implements AutoCloseable {
     return publishers.computeIfAbsent(topic, t -> {
       try {
         Publisher.Builder builder = Publisher.newBuilder(TopicName.of(projectId, t));
-        Optional<String> emulator = env.optional("PUBSUB_EMULATOR_HOST");
+        Optional<String> emulator = config.pubSubEmulator();
         if (emulator.isPresent()) {
           builder.setChannelProvider(plaintextChannel(emulator.get()))
               .setCredentialsProvider(NoCredentialsProvider.create());

@@ -66,32 +66,26 @@ public final class SqlLedger implements Ledger, Usage {
     Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
   }
 
-  /**
-   * A small pool from the environment: through the Cloud SQL socket factory when
-   * {@code INSTANCE_CONNECTION_NAME} is set (with {@code DB_NAME}, {@code DB_USER},
-   * {@code DB_PASSWORD}), otherwise a plain {@code DATABASE_URL} (jdbc:postgresql://…).
-   */
-  public static HikariDataSource dataSource(Env env) {
+  /** A small pool as {@link DatabaseConfig} says: the Cloud SQL socket factory or a plain JDBC URL. */
+  public static HikariDataSource dataSource(DatabaseConfig database) {
     HikariConfig config = new HikariConfig();
     config.setPoolName("ledger");
-    // A function instance serves few concurrent requests; Cloud SQL connections are scarce.
-    config.setMaximumPoolSize(env.intOrDefault("DB_POOL_SIZE", 4));
+    config.setMaximumPoolSize(database.poolSize());
     config.setMinimumIdle(0);
     config.setConnectionTimeout(10_000);
-    if (env.optional("INSTANCE_CONNECTION_NAME").isPresent()) {
-      config.setJdbcUrl("jdbc:postgresql:///" + env.require("DB_NAME", "the ledger database name"));
-      config.setUsername(env.require("DB_USER", "the ledger database user"));
-      env.optional("DB_PASSWORD").ifPresent(config::setPassword);
+    config.setJdbcUrl(database.jdbcUrl());
+    if (database.user() != null) {
+      config.setUsername(database.user());
+    }
+    if (database.password() != null) {
+      config.setPassword(database.password());
+    }
+    if (database.cloudSqlInstance() != null) {
       config.addDataSourceProperty("socketFactory", "com.google.cloud.sql.postgres.SocketFactory");
-      config.addDataSourceProperty("cloudSqlInstance", env.require("INSTANCE_CONNECTION_NAME", "Cloud SQL"));
-      if (env.optional("DB_PASSWORD").isEmpty()) {
+      config.addDataSourceProperty("cloudSqlInstance", database.cloudSqlInstance());
+      if (database.password() == null) {
         config.addDataSourceProperty("enableIamAuth", "true");
       }
-    } else {
-      config.setJdbcUrl(env.require("DATABASE_URL",
-          "a jdbc:postgresql:// URL; or set INSTANCE_CONNECTION_NAME for Cloud SQL"));
-      env.optional("DB_USER").ifPresent(config::setUsername);
-      env.optional("DB_PASSWORD").ifPresent(config::setPassword);
     }
     return new HikariDataSource(config);
   }

@@ -58,7 +58,7 @@ class HttpWebhookSenderTest {
 
   @Test
   void theProductionWiringReachesALocalReceiverOnlyWhenLoopbackIsAllowed() {
-    // As Adapters.webhookSender() builds it: the system resolver and a direct wire.
+    // As Adapters.webhookSender(..) builds it: the system resolver and a direct wire.
     URI receiver = URI.create("http://127.0.0.1:" + internet.internal.port() + "/hook");
     HttpWebhookSender local = new HttpWebhookSender(new OutboundUrlPolicy(true, InetAddress::getAllByName));
     HttpWebhookSender cloud = new HttpWebhookSender(new OutboundUrlPolicy(false, InetAddress::getAllByName));

@@ -20,8 +20,8 @@ final class LedgerDatabase implements AutoCloseable {
 
   static LedgerDatabase start() throws IOException {
     EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
-    HikariDataSource pool = SqlLedger.dataSource(new Env(Map.of(
-        "DATABASE_URL", postgres.getJdbcUrl("postgres", "postgres"), "DB_USER", "postgres")));
+    HikariDataSource pool = SqlLedger.dataSource(DatabaseConfig.from(new Env(Map.of(
+        "DATABASE_URL", postgres.getJdbcUrl("postgres", "postgres"), "DB_USER", "postgres"))));
     SqlLedger.migrate(pool);
     return new LedgerDatabase(postgres, pool);
   }

@@ -52,12 +52,13 @@ class PubSubPublishersIT extends PublisherContract {
       env.put(variable, topic);
       subscriptions.put(variable, subscription);
     }
-    Adapters adapters = new Adapters(new Env(env));
+    Env config = new Env(env);
+    Adapters adapters = new Adapters(GoogleCloudConfig.from(config));
     opened.add(adapters);
     return new Publishers() {
-      @Override public JobQueue queue() { return adapters.jobQueue(); }
-      @Override public JobEventPublisher events() { return adapters.jobEvents(); }
-      @Override public NotificationPublisher notifications() { return adapters.notifications(); }
+      @Override public JobQueue queue() { return adapters.jobQueue(TopicConfig.jobSubmitted(config)); }
+      @Override public JobEventPublisher events() { return adapters.jobEvents(TopicConfig.jobEvents(config)); }
+      @Override public NotificationPublisher notifications() { return adapters.notifications(TopicConfig.notifications(config)); }
       @Override public List<JobSubmitted> submitted() { return drain(subscriptions.get("JOB_SUBMITTED_TOPIC"), JobSubmitted.class); }
       @Override public List<JobEvent> jobEvents() { return drain(subscriptions.get("JOB_EVENTS_TOPIC"), JobEvent.class); }
       @Override public List<JobNotification> notified() { return drain(subscriptions.get("NOTIFICATIONS_TOPIC"), JobNotification.class); }

@@ -13,7 +13,7 @@ import java.util.Map;
  */
 final class SharedLocalCloud {
   private static LocalCloud cloud;
-  private static Adapters adapters;
+  private static LocalAdapters adapters;
 
   private SharedLocalCloud() {}
 
@@ -31,15 +31,62 @@ final class SharedLocalCloud {
   }
 
   /** The production adapters, configured only from the local cloud's environment. */
-  static synchronized Adapters adapters() {
+  static synchronized LocalAdapters adapters() {
     if (adapters == null) {
       Map<String, String> env = new LinkedHashMap<>(cloud().environment());
       env.put("OUTPUTS_BUCKET", "darkroom-adapter-tests");
       env.put("GPU_JOB_NAME", "projects/darkroom-adapters/locations/us-central1/jobs/gpu");
-      adapters = new Adapters(new Env(env));
+      adapters = new LocalAdapters(new Env(env));
       adapters.clients().storage().create(com.google.cloud.storage.BucketInfo.of("darkroom-adapter-tests"));
-      Runtime.getRuntime().addShutdownHook(new Thread(adapters::close));
+      Runtime.getRuntime().addShutdownHook(new Thread(adapters.adapters::close));
     }
     return adapters;
+  }
+
+  /** {@link Adapters}' ports, each with its configuration read from {@code env} as a deployable's would be. */
+  static final class LocalAdapters {
+    final Adapters adapters;
+    private final Env env;
+
+    LocalAdapters(Env env) {
+      this.env = env;
+      this.adapters = new Adapters(GoogleCloudConfig.from(env));
+    }
+
+    GoogleClients clients() {
+      return adapters.clients();
+    }
+
+    dev.darkroom.core.port.JobStore jobStore() {
+      return adapters.jobStore(CollectionConfig.jobs(env));
+    }
+
+    dev.darkroom.core.port.JobFeed jobFeed() {
+      return adapters.jobFeed(CollectionConfig.jobs(env));
+    }
+
+    dev.darkroom.core.port.IdempotencyKeys idempotencyKeys() {
+      return adapters.idempotencyKeys(CollectionConfig.idempotencyKeys(env));
+    }
+
+    dev.darkroom.core.port.DeviceTokens deviceTokens() {
+      return adapters.deviceTokens(CollectionConfig.devices(env));
+    }
+
+    dev.darkroom.core.port.OutputStore outputStore() {
+      return adapters.outputStore(OutputsConfig.from(env));
+    }
+
+    dev.darkroom.core.port.NodeCatalogStore nodeCatalog() {
+      return adapters.nodeCatalog(OutputsConfig.from(env));
+    }
+
+    dev.darkroom.core.port.JobLauncher jobLauncher() {
+      return adapters.jobLauncher(GpuJobConfig.from(env));
+    }
+
+    dev.darkroom.core.port.ExecutionStatus executionStatus() {
+      return adapters.executionStatus(GpuJobConfig.from(env));
+    }
   }
 }

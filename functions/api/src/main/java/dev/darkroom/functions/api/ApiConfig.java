@@ -2,19 +2,46 @@ package dev.darkroom.functions.api;
 
 import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.limits.PerTier;
+import dev.darkroom.gcp.ApiKeysConfig;
+import dev.darkroom.gcp.AuthConfig;
+import dev.darkroom.gcp.CollectionConfig;
+import dev.darkroom.gcp.DatabaseConfig;
 import dev.darkroom.gcp.Env;
+import dev.darkroom.gcp.GoogleCloudConfig;
+import dev.darkroom.gcp.OutputsConfig;
+import dev.darkroom.gcp.TopicConfig;
+import dev.darkroom.gcp.WebhooksConfig;
+import java.time.Duration;
 import java.util.OptionalLong;
 
 /**
- * The api function's limits, from the environment, each a {@code tier=number,...} list (a tier not
- * listed has no limit): {@code REQUESTS_PER_MINUTE} per user, {@code MAX_WAITING_JOBS} queued or
- * dispatched per user, {@code MONTHLY_GPU_SECONDS} per user and calendar month; and
- * {@code API_KEY_REQUESTS_PER_MINUTE}, one number for every key. Authentication's settings are
- * {@link dev.darkroom.gcp.Adapters#authenticator}'s.
+ * Everything the api function reads from the environment (the names {@code terraform/} sets), read
+ * at start. Its own settings: the limits, each a {@code tier=number,...} list (a tier not listed has
+ * no limit): {@code REQUESTS_PER_MINUTE} per user, {@code MAX_WAITING_JOBS} queued or dispatched per
+ * user, {@code MONTHLY_GPU_SECONDS} per user and calendar month; {@code API_KEY_REQUESTS_PER_MINUTE},
+ * one number for every key; and {@code WEBHOOK_ROTATION_OVERLAP_SECONDS}, how long a rotated
+ * webhook secret still signs (default a day). Users manage API keys even when authentication is
+ * off, so the keys' pepper is always needed.
  */
-record ApiConfig(Admission.Settings limits) {
+record ApiConfig(GoogleCloudConfig cloud, DatabaseConfig database, AuthConfig auth, ApiKeysConfig apiKeys,
+    CollectionConfig jobs, CollectionConfig idempotencyKeys, CollectionConfig devices, TopicConfig jobSubmitted,
+    OutputsConfig outputs, WebhooksConfig webhooks, Duration webhookRotationOverlap, Admission.Settings limits) {
+  /** Enough for any integration; bounds the fan-out of one notification. */
+  static final int MAX_WEBHOOKS_PER_USER = 20;
+
+  /** This process's environment; fails naming the first variable missing or malformed. */
+  static ApiConfig fromEnvironment() {
+    return from(Env.system());
+  }
 
   static ApiConfig from(Env env) {
+    return new ApiConfig(GoogleCloudConfig.from(env), DatabaseConfig.from(env), AuthConfig.from(env),
+        ApiKeysConfig.from(env), CollectionConfig.jobs(env), CollectionConfig.idempotencyKeys(env),
+        CollectionConfig.devices(env), TopicConfig.jobSubmitted(env), OutputsConfig.from(env), WebhooksConfig.from(env),
+        env.positiveSecondsOrDefault("WEBHOOK_ROTATION_OVERLAP_SECONDS", Duration.ofHours(24)), limits(env));
+  }
+
+  static Admission.Settings limits(Env env) {
     OptionalLong perKey = OptionalLong.empty();
     if (env.optional("API_KEY_REQUESTS_PER_MINUTE").isPresent()) {
       int value = env.intOrDefault("API_KEY_REQUESTS_PER_MINUTE", 0);
@@ -23,9 +50,8 @@ record ApiConfig(Admission.Settings limits) {
       }
       perKey = OptionalLong.of(value);
     }
-    return new ApiConfig(new Admission.Settings(
-        perTier(env, "REQUESTS_PER_MINUTE", 1), perKey, perTier(env, "MAX_WAITING_JOBS", 1),
-        perTier(env, "MONTHLY_GPU_SECONDS", 0)));
+    return new Admission.Settings(perTier(env, "REQUESTS_PER_MINUTE", 1), perKey, perTier(env, "MAX_WAITING_JOBS", 1),
+        perTier(env, "MONTHLY_GPU_SECONDS", 0));
   }
 
   private static PerTier perTier(Env env, String name, long min) {

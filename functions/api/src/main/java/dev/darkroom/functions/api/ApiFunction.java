@@ -4,60 +4,48 @@ import com.google.cloud.functions.HttpFunction;
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
 import com.google.common.base.Suppliers;
-import dev.darkroom.core.auth.Authenticator;
 import dev.darkroom.core.limits.Admission;
+import dev.darkroom.core.port.JobStore;
+import dev.darkroom.core.port.OutputStore;
 import dev.darkroom.core.usecase.CancelJobs;
 import dev.darkroom.core.usecase.RegisterWebhooks;
 import dev.darkroom.core.usecase.SubmitJob;
 import dev.darkroom.core.usecase.SubmitPrompt;
 import dev.darkroom.gcp.Adapters;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The HTTP entry point: ComfyUI's API and Darkroom's own, over the use cases. */
 public final class ApiFunction implements HttpFunction {
-  private static final Logger log = LoggerFactory.getLogger(ApiFunction.class);
   private final Supplier<ComfyApi> api;
-  /** Enough for any integration; bounds the fan-out of one notification. */
-  static final int MAX_WEBHOOKS_PER_USER = 20;
 
   public ApiFunction() {
-    this(Suppliers.memoize(() -> {
-      Adapters adapters = Adapters.fromEnvironment();
-      ApiConfig config = ApiConfig.from(adapters.env());
+    ApiConfig config = ApiConfig.fromEnvironment();
+    this.api = Suppliers.memoize(() -> {
+      Adapters adapters = new Adapters(config.cloud(), config.database());
       Clock clock = Clock.systemUTC();
-      Authenticator authenticator = adapters.authenticator(clock);
-      log.info("api starting: authentication {}, limits {}", authenticator.required() ? "on" : "OFF (local user)",
-          config.limits());
-      UploadedInputs uploads = new UploadedInputs(adapters.outputStore());
-      PublishedCatalog catalog = new PublishedCatalog(adapters.nodeCatalog(), clock);
-      SubmitPrompt submit = new SubmitPrompt(adapters.jobStore(), adapters.jobQueue(), adapters.ledger(),
+      LoggerFactory.getLogger(ApiFunction.class).info("api starting: authentication {}, limits {}",
+          config.auth().required() ? "on" : "OFF (local user)", config.limits());
+      JobStore jobs = adapters.jobStore(config.jobs());
+      OutputStore outputs = adapters.outputStore(config.outputs());
+      UploadedInputs uploads = new UploadedInputs(outputs);
+      PublishedCatalog catalog = new PublishedCatalog(adapters.nodeCatalog(config.outputs()), clock);
+      SubmitPrompt submit = new SubmitPrompt(jobs, adapters.jobQueue(config.jobSubmitted()), adapters.ledger(),
           new PromptValidators(catalog, uploads), clock);
-      Admission admission = new Admission(adapters.rateCounter(), adapters.jobStore(), adapters.usage(),
-          config.limits(), clock);
-      CancelJobs cancel = new CancelJobs(adapters.jobStore(), adapters.ledger(), clock);
-      JobResources resources = new JobResources(adapters.jobStore(), adapters.outputStore());
-      return new ComfyApi(
-          new PromptRoutes(submit, adapters.jobStore(), admission),
-          new QueueRoutes(adapters.jobStore(), cancel),
-          new HistoryRoutes(adapters.jobStore(), clock),
-          new FileRoutes(adapters.jobStore(), adapters.outputStore(), uploads),
-          new CatalogRoutes(catalog),
-          new KeyRoutes(adapters.apiKeys(clock)),
-          new JobRoutes(new SubmitJob(submit, adapters.idempotencyKeys(), adapters.jobStore(), admission, clock),
-              adapters.jobStore(), cancel, resources),
-          new JobEventStream(adapters.jobStore(), adapters.jobFeed(), resources, clock),
-          new OpenApiDocument(),
-          new NotificationRoutes(new RegisterWebhooks(adapters.webhookEndpoints(), adapters.jobStore(),
-              adapters.webhookUrlPolicy(), MAX_WEBHOOKS_PER_USER, adapters.env().positiveSecondsOrDefault(
-                  "WEBHOOK_ROTATION_OVERLAP_SECONDS", Duration.ofHours(24)), clock),
-              adapters.deviceTokens(), adapters.emailRecipients()),
-          Callers.of(authenticator),
-          admission);
-    }));
+      Admission admission = new Admission(adapters.rateCounter(), jobs, adapters.usage(), config.limits(), clock);
+      CancelJobs cancel = new CancelJobs(jobs, adapters.ledger(), clock);
+      JobResources resources = new JobResources(jobs, outputs);
+      return new ComfyApi(new PromptRoutes(submit, jobs, admission), new QueueRoutes(jobs, cancel),
+          new HistoryRoutes(jobs, clock), new FileRoutes(jobs, outputs, uploads), new CatalogRoutes(catalog),
+          new KeyRoutes(adapters.apiKeys(config.apiKeys(), clock)),
+          new JobRoutes(new SubmitJob(submit, adapters.idempotencyKeys(config.idempotencyKeys()), jobs, admission,
+              clock), jobs, cancel, resources), new JobEventStream(jobs, adapters.jobFeed(config.jobs()), resources, clock),
+          new OpenApiDocument(), new NotificationRoutes(new RegisterWebhooks(adapters.webhookEndpoints(config.webhooks()),
+              jobs, adapters.webhookUrlPolicy(config.webhooks()), ApiConfig.MAX_WEBHOOKS_PER_USER,
+              config.webhookRotationOverlap(), clock), adapters.deviceTokens(config.devices()), adapters.emailRecipients()),
+          Callers.of(adapters.authenticator(config.auth(), clock)), admission);
+    });
   }
 
   ApiFunction(Supplier<ComfyApi> api) {

@@ -3,12 +3,12 @@ package dev.darkroom.functions.dispatch;
 import com.google.cloud.functions.CloudEventsFunction;
 import com.google.common.base.Suppliers;
 import dev.darkroom.core.event.JobSubmitted;
-import dev.darkroom.core.event.Messages.MalformedMessageException;
 import dev.darkroom.core.usecase.DispatchJobs;
 import dev.darkroom.gcp.Adapters;
-import dev.darkroom.gcp.PubSubCloudEvents;
+import dev.darkroom.gcp.TriggeredEvents;
 import io.cloudevents.CloudEvent;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,12 +24,12 @@ public final class DispatchFunction implements CloudEventsFunction {
   private final Supplier<DispatchJobs> dispatch;
 
   public DispatchFunction() {
-    this(Suppliers.memoize(() -> {
-      Adapters adapters = Adapters.fromEnvironment();
-      return new DispatchJobs(adapters.jobStore(), adapters.jobLauncher(), adapters.gpuPool(), adapters.tierLimits(),
-          adapters.ledger(),
-          Clock.systemUTC());
-    }));
+    DispatchConfig config = DispatchConfig.fromEnvironment();
+    this.dispatch = Suppliers.memoize(() -> {
+      Adapters adapters = new Adapters(config.cloud(), config.database());
+      return new DispatchJobs(adapters.jobStore(config.jobs()), adapters.jobLauncher(config.gpuJob()),
+          adapters.gpuPool(config.gpuPool()), config.tiers().limits(), adapters.ledger(), Clock.systemUTC());
+    });
   }
 
   DispatchFunction(Supplier<DispatchJobs> dispatch) {
@@ -38,14 +38,10 @@ public final class DispatchFunction implements CloudEventsFunction {
 
   @Override
   public void accept(CloudEvent event) {
-    JobSubmitted message;
-    try {
-      message = PubSubCloudEvents.message(event, JobSubmitted.class);
-    } catch (MalformedMessageException e) {
-      log.warn("acknowledging malformed job-submitted message {}: {}", event.getId(), e.getMessage());
-      return;
+    Optional<JobSubmitted> message = TriggeredEvents.message(event, JobSubmitted.class, "job-submitted message", log);
+    if (message.isPresent()) {
+      DispatchJobs.Result result = dispatch.get().dispatch(message.get());
+      log.info("dispatch of job {} (attempt {}): {}", message.get().jobId(), message.get().attempt(), result);
     }
-    DispatchJobs.Result result = dispatch.get().dispatch(message);
-    log.info("dispatch of job {} (attempt {}): {}", message.jobId(), message.attempt(), result);
   }
 }

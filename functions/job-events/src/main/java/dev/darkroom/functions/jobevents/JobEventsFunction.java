@@ -3,12 +3,12 @@ package dev.darkroom.functions.jobevents;
 import com.google.cloud.functions.CloudEventsFunction;
 import com.google.common.base.Suppliers;
 import dev.darkroom.core.event.JobEvent;
-import dev.darkroom.core.event.Messages.MalformedMessageException;
 import dev.darkroom.core.usecase.ApplyJobEvent;
 import dev.darkroom.gcp.Adapters;
-import dev.darkroom.gcp.PubSubCloudEvents;
+import dev.darkroom.gcp.TriggeredEvents;
 import io.cloudevents.CloudEvent;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,10 +23,12 @@ public final class JobEventsFunction implements CloudEventsFunction {
   private final Supplier<ApplyJobEvent> apply;
 
   public JobEventsFunction() {
-    this(Suppliers.memoize(() -> {
-      Adapters adapters = Adapters.fromEnvironment();
-      return new ApplyJobEvent(adapters.jobStore(), adapters.ledger(), adapters.notifications(), Clock.systemUTC());
-    }));
+    JobEventsConfig config = JobEventsConfig.fromEnvironment();
+    this.apply = Suppliers.memoize(() -> {
+      Adapters adapters = new Adapters(config.cloud(), config.database());
+      return new ApplyJobEvent(adapters.jobStore(config.jobs()), adapters.ledger(),
+          adapters.notifications(config.notifications()), Clock.systemUTC());
+    });
   }
 
   JobEventsFunction(Supplier<ApplyJobEvent> apply) {
@@ -35,14 +37,10 @@ public final class JobEventsFunction implements CloudEventsFunction {
 
   @Override
   public void accept(CloudEvent event) {
-    JobEvent jobEvent;
-    try {
-      jobEvent = PubSubCloudEvents.message(event, JobEvent.class);
-    } catch (MalformedMessageException e) {
-      log.warn("acknowledging malformed job event {}: {}", event.getId(), e.getMessage());
-      return;
+    Optional<JobEvent> jobEvent = TriggeredEvents.message(event, JobEvent.class, "job event", log);
+    if (jobEvent.isPresent()) {
+      ApplyJobEvent.Result result = apply.get().apply(jobEvent.get());
+      log.info("event {} of job {}: {}", jobEvent.get().eventId(), jobEvent.get().jobId(), result);
     }
-    ApplyJobEvent.Result result = apply.get().apply(jobEvent);
-    log.info("event {} of job {}: {}", jobEvent.eventId(), jobEvent.jobId(), result);
   }
 }

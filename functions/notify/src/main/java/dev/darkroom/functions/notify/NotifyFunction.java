@@ -3,10 +3,9 @@ package dev.darkroom.functions.notify;
 import com.google.cloud.functions.CloudEventsFunction;
 import com.google.common.base.Suppliers;
 import dev.darkroom.core.event.JobNotification;
-import dev.darkroom.core.event.Messages.MalformedMessageException;
 import dev.darkroom.core.usecase.NotifyJobEnded;
 import dev.darkroom.gcp.Adapters;
-import dev.darkroom.gcp.PubSubCloudEvents;
+import dev.darkroom.gcp.TriggeredEvents;
 import io.cloudevents.CloudEvent;
 import java.time.Clock;
 import java.util.function.Supplier;
@@ -26,13 +25,15 @@ public final class NotifyFunction implements CloudEventsFunction {
   private final Supplier<NotifyJobEnded> notify;
 
   public NotifyFunction() {
-    this(Suppliers.memoize(() -> {
-      Adapters adapters = Adapters.fromEnvironment();
-      return new NotifyJobEnded(adapters.webhookEndpoints(), adapters.webhookSender(), adapters.deviceTokens(),
-          adapters.pushSender(), adapters.integrationEvents(),
-          new NotifyJobEnded.Mail(adapters.emailRecipients(), adapters.emailSender()), adapters.deliveryLog(),
-          adapters.pendingNotifications(), adapters.retrySchedule(), Clock.systemUTC());
-    }));
+    NotifyConfig config = NotifyConfig.fromEnvironment();
+    this.notify = Suppliers.memoize(() -> {
+      Adapters adapters = new Adapters(config.cloud(), config.database());
+      return new NotifyJobEnded(adapters.webhookEndpoints(config.webhooks()), adapters.webhookSender(config.webhooks()),
+          adapters.deviceTokens(config.devices()), adapters.pushSender(),
+          adapters.integrationEvents(config.integrationTopic()),
+          new NotifyJobEnded.Mail(adapters.emailRecipients(), adapters.emailSender(config.smtp())),
+          adapters.deliveryLog(), adapters.pendingNotifications(), config.retrySchedule(), Clock.systemUTC());
+    });
   }
 
   NotifyFunction(Supplier<NotifyJobEnded> notify) {
@@ -41,19 +42,14 @@ public final class NotifyFunction implements CloudEventsFunction {
 
   @Override
   public void accept(CloudEvent event) {
-    JobNotification notification;
-    try {
-      notification = PubSubCloudEvents.message(event, JobNotification.class);
-    } catch (MalformedMessageException e) {
-      log.warn("acknowledging malformed notification {}: {}", event.getId(), e.getMessage());
-      return;
-    }
-    NotifyJobEnded.Result result = notify.get().notify(notification);
-    if (result.notDue()) {
-      log.info("notification {} of job {}: not due yet or being delivered (a duplicate delivery); acknowledged",
-          notification.id(), notification.jobId());
-      return;
-    }
-    log.info("notification {} of job {}: {}", notification.id(), notification.jobId(), result);
+    TriggeredEvents.message(event, JobNotification.class, "notification", log).ifPresent(notification -> {
+      NotifyJobEnded.Result result = notify.get().notify(notification);
+      if (result.notDue()) {
+        log.info("notification {} of job {}: not due yet or being delivered (a duplicate delivery); acknowledged",
+            notification.id(), notification.jobId());
+      } else {
+        log.info("notification {} of job {}: {}", notification.id(), notification.jobId(), result);
+      }
+    });
   }
 }

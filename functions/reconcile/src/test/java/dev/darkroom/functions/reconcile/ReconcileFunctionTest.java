@@ -29,10 +29,10 @@ class ReconcileFunctionTest {
   private final List<dev.darkroom.core.event.JobNotification> republished = new java.util.ArrayList<>();
 
   private ReconcileFunction function(JobQueue queue) {
-    return new ReconcileFunction(() -> new ReconcileJobs(jobs, queue, new RecordingPorts.Events(),
-        new dev.darkroom.testing.InMemoryGpuPool(2), execution -> dev.darkroom.core.port.ExecutionStatus.State.ACTIVE, clock,
-        ReconcileJobs.Policy.defaults()), () -> new dev.darkroom.core.usecase.RepublishDueNotifications(
-        pending, republished::add, clock));
+    return new ReconcileFunction(() -> new dev.darkroom.core.usecase.ReconcileTick(new ReconcileJobs(jobs, queue,
+        new RecordingPorts.Events(), new dev.darkroom.testing.InMemoryGpuPool(2),
+        execution -> dev.darkroom.core.port.ExecutionStatus.State.ACTIVE, clock, ReconcileJobs.Policy.defaults()),
+        new dev.darkroom.core.usecase.RepublishDueNotifications(pending, republished::add, clock)));
   }
 
   private static byte[] tick() {
@@ -80,12 +80,12 @@ class ReconcileFunctionTest {
 
   @Test
   void limitsComeFromTheEnvironmentAndBadOnesAreRefused() {
-    ReconcileJobs.Policy policy = ReconcileFunction.policy(new Env(Map.of(
+    ReconcileJobs.Policy policy = ReconcileConfig.policy(new Env(Map.of(
         "RECONCILE_LOST_AFTER_SECONDS", "45", "RECONCILE_MAX_ATTEMPTS", "5")));
     assertThat(policy.lostAfter()).isEqualTo(Duration.ofSeconds(45));
     assertThat(policy.maxAttempts()).isEqualTo(5);
     assertThat(policy.dispatchTimeout()).isEqualTo(ReconcileJobs.Policy.defaults().dispatchTimeout());
-    assertThatThrownBy(() -> ReconcileFunction.policy(new Env(Map.of("RECONCILE_LOST_AFTER_SECONDS", "0"))))
+    assertThatThrownBy(() -> ReconcileConfig.policy(new Env(Map.of("RECONCILE_LOST_AFTER_SECONDS", "0"))))
         .isInstanceOf(Env.MissingConfigException.class).hasMessageContaining("RECONCILE_LOST_AFTER_SECONDS");
   }
 }

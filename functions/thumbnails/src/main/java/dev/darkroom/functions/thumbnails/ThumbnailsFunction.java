@@ -1,13 +1,12 @@
 package dev.darkroom.functions.thumbnails;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.functions.CloudEventsFunction;
 import com.google.common.base.Suppliers;
 import dev.darkroom.core.usecase.MakeThumbnail;
 import dev.darkroom.gcp.Adapters;
+import dev.darkroom.gcp.StorageCloudEvents;
+import dev.darkroom.gcp.TriggeredEvents;
 import io.cloudevents.CloudEvent;
-import java.io.IOException;
 import java.time.Clock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -21,8 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ThumbnailsFunction implements CloudEventsFunction {
   private static final Logger log = LoggerFactory.getLogger(ThumbnailsFunction.class);
-  static final String FINALIZED = "google.cloud.storage.object.v1.finalized";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  static final String FINALIZED = StorageCloudEvents.FINALIZED;
 
   /** The use case and the bucket whose outputs it previews. */
   record Wiring(MakeThumbnail thumbnails, String bucket) {}
@@ -30,11 +28,12 @@ public final class ThumbnailsFunction implements CloudEventsFunction {
   private final Supplier<Wiring> wiring;
 
   public ThumbnailsFunction() {
-    this(Suppliers.memoize(() -> {
-      Adapters adapters = Adapters.fromEnvironment();
-      return new Wiring(new MakeThumbnail(adapters.jobStore(), adapters.outputStore(), Clock.systemUTC()),
-          adapters.env().require("OUTPUTS_BUCKET", "the Cloud Storage bucket for outputs"));
-    }));
+    ThumbnailsConfig config = ThumbnailsConfig.fromEnvironment();
+    this.wiring = Suppliers.memoize(() -> {
+      Adapters adapters = new Adapters(config.cloud());
+      return new Wiring(new MakeThumbnail(adapters.jobStore(config.jobs()), adapters.outputStore(config.outputs()),
+          Clock.systemUTC()), config.outputs().bucket());
+    });
   }
 
   ThumbnailsFunction(Supplier<Wiring> wiring) {
@@ -43,26 +42,10 @@ public final class ThumbnailsFunction implements CloudEventsFunction {
 
   @Override
   public void accept(CloudEvent event) {
-    if (!FINALIZED.equals(event.getType()) || event.getData() == null) {
-      log.warn("acknowledging event {} of type {}: not an object-finalize event", event.getId(), event.getType());
-      return;
-    }
-    JsonNode object;
-    try {
-      object = JSON.readTree(event.getData().toBytes());
-    } catch (IOException e) {
-      log.warn("acknowledging event {}: its data is not JSON: {}", event.getId(), e.getMessage());
-      return;
-    }
-    String objectBucket = object.path("bucket").asText("");
-    String name = object.path("name").asText("");
-    if (!objectBucket.equals(wiring.get().bucket()) || name.isEmpty()) {
-      log.warn("acknowledging event {}: gs://{}/{} is not in the outputs bucket", event.getId(), objectBucket, name);
-      return;
-    }
-    MakeThumbnail.Result result = wiring.get().thumbnails().handle(new MakeThumbnail.FinalizedObject(
-        name, object.path("contentType").asText(null), object.path("size").asLong(0),
-        object.path("generation").asLong(0)));
-    log.debug("event {} for {}: {} ({})", event.getId(), name, result.outcome(), result.reason());
+    TriggeredEvents.decode(event, "storage event", log, e -> StorageCloudEvents.finalizedIn(e, wiring.get().bucket()))
+        .ifPresent(object -> {
+          MakeThumbnail.Result result = wiring.get().thumbnails().handle(object);
+          log.debug("event {} for {}: {} ({})", event.getId(), object.name(), result.outcome(), result.reason());
+        });
   }
 }

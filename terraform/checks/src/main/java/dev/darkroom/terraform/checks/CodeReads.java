@@ -44,23 +44,25 @@ import javax.tools.ToolProvider;
 /**
  * What a deployable's code reads from the environment, derived from its sources with the JDK's own
  * parser (no hand-kept list). The code reads configuration only through {@code dev.darkroom.gcp.Env}
- * ({@code require, optional, orDefault, intOrDefault, positiveSecondsOrDefault}) with a string literal or a
- * {@code static final String} constant as the name.
+ * ({@code require, optional, orDefault, intOrDefault, positiveSecondsOrDefault, secret}) with a string
+ * literal or a {@code static final String} constant as the name, in its {@code *Config} classes.
  *
  * <p>From every method of the deployable's own module, calls are followed into the shared sources
  * (shared/gcp, shared/core): a call {@code x.m(...)} reaches the methods named {@code m} with as many
  * parameters in the classes the calling file mentions; {@code new C(...)} reaches C's constructors and
- * field initializers. A helper that passes its parameter on as the name ({@code topic(variable, ...)}
- * in Adapters) is resolved at its call sites. This over-approximates by name, never misses a call
- * within the scanned sources, and is precise where it matters: each port method of {@code Adapters}
- * reads only its own variables, so a deployable reaches only the ports it uses.
+ * field initializers. A helper that passes its parameter on as the name ({@code perTier(env, name, ..)}
+ * in ApiConfig) is resolved at its call sites. This over-approximates by name, never misses a call
+ * within the scanned sources, and is precise where it matters: each shared config record reads only
+ * its own variables ({@code TopicConfig.jobSubmitted} only {@code JOB_SUBMITTED_TOPIC}), and a
+ * deployable's config calls only those it uses; likewise it reaches only the port methods of
+ * {@code Adapters} its wiring calls.
  *
  * <p>A name that cannot be resolved to a string is reported in {@link Result#unresolved}, so a new
  * way of reading the environment fails the check instead of slipping past it.
  */
 public final class CodeReads {
   static final Set<String> ENV_METHODS = Set.of("require", "optional", "orDefault", "intOrDefault",
-      "positiveSecondsOrDefault");
+      "positiveSecondsOrDefault", "secret");
   private static final Pattern ENV_RECEIVER = Pattern.compile("(.*\\.)?env(\\(\\))?|Env\\.system\\(\\)");
   private static final String FIELDS = "<fields>";
   private static final String INIT = "<init>";

@@ -8,55 +8,88 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Each deployable's service account has exactly the roles its code needs. What the code uses is
- * derived from its sources ({@link CodeReads}: which ports of {@code Adapters} it reaches, whether it
- * signs URLs); {@link #PORTS} says what each port needs; Terraform says which resource each port is
- * pointed at (the value of the variable the port reads). Infrastructure adds its own needs: a secret
- * given as an environment variable, a bucket mounted as a volume, an Eventarc trigger's identity.
+ * Each deployable's service account has exactly the roles its code needs. Which ports a deployable
+ * uses is derived from its sources ({@link CodeReads}: which port methods of {@code Adapters} its
+ * wiring reaches, whether it signs URLs); {@link #PORTS} says what each port needs and, for a role on
+ * a resource, which variable names that resource; Terraform says what that variable is set to on the
+ * deployable. Infrastructure adds its own needs: a secret given as an environment variable, a bucket
+ * mounted as a volume, an Eventarc trigger's identity.
  */
 public final class RoleCheck {
   private RoleCheck() {}
 
-  /** Where a role is granted: the project, the resource the port's variable names, or another. */
+  /** Where a role is granted: the project, the resource a variable names, its service account, or oneself. */
   enum On { PROJECT, PORT_TARGET, SELF, PORT_TARGET_SERVICE_ACCOUNT }
 
-  record Need(String role, On on) {}
+  /** @param variable for {@link On#PORT_TARGET} and {@link On#PORT_TARGET_SERVICE_ACCOUNT}: the variable naming the resource */
+  record Need(String role, On on, String variable) {
+    static Need onProject(String role) {
+      return new Need(role, On.PROJECT, null);
+    }
+
+    static Need on(String role, String variable) {
+      return new Need(role, On.PORT_TARGET, variable);
+    }
+
+    static Need onServiceAccountOf(String role, String variable) {
+      return new Need(role, On.PORT_TARGET_SERVICE_ACCOUNT, variable);
+    }
+  }
+
+  private static final String DATASTORE = "roles/datastore.user";
+  private static final String CLOUD_SQL = "roles/cloudsql.client";
+  private static final String PUBLISHER = "roles/pubsub.publisher";
+  private static final String OBJECT_USER = "roles/storage.objectUser";
 
   /** The port (a method of shared/gcp Adapters) to what its calls need. */
   static final Map<String, List<Need>> PORTS = Map.ofEntries(
-      Map.entry("Adapters.jobStore", List.of(new Need("roles/datastore.user", On.PROJECT))),
-      Map.entry("Adapters.jobFeed", List.of(new Need("roles/datastore.user", On.PROJECT))),
-      Map.entry("Adapters.jobQueue", List.of(new Need("roles/pubsub.publisher", On.PORT_TARGET))),
-      Map.entry("Adapters.jobEvents", List.of(new Need("roles/pubsub.publisher", On.PORT_TARGET))),
-      Map.entry("Adapters.notifications", List.of(new Need("roles/pubsub.publisher", On.PORT_TARGET))),
-      Map.entry("Adapters.jobLauncher", List.of(new Need("roles/run.developer", On.PORT_TARGET),
-          new Need("roles/iam.serviceAccountUser", On.PORT_TARGET_SERVICE_ACCOUNT))),
+      Map.entry("Adapters.jobStore", List.of(Need.onProject(DATASTORE))),
+      Map.entry("Adapters.jobFeed", List.of(Need.onProject(DATASTORE))),
+      Map.entry("Adapters.idempotencyKeys", List.of(Need.onProject(DATASTORE))),
+      Map.entry("Adapters.gpuPool", List.of(Need.onProject(DATASTORE))),
+      Map.entry("Adapters.gpuSlotLeases", List.of(Need.onProject(DATASTORE))),
+      Map.entry("Adapters.jobQueue", List.of(Need.on(PUBLISHER, "JOB_SUBMITTED_TOPIC"))),
+      Map.entry("Adapters.jobEvents", List.of(Need.on(PUBLISHER, "JOB_EVENTS_TOPIC"))),
+      Map.entry("Adapters.notifications", List.of(Need.on(PUBLISHER, "NOTIFICATIONS_TOPIC"))),
+      Map.entry("Adapters.jobLauncher", List.of(Need.on("roles/run.developer", "GPU_JOB_NAME"),
+          Need.onServiceAccountOf("roles/iam.serviceAccountUser", "GPU_JOB_NAME"))),
       // Executions.get on the GPU job's executions (run.executions.get).
-      Map.entry("Adapters.executionStatus", List.of(new Need("roles/run.viewer", On.PORT_TARGET))),
-      Map.entry("Adapters.ledger", List.of(new Need("roles/cloudsql.client", On.PROJECT))),
-      Map.entry("Adapters.outputStore", List.of(new Need("roles/storage.objectUser", On.PORT_TARGET))),
-      Map.entry("Adapters.nodeCatalog", List.of(new Need("roles/storage.objectUser", On.PORT_TARGET))),
-      Map.entry("Adapters.webhookEndpoints", List.of(new Need("roles/cloudsql.client", On.PROJECT))),
-      Map.entry("Adapters.deliveryLog", List.of(new Need("roles/cloudsql.client", On.PROJECT))),
-      Map.entry("Adapters.pendingNotifications", List.of(new Need("roles/cloudsql.client", On.PROJECT))),
-      Map.entry("Adapters.emailRecipients", List.of(new Need("roles/cloudsql.client", On.PROJECT))),
-      Map.entry("Adapters.apiKeys", List.of(new Need("roles/cloudsql.client", On.PROJECT))),
-      Map.entry("Adapters.usage", List.of(new Need("roles/cloudsql.client", On.PROJECT))),
-      Map.entry("Adapters.rateCounter", List.of(new Need("roles/cloudsql.client", On.PROJECT))),
-      Map.entry("Adapters.deviceTokens", List.of(new Need("roles/datastore.user", On.PROJECT))),
+      Map.entry("Adapters.executionStatus", List.of(Need.on("roles/run.viewer", "GPU_JOB_NAME"))),
+      Map.entry("Adapters.ledger", List.of(Need.onProject(CLOUD_SQL))),
+      Map.entry("Adapters.outputStore", List.of(Need.on(OBJECT_USER, "OUTPUTS_BUCKET"))),
+      Map.entry("Adapters.nodeCatalog", List.of(Need.on(OBJECT_USER, "OUTPUTS_BUCKET"))),
+      Map.entry("Adapters.webhookEndpoints", List.of(Need.onProject(CLOUD_SQL))),
+      Map.entry("Adapters.deliveryLog", List.of(Need.onProject(CLOUD_SQL))),
+      Map.entry("Adapters.pendingNotifications", List.of(Need.onProject(CLOUD_SQL))),
+      Map.entry("Adapters.emailRecipients", List.of(Need.onProject(CLOUD_SQL))),
+      Map.entry("Adapters.apiKeys", List.of(Need.onProject(CLOUD_SQL))),
+      Map.entry("Adapters.usage", List.of(Need.onProject(CLOUD_SQL))),
+      Map.entry("Adapters.rateCounter", List.of(Need.onProject(CLOUD_SQL))),
+      Map.entry("Adapters.deviceTokens", List.of(Need.onProject(DATASTORE))),
       // FCM HTTP v1 send (cloudmessaging.messages.create).
-      Map.entry("Adapters.pushSender", List.of(new Need("roles/firebasecloudmessaging.admin", On.PROJECT))),
+      Map.entry("Adapters.pushSender", List.of(Need.onProject("roles/firebasecloudmessaging.admin"))),
       // verifyIdToken(token, checkRevoked = true) looks the user up (firebaseauth.users.get).
-      Map.entry("Adapters.idTokenVerifier", List.of(new Need("roles/firebaseauth.viewer", On.PROJECT))),
-      Map.entry("Adapters.integrationEvents", List.of(new Need("roles/pubsub.publisher", On.PORT_TARGET))));
+      Map.entry("Adapters.idTokenVerifier", List.of(Need.onProject("roles/firebaseauth.viewer"))),
+      Map.entry("Adapters.integrationEvents", List.of(Need.on(PUBLISHER, "JOB_EVENTS_PUBLIC_TOPIC"))));
+
+  /**
+   * The public methods of {@code Adapters} that need no role of their own, each with the reason;
+   * every other public method must be in {@link #PORTS} (a test compares both with the class).
+   */
+  static final Map<String, String> NO_ROLE = Map.of(
+      "Adapters.clients", "the clients themselves: each port says what its calls need",
+      "Adapters.authenticator", "made of idTokenVerifier and apiKeys, which are listed",
+      "Adapters.webhookSender", "HTTP to users' endpoints, no Google API",
+      "Adapters.webhookUrlPolicy", "DNS lookups only",
+      "Adapters.emailSender", "SMTP, no Google API",
+      "Adapters.close", "releases what the ports opened");
 
   /** A method the code invokes (on any port) to what it needs. */
   static final Map<String, Need> CALLS = Map.of(
-      "signedReadUrl", new Need("roles/iam.serviceAccountTokenCreator", On.SELF));
+      "signedReadUrl", new Need("roles/iam.serviceAccountTokenCreator", On.SELF, null));
 
   static final String SECRET_ACCESSOR = "roles/secretmanager.secretAccessor";
   static final String VOLUME_READER = "roles/storage.objectViewer";
@@ -110,15 +143,20 @@ public final class RoleCheck {
           continue;
         }
         for (Need need : port.getValue()) {
+          if (need.variable() != null && !code.reads().containsKey(need.variable())) {
+            report.fail(d.name() + ": " + port.getKey() + " is used, but nothing " + d.name() + " runs reads "
+                + need.variable() + ", the variable RoleCheck.PORTS says names its resource");
+            continue;
+          }
           String target = switch (need.on()) {
             case PROJECT -> "project";
             case SELF -> sa;
-            case PORT_TARGET -> portTarget(code, port.getKey(), env).orElse(null);
-            case PORT_TARGET_SERVICE_ACCOUNT -> portTarget(code, port.getKey(), env)
+            case PORT_TARGET -> portTarget(need.variable(), env).orElse(null);
+            case PORT_TARGET_SERVICE_ACCOUNT -> portTarget(need.variable(), env)
                 .flatMap(t -> serviceAccountOf(tf, t)).orElse(null);
           };
           if (target == null) {
-            report.fail(d.name() + ": cannot tell which resource " + port.getKey() + " uses: the variable it reads"
+            report.fail(d.name() + ": cannot tell which resource " + port.getKey() + " uses: " + need.variable()
                 + " is not set to a Terraform resource on " + d.address());
             continue;
           }
@@ -171,14 +209,9 @@ public final class RoleCheck {
     }
   }
 
-  /** The Terraform resource the port's variable points at, on this deployable. */
-  private static Optional<String> portTarget(CodeReads.Result code, String port, Map<String, String> env) {
-    for (String variable : code.readsIn().getOrDefault(port, Set.of())) {
-      if (env.containsKey(variable)) {
-        return Terraform.firstReference(env.get(variable));
-      }
-    }
-    return Optional.empty();
+  /** The Terraform resource {@code variable} points at, on this deployable. */
+  private static Optional<String> portTarget(String variable, Map<String, String> env) {
+    return env.containsKey(variable) ? Terraform.firstReference(env.get(variable)) : Optional.empty();
   }
 
   /** The service account a Cloud Run job runs as (for actAs when launching it). */

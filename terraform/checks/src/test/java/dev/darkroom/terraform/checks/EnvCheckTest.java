@@ -15,14 +15,24 @@ class EnvCheckTest {
   }
 
   @Test
-  void theScannerFindsWhatTheApiReadsThroughTheSharedAdapters() {
+  void theScannerFindsWhatTheApiReadsThroughTheSharedConfigs() {
     CodeReads.Result api = Deployable.ALL.get(0).scan(Module.ROOT);
     assertThat(api.reads().keySet()).contains("GOOGLE_CLOUD_PROJECT", "JOBS_COLLECTION", "JOB_SUBMITTED_TOPIC",
         "OUTPUTS_BUCKET", "INSTANCE_CONNECTION_NAME", "DB_NAME", "DB_USER", "DB_PASSWORD", "DB_POOL_SIZE",
         "DARKROOM_AUTH", "STORAGE_SIGNER_KEY_FILE", "DATABASE_URL");
     assertThat(api.reads()).doesNotContainKeys("GPU_JOB_NAME", "JOB_EVENTS_TOPIC", "NOTIFICATIONS_TOPIC");
-    assertThat(api.reads().get("JOB_SUBMITTED_TOPIC")).isEqualTo("Adapters.jobQueue -> Adapters.topic");
+    assertThat(api.reads().get("JOB_SUBMITTED_TOPIC")).isEqualTo("TopicConfig.jobSubmitted");
     assertThat(api.unresolved()).isEmpty();
+  }
+
+  @Test
+  void everyDeployableReadsItsEnvironmentOnlyInConfigClassesAndMains() {
+    for (Deployable d : Deployable.ALL) {
+      CodeReads.Result code = d.scan(Module.ROOT);
+      assertThat(code.reads().keySet()).as(d.name()).isNotEmpty();
+      code.reads().forEach((variable, where) -> assertThat(where.substring(0, where.indexOf('.')))
+          .as(d.name() + " reads " + variable + " in " + where).matches(".*(Config|Main)"));
+    }
   }
 
   @Test
@@ -50,7 +60,7 @@ class EnvCheckTest {
     ObjectNode env = Module.functionEnv(module, "api");
     env.set("JOB_SUBMIT_TOPIC", env.remove("JOB_SUBMITTED_TOPIC"));
     assertThat(EnvCheck.run(Module.ROOT, module).failures()).containsExactly(
-        "api: reads JOB_SUBMITTED_TOPIC (Adapters.jobQueue -> Adapters.topic) but google_cloudfunctions2_function.api does not set it",
+        "api: reads JOB_SUBMITTED_TOPIC (TopicConfig.jobSubmitted) but google_cloudfunctions2_function.api does not set it",
         "api: google_cloudfunctions2_function.api sets JOB_SUBMIT_TOPIC but nothing api runs reads it");
   }
 
@@ -68,7 +78,7 @@ class EnvCheckTest {
     ((ObjectNode) Terraform.at(Module.resource(module, Deployable.FUNCTION, "job_events"), "service_config"))
         .remove("secret_environment_variables");
     assertThat(EnvCheck.run(Module.ROOT, module).failures()).containsExactly(
-        "job-events: reads DB_PASSWORD (SqlLedger.dataSource) but google_cloudfunctions2_function.job_events does not set it");
+        "job-events: reads DB_PASSWORD (DatabaseConfig.from) but google_cloudfunctions2_function.job_events does not set it");
   }
 
   @Test
@@ -90,7 +100,7 @@ class EnvCheckTest {
     JsonNode without = Module.copy();
     Module.functionEnv(without, "api").remove("DARKROOM_AUTH");
     assertThat(EnvCheck.run(Module.ROOT, without).failures()).containsExactly(
-        "api: reads DARKROOM_AUTH (Adapters.authRequired) but"
+        "api: reads DARKROOM_AUTH (AuthConfig.from) but"
             + " google_cloudfunctions2_function.api does not set it");
   }
 

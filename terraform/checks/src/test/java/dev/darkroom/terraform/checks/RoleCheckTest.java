@@ -53,4 +53,28 @@ class RoleCheckTest {
         "realtime: service account google_service_account.realtime lacks roles/datastore.user on project (needed by Adapters.jobFeed)",
         "realtime: service account google_service_account.realtime has roles/datastore.owner on project, which nothing it runs needs");
   }
+
+  @Test
+  void failsWhenTheVariableNamingAPortsResourceIsNotAReference() {
+    JsonNode module = Module.copy();
+    Module.functionEnv(module, "api").put("JOB_SUBMITTED_TOPIC", "job-submitted");
+    assertThat(RoleCheck.run(Module.ROOT, module).failures()).containsExactly(
+        "api: cannot tell which resource Adapters.jobQueue uses: JOB_SUBMITTED_TOPIC is not set to a Terraform resource on google_cloudfunctions2_function.api",
+        "api: service account google_service_account.api has roles/pubsub.publisher on google_pubsub_topic.job_submitted, which nothing it runs needs");
+  }
+
+  @Test
+  void everyPublicMethodOfAdaptersIsAPortWithItsNeedsOrNeedsNoRoleForAReason() throws Exception {
+    String source = java.nio.file.Files.readString(Module.ROOT.resolve("shared/gcp/src/main/java/dev/darkroom/gcp/Adapters.java"));
+    java.util.Set<String> methods = new java.util.TreeSet<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("(?m)^  public (?:synchronized )?[A-Za-z.<>]+ ([a-z][A-Za-z]*)\\(").matcher(source);
+    while (m.find()) {
+      methods.add("Adapters." + m.group(1));
+    }
+    java.util.Set<String> known = new java.util.TreeSet<>(RoleCheck.PORTS.keySet());
+    known.addAll(RoleCheck.NO_ROLE.keySet());
+    assertThat(methods).as("public methods of Adapters").contains("Adapters.jobQueue", "Adapters.close");
+    assertThat(known).as("RoleCheck.PORTS and NO_ROLE").isEqualTo(methods);
+  }
 }

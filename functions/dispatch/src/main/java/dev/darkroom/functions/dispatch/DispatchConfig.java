@@ -1,0 +1,24 @@
+package dev.darkroom.functions.dispatch;
+
+import dev.darkroom.gcp.CollectionConfig;
+import dev.darkroom.gcp.DatabaseConfig;
+import dev.darkroom.gcp.Env;
+import dev.darkroom.gcp.GoogleCloudConfig;
+import dev.darkroom.gcp.GpuJobConfig;
+import dev.darkroom.gcp.GpuPoolConfig;
+import dev.darkroom.gcp.TierConcurrencyConfig;
+
+/** Everything dispatch reads from the environment (the names {@code terraform/} sets), read at start. */
+record DispatchConfig(GoogleCloudConfig cloud, DatabaseConfig database, CollectionConfig jobs, GpuJobConfig gpuJob,
+    GpuPoolConfig gpuPool, TierConcurrencyConfig tiers) {
+
+  /** This process's environment; fails naming the first variable missing or malformed. */
+  static DispatchConfig fromEnvironment() {
+    return from(Env.system());
+  }
+
+  static DispatchConfig from(Env env) {
+    return new DispatchConfig(GoogleCloudConfig.from(env), DatabaseConfig.from(env), CollectionConfig.jobs(env),
+        GpuJobConfig.from(env), GpuPoolConfig.from(env), TierConcurrencyConfig.from(env));
+  }
+}

@@ -1,0 +1,41 @@
+package dev.darkroom.functions.reconcile;
+
+import dev.darkroom.core.usecase.ReconcileJobs;
+import dev.darkroom.gcp.CollectionConfig;
+import dev.darkroom.gcp.DatabaseConfig;
+import dev.darkroom.gcp.Env;
+import dev.darkroom.gcp.GoogleCloudConfig;
+import dev.darkroom.gcp.GpuJobConfig;
+import dev.darkroom.gcp.GpuPoolConfig;
+import dev.darkroom.gcp.TopicConfig;
+
+/** Everything the reconciler reads from the environment (the names {@code terraform/} sets), read at start. */
+record ReconcileConfig(GoogleCloudConfig cloud, DatabaseConfig database, CollectionConfig jobs,
+    TopicConfig jobSubmitted, TopicConfig jobEvents, TopicConfig notifications, GpuPoolConfig gpuPool,
+    GpuJobConfig gpuJob, ReconcileJobs.Policy policy) {
+
+  /** This process's environment; fails naming the first variable missing or malformed. */
+  static ReconcileConfig fromEnvironment() {
+    return from(Env.system());
+  }
+
+  static ReconcileConfig from(Env env) {
+    return new ReconcileConfig(GoogleCloudConfig.from(env), DatabaseConfig.from(env), CollectionConfig.jobs(env),
+        TopicConfig.jobSubmitted(env), TopicConfig.jobEvents(env), TopicConfig.notifications(env),
+        GpuPoolConfig.from(env), GpuJobConfig.from(env), policy(env));
+  }
+
+  /** The defaults, with each limit replaceable from the environment (Terraform sets them). */
+  static ReconcileJobs.Policy policy(Env env) {
+    ReconcileJobs.Policy d = ReconcileJobs.Policy.defaults();
+    return new ReconcileJobs.Policy(
+        env.positiveSecondsOrDefault("RECONCILE_REQUEUE_AFTER_SECONDS", d.requeueQueuedAfter()),
+        env.positiveSecondsOrDefault("RECONCILE_MAX_QUEUE_SECONDS", d.maxQueueTime()),
+        env.positiveSecondsOrDefault("RECONCILE_DISPATCH_TIMEOUT_SECONDS", d.dispatchTimeout()),
+        d.checkDispatchedAfter(),
+        d.reportedEndGrace(),
+        env.positiveSecondsOrDefault("RECONCILE_LOST_AFTER_SECONDS", d.lostAfter()),
+        env.intOrDefault("RECONCILE_MAX_ATTEMPTS", d.maxAttempts()),
+        d.batch());
+  }
+}
