@@ -1,0 +1,81 @@
+package dev.darkroom.runner;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.darkroom.gcp.Adapters;
+import dev.darkroom.runner.comfy.ComfyClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One GPU task from start to exit: the production adapters from its configuration, ComfyUI started
+ * (or found) and its catalog published, the jobs of its share run by {@link Runner}, a graceful stop
+ * on SIGTERM and Cloud Run's maintenance signals.
+ */
+final class GpuTask {
+  private static final Logger log = LoggerFactory.getLogger(GpuTask.class);
+
+  /** Cloud Run sends SIGKILL 10 s after SIGTERM: leave time to interrupt and say so. */
+  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(8);
+
+  private final RunnerConfig config;
+
+  GpuTask(RunnerConfig config) {
+    this.config = config;
+  }
+
+  /** Runs the task and gives the process's exit code ({@link Runner#EXIT_OK}, {@link Runner#EXIT_RETRY_MAY_HELP}). */
+  int run() {
+    RunnerConfig.Services services = config.services();
+    try (Adapters adapters = new Adapters(services.cloud())) {
+      Clock clock = Clock.systemUTC();
+      ComfyClient engine = new ComfyClient(
+          ComfyClient.Settings.defaults(config.comfyUrl(), config.promptIdleTimeout()), new ObjectMapper());
+      Runner runner = new Runner(adapters.jobStore(services.jobs()), adapters.jobQueue(services.jobSubmitted()), engine,
+          adapters.jobEvents(services.jobEvents()), adapters.outputStore(services.outputs()), clock, Retries.standard(),
+          config.runnerSettings(taskStart()));
+      runner.holding(config.gpuSlotIfSet()
+          .map(lease -> TaskSlot.hold(adapters.gpuSlotLeases(services.gpuSlots()), lease, clock, config.heartbeatInterval()))
+          .orElse(TaskSlot.NONE));
+
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> stopGracefully(runner), "runner-shutdown"));
+      MaintenanceSignals.install(runner::maintenance);
+      Optional<ComfyUiProcess> comfyUi;
+      try {
+        comfyUi = EngineStartup.start(config.comfyCommandIfSet(), engine, adapters.nodeCatalog(services.outputs()),
+            config.comfyReadyTimeout());
+      } catch (EngineUnavailableException e) {
+        log.error("ComfyUI did not come up: {}", e.getMessage());
+        return Runner.EXIT_RETRY_MAY_HELP;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Runner.EXIT_OK;
+      }
+      try {
+        return runner.run(config.jobIds());
+      } finally {
+        comfyUi.ifPresent(ComfyUiProcess::close);
+      }
+    }
+  }
+
+  /** When this task attempt started: Cloud Run's timeout runs from the container's start. */
+  private static Instant taskStart() {
+    return ProcessHandle.current().info().startInstant().orElseGet(Instant::now);
+  }
+
+  /** SIGTERM (or any exit): stop claiming, interrupt the running prompt, wait a little for both. */
+  private static void stopGracefully(Runner runner) {
+    runner.stop();
+    try {
+      if (!runner.awaitFinished(SHUTDOWN_GRACE)) {
+        log.warn("shutting down with a job still in progress");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
