@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class EmailSenderContract {
   private static final String SUBJECT = "Darkroom: job a1 succeeded \u2713";
-  private static final String BODY = "Your job a1 succeeded.\nIts outputs: https://darkroom.example.com/jobs/a1\n";
+  /** Lines as written; no line end after the last (SMTP's end of data takes the last one). */
+  private static final String BODY = "Your job a1 succeeded.\nIts outputs: https://darkroom.example.com/jobs/a1";
 
   /** A sender whose mail server takes mail. */
   protected abstract EmailSender sender();
