@@ -105,8 +105,13 @@ public final class ContractCoverage {
   }
 
   private static List<Class<?>> portClasses() {
-    return classesIn(PORTS).stream().filter(type -> type.isInterface() && !type.isMemberClass()
-        && !type.isAnnotation()).toList();
+    return Ports.ALL;
+  }
+
+  /** Read once, on first use. */
+  private static final class Ports {
+    static final List<Class<?>> ALL = classesIn(PORTS).stream()
+        .filter(type -> type.isInterface() && !type.isMemberClass() && !type.isAnnotation()).toList();
   }
 
   private static List<Class<?>> contractClasses() {
