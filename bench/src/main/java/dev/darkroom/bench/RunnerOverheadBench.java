@@ -13,7 +13,8 @@ import dev.darkroom.runner.TaskShare;
 import dev.darkroom.runner.comfy.ComfyClient;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryOutputStore;
-import dev.darkroom.testing.RecordingPorts;
+import dev.darkroom.testing.RecordingJobEventPublisher;
+import dev.darkroom.testing.RecordingJobQueue;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
@@ -125,13 +126,13 @@ public final class RunnerOverheadBench implements Callable<Integer> {
   /** The production runner and ComfyClient over in-memory ports, one dispatched job per prompt. */
   private static final class RunnerSide {
     private final InMemoryJobStore jobs = new InMemoryJobStore();
-    private final RecordingPorts.Events events = new RecordingPorts.Events();
+    private final RecordingJobEventPublisher events = new RecordingJobEventPublisher();
     private final InMemoryOutputStore outputs = new InMemoryOutputStore();
     private final Runner runner;
 
     RunnerSide(String base) {
       Clock clock = Clock.systemUTC();
-      runner = new Runner(jobs, new RecordingPorts.Queue(),
+      runner = new Runner(jobs, new RecordingJobQueue(),
           new ComfyClient(ComfyClient.Settings.defaults(URI.create(base), Duration.ofMinutes(1)), new ObjectMapper()),
           events, outputs, clock, Retries.standard(),
           new Runner.Settings("bench-execution", TaskShare.whole(), Duration.ofSeconds(30)));

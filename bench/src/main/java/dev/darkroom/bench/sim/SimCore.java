@@ -10,7 +10,7 @@ import dev.darkroom.core.usecase.ClaimJob;
 import dev.darkroom.core.usecase.PromptValidation;
 import dev.darkroom.core.usecase.SubmitPrompt;
 import dev.darkroom.testing.InMemoryJobStore;
-import dev.darkroom.testing.RecordingPorts;
+import dev.darkroom.testing.InMemoryLedger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +27,7 @@ final class SimCore {
   final VirtualClock clock = new VirtualClock();
   final EventQueue events = new EventQueue(clock);
   final InMemoryJobStore jobs = new InMemoryJobStore();
-  final RecordingPorts.InMemoryLedger ledger = new RecordingPorts.InMemoryLedger();
+  final InMemoryLedger ledger = new InMemoryLedger();
   final ClaimJob claim = new ClaimJob(jobs, clock);
   final ApplyJobEvent apply = new ApplyJobEvent(jobs, ledger, notification -> { }, clock);
   private final Map<String, Workflow> byFingerprint;

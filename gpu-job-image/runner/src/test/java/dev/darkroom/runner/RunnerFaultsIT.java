@@ -15,7 +15,8 @@ import dev.darkroom.core.usecase.ClaimJob;
 import dev.darkroom.runner.comfy.ComfyClient;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryOutputStore;
-import dev.darkroom.testing.RecordingPorts;
+import dev.darkroom.testing.RecordingJobEventPublisher;
+import dev.darkroom.testing.RecordingJobQueue;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -48,8 +49,8 @@ class RunnerFaultsIT {
 
   private final Clock clock = Clock.systemUTC();
   private final InMemoryJobStore jobs = new InMemoryJobStore();
-  private final RecordingPorts.Events events = new RecordingPorts.Events();
-  private final RecordingPorts.Queue queue = new RecordingPorts.Queue();
+  private final RecordingJobEventPublisher events = new RecordingJobEventPublisher();
+  private final RecordingJobQueue queue = new RecordingJobQueue();
   private final InMemoryOutputStore outputs = new InMemoryOutputStore();
 
   @BeforeAll

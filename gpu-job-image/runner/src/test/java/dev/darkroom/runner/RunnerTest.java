@@ -16,7 +16,8 @@ import dev.darkroom.core.port.JobEventPublisher;
 import dev.darkroom.core.usecase.ClaimJob;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.ManualClock;
-import dev.darkroom.testing.RecordingPorts;
+import dev.darkroom.testing.RecordingJobEventPublisher;
+import dev.darkroom.testing.RecordingJobQueue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,8 +33,8 @@ class RunnerTest {
 
   private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final InMemoryJobStore jobs = new InMemoryJobStore();
-  private final RecordingPorts.Events events = new RecordingPorts.Events();
-  private final RecordingPorts.Queue queue = new RecordingPorts.Queue();
+  private final RecordingJobEventPublisher events = new RecordingJobEventPublisher();
+  private final RecordingJobQueue queue = new RecordingJobQueue();
   private final InMemoryOutputStore outputs = new InMemoryOutputStore();
   private final FakeEngine engine = new FakeEngine();
 

@@ -15,13 +15,16 @@ import com.google.firebase.FirebaseApp;
 import com.google.firebase.FirebaseOptions;
 import com.google.firebase.messaging.FirebaseMessaging;
 import dev.darkroom.core.port.PushSender;
+import dev.darkroom.testing.PushSenderContract;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -110,5 +113,37 @@ class FcmPushSenderTest {
     assertThat(result.sent()).isZero();
     assertThat(result.invalid()).isEmpty();
     assertThat(result.failed()).containsExactly("tok-phone");
+  }
+
+  /** The contract the recording fake passes, with FCM's own error replies per token. */
+  @Nested
+  class Contract extends PushSenderContract {
+    private final Map<String, String[]> errors = new ConcurrentHashMap<>();
+
+    @Override
+    protected PushSender sender() {
+      return FcmPushSenderTest.this.sender(errors);
+    }
+
+    @Override
+    protected void tokenIsGone(String token) {
+      errors.put(token, new String[] {"404", UNREGISTERED});
+    }
+
+    @Override
+    protected void tokenFailsForNow(String token) {
+      errors.put(token, new String[] {"503", UNAVAILABLE});
+    }
+
+    @Override
+    protected List<Pushed> pushed() {
+      return requests.stream().map(request -> {
+        JsonNode message = request.body().path("message");
+        Map<String, String> data = new java.util.LinkedHashMap<>();
+        message.path("data").fields().forEachRemaining(field -> data.put(field.getKey(), field.getValue().asText()));
+        return new Pushed(message.path("token").asText(), message.path("notification").path("title").asText(), data,
+            message.path("android").path("collapse_key").asText());
+      }).toList();
+    }
   }
 }

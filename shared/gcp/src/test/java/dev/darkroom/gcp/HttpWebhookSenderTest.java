@@ -3,12 +3,18 @@ package dev.darkroom.gcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.darkroom.core.notify.OutboundUrlPolicy;
+import dev.darkroom.core.port.WebhookSender;
 import dev.darkroom.core.port.WebhookSender.Response;
+import dev.darkroom.testing.WebhookSenderContract;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** What the notify function sees from {@link HttpWebhookSender}: answered, refused or failed. */
@@ -79,5 +85,49 @@ class HttpWebhookSenderTest {
     assertThat(down.refusal()).isNull();
     assertThat(down.statusCode()).isZero();
     assertThat(down.error()).contains("ConnectException");
+  }
+
+  /**
+   * The contract the recording fake passes, against a receiver on 127.0.0.1 that answers with the
+   * status its path names, reached as the local stack reaches its receivers (loopback allowed).
+   */
+  @Nested
+  class Contract extends WebhookSenderContract {
+    private final FakeInternet.Site receiver = new FakeInternet.Site("receiver",
+        exchange -> {
+          int status = Integer.parseInt(exchange.getRequestURI().getPath().split("/")[2]);
+          exchange.sendResponseHeaders(status, -1);
+          exchange.close();
+        });
+
+    @AfterEach
+    void stopReceiver() {
+      receiver.close();
+    }
+
+    @Override
+    protected WebhookSender sender() {
+      return new HttpWebhookSender(new OutboundUrlPolicy(true, InetAddress::getAllByName));
+    }
+
+    @Override
+    protected URI receiverAnswering(int status) {
+      return URI.create("http://127.0.0.1:" + receiver.port() + "/status/" + status + "/hook");
+    }
+
+    /** Port 1: nothing listens there. */
+    @Override
+    protected URI receiverThatIsDown() {
+      return URI.create("http://127.0.0.1:1/hook");
+    }
+
+    @Override
+    protected List<Received> received() {
+      return receiver.arrivals.stream().map(arrival -> new Received(
+          arrival.path().substring(arrival.path().indexOf("/hook")),
+          arrival.headers().entrySet().stream().collect(Collectors.toMap(
+              e -> e.getKey().toLowerCase(Locale.ROOT), e -> e.getValue().get(0), (a, b) -> a)),
+          arrival.body())).toList();
+    }
   }
 }

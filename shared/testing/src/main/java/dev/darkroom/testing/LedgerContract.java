@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * What every {@link Ledger} must do. Subclasses give the ledger and a way to read back what it
  * recorded, as the system of record would be read.
  */
+@ContractOf({Ledger.class, dev.darkroom.core.port.Usage.class})
 public abstract class LedgerContract {
   private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
 

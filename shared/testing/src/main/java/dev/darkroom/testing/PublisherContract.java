@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * What every publishing port must do, the recording fakes and the Pub/Sub adapters alike: what
  * goes in comes out whole, to the consumer of that port and no other.
  */
+@ContractOf({JobQueue.class, JobEventPublisher.class, NotificationPublisher.class})
 public abstract class PublisherContract {
   private static final Instant AT = Instant.parse("2026-11-23T10:00:00.123Z");
 

@@ -3,7 +3,7 @@ package dev.darkroom.testing;
 import dev.darkroom.core.port.DeliveryLog;
 
 class InMemoryDeliveryLogTest extends DeliveryLogContract {
-  private final NotifyFakes.Deliveries log = new NotifyFakes.Deliveries();
+  private final InMemoryDeliveryLog log = new InMemoryDeliveryLog();
 
   @Override
   protected DeliveryLog log() {

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /** The fake ledger passes the same contract as the SQL ledger. */
 class InMemoryLedgerTest extends LedgerContract {
-  private final RecordingPorts.InMemoryLedger ledger = new RecordingPorts.InMemoryLedger();
+  private final InMemoryLedger ledger = new InMemoryLedger();
 
   @Override
   protected Ledger ledger() {

@@ -3,7 +3,7 @@ package dev.darkroom.testing;
 import dev.darkroom.core.port.PendingNotifications;
 
 class InMemoryPendingNotificationsTest extends PendingNotificationsContract {
-  private final NotifyFakes.Pending pending = new NotifyFakes.Pending();
+  private final InMemoryPendingNotifications pending = new InMemoryPendingNotifications();
 
   @Override
   protected PendingNotifications pending() {

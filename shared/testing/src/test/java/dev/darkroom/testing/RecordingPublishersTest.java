@@ -12,9 +12,9 @@ import java.util.List;
 class RecordingPublishersTest extends PublisherContract {
   @Override
   protected Publishers publishers() {
-    RecordingPorts.Queue queue = new RecordingPorts.Queue();
-    RecordingPorts.Events events = new RecordingPorts.Events();
-    RecordingPorts.Notifications notifications = new RecordingPorts.Notifications();
+    RecordingJobQueue queue = new RecordingJobQueue();
+    RecordingJobEventPublisher events = new RecordingJobEventPublisher();
+    RecordingNotificationPublisher notifications = new RecordingNotificationPublisher();
     return new Publishers() {
       @Override public JobQueue queue() { return queue; }
       @Override public JobEventPublisher events() { return events; }

@@ -6,7 +6,10 @@ import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.port.JobQueue;
 import dev.darkroom.testing.InMemoryApiKeyStore;
 import dev.darkroom.testing.InMemoryRateCounter;
-import dev.darkroom.testing.RecordingPorts;
+import dev.darkroom.testing.InMemoryDeviceTokens;
+import dev.darkroom.testing.InMemoryEmailRecipients;
+import dev.darkroom.testing.InMemoryLedger;
+import dev.darkroom.testing.InMemoryWebhookEndpoints;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.Ledger;
 import dev.darkroom.core.port.NodeCatalogStore;
@@ -15,7 +18,6 @@ import dev.darkroom.core.port.OutputStore;
 import dev.darkroom.core.notify.OutboundUrlPolicy;
 import dev.darkroom.core.usecase.CancelJobs;
 import dev.darkroom.core.usecase.RegisterWebhooks;
-import dev.darkroom.testing.NotifyFakes;
 import java.net.InetAddress;
 import java.time.Duration;
 import dev.darkroom.core.usecase.PromptValidator;
@@ -53,19 +55,19 @@ final class ApiFixture {
   static ComfyApi api(JobStore jobs, JobQueue queue, OutputStore files, Ledger ledger,
       PromptValidator validator, NodeCatalogStore catalogs, Callers callers) {
     return api(jobs, queue, files, ledger, validator, catalogs, callers,
-        new Admission(new InMemoryRateCounter(), jobs, new RecordingPorts.InMemoryLedger(), Admission.Settings.none(), CLOCK),
+        new Admission(new InMemoryRateCounter(), jobs, new InMemoryLedger(), Admission.Settings.none(), CLOCK),
         new ApiKeys(new InMemoryApiKeyStore(), new byte[32], CLOCK));
   }
 
   static ComfyApi api(JobStore jobs, JobQueue queue, OutputStore files, Ledger ledger,
       PromptValidator validator, NodeCatalogStore catalogs, Callers callers, Admission admission, ApiKeys keys) {
     return api(jobs, queue, files, ledger, validator, catalogs, callers, admission, keys,
-        notifications(jobs, new NotifyFakes.Endpoints(CLOCK), new NotifyFakes.Devices(), new NotifyFakes.Recipients()));
+        notifications(jobs, new InMemoryWebhookEndpoints(CLOCK), new InMemoryDeviceTokens(), new InMemoryEmailRecipients()));
   }
 
   /** The notification routes over fakes; every host but {@code *.internal.test} resolves to a public address. */
-  static NotificationRoutes notifications(JobStore jobs, NotifyFakes.Endpoints endpoints, NotifyFakes.Devices devices,
-      NotifyFakes.Recipients email) {
+  static NotificationRoutes notifications(JobStore jobs, InMemoryWebhookEndpoints endpoints, InMemoryDeviceTokens devices,
+      InMemoryEmailRecipients email) {
     OutboundUrlPolicy policy = new OutboundUrlPolicy(false, host -> new InetAddress[] {InetAddress.getByAddress(host,
         host.endsWith(".internal.test") ? new byte[] {10, 0, 0, 1} : new byte[] {93, (byte) 184, (byte) 215, 14})});
     return new NotificationRoutes(new RegisterWebhooks(endpoints, jobs, policy, 3, Duration.ofHours(24), CLOCK),

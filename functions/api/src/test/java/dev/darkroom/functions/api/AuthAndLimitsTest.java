@@ -15,7 +15,8 @@ import dev.darkroom.testing.InMemoryApiKeyStore;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryOutputStore;
 import dev.darkroom.testing.InMemoryRateCounter;
-import dev.darkroom.testing.RecordingPorts;
+import dev.darkroom.testing.InMemoryLedger;
+import dev.darkroom.testing.RecordingJobQueue;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -38,10 +39,10 @@ class AuthAndLimitsTest {
   };
 
   private ComfyApi api(Admission.Settings limits) {
-    Admission admission = new Admission(new InMemoryRateCounter(), jobs, new RecordingPorts.InMemoryLedger(),
+    Admission admission = new Admission(new InMemoryRateCounter(), jobs, new InMemoryLedger(),
         limits, ApiFixture.CLOCK);
-    return ApiFixture.api(jobs, new RecordingPorts.Queue(), new InMemoryOutputStore(),
-        new RecordingPorts.InMemoryLedger(), PromptValidators::structural, null,
+    return ApiFixture.api(jobs, new RecordingJobQueue(), new InMemoryOutputStore(),
+        new InMemoryLedger(), PromptValidators::structural, null,
         Callers.of(Authenticator.required(firebase, keys, "free")), admission, keys);
   }
 

@@ -13,7 +13,8 @@ import dev.darkroom.core.port.JobChange.Outcome;
 import dev.darkroom.core.usecase.SubmitPrompt;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryOutputStore;
-import dev.darkroom.testing.RecordingPorts;
+import dev.darkroom.testing.InMemoryLedger;
+import dev.darkroom.testing.RecordingJobQueue;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -26,10 +27,10 @@ class ComfyApiTest {
   private static final String PROMPT = "{\"9\":{\"class_type\":\"SaveImage\",\"inputs\":{\"filename_prefix\":\"x\"}}}";
   private final ObjectMapper json = new ObjectMapper();
   private final InMemoryJobStore jobs = new InMemoryJobStore();
-  private final RecordingPorts.Queue queue = new RecordingPorts.Queue();
+  private final RecordingJobQueue queue = new RecordingJobQueue();
   private final InMemoryOutputStore outputs = new InMemoryOutputStore();
   private String caller = "alice";
-  private final ComfyApi api = ApiFixture.api(jobs, queue, outputs, new RecordingPorts.InMemoryLedger(),
+  private final ComfyApi api = ApiFixture.api(jobs, queue, outputs, new InMemoryLedger(),
       PromptValidators::structural, null, request -> {
         if (caller == null) {
           throw new AuthFailure(AuthFailure.Reason.MISSING, "authentication required");
@@ -193,7 +194,7 @@ class ComfyApiTest {
         throw aborted;
       }
     };
-    ComfyApi api = ApiFixture.api(busy, queue, outputs, new RecordingPorts.InMemoryLedger(),
+    ComfyApi api = ApiFixture.api(busy, queue, outputs, new InMemoryLedger(),
         PromptValidators::structural, null, ApiFixture.as(() -> "alice"));
     FakeHttp.Response response = new FakeHttp.Response();
     api.handle(FakeHttp.request("GET", "/history/" + java.util.UUID.randomUUID(), null), response);

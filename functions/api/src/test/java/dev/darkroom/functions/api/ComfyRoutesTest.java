@@ -11,7 +11,8 @@ import dev.darkroom.core.port.JobChange.Outcome;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryOutputStore;
 import dev.darkroom.testing.InMemoryNodeCatalogStore;
-import dev.darkroom.testing.RecordingPorts;
+import dev.darkroom.testing.InMemoryLedger;
+import dev.darkroom.testing.RecordingJobQueue;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -39,11 +40,11 @@ class ComfyRoutesTest {
 
   private final ObjectMapper json = new ObjectMapper();
   private final InMemoryJobStore jobs = new InMemoryJobStore();
-  private final RecordingPorts.InMemoryLedger ledger = new RecordingPorts.InMemoryLedger();
+  private final InMemoryLedger ledger = new InMemoryLedger();
   private final InMemoryOutputStore files = new InMemoryOutputStore();
   private final InMemoryNodeCatalogStore catalogs = new InMemoryNodeCatalogStore();
   private String caller = "alice";
-  private final ComfyApi api = ApiFixture.api(jobs, new RecordingPorts.Queue(), files, ledger, null, catalogs,
+  private final ComfyApi api = ApiFixture.api(jobs, new RecordingJobQueue(), files, ledger, null, catalogs,
       ApiFixture.as(() -> caller));
 
   ComfyRoutesTest() {
@@ -280,7 +281,7 @@ class ComfyRoutesTest {
 
   @Test
   void idsThatCannotBePromptIdsNeverReachTheStore() throws Exception {
-    ComfyApi strict = ApiFixture.api(new FirestoreLikeIds(), new RecordingPorts.Queue(), files, ledger, null, catalogs,
+    ComfyApi strict = ApiFixture.api(new FirestoreLikeIds(), new RecordingJobQueue(), files, ledger, null, catalogs,
         ApiFixture.as(() -> "alice"));
     for (FakeHttp.Request request : List.of(
         FakeHttp.request("GET", "/history/..", null),
@@ -488,7 +489,7 @@ class ComfyRoutesTest {
 
   @Test
   void withNoCatalogPublishedObjectInfoAndModelsAreEmpty() throws Exception {
-    ComfyApi empty = ApiFixture.api(jobs, new RecordingPorts.Queue(), files, ledger, null, new InMemoryNodeCatalogStore(),
+    ComfyApi empty = ApiFixture.api(jobs, new RecordingJobQueue(), files, ledger, null, new InMemoryNodeCatalogStore(),
         ApiFixture.as(() -> "alice"));
     FakeHttp.Response response = new FakeHttp.Response();
     empty.handle(FakeHttp.request("GET", "/object_info", null), response);

@@ -9,7 +9,8 @@ import dev.darkroom.core.comfy.NodeCatalog;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryNodeCatalogStore;
 import dev.darkroom.testing.InMemoryOutputStore;
-import dev.darkroom.testing.RecordingPorts;
+import dev.darkroom.testing.InMemoryLedger;
+import dev.darkroom.testing.RecordingJobQueue;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -29,14 +30,14 @@ class InputLimitsTest {
   private static final String SAVE = "{\"class_type\":\"SaveImage\",\"inputs\":{\"filename_prefix\":\"x\"}}";
 
   private final InMemoryJobStore jobs = new InMemoryJobStore();
-  private final RecordingPorts.Queue queue = new RecordingPorts.Queue();
+  private final RecordingJobQueue queue = new RecordingJobQueue();
   private final InMemoryOutputStore files = new InMemoryOutputStore();
   private final InMemoryNodeCatalogStore catalogs = new InMemoryNodeCatalogStore();
   /** The structural check only (no catalog published): the limits apply before validation. */
-  private final ComfyApi api = ApiFixture.api(jobs, queue, files, new RecordingPorts.InMemoryLedger(),
+  private final ComfyApi api = ApiFixture.api(jobs, queue, files, new InMemoryLedger(),
       PromptValidators::structural, null, ApiFixture.as(() -> "alice"));
   /** The production validator over the core nodes' catalog. */
-  private final ComfyApi validating = ApiFixture.api(jobs, queue, files, new RecordingPorts.InMemoryLedger(),
+  private final ComfyApi validating = ApiFixture.api(jobs, queue, files, new InMemoryLedger(),
       null, catalogs, ApiFixture.as(() -> "alice"));
 
   InputLimitsTest() {

@@ -15,7 +15,8 @@ import dev.darkroom.testing.InMemoryJobFeed;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryOutputStore;
 import dev.darkroom.testing.ManualClock;
-import dev.darkroom.testing.RecordingPorts;
+import dev.darkroom.testing.InMemoryLedger;
+import dev.darkroom.testing.RecordingJobQueue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,8 +32,8 @@ class JobEventStreamTest {
   private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
   private final InMemoryJobStore jobs = new InMemoryJobStore();
   private final InMemoryOutputStore outputs = new InMemoryOutputStore();
-  private final ComfyApi api = ApiFixture.api(jobs, new RecordingPorts.Queue(), outputs,
-      new RecordingPorts.InMemoryLedger(), PromptValidators::structural, null,
+  private final ComfyApi api = ApiFixture.api(jobs, new RecordingJobQueue(), outputs,
+      new InMemoryLedger(), PromptValidators::structural, null,
       request -> Caller.idToken("alice", Job.DEFAULT_TIER));
   private final String id = UUID.randomUUID().toString();
   private Instant at = T0;

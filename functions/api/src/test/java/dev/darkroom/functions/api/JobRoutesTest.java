@@ -13,7 +13,8 @@ import dev.darkroom.core.job.Progress;
 import dev.darkroom.core.port.JobChange.Outcome;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryOutputStore;
-import dev.darkroom.testing.RecordingPorts;
+import dev.darkroom.testing.InMemoryLedger;
+import dev.darkroom.testing.RecordingJobQueue;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,10 +32,10 @@ class JobRoutesTest {
   static final String PROMPT = "{\"9\":{\"class_type\":\"SaveImage\",\"inputs\":{\"filename_prefix\":\"x\"}}}";
   private final ObjectMapper json = new ObjectMapper();
   private final InMemoryJobStore jobs = new InMemoryJobStore();
-  private final RecordingPorts.Queue queue = new RecordingPorts.Queue();
+  private final RecordingJobQueue queue = new RecordingJobQueue();
   private final InMemoryOutputStore outputs = new InMemoryOutputStore();
   private volatile String caller = "alice";
-  private final ComfyApi api = ApiFixture.api(jobs, queue, outputs, new RecordingPorts.InMemoryLedger(),
+  private final ComfyApi api = ApiFixture.api(jobs, queue, outputs, new InMemoryLedger(),
       PromptValidators::structural, null, request -> Caller.idToken(caller, Job.DEFAULT_TIER));
 
   private FakeHttp.Response call(String method, String path, String body, String... headers) throws Exception {

@@ -11,8 +11,11 @@ import dev.darkroom.core.notify.WebhookEndpoint;
 import dev.darkroom.core.notify.WebhookSignature;
 import dev.darkroom.core.port.JobChange.Outcome;
 import dev.darkroom.testing.InMemoryJobStore;
-import dev.darkroom.testing.NotifyFakes;
-import dev.darkroom.testing.RecordingPorts;
+import dev.darkroom.testing.InMemoryDeviceTokens;
+import dev.darkroom.testing.InMemoryEmailRecipients;
+import dev.darkroom.testing.InMemoryLedger;
+import dev.darkroom.testing.InMemoryWebhookEndpoints;
+import dev.darkroom.testing.RecordingJobQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,14 +24,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class NotificationRoutesTest {
   private final ObjectMapper json = new ObjectMapper();
   private final InMemoryJobStore jobs = new InMemoryJobStore();
-  private final NotifyFakes.Endpoints endpoints = new NotifyFakes.Endpoints(ApiFixture.CLOCK);
-  private final NotifyFakes.Devices devices = new NotifyFakes.Devices();
-  private final NotifyFakes.Recipients email = new NotifyFakes.Recipients();
+  private final InMemoryWebhookEndpoints endpoints = new InMemoryWebhookEndpoints(ApiFixture.CLOCK);
+  private final InMemoryDeviceTokens devices = new InMemoryDeviceTokens();
+  private final InMemoryEmailRecipients email = new InMemoryEmailRecipients();
   private Caller caller = Caller.idToken("alice", Job.DEFAULT_TIER);
-  private final ComfyApi api = ApiFixture.api(jobs, new RecordingPorts.Queue(), new dev.darkroom.testing.InMemoryOutputStore(),
-      new RecordingPorts.InMemoryLedger(), PromptValidators::structural, null, request -> caller,
+  private final ComfyApi api = ApiFixture.api(jobs, new RecordingJobQueue(), new dev.darkroom.testing.InMemoryOutputStore(),
+      new InMemoryLedger(), PromptValidators::structural, null, request -> caller,
       new dev.darkroom.core.limits.Admission(new dev.darkroom.testing.InMemoryRateCounter(), jobs,
-          new RecordingPorts.InMemoryLedger(), dev.darkroom.core.limits.Admission.Settings.none(), ApiFixture.CLOCK),
+          new InMemoryLedger(), dev.darkroom.core.limits.Admission.Settings.none(), ApiFixture.CLOCK),
       new dev.darkroom.core.auth.ApiKeys(new dev.darkroom.testing.InMemoryApiKeyStore(), new byte[32], ApiFixture.CLOCK),
       ApiFixture.notifications(jobs, endpoints, devices, email));
 

@@ -19,7 +19,8 @@ import dev.darkroom.core.job.Progress;
 import dev.darkroom.core.port.JobChange.Outcome;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryOutputStore;
-import dev.darkroom.testing.RecordingPorts;
+import dev.darkroom.testing.InMemoryLedger;
+import dev.darkroom.testing.RecordingJobQueue;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
@@ -43,8 +44,8 @@ class OpenApiTest {
   private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
   private final InMemoryJobStore jobs = new InMemoryJobStore();
   private String user = "alice";
-  private final ComfyApi api = ApiFixture.api(jobs, new RecordingPorts.Queue(), new InMemoryOutputStore(),
-      new RecordingPorts.InMemoryLedger(), PromptValidators::structural, null, request -> {
+  private final ComfyApi api = ApiFixture.api(jobs, new RecordingJobQueue(), new InMemoryOutputStore(),
+      new InMemoryLedger(), PromptValidators::structural, null, request -> {
         if (user == null) {
           throw new dev.darkroom.core.auth.AuthFailure(dev.darkroom.core.auth.AuthFailure.Reason.MISSING, "no credential");
         }

@@ -17,7 +17,9 @@ import dev.darkroom.gcp.PubSubCloudEvents;
 import dev.darkroom.testing.EventarcEvents;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.ManualClock;
-import dev.darkroom.testing.RecordingPorts;
+import dev.darkroom.testing.InMemoryLedger;
+import dev.darkroom.testing.RecordingJobEventPublisher;
+import dev.darkroom.testing.RecordingNotificationPublisher;
 import io.cloudevents.CloudEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -28,15 +30,15 @@ import org.junit.jupiter.api.Test;
 class DeadLettersFunctionTest {
   private final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T10:00:00Z"));
   private final InMemoryJobStore jobs = new InMemoryJobStore();
-  private final RecordingPorts.Events events = new RecordingPorts.Events();
-  private final RecordingPorts.Notifications notifications = new RecordingPorts.Notifications();
+  private final RecordingJobEventPublisher events = new RecordingJobEventPublisher();
+  private final RecordingNotificationPublisher notifications = new RecordingNotificationPublisher();
 
   private DeadLettersFunction function(Ledger ledger) {
     return new DeadLettersFunction(() -> new SettleDeadLetters(jobs,
         new ApplyJobEvent(jobs, ledger, notifications, clock), events, clock));
   }
 
-  private final DeadLettersFunction function = function(new RecordingPorts.InMemoryLedger());
+  private final DeadLettersFunction function = function(new InMemoryLedger());
 
   private void job(String id, JobStatus status) {
     Job job = Job.queued(id, "alice", 1, JsonNodeFactory.instance.objectNode(), null, null, clock.instant())

@@ -12,7 +12,8 @@ import dev.darkroom.core.port.JobChange.Outcome;
 import dev.darkroom.core.usecase.DispatchJobs;
 import dev.darkroom.testing.EventarcEvents;
 import dev.darkroom.testing.InMemoryJobStore;
-import dev.darkroom.testing.RecordingPorts;
+import dev.darkroom.testing.InMemoryLedger;
+import dev.darkroom.testing.RecordingJobLauncher;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -20,11 +21,11 @@ import org.junit.jupiter.api.Test;
 
 class DispatchFunctionTest {
   private final InMemoryJobStore jobs = new InMemoryJobStore();
-  private final RecordingPorts.Launcher launcher = new RecordingPorts.Launcher();
+  private final RecordingJobLauncher launcher = new RecordingJobLauncher();
   private final DispatchFunction function = new DispatchFunction(
       () -> new DispatchJobs(jobs, launcher, new dev.darkroom.testing.InMemoryGpuPool(4),
           dev.darkroom.core.usecase.FairShare.Limits.none(),
-          new RecordingPorts.InMemoryLedger(), Clock.systemUTC()));
+          new InMemoryLedger(), Clock.systemUTC()));
 
   private void queued(String id) {
     Job job = Job.queued(id, "alice", 1, JsonNodeFactory.instance.objectNode(),

@@ -11,7 +11,8 @@ import dev.darkroom.core.port.JobChange.Outcome;
 import dev.darkroom.core.usecase.ApplyJobEvent;
 import dev.darkroom.testing.EventarcEvents;
 import dev.darkroom.testing.InMemoryJobStore;
-import dev.darkroom.testing.RecordingPorts;
+import dev.darkroom.testing.InMemoryLedger;
+import dev.darkroom.testing.RecordingNotificationPublisher;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -20,8 +21,8 @@ import org.junit.jupiter.api.Test;
 
 class JobEventsFunctionTest {
   private final InMemoryJobStore jobs = new InMemoryJobStore();
-  private final RecordingPorts.InMemoryLedger ledger = new RecordingPorts.InMemoryLedger();
-  private final RecordingPorts.Notifications notifications = new RecordingPorts.Notifications();
+  private final InMemoryLedger ledger = new InMemoryLedger();
+  private final RecordingNotificationPublisher notifications = new RecordingNotificationPublisher();
   private final JobEventsFunction function = new JobEventsFunction(
       () -> new ApplyJobEvent(jobs, ledger, notifications, Clock.systemUTC()));
 

@@ -9,7 +9,15 @@ import dev.darkroom.core.notify.WebhookEndpoint;
 import dev.darkroom.core.port.WebhookSender.Response;
 import dev.darkroom.core.usecase.NotifyJobEnded;
 import dev.darkroom.testing.EventarcEvents;
-import dev.darkroom.testing.NotifyFakes;
+import dev.darkroom.testing.InMemoryDeliveryLog;
+import dev.darkroom.testing.InMemoryDeviceTokens;
+import dev.darkroom.testing.InMemoryEmailRecipients;
+import dev.darkroom.testing.InMemoryPendingNotifications;
+import dev.darkroom.testing.InMemoryWebhookEndpoints;
+import dev.darkroom.testing.RecordingEmailSender;
+import dev.darkroom.testing.RecordingIntegrationEvents;
+import dev.darkroom.testing.RecordingPushSender;
+import dev.darkroom.testing.RecordingWebhookSender;
 import io.cloudevents.CloudEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -18,14 +26,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class NotifyFunctionTest {
-  private final NotifyFakes.Endpoints endpoints = new NotifyFakes.Endpoints();
-  private final NotifyFakes.Webhooks webhooks = new NotifyFakes.Webhooks();
-  private final NotifyFakes.Events events = new NotifyFakes.Events();
-  private final NotifyFakes.Deliveries deliveries = new NotifyFakes.Deliveries();
-  private final NotifyFakes.Pending pending = new NotifyFakes.Pending();
+  private final InMemoryWebhookEndpoints endpoints = new InMemoryWebhookEndpoints();
+  private final RecordingWebhookSender webhooks = new RecordingWebhookSender();
+  private final RecordingIntegrationEvents events = new RecordingIntegrationEvents();
+  private final InMemoryDeliveryLog deliveries = new InMemoryDeliveryLog();
+  private final InMemoryPendingNotifications pending = new InMemoryPendingNotifications();
   private final NotifyFunction function = new NotifyFunction(() -> new NotifyJobEnded(endpoints, webhooks,
-      new NotifyFakes.Devices(), new NotifyFakes.Push(), events,
-      new NotifyJobEnded.Mail(new NotifyFakes.Recipients(), new NotifyFakes.Mailbox()), deliveries, pending,
+      new InMemoryDeviceTokens(), new RecordingPushSender(), events,
+      new NotifyJobEnded.Mail(new InMemoryEmailRecipients(), new RecordingEmailSender()), deliveries, pending,
       RetrySchedule.parse("0s,1h"), Clock.systemUTC()));
 
   private final CloudEvent ended = EventarcEvents.messagePublished("notifications", Messages.encode(

@@ -14,7 +14,9 @@ import dev.darkroom.gcp.Env;
 import dev.darkroom.testing.EventarcEvents;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.ManualClock;
-import dev.darkroom.testing.RecordingPorts;
+import dev.darkroom.testing.InMemoryPendingNotifications;
+import dev.darkroom.testing.RecordingJobEventPublisher;
+import dev.darkroom.testing.RecordingJobQueue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,13 +26,13 @@ import org.junit.jupiter.api.Test;
 class ReconcileFunctionTest {
   private final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T10:00:00Z"));
   private final InMemoryJobStore jobs = new InMemoryJobStore();
-  private final RecordingPorts.Queue queue = new RecordingPorts.Queue();
-  private final dev.darkroom.testing.NotifyFakes.Pending pending = new dev.darkroom.testing.NotifyFakes.Pending();
+  private final RecordingJobQueue queue = new RecordingJobQueue();
+  private final InMemoryPendingNotifications pending = new InMemoryPendingNotifications();
   private final List<dev.darkroom.core.event.JobNotification> republished = new java.util.ArrayList<>();
 
   private ReconcileFunction function(JobQueue queue) {
     return new ReconcileFunction(() -> new dev.darkroom.core.usecase.ReconcileTick(new ReconcileJobs(jobs, queue,
-        new RecordingPorts.Events(), new dev.darkroom.testing.InMemoryGpuPool(2),
+        new RecordingJobEventPublisher(), new dev.darkroom.testing.InMemoryGpuPool(2),
         execution -> dev.darkroom.core.port.ExecutionStatus.State.ACTIVE, clock, ReconcileJobs.Policy.defaults()),
         new dev.darkroom.core.usecase.RepublishDueNotifications(pending, republished::add, clock)));
   }

@@ -15,7 +15,8 @@ import dev.darkroom.runner.Retries;
 import dev.darkroom.runner.Runner;
 import dev.darkroom.runner.TaskShare;
 import dev.darkroom.testing.InMemoryJobStore;
-import dev.darkroom.testing.RecordingPorts;
+import dev.darkroom.testing.RecordingJobEventPublisher;
+import dev.darkroom.testing.RecordingJobQueue;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +31,7 @@ class RunnerOnComfyUiTest {
 
   private FakeComfyUi comfy;
   private final InMemoryJobStore jobs = new InMemoryJobStore();
-  private final RecordingPorts.Events events = new RecordingPorts.Events();
+  private final RecordingJobEventPublisher events = new RecordingJobEventPublisher();
   private final InMemoryOutputStore outputs = new InMemoryOutputStore();
 
   @BeforeEach
@@ -141,7 +142,7 @@ class RunnerOnComfyUiTest {
 
   private Runner runner(Duration idleTimeout) {
     ComfyClient client = new ComfyClient(ComfyClientTest.settings(comfy.url(), idleTimeout), JSON);
-    return new Runner(jobs, new dev.darkroom.testing.RecordingPorts.Queue(), client, events, outputs, Clock.systemUTC(),
+    return new Runner(jobs, new RecordingJobQueue(), client, events, outputs, Clock.systemUTC(),
         new Retries(3, Duration.ofMillis(1), Duration.ofMillis(5)),
         new Runner.Settings("executions/local-1", TaskShare.whole(), Duration.ofSeconds(2)));
   }

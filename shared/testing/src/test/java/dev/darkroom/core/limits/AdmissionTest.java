@@ -10,7 +10,7 @@ import dev.darkroom.core.port.RateCounter;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryRateCounter;
 import dev.darkroom.testing.ManualClock;
-import dev.darkroom.testing.RecordingPorts;
+import dev.darkroom.testing.InMemoryLedger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class AdmissionTest {
   private final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T10:00:00Z"));
   private final InMemoryJobStore jobs = new InMemoryJobStore();
-  private final RecordingPorts.InMemoryLedger ledger = new RecordingPorts.InMemoryLedger();
+  private final InMemoryLedger ledger = new InMemoryLedger();
   private final Caller free = Caller.idToken("alice", "free");
 
   private Admission admission(Admission.Settings settings) {

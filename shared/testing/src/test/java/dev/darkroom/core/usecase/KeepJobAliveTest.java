@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.darkroom.core.event.JobEvent;
 import dev.darkroom.core.job.JobStatus;
-import dev.darkroom.testing.RecordingPorts;
+import dev.darkroom.testing.RecordingJobQueue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +47,7 @@ class KeepJobAliveTest {
     f.submit.submit(f.request("alice", "p-2"));
     f.dispatch.dispatch(f.queue.published.get(1));
     f.claim.claim("p-2", "exec-a");
-    new HandBackJob(f.jobs, new RecordingPorts.Queue(), f.clock).handBack("p-2", "exec-a");
+    new HandBackJob(f.jobs, new RecordingJobQueue(), f.clock).handBack("p-2", "exec-a");
     assertThat(heartbeat.beat("p-2", "exec-a", 1)).isFalse();
     assertThat(f.jobs.get("p-2").orElseThrow().heartbeatAt()).isNull();
     assertThat(List.of(f.jobs.get("p-2").orElseThrow().status())).containsExactly(JobStatus.QUEUED);

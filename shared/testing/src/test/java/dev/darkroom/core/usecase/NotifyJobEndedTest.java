@@ -10,7 +10,15 @@ import dev.darkroom.core.notify.RetrySchedule;
 import dev.darkroom.core.notify.WebhookEndpoint;
 import dev.darkroom.core.notify.WebhookSignature;
 import dev.darkroom.core.port.WebhookSender.Response;
-import dev.darkroom.testing.NotifyFakes;
+import dev.darkroom.testing.InMemoryDeliveryLog;
+import dev.darkroom.testing.InMemoryDeviceTokens;
+import dev.darkroom.testing.InMemoryEmailRecipients;
+import dev.darkroom.testing.InMemoryPendingNotifications;
+import dev.darkroom.testing.InMemoryWebhookEndpoints;
+import dev.darkroom.testing.RecordingEmailSender;
+import dev.darkroom.testing.RecordingIntegrationEvents;
+import dev.darkroom.testing.RecordingPushSender;
+import dev.darkroom.testing.RecordingWebhookSender;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,15 +34,15 @@ class NotifyJobEndedTest {
     @Override public Clock withZone(java.time.ZoneId zone) { return this; }
     @Override public Instant instant() { return now; }
   };
-  private final NotifyFakes.Endpoints endpoints = new NotifyFakes.Endpoints(clock);
-  private final NotifyFakes.Webhooks webhooks = new NotifyFakes.Webhooks();
-  private final NotifyFakes.Devices devices = new NotifyFakes.Devices();
-  private final NotifyFakes.Push push = new NotifyFakes.Push();
-  private final NotifyFakes.Events events = new NotifyFakes.Events();
-  private final NotifyFakes.Recipients recipients = new NotifyFakes.Recipients();
-  private final NotifyFakes.Mailbox mailbox = new NotifyFakes.Mailbox();
-  private final NotifyFakes.Deliveries deliveries = new NotifyFakes.Deliveries();
-  private final NotifyFakes.Pending pending = new NotifyFakes.Pending();
+  private final InMemoryWebhookEndpoints endpoints = new InMemoryWebhookEndpoints(clock);
+  private final RecordingWebhookSender webhooks = new RecordingWebhookSender();
+  private final InMemoryDeviceTokens devices = new InMemoryDeviceTokens();
+  private final RecordingPushSender push = new RecordingPushSender();
+  private final RecordingIntegrationEvents events = new RecordingIntegrationEvents();
+  private final InMemoryEmailRecipients recipients = new InMemoryEmailRecipients();
+  private final RecordingEmailSender mailbox = new RecordingEmailSender();
+  private final InMemoryDeliveryLog deliveries = new InMemoryDeliveryLog();
+  private final InMemoryPendingNotifications pending = new InMemoryPendingNotifications();
   /** No jitter, so that due times can be asserted exactly. */
   private final RetrySchedule schedule = new RetrySchedule(RetrySchedule.standard().waits(), () -> 0.5);
   private final NotifyJobEnded notify = new NotifyJobEnded(endpoints, webhooks, devices, push, events,
@@ -147,7 +155,7 @@ class NotifyJobEndedTest {
     assertThat(verifies(SECRET, later)).isFalse();
   }
 
-  private static boolean verifies(String secret, NotifyFakes.Webhooks.Request r) {
+  private static boolean verifies(String secret, RecordingWebhookSender.Request r) {
     String ts = r.headers().get("webhook-timestamp");
     return WebhookSignature.verify(secret, r.headers().get("webhook-id"), ts, r.headers().get("webhook-signature"),
         r.body(), Long.parseLong(ts), 300);

@@ -5,7 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.testing.InMemoryGpuPool;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.ManualClock;
-import dev.darkroom.testing.RecordingPorts;
+import dev.darkroom.testing.InMemoryLedger;
+import dev.darkroom.testing.RecordingJobEventPublisher;
+import dev.darkroom.testing.RecordingJobLauncher;
+import dev.darkroom.testing.RecordingJobQueue;
+import dev.darkroom.testing.RecordingNotificationPublisher;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -14,10 +18,10 @@ final class UseCaseFixture {
   static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
   final ManualClock clock = new ManualClock(NOW);
   final InMemoryJobStore jobs = new InMemoryJobStore();
-  final RecordingPorts.Queue queue = new RecordingPorts.Queue();
-  final RecordingPorts.InMemoryLedger ledger = new RecordingPorts.InMemoryLedger();
-  final RecordingPorts.Launcher launcher = new RecordingPorts.Launcher();
-  final RecordingPorts.Notifications notifications = new RecordingPorts.Notifications();
+  final RecordingJobQueue queue = new RecordingJobQueue();
+  final InMemoryLedger ledger = new InMemoryLedger();
+  final RecordingJobLauncher launcher = new RecordingJobLauncher();
+  final RecordingNotificationPublisher notifications = new RecordingNotificationPublisher();
   private final AtomicInteger ids = new AtomicInteger();
 
   final SubmitPrompt submit = new SubmitPrompt(jobs, queue, ledger, prompt -> PromptValidation.ok(), clock,
@@ -27,7 +31,7 @@ final class UseCaseFixture {
       FairShare.Limits.parse("free=1", Integer.MAX_VALUE), ledger, clock);
   final ClaimJob claim = new ClaimJob(jobs, clock);
   final ApplyJobEvent apply = new ApplyJobEvent(jobs, ledger, notifications, clock);
-  final RecordingPorts.Events events = new RecordingPorts.Events();
+  final RecordingJobEventPublisher events = new RecordingJobEventPublisher();
   final ReconcileJobs reconcile = new ReconcileJobs(jobs, queue, events, pool, launcher, clock,
       ReconcileJobs.Policy.defaults());
 

@@ -4,8 +4,8 @@ import dev.darkroom.core.port.JobLauncher;
 import dev.darkroom.core.port.JobLauncher.CapacityExhaustedException;
 
 /** The fake launcher passes the same contract as the Cloud Run adapter. */
-class RecordingLauncherTest extends JobLauncherContract {
-  private final RecordingPorts.Launcher launcher = new RecordingPorts.Launcher();
+class RecordingJobLauncherTest extends JobLauncherContract {
+  private final RecordingJobLauncher launcher = new RecordingJobLauncher();
 
   @Override
   protected JobLauncher launcher() {

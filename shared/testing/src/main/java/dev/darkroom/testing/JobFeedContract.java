@@ -1,0 +1,148 @@
+package dev.darkroom.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.job.Progress;
+import dev.darkroom.core.port.JobChange.Outcome;
+import dev.darkroom.core.port.JobFeed;
+import dev.darkroom.core.port.JobStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link JobFeed} must do, the in-memory feed and the Firestore listeners alike: report
+ * what the job store writes, to the subscriptions it concerns and no other. A real feed reports
+ * later than the write, so every check waits (up to {@link #WAIT}) for what it expects.
+ */
+public abstract class JobFeedContract {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  /** The store whose writes the feed reports. */
+  protected abstract JobStore store();
+
+  protected abstract JobFeed feed();
+
+  /** Each test its own user, so tests sharing one store cannot see each other's jobs. */
+  private final String user = "user-" + UUID.randomUUID();
+
+  @Test
+  void aClientSubscriptionReportsTheJobsAlreadyThereThenEachChangeOfItsOwnJobsOnly() {
+    Job before = write(queued("c1"));
+    Recorder recorder = new Recorder();
+    try (JobFeed.Subscription ignored = feed().jobsOfClient(user, "c1", recorder)) {
+      await().atMost(WAIT).until(() -> recorder.current != null);
+      assertThat(recorder.current).extracting(Job::id).containsExactly(before.id());
+
+      write(queued("c2")); // another client of the same user
+      Job other = Job.queued(UUID.randomUUID().toString(), "someone-else", 1, JSON.createObjectNode(),
+          JSON.createObjectNode(), "c1", NOW);
+      write(other); // another user, same client id
+      Job mine = write(queued("c1"));
+      Job running = write(mine.afterEvent(JobStatus.RUNNING, 1, new Progress("3", 1, 20), List.of(), null, 0, NOW));
+
+      await().atMost(WAIT).until(() -> recorder.changed.size() >= 2);
+      assertThat(recorder.changed).extracting(Job::id).containsOnly(mine.id());
+      assertThat(recorder.changed.get(recorder.changed.size() - 1)).isEqualTo(running);
+    }
+  }
+
+  @Test
+  void aQueueSubscriptionReportsTheUsersUnfinishedJobs() {
+    Job first = write(queued("c1"));
+    List<Set<String>> reports = new CopyOnWriteArrayList<>();
+    try (JobFeed.Subscription ignored = feed().unfinishedJobsOf(user, new JobFeed.QueueListener() {
+      @Override
+      public void unfinished(Set<String> jobIds) {
+        reports.add(jobIds);
+      }
+
+      @Override
+      public void failed(RuntimeException cause) {
+        throw new AssertionError(cause);
+      }
+    })) {
+      await().atMost(WAIT).until(() -> reports.contains(Set.of(first.id())));
+      Job second = write(queued("c2"));
+      await().atMost(WAIT).until(() -> reports.contains(Set.of(first.id(), second.id())));
+      write(first.withStatus(JobStatus.SUCCEEDED, NOW));
+      await().atMost(WAIT).until(() -> reports.get(reports.size() - 1).equals(Set.of(second.id())));
+    }
+  }
+
+  @Test
+  void aJobSubscriptionReportsThatJobThenEachOfItsChangesOnly() {
+    Job mine = write(queued("c1"));
+    Recorder recorder = new Recorder();
+    try (JobFeed.Subscription ignored = feed().job(mine.id(), recorder)) {
+      await().atMost(WAIT).until(() -> recorder.current != null);
+      assertThat(recorder.current).containsExactly(mine);
+      write(queued("c1"));
+      Job running = write(mine.afterEvent(JobStatus.RUNNING, 1, new Progress("3", 1, 20), List.of(), null, 0, NOW));
+      await().atMost(WAIT).until(() -> recorder.changed.contains(running));
+      assertThat(recorder.changed).extracting(Job::id).containsOnly(mine.id());
+    }
+    Recorder none = new Recorder();
+    try (JobFeed.Subscription ignored = feed().job(UUID.randomUUID().toString(), none)) {
+      await().atMost(WAIT).until(() -> none.current != null);
+      assertThat(none.current).isEmpty();
+    }
+  }
+
+  @Test
+  void aClosedSubscriptionReportsNothingMoreAndClosingAgainIsHarmless() {
+    Job mine = write(queued("c1"));
+    Recorder closed = new Recorder();
+    Recorder open = new Recorder();
+    JobFeed.Subscription toClose = feed().job(mine.id(), closed);
+    try (JobFeed.Subscription ignored = feed().job(mine.id(), open)) {
+      await().atMost(WAIT).until(() -> closed.current != null && open.current != null);
+      toClose.close();
+      toClose.close();
+
+      Job running = write(mine.afterEvent(JobStatus.RUNNING, 1, new Progress("3", 1, 20), List.of(), null, 0, NOW));
+      // The open subscription hearing of the change means the feed has reported it.
+      await().atMost(WAIT).until(() -> open.changed.contains(running));
+      assertThat(closed.changed).doesNotContain(running);
+    }
+  }
+
+  private Job queued(String clientId) {
+    return Job.queued(UUID.randomUUID().toString(), user, 1, JSON.createObjectNode(), JSON.createObjectNode(), clientId, NOW);
+  }
+
+  private Job write(Job job) {
+    store().update(job.id(), current -> Outcome.write(job, null));
+    return job;
+  }
+
+  private static final class Recorder implements JobFeed.JobsListener {
+    volatile List<Job> current;
+    final List<Job> changed = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void current(List<Job> jobs) {
+      current = jobs;
+    }
+
+    @Override
+    public void changed(Job job) {
+      changed.add(job);
+    }
+
+    @Override
+    public void failed(RuntimeException cause) {
+      throw new AssertionError(cause);
+    }
+  }
+}
