@@ -26,6 +26,11 @@ public final class DeployablesCheck {
   /** Where deployable modules live; a Maven module here that the list lacks fails. */
   static final List<String> DEPLOYABLE_ROOTS = List.of("functions", "gpu-job-image");
   static final String LOCAL_STACK = "emulators/stack/src/main/java/dev/darkroom/local/LocalStack.java";
+  /** The one logging configuration of every deployable, in the jar each one depends on. */
+  static final String LOGGING = "shared/gcp/src/main/resources/logback.xml";
+  private static final Pattern GCP_DEPENDENCY = Pattern.compile(
+      "<dependency>\\s*<groupId>dev\\.darkroom</groupId>\\s*<artifactId>darkroom-gcp</artifactId>(?:(?!</dependency>).)*</dependency>",
+      Pattern.DOTALL);
 
   private static final Pattern MODULE = Pattern.compile("<module>([^<]+)</module>");
   private static final Pattern HOST = Pattern.compile("function\\(\"([^\"]+)\",\\s*(\\w+)\\.class");
@@ -43,6 +48,7 @@ public final class DeployablesCheck {
       String localStack) {
     Report report = new Report();
     maven(repoRoot, deployables, report);
+    logging(repoRoot, deployables, report);
     terraform(deployables, new Terraform(module), report);
     pipeline(repoRoot, deployables, pipeline, report);
     localStack(deployables, localStack, report);
@@ -87,7 +93,27 @@ public final class DeployablesCheck {
   }
 
   private static boolean isAggregator(Path dir) {
-    return read(dir.resolve("pom.xml")).contains("<packaging>pom</packaging>");
+    Path pom = dir.resolve("pom.xml");
+    return Files.isRegularFile(pom) && read(pom).contains("<packaging>pom</packaging>");
+  }
+
+  /** Each deployable logs through {@value #LOGGING}: darkroom-gcp at run time, no logback.xml of its own. */
+  private static void logging(Path repoRoot, List<Deployable> deployables, Report report) {
+    if (!Files.isRegularFile(repoRoot.resolve(LOGGING))) {
+      report.fail(LOGGING + " is missing: it is the logging configuration of every deployable");
+    }
+    for (Deployable d : deployables) {
+      Path module = repoRoot.resolve(d.moduleDir());
+      if (Files.exists(module.resolve("src/main/resources/logback.xml"))) {
+        report.fail(d.name() + ": " + d.moduleDir() + "/src/main/resources/logback.xml would compete with " + LOGGING);
+      }
+      boolean gcp = Stream.of(module, module.getParent())
+          .map(dir -> dir.resolve("pom.xml")).filter(Files::isRegularFile).map(DeployablesCheck::read)
+          .anyMatch(pom -> GCP_DEPENDENCY.matcher(pom).results().anyMatch(dep -> !dep.group().contains("<scope>test</scope>")));
+      if (Files.isRegularFile(module.resolve("pom.xml")) && !gcp) {
+        report.fail(d.name() + ": " + d.moduleDir() + " does not depend on darkroom-gcp, whose " + LOGGING + " it logs with");
+      }
+    }
   }
 
   private static void terraform(List<Deployable> deployables, Terraform tf, Report report) {

@@ -91,6 +91,32 @@ class DeployablesTest {
         "realtime: no step of the pipeline builds its image from functions/realtime/Dockerfile");
   }
 
+  @Test
+  void failsOnADeployableWithALogbackXmlOfItsOwn() throws Exception {
+    java.nio.file.Path copy = java.nio.file.Files.createTempDirectory("repo");
+    try {
+      for (String file : List.of("pom.xml", "functions/pom.xml", "functions/api/pom.xml", "functions/realtime/pom.xml",
+          "gpu-job-image/runner/pom.xml", DeployablesCheck.LOGGING, Deployable.SOURCE)) {
+        java.nio.file.Files.createDirectories(copy.resolve(file).getParent());
+        java.nio.file.Files.copy(Module.ROOT.resolve(file), copy.resolve(file));
+      }
+      java.nio.file.Files.createDirectories(copy.resolve("functions/api/src/main/resources"));
+      java.nio.file.Files.writeString(copy.resolve("functions/api/src/main/resources/logback.xml"), "<configuration/>");
+      java.nio.file.Files.writeString(copy.resolve("gpu-job-image/runner/pom.xml"), java.nio.file.Files.readString(
+          copy.resolve("gpu-job-image/runner/pom.xml")).replace("<artifactId>darkroom-gcp</artifactId>", "<artifactId>darkroom-core</artifactId>"));
+      List<Deployable> list = Deployable.ALL.stream()
+          .filter(d -> List.of("api", "realtime", "runner").contains(d.name())).toList();
+      assertThat(DeployablesCheck.run(copy, list, Module.parsed(), PIPELINE, localStack()).failures())
+          .contains("api: functions/api/src/main/resources/logback.xml would compete with shared/gcp/src/main/resources/logback.xml",
+              "runner: gpu-job-image/runner does not depend on darkroom-gcp, whose shared/gcp/src/main/resources/logback.xml it logs with")
+          .noneMatch(f -> f.startsWith("realtime:") && f.contains("logback"));
+    } finally {
+      try (var files = java.nio.file.Files.walk(copy)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
   private static Report run(List<Deployable> list, JsonNode module, Build build, String stack) {
     return DeployablesCheck.run(Module.ROOT, list, module, build, stack);
   }
