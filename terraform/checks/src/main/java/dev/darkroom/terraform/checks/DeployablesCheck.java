@@ -124,6 +124,10 @@ public final class DeployablesCheck {
         report.fail(d.name() + ": Terraform declares no " + d.address());
         continue;
       }
+      if (resource.get().has("count")) {
+        report.note(d.name() + ": " + d.address() + " is deployed only while count = " + resource.get().get("count").asText()
+            + " is 1 (it is packaged either way)");
+      }
       if (!d.isFunction()) {
         continue;
       }

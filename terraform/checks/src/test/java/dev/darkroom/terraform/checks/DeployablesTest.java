@@ -16,7 +16,7 @@ class DeployablesTest {
 
   @Test
   void everyPlaceAgreesWithTheOneList() throws Exception {
-    Report report = DeployablesCheck.run(Module.ROOT, Module.parsed());
+    Report report = DeployablesCheck.run(Module.ROOT, Module.parsed()).printNotes("DeployablesCheck");
     assertThat(report.failures()).isEmpty();
     // It did look: the pipeline, run with its tools stubbed, packages every function of the list.
     assertThat(CloudBuildCheck.packagedFunctions(Module.ROOT, PIPELINE)).containsEntry("thumbnails", "functions/thumbnails")
