@@ -27,6 +27,7 @@ class CloudBuildTest {
     assertThat(guard(build, "prod", "")).as("a manual prod build (gcloud builds submit)").isEqualTo(1);
     assertThat(guard(build, "prod", "darkroom-dev")).as("prod from another trigger").isEqualTo(1);
     assertThat(guard(build, "staging", "")).as("an environment with no terraform/envs/<env>").isEqualTo(1);
+    assertThat(guard(build, "..", "")).as("a directory that is no environment").isEqualTo(1);
     // Every step that runs Terraform works on the shared root with the environment's own files.
     for (String id : List.of("foundation", "apply")) {
       String script = CloudBuildCheck.script(build.toBuilder().putSubstitutions("_ENV", "prod").build(),
