@@ -119,7 +119,6 @@ module "darkroom" {
   budget_amount_units    = var.budget_amount_units
 
   manage_firestore_database = var.manage_firestore_database
-  deploy_pending_functions  = false
   deletion_protection       = var.deletion_protection
   api_min_instances         = var.api_min_instances
   sql_tier                  = var.sql_tier

@@ -125,8 +125,8 @@ public final class DeployablesCheck {
         continue;
       }
       if (resource.get().has("count")) {
-        report.note(d.name() + ": " + d.address() + " is deployed only while count = " + resource.get().get("count").asText()
-            + " is 1 (it is packaged either way)");
+        report.fail(d.name() + ": " + d.address() + " is deployed only while count = " + resource.get().get("count").asText()
+            + " is 1; every deployable of the list is deployed");
       }
       if (!d.isFunction()) {
         continue;

@@ -85,6 +85,15 @@ class DeployablesTest {
   }
 
   @Test
+  void failsOnADeployableThatTerraformDeploysOnlyOnACondition() throws Exception {
+    JsonNode module = Module.copy();
+    Module.resource(module, Deployable.FUNCTION, "notify").put("count", "${var.deploy_pending_functions ? 1 : 0}");
+    assertThat(run(Deployable.ALL, module, PIPELINE, localStack()).failures()).containsExactly(
+        "notify: google_cloudfunctions2_function.notify is deployed only while count = "
+            + "${var.deploy_pending_functions ? 1 : 0} is 1; every deployable of the list is deployed");
+  }
+
+  @Test
   void failsWhenNoStepBuildsAnImage() throws Exception {
     Build build = withScript(PIPELINE, "realtime-image", "echo no image");
     assertThat(run(Deployable.ALL, Module.parsed(), build, localStack()).failures()).containsExactly(
