@@ -3,10 +3,15 @@ package dev.darkroom.terraform.checks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.cloudbuild.v1.Build;
 import com.google.cloudbuild.v1.BuildStep;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -68,10 +73,10 @@ class DeployablesTest {
   @Test
   void failsOnTerraformOrALocalHostThatRunsSomethingElse() throws Exception {
     JsonNode module = Module.copy();
-    var build = (com.fasterxml.jackson.databind.node.ObjectNode) Terraform.at(
+    var build = (ObjectNode) Terraform.at(
         Module.resource(module, Deployable.FUNCTION, "dispatch"), "build_config");
     build.put("entry_point", "dev.darkroom.functions.dispatch.Dispatch");
-    ((com.fasterxml.jackson.databind.node.ObjectNode) Terraform.at(build, "source", "storage_source"))
+    ((ObjectNode) Terraform.at(build, "source", "storage_source"))
         .put("object", "${var.source_version}/dispatcher.zip");
     String stack = localStack().replace("function(\"thumbnails\", ThumbnailsFunction.class, logs)",
         "function(\"thumbnails\", ApiFunction.class, logs)");
@@ -102,16 +107,16 @@ class DeployablesTest {
 
   @Test
   void failsOnADeployableWithALogbackXmlOfItsOwn() throws Exception {
-    java.nio.file.Path copy = java.nio.file.Files.createTempDirectory("repo");
+    Path copy = Files.createTempDirectory("repo");
     try {
       for (String file : List.of("pom.xml", "functions/pom.xml", "functions/api/pom.xml", "functions/realtime/pom.xml",
           "gpu-job-image/runner/pom.xml", DeployablesCheck.LOGGING, Deployable.SOURCE)) {
-        java.nio.file.Files.createDirectories(copy.resolve(file).getParent());
-        java.nio.file.Files.copy(Module.ROOT.resolve(file), copy.resolve(file));
+        Files.createDirectories(copy.resolve(file).getParent());
+        Files.copy(Module.ROOT.resolve(file), copy.resolve(file));
       }
-      java.nio.file.Files.createDirectories(copy.resolve("functions/api/src/main/resources"));
-      java.nio.file.Files.writeString(copy.resolve("functions/api/src/main/resources/logback.xml"), "<configuration/>");
-      java.nio.file.Files.writeString(copy.resolve("gpu-job-image/runner/pom.xml"), java.nio.file.Files.readString(
+      Files.createDirectories(copy.resolve("functions/api/src/main/resources"));
+      Files.writeString(copy.resolve("functions/api/src/main/resources/logback.xml"), "<configuration/>");
+      Files.writeString(copy.resolve("gpu-job-image/runner/pom.xml"), Files.readString(
           copy.resolve("gpu-job-image/runner/pom.xml")).replace("<artifactId>darkroom-gcp</artifactId>", "<artifactId>darkroom-core</artifactId>"));
       List<Deployable> list = Deployable.ALL.stream()
           .filter(d -> List.of("api", "realtime", "runner").contains(d.name())).toList();
@@ -120,8 +125,8 @@ class DeployablesTest {
               "runner: gpu-job-image/runner does not depend on darkroom-gcp, whose shared/gcp/src/main/resources/logback.xml it logs with")
           .noneMatch(f -> f.startsWith("realtime:") && f.contains("logback"));
     } finally {
-      try (var files = java.nio.file.Files.walk(copy)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      try (var files = Files.walk(copy)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
   }
@@ -145,12 +150,12 @@ class DeployablesTest {
   private static Build pipeline() {
     try {
       return CloudBuildCheck.parse(Module.ROOT.resolve("cloudbuild.yaml"));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
-  private static String localStack() throws java.io.IOException {
+  private static String localStack() throws IOException {
     return Files.readString(Module.ROOT.resolve(DeployablesCheck.LOCAL_STACK));
   }
 }
