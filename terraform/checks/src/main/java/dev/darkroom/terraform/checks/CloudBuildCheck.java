@@ -140,6 +140,13 @@ public final class CloudBuildCheck {
     return false;
   }
 
+  /** Whether a step runs {@code docker push} and names the image as a word (a tag or a loop's list). */
+  public static boolean pushesImage(Build build, String image) {
+    Pattern word = Pattern.compile("(?<![\\w-])" + Pattern.quote(image) + "(?![\\w-])");
+    return build.getStepsList().stream().map(step -> script(build, step))
+        .anyMatch(script -> script.contains("docker push") && word.matcher(script).find());
+  }
+
   private static void executable(Path file, String content) throws IOException {
     Files.writeString(file, content);
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));

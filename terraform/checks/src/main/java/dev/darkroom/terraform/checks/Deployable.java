@@ -16,10 +16,11 @@ import java.util.List;
  *
  * @param kind {@value #KIND_FUNCTION}, {@value #KIND_SERVICE} or {@value #KIND_JOB}
  * @param entryPoint the class Cloud Functions invokes, or the image's main class
+ * @param image the image's name in the environment's repository (pushed as image:sha); null for functions
  * @param dockerfile the image's Dockerfile, whose ENV lines set variables too; null for functions
  */
 public record Deployable(String name, String moduleDir, String kind, String resourceType, String resourceName,
-    String entryPoint, String dockerfile) {
+    String entryPoint, String image, String dockerfile) {
 
   /** The list, relative to the repository root. */
   public static final String SOURCE = "terraform/deployables.json";
@@ -47,6 +48,9 @@ public record Deployable(String name, String moduleDir, String kind, String reso
     if (!expected.equals(resourceType)) {
       throw new IllegalArgumentException(name + ": a " + kind + " runs as a " + expected + ", not " + resourceType);
     }
+    if (!kind.equals(KIND_FUNCTION) && (image == null || dockerfile == null)) {
+      throw new IllegalArgumentException(name + ": a " + kind + " is an image: give its image and dockerfile in " + SOURCE);
+    }
   }
 
   /** Every deployable of a list file, in its order; a missing field fails naming the entry. */
@@ -62,13 +66,17 @@ public record Deployable(String name, String moduleDir, String kind, String reso
       String name = field(entry, "name", file);
       String[] resource = field(entry, "resource", file).split("\\.", 2);
       all.add(new Deployable(name, field(entry, "module", file), field(entry, "kind", file), resource[0],
-          resource.length == 2 ? resource[1] : "", field(entry, "entry_point", file),
-          entry.hasNonNull("dockerfile") ? entry.get("dockerfile").asText() : null));
+          resource.length == 2 ? resource[1] : "", field(entry, "entry_point", file), optional(entry, "image"),
+          optional(entry, "dockerfile")));
     }
     if (all.isEmpty()) {
       throw new IllegalStateException(file + " lists no deployables");
     }
     return List.copyOf(all);
+  }
+
+  private static String optional(JsonNode entry, String field) {
+    return entry.hasNonNull(field) ? entry.get(field).asText() : null;
   }
 
   private static String field(JsonNode entry, String field, Path file) {

@@ -159,8 +159,13 @@ public final class DeployablesCheck {
           report.fail(d.name() + ": the pipeline's package-functions step does not package " + d.moduleDir()
               + " as " + d.name() + ".zip, which Terraform deploys");
         }
-      } else if (!CloudBuildCheck.buildsImage(pipeline, Path.of(d.dockerfile()))) {
-        report.fail(d.name() + ": no step of the pipeline builds its image from " + d.dockerfile());
+      } else {
+        if (!CloudBuildCheck.buildsImage(pipeline, Path.of(d.dockerfile()))) {
+          report.fail(d.name() + ": no step of the pipeline builds its image from " + d.dockerfile());
+        }
+        if (!CloudBuildCheck.pushesImage(pipeline, d.image())) {
+          report.fail(d.name() + ": no step of the pipeline pushes its image " + d.image());
+        }
       }
     }
     packaged.keySet().stream().filter(n -> !functionNames.contains(n))

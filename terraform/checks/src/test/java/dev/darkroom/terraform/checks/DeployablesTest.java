@@ -52,7 +52,7 @@ class DeployablesTest {
   void aFunctionAddedToTheListIsMissingEverywhereElse() throws Exception {
     List<Deployable> list = new ArrayList<>(Deployable.ALL);
     list.add(new Deployable("resize", "functions/resize", Deployable.KIND_FUNCTION, Deployable.FUNCTION, "resize",
-        "dev.darkroom.functions.resize.ResizeFunction", null));
+        "dev.darkroom.functions.resize.ResizeFunction", null, null));
     assertThat(run(list, Module.parsed(), PIPELINE, localStack()).failures()).containsExactlyInAnyOrder(
         "resize: functions/resize is not a module of the Maven build (a <module> of its parent pom)",
         "resize: Terraform declares no google_cloudfunctions2_function.resize",
@@ -99,10 +99,15 @@ class DeployablesTest {
   }
 
   @Test
-  void failsWhenNoStepBuildsAnImage() throws Exception {
-    Build build = withScript(PIPELINE, "realtime-image", "echo no image");
-    assertThat(run(Deployable.ALL, Module.parsed(), build, localStack()).failures()).containsExactly(
-        "realtime: no step of the pipeline builds its image from functions/realtime/Dockerfile");
+  void failsWhenNoStepBuildsOrPushesAnImage() throws Exception {
+    Build build = withScript(withScript(PIPELINE, "realtime-image", "echo no image"), "push-images", """
+        for image in realtime; do
+          docker push "$repo/$image:$SHORT_SHA"
+        done
+        """);
+    assertThat(run(Deployable.ALL, Module.parsed(), build, localStack()).failures()).containsExactlyInAnyOrder(
+        "realtime: no step of the pipeline builds its image from functions/realtime/Dockerfile",
+        "runner: no step of the pipeline pushes its image gpu-job");
   }
 
   @Test
