@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Packages one built function module as the zip Cloud Functions deploys from a JAR: the module's
-# jar, with a manifest Class-Path naming lib/*.jar, and lib/ holding its runtime dependencies.
+# jar, with a manifest Class-Path naming lib/*.jar, and lib/ holding its runtime dependencies
+# (darkroom-gcp among them, which carries the logging configuration of every deployable).
 #   terraform/scripts/package-function.sh functions/api api out/
-# Needs `mvn package` to have run for the module (Cloud Build's package-functions step does).
+# Needs the module's jar and its target/lib, from one reactor run at the root (Cloud Build's
+# package-functions step): mvn package dependency:copy-dependencies -DskipTests \
+#   -DincludeScope=runtime -DoutputDirectory=target/lib
+# (one run, so that darkroom-gcp and core resolve from the reactor, not from a local repository).
 set -euo pipefail
 
 module="$1" name="$2" out="$3"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-mvn -B -ntp -q -pl "$module" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$work/lib"
+[ -d "$module/target/lib" ] || { echo "no $module/target/lib: run mvn package dependency:copy-dependencies first" >&2; exit 1; }
+cp -r "$module/target/lib" "$work/lib"
 jar_file="$(find "$module/target" -maxdepth 1 -name '*.jar' ! -name '*-sources.jar' | head -n 1)"
 [ -n "$jar_file" ] || { echo "no jar in $module/target: run mvn package first" >&2; exit 1; }
 

@@ -423,8 +423,6 @@ resource "google_cloudfunctions2_function" "thumbnails" {
 # that failed for now is scheduled in the ledger DB (WEBHOOK_RETRY_SCHEDULE) and the message acked;
 # reconcile republishes it when due (functions/notify/README.md, "Delivery, retries").
 resource "google_cloudfunctions2_function" "notify" {
-  count = var.deploy_pending_functions ? 1 : 0
-
   project     = var.project_id
   name        = "${local.name}-notify"
   location    = var.region

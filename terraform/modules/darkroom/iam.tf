@@ -456,10 +456,9 @@ resource "google_cloud_run_v2_service_iam_member" "events_invoke_dead_letters" {
 }
 
 resource "google_cloud_run_v2_service_iam_member" "events_invoke_notify" {
-  count    = var.deploy_pending_functions ? 1 : 0
   project  = var.project_id
   location = var.region
-  name     = google_cloudfunctions2_function.notify[0].name
+  name     = google_cloudfunctions2_function.notify.name
   role     = "roles/run.invoker"
   member   = "serviceAccount:${google_service_account.events.email}"
 }

@@ -40,13 +40,12 @@ output "ledger_instance" {
 
 output "event_functions" {
   description = "Functions behind Eventarc triggers and their dead-letter topics, for scripts/attach-dead-letters.sh."
-  value = merge({
+  value = {
     (google_cloudfunctions2_function.dispatch.name)   = google_pubsub_topic.job_submitted_dead_letter.id
     (google_cloudfunctions2_function.job_events.name) = google_pubsub_topic.job_events_dead_letter.id
     (google_cloudfunctions2_function.thumbnails.name) = google_pubsub_topic.outputs_finalized_dead_letter.id
-    }, var.deploy_pending_functions ? {
-    (google_cloudfunctions2_function.notify[0].name) = google_pubsub_topic.notifications_dead_letter.id
-  } : {})
+    (google_cloudfunctions2_function.notify.name)     = google_pubsub_topic.notifications_dead_letter.id
+  }
 }
 
 output "dashboard_id" {

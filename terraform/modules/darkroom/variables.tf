@@ -35,12 +35,6 @@ variable "manage_firestore_database" {
   default     = true
 }
 
-variable "deploy_pending_functions" {
-  description = "Whether to deploy the reconcile and notify functions. Their modules (functions/reconcile, functions/notify) are being written; until their zips exist in the sources bucket this must stay false. Their service accounts, topics and schedule exist either way."
-  type        = bool
-  default     = false
-}
-
 variable "gpu_job_max_retries" {
   description = "Cloud Run retries of a failed GPU task. The runner exits 75 when a retry can help; a retried task takes its jobs back."
   type        = number

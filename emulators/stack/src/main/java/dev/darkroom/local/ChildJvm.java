@@ -25,7 +25,7 @@ final class ChildJvm {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
         "-Djava.awt.headless=true",
-        // Every deployable's jar carries its own logback.xml; name the one for local processes.
+        // shared/gcp's logback.xml (the deployables') and the emulators' are on this classpath: name the local one.
         "-Dlogback.configurationFile=darkroom-child-logback.xml",
         // The invoker jar bundles SLF4J's JUL provider; name logback so SLF4J need not choose.
         "-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider",

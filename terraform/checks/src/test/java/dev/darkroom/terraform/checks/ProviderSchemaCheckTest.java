@@ -103,7 +103,7 @@ class ProviderSchemaCheckTest {
 
   @Test
   void failsOnAModuleCallWithAnUnknownArgumentOrWithoutARequiredVariable() {
-    JsonNode env = Hcl.parse(Module.ROOT, List.of(Module.ROOT.resolve("terraform/envs/dev/main.tf")));
+    JsonNode env = Hcl.parse(Module.ROOT, List.of(Module.ROOT.resolve("terraform/envs/main.tf")));
     ObjectNode call = (ObjectNode) env.elements().next().path("module").path("darkroom").get(0);
     call.put("gpu_max_tasks", 4);
     call.remove("project_id");

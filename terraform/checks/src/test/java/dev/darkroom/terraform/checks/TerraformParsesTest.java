@@ -16,7 +16,7 @@ class TerraformParsesTest {
   void everyTerraformFileParses() {
     List<Path> files = Hcl.tfFiles(Module.ROOT.resolve("terraform"));
     assertThat(files).extracting(p -> Module.ROOT.relativize(p).toString())
-        .contains("terraform/modules/darkroom/functions.tf", "terraform/envs/dev/main.tf", "terraform/envs/prod/main.tf");
+        .contains("terraform/modules/darkroom/functions.tf", "terraform/envs/main.tf");
     JsonNode parsed = Hcl.parse(Module.ROOT, files);
     assertThat(parsed.size()).isEqualTo(files.size());
   }

@@ -1,13 +1,15 @@
-# The prod environment: one call of the darkroom module. Cloud Build runs
-#   terraform -chdir=terraform/envs/prod init && terraform -chdir=terraform/envs/prod apply
-# with -var project_id=... -var source_version=$SHORT_SHA (cloudbuild.yaml, cloudbuild.prod.yaml).
+# The root every environment shares: providers, the state backend and one call of the darkroom
+# module. What differs per environment is in envs/<env>/: terraform.tfvars (sizes, ownership,
+# protection) and backend.hcl (the state prefix). Cloud Build runs, in terraform/envs:
+#   terraform init -backend-config=<env>/backend.hcl -backend-config=bucket=<state bucket>
+#   terraform apply -var-file=<env>/terraform.tfvars -var project_id=... -var source_version=$SHORT_SHA
+# (cloudbuild.yaml; by hand: docs/OPERATIONS.md, "Deploy from scratch").
 terraform {
   required_version = ">= 1.6.0"
 
-  # State in a bucket made once per project, by hand (docs/OPERATIONS.md, "Deploy from scratch").
-  backend "gcs" {
-    prefix = "darkroom/prod"
-  }
+  # State in a bucket made once per project, by hand (docs/OPERATIONS.md, "Deploy from scratch"):
+  # a partial configuration, completed by -backend-config (envs/<env>/backend.hcl: the prefix).
+  backend "gcs" {}
 
   required_providers {
     google = {
@@ -59,6 +61,41 @@ variable "budget_billing_account" {
   default     = ""
 }
 
+variable "prefix" {
+  description = "The environment's name, prepended to every resource name (envs/<env>/terraform.tfvars: the directory's name)."
+  type        = string
+}
+
+variable "budget_amount_units" {
+  description = "Monthly budget, in whole units of the billing account's currency."
+  type        = number
+}
+
+variable "manage_firestore_database" {
+  description = "Whether this environment owns the project's (default) Firestore database (exactly one per project)."
+  type        = bool
+}
+
+variable "deletion_protection" {
+  description = "Deletion protection on Cloud SQL, Firestore, the GPU job and the realtime service."
+  type        = bool
+}
+
+variable "api_min_instances" {
+  description = "Warm api instances."
+  type        = number
+}
+
+variable "sql_tier" {
+  description = "Cloud SQL machine tier."
+  type        = string
+}
+
+variable "sql_availability_type" {
+  description = "ZONAL or REGIONAL (high availability)."
+  type        = string
+}
+
 provider "google" {
   project = var.project_id
   region  = var.region
@@ -70,24 +107,22 @@ provider "google-beta" {
 }
 
 module "darkroom" {
-  source = "../../modules/darkroom"
+  source = "../modules/darkroom"
 
   project_id             = var.project_id
   region                 = var.region
-  prefix                 = "prod"
+  prefix                 = var.prefix
   source_version         = var.source_version
   alert_email            = var.alert_email
   domain                 = var.domain
   budget_billing_account = var.budget_billing_account
-  budget_amount_units    = 2000
+  budget_amount_units    = var.budget_amount_units
 
-  # prod owns the project's (default) Firestore database, its PITR and backups.
-  manage_firestore_database = true
-  deploy_pending_functions  = false
-  deletion_protection       = true
-  api_min_instances         = 1
-  sql_tier                  = "db-custom-2-7680"
-  sql_availability_type     = "REGIONAL"
+  manage_firestore_database = var.manage_firestore_database
+  deletion_protection       = var.deletion_protection
+  api_min_instances         = var.api_min_instances
+  sql_tier                  = var.sql_tier
+  sql_availability_type     = var.sql_availability_type
 }
 
 output "api_url" {

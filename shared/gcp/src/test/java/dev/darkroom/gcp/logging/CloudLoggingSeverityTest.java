@@ -1,4 +1,4 @@
-package dev.darkroom.runner;
+package dev.darkroom.gcp.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

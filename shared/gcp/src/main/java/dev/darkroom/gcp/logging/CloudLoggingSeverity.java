@@ -1,4 +1,4 @@
-package dev.darkroom.runner;
+package dev.darkroom.gcp.logging;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
