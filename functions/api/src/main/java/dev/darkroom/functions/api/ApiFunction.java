@@ -4,7 +4,8 @@ import com.google.cloud.functions.HttpFunction;
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
 import com.google.common.base.Suppliers;
-import dev.darkroom.core.auth.Authenticator;
+import dev.darkroom.core.comfy.PromptPolicy;
+import dev.darkroom.core.usecase.Authenticator;
 import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.usecase.CancelJobs;
 import dev.darkroom.core.usecase.RegisterWebhooks;
@@ -33,9 +34,8 @@ public final class ApiFunction implements HttpFunction {
       log.info("api starting: authentication {}, limits {}", authenticator.required() ? "on" : "OFF (local user)",
           config.limits());
       UploadedInputs uploads = new UploadedInputs(adapters.outputStore());
-      PublishedCatalog catalog = new PublishedCatalog(adapters.nodeCatalog(), clock);
-      SubmitPrompt submit = new SubmitPrompt(adapters.jobStore(), adapters.jobQueue(), adapters.ledger(),
-          new PromptValidators(catalog, uploads), clock);
+      PromptPolicy policy = new PromptPolicy(adapters.nodeCatalog(), adapters.outputStore(), clock);
+      SubmitPrompt submit = new SubmitPrompt(adapters.jobStore(), adapters.jobQueue(), adapters.ledger(), policy, clock);
       Admission admission = new Admission(adapters.rateCounter(), adapters.jobStore(), adapters.usage(),
           config.limits(), clock);
       CancelJobs cancel = new CancelJobs(adapters.jobStore(), adapters.ledger(), clock);
@@ -45,7 +45,7 @@ public final class ApiFunction implements HttpFunction {
           new QueueRoutes(adapters.jobStore(), cancel),
           new HistoryRoutes(adapters.jobStore(), clock),
           new FileRoutes(adapters.jobStore(), adapters.outputStore(), uploads),
-          new CatalogRoutes(catalog),
+          new CatalogRoutes(policy.catalog()),
           new KeyRoutes(adapters.apiKeys(clock)),
           new JobRoutes(new SubmitJob(submit, adapters.idempotencyKeys(), adapters.jobStore(), admission, clock),
               adapters.jobStore(), cancel, resources),

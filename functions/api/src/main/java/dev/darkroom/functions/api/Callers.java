@@ -2,7 +2,7 @@ package dev.darkroom.functions.api;
 
 import com.google.cloud.functions.HttpRequest;
 import dev.darkroom.core.auth.AuthFailure;
-import dev.darkroom.core.auth.Authenticator;
+import dev.darkroom.core.usecase.Authenticator;
 import dev.darkroom.core.auth.Caller;
 
 /** Who is calling: the request's credential, checked by the {@link Authenticator}. */

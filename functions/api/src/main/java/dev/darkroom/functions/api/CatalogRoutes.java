@@ -3,6 +3,8 @@ package dev.darkroom.functions.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.comfy.NodeCatalog;
+import dev.darkroom.core.comfy.PublishedCatalog;
+import dev.darkroom.core.limits.InputLimits;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;

@@ -2,19 +2,22 @@ package dev.darkroom.functions.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.darkroom.core.usecase.PromptValidation.PromptError;
+import com.google.cloud.functions.HttpResponse;
+import dev.darkroom.core.comfy.PromptError;
+import java.io.IOException;
 
 /** Error bodies in ComfyUI's shape: {@code {"error": {type, message, details, extra_info}, "node_errors": {...}}}. */
 final class ComfyErrors {
-  /** Darkroom's own type for a prompt past one of {@link InputLimits}' bounds; ComfyUI has no such limits. */
-  static final String TOO_LARGE = "prompt_too_large";
-  static final int SHOWN_CHARS = 100;
-
   private ComfyErrors() {}
 
-  /** The status to answer an error with: 413 for {@link #TOO_LARGE}, ComfyUI's 400 for every other. */
+  /** The status to answer an error with: 413 for a prompt past a bound, ComfyUI's 400 for every other. */
   static int status(PromptError error) {
-    return TOO_LARGE.equals(error.type()) ? 413 : 400;
+    return error.tooLarge() ? 413 : 400;
+  }
+
+  /** Answers {@code error} in ComfyUI's shape, with its status. */
+  static void reply(HttpResponse response, PromptError error, ObjectNode nodeErrors) throws IOException {
+    Replies.json(response, status(error), body(Replies.JSON, error, nodeErrors));
   }
 
   static ObjectNode body(ObjectMapper json, PromptError error, ObjectNode nodeErrors) {
@@ -26,28 +29,5 @@ final class ComfyErrors {
     e.set("extra_info", error.extraInfo() != null ? error.extraInfo() : json.createObjectNode());
     body.set("node_errors", nodeErrors != null ? nodeErrors : json.createObjectNode());
     return body;
-  }
-
-  static PromptError noPrompt() {
-    return PromptError.of("no_prompt", "No prompt provided", "No prompt provided");
-  }
-
-  static PromptError invalidBody(String why) {
-    return PromptError.of("invalid_prompt", "Invalid prompt", why);
-  }
-
-  static PromptError tooLarge(String why) {
-    return PromptError.of(TOO_LARGE, "Prompt too large", why);
-  }
-
-  static PromptError invalidPromptId(String value) {
-    return PromptError.of("invalid_prompt_id", "Invalid prompt_id",
-        "prompt_id must be a lowercase canonical UUID, got '" + shown(value) + "'");
-  }
-
-  /** A client's value quoted in a message: at most {@value #SHOWN_CHARS} characters of it. */
-  static String shown(String value) {
-    return value.codePointCount(0, value.length()) <= SHOWN_CHARS ? value
-        : value.substring(0, value.offsetByCodePoints(0, SHOWN_CHARS)) + "…";
   }
 }

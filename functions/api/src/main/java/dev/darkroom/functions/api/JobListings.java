@@ -3,6 +3,7 @@ package dev.darkroom.functions.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.limits.InputLimits;
 import dev.darkroom.core.port.JobStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -89,7 +90,7 @@ final class JobListings {
     } catch (NumberFormatException e) {
       // answered below
     }
-    throw badRequest("limit must be an integer from 1 to " + MAX_LIMIT + ", got '" + ComfyErrors.shown(value) + "'");
+    throw badRequest("limit must be an integer from 1 to " + MAX_LIMIT + ", got '" + InputLimits.shown(value) + "'");
   }
 
   private static Set<JobStatus> statuses(List<String> values) {
@@ -103,7 +104,7 @@ final class JobListings {
         JobStatus status = java.util.Arrays.stream(JobStatus.values())
             .filter(s -> s.wireName().equals(wire)).findFirst()
             .orElseThrow(() -> badRequest("status must be one of " + java.util.Arrays.stream(JobStatus.values())
-                .map(JobStatus::wireName).collect(Collectors.joining(", ")) + "; got '" + ComfyErrors.shown(name) + "'"));
+                .map(JobStatus::wireName).collect(Collectors.joining(", ")) + "; got '" + InputLimits.shown(name) + "'"));
         statuses.add(status);
       }
     }
@@ -118,7 +119,7 @@ final class JobListings {
       return OffsetDateTime.parse(value.toUpperCase(Locale.ROOT)).toInstant();
     } catch (DateTimeParseException e) {
       throw badRequest(name + " must be an RFC 3339 time such as 2026-11-23T10:00:00Z, got '"
-          + ComfyErrors.shown(value) + "'");
+          + InputLimits.shown(value) + "'");
     }
   }
 

@@ -7,8 +7,11 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.limits.InputLimits;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.usecase.CancelJobs;
+import dev.darkroom.core.comfy.PromptError;
+import dev.darkroom.core.usecase.PromptRequests;
 import dev.darkroom.core.usecase.SubmitJob;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -49,21 +52,20 @@ final class JobRoutes {
   void create(Call call) throws IOException {
     String key = idempotencyKey(call);
     byte[] body = RequestBodies.read(call.request(), InputLimits.PROMPT_BODY_BYTES);
-    PromptRequests.Parsed parsed = PromptRequests.parse(Replies.JSON, body, call.user());
+    PromptRequests.Parsed parsed = RequestBodies.promptRequest(body, call.user());
     if (parsed.error() == null && parsed.request().promptId() != null) {
-      parsed = PromptRequests.Parsed.refused(ComfyErrors.invalidBody(
+      parsed = PromptRequests.Parsed.refused(PromptError.invalidBody(
           "prompt_id is not accepted here: the server names each job; retry safely with an Idempotency-Key"));
     }
     if (parsed.error() != null) {
-      Replies.json(call.response(), ComfyErrors.status(parsed.error()), ComfyErrors.body(Replies.JSON, parsed.error(), null));
+      ComfyErrors.reply(call.response(), parsed.error(), null);
       return;
     }
     SubmitJob.Result result = submit.submit(call.caller(), parsed.request(), key, key == null ? "" : requestHash(body));
     if (result instanceof SubmitJob.Result.OverLimit over) {
       ComfyApi.refuse(call.response(), over.refusal());
     } else if (result instanceof SubmitJob.Result.Invalid invalid) {
-      Replies.json(call.response(), ComfyErrors.status(invalid.error()),
-          ComfyErrors.body(Replies.JSON, invalid.error(), invalid.nodeErrors()));
+      ComfyErrors.reply(call.response(), invalid.error(), invalid.nodeErrors());
     } else if (result instanceof SubmitJob.Result.KeyReused reused) {
       Replies.apiError(call.response(), 409, reused.message());
     } else {

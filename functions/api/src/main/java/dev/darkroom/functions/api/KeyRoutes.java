@@ -2,7 +2,8 @@ package dev.darkroom.functions.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.darkroom.core.auth.ApiKeys;
+import dev.darkroom.core.limits.InputLimits;
+import dev.darkroom.core.usecase.ApiKeys;
 import dev.darkroom.core.auth.StoredApiKey;
 import java.io.IOException;
 import java.time.Instant;

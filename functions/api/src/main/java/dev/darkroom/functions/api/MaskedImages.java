@@ -1,5 +1,6 @@
 package dev.darkroom.functions.api;
 
+import dev.darkroom.core.limits.InputLimits;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

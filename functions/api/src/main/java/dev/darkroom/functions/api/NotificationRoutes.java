@@ -2,6 +2,7 @@ package dev.darkroom.functions.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.darkroom.core.limits.InputLimits;
 import dev.darkroom.core.notify.WebhookEndpoint;
 import dev.darkroom.core.port.DeviceTokens;
 import dev.darkroom.core.port.EmailRecipients;

@@ -2,8 +2,10 @@ package dev.darkroom.functions.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.limits.InputLimits;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.usecase.CancelJobs;
+import dev.darkroom.core.usecase.PromptRequests;
 import dev.darkroom.core.usecase.SubmitPrompt;
 import dev.darkroom.core.limits.Admission;
 import java.io.IOException;
@@ -37,15 +39,14 @@ final class PromptRoutes {
       return;
     }
     byte[] body = RequestBodies.read(call.request(), InputLimits.PROMPT_BODY_BYTES);
-    PromptRequests.Parsed parsed = PromptRequests.parse(Replies.JSON, body, call.user());
+    PromptRequests.Parsed parsed = RequestBodies.promptRequest(body, call.user());
     if (parsed.error() != null) {
-      Replies.json(call.response(), ComfyErrors.status(parsed.error()), ComfyErrors.body(Replies.JSON, parsed.error(), null));
+      ComfyErrors.reply(call.response(), parsed.error(), null);
       return;
     }
     SubmitPrompt.Result result = submit.submit(parsed.request().withTier(call.caller().tier()));
     if (result instanceof SubmitPrompt.Result.Refused refused) {
-      Replies.json(call.response(), ComfyErrors.status(refused.error()),
-          ComfyErrors.body(Replies.JSON, refused.error(), refused.nodeErrors()));
+      ComfyErrors.reply(call.response(), refused.error(), refused.nodeErrors());
       return;
     }
     SubmitPrompt.Result.Accepted accepted = (SubmitPrompt.Result.Accepted) result;

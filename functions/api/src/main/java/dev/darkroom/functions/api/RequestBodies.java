@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.functions.HttpRequest;
+import dev.darkroom.core.comfy.PromptError;
+import dev.darkroom.core.limits.InputLimits;
+import dev.darkroom.core.usecase.PromptRequests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Iterator;
@@ -71,6 +74,19 @@ final class RequestBodies {
    * so clients send JSON labelled {@code application/x-www-form-urlencoded}), checked against the
    * JSON limits of {@link InputLimits}.
    */
+  /**
+   * A {@code POST /prompt}-shaped body as a submission, or the ComfyUI-shaped error to answer with:
+   * the body is JSON whatever its Content-Type says, as ComfyUI reads it.
+   */
+  static PromptRequests.Parsed promptRequest(byte[] body, String userId) {
+    try {
+      return PromptRequests.parse(parse(body), userId);
+    } catch (Unusable e) {
+      return PromptRequests.Parsed.refused(
+          e.status == 413 ? PromptError.tooLarge(e.getMessage()) : PromptError.invalidBody(e.getMessage()));
+    }
+  }
+
   static JsonNode parse(byte[] body) throws Unusable {
     JsonNode node;
     try {

@@ -62,16 +62,4 @@ final class UploadedInputs {
     bucket.put(objectName(user, subfolder, candidate), contentType, new ByteArrayInputStream(content));
     return new Stored(candidate, subfolder);
   }
-
-  /**
-   * LoadImage's {@code VALIDATE_INPUTS}: does the value name a file this user uploaded? Values use
-   * ComfyUI's annotated form ({@code "sub/a.png"}, {@code "a.png [input]"}); {@code [output]} and
-   * {@code [temp]} name engine folders that Darkroom's users cannot write, so they never exist.
-   */
-  boolean exists(String user, String annotated) {
-    return InputPaths.parseAnnotated(annotated)
-        .map(file -> bucket.stat(file.objectName(user)).isPresent())
-        .orElse(false);
-  }
-
 }

@@ -1,6 +1,7 @@
 package dev.darkroom.functions.api;
 
-import dev.darkroom.core.auth.ApiKeys;
+import dev.darkroom.core.usecase.ApiKeys;
+import dev.darkroom.core.comfy.PromptPolicy;
 import dev.darkroom.core.auth.Caller;
 import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.port.JobQueue;
@@ -18,7 +19,6 @@ import dev.darkroom.core.usecase.RegisterWebhooks;
 import dev.darkroom.testing.NotifyFakes;
 import java.net.InetAddress;
 import java.time.Duration;
-import dev.darkroom.core.usecase.PromptValidator;
 import dev.darkroom.core.usecase.SubmitJob;
 import dev.darkroom.core.usecase.SubmitPrompt;
 import dev.darkroom.core.port.JobFeed;
@@ -48,18 +48,18 @@ final class ApiFixture {
   }
 
   /**
-   * @param validator null for the production validator over {@code catalogs}
+   * @param catalogs the node catalogs prompts are checked against, or null for none published
    */
   static ComfyApi api(JobStore jobs, JobQueue queue, OutputStore files, Ledger ledger,
-      PromptValidator validator, NodeCatalogStore catalogs, Callers callers) {
-    return api(jobs, queue, files, ledger, validator, catalogs, callers,
+      NodeCatalogStore catalogs, Callers callers) {
+    return api(jobs, queue, files, ledger, catalogs, callers,
         new Admission(new InMemoryRateCounter(), jobs, new RecordingPorts.InMemoryLedger(), Admission.Settings.none(), CLOCK),
         new ApiKeys(new InMemoryApiKeyStore(), new byte[32], CLOCK));
   }
 
   static ComfyApi api(JobStore jobs, JobQueue queue, OutputStore files, Ledger ledger,
-      PromptValidator validator, NodeCatalogStore catalogs, Callers callers, Admission admission, ApiKeys keys) {
-    return api(jobs, queue, files, ledger, validator, catalogs, callers, admission, keys,
+      NodeCatalogStore catalogs, Callers callers, Admission admission, ApiKeys keys) {
+    return api(jobs, queue, files, ledger, catalogs, callers, admission, keys,
         notifications(jobs, new NotifyFakes.Endpoints(CLOCK), new NotifyFakes.Devices(), new NotifyFakes.Recipients()));
   }
 
@@ -73,12 +73,10 @@ final class ApiFixture {
   }
 
   static ComfyApi api(JobStore jobs, JobQueue queue, OutputStore files, Ledger ledger,
-      PromptValidator validator, NodeCatalogStore catalogs, Callers callers, Admission admission, ApiKeys keys,
+      NodeCatalogStore catalogs, Callers callers, Admission admission, ApiKeys keys,
       NotificationRoutes notifications) {
-    UploadedInputs uploads = new UploadedInputs(files);
-    PublishedCatalog catalog = new PublishedCatalog(catalogs != null ? catalogs : new InMemoryNodeCatalogStore(), CLOCK);
-    PromptValidator v = validator != null ? validator : new PromptValidators(catalog, uploads);
-    SubmitPrompt submit = new SubmitPrompt(jobs, queue, ledger, v, CLOCK);
+    PromptPolicy policy = new PromptPolicy(catalogs != null ? catalogs : new InMemoryNodeCatalogStore(), files, CLOCK);
+    SubmitPrompt submit = new SubmitPrompt(jobs, queue, ledger, policy, CLOCK);
     CancelJobs cancel = new CancelJobs(jobs, ledger, CLOCK);
     JobResources resources = new JobResources(jobs, files);
     // Only the in-memory store has a feed; the tests that stream events use it.
@@ -87,8 +85,8 @@ final class ApiFixture {
         new PromptRoutes(submit, jobs, admission),
         new QueueRoutes(jobs, cancel),
         new HistoryRoutes(jobs, CLOCK),
-        new FileRoutes(jobs, files, uploads),
-        new CatalogRoutes(catalog),
+        new FileRoutes(jobs, files, new UploadedInputs(files)),
+        new CatalogRoutes(policy.catalog()),
         new KeyRoutes(keys),
         new JobRoutes(new SubmitJob(submit, new InMemoryIdempotencyKeys(), jobs, admission, CLOCK), jobs, cancel,
             resources),

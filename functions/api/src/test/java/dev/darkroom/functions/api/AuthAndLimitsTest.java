@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.darkroom.core.auth.ApiKeys;
+import dev.darkroom.core.usecase.ApiKeys;
 import dev.darkroom.core.auth.AuthFailure;
-import dev.darkroom.core.auth.Authenticator;
+import dev.darkroom.core.usecase.Authenticator;
 import dev.darkroom.core.auth.Caller;
 import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.limits.PerTier;
@@ -41,7 +41,7 @@ class AuthAndLimitsTest {
     Admission admission = new Admission(new InMemoryRateCounter(), jobs, new RecordingPorts.InMemoryLedger(),
         limits, ApiFixture.CLOCK);
     return ApiFixture.api(jobs, new RecordingPorts.Queue(), new InMemoryOutputStore(),
-        new RecordingPorts.InMemoryLedger(), PromptValidators::structural, null,
+        new RecordingPorts.InMemoryLedger(), null,
         Callers.of(Authenticator.required(firebase, keys, "free")), admission, keys);
   }
 

@@ -30,7 +30,7 @@ class ComfyApiTest {
   private final InMemoryOutputStore outputs = new InMemoryOutputStore();
   private String caller = "alice";
   private final ComfyApi api = ApiFixture.api(jobs, queue, outputs, new RecordingPorts.InMemoryLedger(),
-      PromptValidators::structural, null, request -> {
+      null, request -> {
         if (caller == null) {
           throw new AuthFailure(AuthFailure.Reason.MISSING, "authentication required");
         }
@@ -194,7 +194,7 @@ class ComfyApiTest {
       }
     };
     ComfyApi api = ApiFixture.api(busy, queue, outputs, new RecordingPorts.InMemoryLedger(),
-        PromptValidators::structural, null, ApiFixture.as(() -> "alice"));
+        null, ApiFixture.as(() -> "alice"));
     FakeHttp.Response response = new FakeHttp.Response();
     api.handle(FakeHttp.request("GET", "/history/" + java.util.UUID.randomUUID(), null), response);
     assertThat(response.status).isEqualTo(503);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.darkroom.core.comfy.NodeCatalog;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.limits.InputLimits;
 import dev.darkroom.core.port.JobChange.Outcome;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryOutputStore;
@@ -43,7 +44,7 @@ class ComfyRoutesTest {
   private final InMemoryOutputStore files = new InMemoryOutputStore();
   private final InMemoryNodeCatalogStore catalogs = new InMemoryNodeCatalogStore();
   private String caller = "alice";
-  private final ComfyApi api = ApiFixture.api(jobs, new RecordingPorts.Queue(), files, ledger, null, catalogs,
+  private final ComfyApi api = ApiFixture.api(jobs, new RecordingPorts.Queue(), files, ledger, catalogs,
       ApiFixture.as(() -> caller));
 
   ComfyRoutesTest() {
@@ -280,7 +281,7 @@ class ComfyRoutesTest {
 
   @Test
   void idsThatCannotBePromptIdsNeverReachTheStore() throws Exception {
-    ComfyApi strict = ApiFixture.api(new FirestoreLikeIds(), new RecordingPorts.Queue(), files, ledger, null, catalogs,
+    ComfyApi strict = ApiFixture.api(new FirestoreLikeIds(), new RecordingPorts.Queue(), files, ledger, catalogs,
         ApiFixture.as(() -> "alice"));
     for (FakeHttp.Request request : List.of(
         FakeHttp.request("GET", "/history/..", null),
@@ -488,7 +489,7 @@ class ComfyRoutesTest {
 
   @Test
   void withNoCatalogPublishedObjectInfoAndModelsAreEmpty() throws Exception {
-    ComfyApi empty = ApiFixture.api(jobs, new RecordingPorts.Queue(), files, ledger, null, new InMemoryNodeCatalogStore(),
+    ComfyApi empty = ApiFixture.api(jobs, new RecordingPorts.Queue(), files, ledger, new InMemoryNodeCatalogStore(),
         ApiFixture.as(() -> "alice"));
     FakeHttp.Response response = new FakeHttp.Response();
     empty.handle(FakeHttp.request("GET", "/object_info", null), response);

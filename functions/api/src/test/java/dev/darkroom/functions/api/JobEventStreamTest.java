@@ -32,7 +32,7 @@ class JobEventStreamTest {
   private final InMemoryJobStore jobs = new InMemoryJobStore();
   private final InMemoryOutputStore outputs = new InMemoryOutputStore();
   private final ComfyApi api = ApiFixture.api(jobs, new RecordingPorts.Queue(), outputs,
-      new RecordingPorts.InMemoryLedger(), PromptValidators::structural, null,
+      new RecordingPorts.InMemoryLedger(), null,
       request -> Caller.idToken("alice", Job.DEFAULT_TIER));
   private final String id = UUID.randomUUID().toString();
   private Instant at = T0;

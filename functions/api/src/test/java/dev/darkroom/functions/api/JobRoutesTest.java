@@ -35,7 +35,7 @@ class JobRoutesTest {
   private final InMemoryOutputStore outputs = new InMemoryOutputStore();
   private volatile String caller = "alice";
   private final ComfyApi api = ApiFixture.api(jobs, queue, outputs, new RecordingPorts.InMemoryLedger(),
-      PromptValidators::structural, null, request -> Caller.idToken(caller, Job.DEFAULT_TIER));
+      null, request -> Caller.idToken(caller, Job.DEFAULT_TIER));
 
   private FakeHttp.Response call(String method, String path, String body, String... headers) throws Exception {
     return FakeHttp.send(api, method, path, body, headers);

@@ -26,10 +26,10 @@ class NotificationRoutesTest {
   private final NotifyFakes.Recipients email = new NotifyFakes.Recipients();
   private Caller caller = Caller.idToken("alice", Job.DEFAULT_TIER);
   private final ComfyApi api = ApiFixture.api(jobs, new RecordingPorts.Queue(), new dev.darkroom.testing.InMemoryOutputStore(),
-      new RecordingPorts.InMemoryLedger(), PromptValidators::structural, null, request -> caller,
+      new RecordingPorts.InMemoryLedger(), null, request -> caller,
       new dev.darkroom.core.limits.Admission(new dev.darkroom.testing.InMemoryRateCounter(), jobs,
           new RecordingPorts.InMemoryLedger(), dev.darkroom.core.limits.Admission.Settings.none(), ApiFixture.CLOCK),
-      new dev.darkroom.core.auth.ApiKeys(new dev.darkroom.testing.InMemoryApiKeyStore(), new byte[32], ApiFixture.CLOCK),
+      new dev.darkroom.core.usecase.ApiKeys(new dev.darkroom.testing.InMemoryApiKeyStore(), new byte[32], ApiFixture.CLOCK),
       ApiFixture.notifications(jobs, endpoints, devices, email));
 
   private FakeHttp.Response call(String method, String path, String body) throws Exception {

@@ -44,7 +44,7 @@ class OpenApiTest {
   private final InMemoryJobStore jobs = new InMemoryJobStore();
   private String user = "alice";
   private final ComfyApi api = ApiFixture.api(jobs, new RecordingPorts.Queue(), new InMemoryOutputStore(),
-      new RecordingPorts.InMemoryLedger(), PromptValidators::structural, null, request -> {
+      new RecordingPorts.InMemoryLedger(), null, request -> {
         if (user == null) {
           throw new dev.darkroom.core.auth.AuthFailure(dev.darkroom.core.auth.AuthFailure.Reason.MISSING, "no credential");
         }

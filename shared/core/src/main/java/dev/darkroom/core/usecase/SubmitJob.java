@@ -5,7 +5,7 @@ import dev.darkroom.core.auth.Caller;
 import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.port.IdempotencyKeys;
 import dev.darkroom.core.port.JobStore;
-import dev.darkroom.core.usecase.PromptValidation.PromptError;
+import dev.darkroom.core.comfy.PromptError;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.darkroom.core.usecase.PromptValidation;
-import dev.darkroom.core.usecase.PromptValidation.PromptError;
-import dev.darkroom.core.usecase.PromptValidator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -19,7 +16,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * ComfyUI's {@code validate_prompt}/{@code validate_inputs}, rule for rule: the same checks in the
+ * A prompt checked against the node catalog: ComfyUI's {@code validate_prompt}/{@code validate_inputs}, rule for rule: the same checks in the
  * same order, the same error types, messages, details and extra_info, and the same quirks (an
  * output that fails is dropped while the others run; a node failing only because of an upstream
  * node gets no entry; every failed node lists every failed output seen so far). Where ComfyUI would
@@ -31,7 +28,7 @@ import java.util.stream.Collectors;
  * <p>Outputs and nodes are visited in the prompt's key order and inputs in {@code input_order};
  * ComfyUI iterates Python sets there, so its order is unspecified.
  */
-public final class ComfyPromptValidator implements PromptValidator {
+public final class CatalogCheck {
 
   /** Python's default recursion limit: the depth at which ComfyUI's recursive walk gives up. */
   static final int MAX_LINK_DEPTH = 1000;
@@ -46,20 +43,9 @@ public final class ComfyPromptValidator implements PromptValidator {
   private final NodeCatalog catalog;
   private final CustomInputCheck customCheck;
 
-  public ComfyPromptValidator(NodeCatalog catalog, CustomInputCheck customCheck) {
+  public CatalogCheck(NodeCatalog catalog, CustomInputCheck customCheck) {
     this.catalog = catalog;
     this.customCheck = customCheck;
-  }
-
-  @Override
-  public PromptValidation validate(ObjectNode prompt) {
-    return validatePrompt(prompt, null).validation();
-  }
-
-  @Override
-  public ComfyValidation validateForQueue(
-      ObjectNode prompt, List<String> partialExecutionTargets, String userId) {
-    return validatePrompt(prompt, partialExecutionTargets);
   }
 
   /**
@@ -68,9 +54,9 @@ public final class ComfyPromptValidator implements PromptValidator {
    * @param prompt any JSON value: a non-object is refused as {@code invalid_prompt}
    * @param partialExecutionTargets node ids from {@code partial_execution_targets}, or null for all
    */
-  public ComfyValidation validatePrompt(JsonNode prompt, List<String> partialExecutionTargets) {
+  public PromptVerdict check(JsonNode prompt, List<String> partialExecutionTargets) {
     if (!(prompt instanceof ObjectNode original)) {
-      return refused(
+      return PromptVerdict.refused(
           PromptError.of(
               "invalid_prompt", "Cannot execute because the prompt is not a JSON object.", ""),
           JSON.objectNode());
@@ -81,16 +67,11 @@ public final class ComfyPromptValidator implements PromptValidator {
       String id = entry.getKey();
       JsonNode node = entry.getValue();
       if (!(node instanceof ObjectNode) || !node.has("class_type")) {
-        return refused(
-            PromptError.of(
-                "invalid_prompt",
-                "Cannot execute because a node is missing the class_type property.",
-                "Node ID '#" + id + "'"),
-            copy);
+        return PromptVerdict.refused(PromptError.missingClassType(id), copy);
       }
       JsonNode classType = node.get("class_type");
       if (!classType.isTextual() || !catalog.contains(classType.textValue())) {
-        return refused(
+        return PromptVerdict.refused(
             PromptError.of(
                 "invalid_prompt",
                 "Cannot execute because node " + PyValues.str(classType) + " does not exist.",
@@ -103,7 +84,7 @@ public final class ComfyPromptValidator implements PromptValidator {
       }
     }
     if (outputs.isEmpty()) {
-      return refused(PromptError.of("prompt_no_outputs", "Prompt has no outputs", ""), copy);
+      return PromptVerdict.refused(PromptError.of("prompt_no_outputs", "Prompt has no outputs", ""), copy);
     }
     Run run = new Run(copy);
     if (copy.size() <= SMALL_PROMPT_NODES) return run.validateOutputs(outputs);
@@ -114,8 +95,8 @@ public final class ComfyPromptValidator implements PromptValidator {
    * The walk recurses along links up to {@link #MAX_LINK_DEPTH} deep, more than a default thread
    * stack holds; big prompts get a thread whose stack does.
    */
-  private static ComfyValidation onLargeStack(java.util.function.Supplier<ComfyValidation> walk) {
-    ComfyValidation[] result = new ComfyValidation[1];
+  private static PromptVerdict onLargeStack(java.util.function.Supplier<PromptVerdict> walk) {
+    PromptVerdict[] result = new PromptVerdict[1];
     RuntimeException[] failure = new RuntimeException[1];
     Thread thread =
         new Thread(
@@ -140,11 +121,6 @@ public final class ComfyPromptValidator implements PromptValidator {
     return result[0];
   }
 
-  private static ComfyValidation refused(PromptError error, ObjectNode prompt) {
-    return new ComfyValidation(
-        new PromptValidation(error, JSON.objectNode()), List.of(), prompt);
-  }
-
   private record Result(boolean valid, List<ObjectNode> errors) {}
 
   /** One validation: the memo ({@code validated}) is shared by all outputs of the prompt. */
@@ -156,7 +132,7 @@ public final class ComfyPromptValidator implements PromptValidator {
       this.prompt = prompt;
     }
 
-    ComfyValidation validateOutputs(Set<String> outputs) {
+    PromptVerdict validateOutputs(Set<String> outputs) {
       List<String> good = new ArrayList<>();
       List<List<ObjectNode>> failures = new ArrayList<>();
       ObjectNode nodeErrors = JSON.objectNode();
@@ -208,12 +184,16 @@ public final class ComfyPromptValidator implements PromptValidator {
         PromptError error =
             PromptError.of(
                 "prompt_outputs_failed_validation", "Prompt outputs failed validation", details);
-        return new ComfyValidation(new PromptValidation(error, nodeErrors), List.of(), prompt);
+        return new PromptVerdict(error, nodeErrors, List.of(), prompt);
       }
-      return new ComfyValidation(
-          new PromptValidation(null, nodeErrors), List.copyOf(good), prompt);
+      return new PromptVerdict(null, nodeErrors, List.copyOf(good), prompt);
     }
 
+    /**
+     * ComfyUI's {@code validate_inputs} for one node: each declared input by the rule its value
+     * calls for (missing, linked, literal), then the node's own {@code VALIDATE_INPUTS}. The result
+     * is merged into what an earlier visit (a cycle, an inner exception) already recorded.
+     */
     private Result validateNode(String id, List<String> visiting) {
       Result memo = validated.get(id);
       if (memo != null) return memo;
@@ -226,150 +206,15 @@ public final class ComfyPromptValidator implements PromptValidator {
       NodeDefinition def = catalog.node(classType).orElseThrow();
 
       List<ObjectNode> errors = new ArrayList<>();
-      boolean valid = true;
+      boolean upstreamValid = true;
       for (InputSpec spec : def.inputs().values()) {
         String x = spec.name();
         if (!inputs.contains(x)) {
-          if (spec.required()) {
-            errors.add(
-                error(
-                    "required_input_missing",
-                    "Required input is missing",
-                    x,
-                    JSON.objectNode().put("input_name", x)));
-          }
-          continue;
-        }
-        JsonNode val = inputs.get(x);
-        if (val.isArray()) {
-          if (val.size() != 2) {
-            ObjectNode extra = JSON.objectNode().put("input_name", x);
-            extra.set("input_config", spec.inputConfig());
-            extra.set("received_value", val);
-            errors.add(
-                error(
-                    "bad_linked_input",
-                    "Bad linked input, must be a length-2 list of [node_id, slot_index]",
-                    x,
-                    extra));
-            continue;
-          }
-          String sourceId = lookUpNode(val.get(0));
-          List<JsonNode> returnTypes =
-              catalog.returnTypes(prompt.get(sourceId).get("class_type").textValue());
-          JsonNode receivedType = index(returnTypes, val.get(1));
-          if (!typesMatch(receivedType, spec.type())) {
-            ObjectNode extra = JSON.objectNode().put("input_name", x);
-            extra.set("input_config", spec.inputConfig());
-            extra.set("received_type", receivedType);
-            extra.set("linked_node", val);
-            errors.add(
-                error(
-                    "return_type_mismatch",
-                    "Return type mismatch between linked nodes",
-                    x
-                        + ", received_type("
-                        + PyValues.str(receivedType)
-                        + ") mismatch input_type("
-                        + spec.typeName()
-                        + ")",
-                    extra));
-            continue;
-          }
-          try {
-            if (visiting.size() >= MAX_LINK_DEPTH) {
-              throw new PyException("RecursionError", "maximum recursion depth exceeded");
-            }
-            visiting.add(id);
-            Result upstream;
-            try {
-              upstream = validateNode(sourceId, visiting);
-            } finally {
-              visiting.remove(visiting.size() - 1);
-            }
-            if (!upstream.valid()) valid = false;
-          } catch (PyException ex) {
-            valid = false;
-            ObjectNode extra = JSON.objectNode().put("input_name", x);
-            extra.set("input_config", spec.inputConfig());
-            extra.put("exception_message", ex.getMessage());
-            extra.put("exception_type", ex.pythonType());
-            extra.set("traceback", JSON.arrayNode().add(NO_TRACEBACK));
-            extra.set("linked_node", val);
-            validated.put(
-                sourceId,
-                new Result(
-                    false,
-                    List.of(
-                        error(
-                            "exception_during_inner_validation",
-                            "Exception when validating inner node",
-                            ex.getMessage(),
-                            extra))));
-          }
-          continue;
-        }
-
-        if (val.isObject() && val.has("__value__")) {
-          val = val.get("__value__");
-          inputs.set(x, val);
-        }
-        String typeName = spec.type().isTextual() ? spec.type().textValue() : null;
-        try {
-          JsonNode coerced = coerce(typeName, val);
-          if (coerced != val) {
-            val = coerced;
-            inputs.set(x, val);
-          }
-        } catch (PyException ex) {
-          ObjectNode extra = JSON.objectNode().put("input_name", x);
-          extra.set("input_config", spec.inputConfig());
-          extra.set("received_value", val);
-          extra.put("exception_message", ex.getMessage());
-          errors.add(
-              error(
-                  "invalid_input_type",
-                  "Failed to convert an input value to a " + typeName + " value",
-                  x + ", " + PyValues.str(val) + ", " + ex.getMessage(),
-                  extra));
-          continue;
-        }
-        if (def.customValidatedInputs().contains(x)) continue;
-
-        ObjectNode options = spec.options();
-        if (options.has("min") && compareOrThrow(val, options.get("min"), "<") < 0) {
-          errors.add(
-              boundError(
-                  "value_smaller_than_min",
-                  "Value " + PyValues.str(val) + " smaller than min of " + PyValues.str(options.get("min")),
-                  x,
-                  spec,
-                  val));
-          continue;
-        }
-        if (options.has("max") && compareOrThrow(val, options.get("max"), ">") > 0) {
-          errors.add(
-              boundError(
-                  "value_bigger_than_max",
-                  "Value " + PyValues.str(val) + " bigger than max of " + PyValues.str(options.get("max")),
-                  x,
-                  spec,
-                  val));
-          continue;
-        }
-        if (spec.isCombo() && !containsPy(spec.type(), val)) {
-          boolean longList = spec.type().size() > 20;
-          String listInfo =
-              longList ? "(list of length " + spec.type().size() + ")" : PyValues.repr(spec.type());
-          ObjectNode extra = JSON.objectNode().put("input_name", x);
-          extra.set("input_config", longList ? NullNode.getInstance() : spec.inputConfig());
-          extra.set("received_value", val);
-          errors.add(
-              error(
-                  "value_not_in_list",
-                  "Value not in list",
-                  x + ": '" + PyValues.str(val) + "' not in " + listInfo,
-                  extra));
+          if (spec.required()) errors.add(requiredInputMissing(x));
+        } else if (inputs.get(x).isArray()) {
+          upstreamValid &= checkLink(id, spec, inputs.get(x), visiting, errors);
+        } else {
+          checkLiteral(def, spec, inputs, errors);
         }
       }
 
@@ -380,9 +225,180 @@ public final class ComfyPromptValidator implements PromptValidator {
       for (ObjectNode e : errors) {
         if (!merged.contains(e)) merged.add(e);
       }
-      Result result = new Result(previous.valid() && valid && errors.isEmpty(), List.copyOf(merged));
+      Result result =
+          new Result(previous.valid() && upstreamValid && errors.isEmpty(), List.copyOf(merged));
       validated.put(id, result);
       return result;
+    }
+
+    private ObjectNode requiredInputMissing(String x) {
+      return error(
+          "required_input_missing",
+          "Required input is missing",
+          x,
+          JSON.objectNode().put("input_name", x));
+    }
+
+    /**
+     * A linked input {@code [node_id, slot]}: its shape, the type the linked output returns, then the
+     * linked node itself (recursively). A malformed link or a type mismatch is this node's error;
+     * an upstream node's failure only makes this node invalid (false), without an entry of its own.
+     */
+    private boolean checkLink(
+        String id, InputSpec spec, JsonNode val, List<String> visiting, List<ObjectNode> errors) {
+      String x = spec.name();
+      if (val.size() != 2) {
+        ObjectNode extra = JSON.objectNode().put("input_name", x);
+        extra.set("input_config", spec.inputConfig());
+        extra.set("received_value", val);
+        errors.add(
+            error(
+                "bad_linked_input",
+                "Bad linked input, must be a length-2 list of [node_id, slot_index]",
+                x,
+                extra));
+        return true;
+      }
+      String sourceId = lookUpNode(val.get(0));
+      List<JsonNode> returnTypes =
+          catalog.returnTypes(prompt.get(sourceId).get("class_type").textValue());
+      JsonNode receivedType = index(returnTypes, val.get(1));
+      if (!typesMatch(receivedType, spec.type())) {
+        ObjectNode extra = JSON.objectNode().put("input_name", x);
+        extra.set("input_config", spec.inputConfig());
+        extra.set("received_type", receivedType);
+        extra.set("linked_node", val);
+        errors.add(
+            error(
+                "return_type_mismatch",
+                "Return type mismatch between linked nodes",
+                x
+                    + ", received_type("
+                    + PyValues.str(receivedType)
+                    + ") mismatch input_type("
+                    + spec.typeName()
+                    + ")",
+                extra));
+        return true;
+      }
+      return validateUpstream(id, sourceId, spec, val, visiting);
+    }
+
+    /** The linked node, validated in turn; Python's exception there is recorded on that node. */
+    private boolean validateUpstream(
+        String id, String sourceId, InputSpec spec, JsonNode val, List<String> visiting) {
+      try {
+        if (visiting.size() >= MAX_LINK_DEPTH) {
+          throw new PyException("RecursionError", "maximum recursion depth exceeded");
+        }
+        visiting.add(id);
+        try {
+          return validateNode(sourceId, visiting).valid();
+        } finally {
+          visiting.remove(visiting.size() - 1);
+        }
+      } catch (PyException ex) {
+        ObjectNode extra = JSON.objectNode().put("input_name", spec.name());
+        extra.set("input_config", spec.inputConfig());
+        extra.put("exception_message", ex.getMessage());
+        extra.put("exception_type", ex.pythonType());
+        extra.set("traceback", JSON.arrayNode().add(NO_TRACEBACK));
+        extra.set("linked_node", val);
+        validated.put(
+            sourceId,
+            new Result(
+                false,
+                List.of(
+                    error(
+                        "exception_during_inner_validation",
+                        "Exception when validating inner node",
+                        ex.getMessage(),
+                        extra))));
+        return false;
+      }
+    }
+
+    /**
+     * A literal input: unwrapped from {@code {"__value__": …}} and coerced to the input's type (both
+     * written back into the prompt, as ComfyUI does in place), then, unless the node validates it
+     * itself, its range and its list of choices. The first rule that fails is the input's error.
+     */
+    private void checkLiteral(
+        NodeDefinition def, InputSpec spec, Inputs inputs, List<ObjectNode> errors) {
+      String x = spec.name();
+      JsonNode val = inputs.get(x);
+      if (val.isObject() && val.has("__value__")) {
+        val = val.get("__value__");
+        inputs.set(x, val);
+      }
+      String typeName = spec.type().isTextual() ? spec.type().textValue() : null;
+      try {
+        JsonNode coerced = coerce(typeName, val);
+        if (coerced != val) {
+          val = coerced;
+          inputs.set(x, val);
+        }
+      } catch (PyException ex) {
+        ObjectNode extra = JSON.objectNode().put("input_name", x);
+        extra.set("input_config", spec.inputConfig());
+        extra.set("received_value", val);
+        extra.put("exception_message", ex.getMessage());
+        errors.add(
+            error(
+                "invalid_input_type",
+                "Failed to convert an input value to a " + typeName + " value",
+                x + ", " + PyValues.str(val) + ", " + ex.getMessage(),
+                extra));
+        return;
+      }
+      if (def.customValidatedInputs().contains(x)) return;
+      JsonNode value = val;
+      outOfRange(spec, value)
+          .or(() -> notAChoice(spec, value))
+          .ifPresent(errors::add);
+    }
+
+    /** The input's {@code min} and {@code max}, compared as Python compares. */
+    private Optional<ObjectNode> outOfRange(InputSpec spec, JsonNode val) {
+      ObjectNode options = spec.options();
+      String x = spec.name();
+      if (options.has("min") && compareOrThrow(val, options.get("min"), "<") < 0) {
+        return Optional.of(
+            boundError(
+                "value_smaller_than_min",
+                "Value " + PyValues.str(val) + " smaller than min of " + PyValues.str(options.get("min")),
+                x,
+                spec,
+                val));
+      }
+      if (options.has("max") && compareOrThrow(val, options.get("max"), ">") > 0) {
+        return Optional.of(
+            boundError(
+                "value_bigger_than_max",
+                "Value " + PyValues.str(val) + " bigger than max of " + PyValues.str(options.get("max")),
+                x,
+                spec,
+                val));
+      }
+      return Optional.empty();
+    }
+
+    /** A COMBO's value must be one of its choices; a long list is not repeated in the error. */
+    private Optional<ObjectNode> notAChoice(InputSpec spec, JsonNode val) {
+      if (!spec.isCombo() || containsPy(spec.type(), val)) return Optional.empty();
+      String x = spec.name();
+      boolean longList = spec.type().size() > 20;
+      String listInfo =
+          longList ? "(list of length " + spec.type().size() + ")" : PyValues.repr(spec.type());
+      ObjectNode extra = JSON.objectNode().put("input_name", x);
+      extra.set("input_config", longList ? NullNode.getInstance() : spec.inputConfig());
+      extra.set("received_value", val);
+      return Optional.of(
+          error(
+              "value_not_in_list",
+              "Value not in list",
+              x + ": '" + PyValues.str(val) + "' not in " + listInfo,
+              extra));
     }
 
     private Result markCycle(String id, List<String> visiting) {

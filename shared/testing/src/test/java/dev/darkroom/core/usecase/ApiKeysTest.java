@@ -1,9 +1,12 @@
-package dev.darkroom.core.auth;
+package dev.darkroom.core.usecase;
 
+import dev.darkroom.core.auth.AuthFailure;
+import dev.darkroom.core.auth.Caller;
+import dev.darkroom.core.auth.StoredApiKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.darkroom.core.auth.ApiKeys.Creation;
+import dev.darkroom.core.usecase.ApiKeys.Creation;
 import dev.darkroom.testing.InMemoryApiKeyStore;
 import dev.darkroom.testing.ManualClock;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,7 @@
-package dev.darkroom.core.auth;
+package dev.darkroom.core.usecase;
 
+import dev.darkroom.core.auth.AuthFailure;
+import dev.darkroom.core.auth.Caller;
 import dev.darkroom.core.port.IdTokenVerifier;
 import java.util.Locale;
 import java.util.Objects;

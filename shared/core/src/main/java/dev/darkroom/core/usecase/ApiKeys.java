@@ -1,5 +1,8 @@
-package dev.darkroom.core.auth;
+package dev.darkroom.core.usecase;
 
+import dev.darkroom.core.auth.AuthFailure;
+import dev.darkroom.core.auth.Caller;
+import dev.darkroom.core.auth.StoredApiKey;
 import dev.darkroom.core.port.ApiKeyStore;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -23,7 +26,7 @@ import javax.crypto.spec.SecretKeySpec;
  * so a fast hash is the right one: nothing here is a password to stretch.
  */
 public final class ApiKeys {
-  public static final String PREFIX = "drk_";
+  public static final String PREFIX = StoredApiKey.PREFIX;
   public static final int MAX_ACTIVE_PER_USER = 20;
   public static final int MAX_NAME_LENGTH = 100;
   public static final int MAX_LISTED = 100;

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.darkroom.core.usecase.PromptValidation;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Optional;
@@ -19,21 +18,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class ComfyPromptValidatorTest {
+class CatalogCheckTest {
 
-  private final ComfyPromptValidator validator =
-      new ComfyPromptValidator(
+  private final CatalogCheck validator =
+      new CatalogCheck(
           Workflows.catalog(),
           CustomInputCheck.fileExists(Set.of("example.png")::contains));
 
-  private ComfyValidation validate(ObjectNode prompt) {
-    return validator.validatePrompt(prompt, null);
+  private PromptVerdict validate(ObjectNode prompt) {
+    return validator.check(prompt, null);
   }
 
   /** The only error of node {@code id}, asserting there is exactly one. */
-  private static JsonNode onlyError(ComfyValidation v, String id) {
-    JsonNode errors = v.validation().nodeErrors().path(id).path("errors");
-    assertThat(errors.size()).as("errors of node %s in %s", id, v.validation()).isEqualTo(1);
+  private static JsonNode onlyError(PromptVerdict v, String id) {
+    JsonNode errors = v.nodeErrors().path(id).path("errors");
+    assertThat(errors.size()).as("errors of node %s in %s", id, v).isEqualTo(1);
     return errors.get(0);
   }
 
@@ -45,23 +44,23 @@ class ComfyPromptValidatorTest {
     "flux-txt2img.json, 9"
   })
   void sampleWorkflowsAreAccepted(String file, String saveNode) {
-    ComfyValidation v = validate(load(file));
+    PromptVerdict v = validate(load(file));
 
-    assertThat(v.accepted()).as("%s", v.validation()).isTrue();
-    assertThat(v.validation().nodeErrors().isEmpty()).isTrue();
+    assertThat(v.accepted()).as("%s", v).isTrue();
+    assertThat(v.nodeErrors().isEmpty()).isTrue();
     assertThat(v.outputsToExecute()).containsExactly(saveNode);
   }
 
   @Test
   void img2imgIsRefusedForItsCustomNodeLikeComfyUIWithoutThePack() {
-    ComfyValidation v = validate(load("sd1.5-img2img.json"));
+    PromptVerdict v = validate(load("sd1.5-img2img.json"));
 
-    PromptValidation.PromptError error = v.validation().error();
+    PromptError error = v.error();
     assertThat(error.type()).isEqualTo("invalid_prompt");
     assertThat(error.message()).isEqualTo("Cannot execute because node ImageResize+ does not exist.");
     assertThat(error.details()).isEqualTo("Node ID '#11'");
     assertThat(error.extraInfo().isEmpty()).isTrue();
-    assertThat(v.validation().nodeErrors().isEmpty()).isTrue();
+    assertThat(v.nodeErrors().isEmpty()).isTrue();
   }
 
   @Test
@@ -75,16 +74,16 @@ class ComfyPromptValidatorTest {
     assertThat(validate(prompt).accepted()).isTrue();
 
     ((ObjectNode) prompt.get("10").get("inputs")).put("image", "missing.png");
-    ComfyValidation v = validate(prompt);
+    PromptVerdict v = validate(prompt);
 
-    assertThat(v.validation().error().type()).isEqualTo("prompt_outputs_failed_validation");
+    assertThat(v.error().type()).isEqualTo("prompt_outputs_failed_validation");
     JsonNode error = onlyError(v, "10");
     assertThat(error.get("type").asText()).isEqualTo("custom_validation_failed");
     assertThat(error.get("message").asText()).isEqualTo("Custom validation failed for node");
     assertThat(error.get("details").asText()).isEqualTo("image - Invalid image file: missing.png");
     assertThat(error.get("extra_info")).isEqualTo(json("{'input_name':'image'}"));
-    assertThat(v.validation().nodeErrors().get("10").get("class_type").asText()).isEqualTo("LoadImage");
-    assertThat(v.validation().error().details()).isEmpty();
+    assertThat(v.nodeErrors().get("10").get("class_type").asText()).isEqualTo("LoadImage");
+    assertThat(v.error().details()).isEmpty();
   }
 
   @Test
@@ -92,7 +91,7 @@ class ComfyPromptValidatorTest {
     ObjectNode prompt = load("sd1.5-txt2img.json");
     prompt.set("50", json("{'inputs':{}}"));
 
-    PromptValidation.PromptError error = validate(prompt).validation().error();
+    PromptError error = validate(prompt).error();
 
     assertThat(error.type()).isEqualTo("invalid_prompt");
     assertThat(error.message())
@@ -105,7 +104,7 @@ class ComfyPromptValidatorTest {
     ObjectNode prompt = load("sd1.5-txt2img.json");
     prompt.set("50", json("{'class_type':'NoSuchNode','inputs':{}}"));
 
-    PromptValidation.PromptError error = validate(prompt).validation().error();
+    PromptError error = validate(prompt).error();
 
     assertThat(error.type()).isEqualTo("invalid_prompt");
     assertThat(error.message()).isEqualTo("Cannot execute because node NoSuchNode does not exist.");
@@ -116,10 +115,10 @@ class ComfyPromptValidatorTest {
   void aPromptWithoutOutputNodes() {
     ObjectNode prompt = json("{'5':{'class_type':'EmptyLatentImage','inputs':{'width':512,'height':512,'batch_size':1}}}");
 
-    ComfyValidation v = validate(prompt);
+    PromptVerdict v = validate(prompt);
 
-    assertThat(v.validation().error())
-        .isEqualTo(PromptValidation.PromptError.of("prompt_no_outputs", "Prompt has no outputs", ""));
+    assertThat(v.error())
+        .isEqualTo(PromptError.of("prompt_no_outputs", "Prompt has no outputs", ""));
     assertThat(v.outputsToExecute()).isEmpty();
   }
 
@@ -127,9 +126,9 @@ class ComfyPromptValidatorTest {
   void partialExecutionTargetsCountOnlyListedOutputs() {
     ObjectNode prompt = load("sd1.5-txt2img.json");
 
-    assertThat(validator.validatePrompt(prompt, List.of("3")).validation().error().type())
+    assertThat(validator.check(prompt, List.of("3")).error().type())
         .isEqualTo("prompt_no_outputs");
-    assertThat(validator.validatePrompt(prompt, List.of("9")).outputsToExecute()).containsExactly("9");
+    assertThat(validator.check(prompt, List.of("9")).outputsToExecute()).containsExactly("9");
   }
 
   @Test
@@ -137,14 +136,14 @@ class ComfyPromptValidatorTest {
     ObjectNode prompt = load("sd1.5-txt2img.json");
     ((ObjectNode) prompt.get("3").get("inputs")).remove("steps");
 
-    ComfyValidation v = validate(prompt);
+    PromptVerdict v = validate(prompt);
 
-    assertThat(v.validation().error().type()).isEqualTo("prompt_outputs_failed_validation");
-    assertThat(v.validation().error().message()).isEqualTo("Prompt outputs failed validation");
-    assertThat(v.validation().error().details())
+    assertThat(v.error().type()).isEqualTo("prompt_outputs_failed_validation");
+    assertThat(v.error().message()).isEqualTo("Prompt outputs failed validation");
+    assertThat(v.error().details())
         .as("ComfyUI lists only the errors of the output node itself")
         .isEqualTo("");
-    assertThat(v.validation().nodeErrors())
+    assertThat(v.nodeErrors())
         .isEqualTo(
             json(
                 "{'3':{'errors':[{'type':'required_input_missing','message':'Required input is missing',"
@@ -198,7 +197,7 @@ class ComfyPromptValidatorTest {
         "IMAGE|*|false"
       })
   void typesMatchByEqualityOrCommaSetIntersection(String received, String expected, boolean match) {
-    assertThat(ComfyPromptValidator.typesMatch(TextNode.valueOf(received), TextNode.valueOf(expected)))
+    assertThat(CatalogCheck.typesMatch(TextNode.valueOf(received), TextNode.valueOf(expected)))
         .isEqualTo(match);
   }
 
@@ -228,9 +227,9 @@ class ComfyPromptValidatorTest {
     inputs.set("denoise", json("{'__value__':'0.5'}"));
     inputs.put("seed", " 12_345 ");
 
-    ComfyValidation v = validate(prompt);
+    PromptVerdict v = validate(prompt);
 
-    assertThat(v.accepted()).as("%s", v.validation()).isTrue();
+    assertThat(v.accepted()).as("%s", v).isTrue();
     JsonNode coerced = v.prompt().get("3").get("inputs");
     assertThat(coerced.get("steps")).isEqualTo(IntNode.valueOf(5));
     assertThat(coerced.get("cfg").isDouble()).isTrue();
@@ -331,7 +330,7 @@ class ComfyPromptValidatorTest {
     ObjectNode prompt = load("sd1.5-txt2img.json");
     ((ObjectNode) prompt.get("9").get("inputs")).set("images", json("{'l':['99',0]}").get("l"));
 
-    ComfyValidation v = validate(prompt);
+    PromptVerdict v = validate(prompt);
     JsonNode error = onlyError(v, "9");
 
     assertThat(error.get("type").asText()).isEqualTo("exception_during_validation");
@@ -339,7 +338,7 @@ class ComfyPromptValidatorTest {
     assertThat(error.get("details").asText()).isEqualTo("'99'");
     assertThat(error.get("extra_info").get("exception_type").asText()).isEqualTo("KeyError");
     assertThat(error.get("extra_info").get("traceback").isArray()).isTrue();
-    assertThat(v.validation().error().details())
+    assertThat(v.error().details())
         .isEqualTo("Exception when validating node: '99'");
   }
 
@@ -348,7 +347,7 @@ class ComfyPromptValidatorTest {
     ObjectNode prompt = load("sd1.5-txt2img.json");
     ((ObjectNode) prompt.get("8").get("inputs")).set("samples", json("{'l':['3',5]}").get("l"));
 
-    ComfyValidation v = validate(prompt);
+    PromptVerdict v = validate(prompt);
     JsonNode error = onlyError(v, "8");
 
     assertThat(error.get("type").asText()).isEqualTo("exception_during_inner_validation");
@@ -360,7 +359,7 @@ class ComfyPromptValidatorTest {
     assertThat(extra.get("exception_type").asText()).isEqualTo("IndexError");
     assertThat(extra.get("exception_message").asText()).isEqualTo("tuple index out of range");
     assertThat(extra.get("input_config").get(0).asText()).isEqualTo("IMAGE");
-    assertThat(v.validation().nodeErrors().has("9")).as("the output fails only through node 8").isFalse();
+    assertThat(v.nodeErrors().has("9")).as("the output fails only through node 8").isFalse();
   }
 
   @ParameterizedTest
@@ -398,9 +397,9 @@ class ComfyPromptValidatorTest {
     prompt.set("21", lora("20"));
     ((ObjectNode) prompt.get("3").get("inputs")).set("model", json("{'l':['20',0]}").get("l"));
 
-    ComfyValidation v = validate(prompt);
+    PromptVerdict v = validate(prompt);
 
-    assertThat(v.validation().error().type()).isEqualTo("prompt_outputs_failed_validation");
+    assertThat(v.error().type()).isEqualTo("prompt_outputs_failed_validation");
     JsonNode error = onlyError(v, "20");
     assertThat(error.get("type").asText()).isEqualTo("dependency_cycle");
     assertThat(error.get("message").asText()).isEqualTo("Dependency cycle detected");
@@ -409,7 +408,7 @@ class ComfyPromptValidatorTest {
     assertThat(error.get("extra_info"))
         .isEqualTo(json("{'node_id':'20','cycle_nodes':['20','21']}"));
     assertThat(onlyError(v, "21").get("extra_info").get("node_id").asText()).isEqualTo("21");
-    assertThat(v.validation().nodeErrors().has("3")).isFalse();
+    assertThat(v.nodeErrors().has("3")).isFalse();
   }
 
   @Test
@@ -432,10 +431,10 @@ class ComfyPromptValidatorTest {
     }
     ((ObjectNode) prompt.get("3").get("inputs")).set("model", json("{'l':['L0',0]}").get("l"));
 
-    ComfyValidation v = validate(prompt);
+    PromptVerdict v = validate(prompt);
 
     assertThat(v.accepted()).isFalse();
-    JsonNode error = onlyError(v, "L" + (ComfyPromptValidator.MAX_LINK_DEPTH - 2));
+    JsonNode error = onlyError(v, "L" + (CatalogCheck.MAX_LINK_DEPTH - 2));
     assertThat(error.get("type").asText()).isEqualTo("exception_during_inner_validation");
     assertThat(error.get("extra_info").get("exception_type").asText()).isEqualTo("RecursionError");
     assertThat(error.get("details").asText()).isEqualTo("maximum recursion depth exceeded");
@@ -447,11 +446,11 @@ class ComfyPromptValidatorTest {
     prompt.set("30", json("{'class_type':'PreviewImage','inputs':{'images':['31',0]}}"));
     prompt.set("31", json("{'class_type':'VAEDecode','inputs':{'samples':['5',0]}}"));
 
-    ComfyValidation v = validate(prompt);
+    PromptVerdict v = validate(prompt);
 
     assertThat(v.accepted()).isTrue();
     assertThat(v.outputsToExecute()).containsExactly("9");
-    assertThat(v.validation().nodeErrors())
+    assertThat(v.nodeErrors())
         .isEqualTo(
             json(
                 "{'31':{'errors':[{'type':'required_input_missing','message':'Required input is missing',"
@@ -475,10 +474,10 @@ class ComfyPromptValidatorTest {
 
   @Test
   void hostileStructureNeverThrows() {
-    assertThat(validator.validatePrompt(JsonNodeFactory.instance.arrayNode(), null).validation().error().type())
+    assertThat(validator.check(JsonNodeFactory.instance.arrayNode(), null).error().type())
         .isEqualTo("invalid_prompt");
-    assertThat(validate(json("{'1':5}")).validation().error().details()).isEqualTo("Node ID '#1'");
-    assertThat(validate(json("{'1':{'class_type':5,'inputs':{}}}")).validation().error().message())
+    assertThat(validate(json("{'1':5}")).error().details()).isEqualTo("Node ID '#1'");
+    assertThat(validate(json("{'1':{'class_type':5,'inputs':{}}}")).error().message())
         .isEqualTo("Cannot execute because node 5 does not exist.");
 
     JsonNode noInputs = onlyError(validate(json("{'9':{'class_type':'SaveImage'}}")), "9");
@@ -488,9 +487,9 @@ class ComfyPromptValidatorTest {
     JsonNode numberInputs = onlyError(validate(json("{'9':{'class_type':'SaveImage','inputs':7}}")), "9");
     assertThat(numberInputs.get("details").asText()).isEqualTo("argument of type 'int' is not iterable");
 
-    ComfyValidation listInputs = validate(json("{'9':{'class_type':'SaveImage','inputs':[]}}"));
-    assertThat(listInputs.validation().error().type()).isEqualTo("prompt_outputs_failed_validation");
-    assertThat(listInputs.validation().error().details())
+    PromptVerdict listInputs = validate(json("{'9':{'class_type':'SaveImage','inputs':[]}}"));
+    assertThat(listInputs.error().type()).isEqualTo("prompt_outputs_failed_validation");
+    assertThat(listInputs.error().details())
         .isEqualTo("Required input is missing: images\nRequired input is missing: filename_prefix");
   }
 
@@ -506,9 +505,9 @@ class ComfyPromptValidatorTest {
 
   @Test
   void customChecksAreSkippedForOtherClasses() {
-    ComfyPromptValidator strict =
-        new ComfyPromptValidator(
+    CatalogCheck strict =
+        new CatalogCheck(
             Workflows.catalog(), (c, i, v) -> Optional.of("refused " + c + "." + i));
-    assertThat(strict.validatePrompt(load("sd1.5-txt2img.json"), null).accepted()).isTrue();
+    assertThat(strict.check(load("sd1.5-txt2img.json"), null).accepted()).isTrue();
   }
 }

@@ -1,4 +1,4 @@
-package dev.darkroom.functions.api;
+package dev.darkroom.core.comfy;
 
 import java.util.regex.Pattern;
 
@@ -7,13 +7,13 @@ import java.util.regex.Pattern;
  * so anything else names no job and is never sent to the store, where some strings (".", "__x__",
  * very long ones) are not even valid document ids.
  */
-final class PromptIds {
+public final class PromptIds {
   private static final Pattern CANONICAL_UUID =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
   private PromptIds() {}
 
-  static boolean isValid(String id) {
+  public static boolean isValid(String id) {
     return id != null && CANONICAL_UUID.matcher(id).matches();
   }
 }

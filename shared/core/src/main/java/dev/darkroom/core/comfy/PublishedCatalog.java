@@ -1,6 +1,5 @@
-package dev.darkroom.functions.api;
+package dev.darkroom.core.comfy;
 
-import dev.darkroom.core.comfy.NodeCatalog;
 import dev.darkroom.core.port.NodeCatalogStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,9 +14,9 @@ import org.slf4j.LoggerFactory;
  * cannot say which inputs a {@code VALIDATE_INPUTS} checks or which COMBOs list model folders,
  * so the core catalog's markers are put back ({@link NodeCatalog#fromPublished}).
  */
-final class PublishedCatalog {
+public final class PublishedCatalog {
   private static final Logger log = LoggerFactory.getLogger(PublishedCatalog.class);
-  static final Duration REFRESH = Duration.ofMinutes(1);
+  public static final Duration REFRESH = Duration.ofMinutes(1);
 
   private final NodeCatalogStore store;
   private final Clock clock;
@@ -25,13 +24,13 @@ final class PublishedCatalog {
 
   private record Loaded(Optional<NodeCatalog> catalog, Instant at) {}
 
-  PublishedCatalog(NodeCatalogStore store, Clock clock) {
+  public PublishedCatalog(NodeCatalogStore store, Clock clock) {
     this.store = store;
     this.clock = clock;
   }
 
   /** The catalog, or empty until an engine has published one (which is logged). */
-  Optional<NodeCatalog> current() {
+  public Optional<NodeCatalog> current() {
     Loaded now = loaded;
     if (now == null || now.at().plus(REFRESH).isBefore(clock.instant())) {
       synchronized (this) {
