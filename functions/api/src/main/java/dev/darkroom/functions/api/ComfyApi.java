@@ -5,6 +5,7 @@ import com.google.cloud.functions.HttpResponse;
 import dev.darkroom.core.auth.AuthFailure;
 import dev.darkroom.core.auth.Caller;
 import dev.darkroom.core.limits.Admission;
+import dev.darkroom.core.port.StoreUnavailableException;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -134,7 +135,7 @@ final class ComfyApi {
     }
     Optional<Admission.Refusal> tooMany = admission.request(caller);
     if (tooMany.isPresent()) {
-      refuse(response, tooMany.get());
+      Replies.refuse(response, tooMany.get());
       return;
     }
     if (route.isPresent()) {
@@ -168,14 +169,11 @@ final class ComfyApi {
     }
   }
 
-  /** A Google API failure that a retry may cure: aborted, unavailable, out of time or out of quota. */
+  /** A failure that a retry may cure: the adapters say so with {@link StoreUnavailableException}. */
   static boolean overloaded(Throwable error) {
     for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-      if (cause instanceof com.google.api.gax.rpc.ApiException api) {
-        return switch (api.getStatusCode().getCode()) {
-          case ABORTED, UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED -> true;
-          default -> false;
-        };
+      if (cause instanceof StoreUnavailableException) {
+        return true;
       }
     }
     return false;
@@ -194,12 +192,5 @@ final class ComfyApi {
             + failure.getMessage().replace('"', '\'') + "\"";
     response.appendHeader("WWW-Authenticate", challenge);
     Replies.text(response, 401, "401: Unauthorized: " + failure.getMessage());
-  }
-
-  /** 429 or 402, with {@code Retry-After} in seconds. */
-  static void refuse(HttpResponse response, Admission.Refusal refusal) throws IOException {
-    response.appendHeader("Retry-After", Long.toString(Math.max(1, refusal.retryAfter().toSeconds())));
-    String reason = refusal.status() == 402 ? "Payment Required" : "Too Many Requests";
-    Replies.text(response, refusal.status(), refusal.status() + ": " + reason + ": " + refusal.message());
   }
 }

@@ -8,23 +8,21 @@ import dev.darkroom.core.job.JobOutput;
 import dev.darkroom.core.limits.InputLimits;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.OutputStore;
+import dev.darkroom.core.usecase.FindOwnJob;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /** {@code GET /view} and {@code POST /upload/image|mask}: the caller's outputs and inputs. */
 final class FileRoutes {
-  static final Duration SIGNED_URL_TTL = Duration.ofMinutes(15);
-
-  private final JobStore jobs;
+  private final FindOwnJob findOwn;
   private final OutputStore outputs;
   private final UploadedInputs uploads;
 
   FileRoutes(JobStore jobs, OutputStore outputs, UploadedInputs uploads) {
-    this.jobs = jobs;
+    this.findOwn = new FindOwnJob(jobs);
     this.outputs = outputs;
     this.uploads = uploads;
   }
@@ -58,7 +56,7 @@ final class FileRoutes {
       return;
     }
     call.response().setStatusCode(302);
-    call.response().appendHeader("Location", outputs.signedReadUrl(object.get(), SIGNED_URL_TTL).toString());
+    call.response().appendHeader("Location", outputs.signedReadUrl(object.get(), JobResources.SIGNED_URL_TTL).toString());
     call.response().appendHeader("Cache-Control", "private, max-age=60");
   }
 
@@ -66,7 +64,7 @@ final class FileRoutes {
     int slash = subfolder.indexOf('/');
     String jobId = slash < 0 ? subfolder : subfolder.substring(0, slash);
     String inner = slash < 0 ? "" : subfolder.substring(slash + 1);
-    return HistoryRoutes.ownJob(jobs, jobId, user).flatMap(job -> job.outputs().stream()
+    return findOwn.find(jobId, user).flatMap(job -> job.outputs().stream()
         .filter(o -> o.filename().equals(filename) && o.subfolder().equals(inner) && o.type().equals(type))
         .map(JobOutput::objectName)
         .findFirst());

@@ -19,6 +19,9 @@ import java.util.Set;
  * {@code filename}/{@code subfolder}/{@code type} back to {@code /view}, which resolves them.
  */
 final class HistoryEntries {
+  /** ComfyUI keeps at most this many history items; the same bound caps every listing here. */
+  static final int MAX_LISTED = 10_000;
+
   private HistoryEntries() {}
 
   static ObjectNode entry(ObjectMapper json, Job job) {

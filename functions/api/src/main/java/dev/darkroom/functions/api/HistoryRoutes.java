@@ -2,11 +2,11 @@ package dev.darkroom.functions.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.darkroom.core.comfy.PromptIds;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.port.JobChange.Outcome;
 import dev.darkroom.core.port.JobStore;
+import dev.darkroom.core.usecase.FindOwnJob;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -27,10 +26,12 @@ final class HistoryRoutes {
 
   private final JobStore jobs;
   private final Clock clock;
+  private final FindOwnJob findOwn;
 
   HistoryRoutes(JobStore jobs, Clock clock) {
     this.jobs = jobs;
     this.clock = clock;
+    this.findOwn = new FindOwnJob(jobs);
   }
 
   /**
@@ -41,7 +42,7 @@ final class HistoryRoutes {
     Integer maxItems = intParameter(call, "max_items");
     Integer offsetParameter = intParameter(call, "offset");
     int offset = offsetParameter == null ? -1 : offsetParameter;
-    List<Job> finished = new ArrayList<>(jobs.listForUser(call.user(), FINISHED, QueueRoutes.MAX_LISTED));
+    List<Job> finished = new ArrayList<>(jobs.listForUser(call.user(), FINISHED, HistoryEntries.MAX_LISTED));
     finished.removeIf(Job::hiddenFromHistory);
     Collections.reverse(finished);
     if (offset < 0 && maxItems != null) {
@@ -63,7 +64,7 @@ final class HistoryRoutes {
   void one(Call call) throws IOException {
     String promptId = call.path().substring("/history/".length());
     ObjectNode reply = Replies.JSON.createObjectNode();
-    ownJob(jobs, promptId, call.user())
+    findOwn.find(promptId, call.user())
         .filter(job -> job.status().isTerminal() && !job.hiddenFromHistory())
         .ifPresent(job -> reply.set(job.id(), HistoryEntries.entry(Replies.JSON, job)));
     Replies.json(call.response(), 200, reply);
@@ -71,9 +72,9 @@ final class HistoryRoutes {
 
   void post(Call call) throws IOException {
     JsonNode body = RequestBodies.jsonObject(call.request());
-    List<String> targets = new ArrayList<>(QueueRoutes.idsToDelete(body));
-    if (QueueRoutes.truthy(body.path("clear"))) {
-      jobs.listForUser(call.user(), FINISHED, QueueRoutes.MAX_LISTED).stream()
+    List<String> targets = new ArrayList<>(RequestBodies.idsToDelete(body));
+    if (RequestBodies.truthy(body.path("clear"))) {
+      jobs.listForUser(call.user(), FINISHED, HistoryEntries.MAX_LISTED).stream()
           .filter(job -> !job.hiddenFromHistory())
           .forEach(job -> targets.add(job.id()));
     }
@@ -84,14 +85,6 @@ final class HistoryRoutes {
           .orElseGet(() -> Outcome.keep(null)));
     }
     Replies.ack(call.response());
-  }
-
-  /** The job, if it exists and belongs to {@code user}; another user's job looks like no job. */
-  static Optional<Job> ownJob(JobStore jobs, String jobId, String user) {
-    if (!PromptIds.isValid(jobId)) {
-      return Optional.empty();
-    }
-    return jobs.get(jobId).filter(job -> job.userId().equals(user));
   }
 
   /** ComfyUI's {@code int(...)} of a query parameter; it answers 500 for a non-integer, we 400. */

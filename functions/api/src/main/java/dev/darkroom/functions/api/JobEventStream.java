@@ -7,6 +7,7 @@ import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobOutput;
 import dev.darkroom.core.port.JobFeed;
 import dev.darkroom.core.port.JobStore;
+import dev.darkroom.core.usecase.FindOwnJob;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +48,7 @@ final class JobEventStream {
   private static final Object GONE = new Object();
 
   private final JobStore jobs;
+  private final FindOwnJob findOwn;
   private final JobFeed feed;
   private final JobResources resources;
   private final Clock clock;
@@ -60,6 +62,7 @@ final class JobEventStream {
   JobEventStream(JobStore jobs, JobFeed feed, JobResources resources, Clock clock, Duration keepAlive,
       Duration lifetime) {
     this.jobs = jobs;
+    this.findOwn = new FindOwnJob(jobs);
     this.feed = feed;
     this.resources = resources;
     this.clock = clock;
@@ -68,7 +71,7 @@ final class JobEventStream {
   }
 
   void stream(Call call) throws IOException {
-    Job job = JobRoutes.ownJob(jobs, call);
+    Job job = findOwn.find(call.segment(3), call.user()).orElseThrow(Replies.ApiError::noJobOfYours);
     long lastEventId = lastEventId(call);
     if (job.status().isTerminal() && lastEventId >= idOf(job)) {
       call.response().setStatusCode(204);

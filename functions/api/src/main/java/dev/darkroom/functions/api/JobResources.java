@@ -7,6 +7,7 @@ import dev.darkroom.core.job.JobOutput;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.OutputStore;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +19,9 @@ import java.util.Map;
  * as {@code /view} would redirect to. Never the prompt: it can be large, and {@code /queue} shows it.
  */
 final class JobResources {
+  /** How long a signed URL to an output (or a thumbnail) lets its holder download it. */
+  static final Duration SIGNED_URL_TTL = Duration.ofMinutes(15);
+
   /**
    * Positions are counted over the first this many queued jobs (one query); a job farther back
    * has a {@code queue_position} of null rather than a count that costs a read per queued job.
@@ -93,12 +97,12 @@ final class JobResources {
     node.put("type", output.type());
     node.put("content_type", output.contentType());
     node.put("size", output.size());
-    node.put("url", outputs.signedReadUrl(output.objectName(), FileRoutes.SIGNED_URL_TTL).toString());
+    node.put("url", outputs.signedReadUrl(output.objectName(), SIGNED_URL_TTL).toString());
     if (output.text() != null) {
       node.put("text", output.text());
     }
     job.thumbnailOf(output.objectName()).ifPresent(thumbnail -> node.putObject("thumbnail")
-        .put("url", outputs.signedReadUrl(thumbnail.objectName(), FileRoutes.SIGNED_URL_TTL).toString())
+        .put("url", outputs.signedReadUrl(thumbnail.objectName(), SIGNED_URL_TTL).toString())
         .put("width", thumbnail.width())
         .put("height", thumbnail.height())
         .put("content_type", thumbnail.contentType()));

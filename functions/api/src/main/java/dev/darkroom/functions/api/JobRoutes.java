@@ -12,6 +12,7 @@ import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.usecase.CancelJobs;
 import dev.darkroom.core.comfy.PromptError;
 import dev.darkroom.core.usecase.PromptRequests;
+import dev.darkroom.core.usecase.FindOwnJob;
 import dev.darkroom.core.usecase.SubmitJob;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,12 +38,14 @@ final class JobRoutes {
   private final JobStore jobs;
   private final CancelJobs cancel;
   private final JobResources resources;
+  private final FindOwnJob findOwn;
 
   JobRoutes(SubmitJob submit, JobStore jobs, CancelJobs cancel, JobResources resources) {
     this.submit = submit;
     this.jobs = jobs;
     this.cancel = cancel;
     this.resources = resources;
+    this.findOwn = new FindOwnJob(jobs);
   }
 
   /**
@@ -63,7 +66,7 @@ final class JobRoutes {
     }
     SubmitJob.Result result = submit.submit(call.caller(), parsed.request(), key, key == null ? "" : requestHash(body));
     if (result instanceof SubmitJob.Result.OverLimit over) {
-      ComfyApi.refuse(call.response(), over.refusal());
+      Replies.refuse(call.response(), over.refusal());
     } else if (result instanceof SubmitJob.Result.Invalid invalid) {
       ComfyErrors.reply(call.response(), invalid.error(), invalid.nodeErrors());
     } else if (result instanceof SubmitJob.Result.KeyReused reused) {
@@ -126,14 +129,8 @@ final class JobRoutes {
   }
 
   /** The caller's job named by the path's fourth segment ({@code /v2/jobs/{id}...}), else a 404. */
-  Job ownJob(Call call) {
-    return ownJob(jobs, call);
-  }
-
-  static Job ownJob(JobStore jobs, Call call) {
-    String id = call.segment(3);
-    Optional<Job> job = HistoryRoutes.ownJob(jobs, id, call.user());
-    return job.orElseThrow(() -> new Replies.ApiError(404, "no job of yours has this id"));
+  private Job ownJob(Call call) {
+    return findOwn.find(call.segment(3), call.user()).orElseThrow(Replies.ApiError::noJobOfYours);
   }
 
   /** The header's value, or null without one; 400 unless 1 to 255 printable ASCII characters. */

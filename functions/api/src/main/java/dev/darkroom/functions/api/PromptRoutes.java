@@ -35,7 +35,7 @@ final class PromptRoutes {
   void post(Call call) throws IOException {
     Optional<Admission.Refusal> overLimit = admission.submission(call.caller());
     if (overLimit.isPresent()) {
-      ComfyApi.refuse(call.response(), overLimit.get());
+      Replies.refuse(call.response(), overLimit.get());
       return;
     }
     byte[] body = RequestBodies.read(call.request(), InputLimits.PROMPT_BODY_BYTES);
@@ -62,7 +62,7 @@ final class PromptRoutes {
   void get(Call call) throws IOException {
     EnumSet<JobStatus> unfinished = EnumSet.copyOf(CancelJobs.PENDING);
     unfinished.addAll(CancelJobs.RUNNING);
-    int remaining = jobs.listForUser(call.user(), unfinished, QueueRoutes.MAX_LISTED).size();
+    int remaining = jobs.listForUser(call.user(), unfinished, HistoryEntries.MAX_LISTED).size();
     ObjectNode reply = Replies.JSON.createObjectNode();
     reply.putObject("exec_info").put("queue_remaining", remaining);
     Replies.json(call.response(), 200, reply);

@@ -15,9 +15,6 @@ import java.util.List;
 
 /** {@code GET|POST /queue} and {@code POST /interrupt}, over the caller's jobs. */
 final class QueueRoutes {
-  /** ComfyUI keeps at most this many history items; the same bound caps every listing here. */
-  static final int MAX_LISTED = 10_000;
-
   private final JobStore jobs;
   private final CancelJobs cancel;
 
@@ -30,11 +27,11 @@ final class QueueRoutes {
   void get(Call call) throws IOException {
     ObjectNode reply = Replies.JSON.createObjectNode();
     ArrayNode running = reply.putArray("queue_running");
-    jobs.listForUser(call.user(), CancelJobs.RUNNING, MAX_LISTED).stream()
+    jobs.listForUser(call.user(), CancelJobs.RUNNING, HistoryEntries.MAX_LISTED).stream()
         .sorted(Comparator.comparingDouble(Job::number))
         .forEach(job -> running.add(QueueItems.of(job)));
     ArrayNode pending = reply.putArray("queue_pending");
-    jobs.listForUser(call.user(), CancelJobs.PENDING, MAX_LISTED).stream()
+    jobs.listForUser(call.user(), CancelJobs.PENDING, HistoryEntries.MAX_LISTED).stream()
         .sorted(Comparator.comparingDouble(Job::number))
         .forEach(job -> pending.add(QueueItems.of(job)));
     Replies.json(call.response(), 200, reply);
@@ -43,9 +40,9 @@ final class QueueRoutes {
   /** {@code {"clear": true}} and/or {@code {"delete": [ids]}}: pending jobs only, as ComfyUI. */
   void post(Call call) throws IOException {
     JsonNode body = RequestBodies.jsonObject(call.request());
-    List<String> targets = new ArrayList<>(idsToDelete(body));
-    if (truthy(body.path("clear"))) {
-      jobs.listForUser(call.user(), CancelJobs.PENDING, MAX_LISTED).forEach(job -> targets.add(job.id()));
+    List<String> targets = new ArrayList<>(RequestBodies.idsToDelete(body));
+    if (RequestBodies.truthy(body.path("clear"))) {
+      jobs.listForUser(call.user(), CancelJobs.PENDING, HistoryEntries.MAX_LISTED).forEach(job -> targets.add(job.id()));
     }
     targets.forEach(id -> cancel.cancelPending(call.user(), id));
     Replies.ack(call.response());
@@ -61,50 +58,15 @@ final class QueueRoutes {
         .filter(JsonNode::isObject)
         .orElse(Replies.JSON.createObjectNode());
     JsonNode id = body.get("prompt_id");
-    if (id != null && truthy(id)) {
+    if (id != null && RequestBodies.truthy(id)) {
       String promptId = id.isTextual() ? id.textValue() : id.toString();
       if (PromptIds.isValid(promptId)) {
         cancel.interrupt(call.user(), promptId);
       }
     } else {
-      jobs.listForUser(call.user(), CancelJobs.RUNNING, MAX_LISTED)
+      jobs.listForUser(call.user(), CancelJobs.RUNNING, HistoryEntries.MAX_LISTED)
           .forEach(job -> cancel.interrupt(call.user(), job.id()));
     }
     Replies.ack(call.response());
-  }
-
-  /**
-   * {@code delete} must list ids; a lone string is taken as one id rather than its characters.
-   * Strings that cannot be prompt ids name no job and are dropped.
-   */
-  static List<String> idsToDelete(JsonNode body) {
-    JsonNode delete = body.get("delete");
-    if (delete == null || delete.isNull()) {
-      return List.of();
-    }
-    if (delete.isTextual()) {
-      return PromptIds.isValid(delete.textValue()) ? List.of(delete.textValue()) : List.of();
-    }
-    if (!delete.isArray()) {
-      throw Replies.Refusal.badRequest("delete must be a list of prompt ids");
-    }
-    if (delete.size() > InputLimits.DELETE_IDS) {
-      throw RequestBodies.tooLarge("delete lists " + delete.size() + " ids; at most " + InputLimits.DELETE_IDS
-          + " per request");
-    }
-    List<String> ids = new ArrayList<>();
-    delete.forEach(id -> {
-      if (id.isTextual() && PromptIds.isValid(id.textValue())) ids.add(id.textValue());
-    });
-    return ids;
-  }
-
-  /** Python truthiness, which is how ComfyUI reads {@code clear}. */
-  static boolean truthy(JsonNode v) {
-    if (v == null || v.isNull() || v.isMissingNode()) return false;
-    if (v.isBoolean()) return v.booleanValue();
-    if (v.isNumber()) return v.doubleValue() != 0;
-    if (v.isTextual()) return !v.textValue().isEmpty();
-    return v.size() > 0;
   }
 }

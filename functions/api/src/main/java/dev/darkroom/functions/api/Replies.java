@@ -3,6 +3,7 @@ package dev.darkroom.functions.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.functions.HttpResponse;
+import dev.darkroom.core.limits.Admission;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -62,6 +63,18 @@ final class Replies {
       super(message, null, false, false);
       this.status = status;
     }
+
+    /** A job that does not exist and one of another user's answer alike. */
+    static ApiError noJobOfYours() {
+      return new ApiError(404, "no job of yours has this id");
+    }
+  }
+
+  /** 429 or 402, with {@code Retry-After} in seconds. */
+  static void refuse(HttpResponse response, Admission.Refusal refusal) throws IOException {
+    response.appendHeader("Retry-After", Long.toString(Math.max(1, refusal.retryAfter().toSeconds())));
+    String reason = refusal.status() == 402 ? "Payment Required" : "Too Many Requests";
+    text(response, refusal.status(), refusal.status() + ": " + reason + ": " + refusal.message());
   }
 
   /** Darkroom's JSON error body on the v2 routes. */

@@ -9,11 +9,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.functions.HttpRequest;
 import dev.darkroom.core.comfy.PromptError;
+import dev.darkroom.core.comfy.PromptIds;
 import dev.darkroom.core.limits.InputLimits;
 import dev.darkroom.core.usecase.PromptRequests;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -184,5 +187,40 @@ final class RequestBodies {
 
   static Replies.Refusal tooLarge(String why) {
     return new Replies.Refusal(413, "413: Request Entity Too Large: " + why);
+  }
+
+  /**
+   * {@code delete} must list ids; a lone string is taken as one id rather than its characters.
+   * Strings that cannot be prompt ids name no job and are dropped.
+   */
+  static List<String> idsToDelete(JsonNode body) {
+    JsonNode delete = body.get("delete");
+    if (delete == null || delete.isNull()) {
+      return List.of();
+    }
+    if (delete.isTextual()) {
+      return PromptIds.isValid(delete.textValue()) ? List.of(delete.textValue()) : List.of();
+    }
+    if (!delete.isArray()) {
+      throw Replies.Refusal.badRequest("delete must be a list of prompt ids");
+    }
+    if (delete.size() > InputLimits.DELETE_IDS) {
+      throw tooLarge("delete lists " + delete.size() + " ids; at most " + InputLimits.DELETE_IDS
+          + " per request");
+    }
+    List<String> ids = new ArrayList<>();
+    delete.forEach(id -> {
+      if (id.isTextual() && PromptIds.isValid(id.textValue())) ids.add(id.textValue());
+    });
+    return ids;
+  }
+
+  /** Python truthiness, which is how ComfyUI reads {@code clear}. */
+  static boolean truthy(JsonNode v) {
+    if (v == null || v.isNull() || v.isMissingNode()) return false;
+    if (v.isBoolean()) return v.booleanValue();
+    if (v.isNumber()) return v.doubleValue() != 0;
+    if (v.isTextual()) return !v.textValue().isEmpty();
+    return v.size() > 0;
   }
 }
