@@ -11,6 +11,20 @@ import dev.darkroom.core.usecase.CancelJobs;
 import dev.darkroom.core.usecase.RegisterWebhooks;
 import dev.darkroom.core.usecase.SubmitJob;
 import dev.darkroom.core.usecase.SubmitPrompt;
+import dev.darkroom.functions.api.http.Callers;
+import dev.darkroom.functions.api.http.ComfyApi;
+import dev.darkroom.functions.api.routes.CatalogRoutes;
+import dev.darkroom.functions.api.routes.FileRoutes;
+import dev.darkroom.functions.api.routes.HistoryRoutes;
+import dev.darkroom.functions.api.routes.JobEventStream;
+import dev.darkroom.functions.api.routes.JobRoutes;
+import dev.darkroom.functions.api.routes.KeyRoutes;
+import dev.darkroom.functions.api.routes.NotificationRoutes;
+import dev.darkroom.functions.api.routes.OpenApiDocument;
+import dev.darkroom.functions.api.routes.PromptRoutes;
+import dev.darkroom.functions.api.routes.QueueRoutes;
+import dev.darkroom.functions.api.routes.UploadedInputs;
+import dev.darkroom.functions.api.views.JobResources;
 import dev.darkroom.gcp.Adapters;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,7 +54,7 @@ public final class ApiFunction implements HttpFunction {
           config.limits(), clock);
       CancelJobs cancel = new CancelJobs(adapters.jobStore(), adapters.ledger(), clock);
       JobResources resources = new JobResources(adapters.jobStore(), adapters.outputStore());
-      return new ComfyApi(
+      return new ComfyApi(Callers.of(authenticator), admission,
           new PromptRoutes(submit, adapters.jobStore(), admission),
           new QueueRoutes(adapters.jobStore(), cancel),
           new HistoryRoutes(adapters.jobStore(), clock),
@@ -54,9 +68,7 @@ public final class ApiFunction implements HttpFunction {
           new NotificationRoutes(new RegisterWebhooks(adapters.webhookEndpoints(), adapters.jobStore(),
               adapters.webhookUrlPolicy(), MAX_WEBHOOKS_PER_USER, adapters.env().positiveSecondsOrDefault(
                   "WEBHOOK_ROTATION_OVERLAP_SECONDS", Duration.ofHours(24)), clock),
-              adapters.deviceTokens(), adapters.emailRecipients()),
-          Callers.of(authenticator),
-          admission);
+              adapters.deviceTokens(), adapters.emailRecipients()));
     }));
   }
 

@@ -5,6 +5,20 @@ import dev.darkroom.core.comfy.PromptPolicy;
 import dev.darkroom.core.auth.Caller;
 import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.port.JobQueue;
+import dev.darkroom.functions.api.http.Callers;
+import dev.darkroom.functions.api.http.ComfyApi;
+import dev.darkroom.functions.api.routes.CatalogRoutes;
+import dev.darkroom.functions.api.routes.FileRoutes;
+import dev.darkroom.functions.api.routes.HistoryRoutes;
+import dev.darkroom.functions.api.routes.JobEventStream;
+import dev.darkroom.functions.api.routes.JobRoutes;
+import dev.darkroom.functions.api.routes.KeyRoutes;
+import dev.darkroom.functions.api.routes.NotificationRoutes;
+import dev.darkroom.functions.api.routes.OpenApiDocument;
+import dev.darkroom.functions.api.routes.PromptRoutes;
+import dev.darkroom.functions.api.routes.QueueRoutes;
+import dev.darkroom.functions.api.routes.UploadedInputs;
+import dev.darkroom.functions.api.views.JobResources;
 import dev.darkroom.testing.InMemoryApiKeyStore;
 import dev.darkroom.testing.InMemoryRateCounter;
 import dev.darkroom.testing.RecordingPorts;
@@ -81,7 +95,7 @@ final class ApiFixture {
     JobResources resources = new JobResources(jobs, files);
     // Only the in-memory store has a feed; the tests that stream events use it.
     JobFeed feed = jobs instanceof InMemoryJobStore memory ? new InMemoryJobFeed(memory) : null;
-    return new ComfyApi(
+    return new ComfyApi(callers, admission,
         new PromptRoutes(submit, jobs, admission),
         new QueueRoutes(jobs, cancel),
         new HistoryRoutes(jobs, CLOCK),
@@ -92,8 +106,6 @@ final class ApiFixture {
             resources),
         new JobEventStream(jobs, feed, resources, CLOCK, EVENT_KEEP_ALIVE, EVENT_STREAM_LIFETIME),
         new OpenApiDocument(),
-        notifications,
-        callers,
-        admission);
+        notifications);
   }
 }

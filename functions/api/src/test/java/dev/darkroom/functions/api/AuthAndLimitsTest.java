@@ -11,6 +11,8 @@ import dev.darkroom.core.auth.Caller;
 import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.limits.PerTier;
 import dev.darkroom.core.port.IdTokenVerifier;
+import dev.darkroom.functions.api.http.Callers;
+import dev.darkroom.functions.api.http.ComfyApi;
 import dev.darkroom.testing.InMemoryApiKeyStore;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryOutputStore;

@@ -9,6 +9,8 @@ import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.limits.InputLimits;
 import dev.darkroom.core.port.JobChange.Outcome;
+import dev.darkroom.functions.api.http.ComfyApi;
+import dev.darkroom.functions.api.routes.UploadedInputs;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryOutputStore;
 import dev.darkroom.testing.InMemoryNodeCatalogStore;

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.comfy.NodeCatalog;
 import dev.darkroom.core.limits.InputLimits;
+import dev.darkroom.functions.api.http.ComfyApi;
+import dev.darkroom.functions.api.routes.ImageKindsTest;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryNodeCatalogStore;
 import dev.darkroom.testing.InMemoryOutputStore;

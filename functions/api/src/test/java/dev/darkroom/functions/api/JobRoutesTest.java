@@ -11,6 +11,7 @@ import dev.darkroom.core.job.JobOutput;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.job.Progress;
 import dev.darkroom.core.port.JobChange.Outcome;
+import dev.darkroom.functions.api.http.ComfyApi;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryOutputStore;
 import dev.darkroom.testing.RecordingPorts;

@@ -10,6 +10,7 @@ import dev.darkroom.core.job.Job;
 import dev.darkroom.core.notify.WebhookEndpoint;
 import dev.darkroom.core.notify.WebhookSignature;
 import dev.darkroom.core.port.JobChange.Outcome;
+import dev.darkroom.functions.api.http.ComfyApi;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.NotifyFakes;
 import dev.darkroom.testing.RecordingPorts;

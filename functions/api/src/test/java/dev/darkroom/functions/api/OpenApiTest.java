@@ -17,6 +17,9 @@ import dev.darkroom.core.job.JobOutput;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.job.Progress;
 import dev.darkroom.core.port.JobChange.Outcome;
+import dev.darkroom.functions.api.http.ComfyApi;
+import dev.darkroom.functions.api.http.Route;
+import dev.darkroom.functions.api.routes.OpenApiDocument;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryOutputStore;
 import dev.darkroom.testing.RecordingPorts;
@@ -81,7 +84,7 @@ class OpenApiTest {
   @Test
   void everyRouteIsDocumentedAndEveryDocumentedOperationIsARoute() throws Exception {
     Set<String> routes = new TreeSet<>();
-    for (ComfyApi.Route route : api.routes()) {
+    for (Route route : api.routes()) {
       routes.add(route.method() + " " + shape(route.path()));
     }
     Set<String> documented = new TreeSet<>();

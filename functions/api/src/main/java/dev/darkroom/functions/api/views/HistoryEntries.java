@@ -1,4 +1,4 @@
-package dev.darkroom.functions.api;
+package dev.darkroom.functions.api.views;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -18,13 +18,13 @@ import java.util.Set;
  * its files from {@code _00001_}, so names alone would collide across a user's jobs. Clients echo
  * {@code filename}/{@code subfolder}/{@code type} back to {@code /view}, which resolves them.
  */
-final class HistoryEntries {
+public final class HistoryEntries {
   /** ComfyUI keeps at most this many history items; the same bound caps every listing here. */
-  static final int MAX_LISTED = 10_000;
+  public static final int MAX_LISTED = 10_000;
 
   private HistoryEntries() {}
 
-  static ObjectNode entry(ObjectMapper json, Job job) {
+  public static ObjectNode entry(ObjectMapper json, Job job) {
     ObjectNode entry = json.createObjectNode();
     Set<String> outputNodes = new LinkedHashSet<>();
     job.outputs().forEach(o -> outputNodes.add(o.nodeId()));

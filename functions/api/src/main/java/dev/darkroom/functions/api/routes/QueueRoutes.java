@@ -1,4 +1,4 @@
-package dev.darkroom.functions.api;
+package dev.darkroom.functions.api.routes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,19 +8,34 @@ import dev.darkroom.core.job.Job;
 import dev.darkroom.core.limits.InputLimits;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.usecase.CancelJobs;
+import dev.darkroom.functions.api.http.Call;
+import dev.darkroom.functions.api.http.Replies;
+import dev.darkroom.functions.api.http.RequestBodies;
+import dev.darkroom.functions.api.http.Route;
+import dev.darkroom.functions.api.http.RouteGroup;
+import dev.darkroom.functions.api.views.HistoryEntries;
+import dev.darkroom.functions.api.views.QueueItems;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 /** {@code GET|POST /queue} and {@code POST /interrupt}, over the caller's jobs. */
-final class QueueRoutes {
+public final class QueueRoutes implements RouteGroup {
   private final JobStore jobs;
   private final CancelJobs cancel;
 
-  QueueRoutes(JobStore jobs, CancelJobs cancel) {
+  public QueueRoutes(JobStore jobs, CancelJobs cancel) {
     this.jobs = jobs;
     this.cancel = cancel;
+  }
+
+  @Override
+  public List<Route> routes() {
+    return List.of(
+        new Route("GET", "/queue", this::get),
+        new Route("POST", "/queue", this::post),
+        new Route("POST", "/interrupt", this::interrupt));
   }
 
   /** Running first as ComfyUI lists them; pending in heap order, which is ascending number. */

@@ -1,7 +1,8 @@
-package dev.darkroom.functions.api;
+package dev.darkroom.functions.api.routes;
 
 import dev.darkroom.core.comfy.InputPaths;
 import dev.darkroom.core.port.OutputStore;
+import dev.darkroom.functions.api.http.Replies;
 import java.io.ByteArrayInputStream;
 import java.util.Optional;
 
@@ -11,13 +12,13 @@ import java.util.Optional;
  * stat with the SHA-256 to spot identical re-uploads) and its contract runs against Cloud Storage
  * and the fake alike, so inputs use it under their own prefix rather than a second port.
  */
-final class UploadedInputs {
+public final class UploadedInputs {
   /** ComfyUI tries names forever; a bound keeps one request from stat-ing without end. */
-  static final int MAX_RENAMES = 1000;
+  public static final int MAX_RENAMES = 1000;
 
   private final OutputStore bucket;
 
-  UploadedInputs(OutputStore bucket) {
+  public UploadedInputs(OutputStore bucket) {
     this.bucket = bucket;
   }
 

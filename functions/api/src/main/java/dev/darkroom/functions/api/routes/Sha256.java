@@ -1,4 +1,4 @@
-package dev.darkroom.functions.api;
+package dev.darkroom.functions.api.routes;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

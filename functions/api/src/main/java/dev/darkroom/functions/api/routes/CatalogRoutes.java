@@ -1,10 +1,14 @@
-package dev.darkroom.functions.api;
+package dev.darkroom.functions.api.routes;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.comfy.NodeCatalog;
 import dev.darkroom.core.comfy.PublishedCatalog;
 import dev.darkroom.core.limits.InputLimits;
+import dev.darkroom.functions.api.http.Call;
+import dev.darkroom.functions.api.http.Replies;
+import dev.darkroom.functions.api.http.Route;
+import dev.darkroom.functions.api.http.RouteGroup;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -14,13 +18,25 @@ import java.util.Map;
  * {@code /embeddings}, and what the server is: {@code /system_stats}, {@code /features}. All come
  * from the published catalog; there is no local GPU to describe, and the answers say so.
  */
-final class CatalogRoutes {
+public final class CatalogRoutes implements RouteGroup {
   static final String DEVICE = "Darkroom (serverless; GPU per job on Cloud Run)";
 
   private final PublishedCatalog catalog;
 
-  CatalogRoutes(PublishedCatalog catalog) {
+  public CatalogRoutes(PublishedCatalog catalog) {
     this.catalog = catalog;
+  }
+
+  @Override
+  public List<Route> routes() {
+    return List.of(
+        new Route("GET", "/object_info", this::objectInfo),
+        new Route("GET", "/object_info/", this::objectInfoOf),
+        new Route("GET", "/models", this::models),
+        new Route("GET", "/models/", this::modelsIn),
+        new Route("GET", "/embeddings", this::embeddings),
+        new Route("GET", "/system_stats", this::systemStats),
+        new Route("GET", "/features", this::features));
   }
 
   void objectInfo(Call call) throws IOException {

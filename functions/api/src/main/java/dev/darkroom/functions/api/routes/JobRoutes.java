@@ -1,4 +1,4 @@
-package dev.darkroom.functions.api;
+package dev.darkroom.functions.api.routes;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +14,14 @@ import dev.darkroom.core.comfy.PromptError;
 import dev.darkroom.core.usecase.PromptRequests;
 import dev.darkroom.core.usecase.FindOwnJob;
 import dev.darkroom.core.usecase.SubmitJob;
+import dev.darkroom.functions.api.http.Call;
+import dev.darkroom.functions.api.http.ComfyErrors;
+import dev.darkroom.functions.api.http.Replies;
+import dev.darkroom.functions.api.http.RequestBodies;
+import dev.darkroom.functions.api.http.Route;
+import dev.darkroom.functions.api.http.RouteGroup;
+import dev.darkroom.functions.api.views.JobListings;
+import dev.darkroom.functions.api.views.JobResources;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -28,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * {@code GET} lists the caller's jobs a page at a time, {@code GET /{id}} shows one,
  * {@code POST /{id}/cancel} cancels one. Another user's job answers as no job: 404.
  */
-final class JobRoutes {
+public final class JobRoutes implements RouteGroup {
   private static final Logger log = LoggerFactory.getLogger(JobRoutes.class);
   static final int MAX_IDEMPOTENCY_KEY_CHARS = 255;
   /** Writes a JSON tree with object keys sorted: the canonical form a request's hash is taken of. */
@@ -40,12 +48,21 @@ final class JobRoutes {
   private final JobResources resources;
   private final FindOwnJob findOwn;
 
-  JobRoutes(SubmitJob submit, JobStore jobs, CancelJobs cancel, JobResources resources) {
+  public JobRoutes(SubmitJob submit, JobStore jobs, CancelJobs cancel, JobResources resources) {
     this.submit = submit;
     this.jobs = jobs;
     this.cancel = cancel;
     this.resources = resources;
     this.findOwn = new FindOwnJob(jobs);
+  }
+
+  @Override
+  public List<Route> routes() {
+    return List.of(
+        new Route("POST", "/v2/jobs", this::create),
+        new Route("GET", "/v2/jobs", this::list),
+        new Route("GET", "/v2/jobs/{id}", this::one),
+        new Route("POST", "/v2/jobs/{id}/cancel", this::cancel));
   }
 
   /**

@@ -1,6 +1,7 @@
-package dev.darkroom.functions.api;
+package dev.darkroom.functions.api.routes;
 
 import dev.darkroom.core.limits.InputLimits;
+import dev.darkroom.functions.api.http.RequestBodies;
 import java.util.Optional;
 
 /**

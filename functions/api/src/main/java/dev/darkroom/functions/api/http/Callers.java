@@ -1,4 +1,4 @@
-package dev.darkroom.functions.api;
+package dev.darkroom.functions.api.http;
 
 import com.google.cloud.functions.HttpRequest;
 import dev.darkroom.core.auth.AuthFailure;
@@ -7,7 +7,7 @@ import dev.darkroom.core.auth.Caller;
 
 /** Who is calling: the request's credential, checked by the {@link Authenticator}. */
 @FunctionalInterface
-interface Callers {
+public interface Callers {
 
   /** @throws AuthFailure when the request must be refused with 401 (503 when Firebase cannot be asked) */
   Caller callerOf(HttpRequest request) throws AuthFailure;

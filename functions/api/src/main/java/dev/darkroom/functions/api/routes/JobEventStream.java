@@ -1,4 +1,4 @@
-package dev.darkroom.functions.api;
+package dev.darkroom.functions.api.routes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,6 +8,11 @@ import dev.darkroom.core.job.JobOutput;
 import dev.darkroom.core.port.JobFeed;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.usecase.FindOwnJob;
+import dev.darkroom.functions.api.http.Call;
+import dev.darkroom.functions.api.http.Replies;
+import dev.darkroom.functions.api.http.Route;
+import dev.darkroom.functions.api.http.RouteGroup;
+import dev.darkroom.functions.api.views.JobResources;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * not changed since is not repeated, and one that had ended by then answers {@code 204}, which
  * tells an {@code EventSource} to stop reconnecting.
  */
-final class JobEventStream {
+public final class JobEventStream implements RouteGroup {
   private static final Logger log = LoggerFactory.getLogger(JobEventStream.class);
   static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
   /**
@@ -55,11 +60,11 @@ final class JobEventStream {
   private final Duration keepAlive;
   private final Duration lifetime;
 
-  JobEventStream(JobStore jobs, JobFeed feed, JobResources resources, Clock clock) {
+  public JobEventStream(JobStore jobs, JobFeed feed, JobResources resources, Clock clock) {
     this(jobs, feed, resources, clock, KEEP_ALIVE, LIFETIME);
   }
 
-  JobEventStream(JobStore jobs, JobFeed feed, JobResources resources, Clock clock, Duration keepAlive,
+  public JobEventStream(JobStore jobs, JobFeed feed, JobResources resources, Clock clock, Duration keepAlive,
       Duration lifetime) {
     this.jobs = jobs;
     this.findOwn = new FindOwnJob(jobs);
@@ -70,7 +75,13 @@ final class JobEventStream {
     this.lifetime = lifetime;
   }
 
-  void stream(Call call) throws IOException {
+  @Override
+  public List<Route> routes() {
+    return List.of(
+        new Route("GET", "/v2/jobs/{id}/events", this::stream));
+  }
+
+  public void stream(Call call) throws IOException {
     Job job = findOwn.find(call.segment(3), call.user()).orElseThrow(Replies.ApiError::noJobOfYours);
     long lastEventId = lastEventId(call);
     if (job.status().isTerminal() && lastEventId >= idOf(job)) {

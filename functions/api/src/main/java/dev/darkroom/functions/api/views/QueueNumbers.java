@@ -1,13 +1,13 @@
-package dev.darkroom.functions.api;
+package dev.darkroom.functions.api.views;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** ComfyUI prints whole queue numbers as integers (its counter is an int); keep that shape. */
-final class QueueNumbers {
+public final class QueueNumbers {
   private QueueNumbers() {}
 
-  static JsonNode asJson(ObjectMapper json, double number) {
+  public static JsonNode asJson(ObjectMapper json, double number) {
     if (number == Math.rint(number) && Math.abs(number) < 1e15) {
       return json.getNodeFactory().numberNode((long) number);
     }

@@ -1,4 +1,4 @@
-package dev.darkroom.functions.api;
+package dev.darkroom.functions.api.http;
 
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
@@ -7,110 +7,36 @@ import dev.darkroom.core.auth.Caller;
 import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.port.StoreUnavailableException;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * ComfyUI's HTTP API over Darkroom's use cases. Every route answers under both {@code /x} and
+ * The router: ComfyUI's HTTP API and Darkroom's own over the route groups. Every route answers under both {@code /x} and
  * {@code /api/x}, as ComfyUI does; callers see only their own jobs and files. A known path with
  * another method is {@code 405}, an unknown path {@code 404}, {@code OPTIONS} always {@code 200}.
  */
-final class ComfyApi {
+public final class ComfyApi {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ComfyApi.class);
-
-  @FunctionalInterface
-  interface Handler {
-    void handle(Call call) throws IOException;
-  }
-
-  /**
-   * A path: exact, a template whose {@code {name}} segments each match one non-empty segment, or
-   * (ending in {@code /}) a prefix followed by one more segment or more. An {@code open} route
-   * needs no credential and is not counted against any caller's rates.
-   */
-  record Route(String method, String path, Handler handler, boolean open) {
-    Route(String method, String path, Handler handler) {
-      this(method, path, handler, false);
-    }
-
-    boolean matches(String requested) {
-      if (path.contains("{")) {
-        String[] want = path.split("/", -1);
-        String[] got = requested.split("/", -1);
-        if (want.length != got.length) {
-          return false;
-        }
-        for (int i = 0; i < want.length; i++) {
-          boolean any = want[i].startsWith("{") && want[i].endsWith("}");
-          if (any ? got[i].isEmpty() : !want[i].equals(got[i])) {
-            return false;
-          }
-        }
-        return true;
-      }
-      return path.endsWith("/")
-          ? requested.startsWith(path) && requested.length() > path.length()
-          : requested.equals(path);
-    }
-  }
 
   private final List<Route> routes;
   private final Callers callers;
   private final Admission admission;
 
-  ComfyApi(PromptRoutes prompts, QueueRoutes queue, HistoryRoutes history, FileRoutes files,
-      CatalogRoutes catalog, KeyRoutes keys, JobRoutes jobs, JobEventStream jobEvents, OpenApiDocument openApi,
-      NotificationRoutes notifications, Callers callers, Admission admission) {
+  /** @param groups the route groups, whose routes are tried in this order */
+  public ComfyApi(Callers callers, Admission admission, RouteGroup... groups) {
     this.callers = callers;
     this.admission = admission;
-    this.routes = List.of(
-        new Route("POST", "/prompt", prompts::post),
-        new Route("GET", "/prompt", prompts::get),
-        new Route("GET", "/queue", queue::get),
-        new Route("POST", "/queue", queue::post),
-        new Route("POST", "/interrupt", queue::interrupt),
-        new Route("GET", "/history", history::list),
-        new Route("POST", "/history", history::post),
-        new Route("GET", "/history/", history::one),
-        new Route("GET", "/view", files::view),
-        new Route("POST", "/upload/image", files::uploadImage),
-        new Route("POST", "/upload/mask", files::uploadMask),
-        new Route("GET", "/object_info", catalog::objectInfo),
-        new Route("GET", "/object_info/", catalog::objectInfoOf),
-        new Route("GET", "/models", catalog::models),
-        new Route("GET", "/models/", catalog::modelsIn),
-        new Route("GET", "/embeddings", catalog::embeddings),
-        new Route("GET", "/system_stats", catalog::systemStats),
-        new Route("GET", "/features", catalog::features),
-        new Route("POST", "/v2/keys", keys::create),
-        new Route("GET", "/v2/keys", keys::list),
-        new Route("DELETE", "/v2/keys/", keys::revoke),
-        new Route("POST", "/v2/jobs", jobs::create),
-        new Route("GET", "/v2/jobs", jobs::list),
-        new Route("GET", "/v2/jobs/{id}", jobs::one),
-        new Route("POST", "/v2/jobs/{id}/cancel", jobs::cancel),
-        new Route("GET", "/v2/jobs/{id}/events", jobEvents::stream),
-        new Route("POST", "/v2/webhooks", notifications::createWebhook),
-        new Route("GET", "/v2/webhooks", notifications::listWebhooks),
-        new Route("DELETE", "/v2/webhooks/{id}", notifications::deleteWebhook),
-        new Route("POST", "/v2/webhooks/{id}/rotate", notifications::rotateWebhook),
-        new Route("GET", "/v2/devices", notifications::listDevices),
-        new Route("PUT", "/v2/devices/{token}", notifications::putDevice),
-        new Route("DELETE", "/v2/devices/{token}", notifications::deleteDevice),
-        new Route("PUT", "/v2/notifications/email", notifications::putEmail),
-        new Route("GET", "/v2/notifications/email", notifications::getEmail),
-        new Route("DELETE", "/v2/notifications/email", notifications::deleteEmail),
-        new Route("GET", "/v2/openapi.yaml", openApi::yaml, true),
-        new Route("GET", "/v2/openapi.json", openApi::json, true));
+    this.routes = Arrays.stream(groups).flatMap(group -> group.routes().stream()).toList();
   }
 
   /** The routing table, in order: what {@code openapi.yaml} must document, and a test checks it does. */
-  List<Route> routes() {
+  public List<Route> routes() {
     return routes;
   }
 
-  void handle(HttpRequest request, HttpResponse response) throws IOException {
+  public void handle(HttpRequest request, HttpResponse response) throws IOException {
     String path = request.getPath();
     if (path.equals("/api") || path.startsWith("/api/")) {
       path = path.substring(4);
@@ -170,7 +96,7 @@ final class ComfyApi {
   }
 
   /** A failure that a retry may cure: the adapters say so with {@link StoreUnavailableException}. */
-  static boolean overloaded(Throwable error) {
+  public static boolean overloaded(Throwable error) {
     for (Throwable cause = error; cause != null; cause = cause.getCause()) {
       if (cause instanceof StoreUnavailableException) {
         return true;

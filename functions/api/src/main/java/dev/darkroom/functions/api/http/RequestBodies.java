@@ -1,4 +1,4 @@
-package dev.darkroom.functions.api;
+package dev.darkroom.functions.api.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -25,7 +25,7 @@ import java.util.Optional;
  * nesting (by the parser, as it reads, so a 10,000-level document is never built), its strings
  * and keys (lengths, and well-formed Unicode: a lone surrogate could not be written back out).
  */
-final class RequestBodies {
+public final class RequestBodies {
   /** Parses request bodies only; replies are written with {@link Replies#JSON}. */
   private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(InputLimits.JSON_DEPTH).build())
@@ -39,7 +39,7 @@ final class RequestBodies {
    * Why a body cannot be used: {@code status} 413 when something in it is too long, 400 when it
    * is malformed; {@code reason} says which, for the client.
    */
-  static final class Unusable extends Exception {
+  public static final class Unusable extends Exception {
     final int status;
 
     Unusable(int status, String reason) {
@@ -57,7 +57,7 @@ final class RequestBodies {
    * The body, or a 413 refusal when it is (or declares itself) longer than {@code limit}; a body
    * that ends before its declared length, or whose chunked encoding breaks, is a 400.
    */
-  static byte[] read(HttpRequest request, int limit) {
+  public static byte[] read(HttpRequest request, int limit) {
     if (request.getContentLength() > limit) {
       throw tooLarge("the body is " + request.getContentLength() + " bytes; the limit here is " + limit + " bytes");
     }
@@ -81,7 +81,7 @@ final class RequestBodies {
    * A {@code POST /prompt}-shaped body as a submission, or the ComfyUI-shaped error to answer with:
    * the body is JSON whatever its Content-Type says, as ComfyUI reads it.
    */
-  static PromptRequests.Parsed promptRequest(byte[] body, String userId) {
+  public static PromptRequests.Parsed promptRequest(byte[] body, String userId) {
     try {
       return PromptRequests.parse(parse(body), userId);
     } catch (Unusable e) {
@@ -90,7 +90,7 @@ final class RequestBodies {
     }
   }
 
-  static JsonNode parse(byte[] body) throws Unusable {
+  public static JsonNode parse(byte[] body) throws Unusable {
     JsonNode node;
     try {
       node = JSON.readTree(body);
@@ -111,7 +111,7 @@ final class RequestBodies {
   }
 
   /** {@link #parse}, or empty when the body cannot be used, for routes that read such a body as {@code {}}. */
-  static Optional<JsonNode> json(byte[] body) {
+  public static Optional<JsonNode> json(byte[] body) {
     try {
       return Optional.of(parse(body));
     } catch (Unusable e) {
@@ -120,7 +120,7 @@ final class RequestBodies {
   }
 
   /** A control body ({@code /queue}, {@code /history}) that must be a JSON object: 400 otherwise. */
-  static JsonNode jsonObject(HttpRequest request) {
+  public static JsonNode jsonObject(HttpRequest request) {
     JsonNode node;
     try {
       node = parse(read(request, InputLimits.CONTROL_BODY_BYTES));
@@ -185,7 +185,7 @@ final class RequestBodies {
         : printable.substring(0, printable.offsetByCodePoints(0, SHOWN_POINTER_CHARS)) + "…";
   }
 
-  static Replies.Refusal tooLarge(String why) {
+  public static Replies.Refusal tooLarge(String why) {
     return new Replies.Refusal(413, "413: Request Entity Too Large: " + why);
   }
 
@@ -193,7 +193,7 @@ final class RequestBodies {
    * {@code delete} must list ids; a lone string is taken as one id rather than its characters.
    * Strings that cannot be prompt ids name no job and are dropped.
    */
-  static List<String> idsToDelete(JsonNode body) {
+  public static List<String> idsToDelete(JsonNode body) {
     JsonNode delete = body.get("delete");
     if (delete == null || delete.isNull()) {
       return List.of();
@@ -216,7 +216,7 @@ final class RequestBodies {
   }
 
   /** Python truthiness, which is how ComfyUI reads {@code clear}. */
-  static boolean truthy(JsonNode v) {
+  public static boolean truthy(JsonNode v) {
     if (v == null || v.isNull() || v.isMissingNode()) return false;
     if (v.isBoolean()) return v.booleanValue();
     if (v.isNumber()) return v.doubleValue() != 0;

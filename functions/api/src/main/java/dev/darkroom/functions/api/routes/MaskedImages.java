@@ -1,6 +1,7 @@
-package dev.darkroom.functions.api;
+package dev.darkroom.functions.api.routes;
 
 import dev.darkroom.core.limits.InputLimits;
+import dev.darkroom.functions.api.http.Replies;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package dev.darkroom.functions.api;
+package dev.darkroom.functions.api.http;
 
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
@@ -12,21 +12,21 @@ import java.util.Map;
  * @param caller the authenticated caller: every route shows and changes only that user's jobs and files
  * @param path the path without the {@code /api} prefix, e.g. {@code /history/abc}
  */
-record Call(HttpRequest request, HttpResponse response, Caller caller, String path) {
+public record Call(HttpRequest request, HttpResponse response, Caller caller, String path) {
 
   /** The caller's user id. */
-  String user() {
+  public String user() {
     return caller.userId();
   }
 
   /** The path's {@code index}th {@code /}-separated segment ({@code /v2/jobs/x}: 1 is {@code v2}), or "". */
-  String segment(int index) {
+  public String segment(int index) {
     String[] segments = path.split("/", -1);
     return index < segments.length ? segments[index] : "";
   }
 
   /** The first value of a query parameter, or null. */
-  String query(String name) {
+  public String query(String name) {
     List<String> values = queryParameters().get(name);
     return values == null || values.isEmpty() ? null : values.get(0);
   }
@@ -35,7 +35,7 @@ record Call(HttpRequest request, HttpResponse response, Caller caller, String pa
    * The decoded query parameters; a query that is not percent-encoded UTF-8 (the framework throws
    * Jetty's {@code BadMessageException} for {@code %zz} or {@code %ff}) is the client's error: 400.
    */
-  Map<String, List<String>> queryParameters() {
+  public Map<String, List<String>> queryParameters() {
     try {
       return request.getQueryParameters();
     } catch (RuntimeException e) {

@@ -1,4 +1,4 @@
-package dev.darkroom.functions.api;
+package dev.darkroom.functions.api.routes;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.job.JobStatus;
@@ -8,6 +8,15 @@ import dev.darkroom.core.usecase.CancelJobs;
 import dev.darkroom.core.usecase.PromptRequests;
 import dev.darkroom.core.usecase.SubmitPrompt;
 import dev.darkroom.core.limits.Admission;
+import dev.darkroom.functions.api.http.Call;
+import dev.darkroom.functions.api.http.ComfyErrors;
+import dev.darkroom.functions.api.http.Replies;
+import dev.darkroom.functions.api.http.RequestBodies;
+import dev.darkroom.functions.api.http.Route;
+import dev.darkroom.functions.api.http.RouteGroup;
+import dev.darkroom.functions.api.views.HistoryEntries;
+import dev.darkroom.functions.api.views.QueueNumbers;
+import java.util.List;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.EnumSet;
@@ -15,17 +24,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** {@code POST /prompt} (queue a workflow) and {@code GET /prompt} (how many are left). */
-final class PromptRoutes {
+public final class PromptRoutes implements RouteGroup {
   private static final Logger log = LoggerFactory.getLogger(PromptRoutes.class);
 
   private final SubmitPrompt submit;
   private final JobStore jobs;
   private final Admission admission;
 
-  PromptRoutes(SubmitPrompt submit, JobStore jobs, Admission admission) {
+  public PromptRoutes(SubmitPrompt submit, JobStore jobs, Admission admission) {
     this.submit = submit;
     this.jobs = jobs;
     this.admission = admission;
+  }
+
+  @Override
+  public List<Route> routes() {
+    return List.of(
+        new Route("POST", "/prompt", this::post),
+        new Route("GET", "/prompt", this::get));
   }
 
   /**

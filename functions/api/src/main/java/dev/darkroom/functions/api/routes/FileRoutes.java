@@ -1,4 +1,4 @@
-package dev.darkroom.functions.api;
+package dev.darkroom.functions.api.routes;
 
 import dev.darkroom.core.comfy.InputPaths;
 import dev.darkroom.core.comfy.MultipartForm;
@@ -9,6 +9,13 @@ import dev.darkroom.core.limits.InputLimits;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.OutputStore;
 import dev.darkroom.core.usecase.FindOwnJob;
+import dev.darkroom.functions.api.http.Call;
+import dev.darkroom.functions.api.http.Replies;
+import dev.darkroom.functions.api.http.RequestBodies;
+import dev.darkroom.functions.api.http.Route;
+import dev.darkroom.functions.api.http.RouteGroup;
+import dev.darkroom.functions.api.views.HistoryEntries;
+import dev.darkroom.functions.api.views.JobResources;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -16,15 +23,23 @@ import java.util.Map;
 import java.util.Optional;
 
 /** {@code GET /view} and {@code POST /upload/image|mask}: the caller's outputs and inputs. */
-final class FileRoutes {
+public final class FileRoutes implements RouteGroup {
   private final FindOwnJob findOwn;
   private final OutputStore outputs;
   private final UploadedInputs uploads;
 
-  FileRoutes(JobStore jobs, OutputStore outputs, UploadedInputs uploads) {
+  public FileRoutes(JobStore jobs, OutputStore outputs, UploadedInputs uploads) {
     this.findOwn = new FindOwnJob(jobs);
     this.outputs = outputs;
     this.uploads = uploads;
+  }
+
+  @Override
+  public List<Route> routes() {
+    return List.of(
+        new Route("GET", "/view", this::view),
+        new Route("POST", "/upload/image", this::uploadImage),
+        new Route("POST", "/upload/mask", this::uploadMask));
   }
 
   /**

@@ -1,4 +1,4 @@
-package dev.darkroom.functions.api;
+package dev.darkroom.functions.api.routes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,6 +7,12 @@ import dev.darkroom.core.notify.WebhookEndpoint;
 import dev.darkroom.core.port.DeviceTokens;
 import dev.darkroom.core.port.EmailRecipients;
 import dev.darkroom.core.usecase.RegisterWebhooks;
+import dev.darkroom.functions.api.http.Call;
+import dev.darkroom.functions.api.http.Replies;
+import dev.darkroom.functions.api.http.RequestBodies;
+import dev.darkroom.functions.api.http.Route;
+import dev.darkroom.functions.api.http.RouteGroup;
+import java.util.List;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.Set;
@@ -18,7 +24,7 @@ import java.util.regex.Pattern;
  * {@code /api/v2/notifications/email} (opt in or out of mail). Unlike key creation, API keys may
  * use these too: a server integration registers its own webhook.
  */
-final class NotificationRoutes {
+public final class NotificationRoutes implements RouteGroup {
   private static final Set<String> PLATFORMS = Set.of("android", "ios", "web");
   /** FCM tokens are URL-safe base64 with ':' and '-' '_'; bounded so a path cannot be abused. */
   private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_:\\-.]{1,4096}");
@@ -30,29 +36,44 @@ final class NotificationRoutes {
   private final DeviceTokens devices;
   private final EmailRecipients email;
 
-  NotificationRoutes(RegisterWebhooks webhooks, DeviceTokens devices, EmailRecipients email) {
+  public NotificationRoutes(RegisterWebhooks webhooks, DeviceTokens devices, EmailRecipients email) {
     this.webhooks = webhooks;
     this.devices = devices;
     this.email = email;
+  }
+
+  @Override
+  public List<Route> routes() {
+    return List.of(
+        new Route("POST", "/v2/webhooks", this::createWebhook),
+        new Route("GET", "/v2/webhooks", this::listWebhooks),
+        new Route("DELETE", "/v2/webhooks/{id}", this::deleteWebhook),
+        new Route("POST", "/v2/webhooks/{id}/rotate", this::rotateWebhook),
+        new Route("GET", "/v2/devices", this::listDevices),
+        new Route("PUT", "/v2/devices/{token}", this::putDevice),
+        new Route("DELETE", "/v2/devices/{token}", this::deleteDevice),
+        new Route("PUT", "/v2/notifications/email", this::putEmail),
+        new Route("GET", "/v2/notifications/email", this::getEmail),
+        new Route("DELETE", "/v2/notifications/email", this::deleteEmail));
   }
 
   void createWebhook(Call call) throws IOException {
     JsonNode json = body(call);
     if (json == null || !json.isObject() || !json.path("url").isTextual()
         || (json.has("job_id") && !json.get("job_id").isTextual() && !json.get("job_id").isNull())) {
-      KeyRoutes.error(call, 400, "the body must be a JSON object {\"url\": \"https://...\", \"job_id\"?: \"...\"}");
+      Replies.apiError(call.response(), 400, "the body must be a JSON object {\"url\": \"https://...\", \"job_id\"?: \"...\"}");
       return;
     }
     String url = json.get("url").asText();
     if (url.length() > MAX_URL_LENGTH) {
-      KeyRoutes.error(call, 400, "\"url\" is longer than " + MAX_URL_LENGTH + " characters");
+      Replies.apiError(call.response(), 400, "\"url\" is longer than " + MAX_URL_LENGTH + " characters");
       return;
     }
     String jobId = json.path("job_id").isTextual() ? json.get("job_id").asText() : null;
     try {
       showSecret(call, 201, webhooks.register(call.user(), url, jobId));
     } catch (RegisterWebhooks.Refused refused) {
-      KeyRoutes.error(call, refused.status(), refused.getMessage());
+      Replies.apiError(call.response(), refused.status(), refused.getMessage());
     }
   }
 
@@ -69,7 +90,7 @@ final class NotificationRoutes {
     if (!id.contains("/") && webhooks.delete(call.user(), id)) {
       call.response().setStatusCode(204);
     } else {
-      KeyRoutes.error(call, 404, "no webhook endpoint of yours has this id");
+      Replies.apiError(call.response(), 404, "no webhook endpoint of yours has this id");
     }
   }
 
@@ -82,7 +103,7 @@ final class NotificationRoutes {
     Optional<RegisterWebhooks.Registered> rotated =
         webhooks.rotate(call.user(), rest.substring(0, rest.length() - "/rotate".length()));
     if (rotated.isEmpty()) {
-      KeyRoutes.error(call, 404, "no webhook endpoint of yours has this id");
+      Replies.apiError(call.response(), 404, "no webhook endpoint of yours has this id");
       return;
     }
     showSecret(call, 200, rotated.get());
@@ -91,13 +112,13 @@ final class NotificationRoutes {
   void putDevice(Call call) throws IOException {
     String token = call.path().substring("/v2/devices/".length());
     if (!TOKEN.matcher(token).matches()) {
-      KeyRoutes.error(call, 400, "the path must end in an FCM registration token");
+      Replies.apiError(call.response(), 400, "the path must end in an FCM registration token");
       return;
     }
     JsonNode json = body(call);
     String platform = json == null ? "unknown" : json.path("platform").asText("");
     if (json != null && (!json.isObject() || !PLATFORMS.contains(platform))) {
-      KeyRoutes.error(call, 400, "the body is optional, else {\"platform\": \"android\" | \"ios\" | \"web\"}");
+      Replies.apiError(call.response(), 400, "the body is optional, else {\"platform\": \"android\" | \"ios\" | \"web\"}");
       return;
     }
     devices.register(token, call.user(), platform);
@@ -109,7 +130,7 @@ final class NotificationRoutes {
   void deleteDevice(Call call) throws IOException {
     String token = call.path().substring("/v2/devices/".length());
     if (!devices.forUser(call.user()).contains(token)) {
-      KeyRoutes.error(call, 404, "no device of yours has this token");
+      Replies.apiError(call.response(), 404, "no device of yours has this token");
       return;
     }
     devices.remove(token);
@@ -127,7 +148,7 @@ final class NotificationRoutes {
     JsonNode json = body(call);
     String address = json == null ? "" : json.path("address").asText("").trim();
     if (json == null || !json.isObject() || address.length() > 254 || !EMAIL.matcher(address).matches()) {
-      KeyRoutes.error(call, 400, "the body must be {\"address\": \"you@example.com\"} with a valid email address");
+      Replies.apiError(call.response(), 400, "the body must be {\"address\": \"you@example.com\"} with a valid email address");
       return;
     }
     email.optIn(call.user(), address);

@@ -1,4 +1,4 @@
-package dev.darkroom.functions.api;
+package dev.darkroom.functions.api.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,7 +7,7 @@ import dev.darkroom.core.comfy.PromptError;
 import java.io.IOException;
 
 /** Error bodies in ComfyUI's shape: {@code {"error": {type, message, details, extra_info}, "node_errors": {...}}}. */
-final class ComfyErrors {
+public final class ComfyErrors {
   private ComfyErrors() {}
 
   /** The status to answer an error with: 413 for a prompt past a bound, ComfyUI's 400 for every other. */
@@ -16,7 +16,7 @@ final class ComfyErrors {
   }
 
   /** Answers {@code error} in ComfyUI's shape, with its status. */
-  static void reply(HttpResponse response, PromptError error, ObjectNode nodeErrors) throws IOException {
+  public static void reply(HttpResponse response, PromptError error, ObjectNode nodeErrors) throws IOException {
     Replies.json(response, status(error), body(Replies.JSON, error, nodeErrors));
   }
 

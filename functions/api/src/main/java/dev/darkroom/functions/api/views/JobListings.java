@@ -1,10 +1,12 @@
-package dev.darkroom.functions.api;
+package dev.darkroom.functions.api.views;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.limits.InputLimits;
 import dev.darkroom.core.port.JobStore;
+import dev.darkroom.functions.api.http.Call;
+import dev.darkroom.functions.api.http.Replies;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -23,14 +25,14 @@ import java.util.stream.Collectors;
  * it was listed with: opaque to clients, and refused (400) with other filters, where it would
  * silently skip or repeat jobs.
  */
-final class JobListings {
+public final class JobListings {
   static final int DEFAULT_LIMIT = 20;
   static final int MAX_LIMIT = 100;
 
   private JobListings() {}
 
   /** The page a request asks for, every parameter checked; a bad one is a 400 refusal. */
-  static JobStore.Page page(Call call) {
+  public static JobStore.Page page(Call call) {
     int limit = limit(call.query("limit"));
     Set<JobStatus> statuses = statuses(call.queryParameters().getOrDefault("status", List.of()));
     Instant after = instant(call.query("created_after"), "created_after");
@@ -44,7 +46,7 @@ final class JobListings {
   }
 
   /** The cursor that lists the jobs after {@code position} with the same filters as {@code page}. */
-  static String cursor(JobStore.Page page, JobStore.Page.Position position) {
+  public static String cursor(JobStore.Page page, JobStore.Page.Position position) {
     ObjectNode node = Replies.JSON.createObjectNode()
         .put("t", position.createdAt().toString())
         .put("id", position.jobId())

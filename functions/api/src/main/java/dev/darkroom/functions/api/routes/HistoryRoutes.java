@@ -1,4 +1,4 @@
-package dev.darkroom.functions.api;
+package dev.darkroom.functions.api.routes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,6 +7,12 @@ import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.port.JobChange.Outcome;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.usecase.FindOwnJob;
+import dev.darkroom.functions.api.http.Call;
+import dev.darkroom.functions.api.http.Replies;
+import dev.darkroom.functions.api.http.RequestBodies;
+import dev.darkroom.functions.api.http.Route;
+import dev.darkroom.functions.api.http.RouteGroup;
+import dev.darkroom.functions.api.views.HistoryEntries;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -20,7 +26,7 @@ import java.util.Set;
  * {@code GET /history}, {@code GET /history/{id}}, {@code POST /history}: the caller's finished
  * jobs. Clearing or deleting only hides jobs from this view; jobs and ledger rows stay.
  */
-final class HistoryRoutes {
+public final class HistoryRoutes implements RouteGroup {
   static final Set<JobStatus> FINISHED =
       EnumSet.copyOf(Arrays.stream(JobStatus.values()).filter(JobStatus::isTerminal).toList());
 
@@ -28,10 +34,18 @@ final class HistoryRoutes {
   private final Clock clock;
   private final FindOwnJob findOwn;
 
-  HistoryRoutes(JobStore jobs, Clock clock) {
+  public HistoryRoutes(JobStore jobs, Clock clock) {
     this.jobs = jobs;
     this.clock = clock;
     this.findOwn = new FindOwnJob(jobs);
+  }
+
+  @Override
+  public List<Route> routes() {
+    return List.of(
+        new Route("GET", "/history", this::list),
+        new Route("POST", "/history", this::post),
+        new Route("GET", "/history/", this::one));
   }
 
   /**

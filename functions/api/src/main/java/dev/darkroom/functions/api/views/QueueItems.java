@@ -1,17 +1,18 @@
-package dev.darkroom.functions.api;
+package dev.darkroom.functions.api.views;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobOutput;
+import dev.darkroom.functions.api.http.Replies;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /** A job as ComfyUI's queue item: {@code [number, prompt_id, prompt, extra_data, outputs_to_execute]}. */
-final class QueueItems {
+public final class QueueItems {
   private QueueItems() {}
 
-  static ArrayNode of(Job job) {
+  public static ArrayNode of(Job job) {
     ArrayNode item = Replies.JSON.createArrayNode();
     item.add(QueueNumbers.asJson(Replies.JSON, job.number()));
     item.add(job.id());

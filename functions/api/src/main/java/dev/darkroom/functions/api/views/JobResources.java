@@ -1,4 +1,4 @@
-package dev.darkroom.functions.api;
+package dev.darkroom.functions.api.views;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.comfy.OutputPaths;
@@ -7,6 +7,7 @@ import dev.darkroom.core.job.JobOutput;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.OutputStore;
+import dev.darkroom.functions.api.http.Replies;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -18,9 +19,9 @@ import java.util.Map;
  * queue position while queued, its progress, and its outputs each with a short-lived signed URL,
  * as {@code /view} would redirect to. Never the prompt: it can be large, and {@code /queue} shows it.
  */
-final class JobResources {
+public final class JobResources {
   /** How long a signed URL to an output (or a thumbnail) lets its holder download it. */
-  static final Duration SIGNED_URL_TTL = Duration.ofMinutes(15);
+  public static final Duration SIGNED_URL_TTL = Duration.ofMinutes(15);
 
   /**
    * Positions are counted over the first this many queued jobs (one query); a job farther back
@@ -31,17 +32,17 @@ final class JobResources {
   private final JobStore jobs;
   private final OutputStore outputs;
 
-  JobResources(JobStore jobs, OutputStore outputs) {
+  public JobResources(JobStore jobs, OutputStore outputs) {
     this.jobs = jobs;
     this.outputs = outputs;
   }
 
-  ObjectNode of(Job job) {
+  public ObjectNode of(Job job) {
     return of(job, positions(List.of(job)));
   }
 
   /** 1-based queue positions of those of {@code jobs} that are queued, within the horizon. */
-  Map<String, Integer> positions(Collection<Job> shown) {
+  public Map<String, Integer> positions(Collection<Job> shown) {
     Map<String, Integer> positions = new HashMap<>();
     if (shown.stream().noneMatch(job -> job.status() == JobStatus.QUEUED)) {
       return positions;
@@ -53,7 +54,7 @@ final class JobResources {
     return positions;
   }
 
-  ObjectNode of(Job job, Map<String, Integer> positions) {
+  public ObjectNode of(Job job, Map<String, Integer> positions) {
     ObjectNode node = Replies.JSON.createObjectNode();
     node.put("id", job.id());
     node.put("status", job.status().wireName());
@@ -79,7 +80,7 @@ final class JobResources {
     return node;
   }
 
-  static com.fasterxml.jackson.databind.JsonNode progress(Job job) {
+  public static com.fasterxml.jackson.databind.JsonNode progress(Job job) {
     if (job.progress() == null) {
       return Replies.JSON.nullNode();
     }
@@ -88,7 +89,7 @@ final class JobResources {
   }
 
   /** As in a history entry ({@code subfolder} prefixed with the job id), plus where to fetch it. */
-  ObjectNode output(Job job, JobOutput output) {
+  public ObjectNode output(Job job, JobOutput output) {
     ObjectNode node = Replies.JSON.createObjectNode();
     node.put("node_id", output.nodeId());
     node.put("kind", output.kind());

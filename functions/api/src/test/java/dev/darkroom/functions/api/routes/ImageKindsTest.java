@@ -1,9 +1,11 @@
-package dev.darkroom.functions.api;
+package dev.darkroom.functions.api.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.darkroom.core.limits.InputLimits;
+import dev.darkroom.functions.api.http.Replies;
+import dev.darkroom.functions.api.routes.ImageKinds;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -15,10 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class ImageKindsTest {
+public class ImageKindsTest {
 
   /** A PNG's signature and IHDR chunk stating {@code width x height}: what the upload check reads. */
-  static byte[] png(long width, long height) {
+  public static byte[] png(long width, long height) {
     ByteBuffer ihdr = ByteBuffer.allocate(17).put(new byte[] {'I', 'H', 'D', 'R'})
         .putInt((int) width).putInt((int) height).put(new byte[] {8, 6, 0, 0, 0});
     CRC32 crc = new CRC32();
@@ -36,7 +38,7 @@ class ImageKindsTest {
     return out.toByteArray();
   }
 
-  static byte[] decodablePng(int width, int height) throws Exception {
+  public static byte[] decodablePng(int width, int height) throws Exception {
     return encoded("png", width, height);
   }
 

@@ -1,10 +1,16 @@
-package dev.darkroom.functions.api;
+package dev.darkroom.functions.api.routes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.limits.InputLimits;
 import dev.darkroom.core.usecase.ApiKeys;
 import dev.darkroom.core.auth.StoredApiKey;
+import dev.darkroom.functions.api.http.Call;
+import dev.darkroom.functions.api.http.Replies;
+import dev.darkroom.functions.api.http.RequestBodies;
+import dev.darkroom.functions.api.http.Route;
+import dev.darkroom.functions.api.http.RouteGroup;
+import java.util.List;
 import java.io.IOException;
 import java.time.Instant;
 
@@ -13,11 +19,19 @@ import java.time.Instant;
  * {@code GET} lists them (prefix, name, dates; never the key); {@code DELETE /api/v2/keys/{id}}
  * revokes one. Only a signed-in user creates and revokes keys; a key may list its siblings.
  */
-final class KeyRoutes {
+public final class KeyRoutes implements RouteGroup {
   private final ApiKeys keys;
 
-  KeyRoutes(ApiKeys keys) {
+  public KeyRoutes(ApiKeys keys) {
     this.keys = keys;
+  }
+
+  @Override
+  public List<Route> routes() {
+    return List.of(
+        new Route("POST", "/v2/keys", this::create),
+        new Route("GET", "/v2/keys", this::list),
+        new Route("DELETE", "/v2/keys/", this::revoke));
   }
 
   void create(Call call) throws IOException {

@@ -1,8 +1,13 @@
-package dev.darkroom.functions.api;
+package dev.darkroom.functions.api.routes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.google.common.base.Suppliers;
+import dev.darkroom.functions.api.http.Call;
+import dev.darkroom.functions.api.http.Replies;
+import dev.darkroom.functions.api.http.Route;
+import dev.darkroom.functions.api.http.RouteGroup;
+import java.util.List;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,8 +20,8 @@ import java.util.function.Supplier;
  * {@code OpenApiTest}). Served without a credential: it describes the API and holds no data, and
  * client generators and API explorers fetch it before anyone signs in.
  */
-final class OpenApiDocument {
-  static final String RESOURCE = "/openapi.yaml";
+public final class OpenApiDocument implements RouteGroup {
+  public static final String RESOURCE = "/openapi.yaml";
 
   private final Supplier<byte[]> yaml = Suppliers.memoize(OpenApiDocument::read);
   private final Supplier<byte[]> json = Suppliers.memoize(() -> {
@@ -27,6 +32,13 @@ final class OpenApiDocument {
       throw new UncheckedIOException("openapi.yaml is not YAML", e);
     }
   });
+
+  @Override
+  public List<Route> routes() {
+    return List.of(
+        new Route("GET", "/v2/openapi.yaml", this::yaml, true),
+        new Route("GET", "/v2/openapi.json", this::json, true));
+  }
 
   void yaml(Call call) throws IOException {
     send(call, "application/yaml; charset=utf-8", yaml.get());
