@@ -1,6 +1,5 @@
 package dev.darkroom.comfyui.sim;
 
-import dev.darkroom.core.comfy.MultipartForm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,8 +7,9 @@ import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.comfy.CatalogCheck;
-import dev.darkroom.core.comfy.PromptVerdict;
+import dev.darkroom.core.comfy.MultipartForm;
 import dev.darkroom.core.comfy.NodeCatalog;
+import dev.darkroom.core.comfy.PromptVerdict;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.darkroom.core.usecase.ApiKeys;
 import dev.darkroom.core.auth.AuthFailure;
-import dev.darkroom.core.usecase.Authenticator;
 import dev.darkroom.core.auth.Caller;
 import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.limits.PerTier;
 import dev.darkroom.core.port.IdTokenVerifier;
+import dev.darkroom.core.usecase.ApiKeys;
+import dev.darkroom.core.usecase.Authenticator;
 import dev.darkroom.functions.api.http.Callers;
 import dev.darkroom.functions.api.http.ComfyApi;
 import dev.darkroom.testing.InMemoryApiKeyStore;

@@ -1,11 +1,9 @@
 package dev.darkroom.functions.api;
 
-import dev.darkroom.core.auth.AuthFailure;
-import dev.darkroom.core.auth.Caller;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.darkroom.core.auth.AuthFailure;
+import dev.darkroom.core.auth.Caller;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobOutput;
 import dev.darkroom.core.job.JobStatus;
@@ -19,6 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class ComfyApiTest {
   private static final String PROMPT = "{\"9\":{\"class_type\":\"SaveImage\",\"inputs\":{\"filename_prefix\":\"x\"}}}";

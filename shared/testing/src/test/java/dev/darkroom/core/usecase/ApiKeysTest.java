@@ -3,9 +3,6 @@ package dev.darkroom.core.usecase;
 import dev.darkroom.core.auth.AuthFailure;
 import dev.darkroom.core.auth.Caller;
 import dev.darkroom.core.auth.StoredApiKey;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.darkroom.core.usecase.ApiKeys.Creation;
 import dev.darkroom.testing.InMemoryApiKeyStore;
 import dev.darkroom.testing.ManualClock;
@@ -13,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ApiKeysTest {
   private static final byte[] PEPPER = "a pepper of at least thirty-two bytes!".getBytes(StandardCharsets.US_ASCII);

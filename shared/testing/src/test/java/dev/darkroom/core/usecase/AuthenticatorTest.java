@@ -2,15 +2,14 @@ package dev.darkroom.core.usecase;
 
 import dev.darkroom.core.auth.AuthFailure;
 import dev.darkroom.core.auth.Caller;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.darkroom.core.port.IdTokenVerifier;
 import dev.darkroom.testing.InMemoryApiKeyStore;
 import dev.darkroom.testing.ManualClock;
 import java.time.Instant;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AuthenticatorTest {
   private final ApiKeys keys = new ApiKeys(new InMemoryApiKeyStore(), new byte[32],

@@ -3,12 +3,12 @@ package dev.darkroom.core.usecase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.darkroom.core.auth.Caller;
+import dev.darkroom.core.comfy.PromptError;
+import dev.darkroom.core.comfy.PromptVerdict;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.limits.PerTier;
 import dev.darkroom.core.port.IdempotencyKeys;
-import dev.darkroom.core.comfy.PromptError;
-import dev.darkroom.core.comfy.PromptVerdict;
 import dev.darkroom.testing.InMemoryIdempotencyKeys;
 import dev.darkroom.testing.InMemoryRateCounter;
 import java.time.Duration;

@@ -2,11 +2,11 @@ package dev.darkroom.core.usecase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.darkroom.core.comfy.PromptError;
+import dev.darkroom.core.comfy.PromptVerdict;
 import dev.darkroom.core.event.JobSubmitted;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobStatus;
-import dev.darkroom.core.comfy.PromptError;
-import dev.darkroom.core.comfy.PromptVerdict;
 import org.junit.jupiter.api.Test;
 
 class SubmitPromptTest {

@@ -2,8 +2,8 @@ package dev.darkroom.functions.api.http;
 
 import com.google.cloud.functions.HttpRequest;
 import dev.darkroom.core.auth.AuthFailure;
-import dev.darkroom.core.usecase.Authenticator;
 import dev.darkroom.core.auth.Caller;
+import dev.darkroom.core.usecase.Authenticator;
 
 /** Who is calling: the request's credential, checked by the {@link Authenticator}. */
 @FunctionalInterface

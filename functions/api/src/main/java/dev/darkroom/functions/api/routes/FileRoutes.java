@@ -1,9 +1,9 @@
 package dev.darkroom.functions.api.routes;
 
-import dev.darkroom.core.comfy.InputPaths;
-import dev.darkroom.core.comfy.MultipartForm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.darkroom.core.comfy.InputPaths;
+import dev.darkroom.core.comfy.MultipartForm;
 import dev.darkroom.core.job.JobOutput;
 import dev.darkroom.core.limits.InputLimits;
 import dev.darkroom.core.port.JobStore;

@@ -2,17 +2,17 @@ package dev.darkroom.functions.api.routes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.darkroom.core.auth.StoredApiKey;
 import dev.darkroom.core.limits.InputLimits;
 import dev.darkroom.core.usecase.ApiKeys;
-import dev.darkroom.core.auth.StoredApiKey;
 import dev.darkroom.functions.api.http.Call;
 import dev.darkroom.functions.api.http.Replies;
 import dev.darkroom.functions.api.http.RequestBodies;
 import dev.darkroom.functions.api.http.Route;
 import dev.darkroom.functions.api.http.RouteGroup;
-import java.util.List;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * {@code /api/v2/keys}: a user's API keys. {@code POST} creates one and shows it once;

@@ -7,11 +7,11 @@ import dev.darkroom.functions.api.http.Call;
 import dev.darkroom.functions.api.http.Replies;
 import dev.darkroom.functions.api.http.Route;
 import dev.darkroom.functions.api.http.RouteGroup;
-import java.util.List;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**

@@ -2,12 +2,12 @@ package dev.darkroom.functions.api.routes;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.limits.InputLimits;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.usecase.CancelJobs;
 import dev.darkroom.core.usecase.PromptRequests;
 import dev.darkroom.core.usecase.SubmitPrompt;
-import dev.darkroom.core.limits.Admission;
 import dev.darkroom.functions.api.http.Call;
 import dev.darkroom.functions.api.http.ComfyErrors;
 import dev.darkroom.functions.api.http.Replies;
@@ -16,10 +16,10 @@ import dev.darkroom.functions.api.http.Route;
 import dev.darkroom.functions.api.http.RouteGroup;
 import dev.darkroom.functions.api.views.HistoryEntries;
 import dev.darkroom.functions.api.views.QueueNumbers;
-import java.util.List;
 import java.io.IOException;
-import java.util.Optional;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
