@@ -137,43 +137,13 @@ public final class CatalogCheck {
       List<List<ObjectNode>> failures = new ArrayList<>();
       ObjectNode nodeErrors = JSON.objectNode();
       for (String output : outputs) {
-        Result result;
-        try {
-          result = validateNode(output, new ArrayList<>());
-        } catch (PyException ex) {
-          ObjectNode extra = JSON.objectNode();
-          extra.put("exception_type", ex.pythonType());
-          extra.set("traceback", JSON.arrayNode().add(NO_TRACEBACK));
-          result =
-              new Result(
-                  false,
-                  List.of(
-                      error(
-                          "exception_during_validation",
-                          "Exception when validating node",
-                          ex.getMessage(),
-                          extra)));
-          validated.put(output, result);
-        }
+        Result result = validateOutput(output);
         if (result.valid()) {
           good.add(output);
           continue;
         }
         failures.add(result.errors());
-        // ComfyUI walks every node validated so far, not only this output's ancestors.
-        validated.forEach(
-            (nodeId, r) -> {
-              if (r.valid() || r.errors().isEmpty()) return;
-              ObjectNode entry = (ObjectNode) nodeErrors.get(nodeId);
-              if (entry == null) {
-                entry = nodeErrors.putObject(nodeId);
-                ArrayNode errs = entry.putArray("errors");
-                r.errors().forEach(errs::add);
-                entry.putArray("dependent_outputs");
-                entry.put("class_type", prompt.get(nodeId).get("class_type").asText());
-              }
-              ((ArrayNode) entry.get("dependent_outputs")).add(output);
-            });
+        recordNodeErrors(output, nodeErrors);
       }
       if (good.isEmpty()) {
         String details =
@@ -187,6 +157,49 @@ public final class CatalogCheck {
         return new PromptVerdict(error, nodeErrors, List.of(), prompt);
       }
       return new PromptVerdict(null, nodeErrors, List.copyOf(good), prompt);
+    }
+
+    /** One output node; Python's exception there is the output's own error, as ComfyUI reports it. */
+    private Result validateOutput(String output) {
+      try {
+        return validateNode(output, new ArrayList<>());
+      } catch (PyException ex) {
+        ObjectNode extra = JSON.objectNode();
+        extra.put("exception_type", ex.pythonType());
+        extra.set("traceback", JSON.arrayNode().add(NO_TRACEBACK));
+        Result result =
+            new Result(
+                false,
+                List.of(
+                    error(
+                        "exception_during_validation",
+                        "Exception when validating node",
+                        ex.getMessage(),
+                        extra)));
+        validated.put(output, result);
+        return result;
+      }
+    }
+
+    /**
+     * After {@code output} failed: every failed node gets its errors (once) and {@code output} among
+     * its dependent outputs. ComfyUI walks every node validated so far, not only this output's
+     * ancestors.
+     */
+    private void recordNodeErrors(String output, ObjectNode nodeErrors) {
+      validated.forEach(
+          (nodeId, r) -> {
+            if (r.valid() || r.errors().isEmpty()) return;
+            ObjectNode entry = (ObjectNode) nodeErrors.get(nodeId);
+            if (entry == null) {
+              entry = nodeErrors.putObject(nodeId);
+              ArrayNode errs = entry.putArray("errors");
+              r.errors().forEach(errs::add);
+              entry.putArray("dependent_outputs");
+              entry.put("class_type", prompt.get(nodeId).get("class_type").asText());
+            }
+            ((ArrayNode) entry.get("dependent_outputs")).add(output);
+          });
     }
 
     /**
