@@ -1,12 +1,12 @@
 package dev.darkroom.realtime;
 
-import dev.darkroom.core.auth.AuthFailure;
-import dev.darkroom.core.auth.Caller;
-import dev.darkroom.core.usecase.ApiKeys;
-import dev.darkroom.core.usecase.Authenticator;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import dev.darkroom.core.usecase.ApiKeys;
+import dev.darkroom.core.auth.AuthFailure;
+import dev.darkroom.core.usecase.Authenticator;
+import dev.darkroom.core.auth.Caller;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;

@@ -1,47 +1,48 @@
 package dev.darkroom.gcp;
 
+import dev.darkroom.core.notify.RetrySchedule;
+import dev.darkroom.core.port.EmailRecipients;
+import dev.darkroom.core.port.EmailSender;
+import dev.darkroom.core.port.PendingNotifications;
+import java.util.Optional;
+
 import com.google.auth.ServiceAccountSigner;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.darkroom.core.usecase.ApiKeys;
 import dev.darkroom.core.auth.AuthFailure;
+import dev.darkroom.core.usecase.Authenticator;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.notify.OutboundUrlPolicy;
-import dev.darkroom.core.notify.RetrySchedule;
 import dev.darkroom.core.port.DeliveryLog;
 import dev.darkroom.core.port.DeviceTokens;
-import dev.darkroom.core.port.EmailRecipients;
-import dev.darkroom.core.port.EmailSender;
 import dev.darkroom.core.port.ExecutionStatus;
 import dev.darkroom.core.port.GpuPool;
 import dev.darkroom.core.port.IdTokenVerifier;
-import dev.darkroom.core.port.IdempotencyKeys;
 import dev.darkroom.core.port.IntegrationEvents;
 import dev.darkroom.core.port.JobEventPublisher;
+import dev.darkroom.core.port.IdempotencyKeys;
 import dev.darkroom.core.port.JobFeed;
 import dev.darkroom.core.port.JobLauncher;
 import dev.darkroom.core.port.JobQueue;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.Ledger;
+import dev.darkroom.core.port.RateCounter;
+import dev.darkroom.core.port.Usage;
 import dev.darkroom.core.port.NodeCatalogStore;
 import dev.darkroom.core.port.NotificationPublisher;
 import dev.darkroom.core.port.OutputStore;
-import dev.darkroom.core.port.PendingNotifications;
 import dev.darkroom.core.port.PushSender;
-import dev.darkroom.core.port.RateCounter;
-import dev.darkroom.core.port.Usage;
 import dev.darkroom.core.port.WebhookEndpoints;
 import dev.darkroom.core.port.WebhookSender;
-import dev.darkroom.core.usecase.ApiKeys;
-import dev.darkroom.core.usecase.Authenticator;
 import dev.darkroom.core.usecase.FairShare;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.Optional;
 
 /**
  * The production adapters of every port, built on first use from the environment. Each
