@@ -1,5 +1,6 @@
 package dev.darkroom.bench.sim;
 
+import dev.darkroom.core.comfy.PromptPolicy;
 import dev.darkroom.core.event.JobEvent;
 import dev.darkroom.core.event.JobSubmitted;
 import dev.darkroom.core.job.Job;
@@ -7,10 +8,11 @@ import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.port.JobQueue;
 import dev.darkroom.core.usecase.ApplyJobEvent;
 import dev.darkroom.core.usecase.ClaimJob;
-import dev.darkroom.core.usecase.PromptValidation;
 import dev.darkroom.core.usecase.SubmitPrompt;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryLedger;
+import dev.darkroom.testing.InMemoryNodeCatalogStore;
+import dev.darkroom.testing.InMemoryOutputStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +50,8 @@ final class SimCore {
    * @param queue where {@link SubmitPrompt} hands a queued job (dispatch, or the pool)
    */
   void submitArrivals(Trace trace, JobQueue queue) {
-    SubmitPrompt submit = new SubmitPrompt(jobs, queue, ledger, prompt -> PromptValidation.ok(), clock);
+    SubmitPrompt submit = new SubmitPrompt(jobs, queue, ledger,
+        new PromptPolicy(new InMemoryNodeCatalogStore(), new InMemoryOutputStore(), clock), clock);
     List<Trace.Arrival> arrivals = trace.arrivals();
     for (int i = 0; i < arrivals.size(); i++) {
       Trace.Arrival arrival = arrivals.get(i);

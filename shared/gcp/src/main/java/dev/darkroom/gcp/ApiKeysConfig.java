@@ -1,6 +1,6 @@
 package dev.darkroom.gcp;
 
-import dev.darkroom.core.auth.ApiKeys;
+import dev.darkroom.core.usecase.ApiKeys;
 
 /**
  * Users' API keys are stored hashed under {@code API_KEY_PEPPER} (Secret Manager; at least

@@ -28,7 +28,7 @@ public final class FirestoreDeviceTokens implements DeviceTokens {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("reading the devices of " + userId + " failed", e.getCause());
+      throw GoogleErrors.translated(new IllegalStateException("reading the devices of " + userId + " failed", e.getCause()));
     }
   }
 
@@ -40,7 +40,7 @@ public final class FirestoreDeviceTokens implements DeviceTokens {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("forgetting a device token failed", e.getCause());
+      throw GoogleErrors.translated(new IllegalStateException("forgetting a device token failed", e.getCause()));
     }
   }
 
@@ -54,7 +54,7 @@ public final class FirestoreDeviceTokens implements DeviceTokens {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("registering a device token failed", e.getCause());
+      throw GoogleErrors.translated(new IllegalStateException("registering a device token failed", e.getCause()));
     }
   }
 }

@@ -142,7 +142,11 @@ public final class FirestoreJobStore implements JobStore {
     return firestore.collection(collection).document(jobId);
   }
 
-  /** The future's value; Firestore's own exceptions unwrapped, as the callers' contracts promise. */
+  /**
+   * The future's value; Firestore's own exceptions unwrapped, as the callers' contracts promise,
+   * and those a retry may cure (a contended transaction, an unavailable backend) translated into
+   * core's {@link dev.darkroom.core.port.StoreUnavailableException}.
+   */
   static <T> T await(com.google.api.core.ApiFuture<T> future) {
     try {
       return future.get();
@@ -150,8 +154,7 @@ public final class FirestoreJobStore implements JobStore {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+      throw GoogleErrors.translatedCause(e.getCause());
     }
   }
 }

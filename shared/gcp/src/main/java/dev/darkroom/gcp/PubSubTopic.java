@@ -32,7 +32,8 @@ public final class PubSubTopic {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted publishing to " + publisher.getTopicNameString(), e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("publishing to " + publisher.getTopicNameString() + " failed", e);
+      throw GoogleErrors.translated(
+          new IllegalStateException("publishing to " + publisher.getTopicNameString() + " failed", e));
     }
   }
 }

@@ -1,16 +1,15 @@
 package dev.darkroom.comfyui.sim;
 
-import dev.darkroom.core.comfy.MultipartForm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.darkroom.core.comfy.ComfyPromptValidator;
-import dev.darkroom.core.comfy.ComfyValidation;
+import dev.darkroom.core.comfy.CatalogCheck;
+import dev.darkroom.core.comfy.MultipartForm;
 import dev.darkroom.core.comfy.NodeCatalog;
-import dev.darkroom.core.usecase.PromptValidation;
+import dev.darkroom.core.comfy.PromptVerdict;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -42,7 +41,7 @@ final class ComfyRoutes extends Handler.Abstract {
   interface Engine {
     PromptQueue queue();
 
-    ComfyPromptValidator validator();
+    CatalogCheck catalogCheck();
 
     NodeCatalog objectInfoCatalog();
 
@@ -185,12 +184,11 @@ final class ComfyRoutes extends Handler.Abstract {
       targets = new ArrayList<>();
       for (JsonNode t : data.get("partial_execution_targets")) targets.add(t.asText());
     }
-    ComfyValidation validation = engine.validator().validatePrompt(data.get("prompt"), targets);
+    PromptVerdict v = engine.catalogCheck().check(data.get("prompt"), targets);
     ObjectNode extraData = data.get("extra_data") instanceof ObjectNode e ? e.deepCopy() : json.createObjectNode();
     if (data.has("client_id")) extraData.set("client_id", data.get("client_id"));
-    PromptValidation v = validation.validation();
     if (v.accepted()) {
-      engine.queue().put(new PromptQueue.Item(number, promptId, validation.prompt(), extraData, validation.outputsToExecute()));
+      engine.queue().put(new PromptQueue.Item(number, promptId, v.prompt(), extraData, v.outputsToExecute()));
       ObjectNode out = json.createObjectNode();
       out.put("prompt_id", promptId);
       out.set("number", number);

@@ -3,7 +3,7 @@ package dev.darkroom.comfyui.sim;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.darkroom.core.comfy.ComfyPromptValidator;
+import dev.darkroom.core.comfy.CatalogCheck;
 import dev.darkroom.core.comfy.CustomInputCheck;
 import dev.darkroom.core.comfy.NodeCatalog;
 import java.io.IOException;
@@ -105,13 +105,13 @@ public final class SimulatedComfyUI implements AutoCloseable {
     this.catalog = NodeCatalog.coreNodes(this::filesIn);
     this.hub = new WsHub(json);
     this.queue = new PromptQueue(() -> hub.send("status", WsEndpoint.statusData(json, queue().remaining()), null));
-    ComfyPromptValidator validator =
-        new ComfyPromptValidator(
+    CatalogCheck catalogCheck =
+        new CatalogCheck(
             catalog,
             CustomInputCheck.fileExists(name -> InputFiles.exists(dirs.input(), dirs.output(), dirs.temp(), name)));
     this.executor =
         new PromptExecutor(queue, hub, new SimulatedNodes(new Random()), catalog, faults, interrupt, dirs, config.stepTime());
-    this.routes = new ComfyRoutes(new EngineView(validator), json);
+    this.routes = new ComfyRoutes(new EngineView(catalogCheck), json);
     QueuedThreadPool threads = new QueuedThreadPool(32, 4);
     threads.setName("comfyui-sim-http");
     threads.setDaemon(true);
@@ -271,10 +271,10 @@ public final class SimulatedComfyUI implements AutoCloseable {
   }
 
   private final class EngineView implements ComfyRoutes.Engine {
-    private final ComfyPromptValidator validator;
+    private final CatalogCheck catalogCheck;
 
-    EngineView(ComfyPromptValidator validator) {
-      this.validator = validator;
+    EngineView(CatalogCheck catalogCheck) {
+      this.catalogCheck = catalogCheck;
     }
 
     @Override
@@ -283,8 +283,8 @@ public final class SimulatedComfyUI implements AutoCloseable {
     }
 
     @Override
-    public ComfyPromptValidator validator() {
-      return validator;
+    public CatalogCheck catalogCheck() {
+      return catalogCheck;
     }
 
     @Override

@@ -1,33 +1,47 @@
 package dev.darkroom.functions.api;
 
-import dev.darkroom.core.auth.ApiKeys;
 import dev.darkroom.core.auth.Caller;
-import dev.darkroom.core.limits.Admission;
-import dev.darkroom.core.port.JobQueue;
-import dev.darkroom.testing.InMemoryApiKeyStore;
-import dev.darkroom.testing.InMemoryRateCounter;
-import dev.darkroom.testing.InMemoryDeviceTokens;
-import dev.darkroom.testing.InMemoryEmailRecipients;
-import dev.darkroom.testing.InMemoryLedger;
 import dev.darkroom.testing.InMemoryWebhookEndpoints;
+import dev.darkroom.testing.InMemoryLedger;
+import dev.darkroom.testing.InMemoryEmailRecipients;
+import dev.darkroom.testing.InMemoryDeviceTokens;
+import dev.darkroom.core.comfy.PromptPolicy;
+import dev.darkroom.core.limits.Admission;
+import dev.darkroom.core.notify.OutboundUrlPolicy;
+import dev.darkroom.core.port.JobFeed;
+import dev.darkroom.core.port.JobQueue;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.Ledger;
 import dev.darkroom.core.port.NodeCatalogStore;
-import dev.darkroom.testing.InMemoryNodeCatalogStore;
 import dev.darkroom.core.port.OutputStore;
-import dev.darkroom.core.notify.OutboundUrlPolicy;
+import dev.darkroom.core.usecase.ApiKeys;
 import dev.darkroom.core.usecase.CancelJobs;
 import dev.darkroom.core.usecase.RegisterWebhooks;
-import java.net.InetAddress;
-import java.time.Duration;
-import dev.darkroom.core.usecase.PromptValidator;
 import dev.darkroom.core.usecase.SubmitJob;
 import dev.darkroom.core.usecase.SubmitPrompt;
-import dev.darkroom.core.port.JobFeed;
+import dev.darkroom.functions.api.http.Callers;
+import dev.darkroom.functions.api.http.ComfyApi;
+import dev.darkroom.functions.api.routes.CatalogRoutes;
+import dev.darkroom.functions.api.routes.FileRoutes;
+import dev.darkroom.functions.api.routes.HistoryRoutes;
+import dev.darkroom.functions.api.routes.JobEventStream;
+import dev.darkroom.functions.api.routes.JobRoutes;
+import dev.darkroom.functions.api.routes.KeyRoutes;
+import dev.darkroom.functions.api.routes.NotificationRoutes;
+import dev.darkroom.functions.api.routes.OpenApiDocument;
+import dev.darkroom.functions.api.routes.PromptRoutes;
+import dev.darkroom.functions.api.routes.QueueRoutes;
+import dev.darkroom.functions.api.routes.UploadedInputs;
+import dev.darkroom.functions.api.views.JobResources;
+import dev.darkroom.testing.InMemoryApiKeyStore;
 import dev.darkroom.testing.InMemoryIdempotencyKeys;
 import dev.darkroom.testing.InMemoryJobFeed;
 import dev.darkroom.testing.InMemoryJobStore;
+import dev.darkroom.testing.InMemoryNodeCatalogStore;
+import dev.darkroom.testing.InMemoryRateCounter;
+import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
@@ -50,18 +64,18 @@ final class ApiFixture {
   }
 
   /**
-   * @param validator null for the production validator over {@code catalogs}
+   * @param catalogs the node catalogs prompts are checked against, or null for none published
    */
   static ComfyApi api(JobStore jobs, JobQueue queue, OutputStore files, Ledger ledger,
-      PromptValidator validator, NodeCatalogStore catalogs, Callers callers) {
-    return api(jobs, queue, files, ledger, validator, catalogs, callers,
+      NodeCatalogStore catalogs, Callers callers) {
+    return api(jobs, queue, files, ledger, catalogs, callers,
         new Admission(new InMemoryRateCounter(), jobs, new InMemoryLedger(), Admission.Settings.none(), CLOCK),
         new ApiKeys(new InMemoryApiKeyStore(), new byte[32], CLOCK));
   }
 
   static ComfyApi api(JobStore jobs, JobQueue queue, OutputStore files, Ledger ledger,
-      PromptValidator validator, NodeCatalogStore catalogs, Callers callers, Admission admission, ApiKeys keys) {
-    return api(jobs, queue, files, ledger, validator, catalogs, callers, admission, keys,
+      NodeCatalogStore catalogs, Callers callers, Admission admission, ApiKeys keys) {
+    return api(jobs, queue, files, ledger, catalogs, callers, admission, keys,
         notifications(jobs, new InMemoryWebhookEndpoints(CLOCK), new InMemoryDeviceTokens(), new InMemoryEmailRecipients()));
   }
 
@@ -75,29 +89,25 @@ final class ApiFixture {
   }
 
   static ComfyApi api(JobStore jobs, JobQueue queue, OutputStore files, Ledger ledger,
-      PromptValidator validator, NodeCatalogStore catalogs, Callers callers, Admission admission, ApiKeys keys,
+      NodeCatalogStore catalogs, Callers callers, Admission admission, ApiKeys keys,
       NotificationRoutes notifications) {
-    UploadedInputs uploads = new UploadedInputs(files);
-    PublishedCatalog catalog = new PublishedCatalog(catalogs != null ? catalogs : new InMemoryNodeCatalogStore(), CLOCK);
-    PromptValidator v = validator != null ? validator : new PromptValidators(catalog, uploads);
-    SubmitPrompt submit = new SubmitPrompt(jobs, queue, ledger, v, CLOCK);
+    PromptPolicy policy = new PromptPolicy(catalogs != null ? catalogs : new InMemoryNodeCatalogStore(), files, CLOCK);
+    SubmitPrompt submit = new SubmitPrompt(jobs, queue, ledger, policy, CLOCK);
     CancelJobs cancel = new CancelJobs(jobs, ledger, CLOCK);
     JobResources resources = new JobResources(jobs, files);
     // Only the in-memory store has a feed; the tests that stream events use it.
     JobFeed feed = jobs instanceof InMemoryJobStore memory ? new InMemoryJobFeed(memory) : null;
-    return new ComfyApi(
+    return new ComfyApi(callers, admission,
         new PromptRoutes(submit, jobs, admission),
         new QueueRoutes(jobs, cancel),
         new HistoryRoutes(jobs, CLOCK),
-        new FileRoutes(jobs, files, uploads),
-        new CatalogRoutes(catalog),
+        new FileRoutes(jobs, files, new UploadedInputs(files)),
+        new CatalogRoutes(policy.catalog()),
         new KeyRoutes(keys),
         new JobRoutes(new SubmitJob(submit, new InMemoryIdempotencyKeys(), jobs, admission, CLOCK), jobs, cancel,
             resources),
         new JobEventStream(jobs, feed, resources, CLOCK, EVENT_KEEP_ALIVE, EVENT_STREAM_LIFETIME),
         new OpenApiDocument(),
-        notifications,
-        callers,
-        admission);
+        notifications);
   }
 }

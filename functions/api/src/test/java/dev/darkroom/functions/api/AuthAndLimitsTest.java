@@ -4,13 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.darkroom.core.auth.ApiKeys;
 import dev.darkroom.core.auth.AuthFailure;
-import dev.darkroom.core.auth.Authenticator;
 import dev.darkroom.core.auth.Caller;
 import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.limits.PerTier;
 import dev.darkroom.core.port.IdTokenVerifier;
+import dev.darkroom.core.usecase.ApiKeys;
+import dev.darkroom.core.usecase.Authenticator;
+import dev.darkroom.functions.api.http.Callers;
+import dev.darkroom.functions.api.http.ComfyApi;
 import dev.darkroom.testing.InMemoryApiKeyStore;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryOutputStore;
@@ -42,7 +44,7 @@ class AuthAndLimitsTest {
     Admission admission = new Admission(new InMemoryRateCounter(), jobs, new InMemoryLedger(),
         limits, ApiFixture.CLOCK);
     return ApiFixture.api(jobs, new RecordingJobQueue(), new InMemoryOutputStore(),
-        new InMemoryLedger(), PromptValidators::structural, null,
+        new InMemoryLedger(), null,
         Callers.of(Authenticator.required(firebase, keys, "free")), admission, keys);
   }
 

@@ -1,27 +1,24 @@
 package dev.darkroom.functions.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.darkroom.testing.RecordingJobQueue;
+import dev.darkroom.testing.InMemoryLedger;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.darkroom.core.auth.AuthFailure;
 import dev.darkroom.core.auth.Caller;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobOutput;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.port.JobChange.Outcome;
-import dev.darkroom.core.usecase.SubmitPrompt;
+import dev.darkroom.functions.api.http.ComfyApi;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryOutputStore;
-import dev.darkroom.testing.InMemoryLedger;
-import dev.darkroom.testing.RecordingJobQueue;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class ComfyApiTest {
   private static final String PROMPT = "{\"9\":{\"class_type\":\"SaveImage\",\"inputs\":{\"filename_prefix\":\"x\"}}}";
@@ -31,7 +28,7 @@ class ComfyApiTest {
   private final InMemoryOutputStore outputs = new InMemoryOutputStore();
   private String caller = "alice";
   private final ComfyApi api = ApiFixture.api(jobs, queue, outputs, new InMemoryLedger(),
-      PromptValidators::structural, null, request -> {
+      null, request -> {
         if (caller == null) {
           throw new AuthFailure(AuthFailure.Reason.MISSING, "authentication required");
         }
@@ -151,8 +148,7 @@ class ComfyApiTest {
 
   @Test
   void aBusyStoreIs503WithRetryAfterAndAnyOtherFailureStaysAFailure() throws Exception {
-    RuntimeException aborted = com.google.api.gax.rpc.ApiExceptionFactory.createException("transaction lock timeout",
-        null, com.google.api.gax.grpc.GrpcStatusCode.of(io.grpc.Status.Code.ABORTED), true);
+    RuntimeException aborted = new dev.darkroom.core.port.StoreUnavailableException("transaction lock timeout", null);
     dev.darkroom.core.port.JobStore busy = new dev.darkroom.core.port.JobStore() {
       @Override
       public java.util.Optional<Job> get(String jobId) {
@@ -195,16 +191,14 @@ class ComfyApiTest {
       }
     };
     ComfyApi api = ApiFixture.api(busy, queue, outputs, new InMemoryLedger(),
-        PromptValidators::structural, null, ApiFixture.as(() -> "alice"));
+        null, ApiFixture.as(() -> "alice"));
     FakeHttp.Response response = new FakeHttp.Response();
     api.handle(FakeHttp.request("GET", "/history/" + java.util.UUID.randomUUID(), null), response);
     assertThat(response.status).isEqualTo(503);
     assertThat(response.headers.get("Retry-After")).containsExactly("2");
 
     assertThat(ComfyApi.overloaded(new IllegalStateException("a bug"))).isFalse();
-    assertThat(ComfyApi.overloaded(new IllegalStateException(com.google.api.gax.rpc.ApiExceptionFactory.createException(
-        "denied", null, com.google.api.gax.grpc.GrpcStatusCode.of(io.grpc.Status.Code.PERMISSION_DENIED), false))))
-        .isFalse();
+    assertThat(ComfyApi.overloaded(new IllegalStateException("wrapped", aborted))).isTrue();
   }
 
   @Test

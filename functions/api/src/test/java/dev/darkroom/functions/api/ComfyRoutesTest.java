@@ -1,18 +1,21 @@
 package dev.darkroom.functions.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import dev.darkroom.testing.InMemoryLedger;
+import dev.darkroom.testing.RecordingJobQueue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.darkroom.core.comfy.NodeCatalog;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.limits.InputLimits;
 import dev.darkroom.core.port.JobChange.Outcome;
+import dev.darkroom.functions.api.http.ComfyApi;
+import dev.darkroom.functions.api.routes.UploadedInputs;
 import dev.darkroom.testing.InMemoryJobStore;
-import dev.darkroom.testing.InMemoryOutputStore;
 import dev.darkroom.testing.InMemoryNodeCatalogStore;
-import dev.darkroom.testing.InMemoryLedger;
-import dev.darkroom.testing.RecordingJobQueue;
+import dev.darkroom.testing.InMemoryOutputStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -44,7 +47,7 @@ class ComfyRoutesTest {
   private final InMemoryOutputStore files = new InMemoryOutputStore();
   private final InMemoryNodeCatalogStore catalogs = new InMemoryNodeCatalogStore();
   private String caller = "alice";
-  private final ComfyApi api = ApiFixture.api(jobs, new RecordingJobQueue(), files, ledger, null, catalogs,
+  private final ComfyApi api = ApiFixture.api(jobs, new RecordingJobQueue(), files, ledger, catalogs,
       ApiFixture.as(() -> caller));
 
   ComfyRoutesTest() {
@@ -281,7 +284,7 @@ class ComfyRoutesTest {
 
   @Test
   void idsThatCannotBePromptIdsNeverReachTheStore() throws Exception {
-    ComfyApi strict = ApiFixture.api(new FirestoreLikeIds(), new RecordingJobQueue(), files, ledger, null, catalogs,
+    ComfyApi strict = ApiFixture.api(new FirestoreLikeIds(), new RecordingJobQueue(), files, ledger, catalogs,
         ApiFixture.as(() -> "alice"));
     for (FakeHttp.Request request : List.of(
         FakeHttp.request("GET", "/history/..", null),
@@ -489,7 +492,7 @@ class ComfyRoutesTest {
 
   @Test
   void withNoCatalogPublishedObjectInfoAndModelsAreEmpty() throws Exception {
-    ComfyApi empty = ApiFixture.api(jobs, new RecordingJobQueue(), files, ledger, null, new InMemoryNodeCatalogStore(),
+    ComfyApi empty = ApiFixture.api(jobs, new RecordingJobQueue(), files, ledger, new InMemoryNodeCatalogStore(),
         ApiFixture.as(() -> "alice"));
     FakeHttp.Response response = new FakeHttp.Response();
     empty.handle(FakeHttp.request("GET", "/object_info", null), response);

@@ -2,6 +2,7 @@ package dev.darkroom.functions.api;
 
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
+import dev.darkroom.functions.api.http.ComfyApi;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.ByteArrayInputStream;

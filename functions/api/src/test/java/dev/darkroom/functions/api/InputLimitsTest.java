@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.comfy.NodeCatalog;
+import dev.darkroom.core.limits.InputLimits;
+import dev.darkroom.functions.api.http.ComfyApi;
+import dev.darkroom.functions.api.routes.ImageKindsTest;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryNodeCatalogStore;
 import dev.darkroom.testing.InMemoryOutputStore;
@@ -35,10 +38,10 @@ class InputLimitsTest {
   private final InMemoryNodeCatalogStore catalogs = new InMemoryNodeCatalogStore();
   /** The structural check only (no catalog published): the limits apply before validation. */
   private final ComfyApi api = ApiFixture.api(jobs, queue, files, new InMemoryLedger(),
-      PromptValidators::structural, null, ApiFixture.as(() -> "alice"));
+      null, ApiFixture.as(() -> "alice"));
   /** The production validator over the core nodes' catalog. */
   private final ComfyApi validating = ApiFixture.api(jobs, queue, files, new InMemoryLedger(),
-      null, catalogs, ApiFixture.as(() -> "alice"));
+      catalogs, ApiFixture.as(() -> "alice"));
 
   InputLimitsTest() {
     catalogs.publish(NodeCatalog.coreNodes(folder -> folder.equals("checkpoints")

@@ -11,6 +11,10 @@ import dev.darkroom.core.job.JobOutput;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.job.Progress;
 import dev.darkroom.core.port.JobChange.Outcome;
+import dev.darkroom.functions.api.http.Call;
+import dev.darkroom.functions.api.http.ComfyApi;
+import dev.darkroom.functions.api.routes.JobEventStream;
+import dev.darkroom.functions.api.views.JobResources;
 import dev.darkroom.testing.InMemoryJobFeed;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryOutputStore;
@@ -33,7 +37,7 @@ class JobEventStreamTest {
   private final InMemoryJobStore jobs = new InMemoryJobStore();
   private final InMemoryOutputStore outputs = new InMemoryOutputStore();
   private final ComfyApi api = ApiFixture.api(jobs, new RecordingJobQueue(), outputs,
-      new InMemoryLedger(), PromptValidators::structural, null,
+      new InMemoryLedger(), null,
       request -> Caller.idToken("alice", Job.DEFAULT_TIER));
   private final String id = UUID.randomUUID().toString();
   private Instant at = T0;

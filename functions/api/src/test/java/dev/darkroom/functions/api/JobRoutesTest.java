@@ -11,6 +11,7 @@ import dev.darkroom.core.job.JobOutput;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.job.Progress;
 import dev.darkroom.core.port.JobChange.Outcome;
+import dev.darkroom.functions.api.http.ComfyApi;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryOutputStore;
 import dev.darkroom.testing.InMemoryLedger;
@@ -36,7 +37,7 @@ class JobRoutesTest {
   private final InMemoryOutputStore outputs = new InMemoryOutputStore();
   private volatile String caller = "alice";
   private final ComfyApi api = ApiFixture.api(jobs, queue, outputs, new InMemoryLedger(),
-      PromptValidators::structural, null, request -> Caller.idToken(caller, Job.DEFAULT_TIER));
+      null, request -> Caller.idToken(caller, Job.DEFAULT_TIER));
 
   private FakeHttp.Response call(String method, String path, String body, String... headers) throws Exception {
     return FakeHttp.send(api, method, path, body, headers);

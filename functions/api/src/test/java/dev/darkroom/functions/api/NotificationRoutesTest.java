@@ -10,6 +10,7 @@ import dev.darkroom.core.job.Job;
 import dev.darkroom.core.notify.WebhookEndpoint;
 import dev.darkroom.core.notify.WebhookSignature;
 import dev.darkroom.core.port.JobChange.Outcome;
+import dev.darkroom.functions.api.http.ComfyApi;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryDeviceTokens;
 import dev.darkroom.testing.InMemoryEmailRecipients;
@@ -29,10 +30,10 @@ class NotificationRoutesTest {
   private final InMemoryEmailRecipients email = new InMemoryEmailRecipients();
   private Caller caller = Caller.idToken("alice", Job.DEFAULT_TIER);
   private final ComfyApi api = ApiFixture.api(jobs, new RecordingJobQueue(), new dev.darkroom.testing.InMemoryOutputStore(),
-      new InMemoryLedger(), PromptValidators::structural, null, request -> caller,
+      new InMemoryLedger(), null, request -> caller,
       new dev.darkroom.core.limits.Admission(new dev.darkroom.testing.InMemoryRateCounter(), jobs,
           new InMemoryLedger(), dev.darkroom.core.limits.Admission.Settings.none(), ApiFixture.CLOCK),
-      new dev.darkroom.core.auth.ApiKeys(new dev.darkroom.testing.InMemoryApiKeyStore(), new byte[32], ApiFixture.CLOCK),
+      new dev.darkroom.core.usecase.ApiKeys(new dev.darkroom.testing.InMemoryApiKeyStore(), new byte[32], ApiFixture.CLOCK),
       ApiFixture.notifications(jobs, endpoints, devices, email));
 
   private FakeHttp.Response call(String method, String path, String body) throws Exception {

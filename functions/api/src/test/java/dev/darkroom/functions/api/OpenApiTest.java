@@ -17,6 +17,9 @@ import dev.darkroom.core.job.JobOutput;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.job.Progress;
 import dev.darkroom.core.port.JobChange.Outcome;
+import dev.darkroom.functions.api.http.ComfyApi;
+import dev.darkroom.functions.api.http.Route;
+import dev.darkroom.functions.api.routes.OpenApiDocument;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryOutputStore;
 import dev.darkroom.testing.InMemoryLedger;
@@ -45,7 +48,7 @@ class OpenApiTest {
   private final InMemoryJobStore jobs = new InMemoryJobStore();
   private String user = "alice";
   private final ComfyApi api = ApiFixture.api(jobs, new RecordingJobQueue(), new InMemoryOutputStore(),
-      new InMemoryLedger(), PromptValidators::structural, null, request -> {
+      new InMemoryLedger(), null, request -> {
         if (user == null) {
           throw new dev.darkroom.core.auth.AuthFailure(dev.darkroom.core.auth.AuthFailure.Reason.MISSING, "no credential");
         }
@@ -82,7 +85,7 @@ class OpenApiTest {
   @Test
   void everyRouteIsDocumentedAndEveryDocumentedOperationIsARoute() throws Exception {
     Set<String> routes = new TreeSet<>();
-    for (ComfyApi.Route route : api.routes()) {
+    for (Route route : api.routes()) {
       routes.add(route.method() + " " + shape(route.path()));
     }
     Set<String> documented = new TreeSet<>();

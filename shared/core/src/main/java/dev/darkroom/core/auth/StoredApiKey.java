@@ -15,6 +15,9 @@ public record StoredApiKey(
     String keyId, String userId, String name, String tier, byte[] salt, byte[] hash,
     Instant createdAt, Instant lastUsedAt, Instant revokedAt) {
 
+  /** What every Darkroom API key starts with, so a credential is recognised as one. */
+  public static final String PREFIX = "drk_";
+
   public StoredApiKey {
     Objects.requireNonNull(keyId, "keyId");
     Objects.requireNonNull(userId, "userId");
@@ -37,7 +40,7 @@ public record StoredApiKey(
 
   /** What a user is shown of the key: {@code drk_<keyId>}, enough to recognise it, useless to call with. */
   public String prefix() {
-    return ApiKeys.PREFIX + keyId;
+    return PREFIX + keyId;
   }
 
   public boolean revoked() {

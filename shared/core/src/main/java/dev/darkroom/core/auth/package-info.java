@@ -1,5 +1,5 @@
 /**
- * Who is calling: Firebase ID tokens and Darkroom API keys turned into a {@link
- * dev.darkroom.core.auth.Caller}, or a precise {@link dev.darkroom.core.auth.AuthFailure}.
+ * Who is calling: a {@link dev.darkroom.core.auth.Caller}, or a precise {@link dev.darkroom.core.auth.AuthFailure};
+ * the data that ports and use cases ({@code usecase.Authenticator}, {@code usecase.ApiKeys}) share.
  */
 package dev.darkroom.core.auth;

@@ -2,10 +2,10 @@ package dev.darkroom.core.usecase;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.auth.Caller;
+import dev.darkroom.core.comfy.PromptError;
 import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.port.IdempotencyKeys;
 import dev.darkroom.core.port.JobStore;
-import dev.darkroom.core.usecase.PromptValidation.PromptError;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,7 +2,9 @@ package dev.darkroom.core.usecase;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.darkroom.core.comfy.ComfyValidation;
+import dev.darkroom.core.comfy.PromptError;
+import dev.darkroom.core.comfy.PromptPolicy;
+import dev.darkroom.core.comfy.PromptVerdict;
 import dev.darkroom.core.event.JobSubmitted;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobStatus;
@@ -10,7 +12,6 @@ import dev.darkroom.core.port.JobChange.Outcome;
 import dev.darkroom.core.port.JobQueue;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.Ledger;
-import dev.darkroom.core.usecase.PromptValidation.PromptError;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
@@ -65,32 +66,40 @@ public final class SubmitPrompt {
   private final JobQueue queue;
   private static final Logger log = LoggerFactory.getLogger(SubmitPrompt.class);
   private final Ledger ledger;
-  private final PromptValidator validator;
+  private final Check policy;
   private final Clock clock;
   private final Supplier<String> newIds;
 
-  public SubmitPrompt(
-      JobStore jobs, JobQueue queue, Ledger ledger, PromptValidator validator, Clock clock) {
-    this(jobs, queue, ledger, validator, clock, () -> UUID.randomUUID().toString());
+  /** How submit asks {@link PromptPolicy#check}; tests script the verdict through it. */
+  @FunctionalInterface
+  interface Check {
+    PromptVerdict check(ObjectNode prompt, List<String> partialExecutionTargets, String userId);
+  }
+
+  public SubmitPrompt(JobStore jobs, JobQueue queue, Ledger ledger, PromptPolicy policy, Clock clock) {
+    this(jobs, queue, ledger, policy::check, clock);
+  }
+
+  SubmitPrompt(JobStore jobs, JobQueue queue, Ledger ledger, Check policy, Clock clock) {
+    this(jobs, queue, ledger, policy, clock, () -> UUID.randomUUID().toString());
   }
 
   SubmitPrompt(
-      JobStore jobs, JobQueue queue, Ledger ledger, PromptValidator validator, Clock clock,
+      JobStore jobs, JobQueue queue, Ledger ledger, Check policy, Clock clock,
       Supplier<String> newIds) {
     this.jobs = jobs;
     this.queue = queue;
     this.ledger = ledger;
-    this.validator = validator;
+    this.policy = policy;
     this.clock = clock;
     this.newIds = newIds;
   }
 
   public Result submit(Request request) {
-    ComfyValidation checked = validator.validateForQueue(
+    PromptVerdict checked = policy.check(
         request.prompt(), request.partialExecutionTargets(), request.userId());
-    PromptValidation validation = checked.validation();
-    if (!validation.accepted()) {
-      return new Result.Refused(validation.error(), validation.nodeErrors());
+    if (!checked.accepted()) {
+      return new Result.Refused(checked.error(), checked.nodeErrors());
     }
     String id = request.promptId() != null ? request.promptId() : newIds.get();
     // The coerced prompt, as ComfyUI queues it and shows it in /queue and /history.
@@ -112,7 +121,7 @@ public final class SubmitPrompt {
     if (stored.status() == JobStatus.QUEUED) {
       queue.publish(new JobSubmitted(stored.id(), stored.userId(), stored.attempt()));
     }
-    return new Result.Accepted(stored.id(), stored.number(), validation.nodeErrors());
+    return new Result.Accepted(stored.id(), stored.number(), checked.nodeErrors());
   }
 
   /**

@@ -18,19 +18,19 @@ class CoercionTest {
               "{'Probe':{'input':{'required':{'flag':['BOOLEAN'],'text':['STRING'],'ratio':['FLOAT',{'min':-1.5}],"
                   + "'count':['INT']},'optional':{'choice':[['a','b',1]]}},'output':[],'output_node':true,"
                   + "'x_darkroom':{'validate_inputs':[]}}}"));
-  private final ComfyPromptValidator validator =
-      new ComfyPromptValidator(PROBE, CustomInputCheck.acceptAll());
+  private final CatalogCheck validator =
+      new CatalogCheck(PROBE, CustomInputCheck.acceptAll());
 
-  private ComfyValidation probe(String inputsJson) {
+  private PromptVerdict probe(String inputsJson) {
     ObjectNode base = json("{'flag':true,'text':'t','ratio':0.5,'count':1}");
     base.setAll(json(inputsJson));
     ObjectNode prompt = json("{'1':{'class_type':'Probe'}}");
     ((ObjectNode) prompt.get("1")).set("inputs", base);
-    return validator.validatePrompt(prompt, null);
+    return validator.check(prompt, null);
   }
 
-  private JsonNode coerced(ComfyValidation v, String name) {
-    assertThat(v.accepted()).as("%s", v.validation()).isTrue();
+  private JsonNode coerced(PromptVerdict v, String name) {
+    assertThat(v.accepted()).as("%s", v).isTrue();
     return v.prompt().get("1").get("inputs").get(name);
   }
 
@@ -74,7 +74,7 @@ class CoercionTest {
         "null|float() argument must be a string or a real number, not 'NoneType'"
       })
   void floatRefusalsUsePythonsMessages(String literal, String message) {
-    JsonNode error = probe("{'ratio':" + literal + "}").validation().nodeErrors().get("1").get("errors").get(0);
+    JsonNode error = probe("{'ratio':" + literal + "}").nodeErrors().get("1").get("errors").get(0);
     assertThat(error.get("type").asText()).isEqualTo("invalid_input_type");
     assertThat(error.get("message").asText()).isEqualTo("Failed to convert an input value to a FLOAT value");
     assertThat(error.get("extra_info").get("exception_message").asText()).isEqualTo(message);
@@ -91,8 +91,8 @@ class CoercionTest {
       })
   void intRefusalsUsePythonsMessages(String literal, String message) {
     // A backquote stands for an apostrophe, which json() would turn into a double quote.
-    ComfyValidation v = probe("{'count':" + literal.replace("`", "\\u0027") + "}");
-    JsonNode error = v.validation().nodeErrors().get("1").get("errors").get(0);
+    PromptVerdict v = probe("{'count':" + literal.replace("`", "\\u0027") + "}");
+    JsonNode error = v.nodeErrors().get("1").get("errors").get(0);
     assertThat(error.get("extra_info").get("exception_message").asText()).isEqualTo(message);
   }
 
@@ -104,7 +104,7 @@ class CoercionTest {
 
   @Test
   void floatMinimumUsesPythonsFormatting() {
-    JsonNode error = probe("{'ratio':-2}").validation().nodeErrors().get("1").get("errors").get(0);
+    JsonNode error = probe("{'ratio':-2}").nodeErrors().get("1").get("errors").get(0);
     assertThat(error.get("message").asText()).isEqualTo("Value -2.0 smaller than min of -1.5");
   }
 
@@ -112,7 +112,7 @@ class CoercionTest {
   void comboMembershipUsesPythonEquality() {
     assertThat(probe("{'choice':1.0}").accepted()).isTrue();
     assertThat(probe("{'choice':true}").accepted()).isTrue();
-    JsonNode error = probe("{'choice':2}").validation().nodeErrors().get("1").get("errors").get(0);
+    JsonNode error = probe("{'choice':2}").nodeErrors().get("1").get("errors").get(0);
     assertThat(error.get("details").asText()).isEqualTo("choice: '2' not in ['a', 'b', 1]");
   }
 }

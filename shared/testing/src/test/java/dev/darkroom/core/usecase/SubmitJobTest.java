@@ -3,11 +3,12 @@ package dev.darkroom.core.usecase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.darkroom.core.auth.Caller;
+import dev.darkroom.core.comfy.PromptError;
+import dev.darkroom.core.comfy.PromptVerdict;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.limits.PerTier;
 import dev.darkroom.core.port.IdempotencyKeys;
-import dev.darkroom.core.usecase.PromptValidation.PromptError;
 import dev.darkroom.testing.InMemoryIdempotencyKeys;
 import dev.darkroom.testing.InMemoryRateCounter;
 import java.time.Duration;
@@ -30,8 +31,8 @@ class SubmitJobTest {
   private final AtomicInteger ids = new AtomicInteger();
   private final AtomicBoolean valid = new AtomicBoolean(true);
   private final SubmitPrompt submitPrompt = new SubmitPrompt(f.jobs, f.queue, f.ledger,
-      prompt -> valid.get() ? PromptValidation.ok()
-          : PromptValidation.refused(PromptError.of("invalid_prompt", "Invalid prompt", "no")),
+      (prompt, targets, user) -> valid.get() ? PromptVerdict.accepted(prompt)
+          : PromptVerdict.refused(PromptError.of("invalid_prompt", "Invalid prompt", "no"), prompt),
       f.clock);
   private final Caller alice = Caller.idToken("alice", "free");
 

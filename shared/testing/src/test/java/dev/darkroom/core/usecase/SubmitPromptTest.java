@@ -2,10 +2,11 @@ package dev.darkroom.core.usecase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.darkroom.core.comfy.PromptError;
+import dev.darkroom.core.comfy.PromptVerdict;
 import dev.darkroom.core.event.JobSubmitted;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobStatus;
-import dev.darkroom.core.usecase.PromptValidation.PromptError;
 import org.junit.jupiter.api.Test;
 
 class SubmitPromptTest {
@@ -29,7 +30,7 @@ class SubmitPromptTest {
   void anUnreachableLedgerDoesNotRefuseThePromptAndTheNextEventWritesTheRow() {
     SubmitPrompt submit = new SubmitPrompt(f.jobs, f.queue, job -> {
       throw new IllegalStateException("ledger write failed: Connection refused");
-    }, prompt -> PromptValidation.ok(), f.clock, () -> "p-1");
+    }, (prompt, targets, user) -> PromptVerdict.accepted(prompt), f.clock, () -> "p-1");
 
     assertThat(submit.submit(f.request("alice", null))).isInstanceOf(SubmitPrompt.Result.Accepted.class);
     assertThat(f.jobs.get("p-1").orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
@@ -46,20 +47,11 @@ class SubmitPromptTest {
     com.fasterxml.jackson.databind.node.ObjectNode coerced = UseCaseFixture.prompt();
     coerced.with("9").with("inputs").put("filename_prefix", "coerced");
     java.util.List<String>[] targetsSeen = new java.util.List[1];
-    PromptValidator validator = new PromptValidator() {
-      @Override
-      public PromptValidation validate(com.fasterxml.jackson.databind.node.ObjectNode prompt) {
-        throw new AssertionError("submit must ask for the queue-ready validation");
-      }
-
-      @Override
-      public dev.darkroom.core.comfy.ComfyValidation validateForQueue(
-          com.fasterxml.jackson.databind.node.ObjectNode prompt, java.util.List<String> targets, String userId) {
-        targetsSeen[0] = targets;
-        return new dev.darkroom.core.comfy.ComfyValidation(PromptValidation.ok(), java.util.List.of("9"), coerced);
-      }
+    SubmitPrompt.Check policy = (prompt, targets, userId) -> {
+      targetsSeen[0] = targets;
+      return new PromptVerdict(null, prompt.objectNode(), java.util.List.of("9"), coerced);
     };
-    SubmitPrompt submit = new SubmitPrompt(f.jobs, f.queue, f.ledger, validator, f.clock);
+    SubmitPrompt submit = new SubmitPrompt(f.jobs, f.queue, f.ledger, policy, f.clock);
     SubmitPrompt.Result.Accepted accepted = (SubmitPrompt.Result.Accepted) submit.submit(new SubmitPrompt.Request(
         "alice", UseCaseFixture.prompt(), null, null, false, null, null, java.util.List.of("9")));
     Job job = f.jobs.get(accepted.promptId()).orElseThrow();
@@ -111,7 +103,8 @@ class SubmitPromptTest {
   @Test
   void aRefusedPromptLeavesNoTrace() {
     SubmitPrompt refusing = new SubmitPrompt(f.jobs, f.queue, f.ledger,
-        prompt -> PromptValidation.refused(PromptError.of("prompt_no_outputs", "Prompt has no outputs", "")),
+        (prompt, targets, user) -> PromptVerdict.refused(
+            PromptError.of("prompt_no_outputs", "Prompt has no outputs", ""), prompt),
         f.clock);
     SubmitPrompt.Result result = refusing.submit(f.request("alice", null));
     assertThat(((SubmitPrompt.Result.Refused) result).error().type()).isEqualTo("prompt_no_outputs");

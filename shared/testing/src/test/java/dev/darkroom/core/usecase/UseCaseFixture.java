@@ -2,6 +2,7 @@ package dev.darkroom.core.usecase;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.darkroom.core.comfy.PromptVerdict;
 import dev.darkroom.testing.InMemoryGpuPool;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.ManualClock;
@@ -24,7 +25,7 @@ final class UseCaseFixture {
   final RecordingNotificationPublisher notifications = new RecordingNotificationPublisher();
   private final AtomicInteger ids = new AtomicInteger();
 
-  final SubmitPrompt submit = new SubmitPrompt(jobs, queue, ledger, prompt -> PromptValidation.ok(), clock,
+  final SubmitPrompt submit = new SubmitPrompt(jobs, queue, ledger, (prompt, targets, user) -> PromptVerdict.accepted(prompt), clock,
       () -> "job-" + ids.incrementAndGet());
   final InMemoryGpuPool pool = new InMemoryGpuPool(2);
   final DispatchJobs dispatch = new DispatchJobs(jobs, launcher, pool,

@@ -1,0 +1,63 @@
+package dev.darkroom.functions.api;
+
+import dev.darkroom.core.comfy.PromptPolicy;
+import dev.darkroom.core.limits.Admission;
+import dev.darkroom.core.port.JobStore;
+import dev.darkroom.core.port.OutputStore;
+import dev.darkroom.core.usecase.CancelJobs;
+import dev.darkroom.core.usecase.RegisterWebhooks;
+import dev.darkroom.core.usecase.SubmitJob;
+import dev.darkroom.core.usecase.SubmitPrompt;
+import dev.darkroom.functions.api.http.Callers;
+import dev.darkroom.functions.api.http.ComfyApi;
+import dev.darkroom.functions.api.routes.CatalogRoutes;
+import dev.darkroom.functions.api.routes.FileRoutes;
+import dev.darkroom.functions.api.routes.HistoryRoutes;
+import dev.darkroom.functions.api.routes.JobEventStream;
+import dev.darkroom.functions.api.routes.JobRoutes;
+import dev.darkroom.functions.api.routes.KeyRoutes;
+import dev.darkroom.functions.api.routes.NotificationRoutes;
+import dev.darkroom.functions.api.routes.OpenApiDocument;
+import dev.darkroom.functions.api.routes.PromptRoutes;
+import dev.darkroom.functions.api.routes.QueueRoutes;
+import dev.darkroom.functions.api.routes.UploadedInputs;
+import dev.darkroom.functions.api.views.JobResources;
+import dev.darkroom.gcp.Adapters;
+import java.time.Clock;
+import org.slf4j.LoggerFactory;
+
+/** The api's production wiring: the adapters its configuration names, the use cases, the route groups. */
+final class ApiWiring {
+  private ApiWiring() {}
+
+  static ComfyApi build(ApiConfig config) {
+    Adapters adapters = new Adapters(config.cloud(), config.database());
+    Clock clock = Clock.systemUTC();
+    LoggerFactory.getLogger(ApiFunction.class).info("api starting: authentication {}, limits {}",
+        config.auth().required() ? "on" : "OFF (local user)", config.limits());
+    JobStore jobs = adapters.jobStore(config.jobs());
+    OutputStore outputs = adapters.outputStore(config.outputs());
+    UploadedInputs uploads = new UploadedInputs(outputs);
+    PromptPolicy policy = new PromptPolicy(adapters.nodeCatalog(config.outputs()), outputs, clock);
+    SubmitPrompt submit = new SubmitPrompt(jobs, adapters.jobQueue(config.jobSubmitted()), adapters.ledger(), policy,
+        clock);
+    Admission admission = new Admission(adapters.rateCounter(), jobs, adapters.usage(), config.limits(), clock);
+    CancelJobs cancel = new CancelJobs(jobs, adapters.ledger(), clock);
+    JobResources resources = new JobResources(jobs, outputs);
+    RegisterWebhooks webhooks = new RegisterWebhooks(adapters.webhookEndpoints(config.webhooks()), jobs,
+        adapters.webhookUrlPolicy(config.webhooks()), ApiConfig.MAX_WEBHOOKS_PER_USER, config.webhookRotationOverlap(),
+        clock);
+    return new ComfyApi(Callers.of(adapters.authenticator(config.auth(), clock)), admission,
+        new PromptRoutes(submit, jobs, admission),
+        new QueueRoutes(jobs, cancel),
+        new HistoryRoutes(jobs, clock),
+        new FileRoutes(jobs, outputs, uploads),
+        new CatalogRoutes(policy.catalog()),
+        new KeyRoutes(adapters.apiKeys(config.apiKeys(), clock)),
+        new JobRoutes(new SubmitJob(submit, adapters.idempotencyKeys(config.idempotencyKeys()), jobs, admission, clock),
+            jobs, cancel, resources),
+        new JobEventStream(jobs, adapters.jobFeed(config.jobs()), resources, clock),
+        new OpenApiDocument(),
+        new NotificationRoutes(webhooks, adapters.deviceTokens(config.devices()), adapters.emailRecipients()));
+  }
+}

@@ -1,0 +1,122 @@
+package dev.darkroom.functions.api.http;
+
+import com.google.cloud.functions.HttpRequest;
+import com.google.cloud.functions.HttpResponse;
+import dev.darkroom.core.auth.AuthFailure;
+import dev.darkroom.core.auth.Caller;
+import dev.darkroom.core.limits.Admission;
+import dev.darkroom.core.port.StoreUnavailableException;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The router: ComfyUI's HTTP API and Darkroom's own over the route groups. Every route answers under both {@code /x} and
+ * {@code /api/x}, as ComfyUI does; callers see only their own jobs and files. A known path with
+ * another method is {@code 405}, an unknown path {@code 404}, {@code OPTIONS} always {@code 200}.
+ */
+public final class ComfyApi {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ComfyApi.class);
+
+  private final List<Route> routes;
+  private final Callers callers;
+  private final Admission admission;
+
+  /** @param groups the route groups, whose routes are tried in this order */
+  public ComfyApi(Callers callers, Admission admission, RouteGroup... groups) {
+    this.callers = callers;
+    this.admission = admission;
+    this.routes = Arrays.stream(groups).flatMap(group -> group.routes().stream()).toList();
+  }
+
+  /** The routing table, in order: what {@code openapi.yaml} must document, and a test checks it does. */
+  public List<Route> routes() {
+    return routes;
+  }
+
+  public void handle(HttpRequest request, HttpResponse response) throws IOException {
+    String path = request.getPath();
+    if (path.equals("/api") || path.startsWith("/api/")) {
+      path = path.substring(4);
+    }
+    if (request.getMethod().equals("OPTIONS")) {
+      Replies.ack(response);
+      return;
+    }
+    String p = path;
+    List<Route> atPath = routes.stream().filter(r -> r.matches(p)).toList();
+    Optional<Route> route = atPath.stream().filter(r -> r.method().equals(request.getMethod())).findFirst();
+    if (route.isPresent() && route.get().open()) {
+      run(route.get(), new Call(request, response, null, path));
+      return;
+    }
+    Caller caller;
+    try {
+      caller = callers.callerOf(request);
+    } catch (AuthFailure failure) {
+      refuseCredentials(response, failure);
+      return;
+    }
+    Optional<Admission.Refusal> tooMany = admission.request(caller);
+    if (tooMany.isPresent()) {
+      Replies.refuse(response, tooMany.get());
+      return;
+    }
+    if (route.isPresent()) {
+      run(route.get(), new Call(request, response, caller, path));
+    } else if (atPath.isEmpty()) {
+      Replies.text(response, 404, "404: Not Found");
+    } else {
+      response.appendHeader("Allow", atPath.stream().map(Route::method).distinct().collect(Collectors.joining(", ")));
+      Replies.text(response, 405, "405: Method Not Allowed");
+    }
+  }
+
+  private static void run(Route route, Call call) throws IOException {
+    HttpRequest request = call.request();
+    HttpResponse response = call.response();
+    String path = call.path();
+    try {
+      route.handler().handle(call);
+    } catch (Replies.Refusal refusal) {
+      Replies.text(response, refusal.status, refusal.getMessage());
+    } catch (Replies.ApiError error) {
+      Replies.apiError(response, error.status, error.getMessage());
+    } catch (RuntimeException e) {
+      if (!overloaded(e)) {
+        throw e;
+      }
+      // The store said try again (a contended transaction, an overloaded backend): so do we.
+      log.warn("{} {} answered 503, the store is busy: {}", request.getMethod(), path, e.toString());
+      response.appendHeader("Retry-After", "2");
+      Replies.text(response, 503, "503: Service Unavailable: the job store is busy; retry shortly");
+    }
+  }
+
+  /** A failure that a retry may cure: the adapters say so with {@link StoreUnavailableException}. */
+  public static boolean overloaded(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof StoreUnavailableException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** 401 with the reason (never the credential) and RFC 6750's challenge; 503 when Firebase is unreachable. */
+  private static void refuseCredentials(HttpResponse response, AuthFailure failure) throws IOException {
+    if (failure.reason() == AuthFailure.Reason.UNAVAILABLE) {
+      response.appendHeader("Retry-After", "5");
+      Replies.text(response, 503, "503: Service Unavailable: " + failure.getMessage());
+      return;
+    }
+    String challenge = failure.reason() == AuthFailure.Reason.MISSING
+        ? "Bearer realm=\"darkroom\""
+        : "Bearer realm=\"darkroom\", error=\"invalid_token\", error_description=\""
+            + failure.getMessage().replace('"', '\'') + "\"";
+    response.appendHeader("WWW-Authenticate", challenge);
+    Replies.text(response, 401, "401: Unauthorized: " + failure.getMessage());
+  }
+}

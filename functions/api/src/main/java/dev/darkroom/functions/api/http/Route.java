@@ -1,0 +1,42 @@
+package dev.darkroom.functions.api.http;
+
+import java.io.IOException;
+
+/**
+ * A path: exact, a template whose {@code {name}} segments each match one non-empty segment, or
+ * (ending in {@code /}) a prefix followed by one more segment or more. An {@code open} route
+ * needs no credential and is not counted against any caller's rates.
+ */
+public record Route(String method, String path, Handler handler, boolean open) {
+
+  /** Answers one call. */
+  @FunctionalInterface
+  public interface Handler {
+    void handle(Call call) throws IOException;
+  }
+
+  public Route(String method, String path, Handler handler) {
+    this(method, path, handler, false);
+  }
+
+  /** Whether {@code requested} (without the {@code /api} prefix) is this route's path. */
+  public boolean matches(String requested) {
+    if (path.contains("{")) {
+      String[] want = path.split("/", -1);
+      String[] got = requested.split("/", -1);
+      if (want.length != got.length) {
+        return false;
+      }
+      for (int i = 0; i < want.length; i++) {
+        boolean any = want[i].startsWith("{") && want[i].endsWith("}");
+        if (any ? got[i].isEmpty() : !want[i].equals(got[i])) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return path.endsWith("/")
+        ? requested.startsWith(path) && requested.length() > path.length()
+        : requested.equals(path);
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * The api function's HTTP layer: routing ({@link dev.darkroom.functions.api.http.ComfyApi}), the call,
+ * bounded request bodies, replies and error shapes. It knows no route and no view.
+ */
+package dev.darkroom.functions.api.http;

@@ -1,0 +1,181 @@
+package dev.darkroom.functions.api.routes;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.darkroom.core.comfy.PromptError;
+import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.limits.InputLimits;
+import dev.darkroom.core.port.JobStore;
+import dev.darkroom.core.usecase.CancelJobs;
+import dev.darkroom.core.usecase.FindOwnJob;
+import dev.darkroom.core.usecase.PromptRequests;
+import dev.darkroom.core.usecase.SubmitJob;
+import dev.darkroom.functions.api.http.Call;
+import dev.darkroom.functions.api.http.ComfyErrors;
+import dev.darkroom.functions.api.http.Replies;
+import dev.darkroom.functions.api.http.RequestBodies;
+import dev.darkroom.functions.api.http.Route;
+import dev.darkroom.functions.api.http.RouteGroup;
+import dev.darkroom.functions.api.views.JobListings;
+import dev.darkroom.functions.api.views.JobResources;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /api/v2/jobs}: Darkroom's own job API beside ComfyUI's. {@code POST} submits (validated
+ * and limited exactly as {@code POST /prompt}; {@code Idempotency-Key} makes retries safe),
+ * {@code GET} lists the caller's jobs a page at a time, {@code GET /{id}} shows one,
+ * {@code POST /{id}/cancel} cancels one. Another user's job answers as no job: 404.
+ */
+public final class JobRoutes implements RouteGroup {
+  private static final Logger log = LoggerFactory.getLogger(JobRoutes.class);
+  static final int MAX_IDEMPOTENCY_KEY_CHARS = 255;
+  /** Writes a JSON tree with object keys sorted: the canonical form a request's hash is taken of. */
+  private static final ObjectMapper CANONICAL = new ObjectMapper().configure(JsonNodeFeature.WRITE_PROPERTIES_SORTED, true);
+
+  private final SubmitJob submit;
+  private final JobStore jobs;
+  private final CancelJobs cancel;
+  private final JobResources resources;
+  private final FindOwnJob findOwn;
+
+  public JobRoutes(SubmitJob submit, JobStore jobs, CancelJobs cancel, JobResources resources) {
+    this.submit = submit;
+    this.jobs = jobs;
+    this.cancel = cancel;
+    this.resources = resources;
+    this.findOwn = new FindOwnJob(jobs);
+  }
+
+  @Override
+  public List<Route> routes() {
+    return List.of(
+        new Route("POST", "/v2/jobs", this::create),
+        new Route("GET", "/v2/jobs", this::list),
+        new Route("GET", "/v2/jobs/{id}", this::one),
+        new Route("POST", "/v2/jobs/{id}/cancel", this::cancel));
+  }
+
+  /**
+   * Body errors answer in {@code POST /prompt}'s ComfyUI error shape (the same parser and
+   * validation); the key's own errors, a reused key and a missing job in the v2 JSON error shape.
+   */
+  void create(Call call) throws IOException {
+    String key = idempotencyKey(call);
+    byte[] body = RequestBodies.read(call.request(), InputLimits.PROMPT_BODY_BYTES);
+    PromptRequests.Parsed parsed = RequestBodies.promptRequest(body, call.user());
+    if (parsed.error() == null && parsed.request().promptId() != null) {
+      parsed = PromptRequests.Parsed.refused(PromptError.invalidBody(
+          "prompt_id is not accepted here: the server names each job; retry safely with an Idempotency-Key"));
+    }
+    if (parsed.error() != null) {
+      ComfyErrors.reply(call.response(), parsed.error(), null);
+      return;
+    }
+    SubmitJob.Result result = submit.submit(call.caller(), parsed.request(), key, key == null ? "" : requestHash(body));
+    if (result instanceof SubmitJob.Result.OverLimit over) {
+      Replies.refuse(call.response(), over.refusal());
+    } else if (result instanceof SubmitJob.Result.Invalid invalid) {
+      ComfyErrors.reply(call.response(), invalid.error(), invalid.nodeErrors());
+    } else if (result instanceof SubmitJob.Result.KeyReused reused) {
+      Replies.apiError(call.response(), 409, reused.message());
+    } else {
+      SubmitJob.Result.Submitted submitted = (SubmitJob.Result.Submitted) result;
+      Job job = jobs.get(submitted.jobId()).orElseThrow(
+          () -> new IllegalStateException("job " + submitted.jobId() + " was submitted but cannot be read"));
+      call.response().appendHeader("Location", "/api/v2/jobs/" + job.id());
+      if (submitted.replayed()) {
+        call.response().appendHeader("Idempotent-Replayed", "true");
+      } else {
+        log.info("job {} queued for user {} (v2)", job.id(), call.user());
+      }
+      Replies.json(call.response(), submitted.replayed() ? 200 : 201, resources.of(job));
+    }
+  }
+
+  void list(Call call) throws IOException {
+    JobStore.Page page = JobListings.page(call);
+    // One more than asked: whether a next page exists, without a client's last request finding none.
+    List<Job> found = jobs.pageForUser(call.user(), new JobStore.Page(page.statuses(), page.createdAfter(),
+        page.createdBefore(), page.after(), page.limit() + 1));
+    List<Job> shown = found.size() > page.limit() ? found.subList(0, page.limit()) : found;
+    Map<String, Integer> positions = resources.positions(shown);
+    ObjectNode reply = Replies.JSON.createObjectNode();
+    var array = reply.putArray("jobs");
+    shown.forEach(job -> array.add(resources.of(job, positions)));
+    if (found.size() > page.limit()) {
+      Job last = shown.get(shown.size() - 1);
+      reply.put("next_cursor", JobListings.cursor(page, new JobStore.Page.Position(last.createdAt(), last.id())));
+    } else {
+      reply.putNull("next_cursor");
+    }
+    Replies.json(call.response(), 200, reply);
+  }
+
+  void one(Call call) throws IOException {
+    Job job = ownJob(call);
+    Replies.json(call.response(), 200, resources.of(job));
+  }
+
+  /**
+   * Pending: cancelled now. Running: asked to stop ({@code cancel_requested}; the runner ends it
+   * as {@code cancelled}). Either way 202 with the job as it is now; again, the same. A job that
+   * ended otherwise is a 409 naming its status; a cancelled one answers 202 again, so the call is
+   * idempotent.
+   */
+  void cancel(Call call) throws IOException {
+    Job job = ownJob(call);
+    if (!job.status().isTerminal()) {
+      cancel.interrupt(call.user(), job.id());
+      job = jobs.get(job.id()).orElse(job);
+    }
+    if (job.status().isTerminal() && job.status() != JobStatus.CANCELLED) {
+      Replies.apiError(call.response(), 409, "job " + job.id() + " has already ended: " + job.status().wireName());
+      return;
+    }
+    Replies.json(call.response(), 202, resources.of(job));
+  }
+
+  /** The caller's job named by the path's fourth segment ({@code /v2/jobs/{id}...}), else a 404. */
+  private Job ownJob(Call call) {
+    return findOwn.find(call.segment(3), call.user()).orElseThrow(Replies.ApiError::noJobOfYours);
+  }
+
+  /** The header's value, or null without one; 400 unless 1 to 255 printable ASCII characters. */
+  private static String idempotencyKey(Call call) {
+    Optional<String> header = call.request().getFirstHeader("Idempotency-Key");
+    if (header.isEmpty()) {
+      return null;
+    }
+    String key = header.get();
+    if (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY_CHARS
+        || !key.chars().allMatch(c -> c >= 0x20 && c <= 0x7e)) {
+      throw new Replies.ApiError(400, "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY_CHARS
+          + " printable ASCII characters");
+    }
+    return key;
+  }
+
+  /**
+   * SHA-256 of the body as canonical JSON (keys sorted, no insignificant whitespace): the same
+   * request re-sent with its keys in another order is the same request. The body already parsed
+   * once, so it parses again.
+   */
+  private static String requestHash(byte[] body) {
+    try {
+      JsonNode tree = RequestBodies.parse(body);
+      return Sha256.hex(CANONICAL.writeValueAsString(tree).getBytes(StandardCharsets.UTF_8));
+    } catch (RequestBodies.Unusable | JsonProcessingException e) {
+      throw new IllegalStateException("a body that parsed once does not parse again", e);
+    }
+  }
+}

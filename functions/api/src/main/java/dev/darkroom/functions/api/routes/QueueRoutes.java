@@ -1,0 +1,87 @@
+package dev.darkroom.functions.api.routes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.darkroom.core.comfy.PromptIds;
+import dev.darkroom.core.job.Job;
+import dev.darkroom.core.limits.InputLimits;
+import dev.darkroom.core.port.JobStore;
+import dev.darkroom.core.usecase.CancelJobs;
+import dev.darkroom.functions.api.http.Call;
+import dev.darkroom.functions.api.http.Replies;
+import dev.darkroom.functions.api.http.RequestBodies;
+import dev.darkroom.functions.api.http.Route;
+import dev.darkroom.functions.api.http.RouteGroup;
+import dev.darkroom.functions.api.views.HistoryEntries;
+import dev.darkroom.functions.api.views.QueueItems;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** {@code GET|POST /queue} and {@code POST /interrupt}, over the caller's jobs. */
+public final class QueueRoutes implements RouteGroup {
+  private final JobStore jobs;
+  private final CancelJobs cancel;
+
+  public QueueRoutes(JobStore jobs, CancelJobs cancel) {
+    this.jobs = jobs;
+    this.cancel = cancel;
+  }
+
+  @Override
+  public List<Route> routes() {
+    return List.of(
+        new Route("GET", "/queue", this::get),
+        new Route("POST", "/queue", this::post),
+        new Route("POST", "/interrupt", this::interrupt));
+  }
+
+  /** Running first as ComfyUI lists them; pending in heap order, which is ascending number. */
+  void get(Call call) throws IOException {
+    ObjectNode reply = Replies.JSON.createObjectNode();
+    ArrayNode running = reply.putArray("queue_running");
+    jobs.listForUser(call.user(), CancelJobs.RUNNING, HistoryEntries.MAX_LISTED).stream()
+        .sorted(Comparator.comparingDouble(Job::number))
+        .forEach(job -> running.add(QueueItems.of(job)));
+    ArrayNode pending = reply.putArray("queue_pending");
+    jobs.listForUser(call.user(), CancelJobs.PENDING, HistoryEntries.MAX_LISTED).stream()
+        .sorted(Comparator.comparingDouble(Job::number))
+        .forEach(job -> pending.add(QueueItems.of(job)));
+    Replies.json(call.response(), 200, reply);
+  }
+
+  /** {@code {"clear": true}} and/or {@code {"delete": [ids]}}: pending jobs only, as ComfyUI. */
+  void post(Call call) throws IOException {
+    JsonNode body = RequestBodies.jsonObject(call.request());
+    List<String> targets = new ArrayList<>(RequestBodies.idsToDelete(body));
+    if (RequestBodies.truthy(body.path("clear"))) {
+      jobs.listForUser(call.user(), CancelJobs.PENDING, HistoryEntries.MAX_LISTED).forEach(job -> targets.add(job.id()));
+    }
+    targets.forEach(id -> cancel.cancelPending(call.user(), id));
+    Replies.ack(call.response());
+  }
+
+  /**
+   * With a {@code prompt_id}: that job, if it is the caller's (pending: cancelled now; running:
+   * asked to stop). Without: every running job of the caller, as ComfyUI's global flag stops
+   * whatever runs. Unreadable bodies count as {@code {}}, as in ComfyUI.
+   */
+  void interrupt(Call call) throws IOException {
+    JsonNode body = RequestBodies.json(RequestBodies.read(call.request(), InputLimits.CONTROL_BODY_BYTES))
+        .filter(JsonNode::isObject)
+        .orElse(Replies.JSON.createObjectNode());
+    JsonNode id = body.get("prompt_id");
+    if (id != null && RequestBodies.truthy(id)) {
+      String promptId = id.isTextual() ? id.textValue() : id.toString();
+      if (PromptIds.isValid(promptId)) {
+        cancel.interrupt(call.user(), promptId);
+      }
+    } else {
+      jobs.listForUser(call.user(), CancelJobs.RUNNING, HistoryEntries.MAX_LISTED)
+          .forEach(job -> cancel.interrupt(call.user(), job.id()));
+    }
+    Replies.ack(call.response());
+  }
+}

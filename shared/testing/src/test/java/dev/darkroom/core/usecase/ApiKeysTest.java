@@ -1,0 +1,131 @@
+package dev.darkroom.core.usecase;
+
+import dev.darkroom.core.auth.AuthFailure;
+import dev.darkroom.core.auth.Caller;
+import dev.darkroom.core.auth.StoredApiKey;
+import dev.darkroom.core.usecase.ApiKeys.Creation;
+import dev.darkroom.testing.InMemoryApiKeyStore;
+import dev.darkroom.testing.ManualClock;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ApiKeysTest {
+  private static final byte[] PEPPER = "a pepper of at least thirty-two bytes!".getBytes(StandardCharsets.US_ASCII);
+  private final InMemoryApiKeyStore store = new InMemoryApiKeyStore();
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T10:00:00Z"));
+  private final ApiKeys keys = new ApiKeys(store, PEPPER, clock);
+  private final Caller alice = Caller.idToken("alice", "pro");
+
+  private Creation.Created create(Caller owner) {
+    return (Creation.Created) keys.create(owner, "ci");
+  }
+
+  @Test
+  void aNewKeyIsShownOnceAndOnlyItsHashIsStored() throws Exception {
+    Creation.Created created = create(alice);
+
+    assertThat(created.key()).matches("drk_[a-z2-9]{12}_[A-Za-z0-9_-]{43}");
+    assertThat(created.key()).startsWith(created.stored().prefix() + "_");
+    StoredApiKey stored = store.find(created.stored().keyId()).orElseThrow();
+    String secret = created.key().substring(created.stored().prefix().length() + 1);
+    assertThat(stored.hash()).hasSize(32).isNotEqualTo(secret.getBytes(StandardCharsets.US_ASCII));
+    assertThat(stored.toString()).doesNotContain(secret);
+    assertThat(created.toString()).doesNotContain(secret);
+    assertThat(stored.userId()).isEqualTo("alice");
+    assertThat(stored.tier()).isEqualTo("pro");
+
+    assertThat(keys.authenticate(created.key())).isEqualTo(Caller.apiKey("alice", "pro", stored.keyId()));
+  }
+
+  @Test
+  void twoKeysShareNeitherIdNorSaltNorSecret() {
+    Creation.Created one = create(alice);
+    Creation.Created two = create(alice);
+    assertThat(one.stored().keyId()).isNotEqualTo(two.stored().keyId());
+    assertThat(one.stored().salt()).isNotEqualTo(two.stored().salt());
+    assertThat(one.key().substring(17)).isNotEqualTo(two.key().substring(17));
+  }
+
+  @Test
+  void aWrongSecretAnUnknownIdOrAnotherPepperIsInvalid() {
+    Creation.Created created = create(alice);
+    String key = created.key();
+    char last = key.charAt(key.length() - 1);
+    String wrongSecret = key.substring(0, key.length() - 1) + (last == 'A' ? 'B' : 'A');
+    String unknownId = "drk_zzzzzzzzzzzz" + key.substring(16);
+
+    for (String presented : new String[] {wrongSecret, unknownId, "drk_short", key + "x", "", "drk_" + "a".repeat(60)}) {
+      assertThatThrownBy(() -> keys.authenticate(presented))
+          .isInstanceOfSatisfying(AuthFailure.class, e -> assertThat(e.reason()).isEqualTo(AuthFailure.Reason.INVALID));
+    }
+    byte[] pepper = PEPPER.clone();
+    pepper[0] ^= 1;
+    ApiKeys otherPepper = new ApiKeys(store, pepper, clock);
+    assertThatThrownBy(() -> otherPepper.authenticate(key))
+        .isInstanceOfSatisfying(AuthFailure.class, e -> assertThat(e.reason()).isEqualTo(AuthFailure.Reason.INVALID));
+  }
+
+  @Test
+  void aRevokedKeyIsRefusedAsRevokedAndOnlyItsOwnerRevokesIt() throws Exception {
+    Creation.Created created = create(alice);
+    String id = created.stored().keyId();
+
+    assertThat(keys.revoke(Caller.idToken("mallory", "pro"), id)).isEqualTo(ApiKeys.Revocation.NOT_FOUND);
+    assertThat(keys.revoke(keys.authenticate(created.key()), id)).isEqualTo(ApiKeys.Revocation.NOT_WITH_A_KEY);
+    assertThat(keys.authenticate(created.key())).isNotNull();
+
+    assertThat(keys.revoke(alice, created.stored().prefix())).isEqualTo(ApiKeys.Revocation.REVOKED);
+    assertThatThrownBy(() -> keys.authenticate(created.key()))
+        .isInstanceOfSatisfying(AuthFailure.class, e -> assertThat(e.reason()).isEqualTo(AuthFailure.Reason.REVOKED));
+  }
+
+  @Test
+  void aKeyCannotMintKeysAndAUserHasAtMostTwentyActive() throws Exception {
+    Creation.Created first = create(alice);
+    Caller withKey = keys.authenticate(first.key());
+    assertThat(keys.create(withKey, "more")).isInstanceOfSatisfying(Creation.Refused.class,
+        refused -> assertThat(refused.status()).isEqualTo(403));
+
+    for (int i = 1; i < ApiKeys.MAX_ACTIVE_PER_USER; i++) {
+      create(alice);
+    }
+    assertThat(keys.create(alice, "21st")).isInstanceOfSatisfying(Creation.Refused.class,
+        refused -> assertThat(refused.status()).isEqualTo(409));
+    keys.revoke(alice, first.stored().keyId());
+    assertThat(keys.create(alice, "after a revocation")).isInstanceOf(Creation.Created.class);
+  }
+
+  @Test
+  void aNameIsShortAndPrintable() {
+    assertThat(keys.create(alice, "x".repeat(ApiKeys.MAX_NAME_LENGTH))).isInstanceOf(Creation.Created.class);
+    assertThat(keys.create(alice, "x".repeat(ApiKeys.MAX_NAME_LENGTH + 1)))
+        .isInstanceOfSatisfying(Creation.Refused.class, refused -> assertThat(refused.status()).isEqualTo(400));
+    assertThat(keys.create(alice, "bell\u0007")).isInstanceOf(Creation.Refused.class);
+  }
+
+  @Test
+  void aUseIsRecordedAtMostOnceAMinute() throws Exception {
+    Creation.Created created = create(alice);
+    String id = created.stored().keyId();
+    keys.authenticate(created.key());
+    Instant first = store.find(id).orElseThrow().lastUsedAt();
+    assertThat(first).isEqualTo(clock.instant());
+
+    clock.advance(Duration.ofSeconds(30));
+    keys.authenticate(created.key());
+    assertThat(store.find(id).orElseThrow().lastUsedAt()).isEqualTo(first);
+
+    clock.advance(Duration.ofSeconds(31));
+    keys.authenticate(created.key());
+    assertThat(store.find(id).orElseThrow().lastUsedAt()).isEqualTo(clock.instant());
+  }
+
+  @Test
+  void aShortPepperIsRefused() {
+    assertThatThrownBy(() -> new ApiKeys(store, new byte[31], clock)).hasMessageContaining("at least 32 bytes");
+  }
+}
