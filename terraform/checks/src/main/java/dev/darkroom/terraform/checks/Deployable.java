@@ -99,9 +99,18 @@ public record Deployable(String name, String moduleDir, String kind, String reso
     return resourceType + "." + resourceName;
   }
 
-  /** False while the module is still being written: its checks are skipped, with a note. */
+  /** False when the listed module has no sources: the checks then fail with {@link #missingModule()}. */
   public boolean exists(Path repoRoot) {
     return Files.isDirectory(repoRoot.resolve(moduleDir).resolve("src/main/java"));
+  }
+
+  /**
+   * Why a listed deployable whose module has no sources fails the env and role checks: with nothing to
+   * scan, every variable and grant Terraform gives it would look unused, and none would look missing.
+   */
+  public String missingModule() {
+    return name + ": " + moduleDir + "/src/main/java does not exist, so " + address()
+        + " cannot be checked against its code";
   }
 
   public CodeReads.Result scan(Path repoRoot) {

@@ -31,8 +31,7 @@ public final class EnvCheck {
         continue;
       }
       if (!d.exists(repoRoot)) {
-        report.note(d.name() + ": skipped, " + d.moduleDir() + " does not exist yet; " + d.address()
-            + " is declared and will be checked as soon as the module lands");
+        report.fail(d.missingModule());
         continue;
       }
       if (d.resourceType().equals(Deployable.FUNCTION)) {

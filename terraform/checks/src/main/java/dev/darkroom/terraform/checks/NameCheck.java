@@ -31,6 +31,7 @@ public final class NameCheck {
     Map<String, String> topicTargets = new TreeMap<>();
     for (Deployable d : Deployable.ALL) {
       if (!d.exists(repoRoot)) {
+        report.fail(d.missingModule());
         continue;
       }
       CodeReads.Result code = d.scan(repoRoot);

@@ -126,8 +126,7 @@ public final class RoleCheck {
         continue;
       }
       if (!d.exists(repoRoot)) {
-        report.note(d.name() + ": skipped, " + d.moduleDir() + " does not exist yet; the grants to its"
-            + " service account are checked as soon as the module lands");
+        report.fail(d.missingModule());
         continue;
       }
       String sa = Terraform.firstReference(TerraformEnv.serviceAccount(resource.get(), d.resourceType())).orElse(null);

@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EnvCheckTest {
 
@@ -44,14 +49,38 @@ class EnvCheckTest {
   }
 
   @Test
-  void skippedDeployablesAreNamedNotSilentlyIgnored() {
-    Report report = EnvCheck.run(Module.ROOT, Module.parsed());
-    for (Deployable d : Deployable.ALL) {
-      if (!d.exists(Module.ROOT)) {
-        assertThat(report.notes()).contains(d.name() + ": skipped, " + d.moduleDir() + " does not exist yet; "
-            + d.address() + " is declared and will be checked as soon as the module lands");
+  void aListedDeployableWithoutSourcesFailsEveryCheckThatReadsItsCode(@TempDir Path tmp) throws IOException {
+    Deployable removed = Deployable.ALL.stream().filter(d -> d.name().equals("notify")).findFirst().orElseThrow();
+    Path root = repoWithout(tmp, removed.moduleDir());
+    assertThat(removed.exists(root)).isFalse();
+    String failure = "notify: functions/notify/src/main/java does not exist, so"
+        + " google_cloudfunctions2_function.notify cannot be checked against its code";
+    assertThat(EnvCheck.run(root, Module.parsed()).failures()).containsExactly(failure);
+    assertThat(RoleCheck.run(root, Module.parsed()).failures()).containsExactly(failure);
+    assertThat(NameCheck.run(root, Module.parsed()).failures()).containsExactly(failure);
+  }
+
+  /** A view of the repository (symbolic links) in which {@code moduleDir} alone is missing. */
+  private static Path repoWithout(Path tmp, String moduleDir) throws IOException {
+    Path real = Module.ROOT;
+    Path view = tmp;
+    Path relative = Path.of(moduleDir);
+    for (int i = 0; i < relative.getNameCount(); i++) {
+      String kept = relative.getName(i).toString();
+      try (Stream<Path> children = Files.list(real)) {
+        for (Path child : children.toList()) {
+          if (!child.getFileName().toString().equals(kept)) {
+            Files.createSymbolicLink(view.resolve(child.getFileName().toString()), child);
+          }
+        }
+      }
+      real = real.resolve(kept);
+      view = view.resolve(kept);
+      if (i < relative.getNameCount() - 1) {
+        Files.createDirectory(view);
       }
     }
+    return tmp;
   }
 
   @Test
