@@ -17,6 +17,8 @@ import javax.sql.DataSource;
 public final class SqlApiKeyStore implements ApiKeyStore {
   private static final String COLUMNS =
       "key_id, user_id, name, tier, salt, hash, created_at, last_used_at, revoked_at";
+  /** PostgreSQL's SQLSTATE for unique_violation. */
+  private static final String UNIQUE_VIOLATION = "23505";
 
   private final DataSource dataSource;
 
@@ -26,10 +28,19 @@ public final class SqlApiKeyStore implements ApiKeyStore {
 
   @Override
   public void insert(StoredApiKey key) {
-    Sql.update(dataSource, "storing API key " + key.prefix(),
-        "INSERT INTO api_keys (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        key.keyId(), key.userId(), key.name(), key.tier(), key.salt(), key.hash(), key.createdAt(),
-        key.lastUsedAt(), key.revokedAt());
+    try (Connection c = dataSource.getConnection();
+         PreparedStatement insert = c.prepareStatement(
+             "INSERT INTO api_keys (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      Sql.bind(insert, key.keyId(), key.userId(), key.name(), key.tier(), key.salt(), key.hash(), key.createdAt(),
+          key.lastUsedAt(), key.revokedAt());
+      insert.executeUpdate();
+    } catch (SQLException e) {
+      // key_id is the table's only unique column, so a unique violation is this id stored before.
+      if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        throw new ApiKeyStore.DuplicateKeyIdException(key.keyId());
+      }
+      throw new IllegalStateException("storing API key " + key.prefix() + " failed: " + e.getMessage(), e);
+    }
   }
 
   @Override

@@ -37,7 +37,12 @@ public abstract class ApiKeyStoreContract {
   void anIdIsStoredOnce() {
     StoredApiKey key = key(user(), T0);
     store().insert(key);
-    assertThatThrownBy(() -> store().insert(key)).isInstanceOf(RuntimeException.class);
+    StoredApiKey sameId = new StoredApiKey(key.keyId(), user(), "another", "pro", new byte[] {9}, new byte[] {8},
+        T0.plusSeconds(5), null, null);
+    assertThatThrownBy(() -> store().insert(sameId))
+        .isExactlyInstanceOf(ApiKeyStore.DuplicateKeyIdException.class)
+        .hasMessage("API key id already stored: " + key.keyId());
+    assertThat(store().find(key.keyId())).contains(key);
   }
 
   @Test

@@ -16,7 +16,7 @@ public final class InMemoryApiKeyStore implements ApiKeyStore {
   @Override
   public void insert(StoredApiKey key) {
     if (keys.putIfAbsent(key.keyId(), key) != null) {
-      throw new IllegalStateException("API key id already stored: " + key.keyId());
+      throw new ApiKeyStore.DuplicateKeyIdException(key.keyId());
     }
   }
 

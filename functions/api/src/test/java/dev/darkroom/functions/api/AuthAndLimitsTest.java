@@ -59,6 +59,12 @@ class AuthAndLimitsTest {
     return response;
   }
 
+  private void assertRefused(FakeHttp.Response response, int status, String message) throws Exception {
+    assertThat(response.status).as(response.text()).isEqualTo(status);
+    assertThat(json.readTree(response.text())).isEqualTo(
+        json.createObjectNode().set("error", json.createObjectNode().put("status", status).put("message", message)));
+  }
+
   private static Map<String, String> bearer(String credential) {
     return Map.of("Authorization", "Bearer " + credential);
   }
@@ -103,9 +109,11 @@ class AuthAndLimitsTest {
     // Bob cannot see or revoke Alice's key; a key cannot revoke keys.
     assertThat(json.readTree(call(api, "GET", "/api/v2/keys", null, bearer("bob-token")).text()).path("keys")).isEmpty();
     String path = "/api/v2/keys/" + key.path("id").asText();
-    assertThat(call(api, "DELETE", path, null, bearer("bob-token")).status).isEqualTo(404);
-    assertThat(call(api, "DELETE", path, null, bearer(secret)).status).isEqualTo(403);
-    assertThat(call(api, "POST", "/api/v2/keys", null, bearer(secret)).status).isEqualTo(403);
+    assertRefused(call(api, "DELETE", path, null, bearer("bob-token")), 404, "no API key of yours has this id");
+    assertRefused(call(api, "DELETE", path, null, bearer(secret)), 403,
+        "API keys are revoked with a Firebase ID token, not with a key");
+    assertRefused(call(api, "POST", "/api/v2/keys", null, bearer(secret)), 403,
+        "API keys are created with a Firebase ID token, not with another key");
 
     assertThat(call(api, "DELETE", path, null, bearer("alice-token")).status).isEqualTo(204);
     FakeHttp.Response revoked = call(api, "GET", "/history", null, bearer(secret));
@@ -115,8 +123,10 @@ class AuthAndLimitsTest {
 
   @Test
   void aBadKeyRequestIsA400() throws Exception {
-    assertThat(call(api, "POST", "/api/v2/keys", "[1]", bearer("alice-token")).status).isEqualTo(400);
-    assertThat(call(api, "POST", "/api/v2/keys", "{\"name\":7}", bearer("alice-token")).status).isEqualTo(400);
+    for (String body : List.of("[1]", "{\"name\":7}")) {
+      assertRefused(call(api, "POST", "/api/v2/keys", body, bearer("alice-token")), 400,
+          "the body is optional, else a JSON object with an optional string \"name\"");
+    }
     assertThat(call(api, "POST", "/api/v2/keys", "", bearer("alice-token")).status).isEqualTo(201);
   }
 

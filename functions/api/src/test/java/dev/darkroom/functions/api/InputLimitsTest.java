@@ -355,7 +355,10 @@ class InputLimitsTest {
       assertThat(call(api, FakeHttp.request("POST", "/queue", atLimit, "application/json")).status).isEqualTo(200);
       byte[] past = java.util.Arrays.copyOf(atLimit, atLimit.length + 1);
       past[past.length - 1] = ' ';
-      assertThat(call(api, FakeHttp.request("POST", "/history", past, "application/json")).status).isEqualTo(413);
+      FakeHttp.Response refused = call(api, FakeHttp.request("POST", "/history", past, "application/json"));
+      assertThat(refused.status).isEqualTo(413);
+      assertThat(refused.text()).isEqualTo("413: Request Entity Too Large: the body is " + past.length
+          + " bytes; the limit here is " + InputLimits.CONTROL_BODY_BYTES + " bytes");
     }
 
     @Test
@@ -397,7 +400,11 @@ class InputLimitsTest {
     @ParameterizedTest
     @ValueSource(strings = {"max_items=abc", "max_items=99999999999", "offset=1.5", "offset=", "max_items=0x10"})
     void aHistoryParameterThatIsNotAnIntIsA400(String query) throws Exception {
-      assertThat(call(api, FakeHttp.request("GET", "/history?" + query, null)).status).isEqualTo(400);
+      FakeHttp.Response response = call(api, FakeHttp.request("GET", "/history?" + query, null));
+      assertThat(response.status).isEqualTo(400);
+      String name = query.substring(0, query.indexOf('='));
+      String value = query.substring(query.indexOf('=') + 1);
+      assertThat(response.text()).isEqualTo("400: Bad Request: " + name + " must be an integer, got '" + value + "'");
     }
 
     @ParameterizedTest

@@ -8,7 +8,11 @@ import java.util.Optional;
 /** Users' API keys, hashed (Cloud SQL in the cloud). */
 public interface ApiKeyStore {
 
-  /** Stores a new key; its id is fresh (an id already stored is a bug, and throws). */
+  /**
+   * Stores a new key; its id is fresh.
+   *
+   * @throws DuplicateKeyIdException when a key with this id is already stored (a bug: ids are random)
+   */
   void insert(StoredApiKey key);
 
   Optional<StoredApiKey> find(String keyId);
@@ -28,4 +32,11 @@ public interface ApiKeyStore {
 
   /** Records a use of the key (best effort: callers do it at most once a minute per key). */
   void touch(String keyId, Instant at);
+
+  /** An insert of a key id that is already stored; the stored key is left as it was. */
+  final class DuplicateKeyIdException extends IllegalStateException {
+    public DuplicateKeyIdException(String keyId) {
+      super("API key id already stored: " + keyId);
+    }
+  }
 }
