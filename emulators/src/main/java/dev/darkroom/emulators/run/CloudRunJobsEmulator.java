@@ -145,6 +145,21 @@ public final class CloudRunJobsEmulator implements LocalService {
     faults.refuseNext(n);
   }
 
+  /** Drops the injected launch faults that no RunJob call has used yet. */
+  public void clearLaunchFaults() {
+    faults.clear();
+  }
+
+  /** How many RunJob calls so far answered an injected refusal (RESOURCE_EXHAUSTED). */
+  public int refusedLaunches() {
+    return faults.refused();
+  }
+
+  /** How many RunJob calls so far answered an injected failure (other than a refusal). */
+  public int failedLaunches() {
+    return faults.failed();
+  }
+
   /**
    * SIGKILLs the running process of a task, like a crashed instance; the attempt counts as failed
    * and is retried within {@code max_retries}.

@@ -220,12 +220,14 @@ class CloudRunJobsEmulatorIT extends CloudRunJobsContract {
   @Test
   void refusedLaunchAnswersResourceExhaustedAndStartsNothing() throws Exception {
     Job job = createJob(template("exit 0", 1, 0));
+    int refusedBefore = emulator.refusedLaunches();
     emulator.refuseNextLaunches(1);
 
     assertThatThrownBy(() -> jobs.runJobAsync(job.getName()).get(10, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(ResourceExhaustedException.class);
     assertThat(executions.listExecutions(job.getName()).iterateAll()).isEmpty();
+    assertThat(emulator.refusedLaunches()).isEqualTo(refusedBefore + 1);
 
     String executionName = run(RunJobRequest.newBuilder().setName(job.getName()).build());
     assertThat(awaitCompletion(executionName).getSucceededCount()).isEqualTo(1);
@@ -234,6 +236,7 @@ class CloudRunJobsEmulatorIT extends CloudRunJobsContract {
   @Test
   void failedLaunchesAnswerTheInjectedErrorThenLaunchesWorkAgain() throws Exception {
     Job job = createJob(template("exit 0", 1, 0));
+    int failedBefore = emulator.failedLaunches();
     emulator.failNextLaunches(1);
     emulator.failNextLaunches(2, Status.Code.INTERNAL);
 
@@ -245,9 +248,25 @@ class CloudRunJobsEmulatorIT extends CloudRunJobsContract {
     emulator.failNextLaunches(1);
     assertThatThrownBy(() -> jobs.runJobAsync(job.getName()).getMetadata().get(10, TimeUnit.SECONDS))
         .hasCauseInstanceOf(UnavailableException.class);
+    assertThat(emulator.failedLaunches()).isEqualTo(failedBefore + 3);
 
     String executionName = run(RunJobRequest.newBuilder().setName(job.getName()).build());
     assertThat(awaitCompletion(executionName).getSucceededCount()).isEqualTo(1);
+  }
+
+  @Test
+  void clearedLaunchFaultsAreNotUsedByTheNextLaunch() throws Exception {
+    Job job = createJob(template("exit 0", 1, 0));
+    int refusedBefore = emulator.refusedLaunches();
+    int failedBefore = emulator.failedLaunches();
+    emulator.refuseNextLaunches(1);
+    emulator.failNextLaunches(1);
+    emulator.clearLaunchFaults();
+
+    String executionName = run(RunJobRequest.newBuilder().setName(job.getName()).build());
+    assertThat(awaitCompletion(executionName).getSucceededCount()).isEqualTo(1);
+    assertThat(emulator.refusedLaunches()).isEqualTo(refusedBefore);
+    assertThat(emulator.failedLaunches()).isEqualTo(failedBefore);
   }
 
   @Test
