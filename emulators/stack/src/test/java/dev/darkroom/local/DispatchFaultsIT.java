@@ -91,9 +91,11 @@ class DispatchFaultsIT {
         .until(() -> pool.usage(Instant.now()).held() == 0);
   }
 
+  /** A fault a test injected but no launch used must not fail the next test's launch. */
   @AfterEach
   void clearFaults() {
     stack.engine().clearFaults();
+    stack.cloud().cloudRun().orElseThrow().clearLaunchFaults();
     stack.cloud().eventarc().triggers().forEach(trigger -> trigger.setFaults(DeliveryFaults.NONE));
   }
 
@@ -138,28 +140,46 @@ class DispatchFaultsIT {
 
   @Test
   void aLaunchThatFailsIsRetriedByRedeliveryAndTheJobRuns() throws Exception {
-    stack.cloud().cloudRun().orElseThrow().failNextLaunches(1);
+    CloudRunJobsEmulator cloudRun = stack.cloud().cloudRun().orElseThrow();
+    int failedBefore = cloudRun.failedLaunches();
+    cloudRun.failNextLaunches(1);
     String id = submit();
 
     // Eventarc retries after 1 s; nothing waits for the reconciler.
     Job ended = awaitTerminal(id, Duration.ofSeconds(1).plus(RECONCILE_PERIOD).plus(RUN));
     assertThat(ended.status()).isEqualTo(JobStatus.SUCCEEDED);
     assertThat(ended.attempt()).isEqualTo(1);
+    assertThat(cloudRun.failedLaunches()).as("the injected launch failure was answered").isEqualTo(failedBefore + 1);
+    assertThat(cloudRun.attempts(fullExecutionName(ended.executionName())))
+        .as("the redelivered launch started one task").hasSize(1);
+    assertThat(stack.engine().executionsByPromptId().get(id)).as("job %s ran once", id).isEqualTo(1);
   }
 
   @Test
   void aQuotaRefusalLeavesTheJobQueuedForTheReconcilersNextPass() throws Exception {
-    stack.cloud().cloudRun().orElseThrow().refuseNextLaunches(1);
+    CloudRunJobsEmulator cloudRun = stack.cloud().cloudRun().orElseThrow();
+    int refusedBefore = cloudRun.refusedLaunches();
+    cloudRun.refuseNextLaunches(1);
     String id = submit();
 
-    await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ofSeconds(1))
-        .until(() -> jobs.get(id).orElseThrow().status() == JobStatus.QUEUED);
+    // Dispatch claimed the job (queued -> dispatched) and reserved a slot before launching; the
+    // refusal must put both back. Queued again is only meaningful once the refusal happened.
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+        .until(() -> cloudRun.refusedLaunches() == refusedBefore + 1);
+    Job requeued = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+        .until(() -> jobs.get(id).orElseThrow(), job -> job.status() != JobStatus.DISPATCHED);
+    assertThat(requeued.status()).as(requeued.toString()).isEqualTo(JobStatus.QUEUED);
+    assertThat(requeued.attempt()).isEqualTo(1);
+    assertThat(requeued.executionName()).as("nothing was launched").isNull();
     assertThat(pool.usage(Instant.now()).held()).as("the refused launch gave its slot back").isZero();
 
     // Re-published once untouched for 10 s, at the next reconcile tick.
     Job ended = awaitTerminal(id, Duration.ofSeconds(10).plus(RECONCILE_PERIOD).plus(RUN));
     assertThat(ended.status()).isEqualTo(JobStatus.SUCCEEDED);
     assertThat(ended.attempt()).isEqualTo(1);
+    assertThat(cloudRun.refusedLaunches()).as("one refusal, then a launch").isEqualTo(refusedBefore + 1);
+    assertThat(cloudRun.attempts(fullExecutionName(ended.executionName()))).hasSize(1);
+    assertThat(stack.engine().executionsByPromptId().get(id)).as("job %s ran once", id).isEqualTo(1);
   }
 
   @Test

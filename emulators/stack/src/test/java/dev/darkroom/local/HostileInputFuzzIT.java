@@ -38,13 +38,26 @@ import org.junit.jupiter.api.io.TempDir;
  * stack, through its edge as a client sees it. None may be answered with a 5xx or go unanswered,
  * and afterwards the service still answers and still runs a real prompt.
  *
- * <p>Reproducible: request {@code i} is drawn from a {@link Random} seeded with the printed seed
- * and {@code i}; rerun one with {@code -Dfuzz.seed=<seed>} ({@code -Dfuzz.requests=<n>} for more).
+ * <p>Reproducible: request {@code i} is drawn from a {@link Random} seeded with the run's seed and
+ * {@code i}. The seed is printed first and is in every assertion's message (so in the failure
+ * report); a run without one takes a new random seed. To replay a failed run:
+ *
+ * <pre>
+ * mvn -B -ntp -pl emulators/stack -am verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
+ *     -Dit.test=HostileInputFuzzIT -Ddarkroom.fuzz.seed=&lt;seed&gt;
+ * </pre>
+ *
+ * or {@code DARKROOM_FUZZ_SEED=<seed>} in the environment (the system property wins);
+ * {@code -Ddarkroom.fuzz.requests=<n>} sends more (or fewer) than 10,000.
  */
 class HostileInputFuzzIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int REQUESTS = Integer.getInteger("fuzz.requests", 10_000);
-  private static final long SEED = Long.getLong("fuzz.seed", System.nanoTime());
+  static final String SEED_PROPERTY = "darkroom.fuzz.seed";
+  static final String SEED_VARIABLE = "DARKROOM_FUZZ_SEED";
+  private static final int REQUESTS = Integer.getInteger("darkroom.fuzz.requests", 10_000);
+  private static final long SEED = seed(System.getProperty(SEED_PROPERTY), System.getenv(SEED_VARIABLE));
+  /** In every assertion's message, so that a failure report says how to replay the run. */
+  private static final String REPLAY = "seed " + SEED + "; replay with -D" + SEED_PROPERTY + "=" + SEED;
   /** Enough to keep the edge busy on two cores without starving the stack behind it. */
   private static final int SENDERS = 8;
   private static final int SHOWN_FAILURES = 10;
@@ -54,8 +67,24 @@ class HostileInputFuzzIT {
   private static LocalStack stack;
   private static String workflow;
 
+  /** The given seed (the property first, then the variable), else a new random one. */
+  static long seed(String property, String variable) {
+    for (String given : new String[] {property, variable}) {
+      if (given != null && !given.isBlank()) {
+        try {
+          return Long.parseLong(given.strip());
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("the fuzz seed (" + SEED_PROPERTY + " or " + SEED_VARIABLE
+              + ") must be a long, got '" + given + "'", e);
+        }
+      }
+    }
+    return new Random().nextLong();
+  }
+
   @BeforeAll
   static void startStack() throws IOException {
+    System.out.println("HostileInputFuzzIT: " + REPLAY);
     stack = LocalStack.start(new LocalStack.Options("darkroom-fuzz", 0, dataDir, Duration.ofMillis(1), null));
     try (InputStream in = HostileInputFuzzIT.class.getResourceAsStream("/workflows/sd1.5-txt2img.json")) {
       workflow = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -77,8 +106,7 @@ class HostileInputFuzzIT {
     ConcurrentLinkedQueue<String> serverErrors = new ConcurrentLinkedQueue<>();
     ConcurrentLinkedQueue<String> unanswered = new ConcurrentLinkedQueue<>();
     AtomicInteger sent = new AtomicInteger();
-    System.out.println("HostileInputFuzzIT: seed " + SEED + " (rerun with -Dfuzz.seed=" + SEED + "), "
-        + REQUESTS + " requests, " + SENDERS + " at a time");
+    System.out.println("HostileInputFuzzIT: " + REPLAY + "; " + REQUESTS + " requests, " + SENDERS + " at a time");
 
     long started = System.nanoTime();
     ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
@@ -114,7 +142,7 @@ class HostileInputFuzzIT {
 
     String counts = new TreeMap<>(byStatus).entrySet().stream()
         .map(e -> e.getKey() + "=" + e.getValue().sum()).collect(Collectors.joining(" "));
-    System.out.println("HostileInputFuzzIT: seed " + SEED + ", " + sent.get() + " requests in "
+    System.out.println("HostileInputFuzzIT: " + REPLAY + ", " + sent.get() + " requests in "
         + String.format("%.1f s", took.toMillis() / 1000.0) + ": " + counts + ", " + unanswered.size() + " unanswered");
     new TreeMap<>(byKind).forEach((kind, statuses) -> {
       long count = statuses.values().stream().mapToLong(LongAdder::sum).sum();
@@ -125,9 +153,9 @@ class HostileInputFuzzIT {
     serverErrors.stream().limit(SHOWN_FAILURES).forEach(failure -> System.out.println("5xx " + failure));
     unanswered.stream().limit(SHOWN_FAILURES).forEach(failure -> System.out.println("unanswered " + failure));
 
-    assertThat(sent.get()).isGreaterThanOrEqualTo(REQUESTS);
-    assertThat(serverErrors).as("requests answered with a 5xx (seed " + SEED + ")").isEmpty();
-    assertThat(unanswered).as("requests without an HTTP answer (seed " + SEED + ")").isEmpty();
+    assertThat(sent.get()).as(REPLAY).isGreaterThanOrEqualTo(REQUESTS);
+    assertThat(serverErrors).as("requests answered with a 5xx (" + REPLAY + ")").isEmpty();
+    assertThat(unanswered).as("requests without an HTTP answer (" + REPLAY + ")").isEmpty();
 
     theServiceStillAnswersAndRunsAPrompt();
   }
@@ -140,21 +168,21 @@ class HostileInputFuzzIT {
     HttpClient client = HttpClient.newHttpClient();
     HttpResponse<String> stats = client.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/system_stats")).build(),
         HttpResponse.BodyHandlers.ofString());
-    assertThat(stats.statusCode()).isEqualTo(200);
-    assertThat(JSON.readTree(stats.body()).at("/devices/0/name").asText()).isNotEmpty();
+    assertThat(stats.statusCode()).as(REPLAY).isEqualTo(200);
+    assertThat(JSON.readTree(stats.body()).at("/devices/0/name").asText()).as(REPLAY).isNotEmpty();
     HttpResponse<String> cleared = client.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/queue"))
         .POST(HttpRequest.BodyPublishers.ofString("{\"clear\":true}")).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(cleared.statusCode()).isEqualTo(200);
+    assertThat(cleared.statusCode()).as(REPLAY).isEqualTo(200);
 
     HttpResponse<String> posted = client.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/prompt"))
         .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":" + workflow + ",\"front\":true}")).build(),
         HttpResponse.BodyHandlers.ofString());
-    assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
+    assertThat(posted.statusCode()).as(REPLAY + ": " + posted.body()).isEqualTo(200);
     String promptId = JSON.readTree(posted.body()).get("prompt_id").asText();
-    JsonNode entry = await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+    JsonNode entry = await("the last prompt's history entry (" + REPLAY + ")").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
         .until(() -> JSON.readTree(client.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/history/" + promptId)).build(),
             HttpResponse.BodyHandlers.ofString()).body()).get(promptId), e -> e != null);
-    assertThat(entry.at("/status/status_str").asText()).as(entry.toString()).isEqualTo("success");
-    assertThat(entry.at("/outputs/9/images/0/filename").asText()).endsWith(".png");
+    assertThat(entry.at("/status/status_str").asText()).as(REPLAY + ": " + entry).isEqualTo("success");
+    assertThat(entry.at("/outputs/9/images/0/filename").asText()).as(REPLAY).endsWith(".png");
   }
 }

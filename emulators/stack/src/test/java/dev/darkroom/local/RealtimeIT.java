@@ -25,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RealtimeIT {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The sampler step (of 20) at which the job waits until its client has heard progress. */
+  private static final int HELD_STEP = 5;
 
   @TempDir static Path dataDir;
   private static LocalStack stack;
@@ -65,7 +67,18 @@ class RealtimeIT {
       assertThat(mine.messages.get(0).at("/data/sid").asText()).isEqualTo("rt-client-x");
       assertThat(mine.messages.get(0).at("/data/status/exec_info/queue_remaining").isInt()).isTrue();
 
-      String promptId = post(workflow(), "rt-client-x");
+      // The sampler stops after step HELD_STEP until the client has heard progress: nothing of the
+      // job happens after that progress, so no later event can make it stale on its way through
+      // Eventarc, and it must arrive.
+      stack.engine().holdAtStep("KSampler", HELD_STEP);
+      String promptId;
+      try {
+        promptId = post(workflow(), "rt-client-x");
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20))
+            .until(() -> mine.messages.stream().anyMatch(m -> isProgress(m, promptId)));
+      } finally {
+        stack.engine().clearFaults();
+      }
 
       JsonNode done = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20))
           .until(() -> mine.messages.stream().filter(m -> isEnd(m, promptId)).findFirst().orElse(null), m -> m != null);
@@ -80,22 +93,20 @@ class RealtimeIT {
           .map(m -> m.get("type").asText()).toList();
       assertThat(types).startsWith("execution_start", "execution_cached");
       assertThat(types).endsWith("executed", "execution_success", "executing");
-      // Progress is best effort end to end: Eventarc does not keep a job's events in order, and a
-      // progress event that lands after a later one is stale (the document never goes backwards),
-      // so on a busy machine none may survive. What is guaranteed: any that come, come between
-      // the start and the outputs, for a node, within range. GatewayTest checks that every
-      // progress a document shows is sent.
-      List<JsonNode> progress = seen.stream()
-          .filter(m -> m.get("type").asText().equals("progress") && promptId.equals(m.at("/data/prompt_id").asText(null)))
-          .toList();
-      for (JsonNode p : progress) {
+      // Progress came: the sampler's (node 3, of 20 steps), each for a node, within range, between
+      // the start and the outputs.
+      List<JsonNode> progress = seen.stream().filter(m -> isProgress(m, promptId)).toList();
+      assertThat(progress).allSatisfy(p -> {
         assertThat(p.at("/data/node").asText()).isNotEmpty();
         assertThat(p.at("/data/value").asLong()).isBetween(0L, p.at("/data/max").asLong());
-      }
-      if (!progress.isEmpty()) {
-        assertThat(types.lastIndexOf("progress")).isLessThan(types.indexOf("executed"));
-        assertThat(types.indexOf("progress")).isGreaterThan(types.indexOf("execution_start"));
-      }
+      });
+      assertThat(progress).anySatisfy(p -> {
+        assertThat(p.at("/data/node").asText()).isEqualTo("3");
+        assertThat(p.at("/data/max").asLong()).isEqualTo(20);
+        assertThat(p.at("/data/value").asLong()).isBetween(1L, 20L);
+      });
+      assertThat(types.lastIndexOf("progress")).isLessThan(types.indexOf("executed"));
+      assertThat(types.indexOf("progress")).isGreaterThan(types.indexOf("execution_start"));
       assertThat(seen.get(seen.size() - 2).get("type").asText()).isEqualTo("status");
 
       JsonNode executed = seen.stream().filter(m -> m.get("type").asText().equals("executed")).findFirst().orElseThrow();
@@ -107,6 +118,10 @@ class RealtimeIT {
       assertThat(other.types()).containsOnly("status");
       assertThat(other.messages).noneMatch(m -> m.toString().contains(promptId));
     }
+  }
+
+  private static boolean isProgress(JsonNode message, String promptId) {
+    return message.get("type").asText().equals("progress") && promptId.equals(message.at("/data/prompt_id").asText(null));
   }
 
   private static boolean isEnd(JsonNode message, String promptId) {

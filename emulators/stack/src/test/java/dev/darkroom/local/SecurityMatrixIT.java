@@ -109,8 +109,8 @@ class SecurityMatrixIT {
     String revokedKey = createKey(alice.idToken());
     assertThat(call("DELETE", "/api/v2/keys/" + keyId(revokedKey), null, bearer(alice.idToken())).statusCode())
         .isEqualTo(204);
-    // Sessions revoked a second after the token was issued: Firebase compares whole seconds.
-    Thread.sleep(1100);
+    // revokeSessions starts the revocation at the next whole second (Firebase's unit), so the
+    // revokee's token, issued before it, is revoked, and a sign-in after it is not.
     firebase.revokeSessions(revokee.uid());
     firebase.disableUser(disabled.uid());
 
@@ -262,16 +262,22 @@ class SecurityMatrixIT {
         + "\"2\":{\"class_type\":\"SaveImage\",\"inputs\":{\"images\":[\"1\",0],\"filename_prefix\":\"x\"}}}}", asBob);
     assertThat(borrow.statusCode()).as(borrow.body()).isEqualTo(400);
     probes++;
-    // Bob's socket with Alice's client id hears nothing of her next prompt.
+    // Bob's socket with Alice's client id hears nothing of her next prompt. Before looking: Alice's
+    // own socket has heard the end of it (the gateway has sent all there is of it), and then Bob's
+    // socket has heard the end of a prompt of his own, submitted after hers ended, so anything of
+    // hers sent to his socket would have come before it.
     List<JsonNode> heard;
     String second;
-    try (WebSocketRecorder socket = WebSocketRecorder.connect(stack.apiUrl(), clientId, asBob)) {
+    String bobs;
+    try (WebSocketRecorder alices = WebSocketRecorder.connect(stack.apiUrl(), clientId, asAlice);
+         WebSocketRecorder socket = WebSocketRecorder.connect(stack.apiUrl(), clientId, asBob)) {
       second = submit(workflow("sd1.5-txt2img"), clientId, asAlice);
-      succeeded(second, asAlice);
-      Thread.sleep(1000); // the last messages of the prompt would have arrived by now
+      awaitEnd(alices, second);
+      bobs = submit(workflow("sd1.5-txt2img"), clientId, asBob);
+      awaitEnd(socket, bobs);
       heard = List.copyOf(socket.messages);
     }
-    assertThat(heard).isNotEmpty().allSatisfy(message ->
+    assertThat(heard).anyMatch(message -> isEnd(message, bobs)).allSatisfy(message ->
         assertThat(message.toString()).doesNotContain(second).doesNotContain(id));
     probes++;
 
@@ -321,13 +327,17 @@ class SecurityMatrixIT {
   void viewAndUploadsRefuseEveryPathOutOfTheCallersFiles() throws Exception {
     Map<String, String> asBob = bearer(bob.idToken());
     assertThat(upload("bob.png", "", asBob).statusCode()).isEqualTo(200);
+    // Alice's own file, uploaded here so that this test needs no other to have run.
+    String alicesFile = "alice-traversal-" + UUID.randomUUID() + ".png";
+    HttpResponse<String> alicesUpload = upload(alicesFile, "", bearer(alice.idToken()));
+    assertThat(alicesUpload.statusCode()).as(alicesUpload.body()).isEqualTo(200);
     List<String> views = List.of(
         "filename=../../../../etc/passwd&type=input", "filename=passwd&subfolder=../../../../etc&type=input",
         "filename=%2e%2e%2f%2e%2e%2fetc%2fpasswd&type=input", "filename=/etc/passwd&type=input",
         "filename=bob.png&subfolder=/&type=input", "filename=bob.png&subfolder=..&type=input",
         "filename=..%5c..%5cwindows%5cwin.ini&type=input", "filename=bob.png%00.txt&type=input",
         "filename=bob.png&type=../input", "filename=bob.png&subfolder=../" + alice.uid() + "&type=input",
-        "filename=alice-secret.png&subfolder=../" + alice.uid() + "&type=input",
+        "filename=" + alicesFile + "&subfolder=../" + alice.uid() + "&type=input",
         "filename=x.png&subfolder=" + UUID.randomUUID() + "/../../&type=output",
         "filename=api-key-pepper&subfolder=../../../..&type=output", "filename=.&type=input",
         "filename=&type=input");
@@ -345,8 +355,10 @@ class SecurityMatrixIT {
     }
     System.out.printf("security matrix: %d /view and %d upload traversal attempts, each 4xx%n", views.size(), uploads.size());
     // Alice's upload is where it was, and only hers.
-    assertThat(call("GET", "/view?filename=alice-secret.png&type=input", null, bearer(alice.idToken())).statusCode())
-        .isIn(302, 404); // 404 when this test runs before the isolation test uploads it
+    HttpResponse<String> alicesView = call("GET", "/view?filename=" + alicesFile + "&type=input", null,
+        bearer(alice.idToken()));
+    assertThat(alicesView.statusCode()).as(alicesView.body()).isEqualTo(302);
+    assertThat(call("GET", "/view?filename=" + alicesFile + "&type=input", null, asBob).statusCode()).isEqualTo(404);
   }
 
   // ---- secrets --------------------------------------------------------------------------------------
@@ -441,6 +453,17 @@ class SecurityMatrixIT {
         "{\"prompt\":" + workflow + ",\"client_id\":\"" + clientId + "\"}", headers);
     assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
     return JSON.readTree(posted.body()).path("prompt_id").asText();
+  }
+
+  /** Waits until the socket has heard {@code executing} with no node for the prompt: its end. */
+  private static void awaitEnd(WebSocketRecorder socket, String promptId) {
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50))
+        .until(() -> socket.messages.stream().anyMatch(message -> isEnd(message, promptId)));
+  }
+
+  private static boolean isEnd(JsonNode message, String promptId) {
+    return message.path("type").asText().equals("executing") && message.at("/data/node").isNull()
+        && promptId.equals(message.at("/data/prompt_id").asText(null));
   }
 
   private static JsonNode succeeded(String id, Map<String, String> headers) {

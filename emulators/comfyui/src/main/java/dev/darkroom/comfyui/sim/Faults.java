@@ -13,6 +13,7 @@ final class Faults {
 
   private final Map<String, NodeFailure> failing = new ConcurrentHashMap<>();
   private final Set<String> hanging = ConcurrentHashMap.newKeySet();
+  private final Map<String, Integer> holdingAtStep = new ConcurrentHashMap<>();
 
   void failNode(String classType, NodeFailure failure) {
     failing.put(classType, failure);
@@ -22,9 +23,18 @@ final class Faults {
     hanging.add(classType);
   }
 
+  void holdAtStep(String classType, int step) {
+    holdingAtStep.put(classType, step);
+  }
+
   void clear() {
     failing.clear();
     hanging.clear();
+    holdingAtStep.clear();
+  }
+
+  boolean holdsAt(String classType, int step) {
+    return holdingAtStep.getOrDefault(classType, -1) == step;
   }
 
   Optional<NodeFailure> failureFor(String classType) {

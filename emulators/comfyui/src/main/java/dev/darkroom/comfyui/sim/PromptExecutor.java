@@ -38,6 +38,8 @@ final class PromptExecutor {
 
   private static final Logger LOG = LoggerFactory.getLogger(PromptExecutor.class);
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+  /** How often a node held at a step looks whether the test let it go. */
+  private static final java.time.Duration HOLD_POLL = java.time.Duration.ofMillis(20);
 
   /** Where the engine's files live. */
   record Dirs(Path input, Path output, Path temp) {}
@@ -355,6 +357,20 @@ final class PromptExecutor {
       hub.send("progress", m, clientId);
       progress.put(current, progressEntry(current, value, max, "running"));
       sendProgressState();
+      holdWhileAsked(value);
+    }
+
+    /** Stays at this step while a test holds the node here (see {@link Faults#holdAtStep}). */
+    private void holdWhileAsked(int step) {
+      String classType = classType(current);
+      try {
+        while (faults.holdsAt(classType, step)) {
+          if (interrupt.awaitFor(HOLD_POLL)) throw new ProcessingInterrupted();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new WorkerStopped();
+      }
     }
 
     @Override

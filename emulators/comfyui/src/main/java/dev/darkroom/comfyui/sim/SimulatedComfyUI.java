@@ -183,6 +183,15 @@ public final class SimulatedComfyUI implements AutoCloseable {
     faults.hangNode(classType);
   }
 
+  /**
+   * Every node of {@code classType} stops right after it reports progress {@code step}, until faults
+   * are cleared or the prompt is interrupted: a test can then see that progress arrive before the
+   * prompt goes on, since nothing later has happened yet.
+   */
+  public void holdAtStep(String classType, int step) {
+    faults.holdAtStep(classType, step);
+  }
+
   public void clearFaults() {
     faults.clear();
   }
