@@ -305,6 +305,27 @@ class SimulatedComfyUIIT {
   }
 
   @Test
+  void aNodeHeldAtAStepGoesNoFurtherUntilReleasedThenFinishes() {
+    ComfyClient c = client();
+    engine.holdAtStep("KSampler", 3);
+    ObjectNode prompt = workflow("sd1.5-txt2img.json");
+    ((ObjectNode) prompt.get("3").get("inputs")).put("seed", 4343).put("steps", 6);
+    String pid = id();
+    c.queue(prompt, pid);
+    await().atMost(Duration.ofSeconds(20)).until(() -> c.of("progress").stream()
+        .anyMatch(m -> m.get("data").path("value").asInt() == 3));
+    // Held: the next step cannot come while the hold stands, however long the sampler waits.
+    assertThat(c.of("progress")).noneMatch(m -> m.get("data").path("value").asInt() > 3);
+    assertThat(engine.executionsByPromptId().get(pid)).isEqualTo(1);
+    assertThat(c.of("executed")).isEmpty();
+
+    engine.clearFaults();
+    c.awaitDone(pid);
+    assertThat(c.of("progress")).extracting(m -> m.get("data").path("value").asInt()).containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(c.of("execution_success")).hasSize(1);
+  }
+
+  @Test
   void aHungNodeWaitsForAnInterruptWithoutAPromptId() {
     ComfyClient c = client();
     c.post("/darkroom/faults", "{\"hang_node\":{\"class_type\":\"VAEDecode\"}}");

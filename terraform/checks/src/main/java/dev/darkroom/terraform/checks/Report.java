@@ -3,7 +3,10 @@ package dev.darkroom.terraform.checks;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What a check found: failures (the build fails) and notes (printed, e.g. skipped deployables). */
+/**
+ * What a check found: failures (the build fails) and notes (printed, e.g. the local-only variables a
+ * deployable reads and Terraform leaves unset).
+ */
 public final class Report {
   private final List<String> failures = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
@@ -24,7 +27,7 @@ public final class Report {
     return List.copyOf(notes);
   }
 
-  /** Prints the notes to stdout, so a skipped check is visible in every build log. */
+  /** Prints the notes to stdout, so that what a check deliberately lets through is visible in every build log. */
   public Report printNotes(String check) {
     notes.forEach(n -> System.out.println("[" + check + "] NOTE: " + n));
     return this;
