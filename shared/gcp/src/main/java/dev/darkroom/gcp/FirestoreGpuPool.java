@@ -19,10 +19,10 @@ import java.util.UUID;
 
 /**
  * {@link GpuPool} on Firestore: one document per slot, {@code {collection}/slot-{i}} for i below
- * the cap, each {@code {schemaVersion, holder, leaseUntil, idle, updatedAt}} ({@link Slot}). Reads are one batched get of the
- * cap's documents (no query, no index); a reservation reads them all in a transaction and writes
- * the first free one, so Firestore's serializable transactions keep two dispatches off one slot.
- * Lowering the cap leaves tasks in the higher slots uncounted until they exit.
+ * the cap, each {@code {schemaVersion, holder, leaseUntil, idle, updatedAt}} ({@link Slot}). Reads
+ * are one batched get of the cap's documents (no query, no index); a reservation reads them all in
+ * a transaction and writes the first free one, so Firestore's serializable transactions keep two
+ * dispatches off one slot. Lowering the cap leaves tasks in the higher slots uncounted until they exit.
  */
 public final class FirestoreGpuPool implements GpuPool {
   /** The version of the slot documents this code writes, and the newest it reads. */
