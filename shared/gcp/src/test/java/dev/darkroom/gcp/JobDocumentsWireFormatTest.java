@@ -78,6 +78,14 @@ class JobDocumentsWireFormatTest {
     assertThat(JobDocuments.fromFields(job.id(), previous)).isEqualTo(job);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jobs")
+  void fieldsAWriterAddedLaterAreIgnored(String golden, Job job) {
+    Map<String, Object> later = FirestoreDocumentJson.document(FirestoreDocumentJson.golden("v1", golden));
+    later.put("addedLater", Map.of("by", "a newer release"));
+    assertThat(JobDocuments.fromFields(job.id(), later)).isEqualTo(job);
+  }
+
   @Test
   void aDocumentOfANewerVersionIsRefusedNotMisread() {
     Map<String, Object> newer = FirestoreDocumentJson.document(FirestoreDocumentJson.golden("v1", "job-document-failed"));
