@@ -40,6 +40,24 @@ class RunnerConfigTest {
     assertThat(config.comfyReadyTimeout()).isEqualTo(Duration.ofSeconds(120));
   }
 
+  /**
+   * The runner image reads the overrides dispatch writes, and the two are deployed apart: the
+   * golden overrides that dispatch's launcher is pinned to (shared/gcp, docs/WIRE_FORMATS.md) are
+   * read into the jobs and the slot they name.
+   */
+  @Test
+  void readsTheGoldenLaunchOverridesThatDispatchWrites() throws Exception {
+    com.fasterxml.jackson.databind.JsonNode golden = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        java.nio.file.Path.of("../../shared/gcp/src/test/resources/wire/v1/launch-overrides.json").toFile());
+    Map<String, String> vars = minimal();
+    golden.path("containerOverrides").get(0).path("env").forEach(v -> vars.put(v.path("name").asText(), v.path("value").asText()));
+    RunnerConfig config = RunnerConfig.from(new Env(vars));
+    assertThat(config.jobIds()).containsExactly("job-1", "job-2", "job-3");
+    assertThat(config.gpuSlotIfSet()).hasValue(new dev.darkroom.core.port.GpuPool.Lease("slot-3", "5b0e2c1a-holder"));
+    assertThat(golden.path("taskCount").asInt()).as("one task: its share is every id").isEqualTo(1);
+    assertThat(config.myJobIds()).containsExactly("job-1", "job-2", "job-3");
+  }
+
   @Test
   void aJobListedTwiceIsRunOnce() {
     Map<String, String> vars = minimal();

@@ -19,6 +19,10 @@ import java.util.concurrent.TimeoutException;
  * the runner which jobs are its own ({@code DARKROOM_JOB_IDS}) and which GPU slot it holds
  * ({@code DARKROOM_GPU_SLOT}). Waits for the operation's
  * metadata (the new execution), not its result, which only comes when the execution ends.
+ *
+ * <p>The overrides cross from dispatch to the runner image, deployed separately: their format is
+ * versioned by the variables' names (a new format comes under a new name, beside the old one while
+ * runners of the previous image may still start). Golden example: {@code wire/v1/launch-overrides.json}.
  */
 public final class CloudRunJobLauncher implements JobLauncher {
   /** The variable the runner reads its assigned job ids from, comma-separated. */
@@ -37,14 +41,7 @@ public final class CloudRunJobLauncher implements JobLauncher {
 
   @Override
   public String launch(List<String> jobIds, GpuPool.Lease slot) {
-    RunJobRequest request = RunJobRequest.newBuilder()
-        .setName(jobName)
-        .setOverrides(RunJobRequest.Overrides.newBuilder()
-            .setTaskCount(1)
-            .addContainerOverrides(RunJobRequest.Overrides.ContainerOverride.newBuilder()
-                .addEnv(EnvVar.newBuilder().setName(JOB_IDS_VARIABLE).setValue(String.join(",", jobIds)))
-                .addEnv(EnvVar.newBuilder().setName(GPU_SLOT_VARIABLE).setValue(slot.token()))))
-        .build();
+    RunJobRequest request = RunJobRequest.newBuilder().setName(jobName).setOverrides(overrides(jobIds, slot)).build();
     try {
       OperationFuture<Execution, Execution> operation = jobs.runJobAsync(request);
       return operation.getMetadata().get(60, TimeUnit.SECONDS).getName();
@@ -66,5 +63,15 @@ public final class CloudRunJobLauncher implements JobLauncher {
     } catch (TimeoutException e) {
       throw new IllegalStateException("runJob " + jobName + " gave no execution within 60 s", e);
     }
+  }
+
+  /** One task that runs {@code jobIds} holding {@code slot}: what the runner reads at start ({@code RunnerConfig}). */
+  static RunJobRequest.Overrides overrides(List<String> jobIds, GpuPool.Lease slot) {
+    return RunJobRequest.Overrides.newBuilder()
+        .setTaskCount(1)
+        .addContainerOverrides(RunJobRequest.Overrides.ContainerOverride.newBuilder()
+            .addEnv(EnvVar.newBuilder().setName(JOB_IDS_VARIABLE).setValue(String.join(",", jobIds)))
+            .addEnv(EnvVar.newBuilder().setName(GPU_SLOT_VARIABLE).setValue(slot.token())))
+        .build();
   }
 }

@@ -6,10 +6,12 @@ import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.Precondition;
+import dev.darkroom.core.event.SchemaVersion;
 import dev.darkroom.core.port.GpuPool;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,12 +19,14 @@ import java.util.UUID;
 
 /**
  * {@link GpuPool} on Firestore: one document per slot, {@code {collection}/slot-{i}} for i below
- * the cap, each {@code {holder, leaseUntil, idle, updatedAt}}. Reads are one batched get of the
- * cap's documents (no query, no index); a reservation reads them all in a transaction and writes
- * the first free one, so Firestore's serializable transactions keep two dispatches off one slot.
- * Lowering the cap leaves tasks in the higher slots uncounted until they exit.
+ * the cap, each {@code {schemaVersion, holder, leaseUntil, idle, updatedAt}} ({@link Slot}). Reads
+ * are one batched get of the cap's documents (no query, no index); a reservation reads them all in
+ * a transaction and writes the first free one, so Firestore's serializable transactions keep two
+ * dispatches off one slot. Lowering the cap leaves tasks in the higher slots uncounted until they exit.
  */
 public final class FirestoreGpuPool implements GpuPool {
+  /** The version of the slot documents this code writes, and the newest it reads. */
+  static final int SCHEMA_VERSION = 1;
   /** Renewals and releases race only with their own task's other writes. */
   private static final int RACE_ATTEMPTS = 5;
 
@@ -51,7 +55,7 @@ public final class FirestoreGpuPool implements GpuPool {
     for (DocumentSnapshot slot : FirestoreJobStore.await(firestore.getAll(refs()))) {
       if (live(slot, now)) {
         held++;
-        idle += Boolean.TRUE.equals(slot.getBoolean("idle")) ? 1 : 0;
+        idle += Slot.of(slot).idle() ? 1 : 0;
       }
     }
     return new Usage(cap, held, idle);
@@ -76,7 +80,7 @@ public final class FirestoreGpuPool implements GpuPool {
     Collections.shuffle(candidates);
     String holder = UUID.randomUUID().toString();
     for (DocumentSnapshot slot : candidates) {
-      Map<String, Object> taken = document(holder, leaseUntil, false);
+      Map<String, Object> taken = new Slot(holder, leaseUntil, false).fields(Timestamp.now());
       boolean won = slot.exists()
           ? conditionally(slot.getReference().update(taken, Precondition.updatedAt(slot.getUpdateTime())))
           : conditionally(slot.getReference().create(taken));
@@ -90,7 +94,7 @@ public final class FirestoreGpuPool implements GpuPool {
   @Override
   public boolean renew(Lease lease, boolean idle, Instant leaseUntil) {
     return whileHeld(lease, "renewal",
-        slot -> slot.getReference().update(document(lease.holder(), leaseUntil, idle),
+        slot -> slot.getReference().update(new Slot(lease.holder(), leaseUntil, idle).fields(Timestamp.now()),
             Precondition.updatedAt(slot.getUpdateTime())));
   }
 
@@ -109,7 +113,7 @@ public final class FirestoreGpuPool implements GpuPool {
     DocumentReference ref = slots.document(lease.slot());
     for (int attempt = 0; attempt < RACE_ATTEMPTS; attempt++) {
       DocumentSnapshot slot = FirestoreJobStore.await(ref.get());
-      if (!slot.exists() || !lease.holder().equals(slot.getString("holder"))) {
+      if (!slot.exists() || !lease.holder().equals(Slot.of(slot).holder())) {
         return false;
       }
       if (conditionally(write.apply(slot))) {
@@ -164,14 +168,38 @@ public final class FirestoreGpuPool implements GpuPool {
   }
 
   private static boolean live(DocumentSnapshot slot, Instant now) {
-    Timestamp until = slot.exists() ? slot.getTimestamp("leaseUntil") : null;
-    return until != null && JobDocuments.instant(until).isAfter(now);
+    return slot.exists() && Slot.of(slot).leasedAt(now);
   }
 
-  private static Map<String, Object> document(String holder, Instant leaseUntil, boolean idle) {
-    return Map.of("holder", holder, "leaseUntil", JobDocuments.timestamp(leaseUntil), "idle", idle,
-        "updatedAt", Timestamp.now());
+  /**
+   * A slot document: dispatch writes it when it reserves the slot, the runner holding it renews
+   * and releases it, dispatch and reconcile count it; so it carries its {@link SchemaVersion}
+   * (missing: version 1; newer: refused). Golden example: {@code src/test/resources/wire/v1/gpu-slot.json}.
+   */
+  record Slot(String holder, Instant leaseUntil, boolean idle) {
+    static Slot of(DocumentSnapshot slot) {
+      return of(slot.getId(), slot.getData());
+    }
+
+    static Slot of(String id, Map<String, Object> fields) {
+      SchemaVersion.accepted(fields.get(SchemaVersion.FIELD), SCHEMA_VERSION, "GPU slot " + id);
+      return new Slot((String) fields.get("holder"), JobDocuments.instant((Timestamp) fields.get("leaseUntil")),
+          Boolean.TRUE.equals(fields.get("idle")));
+    }
+
+    /** The document, written at {@code updatedAt} (for people reading it: races go by Firestore's update time). */
+    Map<String, Object> fields(Timestamp updatedAt) {
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put(SchemaVersion.FIELD, SCHEMA_VERSION);
+      fields.put("holder", holder);
+      fields.put("leaseUntil", JobDocuments.timestamp(leaseUntil));
+      fields.put("idle", idle);
+      fields.put("updatedAt", updatedAt);
+      return fields;
+    }
+
+    boolean leasedAt(Instant now) {
+      return leaseUntil != null && leaseUntil.isAfter(now);
+    }
   }
-
-
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.cloud.Timestamp;
 import com.google.cloud.firestore.DocumentSnapshot;
+import dev.darkroom.core.event.SchemaVersion;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobError;
 import dev.darkroom.core.job.JobOutput;
@@ -21,14 +22,23 @@ import java.util.Map;
  * A {@link Job} as a Firestore document that web clients can listen to. The prompt and
  * {@code extra_data} are stored as JSON text: ComfyUI prompts hold integers up to 2^64-1, which
  * Firestore's 64-bit signed integers cannot, and nobody queries inside a prompt.
+ *
+ * <p>Every deployable that touches jobs reads and writes this document (api, dispatch, runner,
+ * job-events, reconcile, dead-letters, the realtime gateway), and web clients listen to it, so it
+ * carries its {@link SchemaVersion}: a document without one (written before versions) is read as
+ * version 1, one of a newer version is refused rather than misread and overwritten with less.
+ * Golden examples: {@code src/test/resources/wire/v1/job-document-*.json}.
  */
 final class JobDocuments {
+  /** The version of the documents this code writes, and the newest it reads. */
+  static final int SCHEMA_VERSION = 1;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private JobDocuments() {}
 
   static Map<String, Object> toDocument(Job job) {
     Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put(SchemaVersion.FIELD, SCHEMA_VERSION);
     doc.put("userId", job.userId());
     doc.put("status", job.status().wireName());
     doc.put("number", job.number());
@@ -92,8 +102,19 @@ final class JobDocuments {
     return doc;
   }
 
-  @SuppressWarnings("unchecked")
   static Job fromDocument(DocumentSnapshot doc) {
+    return fromFields(doc.getId(), doc.getData());
+  }
+
+  /**
+   * The job stored as {@code fields}, typed as the Firestore client reads them (integers as
+   * {@code Long}, timestamps as {@link Timestamp}).
+   *
+   * @throws SchemaVersion.UnsupportedSchemaVersionException if the document is of a newer version
+   */
+  @SuppressWarnings("unchecked")
+  static Job fromFields(String id, Map<String, Object> doc) {
+    SchemaVersion.accepted(doc.get(SchemaVersion.FIELD), SCHEMA_VERSION, "job document " + id);
     Map<String, Object> progress = (Map<String, Object>) doc.get("progress");
     Map<String, Object> error = (Map<String, Object>) doc.get("error");
     List<Map<String, Object>> outputs = (List<Map<String, Object>>) doc.get("outputs");
@@ -106,30 +127,30 @@ final class JobDocuments {
             ((Number) o.get("size")).longValue(), (String) o.get("sha256"), (String) o.get("text")));
       }
     }
-    return Job.builder(doc.getId(), doc.getString("userId"), JobStatus.fromWireName(doc.getString("status")))
-        .number(doc.getDouble("number"))
-        .prompt(read(doc.getString("promptJson")))
-        .extraData(read(doc.getString("extraDataJson")))
-        .clientId(doc.getString("clientId"))
-        .attempt(doc.getLong("attempt").intValue())
-        .lastSequence(doc.getLong("lastSequence"))
-        .executionName(doc.getString("executionName"))
+    return Job.builder(id, (String) doc.get("userId"), JobStatus.fromWireName((String) doc.get("status")))
+        .number(((Number) doc.get("number")).doubleValue())
+        .prompt(read((String) doc.get("promptJson")))
+        .extraData(read((String) doc.get("extraDataJson")))
+        .clientId((String) doc.get("clientId"))
+        .attempt(((Number) doc.get("attempt")).intValue())
+        .lastSequence(((Number) doc.get("lastSequence")).longValue())
+        .executionName((String) doc.get("executionName"))
         .progress(progress == null ? null : new Progress((String) progress.get("nodeId"),
             ((Number) progress.get("value")).longValue(), ((Number) progress.get("max")).longValue()))
         .outputs(jobOutputs)
         .error(error == null ? null : new JobError((String) error.get("type"), (String) error.get("message"),
             (String) error.get("nodeId")))
-        .gpuSeconds(doc.getDouble("gpuSeconds"))
-        .createdAt(instant(doc.getTimestamp("createdAt")))
-        .updatedAt(instant(doc.getTimestamp("updatedAt")))
+        .gpuSeconds(((Number) doc.get("gpuSeconds")).doubleValue())
+        .createdAt(instant((Timestamp) doc.get("createdAt")))
+        .updatedAt(instant((Timestamp) doc.get("updatedAt")))
         // Documents written before these fields existed read as "none", "false" and null.
         .outputsToExecute((List<String>) doc.get("outputsToExecute"))
-        .cancelRequested(Boolean.TRUE.equals(doc.getBoolean("cancelRequested")))
-        .hiddenFromHistory(Boolean.TRUE.equals(doc.getBoolean("hiddenFromHistory")))
-        .fingerprint(doc.getString("fingerprint"))
-        .tier(doc.getString("tier"))
-        .endingAt(instant(doc.getTimestamp("endingAt")))
-        .heartbeatAt(instant(doc.getTimestamp("heartbeatAt")))
+        .cancelRequested(Boolean.TRUE.equals(doc.get("cancelRequested")))
+        .hiddenFromHistory(Boolean.TRUE.equals(doc.get("hiddenFromHistory")))
+        .fingerprint((String) doc.get("fingerprint"))
+        .tier((String) doc.get("tier"))
+        .endingAt(instant((Timestamp) doc.get("endingAt")))
+        .heartbeatAt(instant((Timestamp) doc.get("heartbeatAt")))
         .thumbnails(thumbnails((List<Map<String, Object>>) doc.get("thumbnails")))
         .build();
   }

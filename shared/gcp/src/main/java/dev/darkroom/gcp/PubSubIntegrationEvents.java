@@ -6,6 +6,7 @@ import com.google.cloud.pubsub.v1.Publisher;
 import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.PubsubMessage;
 import dev.darkroom.core.event.JobNotification;
+import dev.darkroom.core.event.SchemaVersion;
 import dev.darkroom.core.port.IntegrationEvents;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
@@ -21,10 +22,13 @@ import java.util.concurrent.TimeoutException;
 /**
  * {@link IntegrationEvents} on a public Pub/Sub topic: each message is one CloudEvent 1.0 in
  * structured JSON mode ({@code application/cloudevents+json}), type {@code dev.darkroom.job.<status>},
- * id the notification's, subject the job id, data {@code {jobId, userId, status, at}}.
+ * id the notification's, subject the job id, data {@code {schemaVersion, jobId, userId, status, at}}
+ * ({@link SchemaVersion}: subscribers outside Darkroom can tell a future incompatible data shape).
  */
 public final class PubSubIntegrationEvents implements IntegrationEvents {
   public static final String TYPE_PREFIX = "dev.darkroom.job.";
+  /** The {@link SchemaVersion} of the event's data. */
+  public static final int DATA_SCHEMA_VERSION = 1;
   private static final EventFormat FORMAT = new JsonFormat();
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -38,6 +42,7 @@ public final class PubSubIntegrationEvents implements IntegrationEvents {
 
   public static CloudEvent cloudEvent(JobNotification n, URI source) {
     ObjectNode data = JSON.createObjectNode();
+    data.put(SchemaVersion.FIELD, DATA_SCHEMA_VERSION);
     data.put("jobId", n.jobId());
     data.put("userId", n.userId());
     data.put("status", n.status());

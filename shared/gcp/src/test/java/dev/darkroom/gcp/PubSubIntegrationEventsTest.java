@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.pubsub.v1.PubsubMessage;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.event.JobNotification;
+import dev.darkroom.core.event.SchemaVersion;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.format.EventFormat;
 import io.cloudevents.core.provider.EventFormatProvider;
@@ -38,5 +40,25 @@ class PubSubIntegrationEventsTest {
     assertThat(data.path("jobId").asText()).isEqualTo("job-1");
     assertThat(data.path("status").asText()).isEqualTo("succeeded");
     assertThat(message.getAttributesMap()).containsEntry("ce-type", "dev.darkroom.job.succeeded");
+  }
+
+  /**
+   * Integrations outside Darkroom read these messages: today's message (attributes and the
+   * structured CloudEvent) is exactly the golden v1, which only adds the data's version to the
+   * previous release's message, so a subscriber written for that one finds every field it read.
+   */
+  @Test
+  void theMessageIsExactlyTheGoldenV1WhichOnlyAddsTheVersionToThePreviousRelease() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    PubsubMessage message = PubSubIntegrationEvents.message(new JobNotification("job-1/2/succeeded", "job-1", "user-1",
+        "succeeded", Instant.parse("2026-11-23T10:00:00.123Z")), URI.create("//darkroom.dev/projects/darkroom-prod/jobs"));
+    ObjectNode actual = json.createObjectNode();
+    actual.set("attributes", json.valueToTree(message.getAttributesMap()));
+    actual.set("data", json.readTree(message.getData().toByteArray()));
+    assertThat(actual).isEqualTo(FirestoreDocumentJson.golden("v1", "integration-event-succeeded"));
+
+    ObjectNode data = (ObjectNode) actual.path("data").path("data");
+    assertThat(data.remove(SchemaVersion.FIELD).intValue()).isEqualTo(PubSubIntegrationEvents.DATA_SCHEMA_VERSION).isEqualTo(1);
+    assertThat(actual).isEqualTo(FirestoreDocumentJson.golden("unversioned", "integration-event-succeeded"));
   }
 }

@@ -3,6 +3,7 @@ package dev.darkroom.core.usecase;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.event.JobNotification;
+import dev.darkroom.core.event.SchemaVersion;
 import dev.darkroom.core.notify.DeliveryAttempt;
 import dev.darkroom.core.notify.DeliveryAttempt.Outcome;
 import dev.darkroom.core.notify.DeliveryHistory;
@@ -48,6 +49,8 @@ public final class NotifyJobEnded {
   private static final Logger log = LoggerFactory.getLogger(NotifyJobEnded.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   public static final String EMAIL = "email";
+  /** The {@link SchemaVersion} of the webhook body ({@link #webhookBody}), which receivers outside Darkroom read. */
+  public static final int WEBHOOK_SCHEMA_VERSION = 1;
 
   /** How long a run holds a notification: a run that crashed is retried after this. */
   public static final Duration LEASE = Duration.ofMinutes(5);
@@ -258,9 +261,13 @@ public final class NotifyJobEnded {
     return new Try(outcome, status, response.error() != null ? response.error() : "HTTP " + response.statusCode());
   }
 
-  /** The Standard Webhooks payload shape: type, timestamp of the event, data. */
+  /**
+   * The Standard Webhooks payload shape: type, timestamp of the event, data; plus the body's
+   * {@link SchemaVersion}, so a receiver can tell a future incompatible body from today's.
+   */
   public static byte[] webhookBody(JobNotification n) {
     ObjectNode body = JSON.createObjectNode();
+    body.put(SchemaVersion.FIELD, WEBHOOK_SCHEMA_VERSION);
     body.put("type", "job." + n.status());
     body.put("timestamp", n.at().toString());
     ObjectNode data = body.putObject("data");

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.InputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ModelFingerprintTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,6 +44,32 @@ class ModelFingerprintTest {
     assertThat(ModelFingerprint.of(prompt("{\"1\":{\"class_type\":\"LoadImage\",\"inputs\":{\"image\":\"cat.png\"}},"
         + "\"2\":{\"class_type\":\"SaveImage\",\"inputs\":{\"filename_prefix\":\".safetensors\",\"images\":[\"1\",0]}}}")))
         .isEqualTo(ModelFingerprint.NO_MODELS);
+  }
+
+  /**
+   * Fingerprints are stored on queued jobs and matched by dispatch and draining runners of other
+   * releases: a change of the algorithm regroups stored work, so the values are pinned. Each
+   * expected value is the first 16 hex digits of the SHA-256 of the sorted model names joined by
+   * newlines, as {@code printf '%s' NAMES | sha256sum} gives it.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+      "sd1.5-txt2img.json, dd8a1c7f7784a011",
+      "sd1.5-img2img.json, dd8a1c7f7784a011",
+      "sdxl-txt2img.json, 01736b5317a78465",
+      "sdxl-txt2img-with-refiner.json, 29bab57e0d346da6",
+      "flux-txt2img.json, 39903ba05fc02729"})
+  void theSampleWorkflowsHaveTheirKnownFingerprints(String workflow, String expected) throws Exception {
+    try (InputStream in = getClass().getResourceAsStream("/workflows/" + workflow)) {
+      assertThat(ModelFingerprint.of((ObjectNode) JSON.readTree(in))).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void aLoraOnACheckpointHasItsKnownFingerprint() throws Exception {
+    ObjectNode p = prompt("{\"4\":{\"class_type\":\"CheckpointLoaderSimple\",\"inputs\":{\"ckpt_name\":\"sd15.safetensors\"}},"
+        + "\"10\":{\"class_type\":\"LoraLoader\",\"inputs\":{\"lora_name\":\"ink.safetensors\",\"model\":[\"4\",0]}}}");
+    assertThat(ModelFingerprint.of(p)).isEqualTo("12a77a3e3a242a27");
   }
 
   @Test
