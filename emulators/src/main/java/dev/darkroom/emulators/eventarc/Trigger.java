@@ -110,6 +110,7 @@ public final class Trigger {
   private final AtomicLong deadLettered = new AtomicLong();
   private final AtomicLong duplicatesSent = new AtomicLong();
   private final AtomicLong acksDropped = new AtomicLong();
+  private final AtomicLong idlePulls = new AtomicLong();
 
   /** A message received from Pub/Sub and not yet acked or nacked. */
   private static final class Held {
@@ -186,7 +187,9 @@ public final class Trigger {
           return;
         }
         // An empty long poll ends in DEADLINE_EXCEEDED; anything else is logged and retried.
-        if (!isDeadlineExceeded(e)) {
+        if (isDeadlineExceeded(e)) {
+          idlePulls.incrementAndGet();
+        } else {
           log.warn("eventarc trigger={} pull failed, retrying: {}", spec.name(), describe(e));
           try {
             Thread.sleep(PULL_RETRY.toMillis());
@@ -296,6 +299,15 @@ public final class Trigger {
         deadLettered.get(),
         duplicatesSent.get(),
         acksDropped.get());
+  }
+
+  /**
+   * Long polls that ran out their whole timeout (20 s) with nothing to deliver: each one is a spell
+   * in which the subscription stayed idle past the limit at which a streaming client closed its
+   * stream. Tests wait for one to know that a quiet spell has really lasted that long.
+   */
+  public long idlePulls() {
+    return idlePulls.get();
   }
 
   /** Messages received from Pub/Sub and not yet acked or nacked. */

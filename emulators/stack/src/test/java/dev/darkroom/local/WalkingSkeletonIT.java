@@ -10,6 +10,7 @@ import com.google.cloud.storage.BlobId;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobOutput;
 import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.emulators.eventarc.Trigger;
 import dev.darkroom.gcp.Env;
 import dev.darkroom.gcp.FirestoreJobStore;
 import dev.darkroom.gcp.GoogleClients;
@@ -27,7 +28,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -201,10 +205,26 @@ class WalkingSkeletonIT {
     }
     postAndWait(workflow); // warm
     Duration busy = postAndWait(workflow);
-    Thread.sleep(Duration.ofSeconds(25).toMillis()); // nothing flows: longer than the client's idle limit
+    awaitQuietPastTheIdleLimit();
     Duration afterQuiet = postAndWait(workflow);
-    System.out.printf("prompt latency after 25 s idle: %.1f s; right after another: %.1f s; ratio %.2fx%n",
+    System.out.printf("prompt latency after an idle spell: %.1f s; right after another: %.1f s; ratio %.2fx%n",
         afterQuiet.toMillis() / 1000.0, busy.toMillis() / 1000.0, afterQuiet.toMillis() / (double) busy.toMillis());
+  }
+
+  /**
+   * Until the triggers a prompt goes through (dispatch, job events) have each had a pull wait out
+   * its whole timeout with nothing to deliver: nothing flowed on them for longer than the idle limit
+   * at which the streaming client closed its streams.
+   */
+  private static void awaitQuietPastTheIdleLimit() {
+    Map<Trigger, Long> idleBefore = new HashMap<>();
+    for (String topic : List.of(LocalStack.JOB_SUBMITTED, LocalStack.JOB_EVENTS)) {
+      Trigger trigger = stack.cloud().eventarc().trigger(topic).orElseThrow();
+      idleBefore.put(trigger, trigger.idlePulls());
+    }
+    await("a quiet spell past the idle limit on the prompt's triggers").atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> idleBefore.entrySet().stream().allMatch(e -> e.getKey().idlePulls() > e.getValue()));
   }
 
   /** POSTs the workflow and waits for its history entry: how long a client waits. */
