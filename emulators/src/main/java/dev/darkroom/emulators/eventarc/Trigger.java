@@ -173,6 +173,9 @@ public final class Trigger {
           call.cancel(true);
         }
         List<ReceivedMessage> received = call.get().getReceivedMessagesList();
+        if (received.isEmpty()) {
+          idlePulls.incrementAndGet();
+        }
         outstanding.release(asked - received.size());
         asked = 0;
         for (ReceivedMessage message : received) {
@@ -302,9 +305,10 @@ public final class Trigger {
   }
 
   /**
-   * Long polls that ran out their whole timeout (20 s) with nothing to deliver: each one is a spell
-   * in which the subscription stayed idle past the limit at which a streaming client closed its
-   * stream. Tests wait for one to know that a quiet spell has really lasted that long.
+   * Long polls that came back with nothing to deliver. Google's emulator holds an empty pull until
+   * just before its timeout (20 s) and then answers empty, so each one is a spell about that long in
+   * which the subscription had nothing: as long as a streaming client stayed idle before it closed
+   * its stream. Tests wait for one to know that a quiet spell has really lasted.
    */
   public long idlePulls() {
     return idlePulls.get();

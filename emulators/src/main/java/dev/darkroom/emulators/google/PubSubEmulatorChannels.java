@@ -91,9 +91,10 @@ public final class PubSubEmulatorChannels implements AutoCloseable {
   }
 
   /**
-   * Pulls and acknowledges everything {@code subscription} holds, until one long poll has waited
-   * {@code quiet} and nothing more came: what a topic received, for tests. A long poll answers as
-   * soon as a message is there, so {@code quiet} is spent once, at the end, and not per message.
+   * Pulls and acknowledges everything {@code subscription} holds, until a long poll with the timeout
+   * {@code quiet} comes back with nothing: what a topic received, for tests. A long poll answers as
+   * soon as a message is there, so the wait is spent once, at the end. (The emulator answers an
+   * empty long poll about a second before its timeout, so 2 s waits about one.)
    */
   public static List<ReceivedMessage> drain(SubscriptionAdminClient admin, SubscriptionName subscription,
       Duration quiet) {

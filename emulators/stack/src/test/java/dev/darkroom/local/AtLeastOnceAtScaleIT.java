@@ -171,9 +171,9 @@ class AtLeastOnceAtScaleIT {
     return name;
   }
 
-  /** Everything on the subscription, acknowledged, until two seconds pass with nothing more. */
+  /** Everything on the subscription, acknowledged, until about two seconds pass with nothing more. */
   private static List<ReceivedMessage> drain(SubscriptionAdminClient admin, SubscriptionName subscription) {
-    return PubSubEmulatorChannels.drain(admin, subscription, Duration.ofSeconds(2));
+    return PubSubEmulatorChannels.drain(admin, subscription, Duration.ofSeconds(3));
   }
 
   /**

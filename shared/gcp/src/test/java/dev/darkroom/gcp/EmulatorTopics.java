@@ -34,11 +34,11 @@ final class EmulatorTopics implements AutoCloseable {
   }
 
   /**
-   * Everything the topic's subscription received, until a second passes with nothing more:
+   * Everything the topic's subscription received, until about a second passes with nothing more:
    * publishing waited for the server's acknowledgement, so what was published is there to pull.
    */
   List<PubsubMessage> drain(Topic topic) {
-    return PubSubEmulatorChannels.drain(admin, SubscriptionName.of(project, topic.subscription()), Duration.ofSeconds(1))
+    return PubSubEmulatorChannels.drain(admin, SubscriptionName.of(project, topic.subscription()), Duration.ofSeconds(2))
         .stream().map(ReceivedMessage::getMessage).toList();
   }
 
