@@ -110,6 +110,7 @@ public final class Trigger {
   private final AtomicLong deadLettered = new AtomicLong();
   private final AtomicLong duplicatesSent = new AtomicLong();
   private final AtomicLong acksDropped = new AtomicLong();
+  private final AtomicLong idlePulls = new AtomicLong();
 
   /** A message received from Pub/Sub and not yet acked or nacked. */
   private static final class Held {
@@ -172,6 +173,9 @@ public final class Trigger {
           call.cancel(true);
         }
         List<ReceivedMessage> received = call.get().getReceivedMessagesList();
+        if (received.isEmpty()) {
+          idlePulls.incrementAndGet();
+        }
         outstanding.release(asked - received.size());
         asked = 0;
         for (ReceivedMessage message : received) {
@@ -186,7 +190,9 @@ public final class Trigger {
           return;
         }
         // An empty long poll ends in DEADLINE_EXCEEDED; anything else is logged and retried.
-        if (!isDeadlineExceeded(e)) {
+        if (isDeadlineExceeded(e)) {
+          idlePulls.incrementAndGet();
+        } else {
           log.warn("eventarc trigger={} pull failed, retrying: {}", spec.name(), describe(e));
           try {
             Thread.sleep(PULL_RETRY.toMillis());
@@ -296,6 +302,16 @@ public final class Trigger {
         deadLettered.get(),
         duplicatesSent.get(),
         acksDropped.get());
+  }
+
+  /**
+   * Long polls that came back with nothing to deliver. Google's emulator holds an empty pull until
+   * just before its timeout (20 s) and then answers empty, so each one is a spell about that long in
+   * which the subscription had nothing: as long as a streaming client stayed idle before it closed
+   * its stream. Tests wait for one to know that a quiet spell has really lasted.
+   */
+  public long idlePulls() {
+    return idlePulls.get();
   }
 
   /** Messages received from Pub/Sub and not yet acked or nacked. */

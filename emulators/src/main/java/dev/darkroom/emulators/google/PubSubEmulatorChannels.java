@@ -2,7 +2,9 @@ package dev.darkroom.emulators.google;
 
 import com.google.api.gax.core.CredentialsProvider;
 import com.google.api.gax.core.NoCredentialsProvider;
+import com.google.api.gax.grpc.GrpcCallContext;
 import com.google.api.gax.grpc.GrpcTransportChannel;
+import com.google.api.gax.rpc.DeadlineExceededException;
 import com.google.api.gax.rpc.FixedTransportChannelProvider;
 import com.google.api.gax.rpc.TransportChannelProvider;
 import com.google.cloud.pubsub.v1.MessageReceiver;
@@ -13,11 +15,16 @@ import com.google.cloud.pubsub.v1.SubscriptionAdminSettings;
 import com.google.cloud.pubsub.v1.TopicAdminClient;
 import com.google.cloud.pubsub.v1.TopicAdminSettings;
 import com.google.pubsub.v1.ProjectSubscriptionName;
+import com.google.pubsub.v1.PullRequest;
+import com.google.pubsub.v1.ReceivedMessage;
+import com.google.pubsub.v1.SubscriptionName;
 import com.google.pubsub.v1.TopicName;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +87,32 @@ public final class PubSubEmulatorChannels implements AutoCloseable {
       return client;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a " + kind + " admin client for " + hostPort, e);
+    }
+  }
+
+  /**
+   * Pulls and acknowledges everything {@code subscription} holds, until a long poll with the timeout
+   * {@code quiet} comes back with nothing: what a topic received, for tests. A long poll answers as
+   * soon as a message is there, so the wait is spent once, at the end. (The emulator answers an
+   * empty long poll about a second before its timeout, so 2 s waits about one.)
+   */
+  public static List<ReceivedMessage> drain(SubscriptionAdminClient admin, SubscriptionName subscription,
+      Duration quiet) {
+    List<ReceivedMessage> drained = new ArrayList<>();
+    while (true) {
+      List<ReceivedMessage> batch;
+      try {
+        batch = admin.pullCallable().call(
+            PullRequest.newBuilder().setSubscription(subscription.toString()).setMaxMessages(1_000).build(),
+            GrpcCallContext.createDefault().withTimeoutDuration(quiet)).getReceivedMessagesList();
+      } catch (DeadlineExceededException nothingMore) {
+        return drained;
+      }
+      if (batch.isEmpty()) {
+        return drained;
+      }
+      drained.addAll(batch);
+      admin.acknowledge(subscription, batch.stream().map(ReceivedMessage::getAckId).toList());
     }
   }
 

@@ -1,13 +1,13 @@
 package dev.darkroom.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
-import com.google.pubsub.v1.PullResponse;
 import com.google.pubsub.v1.ReceivedMessage;
 import com.google.pubsub.v1.Subscription;
 import com.google.pubsub.v1.SubscriptionName;
@@ -40,6 +40,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -130,19 +132,19 @@ class AtLeastOnceAtScaleIT {
 
     // notify runs after job-events: its CloudEvents may still be on their way when the last job ends.
     Map<String, Set<String>> cloudEventIds = new HashMap<>();
-    int publicMessages = 0;
-    long publicDeadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    do {
-      for (ReceivedMessage message : drain(admin, publicEvents)) {
-        CloudEvent event = new JsonFormat().deserialize(message.getMessage().getData().toByteArray());
-        cloudEventIds.computeIfAbsent(event.getSubject(), job -> new HashSet<>()).add(event.getId());
-        publicMessages++;
-      }
-    } while (cloudEventIds.size() < ids.size() && System.nanoTime() < publicDeadline);
-    Set<String> withoutEvent = new HashSet<>(ids);
-    withoutEvent.removeAll(cloudEventIds.keySet());
-    assertThat(withoutEvent).as("jobs with no CloudEvent after %d public messages (logs in %s)", publicMessages, dataDir)
-        .isEmpty();
+    AtomicInteger publicMessages = new AtomicInteger();
+    await("a CloudEvent for every job on the public topic").atMost(Duration.ofMinutes(3))
+        .pollInSameThread().pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+          for (ReceivedMessage message : drain(admin, publicEvents)) {
+            CloudEvent event = new JsonFormat().deserialize(message.getMessage().getData().toByteArray());
+            cloudEventIds.computeIfAbsent(event.getSubject(), job -> new HashSet<>()).add(event.getId());
+            publicMessages.incrementAndGet();
+          }
+          Set<String> withoutEvent = new HashSet<>(ids);
+          withoutEvent.removeAll(cloudEventIds.keySet());
+          assertThat(withoutEvent).as("jobs with no CloudEvent after %d public messages (logs in %s)",
+              publicMessages.get(), dataDir).isEmpty();
+        });
     assertThat(cloudEventIds.keySet()).containsExactlyInAnyOrderElementsOf(ids);
     assertThat(cloudEventIds.values()).as("one terminal CloudEvent (by id) per job").allMatch(set -> set.size() == 1);
 
@@ -154,7 +156,7 @@ class AtLeastOnceAtScaleIT {
             + " engine executions %d; terminal events %d; public CloudEvent messages %d (distinct ids %d);"
             + " GPU tasks launched %d%n",
         JOBS, submitSeconds, allDoneSeconds, duplicates, executions.values().stream().mapToInt(i -> i).sum(),
-        terminalEvents.values().stream().mapToInt(i -> i).sum(), publicMessages,
+        terminalEvents.values().stream().mapToInt(i -> i).sum(), publicMessages.get(),
         cloudEventIds.values().stream().mapToInt(Set::size).sum(), launchedExecutions());
   }
 
@@ -169,28 +171,9 @@ class AtLeastOnceAtScaleIT {
     return name;
   }
 
-  /**
-   * Everything on the subscription, acknowledged, until pulls come back empty three times in a row
-   * (a pull that returns at once may miss messages the emulator has not handed out yet).
-   */
-  @SuppressWarnings("deprecation") // returnImmediately: the emulator otherwise holds an empty pull open
-  private static List<ReceivedMessage> drain(SubscriptionAdminClient admin, SubscriptionName subscription)
-      throws InterruptedException {
-    List<ReceivedMessage> all = new ArrayList<>();
-    int empty = 0;
-    while (empty < 3) {
-      PullResponse response = admin.pull(com.google.pubsub.v1.PullRequest.newBuilder()
-          .setSubscription(subscription.toString()).setMaxMessages(1000).setReturnImmediately(true).build());
-      if (response.getReceivedMessagesCount() == 0) {
-        empty++;
-        Thread.sleep(500);
-        continue;
-      }
-      empty = 0;
-      all.addAll(response.getReceivedMessagesList());
-      admin.acknowledge(subscription, response.getReceivedMessagesList().stream().map(ReceivedMessage::getAckId).toList());
-    }
-    return all;
+  /** Everything on the subscription, acknowledged, until about two seconds pass with nothing more. */
+  private static List<ReceivedMessage> drain(SubscriptionAdminClient admin, SubscriptionName subscription) {
+    return PubSubEmulatorChannels.drain(admin, subscription, Duration.ofSeconds(3));
   }
 
   /**
@@ -234,27 +217,24 @@ class AtLeastOnceAtScaleIT {
   }
 
   /**
-   * Counts terminal job documents (an aggregation, cheap for the emulator) until all are, or the
-   * budget runs out; then reads every job's status once.
+   * Counts terminal job documents (an aggregation, cheap for the emulator) until all are, failing
+   * when the budget runs out; then reads every job's status once.
    */
   private static Map<String, String> awaitAllTerminal(List<String> ids, long start) throws Exception {
     Firestore firestore = clients.firestore();
     com.google.cloud.firestore.Query terminalJobs =
         firestore.collection("jobs").whereIn("status", List.of("succeeded", "failed", "cancelled"));
-    long deadline = start + BUDGET.toNanos();
-    long lastReported = -1;
-    while (true) {
-      long terminal = terminalJobs.count().get().get().getCount();
-      if (terminal >= ids.size() || System.nanoTime() > deadline) {
-        break;
-      }
-      if (terminal / 100 != lastReported) {
-        lastReported = terminal / 100;
-        System.out.printf(java.util.Locale.ROOT, "at-least-once at scale: %d of %d terminal after %.0f s%n",
-            terminal, ids.size(), seconds(start));
-      }
-      Thread.sleep(5_000);
-    }
+    AtomicLong lastReported = new AtomicLong(-1);
+    await("all " + ids.size() + " jobs terminal within the budget (logs in " + dataDir + ")").atMost(BUDGET)
+        .pollInSameThread().pollInterval(Duration.ofSeconds(5))
+        .until(() -> {
+          long terminal = terminalJobs.count().get().get().getCount();
+          if (terminal / 100 != lastReported.getAndSet(terminal / 100)) {
+            System.out.printf(java.util.Locale.ROOT, "at-least-once at scale: %d of %d terminal after %.0f s%n",
+                terminal, ids.size(), seconds(start));
+          }
+          return terminal;
+        }, terminal -> terminal >= ids.size());
     Set<String> wanted = new HashSet<>(ids);
     Map<String, String> statuses = new HashMap<>();
     for (QueryDocumentSnapshot doc : firestore.collection("jobs").select("status").get().get().getDocuments()) {

@@ -59,13 +59,12 @@ class EngineStartupIT {
   @Test
   void aComfyUiThatDiesAtStartFailsAtOnceWithItsExitCode() throws Exception {
     int port = freePort();
-    long started = System.nanoTime();
+    // "At once" is the path taken, not a time: the exit is noticed while waiting ("... before it was
+    // ready"), where the timeout's path would give the engine's own error with the exit in brackets.
     assertThatThrownBy(() -> EngineStartup.start(Optional.of("sh -c 'exit 3'"), engineAt(port),
         new InMemoryNodeCatalogStore(), Duration.ofSeconds(120)))
         .isInstanceOf(EngineUnavailableException.class)
-        .hasMessageContaining("exited with code 3");
-    // Failing "at once" means well inside the timeout: an observable behaviour, not a timing target.
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(60));
+        .hasMessageContaining("exited with code 3 before it was ready");
   }
 
   @Test

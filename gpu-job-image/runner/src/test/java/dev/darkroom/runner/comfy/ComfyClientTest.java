@@ -131,7 +131,9 @@ class ComfyClientTest {
       comfy.refuseSockets(true);
       prompt.dropSocket();
       dropped.countDown();
-      Thread.sleep(300); // still running for a while after the drop: the client must keep looking
+      // Still running after the drop: the client must look, find no history and ask the queue.
+      await("the client to ask the queue after its socket dropped").atMost(Duration.ofSeconds(5))
+          .until(() -> comfy.count("GET", "/queue") >= 1);
       prompt.succeedSilently(outputs("9", "images", "after_drop_00001_.png"));
     });
 

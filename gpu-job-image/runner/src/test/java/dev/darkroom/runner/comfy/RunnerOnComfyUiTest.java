@@ -3,6 +3,7 @@ package dev.darkroom.runner.comfy;
 import dev.darkroom.testing.InMemoryOutputStore;
 import static dev.darkroom.runner.comfy.FakeComfyUi.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -119,7 +120,8 @@ class RunnerOnComfyUiTest {
       prompt.progress("3", 10, 20);
       comfy.refuseSockets(true);
       prompt.dropSocket();
-      Thread.sleep(200);
+      await("the runner's client to poll after its socket dropped").atMost(Duration.ofSeconds(5))
+          .until(() -> comfy.emptyHistoryReads.get() >= 1);
       prompt.succeedSilently(ComfyClientTest.outputs("9", "images", "late_00001_.png"));
     });
 
