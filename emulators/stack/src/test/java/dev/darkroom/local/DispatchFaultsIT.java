@@ -171,7 +171,9 @@ class DispatchFaultsIT {
     assertThat(requeued.status()).as(requeued.toString()).isEqualTo(JobStatus.QUEUED);
     assertThat(requeued.attempt()).isEqualTo(1);
     assertThat(requeued.executionName()).as("nothing was launched").isNull();
-    assertThat(pool.usage(Instant.now()).held()).as("the refused launch gave its slot back").isZero();
+    // Dispatch puts the job back, then frees the slot (DispatchJobs): wait for the second step.
+    await("the refused launch gave its slot back").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+        .until(() -> pool.usage(Instant.now()).held() == 0);
 
     // Re-published once untouched for 10 s, at the next reconcile tick.
     Job ended = awaitTerminal(id, Duration.ofSeconds(10).plus(RECONCILE_PERIOD).plus(RUN));
