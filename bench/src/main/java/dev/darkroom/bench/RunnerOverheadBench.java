@@ -37,17 +37,36 @@ import picocli.CommandLine.Option;
  * protocol handling, not Firestore or Cloud Storage latency.
  */
 @Command(name = "runner-overhead", mixinStandardHelpOptions = true)
-public final class RunnerOverheadBench implements Callable<Integer> {
+public final class RunnerOverheadBench implements Callable<Integer>, Benchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Option(names = "--prompts", defaultValue = "60", description = "Measured prompts per side (default ${DEFAULT-VALUE}).")
-  int prompts;
+  int prompts = 60;
 
   @Option(names = "--warmup", defaultValue = "15", description = "Unmeasured prompts per side first (default ${DEFAULT-VALUE}).")
-  int warmup;
+  int warmup = 15;
+
+  @Override
+  public String name() {
+    return "runner";
+  }
+
+  @Override
+  public void run(boolean quick, BenchReport report) throws Exception {
+    if (quick) {
+      prompts = Math.min(prompts, 30);
+      warmup = Math.min(warmup, 10);
+    }
+    measure(report);
+  }
 
   @Override
   public Integer call() throws Exception {
+    measure(new BenchReport());
+    return 0;
+  }
+
+  private void measure(BenchReport figures) throws Exception {
     ObjectNode workflow;
     try (InputStream in = RunnerOverheadBench.class.getResourceAsStream("/sd1.5-txt2img.json")) {
       workflow = (ObjectNode) JSON.readTree(in);
@@ -73,9 +92,8 @@ public final class RunnerOverheadBench implements Callable<Integer> {
           runnerNanos.add(t2 - t1);
         }
       }
-      report(bareNanos, runnerNanos);
+      report(bareNanos, runnerNanos, figures);
     }
-    return 0;
   }
 
   private static ObjectNode withSeed(ObjectNode workflow, long seed) {
@@ -84,7 +102,7 @@ public final class RunnerOverheadBench implements Callable<Integer> {
     return copy;
   }
 
-  private void report(List<Long> bare, List<Long> runner) {
+  private void report(List<Long> bare, List<Long> runner, BenchReport figures) {
     List<Long> differences = new ArrayList<>();
     for (int i = 0; i < bare.size(); i++) {
       differences.add(runner.get(i) - bare.get(i));
@@ -104,6 +122,8 @@ public final class RunnerOverheadBench implements Callable<Integer> {
         runnerMedian, mean(runner) / 1e6, percentile(runner, 0.9) / 1e6, percentile(runner, 1.0) / 1e6,
         runnerMedian / bareMedian,
         median(differences) / 1e6);
+    figures.put("runner_overhead_ratio", runnerMedian / bareMedian);
+    figures.put("runner_overhead_ms", median(differences) / 1e6);
   }
 
   private static double median(List<Long> values) {

@@ -17,6 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -98,7 +99,14 @@ class ComfyExampleClientsIT {
   @Test
   void websocketsApiExampleWaitsOnTheSocketAndFetchesItsImage() throws Exception {
     String wrapper = String.join("\n",
-        "import hashlib, json, runpy, sys",
+        "import hashlib, json, runpy, sys, time, websocket",
+        // Each message the script receives goes to stderr with its time: a hang shows the last one.
+        "_recv = websocket.WebSocket.recv",
+        "def _logged(self):",
+        "    out = _recv(self)",
+        "    print(time.strftime('%H:%M:%S'), out if isinstance(out, str) else '<%d binary bytes>' % len(out), file=sys.stderr, flush=True)",
+        "    return out",
+        "websocket.WebSocket.recv = _logged",
         "g = runpy.run_path(sys.argv[1])",
         "print(json.dumps({node: [{'png': b[:8] == b'\\x89PNG\\r\\n\\x1a\\n',"
             + " 'width': int.from_bytes(b[16:20], 'big'), 'height': int.from_bytes(b[20:24], 'big'),"
@@ -162,15 +170,22 @@ class ComfyExampleClientsIT {
 
   private record Result(int exitCode, String output) {}
 
-  private static Result run(List<String> command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
+  /**
+   * Runs a script with its output in a file (a pipe read only at the end could fill and stall it).
+   * A script that overruns is stopped, and the failure carries what it printed and where its
+   * prompts stand in /queue and /history, so a hang says which hop it waited on.
+   */
+  private static Result run(List<String> command) throws Exception {
+    Path log = Files.createTempFile(dataDir, "script", ".log");
+    Process process = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
     process.getOutputStream().close();
     if (!process.waitFor(SCRIPT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError(command + " did not finish in " + SCRIPT_TIMEOUT + ": "
-          + new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+      process.destroyForcibly().waitFor();
+      throw new AssertionError(command + " did not finish in " + SCRIPT_TIMEOUT + "; it printed:\n"
+          + Files.readString(log) + "\n/queue: " + get("/queue") + "\n/history: " + get("/history"));
     }
-    Result result = new Result(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    Result result = new Result(process.exitValue(), Files.readString(log));
     // In the test report: what ComfyUI's script printed, for whoever reads why it passed or failed.
     System.out.println(command.get(command.size() - 1) + " exited " + result.exitCode() + ", printed: " + result.output());
     return result;
