@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.port.JobFeed;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,15 +19,25 @@ import org.slf4j.LoggerFactory;
  * All state is guarded by its user's {@link UserChannel}, which also orders it against the queue.
  *
  * <p>The greeting {@code status} is sent only once both subscriptions have reported their first
- * state: a client that POSTs as soon as it is greeted (as ComfyUI's examples do) must not have its
- * job land in the initial snapshot, which is taken as already known and reported to nobody.
+ * state, which can take seconds. A client may POST before that, as soon as its handshake is done
+ * (ComfyUI's websockets example does), so its job can be in the first state already, even ended.
+ * Jobs there that were created, or ended, after the socket opened are told in full, as a job seen
+ * for the first time; older ones are known to the client and only a running one's node is told.
  */
 final class ClientConnection implements JobFeed.JobsListener {
   private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
+  /**
+   * How far this gateway's clock may be from the api's, which stamped the jobs. A job created up
+   * to this long before the socket opened is told in full too: a repeat a client ignores is better
+   * than a job it never hears end.
+   */
+  static final Duration CLOCK_SKEW = Duration.ofSeconds(5);
 
   private final UserChannel user;
   private final String clientId;
   private final ClientSink sink;
+  /** When the socket opened, less {@link #CLOCK_SKEW}: jobs changed after this are news to the client. */
+  private final Instant newsSince;
   private final Map<String, Job> seen = new HashMap<>();
   private final List<ObjectNode> held = new ArrayList<>();
   private JobFeed.Subscription subscription;
@@ -33,10 +45,11 @@ final class ClientConnection implements JobFeed.JobsListener {
   private boolean greeted;
   private boolean stopped;
 
-  ClientConnection(UserChannel user, String clientId, ClientSink sink) {
+  ClientConnection(UserChannel user, String clientId, ClientSink sink, Instant openedAt) {
     this.user = user;
     this.clientId = clientId;
     this.sink = sink;
+    this.newsSince = openedAt.minus(CLOCK_SKEW);
   }
 
   void follow(JobFeed feed) {
@@ -53,7 +66,13 @@ final class ClientConnection implements JobFeed.JobsListener {
       if (stopped) {
         return;
       }
-      jobs.forEach(job -> seen.put(job.id(), job));
+      for (Job job : jobs) {
+        if (isNews(job)) {
+          changed(job);
+        } else {
+          seen.put(job.id(), job);
+        }
+      }
       jobsKnown = true;
       greetIfReady();
     }
@@ -88,6 +107,12 @@ final class ClientConnection implements JobFeed.JobsListener {
     sink.close(1011, "job feed unavailable, reconnect");
   }
 
+  /** Submitted after the socket opened, or ended since: the client has not heard it (whole). */
+  private boolean isNews(Job job) {
+    return !job.createdAt().isBefore(newsSince)
+        || (job.status().isTerminal() && job.updatedAt() != null && !job.updatedAt().isBefore(newsSince));
+  }
+
   /** Called with the user's lock held, when either subscription may have become ready. */
   void greetIfReady() {
     if (greeted || !jobsKnown || !user.queueKnown()) {
@@ -98,6 +123,7 @@ final class ClientConnection implements JobFeed.JobsListener {
     // As ComfyUI does for a client whose prompt is running: which node it is at.
     seen.values().stream()
         .filter(job -> job.status() == JobStatus.RUNNING && job.progress() != null && job.progress().nodeId() != null)
+        .filter(job -> !isNews(job))
         .findFirst()
         .ifPresent(job -> sink.send(text(ComfyMessages.executingNodeOnly(job.progress().nodeId()))));
     held.forEach(message -> sink.send(text(message)));

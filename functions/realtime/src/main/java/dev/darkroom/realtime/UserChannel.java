@@ -1,6 +1,7 @@
 package dev.darkroom.realtime;
 
 import dev.darkroom.core.port.JobFeed;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -48,13 +49,16 @@ final class UserChannel implements JobFeed.QueueListener {
     return userId;
   }
 
-  /** A new socket; an open one with the same client id is replaced and hears nothing more. */
-  synchronized void attach(String clientId, ClientSink sink) {
+  /**
+   * A new socket, opened at {@code openedAt}; an open one with the same client id is replaced and
+   * hears nothing more.
+   */
+  synchronized void attach(String clientId, ClientSink sink, Instant openedAt) {
     ClientConnection previous = clients.remove(clientId);
     if (previous != null) {
       previous.stop();
     }
-    ClientConnection connection = new ClientConnection(this, clientId, sink);
+    ClientConnection connection = new ClientConnection(this, clientId, sink, openedAt);
     clients.put(clientId, connection);
     connection.follow(feed);
   }

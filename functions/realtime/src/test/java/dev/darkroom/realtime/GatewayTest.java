@@ -9,7 +9,9 @@ import dev.darkroom.core.job.JobError;
 import dev.darkroom.core.job.JobOutput;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.job.Progress;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -80,6 +82,56 @@ class GatewayTest {
 
     assertThat(socket.since(before)).map(n -> n.get("type").asText()).containsExactly(
         "execution_start", "execution_cached", "executing", "executed", "execution_success", "status", "executing");
+  }
+
+  /**
+   * The feed's first answer may come seconds after the socket opened (3 s on a loaded machine,
+   * where ComfyUI's websockets example then waited forever): a client that POSTs right after the
+   * handshake finds its job already in that first answer, perhaps already ended. It must still
+   * hear all of it, ending with {@code executing null}.
+   */
+  @Test
+  void aJobSubmittedAfterTheSocketOpenedIsToldWholeEvenIfTheFeedFirstAnswersAfterItEnded() {
+    SlowFirstAnswer slow = new SlowFirstAnswer();
+    RecordingSink socket = new RecordingSink();
+    new Gateway(slow, Clock.fixed(T0.minusMillis(200), ZoneOffset.UTC)).open("alice", "c1", socket);
+    assertThat(socket.messages).as("not greeted before the feed answers").isEmpty();
+
+    Job job = queued("j1", "alice", "c1").withStatus(JobStatus.RUNNING, T1);
+    slow.answer(job.afterEvent(JobStatus.SUCCEEDED, 5, null, List.of(output("9", "a.png", "")), null, 1, T9));
+
+    assertThat(socket.types()).containsExactly("status",
+        "execution_start", "execution_cached", "executing", "executed", "execution_success", "status", "executing");
+    assertThat(socket.messages.get(socket.messages.size() - 1).get("data").toString())
+        .isEqualTo("{\"node\":null,\"display_node\":null,\"prompt_id\":\"j1\"}");
+  }
+
+  /** A job that ended before the socket opened is history: the greeting is all the socket hears. */
+  @Test
+  void aJobThatEndedBeforeTheSocketOpenedIsNotToldAgain() {
+    SlowFirstAnswer slow = new SlowFirstAnswer();
+    RecordingSink socket = new RecordingSink();
+    new Gateway(slow, Clock.fixed(T9.plusSeconds(60), ZoneOffset.UTC)).open("alice", "c1", socket);
+
+    Job job = queued("j1", "alice", "c1").withStatus(JobStatus.RUNNING, T1);
+    slow.answer(job.afterEvent(JobStatus.SUCCEEDED, 5, null, List.of(output("9", "a.png", "")), null, 1, T9));
+
+    assertThat(socket.types()).containsExactly("status");
+  }
+
+  /** A feed whose first answer to a client's subscription comes only when the test says. */
+  private static final class SlowFirstAnswer extends FakeJobFeed {
+    private JobsListener listener;
+
+    @Override
+    public Subscription jobsOfClient(String userId, String clientId, JobsListener listener) {
+      this.listener = listener;
+      return () -> { };
+    }
+
+    void answer(Job... jobs) {
+      listener.current(List.of(jobs));
+    }
   }
 
   @Test
