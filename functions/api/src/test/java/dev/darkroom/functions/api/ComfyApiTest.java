@@ -189,6 +189,36 @@ class ComfyApiTest {
       public long count(JobStatus status) {
         throw aborted;
       }
+
+      @Override
+      public java.util.Optional<Job> create(Job job) {
+        throw aborted;
+      }
+
+      @Override
+      public java.util.Optional<dev.darkroom.core.job.JobPrompt> promptOf(String jobId) {
+        throw aborted;
+      }
+
+      @Override
+      public java.util.Map<String, dev.darkroom.core.job.JobPrompt> promptsOf(java.util.Collection<Job> jobs) {
+        throw aborted;
+      }
+
+      @Override
+      public long countForUser(String userId, java.util.Set<JobStatus> statuses, long atMost) {
+        throw aborted;
+      }
+
+      @Override
+      public List<Job> historyForUser(String userId, boolean newestFirst, int skip, int limit) {
+        throw aborted;
+      }
+
+      @Override
+      public java.util.Map<String, Long> queuedAhead(java.util.Collection<Job> jobs) {
+        throw aborted;
+      }
     };
     ComfyApi api = ApiFixture.api(busy, queue, outputs, new InMemoryLedger(),
         null, ApiFixture.as(() -> "alice"));

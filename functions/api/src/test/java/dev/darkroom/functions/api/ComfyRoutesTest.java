@@ -298,6 +298,38 @@ class ComfyRoutesTest {
     public long count(JobStatus status) {
       return delegate.count(status);
     }
+
+    @Override
+    public Optional<Job> create(Job job) {
+      checked(job.id());
+      return delegate.create(job);
+    }
+
+    @Override
+    public Optional<dev.darkroom.core.job.JobPrompt> promptOf(String jobId) {
+      return delegate.promptOf(checked(jobId));
+    }
+
+    @Override
+    public java.util.Map<String, dev.darkroom.core.job.JobPrompt> promptsOf(java.util.Collection<Job> jobs) {
+      jobs.forEach(job -> checked(job.id()));
+      return delegate.promptsOf(jobs);
+    }
+
+    @Override
+    public long countForUser(String userId, java.util.Set<JobStatus> statuses, long atMost) {
+      return delegate.countForUser(userId, statuses, atMost);
+    }
+
+    @Override
+    public List<Job> historyForUser(String userId, boolean newestFirst, int skip, int limit) {
+      return delegate.historyForUser(userId, newestFirst, skip, limit);
+    }
+
+    @Override
+    public java.util.Map<String, Long> queuedAhead(java.util.Collection<Job> jobs) {
+      return delegate.queuedAhead(jobs);
+    }
   }
 
   @Test
