@@ -56,7 +56,7 @@ class ComfyApiTest {
     assertThat(body.get("node_errors").isObject()).isTrue();
     Job job = jobs.get(id).orElseThrow();
     assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
-    assertThat(job.extraData().get("client_id").asText()).isEqualTo("c1");
+    assertThat(jobs.promptOf(id).orElseThrow().extraData().get("client_id").asText()).isEqualTo("c1");
     assertThat(queue.published).hasSize(1);
   }
 
