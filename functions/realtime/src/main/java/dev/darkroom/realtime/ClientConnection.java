@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.job.JobPrompt;
 import dev.darkroom.core.port.JobFeed;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +29,7 @@ final class ClientConnection implements JobFeed.JobsListener {
   private final UserChannel user;
   private final String clientId;
   private final ClientSink sink;
+  private final Function<String, Optional<JobPrompt>> prompts;
   private final Map<String, Job> seen = new HashMap<>();
   private final List<ObjectNode> held = new ArrayList<>();
   private JobFeed.Subscription subscription;
@@ -33,10 +37,12 @@ final class ClientConnection implements JobFeed.JobsListener {
   private boolean greeted;
   private boolean stopped;
 
-  ClientConnection(UserChannel user, String clientId, ClientSink sink) {
+  ClientConnection(UserChannel user, String clientId, ClientSink sink,
+      Function<String, Optional<JobPrompt>> prompts) {
     this.user = user;
     this.clientId = clientId;
     this.sink = sink;
+    this.prompts = prompts;
   }
 
   void follow(JobFeed feed) {
@@ -71,7 +77,7 @@ final class ClientConnection implements JobFeed.JobsListener {
       if (justEnded) {
         user.jobEnded(job.id());
       }
-      List<ObjectNode> messages = JobMessages.between(before, job, user.queueRemaining());
+      List<ObjectNode> messages = JobMessages.between(before, job, user.queueRemaining(), prompts);
       messages.forEach(this::send);
       if (justEnded) {
         user.reportQueue(messages.isEmpty() ? null : this);

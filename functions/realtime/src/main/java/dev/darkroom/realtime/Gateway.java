@@ -1,8 +1,11 @@
 package dev.darkroom.realtime;
 
+import dev.darkroom.core.job.JobPrompt;
 import dev.darkroom.core.port.JobFeed;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Every open socket, by user. A user's queue is followed while they have a socket open. Lock
@@ -10,17 +13,23 @@ import java.util.Map;
  */
 final class Gateway implements AutoCloseable {
   private final JobFeed feed;
+  private final Function<String, Optional<JobPrompt>> prompts;
   private final Map<String, UserChannel> users = new HashMap<>();
 
-  Gateway(JobFeed feed) {
+  /**
+   * @param prompts a job's prompt by its id ({@code JobStore#promptOf}): the job documents the feed
+   *     delivers carry none, and an error or interruption names its node's type from it
+   */
+  Gateway(JobFeed feed, Function<String, Optional<JobPrompt>> prompts) {
     this.feed = feed;
+    this.prompts = prompts;
   }
 
   /** A socket opened for {@code userId} with {@code clientId}; a socket of theirs with that id is replaced. */
   synchronized void open(String userId, String clientId, ClientSink sink) {
     UserChannel user = users.get(userId);
     if (user == null || user.broken()) {
-      user = UserChannel.open(userId, feed);
+      user = UserChannel.open(userId, feed, prompts);
       users.put(userId, user);
     }
     user.attach(clientId, sink);

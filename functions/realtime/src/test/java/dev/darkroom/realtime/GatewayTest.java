@@ -19,7 +19,9 @@ class GatewayTest {
   private static final Instant T9 = T0.plusSeconds(9);
 
   private final FakeJobFeed feed = new FakeJobFeed();
-  private final Gateway gateway = new Gateway(feed);
+  /** The prompts stored beside the jobs, by id. */
+  private final java.util.Map<String, dev.darkroom.core.job.JobPrompt> prompts = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Gateway gateway = new Gateway(feed, id -> java.util.Optional.ofNullable(prompts.get(id)));
 
   @Test
   void aSocketIsGreetedWithTheUsersQueueAndItsSid() {
@@ -97,6 +99,22 @@ class GatewayTest {
         + "\"node_type\":\"KSampler\",\"executed\":[],\"exception_message\":\"CUDA out of memory.\","
         + "\"exception_type\":\"torch.OutOfMemoryError\",\"traceback\":[],\"current_inputs\":{},"
         + "\"current_outputs\":[],\"timestamp\":" + T9.toEpochMilli() + "}");
+  }
+
+  @Test
+  void aFailedJobWhosePromptIsStoredBesideItStillNamesItsNodesType() {
+    RecordingSink socket = connect("alice", "c1");
+    Job submitted = queued("j1", "alice", "c1");
+    prompts.put("j1", dev.darkroom.core.job.JobPrompt.of(submitted));
+    // What the feed delivers: the live document, without the prompt.
+    Job running = submitted.withoutPrompt().withStatus(JobStatus.RUNNING, T1);
+    feed.put(running);
+    feed.put(running.afterEvent(JobStatus.FAILED, 4, null, List.of(),
+        new JobError("torch.OutOfMemoryError", "CUDA out of memory.", "3"), 2, T9));
+
+    List<JsonNode> m = socket.messages;
+    assertThat(socket.types()).endsWith("execution_error", "status", "executing");
+    assertThat(m.get(m.size() - 3).at("/data/node_type").asText()).isEqualTo("KSampler");
   }
 
   @Test
@@ -191,7 +209,7 @@ class GatewayTest {
         listener.failed(new IllegalStateException("listen stream broke"));
         return () -> { };
       }
-    });
+    }, id -> java.util.Optional.empty());
     RecordingSink other = new RecordingSink();
     broken.open("alice", "c1", other);
 
