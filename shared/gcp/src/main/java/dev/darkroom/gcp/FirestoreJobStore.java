@@ -1,5 +1,7 @@
 package dev.darkroom.gcp;
 
+import com.google.api.core.ApiFuture;
+import com.google.cloud.firestore.AggregateQuerySnapshot;
 import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.FieldPath;
@@ -7,8 +9,6 @@ import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.Query;
 import com.google.cloud.firestore.TransactionOptions;
 import com.google.cloud.firestore.WriteBatch;
-import com.google.api.core.ApiFuture;
-import com.google.cloud.firestore.AggregateQuerySnapshot;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobPrompt;
 import dev.darkroom.core.job.JobStatus;
@@ -26,10 +26,14 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * {@link JobStore} on Firestore: {@code jobs/{jobId}}, each update one transaction, and each job's
- * prompt in the document {@code jobs/{jobId}/prompt/body} ({@link JobDocuments#PROMPT}), written
- * in the same commit as the job it belongs to. A subcollection rather than a field: listeners of
- * the job document (web clients, {@code /ws}, SSE), heartbeats and events never move it, and a
- * subcollection needs no collection name of its own in any environment's configuration.
+ * prompt in the document {@code jobs/{jobId}/prompt/body} ({@link JobDocuments#PROMPT_COLLECTION}),
+ * written in the same commit as the job it belongs to. Beside the job rather than in it:
+ * listeners of the job document (web clients, {@code /ws}, SSE), heartbeats and events never move
+ * it. A Firestore subcollection rather than Cloud Storage: one commit writes job and prompt
+ * atomically (no orphan, no job without its prompt), the api needs no other client, and a
+ * prompt fits (the same 1 MiB document bound as before, which submit already enforces). A
+ * subcollection rather than a collection of its own: no new collection name in any environment's
+ * configuration, and queries on the jobs collection never see it.
  */
 public final class FirestoreJobStore implements JobStore {
   /**
