@@ -58,6 +58,63 @@ resource "google_firestore_index" "jobs_by_user_status_created" {
   depends_on = [google_firestore_database.default]
 }
 
+# JobStore.historyForUser: ComfyUI's /history, with the caller's max_items as the query's limit
+# and offset as its offset, so the hidden flag is a filter of the query rather than of the answer:
+#   where userId == u, where hiddenFromHistory == false, where status in [finished],
+#     order by createdAt desc (the newest N) or asc (offset paging), limit n
+# JobStore.countForUser (GET /prompt's queue_remaining, the waiting-jobs limit) and the queue
+# positions (JobStore.queuedAhead: status == queued and number below, or equal with a lower
+# document id) are count aggregations over equality filters and the jobs_queued_in_order index.
+resource "google_firestore_index" "jobs_history_newest_first" {
+  project    = var.project_id
+  database   = "(default)"
+  collection = local.jobs_collection
+
+  fields {
+    field_path = "userId"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "hiddenFromHistory"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "status"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "createdAt"
+    order      = "DESCENDING"
+  }
+
+  depends_on = [google_firestore_database.default]
+}
+
+resource "google_firestore_index" "jobs_history_oldest_first" {
+  project    = var.project_id
+  database   = "(default)"
+  collection = local.jobs_collection
+
+  fields {
+    field_path = "userId"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "hiddenFromHistory"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "status"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "createdAt"
+    order      = "ASCENDING"
+  }
+
+  depends_on = [google_firestore_database.default]
+}
+
 # JobStore.queuedWithFingerprint: a draining runner's look for queued jobs needing the models it
 # has loaded (two equalities ordered by a third field).
 resource "google_firestore_index" "jobs_queued_by_fingerprint" {

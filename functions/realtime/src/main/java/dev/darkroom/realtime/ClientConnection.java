@@ -4,9 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.job.JobPrompt;
 import dev.darkroom.core.port.JobFeed;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,6 +41,7 @@ final class ClientConnection implements JobFeed.JobsListener {
   private final ClientSink sink;
   /** When the socket opened, less {@link #CLOCK_SKEW}: jobs changed after this are news to the client. */
   private final Instant newsSince;
+  private final Function<String, Optional<JobPrompt>> prompts;
   private final Map<String, Job> seen = new HashMap<>();
   private final List<ObjectNode> held = new ArrayList<>();
   private JobFeed.Subscription subscription;
@@ -45,10 +49,12 @@ final class ClientConnection implements JobFeed.JobsListener {
   private boolean greeted;
   private boolean stopped;
 
-  ClientConnection(UserChannel user, String clientId, ClientSink sink, Instant openedAt) {
+  ClientConnection(UserChannel user, String clientId, ClientSink sink,
+      Function<String, Optional<JobPrompt>> prompts, Instant openedAt) {
     this.user = user;
     this.clientId = clientId;
     this.sink = sink;
+    this.prompts = prompts;
     this.newsSince = openedAt.minus(CLOCK_SKEW);
   }
 
@@ -90,7 +96,7 @@ final class ClientConnection implements JobFeed.JobsListener {
       if (justEnded) {
         user.jobEnded(job.id());
       }
-      List<ObjectNode> messages = JobMessages.between(before, job, user.queueRemaining());
+      List<ObjectNode> messages = JobMessages.between(before, job, user.queueRemaining(), prompts);
       messages.forEach(this::send);
       if (justEnded) {
         user.reportQueue(messages.isEmpty() ? null : this);

@@ -3,6 +3,7 @@ package dev.darkroom.realtime;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobOutput;
+import dev.darkroom.core.job.JobPrompt;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.job.Progress;
 import java.time.Instant;
@@ -11,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What a client of ComfyUI would have been told between two states of one job document. Pure:
@@ -26,8 +29,11 @@ final class JobMessages {
   /**
    * @param before the job as last seen by this client, or null if never seen
    * @param queueRemaining the user's queue once {@code after} is counted, for the final {@code status}
+   * @param prompts a job's prompt by id, read only to name the type of the node an error or an
+   *     interruption stopped at (the job documents carry no prompt)
    */
-  static List<ObjectNode> between(Job before, Job after, int queueRemaining) {
+  static List<ObjectNode> between(Job before, Job after, int queueRemaining,
+      Function<String, Optional<JobPrompt>> prompts) {
     boolean sameAttempt = before != null && before.attempt() == after.attempt();
     if (sameAttempt && before.status().isTerminal()) {
       return List.of();
@@ -72,23 +78,26 @@ final class JobMessages {
       }
       out.add(ComfyMessages.executed(node.getKey(), node.getValue(), id));
     }
-    out.add(terminal(after, interruptedAt, timestamp));
+    out.add(terminal(after, interruptedAt, timestamp, prompts));
     out.add(ComfyMessages.status(queueRemaining, null));
     out.add(ComfyMessages.executing(null, id));
     return out;
   }
 
-  private static ObjectNode terminal(Job job, String runningNode, long timestamp) {
+  private static ObjectNode terminal(Job job, String runningNode, long timestamp,
+      Function<String, Optional<JobPrompt>> prompts) {
     switch (job.status()) {
       case SUCCEEDED:
         return ComfyMessages.executionSuccess(job.id(), timestamp);
       case CANCELLED:
-        return ComfyMessages.executionInterrupted(job.id(), runningNode, classType(job, runningNode), timestamp);
+        return ComfyMessages.executionInterrupted(job.id(), runningNode, classType(job, runningNode, prompts),
+            timestamp);
       default:
         String nodeId = job.error() == null ? null : job.error().nodeId();
         String type = job.error() == null ? job.status().wireName() : job.error().type();
         String message = job.error() == null ? "" : Objects.toString(job.error().message(), "");
-        return ComfyMessages.executionError(job.id(), nodeId, classType(job, nodeId), type, message, timestamp);
+        return ComfyMessages.executionError(job.id(), nodeId, classType(job, nodeId, prompts), type, message,
+            timestamp);
     }
   }
 
@@ -98,11 +107,13 @@ final class JobMessages {
     return nodes;
   }
 
-  private static String classType(Job job, String nodeId) {
-    if (nodeId == null || job.prompt() == null) {
+  private static String classType(Job job, String nodeId, Function<String, Optional<JobPrompt>> prompts) {
+    if (nodeId == null) {
       return null;
     }
-    return job.prompt().path(nodeId).path("class_type").asText(null);
+    ObjectNode prompt = job.prompt() != null ? job.prompt()
+        : prompts.apply(job.id()).map(JobPrompt::prompt).orElse(null);
+    return prompt == null ? null : prompt.path(nodeId).path("class_type").asText(null);
   }
 
   private static long millis(Instant instant) {

@@ -14,7 +14,7 @@ public final class RealtimeGatewayMain {
   public static void main(String[] args) throws InterruptedException {
     RealtimeConfig config = RealtimeConfig.fromEnvironment();
     Adapters adapters = new Adapters(config.cloud(), config.database());
-    Gateway gateway = new Gateway(adapters.jobFeed(config.jobs()));
+    Gateway gateway = new Gateway(adapters.jobFeed(config.jobs()), adapters.jobStore(config.jobs())::promptOf);
     RealtimeServer server = RealtimeServer.start(config.host(), config.port(), gateway,
         adapters.authenticator(config.auth(), java.time.Clock.systemUTC()));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

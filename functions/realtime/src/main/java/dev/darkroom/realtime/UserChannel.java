@@ -1,7 +1,10 @@
 package dev.darkroom.realtime;
 
+import dev.darkroom.core.job.JobPrompt;
 import dev.darkroom.core.port.JobFeed;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -20,6 +23,7 @@ final class UserChannel implements JobFeed.QueueListener {
 
   private final String userId;
   private final JobFeed feed;
+  private final Function<String, Optional<JobPrompt>> prompts;
   private final Map<String, ClientConnection> clients = new HashMap<>();
   /** Unfinished job ids as the queue subscription last reported them; null until it first does. */
   private Set<String> unfinished;
@@ -32,13 +36,14 @@ final class UserChannel implements JobFeed.QueueListener {
   private boolean broken;
   private JobFeed.Subscription queueSubscription;
 
-  private UserChannel(String userId, JobFeed feed) {
+  private UserChannel(String userId, JobFeed feed, Function<String, Optional<JobPrompt>> prompts) {
     this.userId = userId;
     this.feed = feed;
+    this.prompts = prompts;
   }
 
-  static UserChannel open(String userId, JobFeed feed) {
-    UserChannel channel = new UserChannel(userId, feed);
+  static UserChannel open(String userId, JobFeed feed, Function<String, Optional<JobPrompt>> prompts) {
+    UserChannel channel = new UserChannel(userId, feed, prompts);
     synchronized (channel) {
       channel.queueSubscription = feed.unfinishedJobsOf(userId, channel);
     }
@@ -58,7 +63,7 @@ final class UserChannel implements JobFeed.QueueListener {
     if (previous != null) {
       previous.stop();
     }
-    ClientConnection connection = new ClientConnection(this, clientId, sink, openedAt);
+    ClientConnection connection = new ClientConnection(this, clientId, sink, prompts, openedAt);
     clients.put(clientId, connection);
     connection.follow(feed);
   }

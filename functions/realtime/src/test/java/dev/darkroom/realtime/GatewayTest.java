@@ -7,12 +7,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobError;
 import dev.darkroom.core.job.JobOutput;
+import dev.darkroom.core.job.JobPrompt;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.job.Progress;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 class GatewayTest {
@@ -21,7 +25,9 @@ class GatewayTest {
   private static final Instant T9 = T0.plusSeconds(9);
 
   private final FakeJobFeed feed = new FakeJobFeed();
-  private final Gateway gateway = new Gateway(feed);
+  /** The prompts stored beside the jobs, by id. */
+  private final Map<String, JobPrompt> prompts = new ConcurrentHashMap<>();
+  private final Gateway gateway = new Gateway(feed, id -> Optional.ofNullable(prompts.get(id)));
 
   @Test
   void aSocketIsGreetedWithTheUsersQueueAndItsSid() {
@@ -94,7 +100,7 @@ class GatewayTest {
   void aJobSubmittedAfterTheSocketOpenedIsToldWholeEvenIfTheFeedFirstAnswersAfterItEnded() {
     SlowFirstAnswer slow = new SlowFirstAnswer();
     RecordingSink socket = new RecordingSink();
-    new Gateway(slow, Clock.fixed(T0.minusMillis(200), ZoneOffset.UTC)).open("alice", "c1", socket);
+    new Gateway(slow, id -> Optional.empty(), Clock.fixed(T0.minusMillis(200), ZoneOffset.UTC)).open("alice", "c1", socket);
     assertThat(socket.messages).as("not greeted before the feed answers").isEmpty();
 
     Job job = queued("j1", "alice", "c1").withStatus(JobStatus.RUNNING, T1);
@@ -111,7 +117,7 @@ class GatewayTest {
   void aJobThatEndedBeforeTheSocketOpenedIsNotToldAgain() {
     SlowFirstAnswer slow = new SlowFirstAnswer();
     RecordingSink socket = new RecordingSink();
-    new Gateway(slow, Clock.fixed(T9.plusSeconds(60), ZoneOffset.UTC)).open("alice", "c1", socket);
+    new Gateway(slow, id -> Optional.empty(), Clock.fixed(T9.plusSeconds(60), ZoneOffset.UTC)).open("alice", "c1", socket);
 
     Job job = queued("j1", "alice", "c1").withStatus(JobStatus.RUNNING, T1);
     slow.answer(job.afterEvent(JobStatus.SUCCEEDED, 5, null, List.of(output("9", "a.png", "")), null, 1, T9));
@@ -149,6 +155,22 @@ class GatewayTest {
         + "\"node_type\":\"KSampler\",\"executed\":[],\"exception_message\":\"CUDA out of memory.\","
         + "\"exception_type\":\"torch.OutOfMemoryError\",\"traceback\":[],\"current_inputs\":{},"
         + "\"current_outputs\":[],\"timestamp\":" + T9.toEpochMilli() + "}");
+  }
+
+  @Test
+  void aFailedJobWhosePromptIsStoredBesideItStillNamesItsNodesType() {
+    RecordingSink socket = connect("alice", "c1");
+    Job submitted = queued("j1", "alice", "c1");
+    prompts.put("j1", JobPrompt.of(submitted));
+    // What the feed delivers: the live document, without the prompt.
+    Job running = submitted.withoutPrompt().withStatus(JobStatus.RUNNING, T1);
+    feed.put(running);
+    feed.put(running.afterEvent(JobStatus.FAILED, 4, null, List.of(),
+        new JobError("torch.OutOfMemoryError", "CUDA out of memory.", "3"), 2, T9));
+
+    List<JsonNode> m = socket.messages;
+    assertThat(socket.types()).endsWith("execution_error", "status", "executing");
+    assertThat(m.get(m.size() - 3).at("/data/node_type").asText()).isEqualTo("KSampler");
   }
 
   @Test
@@ -243,7 +265,7 @@ class GatewayTest {
         listener.failed(new IllegalStateException("listen stream broke"));
         return () -> { };
       }
-    });
+    }, id -> Optional.empty());
     RecordingSink other = new RecordingSink();
     broken.open("alice", "c1", other);
 

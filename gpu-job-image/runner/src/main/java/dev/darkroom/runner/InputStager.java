@@ -6,6 +6,8 @@ import dev.darkroom.core.comfy.InputPaths;
 import dev.darkroom.core.comfy.InputPaths.InputFile;
 import dev.darkroom.core.comfy.NodeCatalog;
 import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.JobPrompt;
+import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.OutputStore;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -29,19 +31,31 @@ final class InputStager {
   static final String STAGING_FOLDER = "darkroom";
 
   private final OutputStore bucket;
+  private final JobStore jobs;
   private final PromptEngine engine;
   private final Retries retries;
   private NodeCatalog catalog;
 
-  InputStager(OutputStore bucket, PromptEngine engine, Retries retries) {
+  InputStager(OutputStore bucket, JobStore jobs, PromptEngine engine, Retries retries) {
     this.bucket = bucket;
+    this.jobs = jobs;
     this.engine = engine;
     this.retries = retries;
   }
 
-  /** The prompt to run: the job's own, with every uploaded input staged and renamed. */
-  ObjectNode stage(Job job) throws EngineUnavailableException, InterruptedException {
-    ObjectNode prompt = job.prompt().deepCopy();
+  /**
+   * What to run: the job's own prompt (read from beside the job, where the store keeps it), with
+   * every uploaded input staged and renamed, and its {@code extra_data}.
+   */
+  PromptRequest stage(Job job) throws EngineUnavailableException, InterruptedException {
+    JobPrompt stored = job.prompt() != null ? JobPrompt.of(job)
+        : retries.<Optional<JobPrompt>>executor().get(() -> jobs.promptOf(job.id()))
+            .orElseThrow(() -> new IllegalStateException("job " + job.id() + " has no stored prompt"));
+    return new PromptRequest(job.id(), staged(job, stored.prompt()), stored.extraData());
+  }
+
+  private ObjectNode staged(Job job, ObjectNode original) throws EngineUnavailableException, InterruptedException {
+    ObjectNode prompt = original.deepCopy();
     Map<String, String> staged = new HashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> nodes = prompt.fields(); nodes.hasNext(); ) {
       JsonNode node = nodes.next().getValue();

@@ -1,6 +1,5 @@
 package dev.darkroom.runner;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobError;
 import dev.darkroom.core.job.JobOutput;
@@ -127,7 +126,7 @@ public final class Runner {
     this.drainOrder = new DrainOrder(jobs, new FairShare(jobs, settings.limits()));
     this.handBack = new HandBackJob(jobs, queue, clock);
     this.watch = new RunningJobWatch(jobs, engine, clock, CHECK_INTERVAL, settings.heartbeatInterval());
-    this.inputs = new InputStager(store, engine, retries);
+    this.inputs = new InputStager(store, jobs, engine, retries);
     this.engine = engine;
     this.events = events;
     this.uploader = new OutputUploader(engine, store, retries.executor());
@@ -386,15 +385,15 @@ public final class Runner {
     Instant start = clock.instant();
     PromptOutcome outcome;
     try {
-      ObjectNode prompt;
+      PromptRequest request;
       try {
-        prompt = inputs.stage(job);
+        request = inputs.stage(job);
       } catch (RuntimeException e) {
         log.error("job {}: could not read its uploaded inputs", job.id(), e);
         reporter.failed(JobError.of("input_unavailable", "could not read an uploaded input: " + e.getMessage()), 0);
         return JobRun.ENDED;
       }
-      outcome = engine.run(new PromptRequest(job.id(), prompt, job.extraData()), reporter::progress);
+      outcome = engine.run(request, reporter::progress);
     } catch (EngineUnavailableException e) {
       log.error("lost the engine while running job {}; it is left running: {}", job.id(), e.getMessage());
       return JobRun.ABANDONED;

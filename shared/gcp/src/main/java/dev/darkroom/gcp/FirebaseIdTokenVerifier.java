@@ -10,12 +10,25 @@ import dev.darkroom.core.auth.AuthFailure;
 import dev.darkroom.core.auth.AuthFailure.Reason;
 import dev.darkroom.core.auth.Caller;
 import dev.darkroom.core.port.IdTokenVerifier;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@link IdTokenVerifier} on the Firebase Admin SDK: signature (Google's public keys), project,
- * expiry, and, on every call, the user's record in Firebase Auth, so that revoked sessions and
- * disabled accounts are refused at once ({@code verifyIdToken(token, checkRevoked = true)}).
+ * {@link IdTokenVerifier} on the Firebase Admin SDK: signature (Google's public keys), project and
+ * expiry on every call, in process; and the user's record in Firebase Auth, so that revoked
+ * sessions and disabled accounts are refused ({@code verifyIdToken(token, checkRevoked = true)}),
+ * at most {@link #REVOCATION_RECHECK} after the token was last checked that way. That check is a
+ * call to Firebase Auth, the one round trip of an ID token; a client sends the same token with
+ * every request for its hour, so checking it once a minute keeps a revoked token working for at
+ * most a minute and takes the call off nearly every request. The tokens are remembered by their
+ * SHA-256 only, never kept themselves.
  *
  * <p>Neither the token nor the SDK's messages about it (which may quote it) reach an
  * {@link AuthFailure}; only the SDK's error code does, and the cause when Firebase could not be asked.
@@ -24,7 +37,15 @@ public final class FirebaseIdTokenVerifier implements IdTokenVerifier {
   /** The custom claim that names the user's tier ({@code setCustomUserClaims(uid, {"tier": "pro"})}). */
   public static final String TIER_CLAIM = "tier";
 
+  /** How long a token that passed the revocation check is trusted not to be revoked. */
+  static final Duration REVOCATION_RECHECK = Duration.ofSeconds(60);
+  /** Tokens remembered at most; past it, the expired are forgotten, then all if that is not enough. */
+  static final int MAX_REMEMBERED = 10_000;
+
   private final FirebaseAuth auth;
+  private final Clock clock;
+  /** When each token (by its hash) last passed the revocation check. */
+  private final Map<String, Instant> checkedAt = new ConcurrentHashMap<>();
 
   /**
    * Verifies tokens of {@code app}'s project (its options must name one: the tokens' audience).
@@ -32,12 +53,17 @@ public final class FirebaseIdTokenVerifier implements IdTokenVerifier {
    * {@code FIREBASE_AUTH_EMULATOR_HOST} is set in the process environment.
    */
   public FirebaseIdTokenVerifier(FirebaseApp app) {
+    this(app, Clock.systemUTC());
+  }
+
+  FirebaseIdTokenVerifier(FirebaseApp app, Clock clock) {
     String projectId = app.getOptions().getProjectId();
     if (projectId == null || projectId.isBlank()) {
       throw new IllegalArgumentException("FirebaseApp " + app.getName()
           + " has no project id: ID tokens are verified against their project");
     }
     this.auth = FirebaseAuth.getInstance(app);
+    this.clock = clock;
   }
 
   @Override
@@ -45,10 +71,15 @@ public final class FirebaseIdTokenVerifier implements IdTokenVerifier {
     if (idToken == null || idToken.isBlank()) {
       throw new AuthFailure(Reason.INVALID, "the ID token is empty");
     }
+    String key = hashOf(idToken);
+    Instant now = clock.instant();
+    Instant checked = checkedAt.get(key);
+    boolean checkRevocation = checked == null || !now.isBefore(checked.plus(REVOCATION_RECHECK));
     FirebaseToken token;
     try {
-      token = auth.verifyIdToken(idToken, true);
+      token = auth.verifyIdToken(idToken, checkRevocation);
     } catch (FirebaseAuthException e) {
+      checkedAt.remove(key);
       Reason reason = reasonFor(e.getAuthErrorCode(), e.getErrorCode());
       String code = e.getAuthErrorCode() != null ? e.getAuthErrorCode().name() : e.getErrorCode().name();
       if (reason == Reason.UNAVAILABLE) {
@@ -56,11 +87,33 @@ public final class FirebaseIdTokenVerifier implements IdTokenVerifier {
       }
       throw new AuthFailure(reason, messageFor(reason) + " (" + code + ")");
     } catch (RuntimeException e) {
+      checkedAt.remove(key);
       // The SDK's own failures (a deleted app, a claim of an unexpected type in an emulator token).
       throw new AuthFailure(Reason.UNAVAILABLE, "Firebase Auth could not verify the ID token ("
           + e.getClass().getSimpleName() + ")", e);
     }
+    if (checkRevocation) {
+      remember(key, now);
+    }
     return Caller.idToken(token.getUid(), tierOf(token.getClaims(), defaultTier));
+  }
+
+  private static String hashOf(String idToken) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(idToken.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  private void remember(String key, Instant now) {
+    if (checkedAt.size() >= MAX_REMEMBERED) {
+      checkedAt.values().removeIf(at -> !now.isBefore(at.plus(REVOCATION_RECHECK)));
+      if (checkedAt.size() >= MAX_REMEMBERED) {
+        checkedAt.clear();
+      }
+    }
+    checkedAt.put(key, now);
   }
 
   /**

@@ -1,21 +1,40 @@
 package dev.darkroom.gcp;
 
+import com.google.api.core.ApiFuture;
+import com.google.cloud.firestore.AggregateQuerySnapshot;
 import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.FieldPath;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.Query;
 import com.google.cloud.firestore.TransactionOptions;
+import com.google.cloud.firestore.WriteBatch;
 import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.JobPrompt;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.port.JobChange;
 import dev.darkroom.core.port.JobStore;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
-/** {@link JobStore} on Firestore: {@code jobs/{jobId}}, each update one transaction. */
+/**
+ * {@link JobStore} on Firestore: {@code jobs/{jobId}}, each update one transaction, and each job's
+ * prompt in the document {@code jobs/{jobId}/prompt/body} ({@link JobDocuments#PROMPT_COLLECTION}),
+ * written in the same commit as the job it belongs to. Beside the job rather than in it:
+ * listeners of the job document (web clients, {@code /ws}, SSE), heartbeats and events never move
+ * it. A Firestore subcollection rather than Cloud Storage: one commit writes job and prompt
+ * atomically (no orphan, no job without its prompt), the api needs no other client, and a
+ * prompt fits (the same 1 MiB document bound as before, which submit already enforces). A
+ * subcollection rather than a collection of its own: no new collection name in any environment's
+ * configuration, and queries on the jobs collection never see it.
+ */
 public final class FirestoreJobStore implements JobStore {
   /**
    * Measured on the emulator: 8 writers contending on one document need more than the client's
@@ -39,6 +58,79 @@ public final class FirestoreJobStore implements JobStore {
   public Optional<Job> get(String jobId) {
     DocumentSnapshot doc = await(document(jobId).get());
     return doc.exists() ? Optional.of(JobDocuments.fromDocument(doc)) : Optional.empty();
+  }
+
+  /**
+   * One batched write of the job (a {@code create}: it must not exist) and its prompt; if the job
+   * exists the batch fails whole, nothing is written, and the job is read: the replay path.
+   */
+  @Override
+  public Optional<Job> create(Job job) {
+    WriteBatch batch = firestore.batch();
+    batch.create(document(job.id()), JobDocuments.toDocument(job.withoutPrompt()));
+    batch.set(prompt(job.id()), JobDocuments.toPromptDocument(JobPrompt.of(job)));
+    try {
+      await(batch.commit());
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      if (!FirestoreGpuPool.lostRace(e)) {
+        throw e;
+      }
+      return Optional.of(get(job.id()).orElseThrow(() -> new IllegalStateException(
+          "job " + job.id() + " could not be created, yet it does not exist", e)));
+    }
+  }
+
+  @Override
+  public Optional<JobPrompt> promptOf(String jobId) {
+    return Optional.ofNullable(storedPrompts(Set.of(jobId)).get(jobId));
+  }
+
+  @Override
+  public Map<String, JobPrompt> promptsOf(Collection<Job> jobs) {
+    Map<String, JobPrompt> found = new HashMap<>();
+    Set<String> stored = new java.util.LinkedHashSet<>();
+    for (Job job : jobs) {
+      if (job.prompt() != null) {
+        found.put(job.id(), JobPrompt.of(job));
+      } else {
+        stored.add(job.id());
+      }
+    }
+    stored.removeAll(found.keySet());
+    found.putAll(storedPrompts(stored));
+    return found;
+  }
+
+  /**
+   * One {@code getAll} of the prompt documents, then one of the job documents of those that have
+   * none: a job written before prompts moved out keeps its prompt inline.
+   */
+  private Map<String, JobPrompt> storedPrompts(Set<String> jobIds) {
+    Map<String, JobPrompt> found = new HashMap<>();
+    if (jobIds.isEmpty()) {
+      return found;
+    }
+    List<DocumentReference> inline = new ArrayList<>();
+    for (DocumentSnapshot doc : await(firestore.getAll(jobIds.stream().map(this::prompt).toArray(DocumentReference[]::new)))) {
+      DocumentReference job = doc.getReference().getParent().getParent();
+      if (doc.exists()) {
+        found.put(job.getId(), JobDocuments.fromPromptDocument(job.getId(), doc.getData()));
+      } else {
+        inline.add(job);
+      }
+    }
+    if (!inline.isEmpty()) {
+      for (DocumentSnapshot doc : await(firestore.getAll(inline.toArray(DocumentReference[]::new)))) {
+        if (doc.exists()) {
+          Job job = JobDocuments.fromDocument(doc);
+          if (job.prompt() != null) {
+            found.put(job.id(), JobPrompt.of(job));
+          }
+        }
+      }
+    }
+    return found;
   }
 
   @Override
@@ -69,6 +161,43 @@ public final class FirestoreJobStore implements JobStore {
         .whereEqualTo("userId", userId)
         .whereIn("status", List.copyOf(wireNames))
         .orderBy("createdAt", Query.Direction.DESCENDING), limit);
+  }
+
+  /** An aggregation over the same filters as {@link #listForUser}, capped at {@code atMost} index entries. */
+  @Override
+  public long countForUser(String userId, Set<JobStatus> statuses, long atMost) {
+    if (statuses.isEmpty() || atMost <= 0) {
+      return 0;
+    }
+    Query query = firestore.collection(collection)
+        .whereEqualTo("userId", userId)
+        .whereIn("status", statuses.stream().map(JobStatus::wireName).sorted().toList());
+    return await(query.limit(Math.toIntExact(Math.min(atMost, Integer.MAX_VALUE))).count().get()).getCount();
+  }
+
+  /**
+   * The hidden flag is a filter of the query, so that the limit is the query's: needs the
+   * composite indexes {@code jobs: userId ASC, hiddenFromHistory ASC, status ASC, createdAt DESC}
+   * and the same with {@code createdAt ASC} (declared in Terraform; the emulator needs none).
+   * {@code skip} is the query's offset: skipped documents are not sent, though Firestore bills
+   * them, as ComfyUI's {@code offset} paging asks for.
+   */
+  @Override
+  public List<Job> historyForUser(String userId, boolean newestFirst, int skip, int limit) {
+    if (limit <= 0) {
+      return List.of();
+    }
+    List<String> finished = java.util.Arrays.stream(JobStatus.values()).filter(JobStatus::isTerminal)
+        .map(JobStatus::wireName).sorted().toList();
+    Query query = firestore.collection(collection)
+        .whereEqualTo("userId", userId)
+        .whereEqualTo("hiddenFromHistory", false)
+        .whereIn("status", finished)
+        .orderBy("createdAt", newestFirst ? Query.Direction.DESCENDING : Query.Direction.ASCENDING);
+    if (skip > 0) {
+      query = query.offset(skip);
+    }
+    return jobs(query, limit);
   }
 
   /**
@@ -130,6 +259,30 @@ public final class FirestoreJobStore implements JobStore {
     return await(firestore.collection(collection).whereEqualTo("status", status.wireName()).count().get()).getCount();
   }
 
+  /**
+   * Two counts per queued job (lower numbers; equal number and lower id), every one sent before
+   * any is awaited: one round trip however many jobs are asked about. Served by the index
+   * {@code (status, number)}, whose implicit last field is the document id.
+   */
+  @Override
+  public Map<String, Long> queuedAhead(Collection<Job> jobs) {
+    Map<String, List<ApiFuture<AggregateQuerySnapshot>>> counts = new LinkedHashMap<>();
+    for (Job job : jobs) {
+      if (job.status() != JobStatus.QUEUED || counts.containsKey(job.id())) {
+        continue;
+      }
+      Query queued = firestore.collection(collection).whereEqualTo("status", JobStatus.QUEUED.wireName());
+      counts.put(job.id(), List.of(
+          queued.whereLessThan("number", job.number()).count().get(),
+          queued.whereEqualTo("number", job.number())
+              .whereLessThan(FieldPath.documentId(), document(job.id())).count().get()));
+    }
+    Map<String, Long> ahead = new HashMap<>();
+    counts.forEach((id, futures) -> ahead.put(id,
+        futures.stream().mapToLong(future -> await(future).getCount()).sum()));
+    return ahead;
+  }
+
   /** The first {@code limit} jobs the query finds (none for a limit below one). */
   private static List<Job> jobs(Query query, int limit) {
     if (limit <= 0) {
@@ -140,6 +293,10 @@ public final class FirestoreJobStore implements JobStore {
 
   private DocumentReference document(String jobId) {
     return firestore.collection(collection).document(jobId);
+  }
+
+  private DocumentReference prompt(String jobId) {
+    return document(jobId).collection(JobDocuments.PROMPT_COLLECTION).document(JobDocuments.PROMPT_DOCUMENT);
   }
 
   /**

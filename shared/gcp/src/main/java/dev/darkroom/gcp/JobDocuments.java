@@ -9,6 +9,7 @@ import dev.darkroom.core.event.SchemaVersion;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobError;
 import dev.darkroom.core.job.JobOutput;
+import dev.darkroom.core.job.JobPrompt;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.job.Progress;
 import dev.darkroom.core.job.Thumbnail;
@@ -19,9 +20,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A {@link Job} as a Firestore document that web clients can listen to. The prompt and
- * {@code extra_data} are stored as JSON text: ComfyUI prompts hold integers up to 2^64-1, which
- * Firestore's 64-bit signed integers cannot, and nobody queries inside a prompt.
+ * A {@link Job} as a Firestore document that web clients can listen to, and its {@link JobPrompt}
+ * as a document of its own beside it ({@code jobs/{id}/prompt/body}: {@code schemaVersion},
+ * {@code promptJson}, {@code extraDataJson}). The prompt and {@code extra_data} are stored as JSON
+ * text: ComfyUI prompts hold integers up to 2^64-1, which Firestore's 64-bit signed integers
+ * cannot, and nobody queries inside a prompt.
+ *
+ * <p>A job document carries {@code promptJson} and {@code extraDataJson} only when the job does
+ * (written before prompts moved out, or by a caller that wrote a job with its prompt through
+ * {@code update}); such a document is read with its prompt and rewritten with it, so documents of
+ * both shapes stay readable without a migration. The fields' meaning is unchanged (they became
+ * optional, as {@code outputsToExecute} and others did), so the version stays 1.
  *
  * <p>Every deployable that touches jobs reads and writes this document (api, dispatch, runner,
  * job-events, reconcile, dead-letters, the realtime gateway), and web clients listen to it, so it
@@ -32,6 +41,9 @@ import java.util.Map;
 final class JobDocuments {
   /** The version of the documents this code writes, and the newest it reads. */
   static final int SCHEMA_VERSION = 1;
+  /** The subcollection of a job document that holds its prompt, and the prompt document's id. */
+  static final String PROMPT_COLLECTION = "prompt";
+  static final String PROMPT_DOCUMENT = "body";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private JobDocuments() {}
@@ -42,8 +54,10 @@ final class JobDocuments {
     doc.put("userId", job.userId());
     doc.put("status", job.status().wireName());
     doc.put("number", job.number());
-    doc.put("promptJson", write(job.prompt()));
-    doc.put("extraDataJson", write(job.extraData()));
+    if (job.prompt() != null) {
+      doc.put("promptJson", write(job.prompt()));
+      doc.put("extraDataJson", write(job.extraData()));
+    }
     doc.put("clientId", job.clientId());
     doc.put("attempt", job.attempt());
     doc.put("lastSequence", job.lastSequence());
@@ -100,6 +114,20 @@ final class JobDocuments {
     }
     doc.put("thumbnails", thumbnails);
     return doc;
+  }
+
+  static Map<String, Object> toPromptDocument(JobPrompt prompt) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put(SchemaVersion.FIELD, SCHEMA_VERSION);
+    doc.put("promptJson", write(prompt.prompt()));
+    doc.put("extraDataJson", write(prompt.extraData()));
+    return doc;
+  }
+
+  /** @throws SchemaVersion.UnsupportedSchemaVersionException if the document is of a newer version */
+  static JobPrompt fromPromptDocument(String jobId, Map<String, Object> doc) {
+    SchemaVersion.accepted(doc.get(SchemaVersion.FIELD), SCHEMA_VERSION, "prompt document of job " + jobId);
+    return new JobPrompt(read((String) doc.get("promptJson")), read((String) doc.get("extraDataJson")));
   }
 
   static Job fromDocument(DocumentSnapshot doc) {

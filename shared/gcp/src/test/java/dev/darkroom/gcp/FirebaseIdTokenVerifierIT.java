@@ -65,6 +65,9 @@ class FirebaseIdTokenVerifierIT {
     }
   }
 
+  /** Read by the verifier for when a token was last checked for revocation. */
+  private final dev.darkroom.testing.ManualClock clock = new dev.darkroom.testing.ManualClock(java.time.Instant.now());
+
   /** The verifier as production builds it, but for the emulator's project. */
   private FirebaseIdTokenVerifier verifier() {
     app = FirebaseApp.initializeApp(FirebaseOptions.builder()
@@ -72,7 +75,7 @@ class FirebaseIdTokenVerifierIT {
         .setCredentials(GoogleCredentials.create(new AccessToken("unused", new Date(Long.MAX_VALUE / 2))))
         .setProjectId(PROJECT)
         .build(), "id-token-it-" + System.nanoTime());
-    return new FirebaseIdTokenVerifier(app);
+    return new FirebaseIdTokenVerifier(app, clock);
   }
 
   private static SignedInUser newUser() {
@@ -124,6 +127,8 @@ class FirebaseIdTokenVerifierIT {
     assertThat(verifier.verify(user.idToken(), "free").userId()).isEqualTo(user.uid());
 
     emulator.revokeSessions(user.uid());
+    // A token that passed the check is trusted for up to a minute, then checked again.
+    clock.advance(FirebaseIdTokenVerifier.REVOCATION_RECHECK);
 
     assertThat(refusal(verifier, user.idToken()).reason()).isEqualTo(Reason.REVOKED);
     SignedInUser again = emulator.signIn(user.email(), PASSWORD);
@@ -137,6 +142,7 @@ class FirebaseIdTokenVerifierIT {
     assertThat(verifier.verify(user.idToken(), "free").userId()).isEqualTo(user.uid());
 
     emulator.disableUser(user.uid());
+    clock.advance(FirebaseIdTokenVerifier.REVOCATION_RECHECK);
 
     assertThat(refusal(verifier, user.idToken()).reason()).isEqualTo(Reason.DISABLED);
   }

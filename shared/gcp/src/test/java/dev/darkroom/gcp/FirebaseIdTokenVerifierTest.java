@@ -99,6 +99,10 @@ class FirebaseIdTokenVerifierTest {
   }
 
   private FirebaseIdTokenVerifier verifier() {
+    return verifier(java.time.Clock.systemUTC());
+  }
+
+  private FirebaseIdTokenVerifier verifier(java.time.Clock clock) {
     MockHttpTransport google = new MockHttpTransport() {
       @Override
       public LowLevelHttpRequest buildRequest(String method, String url) {
@@ -124,7 +128,7 @@ class FirebaseIdTokenVerifierTest {
         .setProjectId(PROJECT)
         .setHttpTransport(google)
         .build(), "id-token-test-" + System.nanoTime());
-    return new FirebaseIdTokenVerifier(app);
+    return new FirebaseIdTokenVerifier(app, clock);
   }
 
   private void userIs(String uid, boolean disabled, long validSinceSeconds) {
@@ -254,6 +258,26 @@ class FirebaseIdTokenVerifierTest {
 
     assertThat(refusal(verifier, signed(claims("user-1", issuedAt), googleKey, KID)).reason())
         .isEqualTo(Reason.REVOKED);
+  }
+
+  @Test
+  void aRevokedTokenStopsWorkingWithinAMinuteAndIsLookedUpAtMostOnceAMinute() throws Exception {
+    dev.darkroom.testing.ManualClock clock = new dev.darkroom.testing.ManualClock(Instant.now());
+    FirebaseIdTokenVerifier verifier = verifier(clock);
+    long issuedAt = now() - 60;
+    userIs("user-1", false, issuedAt - 3600);
+    String token = signed(claims("user-1", issuedAt), googleKey, KID);
+
+    assertThat(verifier.verify(token, "free")).isEqualTo(Caller.idToken("user-1", "free"));
+    clock.advance(java.time.Duration.ofSeconds(59));
+    userIs("user-1", false, issuedAt + 1); // the user's sessions are revoked
+    assertThat(verifier.verify(token, "free")).as("checked 59 s ago").isEqualTo(Caller.idToken("user-1", "free"));
+    assertThat(requested.stream().filter(LOOKUP_URL::equals)).as("one lookup for both").hasSize(1);
+
+    clock.advance(java.time.Duration.ofSeconds(1));
+    assertThat(refusal(verifier, token).reason()).isEqualTo(Reason.REVOKED);
+    assertThat(refusal(verifier, token).reason()).as("a refused token is looked up again").isEqualTo(Reason.REVOKED);
+    assertThat(requested.stream().filter(LOOKUP_URL::equals)).hasSize(3);
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.darkroom.core.event.SchemaVersion;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobError;
 import dev.darkroom.core.job.JobOutput;
+import dev.darkroom.core.job.JobPrompt;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.job.Progress;
 import dev.darkroom.core.job.Thumbnail;
@@ -27,6 +28,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The Firestore documents several deployables read and write, against their golden files (the
  * fields in Firestore's REST shape, so each field's type is pinned too): today's writer produces
  * exactly the v1 fields; today's reader reads v1 and the previous release's unversioned documents.
+ * A job submitted today is written without its prompt ({@code job-document-running-prompt-beside})
+ * and the prompt as a document of its own ({@code job-prompt}); the documents with the prompt
+ * inline are what earlier releases wrote (and what an update of such a job writes back).
  */
 class JobDocumentsWireFormatTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -84,6 +88,29 @@ class JobDocumentsWireFormatTest {
     Map<String, Object> later = FirestoreDocumentJson.document(FirestoreDocumentJson.golden("v1", golden));
     later.put("addedLater", Map.of("by", "a newer release"));
     assertThat(JobDocuments.fromFields(job.id(), later)).isEqualTo(job);
+  }
+
+  @Test
+  void aSubmittedJobIsWrittenWithoutItsPromptAndThePromptBesideItAndBothReadBack() throws Exception {
+    Job running = (Job) jobs().findFirst().orElseThrow().get()[1];
+    assertThat(FirestoreDocumentJson.fields(JobDocuments.toDocument(running.withoutPrompt())))
+        .isEqualTo(FirestoreDocumentJson.golden("v1", "job-document-running-prompt-beside"));
+    assertThat(FirestoreDocumentJson.fields(JobDocuments.toPromptDocument(JobPrompt.of(running))))
+        .isEqualTo(FirestoreDocumentJson.golden("v1", "job-prompt"));
+
+    assertThat(JobDocuments.fromFields("job-1", FirestoreDocumentJson.document(
+        FirestoreDocumentJson.golden("v1", "job-document-running-prompt-beside")))).isEqualTo(running.withoutPrompt());
+    assertThat(JobDocuments.fromPromptDocument("job-1", FirestoreDocumentJson.document(
+        FirestoreDocumentJson.golden("v1", "job-prompt")))).isEqualTo(JobPrompt.of(running));
+  }
+
+  @Test
+  void aPromptDocumentOfANewerVersionIsRefused() {
+    Map<String, Object> newer = FirestoreDocumentJson.document(FirestoreDocumentJson.golden("v1", "job-prompt"));
+    newer.put(SchemaVersion.FIELD, 2L);
+    assertThatThrownBy(() -> JobDocuments.fromPromptDocument("job-1", newer))
+        .isInstanceOf(SchemaVersion.UnsupportedSchemaVersionException.class)
+        .hasMessage("prompt document of job job-1 of schemaVersion 2: this reader knows versions 1 to 1");
   }
 
   @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobError;
 import dev.darkroom.core.job.JobOutput;
+import dev.darkroom.core.job.JobPrompt;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.job.Progress;
 import dev.darkroom.core.port.JobChange.Outcome;
@@ -277,5 +278,124 @@ public abstract class JobStoreContract {
     }
     assertThat(winners.get()).isEqualTo(1);
     assertThat(store().get(job.id()).orElseThrow().status()).isEqualTo(JobStatus.DISPATCHED);
+  }
+
+  @Test
+  void aCreatedJobIsReadWithoutItsPromptWhichPromptOfReads() {
+    Job job = newJob();
+    assertThat(store().create(job)).isEmpty();
+
+    Job read = store().get(job.id()).orElseThrow();
+    assertThat(read).usingRecursiveComparison().isEqualTo(job.withoutPrompt());
+    JobPrompt prompt = store().promptOf(job.id()).orElseThrow();
+    assertThat(prompt.prompt()).isEqualTo(job.prompt());
+    assertThat(prompt.prompt().at("/3/inputs/seed").bigIntegerValue())
+        .isEqualTo(new java.math.BigInteger("18446744073709551615"));
+    assertThat(prompt.extraData()).isEqualTo(job.extraData());
+    assertThat(store().promptOf("no-such-" + UUID.randomUUID())).isEmpty();
+  }
+
+  @Test
+  void creatingAJobThatExistsWritesNothingAndAnswersTheStoredJob() {
+    Job first = newJob();
+    store().create(first);
+    Job twin = Job.queued(first.id(), "mallory", 1, prompt().put("extra", "x"), null, null, T0.plusSeconds(5));
+
+    Job stored = store().create(twin).orElseThrow();
+
+    assertThat(stored).usingRecursiveComparison().isEqualTo(first.withoutPrompt());
+    assertThat(store().get(first.id()).orElseThrow().userId()).isEqualTo("alice");
+    assertThat(store().promptOf(first.id()).orElseThrow().prompt()).isEqualTo(first.prompt());
+  }
+
+  @Test
+  void aJobWrittenWithItsPromptInlineKeepsItThroughUpdates() {
+    // What code from before prompts moved out wrote, and still reads: no migration.
+    Job inline = newJob();
+    store().update(inline.id(), current -> Outcome.write(inline, null));
+    store().update(inline.id(), current -> Outcome.write(current.orElseThrow().withStatus(JobStatus.DISPATCHED,
+        T0.plusSeconds(1)), null));
+
+    assertThat(store().get(inline.id()).orElseThrow().prompt()).isEqualTo(inline.prompt());
+    assertThat(store().promptOf(inline.id()).orElseThrow().extraData()).isEqualTo(inline.extraData());
+  }
+
+  @Test
+  void promptsOfAnswersEveryKnownJobOfBothShapesAtOnce() {
+    Job created = newJob();
+    store().create(created);
+    Job inline = newJob();
+    store().update(inline.id(), current -> Outcome.write(inline, null));
+    Job unknown = Job.builder("no-such-" + UUID.randomUUID(), "alice", JobStatus.QUEUED).build();
+
+    java.util.Map<String, JobPrompt> prompts = store().promptsOf(List.of(
+        store().get(created.id()).orElseThrow(), store().get(inline.id()).orElseThrow(), unknown));
+
+    assertThat(prompts).containsOnlyKeys(created.id(), inline.id());
+    assertThat(prompts.get(created.id()).prompt()).isEqualTo(created.prompt());
+    assertThat(prompts.get(inline.id()).prompt()).isEqualTo(inline.prompt());
+    assertThat(store().promptsOf(List.of())).isEmpty();
+  }
+
+  @Test
+  void aUsersJobsAreCountedByStatusUpToACap() {
+    String user = "counted-" + UUID.randomUUID();
+    for (int i = 0; i < 4; i++) {
+      JobStatus status = i < 3 ? JobStatus.QUEUED : JobStatus.RUNNING;
+      store().create(Job.queued(UUID.randomUUID().toString(), user, i, prompt(), null, null, T0).withStatus(status, T0));
+    }
+    store().create(Job.queued(UUID.randomUUID().toString(), user + "-other", 9, prompt(), null, null, T0));
+
+    assertThat(store().countForUser(user, java.util.EnumSet.of(JobStatus.QUEUED, JobStatus.DISPATCHED), 100)).isEqualTo(3);
+    assertThat(store().countForUser(user, java.util.EnumSet.of(JobStatus.QUEUED, JobStatus.RUNNING), 100)).isEqualTo(4);
+    assertThat(store().countForUser(user, java.util.EnumSet.of(JobStatus.QUEUED, JobStatus.RUNNING), 2)).isEqualTo(2);
+    assertThat(store().countForUser(user, java.util.EnumSet.of(JobStatus.SUCCEEDED), 100)).isZero();
+    assertThat(store().countForUser(user, Set.of(), 100)).isZero();
+  }
+
+  @Test
+  void historyListsAUsersVisibleFinishedJobsByCreationWithSkipAndLimit() {
+    String user = "history-" + UUID.randomUUID();
+    List<Job> finished = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      Job job = Job.queued(UUID.randomUUID().toString(), user, i, prompt(), null, null, T0.plusSeconds(i))
+          .withStatus(i == 2 ? JobStatus.FAILED : JobStatus.SUCCEEDED, T0.plusSeconds(10));
+      store().create(job);
+      finished.add(job);
+    }
+    Job hidden = finished.remove(3);
+    store().update(hidden.id(), current -> Outcome.write(current.orElseThrow().hiddenFromHistory(T0.plusSeconds(20)), null));
+    store().create(Job.queued(UUID.randomUUID().toString(), user, 9, prompt(), null, null, T0.plusSeconds(30)));
+    store().create(Job.queued(UUID.randomUUID().toString(), user + "-other", 9, prompt(), null, null, T0)
+        .withStatus(JobStatus.SUCCEEDED, T0));
+    List<String> oldestFirst = finished.stream().map(Job::id).toList();
+
+    assertThat(store().historyForUser(user, false, 0, 100)).extracting(Job::id).containsExactlyElementsOf(oldestFirst);
+    assertThat(store().historyForUser(user, false, 1, 2)).extracting(Job::id)
+        .containsExactly(oldestFirst.get(1), oldestFirst.get(2));
+    assertThat(store().historyForUser(user, true, 0, 2)).extracting(Job::id)
+        .containsExactly(oldestFirst.get(3), oldestFirst.get(2));
+    assertThat(store().historyForUser(user, true, 0, 0)).isEmpty();
+    assertThat(store().historyForUser(user, false, 0, 100).get(0).prompt()).isNull();
+  }
+
+  @Test
+  void queuedJobsAheadAreCountedByNumberThenId() {
+    // Numbers far below any other test's, so that jobs other tests leave queued come after these.
+    double n = -1e15 - (UUID.randomUUID().getMostSignificantBits() & 0xffffff) * 1000.0;
+    Job first = Job.queued("ahead-a-" + UUID.randomUUID(), "alice", n, prompt(), null, null, T0);
+    Job tieLow = Job.queued("ahead-b-" + UUID.randomUUID(), "alice", n + 1, prompt(), null, null, T0);
+    Job tieHigh = Job.queued("ahead-c-" + UUID.randomUUID(), "alice", n + 1, prompt(), null, null, T0);
+    Job running = Job.queued("ahead-d-" + UUID.randomUUID(), "alice", n + 0.5, prompt(), null, null, T0)
+        .withStatus(JobStatus.RUNNING, T0);
+    List.of(first, tieLow, tieHigh, running).forEach(job -> store().create(job));
+
+    java.util.Map<String, Long> ahead = store().queuedAhead(List.of(first, tieLow, tieHigh, running));
+
+    assertThat(ahead).containsOnlyKeys(first.id(), tieLow.id(), tieHigh.id());
+    long before = ahead.get(first.id());
+    assertThat(ahead.get(tieLow.id())).isEqualTo(before + 1);
+    assertThat(ahead.get(tieHigh.id())).isEqualTo(before + 2);
+    assertThat(store().queuedAhead(List.of())).isEmpty();
   }
 }

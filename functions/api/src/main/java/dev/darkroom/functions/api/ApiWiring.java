@@ -39,8 +39,7 @@ final class ApiWiring {
     OutputStore outputs = adapters.outputStore(config.outputs());
     UploadedInputs uploads = new UploadedInputs(outputs);
     PromptPolicy policy = new PromptPolicy(adapters.nodeCatalog(config.outputs()), outputs, clock);
-    SubmitPrompt submit = new SubmitPrompt(jobs, adapters.jobQueue(config.jobSubmitted()), adapters.ledger(), policy,
-        clock);
+    SubmitPrompt submit = new SubmitPrompt(jobs, adapters.jobQueue(config.jobSubmitted()), policy, clock);
     Admission admission = new Admission(adapters.rateCounter(), jobs, adapters.usage(), config.limits(), clock);
     CancelJobs cancel = new CancelJobs(jobs, adapters.ledger(), clock);
     JobResources resources = new JobResources(jobs, outputs);
@@ -48,7 +47,7 @@ final class ApiWiring {
         adapters.webhookUrlPolicy(config.webhooks()), ApiConfig.MAX_WEBHOOKS_PER_USER, config.webhookRotationOverlap(),
         clock);
     return new ComfyApi(Callers.of(adapters.authenticator(config.auth(), clock)), admission,
-        new PromptRoutes(submit, jobs, admission),
+        new PromptRoutes(submit, jobs),
         new QueueRoutes(jobs, cancel),
         new HistoryRoutes(jobs, clock),
         new FileRoutes(jobs, outputs, uploads),

@@ -92,13 +92,13 @@ final class ApiFixture {
       NodeCatalogStore catalogs, Callers callers, Admission admission, ApiKeys keys,
       NotificationRoutes notifications) {
     PromptPolicy policy = new PromptPolicy(catalogs != null ? catalogs : new InMemoryNodeCatalogStore(), files, CLOCK);
-    SubmitPrompt submit = new SubmitPrompt(jobs, queue, ledger, policy, CLOCK);
+    SubmitPrompt submit = new SubmitPrompt(jobs, queue, policy, CLOCK);
     CancelJobs cancel = new CancelJobs(jobs, ledger, CLOCK);
     JobResources resources = new JobResources(jobs, files);
     // Only the in-memory store has a feed; the tests that stream events use it.
     JobFeed feed = jobs instanceof InMemoryJobStore memory ? new InMemoryJobFeed(memory) : null;
     return new ComfyApi(callers, admission,
-        new PromptRoutes(submit, jobs, admission),
+        new PromptRoutes(submit, jobs),
         new QueueRoutes(jobs, cancel),
         new HistoryRoutes(jobs, CLOCK),
         new FileRoutes(jobs, files, new UploadedInputs(files)),

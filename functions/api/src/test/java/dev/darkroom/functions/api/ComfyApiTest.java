@@ -56,7 +56,7 @@ class ComfyApiTest {
     assertThat(body.get("node_errors").isObject()).isTrue();
     Job job = jobs.get(id).orElseThrow();
     assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
-    assertThat(job.extraData().get("client_id").asText()).isEqualTo("c1");
+    assertThat(jobs.promptOf(id).orElseThrow().extraData().get("client_id").asText()).isEqualTo("c1");
     assertThat(queue.published).hasSize(1);
   }
 
@@ -187,6 +187,36 @@ class ComfyApiTest {
 
       @Override
       public long count(JobStatus status) {
+        throw aborted;
+      }
+
+      @Override
+      public java.util.Optional<Job> create(Job job) {
+        throw aborted;
+      }
+
+      @Override
+      public java.util.Optional<dev.darkroom.core.job.JobPrompt> promptOf(String jobId) {
+        throw aborted;
+      }
+
+      @Override
+      public java.util.Map<String, dev.darkroom.core.job.JobPrompt> promptsOf(java.util.Collection<Job> jobs) {
+        throw aborted;
+      }
+
+      @Override
+      public long countForUser(String userId, java.util.Set<JobStatus> statuses, long atMost) {
+        throw aborted;
+      }
+
+      @Override
+      public List<Job> historyForUser(String userId, boolean newestFirst, int skip, int limit) {
+        throw aborted;
+      }
+
+      @Override
+      public java.util.Map<String, Long> queuedAhead(java.util.Collection<Job> jobs) {
         throw aborted;
       }
     };

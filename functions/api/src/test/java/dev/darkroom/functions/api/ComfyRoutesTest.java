@@ -94,10 +94,17 @@ class ComfyRoutesTest {
     return json.readTree(response.text()).get("prompt_id").asText();
   }
 
+  /** Moves the job along {@code path} and records each state in the ledger, as job-events would. */
   private void move(String id, JobStatus... path) {
     for (JobStatus status : path) {
-      jobs.update(id, current -> Outcome.write(current.orElseThrow().withStatus(status, Instant.now()), null));
+      Job moved = current(id).withStatus(status, Instant.now());
+      jobs.update(id, current -> Outcome.write(moved, null));
+      ledger.record(moved);
     }
+  }
+
+  private Job current(String id) {
+    return jobs.get(id).orElseThrow();
   }
 
   // POST /prompt
@@ -114,10 +121,12 @@ class ComfyRoutesTest {
     String id = submit(TXT2IMG);
     Job job = jobs.get(id).orElseThrow();
     assertThat(job.outputsToExecute()).containsExactlyInAnyOrder("9", "10");
-    assertThat(job.prompt().at("/5/inputs/width").isInt()).as("\"512\" coerced as ComfyUI does").isTrue();
+    assertThat(jobs.promptOf(id).orElseThrow().prompt().at("/5/inputs/width").isInt())
+        .as("\"512\" coerced as ComfyUI does").isTrue();
     move(id, JobStatus.RUNNING, JobStatus.SUCCEEDED);
     JsonNode tuple = get("/history/" + id).at("/" + id + "/prompt");
     assertThat(tuple).hasSize(5);
+    assertThat(tuple.get(2).at("/5/inputs/width").isInt()).as("the coerced prompt, read beside the job").isTrue();
     assertThat(tuple.get(4)).extracting(JsonNode::asText).containsExactlyInAnyOrder("9", "10");
   }
 
@@ -297,6 +306,38 @@ class ComfyRoutesTest {
     @Override
     public long count(JobStatus status) {
       return delegate.count(status);
+    }
+
+    @Override
+    public Optional<Job> create(Job job) {
+      checked(job.id());
+      return delegate.create(job);
+    }
+
+    @Override
+    public Optional<dev.darkroom.core.job.JobPrompt> promptOf(String jobId) {
+      return delegate.promptOf(checked(jobId));
+    }
+
+    @Override
+    public java.util.Map<String, dev.darkroom.core.job.JobPrompt> promptsOf(java.util.Collection<Job> jobs) {
+      jobs.forEach(job -> checked(job.id()));
+      return delegate.promptsOf(jobs);
+    }
+
+    @Override
+    public long countForUser(String userId, java.util.Set<JobStatus> statuses, long atMost) {
+      return delegate.countForUser(userId, statuses, atMost);
+    }
+
+    @Override
+    public List<Job> historyForUser(String userId, boolean newestFirst, int skip, int limit) {
+      return delegate.historyForUser(userId, newestFirst, skip, limit);
+    }
+
+    @Override
+    public java.util.Map<String, Long> queuedAhead(java.util.Collection<Job> jobs) {
+      return delegate.queuedAhead(jobs);
     }
   }
 

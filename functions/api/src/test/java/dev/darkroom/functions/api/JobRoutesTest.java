@@ -65,7 +65,7 @@ class JobRoutesTest {
     assertThat(job.get("queue_position").asInt()).isEqualTo(1);
     assertThat(job.get("client_id").asText()).isEqualTo("c1");
     assertThat(job.get("outputs")).isEmpty();
-    assertThat(jobs.get(id).orElseThrow().extraData().get("k").asInt()).isEqualTo(1);
+    assertThat(jobs.promptOf(id).orElseThrow().extraData().get("k").asInt()).isEqualTo(1);
     assertThat(queue.published).hasSize(1);
   }
 

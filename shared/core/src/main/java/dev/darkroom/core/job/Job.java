@@ -10,8 +10,9 @@ import java.util.Objects;
  *
  * @param id the ComfyUI {@code prompt_id}
  * @param number ComfyUI's queue number (priority; lower runs first)
- * @param prompt the workflow in ComfyUI's API format
- * @param extraData ComfyUI's {@code extra_data}, stored verbatim
+ * @param prompt the workflow in ComfyUI's API format; null in a job read from the store, which
+ *     keeps it beside the job ({@link JobPrompt}, {@code JobStore#promptOf})
+ * @param extraData ComfyUI's {@code extra_data}, stored verbatim; null where {@code prompt} is
  * @param attempt 1 for the first run; bumped each time the job goes back to the queue
  * @param lastSequence the highest runner event sequence applied within {@code attempt}
  * @param executionName the Cloud Run execution running or dispatched to run it
@@ -166,6 +167,19 @@ public record Job(
   }
 
   /** The same job with ComfyUI's {@code outputs_to_execute}, as validation found them. */
+  /**
+   * This job without its prompt and {@code extra_data}: what the live job document keeps (the
+   * prompt lives beside it, see {@link JobPrompt}).
+   */
+  public Job withoutPrompt() {
+    return toBuilder().prompt(null).extraData(null).build();
+  }
+
+  /** This job carrying {@code stored}'s prompt and {@code extra_data}, for whoever runs or shows it. */
+  public Job withPrompt(JobPrompt stored) {
+    return toBuilder().prompt(stored.prompt()).extraData(stored.extraData()).build();
+  }
+
   public Job withOutputsToExecute(List<String> outputNodes) {
     return toBuilder().outputsToExecute(outputNodes).build();
   }

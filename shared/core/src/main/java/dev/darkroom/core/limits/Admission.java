@@ -15,6 +15,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * <p>When the counters or the ledger cannot be read, requests are let through and the failure
  * logged: limits protect capacity and cost, and an outage of the database must not take the API
  * down with it. The GPU pool's cap still bounds what runs.
+ *
+ * <p>The three checks are independent reads (a counter upsert, a count of the caller's waiting
+ * jobs, a sum of their month's GPU time), so a submission asks them at once, on {@code executor},
+ * and waits for the slowest rather than for their sum. The answer is the one the checks would
+ * give one after another: the rate's refusal first, then the waiting jobs', then the quota's.
  */
 public final class Admission {
   private static final Logger log = LoggerFactory.getLogger(Admission.class);
@@ -62,13 +71,80 @@ public final class Admission {
   private final Usage usage;
   private final Settings settings;
   private final Clock clock;
+  private final Executor executor;
 
+  /** Checks run at once on a pool of daemon threads of this class's own. */
   public Admission(RateCounter counter, JobStore jobs, Usage usage, Settings settings, Clock clock) {
+    this(counter, jobs, usage, settings, clock, Checks.POOL);
+  }
+
+  public Admission(RateCounter counter, JobStore jobs, Usage usage, Settings settings, Clock clock, Executor executor) {
     this.counter = Objects.requireNonNull(counter, "counter");
     this.jobs = Objects.requireNonNull(jobs, "jobs");
     this.usage = Objects.requireNonNull(usage, "usage");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.executor = Objects.requireNonNull(executor, "executor");
+  }
+
+  /** The pool, created on first use: nothing heavy at class-load time. */
+  private static final class Checks {
+    static final Executor POOL = Executors.newCachedThreadPool(task -> {
+      Thread thread = new Thread(task, "admission-check");
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  /**
+   * {@link #request} and {@link #submission} at once: what a request that queues a job asks. The
+   * rate is counted even when another check refuses, as {@link #request} alone would count it.
+   */
+  public Optional<Refusal> requestToSubmit(Caller caller) {
+    Pending submission = startSubmission(caller);
+    Optional<Refusal> tooMany = request(caller);
+    return tooMany.isPresent() ? tooMany : submission.result();
+  }
+
+  /** Whether the caller may queue one more job: their waiting jobs, then their month's GPU time. */
+  public Optional<Refusal> submission(Caller caller) {
+    return startSubmission(caller).result();
+  }
+
+  /**
+   * Starts {@link #submission}'s checks, to be answered by {@link Pending#result} later: a caller
+   * with other work to do first (recording an {@code Idempotency-Key}) does it meanwhile.
+   */
+  public Pending startSubmission(Caller caller) {
+    CompletableFuture<Optional<Refusal>> quota = settings.monthlyGpuSeconds().of(caller.tier()).isPresent()
+        ? CompletableFuture.supplyAsync(() -> quota(caller), executor) : NOTHING_TO_CHECK;
+    CompletableFuture<Optional<Refusal>> waiting = settings.maxWaitingJobs().of(caller.tier()).isPresent()
+        ? CompletableFuture.supplyAsync(() -> waiting(caller), executor) : NOTHING_TO_CHECK;
+    return () -> {
+      Optional<Refusal> full = join(waiting);
+      return full.isPresent() ? full : join(quota);
+    };
+  }
+
+  private static final CompletableFuture<Optional<Refusal>> NOTHING_TO_CHECK =
+      CompletableFuture.completedFuture(Optional.empty());
+
+  /** Checks under way. */
+  @FunctionalInterface
+  public interface Pending {
+    /** The refusal, if any; waits for the checks. A failure of a check that does not fail open is thrown. */
+    Optional<Refusal> result();
+  }
+
+  private static Optional<Refusal> join(CompletableFuture<Optional<Refusal>> check) {
+    try {
+      return check.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
   }
 
   /** Counts the request against the caller's rates; a refusal when one is exceeded. */
@@ -89,17 +165,21 @@ public final class Admission {
     return Optional.empty();
   }
 
-  /** Whether the caller may queue one more job: their waiting jobs, then their month's GPU time. */
-  public Optional<Refusal> submission(Caller caller) {
+  /** The caller's jobs waiting for a GPU, counted (not read) up to the limit. */
+  private Optional<Refusal> waiting(Caller caller) {
     OptionalLong maxWaiting = settings.maxWaitingJobs().of(caller.tier());
     if (maxWaiting.isPresent()) {
-      int limit = Math.toIntExact(Math.min(maxWaiting.getAsLong(), 10_000));
-      int waiting = jobs.listForUser(caller.userId(), WAITING, limit).size();
+      long limit = Math.min(maxWaiting.getAsLong(), 10_000);
+      long waiting = jobs.countForUser(caller.userId(), WAITING, limit);
       if (waiting >= limit) {
         return Optional.of(new Refusal(429, QUEUE_FULL_RETRY, "you have " + waiting
             + " jobs waiting for a GPU, the most tier " + caller.tier() + " allows; submit more as they start"));
       }
     }
+    return Optional.empty();
+  }
+
+  private Optional<Refusal> quota(Caller caller) {
     OptionalLong quota = settings.monthlyGpuSeconds().of(caller.tier());
     if (quota.isPresent()) {
       Instant now = clock.instant();

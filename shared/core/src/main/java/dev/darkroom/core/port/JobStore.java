@@ -1,15 +1,46 @@
 package dev.darkroom.core.port;
 
 import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.JobPrompt;
 import dev.darkroom.core.job.JobStatus;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** The live job documents (Firestore {@code jobs/{id}} in the cloud). */
+/**
+ * The live job documents (Firestore {@code jobs/{id}} in the cloud), and beside each its prompt
+ * ({@link JobPrompt}), which only {@link #promptOf} and {@link #promptsOf} read: every other
+ * method returns jobs without their prompt unless the job was written with it inline (by
+ * {@link #update} with a prompt, or by code from before prompts moved out), so that documents of
+ * both shapes stay readable without a migration.
+ */
 public interface JobStore {
 
+  /** The job, without its prompt when that is stored beside it (see {@link #promptOf}). */
   Optional<Job> get(String jobId);
+
+  /**
+   * Stores a new job, its prompt beside it, both or neither (one commit): a submission. When a job
+   * already has that id, nothing is written and that job is returned, the idempotent replay of a
+   * submission (the caller compares owners). Cheaper than {@link #update}: no read before the write.
+   *
+   * @return empty if {@code job} was created, else the job stored under its id
+   */
+  Optional<Job> create(Job job);
+
+  /**
+   * The prompt and {@code extra_data} of a job, wherever stored (beside the job, or inline in a
+   * job document written before prompts moved out); empty for an unknown job.
+   */
+  Optional<JobPrompt> promptOf(String jobId);
+
+  /**
+   * {@link #promptOf} for each of {@code jobs} (one read of all of them), by job id. A job that
+   * carries its prompt is answered from it without a read.
+   */
+  Map<String, JobPrompt> promptsOf(Collection<Job> jobs);
 
   /**
    * Reads the job, asks {@code change} what to do and writes what it returns, atomically. The
@@ -23,6 +54,19 @@ public interface JobStore {
    * {@code limit}: what ComfyUI's queue and history routes show that user.
    */
   List<Job> listForUser(String userId, Set<JobStatus> statuses, int limit);
+
+  /**
+   * How many of one user's jobs are in any of {@code statuses}, counting up to {@code atMost} (an
+   * aggregation: no document is read, however many there are).
+   */
+  long countForUser(String userId, Set<JobStatus> statuses, long atMost);
+
+  /**
+   * One user's finished jobs that are not hidden from their history (ComfyUI's {@code /history}),
+   * by creation time, newest or oldest first, skipping the first {@code skip}, at most
+   * {@code limit}: the caller's limit is the query's, so a request reads what it shows.
+   */
+  List<Job> historyForUser(String userId, boolean newestFirst, int skip, int limit);
 
   /**
    * One page of a user's jobs, newest first by {@code (createdAt, id)} (the id breaks ties), for
@@ -87,4 +131,11 @@ public interface JobStore {
 
   /** How many jobs are in {@code status} now (an aggregation, not a read of each): the queue's depth. */
   long count(JobStatus status);
+
+  /**
+   * For each job of {@code jobs} that is queued (as given: no job is read), how many queued jobs come before it in queue order (lower
+   * {@code number}, then lower id): its position less one. Counted by aggregation, so a job far
+   * back costs no more than the first; jobs that are not queued are left out of the answer.
+   */
+  Map<String, Long> queuedAhead(Collection<Job> jobs);
 }

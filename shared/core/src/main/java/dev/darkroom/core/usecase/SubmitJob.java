@@ -74,8 +74,10 @@ public final class SubmitJob {
       throw new IllegalArgumentException("the job id is chosen by SubmitJob");
     }
     String chosen = newIds.get();
+    // The limits are read while the key is recorded: both are needed before the job is created.
+    Admission.Pending limits = admission.startSubmission(caller);
     if (key == null) {
-      return submitAs(caller, request, chosen, false, () -> {});
+      return submitAs(caller, request, chosen, false, () -> {}, limits);
     }
     Instant now = clock.instant();
     IdempotencyKeys.Entry entry = keys.claim(new IdempotencyKeys.Entry(
@@ -90,12 +92,12 @@ public final class SubmitJob {
     }
     // Ours, or recorded by a request that has not submitted (yet, or ever): submit that same id.
     Runnable release = mine ? () -> keys.release(caller.userId(), key, chosen) : () -> {};
-    return submitAs(caller, request, entry.jobId(), !mine, release);
+    return submitAs(caller, request, entry.jobId(), !mine, release, limits);
   }
 
   private Result submitAs(Caller caller, SubmitPrompt.Request request, String jobId, boolean replayed,
-      Runnable releaseOnRefusal) {
-    Optional<Admission.Refusal> overLimit = admission.submission(caller);
+      Runnable releaseOnRefusal, Admission.Pending limits) {
+    Optional<Admission.Refusal> overLimit = limits.result();
     if (overLimit.isPresent()) {
       releaseOnRefusal.run();
       return new Result.OverLimit(overLimit.get());

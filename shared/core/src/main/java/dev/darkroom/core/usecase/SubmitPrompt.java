@@ -8,7 +8,6 @@ import dev.darkroom.core.comfy.PromptVerdict;
 import dev.darkroom.core.event.JobSubmitted;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobStatus;
-import dev.darkroom.core.port.JobChange.Outcome;
 import dev.darkroom.core.port.JobQueue;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.Ledger;
@@ -16,15 +15,20 @@ import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /prompt}: validate, store the job as queued, record it, hand it to dispatch.
+ * {@code POST /prompt}: validate, store the job as queued (one {@code create}, its prompt beside
+ * it), hand it to dispatch. Two round trips: the create and the publish, in that order, so that
+ * dispatch never hears of a job it cannot read.
  *
  * <p>Idempotent on the prompt id: posting the same {@code prompt_id} again (a client retrying
  * after a lost reply) returns the same job and never queues it twice; if the job is still queued,
  * it is handed to dispatch again, which is harmless because dispatch claims before it launches.
+ *
+ * <p>No ledger write here: a queued job has nothing the ledger sums (no GPU time), and every way
+ * out of the queue records the job's row (dispatch when it launches the job, job-events at the
+ * runner's first event, the reconciler's verdicts through job-events, a cancel), so a write
+ * here would only be redone by the next step, on the submitter's time.
  */
 public final class SubmitPrompt {
 
@@ -64,8 +68,6 @@ public final class SubmitPrompt {
 
   private final JobStore jobs;
   private final JobQueue queue;
-  private static final Logger log = LoggerFactory.getLogger(SubmitPrompt.class);
-  private final Ledger ledger;
   private final Check policy;
   private final Clock clock;
   private final Supplier<String> newIds;
@@ -76,20 +78,26 @@ public final class SubmitPrompt {
     PromptVerdict check(ObjectNode prompt, List<String> partialExecutionTargets, String userId);
   }
 
-  public SubmitPrompt(JobStore jobs, JobQueue queue, Ledger ledger, PromptPolicy policy, Clock clock) {
-    this(jobs, queue, ledger, policy::check, clock);
+  public SubmitPrompt(JobStore jobs, JobQueue queue, PromptPolicy policy, Clock clock) {
+    this(jobs, queue, policy::check, clock);
   }
 
-  SubmitPrompt(JobStore jobs, JobQueue queue, Ledger ledger, Check policy, Clock clock) {
-    this(jobs, queue, ledger, policy, clock, () -> UUID.randomUUID().toString());
+  /**
+   * @deprecated submit no longer writes the ledger (see the class comment); kept until the bench's
+   *     simulation, which still passes one, drops it
+   */
+  @Deprecated(forRemoval = true)
+  public SubmitPrompt(JobStore jobs, JobQueue queue, Ledger ignored, PromptPolicy policy, Clock clock) {
+    this(jobs, queue, policy, clock);
   }
 
-  SubmitPrompt(
-      JobStore jobs, JobQueue queue, Ledger ledger, Check policy, Clock clock,
-      Supplier<String> newIds) {
+  SubmitPrompt(JobStore jobs, JobQueue queue, Check policy, Clock clock) {
+    this(jobs, queue, policy, clock, () -> UUID.randomUUID().toString());
+  }
+
+  SubmitPrompt(JobStore jobs, JobQueue queue, Check policy, Clock clock, Supplier<String> newIds) {
     this.jobs = jobs;
     this.queue = queue;
-    this.ledger = ledger;
     this.policy = policy;
     this.clock = clock;
     this.newIds = newIds;
@@ -108,34 +116,17 @@ public final class SubmitPrompt {
         request.clientId(), clock.instant())
         .withOutputsToExecute(checked.outputsToExecute())
         .withTier(request.tier());
-    Job stored = jobs.update(id, current -> current.isPresent()
-        ? Outcome.keep(current.get())
-        : Outcome.write(fresh, fresh));
+    Job stored = jobs.create(fresh).orElse(fresh);
     if (!stored.userId().equals(request.userId())) {
       return new Result.Refused(
           PromptError.of("invalid_prompt_id", "Invalid prompt_id",
               "prompt_id " + id + " is already in use"),
           JsonNodeFactory.instance.objectNode());
     }
-    recordInLedger(stored);
     if (stored.status() == JobStatus.QUEUED) {
       queue.publish(new JobSubmitted(stored.id(), stored.userId(), stored.attempt()));
     }
     return new Result.Accepted(stored.id(), stored.number(), checked.nodeErrors());
-  }
-
-  /**
-   * The ledger is a record, not the queue: with the database unreachable the prompt is still
-   * accepted and dispatched, and the job's row is written at its next event (job-events records
-   * every transition, and retries until the database answers).
-   */
-  private void recordInLedger(Job job) {
-    try {
-      ledger.record(job);
-    } catch (RuntimeException e) {
-      log.warn("job {} accepted without its ledger row for now (job-events writes it at the next event): {}",
-          job.id(), e.toString());
-    }
   }
 
   /**

@@ -116,6 +116,56 @@ class AdmissionTest {
     assertThat(admission.request(Caller.apiKey("alice", "free", "k"))).isEmpty();
   }
 
+  @Test
+  void aSubmissionAsksItsRateItsWaitingJobsAndItsQuotaAtOnceAndAnswersInThatOrder() throws Exception {
+    // Each check waits until all three have started: asked one after another, none would return.
+    java.util.concurrent.CountDownLatch allStarted = new java.util.concurrent.CountDownLatch(3);
+    Runnable startedThenWait = () -> {
+      allStarted.countDown();
+      try {
+        assertThat(allStarted.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("all three checks started").isTrue();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    InMemoryRateCounter rates = new InMemoryRateCounter();
+    RateCounter counter = (subject, start, previous) -> {
+      startedThenWait.run();
+      return rates.increment(subject, start, previous);
+    };
+    dev.darkroom.core.port.JobStore counting = (dev.darkroom.core.port.JobStore) java.lang.reflect.Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {dev.darkroom.core.port.JobStore.class}, (proxy, method, args) -> {
+          if (method.getName().equals("countForUser")) {
+            startedThenWait.run();
+          }
+          return method.invoke(jobs, args);
+        });
+    dev.darkroom.core.port.Usage usage = (user, since) -> {
+      startedThenWait.run();
+      return ledger.gpuSecondsSince(user, since);
+    };
+    Admission admission = new Admission(counter, counting, usage, new Admission.Settings(PerTier.parse("free=1", 1),
+        OptionalLong.empty(), PerTier.parse("free=1", 1), PerTier.parse("free=100", 0)), clock);
+    queued("alice");
+
+    assertThat(admission.requestToSubmit(free)).hasValueSatisfying(r -> assertThat(r.message()).contains("1 jobs waiting"));
+    assertThat(allStarted.getCount()).isZero();
+    // Over its rate too now: the rate's refusal comes first, as when asked one after the other.
+    assertThat(admission.requestToSubmit(free)).hasValueSatisfying(r -> assertThat(r.message()).contains("requests a minute"));
+  }
+
+  @Test
+  void anUnreachableLedgerLetsASubmissionThroughWhileItsOtherChecksStillHold() {
+    dev.darkroom.core.port.Usage down = (user, since) -> {
+      throw new IllegalStateException("database down");
+    };
+    Admission admission = new Admission(new InMemoryRateCounter(), jobs, down, new Admission.Settings(PerTier.none(),
+        OptionalLong.empty(), PerTier.parse("free=1", 1), PerTier.parse("free=100", 0)), clock);
+    assertThat(admission.requestToSubmit(free)).isEmpty();
+    queued("alice");
+    assertThat(admission.requestToSubmit(free)).hasValueSatisfying(r -> assertThat(r.status()).isEqualTo(429));
+  }
+
   private void queued(String user) {
     Job job = Job.queued(UUID.randomUUID().toString(), user, 1, JsonNodeFactory.instance.objectNode(),
         JsonNodeFactory.instance.objectNode(), null, clock.instant());

@@ -95,6 +95,37 @@ class ApplyJobEventTest {
       public List<dev.darkroom.core.job.Job> unchangedSince(JobStatus status, Instant updatedBefore, int limit) {
         return f.jobs.unchangedSince(status, updatedBefore, limit);
       }
+
+      @Override
+      public java.util.Optional<dev.darkroom.core.job.Job> create(dev.darkroom.core.job.Job job) {
+        return f.jobs.create(job);
+      }
+
+      @Override
+      public java.util.Optional<dev.darkroom.core.job.JobPrompt> promptOf(String jobId) {
+        return f.jobs.promptOf(jobId);
+      }
+
+      @Override
+      public java.util.Map<String, dev.darkroom.core.job.JobPrompt> promptsOf(
+          java.util.Collection<dev.darkroom.core.job.Job> jobs) {
+        return f.jobs.promptsOf(jobs);
+      }
+
+      @Override
+      public long countForUser(String userId, java.util.Set<JobStatus> statuses, long atMost) {
+        return f.jobs.countForUser(userId, statuses, atMost);
+      }
+
+      @Override
+      public List<dev.darkroom.core.job.Job> historyForUser(String userId, boolean newestFirst, int skip, int limit) {
+        return f.jobs.historyForUser(userId, newestFirst, skip, limit);
+      }
+
+      @Override
+      public java.util.Map<String, Long> queuedAhead(java.util.Collection<dev.darkroom.core.job.Job> jobs) {
+        return f.jobs.queuedAhead(jobs);
+      }
     };
     ApplyJobEvent apply = new ApplyJobEvent(watched, f.ledger, f.notifications, f.clock);
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);

@@ -30,7 +30,7 @@ class SubmitJobTest {
   private final InMemoryIdempotencyKeys keys = new InMemoryIdempotencyKeys();
   private final AtomicInteger ids = new AtomicInteger();
   private final AtomicBoolean valid = new AtomicBoolean(true);
-  private final SubmitPrompt submitPrompt = new SubmitPrompt(f.jobs, f.queue, f.ledger,
+  private final SubmitPrompt submitPrompt = new SubmitPrompt(f.jobs, f.queue,
       (prompt, targets, user) -> valid.get() ? PromptVerdict.accepted(prompt)
           : PromptVerdict.refused(PromptError.of("invalid_prompt", "Invalid prompt", "no"), prompt),
       f.clock);

@@ -22,21 +22,27 @@ class SubmitPromptTest {
     assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
     assertThat(job.userId()).isEqualTo("alice");
     assertThat(job.clientId()).isEqualTo("client-1");
-    assertThat(f.ledger.rows).containsKey(id);
+    assertThat(f.jobs.promptOf(id).orElseThrow().prompt()).isEqualTo(UseCaseFixture.prompt());
     assertThat(f.queue.published).containsExactly(new JobSubmitted(id, "alice", 1));
   }
 
   @Test
-  void anUnreachableLedgerDoesNotRefuseThePromptAndTheNextEventWritesTheRow() {
-    SubmitPrompt submit = new SubmitPrompt(f.jobs, f.queue, job -> {
-      throw new IllegalStateException("ledger write failed: Connection refused");
-    }, (prompt, targets, user) -> PromptVerdict.accepted(prompt), f.clock, () -> "p-1");
-
-    assertThat(submit.submit(f.request("alice", null))).isInstanceOf(SubmitPrompt.Result.Accepted.class);
-    assertThat(f.jobs.get("p-1").orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
-    assertThat(f.queue.published).containsExactly(new JobSubmitted("p-1", "alice", 1));
+  void submitLeavesTheLedgerRowToDispatchWhichWritesItAsItLaunches() {
+    f.submit.submit(f.request("alice", "p-1"));
+    // Not on the submitter's time: the next step writes the row.
+    assertThat(f.ledger.rows).doesNotContainKey("p-1");
 
     f.dispatch.dispatch(f.queue.published.get(0));
+    assertThat(f.ledger.rows.get("p-1").status()).isEqualTo(JobStatus.DISPATCHED);
+    f.claim.claim("p-1", "exec-1");
+    f.apply.apply(new dev.darkroom.core.event.JobEvent.Started("p-1", 1, 1, f.clock.instant(), "exec-1"));
+    assertThat(f.ledger.rows.get("p-1").status()).isEqualTo(JobStatus.RUNNING);
+  }
+
+  @Test
+  void aJobThatADrainingRunnerTakesFromTheQueueGetsItsLedgerRowFromJobEvents() {
+    f.submit.submit(f.request("alice", "p-1"));
+    // A draining runner claims it before dispatch does: job-events records its first event.
     f.claim.claim("p-1", "exec-1");
     f.apply.apply(new dev.darkroom.core.event.JobEvent.Started("p-1", 1, 1, f.clock.instant(), "exec-1"));
     assertThat(f.ledger.rows.get("p-1").status()).isEqualTo(JobStatus.RUNNING);
@@ -51,12 +57,13 @@ class SubmitPromptTest {
       targetsSeen[0] = targets;
       return new PromptVerdict(null, prompt.objectNode(), java.util.List.of("9"), coerced);
     };
-    SubmitPrompt submit = new SubmitPrompt(f.jobs, f.queue, f.ledger, policy, f.clock);
+    SubmitPrompt submit = new SubmitPrompt(f.jobs, f.queue, policy, f.clock);
     SubmitPrompt.Result.Accepted accepted = (SubmitPrompt.Result.Accepted) submit.submit(new SubmitPrompt.Request(
         "alice", UseCaseFixture.prompt(), null, null, false, null, null, java.util.List.of("9")));
     Job job = f.jobs.get(accepted.promptId()).orElseThrow();
     assertThat(job.outputsToExecute()).containsExactly("9");
-    assertThat(job.prompt().at("/9/inputs/filename_prefix").asText()).isEqualTo("coerced");
+    assertThat(f.jobs.promptOf(job.id()).orElseThrow().prompt().at("/9/inputs/filename_prefix").asText())
+        .isEqualTo("coerced");
     assertThat(targetsSeen[0]).containsExactly("9");
   }
 
@@ -102,7 +109,7 @@ class SubmitPromptTest {
 
   @Test
   void aRefusedPromptLeavesNoTrace() {
-    SubmitPrompt refusing = new SubmitPrompt(f.jobs, f.queue, f.ledger,
+    SubmitPrompt refusing = new SubmitPrompt(f.jobs, f.queue,
         (prompt, targets, user) -> PromptVerdict.refused(
             PromptError.of("prompt_no_outputs", "Prompt has no outputs", ""), prompt),
         f.clock);

@@ -25,7 +25,7 @@ final class UseCaseFixture {
   final RecordingNotificationPublisher notifications = new RecordingNotificationPublisher();
   private final AtomicInteger ids = new AtomicInteger();
 
-  final SubmitPrompt submit = new SubmitPrompt(jobs, queue, ledger, (prompt, targets, user) -> PromptVerdict.accepted(prompt), clock,
+  final SubmitPrompt submit = new SubmitPrompt(jobs, queue, (prompt, targets, user) -> PromptVerdict.accepted(prompt), clock,
       () -> "job-" + ids.incrementAndGet());
   final InMemoryGpuPool pool = new InMemoryGpuPool(2);
   final DispatchJobs dispatch = new DispatchJobs(jobs, launcher, pool,

@@ -59,7 +59,9 @@ public final class ComfyApi {
       refuseCredentials(response, failure);
       return;
     }
-    Optional<Admission.Refusal> tooMany = admission.request(caller);
+    Optional<Admission.Refusal> tooMany = route.isPresent() && route.get().queuesJob()
+        ? admission.requestToSubmit(caller)
+        : admission.request(caller);
     if (tooMany.isPresent()) {
       Replies.refuse(response, tooMany.get());
       return;

@@ -5,9 +5,11 @@ import java.io.IOException;
 /**
  * A path: exact, a template whose {@code {name}} segments each match one non-empty segment, or
  * (ending in {@code /}) a prefix followed by one more segment or more. An {@code open} route
- * needs no credential and is not counted against any caller's rates.
+ * needs no credential and is not counted against any caller's rates. A route that
+ * {@code queuesJob} is admitted by the caller's rates and job limits together, checked at once
+ * before it runs ({@code Admission#requestToSubmit}).
  */
-public record Route(String method, String path, Handler handler, boolean open) {
+public record Route(String method, String path, Handler handler, boolean open, boolean queuesJob) {
 
   /** Answers one call. */
   @FunctionalInterface
@@ -16,7 +18,16 @@ public record Route(String method, String path, Handler handler, boolean open) {
   }
 
   public Route(String method, String path, Handler handler) {
-    this(method, path, handler, false);
+    this(method, path, handler, false, false);
+  }
+
+  public Route(String method, String path, Handler handler, boolean open) {
+    this(method, path, handler, open, false);
+  }
+
+  /** A route that queues a job, for the caller: not open, and admitted by its job limits too. */
+  public static Route queuingJob(String method, String path, Handler handler) {
+    return new Route(method, path, handler, false, true);
   }
 
   /** Whether {@code requested} (without the {@code /api} prefix) is this route's path. */

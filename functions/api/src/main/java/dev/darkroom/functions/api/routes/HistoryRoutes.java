@@ -3,6 +3,7 @@ package dev.darkroom.functions.api.routes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.JobPrompt;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.port.JobChange.Outcome;
 import dev.darkroom.core.port.JobStore;
@@ -20,6 +21,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -50,26 +52,28 @@ public final class HistoryRoutes implements RouteGroup {
 
   /**
    * ComfyUI's {@code get_history} walk, oldest first: {@code offset} skips, {@code max_items}
-   * caps, and {@code max_items} with no (or a negative) offset gives the newest N.
+   * caps, and {@code max_items} with no (or a negative) offset gives the newest N. Both reach the
+   * query, so the route reads what it shows (and the prompts of those, in one more read).
    */
   void list(Call call) throws IOException {
     Integer maxItems = intParameter(call, "max_items");
     Integer offsetParameter = intParameter(call, "offset");
     int offset = offsetParameter == null ? -1 : offsetParameter;
-    List<Job> finished = new ArrayList<>(jobs.listForUser(call.user(), FINISHED, HistoryEntries.MAX_LISTED));
-    finished.removeIf(Job::hiddenFromHistory);
-    Collections.reverse(finished);
-    if (offset < 0 && maxItems != null) {
-      offset = finished.size() - maxItems;
+    List<Job> shown;
+    if (offset < 0) {
+      // The newest N (all when no N), shown oldest first; N <= 0 shows none, as ComfyUI's walk.
+      int newest = maxItems == null ? HistoryEntries.MAX_LISTED : Math.max(0, maxItems);
+      shown = new ArrayList<>(jobs.historyForUser(call.user(), true, 0, newest));
+      Collections.reverse(shown);
+    } else {
+      // ComfyUI's walk adds an entry before it compares with max_items: at least one is shown.
+      int limit = maxItems == null ? HistoryEntries.MAX_LISTED : Math.max(1, maxItems);
+      shown = jobs.historyForUser(call.user(), false, offset, limit);
     }
+    Map<String, JobPrompt> prompts = jobs.promptsOf(shown);
     ObjectNode reply = Replies.JSON.createObjectNode();
-    for (int i = 0; i < finished.size(); i++) {
-      if (i >= offset) {
-        reply.set(finished.get(i).id(), HistoryEntries.entry(Replies.JSON, finished.get(i)));
-        if (maxItems != null && reply.size() >= maxItems) {
-          break;
-        }
-      }
+    for (Job job : shown) {
+      reply.set(job.id(), HistoryEntries.entry(Replies.JSON, job, prompts.get(job.id())));
     }
     Replies.json(call.response(), 200, reply);
   }
@@ -80,7 +84,8 @@ public final class HistoryRoutes implements RouteGroup {
     ObjectNode reply = Replies.JSON.createObjectNode();
     findOwn.find(promptId, call.user())
         .filter(job -> job.status().isTerminal() && !job.hiddenFromHistory())
-        .ifPresent(job -> reply.set(job.id(), HistoryEntries.entry(Replies.JSON, job)));
+        .ifPresent(job -> reply.set(job.id(),
+            HistoryEntries.entry(Replies.JSON, job, jobs.promptOf(job.id()).orElse(null))));
     Replies.json(call.response(), 200, reply);
   }
 
@@ -88,9 +93,7 @@ public final class HistoryRoutes implements RouteGroup {
     JsonNode body = RequestBodies.jsonObject(call.request());
     List<String> targets = new ArrayList<>(RequestBodies.idsToDelete(body));
     if (RequestBodies.truthy(body.path("clear"))) {
-      jobs.listForUser(call.user(), FINISHED, HistoryEntries.MAX_LISTED).stream()
-          .filter(job -> !job.hiddenFromHistory())
-          .forEach(job -> targets.add(job.id()));
+      jobs.historyForUser(call.user(), true, 0, HistoryEntries.MAX_LISTED).forEach(job -> targets.add(job.id()));
     }
     for (String id : targets) {
       jobs.update(id, current -> current

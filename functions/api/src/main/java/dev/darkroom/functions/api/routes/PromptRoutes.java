@@ -2,7 +2,6 @@ package dev.darkroom.functions.api.routes;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.job.JobStatus;
-import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.limits.InputLimits;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.usecase.CancelJobs;
@@ -19,7 +18,6 @@ import dev.darkroom.functions.api.views.QueueNumbers;
 import java.io.IOException;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,31 +27,25 @@ public final class PromptRoutes implements RouteGroup {
 
   private final SubmitPrompt submit;
   private final JobStore jobs;
-  private final Admission admission;
 
-  public PromptRoutes(SubmitPrompt submit, JobStore jobs, Admission admission) {
+  public PromptRoutes(SubmitPrompt submit, JobStore jobs) {
     this.submit = submit;
     this.jobs = jobs;
-    this.admission = admission;
   }
 
   @Override
   public List<Route> routes() {
     return List.of(
-        new Route("POST", "/prompt", this::post),
+        Route.queuingJob("POST", "/prompt", this::post),
         new Route("GET", "/prompt", this::get));
   }
 
   /**
    * Any malformed body gets ComfyUI's error shape with a 400, where ComfyUI itself would crash with
-   * a 500; a prompt past one of {@link InputLimits}' bounds the same shape with a 413.
+   * a 500; a prompt past one of {@link InputLimits}' bounds the same shape with a 413. The caller's
+   * job limits were checked with their rates, before the route ran ({@link Route#queuingJob}).
    */
   void post(Call call) throws IOException {
-    Optional<Admission.Refusal> overLimit = admission.submission(call.caller());
-    if (overLimit.isPresent()) {
-      Replies.refuse(call.response(), overLimit.get());
-      return;
-    }
     byte[] body = RequestBodies.read(call.request(), InputLimits.PROMPT_BODY_BYTES);
     PromptRequests.Parsed parsed = RequestBodies.promptRequest(body, call.user());
     if (parsed.error() != null) {
@@ -74,11 +66,11 @@ public final class PromptRoutes implements RouteGroup {
     Replies.json(call.response(), 200, reply);
   }
 
-  /** ComfyUI's pending + running, counted over the caller's jobs only. */
+  /** ComfyUI's pending + running, counted (not read) over the caller's jobs only. */
   void get(Call call) throws IOException {
     EnumSet<JobStatus> unfinished = EnumSet.copyOf(CancelJobs.PENDING);
     unfinished.addAll(CancelJobs.RUNNING);
-    int remaining = jobs.listForUser(call.user(), unfinished, HistoryEntries.MAX_LISTED).size();
+    long remaining = jobs.countForUser(call.user(), unfinished, HistoryEntries.MAX_LISTED);
     ObjectNode reply = Replies.JSON.createObjectNode();
     reply.putObject("exec_info").put("queue_remaining", remaining);
     Replies.json(call.response(), 200, reply);

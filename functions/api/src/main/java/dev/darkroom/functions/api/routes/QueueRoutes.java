@@ -1,7 +1,6 @@
 package dev.darkroom.functions.api.routes;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.comfy.PromptIds;
 import dev.darkroom.core.job.Job;
@@ -41,15 +40,14 @@ public final class QueueRoutes implements RouteGroup {
   /** Running first as ComfyUI lists them; pending in heap order, which is ascending number. */
   void get(Call call) throws IOException {
     ObjectNode reply = Replies.JSON.createObjectNode();
-    ArrayNode running = reply.putArray("queue_running");
-    jobs.listForUser(call.user(), CancelJobs.RUNNING, HistoryEntries.MAX_LISTED).stream()
-        .sorted(Comparator.comparingDouble(Job::number))
-        .forEach(job -> running.add(QueueItems.of(job)));
-    ArrayNode pending = reply.putArray("queue_pending");
-    jobs.listForUser(call.user(), CancelJobs.PENDING, HistoryEntries.MAX_LISTED).stream()
-        .sorted(Comparator.comparingDouble(Job::number))
-        .forEach(job -> pending.add(QueueItems.of(job)));
+    reply.putArray("queue_running").addAll(QueueItems.of(jobs, inQueueOrder(CancelJobs.RUNNING, call)));
+    reply.putArray("queue_pending").addAll(QueueItems.of(jobs, inQueueOrder(CancelJobs.PENDING, call)));
     Replies.json(call.response(), 200, reply);
+  }
+
+  private List<Job> inQueueOrder(java.util.Set<dev.darkroom.core.job.JobStatus> statuses, Call call) {
+    return jobs.listForUser(call.user(), statuses, HistoryEntries.MAX_LISTED).stream()
+        .sorted(Comparator.comparingDouble(Job::number)).toList();
   }
 
   /** {@code {"clear": true}} and/or {@code {"delete": [ids]}}: pending jobs only, as ComfyUI. */

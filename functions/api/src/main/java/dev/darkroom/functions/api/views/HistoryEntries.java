@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.comfy.OutputPaths;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobOutput;
+import dev.darkroom.core.job.JobPrompt;
 import dev.darkroom.core.job.JobStatus;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -24,12 +25,13 @@ public final class HistoryEntries {
 
   private HistoryEntries() {}
 
-  public static ObjectNode entry(ObjectMapper json, Job job) {
+  /** @param prompt the job's prompt ({@link dev.darkroom.core.port.JobStore#promptOf}), or null if none is stored */
+  public static ObjectNode entry(ObjectMapper json, Job job, JobPrompt prompt) {
     ObjectNode entry = json.createObjectNode();
     Set<String> outputNodes = new LinkedHashSet<>();
     job.outputs().forEach(o -> outputNodes.add(o.nodeId()));
 
-    entry.set("prompt", QueueItems.of(job));
+    entry.set("prompt", QueueItems.of(job, prompt));
 
     ObjectNode outputs = entry.putObject("outputs");
     for (JobOutput o : job.outputs()) {

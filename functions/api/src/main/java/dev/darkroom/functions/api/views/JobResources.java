@@ -23,12 +23,6 @@ public final class JobResources {
   /** How long a signed URL to an output (or a thumbnail) lets its holder download it. */
   public static final Duration SIGNED_URL_TTL = Duration.ofMinutes(15);
 
-  /**
-   * Positions are counted over the first this many queued jobs (one query); a job farther back
-   * has a {@code queue_position} of null rather than a count that costs a read per queued job.
-   */
-  static final int QUEUE_POSITION_HORIZON = 1000;
-
   private final JobStore jobs;
   private final OutputStore outputs;
 
@@ -41,16 +35,17 @@ public final class JobResources {
     return of(job, positions(List.of(job)));
   }
 
-  /** 1-based queue positions of those of {@code jobs} that are queued, within the horizon. */
+  /**
+   * 1-based queue positions of those of {@code jobs} that are queued: counted by aggregation (the
+   * queued jobs ahead of each), so a job far back costs what the first does, and no queued
+   * document is read.
+   */
   public Map<String, Integer> positions(Collection<Job> shown) {
     Map<String, Integer> positions = new HashMap<>();
     if (shown.stream().noneMatch(job -> job.status() == JobStatus.QUEUED)) {
       return positions;
     }
-    List<Job> queued = jobs.queued(QUEUE_POSITION_HORIZON);
-    for (int i = 0; i < queued.size(); i++) {
-      positions.put(queued.get(i).id(), i + 1);
-    }
+    jobs.queuedAhead(shown).forEach((id, ahead) -> positions.put(id, Math.toIntExact(ahead + 1)));
     return positions;
   }
 
