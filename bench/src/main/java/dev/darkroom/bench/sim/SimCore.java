@@ -50,7 +50,7 @@ final class SimCore {
    * @param queue where {@link SubmitPrompt} hands a queued job (dispatch, or the pool)
    */
   void submitArrivals(Trace trace, JobQueue queue) {
-    SubmitPrompt submit = new SubmitPrompt(jobs, queue, ledger,
+    SubmitPrompt submit = new SubmitPrompt(jobs, queue,
         new PromptPolicy(new InMemoryNodeCatalogStore(), new InMemoryOutputStore(), clock), clock);
     List<Trace.Arrival> arrivals = trace.arrivals();
     for (int i = 0; i < arrivals.size(); i++) {

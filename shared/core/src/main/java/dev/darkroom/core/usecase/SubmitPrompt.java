@@ -10,7 +10,6 @@ import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.port.JobQueue;
 import dev.darkroom.core.port.JobStore;
-import dev.darkroom.core.port.Ledger;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
@@ -80,15 +79,6 @@ public final class SubmitPrompt {
 
   public SubmitPrompt(JobStore jobs, JobQueue queue, PromptPolicy policy, Clock clock) {
     this(jobs, queue, policy::check, clock);
-  }
-
-  /**
-   * @deprecated submit no longer writes the ledger (see the class comment); kept until the bench's
-   *     simulation, which still passes one, drops it
-   */
-  @Deprecated(forRemoval = true)
-  public SubmitPrompt(JobStore jobs, JobQueue queue, Ledger ignored, PromptPolicy policy, Clock clock) {
-    this(jobs, queue, policy, clock);
   }
 
   SubmitPrompt(JobStore jobs, JobQueue queue, Check policy, Clock clock) {
