@@ -32,6 +32,8 @@ public final class AllBenchmarks implements Callable<Integer> {
     List<Benchmark> all = new ArrayList<>();
     all.add(new RunnerOverheadBench());
     all.add(new dev.darkroom.bench.api.ApiSubmitBench());
+    all.add(new dev.darkroom.bench.api.ApiThroughputBench());
+    all.add(new dev.darkroom.bench.api.RoundTripsBench());
     return all;
   }
 

@@ -63,7 +63,7 @@ public final class ApiSubmitBench implements Benchmark {
   }
 
   interface Call {
-    Object call() throws Exception;
+    void call() throws Exception;
   }
 
   static double timeMs(Call call) throws Exception {

@@ -156,7 +156,7 @@ final class BenchStack {
   /** The api without and with authentication, and the floor they are measured against. */
   record ApiPair(ApiCalls authOff, ApiCalls authOn, Floor floor) {}
 
-  private static int unusedPort() throws IOException {
+  static int unusedPort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
