@@ -26,7 +26,7 @@ public final class ApiThroughputBench implements Benchmark {
 
   @Override
   public void run(boolean quick, BenchReport report) throws Exception {
-    Duration half = Duration.ofMillis(quick ? 2_000 : 10_000);
+    Duration half = Duration.ofMillis(quick ? 1_500 : 10_000);
     BenchStack.ApiPair subjects = BenchStack.shared().apiPair();
     ApiCalls api = subjects.authOff();
     Floor floor = subjects.floor();

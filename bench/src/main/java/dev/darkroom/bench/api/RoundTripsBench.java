@@ -45,8 +45,8 @@ public final class RoundTripsBench implements Benchmark {
   @Override
   public void run(boolean quick, BenchReport report) throws Exception {
     int repeats = quick ? 3 : 10;
-    // On the simulated engine at BenchStack.STEP_TIME a step: 15 s running (quick), else a minute.
-    int runningSteps = quick ? 60 : 240;
+    // On the simulated engine at BenchStack.STEP_TIME a step: 10 s running (quick), else a minute.
+    int runningSteps = quick ? 40 : 240;
     BenchStack bench = BenchStack.shared();
 
     CountedProcess api = new CountedProcess(bench);
@@ -101,7 +101,7 @@ public final class RoundTripsBench implements Benchmark {
       return null;
     });
     // The listings read the jobs just submitted; let them finish so that history has them.
-    awaitQuietQueue(watcher, Duration.ofSeconds(quick ? 45 : 120));
+    awaitQuietQueue(watcher, Duration.ofSeconds(quick ? 20 : 120));
     measure(table, "GET /history?max_items=2", api, repeats, () -> calls.get("/history?max_items=2").size());
     measure(table, "GET /history", api, repeats, () -> calls.get("/history").size());
     measure(table, "GET /history/{id}", api, repeats, () -> calls.get("/history/" + runningJob).size());
