@@ -73,7 +73,7 @@ final class BenchStack {
     return env;
   }
 
-  /** A function of this build on its own host, beside the stack; stopped with it. */
+  /** A function of this build on its own host, beside the stack, starting; stopped with the stack. */
   synchronized HostedFunction host(String label, Class<?> function, Map<String, String> overrides) {
     HostedFunction host = HostedFunction.start(label, function, env(overrides), dataDir.resolve("logs").resolve(label + ".log"));
     started.add(host);

@@ -23,13 +23,16 @@ final class HostedFunction implements AutoCloseable {
   private static final String READY = "darkroom-function-host: serving";
 
   private final ManagedProcess process;
-  private final int port;
+  private int port;
 
-  private HostedFunction(ManagedProcess process, int port) {
+  private HostedFunction(ManagedProcess process) {
     this.process = process;
-    this.port = port;
   }
 
+  /**
+   * Starts the function's JVM and returns at once: several start side by side, and {@link #url()}
+   * waits for the one it is asked about.
+   */
   static HostedFunction start(String label, Class<?> function, Map<String, String> env, Path logFile) {
     List<String> command = List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -39,7 +42,7 @@ final class HostedFunction implements AutoCloseable {
         "-cp", System.getProperty("java.class.path"),
         FunctionHost.class.getName(), function.getName(), "0");
     BufferedWriter log = openLog(logFile);
-    ManagedProcess process = ManagedProcess.start(label, command, env, line -> {
+    return new HostedFunction(ManagedProcess.start(label, command, env, line -> {
       synchronized (log) {
         try {
           log.write(line);
@@ -49,17 +52,15 @@ final class HostedFunction implements AutoCloseable {
           // The log is for reading after a failure; a full disk must not stop the function.
         }
       }
-    });
-    try {
-      String ready = process.awaitLine(line -> line.startsWith(READY), Duration.ofSeconds(90));
-      return new HostedFunction(process, Integer.parseInt(ready.substring(ready.lastIndexOf(':') + 1).strip()));
-    } catch (RuntimeException e) {
-      process.close();
-      throw e;
-    }
+    }));
   }
 
-  String url() {
+  /** Where it serves, once it does (fails with its last lines if it exits or takes 90 s). */
+  synchronized String url() {
+    if (port == 0) {
+      String ready = process.awaitLine(line -> line.startsWith(READY), Duration.ofSeconds(90));
+      port = Integer.parseInt(ready.substring(ready.lastIndexOf(':') + 1).strip());
+    }
     return "http://127.0.0.1:" + port;
   }
 
