@@ -1,5 +1,8 @@
 package dev.darkroom.bench;
 
+import dev.darkroom.bench.api.ApiSubmitBench;
+import dev.darkroom.bench.api.ApiThroughputBench;
+import dev.darkroom.bench.api.RoundTripsBench;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +34,9 @@ public final class AllBenchmarks implements Callable<Integer> {
   static List<Benchmark> all() {
     List<Benchmark> all = new ArrayList<>();
     all.add(new RunnerOverheadBench());
+    all.add(new ApiSubmitBench());
+    all.add(new ApiThroughputBench());
+    all.add(new RoundTripsBench());
     return all;
   }
 

@@ -1,0 +1,80 @@
+package dev.darkroom.bench.api;
+
+import dev.darkroom.emulators.ManagedProcess;
+import dev.darkroom.local.FunctionHost;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One function in a JVM of its own on the local stack's host ({@link FunctionHost}: the Functions
+ * Framework invoker's executors on 127.0.0.1), configured by its environment alone. Unlike the
+ * stack's children, which stop at the C1 compiler to start fast, it runs with the JVM's default
+ * compilers, as a function instance that serves for a while does.
+ */
+final class HostedFunction implements AutoCloseable {
+  /** What {@link FunctionHost} prints once serving, before {@code … on 127.0.0.1:PORT}. */
+  private static final String READY = "darkroom-function-host: serving";
+
+  private final ManagedProcess process;
+  private int port;
+
+  private HostedFunction(ManagedProcess process) {
+    this.process = process;
+  }
+
+  /**
+   * Starts the function's JVM and returns at once: several start side by side, and {@link #url()}
+   * waits for the one it is asked about.
+   */
+  static HostedFunction start(String label, Class<?> function, Map<String, String> env, Path logFile) {
+    List<String> command = List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Djava.awt.headless=true",
+        "-Dlogback.configurationFile=darkroom-child-logback.xml",
+        "-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider",
+        "-cp", System.getProperty("java.class.path"),
+        FunctionHost.class.getName(), function.getName(), "0");
+    BufferedWriter log = openLog(logFile);
+    return new HostedFunction(ManagedProcess.start(label, command, env, line -> {
+      synchronized (log) {
+        try {
+          log.write(line);
+          log.newLine();
+          log.flush();
+        } catch (IOException e) {
+          // The log is for reading after a failure; a full disk must not stop the function.
+        }
+      }
+    }));
+  }
+
+  /** Where it serves, once it does (fails with its last lines if it exits or takes 90 s). */
+  synchronized String url() {
+    if (port == 0) {
+      String ready = process.awaitLine(line -> line.startsWith(READY), Duration.ofSeconds(90));
+      port = Integer.parseInt(ready.substring(ready.lastIndexOf(':') + 1).strip());
+    }
+    return "http://127.0.0.1:" + port;
+  }
+
+  @Override
+  public void close() {
+    process.close();
+  }
+
+  private static BufferedWriter openLog(Path logFile) {
+    try {
+      Files.createDirectories(logFile.getParent());
+      return Files.newBufferedWriter(logFile, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open " + logFile, e);
+    }
+  }
+}
