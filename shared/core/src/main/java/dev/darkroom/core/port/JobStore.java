@@ -25,6 +25,24 @@ public interface JobStore {
   List<Job> listForUser(String userId, Set<JobStatus> statuses, int limit);
 
   /**
+   * The jobs of any of {@code userIds} in any of {@code statuses}, in no particular order, at most
+   * {@code limit}: what several users have going, read together rather than user by user (a
+   * draining task weighing the users of the queued jobs it looks at, {@code FairShare}).
+   *
+   * <p>By default one {@link #listForUser} per user; the stores override it with one read.
+   */
+  default List<Job> listForUsers(Set<String> userIds, Set<JobStatus> statuses, int limit) {
+    List<Job> found = new java.util.ArrayList<>();
+    for (String userId : userIds) {
+      if (found.size() >= limit) {
+        break;
+      }
+      found.addAll(listForUser(userId, statuses, limit - found.size()));
+    }
+    return found;
+  }
+
+  /**
    * One page of a user's jobs, newest first by {@code (createdAt, id)} (the id breaks ties), for
    * {@code GET /api/v2/jobs}. Paging resumes strictly after {@link Page#after}, so jobs created
    * between two pages (all newer than the cursor) are neither repeated nor skipped.
