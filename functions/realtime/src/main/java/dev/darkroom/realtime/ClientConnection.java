@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.port.JobFeed;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,15 +19,25 @@ import org.slf4j.LoggerFactory;
  * All state is guarded by its user's {@link UserChannel}, which also orders it against the queue.
  *
  * <p>The greeting {@code status} is sent only once both subscriptions have reported their first
- * state: a client that POSTs as soon as it is greeted (as ComfyUI's examples do) must not have its
- * job land in the initial snapshot, which is taken as already known and reported to nobody.
+ * state: a client that POSTs as soon as it is greeted must not have its job land in the initial
+ * snapshot, where a job is taken as already known and reported to nobody. A client may also POST
+ * without waiting for any message (ComfyUI's websockets example does), and a slow first snapshot
+ * then holds its job, perhaps already ended: so a job in the first snapshot submitted since the
+ * socket opened (give or take {@link #CLOCK_SKEW}) is told from its start, as if seen changing.
  */
 final class ClientConnection implements JobFeed.JobsListener {
   private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
+  /**
+   * How far the api's clock (a job's {@code createdAt}) may trail the gateway's: hosts keep time to
+   * milliseconds. Telling a job submitted just before the socket opened costs its client a few
+   * messages about its own prompt; missing one left a client waiting for it forever.
+   */
+  static final Duration CLOCK_SKEW = Duration.ofSeconds(2);
 
   private final UserChannel user;
   private final String clientId;
   private final ClientSink sink;
+  private final Instant openedAt;
   private final Map<String, Job> seen = new HashMap<>();
   private final List<ObjectNode> held = new ArrayList<>();
   private JobFeed.Subscription subscription;
@@ -33,10 +45,11 @@ final class ClientConnection implements JobFeed.JobsListener {
   private boolean greeted;
   private boolean stopped;
 
-  ClientConnection(UserChannel user, String clientId, ClientSink sink) {
+  ClientConnection(UserChannel user, String clientId, ClientSink sink, Instant openedAt) {
     this.user = user;
     this.clientId = clientId;
     this.sink = sink;
+    this.openedAt = openedAt;
   }
 
   void follow(JobFeed feed) {
@@ -53,7 +66,14 @@ final class ClientConnection implements JobFeed.JobsListener {
       if (stopped) {
         return;
       }
-      jobs.forEach(job -> seen.put(job.id(), job));
+      for (Job job : jobs) {
+        if (job.createdAt().isBefore(openedAt.minus(CLOCK_SKEW))) {
+          seen.put(job.id(), job);
+        } else {
+          // Held until the greeting below, which goes first.
+          tell(job);
+        }
+      }
       jobsKnown = true;
       greetIfReady();
     }
@@ -65,17 +85,22 @@ final class ClientConnection implements JobFeed.JobsListener {
       if (stopped) {
         return;
       }
-      Job before = seen.put(job.id(), job);
-      boolean justEnded = job.status().isTerminal()
-          && (before == null || before.attempt() != job.attempt() || !before.status().isTerminal());
-      if (justEnded) {
-        user.jobEnded(job.id());
-      }
-      List<ObjectNode> messages = JobMessages.between(before, job, user.queueRemaining());
-      messages.forEach(this::send);
-      if (justEnded) {
-        user.reportQueue(messages.isEmpty() ? null : this);
-      }
+      tell(job);
+    }
+  }
+
+  /** What the client is to hear of {@code job}'s new state; called with the user's lock held. */
+  private void tell(Job job) {
+    Job before = seen.put(job.id(), job);
+    boolean justEnded = job.status().isTerminal()
+        && (before == null || before.attempt() != job.attempt() || !before.status().isTerminal());
+    if (justEnded) {
+      user.jobEnded(job.id());
+    }
+    List<ObjectNode> messages = JobMessages.between(before, job, user.queueRemaining());
+    messages.forEach(this::send);
+    if (justEnded) {
+      user.reportQueue(messages.isEmpty() ? null : this);
     }
   }
 

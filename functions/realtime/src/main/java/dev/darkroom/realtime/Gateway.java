@@ -1,6 +1,7 @@
 package dev.darkroom.realtime;
 
 import dev.darkroom.core.port.JobFeed;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -10,10 +11,17 @@ import java.util.Map;
  */
 final class Gateway implements AutoCloseable {
   private final JobFeed feed;
+  private final Clock clock;
   private final Map<String, UserChannel> users = new HashMap<>();
 
   Gateway(JobFeed feed) {
+    this(feed, Clock.systemUTC());
+  }
+
+  /** @param clock when each socket opened: jobs submitted since are told from their start */
+  Gateway(JobFeed feed, Clock clock) {
     this.feed = feed;
+    this.clock = clock;
   }
 
   /** A socket opened for {@code userId} with {@code clientId}; a socket of theirs with that id is replaced. */
@@ -23,7 +31,7 @@ final class Gateway implements AutoCloseable {
       user = UserChannel.open(userId, feed);
       users.put(userId, user);
     }
-    user.attach(clientId, sink);
+    user.attach(clientId, sink, clock.instant());
   }
 
   synchronized void closed(String userId, String clientId, ClientSink sink) {

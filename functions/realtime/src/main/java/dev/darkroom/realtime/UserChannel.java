@@ -48,13 +48,13 @@ final class UserChannel implements JobFeed.QueueListener {
     return userId;
   }
 
-  /** A new socket; an open one with the same client id is replaced and hears nothing more. */
-  synchronized void attach(String clientId, ClientSink sink) {
+  /** A new socket, opened at {@code openedAt}; an open one with the same client id is replaced and hears nothing more. */
+  synchronized void attach(String clientId, ClientSink sink, java.time.Instant openedAt) {
     ClientConnection previous = clients.remove(clientId);
     if (previous != null) {
       previous.stop();
     }
-    ClientConnection connection = new ClientConnection(this, clientId, sink);
+    ClientConnection connection = new ClientConnection(this, clientId, sink, openedAt);
     clients.put(clientId, connection);
     connection.follow(feed);
   }

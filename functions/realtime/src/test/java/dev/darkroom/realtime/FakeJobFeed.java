@@ -19,10 +19,32 @@ class FakeJobFeed implements JobFeed {
   private final Map<String, Job> jobs = new LinkedHashMap<>();
   private final List<ClientSub> clientSubs = new CopyOnWriteArrayList<>();
   private final List<QueueSub> queueSubs = new CopyOnWriteArrayList<>();
+  /** Client subscriptions whose first snapshot is held back, as a slow listener's is; null: none held. */
+  private List<ClientSub> unsynced;
+
+  /** From now on a client subscription's first snapshot waits for {@link #syncHeldSnapshots}. */
+  void holdFirstSnapshots() {
+    unsynced = new ArrayList<>();
+  }
+
+  /** Each held subscription gets its first snapshot, of the jobs as they are now, and changes after. */
+  void syncHeldSnapshots() {
+    List<ClientSub> held = unsynced;
+    unsynced = null;
+    for (ClientSub sub : held) {
+      clientSubs.add(sub);
+      sub.listener().current(jobs.values().stream()
+          .filter(j -> j.userId().equals(sub.userId()) && sub.clientId().equals(j.clientId())).toList());
+    }
+  }
 
   @Override
   public Subscription jobsOfClient(String userId, String clientId, JobsListener listener) {
     ClientSub sub = new ClientSub(userId, clientId, listener);
+    if (unsynced != null) {
+      unsynced.add(sub);
+      return () -> unsynced.remove(sub);
+    }
     clientSubs.add(sub);
     listener.current(jobs.values().stream()
         .filter(j -> j.userId().equals(userId) && clientId.equals(j.clientId())).toList());

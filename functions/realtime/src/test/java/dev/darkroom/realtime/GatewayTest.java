@@ -83,6 +83,37 @@ class GatewayTest {
   }
 
   @Test
+  void aPromptPostedAsTheSocketOpensIsToldEvenIfItEndedBeforeTheFeedFirstAnswered() {
+    // ComfyUI's websockets example POSTs right after connecting, without waiting for a message;
+    // a slow first snapshot of the feed then already holds the job, ended.
+    Gateway connectedAtT0 = new Gateway(feed, java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC));
+    feed.holdFirstSnapshots();
+    RecordingSink socket = new RecordingSink();
+    connectedAtT0.open("alice", "c1", socket);
+    Job job = Job.queued("j1", "alice", 1, queued("j1", "alice", "c1").prompt(), ComfyMessages.JSON.createObjectNode(),
+        "c1", T1);
+    feed.put(job);
+    feed.put(job.afterEvent(JobStatus.SUCCEEDED, 5, null, List.of(output("9", "a.png", "")), null, 1, T9));
+    feed.syncHeldSnapshots();
+
+    assertThat(socket.types()).containsExactly("status",
+        "execution_start", "execution_cached", "executing", "executed", "execution_success", "status", "executing");
+    assertThat(socket.messages.get(socket.messages.size() - 1).get("data").toString())
+        .isEqualTo("{\"node\":null,\"display_node\":null,\"prompt_id\":\"j1\"}");
+  }
+
+  @Test
+  void aJobSubmittedBeforeTheSocketOpenedIsTakenAsKnown() {
+    Gateway connectedAtT9 = new Gateway(feed, java.time.Clock.fixed(T9, java.time.ZoneOffset.UTC));
+    feed.put(queued("j1", "alice", "c1").afterEvent(JobStatus.SUCCEEDED, 5, null, List.of(output("9", "a.png", "")),
+        null, 1, T1));
+    RecordingSink socket = new RecordingSink();
+    connectedAtT9.open("alice", "c1", socket);
+
+    assertThat(socket.types()).containsExactly("status");
+  }
+
+  @Test
   void aFailureIsAnExecutionErrorNamingTheNodeAndItsType() {
     RecordingSink socket = connect("alice", "c1");
     Job running = queued("j1", "alice", "c1").withStatus(JobStatus.RUNNING, T1);
