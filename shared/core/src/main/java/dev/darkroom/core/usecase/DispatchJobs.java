@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  *       drains the queue before it exits (see the runner), and the reconciler re-publishes
  *       queued jobs as slots free. A job whose user already runs as many jobs as their tier
  *       allows stays queued too ({@link FairShare}); a task finishing one of them takes it.
- *   <li>The job is claimed (queued → dispatched, in one transaction) before anything is launched,
- *       so a duplicated or redelivered message never launches twice; the execution is launched
+ *   <li>The job is claimed (queued → dispatched) before anything is launched, by the transaction
+ *       that read it for the steps above, so a duplicated or redelivered message never launches twice; the execution is launched
  *       with the job and the slot's lease in its environment.
  *   <li>A quota refusal ({@code RESOURCE_EXHAUSTED}) puts the job back to queued and frees the
  *       slot; any other launch failure does the same and throws, so that Pub/Sub redelivers.
