@@ -37,6 +37,7 @@ public final class AllBenchmarks implements Callable<Integer> {
     all.add(new ApiSubmitBench());
     all.add(new ApiThroughputBench());
     all.add(new RoundTripsBench());
+    all.add(new LocalStackBench());
     return all;
   }
 

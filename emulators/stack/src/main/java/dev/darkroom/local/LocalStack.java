@@ -204,6 +204,9 @@ public final class LocalStack implements AutoCloseable {
     int thumbnailsPort = ports.get(6);
     int gatewayPort = boundPort(gateway.awaitLine(line -> line.startsWith(RealtimeGatewayMain.READY), Duration.ofSeconds(60)));
     warmUp(apiPort, options.firebaseAuthEmulator() != null);
+    if (options.firebaseAuthEmulator() == null) {
+      warmUpGateway(gatewayPort);
+    }
     trigger(JOB_SUBMITTED, dispatchPort);
     trigger(JOB_EVENTS, jobEventsPort);
     warmUpTriggers();
@@ -244,6 +247,42 @@ public final class LocalStack implements AutoCloseable {
    */
   private static void warmUp(int apiPort, boolean authOn) {
     get(URI.create("http://127.0.0.1:" + apiPort + "/prompt"), Duration.ofMinutes(5), authOn ? 401 : 200);
+  }
+
+  /**
+   * One socket through the realtime gateway before the stack says it is ready, held until its
+   * greeting: the gateway's first socket builds its Firestore client and opens its first listeners,
+   * seconds in which the first snapshot of a client that POSTs right after connecting (ComfyUI's
+   * websockets example) would lag behind its prompt. With authentication on, a socket needs a user's
+   * credentials, which the stack does not have: the first user's socket warms it.
+   */
+  private static void warmUpGateway(int gatewayPort) {
+    java.util.concurrent.CompletableFuture<Void> greeted = new java.util.concurrent.CompletableFuture<>();
+    java.net.http.WebSocket.Listener listener = new java.net.http.WebSocket.Listener() {
+      @Override
+      public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket socket, CharSequence data,
+          boolean last) {
+        greeted.complete(null);
+        return null;
+      }
+
+      @Override
+      public void onError(java.net.http.WebSocket socket, Throwable error) {
+        greeted.completeExceptionally(error);
+      }
+    };
+    try {
+      java.net.http.WebSocket socket = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+          .buildAsync(URI.create("ws://127.0.0.1:" + gatewayPort + "/ws?clientId=stack-warm-up"), listener)
+          .get(60, java.util.concurrent.TimeUnit.SECONDS);
+      greeted.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      socket.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "warmed up");
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("the realtime gateway did not greet a socket within a minute", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /**

@@ -228,6 +228,39 @@ class RunnerTest {
   }
 
   @Test
+  void aSlowProgressPublishDoesNotHoldUpTheEnginesThreadAndTheEndStillFollowsIt() {
+    dispatched("job-1");
+    java.util.concurrent.CountDownLatch engineWentOn = new java.util.concurrent.CountDownLatch(1);
+    List<Boolean> progressPublishedAfterTheEngineWentOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+    JobEventPublisher slowForProgress = event -> {
+      if (event instanceof JobEvent.Progressed) {
+        try {
+          // Pub/Sub taking its time: today's code held the engine's socket thread all along.
+          progressPublishedAfterTheEngineWentOn.add(engineWentOn.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      events.publish(event);
+    };
+    engine.when("job-1", progress -> {
+      progress.accept(new Progress("3", 1, 20));
+      engineWentOn.countDown();
+      return new PromptOutcome.Completed(List.of());
+    });
+
+    int exit = new Runner(jobs, queue, engine, slowForProgress, outputs, clock, fastRetries(),
+        new Runner.Settings(EXECUTION, TaskShare.whole(), Duration.ofSeconds(1))).run(List.of("job-1"));
+
+    assertThat(exit).isEqualTo(Runner.EXIT_OK);
+    assertThat(progressPublishedAfterTheEngineWentOn).containsExactly(true);
+    // The end is published (and confirmed) after the progress before it, and before the run returns.
+    assertThat(events.published).map(e -> e.getClass().getSimpleName())
+        .containsExactly("Started", "Progressed", "Succeeded");
+    assertThat(events.published).map(JobEvent::sequence).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
   void progressIsThrottledToAboutOnePerSecondAndNumberedInOrder() {
     dispatched("job-1");
     engine.when("job-1", progress -> {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * {@link GpuPool} on Firestore: one document per slot, {@code {collection}/slot-{i}} for i below
@@ -62,7 +63,7 @@ public final class FirestoreGpuPool implements GpuPool {
   }
 
   /**
-   * Reads every slot, then tries the free-looking ones in random order, each with a conditional
+   * Reads every slot, asks {@code wanted} given their usage, then tries the free-looking ones in random order, each with a conditional
    * write: {@code create} where the slot has no document, an update on the condition that the
    * document is unchanged since it was read where its lease ran out. The first write that succeeds
    * takes the slot; a lost race moves on to the next. No transaction: under a burst, transactions
@@ -70,12 +71,18 @@ public final class FirestoreGpuPool implements GpuPool {
    * emulator, while conditional writes fail at once.
    */
   @Override
-  public Optional<Lease> reserve(Instant now, Instant leaseUntil) {
+  public Optional<Lease> reserve(Instant now, Instant leaseUntil, Predicate<Usage> wanted) {
     List<DocumentSnapshot> candidates = new ArrayList<>();
+    int idle = 0;
     for (DocumentSnapshot slot : FirestoreJobStore.await(firestore.getAll(refs()))) {
       if (!live(slot, now)) {
         candidates.add(slot);
+      } else if (Slot.of(slot).idle()) {
+        idle++;
       }
+    }
+    if (!wanted.test(new Usage(cap, cap - candidates.size(), idle))) {
+      return Optional.empty();
     }
     Collections.shuffle(candidates);
     String holder = UUID.randomUUID().toString();

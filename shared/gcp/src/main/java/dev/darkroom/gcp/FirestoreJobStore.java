@@ -36,6 +36,9 @@ import java.util.concurrent.ExecutionException;
  * configuration, and queries on the jobs collection never see it.
  */
 public final class FirestoreJobStore implements JobStore {
+  /** The most disjunctions (in normal form) Firestore allows in one query. */
+  private static final int DISJUNCTIONS = 30;
+
   /**
    * Measured on the emulator: 8 writers contending on one document need more than the client's
    * default 5 attempts; claims and event updates are exactly that pattern.
@@ -198,6 +201,28 @@ public final class FirestoreJobStore implements JobStore {
       query = query.offset(skip);
     }
     return jobs(query, limit);
+  }
+
+  /**
+   * One query for up to {@value #DISJUNCTIONS} users-by-statuses pairs (Firestore's limit on the
+   * disjunctions of one query: users × statuses), more only past that. Served by the
+   * {@code userId, status} prefix of the index {@link #listForUser} uses.
+   */
+  @Override
+  public List<Job> listForUsers(Set<String> userIds, Set<JobStatus> statuses, int limit) {
+    if (userIds.isEmpty() || statuses.isEmpty() || limit <= 0) {
+      return List.of();
+    }
+    List<String> wireNames = statuses.stream().map(JobStatus::wireName).sorted().toList();
+    List<String> users = userIds.stream().sorted().toList();
+    int usersPerQuery = Math.max(1, DISJUNCTIONS / wireNames.size());
+    List<Job> found = new java.util.ArrayList<>();
+    for (int from = 0; from < users.size() && found.size() < limit; from += usersPerQuery) {
+      found.addAll(jobs(firestore.collection(collection)
+          .whereIn("userId", List.copyOf(users.subList(from, Math.min(users.size(), from + usersPerQuery))))
+          .whereIn("status", wireNames), limit - found.size()));
+    }
+    return found;
   }
 
   /**

@@ -69,6 +69,29 @@ public abstract class GpuPoolContract {
   }
 
   @Test
+  void aReservationIsDecidedOnTheUsageItReservesFrom() {
+    GpuPool pool = pool(3);
+    Lease idle = pool.reserve(T0, T0.plusSeconds(60)).orElseThrow();
+    pool.renew(idle, true, T0.plusSeconds(60));
+    List<GpuPool.Usage> seen = new ArrayList<>();
+
+    assertThat(pool.reserve(T0, T0.plusSeconds(60), usage -> seen.add(usage) && false)).isEmpty();
+    assertThat(pool.usage(T0).held()).as("a reservation refused takes nothing").isEqualTo(1);
+    assertThat(pool.reserve(T0, T0.plusSeconds(60), seen::add)).isPresent();
+    assertThat(seen).containsExactly(new GpuPool.Usage(3, 1, 1), new GpuPool.Usage(3, 1, 1));
+    assertThat(pool.usage(T0).held()).isEqualTo(2);
+  }
+
+  @Test
+  void aFullPoolStillShowsItsUsageAndTakesNothing() {
+    GpuPool pool = pool(1);
+    pool.reserve(T0, T0.plusSeconds(60)).orElseThrow();
+    List<GpuPool.Usage> seen = new ArrayList<>();
+    assertThat(pool.reserve(T0, T0.plusSeconds(60), seen::add)).isEmpty();
+    assertThat(seen).containsExactly(new GpuPool.Usage(1, 1, 0));
+  }
+
+  @Test
   void leasesTravelAsTokens() {
     Lease lease = pool(1).reserve(T0, T0.plusSeconds(10)).orElseThrow();
     assertThat(Lease.parse(lease.token())).isEqualTo(lease);

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /** {@link GpuPool} in memory, with the Firestore adapter's slot names and lease rules. */
 public final class InMemoryGpuPool implements GpuPool {
@@ -41,7 +42,10 @@ public final class InMemoryGpuPool implements GpuPool {
   }
 
   @Override
-  public synchronized Optional<Lease> reserve(Instant now, Instant leaseUntil) {
+  public synchronized Optional<Lease> reserve(Instant now, Instant leaseUntil, Predicate<Usage> wanted) {
+    if (!wanted.test(usage(now))) {
+      return Optional.empty();
+    }
     for (int i = 0; i < cap; i++) {
       Slot slot = slots.get(name(i));
       if (slot == null || !slot.leaseUntil().isAfter(now)) {

@@ -153,6 +153,14 @@ public final class InMemoryJobStore implements JobStore {
   }
 
   @Override
+  public List<Job> listForUsers(Set<String> userIds, Set<JobStatus> statuses, int limit) {
+    return jobs.values().stream()
+        .filter(job -> userIds.contains(job.userId()) && statuses.contains(job.status()))
+        .limit(Math.max(0, limit))
+        .toList();
+  }
+
+  @Override
   public long count(JobStatus status) {
     return jobs.values().stream().filter(job -> job.status() == status).count();
   }

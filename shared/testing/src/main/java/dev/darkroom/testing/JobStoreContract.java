@@ -181,6 +181,38 @@ public abstract class JobStoreContract {
   }
 
   @Test
+  void theJobsOfSeveralUsersAreListedByStatusTogether() {
+    // More users than one Firestore query may name with two statuses (30 disjunctions).
+    String[] users = new String[20];
+    List<String> expected = new java.util.ArrayList<>();
+    for (int i = 0; i < users.length; i++) {
+      users[i] = "several-" + UUID.randomUUID();
+      Job running = Job.queued(UUID.randomUUID().toString(), users[i], i, prompt(), null, null, T0)
+          .withStatus(JobStatus.RUNNING, T0);
+      put(running);
+      expected.add(running.id());
+      put(Job.queued(UUID.randomUUID().toString(), users[i], i, prompt(), null, null, T0));
+    }
+    Job dispatched = Job.queued(UUID.randomUUID().toString(), users[0], 99, prompt(), null, null, T0)
+        .withStatus(JobStatus.DISPATCHED, T0);
+    put(dispatched);
+    expected.add(dispatched.id());
+    put(Job.queued(UUID.randomUUID().toString(), "not-asked-" + UUID.randomUUID(), 1, prompt(), null, null, T0)
+        .withStatus(JobStatus.RUNNING, T0));
+
+    Set<String> asked = Set.of(users);
+    Set<JobStatus> active = Set.of(JobStatus.DISPATCHED, JobStatus.RUNNING);
+    assertThat(store().listForUsers(asked, active, 100)).extracting(Job::id)
+        .containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(store().listForUsers(asked, active, 5)).hasSize(5);
+    assertThat(store().listForUsers(Set.of(), active, 5)).isEmpty();
+  }
+
+  private void put(Job job) {
+    store().update(job.id(), current -> Outcome.write(job, null));
+  }
+
+  @Test
   void pagesOfAUsersJobsFollowEachOtherNewestFirstWithTiesBrokenById() {
     String user = "pager-" + UUID.randomUUID();
     List<String> expected = new java.util.ArrayList<>();

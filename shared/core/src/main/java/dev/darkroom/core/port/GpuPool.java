@@ -3,6 +3,7 @@ package dev.darkroom.core.port;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The GPU tasks Darkroom has starting or running, at most {@link #cap()} at once (Firestore
@@ -30,7 +31,18 @@ public interface GpuPool {
    * @param leaseUntil when the slot frees itself if no task renews it (the launch's start-up budget)
    * @return the lease, or empty when every slot is held
    */
-  Optional<Lease> reserve(Instant now, Instant leaseUntil);
+  default Optional<Lease> reserve(Instant now, Instant leaseUntil) {
+    return reserve(now, leaseUntil, usage -> true);
+  }
+
+  /**
+   * Reads the slots once, shows their usage to {@code wanted} and, if it says yes, takes a free
+   * slot as {@link #reserve(Instant, Instant)} does: dispatch decides on the same read it reserves
+   * from, instead of reading the slots twice. {@code wanted} is called once, even with no slot free.
+   *
+   * @return the lease, or empty when {@code wanted} said no or every slot is held
+   */
+  Optional<Lease> reserve(Instant now, Instant leaseUntil, Predicate<Usage> wanted);
 
   /**
    * The task holding {@code lease} is alive until {@code leaseUntil}, idle (waiting for work) or

@@ -3,6 +3,7 @@ package dev.darkroom.core.port;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobPrompt;
 import dev.darkroom.core.job.JobStatus;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +68,24 @@ public interface JobStore {
    * {@code limit}: the caller's limit is the query's, so a request reads what it shows.
    */
   List<Job> historyForUser(String userId, boolean newestFirst, int skip, int limit);
+
+  /**
+   * The jobs of any of {@code userIds} in any of {@code statuses}, in no particular order, at most
+   * {@code limit}: what several users have going, read together rather than user by user (a
+   * draining task weighing the users of the queued jobs it looks at, {@code FairShare}).
+   *
+   * <p>By default one {@link #listForUser} per user; the stores override it with one read.
+   */
+  default List<Job> listForUsers(Set<String> userIds, Set<JobStatus> statuses, int limit) {
+    List<Job> found = new ArrayList<>();
+    for (String userId : userIds) {
+      if (found.size() >= limit) {
+        break;
+      }
+      found.addAll(listForUser(userId, statuses, limit - found.size()));
+    }
+    return found;
+  }
 
   /**
    * One page of a user's jobs, newest first by {@code (createdAt, id)} (the id breaks ties), for

@@ -3,6 +3,7 @@ package dev.darkroom.core.usecase;
 import dev.darkroom.core.event.JobSubmitted;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.port.JobChange;
 import dev.darkroom.core.port.JobChange.Outcome;
 import dev.darkroom.core.port.GpuPool;
 import dev.darkroom.core.port.JobLauncher;
@@ -29,8 +30,8 @@ import org.slf4j.LoggerFactory;
  *       drains the queue before it exits (see the runner), and the reconciler re-publishes
  *       queued jobs as slots free. A job whose user already runs as many jobs as their tier
  *       allows stays queued too ({@link FairShare}); a task finishing one of them takes it.
- *   <li>The job is claimed (queued → dispatched, in one transaction) before anything is launched,
- *       so a duplicated or redelivered message never launches twice; the execution is launched
+ *   <li>The job is claimed (queued → dispatched) before anything is launched, by the transaction
+ *       that read it for the steps above, so a duplicated or redelivered message never launches twice; the execution is launched
  *       with the job and the slot's lease in its environment.
  *   <li>A quota refusal ({@code RESOURCE_EXHAUSTED}) puts the job back to queued and frees the
  *       slot; any other launch failure does the same and throws, so that Pub/Sub redelivers.
@@ -83,61 +84,35 @@ public final class DispatchJobs {
   /**
    * Dispatches the job. Throws when the launch failed for a reason that may pass (the job is
    * queued again first), so that the message is redelivered and the launch retried.
+   *
+   * <p>The job is read once before the launch, by the transaction that claims it; the slots once,
+   * by the reservation, which is decided on that same read ({@link Claim}).
    */
   public Result dispatch(JobSubmitted message) {
-    Optional<Job> seen = jobs.get(message.jobId());
-    if (seen.isEmpty()) {
-      return Result.UNKNOWN_JOB;
+    Claim claim = new Claim(message, clock.instant());
+    Result claimed;
+    try {
+      claimed = jobs.update(message.jobId(), claim);
+    } catch (RuntimeException e) {
+      claim.releaseSlot();
+      throw e;
     }
-    if (!isQueued(seen.get(), message)) {
-      return Result.NOT_QUEUED;
+    if (claimed != Result.LAUNCHED) {
+      claim.releaseSlot();
+      return claimed;
     }
-    // Cheapest look first: under a burst most messages end at a full pool.
-    Instant now = clock.instant();
-    GpuPool.Usage usage = pool.usage(now);
-    if (usage.idle() > 0 && jobs.queued(usage.idle() + 1).size() <= usage.idle()) {
-      log.info("job {}: {} idle task(s) can take the queue; nothing launched", message.jobId(), usage.idle());
-      return Result.LEFT_FOR_IDLE_TASK;
-    }
-    if (usage.free() == 0) {
-      log.info("job {}: all {} GPU slots held; it stays queued for a draining task", message.jobId(), usage.cap());
-      return Result.NO_CAPACITY;
-    }
-    if (fairShare.atLimit(seen.get())) {
-      log.info("job {}: user {} has as many jobs running as tier {} allows; it stays queued", message.jobId(),
-          seen.get().userId(), seen.get().tier());
-      return Result.USER_AT_LIMIT;
-    }
-    Optional<GpuPool.Lease> slot = pool.reserve(now, now.plus(START_LEASE));
-    if (slot.isEmpty()) {
-      log.info("job {}: all {} GPU slots held; it stays queued for a draining task", message.jobId(), usage.cap());
-      return Result.NO_CAPACITY;
-    }
-    Result claim = jobs.update(message.jobId(), current -> {
-      if (current.isEmpty()) {
-        return Outcome.keep(Result.UNKNOWN_JOB);
-      }
-      Job job = current.get();
-      if (!isQueued(job, message)) {
-        return Outcome.keep(Result.NOT_QUEUED);
-      }
-      return Outcome.write(job.withStatus(JobStatus.DISPATCHED, clock.instant()), Result.LAUNCHED);
-    });
-    if (claim != Result.LAUNCHED) {
-      pool.release(slot.get());
-      return claim;
-    }
+    GpuPool.Lease slot = claim.slot.orElseThrow();
     String execution;
     try {
-      execution = launcher.launch(List.of(message.jobId()), slot.get());
+      execution = launcher.launch(List.of(message.jobId()), slot);
     } catch (CapacityExhaustedException e) {
       log.warn("no capacity for job {}: {}", message.jobId(), e.getMessage());
       requeue(message);
-      pool.release(slot.get());
+      pool.release(slot);
       return Result.NO_CAPACITY;
     } catch (RuntimeException e) {
       requeue(message);
-      pool.release(slot.get());
+      pool.release(slot);
       throw e;
     }
     Job recorded = jobs.update(message.jobId(), current -> {
@@ -154,6 +129,75 @@ public final class DispatchJobs {
       JobLatency.reached(recorded);
     }
     return Result.LAUNCHED;
+  }
+
+  /**
+   * The claim, decided inside the job's transaction on the job it read: a job no longer queued is
+   * left alone; otherwise a slot is reserved, the reservation deciding on the slots it read whether
+   * a launch is worth it ({@link #refusal}); with a slot the job moves to dispatched.
+   *
+   * <p>The transaction may run the decision again (it retries under contention), so the slot is
+   * reserved at most once per dispatch and its lease kept for the retry; whatever the final
+   * decision, {@link #dispatch} releases a slot that ends up not launched.
+   */
+  private final class Claim implements JobChange<Result> {
+    private final JobSubmitted message;
+    private final Instant now;
+    /** Null until the reservation was tried. */
+    private Optional<GpuPool.Lease> slot;
+    /** Why the reservation was not wanted, or null. */
+    private Result refusal;
+
+    Claim(JobSubmitted message, Instant now) {
+      this.message = message;
+      this.now = now;
+    }
+
+    @Override
+    public Outcome<Result> decide(Optional<Job> current) {
+      if (current.isEmpty()) {
+        return Outcome.keep(Result.UNKNOWN_JOB);
+      }
+      Job job = current.get();
+      if (!isQueued(job, message)) {
+        return Outcome.keep(Result.NOT_QUEUED);
+      }
+      if (slot == null) {
+        slot = pool.reserve(now, now.plus(START_LEASE), usage -> (refusal = refusal(job, usage)) == null);
+      }
+      if (slot.isEmpty()) {
+        if (refusal == null) {
+          log.info("job {}: all {} GPU slots held; it stays queued for a draining task", job.id(), pool.cap());
+        }
+        return Outcome.keep(refusal == null ? Result.NO_CAPACITY : refusal);
+      }
+      return Outcome.write(job.withStatus(JobStatus.DISPATCHED, clock.instant()), Result.LAUNCHED);
+    }
+
+    void releaseSlot() {
+      if (slot != null) {
+        slot.ifPresent(pool::release);
+      }
+    }
+  }
+
+  /** Why a launch is not worth a slot given the pool's {@code usage}, or null if it is. Cheapest look first. */
+  private Result refusal(Job job, GpuPool.Usage usage) {
+    if (usage.idle() > 0 && jobs.queued(usage.idle() + 1).size() <= usage.idle()) {
+      log.info("job {}: {} idle task(s) can take the queue; nothing launched", job.id(), usage.idle());
+      return Result.LEFT_FOR_IDLE_TASK;
+    }
+    // Under a burst most messages end here, at a full pool.
+    if (usage.free() == 0) {
+      log.info("job {}: all {} GPU slots held; it stays queued for a draining task", job.id(), usage.cap());
+      return Result.NO_CAPACITY;
+    }
+    if (fairShare.atLimit(job)) {
+      log.info("job {}: user {} has as many jobs running as tier {} allows; it stays queued", job.id(),
+          job.userId(), job.tier());
+      return Result.USER_AT_LIMIT;
+    }
+    return null;
   }
 
   private static boolean isQueued(Job job, JobSubmitted message) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,16 +80,19 @@ public final class FairShare {
   /**
    * {@code candidates} (queued jobs) without those whose user is at the limit, in the order they
    * should run: fewest running jobs of the user first, then jobs needing {@code loadedFingerprint},
-   * then queue order. Reads each distinct user's count once.
+   * then queue order. Reads the counts of all their users in one look ({@link JobStore#listForUsers}),
+   * not one query per user.
    */
   public List<Job> order(List<Job> candidates, String loadedFingerprint) {
-    Map<String, Integer> activeByUser = new HashMap<>();
+    // A user's limit is their first candidate's tier's, as a user's jobs share one tier.
+    Map<String, Integer> limitByUser = new LinkedHashMap<>();
+    for (Job job : candidates) {
+      limitByUser.putIfAbsent(job.userId(), limits.of(job.tier()));
+    }
+    Map<String, Integer> activeByUser = activeOf(limitByUser);
     List<Job> allowed = new ArrayList<>();
     for (Job job : candidates) {
-      int limit = limits.of(job.tier());
-      int active = activeByUser.computeIfAbsent(job.userId(),
-          user -> limit == Integer.MAX_VALUE ? 0 : active(user, limit));
-      if (active < limit) {
+      if (activeByUser.get(job.userId()) < limitByUser.get(job.userId())) {
         allowed.add(job);
       }
     }
@@ -105,5 +109,31 @@ public final class FairShare {
   private int active(String userId, int atMost) {
     return (int) jobs.listForUser(userId, ACTIVE, atMost + LOOK_PAST_ENDING).stream()
         .filter(job -> job.endingAt() == null).limit(atMost).count();
+  }
+
+  /**
+   * For each user, their dispatched and running jobs counted as {@link #active} does, in one read of
+   * those whose limit is not unbounded (the others count as 0: nothing holds them back).
+   */
+  private Map<String, Integer> activeOf(Map<String, Integer> limitByUser) {
+    Map<String, Integer> active = new HashMap<>();
+    Set<String> limited = new HashSet<>();
+    long lookAt = 0;
+    for (Map.Entry<String, Integer> user : limitByUser.entrySet()) {
+      active.put(user.getKey(), 0);
+      if (user.getValue() != Integer.MAX_VALUE) {
+        limited.add(user.getKey());
+        lookAt += user.getValue() + LOOK_PAST_ENDING;
+      }
+    }
+    if (limited.isEmpty()) {
+      return active;
+    }
+    for (Job job : jobs.listForUsers(limited, ACTIVE, (int) Math.min(Integer.MAX_VALUE, lookAt))) {
+      if (job.endingAt() == null) {
+        active.merge(job.userId(), 1, (count, one) -> Math.min(limitByUser.get(job.userId()), count + one));
+      }
+    }
+    return active;
   }
 }

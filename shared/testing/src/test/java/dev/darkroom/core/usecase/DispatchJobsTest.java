@@ -7,6 +7,7 @@ import dev.darkroom.core.event.JobSubmitted;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.port.GpuPool;
+import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.JobLauncher.CapacityExhaustedException;
 import org.junit.jupiter.api.Test;
 
@@ -123,5 +124,39 @@ class DispatchJobsTest {
     var job = f.jobs.get("p-1").orElseThrow();
     assertThat(job.status()).isEqualTo(JobStatus.RUNNING);
     assertThat(job.executionName()).isEqualTo("exec-from-runner");
+  }
+
+  @Test
+  void aLaunchReadsTheJobOnceBeforeItsLaunchAndTheSlotsOnce() {
+    JobSubmitted message = submitted();
+    java.util.List<String> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    JobStore countingJobs = (JobStore) java.lang.reflect.Proxy.newProxyInstance(JobStore.class.getClassLoader(),
+        new Class<?>[] {JobStore.class}, (proxy, method, args) -> {
+          reads.add("job " + method.getName());
+          return invoke(method, f.jobs, args);
+        });
+    GpuPool countingPool = (GpuPool) java.lang.reflect.Proxy.newProxyInstance(GpuPool.class.getClassLoader(),
+        new Class<?>[] {GpuPool.class}, (proxy, method, args) -> {
+          if (!method.getName().equals("cap")) {
+            reads.add("slots " + method.getName());
+          }
+          return invoke(method, f.pool, args);
+        });
+    DispatchJobs dispatch = new DispatchJobs(countingJobs, f.launcher, countingPool,
+        FairShare.Limits.parse("", 5), f.ledger, f.clock);
+
+    assertThat(dispatch.dispatch(message)).isEqualTo(DispatchJobs.Result.LAUNCHED);
+
+    // One look at the job that claims it (a transaction), one at the slots that reserves one; after
+    // the launch, one more update names the execution (a runner may have claimed it meanwhile).
+    assertThat(reads).containsExactly("job update", "slots reserve", "job listForUser", "job update");
+  }
+
+  private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      throw e.getCause();
+    }
   }
 }

@@ -94,6 +94,33 @@ class FairShareTest {
   }
 
   @Test
+  void drainingReadsTheRunningCountsOfAllTheQueuesUsersInOneLook() {
+    put("a-run", "alice", "standard", JobStatus.RUNNING, 1, "sd15");
+    put("b-run-1", "bob", "standard", JobStatus.RUNNING, 2, "sd15");
+    put("b-run-2", "bob", "standard", JobStatus.DISPATCHED, 3, "sd15");
+    put("a-q", "alice", "standard", JobStatus.QUEUED, 4, "sd15");
+    put("b-q", "bob", "standard", JobStatus.QUEUED, 5, "sd15");
+    put("c-q", "carol", "standard", JobStatus.QUEUED, 6, "sd15");
+    put("d-q", "dave", "free", JobStatus.QUEUED, 7, "sd15");
+    List<String> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    dev.darkroom.core.port.JobStore counting = (dev.darkroom.core.port.JobStore) java.lang.reflect.Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {dev.darkroom.core.port.JobStore.class}, (proxy, method, args) -> {
+          reads.add(method.getName());
+          try {
+            return method.invoke(f.jobs, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+
+    List<Job> next = new DrainOrder(counting, new FairShare(counting, FairShare.Limits.parse("free=1,standard=3",
+        Integer.MAX_VALUE))).next(null, 10);
+
+    assertThat(next).extracting(Job::id).containsExactly("c-q", "d-q", "a-q", "b-q");
+    assertThat(reads).as("the queue, then every user's running count at once").containsExactly("queued", "listForUsers");
+  }
+
+  @Test
   void limitsParseTierEqualsNumberAndRefuseAnythingElse() {
     FairShare.Limits limits = FairShare.Limits.parse(" free=1, pro = 16 ,", 7);
     assertThat(limits.byTier()).isEqualTo(Map.of("free", 1, "pro", 16));
