@@ -52,7 +52,7 @@ public final class LocalStackBench implements Benchmark {
     }
     Path dataDir = Files.createTempDirectory("darkroom-bench-p6");
     long started = System.nanoTime();
-    try (LocalStack stack = LocalStack.start(new LocalStack.Options("darkroom-bench", 0, dataDir, STEP_TIME, null))) {
+    try (LocalStack stack = LocalStack.start(new LocalStack.Options("darkroom-bench", 0, dataDir, STEP_TIME, null).asUp())) {
       long serving = System.nanoTime();
       String api = stack.apiUrl();
       long firstImage = prompt(api, withSeed(workflow, 0));

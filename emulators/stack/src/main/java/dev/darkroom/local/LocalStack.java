@@ -87,7 +87,13 @@ public final class LocalStack implements AutoCloseable {
    * @param functionEnv more environment for the functions (limits, tiers), over the stack's own
    */
   public record Options(String projectId, int apiPort, Path dataDir, Duration stepTime, String comfyUiUrl,
-      String firebaseAuthEmulator, Map<String, String> functionEnv) {
+      String firebaseAuthEmulator, Map<String, String> functionEnv, Duration runnerDrainIdle) {
+    /**
+     * How long a finished task waits for more work in tests: a few seconds, so that the tasks of
+     * one test are gone before the next and do not pile up on a small machine.
+     */
+    public static final Duration TEST_DRAIN_IDLE = Duration.ofSeconds(5);
+
     public Options {
       functionEnv = Map.copyOf(functionEnv);
     }
@@ -96,11 +102,29 @@ public final class LocalStack implements AutoCloseable {
       this(projectId, apiPort, dataDir, stepTime, comfyUiUrl, null, Map.of());
     }
 
+    public Options(String projectId, int apiPort, Path dataDir, Duration stepTime, String comfyUiUrl,
+        String firebaseAuthEmulator, Map<String, String> functionEnv) {
+      this(projectId, apiPort, dataDir, stepTime, comfyUiUrl, firebaseAuthEmulator, functionEnv, TEST_DRAIN_IDLE);
+    }
+
     /** Authentication on, with ID tokens from the Firebase Auth emulator at {@code hostPort}. */
     public Options withAuth(String hostPort, Map<String, String> env) {
-      return new Options(projectId, apiPort, dataDir, stepTime, comfyUiUrl, hostPort, env);
+      return new Options(projectId, apiPort, dataDir, stepTime, comfyUiUrl, hostPort, env, runnerDrainIdle);
+    }
+
+    /**
+     * As {@code ./darkroom up} runs: a finished task waits the cloud's minute for more work
+     * ({@code DRAIN_IDLE_SECONDS}' default), so a prompt after a quiet spell finds it warm, as it
+     * would in the cloud.
+     */
+    public Options asUp() {
+      return new Options(projectId, apiPort, dataDir, stepTime, comfyUiUrl, firebaseAuthEmulator, functionEnv,
+          UP_DRAIN_IDLE);
     }
   }
+
+  /** The runner's default {@code DRAIN_IDLE_SECONDS} in the cloud (gpu-job-image's RunnerConfig). */
+  static final Duration UP_DRAIN_IDLE = Duration.ofSeconds(60);
 
   private final List<AutoCloseable> started = new ArrayList<>();
   private LocalCloud cloud;
@@ -177,7 +201,7 @@ public final class LocalStack implements AutoCloseable {
     }
     SqlLedger.migrate(postgres.getPostgresDatabase());
     publishNodeCatalog(clients);
-    createGpuJob(clients, options.projectId());
+    createGpuJob(clients, options);
 
     Path logs = dataDir.resolve("logs");
     // Each child binds port 0 and prints the port it got: choosing a free port here and handing it
@@ -400,16 +424,15 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /** The GPU job, as Terraform declares it; its tasks run the runner against the simulated engine. */
-  private void createGpuJob(GoogleClients clients, String projectId) {
+  private void createGpuJob(GoogleClients clients, Options options) {
+    String projectId = options.projectId();
     cloud.cloudRun().orElseThrow().registerImage(GPU_IMAGE,
         ChildJvm.command("dev.darkroom.runner.RunnerMain", List.of()));
     Map<String, String> runnerEnv = new LinkedHashMap<>(cloud.environment());
     runnerEnv.put("OUTPUTS_BUCKET", OUTPUTS_BUCKET);
     runnerEnv.put("JOB_EVENTS_TOPIC", JOB_EVENTS);
     runnerEnv.put("COMFYUI_URL", comfyUiUrl);
-    // Locally a task costs no GPU-seconds, only a JVM: wait a few seconds for same-model work, not
-    // the cloud's minute, so that finished tasks do not pile up on a laptop.
-    runnerEnv.put("DRAIN_IDLE_SECONDS", "5");
+    runnerEnv.put("DRAIN_IDLE_SECONDS", Long.toString(options.runnerDrainIdle().toSeconds()));
     runnerEnv.put("HEARTBEAT_SECONDS", "5");
     runnerEnv.put("TIER_CONCURRENCY", TIER_CONCURRENCY);
     Container.Builder container = Container.newBuilder().setImage(GPU_IMAGE);

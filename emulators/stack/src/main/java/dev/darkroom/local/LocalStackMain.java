@@ -34,7 +34,7 @@ public final class LocalStackMain implements Callable<Integer> {
     long started = System.nanoTime();
     CountDownLatch stopped = new CountDownLatch(1);
     LocalStack stack = LocalStack.start(new LocalStack.Options(
-        projectId, port, dataDir, Duration.ofMillis(stepMillis), blankToNull(comfyUiUrl)));
+        projectId, port, dataDir, Duration.ofMillis(stepMillis), blankToNull(comfyUiUrl)).asUp());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.err.println("darkroom: stopping every process it started...");
       stack.close();
