@@ -31,6 +31,7 @@ public final class AllBenchmarks implements Callable<Integer> {
   static List<Benchmark> all() {
     List<Benchmark> all = new ArrayList<>();
     all.add(new RunnerOverheadBench());
+    all.add(new dev.darkroom.bench.coldstart.ColdStartBench());
     return all;
   }
 
