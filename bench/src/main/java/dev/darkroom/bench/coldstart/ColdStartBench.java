@@ -34,7 +34,11 @@ import java.util.function.Predicate;
  * ({@link FirstRequest}); the realtime gateway's is an open {@code /ws}; the runner's is its line
  * saying which jobs it has, logged once ComfyUI answered and the node catalog was published, just
  * before its first claim. The JVM options are {@code JAVA_TOOL_OPTIONS}, what terraform sets for
- * every deployable ({@link #DEPLOYED_JVM_OPTIONS}); {@code -Ddarkroom.p3.jvm=...} measures others.
+ * every deployable ({@link #DEPLOYED_JVM_OPTIONS}); {@code -Ddarkroom.p3.jvm=...} measures others,
+ * and {@code -Ddarkroom.p3.appcds=true} adds application class-data sharing: one untimed training
+ * run per deployable (and per hello-world) dumps a dynamic archive at exit, which the timed runs map.
+ * That is what an image we build could ship (an archive only works on the JDK that dumped it, so
+ * the managed Cloud Functions runtime, whose JDK Google patches underneath, cannot).
  */
 public final class ColdStartBench implements Benchmark {
   /**
@@ -46,6 +50,8 @@ public final class ColdStartBench implements Benchmark {
   private static final String RUNNER_READY = "task 0 of 1 has";
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  /** Where the AppCDS archives go; null without AppCDS. */
+  private Path archives;
 
   @Override
   public String name() {
@@ -61,6 +67,10 @@ public final class ColdStartBench implements Benchmark {
     System.out.printf("JVM options (JAVA_TOOL_OPTIONS): '%s'; %d runs each, alternating with hello-world%n",
         jvmOptions, runs);
     Path dataDir = Files.createTempDirectory("darkroom-p3-");
+    if (Boolean.getBoolean("darkroom.p3.appcds")) {
+      archives = Files.createDirectories(dataDir.resolve("appcds"));
+      System.out.println("with AppCDS: a dynamic archive per deployable from one untimed training run");
+    }
     try (LocalStack stack = LocalStack.start(new LocalStack.Options("darkroom-p3", 0, dataDir,
         Duration.ofMillis(10), null))) {
       Map<String, String> env = new LinkedHashMap<>(stack.functionEnvironment());
@@ -79,6 +89,10 @@ public final class ColdStartBench implements Benchmark {
     FirstRequest request = deployable.kind().equals("function") ? FirstRequest.of(deployable.name(), env) : null;
     FirstRequest helloRequest = request != null && request.isEvent() ? request : new FirstRequest("/", null);
     Class<?> hello = helloRequest.isEvent() ? HelloWorldEventFunction.class : HelloWorldHttpFunction.class;
+    if (archives != null) {
+      startOurs(deployable, request, stack, env);
+      startFunction(hello.getName(), helloClasspath(), helloRequest, env);
+    }
     List<Double> ours = new ArrayList<>();
     List<Double> baseline = new ArrayList<>();
     List<Double> ratios = new ArrayList<>();
@@ -121,7 +135,7 @@ public final class ColdStartBench implements Benchmark {
     List<String> command = List.of(java(), "-jar", invokerJar(), "--port", Integer.toString(port),
         "--target", target, "--classpath", classpath);
     long start = System.nanoTime();
-    try (ManagedProcess process = ManagedProcess.start(target, command, env, line -> { })) {
+    try (ManagedProcess process = ManagedProcess.start(target, command, withArchive(env, target), line -> { })) {
       awaitAnswer(process, request, port);
       return millisSince(start);
     }
@@ -133,7 +147,8 @@ public final class ColdStartBench implements Benchmark {
     gatewayEnv.put("PORT", "0");
     long start = System.nanoTime();
     try (ManagedProcess process = ManagedProcess.start(gateway.name(),
-        List.of(java(), "-cp", gateway.classpathString(), gateway.entryPoint()), gatewayEnv, line -> { })) {
+        List.of(java(), "-cp", gateway.classpathString(), gateway.entryPoint()), withArchive(gatewayEnv, gateway.name()),
+        line -> { })) {
       String ready = process.awaitLine(line -> line.startsWith(RealtimeGatewayMain.READY), START_TIMEOUT);
       int port = Integer.parseInt(ready.substring(ready.lastIndexOf(':') + 1).strip());
       WebSocket socket = http.newWebSocketBuilder()
@@ -154,10 +169,26 @@ public final class ColdStartBench implements Benchmark {
     taskEnv.put("DRAIN_IDLE_SECONDS", "0");
     long start = System.nanoTime();
     try (ManagedProcess process = ManagedProcess.start(runner.name(),
-        List.of(java(), "-cp", runner.classpathString(), runner.entryPoint()), taskEnv, line -> { })) {
+        List.of(java(), "-cp", runner.classpathString(), runner.entryPoint()), withArchive(taskEnv, runner.name()),
+        line -> { })) {
       process.awaitLine(line -> line.contains(RUNNER_READY), START_TIMEOUT);
       return millisSince(start);
     }
+  }
+
+  /**
+   * With AppCDS, {@code env} plus the archive of {@code name}: dumped at exit by the first (training)
+   * run, mapped by every later one. Without, {@code env} as it is.
+   */
+  private Map<String, String> withArchive(Map<String, String> env, String name) {
+    if (archives == null) {
+      return env;
+    }
+    Path archive = archives.resolve(name + ".jsa");
+    String option = Files.exists(archive) ? "-XX:SharedArchiveFile=" + archive : "-XX:ArchiveClassesAtExit=" + archive;
+    Map<String, String> withArchive = new LinkedHashMap<>(env);
+    withArchive.merge("JAVA_TOOL_OPTIONS", option, (options, cds) -> options + " " + cds);
+    return withArchive;
   }
 
   /** Sends {@code request} until it is answered 2xx (connections are refused until the invoker listens). */
