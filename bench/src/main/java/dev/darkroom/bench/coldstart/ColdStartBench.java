@@ -42,10 +42,11 @@ import java.util.function.Predicate;
  */
 public final class ColdStartBench implements Benchmark {
   /**
-   * The {@code JAVA_TOOL_OPTIONS} terraform gives every deployable (terraform/modules/darkroom,
-   * {@code jvm_startup_options}); the two must agree, so that p3 measures what is deployed.
+   * The {@code JAVA_TOOL_OPTIONS} terraform gives every deployable (terraform/modules/darkroom/locals.tf,
+   * {@code jvm_startup_options}); the two must agree (terraform/checks EnvCheckTest), so that p3
+   * measures what is deployed.
    */
-  static final String DEPLOYED_JVM_OPTIONS = "";
+  static final String DEPLOYED_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
   private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
   private static final String RUNNER_READY = "task 0 of 1 has";
 
