@@ -145,6 +145,11 @@ output "image_repository" {
   value       = module.darkroom.image_repository
 }
 
+output "ledger_migration" {
+  description = "The ledger database Cloud Build's migrate-ledger step migrates (LedgerMigrationMain)."
+  value       = module.darkroom.ledger_migration
+}
+
 output "event_functions" {
   description = "Event functions and their dead-letter topics (scripts/attach-dead-letters.sh)."
   value       = module.darkroom.event_functions

@@ -48,6 +48,7 @@ resource "google_cloudfunctions2_function" "api" {
 
     environment_variables = {
       GOOGLE_CLOUD_PROJECT        = var.project_id
+      JAVA_TOOL_OPTIONS           = local.jvm_startup_options
       JOBS_COLLECTION             = local.jobs_collection
       IDEMPOTENCY_KEYS_COLLECTION = local.idempotency_keys_collection
       JOB_SUBMITTED_TOPIC         = google_pubsub_topic.job_submitted.name
@@ -127,6 +128,7 @@ resource "google_cloudfunctions2_function" "dispatch" {
 
     environment_variables = {
       GOOGLE_CLOUD_PROJECT     = var.project_id
+      JAVA_TOOL_OPTIONS        = local.jvm_startup_options
       JOBS_COLLECTION          = local.jobs_collection
       GPU_SLOTS_COLLECTION     = local.gpu_slots_collection
       GPU_TASK_CAP             = tostring(var.gpu_task_cap)
@@ -190,6 +192,7 @@ resource "google_cloudfunctions2_function" "job_events" {
 
     environment_variables = {
       GOOGLE_CLOUD_PROJECT     = var.project_id
+      JAVA_TOOL_OPTIONS        = local.jvm_startup_options
       JOBS_COLLECTION          = local.jobs_collection
       NOTIFICATIONS_TOPIC      = google_pubsub_topic.notifications.name
       INSTANCE_CONNECTION_NAME = google_sql_database_instance.ledger.connection_name
@@ -250,6 +253,7 @@ resource "google_cloudfunctions2_function" "reconcile" {
 
     environment_variables = {
       GOOGLE_CLOUD_PROJECT               = var.project_id
+      JAVA_TOOL_OPTIONS                  = local.jvm_startup_options
       JOBS_COLLECTION                    = local.jobs_collection
       GPU_SLOTS_COLLECTION               = local.gpu_slots_collection
       GPU_TASK_CAP                       = tostring(var.gpu_task_cap)
@@ -334,6 +338,7 @@ resource "google_cloudfunctions2_function" "dead_letters" {
 
     environment_variables = {
       GOOGLE_CLOUD_PROJECT     = var.project_id
+      JAVA_TOOL_OPTIONS        = local.jvm_startup_options
       JOBS_COLLECTION          = local.jobs_collection
       JOB_EVENTS_TOPIC         = google_pubsub_topic.job_events.name
       NOTIFICATIONS_TOPIC      = google_pubsub_topic.notifications.name
@@ -399,6 +404,7 @@ resource "google_cloudfunctions2_function" "thumbnails" {
 
     environment_variables = {
       GOOGLE_CLOUD_PROJECT = var.project_id
+      JAVA_TOOL_OPTIONS    = local.jvm_startup_options
       JOBS_COLLECTION      = local.jobs_collection
       OUTPUTS_BUCKET       = google_storage_bucket.outputs.name
     }
@@ -454,6 +460,7 @@ resource "google_cloudfunctions2_function" "notify" {
 
     environment_variables = {
       GOOGLE_CLOUD_PROJECT     = var.project_id
+      JAVA_TOOL_OPTIONS        = local.jvm_startup_options
       DEVICES_COLLECTION       = "devices"
       JOB_EVENTS_PUBLIC_TOPIC  = google_pubsub_topic.job_events_public.name
       INSTANCE_CONNECTION_NAME = google_sql_database_instance.ledger.connection_name

@@ -50,6 +50,10 @@ resource "google_cloud_run_v2_job" "gpu" {
           value = var.project_id
         }
         env {
+          name  = "JAVA_TOOL_OPTIONS"
+          value = local.jvm_startup_options
+        }
+        env {
           name  = "JOBS_COLLECTION"
           value = local.jobs_collection
         }

@@ -1,4 +1,9 @@
 locals {
+  # JAVA_TOOL_OPTIONS of every deployable, chosen by bench p3 (bench/README.md, docs/PERFORMANCE.md):
+  # C1 only and the serial collector start a function's JVM fastest; on one vCPU the JVM picks the
+  # serial collector anyway. bench's ColdStartBench.DEPLOYED_JVM_OPTIONS must say the same.
+  jvm_startup_options = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+
   # Every name starts with the prefix; bucket names are global, so they carry the project id too.
   name          = var.prefix
   bucket_prefix = "${var.project_id}-${var.prefix}"

@@ -38,6 +38,16 @@ output "ledger_instance" {
   value       = google_sql_database_instance.ledger.connection_name
 }
 
+output "ledger_migration" {
+  description = "Where Cloud Build's migrate-ledger step migrates the ledger's schema before the functions are deployed (LedgerMigrationMain; the functions never migrate)."
+  value = {
+    instance_connection_name = google_sql_database_instance.ledger.connection_name
+    db_name                  = google_sql_database.ledger.name
+    db_user                  = google_sql_user.ledger.name
+    db_password_secret       = google_secret_manager_secret.db_password.secret_id
+  }
+}
+
 output "event_functions" {
   description = "Functions behind Eventarc triggers and their dead-letter topics, for scripts/attach-dead-letters.sh."
   value = {

@@ -3,6 +3,7 @@ package dev.darkroom.bench;
 import dev.darkroom.bench.api.ApiSubmitBench;
 import dev.darkroom.bench.api.ApiThroughputBench;
 import dev.darkroom.bench.api.RoundTripsBench;
+import dev.darkroom.bench.coldstart.ColdStartBench;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,7 @@ public final class AllBenchmarks implements Callable<Integer> {
     all.add(new ApiSubmitBench());
     all.add(new ApiThroughputBench());
     all.add(new RoundTripsBench());
+    all.add(new ColdStartBench());
     all.add(new LocalStackBench());
     return all;
   }

@@ -116,7 +116,7 @@ public final class Adapters implements AutoCloseable {
     return new FirestoreGpuPool(clients.firestore(), gpuSlots.name(), 1);
   }
 
-  /** The ledger; the schema is migrated on first use (Flyway takes a lock, so instances may race). */
+  /** The ledger; its schema is migrated at deploy ({@link LedgerMigrationMain}), never here. */
   public Ledger ledger() {
     return new SqlLedger(database());
   }
@@ -259,14 +259,16 @@ public final class Adapters implements AutoCloseable {
     return new PubSubIntegrationEvents(clients.publisher(publicTopic.id()), clients.projectId());
   }
 
-  /** The ledger's database, migrated on first use (Flyway takes a lock, so instances may race). */
+  /**
+   * The ledger's database, opened on first use. Not migrated: that is done once per deploy
+   * ({@link LedgerMigrationMain}), so no cold start pays for Flyway (bench p3).
+   */
   private synchronized javax.sql.DataSource database() {
     if (database == null) {
       throw new IllegalStateException("this deployable is configured without the ledger's database");
     }
     if (dataSource == null) {
       dataSource = SqlLedger.dataSource(database);
-      SqlLedger.migrate(dataSource);
     }
     return dataSource;
   }

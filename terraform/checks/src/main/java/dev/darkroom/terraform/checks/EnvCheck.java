@@ -61,6 +61,8 @@ public final class EnvCheck {
           report.fail(d.name() + ": " + d.address() + " sets " + name + ", which is local-only: " + EnvPolicy.LOCAL_ONLY.get(name));
         } else if (EnvPolicy.PLATFORM.containsKey(name) || launcherSet.contains(name)) {
           report.fail(d.name() + ": " + d.address() + " sets " + name + ", which the platform or the launcher sets");
+        } else if (EnvPolicy.JVM.containsKey(name)) {
+          continue;
         } else if (!code.reads().containsKey(name)) {
           report.fail(d.name() + ": " + d.address() + " sets " + name + " but nothing " + d.name() + " runs reads it");
         } else if (EnvPolicy.REQUIRED_VALUES.containsKey(name) && !EnvPolicy.REQUIRED_VALUES.get(name).equals(set.get(name))) {
@@ -68,6 +70,11 @@ public final class EnvCheck {
               + EnvPolicy.REQUIRED_VALUES.get(name) + ": " + EnvPolicy.AUTH_REASON);
         }
       }
+      EnvPolicy.JVM.forEach((name, why) -> {
+        if (!set.containsKey(name)) {
+          report.fail(d.name() + ": " + d.address() + " does not set " + name + ": " + why);
+        }
+      });
       Set<String> notSet = new LinkedHashSet<>();
       code.reads().keySet().stream().filter(n -> EnvPolicy.LOCAL_ONLY.containsKey(n)).forEach(notSet::add);
       if (!notSet.isEmpty()) {

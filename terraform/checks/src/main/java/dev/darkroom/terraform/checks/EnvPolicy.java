@@ -39,6 +39,13 @@ public final class EnvPolicy {
       "FIREBASE_AUTH_EMULATOR_HOST", "read by the Firebase Admin SDK itself: ID tokens from the local Auth emulator;"
           + " in the cloud tokens are verified against Google's keys");
 
+  /**
+   * Read by the JVM itself, not by our code: Terraform sets them for every deployable (the start-up
+   * options bench p3 measured; terraform/modules/darkroom/locals.tf, jvm_startup_options).
+   */
+  public static final Map<String, String> JVM = Map.of(
+      "JAVA_TOOL_OPTIONS", "the JVM's start-up options, chosen by bench p3 (locals.tf, jvm_startup_options)");
+
   /** Variables Terraform must set to exactly this value, with the reason. */
   public static final Map<String, String> REQUIRED_VALUES = Map.of("DARKROOM_AUTH", "on");
   static final String AUTH_REASON = "authentication is always on in the cloud; 'off' is for the local stack on 127.0.0.1";

@@ -20,6 +20,16 @@ class EnvCheckTest {
   }
 
   @Test
+  void benchP3MeasuresTheJvmOptionsTerraformGivesEveryDeployable() throws IOException {
+    java.util.regex.Matcher local = java.util.regex.Pattern.compile("(?m)^\\s*jvm_startup_options\\s*=\\s*\"([^\"]*)\"")
+        .matcher(Files.readString(Module.ROOT.resolve("terraform/modules/darkroom/locals.tf")));
+    assertThat(local.find()).as("locals.tf declares jvm_startup_options").isTrue();
+    String measured = CodeReads.constants(java.util.List.of(Module.ROOT.resolve("bench/src/main/java")))
+        .get("ColdStartBench.DEPLOYED_JVM_OPTIONS");
+    assertThat(measured).isEqualTo(local.group(1));
+  }
+
+  @Test
   void theScannerFindsWhatTheApiReadsThroughTheSharedConfigs() {
     CodeReads.Result api = Deployable.ALL.get(0).scan(Module.ROOT);
     assertThat(api.reads().keySet()).contains("GOOGLE_CLOUD_PROJECT", "JOBS_COLLECTION", "JOB_SUBMITTED_TOPIC",

@@ -1,0 +1,70 @@
+package dev.darkroom.bench.coldstart;
+
+import dev.darkroom.core.event.JobEvent;
+import dev.darkroom.core.event.JobNotification;
+import dev.darkroom.core.event.JobSubmitted;
+import dev.darkroom.core.event.Messages;
+import dev.darkroom.core.job.Progress;
+import dev.darkroom.gcp.PubSubCloudEvents;
+import dev.darkroom.gcp.StorageCloudEvents;
+import dev.darkroom.testing.EventarcEvents;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.core.provider.EventFormatProvider;
+import io.cloudevents.jackson.JsonFormat;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The representative first request of a function: what its trigger delivers, about a job that does
+ * not exist, so that the function builds every client its use case needs and makes its first reads
+ * (Firestore, the ledger) before it answers, but changes nothing.
+ *
+ * @param body a structured CloudEvent (JSON) for an event function; null for an HTTP GET
+ */
+record FirstRequest(String path, byte[] body) {
+
+  /** What {@code deployable}'s trigger delivers; fails for a function this benchmark does not know yet. */
+  static FirstRequest of(String deployable, Map<String, String> env) {
+    String job = "p3-cold-start-" + UUID.randomUUID();
+    Instant now = Instant.now();
+    return switch (deployable) {
+      case "api" -> new FirstRequest("/queue", null);
+      case "dispatch" -> pubSub("job-submitted", Messages.encode(new JobSubmitted(job, "local", 1)), Map.of());
+      case "job-events" -> pubSub("job-events",
+          Messages.encode(new JobEvent.Progressed(job, 1, 0, now, new Progress("p3", 0, 1))), Map.of());
+      case "reconcile" -> pubSub("reconcile-ticks",
+          ("{\"scheduledAt\":\"" + now + "\"}").getBytes(StandardCharsets.UTF_8), Map.of());
+      case "dead-letters" -> pubSub("job-submitted-dead-letter", Messages.encode(new JobSubmitted(job, "local", 1)),
+          Map.of(PubSubCloudEvents.DEAD_LETTER_DELIVERY_COUNT, "5"));
+      case "notify" -> pubSub("notifications",
+          Messages.encode(new JobNotification(job + "/succeeded", job, "local", "success", now)), Map.of());
+      case "thumbnails" -> structured(CloudEventBuilder.v1()
+          .withId(job)
+          .withSource(URI.create("//storage.googleapis.com/projects/_/buckets/" + env.get("OUTPUTS_BUCKET")))
+          .withType(StorageCloudEvents.FINALIZED)
+          .withDataContentType("application/json")
+          .withData(("{\"bucket\":\"" + env.get("OUTPUTS_BUCKET") + "\",\"name\":\"outputs/local/" + job
+              + "/p3.png\",\"contentType\":\"image/png\",\"size\":\"100\",\"generation\":\"1\"}")
+              .getBytes(StandardCharsets.UTF_8))
+          .build());
+      default -> throw new IllegalStateException("p3 has no first request for the function " + deployable
+          + ": add one to FirstRequest");
+    };
+  }
+
+  boolean isEvent() {
+    return body != null;
+  }
+
+  private static FirstRequest pubSub(String topic, byte[] data, Map<String, String> attributes) {
+    return structured(EventarcEvents.messagePublished(topic, data, attributes));
+  }
+
+  private static FirstRequest structured(CloudEvent event) {
+    return new FirstRequest("/", EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE).serialize(event));
+  }
+}
