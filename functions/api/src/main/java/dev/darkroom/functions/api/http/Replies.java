@@ -15,18 +15,23 @@ public final class Replies {
   private Replies() {}
 
   public static void json(HttpResponse response, int status, JsonNode body) throws IOException {
-    response.setStatusCode(status);
-    response.setContentType("application/json; charset=utf-8");
-    try (OutputStream out = response.getOutputStream()) {
-      JSON.writeValue(out, body);
-    }
+    send(response, status, "application/json; charset=utf-8", JSON.writeValueAsBytes(body));
   }
 
   public static void text(HttpResponse response, int status, String body) throws IOException {
+    send(response, status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The whole body at once with its length: the server writes headers and body together and the
+   * client reads to a known end, where a streamed body goes out chunked, its last chunk on its own.
+   */
+  private static void send(HttpResponse response, int status, String contentType, byte[] body) throws IOException {
     response.setStatusCode(status);
-    response.setContentType("text/plain; charset=utf-8");
+    response.setContentType(contentType);
+    response.appendHeader("Content-Length", Integer.toString(body.length));
     try (OutputStream out = response.getOutputStream()) {
-      out.write(body.getBytes(StandardCharsets.UTF_8));
+      out.write(body);
     }
   }
 
