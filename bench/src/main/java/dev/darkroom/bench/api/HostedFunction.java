@@ -1,12 +1,8 @@
 package dev.darkroom.bench.api;
 
 import dev.darkroom.emulators.ManagedProcess;
+import dev.darkroom.local.ChildJvm;
 import dev.darkroom.local.FunctionHost;
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -34,25 +30,8 @@ final class HostedFunction implements AutoCloseable {
    * waits for the one it is asked about.
    */
   static HostedFunction start(String label, Class<?> function, Map<String, String> env, Path logFile) {
-    List<String> command = List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Djava.awt.headless=true",
-        "-Dlogback.configurationFile=darkroom-child-logback.xml",
-        "-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider",
-        "-cp", System.getProperty("java.class.path"),
-        FunctionHost.class.getName(), function.getName(), "0");
-    BufferedWriter log = openLog(logFile);
-    return new HostedFunction(ManagedProcess.start(label, command, env, line -> {
-      synchronized (log) {
-        try {
-          log.write(line);
-          log.newLine();
-          log.flush();
-        } catch (IOException e) {
-          // The log is for reading after a failure; a full disk must not stop the function.
-        }
-      }
-    }));
+    List<String> command = ChildJvm.command(List.of(), FunctionHost.class.getName(), List.of(function.getName(), "0"));
+    return new HostedFunction(ChildJvm.start(label, command, env, logFile));
   }
 
   /** Where it serves, once it does (fails with its last lines if it exits or takes 90 s). */
@@ -67,14 +46,5 @@ final class HostedFunction implements AutoCloseable {
   @Override
   public void close() {
     process.close();
-  }
-
-  private static BufferedWriter openLog(Path logFile) {
-    try {
-      Files.createDirectories(logFile.getParent());
-      return Files.newBufferedWriter(logFile, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open " + logFile, e);
-    }
   }
 }

@@ -14,16 +14,25 @@ import java.util.Map;
 
 /**
  * Starts a Java program of this build as its own process, on this JVM's classpath, with its output
- * in a log file. Flags favour a quick start over peak speed: these processes are short-lived or
- * mostly idle.
+ * in a log file. The stack's own flags favour a quick start over peak speed: these processes are
+ * short-lived or mostly idle.
  */
-final class ChildJvm {
+public final class ChildJvm {
+  /** The stack's processes: the C1 compiler only, the serial collector, the JDK's shared classes. */
+  static final List<String> QUICK_START = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto");
+
   private ChildJvm() {}
 
   static List<String> command(String mainClass, List<String> args) {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+    return command(QUICK_START, mainClass, args);
+  }
+
+  /** The command that runs {@code mainClass} on this JVM's classpath with {@code jvmFlags}. */
+  public static List<String> command(List<String> jvmFlags, String mainClass, List<String> args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmFlags);
+    command.addAll(List.of(
         "-Djava.awt.headless=true",
         // shared/gcp's logback.xml (the deployables') and the emulators' are on this classpath: name the local one.
         "-Dlogback.configurationFile=darkroom-child-logback.xml",
@@ -36,8 +45,13 @@ final class ChildJvm {
   }
 
   static ManagedProcess start(String label, String mainClass, List<String> args, Map<String, String> env, Path logFile) {
+    return start(label, command(mainClass, args), env, logFile);
+  }
+
+  /** Starts {@code command}, its output appended to {@code logFile}. */
+  public static ManagedProcess start(String label, List<String> command, Map<String, String> env, Path logFile) {
     BufferedWriter log = openLog(logFile);
-    return ManagedProcess.start(label, command(mainClass, args), env, line -> {
+    return ManagedProcess.start(label, command, env, line -> {
       synchronized (log) {
         try {
           log.write(line);
