@@ -5,6 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.darkroom.core.port.GpuPool;
+import dev.darkroom.emulators.eventarc.DeliveryFaults;
+import dev.darkroom.gcp.Env;
+import dev.darkroom.gcp.FirestoreGpuPool;
+import dev.darkroom.gcp.GoogleClients;
+import dev.darkroom.gcp.GoogleCloudConfig;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,12 +44,16 @@ class JobsApiIT {
 
   @TempDir static Path dataDir;
   private static LocalStack stack;
+  private static GoogleClients clients;
+  private static GpuPool pool;
   private static String workflow;
   private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
   @BeforeAll
   static void startStack() throws Exception {
     stack = LocalStack.start(new LocalStack.Options("darkroom-it", 0, dataDir, Duration.ofMillis(1), null));
+    clients = new GoogleClients(GoogleCloudConfig.from(new Env(stack.functionEnvironment())));
+    pool = new FirestoreGpuPool(clients.firestore(), "gpuSlots", LocalStack.GPU_TASK_CAP);
     try (InputStream in = JobsApiIT.class.getResourceAsStream("/workflows/sd1.5-txt2img.json")) {
       workflow = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
@@ -51,7 +61,7 @@ class JobsApiIT {
 
   @AfterAll
   static void stopStack() {
-    Resources.closeAll(stack);
+    Resources.closeAll(clients, stack);
   }
 
   /** One event as an SSE client parses it. */
@@ -145,9 +155,23 @@ class JobsApiIT {
 
   @Test
   void aJobIsFollowedAsServerSentEventsFromQueuedToSucceededAndItsOutputsFetch() throws Exception {
-    String id = submit("1001");
+    // The stream must open while the job is still queued: no task left by an earlier test may be
+    // draining the queue (it would claim the job within its next look), and dispatch hears of the
+    // job only seconds after the stream has opened.
+    await().atMost(Duration.ofSeconds(60)).until(() -> pool.usage(java.time.Instant.now()).held() == 0);
+    var dispatchTrigger = stack.cloud().eventarc().trigger(LocalStack.JOB_SUBMITTED).orElseThrow();
+    dispatchTrigger.setFaults(DeliveryFaults.NONE.withDelay(Duration.ofSeconds(5)));
+    String id;
     List<Event> events = new CopyOnWriteArrayList<>();
-    HttpResponse<Stream<String>> stream = follow(id, events, new CopyOnWriteArrayList<>()).get(120, java.util.concurrent.TimeUnit.SECONDS);
+    CompletableFuture<HttpResponse<Stream<String>>> following;
+    try {
+      id = submit("1001");
+      following = follow(id, events, new CopyOnWriteArrayList<>());
+      await().atMost(Duration.ofSeconds(60)).until(() -> !events.isEmpty());
+    } finally {
+      dispatchTrigger.setFaults(DeliveryFaults.NONE);
+    }
+    HttpResponse<Stream<String>> stream = following.get(120, java.util.concurrent.TimeUnit.SECONDS);
 
     assertThat(stream.statusCode()).isEqualTo(200);
     assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
