@@ -17,8 +17,10 @@ import java.util.function.Supplier;
 
 /**
  * {@code POST /prompt}: validate, store the job as queued (one {@code create}, its prompt beside
- * it), hand it to dispatch. Two round trips: the create and the publish, in that order, so that
- * dispatch never hears of a job it cannot read.
+ * it), hand it to dispatch. Two round trips: the create and the publish. For a new id they run at
+ * once (a random id cannot be anyone's job, and dispatch retries a young message whose job it
+ * cannot read yet); for a client-chosen id the create comes first, because the id may already be
+ * taken, by this user's earlier try or by someone else.
  *
  * <p>Idempotent on the prompt id: posting the same {@code prompt_id} again (a client retrying
  * after a lost reply) returns the same job and never queues it twice; if the job is still queued,
@@ -106,6 +108,17 @@ public final class SubmitPrompt {
         request.clientId(), clock.instant())
         .withOutputsToExecute(checked.outputsToExecute())
         .withTier(request.tier());
+    if (request.promptId() == null) {
+      // A new id names nobody's job, so its message can travel while the job is created: the
+      // submit costs the slower of the two calls, not their sum. Dispatch may hear of the job
+      // before it can read it, and retries such a message while it is young (DispatchJobs).
+      JobQueue.Sending sending = queue.send(new JobSubmitted(id, request.userId(), fresh.attempt()));
+      jobs.create(fresh).ifPresent(taken -> {
+        throw new IllegalStateException("the new prompt id " + id + " was already taken");
+      });
+      sending.await();
+      return new Result.Accepted(id, fresh.number(), checked.nodeErrors());
+    }
     Job stored = jobs.create(fresh).orElse(fresh);
     if (!stored.userId().equals(request.userId())) {
       return new Result.Refused(
