@@ -48,18 +48,24 @@ class DispatchFunctionTest {
     // Submit publishes while it creates: the message can come first.
     var event = EventarcEvents.messagePublished("job-submitted", Messages.encode(new JobSubmitted("j3", "alice", 1)),
         java.util.Map.of(), java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC));
+    Thread create = storedLate("j3");
+    function.accept(event);
+    create.join();
+    assertThat(launcher.launched).containsExactly(java.util.List.of("j3"));
+  }
+
+  /** Stores a queued job 100 ms from now, as a create that its own message overtook lands late. */
+  private Thread storedLate(String id) {
     Thread create = new Thread(() -> {
       try {
         Thread.sleep(100);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      queued("j3");
+      queued(id);
     });
     create.start();
-    function.accept(event);
-    create.join();
-    assertThat(launcher.launched).containsExactly(java.util.List.of("j3"));
+    return create;
   }
 
   @Test
