@@ -7,6 +7,7 @@ import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.PubsubMessage;
 import dev.darkroom.gcp.GoogleClients;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -15,7 +16,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The least a submit can do, with the clients the api uses ({@link GoogleClients}) on the same
- * emulators: one Firestore {@code create} of a job document equal to one the api wrote, then one
+ * emulators: one Firestore {@code create} of a document holding what the api stored for one job
+ * (its job document and its prompt, merged), then one
  * Pub/Sub publish of a message the size of a job submission; and the least a job read can do, one
  * document {@code get}. Its documents live in a collection of their own that nothing else reads.
  */
@@ -42,7 +44,15 @@ final class Floor {
       throw new IllegalStateException("the api's job " + jobId + " is not in collection " + apiJobs
           + ": the floor has no document to copy");
     }
-    return new Floor(clients.firestore().collection(COLLECTION), clients.publisher(topic), written.getData());
+    // The api stores the prompt beside the job (jobs/{id}/prompt/body); the floor stores the same
+    // data in the one document it creates, so that it writes no less than the api does.
+    DocumentSnapshot prompt = written.getReference().collection("prompt").document("body").get()
+        .get(30, TimeUnit.SECONDS);
+    Map<String, Object> document = new LinkedHashMap<>(written.getData());
+    if (prompt.exists()) {
+      document.putAll(prompt.getData());
+    }
+    return new Floor(clients.firestore().collection(COLLECTION), clients.publisher(topic), document);
   }
 
   /** One create and one publish, in that order (the message must never name a job not yet stored). */

@@ -1,5 +1,6 @@
 package dev.darkroom.bench.api;
 
+import dev.darkroom.bench.coldstart.ColdStartBench;
 import dev.darkroom.emulators.ManagedProcess;
 import dev.darkroom.local.ChildJvm;
 import dev.darkroom.local.FunctionHost;
@@ -30,7 +31,8 @@ final class HostedFunction implements AutoCloseable {
    * waits for the one it is asked about.
    */
   static HostedFunction start(String label, Class<?> function, Map<String, String> env, Path logFile) {
-    List<String> command = ChildJvm.command(List.of(), FunctionHost.class.getName(), List.of(function.getName(), "0"));
+    List<String> command = ChildJvm.command(List.of(ColdStartBench.DEPLOYED_JVM_OPTIONS.split(" ")),
+        FunctionHost.class.getName(), List.of(function.getName(), "0"));
     return new HostedFunction(ChildJvm.start(label, command, env, logFile));
   }
 

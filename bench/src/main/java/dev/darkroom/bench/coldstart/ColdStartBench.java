@@ -46,7 +46,7 @@ public final class ColdStartBench implements Benchmark {
    * {@code jvm_startup_options}); the two must agree (terraform/checks EnvCheckTest), so that p3
    * measures what is deployed.
    */
-  static final String DEPLOYED_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+  public static final String DEPLOYED_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
   private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
   private static final String RUNNER_READY = "task 0 of 1 has";
 

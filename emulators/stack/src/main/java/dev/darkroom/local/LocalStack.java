@@ -1,5 +1,6 @@
 package dev.darkroom.local;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.google.cloud.run.v2.Container;
 import com.google.cloud.run.v2.CreateJobRequest;
 import com.google.cloud.run.v2.EnvVar;
@@ -18,6 +19,7 @@ import dev.darkroom.emulators.eventarc.TriggerSpec;
 import dev.darkroom.core.event.JobEvent;
 import dev.darkroom.core.event.JobSubmitted;
 import dev.darkroom.core.event.Messages;
+import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.job.Progress;
 import dev.darkroom.emulators.google.PubSubEmulatorChannels;
 import dev.darkroom.functions.api.ApiFunction;
@@ -28,6 +30,7 @@ import dev.darkroom.functions.jobevents.JobEventsFunction;
 import dev.darkroom.functions.notify.NotifyFunction;
 import dev.darkroom.functions.thumbnails.ThumbnailsFunction;
 import dev.darkroom.gcp.Env;
+import dev.darkroom.gcp.FirestoreJobStore;
 import dev.darkroom.gcp.GcsNodeCatalogStore;
 import dev.darkroom.gcp.GoogleClients;
 import dev.darkroom.gcp.GoogleCloudConfig;
@@ -39,10 +42,12 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -233,7 +238,7 @@ public final class LocalStack implements AutoCloseable {
     }
     trigger(JOB_SUBMITTED, dispatchPort);
     trigger(JOB_EVENTS, jobEventsPort);
-    warmUpTriggers();
+    warmUpTriggers(clients);
     trigger(RECONCILE_TICKS, reconcilePort);
     track(scheduleReconcile());
     trigger(NOTIFICATIONS, notifyPort);
@@ -311,11 +316,32 @@ public final class LocalStack implements AutoCloseable {
 
   /**
    * One message through dispatch and through job-events before the stack says it is ready, both
-   * about a job that does not exist (each function logs it as an unknown job and acks it). A
-   * function's first event builds its clients, seconds a person's first prompt should not wait.
+   * about a job that has already ended (dispatch leaves it alone, job-events ignores a late event),
+   * stored for a user nobody signs in as and deleted afterwards. A function's first event builds
+   * its clients, seconds a person's first prompt should not wait. (Not a job that does not exist:
+   * dispatch waits for and redelivers a fresh message whose job is not stored yet.)
    */
-  private void warmUpTriggers() {
+  private void warmUpTriggers(GoogleClients clients) {
     String jobId = "stack-warm-up-" + java.util.UUID.randomUUID();
+    Instant now = Instant.now();
+    // (Job is also Cloud Run's job here, hence the full name.)
+    new FirestoreJobStore(clients.firestore()).create(dev.darkroom.core.job.Job.queued(jobId, "stack-warm-up", 0,
+            JsonNodeFactory.instance.objectNode(), JsonNodeFactory.instance.objectNode(), null, now)
+        .withStatus(JobStatus.CANCELLED, now)
+        .hiddenFromHistory(now));
+    try {
+      deliverWarmUps(jobId);
+    } finally {
+      try {
+        clients.firestore().recursiveDelete(clients.firestore().collection("jobs").document(jobId))
+            .get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("the warm-up job {} could not be deleted (it is ended and hidden): {}", jobId, e.toString());
+      }
+    }
+  }
+
+  private void deliverWarmUps(String jobId) {
     try (PubSubEmulatorChannels pubsub = PubSubEmulatorChannels.connect(cloud.pubSub().orElseThrow().hostPort())) {
       Map<String, byte[]> messages = Map.of(
           JOB_SUBMITTED, Messages.encode(new JobSubmitted(jobId, "local", 1)),

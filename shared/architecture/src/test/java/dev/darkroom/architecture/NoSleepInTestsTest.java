@@ -26,6 +26,9 @@ class NoSleepInTestsTest {
       "gpu-job-image/runner/src/test/java/dev/darkroom/runner/comfy/FakeComfyUi.java#succeed",
       "ComfyUI writes a prompt's history a moment after execution_success; the fake takes historyDelay to, so a"
           + " client that reads the history at execution_success is seen reading too early",
+      "functions/dispatch/src/test/java/dev/darkroom/functions/dispatch/DispatchFunctionTest.java#storedLate",
+      "a job create that lands 100 ms after its own Pub/Sub message reached dispatch, the race dispatch must"
+          + " wait out (submit publishes while it creates)",
       "shared/testing/src/test/java/dev/darkroom/core/usecase/ApplyJobEventTest.java#update",
       "a job store whose transaction takes a few milliseconds, as a contended document's does, so that"
           + " transactions on one job that overlapped would be seen overlapping");

@@ -1,5 +1,6 @@
 package dev.darkroom.gcp;
 
+import com.google.api.core.ApiFuture;
 import dev.darkroom.core.event.JobSubmitted;
 import dev.darkroom.core.port.JobQueue;
 import java.util.Map;
@@ -14,6 +15,12 @@ public final class PubSubJobQueue implements JobQueue {
 
   @Override
   public void publish(JobSubmitted message) {
-    topic.publish(message, Map.of("jobId", message.jobId(), "userId", message.userId()));
+    send(message).await();
+  }
+
+  @Override
+  public Sending send(JobSubmitted message) {
+    ApiFuture<String> sending = topic.send(message, Map.of("jobId", message.jobId(), "userId", message.userId()));
+    return () -> topic.await(sending);
   }
 }

@@ -1,5 +1,6 @@
 package dev.darkroom.gcp;
 
+import com.google.api.core.ApiFuture;
 import com.google.cloud.pubsub.v1.Publisher;
 import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.PubsubMessage;
@@ -22,12 +23,21 @@ public final class PubSubTopic {
 
   /** @return the message id */
   public String publish(Object message, Map<String, String> attributes) {
-    PubsubMessage pubsubMessage = PubsubMessage.newBuilder()
+    return await(send(message, attributes));
+  }
+
+  /** Starts publishing; {@link #await} waits for the server's acknowledgement. */
+  public ApiFuture<String> send(Object message, Map<String, String> attributes) {
+    return publisher.publish(PubsubMessage.newBuilder()
         .setData(ByteString.copyFrom(Messages.encode(message)))
         .putAllAttributes(attributes)
-        .build();
+        .build());
+  }
+
+  /** The message id of a {@link #send}, once acknowledged; throws if it may not have been accepted. */
+  public String await(ApiFuture<String> sending) {
     try {
-      return publisher.publish(pubsubMessage).get(60, TimeUnit.SECONDS);
+      return sending.get(60, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted publishing to " + publisher.getTopicNameString(), e);

@@ -8,6 +8,7 @@ import dev.darkroom.gcp.Adapters;
 import dev.darkroom.gcp.TriggeredEvents;
 import io.cloudevents.CloudEvent;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -40,7 +41,9 @@ public final class DispatchFunction implements CloudEventsFunction {
   public void accept(CloudEvent event) {
     Optional<JobSubmitted> message = TriggeredEvents.message(event, JobSubmitted.class, "job-submitted message", log);
     if (message.isPresent()) {
-      DispatchJobs.Result result = dispatch.get().dispatch(message.get());
+      // Pub/Sub's publish time (Eventarc's event time): how long a job not stored yet is waited for.
+      Instant publishedAt = event.getTime() == null ? null : event.getTime().toInstant();
+      DispatchJobs.Result result = dispatch.get().dispatch(message.get(), publishedAt);
       log.info("dispatch of job {} (attempt {}): {}", message.get().jobId(), message.get().attempt(), result);
     }
   }

@@ -44,6 +44,31 @@ class DispatchFunctionTest {
   }
 
   @Test
+  void aFreshMessageWaitsForAJobThatIsStoredJustAfterIt() throws Exception {
+    // Submit publishes while it creates: the message can come first.
+    var event = EventarcEvents.messagePublished("job-submitted", Messages.encode(new JobSubmitted("j3", "alice", 1)),
+        java.util.Map.of(), java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC));
+    Thread create = storedLate("j3");
+    function.accept(event);
+    create.join();
+    assertThat(launcher.launched).containsExactly(java.util.List.of("j3"));
+  }
+
+  /** Stores a queued job 100 ms from now, as a create that its own message overtook lands late. */
+  private Thread storedLate(String id) {
+    Thread create = new Thread(() -> {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      queued(id);
+    });
+    create.start();
+    return create;
+  }
+
+  @Test
   void aMalformedMessageIsAcknowledgedNotRetried() {
     function.accept(EventarcEvents.messagePublished("job-submitted", "garbage".getBytes(StandardCharsets.UTF_8)));
     assertThat(launcher.launched).isEmpty();

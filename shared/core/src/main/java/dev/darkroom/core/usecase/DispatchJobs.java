@@ -45,6 +45,20 @@ public final class DispatchJobs {
    * start is not counted out; a launch that never starts frees its slot after this.
    */
   public static final Duration START_LEASE = Duration.ofMinutes(10);
+  /**
+   * Submit publishes a new job's message while it creates the job ({@link SubmitPrompt}), so the
+   * message can arrive first. Dispatch reads such a job again after these waits (2 s in all: a
+   * create takes milliseconds, its slow tail a second), before it lets Pub/Sub redeliver.
+   */
+  static final List<Duration> NOT_STORED_YET_WAITS =
+      List.of(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMillis(750), Duration.ofSeconds(1));
+  /**
+   * A message younger than this whose job is not stored is redelivered rather than dropped: its
+   * create may still land. An older one names a create that failed (its submitter got an error).
+   * Dropping one whose job did land loses nothing: the reconciler republishes a queued job that
+   * no message moved.
+   */
+  public static final Duration NOT_STORED_YET_GRACE = Duration.ofMinutes(2);
 
   public enum Result {
     /** An execution was started for the job. */
@@ -70,15 +84,65 @@ public final class DispatchJobs {
   private final FairShare fairShare;
   private final Ledger ledger;
   private final Clock clock;
+  private final Pause pause;
+
+  /** Waits between reads of a job not stored yet; tests replace the sleep. */
+  @FunctionalInterface
+  interface Pause {
+    void pause(Duration duration) throws InterruptedException;
+  }
 
   public DispatchJobs(JobStore jobs, JobLauncher launcher, GpuPool pool, FairShare.Limits limits, Ledger ledger,
       Clock clock) {
+    this(jobs, launcher, pool, limits, ledger, clock, duration -> Thread.sleep(duration.toMillis()));
+  }
+
+  DispatchJobs(JobStore jobs, JobLauncher launcher, GpuPool pool, FairShare.Limits limits, Ledger ledger,
+      Clock clock, Pause pause) {
+    this.pause = pause;
     this.jobs = jobs;
     this.launcher = launcher;
     this.pool = pool;
     this.fairShare = new FairShare(jobs, limits);
     this.ledger = ledger;
     this.clock = clock;
+  }
+
+  /**
+   * Dispatches the job of a message published at {@code publishedAt}, waiting for a job that is not
+   * stored yet ({@link #NOT_STORED_YET_WAITS}). Throws {@link JobNotStoredYetException} if it is
+   * still missing while the message is younger than {@link #NOT_STORED_YET_GRACE}, so that Pub/Sub
+   * redelivers; an older message of an unknown job is {@link Result#UNKNOWN_JOB}.
+   */
+  public Result dispatch(JobSubmitted message, Instant publishedAt) {
+    Result result = dispatch(message);
+    for (Duration wait : NOT_STORED_YET_WAITS) {
+      if (result != Result.UNKNOWN_JOB || !young(publishedAt)) {
+        return result;
+      }
+      try {
+        pause.pause(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new JobNotStoredYetException(message, e);
+      }
+      result = dispatch(message);
+    }
+    if (result == Result.UNKNOWN_JOB && young(publishedAt)) {
+      throw new JobNotStoredYetException(message, null);
+    }
+    return result;
+  }
+
+  private boolean young(Instant publishedAt) {
+    return publishedAt != null && clock.instant().isBefore(publishedAt.plus(NOT_STORED_YET_GRACE));
+  }
+
+  /** A young message whose job is not stored yet: the message is to be delivered again. */
+  public static final class JobNotStoredYetException extends RuntimeException {
+    JobNotStoredYetException(JobSubmitted message, Throwable cause) {
+      super("job " + message.jobId() + " is not stored yet; its message is to be delivered again", cause);
+    }
   }
 
   /**

@@ -77,7 +77,7 @@ public final class SubmitJob {
     // The limits are read while the key is recorded: both are needed before the job is created.
     Admission.Pending limits = admission.startSubmission(caller);
     if (key == null) {
-      return submitAs(caller, request, chosen, false, () -> {}, limits);
+      return submitAs(caller, request, chosen, true, false, () -> {}, limits);
     }
     Instant now = clock.instant();
     IdempotencyKeys.Entry entry = keys.claim(new IdempotencyKeys.Entry(
@@ -92,10 +92,11 @@ public final class SubmitJob {
     }
     // Ours, or recorded by a request that has not submitted (yet, or ever): submit that same id.
     Runnable release = mine ? () -> keys.release(caller.userId(), key, chosen) : () -> {};
-    return submitAs(caller, request, entry.jobId(), !mine, release, limits);
+    return submitAs(caller, request, entry.jobId(), mine, !mine, release, limits);
   }
 
-  private Result submitAs(Caller caller, SubmitPrompt.Request request, String jobId, boolean replayed,
+  /** @param newId {@code jobId} was chosen here and named no job before ({@link SubmitPrompt#submitWithNewId}) */
+  private Result submitAs(Caller caller, SubmitPrompt.Request request, String jobId, boolean newId, boolean replayed,
       Runnable releaseOnRefusal, Admission.Pending limits) {
     Optional<Admission.Refusal> overLimit = limits.result();
     if (overLimit.isPresent()) {
@@ -105,7 +106,7 @@ public final class SubmitJob {
     SubmitPrompt.Request withId = new SubmitPrompt.Request(request.userId(), request.prompt(), jobId,
         request.number(), request.front(), request.clientId(), request.extraData(),
         request.partialExecutionTargets(), caller.tier());
-    SubmitPrompt.Result result = submit.submit(withId);
+    SubmitPrompt.Result result = newId ? submit.submitWithNewId(withId) : submit.submit(withId);
     if (result instanceof SubmitPrompt.Result.Refused refused) {
       releaseOnRefusal.run();
       return new Result.Invalid(refused.error(), refused.nodeErrors());

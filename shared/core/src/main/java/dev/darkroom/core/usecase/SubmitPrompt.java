@@ -17,8 +17,10 @@ import java.util.function.Supplier;
 
 /**
  * {@code POST /prompt}: validate, store the job as queued (one {@code create}, its prompt beside
- * it), hand it to dispatch. Two round trips: the create and the publish, in that order, so that
- * dispatch never hears of a job it cannot read.
+ * it), hand it to dispatch. Two round trips: the create and the publish. For a new id they run at
+ * once (a random id cannot be anyone's job, and dispatch retries a young message whose job it
+ * cannot read yet); for a client-chosen id the create comes first, because the id may already be
+ * taken, by this user's earlier try or by someone else.
  *
  * <p>Idempotent on the prompt id: posting the same {@code prompt_id} again (a client retrying
  * after a lost reply) returns the same job and never queues it twice; if the job is still queued,
@@ -94,6 +96,21 @@ public final class SubmitPrompt {
   }
 
   public Result submit(Request request) {
+    return submit(request, request.promptId() == null);
+  }
+
+  /**
+   * As {@link #submit}, for a request whose {@code promptId} the server has just chosen at random
+   * (not shown to anyone yet): a new id, whose message travels while its job is created.
+   */
+  public Result submitWithNewId(Request request) {
+    if (request.promptId() == null) {
+      throw new IllegalArgumentException("submitWithNewId needs the id the server chose");
+    }
+    return submit(request, true);
+  }
+
+  private Result submit(Request request, boolean newId) {
     PromptVerdict checked = policy.check(
         request.prompt(), request.partialExecutionTargets(), request.userId());
     if (!checked.accepted()) {
@@ -106,14 +123,21 @@ public final class SubmitPrompt {
         request.clientId(), clock.instant())
         .withOutputsToExecute(checked.outputsToExecute())
         .withTier(request.tier());
+    // A new id names nobody's job, so its message can travel while the job is created: the
+    // submit costs the slower of the two calls, not their sum. Dispatch may hear of the job
+    // before it can read it, and waits for it (DispatchJobs). A client-chosen id may be taken.
+    JobQueue.Sending sending = newId ? queue.send(new JobSubmitted(id, request.userId(), fresh.attempt())) : null;
     Job stored = jobs.create(fresh).orElse(fresh);
+    if (sending != null) {
+      sending.await();
+    }
     if (!stored.userId().equals(request.userId())) {
       return new Result.Refused(
           PromptError.of("invalid_prompt_id", "Invalid prompt_id",
               "prompt_id " + id + " is already in use"),
           JsonNodeFactory.instance.objectNode());
     }
-    if (stored.status() == JobStatus.QUEUED) {
+    if (sending == null && stored.status() == JobStatus.QUEUED) {
       queue.publish(new JobSubmitted(stored.id(), stored.userId(), stored.attempt()));
     }
     return new Result.Accepted(stored.id(), stored.number(), checked.nodeErrors());

@@ -54,6 +54,53 @@ class DispatchJobsTest {
         .isEqualTo(DispatchJobs.Result.UNKNOWN_JOB);
   }
 
+  private DispatchJobs pausing(java.util.List<java.time.Duration> pauses, Runnable onPause) {
+    return new DispatchJobs(f.jobs, f.launcher, f.pool, FairShare.Limits.none(), f.ledger, f.clock, duration -> {
+      pauses.add(duration);
+      f.clock.advance(duration);
+      onPause.run();
+    });
+  }
+
+  @Test
+  void aMessageThatCameBeforeItsJobWasStoredWaitsForTheJobAndLaunchesIt() {
+    java.util.List<java.time.Duration> pauses = new java.util.ArrayList<>();
+    JobSubmitted early = new JobSubmitted("job-1", "alice", 1);
+    // The create lands during dispatch's second wait.
+    DispatchJobs dispatch = pausing(pauses, () -> {
+      if (pauses.size() == 2) {
+        f.submit.submit(f.request("alice", null));
+      }
+    });
+
+    assertThat(dispatch.dispatch(early, f.clock.instant())).isEqualTo(DispatchJobs.Result.LAUNCHED);
+    assertThat(pauses).hasSize(2);
+    assertThat(f.launcher.launched).containsExactly(java.util.List.of("job-1"));
+  }
+
+  @Test
+  void aYoungMessageWhoseJobIsStillNotStoredIsDeliveredAgain() {
+    java.util.List<java.time.Duration> pauses = new java.util.ArrayList<>();
+    DispatchJobs dispatch = pausing(pauses, () -> {});
+
+    assertThatThrownBy(() -> dispatch.dispatch(new JobSubmitted("job-9", "alice", 1), f.clock.instant()))
+        .isInstanceOf(DispatchJobs.JobNotStoredYetException.class)
+        .hasMessageContaining("job-9");
+    assertThat(pauses.stream().mapToLong(java.time.Duration::toMillis).sum()).isEqualTo(2_000);
+    assertThat(f.launcher.launched).isEmpty();
+  }
+
+  @Test
+  void anOldMessageWhoseJobWasNeverStoredIsDroppedWithoutWaiting() {
+    java.util.List<java.time.Duration> pauses = new java.util.ArrayList<>();
+    DispatchJobs dispatch = pausing(pauses, () -> {});
+    java.time.Instant publishedAt = f.clock.instant().minus(DispatchJobs.NOT_STORED_YET_GRACE).minusSeconds(1);
+
+    assertThat(dispatch.dispatch(new JobSubmitted("job-9", "alice", 1), publishedAt))
+        .isEqualTo(DispatchJobs.Result.UNKNOWN_JOB);
+    assertThat(pauses).isEmpty();
+  }
+
   @Test
   void noCapacityLeavesTheJobQueuedWithoutThrowing() {
     JobSubmitted message = submitted();

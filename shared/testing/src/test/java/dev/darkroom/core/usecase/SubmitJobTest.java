@@ -58,6 +58,22 @@ class SubmitJobTest {
   }
 
   @Test
+  void aNewJobsMessageIsOnItsWayBeforeTheJobIsStoredAndAReplayIsStoredFirst() {
+    java.util.List<Integer> sentWhenStored = new java.util.ArrayList<>();
+    f.jobs.onWrite(job -> sentWhenStored.add(f.queue.published.size()));
+
+    submit.submit(alice, request("alice"), null, "h");
+    submit.submit(alice, request("alice"), "k", "h2");
+    // A key recorded by a request that never submitted: its retry submits that id, which may exist.
+    keys.claim(new dev.darkroom.core.port.IdempotencyKeys.Entry("alice", "k2", "h3", "job-of-a-dead-instance",
+        f.clock.instant(), f.clock.instant().plusSeconds(3600)), f.clock.instant());
+    submit.submit(alice, request("alice"), "k2", "h3");
+
+    assertThat(sentWhenStored).containsExactly(1, 2, 2);
+    assertThat(f.queue.published).hasSize(3);
+  }
+
+  @Test
   void theSameKeyAndRequestNameTheSameJobAndAnotherRequestIsRefused() {
     SubmitJob.Result.Submitted first = (SubmitJob.Result.Submitted) submit.submit(alice, request("alice"), "k", "h");
     SubmitJob.Result again = submit.submit(alice, request("alice"), "k", "h");

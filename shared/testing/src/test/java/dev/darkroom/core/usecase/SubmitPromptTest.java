@@ -27,6 +27,29 @@ class SubmitPromptTest {
   }
 
   @Test
+  void aNewIdsMessageIsOnItsWayBeforeItsJobIsStored() {
+    java.util.List<Integer> sentWhenStored = new java.util.ArrayList<>();
+    f.jobs.onWrite(job -> sentWhenStored.add(f.queue.published.size()));
+
+    f.submit.submit(f.request("alice", null));
+
+    // The publish does not wait for the create: the submit costs the slower of the two.
+    assertThat(sentWhenStored).containsExactly(1);
+  }
+
+  @Test
+  void aClientChosenIdIsStoredBeforeItsMessageIsSent() {
+    java.util.List<Integer> sentWhenStored = new java.util.ArrayList<>();
+    f.jobs.onWrite(job -> sentWhenStored.add(f.queue.published.size()));
+
+    f.submit.submit(f.request("alice", "p-1"));
+
+    // The id may be someone else's: nothing is said of it before the create decided whose it is.
+    assertThat(sentWhenStored).containsExactly(0);
+    assertThat(f.queue.published).containsExactly(new JobSubmitted("p-1", "alice", 1));
+  }
+
+  @Test
   void submitLeavesTheLedgerRowToDispatchWhichWritesItAsItLaunches() {
     f.submit.submit(f.request("alice", "p-1"));
     // Not on the submitter's time: the next step writes the row.
