@@ -450,7 +450,7 @@ resource "google_cloudfunctions2_function" "notify" {
   service_config {
     available_memory                 = "1Gi"
     available_cpu                    = "1"
-    timeout_seconds                  = 120
+    timeout_seconds                  = var.notify_timeout_seconds
     min_instance_count               = 0
     max_instance_count               = var.job_events_max_instances
     max_instance_request_concurrency = 1
@@ -468,6 +468,9 @@ resource "google_cloudfunctions2_function" "notify" {
       DB_USER                  = google_sql_user.ledger.name
       DB_POOL_SIZE             = tostring(var.db_pool_size)
       WEBHOOK_RETRY_SCHEDULE   = var.webhook_retry_schedule
+      # The same timeout as above: each run fits it (functions/notify/README.md, "Run budget").
+      NOTIFY_TIMEOUT_SECONDS = tostring(var.notify_timeout_seconds)
+      WEBHOOK_CONCURRENCY    = tostring(var.webhook_concurrency)
       # Email is off while smtp_host is empty.
       SMTP_HOST     = var.smtp_host
       SMTP_PORT     = tostring(var.smtp_port)

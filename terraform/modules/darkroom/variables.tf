@@ -353,6 +353,22 @@ variable "webhook_retry_schedule" {
   default     = "0s,5s,5m,30m,2h,5h,10h,10h"
 }
 
+variable "notify_timeout_seconds" {
+  description = "The notify function's timeout; notify reads the same value (NOTIFY_TIMEOUT_SECONDS) and starts no delivery attempt that could still run at the timeout less 10 s."
+  type        = number
+  default     = 120
+  validation {
+    condition     = var.notify_timeout_seconds >= 30 && var.notify_timeout_seconds <= 540
+    error_message = "notify_timeout_seconds must hold one 15 s attempt and a 10 s margin (at least 30) and at most 540 (an event-driven function's limit)."
+  }
+}
+
+variable "webhook_concurrency" {
+  description = "Delivery attempts (webhooks, push, email, events) one notify run makes at once; each takes up to 15 s."
+  type        = number
+  default     = 10
+}
+
 variable "webhook_rotation_overlap_seconds" {
   description = "After a webhook secret rotation, how long the previous secret keeps signing too."
   type        = number

@@ -133,6 +133,7 @@ final class BenchStack {
       HostedFunction open = host("api-auth-off", ApiFunction.class, measured);
       Map<String, String> authOn = new LinkedHashMap<>(measured);
       authOn.put("DARKROOM_AUTH", "on");
+      authOn.put("DARKROOM_LOCAL_STACK", "true");
       // The Admin SDK needs an Auth emulator host to start without Google credentials; API keys
       // never reach it, and nothing listens there, so a call that did would fail, not pass.
       authOn.put("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:" + unusedPort());

@@ -157,6 +157,7 @@ public final class RoundTripsBench implements Benchmark {
     String tier = dev.darkroom.core.job.Job.DEFAULT_TIER;
     Map<String, String> env = new LinkedHashMap<>();
     env.put("DARKROOM_AUTH", "on");
+    env.put("DARKROOM_LOCAL_STACK", "true");
     env.put("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:" + BenchStack.unusedPort());
     env.put("REQUESTS_PER_MINUTE", tier + "=100000");
     env.put("MAX_WAITING_JOBS", tier + "=100000");

@@ -180,6 +180,8 @@ public final class LocalStack implements AutoCloseable {
       functionEnv.put("DARKROOM_AUTH", "off");
     } else {
       functionEnv.put("DARKROOM_AUTH", "on");
+      // Authentication on against emulators: allowed only where the local stack says so (AuthConfig).
+      functionEnv.put("DARKROOM_LOCAL_STACK", "true");
       // Read by the Firebase Admin SDK itself: ID tokens are the emulator's (unsigned), revocation asked of it.
       functionEnv.put("FIREBASE_AUTH_EMULATOR_HOST", options.firebaseAuthEmulator());
     }

@@ -73,7 +73,8 @@ final class HostileRequests {
     if (pick < 52) return control(r);
     if (pick < 66) return query(r);
     if (pick < 80) return upload(r);
-    if (pick < 93) return pathsAndMethods(r);
+    if (pick < 88) return pathsAndMethods(r);
+    if (pick < 94) return storedIds(r);
     return rawHttp(r);
   }
 
@@ -662,6 +663,47 @@ final class HostileRequests {
     int length = 1 + r.nextInt(60);
     for (int i = 0; i < length; i++) path.append(alphabet.charAt(r.nextInt(alphabet.length())));
     return path.toString();
+  }
+
+  // Ids that become Firestore document ids: over 1,500 bytes, '.', '..', '__x__', a '/' (issue 19: a 400, never a 500)
+
+  private HostileRequest storedIds(Random r) {
+    String id = unstorableSegment(r);
+    return switch (r.nextInt(6)) {
+      case 0, 1 -> request("ids/device-put", "PUT", "/api/v2/devices/" + id, r.nextBoolean() ? "application/json" : null,
+          r.nextBoolean() ? utf8("{\"platform\":\"web\"}") : new byte[0], false);
+      case 2 -> request("ids/device-delete", "DELETE", "/api/v2/devices/" + id, null, new byte[0], false);
+      // A loopback URL passes the local stack's outbound policy, so the job_id is what is judged.
+      case 3 -> post("ids/webhook-job-id", (r.nextBoolean() ? "" : "/api") + "/v2/webhooks",
+          json(NODES.objectNode().put("url", "http://127.0.0.1:9/hook").put("job_id", unstorableId(r))));
+      case 4 -> get("ids/job", "/api/v2/jobs/" + id + pick(r, new String[] {"", "/events"}));
+      default -> request("ids/webhook", "POST", "/api/v2/webhooks/" + id + "/rotate", null, new byte[0], false);
+    };
+  }
+
+  /** An id Firestore cannot store, as a JSON string. */
+  private static String unstorableId(Random r) {
+    return switch (r.nextInt(7)) {
+      case 0 -> "x".repeat(1_501 + r.nextInt(2_000));
+      case 1 -> "\u00e9".repeat(751 + r.nextInt(100));
+      case 2 -> pick(r, new String[] {".", "..", "a/b", "/", "a/b/c", "../x", "jobs/x"});
+      case 3 -> "__" + pick(r, new String[] {"", "x", ".*", "name", "__"}) + "__";
+      case 4 -> "";
+      case 5 -> uuid(r) + "/" + uuid(r);
+      default -> "\uD83D\uDCF7".repeat(376);
+    };
+  }
+
+  /** An id Firestore cannot store, as a path segment (percent-encoded where it must be). */
+  private static String unstorableSegment(Random r) {
+    return switch (r.nextInt(6)) {
+      case 0 -> "x".repeat(1_501 + r.nextInt(2_000));
+      case 1 -> "%C3%A9".repeat(751 + r.nextInt(100));
+      case 2 -> pick(r, new String[] {".", "..", "%2e", "%2E%2E", "a%2Fb", "%2F", "..%2F..", "a/b"});
+      case 3 -> "__" + pick(r, new String[] {"", "x", ".*", "name", "__"}) + "__";
+      case 4 -> "%5F%5Fx%5F%5F";
+      default -> "%F0%9F%93%B7".repeat(376);
+    };
   }
 
   // Requests no HTTP client library would send

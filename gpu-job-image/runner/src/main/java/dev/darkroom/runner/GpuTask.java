@@ -55,7 +55,13 @@ final class GpuTask {
         return Runner.EXIT_OK;
       }
       try {
-        return runner.run(config.jobIds());
+        EngineFolders folders = config.engineHomeIfSet().isPresent()
+            ? EngineFolders.of(config.engineHomeIfSet().get()) : EngineFolders.NOT_OURS;
+        log.info("engine files cleared after each job: {}", folders);
+        return runner.clearing(folders).run(config.jobIds());
+      } catch (java.io.IOException e) {
+        log.error("cannot read the engine's folders under COMFYUI_HOME: {}", e.toString());
+        return Runner.EXIT_RETRY_MAY_HELP;
       } finally {
         comfyUi.ifPresent(ComfyUiProcess::close);
       }

@@ -113,6 +113,7 @@ public final class Runner {
   /** How many drainable jobs one look fetches; each is still claimed one by one. */
   static final int DRAIN_BATCH = 5;
   private TaskSlot slot = TaskSlot.NONE;
+  private EngineFolders folders = EngineFolders.NOT_OURS;
   private final DrainOrder drainOrder;
 
   public Runner(JobStore jobs, JobQueue queue, PromptEngine engine, JobEventPublisher events, OutputStore store,
@@ -256,6 +257,12 @@ public final class Runner {
     return this;
   }
 
+  /** The engine's folders, emptied after each job; set before {@link #run}. */
+  Runner clearing(EngineFolders folders) {
+    this.folders = folders;
+    return this;
+  }
+
   private boolean pastClaimDeadline() {
     return settings.claimUntil() != null && clock.instant().isAfter(settings.claimUntil());
   }
@@ -373,10 +380,31 @@ public final class Runner {
       running = job;
     }
     lastFingerprint = job.fingerprint();
+    JobRun result;
     // Watched until its end is reported: uploading a large output takes time too, and the
     // heartbeat must not look stale meanwhile.
     try (RunningJobWatch.Watching watching = watch.watch(job, settings.executionName())) {
-      return runWatched(job, reporter, watching);
+      result = runWatched(job, reporter, watching);
+    }
+    if (result != JobRun.ABANDONED) {
+      clearEngineFolders(job);
+    }
+    return result;
+  }
+
+  /**
+   * After a job, the engine is idle and its files are uploaded: the next job, maybe another user's,
+   * finds only what the image ships. If they cannot be cleared, this task claims nothing more.
+   */
+  private void clearEngineFolders(Job job) {
+    try {
+      folders.clear();
+    } catch (java.io.IOException | RuntimeException e) {
+      log.error("could not clear the engine's files after job {} ({}): this task claims no more jobs", job.id(),
+          e.toString());
+      synchronized (this) {
+        stopping = true;
+      }
     }
   }
 

@@ -36,6 +36,9 @@ import java.util.Optional;
  * @param tierLimits {@code TIER_CONCURRENCY}, as dispatch applies it, for the jobs a draining task claims
  * @param gpuSlot {@code DARKROOM_GPU_SLOT}: the GPU slot dispatch reserved for this task; null for a
  *     task launched without one
+ * @param engineHome {@code COMFYUI_HOME}: where the task's own ComfyUI keeps its {@code input},
+ *     {@code output} and {@code temp} folders, emptied after each job (the image sets it); null when
+ *     the engine is not the task's alone (the local stack's simulated engine, shared by its tasks)
  */
 public record RunnerConfig(
     URI comfyUrl,
@@ -52,7 +55,8 @@ public record RunnerConfig(
     Duration drainIdle,
     Services services,
     FairShare.Limits tierLimits,
-    GpuPool.Lease gpuSlot) {
+    GpuPool.Lease gpuSlot,
+    java.nio.file.Path engineHome) {
 
   /**
    * The Google services the task's ports use: the job documents and GPU slots (Firestore), the
@@ -139,7 +143,13 @@ public record RunnerConfig(
     }
     return new RunnerConfig(comfyUrl, jobIds, execution,
         share, attempt, idle, ready, env.optional("COMFYUI_COMMAND").orElse(null), taskTimeout, margin,
-        heartbeat, Duration.ofSeconds(drainIdle), services, TierConcurrencyConfig.from(env).limits(), gpuSlot(env));
+        heartbeat, Duration.ofSeconds(drainIdle), services, TierConcurrencyConfig.from(env).limits(), gpuSlot(env),
+        env.optional("COMFYUI_HOME").map(java.nio.file.Path::of).orElse(null));
+  }
+
+  /** Where the task's own engine keeps its files, if it owns one. */
+  public Optional<java.nio.file.Path> engineHomeIfSet() {
+    return Optional.ofNullable(engineHome);
   }
 
   /** The GPU slot dispatch reserved for this task, if it was launched with one. */

@@ -75,6 +75,7 @@ class RunnerConfigTest {
     vars.put("CLOUD_RUN_TASK_ATTEMPT", "1");
     vars.put("PROMPT_IDLE_TIMEOUT_SECONDS", "45");
     vars.put("COMFYUI_READY_TIMEOUT_SECONDS", "600");
+    vars.put("COMFYUI_HOME", "/opt/comfyui");
 
     RunnerConfig config = RunnerConfig.from(new Env(vars));
 
@@ -85,6 +86,8 @@ class RunnerConfigTest {
     assertThat(config.taskAttempt()).isEqualTo(1);
     assertThat(config.promptIdleTimeout()).isEqualTo(Duration.ofSeconds(45));
     assertThat(config.comfyReadyTimeout()).isEqualTo(Duration.ofSeconds(600));
+    assertThat(config.engineHomeIfSet()).contains(java.nio.file.Path.of("/opt/comfyui"));
+    assertThat(RunnerConfig.from(new Env(minimal())).engineHomeIfSet()).as("the local stack's shared engine").isEmpty();
   }
 
   @Test

@@ -578,6 +578,46 @@ class RunnerTest {
     jobs.update(job.id(), current -> JobChange.Outcome.write(dispatched, null));
   }
 
+  /** Issue 19: a drained task runs several users' jobs on one engine; none may see another's files. */
+  @Test
+  void theEnginesFilesOfOneJobAreGoneBeforeTheNextJobRunsExceptThoseTheImageShips(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path home) throws Exception {
+    java.nio.file.Files.createDirectories(home.resolve("input/3d"));
+    java.nio.file.Files.writeString(home.resolve("input/example.png"), "shipped with the image");
+    java.nio.file.Files.writeString(home.resolve("input/3d/shipped.obj"), "shipped too");
+    java.nio.file.Files.createDirectories(home.resolve("output"));
+    java.nio.file.Files.createDirectories(home.resolve("temp"));
+    dispatched(Job.queued("job-a", "alice", 1, JSON.createObjectNode(), JSON.createObjectNode(), "tab", clock.instant()));
+    dispatched(Job.queued("job-b", "bob", 2, JSON.createObjectNode(), JSON.createObjectNode(), "tab", clock.instant()));
+    engine.when("job-a", progress -> {
+      try {
+        java.nio.file.Files.createDirectories(home.resolve("input/darkroom/job-a"));
+        java.nio.file.Files.writeString(home.resolve("input/darkroom/job-a/alice-photo.png"), "alice's upload");
+        java.nio.file.Files.createDirectories(home.resolve("output/portraits"));
+        java.nio.file.Files.writeString(home.resolve("output/portraits/ComfyUI_00001_.png"), "alice's output");
+        java.nio.file.Files.writeString(home.resolve("temp/ComfyUI_temp_00001_.png"), "alice's preview");
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      return new PromptOutcome.Completed(List.of());
+    });
+    List<String> seenByBob = new java.util.ArrayList<>();
+    engine.when("job-b", progress -> {
+      try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(home)) {
+        files.filter(java.nio.file.Files::isRegularFile).map(f -> home.relativize(f).toString().replace('\\', '/'))
+            .sorted().forEach(seenByBob::add);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      return new PromptOutcome.Completed(List.of());
+    });
+
+    runner(TaskShare.whole()).clearing(EngineFolders.of(home)).run(List.of("job-a", "job-b"));
+
+    assertThat(engine.ran).containsExactly("job-a", "job-b");
+    assertThat(seenByBob).as("the engine's files while bob's job runs").containsExactly("input/3d/shipped.obj", "input/example.png");
+  }
+
   private Runner runner(TaskShare share) {
     return new Runner(jobs, queue, engine, events, outputs, clock, fastRetries(),
         new Runner.Settings(EXECUTION, share, Duration.ofSeconds(1)));

@@ -22,6 +22,17 @@ public record GoogleCloudConfig(String projectId, String firestoreEmulatorHost, 
         env.optional("FIREBASE_AUTH_EMULATOR_HOST").orElse(null));
   }
 
+  /** The emulator host variables set in {@code env}, by name (empty in the cloud). */
+  public static java.util.List<String> emulatorHostsSet(Env env) {
+    java.util.List<String> set = new java.util.ArrayList<>();
+    env.optional("FIRESTORE_EMULATOR_HOST").ifPresent(host -> set.add("FIRESTORE_EMULATOR_HOST"));
+    env.optional("PUBSUB_EMULATOR_HOST").ifPresent(host -> set.add("PUBSUB_EMULATOR_HOST"));
+    env.optional("STORAGE_EMULATOR_HOST").ifPresent(host -> set.add("STORAGE_EMULATOR_HOST"));
+    env.optional("CLOUD_RUN_EMULATOR_HOST").ifPresent(host -> set.add("CLOUD_RUN_EMULATOR_HOST"));
+    env.optional("FIREBASE_AUTH_EMULATOR_HOST").ifPresent(host -> set.add("FIREBASE_AUTH_EMULATOR_HOST"));
+    return set;
+  }
+
   public Optional<String> firestoreEmulator() {
     return Optional.ofNullable(firestoreEmulatorHost);
   }

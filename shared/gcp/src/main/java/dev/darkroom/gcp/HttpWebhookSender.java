@@ -15,7 +15,8 @@ import java.util.Map;
  * function).
  */
 public final class HttpWebhookSender implements WebhookSender {
-  static final Duration TIMEOUT = Duration.ofSeconds(15);
+  /** The bound on one whole call: what notify's run budget counts per attempt. */
+  public static final Duration TIMEOUT = Duration.ofSeconds(15);
 
   private final OutboundHttp http;
 

@@ -30,7 +30,7 @@ public final class SqlDeliveryLog implements DeliveryLog {
     try (Connection c = dataSource.getConnection();
          PreparedStatement query = c.prepareStatement("""
              SELECT count(*) AS n, coalesce(max(attempt), 0) AS last, bool_or(outcome <> 'retry') AS finished,
-                    min(at) AS first_at
+                    min(at) AS first_at, max(at) AS last_at
              FROM notification_deliveries WHERE notification_id = ? AND target = ?""")) {
       query.setString(1, notificationId);
       query.setString(2, target);
@@ -40,7 +40,7 @@ public final class SqlDeliveryLog implements DeliveryLog {
           return DeliveryHistory.NONE;
         }
         return new DeliveryHistory(row.getInt("last"), row.getBoolean("finished"),
-            row.getTimestamp("first_at").toInstant());
+            row.getTimestamp("first_at").toInstant(), row.getTimestamp("last_at").toInstant());
       }
     } catch (SQLException e) {
       throw new IllegalStateException("reading deliveries of " + notificationId + " failed: " + e.getMessage(), e);

@@ -62,6 +62,23 @@ class ConfigsTest {
         .isInstanceOf(Env.MissingConfigException.class).hasMessageContaining("DARKROOM_AUTH");
   }
 
+  /** Issue 19: an emulator host with authentication on would trust the emulator's unsigned tokens, or talk to a fake. */
+  @Test
+  void authenticationOnRefusesToStartWithAnyEmulatorHostUnlessTheLocalStackSaysSo() {
+    for (String emulator : java.util.List.of("FIRESTORE_EMULATOR_HOST", "PUBSUB_EMULATOR_HOST", "STORAGE_EMULATOR_HOST",
+        "CLOUD_RUN_EMULATOR_HOST", "FIREBASE_AUTH_EMULATOR_HOST")) {
+      Map<String, String> deployed = Map.of("DARKROOM_AUTH", "on", "API_KEY_PEPPER", PEPPER, emulator, "127.0.0.1:9099");
+      assertThatThrownBy(() -> AuthConfig.from(new Env(deployed))).as(emulator)
+          .isInstanceOf(Env.MissingConfigException.class)
+          .hasMessageContaining("DARKROOM_AUTH=on").hasMessageContaining(emulator + " is set");
+      Map<String, String> local = new java.util.HashMap<>(deployed);
+      local.put("DARKROOM_LOCAL_STACK", "true");
+      assertThat(AuthConfig.from(new Env(local)).required()).as(emulator).isTrue();
+      assertThat(AuthConfig.from(new Env(Map.of("DARKROOM_AUTH", "off", emulator, "127.0.0.1:9099"))).required())
+          .as(emulator).isFalse();
+    }
+  }
+
   @Test
   void eachTopicAndCollectionHasItsOwnVariableAndTheLocalStacksNameAsDefault() {
     Env env = new Env(Map.of("JOB_EVENTS_TOPIC", "dev-job-events", "JOBS_COLLECTION", "dev_jobs"));

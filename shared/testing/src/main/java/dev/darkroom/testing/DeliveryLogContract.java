@@ -24,10 +24,10 @@ public abstract class DeliveryLogContract {
   }
 
   @Test
-  void attemptsAreCountedAndTheFirstOneDated() {
+  void attemptsAreCountedAndTheFirstAndLastOnesDated() {
     log().record(new DeliveryAttempt(notification, "ep1", 1, Outcome.RETRY, 503, "HTTP 503", t0));
     log().record(new DeliveryAttempt(notification, "ep1", 2, Outcome.RETRY, null, "timeout", t0.plusSeconds(10)));
-    assertThat(log().history(notification, "ep1")).isEqualTo(new DeliveryHistory(2, false, t0));
+    assertThat(log().history(notification, "ep1")).isEqualTo(new DeliveryHistory(2, false, t0, t0.plusSeconds(10)));
     assertThat(log().history(notification, "ep2")).isEqualTo(DeliveryHistory.NONE);
   }
 
@@ -38,7 +38,7 @@ public abstract class DeliveryLogContract {
     // A redelivered message handled concurrently read the same history and tried attempt 2 too.
     log().record(new DeliveryAttempt(notification, "ep1", 2, Outcome.DELIVERED, 200, null, t0.plusSeconds(11)));
     log().record(new DeliveryAttempt(notification, "ep1", 3, Outcome.DELIVERED, 200, null, t0.plusSeconds(12)));
-    assertThat(log().history(notification, "ep1")).isEqualTo(new DeliveryHistory(2, true, t0));
+    assertThat(log().history(notification, "ep1")).isEqualTo(new DeliveryHistory(2, true, t0, t0.plusSeconds(10)));
   }
 
   @Test

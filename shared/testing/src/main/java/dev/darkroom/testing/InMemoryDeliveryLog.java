@@ -18,7 +18,8 @@ public final class InMemoryDeliveryLog implements DeliveryLog {
       return DeliveryHistory.NONE;
     }
     return new DeliveryHistory(mine.stream().mapToInt(DeliveryAttempt::attempt).max().orElse(0),
-        mine.stream().anyMatch(a -> a.outcome().isFinal()), mine.get(0).at());
+        mine.stream().anyMatch(a -> a.outcome().isFinal()), mine.get(0).at(),
+        mine.stream().map(DeliveryAttempt::at).max(java.util.Comparator.naturalOrder()).orElseThrow());
   }
 
   @Override

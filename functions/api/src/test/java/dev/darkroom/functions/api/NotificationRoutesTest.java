@@ -159,4 +159,30 @@ class NotificationRoutesTest {
     assertThat(call("PATCH", "/api/v2/webhooks", "{}").status).isEqualTo(405);
     assertThat(call("GET", "/api/v2/devices/tok", null).status).isEqualTo(405);
   }
+
+  /** Issue 19: ids Firestore cannot store (over 1,500 bytes, '.', '..', '__x__') are the client's mistake, not a 500. */
+  static java.util.stream.Stream<String> tokensFirestoreCannotStore() {
+    return java.util.stream.Stream.of("a".repeat(1_600), "\u00e9".repeat(751), "..", ".", "__fcm__", "__.*__");
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.MethodSource("tokensFirestoreCannotStore")
+  void aDeviceTokenFirestoreCannotStoreIsA400SayingWhy(String token) throws Exception {
+    String path = "/api/v2/devices/" + token;
+    FakeHttp.Response put = call("PUT", path, null);
+    assertThat(put.status).as(put.text()).isEqualTo(400);
+    assertThat(jsonOf(put).at("/error/message").asText()).contains("token");
+    assertThat(call("DELETE", path, null).status).isEqualTo(400);
+    assertThat(devices.userByToken).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"a/b", "..", "__job__"})
+  void aWebhookJobIdFirestoreCannotStoreIsA400SayingWhy(String jobId) throws Exception {
+    FakeHttp.Response created = call("POST", "/api/v2/webhooks",
+        "{\"url\":\"https://hooks.example.com/\",\"job_id\":\"" + jobId + "\"}");
+    assertThat(created.status).as(created.text()).isEqualTo(400);
+    assertThat(jsonOf(created).at("/error/message").asText()).contains("job_id");
+    assertThat(endpoints.forUser("alice")).isEmpty();
+  }
 }

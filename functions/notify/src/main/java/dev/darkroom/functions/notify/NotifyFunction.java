@@ -32,7 +32,8 @@ public final class NotifyFunction implements CloudEventsFunction {
           adapters.deviceTokens(config.devices()), adapters.pushSender(),
           adapters.integrationEvents(config.integrationTopic()),
           new NotifyJobEnded.Mail(adapters.emailRecipients(), adapters.emailSender(config.smtp())),
-          adapters.deliveryLog(), adapters.pendingNotifications(), config.retrySchedule(), Clock.systemUTC());
+          adapters.deliveryLog(), adapters.pendingNotifications(), config.retrySchedule(), config.budget(),
+          Clock.systemUTC());
     });
   }
 

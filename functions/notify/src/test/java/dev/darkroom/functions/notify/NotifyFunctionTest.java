@@ -8,6 +8,7 @@ import dev.darkroom.core.notify.RetrySchedule;
 import dev.darkroom.core.notify.WebhookEndpoint;
 import dev.darkroom.core.port.WebhookSender.Response;
 import dev.darkroom.core.usecase.NotifyJobEnded;
+import dev.darkroom.gcp.Env;
 import dev.darkroom.testing.EventarcEvents;
 import dev.darkroom.testing.InMemoryDeliveryLog;
 import dev.darkroom.testing.InMemoryDeviceTokens;
@@ -34,7 +35,7 @@ class NotifyFunctionTest {
   private final NotifyFunction function = new NotifyFunction(() -> new NotifyJobEnded(endpoints, webhooks,
       new InMemoryDeviceTokens(), new RecordingPushSender(), events,
       new NotifyJobEnded.Mail(new InMemoryEmailRecipients(), new RecordingEmailSender()), deliveries, pending,
-      RetrySchedule.parse("0s,1h"), Clock.systemUTC()));
+      RetrySchedule.parse("0s,1h"), NotifyConfig.budget(new Env(java.util.Map.of())), Clock.systemUTC()));
 
   private final CloudEvent ended = EventarcEvents.messagePublished("notifications", Messages.encode(
       new JobNotification("n-1", "j1", "alice", "failed", Instant.parse("2026-11-23T10:00:00Z"))));

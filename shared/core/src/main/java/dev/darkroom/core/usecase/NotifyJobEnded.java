@@ -6,6 +6,7 @@ import dev.darkroom.core.event.JobNotification;
 import dev.darkroom.core.event.SchemaVersion;
 import dev.darkroom.core.notify.DeliveryAttempt;
 import dev.darkroom.core.notify.DeliveryAttempt.Outcome;
+import dev.darkroom.core.notify.DeliveryBudget;
 import dev.darkroom.core.notify.DeliveryHistory;
 import dev.darkroom.core.notify.RetrySchedule;
 import dev.darkroom.core.notify.WebhookEndpoint;
@@ -25,10 +26,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +50,15 @@ import org.slf4j.LoggerFactory;
  * Pub/Sub's redelivery (which gives up within minutes): a run first claims the notification, so a
  * duplicate delivery while it is scheduled for later does nothing; after the run, the time of the
  * next attempt (the soonest of the failing targets') is stored, and the reconcile sweep
- * republishes the notification then. A target whose schedule is over is given up on.
+ * republishes the notification then. Each target follows its own schedule: a run tries only the
+ * targets whose own next attempt is due (from their own last attempt in the log), so a failing
+ * endpoint neither repeats nor delays the others. A target whose schedule is over is given up on.
+ *
+ * <p>Every run fits its {@link DeliveryBudget}: attempts run in parallel on a bounded pool, each
+ * bounded in time, and none is started that could still be running at the run's deadline (the
+ * function's timeout less a margin), so the platform never kills a run between a post and its
+ * record. A target left out for that is due at once and tried first by the next run (the sweep's
+ * next republish: within a minute, or within {@link #LEASE} when the run was itself a republish).
  */
 public final class NotifyJobEnded {
   private static final Logger log = LoggerFactory.getLogger(NotifyJobEnded.class);
@@ -64,6 +79,8 @@ public final class NotifyJobEnded {
   private final DeliveryLog deliveries;
   private final PendingNotifications pending;
   private final RetrySchedule schedule;
+  private final DeliveryBudget budget;
+  private final ExecutorService attempts;
   private final Clock clock;
 
   /** Email: where each user wants it, and the sender. */
@@ -71,7 +88,7 @@ public final class NotifyJobEnded {
 
   public NotifyJobEnded(WebhookEndpoints endpoints, WebhookSender webhooks, DeviceTokens devices, PushSender push,
                         IntegrationEvents events, Mail mail, DeliveryLog deliveries, PendingNotifications pending,
-                        RetrySchedule schedule, Clock clock) {
+                        RetrySchedule schedule, DeliveryBudget budget, Clock clock) {
     this.endpoints = endpoints;
     this.webhooks = webhooks;
     this.devices = devices;
@@ -81,7 +98,14 @@ public final class NotifyJobEnded {
     this.deliveries = deliveries;
     this.pending = pending;
     this.schedule = schedule;
+    this.budget = budget;
     this.clock = clock;
+    AtomicInteger threads = new AtomicInteger();
+    this.attempts = Executors.newFixedThreadPool(budget.concurrency(), task -> {
+      Thread thread = new Thread(task, "notify-attempt-" + threads.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
   }
 
   /**
@@ -103,7 +127,7 @@ public final class NotifyJobEnded {
     }
     Tally tally;
     try {
-      tally = deliver(notification);
+      tally = deliver(notification, now, budget.deadline(now));
     } catch (RuntimeException infrastructure) {
       // The database failed mid-run: let the redelivery Pub/Sub is about to make run at once,
       // rather than wait for the lease (if even this fails, the lease and the sweep take over).
@@ -118,30 +142,109 @@ public final class NotifyJobEnded {
     if (tally.pending.isEmpty()) {
       pending.finish(notification.id());
     } else {
-      next = now.plus(tally.soonestWait);
+      next = tally.soonest;
       pending.retryAt(notification.id(), next);
     }
     return new Result(List.copyOf(tally.delivered), List.copyOf(tally.pending), List.copyOf(tally.gaveUp),
         List.copyOf(tally.skipped), next, false);
   }
 
-  private Tally deliver(JobNotification notification) {
+  /**
+   * Starts every due target's attempt on the pool (channels first, then webhooks, the longest
+   * overdue first) and waits for all of them, so that nothing of this run is still posting when it
+   * returns or throws.
+   */
+  private Tally deliver(JobNotification notification, Instant start, Instant deadline) {
     Tally tally = new Tally();
-    attempt(notification, DeliveryAttempt.EVENTS, tally, () -> {
-      events.publish(notification);
-      return new Try(Outcome.DELIVERED, null, null);
-    });
-    attempt(notification, DeliveryAttempt.PUSH, tally, () -> pushToDevices(notification));
-    if (mail.sender().enabled()) {
-      mail.recipients().addressOf(notification.userId()).ifPresent(address ->
-          attempt(notification, EMAIL, tally, () -> email(notification, address)));
+    List<Started> started = new ArrayList<>();
+    RuntimeException infrastructure = null;
+    try {
+      startIfDue(notification, DeliveryAttempt.EVENTS, () -> {
+        events.publish(notification);
+        return new Try(Outcome.DELIVERED, null, null);
+      }, start, deadline, tally, started);
+      startIfDue(notification, DeliveryAttempt.PUSH, () -> pushToDevices(notification), start, deadline, tally, started);
+      if (mail.sender().enabled()) {
+        Optional<String> address = mail.recipients().addressOf(notification.userId());
+        if (address.isPresent()) {
+          startIfDue(notification, EMAIL, () -> email(notification, address.get()), start, deadline, tally, started);
+        }
+      }
+      List<Due> hooks = new ArrayList<>();
+      for (WebhookEndpoint endpoint : endpoints.forUser(notification.userId())) {
+        if (endpoint.covers(notification.jobId())) {
+          hooks.add(new Due(endpoint.id(), deliveries.history(notification.id(), endpoint.id()),
+              () -> postWebhook(notification, endpoint)));
+        }
+      }
+      hooks.stream().filter(due -> !due.history.finished())
+          .sorted(Comparator.comparing(due -> dueAt(notification, due.target, due.history, start)))
+          .forEach(due -> start(notification, due, start, deadline, tally, started));
+      hooks.stream().filter(due -> due.history.finished()).forEach(due -> tally.skipped.add(due.target));
+    } catch (RuntimeException e) {
+      infrastructure = e;
     }
-    for (WebhookEndpoint endpoint : endpoints.forUser(notification.userId())) {
-      if (endpoint.covers(notification.jobId())) {
-        attempt(notification, endpoint.id(), tally, () -> postWebhook(notification, endpoint));
+    for (Started attempt : started) {
+      try {
+        Settled settled = attempt.result.get();
+        tally.settle(attempt.target, settled.outcome, settled.next);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof RuntimeException failure)) {
+          throw new IllegalStateException("attempt for " + attempt.target + " failed", e.getCause());
+        }
+        infrastructure = infrastructure == null ? failure : infrastructure;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while delivering notification " + notification.id(), e);
       }
     }
+    if (infrastructure != null) {
+      throw infrastructure;
+    }
     return tally;
+  }
+
+  private record Due(String target, DeliveryHistory history, Attempt attempt) {}
+
+  /** One target's attempt, on the pool. */
+  private record Started(String target, Future<Settled> result) {}
+
+  /**
+   * @param outcome null when the attempt was not started (no time left in the run)
+   * @param next when the target's next attempt is due, null if it will have none
+   */
+  private record Settled(Outcome outcome, Instant next) {}
+
+  private void startIfDue(JobNotification n, String target, Attempt attempt, Instant start, Instant deadline,
+                          Tally tally, List<Started> started) {
+    DeliveryHistory history = deliveries.history(n.id(), target);
+    if (history.finished()) {
+      tally.skipped.add(target);
+      return;
+    }
+    start(n, new Due(target, history, attempt), start, deadline, tally, started);
+  }
+
+  private void start(JobNotification n, Due due, Instant start, Instant deadline, Tally tally, List<Started> started) {
+    Instant dueAt = dueAt(n, due.target, due.history, start);
+    if (dueAt.isAfter(start)) {
+      tally.waiting(due.target, dueAt);
+      return;
+    }
+    started.add(new Started(due.target, attempts.submit(() -> attempt(n, due, deadline))));
+  }
+
+  /** When a target's own next attempt is due: at once for a new one, else its own wait after its own last attempt. */
+  private Instant dueAt(JobNotification n, String target, DeliveryHistory history, Instant now) {
+    if (history.attempts() == 0) {
+      return now;
+    }
+    int next = history.attempts() + 1;
+    return schedule.waitBefore(next, retryKey(n, target, next)).map(history.lastAttemptAt()::plus).orElse(now);
+  }
+
+  private static String retryKey(JobNotification n, String target, int attempt) {
+    return n.id() + "/" + target + "/" + attempt;
   }
 
   private record Try(Outcome outcome, Integer statusCode, String error) {}
@@ -155,42 +258,52 @@ public final class NotifyJobEnded {
     final List<String> pending = new ArrayList<>();
     final List<String> gaveUp = new ArrayList<>();
     final List<String> skipped = new ArrayList<>();
-    Duration soonestWait;
+    Instant soonest;
 
-    void retry(String target, Duration wait) {
+    void waiting(String target, Instant next) {
       pending.add(target);
-      soonestWait = soonestWait == null || wait.compareTo(soonestWait) < 0 ? wait : soonestWait;
+      soonest = soonest == null || next.isBefore(soonest) ? next : soonest;
+    }
+
+    /** @param outcome null when the attempt was not started (no time left): due at once, {@code next} */
+    void settle(String target, Outcome outcome, Instant next) {
+      if (outcome == null || outcome == Outcome.RETRY) {
+        waiting(target, next);
+      } else if (outcome == Outcome.DELIVERED) {
+        delivered.add(target);
+      } else {
+        gaveUp.add(target);
+      }
     }
   }
 
-  /** Reading or writing the log failing (the database down) escapes: the message is redelivered. */
-  private void attempt(JobNotification n, String target, Tally tally, Attempt attempt) {
-    DeliveryHistory history = deliveries.history(n.id(), target);
-    if (history.finished()) {
-      tally.skipped.add(target);
-      return;
-    }
+  /**
+   * On the pool: makes the attempt if it can end before {@code deadline} and records it. Reading or
+   * writing the log failing (the database down) escapes: the message is redelivered.
+   *
+   */
+  private Settled attempt(JobNotification n, Due due, Instant deadline) {
     Instant now = clock.instant();
-    int number = history.attempts() + 1;
+    if (!budget.fits(now, deadline)) {
+      log.info("notification {} of job {} to {}: no time left in this run for an attempt; the next run makes it",
+          n.id(), n.jobId(), due.target);
+      return new Settled(null, now);
+    }
+    String target = due.target;
+    int number = due.history.attempts() + 1;
     Try result;
     try {
-      result = attempt.run();
+      result = due.attempt.run();
     } catch (RuntimeException e) {
       result = new Try(Outcome.RETRY, null, e.toString());
     }
-    Optional<Duration> wait = schedule.waitBefore(number + 1);
+    Optional<Duration> wait = schedule.waitBefore(number + 1, retryKey(n, target, number + 1));
     if (result.outcome() == Outcome.RETRY && wait.isEmpty()) {
       result = new Try(Outcome.GAVE_UP, result.statusCode(),
           "still failing after " + number + " attempts (retry schedule over): " + result.error());
     }
     deliveries.record(new DeliveryAttempt(n.id(), target, number, result.outcome(),
         result.statusCode(), result.error(), now));
-    switch (result.outcome()) {
-      case DELIVERED -> tally.delivered.add(target);
-      case RETRY -> tally.retry(target, wait.orElseThrow());
-      case GAVE_UP -> tally.gaveUp.add(target);
-      default -> throw new IllegalStateException();
-    }
     if (result.outcome() == Outcome.GAVE_UP) {
       // ERROR and "delivery given up": what the webhook-failures log metric counts (terraform/monitoring.tf).
       log.error("notification {} of job {} to {}: delivery given up at attempt {} ({})", n.id(), n.jobId(), target,
@@ -199,6 +312,7 @@ public final class NotifyJobEnded {
       log.warn("notification {} of job {} to {}: attempt {} {} ({})", n.id(), n.jobId(), target,
           number, result.outcome(), result.error());
     }
+    return new Settled(result.outcome(), result.outcome() == Outcome.RETRY ? now.plus(wait.orElseThrow()) : null);
   }
 
   private Try email(JobNotification n, String address) {

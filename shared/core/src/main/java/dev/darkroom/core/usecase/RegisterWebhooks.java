@@ -1,6 +1,7 @@
 package dev.darkroom.core.usecase;
 
 import dev.darkroom.core.job.Job;
+import dev.darkroom.core.limits.DocumentIds;
 import dev.darkroom.core.notify.OutboundUrlPolicy;
 import dev.darkroom.core.notify.WebhookEndpoint;
 import dev.darkroom.core.notify.WebhookSignature;
@@ -68,7 +69,8 @@ public final class RegisterWebhooks {
     if (refusal.isPresent()) {
       throw new Refused(400, "\"url\" cannot be called by Darkroom: " + refusal.get());
     }
-    if (jobId != null && jobs.get(jobId).map(Job::userId).filter(userId::equals).isEmpty()) {
+    if (jobId != null && jobs.get(DocumentIds.requireStorable("job_id", jobId)).map(Job::userId)
+        .filter(userId::equals).isEmpty()) {
       throw new Refused(404, "no job of yours has the id \"" + jobId + "\"");
     }
     if (endpoints.forUser(userId).size() >= maxPerUser) {

@@ -27,6 +27,19 @@ class RetryScheduleTest {
   }
 
   @Test
+  void aTargetsJitteredWaitIsTheSameEachTimeItIsAskedAndTargetsSpreadOut() {
+    RetrySchedule schedule = RetrySchedule.standard();
+    assertThat(schedule.waitBefore(4, "n-1/ep1/4")).isEqualTo(schedule.waitBefore(4, "n-1/ep1/4"));
+    java.util.Set<Duration> waits = new java.util.HashSet<>();
+    for (int i = 0; i < 50; i++) {
+      Duration wait = schedule.waitBefore(4, "n-1/ep" + i + "/4").orElseThrow();
+      assertThat(wait).isBetween(Duration.ofMinutes(27), Duration.ofMinutes(33));
+      waits.add(wait);
+    }
+    assertThat(waits).as("distinct waits of 50 targets").hasSizeGreaterThan(40);
+  }
+
+  @Test
   void aScheduleIsWrittenInSecondsMinutesOrHoursAndNonsenseIsRefusedByName() {
     assertThat(RetrySchedule.parse(" 0s, 2s ,1M,3h").waits())
         .containsExactly(Duration.ZERO, Duration.ofSeconds(2), Duration.ofMinutes(1), Duration.ofHours(3));

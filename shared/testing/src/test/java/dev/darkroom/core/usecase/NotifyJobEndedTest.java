@@ -6,6 +6,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 import dev.darkroom.core.event.JobNotification;
 import dev.darkroom.core.notify.DeliveryAttempt;
 import dev.darkroom.core.notify.DeliveryAttempt.Outcome;
+import dev.darkroom.core.notify.DeliveryBudget;
 import dev.darkroom.core.notify.RetrySchedule;
 import dev.darkroom.core.notify.WebhookEndpoint;
 import dev.darkroom.core.notify.WebhookSignature;
@@ -45,8 +46,11 @@ class NotifyJobEndedTest {
   private final InMemoryPendingNotifications pending = new InMemoryPendingNotifications();
   /** No jitter, so that due times can be asserted exactly. */
   private final RetrySchedule schedule = new RetrySchedule(RetrySchedule.standard().waits(), () -> 0.5);
+  /** One attempt at a time, so that scripted answers go to targets in order; the clock stands still. */
+  private final DeliveryBudget budget =
+      new DeliveryBudget(Duration.ofSeconds(120), DeliveryBudget.DEFAULT_MARGIN, Duration.ofSeconds(15), 1);
   private final NotifyJobEnded notify = new NotifyJobEnded(endpoints, webhooks, devices, push, events,
-      new NotifyJobEnded.Mail(recipients, mailbox), deliveries, pending, schedule, clock);
+      new NotifyJobEnded.Mail(recipients, mailbox), deliveries, pending, schedule, budget, clock);
   private final JobNotification ended = new JobNotification("n-1", "job-1", "alice", "succeeded", now);
 
   /** Moves the clock to the notification's next attempt, as the reconcile sweep's republish would. */
@@ -125,6 +129,27 @@ class NotifyJobEndedTest {
     assertThat(second.skipped()).contains("ep2");
     assertThat(pending.takeDue(second.nextAttemptAt(), Duration.ofMinutes(5), 10)).containsExactly(ended);
     assertThat(pending.takeDue(second.nextAttemptAt(), Duration.ofMinutes(5), 10)).isEmpty();
+  }
+
+  @Test
+  void eachEndpointIsRetriedOnItsOwnScheduleNotWhenAnotherOneIsDue() {
+    endpoints.add(new WebhookEndpoint("ep1", "alice", "https://hooks.example.com/a", List.of(SECRET)));
+    Instant start = now;
+    webhooks.thenAnswer(Response.answered(500));
+    NotifyJobEnded.Result first = notify.notify(ended);
+    // A second endpoint registered meanwhile starts its own schedule at the next run.
+    endpoints.add(new WebhookEndpoint("ep2", "alice", "https://hooks.example.com/b", List.of(SECRET)));
+    webhooks.thenAnswer(Response.answered(500), Response.answered(500));
+    NotifyJobEnded.Result second = whenDue(first);
+    assertThat(second.nextAttemptAt()).isEqualTo(start.plusSeconds(10));
+
+    NotifyJobEnded.Result third = whenDue(second);
+
+    assertThat(webhooks.requests).filteredOn(r -> r.url().getPath().equals("/a"))
+        .as("ep1 failed twice: its next attempt is 5 min after the second, not when ep2's is due").hasSize(2);
+    assertThat(third.delivered()).containsExactly("ep2");
+    assertThat(third.pending()).containsExactly("ep1");
+    assertThat(third.nextAttemptAt()).isEqualTo(start.plusSeconds(5).plus(Duration.ofMinutes(5)));
   }
 
   @Test
@@ -239,7 +264,7 @@ class NotifyJobEndedTest {
       }
     };
     NotifyJobEnded failing = new NotifyJobEnded(endpoints, webhooks, devices, push, events,
-        new NotifyJobEnded.Mail(down, mailbox), deliveries, pending, schedule, clock);
+        new NotifyJobEnded.Mail(down, mailbox), deliveries, pending, schedule, budget, clock);
 
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> failing.notify(ended)).hasMessageContaining("unreachable");
     NotifyJobEnded.Result redelivered = notify.notify(ended);

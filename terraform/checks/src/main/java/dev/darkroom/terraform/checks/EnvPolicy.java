@@ -37,7 +37,9 @@ public final class EnvPolicy {
       "WEBHOOKS_ALLOW_LOOPBACK", "lets webhooks reach 127.0.0.1, where the local stack's test receivers listen;"
           + " in the cloud loopback, private and metadata addresses are always refused",
       "FIREBASE_AUTH_EMULATOR_HOST", "read by the Firebase Admin SDK itself: ID tokens from the local Auth emulator;"
-          + " in the cloud tokens are verified against Google's keys");
+          + " in the cloud tokens are verified against Google's keys",
+      "DARKROOM_LOCAL_STACK", "lets authentication be on with emulator hosts set, for the local stack's tests;"
+          + " in the cloud an emulator host with DARKROOM_AUTH=on stops the deployable (AuthConfig)");
 
   /**
    * Read by the JVM itself, not by our code: Terraform sets them for every deployable (the start-up

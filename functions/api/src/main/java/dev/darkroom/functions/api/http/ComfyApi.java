@@ -5,6 +5,7 @@ import com.google.cloud.functions.HttpResponse;
 import dev.darkroom.core.auth.AuthFailure;
 import dev.darkroom.core.auth.Caller;
 import dev.darkroom.core.limits.Admission;
+import dev.darkroom.core.limits.DocumentIds;
 import dev.darkroom.core.port.StoreUnavailableException;
 import java.io.IOException;
 import java.util.Arrays;
@@ -86,6 +87,8 @@ public final class ComfyApi {
       Replies.text(response, refusal.status, refusal.getMessage());
     } catch (Replies.ApiError error) {
       Replies.apiError(response, error.status, error.getMessage());
+    } catch (DocumentIds.InvalidId invalid) {
+      Replies.apiError(response, 400, invalid.getMessage());
     } catch (RuntimeException e) {
       if (!overloaded(e)) {
         throw e;

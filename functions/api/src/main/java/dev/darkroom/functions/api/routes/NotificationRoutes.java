@@ -2,6 +2,7 @@ package dev.darkroom.functions.api.routes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.darkroom.core.limits.DocumentIds;
 import dev.darkroom.core.limits.InputLimits;
 import dev.darkroom.core.notify.WebhookEndpoint;
 import dev.darkroom.core.port.DeviceTokens;
@@ -110,7 +111,7 @@ public final class NotificationRoutes implements RouteGroup {
   }
 
   void putDevice(Call call) throws IOException {
-    String token = call.path().substring("/v2/devices/".length());
+    String token = DocumentIds.requireStorable("the device token", call.path().substring("/v2/devices/".length()));
     if (!TOKEN.matcher(token).matches()) {
       Replies.apiError(call.response(), 400, "the path must end in an FCM registration token");
       return;
@@ -128,7 +129,7 @@ public final class NotificationRoutes implements RouteGroup {
   }
 
   void deleteDevice(Call call) throws IOException {
-    String token = call.path().substring("/v2/devices/".length());
+    String token = DocumentIds.requireStorable("the device token", call.path().substring("/v2/devices/".length()));
     if (!devices.forUser(call.user()).contains(token)) {
       Replies.apiError(call.response(), 404, "no device of yours has this token");
       return;
