@@ -19,7 +19,8 @@ public record StreamsConfig(CollectionConfig tickets, OpenStreams.Limits limits,
    * (default 500, Terraform's request concurrency of the service: each socket is one request there).
    */
   public static StreamsConfig sockets(Env env) {
-    return from(env, "MAX_SOCKETS_PER_USER", 20, "MAX_SOCKETS_PER_INSTANCE", 500);
+    return new StreamsConfig(CollectionConfig.streamTickets(env), new OpenStreams.Limits(
+        atLeastOne(env, "MAX_SOCKETS_PER_USER", 20), atLeastOne(env, "MAX_SOCKETS_PER_INSTANCE", 500)), recheck(env));
   }
 
   /**
@@ -28,14 +29,13 @@ public record StreamsConfig(CollectionConfig tickets, OpenStreams.Limits limits,
    * 80, so that streams never hold every request an instance serves).
    */
   public static StreamsConfig eventStreams(Env env) {
-    return from(env, "MAX_EVENT_STREAMS_PER_USER", 10, "MAX_EVENT_STREAMS_PER_INSTANCE", 40);
+    return new StreamsConfig(CollectionConfig.streamTickets(env), new OpenStreams.Limits(
+        atLeastOne(env, "MAX_EVENT_STREAMS_PER_USER", 10), atLeastOne(env, "MAX_EVENT_STREAMS_PER_INSTANCE", 40)),
+        recheck(env));
   }
 
-  private static StreamsConfig from(Env env, String perUser, int perUserDefault, String perInstance,
-      int perInstanceDefault) {
-    return new StreamsConfig(CollectionConfig.streamTickets(env),
-        new OpenStreams.Limits(atLeastOne(env, perUser, perUserDefault), atLeastOne(env, perInstance, perInstanceDefault)),
-        env.positiveSecondsOrDefault("STREAM_RECHECK_SECONDS", StandingRecheck.PERIOD));
+  private static Duration recheck(Env env) {
+    return env.positiveSecondsOrDefault("STREAM_RECHECK_SECONDS", StandingRecheck.PERIOD);
   }
 
   private static int atLeastOne(Env env, String name, int fallback) {
