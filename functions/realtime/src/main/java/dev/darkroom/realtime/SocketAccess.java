@@ -15,7 +15,8 @@ import java.util.Objects;
  * Who may open a socket, and how many, decided before the upgrade. The credential is a header
  * ({@code Authorization: Bearer …}, {@code X-API-Key}), as for an API call, or, from a browser (which
  * cannot set headers on a WebSocket), a single-use ticket in {@code ?ticket=} ({@link StreamTicketing}).
- * A reusable credential in the URL ({@code ?token=}) is refused: URLs are logged. Then the user's and
+ * A reusable credential in the URL ({@code ?token=}) is refused, even beside a header: URLs are logged,
+ * and the client must stop sending it. Then the user's and
  * the instance's socket limits ({@link OpenStreams}). Without authentication every socket is the
  * local user's and needs nothing, as ComfyUI's clients expect.
  */
@@ -65,10 +66,13 @@ final class SocketAccess {
     Caller caller;
     Instant authenticatedAt = clock.instant();
     try {
-      if (!authenticator.required() || authorization != null || apiKey != null) {
+      if (!authenticator.required()) {
         caller = authenticator.authenticate(authorization, apiKey);
       } else if (token != null) {
+        // Even beside a header: the token has been logged; the client must stop sending it.
         throw new AuthFailure(AuthFailure.Reason.INVALID, StreamTicketing.NO_CREDENTIAL_IN_URL);
+      } else if (authorization != null || apiKey != null) {
+        caller = authenticator.authenticate(authorization, apiKey);
       } else if (ticket != null) {
         StreamTicket redeemed = tickets.redeem(ticket, StreamTicket.Purpose.WS);
         caller = redeemed.caller();
