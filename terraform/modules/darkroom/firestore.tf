@@ -191,3 +191,18 @@ resource "google_firestore_field" "idempotency_keys_ttl" {
 
   depends_on = [google_firestore_database.default]
 }
+
+# Stream tickets (FirestoreStreamTickets): a used ticket is deleted when it is taken; one never used
+# expires after 60 s and Firestore deletes it within about a day. Until then the code refuses it as
+# expired. No index on expireAt, as for idempotency keys.
+resource "google_firestore_field" "stream_tickets_ttl" {
+  project    = var.project_id
+  database   = "(default)"
+  collection = local.stream_tickets_collection
+  field      = "expireAt"
+
+  ttl_config {}
+  index_config {}
+
+  depends_on = [google_firestore_database.default]
+}

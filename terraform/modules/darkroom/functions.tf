@@ -67,6 +67,12 @@ resource "google_cloudfunctions2_function" "api" {
       # Notification registration routes (/api/v2/webhooks, /devices, /notifications/email).
       DEVICES_COLLECTION               = "devices"
       WEBHOOK_ROTATION_OVERLAP_SECONDS = tostring(var.webhook_rotation_overlap_seconds)
+      # Streams: single-use tickets (shared with the realtime gateway), limits, credential recheck.
+      STREAM_TICKETS_COLLECTION      = local.stream_tickets_collection
+      MAX_EVENT_STREAMS_PER_USER     = tostring(var.max_event_streams_per_user)
+      MAX_EVENT_STREAMS_PER_INSTANCE = tostring(var.max_event_streams_per_instance)
+      STREAM_RECHECK_SECONDS         = tostring(var.stream_recheck_seconds)
+      KEY_SIGN_IN_MAX_AGE_SECONDS    = tostring(var.key_sign_in_max_age_seconds)
     }
 
     secret_environment_variables {

@@ -17,6 +17,9 @@ locals {
   jobs_collection = "${var.prefix}-jobs"
   # Firestore collection of POST /api/v2/jobs Idempotency-Key records (24 h, TTL on expireAt), prefixed likewise.
   idempotency_keys_collection = "${var.prefix}-idempotency_keys"
+  # Firestore collection of single-use stream tickets (?ticket= on /ws and on SSE; 60 s, TTL on expireAt),
+  # shared by the api, which issues them, and the realtime gateway.
+  stream_tickets_collection = "${var.prefix}-stream_tickets"
   # Firestore collection of GPU slot leases (GpuPool): gpu_task_cap documents, prefixed likewise.
   gpu_slots_collection = "${var.prefix}-gpu-slots"
 

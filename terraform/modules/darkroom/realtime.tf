@@ -49,6 +49,23 @@ resource "google_cloud_run_v2_service" "realtime" {
         name  = "JOBS_COLLECTION"
         value = local.jobs_collection
       }
+      # Sockets: single-use tickets (issued by the api), limits, credential recheck.
+      env {
+        name  = "STREAM_TICKETS_COLLECTION"
+        value = local.stream_tickets_collection
+      }
+      env {
+        name  = "MAX_SOCKETS_PER_USER"
+        value = tostring(var.max_sockets_per_user)
+      }
+      env {
+        name  = "MAX_SOCKETS_PER_INSTANCE"
+        value = tostring(var.max_sockets_per_instance)
+      }
+      env {
+        name  = "STREAM_RECHECK_SECONDS"
+        value = tostring(var.stream_recheck_seconds)
+      }
       # Authentication, as the api's: ID tokens, or API keys looked up in the ledger's database.
       env {
         name  = "DARKROOM_AUTH"

@@ -410,3 +410,39 @@ variable "domain" {
   type        = string
   default     = ""
 }
+
+variable "max_sockets_per_user" {
+  description = "Open /ws sockets one user may hold on one realtime instance; past it the upgrade is answered 429."
+  type        = number
+  default     = 20
+}
+
+variable "max_sockets_per_instance" {
+  description = "Open /ws sockets one realtime instance holds (429 past it); the service's request concurrency is 500."
+  type        = number
+  default     = 500
+}
+
+variable "max_event_streams_per_user" {
+  description = "Open GET /api/v2/jobs/{id}/events streams one user may hold on one api instance; past it 429."
+  type        = number
+  default     = 10
+}
+
+variable "max_event_streams_per_instance" {
+  description = "Open event streams one api instance holds (429 past it); keep it below api_request_concurrency so streams never take every request."
+  type        = number
+  default     = 40
+}
+
+variable "stream_recheck_seconds" {
+  description = "How often an open socket's or event stream's credential is rechecked (revoked key, disabled account, revoked sessions end it)."
+  type        = number
+  default     = 60
+}
+
+variable "key_sign_in_max_age_seconds" {
+  description = "How recent a sign-in (the ID token's auth_time) must be to create an API key."
+  type        = number
+  default     = 300
+}

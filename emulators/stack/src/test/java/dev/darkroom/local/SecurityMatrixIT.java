@@ -93,6 +93,7 @@ class SecurityMatrixIT {
         new String[] {"GET", "/api/v2/jobs/" + UUID.randomUUID(), null},
         new String[] {"POST", "/api/v2/jobs/" + UUID.randomUUID() + "/cancel", null},
         new String[] {"GET", "/api/v2/jobs/" + UUID.randomUUID() + "/events", null},
+        new String[] {"POST", "/api/v2/stream-tickets", "{\"purpose\":\"ws\"}"},
         new String[] {"POST", "/api/v2/webhooks", "{\"url\":\"https://example.com/\"}"},
         new String[] {"GET", "/api/v2/webhooks", null}, new String[] {"DELETE", "/api/v2/webhooks/we_x", null},
         new String[] {"POST", "/api/v2/webhooks/we_x/rotate", null}, new String[] {"GET", "/api/v2/devices", null},
@@ -106,7 +107,7 @@ class SecurityMatrixIT {
   void noRouteAnswersWithoutAValidCredential() throws Exception {
     SignedInUser revokee = firebase.createUser("revokee@example.com", "revokee-password");
     SignedInUser disabled = firebase.createUser("disabled@example.com", "disabled-password");
-    String revokedKey = createKey(alice.idToken());
+    String revokedKey = createAlicesKey();
     assertThat(call("DELETE", "/api/v2/keys/" + keyId(revokedKey), null, bearer(alice.idToken())).statusCode())
         .isEqualTo(204);
     // revokeSessions starts the revocation at the next whole second (Firebase's unit), so the
@@ -148,7 +149,7 @@ class SecurityMatrixIT {
     // A fresh sign-in after the revocation works again, and a live key works as header and as bearer.
     SignedInUser again = firebase.signIn("revokee@example.com", "revokee-password");
     assertThat(call("GET", "/history", null, bearer(again.idToken())).statusCode()).isEqualTo(200);
-    String key = createKey(alice.idToken());
+    String key = createAlicesKey();
     assertThat(call("GET", "/history", null, Map.of("X-API-Key", key)).statusCode()).isEqualTo(200);
     assertThat(call("GET", "/history", null, bearer(key)).statusCode()).isEqualTo(200);
     assertThat(call("POST", "/api/v2/keys", "{}", bearer(key)).statusCode()).isEqualTo(403);
@@ -166,7 +167,7 @@ class SecurityMatrixIT {
     String id = submit(workflow("sd1.5-txt2img"), clientId, asAlice);
     JsonNode entry = succeeded(id, asAlice);
     JsonNode image = entry.at("/outputs/9/images/0");
-    String aliceKey = createKey(alice.idToken());
+    String aliceKey = createAlicesKey();
     String neverExisted = UUID.randomUUID().toString();
 
     int probes = 0;
@@ -365,16 +366,24 @@ class SecurityMatrixIT {
 
   @Test
   void noSecretReachesALog() throws Exception {
-    String key = createKey(alice.idToken());
+    String key = createAlicesKey();
     String madeUp = "drk_abcdefghijkm_" + "S".repeat(43);
     String forged = alice.idToken().substring(0, alice.idToken().length() - 4) + "abcd";
     call("GET", "/history", null, Map.of("X-API-Key", key));
     call("GET", "/history", null, bearer(madeUp));
     call("GET", "/history", null, bearer(forged));
     assertThat(webSocketRefusal(madeUp)).isEqualTo(401);
-    assertThat(webSocketQueryTokenStatus(alice.idToken())).isEqualTo(101);
-    // Not a key: URLs are logged, and a key lives long.
-    assertThat(webSocketQueryTokenStatus(key)).isEqualTo(401);
+    // No reusable credential in a URL, ID token or key: URLs are logged (issue 19, item 5).
+    assertThat(webSocketQueryStatus("token", alice.idToken())).isEqualTo(401);
+    assertThat(webSocketQueryStatus("token", key)).isEqualTo(401);
+    // A browser opens its socket with a single-use ticket instead, asked for with a header.
+    String ticket = streamTicket(alice.idToken(), "ws");
+    assertThat(webSocketQueryStatus("ticket", ticket)).isEqualTo(101);
+    assertThat(webSocketQueryStatus("ticket", ticket)).as("a ticket opens one socket").isEqualTo(401);
+    HttpResponse<String> tokenInUrl = call("GET", "/api/v2/jobs/" + UUID.randomUUID() + "/events?token="
+        + enc(alice.idToken()), null, Map.of());
+    assertThat(tokenInUrl.statusCode()).isEqualTo(401);
+    assertThat(tokenInUrl.body()).contains("POST /api/v2/stream-tickets");
 
     String pepper = stack.functionEnvironment().get("API_KEY_PEPPER");
     // drk_<12-char id>_<43-char secret>; the secret is base64url, so it may itself contain '_'.
@@ -419,7 +428,9 @@ class SecurityMatrixIT {
     return answer;
   }
 
-  private static String createKey(String idToken) throws Exception {
+  /** A key of Alice's, created as a user must: right after signing in (a key needs a recent sign-in). */
+  private static String createAlicesKey() throws Exception {
+    String idToken = firebase.signIn("alice@example.com", "alice-password").idToken();
     HttpResponse<String> created = call("POST", "/api/v2/keys", "{\"name\":\"matrix\"}", bearer(idToken));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     return JSON.readTree(created.body()).path("key").asText();
@@ -487,9 +498,17 @@ class SecurityMatrixIT {
     return URI.create(stack.apiUrl().replaceFirst("^http", "ws") + "/ws?clientId=" + clientId);
   }
 
-  /** The status of a socket opened with the credential in {@code ?token=}, as a browser must send it (101: open). */
-  private static int webSocketQueryTokenStatus(String credential) {
-    URI uri = URI.create(socketUri("query-token") + "&token=" + enc(credential));
+  /** A single-use stream ticket for {@code purpose} ({@code ws}, {@code sse}), asked for with an ID token. */
+  private static String streamTicket(String idToken, String purpose) throws Exception {
+    HttpResponse<String> issued = call("POST", "/api/v2/stream-tickets", "{\"purpose\":\"" + purpose + "\"}",
+        bearer(idToken));
+    assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
+    return JSON.readTree(issued.body()).path("ticket").asText();
+  }
+
+  /** The status of a socket opened with {@code value} in the query parameter {@code name}, as a browser would (101: open). */
+  private static int webSocketQueryStatus(String name, String value) {
+    URI uri = URI.create(socketUri("query-" + name) + "&" + name + "=" + enc(value));
     try {
       HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {}).join().abort();
       return 101;

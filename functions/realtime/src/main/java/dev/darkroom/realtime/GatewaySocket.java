@@ -2,30 +2,55 @@ package dev.darkroom.realtime;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.darkroom.core.auth.Caller;
+import java.time.Instant;
 import org.eclipse.jetty.websocket.api.Session;
 
 /**
  * One client's {@code /ws} socket. Answers a first {@code feature_flags} message as ComfyUI does;
  * ignores everything else a client sends, as ComfyUI does. Public only because Jetty binds
- * listener methods through a public lookup.
+ * listener methods through a public lookup. It holds its place among the open sockets
+ * ({@link SocketAccess.Admitted#slot()}) until it closes, and is watched by the
+ * {@link CredentialWatch} meanwhile.
  */
 public final class GatewaySocket extends Session.Listener.AbstractAutoDemanding {
   private final Gateway gateway;
+  private final SocketAccess.Admitted admitted;
   private final String userId;
   private final String clientId;
-  private SessionSink sink;
+  private final CredentialWatch watch;
+  private volatile SessionSink sink;
   private boolean firstMessage = true;
 
-  GatewaySocket(Gateway gateway, String userId, String clientId) {
+  GatewaySocket(Gateway gateway, SocketAccess.Admitted admitted, String clientId, CredentialWatch watch) {
     this.gateway = gateway;
-    this.userId = userId;
+    this.admitted = admitted;
+    this.userId = admitted.caller().userId();
     this.clientId = clientId;
+    this.watch = watch;
+  }
+
+  Caller caller() {
+    return admitted.caller();
+  }
+
+  Instant authenticatedAt() {
+    return admitted.authenticatedAt();
+  }
+
+  /** Closes the socket with a WebSocket close code (its close then frees its place). */
+  void end(int code, String reason) {
+    SessionSink open = sink;
+    if (open != null) {
+      open.close(code, reason);
+    }
   }
 
   @Override
   public void onWebSocketOpen(Session session) {
     super.onWebSocketOpen(session);
     sink = new SessionSink(session);
+    watch.add(this);
     gateway.open(userId, clientId, sink);
   }
 
@@ -47,8 +72,18 @@ public final class GatewaySocket extends Session.Listener.AbstractAutoDemanding 
 
   @Override
   public void onWebSocketClose(int statusCode, String reason) {
+    watch.remove(this);
+    admitted.slot().close();
     if (sink != null) {
       gateway.closed(userId, clientId, sink);
     }
+  }
+
+  @Override
+  public void onWebSocketError(Throwable cause) {
+    // Jetty may report an error without a close (a failed upgrade, a broken connection): free the place.
+    watch.remove(this);
+    admitted.slot().close();
+    super.onWebSocketError(cause);
   }
 }

@@ -5,17 +5,19 @@ import dev.darkroom.gcp.CollectionConfig;
 import dev.darkroom.gcp.DatabaseConfig;
 import dev.darkroom.gcp.Env;
 import dev.darkroom.gcp.GoogleCloudConfig;
+import dev.darkroom.gcp.StreamsConfig;
 
 /**
  * The gateway's settings, from the environment. Cloud Run sets {@code PORT} and {@code K_SERVICE};
  * only there does the gateway listen on every interface: anywhere else it binds 127.0.0.1, as the
  * local stack must. Callers are authenticated as {@link AuthConfig} says, API keys looked up in the
- * ledger's database; the job documents it follows are in {@code JOBS_COLLECTION}.
+ * ledger's database; the job documents it follows are in {@code JOBS_COLLECTION}. Sockets open with
+ * a header credential or a stream ticket, and are limited and rechecked as {@link StreamsConfig#sockets} says.
  *
  * @param database null when authentication is off (no API keys to look up)
  */
 record RealtimeConfig(String host, int port, GoogleCloudConfig cloud, AuthConfig auth, DatabaseConfig database,
-    CollectionConfig jobs) {
+    CollectionConfig jobs, StreamsConfig sockets) {
 
   /** This process's environment; fails naming the first variable missing or malformed. */
   static RealtimeConfig fromEnvironment() {
@@ -30,6 +32,7 @@ record RealtimeConfig(String host, int port, GoogleCloudConfig cloud, AuthConfig
     String host = env.optional("K_SERVICE").isPresent() ? "0.0.0.0" : "127.0.0.1";
     AuthConfig auth = AuthConfig.from(env);
     return new RealtimeConfig(host, port, GoogleCloudConfig.from(env), auth,
-        auth.required() ? DatabaseConfig.from(env) : null, CollectionConfig.jobs(env));
+        auth.required() ? DatabaseConfig.from(env) : null, CollectionConfig.jobs(env),
+        StreamsConfig.sockets(env));
   }
 }

@@ -1,6 +1,10 @@
 package dev.darkroom.realtime;
 
+import dev.darkroom.core.limits.OpenStreams;
+import dev.darkroom.core.usecase.StandingRecheck;
+import dev.darkroom.core.usecase.StreamTicketing;
 import dev.darkroom.gcp.Adapters;
+import java.time.Clock;
 
 /**
  * The gateway's entry point, as the Cloud Run service runs it: configured by the environment
@@ -15,8 +19,12 @@ public final class RealtimeGatewayMain {
     RealtimeConfig config = RealtimeConfig.fromEnvironment();
     Adapters adapters = new Adapters(config.cloud(), config.database());
     Gateway gateway = new Gateway(adapters.jobFeed(config.jobs()), adapters.jobStore(config.jobs())::promptOf);
-    RealtimeServer server = RealtimeServer.start(config.host(), config.port(), gateway,
-        adapters.authenticator(config.auth(), java.time.Clock.systemUTC()));
+    Clock clock = Clock.systemUTC();
+    SocketAccess access = new SocketAccess(adapters.authenticator(config.auth(), clock),
+        new StreamTicketing(adapters.streamTickets(config.sockets().tickets()), clock),
+        new OpenStreams("sockets", config.sockets().limits()),
+        new StandingRecheck(adapters.callerStanding(config.auth()), clock, config.sockets().recheck()), clock);
+    RealtimeServer server = RealtimeServer.start(config.host(), config.port(), gateway, access);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
       gateway.close();

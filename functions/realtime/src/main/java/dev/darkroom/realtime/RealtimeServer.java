@@ -3,58 +3,62 @@ package dev.darkroom.realtime;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import dev.darkroom.core.usecase.ApiKeys;
-import dev.darkroom.core.auth.AuthFailure;
-import dev.darkroom.core.usecase.Authenticator;
-import dev.darkroom.core.auth.Caller;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
  * The gateway's HTTP server: WebSocket upgrades on {@code /ws} and {@code /api/ws}, as ComfyUI
- * serves them; every other request is 404 (the API serves those). An upgrade carries the same
- * credential as an API call ({@code Authorization: Bearer …} or {@code X-API-Key}), or, since a
- * browser cannot set headers on a WebSocket, a Firebase ID token in {@code ?token=…}: only an ID
- * token (it expires within the hour), never an API key, because URLs end up in request logs. Without
- * a valid credential the upgrade is refused with 401 (503 when Firebase cannot be asked) and no
- * socket opens. A socket sees only its user's jobs.
+ * serves them; every other request is 404 (the API serves those). Before the upgrade,
+ * {@link SocketAccess} decides who the socket is for and whether they may open another: the same
+ * credential as an API call in a header, or a single-use ticket in {@code ?ticket=} (a browser
+ * cannot set headers on a WebSocket); never a reusable credential in the URL, since URLs end up in
+ * request logs. Refusals are answered before any socket opens: 401 (503 when Firebase cannot be
+ * asked), 429 over the socket limits. While open, a socket is rechecked by the
+ * {@link CredentialWatch}. A socket sees only its user's jobs.
  */
 public final class RealtimeServer implements AutoCloseable {
   static final List<String> PATHS = List.of("/ws", "/api/ws");
 
   private final Server server;
   private final ServerConnector connector;
+  private final CredentialWatch watch;
 
-  private RealtimeServer(String host, int port, Gateway gateway, Authenticator authenticator) {
+  private RealtimeServer(String host, int port, Gateway gateway, SocketAccess access) {
     server = new Server();
     connector = new ServerConnector(server);
     connector.setHost(host);
     connector.setPort(port);
     server.addConnector(connector);
+    watch = new CredentialWatch(access.standing());
     server.setHandler(WebSocketUpgradeHandler.from(server, container -> {
       // ComfyUI never times a socket out; a client may wait long for a queued job.
       container.setIdleTimeout(Duration.ofHours(1));
       for (String path : PATHS) {
         container.addMapping(path, (request, response, callback) -> {
-          Caller caller;
+          Fields query = Request.extractQueryParameters(request);
+          SocketAccess.Admitted admitted;
           try {
-            caller = authenticator.authenticate(authorization(request), request.getHeaders().get("X-API-Key"));
-          } catch (AuthFailure failure) {
-            int status = failure.reason() == AuthFailure.Reason.UNAVAILABLE ? 503 : 401;
-            Response.writeError(request, response, callback, status, failure.getMessage());
+            admitted = access.admit(request.getHeaders().get("Authorization"), request.getHeaders().get("X-API-Key"),
+                query.getValue("ticket"), query.getValue("token"));
+          } catch (SocketAccess.Refused refused) {
+            if (refused.retryAfter != null) {
+              response.getHeaders().put("Retry-After", refused.retryAfter);
+            }
+            Response.writeError(request, response, callback, refused.status, refused.getMessage());
             return null;
           }
-          return new GatewaySocket(gateway, caller.userId(), clientIdOf(request));
+          return new GatewaySocket(gateway, admitted, clientIdOf(request), watch);
         });
       }
     }));
   }
 
-  static RealtimeServer start(String host, int port, Gateway gateway, Authenticator authenticator) {
-    RealtimeServer realtime = new RealtimeServer(host, port, gateway, authenticator);
+  static RealtimeServer start(String host, int port, Gateway gateway, SocketAccess access) {
+    RealtimeServer realtime = new RealtimeServer(host, port, gateway, access);
     try {
       realtime.server.start();
     } catch (Exception e) {
@@ -70,20 +74,6 @@ public final class RealtimeServer implements AutoCloseable {
     return clientId == null || clientId.isEmpty() ? UUID.randomUUID().toString().replace("-", "") : clientId;
   }
 
-  /** The Authorization header, else {@code ?token=} as a bearer ID token. */
-  private static String authorization(Request request) throws AuthFailure {
-    String header = request.getHeaders().get("Authorization");
-    String token = Request.extractQueryParameters(request).getValue("token");
-    if (header != null || token == null) {
-      return header;
-    }
-    if (ApiKeys.looksLikeKey(token)) {
-      throw new AuthFailure(AuthFailure.Reason.INVALID,
-          "an API key goes in the Authorization or X-API-Key header, never in a URL: URLs are logged");
-    }
-    return "Bearer " + token;
-  }
-
   public int port() {
     return connector.getLocalPort();
   }
@@ -94,6 +84,7 @@ public final class RealtimeServer implements AutoCloseable {
 
   @Override
   public void close() {
+    watch.close();
     try {
       server.stop();
     } catch (Exception e) {

@@ -3,7 +3,9 @@ package dev.darkroom.realtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.darkroom.core.limits.OpenStreams;
 import dev.darkroom.gcp.Env;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,6 +27,22 @@ class RealtimeConfigTest {
     assertThat(config.auth().required()).isFalse();
     assertThat(config.database()).isNull();
     assertThat(config.jobs().name()).isEqualTo("jobs");
+    assertThat(config.sockets().limits()).isEqualTo(new OpenStreams.Limits(20, 500));
+    assertThat(config.sockets().recheck()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(config.sockets().tickets().name()).isEqualTo("stream_tickets");
+  }
+
+  @Test
+  void theSocketLimitsAreSetByTheirVariablesAndMustBePositive() {
+    Map<String, String> vars = local();
+    vars.put("MAX_SOCKETS_PER_USER", "3");
+    vars.put("MAX_SOCKETS_PER_INSTANCE", "7");
+    vars.put("STREAM_RECHECK_SECONDS", "30");
+    RealtimeConfig config = RealtimeConfig.from(new Env(vars));
+    assertThat(config.sockets().limits()).isEqualTo(new OpenStreams.Limits(3, 7));
+    assertThat(config.sockets().recheck()).isEqualTo(Duration.ofSeconds(30));
+    vars.put("MAX_SOCKETS_PER_USER", "0");
+    assertThatThrownBy(() -> RealtimeConfig.from(new Env(vars))).hasMessageContaining("MAX_SOCKETS_PER_USER");
   }
 
   @Test

@@ -31,6 +31,9 @@ import dev.darkroom.core.port.RateCounter;
 import dev.darkroom.core.port.Usage;
 import dev.darkroom.core.port.WebhookEndpoints;
 import dev.darkroom.core.port.WebhookSender;
+import dev.darkroom.core.port.CallerStanding;
+import dev.darkroom.core.port.SignInTimes;
+import dev.darkroom.core.port.StreamTickets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -126,6 +129,41 @@ public final class Adapters implements AutoCloseable {
     return auth.required()
         ? Authenticator.required(idTokenVerifier(), apiKeys(auth.apiKeys(), clock), auth.defaultTier())
         : Authenticator.localUser(auth.defaultTier());
+  }
+
+  /** Stream tickets ({@code ?ticket=}), shared by the api that issues them and the gateway. */
+  public StreamTickets streamTickets(CollectionConfig tickets) {
+    return new FirestoreStreamTickets(clients.firestore(), tickets.name());
+  }
+
+  /**
+   * The account and key behind open sockets and streams, rechecked while they stay open; without
+   * authentication there is only the local user, who always stands.
+   */
+  public CallerStanding callerStanding(AuthConfig auth) {
+    if (!auth.required()) {
+      return caller -> java.time.Instant.EPOCH;
+    }
+    SqlApiKeyStore keys = new SqlApiKeyStore(database());
+    return caller -> {
+      try {
+        return new FirebaseCallerStanding(com.google.firebase.auth.FirebaseAuth.getInstance(firebase()), keys)
+            .sessionsValidAfter(caller);
+      } catch (UncheckedIOException e) {
+        throw new AuthFailure(AuthFailure.Reason.UNAVAILABLE, "Firebase Auth cannot be asked: " + e.getMessage(), e);
+      }
+    };
+  }
+
+  /** When an ID token's user signed in (to create keys only after a recent sign-in). */
+  public SignInTimes signInTimes() {
+    return idToken -> {
+      try {
+        return new FirebaseSignInTimes(com.google.firebase.auth.FirebaseAuth.getInstance(firebase())).signedInAt(idToken);
+      } catch (UncheckedIOException e) {
+        throw new AuthFailure(AuthFailure.Reason.UNAVAILABLE, "Firebase Auth cannot be asked: " + e.getMessage(), e);
+      }
+    };
   }
 
   /** Users' API keys, hashed under the pepper, in the ledger's database. */

@@ -25,4 +25,9 @@ public record CollectionConfig(String name) {
   public static CollectionConfig gpuSlots(Env env) {
     return new CollectionConfig(env.orDefault("GPU_SLOTS_COLLECTION", "gpuSlots"));
   }
+
+  /** {@code STREAM_TICKETS_COLLECTION}: the single-use tickets that open sockets and event streams. */
+  public static CollectionConfig streamTickets(Env env) {
+    return new CollectionConfig(env.orDefault("STREAM_TICKETS_COLLECTION", "stream_tickets"));
+  }
 }

@@ -69,6 +69,10 @@ final class SharedLocalCloud {
       return adapters.idempotencyKeys(CollectionConfig.idempotencyKeys(env));
     }
 
+    dev.darkroom.core.port.StreamTickets streamTickets() {
+      return adapters.streamTickets(CollectionConfig.streamTickets(env));
+    }
+
     dev.darkroom.core.port.DeviceTokens deviceTokens() {
       return adapters.deviceTokens(CollectionConfig.devices(env));
     }

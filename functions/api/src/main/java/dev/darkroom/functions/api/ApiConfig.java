@@ -2,6 +2,7 @@ package dev.darkroom.functions.api;
 
 import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.limits.PerTier;
+import dev.darkroom.core.usecase.FreshSignIn;
 import dev.darkroom.gcp.ApiKeysConfig;
 import dev.darkroom.gcp.AuthConfig;
 import dev.darkroom.gcp.CollectionConfig;
@@ -9,6 +10,7 @@ import dev.darkroom.gcp.DatabaseConfig;
 import dev.darkroom.gcp.Env;
 import dev.darkroom.gcp.GoogleCloudConfig;
 import dev.darkroom.gcp.OutputsConfig;
+import dev.darkroom.gcp.StreamsConfig;
 import dev.darkroom.gcp.TopicConfig;
 import dev.darkroom.gcp.WebhooksConfig;
 import java.time.Duration;
@@ -21,11 +23,14 @@ import java.util.OptionalLong;
  * user, {@code MONTHLY_GPU_SECONDS} per user and calendar month; {@code API_KEY_REQUESTS_PER_MINUTE},
  * one number for every key; and {@code WEBHOOK_ROTATION_OVERLAP_SECONDS}, how long a rotated
  * webhook secret still signs (default a day). Users manage API keys even when authentication is
- * off, so the keys' pepper is always needed.
+ * off, so the keys' pepper is always needed. Event streams are limited and rechecked as
+ * {@link StreamsConfig#eventStreams} says; {@code KEY_SIGN_IN_MAX_AGE_SECONDS} (default 300) is how
+ * recent a sign-in must be to create an API key.
  */
 record ApiConfig(GoogleCloudConfig cloud, DatabaseConfig database, AuthConfig auth, ApiKeysConfig apiKeys,
     CollectionConfig jobs, CollectionConfig idempotencyKeys, CollectionConfig devices, TopicConfig jobSubmitted,
-    OutputsConfig outputs, WebhooksConfig webhooks, Duration webhookRotationOverlap, Admission.Settings limits) {
+    OutputsConfig outputs, WebhooksConfig webhooks, Duration webhookRotationOverlap, Admission.Settings limits,
+    StreamsConfig eventStreams, Duration keySignInMaxAge) {
   /** Enough for any integration; bounds the fan-out of one notification. */
   static final int MAX_WEBHOOKS_PER_USER = 20;
 
@@ -38,7 +43,8 @@ record ApiConfig(GoogleCloudConfig cloud, DatabaseConfig database, AuthConfig au
     return new ApiConfig(GoogleCloudConfig.from(env), DatabaseConfig.from(env), AuthConfig.from(env),
         ApiKeysConfig.from(env), CollectionConfig.jobs(env), CollectionConfig.idempotencyKeys(env),
         CollectionConfig.devices(env), TopicConfig.jobSubmitted(env), OutputsConfig.from(env), WebhooksConfig.from(env),
-        env.positiveSecondsOrDefault("WEBHOOK_ROTATION_OVERLAP_SECONDS", Duration.ofHours(24)), limits(env));
+        env.positiveSecondsOrDefault("WEBHOOK_ROTATION_OVERLAP_SECONDS", Duration.ofHours(24)), limits(env),
+        StreamsConfig.eventStreams(env), env.positiveSecondsOrDefault("KEY_SIGN_IN_MAX_AGE_SECONDS", FreshSignIn.MAX_AGE));
   }
 
   static Admission.Settings limits(Env env) {

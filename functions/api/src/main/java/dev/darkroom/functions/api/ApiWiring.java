@@ -2,9 +2,13 @@ package dev.darkroom.functions.api;
 
 import dev.darkroom.core.comfy.PromptPolicy;
 import dev.darkroom.core.limits.Admission;
+import dev.darkroom.core.limits.OpenStreams;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.OutputStore;
 import dev.darkroom.core.usecase.CancelJobs;
+import dev.darkroom.core.usecase.FreshSignIn;
+import dev.darkroom.core.usecase.StandingRecheck;
+import dev.darkroom.core.usecase.StreamTicketing;
 import dev.darkroom.core.usecase.RegisterWebhooks;
 import dev.darkroom.core.usecase.SubmitJob;
 import dev.darkroom.core.usecase.SubmitPrompt;
@@ -20,6 +24,7 @@ import dev.darkroom.functions.api.routes.NotificationRoutes;
 import dev.darkroom.functions.api.routes.OpenApiDocument;
 import dev.darkroom.functions.api.routes.PromptRoutes;
 import dev.darkroom.functions.api.routes.QueueRoutes;
+import dev.darkroom.functions.api.routes.StreamTicketRoutes;
 import dev.darkroom.functions.api.routes.UploadedInputs;
 import dev.darkroom.functions.api.views.JobResources;
 import dev.darkroom.gcp.Adapters;
@@ -46,16 +51,22 @@ final class ApiWiring {
     RegisterWebhooks webhooks = new RegisterWebhooks(adapters.webhookEndpoints(config.webhooks()), jobs,
         adapters.webhookUrlPolicy(config.webhooks()), ApiConfig.MAX_WEBHOOKS_PER_USER, config.webhookRotationOverlap(),
         clock);
-    return new ComfyApi(Callers.of(adapters.authenticator(config.auth(), clock)), admission,
+    StreamTicketing tickets = new StreamTicketing(adapters.streamTickets(config.eventStreams().tickets()), clock);
+    StandingRecheck standing = new StandingRecheck(adapters.callerStanding(config.auth()), clock,
+        config.eventStreams().recheck());
+    return new ComfyApi(Callers.of(adapters.authenticator(config.auth(), clock)), tickets, admission, clock,
         new PromptRoutes(submit, jobs),
         new QueueRoutes(jobs, cancel),
         new HistoryRoutes(jobs, clock),
         new FileRoutes(jobs, outputs, uploads),
         new CatalogRoutes(policy.catalog()),
-        new KeyRoutes(adapters.apiKeys(config.apiKeys(), clock)),
+        new KeyRoutes(adapters.apiKeys(config.apiKeys(), clock),
+            new FreshSignIn(adapters.signInTimes(), config.keySignInMaxAge(), clock)),
+        new StreamTicketRoutes(tickets),
         new JobRoutes(new SubmitJob(submit, adapters.idempotencyKeys(config.idempotencyKeys()), jobs, admission, clock),
             jobs, cancel, resources),
-        new JobEventStream(jobs, adapters.jobFeed(config.jobs()), resources, clock),
+        new JobEventStream(jobs, adapters.jobFeed(config.jobs()), resources, clock,
+            new OpenStreams("event streams", config.eventStreams().limits()), standing),
         new OpenApiDocument(),
         new NotificationRoutes(webhooks, adapters.deviceTokens(config.devices()), adapters.emailRecipients()));
   }

@@ -14,7 +14,12 @@ import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.Ledger;
 import dev.darkroom.core.port.NodeCatalogStore;
 import dev.darkroom.core.port.OutputStore;
+import dev.darkroom.core.limits.OpenStreams;
 import dev.darkroom.core.usecase.ApiKeys;
+import dev.darkroom.core.usecase.FreshSignIn;
+import dev.darkroom.core.usecase.StandingRecheck;
+import dev.darkroom.core.usecase.StreamTicketing;
+import dev.darkroom.testing.InMemoryStreamTickets;
 import dev.darkroom.core.usecase.CancelJobs;
 import dev.darkroom.core.usecase.RegisterWebhooks;
 import dev.darkroom.core.usecase.SubmitJob;
@@ -31,6 +36,7 @@ import dev.darkroom.functions.api.routes.NotificationRoutes;
 import dev.darkroom.functions.api.routes.OpenApiDocument;
 import dev.darkroom.functions.api.routes.PromptRoutes;
 import dev.darkroom.functions.api.routes.QueueRoutes;
+import dev.darkroom.functions.api.routes.StreamTicketRoutes;
 import dev.darkroom.functions.api.routes.UploadedInputs;
 import dev.darkroom.functions.api.views.JobResources;
 import dev.darkroom.testing.InMemoryApiKeyStore;
@@ -57,6 +63,17 @@ final class ApiFixture {
   static final java.time.Duration EVENT_STREAM_LIFETIME = java.time.Duration.ofMinutes(55);
 
   private ApiFixture() {}
+
+  /** What opens and limits event streams, and who may mint keys. */
+  record Streams(StreamTicketing tickets, OpenStreams open, StandingRecheck standing, FreshSignIn freshSignIn) {
+    /** Tickets in memory, the default limits, every account in good standing, every sign-in fresh. */
+    static Streams defaults() {
+      return new Streams(new StreamTicketing(new InMemoryStreamTickets(), CLOCK),
+          new OpenStreams("event streams", new OpenStreams.Limits(10, 40)),
+          new StandingRecheck(caller -> Instant.EPOCH, CLOCK, StandingRecheck.PERIOD),
+          new FreshSignIn(token -> CLOCK.instant(), FreshSignIn.MAX_AGE, CLOCK));
+    }
+  }
 
   /** Every request is {@code userId}, signed in with an ID token, of the default tier. */
   static Callers as(java.util.function.Supplier<String> userId) {
@@ -89,24 +106,39 @@ final class ApiFixture {
   }
 
   static ComfyApi api(JobStore jobs, JobQueue queue, OutputStore files, Ledger ledger,
+      NodeCatalogStore catalogs, Callers callers, Admission admission, ApiKeys keys, Streams streams) {
+    return api(jobs, queue, files, ledger, catalogs, callers, admission, keys,
+        notifications(jobs, new InMemoryWebhookEndpoints(CLOCK), new InMemoryDeviceTokens(), new InMemoryEmailRecipients()),
+        streams);
+  }
+
+  static ComfyApi api(JobStore jobs, JobQueue queue, OutputStore files, Ledger ledger,
       NodeCatalogStore catalogs, Callers callers, Admission admission, ApiKeys keys,
       NotificationRoutes notifications) {
+    return api(jobs, queue, files, ledger, catalogs, callers, admission, keys, notifications, Streams.defaults());
+  }
+
+  static ComfyApi api(JobStore jobs, JobQueue queue, OutputStore files, Ledger ledger,
+      NodeCatalogStore catalogs, Callers callers, Admission admission, ApiKeys keys,
+      NotificationRoutes notifications, Streams streams) {
     PromptPolicy policy = new PromptPolicy(catalogs != null ? catalogs : new InMemoryNodeCatalogStore(), files, CLOCK);
     SubmitPrompt submit = new SubmitPrompt(jobs, queue, policy, CLOCK);
     CancelJobs cancel = new CancelJobs(jobs, ledger, CLOCK);
     JobResources resources = new JobResources(jobs, files);
     // Only the in-memory store has a feed; the tests that stream events use it.
     JobFeed feed = jobs instanceof InMemoryJobStore memory ? new InMemoryJobFeed(memory) : null;
-    return new ComfyApi(callers, admission,
+    return new ComfyApi(callers, streams.tickets(), admission, CLOCK,
         new PromptRoutes(submit, jobs),
         new QueueRoutes(jobs, cancel),
         new HistoryRoutes(jobs, CLOCK),
         new FileRoutes(jobs, files, new UploadedInputs(files)),
         new CatalogRoutes(policy.catalog()),
-        new KeyRoutes(keys),
+        new KeyRoutes(keys, streams.freshSignIn()),
+        new StreamTicketRoutes(streams.tickets()),
         new JobRoutes(new SubmitJob(submit, new InMemoryIdempotencyKeys(), jobs, admission, CLOCK), jobs, cancel,
             resources),
-        new JobEventStream(jobs, feed, resources, CLOCK, EVENT_KEEP_ALIVE, EVENT_STREAM_LIFETIME),
+        new JobEventStream(jobs, feed, resources, CLOCK, EVENT_KEEP_ALIVE, EVENT_STREAM_LIFETIME, streams.open(),
+            streams.standing()),
         new OpenApiDocument(),
         notifications);
   }

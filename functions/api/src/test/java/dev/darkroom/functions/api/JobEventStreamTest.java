@@ -141,8 +141,9 @@ class JobEventStreamTest {
 
     write(job -> queued());
     ManualClock clock = new ManualClock(T0);
+    ApiFixture.Streams streams = ApiFixture.Streams.defaults();
     JobEventStream bounded = new JobEventStream(jobs, new InMemoryJobFeed(jobs), new JobResources(jobs, outputs), clock,
-        Duration.ofMillis(20), Duration.ofMinutes(55));
+        Duration.ofMillis(20), Duration.ofMinutes(55), streams.open(), streams.standing());
     FakeHttp.Response response = new FakeHttp.Response();
     CompletableFuture<Void> streaming = CompletableFuture.runAsync(() -> {
       try {

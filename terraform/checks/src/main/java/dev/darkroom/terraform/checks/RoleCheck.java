@@ -73,6 +73,11 @@ public final class RoleCheck {
       Map.entry("Adapters.pushSender", List.of(Need.onProject("roles/firebasecloudmessaging.admin"))),
       // verifyIdToken(token, checkRevoked = true) looks the user up (firebaseauth.users.get).
       Map.entry("Adapters.idTokenVerifier", List.of(Need.onProject("roles/firebaseauth.viewer"))),
+      // Stream tickets: Firestore documents, created and deleted.
+      Map.entry("Adapters.streamTickets", List.of(Need.onProject(DATASTORE))),
+      // The user's record (firebaseauth.users.get) and, for a key, its row in the ledger's database.
+      Map.entry("Adapters.callerStanding", List.of(Need.onProject("roles/firebaseauth.viewer"),
+          Need.onProject(CLOUD_SQL))),
       Map.entry("Adapters.integrationEvents", List.of(Need.on(PUBLISHER, "JOB_EVENTS_PUBLIC_TOPIC"))));
 
   /**
@@ -85,6 +90,7 @@ public final class RoleCheck {
       "Adapters.webhookSender", "HTTP to users' endpoints, no Google API",
       "Adapters.webhookUrlPolicy", "DNS lookups only",
       "Adapters.emailSender", "SMTP, no Google API",
+      "Adapters.signInTimes", "verifyIdToken without the revocation check: Google's public keys, no Firebase Auth call",
       "Adapters.close", "releases what the ports opened");
 
   /** A method the code invokes (on any port) to what it needs. */

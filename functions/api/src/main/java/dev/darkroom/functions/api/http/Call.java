@@ -3,6 +3,7 @@ package dev.darkroom.functions.api.http;
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
 import dev.darkroom.core.auth.Caller;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -11,8 +12,15 @@ import java.util.Map;
  *
  * @param caller the authenticated caller: every route shows and changes only that user's jobs and files
  * @param path the path without the {@code /api} prefix, e.g. {@code /history/abc}
+ * @param authenticatedAt when the caller's credential was checked: this request for a header, the
+ *     ticket's issue for a stream ticket; null for an open route
  */
-public record Call(HttpRequest request, HttpResponse response, Caller caller, String path) {
+public record Call(HttpRequest request, HttpResponse response, Caller caller, String path, Instant authenticatedAt) {
+
+  /** A call authenticated by this request itself (or an open route's). */
+  public Call(HttpRequest request, HttpResponse response, Caller caller, String path) {
+    this(request, response, caller, path, null);
+  }
 
   /** The caller's user id. */
   public String user() {

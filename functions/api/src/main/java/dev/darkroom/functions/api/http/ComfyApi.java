@@ -4,10 +4,15 @@ import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
 import dev.darkroom.core.auth.AuthFailure;
 import dev.darkroom.core.auth.Caller;
+import dev.darkroom.core.auth.StreamTicket;
+import dev.darkroom.core.usecase.StreamTicketing;
 import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.limits.DocumentIds;
 import dev.darkroom.core.port.StoreUnavailableException;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -25,10 +30,18 @@ public final class ComfyApi {
   private final Callers callers;
   private final Admission admission;
 
-  /** @param groups the route groups, whose routes are tried in this order */
-  public ComfyApi(Callers callers, Admission admission, RouteGroup... groups) {
+  private final StreamTicketing tickets;
+  private final Clock clock;
+
+  /**
+   * @param tickets what opens an {@link Route#eventStream} route without a header
+   * @param groups the route groups, whose routes are tried in this order
+   */
+  public ComfyApi(Callers callers, StreamTicketing tickets, Admission admission, Clock clock, RouteGroup... groups) {
     this.callers = callers;
+    this.tickets = tickets;
     this.admission = admission;
+    this.clock = clock;
     this.routes = Arrays.stream(groups).flatMap(group -> group.routes().stream()).toList();
   }
 
@@ -54,11 +67,25 @@ public final class ComfyApi {
       return;
     }
     Caller caller;
+    Instant authenticatedAt = clock.instant();
     try {
       caller = callers.callerOf(request);
     } catch (AuthFailure failure) {
-      refuseCredentials(response, failure);
-      return;
+      Optional<StreamTicket> ticket;
+      try {
+        ticket = failure.reason() == AuthFailure.Reason.MISSING
+            ? fromUrl(request, route.isPresent() && route.get().eventStream())
+            : Optional.empty();
+      } catch (AuthFailure refused) {
+        refuseCredentials(response, refused);
+        return;
+      }
+      if (ticket.isEmpty()) {
+        refuseCredentials(response, failure);
+        return;
+      }
+      caller = ticket.get().caller();
+      authenticatedAt = ticket.get().issuedAt();
     }
     Optional<Admission.Refusal> tooMany = route.isPresent() && route.get().queuesJob()
         ? admission.requestToSubmit(caller)
@@ -68,7 +95,7 @@ public final class ComfyApi {
       return;
     }
     if (route.isPresent()) {
-      run(route.get(), new Call(request, response, caller, path));
+      run(route.get(), new Call(request, response, caller, path, authenticatedAt));
     } else if (atPath.isEmpty()) {
       Replies.text(response, 404, "404: Not Found");
     } else {
@@ -98,6 +125,28 @@ public final class ComfyApi {
       response.appendHeader("Retry-After", "2");
       Replies.text(response, 503, "503: Service Unavailable: the job store is busy; retry shortly");
     }
+  }
+
+  /**
+   * What the URL of a request without a credential header carries: a stream ticket, on a route
+   * that takes one (it is spent whatever follows); never a reusable credential ({@code ?token=},
+   * refused naming where tickets come from, since URLs are logged). Empty when it carries neither.
+   */
+  private Optional<StreamTicket> fromUrl(HttpRequest request, boolean ticketsTaken) throws AuthFailure {
+    Map<String, List<String>> query;
+    try {
+      query = request.getQueryParameters();
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+    if (query.containsKey("token")) {
+      throw new AuthFailure(AuthFailure.Reason.INVALID, StreamTicketing.NO_CREDENTIAL_IN_URL);
+    }
+    List<String> ticket = query.get("ticket");
+    if (!ticketsTaken || ticket == null || ticket.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(tickets.redeem(ticket.get(0), StreamTicket.Purpose.SSE));
   }
 
   /** A failure that a retry may cure: the adapters say so with {@link StoreUnavailableException}. */

@@ -3,11 +3,14 @@ package dev.darkroom.functions.api.routes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.cloud.functions.HttpResponse;
+import dev.darkroom.core.auth.AuthFailure;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobOutput;
+import dev.darkroom.core.limits.OpenStreams;
 import dev.darkroom.core.port.JobFeed;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.usecase.FindOwnJob;
+import dev.darkroom.core.usecase.StandingRecheck;
 import dev.darkroom.functions.api.http.Call;
 import dev.darkroom.functions.api.http.Replies;
 import dev.darkroom.functions.api.http.Route;
@@ -39,6 +42,15 @@ import org.slf4j.LoggerFactory;
  * count up from it. A client reconnecting with {@code Last-Event-ID} is sent nothing it had: a job
  * not changed since is not repeated, and one that had ended by then answers {@code 204}, which
  * tells an {@code EventSource} to stop reconnecting.
+ *
+ * <p>A browser's {@code EventSource} sends no headers: it opens the stream with a single-use ticket
+ * in {@code ?ticket=} (the router redeems it, see {@link Route#eventStream}). One instance holds at
+ * most {@link OpenStreams.Limits} streams per user and in all; beyond them the answer is 429 before
+ * any event. An open stream's credential is rechecked ({@link StandingRecheck}) before each wait
+ * for a change, so at least every {@link #KEEP_ALIVE}: when its key was revoked, its account disabled
+ * or deleted, or its user's sessions revoked since it was authenticated, an {@code error} event
+ * ({@code {"error": {"status": 401, "message": …}}}) ends it, at most the recheck period plus
+ * {@link #KEEP_ALIVE} after the change.
  */
 public final class JobEventStream implements RouteGroup {
   private static final Logger log = LoggerFactory.getLogger(JobEventStream.class);
@@ -59,13 +71,16 @@ public final class JobEventStream implements RouteGroup {
   private final Clock clock;
   private final Duration keepAlive;
   private final Duration lifetime;
+  private final OpenStreams open;
+  private final StandingRecheck standing;
 
-  public JobEventStream(JobStore jobs, JobFeed feed, JobResources resources, Clock clock) {
-    this(jobs, feed, resources, clock, KEEP_ALIVE, LIFETIME);
+  public JobEventStream(JobStore jobs, JobFeed feed, JobResources resources, Clock clock, OpenStreams open,
+      StandingRecheck standing) {
+    this(jobs, feed, resources, clock, KEEP_ALIVE, LIFETIME, open, standing);
   }
 
   public JobEventStream(JobStore jobs, JobFeed feed, JobResources resources, Clock clock, Duration keepAlive,
-      Duration lifetime) {
+      Duration lifetime, OpenStreams open, StandingRecheck standing) {
     this.jobs = jobs;
     this.findOwn = new FindOwnJob(jobs);
     this.feed = feed;
@@ -73,12 +88,14 @@ public final class JobEventStream implements RouteGroup {
     this.clock = clock;
     this.keepAlive = keepAlive;
     this.lifetime = lifetime;
+    this.open = Objects.requireNonNull(open, "open");
+    this.standing = Objects.requireNonNull(standing, "standing");
   }
 
   @Override
   public List<Route> routes() {
     return List.of(
-        new Route("GET", "/v2/jobs/{id}/events", this::stream));
+        Route.eventStream("GET", "/v2/jobs/{id}/events", this::stream));
   }
 
   public void stream(Call call) throws IOException {
@@ -89,6 +106,17 @@ public final class JobEventStream implements RouteGroup {
       return;
     }
     HttpResponse response = call.response();
+    OpenStreams.Slot slot;
+    try {
+      slot = open.open(call.user());
+    } catch (OpenStreams.LimitReached tooMany) {
+      if (!tooMany.perUser()) {
+        response.appendHeader("Retry-After", "5");
+      }
+      Replies.apiError(response, 429, tooMany.getMessage());
+      return;
+    }
+    Instant authenticatedAt = call.authenticatedAt() != null ? call.authenticatedAt() : clock.instant();
     response.setStatusCode(200);
     response.setContentType("text/event-stream; charset=utf-8");
     response.appendHeader("Cache-Control", "no-cache");
@@ -96,13 +124,22 @@ public final class JobEventStream implements RouteGroup {
     response.appendHeader("X-Accel-Buffering", "no");
     BlockingQueue<Object> changes = new LinkedBlockingQueue<>();
     Instant deadline = clock.instant().plus(lifetime);
-    try (OutputStream out = response.getOutputStream();
+    try (OpenStreams.Slot held = slot;
+         OutputStream out = response.getOutputStream();
          JobFeed.Subscription ignored = feed.job(job.id(), listener(changes))) {
       Events events = new Events(out, lastEventId);
       // The headers and a first byte go out now: clients and proxies see the stream is open.
       events.comment("job " + job.id());
       Job shown = null;
       while (true) {
+        try {
+          standing.confirm(call.caller(), authenticatedAt);
+        } catch (AuthFailure ended) {
+          ObjectNode error = Replies.JSON.createObjectNode();
+          error.putObject("error").put("status", 401).put("message", "credential no longer valid: " + ended.getMessage());
+          events.sendUnnumbered("error", error);
+          return;
+        }
         long left = Duration.between(clock.instant(), deadline).toMillis();
         if (left <= 0) {
           events.comment("this stream has lasted " + lifetime.toMinutes() + " min; reconnect with Last-Event-ID");
@@ -237,6 +274,11 @@ public final class JobEventStream implements RouteGroup {
       nextId = id + 1;
       // Compact JSON has no raw newline (strings escape theirs), so the data is one line.
       write("event: " + event + "\nid: " + id + "\ndata: " + Replies.JSON.writeValueAsString(data) + "\n\n");
+    }
+
+    /** An event without an id, so a client resuming with {@code Last-Event-ID} misses nothing for it. */
+    void sendUnnumbered(String event, JsonNode data) throws IOException {
+      write("event: " + event + "\ndata: " + Replies.JSON.writeValueAsString(data) + "\n\n");
     }
 
     void comment(String text) throws IOException {

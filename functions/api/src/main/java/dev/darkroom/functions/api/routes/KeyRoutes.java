@@ -2,9 +2,11 @@ package dev.darkroom.functions.api.routes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.darkroom.core.auth.AuthFailure;
 import dev.darkroom.core.auth.StoredApiKey;
 import dev.darkroom.core.limits.InputLimits;
 import dev.darkroom.core.usecase.ApiKeys;
+import dev.darkroom.core.usecase.FreshSignIn;
 import dev.darkroom.functions.api.http.Call;
 import dev.darkroom.functions.api.http.Replies;
 import dev.darkroom.functions.api.http.RequestBodies;
@@ -13,17 +15,22 @@ import dev.darkroom.functions.api.http.RouteGroup;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code /api/v2/keys}: a user's API keys. {@code POST} creates one and shows it once;
  * {@code GET} lists them (prefix, name, dates; never the key); {@code DELETE /api/v2/keys/{id}}
- * revokes one. Only a signed-in user creates and revokes keys; a key may list its siblings.
+ * revokes one. Only a signed-in user creates and revokes keys; a key may list its siblings. A key
+ * is created only within minutes of a sign-in ({@link FreshSignIn}): an ID token that was ever in a
+ * URL, and so in a log, must not mint a credential that never expires.
  */
 public final class KeyRoutes implements RouteGroup {
   private final ApiKeys keys;
+  private final FreshSignIn freshSignIn;
 
-  public KeyRoutes(ApiKeys keys) {
+  public KeyRoutes(ApiKeys keys, FreshSignIn freshSignIn) {
     this.keys = keys;
+    this.freshSignIn = freshSignIn;
   }
 
   @Override
@@ -35,6 +42,18 @@ public final class KeyRoutes implements RouteGroup {
   }
 
   void create(Call call) throws IOException {
+    Optional<String> stale;
+    try {
+      stale = freshSignIn.refusal(call.caller(), bearerOf(call));
+    } catch (AuthFailure failure) {
+      boolean unavailable = failure.reason() == AuthFailure.Reason.UNAVAILABLE;
+      error(call, unavailable ? 503 : 401, failure.getMessage());
+      return;
+    }
+    if (stale.isPresent()) {
+      error(call, 403, stale.get());
+      return;
+    }
     byte[] body = RequestBodies.read(call.request(), InputLimits.CONTROL_BODY_BYTES);
     String name = "";
     if (body.length > 0) {
@@ -73,6 +92,13 @@ public final class KeyRoutes implements RouteGroup {
       case NOT_WITH_A_KEY -> error(call, 403, "API keys are revoked with a Firebase ID token, not with a key");
       case NOT_FOUND -> error(call, 404, "no API key of yours has this id");
     }
+  }
+
+  /** The bearer credential of the call's {@code Authorization} header, or null. */
+  private static String bearerOf(Call call) {
+    String header = call.request().getFirstHeader("Authorization").orElse("").strip();
+    int space = header.indexOf(' ');
+    return space < 0 ? null : header.substring(space + 1).strip();
   }
 
   private static ObjectNode describe(StoredApiKey key) {
