@@ -52,7 +52,7 @@ final class ApiWiring {
         new HistoryRoutes(jobs, clock),
         new FileRoutes(jobs, outputs, uploads),
         new CatalogRoutes(policy.catalog()),
-        new KeyRoutes(adapters.apiKeys(config.apiKeys(), clock)),
+        new KeyRoutes(adapters.apiKeys(config.apiKeys(), config.auth().defaultTier(), clock)),
         new JobRoutes(new SubmitJob(submit, adapters.idempotencyKeys(config.idempotencyKeys()), jobs, admission, clock),
             jobs, cancel, resources),
         new JobEventStream(jobs, adapters.jobFeed(config.jobs()), resources, clock),

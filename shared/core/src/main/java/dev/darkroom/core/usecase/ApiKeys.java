@@ -1,8 +1,10 @@
 package dev.darkroom.core.usecase;
 
+import dev.darkroom.core.auth.Account;
 import dev.darkroom.core.auth.AuthFailure;
 import dev.darkroom.core.auth.Caller;
 import dev.darkroom.core.auth.StoredApiKey;
+import dev.darkroom.core.port.AccountDirectory;
 import dev.darkroom.core.port.ApiKeyStore;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -11,8 +13,12 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
@@ -24,6 +30,18 @@ import javax.crypto.spec.SecretKeySpec;
  * keeps HMAC-SHA256(pepper, salt ‖ secret) with a random salt per key; the pepper lives in Secret
  * Manager, so a copy of the database alone cannot test guesses. The secret has 256 bits of entropy,
  * so a fast hash is the right one: nothing here is a password to stretch.
+ *
+ * <p>A key stands for its account as the {@link AccountDirectory} (Firebase Auth) holds it now, not
+ * as it was when the key was made: a key of a disabled or deleted account is refused, and so is a
+ * key made before the user last signed out everywhere (Firebase's tokens-valid-after time, which a
+ * password change also moves): signing out everywhere revokes every key made until then, as it
+ * revokes every session. Firebase keeps that time to the second and compares ID tokens' issue times
+ * to the second; keys' creation times are compared the same way, so a key made in the very second of
+ * the sign-out survives it, as a token issued in that second does. A call has the account's current {@code tier} claim (the
+ * default tier without one), not the tier the key was made with. Each account's state is read at
+ * most once per {@link #ACCOUNT_RECHECK} per instance, the bound the ID tokens' revocation check
+ * uses: so a change to an account reaches its keys within a minute. When the directory cannot be
+ * asked, the call is refused as UNAVAILABLE (503), as an ID token's would be.
  */
 public final class ApiKeys {
   public static final String PREFIX = StoredApiKey.PREFIX;
@@ -35,6 +53,8 @@ public final class ApiKeys {
   private static final int SALT_BYTES = 16;
   /** The smallest pepper accepted: as long as the HMAC's own output. */
   public static final int MIN_PEPPER_BYTES = 32;
+  /** How long an account's state, once read, is trusted for its keys: the ID tokens' revocation recheck. */
+  public static final Duration ACCOUNT_RECHECK = Duration.ofSeconds(60);
   private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
   private static final char[] ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
   private static final Pattern KEY = Pattern.compile("drk_([a-z2-9]{12})_([A-Za-z0-9_-]{43})");
@@ -56,13 +76,25 @@ public final class ApiKeys {
   private final byte[] pepper;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
+  private final AccountDirectory accounts;
+  private final String defaultTier;
+  /** Each account's state as last read, and when: trusted for {@link #ACCOUNT_RECHECK}. */
+  private final Map<String, AccountRead> accountReads = new ConcurrentHashMap<>();
 
-  public ApiKeys(ApiKeyStore store, byte[] pepper, Clock clock) {
+  /** @param account empty when the user does not exist */
+  private record AccountRead(Optional<Account> account, Instant at) {}
+
+  /** Accounts remembered at most; past it, the stale are forgotten, then all if that is not enough. */
+  static final int MAX_ACCOUNTS_REMEMBERED = 10_000;
+
+  public ApiKeys(ApiKeyStore store, AccountDirectory accounts, byte[] pepper, String defaultTier, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
     if (pepper.length < MIN_PEPPER_BYTES) {
       throw new IllegalArgumentException("the API key pepper must be at least " + MIN_PEPPER_BYTES + " bytes");
     }
     this.pepper = pepper.clone();
+    this.accounts = Objects.requireNonNull(accounts, "accounts");
+    this.defaultTier = Objects.requireNonNull(defaultTier, "defaultTier");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -131,10 +163,43 @@ public final class ApiKeys {
       throw new AuthFailure(AuthFailure.Reason.REVOKED, "this API key was revoked at " + stored.revokedAt());
     }
     Instant now = clock.instant();
+    Account account = currentAccount(stored, now);
     if (stored.lastUsedAt() == null || stored.lastUsedAt().plus(TOUCH_EVERY).isBefore(now)) {
       store.touch(stored.keyId(), now);
     }
-    return Caller.apiKey(stored.userId(), stored.tier(), stored.keyId());
+    return Caller.apiKey(stored.userId(), account.tier() == null || account.tier().isBlank() ? defaultTier
+        : account.tier(), stored.keyId());
+  }
+
+  /** The key's account, if it may still use the key; else why not. */
+  private Account currentAccount(StoredApiKey key, Instant now) throws AuthFailure {
+    AccountRead read = accountReads.get(key.userId());
+    if (read == null || !now.isBefore(read.at().plus(ACCOUNT_RECHECK))) {
+      read = new AccountRead(accounts.find(key.userId()), now);
+      remember(key.userId(), read);
+    }
+    Account account = read.account().orElseThrow(() ->
+        new AuthFailure(AuthFailure.Reason.INVALID, "the account of this API key no longer exists"));
+    if (account.disabled()) {
+      throw new AuthFailure(AuthFailure.Reason.DISABLED, "the account is disabled");
+    }
+    // Firebase keeps the time to the second and compares ID tokens' issue times to the second: so do we.
+    if (account.tokensValidAfter() != null
+        && key.createdAt().truncatedTo(ChronoUnit.SECONDS).isBefore(account.tokensValidAfter())) {
+      throw new AuthFailure(AuthFailure.Reason.REVOKED, "the account signed out everywhere at "
+          + account.tokensValidAfter() + ", after this key was made: create a new key");
+    }
+    return account;
+  }
+
+  private void remember(String userId, AccountRead read) {
+    if (accountReads.size() >= MAX_ACCOUNTS_REMEMBERED) {
+      accountReads.values().removeIf(old -> !read.at().isBefore(old.at().plus(ACCOUNT_RECHECK)));
+      if (accountReads.size() >= MAX_ACCOUNTS_REMEMBERED) {
+        accountReads.clear();
+      }
+    }
+    accountReads.put(userId, read);
   }
 
   /** Whether a credential looks like one of our keys (else it is taken for an ID token). */

@@ -73,6 +73,8 @@ public final class RoleCheck {
       Map.entry("Adapters.pushSender", List.of(Need.onProject("roles/firebasecloudmessaging.admin"))),
       // verifyIdToken(token, checkRevoked = true) looks the user up (firebaseauth.users.get).
       Map.entry("Adapters.idTokenVerifier", List.of(Need.onProject("roles/firebaseauth.viewer"))),
+      // An API key's account, looked up with getUser (firebaseauth.users.get).
+      Map.entry("Adapters.accountDirectory", List.of(Need.onProject("roles/firebaseauth.viewer"))),
       Map.entry("Adapters.integrationEvents", List.of(Need.on(PUBLISHER, "JOB_EVENTS_PUBLIC_TOPIC"))));
 
   /**
