@@ -20,12 +20,17 @@ import java.util.OptionalLong;
  * no limit): {@code REQUESTS_PER_MINUTE} per user, {@code MAX_WAITING_JOBS} queued or dispatched per
  * user, {@code MONTHLY_GPU_SECONDS} per user and calendar month; {@code API_KEY_REQUESTS_PER_MINUTE},
  * one number for every key; and {@code WEBHOOK_ROTATION_OVERLAP_SECONDS}, how long a rotated
- * webhook secret still signs (default a day). Users manage API keys even when authentication is
- * off, so the keys' pepper is always needed.
+ * webhook secret still signs (default a day); {@code FAILED_AUTHENTICATIONS_PER_MINUTE}, how many
+ * failed authentications one client address may make in a minute before its requests are refused
+ * 429 unread (default 30, 0 for no limit); {@code TRUSTED_PROXY_HOPS}, how many right-most
+ * {@code X-Forwarded-For} entries our own proxies appended after the client's address (default 0:
+ * Cloud Run alone; 1 behind the load balancer, which Terraform sets). Users manage API keys even
+ * when authentication is off, so the keys' pepper is always needed.
  */
 record ApiConfig(GoogleCloudConfig cloud, DatabaseConfig database, AuthConfig auth, ApiKeysConfig apiKeys,
     CollectionConfig jobs, CollectionConfig idempotencyKeys, CollectionConfig devices, TopicConfig jobSubmitted,
-    OutputsConfig outputs, WebhooksConfig webhooks, Duration webhookRotationOverlap, Admission.Settings limits) {
+    OutputsConfig outputs, WebhooksConfig webhooks, Duration webhookRotationOverlap, Admission.Settings limits,
+    int failedAuthenticationsPerMinute, int trustedProxyHops) {
   /** Enough for any integration; bounds the fan-out of one notification. */
   static final int MAX_WEBHOOKS_PER_USER = 20;
 
@@ -38,7 +43,16 @@ record ApiConfig(GoogleCloudConfig cloud, DatabaseConfig database, AuthConfig au
     return new ApiConfig(GoogleCloudConfig.from(env), DatabaseConfig.from(env), AuthConfig.from(env),
         ApiKeysConfig.from(env), CollectionConfig.jobs(env), CollectionConfig.idempotencyKeys(env),
         CollectionConfig.devices(env), TopicConfig.jobSubmitted(env), OutputsConfig.from(env), WebhooksConfig.from(env),
-        env.positiveSecondsOrDefault("WEBHOOK_ROTATION_OVERLAP_SECONDS", Duration.ofHours(24)), limits(env));
+        env.positiveSecondsOrDefault("WEBHOOK_ROTATION_OVERLAP_SECONDS", Duration.ofHours(24)), limits(env),
+        atLeastZero(env, "FAILED_AUTHENTICATIONS_PER_MINUTE", 30), atLeastZero(env, "TRUSTED_PROXY_HOPS", 0));
+  }
+
+  private static int atLeastZero(Env env, String name, int fallback) {
+    int value = env.intOrDefault(name, fallback);
+    if (value < 0) {
+      throw new Env.MissingConfigException(name + " must not be negative: " + value);
+    }
+    return value;
   }
 
   static Admission.Settings limits(Env env) {

@@ -2,6 +2,7 @@ package dev.darkroom.functions.api;
 
 import dev.darkroom.core.comfy.PromptPolicy;
 import dev.darkroom.core.limits.Admission;
+import dev.darkroom.core.limits.FailedAuthentications;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.OutputStore;
 import dev.darkroom.core.usecase.CancelJobs;
@@ -9,6 +10,7 @@ import dev.darkroom.core.usecase.RegisterWebhooks;
 import dev.darkroom.core.usecase.SubmitJob;
 import dev.darkroom.core.usecase.SubmitPrompt;
 import dev.darkroom.functions.api.http.Callers;
+import dev.darkroom.functions.api.http.ClientAddress;
 import dev.darkroom.functions.api.http.ComfyApi;
 import dev.darkroom.functions.api.routes.CatalogRoutes;
 import dev.darkroom.functions.api.routes.FileRoutes;
@@ -46,7 +48,9 @@ final class ApiWiring {
     RegisterWebhooks webhooks = new RegisterWebhooks(adapters.webhookEndpoints(config.webhooks()), jobs,
         adapters.webhookUrlPolicy(config.webhooks()), ApiConfig.MAX_WEBHOOKS_PER_USER, config.webhookRotationOverlap(),
         clock);
-    return new ComfyApi(Callers.of(adapters.authenticator(config.auth(), clock)), admission,
+    return new ComfyApi(Callers.of(adapters.authenticator(config.auth(), clock)),
+        new FailedAuthentications(config.failedAuthenticationsPerMinute(), clock),
+        new ClientAddress(config.trustedProxyHops()), admission,
         new PromptRoutes(submit, jobs),
         new QueueRoutes(jobs, cancel),
         new HistoryRoutes(jobs, clock),

@@ -25,11 +25,17 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Darkroom API keys: {@code drk_<id>_<secret>}, where the id (12 characters) is public and the
- * secret (32 random bytes, base64url) is shown once, at creation, and never stored. The store
- * keeps HMAC-SHA256(pepper, salt ‖ secret) with a random salt per key; the pepper lives in Secret
+ * Darkroom API keys: {@code drk_<id>_<secret><check>}, where the id (12 characters) is public and the
+ * secret (32 random bytes, base64url, 43 characters) is shown once, at creation, and never stored. The
+ * store keeps HMAC-SHA256(pepper, salt ‖ secret) with a random salt per key; the pepper lives in Secret
  * Manager, so a copy of the database alone cannot test guesses. The secret has 256 bits of entropy,
  * so a fast hash is the right one: nothing here is a password to stretch.
+ *
+ * <p>The check (8 characters: 48 bits of an HMAC of id and secret under a key derived from the
+ * pepper) lets a key that is not one of ours be refused without a database lookup: a random or
+ * forged key passes it once in 2^48 tries, and nobody without the pepper can make one that passes.
+ * Keys made before checks ({@code drk_<id>_<secret>}, 43 characters after the id) still work and are
+ * looked up as before; per client address, failed lookups are limited by {@code FailedAuthentications}.
  *
  * <p>A key stands for its account as the {@link AccountDirectory} (Firebase Auth) holds it now, not
  * as it was when the key was made: a key of a disabled or deleted account is refused, and so is a
@@ -57,7 +63,11 @@ public final class ApiKeys {
   public static final Duration ACCOUNT_RECHECK = Duration.ofSeconds(60);
   private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
   private static final char[] ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
-  private static final Pattern KEY = Pattern.compile("drk_([a-z2-9]{12})_([A-Za-z0-9_-]{43})");
+  private static final int CHECK_BYTES = 6;
+  private static final Pattern KEY = Pattern.compile("drk_([a-z2-9]{12})_([A-Za-z0-9_-]{43})([A-Za-z0-9_-]{8})");
+  /** A key made before keys had a check. */
+  private static final Pattern UNCHECKED_KEY = Pattern.compile("drk_([a-z2-9]{12})_([A-Za-z0-9_-]{43})");
+  private static final byte[] CHECK_KEY_LABEL = "darkroom api key check".getBytes(StandardCharsets.US_ASCII);
 
   /** The outcome of a request to create a key. */
   public sealed interface Creation {
@@ -74,6 +84,8 @@ public final class ApiKeys {
 
   private final ApiKeyStore store;
   private final byte[] pepper;
+  /** HMAC-SHA256(pepper, label): the checks' own key, so that no check is ever a hash's input or output. */
+  private final byte[] checkKey;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
   private final AccountDirectory accounts;
@@ -93,6 +105,7 @@ public final class ApiKeys {
       throw new IllegalArgumentException("the API key pepper must be at least " + MIN_PEPPER_BYTES + " bytes");
     }
     this.pepper = pepper.clone();
+    this.checkKey = hmac(this.pepper, CHECK_KEY_LABEL);
     this.accounts = Objects.requireNonNull(accounts, "accounts");
     this.defaultTier = Objects.requireNonNull(defaultTier, "defaultTier");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -124,7 +137,7 @@ public final class ApiKeys {
     StoredApiKey stored = new StoredApiKey(id, owner.userId(), label, owner.tier(), salt,
         hash(salt, encodedSecret), clock.instant(), null, null);
     store.insert(stored);
-    return new Creation.Created(PREFIX + id + "_" + encodedSecret, stored);
+    return new Creation.Created(PREFIX + id + "_" + encodedSecret + check(id, encodedSecret), stored);
   }
 
   public List<StoredApiKey> list(String userId) {
@@ -150,8 +163,17 @@ public final class ApiKeys {
   /** The caller a presented key stands for. */
   public Caller authenticate(String presented) throws AuthFailure {
     var match = KEY.matcher(presented);
-    if (!match.matches()) {
-      throw new AuthFailure(AuthFailure.Reason.INVALID, "not a Darkroom API key (drk_<id>_<secret>)");
+    if (match.matches()) {
+      byte[] expected = check(match.group(1), match.group(2)).getBytes(StandardCharsets.US_ASCII);
+      if (!MessageDigest.isEqual(expected, match.group(3).getBytes(StandardCharsets.US_ASCII))) {
+        // Not made here: refused without asking the store, with the same answer as an unknown key.
+        throw new AuthFailure(AuthFailure.Reason.INVALID, "unknown API key");
+      }
+    } else {
+      match = UNCHECKED_KEY.matcher(presented);
+      if (!match.matches()) {
+        throw new AuthFailure(AuthFailure.Reason.INVALID, "not a Darkroom API key (drk_<id>_<secret>)");
+      }
     }
     StoredApiKey stored = store.find(match.group(1))
         .orElseThrow(() -> new AuthFailure(AuthFailure.Reason.INVALID, "unknown API key"));
@@ -216,11 +238,23 @@ public final class ApiKeys {
   }
 
   private byte[] hash(byte[] salt, String secret) {
+    return hmac(pepper, salt, secret.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** The key's check: base64url of the first {@value #CHECK_BYTES} bytes of HMAC(checkKey, id _ secret). */
+  private String check(String id, String secret) {
+    byte[] mac = hmac(checkKey, (id + "_" + secret).getBytes(StandardCharsets.US_ASCII));
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(mac, CHECK_BYTES));
+  }
+
+  private static byte[] hmac(byte[] key, byte[]... parts) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(pepper, "HmacSHA256"));
-      mac.update(salt);
-      return mac.doFinal(secret.getBytes(StandardCharsets.US_ASCII));
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      for (byte[] part : parts) {
+        mac.update(part);
+      }
+      return mac.doFinal();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
     }

@@ -30,7 +30,8 @@ class ApiKeysTest {
   void aNewKeyIsShownOnceAndOnlyItsHashIsStored() throws Exception {
     Creation.Created created = create(alice);
 
-    assertThat(created.key()).matches("drk_[a-z2-9]{12}_[A-Za-z0-9_-]{43}");
+    // drk_<id>_<secret, 43 characters><check, 8 characters>
+    assertThat(created.key()).matches("drk_[a-z2-9]{12}_[A-Za-z0-9_-]{51}");
     assertThat(created.key()).startsWith(created.stored().prefix() + "_");
     StoredApiKey stored = store.find(created.stored().keyId()).orElseThrow();
     String secret = created.key().substring(created.stored().prefix().length() + 1);
@@ -219,5 +220,47 @@ class ApiKeysTest {
     accounts.unavailable(true);
 
     refused(key, keys, AuthFailure.Reason.UNAVAILABLE, "");
+  }
+
+  // Issue 19 item 6: a key that is not one of ours costs no lookup.
+
+  @Test
+  void aForgedOrRandomKeyIsRefusedWithoutALookup() {
+    String key = create(alice).key();
+    String id = key.substring(4, 16);
+    String secret = key.substring(17);
+    char last = secret.charAt(secret.length() - 1);
+    java.util.Random random = new java.util.Random(19);
+    StringBuilder randomSecret = new StringBuilder();
+    for (int i = 0; i < secret.length(); i++) {
+      randomSecret.append("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".charAt(random.nextInt(64)));
+    }
+    int before = store.finds();
+
+    for (String forged : new String[] {
+        "drk_" + id + "_" + secret.substring(0, secret.length() - 1) + (last == 'A' ? 'B' : 'A'),
+        "drk_zzzzzzzzzzzz_" + secret,
+        "drk_" + id + "_" + randomSecret}) {
+      assertThatThrownBy(() -> keys.authenticate(forged))
+          .isInstanceOfSatisfying(AuthFailure.class, e -> assertThat(e.reason()).isEqualTo(AuthFailure.Reason.INVALID));
+    }
+    assertThat(store.finds() - before).as("store lookups for three forged keys").isZero();
+  }
+
+  /** Keys made before checksums (drk_<id>_<43-character secret>) keep working, looked up as before. */
+  @Test
+  void aKeyMadeBeforeChecksumsStillWorks() throws Exception {
+    byte[] salt = new byte[16];
+    String secret = "S".repeat(43);
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(new javax.crypto.spec.SecretKeySpec(PEPPER, "HmacSHA256"));
+    mac.update(salt);
+    byte[] hash = mac.doFinal(secret.getBytes(StandardCharsets.US_ASCII));
+    store.insert(new StoredApiKey("oldkey234567", "alice", "legacy", "pro", salt, hash, clock.instant(), null, null));
+    clock.advance(Duration.ofSeconds(1));
+
+    assertThat(keys.authenticate("drk_oldkey234567_" + secret)).isEqualTo(Caller.apiKey("alice", "pro", "oldkey234567"));
+    assertThatThrownBy(() -> keys.authenticate("drk_oldkey234567_" + "T".repeat(43)))
+        .isInstanceOfSatisfying(AuthFailure.class, e -> assertThat(e.reason()).isEqualTo(AuthFailure.Reason.INVALID));
   }
 }

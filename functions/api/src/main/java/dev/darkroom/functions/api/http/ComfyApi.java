@@ -5,6 +5,7 @@ import com.google.cloud.functions.HttpResponse;
 import dev.darkroom.core.auth.AuthFailure;
 import dev.darkroom.core.auth.Caller;
 import dev.darkroom.core.limits.Admission;
+import dev.darkroom.core.limits.FailedAuthentications;
 import dev.darkroom.core.port.StoreUnavailableException;
 import java.io.IOException;
 import java.util.Arrays;
@@ -23,10 +24,24 @@ public final class ComfyApi {
   private final List<Route> routes;
   private final Callers callers;
   private final Admission admission;
+  private final FailedAuthentications failures;
+  private final ClientAddress addresses;
 
-  /** @param groups the route groups, whose routes are tried in this order */
+  /** Without a limit on failed authentications: for tests of everything else. */
   public ComfyApi(Callers callers, Admission admission, RouteGroup... groups) {
+    this(callers, FailedAuthentications.off(), new ClientAddress(0), admission, groups);
+  }
+
+  /**
+   * @param failures failed authentications per client address, limited before authentication
+   * @param addresses where a request comes from, for {@code failures}
+   * @param groups the route groups, whose routes are tried in this order
+   */
+  public ComfyApi(Callers callers, FailedAuthentications failures, ClientAddress addresses, Admission admission,
+      RouteGroup... groups) {
     this.callers = callers;
+    this.failures = failures;
+    this.addresses = addresses;
     this.admission = admission;
     this.routes = Arrays.stream(groups).flatMap(group -> group.routes().stream()).toList();
   }
@@ -52,10 +67,20 @@ public final class ComfyApi {
       run(route.get(), new Call(request, response, null, path));
       return;
     }
+    // Before the credential is looked at: an address that keeps failing costs no lookup.
+    Optional<String> address = addresses.of(request);
+    Optional<Admission.Refusal> failedTooOften = address.flatMap(failures::refusal);
+    if (failedTooOften.isPresent()) {
+      Replies.refuse(response, failedTooOften.get());
+      return;
+    }
     Caller caller;
     try {
       caller = callers.callerOf(request);
     } catch (AuthFailure failure) {
+      if (failure.reason() != AuthFailure.Reason.UNAVAILABLE) {
+        address.ifPresent(failures::failed);
+      }
       refuseCredentials(response, failure);
       return;
     }
