@@ -70,6 +70,7 @@ resource "google_cloudfunctions2_function" "api" {
       # load balancer's own (1 hop of ours), or the last one without the load balancer.
       FAILED_AUTHENTICATIONS_PER_MINUTE = tostring(var.failed_authentications_per_minute)
       TRUSTED_PROXY_HOPS                = local.edge == 1 ? "1" : "0"
+      API_KEYS_WITHOUT_CHECK            = var.api_keys_without_check
       # Notification registration routes (/api/v2/webhooks, /devices, /notifications/email).
       DEVICES_COLLECTION               = "devices"
       WEBHOOK_ROTATION_OVERLAP_SECONDS = tostring(var.webhook_rotation_overlap_seconds)

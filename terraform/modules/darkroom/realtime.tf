@@ -60,6 +60,10 @@ resource "google_cloud_run_v2_service" "realtime" {
         value = var.default_tier
       }
       env {
+        name  = "API_KEYS_WITHOUT_CHECK"
+        value = var.api_keys_without_check
+      }
+      env {
         name = "API_KEY_PEPPER"
         value_source {
           secret_key_ref {

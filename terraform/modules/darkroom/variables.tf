@@ -335,6 +335,16 @@ variable "failed_authentications_per_minute" {
   }
 }
 
+variable "api_keys_without_check" {
+  description = "API keys made before keys had a check (API_KEYS_WITHOUT_CHECK): accept (looked up, so a made-up key of that shape costs a database lookup) or refuse (unread), once every user has replaced theirs."
+  type        = string
+  default     = "accept"
+  validation {
+    condition     = contains(["accept", "refuse"], var.api_keys_without_check)
+    error_message = "api_keys_without_check must be accept or refuse."
+  }
+}
+
 variable "edge_requests_per_ip_per_minute" {
   description = "With domain: requests one client IP may send the load balancer per minute (Cloud Armor, every backend); past it, the IP is answered 429 for edge_ban_seconds. Keep it above the highest tier's requests_per_minute."
   type        = number

@@ -136,7 +136,8 @@ public final class Adapters implements AutoCloseable {
    * account in Firebase Auth ({@link #accountDirectory()}), whose tier claim it has, else {@code defaultTier}.
    */
   public ApiKeys apiKeys(ApiKeysConfig keys, String defaultTier, Clock clock) {
-    return new ApiKeys(new SqlApiKeyStore(database()), accountDirectory(), keys.pepper(), defaultTier, clock);
+    return new ApiKeys(new SqlApiKeyStore(database()), accountDirectory(), keys.pepper(), defaultTier, clock,
+        keys.acceptKeysWithoutCheck());
   }
 
   /**

@@ -35,7 +35,9 @@ import javax.crypto.spec.SecretKeySpec;
  * pepper) lets a key that is not one of ours be refused without a database lookup: a random or
  * forged key passes it once in 2^48 tries, and nobody without the pepper can make one that passes.
  * Keys made before checks ({@code drk_<id>_<secret>}, 43 characters after the id) still work and are
- * looked up as before; per client address, failed lookups are limited by {@code FailedAuthentications}.
+ * looked up as before, so a made-up key of that shape still costs a lookup (per client address,
+ * failed authentications are limited by {@code FailedAuthentications}), until the operator stops
+ * accepting them ({@code acceptKeysWithoutCheck}, {@code API_KEYS_WITHOUT_CHECK=refuse}).
  *
  * <p>A key stands for its account as the {@link AccountDirectory} (Firebase Auth) holds it now, not
  * as it was when the key was made: a key of a disabled or deleted account is refused, and so is a
@@ -90,6 +92,7 @@ public final class ApiKeys {
   private final SecureRandom random = new SecureRandom();
   private final AccountDirectory accounts;
   private final String defaultTier;
+  private final boolean acceptKeysWithoutCheck;
   /** Each account's state as last read, and when: trusted for {@link #ACCOUNT_RECHECK}. */
   private final Map<String, AccountRead> accountReads = new ConcurrentHashMap<>();
 
@@ -99,7 +102,18 @@ public final class ApiKeys {
   /** Accounts remembered at most; past it, the stale are forgotten, then all if that is not enough. */
   static final int MAX_ACCOUNTS_REMEMBERED = 10_000;
 
+  /** Keys made before checks are accepted (looked up). */
   public ApiKeys(ApiKeyStore store, AccountDirectory accounts, byte[] pepper, String defaultTier, Clock clock) {
+    this(store, accounts, pepper, defaultTier, clock, true);
+  }
+
+  /**
+   * @param defaultTier a caller's tier when their account has no {@code tier} claim
+   * @param acceptKeysWithoutCheck whether keys made before checks are still looked up; false refuses
+   *     them unread, once none is in use
+   */
+  public ApiKeys(ApiKeyStore store, AccountDirectory accounts, byte[] pepper, String defaultTier, Clock clock,
+      boolean acceptKeysWithoutCheck) {
     this.store = Objects.requireNonNull(store, "store");
     if (pepper.length < MIN_PEPPER_BYTES) {
       throw new IllegalArgumentException("the API key pepper must be at least " + MIN_PEPPER_BYTES + " bytes");
@@ -108,6 +122,7 @@ public final class ApiKeys {
     this.checkKey = hmac(this.pepper, CHECK_KEY_LABEL);
     this.accounts = Objects.requireNonNull(accounts, "accounts");
     this.defaultTier = Objects.requireNonNull(defaultTier, "defaultTier");
+    this.acceptKeysWithoutCheck = acceptKeysWithoutCheck;
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -173,6 +188,10 @@ public final class ApiKeys {
       match = UNCHECKED_KEY.matcher(presented);
       if (!match.matches()) {
         throw new AuthFailure(AuthFailure.Reason.INVALID, "not a Darkroom API key (drk_<id>_<secret>)");
+      }
+      if (!acceptKeysWithoutCheck) {
+        throw new AuthFailure(AuthFailure.Reason.INVALID,
+            "keys without a check are no longer accepted here: create a new key");
       }
     }
     StoredApiKey stored = store.find(match.group(1))

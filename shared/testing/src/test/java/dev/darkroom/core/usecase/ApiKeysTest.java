@@ -247,9 +247,8 @@ class ApiKeysTest {
     assertThat(store.finds() - before).as("store lookups for three forged keys").isZero();
   }
 
-  /** Keys made before checksums (drk_<id>_<43-character secret>) keep working, looked up as before. */
-  @Test
-  void aKeyMadeBeforeChecksumsStillWorks() throws Exception {
+  /** A key as keys were made before they had a check: drk_<id>_<43-character secret>. */
+  private String storeKeyWithoutCheck() throws Exception {
     byte[] salt = new byte[16];
     String secret = "S".repeat(43);
     javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
@@ -258,8 +257,30 @@ class ApiKeysTest {
     byte[] hash = mac.doFinal(secret.getBytes(StandardCharsets.US_ASCII));
     store.insert(new StoredApiKey("oldkey234567", "alice", "legacy", "pro", salt, hash, clock.instant(), null, null));
     clock.advance(Duration.ofSeconds(1));
+    return "drk_oldkey234567_" + secret;
+  }
 
-    assertThat(keys.authenticate("drk_oldkey234567_" + secret)).isEqualTo(Caller.apiKey("alice", "pro", "oldkey234567"));
+  /** Once every key without a check is replaced, the operator refuses them all: no lookup either. */
+  @Test
+  void keysWithoutACheckAreRefusedWithoutALookupWhenSoConfigured() throws Exception {
+    String old = storeKeyWithoutCheck();
+    ApiKeys refusing = new ApiKeys(store, accounts, PEPPER, "free", clock, false);
+    int before = store.finds();
+
+    assertThatThrownBy(() -> refusing.authenticate(old)).isInstanceOfSatisfying(AuthFailure.class, e -> {
+      assertThat(e.reason()).isEqualTo(AuthFailure.Reason.INVALID);
+      assertThat(e.getMessage()).contains("keys without a check are no longer accepted");
+    });
+    assertThat(store.finds()).isEqualTo(before);
+    assertThat(refusing.authenticate(create(alice).key()).userId()).isEqualTo("alice");
+  }
+
+  /** Keys made before checks (drk_<id>_<43-character secret>) keep working, looked up as before. */
+  @Test
+  void aKeyMadeBeforeChecksumsStillWorks() throws Exception {
+    String old = storeKeyWithoutCheck();
+
+    assertThat(keys.authenticate(old)).isEqualTo(Caller.apiKey("alice", "pro", "oldkey234567"));
     assertThatThrownBy(() -> keys.authenticate("drk_oldkey234567_" + "T".repeat(43)))
         .isInstanceOfSatisfying(AuthFailure.class, e -> assertThat(e.reason()).isEqualTo(AuthFailure.Reason.INVALID));
   }
