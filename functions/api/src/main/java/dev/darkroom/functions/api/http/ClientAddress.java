@@ -20,6 +20,8 @@ import java.util.Optional;
 public record ClientAddress(int trustedHops) {
   /** Enough for any chain of proxies; a longer header is cut, not parsed. */
   private static final int MAX_HEADER_LENGTH = 4096;
+  /** Longer than any IPv6 address (45 characters): what an entry is cut to, so that each address remembered is small. */
+  static final int MAX_ADDRESS_LENGTH = 64;
 
   public ClientAddress {
     if (trustedHops < 0) {
@@ -43,6 +45,9 @@ public record ClientAddress(int trustedHops) {
     String[] entries = joined.split(",");
     int index = Math.max(0, entries.length - 1 - trustedHops);
     String address = entries[index].strip();
+    if (address.length() > MAX_ADDRESS_LENGTH) {
+      address = address.substring(0, MAX_ADDRESS_LENGTH);
+    }
     return address.isEmpty() ? Optional.empty() : Optional.of(address);
   }
 }

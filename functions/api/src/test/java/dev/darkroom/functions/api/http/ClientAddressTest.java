@@ -45,6 +45,11 @@ class ClientAddressTest {
   }
 
   @Test
+  void anEntryThatIsNoAddressIsCutShort() {
+    assertThat(new ClientAddress(0).of(forwardedFor("x".repeat(3000)))).contains("x".repeat(ClientAddress.MAX_ADDRESS_LENGTH));
+  }
+
+  @Test
   void noHeaderOrAnEmptyEntryIsNoAddress() {
     assertThat(new ClientAddress(0).of(forwardedFor())).isEmpty();
     assertThat(new ClientAddress(0).of(forwardedFor("1.2.3.4, "))).isEmpty();
