@@ -17,7 +17,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -45,11 +44,11 @@ import javax.crypto.spec.SecretKeySpec;
  * password change also moves): signing out everywhere revokes every key made until then, as it
  * revokes every session. Firebase keeps that time to the second and compares ID tokens' issue times
  * to the second; keys' creation times are compared the same way, so a key made in the very second of
- * the sign-out survives it, as a token issued in that second does. A call has the account's current {@code tier} claim (the
- * default tier without one), not the tier the key was made with. Each account's state is read at
- * most once per {@link #ACCOUNT_RECHECK} per instance, the bound the ID tokens' revocation check
- * uses: so a change to an account reaches its keys within a minute. When the directory cannot be
- * asked, the call is refused as UNAVAILABLE (503), as an ID token's would be.
+ * the sign-out survives it, as a token issued in that second does. A call has the account's current
+ * {@code tier} claim (the default tier without one), not the tier the key was made with. Each
+ * account's state is read at most once per {@link #ACCOUNT_RECHECK} per instance, the bound the ID
+ * tokens' revocation check uses: so a change to an account reaches its keys within a minute. When
+ * the directory cannot be asked, the call is refused as UNAVAILABLE (503), as an ID token's would be.
  */
 public final class ApiKeys {
   public static final String PREFIX = StoredApiKey.PREFIX;
@@ -96,8 +95,8 @@ public final class ApiKeys {
   /** Each account's state as last read, and when: trusted for {@link #ACCOUNT_RECHECK}. */
   private final Map<String, AccountRead> accountReads = new ConcurrentHashMap<>();
 
-  /** @param account empty when the user does not exist */
-  private record AccountRead(Optional<Account> account, Instant at) {}
+  /** @param account null when the user does not exist */
+  private record AccountRead(Account account, Instant at) {}
 
   /** Accounts remembered at most; past it, the stale are forgotten, then all if that is not enough. */
   static final int MAX_ACCOUNTS_REMEMBERED = 10_000;
@@ -216,11 +215,13 @@ public final class ApiKeys {
   private Account currentAccount(StoredApiKey key, Instant now) throws AuthFailure {
     AccountRead read = accountReads.get(key.userId());
     if (read == null || !now.isBefore(read.at().plus(ACCOUNT_RECHECK))) {
-      read = new AccountRead(accounts.find(key.userId()), now);
+      read = new AccountRead(accounts.find(key.userId()).orElse(null), now);
       remember(key.userId(), read);
     }
-    Account account = read.account().orElseThrow(() ->
-        new AuthFailure(AuthFailure.Reason.INVALID, "the account of this API key no longer exists"));
+    Account account = read.account();
+    if (account == null) {
+      throw new AuthFailure(AuthFailure.Reason.INVALID, "the account of this API key no longer exists");
+    }
     if (account.disabled()) {
       throw new AuthFailure(AuthFailure.Reason.DISABLED, "the account is disabled");
     }
