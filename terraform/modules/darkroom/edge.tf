@@ -7,6 +7,10 @@
 # point an A record for the domain at output edge_ip; the certificate turns ACTIVE within about
 # an hour of the name resolving (docs/OPERATIONS.md). Without a domain, clients use api_url and
 # realtime_url separately.
+#
+# With it, the load balancer is the only way in: the api and the realtime service take traffic
+# from it alone (their ingress settings), and Cloud Armor bans an IP that floods it (every
+# backend service carries the policy below). terraform/checks' EdgeCheck holds both.
 
 locals {
   edge = var.domain == "" ? 0 : 1
@@ -53,6 +57,7 @@ resource "google_compute_backend_service" "api" {
   backend {
     group = google_compute_region_network_endpoint_group.api[0].id
   }
+  security_policy = google_compute_security_policy.edge[0].id
   log_config {
     enable      = true
     sample_rate = 1
@@ -68,9 +73,55 @@ resource "google_compute_backend_service" "realtime" {
   backend {
     group = google_compute_region_network_endpoint_group.realtime[0].id
   }
+  security_policy = google_compute_security_policy.edge[0].id
   log_config {
     enable      = true
     sample_rate = 1
+  }
+}
+
+# Per client IP, over every backend: past edge_requests_per_ip_per_minute, 429 for
+# edge_ban_seconds. A coarse flood guard in front of the application's own limits (per user, per
+# key, failed authentications per address), which count what Cloud Armor cannot see.
+resource "google_compute_security_policy" "edge" {
+  count       = local.edge
+  project     = var.project_id
+  name        = "${local.name}-edge"
+  description = "Rate-based ban per client IP in front of the api and the realtime gateway"
+  type        = "CLOUD_ARMOR"
+
+  rule {
+    action      = "rate_based_ban"
+    priority    = 1000
+    description = "Ban an IP that sends more than edge_requests_per_ip_per_minute"
+    match {
+      versioned_expr = "SRC_IPS_V1"
+      config {
+        src_ip_ranges = ["*"]
+      }
+    }
+    rate_limit_options {
+      conform_action   = "allow"
+      exceed_action    = "deny(429)"
+      enforce_on_key   = "IP"
+      ban_duration_sec = var.edge_ban_seconds
+      rate_limit_threshold {
+        count        = var.edge_requests_per_ip_per_minute
+        interval_sec = 60
+      }
+    }
+  }
+
+  rule {
+    action      = "allow"
+    priority    = 2147483647
+    description = "Everything else"
+    match {
+      versioned_expr = "SRC_IPS_V1"
+      config {
+        src_ip_ranges = ["*"]
+      }
+    }
   }
 }
 

@@ -40,9 +40,11 @@ resource "google_cloudfunctions2_function" "api" {
     min_instance_count = var.api_min_instances
     max_instance_count = var.api_max_instances
     # Not 1: each open event stream would hold a whole instance (and api_max_instances streams
-    # would starve every other call).
+    # would starve every other call). Ingress: with a domain, only through the load balancer (and
+    # its Cloud Armor policy, edge.tf), the run.app URL answering nobody else; without one, the
+    # run.app URL is the only way in.
     max_instance_request_concurrency = var.api_request_concurrency
-    ingress_settings                 = "ALLOW_ALL"
+    ingress_settings                 = local.edge == 1 ? "ALLOW_INTERNAL_AND_GCLB" : "ALLOW_ALL"
     all_traffic_on_latest_revision   = true
     service_account_email            = google_service_account.api.email
 
@@ -64,6 +66,11 @@ resource "google_cloudfunctions2_function" "api" {
       API_KEY_REQUESTS_PER_MINUTE = tostring(var.api_key_requests_per_minute)
       MAX_WAITING_JOBS            = var.max_waiting_jobs
       MONTHLY_GPU_SECONDS         = var.monthly_gpu_seconds
+      # Bad credentials per client address; the address is X-Forwarded-For's entry before the
+      # load balancer's own (1 hop of ours), or the last one without the load balancer.
+      FAILED_AUTHENTICATIONS_PER_MINUTE = tostring(var.failed_authentications_per_minute)
+      TRUSTED_PROXY_HOPS                = local.edge == 1 ? "1" : "0"
+      API_KEYS_WITHOUT_CHECK            = var.api_keys_without_check
       # Notification registration routes (/api/v2/webhooks, /devices, /notifications/email).
       DEVICES_COLLECTION               = "devices"
       WEBHOOK_ROTATION_OVERLAP_SECONDS = tostring(var.webhook_rotation_overlap_seconds)

@@ -1,11 +1,12 @@
 # The realtime gateway: ComfyUI's /ws as a Cloud Run service (a WebSocket needs a long-lived
 # request, which a function cannot hold). Session affinity keeps a reconnecting client on the same
 # instance; the request timeout (3600 s, the maximum) is how long one WebSocket may stay open.
+# With a domain, it takes traffic only through the load balancer (Cloud Armor, edge.tf), as the api.
 resource "google_cloud_run_v2_service" "realtime" {
   project             = var.project_id
   name                = "${local.name}-realtime"
   location            = var.region
-  ingress             = "INGRESS_TRAFFIC_ALL"
+  ingress             = local.edge == 1 ? "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER" : "INGRESS_TRAFFIC_ALL"
   deletion_protection = var.deletion_protection
   labels              = local.labels
 
@@ -74,6 +75,10 @@ resource "google_cloud_run_v2_service" "realtime" {
       env {
         name  = "DEFAULT_TIER"
         value = var.default_tier
+      }
+      env {
+        name  = "API_KEYS_WITHOUT_CHECK"
+        value = var.api_keys_without_check
       }
       env {
         name = "API_KEY_PEPPER"

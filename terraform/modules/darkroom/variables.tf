@@ -325,6 +325,46 @@ variable "api_key_requests_per_minute" {
   }
 }
 
+variable "failed_authentications_per_minute" {
+  description = "Failed authentications one client address may make per minute on one api instance (FAILED_AUTHENTICATIONS_PER_MINUTE); past it, every request from the address is 429 with Retry-After, unread, until its failures age. 0: no limit."
+  type        = number
+  default     = 30
+  validation {
+    condition     = var.failed_authentications_per_minute >= 0
+    error_message = "failed_authentications_per_minute must not be negative."
+  }
+}
+
+variable "api_keys_without_check" {
+  description = "API keys made before keys had a check (API_KEYS_WITHOUT_CHECK): accept (looked up, so a made-up key of that shape costs a database lookup) or refuse (unread), once every user has replaced theirs."
+  type        = string
+  default     = "accept"
+  validation {
+    condition     = contains(["accept", "refuse"], var.api_keys_without_check)
+    error_message = "api_keys_without_check must be accept or refuse."
+  }
+}
+
+variable "edge_requests_per_ip_per_minute" {
+  description = "With domain: requests one client IP may send the load balancer per minute (Cloud Armor, every backend); past it, the IP is answered 429 for edge_ban_seconds. Keep it above the highest tier's requests_per_minute."
+  type        = number
+  default     = 1200
+  validation {
+    condition     = var.edge_requests_per_ip_per_minute >= 1
+    error_message = "edge_requests_per_ip_per_minute must be at least 1."
+  }
+}
+
+variable "edge_ban_seconds" {
+  description = "With domain: how long Cloud Armor bans an IP that went over edge_requests_per_ip_per_minute."
+  type        = number
+  default     = 300
+  validation {
+    condition     = var.edge_ban_seconds >= 60 && var.edge_ban_seconds <= 86400
+    error_message = "edge_ban_seconds must be between 60 and 86400."
+  }
+}
+
 variable "max_waiting_jobs" {
   description = "Jobs one user may have queued or dispatched at once, by tier (MAX_WAITING_JOBS: tier=n,...); one more is 429 with Retry-After. A tier not listed has no cap."
   type        = string

@@ -386,9 +386,9 @@ class SecurityMatrixIT {
     assertThat(tokenInUrl.body()).contains("POST /api/v2/stream-tickets");
 
     String pepper = stack.functionEnvironment().get("API_KEY_PEPPER");
-    // drk_<12-char id>_<43-char secret>; the secret is base64url, so it may itself contain '_'.
-    String keySecret = key.substring("drk_".length() + 12 + 1);
-    assertThat(keySecret).hasSize(43);
+    // drk_<12-char id>_<43-char secret><8-char check>; the secret is base64url, so it may itself contain '_'.
+    String keySecret = key.substring("drk_".length() + 12 + 1, "drk_".length() + 12 + 1 + 43);
+    assertThat(key).hasSize("drk_".length() + 12 + 1 + 43 + 8);
     List<Path> logs;
     try (var files = java.nio.file.Files.list(dataDir.resolve("logs"))) {
       logs = files.toList();

@@ -11,6 +11,7 @@ import dev.darkroom.core.usecase.ApiKeys;
 import dev.darkroom.core.usecase.Authenticator;
 import dev.darkroom.core.usecase.StandingRecheck;
 import dev.darkroom.core.usecase.StreamTicketing;
+import dev.darkroom.testing.InMemoryAccountDirectory;
 import dev.darkroom.testing.InMemoryApiKeyStore;
 import dev.darkroom.testing.InMemoryStreamTickets;
 import java.net.URI;
@@ -42,7 +43,7 @@ import org.junit.jupiter.api.Test;
 class RealtimeServerTest {
   private static final Duration RECHECK = Duration.ofMillis(100);
   private final InMemoryApiKeyStore keyStore = new InMemoryApiKeyStore();
-  private final ApiKeys keys = new ApiKeys(keyStore, new byte[32], Clock.systemUTC());
+  private final ApiKeys keys = new ApiKeys(keyStore, InMemoryAccountDirectory.of(Clock.systemUTC(), "alice", "bob"), new byte[32], "free", Clock.systemUTC());
   /** ID tokens of this test: {@code token-of-<user>}. */
   private final Authenticator authenticator = Authenticator.required((token, tier) -> {
     if (!token.startsWith("token-of-")) {

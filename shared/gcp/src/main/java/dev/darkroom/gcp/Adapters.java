@@ -7,6 +7,7 @@ import dev.darkroom.core.usecase.ApiKeys;
 import dev.darkroom.core.auth.AuthFailure;
 import dev.darkroom.core.usecase.Authenticator;
 import dev.darkroom.core.notify.OutboundUrlPolicy;
+import dev.darkroom.core.port.AccountDirectory;
 import dev.darkroom.core.port.DeliveryLog;
 import dev.darkroom.core.port.DeviceTokens;
 import dev.darkroom.core.port.EmailRecipients;
@@ -55,6 +56,7 @@ public final class Adapters implements AutoCloseable {
   private GcsOutputStore outputs;
   private com.google.firebase.FirebaseApp firebase;
   private FirebaseIdTokenVerifier idTokens;
+  private FirebaseAccountDirectory accounts;
 
   /** For a deployable without the ledger's database. */
   public Adapters(GoogleCloudConfig cloud) {
@@ -127,7 +129,8 @@ public final class Adapters implements AutoCloseable {
   /** Who is calling, for the API and the realtime gateway (see {@link AuthConfig}). */
   public Authenticator authenticator(AuthConfig auth, Clock clock) {
     return auth.required()
-        ? Authenticator.required(idTokenVerifier(), apiKeys(auth.apiKeys(), clock), auth.defaultTier())
+        ? Authenticator.required(idTokenVerifier(), apiKeys(auth.apiKeys(), auth.defaultTier(), clock),
+            auth.defaultTier())
         : Authenticator.localUser(auth.defaultTier());
   }
 
@@ -166,9 +169,33 @@ public final class Adapters implements AutoCloseable {
     };
   }
 
-  /** Users' API keys, hashed under the pepper, in the ledger's database. */
-  public ApiKeys apiKeys(ApiKeysConfig keys, Clock clock) {
-    return new ApiKeys(new SqlApiKeyStore(database()), keys.pepper(), clock);
+  /**
+   * Users' API keys, hashed under the pepper, in the ledger's database; a call with a key follows its
+   * account in Firebase Auth ({@link #accountDirectory()}), whose tier claim it has, else {@code defaultTier}.
+   */
+  public ApiKeys apiKeys(ApiKeysConfig keys, String defaultTier, Clock clock) {
+    return new ApiKeys(new SqlApiKeyStore(database()), accountDirectory(), keys.pepper(), defaultTier, clock,
+        keys.acceptKeysWithoutCheck());
+  }
+
+  /**
+   * Users' accounts in Firebase Auth, read for API keys. Like {@link #idTokenVerifier()}, the
+   * Firebase app is made at the first lookup, not here: the local stack without authentication
+   * manages keys but never looks an account up.
+   */
+  public AccountDirectory accountDirectory() {
+    return userId -> accounts().find(userId);
+  }
+
+  private synchronized FirebaseAccountDirectory accounts() throws AuthFailure {
+    if (accounts == null) {
+      try {
+        accounts = new FirebaseAccountDirectory(com.google.firebase.auth.FirebaseAuth.getInstance(firebase()));
+      } catch (UncheckedIOException e) {
+        throw new AuthFailure(AuthFailure.Reason.UNAVAILABLE, "Firebase Auth cannot be asked: " + e.getMessage(), e);
+      }
+    }
+    return accounts;
   }
 
   /** What users have used (GPU-seconds), read from the ledger: for quotas. */

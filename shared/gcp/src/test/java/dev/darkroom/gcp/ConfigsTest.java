@@ -43,6 +43,16 @@ class ConfigsTest {
   }
 
   @Test
+  void keysWithoutACheckAreAcceptedUntilTheOperatorRefusesThem() {
+    assertThat(ApiKeysConfig.from(new Env(Map.of("API_KEY_PEPPER", PEPPER))).acceptKeysWithoutCheck()).isTrue();
+    assertThat(ApiKeysConfig.from(new Env(Map.of("API_KEY_PEPPER", PEPPER, "API_KEYS_WITHOUT_CHECK", "refuse")))
+        .acceptKeysWithoutCheck()).isFalse();
+    assertThatThrownBy(() -> ApiKeysConfig.from(new Env(Map.of("API_KEY_PEPPER", PEPPER, "API_KEYS_WITHOUT_CHECK", "no"))))
+        .isInstanceOf(Env.MissingConfigException.class)
+        .hasMessage("API_KEYS_WITHOUT_CHECK must be 'accept' or 'refuse', not 'no'");
+  }
+
+  @Test
   void authenticationOnNeedsThePepperOffDoesNotAndNothingElseIsAccepted() {
     AuthConfig on = AuthConfig.from(new Env(Map.of("DARKROOM_AUTH", "on", "API_KEY_PEPPER", PEPPER)));
     assertThat(on.required()).isTrue();

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /** {@link ApiKeyStore} in memory, with the SQL adapter's rules. */
 public final class InMemoryApiKeyStore implements ApiKeyStore {
   private final Map<String, StoredApiKey> keys = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicInteger finds = new java.util.concurrent.atomic.AtomicInteger();
 
   @Override
   public void insert(StoredApiKey key) {
@@ -22,6 +23,7 @@ public final class InMemoryApiKeyStore implements ApiKeyStore {
 
   @Override
   public Optional<StoredApiKey> find(String keyId) {
+    finds.incrementAndGet();
     return Optional.ofNullable(keys.get(keyId));
   }
 
@@ -53,5 +55,10 @@ public final class InMemoryApiKeyStore implements ApiKeyStore {
   private static StoredApiKey with(StoredApiKey key, Instant lastUsedAt, Instant revokedAt) {
     return new StoredApiKey(key.keyId(), key.userId(), key.name(), key.tier(), key.salt(), key.hash(),
         key.createdAt(), lastUsedAt, revokedAt);
+  }
+
+  /** How many lookups by id were made: each one is a query of the database in the cloud. */
+  public int finds() {
+    return finds.get();
   }
 }

@@ -22,15 +22,19 @@ import java.util.OptionalLong;
  * no limit): {@code REQUESTS_PER_MINUTE} per user, {@code MAX_WAITING_JOBS} queued or dispatched per
  * user, {@code MONTHLY_GPU_SECONDS} per user and calendar month; {@code API_KEY_REQUESTS_PER_MINUTE},
  * one number for every key; and {@code WEBHOOK_ROTATION_OVERLAP_SECONDS}, how long a rotated
- * webhook secret still signs (default a day). Users manage API keys even when authentication is
- * off, so the keys' pepper is always needed. Event streams are limited and rechecked as
- * {@link StreamsConfig#eventStreams} says; {@code KEY_SIGN_IN_MAX_AGE_SECONDS} (default 300) is how
- * recent a sign-in must be to create an API key.
+ * webhook secret still signs (default a day); {@code FAILED_AUTHENTICATIONS_PER_MINUTE}, how many
+ * failed authentications one client address may make in a minute before its requests are refused
+ * 429 unread (default 30, 0 for no limit); {@code TRUSTED_PROXY_HOPS}, how many right-most
+ * {@code X-Forwarded-For} entries our own proxies appended after the client's address (default 0:
+ * Cloud Run alone; 1 behind the load balancer, which Terraform sets). Users manage API keys even
+ * when authentication is off, so the keys' pepper is always needed. Event streams are limited and
+ * rechecked as {@link StreamsConfig#eventStreams} says; {@code KEY_SIGN_IN_MAX_AGE_SECONDS}
+ * (default 300) is how recent a sign-in must be to create an API key.
  */
 record ApiConfig(GoogleCloudConfig cloud, DatabaseConfig database, AuthConfig auth, ApiKeysConfig apiKeys,
     CollectionConfig jobs, CollectionConfig idempotencyKeys, CollectionConfig devices, TopicConfig jobSubmitted,
     OutputsConfig outputs, WebhooksConfig webhooks, Duration webhookRotationOverlap, Admission.Settings limits,
-    StreamsConfig eventStreams, Duration keySignInMaxAge) {
+    StreamsConfig eventStreams, Duration keySignInMaxAge, int failedAuthenticationsPerMinute, int trustedProxyHops) {
   /** Enough for any integration; bounds the fan-out of one notification. */
   static final int MAX_WEBHOOKS_PER_USER = 20;
 
@@ -44,7 +48,16 @@ record ApiConfig(GoogleCloudConfig cloud, DatabaseConfig database, AuthConfig au
         ApiKeysConfig.from(env), CollectionConfig.jobs(env), CollectionConfig.idempotencyKeys(env),
         CollectionConfig.devices(env), TopicConfig.jobSubmitted(env), OutputsConfig.from(env), WebhooksConfig.from(env),
         env.positiveSecondsOrDefault("WEBHOOK_ROTATION_OVERLAP_SECONDS", Duration.ofHours(24)), limits(env),
-        StreamsConfig.eventStreams(env), env.positiveSecondsOrDefault("KEY_SIGN_IN_MAX_AGE_SECONDS", FreshSignIn.MAX_AGE));
+        StreamsConfig.eventStreams(env), env.positiveSecondsOrDefault("KEY_SIGN_IN_MAX_AGE_SECONDS", FreshSignIn.MAX_AGE),
+        atLeastZero(env, "FAILED_AUTHENTICATIONS_PER_MINUTE", 30), atLeastZero(env, "TRUSTED_PROXY_HOPS", 0));
+  }
+
+  private static int atLeastZero(Env env, String name, int fallback) {
+    int value = env.intOrDefault(name, fallback);
+    if (value < 0) {
+      throw new Env.MissingConfigException(name + " must not be negative: " + value);
+    }
+    return value;
   }
 
   static Admission.Settings limits(Env env) {

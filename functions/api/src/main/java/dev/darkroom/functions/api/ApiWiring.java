@@ -2,6 +2,7 @@ package dev.darkroom.functions.api;
 
 import dev.darkroom.core.comfy.PromptPolicy;
 import dev.darkroom.core.limits.Admission;
+import dev.darkroom.core.limits.FailedAuthentications;
 import dev.darkroom.core.limits.OpenStreams;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.OutputStore;
@@ -13,6 +14,7 @@ import dev.darkroom.core.usecase.RegisterWebhooks;
 import dev.darkroom.core.usecase.SubmitJob;
 import dev.darkroom.core.usecase.SubmitPrompt;
 import dev.darkroom.functions.api.http.Callers;
+import dev.darkroom.functions.api.http.ClientAddress;
 import dev.darkroom.functions.api.http.ComfyApi;
 import dev.darkroom.functions.api.routes.CatalogRoutes;
 import dev.darkroom.functions.api.routes.FileRoutes;
@@ -54,13 +56,15 @@ final class ApiWiring {
     StreamTicketing tickets = new StreamTicketing(adapters.streamTickets(config.eventStreams().tickets()), clock);
     StandingRecheck standing = new StandingRecheck(adapters.callerStanding(config.auth()), clock,
         config.eventStreams().recheck());
-    return new ComfyApi(Callers.of(adapters.authenticator(config.auth(), clock)), tickets, admission, clock,
+    return new ComfyApi(Callers.of(adapters.authenticator(config.auth(), clock)), tickets,
+        new FailedAuthentications(config.failedAuthenticationsPerMinute(), clock),
+        new ClientAddress(config.trustedProxyHops()), admission, clock,
         new PromptRoutes(submit, jobs),
         new QueueRoutes(jobs, cancel),
         new HistoryRoutes(jobs, clock),
         new FileRoutes(jobs, outputs, uploads),
         new CatalogRoutes(policy.catalog()),
-        new KeyRoutes(adapters.apiKeys(config.apiKeys(), clock),
+        new KeyRoutes(adapters.apiKeys(config.apiKeys(), config.auth().defaultTier(), clock),
             new FreshSignIn(adapters.signInTimes(), config.keySignInMaxAge(), clock)),
         new StreamTicketRoutes(tickets),
         new JobRoutes(new SubmitJob(submit, adapters.idempotencyKeys(config.idempotencyKeys()), jobs, admission, clock),

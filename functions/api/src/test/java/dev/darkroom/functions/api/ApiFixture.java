@@ -87,7 +87,13 @@ final class ApiFixture {
       NodeCatalogStore catalogs, Callers callers) {
     return api(jobs, queue, files, ledger, catalogs, callers,
         new Admission(new InMemoryRateCounter(), jobs, new InMemoryLedger(), Admission.Settings.none(), CLOCK),
-        new ApiKeys(new InMemoryApiKeyStore(), new byte[32], CLOCK));
+        apiKeys());
+  }
+
+  /** API keys in memory, of accounts in memory (none: a test that authenticates with keys adds its users). */
+  static ApiKeys apiKeys() {
+    return new ApiKeys(new InMemoryApiKeyStore(), new dev.darkroom.testing.InMemoryAccountDirectory(CLOCK), new byte[32],
+        dev.darkroom.core.job.Job.DEFAULT_TIER, CLOCK);
   }
 
   static ComfyApi api(JobStore jobs, JobQueue queue, OutputStore files, Ledger ledger,

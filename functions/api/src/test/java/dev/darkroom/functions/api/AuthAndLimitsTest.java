@@ -13,6 +13,7 @@ import dev.darkroom.core.usecase.ApiKeys;
 import dev.darkroom.core.usecase.Authenticator;
 import dev.darkroom.functions.api.http.Callers;
 import dev.darkroom.functions.api.http.ComfyApi;
+import dev.darkroom.testing.InMemoryAccountDirectory;
 import dev.darkroom.testing.InMemoryApiKeyStore;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryOutputStore;
@@ -30,7 +31,16 @@ class AuthAndLimitsTest {
   private final ObjectMapper json = new ObjectMapper();
   private final InMemoryJobStore jobs = new InMemoryJobStore();
   private final InMemoryApiKeyStore keyStore = new InMemoryApiKeyStore();
-  private final ApiKeys keys = new ApiKeys(keyStore, new byte[32], ApiFixture.CLOCK);
+  // Firebase Auth's accounts: Alice without a tier claim (the default tier), Bob on pro.
+  private final InMemoryAccountDirectory accounts = accounts();
+  private final ApiKeys keys = new ApiKeys(keyStore, accounts, new byte[32], "free", ApiFixture.CLOCK);
+
+  private static InMemoryAccountDirectory accounts() {
+    InMemoryAccountDirectory accounts = new InMemoryAccountDirectory(ApiFixture.CLOCK);
+    accounts.add("alice", null);
+    accounts.add("bob", "pro");
+    return accounts;
+  }
   // Firebase, as far as this test goes: two users' tokens, one expired, Firebase down.
   private final IdTokenVerifier firebase = (token, defaultTier) -> switch (token) {
     case "alice-token" -> Caller.idToken("alice", defaultTier);
@@ -119,6 +129,24 @@ class AuthAndLimitsTest {
     FakeHttp.Response revoked = call(api, "GET", "/history", null, bearer(secret));
     assertThat(revoked.status).isEqualTo(401);
     assertThat(revoked.text()).contains("revoked");
+  }
+
+  /** Issue 19 item 2: a key follows its account (ApiKeysTest checks the delay, a minute at most). */
+  @Test
+  void aKeyOfADisabledAccountIsRefusedAndAKeyHasItsAccountsCurrentTier() throws Exception {
+    String alices = json.readTree(call(api, "POST", "/api/v2/keys", null, bearer("alice-token")).text()).path("key").asText();
+    String bobs = json.readTree(call(api, "POST", "/api/v2/keys", null, bearer("bob-token")).text()).path("key").asText();
+    accounts.disable("alice");
+    accounts.setTier("bob", "standard");
+
+    FakeHttp.Response disabled = call(api, "GET", "/history", null, bearer(alices));
+    assertThat(disabled.status).isEqualTo(401);
+    assertThat(disabled.text()).contains("the account is disabled");
+    ComfyApi limited = api(new Admission.Settings(PerTier.parse("standard=1", 1), OptionalLong.empty(),
+        PerTier.none(), PerTier.none()));
+    assertThat(call(limited, "GET", "/history", null, bearer(bobs)).status).isEqualTo(200);
+    assertThat(call(limited, "GET", "/history", null, bearer(bobs)).status).as("bob's key has his new tier's limit")
+        .isEqualTo(429);
   }
 
   @Test

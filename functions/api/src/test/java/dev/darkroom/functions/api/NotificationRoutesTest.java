@@ -33,7 +33,7 @@ class NotificationRoutesTest {
       new InMemoryLedger(), null, request -> caller,
       new dev.darkroom.core.limits.Admission(new dev.darkroom.testing.InMemoryRateCounter(), jobs,
           new InMemoryLedger(), dev.darkroom.core.limits.Admission.Settings.none(), ApiFixture.CLOCK),
-      new dev.darkroom.core.usecase.ApiKeys(new dev.darkroom.testing.InMemoryApiKeyStore(), new byte[32], ApiFixture.CLOCK),
+      ApiFixture.apiKeys(),
       ApiFixture.notifications(jobs, endpoints, devices, email));
 
   private FakeHttp.Response call(String method, String path, String body) throws Exception {

@@ -19,6 +19,7 @@ import dev.darkroom.core.usecase.StandingRecheck;
 import dev.darkroom.core.usecase.StreamTicketing;
 import dev.darkroom.functions.api.http.Callers;
 import dev.darkroom.functions.api.http.ComfyApi;
+import dev.darkroom.testing.InMemoryAccountDirectory;
 import dev.darkroom.testing.InMemoryApiKeyStore;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryLedger;
@@ -50,7 +51,7 @@ class StreamAccessTest {
   private static final Instant NOW = ApiFixture.CLOCK.instant();
   private final InMemoryJobStore jobs = new InMemoryJobStore();
   private final InMemoryApiKeyStore keyStore = new InMemoryApiKeyStore();
-  private final ApiKeys keys = new ApiKeys(keyStore, new byte[32], ApiFixture.CLOCK);
+  private final ApiKeys keys = new ApiKeys(keyStore, InMemoryAccountDirectory.of(ApiFixture.CLOCK, "alice", "bob"), new byte[32], "free", ApiFixture.CLOCK);
   /** ID tokens of this test: {@code token-of-<user>}, signed in now; {@code old-token-of-<user>}, an hour ago. */
   private final Authenticator authenticator = Authenticator.required((token, tier) -> {
     String user = token.replaceFirst("^(old-)?token-of-", "");

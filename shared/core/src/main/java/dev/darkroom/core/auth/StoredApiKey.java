@@ -7,7 +7,8 @@ import java.util.Objects;
  * An API key as stored: never the key itself, only a salted, peppered hash of its secret part.
  *
  * @param keyId the public part, also the key's visible prefix ({@code drk_<keyId>})
- * @param tier the tier of the user who created it; a call with the key has this tier
+ * @param tier the tier of the user who created it, when they did (shown in listings); a call with the
+ *     key has the account's current tier instead (see {@code ApiKeys})
  * @param lastUsedAt when a call last used it (to the minute), or null
  * @param revokedAt when it was revoked, or null while it works
  */

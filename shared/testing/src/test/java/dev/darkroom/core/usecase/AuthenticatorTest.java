@@ -3,6 +3,7 @@ package dev.darkroom.core.usecase;
 import dev.darkroom.core.auth.AuthFailure;
 import dev.darkroom.core.auth.Caller;
 import dev.darkroom.core.port.IdTokenVerifier;
+import dev.darkroom.testing.InMemoryAccountDirectory;
 import dev.darkroom.testing.InMemoryApiKeyStore;
 import dev.darkroom.testing.ManualClock;
 import java.time.Instant;
@@ -12,8 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AuthenticatorTest {
-  private final ApiKeys keys = new ApiKeys(new InMemoryApiKeyStore(), new byte[32],
-      new ManualClock(Instant.parse("2026-11-23T10:00:00Z")));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T10:00:00Z"));
+  private final InMemoryAccountDirectory accounts = new InMemoryAccountDirectory(clock);
+  private final ApiKeys keys = new ApiKeys(new InMemoryApiKeyStore(), accounts, new byte[32], "free", clock);
   // Accepts exactly one token, as Firebase would accept one user's.
   private final IdTokenVerifier firebase = (token, defaultTier) -> {
     if (!token.equals("good.id.token")) {
@@ -24,6 +26,7 @@ class AuthenticatorTest {
   private final Authenticator auth = Authenticator.required(firebase, keys, "free");
 
   private String key() {
+    accounts.add("alice", "pro");
     return ((ApiKeys.Creation.Created) keys.create(Caller.idToken("alice", "pro"), "ci")).key();
   }
 

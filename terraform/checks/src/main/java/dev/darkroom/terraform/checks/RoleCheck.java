@@ -78,6 +78,8 @@ public final class RoleCheck {
       // The user's record (firebaseauth.users.get) and, for a key, its row in the ledger's database.
       Map.entry("Adapters.callerStanding", List.of(Need.onProject("roles/firebaseauth.viewer"),
           Need.onProject(CLOUD_SQL))),
+      // An API key's account, looked up with getUser (firebaseauth.users.get).
+      Map.entry("Adapters.accountDirectory", List.of(Need.onProject("roles/firebaseauth.viewer"))),
       Map.entry("Adapters.integrationEvents", List.of(Need.on(PUBLISHER, "JOB_EVENTS_PUBLIC_TOPIC"))));
 
   /**

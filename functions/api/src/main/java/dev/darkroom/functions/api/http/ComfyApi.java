@@ -8,6 +8,7 @@ import dev.darkroom.core.auth.StreamTicket;
 import dev.darkroom.core.usecase.StreamTicketing;
 import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.limits.DocumentIds;
+import dev.darkroom.core.limits.FailedAuthentications;
 import dev.darkroom.core.port.StoreUnavailableException;
 import java.io.IOException;
 import java.time.Clock;
@@ -29,17 +30,29 @@ public final class ComfyApi {
   private final List<Route> routes;
   private final Callers callers;
   private final Admission admission;
+  private final FailedAuthentications failures;
+  private final ClientAddress addresses;
 
   private final StreamTicketing tickets;
   private final Clock clock;
 
+  /** Without a limit on failed authentications: for tests of everything else. */
+  public ComfyApi(Callers callers, StreamTicketing tickets, Admission admission, Clock clock, RouteGroup... groups) {
+    this(callers, tickets, FailedAuthentications.off(), new ClientAddress(0), admission, clock, groups);
+  }
+
   /**
    * @param tickets what opens an {@link Route#eventStream} route without a header
+   * @param failures failed authentications per client address, limited before authentication
+   * @param addresses where a request comes from, for {@code failures}
    * @param groups the route groups, whose routes are tried in this order
    */
-  public ComfyApi(Callers callers, StreamTicketing tickets, Admission admission, Clock clock, RouteGroup... groups) {
+  public ComfyApi(Callers callers, StreamTicketing tickets, FailedAuthentications failures, ClientAddress addresses,
+      Admission admission, Clock clock, RouteGroup... groups) {
     this.callers = callers;
     this.tickets = tickets;
+    this.failures = failures;
+    this.addresses = addresses;
     this.admission = admission;
     this.clock = clock;
     this.routes = Arrays.stream(groups).flatMap(group -> group.routes().stream()).toList();
@@ -66,6 +79,13 @@ public final class ComfyApi {
       run(route.get(), new Call(request, response, null, path));
       return;
     }
+    // Before the credential is looked at: an address that keeps failing costs no lookup.
+    Optional<String> address = addresses.of(request);
+    Optional<Admission.Refusal> failedTooOften = address.flatMap(failures::refusal);
+    if (failedTooOften.isPresent()) {
+      Replies.refuse(response, failedTooOften.get());
+      return;
+    }
     Caller caller;
     Instant authenticatedAt = clock.instant();
     try {
@@ -77,10 +97,12 @@ public final class ComfyApi {
             ? fromUrl(request, route.isPresent() && route.get().eventStream())
             : Optional.empty();
       } catch (AuthFailure refused) {
+        failed(address, refused);
         refuseCredentials(response, refused);
         return;
       }
       if (ticket.isEmpty()) {
+        failed(address, failure);
         refuseCredentials(response, failure);
         return;
       }
@@ -101,6 +123,13 @@ public final class ComfyApi {
     } else {
       response.appendHeader("Allow", atPath.stream().map(Route::method).distinct().collect(Collectors.joining(", ")));
       Replies.text(response, 405, "405: Method Not Allowed");
+    }
+  }
+
+  /** Counts a refused credential against its address; an outage on our side is not the caller's failure. */
+  private void failed(Optional<String> address, AuthFailure failure) {
+    if (failure.reason() != AuthFailure.Reason.UNAVAILABLE) {
+      address.ifPresent(failures::failed);
     }
   }
 

@@ -1,0 +1,81 @@
+package dev.darkroom.terraform.checks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The public entry points are reachable only through the load balancer, and the load balancer bans
+ * floods. Every function and Cloud Run service that takes traffic from outside (an ingress other than
+ * internal-only) must: have, with the load balancer, the load balancer's ingress only (its run.app URL
+ * closed to everyone else); be served by a serverless network endpoint group; and that group's backend
+ * service must carry a Cloud Armor security policy with a rate-based ban.
+ */
+public final class EdgeCheck {
+  static final String FUNCTION_INTERNAL_ONLY = "ALLOW_INTERNAL_ONLY";
+  static final String FUNCTION_BEHIND_LOAD_BALANCER = "ALLOW_INTERNAL_AND_GCLB";
+  static final String SERVICE_INTERNAL_ONLY = "INGRESS_TRAFFIC_INTERNAL_ONLY";
+  static final String SERVICE_BEHIND_LOAD_BALANCER = "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER";
+  static final String NEG = "google_compute_region_network_endpoint_group";
+  static final String BACKEND = "google_compute_backend_service";
+  static final String POLICY = "google_compute_security_policy";
+
+  private EdgeCheck() {}
+
+  public static Report run(JsonNode module) {
+    Terraform tf = new Terraform(module);
+    Report report = new Report();
+    // Public entry point address -> its ingress expression, and the value that admits only the load balancer.
+    Map<String, String[]> publicEntries = new TreeMap<>();
+    tf.resources(Deployable.FUNCTION).forEach((name, fn) -> {
+      String ingress = text(Terraform.at(fn, "service_config", "ingress_settings"), "ALLOW_ALL");
+      if (!ingress.equals(FUNCTION_INTERNAL_ONLY)) {
+        publicEntries.put(Deployable.FUNCTION + "." + name, new String[] {ingress, FUNCTION_BEHIND_LOAD_BALANCER});
+      }
+    });
+    tf.resources(Deployable.RUN_SERVICE).forEach((name, service) -> {
+      String ingress = text(service.path("ingress"), "INGRESS_TRAFFIC_ALL");
+      if (!ingress.equals(SERVICE_INTERNAL_ONLY)) {
+        publicEntries.put(Deployable.RUN_SERVICE + "." + name, new String[] {ingress, SERVICE_BEHIND_LOAD_BALANCER});
+      }
+    });
+    publicEntries.forEach((address, ingress) -> {
+      if (!ingress[0].contains("\"" + ingress[1] + "\"") && !ingress[0].equals(ingress[1])) {
+        report.fail(address + " is public (ingress \"" + ingress[0] + "\") but never limited to the load balancer ("
+            + ingress[1] + ")");
+      }
+      Optional<String> neg = tf.resources(NEG).entrySet().stream()
+          .filter(e -> Terraform.references(Terraform.at(e.getValue(), "cloud_run", "service").asText()).contains(address))
+          .map(e -> NEG + "." + e.getKey()).findFirst();
+      if (neg.isEmpty()) {
+        report.fail(address + " is public but no load balancer backend (serverless network endpoint group) serves it");
+        return;
+      }
+      boolean guarded = tf.resources(BACKEND).values().stream()
+          .filter(backend -> Terraform.references(Terraform.at(backend, "backend", "group").asText()).contains(neg.get()))
+          .anyMatch(backend -> Terraform.firstReference(backend.path("security_policy").asText())
+              .filter(policy -> policy.startsWith(POLICY + "."))
+              .flatMap(policy -> tf.resource(POLICY, policy.substring(POLICY.length() + 1)))
+              .filter(EdgeCheck::bansPerClient).isPresent());
+      if (!guarded) {
+        report.fail(address + " is served through " + neg.get()
+            + ", whose backend service has no Cloud Armor policy with a rate-based ban");
+      }
+    });
+    return report;
+  }
+
+  private static boolean bansPerClient(JsonNode policy) {
+    for (JsonNode rule : policy.path("rule")) {
+      if (rule.path("action").asText().equals("rate_based_ban")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String text(JsonNode node, String unset) {
+    return node.isMissingNode() || node.isNull() ? unset : node.asText();
+  }
+}
