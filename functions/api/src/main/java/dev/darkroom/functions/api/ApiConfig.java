@@ -20,12 +20,14 @@ import java.util.OptionalLong;
  * no limit): {@code REQUESTS_PER_MINUTE} per user, {@code MAX_WAITING_JOBS} queued or dispatched per
  * user, {@code MONTHLY_GPU_SECONDS} per user and calendar month; {@code API_KEY_REQUESTS_PER_MINUTE},
  * one number for every key; and {@code WEBHOOK_ROTATION_OVERLAP_SECONDS}, how long a rotated
- * webhook secret still signs (default a day). Users manage API keys even when authentication is
+ * webhook secret still signs (default a day); and what a request, a user or an instance may cost
+ * ({@link ApiBounds}). Users manage API keys even when authentication is
  * off, so the keys' pepper is always needed.
  */
 record ApiConfig(GoogleCloudConfig cloud, DatabaseConfig database, AuthConfig auth, ApiKeysConfig apiKeys,
     CollectionConfig jobs, CollectionConfig idempotencyKeys, CollectionConfig devices, TopicConfig jobSubmitted,
-    OutputsConfig outputs, WebhooksConfig webhooks, Duration webhookRotationOverlap, Admission.Settings limits) {
+    OutputsConfig outputs, WebhooksConfig webhooks, Duration webhookRotationOverlap, Admission.Settings limits,
+    ApiBounds bounds) {
   /** Enough for any integration; bounds the fan-out of one notification. */
   static final int MAX_WEBHOOKS_PER_USER = 20;
 
@@ -38,7 +40,8 @@ record ApiConfig(GoogleCloudConfig cloud, DatabaseConfig database, AuthConfig au
     return new ApiConfig(GoogleCloudConfig.from(env), DatabaseConfig.from(env), AuthConfig.from(env),
         ApiKeysConfig.from(env), CollectionConfig.jobs(env), CollectionConfig.idempotencyKeys(env),
         CollectionConfig.devices(env), TopicConfig.jobSubmitted(env), OutputsConfig.from(env), WebhooksConfig.from(env),
-        env.positiveSecondsOrDefault("WEBHOOK_ROTATION_OVERLAP_SECONDS", Duration.ofHours(24)), limits(env));
+        env.positiveSecondsOrDefault("WEBHOOK_ROTATION_OVERLAP_SECONDS", Duration.ofHours(24)), limits(env),
+        ApiBounds.from(env));
   }
 
   static Admission.Settings limits(Env env) {

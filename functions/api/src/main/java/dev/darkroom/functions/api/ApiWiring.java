@@ -2,6 +2,7 @@ package dev.darkroom.functions.api;
 
 import dev.darkroom.core.comfy.PromptPolicy;
 import dev.darkroom.core.limits.Admission;
+import dev.darkroom.core.media.SignedReadUrls;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.OutputStore;
 import dev.darkroom.core.usecase.CancelJobs;
@@ -42,7 +43,8 @@ final class ApiWiring {
     SubmitPrompt submit = new SubmitPrompt(jobs, adapters.jobQueue(config.jobSubmitted()), policy, clock);
     Admission admission = new Admission(adapters.rateCounter(), jobs, adapters.usage(), config.limits(), clock);
     CancelJobs cancel = new CancelJobs(jobs, adapters.ledger(), clock);
-    JobResources resources = new JobResources(jobs, outputs);
+    JobResources resources = new JobResources(jobs, new SignedReadUrls(outputs, clock),
+        config.bounds().signedUrlsPerRequest());
     RegisterWebhooks webhooks = new RegisterWebhooks(adapters.webhookEndpoints(config.webhooks()), jobs,
         adapters.webhookUrlPolicy(config.webhooks()), ApiConfig.MAX_WEBHOOKS_PER_USER, config.webhookRotationOverlap(),
         clock);

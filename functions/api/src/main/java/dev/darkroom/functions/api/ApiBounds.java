@@ -1,0 +1,29 @@
+package dev.darkroom.functions.api;
+
+import dev.darkroom.gcp.Env;
+import dev.darkroom.functions.api.views.JobResources;
+
+/**
+ * What one request, one user or one instance of the api may cost, so that no tenant's requests
+ * take memory or quota from the others (issue 19). Each is an environment variable:
+ *
+ * @param signedUrlsPerRequest {@code SIGNED_URLS_PER_REQUEST} (default 50): the most URLs one answer
+ *     signs anew (each an IAM signBlob call); past it, outputs get a stable URL that signs when followed
+ */
+record ApiBounds(int signedUrlsPerRequest) {
+  static ApiBounds from(Env env) {
+    return new ApiBounds(atLeastOne(env, "SIGNED_URLS_PER_REQUEST", JobResources.DEFAULT_SIGNATURES_PER_ANSWER));
+  }
+
+  static ApiBounds defaults() {
+    return from(new Env(java.util.Map.of()));
+  }
+
+  private static int atLeastOne(Env env, String name, int fallback) {
+    int value = env.intOrDefault(name, fallback);
+    if (value < 1) {
+      throw new Env.MissingConfigException(name + " must be at least 1: " + value);
+    }
+    return value;
+  }
+}
