@@ -1,6 +1,7 @@
 package dev.darkroom.functions.api;
 
 import dev.darkroom.gcp.Env;
+import dev.darkroom.functions.api.routes.FileRoutes;
 import dev.darkroom.functions.api.views.JobResources;
 
 /**
@@ -9,10 +10,16 @@ import dev.darkroom.functions.api.views.JobResources;
  *
  * @param signedUrlsPerRequest {@code SIGNED_URLS_PER_REQUEST} (default 50): the most URLs one answer
  *     signs anew (each an IAM signBlob call); past it, outputs get a stable URL that signs when followed
+ * @param uploadsPerUser {@code UPLOADS_PER_USER} (default 2): uploads one user may have under way in
+ *     one instance at once; more are refused with 429
+ * @param uploadMemoryMb {@code UPLOAD_MEMORY_MB} (default 384): what all uploads under way may hold
+ *     in one instance, in MiB (bodies as declared, masks by their pixels); past it, 429
  */
-record ApiBounds(int signedUrlsPerRequest) {
+record ApiBounds(int signedUrlsPerRequest, int uploadsPerUser, int uploadMemoryMb) {
   static ApiBounds from(Env env) {
-    return new ApiBounds(atLeastOne(env, "SIGNED_URLS_PER_REQUEST", JobResources.DEFAULT_SIGNATURES_PER_ANSWER));
+    return new ApiBounds(atLeastOne(env, "SIGNED_URLS_PER_REQUEST", JobResources.DEFAULT_SIGNATURES_PER_ANSWER),
+        atLeastOne(env, "UPLOADS_PER_USER", FileRoutes.DEFAULT_UPLOADS_PER_USER),
+        atLeastOne(env, "UPLOAD_MEMORY_MB", FileRoutes.DEFAULT_UPLOAD_MEMORY_MB));
   }
 
   static ApiBounds defaults() {

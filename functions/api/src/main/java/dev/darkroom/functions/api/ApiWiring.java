@@ -52,7 +52,7 @@ final class ApiWiring {
         new PromptRoutes(submit, jobs),
         new QueueRoutes(jobs, cancel),
         new HistoryRoutes(jobs, clock),
-        new FileRoutes(jobs, outputs, uploads),
+        new FileRoutes(jobs, outputs, uploads, config.bounds().uploadsPerUser(), config.bounds().uploadMemoryMb()),
         new CatalogRoutes(policy.catalog()),
         new KeyRoutes(adapters.apiKeys(config.apiKeys(), clock)),
         new JobRoutes(new SubmitJob(submit, adapters.idempotencyKeys(config.idempotencyKeys()), jobs, admission, clock),
