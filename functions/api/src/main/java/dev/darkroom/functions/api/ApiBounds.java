@@ -3,6 +3,7 @@ package dev.darkroom.functions.api;
 import dev.darkroom.gcp.Env;
 import dev.darkroom.functions.api.routes.FileRoutes;
 import dev.darkroom.functions.api.views.JobResources;
+import dev.darkroom.functions.api.views.PromptListing;
 
 /**
  * What one request, one user or one instance of the api may cost, so that no tenant's requests
@@ -10,14 +11,27 @@ import dev.darkroom.functions.api.views.JobResources;
  *
  * @param signedUrlsPerRequest {@code SIGNED_URLS_PER_REQUEST} (default 50): the most URLs one answer
  *     signs anew (each an IAM signBlob call); past it, outputs get a stable URL that signs when followed
+ * @param listingMaxBytes {@code LISTING_MAX_BYTES} (default 16 MiB): the most bytes of entries one
+ *     {@code /history} or {@code /queue} answer shows (prompts included); entries past it are left
+ *     out, the answer says so with {@code Darkroom-Listing-Truncated: true}, and clients page with
+ *     {@code max_items}/{@code offset}
  * @param uploadsPerUser {@code UPLOADS_PER_USER} (default 2): uploads one user may have under way in
  *     one instance at once; more are refused with 429
  * @param uploadMemoryMb {@code UPLOAD_MEMORY_MB} (default 384): what all uploads under way may hold
  *     in one instance, in MiB (bodies as declared, masks by their pixels); past it, 429
  */
-record ApiBounds(int signedUrlsPerRequest, int uploadsPerUser, int uploadMemoryMb) {
+record ApiBounds(int signedUrlsPerRequest, int listingMaxBytes, int uploadsPerUser, int uploadMemoryMb) {
+  /** A listing's budget must hold one entry with a prompt at its bounds. */
+  static final int LEAST_LISTING_BYTES = 1024 * 1024;
+
   static ApiBounds from(Env env) {
+    int listing = env.intOrDefault("LISTING_MAX_BYTES", PromptListing.DEFAULT_MAX_BYTES);
+    if (listing < LEAST_LISTING_BYTES) {
+      throw new Env.MissingConfigException("LISTING_MAX_BYTES must be at least " + LEAST_LISTING_BYTES
+          + " (one entry with the largest prompt): " + listing);
+    }
     return new ApiBounds(atLeastOne(env, "SIGNED_URLS_PER_REQUEST", JobResources.DEFAULT_SIGNATURES_PER_ANSWER),
+        listing,
         atLeastOne(env, "UPLOADS_PER_USER", FileRoutes.DEFAULT_UPLOADS_PER_USER),
         atLeastOne(env, "UPLOAD_MEMORY_MB", FileRoutes.DEFAULT_UPLOAD_MEMORY_MB));
   }

@@ -50,8 +50,8 @@ final class ApiWiring {
         clock);
     return new ComfyApi(Callers.of(adapters.authenticator(config.auth(), clock)), admission,
         new PromptRoutes(submit, jobs),
-        new QueueRoutes(jobs, cancel),
-        new HistoryRoutes(jobs, clock),
+        new QueueRoutes(jobs, cancel, config.bounds().listingMaxBytes()),
+        new HistoryRoutes(jobs, clock, config.bounds().listingMaxBytes()),
         new FileRoutes(jobs, outputs, uploads, config.bounds().uploadsPerUser(), config.bounds().uploadMemoryMb()),
         new CatalogRoutes(policy.catalog()),
         new KeyRoutes(adapters.apiKeys(config.apiKeys(), clock)),
