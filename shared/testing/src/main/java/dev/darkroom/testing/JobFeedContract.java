@@ -57,6 +57,37 @@ public abstract class JobFeedContract {
     }
   }
 
+  /**
+   * Issue 19 item 1: a socket must not hold every job ever sent with its client id. It holds the
+   * client's unfinished jobs and those that changed lately (ended within the last minutes), and
+   * an old ended job that changes again (hidden from history) is not news.
+   */
+  @Test
+  void aClientSubscriptionHoldsItsUnfinishedAndRecentJobsNotEveryJobOfTheClient() {
+    // Firestore keeps microseconds: times of a whole millisecond read back as written.
+    Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    Instant longAgo = now.minus(Duration.ofHours(2));
+    Job oldEnded = write(Job.queued(UUID.randomUUID().toString(), user, 1, JSON.createObjectNode(),
+        JSON.createObjectNode(), "c1", longAgo).withStatus(JobStatus.CANCELLED, longAgo));
+    Job oldQueued = write(Job.queued(UUID.randomUUID().toString(), user, 2, JSON.createObjectNode(),
+        JSON.createObjectNode(), "c1", longAgo));
+    Job recentEnded = write(Job.queued(UUID.randomUUID().toString(), user, 3, JSON.createObjectNode(),
+        JSON.createObjectNode(), "c1", now.minusSeconds(60)).withStatus(JobStatus.SUCCEEDED, now.minusSeconds(30)));
+    Recorder recorder = new Recorder();
+    try (JobFeed.Subscription ignored = feed().jobsOfClient(user, "c1", recorder)) {
+      await().atMost(WAIT).until(() -> recorder.current != null);
+      assertThat(recorder.current).as("the jobs a new socket holds")
+          .extracting(Job::id).containsExactlyInAnyOrder(oldQueued.id(), recentEnded.id());
+
+      write(oldEnded.hiddenFromHistory(now));
+      Job ended = write(oldQueued.withStatus(JobStatus.CANCELLED, now.plusMillis(1)));
+      Job fresh = write(Job.queued(UUID.randomUUID().toString(), user, 4, JSON.createObjectNode(),
+          JSON.createObjectNode(), "c1", now.plusMillis(2)));
+      await().atMost(WAIT).until(() -> recorder.changed.contains(fresh) && recorder.changed.contains(ended));
+      assertThat(recorder.changed).extracting(Job::id).doesNotContain(oldEnded.id());
+    }
+  }
+
   @Test
   void aQueueSubscriptionReportsTheUsersUnfinishedJobs() {
     Job first = write(queued("c1"));
