@@ -67,6 +67,11 @@ resource "google_cloudfunctions2_function" "api" {
       # Notification registration routes (/api/v2/webhooks, /devices, /notifications/email).
       DEVICES_COLLECTION               = "devices"
       WEBHOOK_ROTATION_OVERLAP_SECONDS = tostring(var.webhook_rotation_overlap_seconds)
+      # What one answer, user or instance may cost (ApiBounds: signatures, listing bytes, uploads).
+      SIGNED_URLS_PER_REQUEST = tostring(var.signed_urls_per_request)
+      LISTING_MAX_BYTES       = tostring(var.listing_max_bytes)
+      UPLOADS_PER_USER        = tostring(var.uploads_per_user)
+      UPLOAD_MEMORY_MB        = tostring(var.upload_memory_mb)
     }
 
     secret_environment_variables {

@@ -1,13 +1,9 @@
 package dev.darkroom.functions.api;
 
-import dev.darkroom.gcp.Env;
-import dev.darkroom.functions.api.routes.FileRoutes;
-import dev.darkroom.functions.api.views.JobResources;
-import dev.darkroom.functions.api.views.PromptListing;
-
 /**
  * What one request, one user or one instance of the api may cost, so that no tenant's requests
- * take memory or quota from the others (issue 19). Each is an environment variable:
+ * take memory or quota from the others (issue 19). Each is an environment variable, read by
+ * {@link ApiConfig}:
  *
  * @param signedUrlsPerRequest {@code SIGNED_URLS_PER_REQUEST} (default 50): the most URLs one answer
  *     signs anew (each an IAM signBlob call); past it, outputs get a stable URL that signs when followed
@@ -23,28 +19,4 @@ import dev.darkroom.functions.api.views.PromptListing;
 record ApiBounds(int signedUrlsPerRequest, int listingMaxBytes, int uploadsPerUser, int uploadMemoryMb) {
   /** A listing's budget must hold one entry with a prompt at its bounds. */
   static final int LEAST_LISTING_BYTES = 1024 * 1024;
-
-  static ApiBounds from(Env env) {
-    int listing = env.intOrDefault("LISTING_MAX_BYTES", PromptListing.DEFAULT_MAX_BYTES);
-    if (listing < LEAST_LISTING_BYTES) {
-      throw new Env.MissingConfigException("LISTING_MAX_BYTES must be at least " + LEAST_LISTING_BYTES
-          + " (one entry with the largest prompt): " + listing);
-    }
-    return new ApiBounds(atLeastOne(env, "SIGNED_URLS_PER_REQUEST", JobResources.DEFAULT_SIGNATURES_PER_ANSWER),
-        listing,
-        atLeastOne(env, "UPLOADS_PER_USER", FileRoutes.DEFAULT_UPLOADS_PER_USER),
-        atLeastOne(env, "UPLOAD_MEMORY_MB", FileRoutes.DEFAULT_UPLOAD_MEMORY_MB));
-  }
-
-  static ApiBounds defaults() {
-    return from(new Env(java.util.Map.of()));
-  }
-
-  private static int atLeastOne(Env env, String name, int fallback) {
-    int value = env.intOrDefault(name, fallback);
-    if (value < 1) {
-      throw new Env.MissingConfigException(name + " must be at least 1: " + value);
-    }
-    return value;
-  }
 }

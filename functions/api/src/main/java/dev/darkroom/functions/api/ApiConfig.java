@@ -11,6 +11,9 @@ import dev.darkroom.gcp.GoogleCloudConfig;
 import dev.darkroom.gcp.OutputsConfig;
 import dev.darkroom.gcp.TopicConfig;
 import dev.darkroom.gcp.WebhooksConfig;
+import dev.darkroom.functions.api.routes.FileRoutes;
+import dev.darkroom.functions.api.views.JobResources;
+import dev.darkroom.functions.api.views.PromptListing;
 import java.time.Duration;
 import java.util.OptionalLong;
 
@@ -41,7 +44,7 @@ record ApiConfig(GoogleCloudConfig cloud, DatabaseConfig database, AuthConfig au
         ApiKeysConfig.from(env), CollectionConfig.jobs(env), CollectionConfig.idempotencyKeys(env),
         CollectionConfig.devices(env), TopicConfig.jobSubmitted(env), OutputsConfig.from(env), WebhooksConfig.from(env),
         env.positiveSecondsOrDefault("WEBHOOK_ROTATION_OVERLAP_SECONDS", Duration.ofHours(24)), limits(env),
-        ApiBounds.from(env));
+        bounds(env));
   }
 
   static Admission.Settings limits(Env env) {
@@ -55,6 +58,25 @@ record ApiConfig(GoogleCloudConfig cloud, DatabaseConfig database, AuthConfig au
     }
     return new Admission.Settings(perTier(env, "REQUESTS_PER_MINUTE", 1), perKey, perTier(env, "MAX_WAITING_JOBS", 1),
         perTier(env, "MONTHLY_GPU_SECONDS", 0));
+  }
+
+  static ApiBounds bounds(Env env) {
+    int listing = env.intOrDefault("LISTING_MAX_BYTES", PromptListing.DEFAULT_MAX_BYTES);
+    if (listing < ApiBounds.LEAST_LISTING_BYTES) {
+      throw new Env.MissingConfigException("LISTING_MAX_BYTES must be at least " + ApiBounds.LEAST_LISTING_BYTES
+          + " (one entry with the largest prompt): " + listing);
+    }
+    return new ApiBounds(atLeastOne(env, "SIGNED_URLS_PER_REQUEST", JobResources.DEFAULT_SIGNATURES_PER_ANSWER),
+        listing, atLeastOne(env, "UPLOADS_PER_USER", FileRoutes.DEFAULT_UPLOADS_PER_USER),
+        atLeastOne(env, "UPLOAD_MEMORY_MB", FileRoutes.DEFAULT_UPLOAD_MEMORY_MB));
+  }
+
+  private static int atLeastOne(Env env, String name, int fallback) {
+    int value = env.intOrDefault(name, fallback);
+    if (value < 1) {
+      throw new Env.MissingConfigException(name + " must be at least 1: " + value);
+    }
+    return value;
   }
 
   private static PerTier perTier(Env env, String name, long min) {
