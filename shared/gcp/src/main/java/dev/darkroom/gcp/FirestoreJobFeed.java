@@ -36,6 +36,7 @@ import java.util.function.Consumer;
  * every job ever sent with that client id; these hold what the client has under way and did lately.
  * The first is served by merging single-field indexes; the second needs the composite index
  * {@code jobs: userId, clientId, updatedAt} (declared in Terraform; the emulator needs none).
+ * A job whose outputs outgrew its document is reported with them all (its pages read with it).
  * The bounded delay: a job that ended more than {@code recent} (default
  * {@link ClientJobWindow#RECENT}, 5 minutes) before a socket opened is not in its first snapshot.
  */
@@ -56,6 +57,8 @@ public final class FirestoreJobFeed implements JobFeed {
   private final String collection;
   private final Clock clock;
   private final Duration recent;
+  /** Reads the pages of outputs of a job whose outputs outgrew its document ({@link JobDocuments#split}). */
+  private final FirestoreJobStore jobs;
 
   public FirestoreJobFeed(Firestore firestore, String collection) {
     this(firestore, collection, Clock.systemUTC(), ClientJobWindow.RECENT);
@@ -67,6 +70,7 @@ public final class FirestoreJobFeed implements JobFeed {
     this.collection = collection;
     this.clock = clock;
     this.recent = recent;
+    this.jobs = new FirestoreJobStore(firestore, collection);
   }
 
   @Override
@@ -115,7 +119,7 @@ public final class FirestoreJobFeed implements JobFeed {
   }
 
   /** A listener that hands its first snapshot to {@code first} and each later change to {@code changed}. */
-  private static ListenerRegistration follow(Query query, Consumer<List<Job>> first, Consumer<Job> changed,
+  private ListenerRegistration follow(Query query, Consumer<List<Job>> first, Consumer<Job> changed,
       Consumer<RuntimeException> failed) {
     AtomicBoolean atFirst = new AtomicBoolean(true);
     return query.addSnapshotListener((snapshot, error) -> {
@@ -123,18 +127,22 @@ public final class FirestoreJobFeed implements JobFeed {
         failed.accept(error);
         return;
       }
-      if (atFirst.getAndSet(false)) {
-        List<Job> jobs = new ArrayList<>();
-        snapshot.getDocuments().forEach(doc -> jobs.add(JobDocuments.fromDocument(doc)));
-        first.accept(jobs);
-        return;
-      }
-      for (DocumentChange change : snapshot.getDocumentChanges()) {
-        // A document leaving one query (a job ended, or its last change fell out of the window)
-        // is no news: the other query, or none, says what became of it.
-        if (change.getType() != DocumentChange.Type.REMOVED) {
-          changed.accept(JobDocuments.fromDocument(change.getDocument()));
+      try {
+        if (atFirst.getAndSet(false)) {
+          List<Job> found = new ArrayList<>();
+          snapshot.getDocuments().forEach(doc -> found.add(jobs.read(doc)));
+          first.accept(found);
+          return;
         }
+        for (DocumentChange change : snapshot.getDocumentChanges()) {
+          // A document leaving one query (a job ended, or its last change fell out of the window)
+          // is no news: the other query, or none, says what became of it.
+          if (change.getType() != DocumentChange.Type.REMOVED) {
+            changed.accept(jobs.read(change.getDocument()));
+          }
+        }
+      } catch (RuntimeException e) { // reading a job's pages of outputs failed
+        failed.accept(e);
       }
     });
   }
@@ -149,9 +157,9 @@ public final class FirestoreJobFeed implements JobFeed {
             return;
           }
           if (first.getAndSet(false)) {
-            listener.current(snapshot.exists() ? List.of(JobDocuments.fromDocument(snapshot)) : List.of());
+            listener.current(snapshot.exists() ? List.of(jobs.read(snapshot)) : List.of());
           } else if (snapshot.exists()) {
-            listener.changed(JobDocuments.fromDocument(snapshot));
+            listener.changed(jobs.read(snapshot));
           }
         });
     return registration::remove;

@@ -40,8 +40,8 @@ import java.util.concurrent.ExecutionException;
  * the same transaction as the job and read back with it by every method that returns jobs (one
  * more {@code getAll} for the jobs that have pages, none for the others). Firestore refuses a
  * document over 1 MiB, so otherwise a job with thousands of outputs or many long texts could never
- * be written ended. Listeners of the job document (web clients, {@code /ws}) see the outputs that
- * stayed in it.
+ * be written ended. Web clients listening to the document itself see the outputs that stayed in it;
+ * {@link FirestoreJobFeed} ({@code /ws}, SSE) reads the pages too.
  */
 public final class FirestoreJobStore implements JobStore {
   /** The most disjunctions (in normal form) Firestore allows in one query. */
@@ -345,7 +345,7 @@ public final class FirestoreJobStore implements JobStore {
    * The jobs of these documents, each with its outputs whole: the pages of those that have any
    * ({@link JobDocuments#split}) read in one {@code getAll}, none read for the others.
    */
-  private List<Job> withPagedOutputs(List<? extends DocumentSnapshot> docs) {
+  List<Job> withPagedOutputs(List<? extends DocumentSnapshot> docs) {
     List<DocumentReference> pages = new ArrayList<>();
     for (DocumentSnapshot doc : docs) {
       pages.addAll(List.of(outputPages(doc.getId(), JobDocuments.outputPages(doc.getData()))));
@@ -357,6 +357,12 @@ public final class FirestoreJobStore implements JobStore {
       }
     }
     return docs.stream().map(doc -> withOutputs(doc, byJob.getOrDefault(doc.getId(), List.of()))).toList();
+  }
+
+  /** The job of an existing job document, its outputs whole (for listeners of the document). */
+  Job read(DocumentSnapshot doc) {
+    return JobDocuments.outputPages(doc.getData()) == 0 ? JobDocuments.fromDocument(doc)
+        : withPagedOutputs(List.of(doc)).get(0);
   }
 
   /** The job of {@code doc} with the outputs of its {@code pages} (in page order) after its own. */

@@ -130,6 +130,23 @@ public abstract class JobFeedContract {
     }
   }
 
+  /** Issue 19 item 8: a job whose outputs outgrew one document is reported with all of them. */
+  @Test
+  void aJobIsReportedWithEveryOutputEvenWhenTheyOutgrewOneDocument() {
+    Job mine = write(queued("c1"));
+    List<dev.darkroom.core.job.JobOutput> outputs = new java.util.ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      outputs.add(new dev.darkroom.core.job.JobOutput("9", "images", "x_" + i + "_.png", "", "output",
+          "outputs/" + user + "/" + mine.id() + "/x_" + i + "_.png", "image/png", 1000 + i, "h" + i));
+    }
+    Recorder recorder = new Recorder();
+    try (JobFeed.Subscription ignored = feed().job(mine.id(), recorder)) {
+      await().atMost(WAIT).until(() -> recorder.current != null);
+      Job ended = write(mine.afterEvent(JobStatus.SUCCEEDED, 1, null, outputs, null, 1, NOW));
+      await().atMost(WAIT).until(() -> recorder.changed.contains(ended));
+    }
+  }
+
   @Test
   void aClosedSubscriptionReportsNothingMoreAndClosingAgainIsHarmless() {
     Job mine = write(queued("c1"));
