@@ -81,11 +81,13 @@ public final class PromptListing {
       for (Job job : some) {
         byte[] json = bytes(render.of(job, prompts.get(job.id())));
         long cost = json.length + (long) job.id().length() + overhead;
-        if (cost > left) {
+        // The first entry goes in whatever its size (one job's prompt and outputs): a client that
+        // pages with offset would otherwise never get past a job bigger than the budget.
+        if (cost > left && !entries.isEmpty()) {
           truncated = true;
           return entries.size() - before;
         }
-        left -= cost;
+        left = Math.max(0, left - cost);
         entries.add(new Entry(job, json));
       }
       at += some.size();
