@@ -35,8 +35,10 @@ resource "google_firestore_backup_schedule" "daily" {
 # pages always filter on status (every status when the client names none) so that this one index
 # serves them, and __name__ (the document id, the tie-break) is implicit in every index, in the
 # direction of its last field.
-# FirestoreJobFeed's two listeners use equality and `in` filters only, with no order: Firestore
-# serves those by merging single-field indexes, so they need none.
+# FirestoreJobFeed's listeners of one job, of a user's unfinished jobs and of a client's unfinished
+# jobs use equality and `in` filters only, with no order: Firestore serves those by merging
+# single-field indexes, so they need none. Its listener of a client's recent jobs has a range
+# (jobs_by_client_updated, below).
 resource "google_firestore_index" "jobs_by_user_status_created" {
   project    = var.project_id
   database   = "(default)"
@@ -53,6 +55,30 @@ resource "google_firestore_index" "jobs_by_user_status_created" {
   fields {
     field_path = "createdAt"
     order      = "DESCENDING"
+  }
+
+  depends_on = [google_firestore_database.default]
+}
+
+# FirestoreJobFeed.jobsOfClient (a /ws socket): the client's jobs changed lately, so that a socket
+# holds what its client has under way and did in the last minutes, not every job sent with its id:
+#   where userId == u, where clientId == c, where updatedAt >= t
+resource "google_firestore_index" "jobs_by_client_updated" {
+  project    = var.project_id
+  database   = "(default)"
+  collection = local.jobs_collection
+
+  fields {
+    field_path = "userId"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "clientId"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "updatedAt"
+    order      = "ASCENDING"
   }
 
   depends_on = [google_firestore_database.default]

@@ -80,6 +80,11 @@ resource "google_cloudfunctions2_function" "api" {
       MAX_EVENT_STREAMS_PER_INSTANCE = tostring(var.max_event_streams_per_instance)
       STREAM_RECHECK_SECONDS         = tostring(var.stream_recheck_seconds)
       KEY_SIGN_IN_MAX_AGE_SECONDS    = tostring(var.key_sign_in_max_age_seconds)
+      # What one answer, user or instance may cost (ApiBounds: signatures, listing bytes, uploads).
+      SIGNED_URLS_PER_REQUEST = tostring(var.signed_urls_per_request)
+      LISTING_MAX_BYTES       = tostring(var.listing_max_bytes)
+      UPLOADS_PER_USER        = tostring(var.uploads_per_user)
+      UPLOAD_MEMORY_MB        = tostring(var.upload_memory_mb)
     }
 
     secret_environment_variables {

@@ -415,6 +415,46 @@ variable "webhook_rotation_overlap_seconds" {
   default     = 86400
 }
 
+variable "signed_urls_per_request" {
+  description = "The most output and thumbnail URLs one api answer signs anew (each an IAM signBlob call); past it, outputs get their stable /api/v2/jobs/{id}/outputs/{n} URL that signs when followed."
+  type        = number
+  default     = 50
+  validation {
+    condition     = var.signed_urls_per_request >= 1
+    error_message = "signed_urls_per_request must be at least 1."
+  }
+}
+
+variable "listing_max_bytes" {
+  description = "The most bytes of entries one /history or /queue answer shows, prompts included; entries past it are left out (Darkroom-Listing-Truncated: true)."
+  type        = number
+  default     = 16777216
+  validation {
+    condition     = var.listing_max_bytes >= 1048576
+    error_message = "listing_max_bytes must be at least 1048576 (one entry with the largest prompt)."
+  }
+}
+
+variable "uploads_per_user" {
+  description = "Uploads one user may have under way in one api instance at once; more answer 429."
+  type        = number
+  default     = 2
+  validation {
+    condition     = var.uploads_per_user >= 1
+    error_message = "uploads_per_user must be at least 1."
+  }
+}
+
+variable "upload_memory_mb" {
+  description = "MiB that all uploads under way may hold in one api instance (of its 1 GiB); past it, 429."
+  type        = number
+  default     = 384
+  validation {
+    condition     = var.upload_memory_mb >= 1
+    error_message = "upload_memory_mb must be at least 1."
+  }
+}
+
 variable "smtp_host" {
   description = "SMTP server for email notifications; empty turns email off."
   type        = string

@@ -34,6 +34,14 @@ import java.util.concurrent.ExecutionException;
  * prompt fits (the same 1 MiB document bound as before, which submit already enforces). A
  * subcollection rather than a collection of its own: no new collection name in any environment's
  * configuration, and queries on the jobs collection never see it.
+ *
+ * <p>A job's outputs that would take its document past {@link JobDocuments#JOB_DOCUMENT_BYTES}
+ * go to pages beside it ({@code jobs/{jobId}/outputs/{n}}, {@link JobDocuments#split}), written in
+ * the same transaction as the job and read back with it by every method that returns jobs (one
+ * more {@code getAll} for the jobs that have pages, none for the others). Firestore refuses a
+ * document over 1 MiB, so otherwise a job with thousands of outputs or many long texts could never
+ * be written ended. Web clients listening to the document itself see the outputs that stayed in it;
+ * {@link FirestoreJobFeed} ({@code /ws}, SSE) reads the pages too.
  */
 public final class FirestoreJobStore implements JobStore {
   /** The most disjunctions (in normal form) Firestore allows in one query. */
@@ -60,7 +68,7 @@ public final class FirestoreJobStore implements JobStore {
   @Override
   public Optional<Job> get(String jobId) {
     DocumentSnapshot doc = await(document(jobId).get());
-    return doc.exists() ? Optional.of(JobDocuments.fromDocument(doc)) : Optional.empty();
+    return doc.exists() ? Optional.of(withPagedOutputs(List.of(doc)).get(0)) : Optional.empty();
   }
 
   /**
@@ -70,7 +78,11 @@ public final class FirestoreJobStore implements JobStore {
   @Override
   public Optional<Job> create(Job job) {
     WriteBatch batch = firestore.batch();
-    batch.create(document(job.id()), JobDocuments.toDocument(job.withoutPrompt()));
+    JobDocuments.Split split = JobDocuments.split(job.withoutPrompt());
+    batch.create(document(job.id()), split.job());
+    for (int n = 0; n < split.pages().size(); n++) {
+      batch.set(outputPage(job.id(), n), split.pages().get(n));
+    }
     batch.set(prompt(job.id()), JobDocuments.toPromptDocument(JobPrompt.of(job)));
     try {
       await(batch.commit());
@@ -126,7 +138,7 @@ public final class FirestoreJobStore implements JobStore {
     if (!inline.isEmpty()) {
       for (DocumentSnapshot doc : await(firestore.getAll(inline.toArray(DocumentReference[]::new)))) {
         if (doc.exists()) {
-          Job job = JobDocuments.fromDocument(doc);
+          Job job = JobDocuments.fromDocument(doc); // the prompt only: its outputs' pages are not needed
           if (job.prompt() != null) {
             found.put(job.id(), JobPrompt.of(job));
           }
@@ -141,10 +153,23 @@ public final class FirestoreJobStore implements JobStore {
     DocumentReference ref = document(jobId);
     return await(firestore.runTransaction(tx -> {
       DocumentSnapshot doc = tx.get(ref).get();
-      JobChange.Outcome<T> outcome = change.decide(
-          doc.exists() ? Optional.of(JobDocuments.fromDocument(doc)) : Optional.empty());
+      int pagesBefore = doc.exists() ? JobDocuments.outputPages(doc.getData()) : 0;
+      Optional<Job> current = Optional.empty();
+      if (doc.exists()) {
+        List<DocumentSnapshot> pages = pagesBefore == 0 ? List.of()
+            : tx.getAll(outputPages(jobId, pagesBefore)).get();
+        current = Optional.of(withOutputs(doc, pages));
+      }
+      JobChange.Outcome<T> outcome = change.decide(current);
       if (outcome.write() != null) {
-        tx.set(ref, JobDocuments.toDocument(outcome.write()));
+        JobDocuments.Split split = JobDocuments.split(outcome.write());
+        tx.set(ref, split.job());
+        for (int n = 0; n < split.pages().size(); n++) {
+          tx.set(outputPage(jobId, n), split.pages().get(n));
+        }
+        for (int n = split.pages().size(); n < pagesBefore; n++) {
+          tx.delete(outputPage(jobId, n));
+        }
       }
       return outcome.result();
     }, TransactionOptions.createReadWriteOptionsBuilder().setNumberOfAttempts(TRANSACTION_ATTEMPTS).build()));
@@ -309,11 +334,65 @@ public final class FirestoreJobStore implements JobStore {
   }
 
   /** The first {@code limit} jobs the query finds (none for a limit below one). */
-  private static List<Job> jobs(Query query, int limit) {
+  private List<Job> jobs(Query query, int limit) {
     if (limit <= 0) {
       return List.of();
     }
-    return await(query.limit(limit).get()).getDocuments().stream().map(JobDocuments::fromDocument).toList();
+    return withPagedOutputs(List.copyOf(await(query.limit(limit).get()).getDocuments()));
+  }
+
+  /**
+   * The jobs of these documents, each with its outputs whole: the pages of those that have any
+   * ({@link JobDocuments#split}) read in one {@code getAll}, none read for the others.
+   */
+  List<Job> withPagedOutputs(List<? extends DocumentSnapshot> docs) {
+    List<DocumentReference> pages = new ArrayList<>();
+    for (DocumentSnapshot doc : docs) {
+      pages.addAll(List.of(outputPages(doc.getId(), JobDocuments.outputPages(doc.getData()))));
+    }
+    Map<String, List<DocumentSnapshot>> byJob = new HashMap<>();
+    if (!pages.isEmpty()) {
+      for (DocumentSnapshot page : await(firestore.getAll(pages.toArray(DocumentReference[]::new)))) {
+        byJob.computeIfAbsent(page.getReference().getParent().getParent().getId(), id -> new ArrayList<>()).add(page);
+      }
+    }
+    return docs.stream().map(doc -> withOutputs(doc, byJob.getOrDefault(doc.getId(), List.of()))).toList();
+  }
+
+  /** The job of an existing job document, its outputs whole (for listeners of the document). */
+  Job read(DocumentSnapshot doc) {
+    return JobDocuments.outputPages(doc.getData()) == 0 ? JobDocuments.fromDocument(doc)
+        : withPagedOutputs(List.of(doc)).get(0);
+  }
+
+  /** The job of {@code doc} with the outputs of its {@code pages} (in page order) after its own. */
+  private static Job withOutputs(DocumentSnapshot doc, List<DocumentSnapshot> pages) {
+    Job job = JobDocuments.fromDocument(doc);
+    if (pages.isEmpty()) {
+      return job;
+    }
+    List<dev.darkroom.core.job.JobOutput> outputs = new ArrayList<>(job.outputs());
+    pages.stream()
+        .sorted(java.util.Comparator.comparingInt(page -> Integer.parseInt(page.getId())))
+        .forEach(page -> {
+          if (!page.exists()) {
+            throw new IllegalStateException("job " + job.id() + " lacks its output page " + page.getId());
+          }
+          outputs.addAll(JobDocuments.pageOutputs(page.getData()));
+        });
+    return job.toBuilder().outputs(outputs).build();
+  }
+
+  private DocumentReference outputPage(String jobId, int n) {
+    return document(jobId).collection(JobDocuments.OUTPUTS_COLLECTION).document(Integer.toString(n));
+  }
+
+  private DocumentReference[] outputPages(String jobId, int count) {
+    DocumentReference[] pages = new DocumentReference[count];
+    for (int n = 0; n < count; n++) {
+      pages[n] = outputPage(jobId, n);
+    }
+    return pages;
   }
 
   private DocumentReference document(String jobId) {

@@ -64,23 +64,7 @@ final class JobDocuments {
     doc.put("executionName", job.executionName());
     doc.put("progress", job.progress() == null ? null : Map.of(
         "nodeId", job.progress().nodeId(), "value", job.progress().value(), "max", job.progress().max()));
-    List<Map<String, Object>> outputs = new ArrayList<>();
-    for (JobOutput o : job.outputs()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("nodeId", o.nodeId());
-      m.put("kind", o.kind());
-      m.put("filename", o.filename());
-      m.put("subfolder", o.subfolder());
-      m.put("type", o.type());
-      m.put("objectName", o.objectName());
-      m.put("contentType", o.contentType());
-      m.put("size", o.size());
-      m.put("sha256", o.sha256());
-      if (o.text() != null) {
-        m.put("text", o.text());
-      }
-      outputs.add(m);
-    }
+    List<Map<String, Object>> outputs = outputFields(job.outputs());
     doc.put("outputs", outputs);
     if (job.error() == null) {
       doc.put("error", null);
@@ -116,6 +100,141 @@ final class JobDocuments {
     return doc;
   }
 
+  static List<Map<String, Object>> outputFields(List<JobOutput> jobOutputs) {
+    List<Map<String, Object>> outputs = new ArrayList<>();
+    for (JobOutput o : jobOutputs) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("nodeId", o.nodeId());
+      m.put("kind", o.kind());
+      m.put("filename", o.filename());
+      m.put("subfolder", o.subfolder());
+      m.put("type", o.type());
+      m.put("objectName", o.objectName());
+      m.put("contentType", o.contentType());
+      m.put("size", o.size());
+      m.put("sha256", o.sha256());
+      if (o.text() != null) {
+        m.put("text", o.text());
+      }
+      outputs.add(m);
+    }
+    return outputs;
+  }
+
+  static List<JobOutput> outputsFrom(List<Map<String, Object>> outputs) {
+    List<JobOutput> jobOutputs = new ArrayList<>();
+    if (outputs != null) {
+      for (Map<String, Object> o : outputs) {
+        jobOutputs.add(new JobOutput((String) o.get("nodeId"), (String) o.get("kind"),
+            (String) o.get("filename"), (String) o.get("subfolder"), (String) o.get("type"),
+            (String) o.get("objectName"), (String) o.get("contentType"),
+            ((Number) o.get("size")).longValue(), (String) o.get("sha256"), (String) o.get("text")));
+      }
+    }
+    return jobOutputs;
+  }
+
+  /**
+   * A job's document and, when its outputs would take it past {@link #JOB_DOCUMENT_BYTES}, the
+   * pages its other outputs go to ({@code jobs/{id}/outputs/{n}}, each at most
+   * {@link #OUTPUT_PAGE_BYTES}): the outputs that fit stay in the job document, in order, and
+   * {@value #OUTPUT_PAGES} says how many pages follow them. Firestore refuses a document over 1 MiB,
+   * so without pages a job with many outputs (or long texts) could never be written ended.
+   */
+  record Split(Map<String, Object> job, List<Map<String, Object>> pages) {}
+
+  /** Where a job document stops taking outputs: well under 1 MiB, listeners and heartbeats move it. */
+  static final long JOB_DOCUMENT_BYTES = 256 * 1024;
+  /** The most one page of outputs takes: under Firestore's 1 MiB with room for its name. */
+  static final long OUTPUT_PAGE_BYTES = 900 * 1024;
+  static final String OUTPUT_PAGES = "outputPages";
+  static final String OUTPUTS_COLLECTION = "outputs";
+
+  @SuppressWarnings("unchecked")
+  static Split split(Job job) {
+    Map<String, Object> doc = toDocument(job);
+    if (storedSize(doc) <= JOB_DOCUMENT_BYTES) {
+      return new Split(doc, List.of());
+    }
+    List<Map<String, Object>> outputs = (List<Map<String, Object>>) doc.get("outputs");
+    doc.put("outputs", List.of());
+    doc.put(OUTPUT_PAGES, 0L);
+    long size = storedSize(doc);
+    int at = 0;
+    List<Map<String, Object>> inline = new ArrayList<>();
+    while (at < outputs.size() && size + storedSize(outputs.get(at)) <= JOB_DOCUMENT_BYTES) {
+      size += storedSize(outputs.get(at));
+      inline.add(outputs.get(at++));
+    }
+    List<Map<String, Object>> pages = new ArrayList<>();
+    List<Map<String, Object>> page = new ArrayList<>();
+    long pageSize = 0;
+    for (; at < outputs.size(); at++) {
+      long one = storedSize(outputs.get(at));
+      if (!page.isEmpty() && pageSize + one > OUTPUT_PAGE_BYTES) {
+        pages.add(outputPage(page));
+        page = new ArrayList<>();
+        pageSize = 0;
+      }
+      page.add(outputs.get(at));
+      pageSize += one;
+    }
+    if (!page.isEmpty()) {
+      pages.add(outputPage(page));
+    }
+    doc.put("outputs", inline);
+    doc.put(OUTPUT_PAGES, (long) pages.size());
+    return new Split(doc, pages);
+  }
+
+  private static Map<String, Object> outputPage(List<Map<String, Object>> outputs) {
+    Map<String, Object> page = new LinkedHashMap<>();
+    page.put(SchemaVersion.FIELD, SCHEMA_VERSION);
+    page.put("outputs", outputs);
+    return page;
+  }
+
+  /** How many pages of outputs follow a stored job document (none for documents without the field). */
+  static int outputPages(Map<String, Object> doc) {
+    Object pages = doc == null ? null : doc.get(OUTPUT_PAGES);
+    return pages == null ? 0 : ((Number) pages).intValue();
+  }
+
+  /** The outputs of a page document. */
+  @SuppressWarnings("unchecked")
+  static List<JobOutput> pageOutputs(Map<String, Object> page) {
+    return outputsFrom((List<Map<String, Object>>) page.get("outputs"));
+  }
+
+  /**
+   * The bytes Firestore counts for a value (its storage-size rules): a string its UTF-8 bytes plus
+   * one, numbers and timestamps 8, booleans and null 1, a map each field's name (plus one) and
+   * value, an array its elements.
+   */
+  static long storedSize(Object value) {
+    if (value == null || value instanceof Boolean) {
+      return 1;
+    }
+    if (value instanceof String text) {
+      return text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1L;
+    }
+    if (value instanceof Map<?, ?> map) {
+      long size = 0;
+      for (Map.Entry<?, ?> field : map.entrySet()) {
+        size += storedSize(field.getKey()) + storedSize(field.getValue());
+      }
+      return size;
+    }
+    if (value instanceof List<?> list) {
+      long size = 0;
+      for (Object element : list) {
+        size += storedSize(element);
+      }
+      return size;
+    }
+    return 8;
+  }
+
   static Map<String, Object> toPromptDocument(JobPrompt prompt) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put(SchemaVersion.FIELD, SCHEMA_VERSION);
@@ -145,16 +264,7 @@ final class JobDocuments {
     SchemaVersion.accepted(doc.get(SchemaVersion.FIELD), SCHEMA_VERSION, "job document " + id);
     Map<String, Object> progress = (Map<String, Object>) doc.get("progress");
     Map<String, Object> error = (Map<String, Object>) doc.get("error");
-    List<Map<String, Object>> outputs = (List<Map<String, Object>>) doc.get("outputs");
-    List<JobOutput> jobOutputs = new ArrayList<>();
-    if (outputs != null) {
-      for (Map<String, Object> o : outputs) {
-        jobOutputs.add(new JobOutput((String) o.get("nodeId"), (String) o.get("kind"),
-            (String) o.get("filename"), (String) o.get("subfolder"), (String) o.get("type"),
-            (String) o.get("objectName"), (String) o.get("contentType"),
-            ((Number) o.get("size")).longValue(), (String) o.get("sha256"), (String) o.get("text")));
-      }
-    }
+    List<JobOutput> jobOutputs = outputsFrom((List<Map<String, Object>>) doc.get("outputs"));
     return Job.builder(id, (String) doc.get("userId"), JobStatus.fromWireName((String) doc.get("status")))
         .number(((Number) doc.get("number")).doubleValue())
         .prompt(read((String) doc.get("promptJson")))

@@ -1,6 +1,7 @@
 package dev.darkroom.testing;
 
 import dev.darkroom.core.job.Job;
+import dev.darkroom.core.port.ClientJobWindow;
 import dev.darkroom.core.port.JobFeed;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,14 +14,33 @@ import java.util.Set;
  */
 public final class InMemoryJobFeed implements JobFeed {
   private final InMemoryJobStore jobs;
+  private final java.time.Clock clock;
 
   public InMemoryJobFeed(InMemoryJobStore jobs) {
-    this.jobs = jobs;
+    this(jobs, java.time.Clock.systemUTC());
   }
 
+  /** @param clock where a client's window of recent jobs ({@link ClientJobWindow#RECENT}) starts from */
+  public InMemoryJobFeed(InMemoryJobStore jobs, java.time.Clock clock) {
+    this.jobs = jobs;
+    this.clock = clock;
+  }
+
+  /** As Firestore's: the client's unfinished jobs and those changed within {@link ClientJobWindow#RECENT}. */
   @Override
   public Subscription jobsOfClient(String userId, String clientId, JobsListener listener) {
-    return follow(job -> job.userId().equals(userId) && clientId.equals(job.clientId()), listener);
+    java.util.function.Predicate<Job> ofClient = job -> job.userId().equals(userId) && clientId.equals(job.clientId());
+    ClientJobWindow window = new ClientJobWindow(listener, clock.instant().minus(ClientJobWindow.RECENT));
+    Runnable stop = jobs.onWrite(job -> {
+      if (ofClient.test(job)) {
+        window.changed(job);
+      }
+    });
+    List<Job> mine = jobs.all().stream().filter(ofClient).toList();
+    window.unfinishedAtFirst(mine.stream().filter(job -> !job.status().isTerminal()).toList());
+    window.recentAtFirst(mine.stream()
+        .filter(job -> job.updatedAt() != null && !job.updatedAt().isBefore(window.since())).toList());
+    return stop::run;
   }
 
   @Override

@@ -57,6 +57,37 @@ public abstract class JobFeedContract {
     }
   }
 
+  /**
+   * Issue 19 item 1: a socket must not hold every job ever sent with its client id. It holds the
+   * client's unfinished jobs and those that changed lately (ended within the last minutes), and
+   * an old ended job that changes again (hidden from history) is not news.
+   */
+  @Test
+  void aClientSubscriptionHoldsItsUnfinishedAndRecentJobsNotEveryJobOfTheClient() {
+    // Firestore keeps microseconds: times of a whole millisecond read back as written.
+    Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    Instant longAgo = now.minus(Duration.ofHours(2));
+    Job oldEnded = write(Job.queued(UUID.randomUUID().toString(), user, 1, JSON.createObjectNode(),
+        JSON.createObjectNode(), "c1", longAgo).withStatus(JobStatus.CANCELLED, longAgo));
+    Job oldQueued = write(Job.queued(UUID.randomUUID().toString(), user, 2, JSON.createObjectNode(),
+        JSON.createObjectNode(), "c1", longAgo));
+    Job recentEnded = write(Job.queued(UUID.randomUUID().toString(), user, 3, JSON.createObjectNode(),
+        JSON.createObjectNode(), "c1", now.minusSeconds(60)).withStatus(JobStatus.SUCCEEDED, now.minusSeconds(30)));
+    Recorder recorder = new Recorder();
+    try (JobFeed.Subscription ignored = feed().jobsOfClient(user, "c1", recorder)) {
+      await().atMost(WAIT).until(() -> recorder.current != null);
+      assertThat(recorder.current).as("the jobs a new socket holds")
+          .extracting(Job::id).containsExactlyInAnyOrder(oldQueued.id(), recentEnded.id());
+
+      write(oldEnded.hiddenFromHistory(now));
+      Job ended = write(oldQueued.withStatus(JobStatus.CANCELLED, now.plusMillis(1)));
+      Job fresh = write(Job.queued(UUID.randomUUID().toString(), user, 4, JSON.createObjectNode(),
+          JSON.createObjectNode(), "c1", now.plusMillis(2)));
+      await().atMost(WAIT).until(() -> recorder.changed.contains(fresh) && recorder.changed.contains(ended));
+      assertThat(recorder.changed).extracting(Job::id).doesNotContain(oldEnded.id());
+    }
+  }
+
   @Test
   void aQueueSubscriptionReportsTheUsersUnfinishedJobs() {
     Job first = write(queued("c1"));
@@ -96,6 +127,23 @@ public abstract class JobFeedContract {
     try (JobFeed.Subscription ignored = feed().job(UUID.randomUUID().toString(), none)) {
       await().atMost(WAIT).until(() -> none.current != null);
       assertThat(none.current).isEmpty();
+    }
+  }
+
+  /** Issue 19 item 8: a job whose outputs outgrew one document is reported with all of them. */
+  @Test
+  void aJobIsReportedWithEveryOutputEvenWhenTheyOutgrewOneDocument() {
+    Job mine = write(queued("c1"));
+    List<dev.darkroom.core.job.JobOutput> outputs = new java.util.ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      outputs.add(new dev.darkroom.core.job.JobOutput("9", "images", "x_" + i + "_.png", "", "output",
+          "outputs/" + user + "/" + mine.id() + "/x_" + i + "_.png", "image/png", 1000 + i, "h" + i));
+    }
+    Recorder recorder = new Recorder();
+    try (JobFeed.Subscription ignored = feed().job(mine.id(), recorder)) {
+      await().atMost(WAIT).until(() -> recorder.current != null);
+      Job ended = write(mine.afterEvent(JobStatus.SUCCEEDED, 1, null, outputs, null, 1, NOW));
+      await().atMost(WAIT).until(() -> recorder.changed.contains(ended));
     }
   }
 

@@ -411,6 +411,58 @@ public abstract class JobStoreContract {
     assertThat(store().historyForUser(user, false, 0, 100).get(0).prompt()).isNull();
   }
 
+  /**
+   * Issue 19 item 8: a job whose outputs outgrow one Firestore document (1 MiB) is still recorded
+   * when it ends, and read back whole, by itself and in listings; else the terminal write would
+   * fail forever and the job be lost, rerun and lost again.
+   */
+  @Test
+  void aJobWhoseOutputsOutgrowOneDocumentIsRecordedAndReadBackWhole() {
+    String user = "outputs-" + UUID.randomUUID();
+    Job job = Job.queued(UUID.randomUUID().toString(), user, 1, prompt(), null, "c1", T0);
+    store().create(job);
+    List<JobOutput> outputs = new java.util.ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      String text = (char) ('a' + i % 26) + "t".repeat(JobOutput.MAX_INLINE_TEXT - 1);
+      outputs.add(JobOutput.text("7", "text", "note_" + i + ".txt", "outputs/" + user + "/" + job.id() + "/note_" + i
+          + ".txt", text.length(), "sha" + i, text));
+    }
+    for (int i = 0; i < 2000; i++) {
+      outputs.add(new JobOutput("9", "images", "x_" + i + "_.png", "", "output",
+          "outputs/" + user + "/" + job.id() + "/x_" + i + "_.png", "image/png", 1000 + i, "h" + i));
+    }
+    Job ended = job.afterEvent(JobStatus.SUCCEEDED, 1, null, outputs, null, 12.5, T0.plusSeconds(60));
+    store().update(job.id(), current -> Outcome.write(ended, null));
+
+    Job read = store().get(job.id()).orElseThrow();
+    assertThat(read.status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(read.outputs()).containsExactlyElementsOf(outputs);
+    assertThat(store().historyForUser(user, true, 0, 10).get(0).outputs()).containsExactlyElementsOf(outputs);
+    // Later changes of the ended job (hidden from history) keep every output.
+    store().update(job.id(), current -> Outcome.write(current.orElseThrow().hiddenFromHistory(T0.plusSeconds(90)), null));
+    assertThat(store().get(job.id()).orElseThrow().outputs()).containsExactlyElementsOf(outputs);
+  }
+
+  /** A prompt and extra_data at their bounds (compact JSON) fit the prompt's own document. */
+  @Test
+  void aPromptAndExtraDataAtTheirBoundsAreStored() {
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode prompt = json.createObjectNode();
+    int text = dev.darkroom.core.limits.InputLimits.JSON_STRING_CHARS;
+    int nodes = dev.darkroom.core.limits.InputLimits.PROMPT_JSON_BYTES / (text + 64);
+    for (int i = 0; i < nodes; i++) {
+      prompt.putObject(Integer.toString(i)).put("class_type", "CLIPTextEncode").putObject("inputs")
+          .put("text", "p".repeat(text));
+    }
+    ObjectNode extra = json.createObjectNode();
+    for (int i = 0; i < dev.darkroom.core.limits.InputLimits.EXTRA_DATA_JSON_BYTES / (text + 16); i++) {
+      extra.put("k" + i, "e".repeat(text));
+    }
+    Job job = Job.queued(UUID.randomUUID().toString(), "alice", 1, prompt, extra, "c1", T0);
+    assertThat(store().create(job)).isEmpty();
+    assertThat(store().promptOf(job.id()).orElseThrow().prompt()).isEqualTo(prompt);
+  }
+
   @Test
   void queuedJobsAheadAreCountedByNumberThenId() {
     // Numbers far below any other test's, so that jobs other tests leave queued come after these.

@@ -4,6 +4,7 @@ import dev.darkroom.core.comfy.PromptPolicy;
 import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.limits.FailedAuthentications;
 import dev.darkroom.core.limits.OpenStreams;
+import dev.darkroom.core.media.SignedReadUrls;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.OutputStore;
 import dev.darkroom.core.usecase.CancelJobs;
@@ -49,7 +50,8 @@ final class ApiWiring {
     SubmitPrompt submit = new SubmitPrompt(jobs, adapters.jobQueue(config.jobSubmitted()), policy, clock);
     Admission admission = new Admission(adapters.rateCounter(), jobs, adapters.usage(), config.limits(), clock);
     CancelJobs cancel = new CancelJobs(jobs, adapters.ledger(), clock);
-    JobResources resources = new JobResources(jobs, outputs);
+    JobResources resources = new JobResources(jobs, new SignedReadUrls(outputs, clock),
+        config.bounds().signedUrlsPerRequest());
     RegisterWebhooks webhooks = new RegisterWebhooks(adapters.webhookEndpoints(config.webhooks()), jobs,
         adapters.webhookUrlPolicy(config.webhooks()), ApiConfig.MAX_WEBHOOKS_PER_USER, config.webhookRotationOverlap(),
         clock);
@@ -60,9 +62,9 @@ final class ApiWiring {
         new FailedAuthentications(config.failedAuthenticationsPerMinute(), clock),
         new ClientAddress(config.trustedProxyHops()), admission, clock,
         new PromptRoutes(submit, jobs),
-        new QueueRoutes(jobs, cancel),
-        new HistoryRoutes(jobs, clock),
-        new FileRoutes(jobs, outputs, uploads),
+        new QueueRoutes(jobs, cancel, config.bounds().listingMaxBytes()),
+        new HistoryRoutes(jobs, clock, config.bounds().listingMaxBytes()),
+        new FileRoutes(jobs, outputs, uploads, config.bounds().uploadsPerUser(), config.bounds().uploadMemoryMb()),
         new CatalogRoutes(policy.catalog()),
         new KeyRoutes(adapters.apiKeys(config.apiKeys(), config.auth().defaultTier(), clock),
             new FreshSignIn(adapters.signInTimes(), config.keySignInMaxAge(), clock)),

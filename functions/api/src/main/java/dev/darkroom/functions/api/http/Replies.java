@@ -18,6 +18,11 @@ public final class Replies {
     send(response, status, "application/json; charset=utf-8", JSON.writeValueAsBytes(body));
   }
 
+  /** JSON already written as bytes (a listing that was assembled entry by entry). */
+  public static void jsonBytes(HttpResponse response, int status, byte[] body) throws IOException {
+    send(response, status, "application/json; charset=utf-8", body);
+  }
+
   public static void text(HttpResponse response, int status, String body) throws IOException {
     send(response, status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
   }

@@ -62,6 +62,28 @@ public final class RequestBodies {
       throw tooLarge("the body is " + request.getContentLength() + " bytes; the limit here is " + limit + " bytes");
     }
     try (InputStream in = request.getInputStream()) {
+      long declared = request.getContentLength();
+      if (declared >= 0) {
+        // Read into one array of the declared size: readNBytes(n) would gather chunks and copy them.
+        byte[] body = new byte[(int) declared];
+        int read = in.readNBytes(body, 0, body.length);
+        if (read < body.length) {
+          return java.util.Arrays.copyOf(body, read); // shorter than declared: what came, as before
+        }
+        int next = in.read();
+        if (next == -1) {
+          return body;
+        }
+        // Longer than declared (a transfer coding undone on the way): the rest, up to the limit.
+        java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
+        whole.write(body);
+        whole.write(next);
+        whole.write(in.readNBytes(limit + 1 - whole.size()));
+        if (whole.size() > limit) {
+          throw tooLarge("the body is over the limit here of " + limit + " bytes");
+        }
+        return whole.toByteArray();
+      }
       byte[] body = in.readNBytes(limit + 1);
       if (body.length > limit) {
         throw tooLarge("the body is over the limit here of " + limit + " bytes");

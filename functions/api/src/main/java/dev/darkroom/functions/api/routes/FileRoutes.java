@@ -27,12 +27,28 @@ public final class FileRoutes implements RouteGroup {
   private final FindOwnJob findOwn;
   private final OutputStore outputs;
   private final UploadedInputs uploads;
+  private final UploadGate gate;
 
+  /** With the default bounds of uploads ({@code UPLOADS_PER_USER}, {@code UPLOAD_MEMORY_MB}). */
   public FileRoutes(JobStore jobs, OutputStore outputs, UploadedInputs uploads) {
+    this(jobs, outputs, uploads, UploadGate.DEFAULT_PER_USER, UploadGate.DEFAULT_MEMORY_MB);
+  }
+
+  /**
+   * @param uploadsPerUser uploads one user may have under way at once
+   * @param uploadMemoryMb what all uploads under way may hold in this instance, in MiB
+   */
+  public FileRoutes(JobStore jobs, OutputStore outputs, UploadedInputs uploads, int uploadsPerUser, int uploadMemoryMb) {
     this.findOwn = new FindOwnJob(jobs);
     this.outputs = outputs;
     this.uploads = uploads;
+    this.gate = new UploadGate(uploadsPerUser, uploadMemoryMb);
   }
+
+  /** {@code UPLOADS_PER_USER}'s default. */
+  public static final int DEFAULT_UPLOADS_PER_USER = UploadGate.DEFAULT_PER_USER;
+  /** {@code UPLOAD_MEMORY_MB}'s default. */
+  public static final int DEFAULT_UPLOAD_MEMORY_MB = UploadGate.DEFAULT_MEMORY_MB;
 
   @Override
   public List<Route> routes() {
@@ -99,8 +115,12 @@ public final class FileRoutes implements RouteGroup {
    * outputs and temp files come from runs.
    */
   void uploadImage(Call call) throws IOException {
-    Upload upload = readUpload(call);
-    reply(call, upload, upload.image().content(), upload.contentType());
+    try (UploadGate.Permit permit = gate.enter(call.user(), call.request().getContentLength())) {
+      Upload upload = readUpload(call);
+      reply(call, upload, upload.image().content(), upload.contentType());
+    } catch (UploadGate.Busy busy) {
+      Replies.refuse(call.response(), busy.refusal);
+    }
   }
 
   /**
@@ -110,6 +130,14 @@ public final class FileRoutes implements RouteGroup {
    * still answers 200); Darkroom says so with a 404.
    */
   void uploadMask(Call call) throws IOException {
+    try (UploadGate.Permit permit = gate.enter(call.user(), call.request().getContentLength())) {
+      uploadMask(call, permit);
+    } catch (UploadGate.Busy busy) {
+      Replies.refuse(call.response(), busy.refusal);
+    }
+  }
+
+  private void uploadMask(Call call, UploadGate.Permit permit) throws IOException {
     Upload upload = readUpload(call);
     JsonNode ref = RequestBodies.json(field(upload.form(), "original_ref", "").getBytes(StandardCharsets.UTF_8))
         .filter(JsonNode::isObject)
@@ -134,6 +162,8 @@ public final class FileRoutes implements RouteGroup {
     };
     byte[] original = object.flatMap(outputs::read).orElseThrow(() -> new Replies.Refusal(404,
         "404: Not Found: original_ref names no image of yours"));
+    // Past the bound, applyMask refuses it (413) before decoding anything.
+    permit.reserveMask(Math.min(MaskedImages.pixels(original, "the original image"), InputLimits.MASK_PIXELS));
     reply(call, upload, MaskedImages.applyMask(original, upload.image().content()), "image/png");
   }
 

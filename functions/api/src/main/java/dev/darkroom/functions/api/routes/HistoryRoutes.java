@@ -14,6 +14,7 @@ import dev.darkroom.functions.api.http.RequestBodies;
 import dev.darkroom.functions.api.http.Route;
 import dev.darkroom.functions.api.http.RouteGroup;
 import dev.darkroom.functions.api.views.HistoryEntries;
+import dev.darkroom.functions.api.views.PromptListing;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -35,11 +36,23 @@ public final class HistoryRoutes implements RouteGroup {
   private final JobStore jobs;
   private final Clock clock;
   private final FindOwnJob findOwn;
+  private final long maxBytes;
+
+  /** Job documents read in one query of a listing: the most a listing reads past what it shows. */
+  static final int JOBS_PER_READ = 100;
+  /** An entry's key's quotes, its colon and the comma before the next. */
+  private static final int ENTRY_OVERHEAD = 4;
 
   public HistoryRoutes(JobStore jobs, Clock clock) {
+    this(jobs, clock, PromptListing.DEFAULT_MAX_BYTES);
+  }
+
+  /** @param maxBytes the most bytes of entries one listing answers ({@code LISTING_MAX_BYTES}) */
+  public HistoryRoutes(JobStore jobs, Clock clock, long maxBytes) {
     this.jobs = jobs;
     this.clock = clock;
     this.findOwn = new FindOwnJob(jobs);
+    this.maxBytes = maxBytes;
   }
 
   @Override
@@ -53,29 +66,47 @@ public final class HistoryRoutes implements RouteGroup {
   /**
    * ComfyUI's {@code get_history} walk, oldest first: {@code offset} skips, {@code max_items}
    * caps, and {@code max_items} with no (or a negative) offset gives the newest N. Both reach the
-   * query, so the route reads what it shows (and the prompts of those, in one more read).
+   * query, which reads a page of jobs at a time, and the prompts of those; entries stop where the
+   * answer would pass its byte budget ({@link PromptListing}), so a request reads what it shows
+   * plus one page of job documents and one read of prompts.
    */
   void list(Call call) throws IOException {
     Integer maxItems = intParameter(call, "max_items");
     Integer offsetParameter = intParameter(call, "offset");
     int offset = offsetParameter == null ? -1 : offsetParameter;
-    List<Job> shown;
-    if (offset < 0) {
-      // The newest N (all when no N), shown oldest first; N <= 0 shows none, as ComfyUI's walk.
-      int newest = maxItems == null ? HistoryEntries.MAX_LISTED : Math.max(0, maxItems);
-      shown = new ArrayList<>(jobs.historyForUser(call.user(), true, 0, newest));
+    // The newest N (all when no N), shown oldest first; N <= 0 shows none, as ComfyUI's walk.
+    // With an offset, ComfyUI's walk adds an entry before it compares with max_items: at least one.
+    boolean newestFirst = offset < 0;
+    int wanted = maxItems == null ? HistoryEntries.MAX_LISTED : Math.max(newestFirst ? 0 : 1, maxItems);
+    int skip = Math.max(0, offset);
+    PromptListing listing = new PromptListing(jobs, maxBytes);
+    int read = 0;
+    while (read < wanted && !listing.full()) {
+      int page = Math.min(JOBS_PER_READ, wanted - read);
+      List<Job> found = jobs.historyForUser(call.user(), newestFirst, skip + read, page);
+      listing.add(found, ENTRY_OVERHEAD, (job, prompt) -> HistoryEntries.entry(Replies.JSON, job, prompt));
+      read += found.size();
+      if (found.size() < page) {
+        break;
+      }
+    }
+    PromptListing.Result result = listing.result();
+    List<PromptListing.Entry> shown = new ArrayList<>(result.entries());
+    if (newestFirst) {
       Collections.reverse(shown);
-    } else {
-      // ComfyUI's walk adds an entry before it compares with max_items: at least one is shown.
-      int limit = maxItems == null ? HistoryEntries.MAX_LISTED : Math.max(1, maxItems);
-      shown = jobs.historyForUser(call.user(), false, offset, limit);
     }
-    Map<String, JobPrompt> prompts = jobs.promptsOf(shown);
-    ObjectNode reply = Replies.JSON.createObjectNode();
-    for (Job job : shown) {
-      reply.set(job.id(), HistoryEntries.entry(Replies.JSON, job, prompts.get(job.id())));
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    body.write('{');
+    for (int i = 0; i < shown.size(); i++) {
+      if (i > 0) {
+        body.write(',');
+      }
+      body.write(Replies.JSON.writeValueAsBytes(shown.get(i).job().id()));
+      body.write(':');
+      body.write(shown.get(i).json());
     }
-    Replies.json(call.response(), 200, reply);
+    body.write('}');
+    PromptListing.reply(call.response(), result.truncated(), body.toByteArray());
   }
 
   /** ComfyUI answers {@code {}} for a prompt that is queued, running or unknown; never 404. */

@@ -62,6 +62,8 @@ public final class JobRoutes implements RouteGroup {
         new Route("POST", "/v2/jobs", this::create),
         new Route("GET", "/v2/jobs", this::list),
         new Route("GET", "/v2/jobs/{id}", this::one),
+        new Route("GET", "/v2/jobs/{id}/outputs/{n}", this::outputRedirect),
+        new Route("GET", "/v2/jobs/{id}/outputs/{n}/thumbnail", this::outputRedirect),
         new Route("POST", "/v2/jobs/{id}/cancel", this::cancel));
   }
 
@@ -109,9 +111,10 @@ public final class JobRoutes implements RouteGroup {
         page.createdBefore(), page.after(), page.limit() + 1));
     List<Job> shown = found.size() > page.limit() ? found.subList(0, page.limit()) : found;
     Map<String, Integer> positions = resources.positions(shown);
+    var signing = resources.signing();
     ObjectNode reply = Replies.JSON.createObjectNode();
     var array = reply.putArray("jobs");
-    shown.forEach(job -> array.add(resources.of(job, positions)));
+    shown.forEach(job -> array.add(resources.of(job, positions, signing)));
     if (found.size() > page.limit()) {
       Job last = shown.get(shown.size() - 1);
       reply.put("next_cursor", JobListings.cursor(page, new JobStore.Page.Position(last.createdAt(), last.id())));
@@ -124,6 +127,26 @@ public final class JobRoutes implements RouteGroup {
   void one(Call call) throws IOException {
     Job job = ownJob(call);
     Replies.json(call.response(), 200, resources.of(job));
+  }
+
+  /**
+   * The stable URL of an output (or its thumbnail) that an answer gave in place of a signed one:
+   * a redirect to a signed URL, as {@code /view} answers. 404 for no such output of the caller's.
+   */
+  void outputRedirect(Call call) throws IOException {
+    Job job = ownJob(call);
+    int n;
+    try {
+      n = Integer.parseInt(call.segment(5));
+    } catch (NumberFormatException e) {
+      throw new Replies.ApiError(404, "job " + job.id() + " has no output " + InputLimits.shown(call.segment(5)));
+    }
+    boolean thumbnail = call.path().endsWith("/thumbnail");
+    var url = resources.outputUrl(job, n, thumbnail).orElseThrow(() -> new Replies.ApiError(404,
+        "job " + job.id() + " has no " + (thumbnail ? "thumbnail of output " : "output ") + n));
+    call.response().setStatusCode(302);
+    call.response().appendHeader("Location", url.toString());
+    call.response().appendHeader("Cache-Control", "private, max-age=60");
   }
 
   /**

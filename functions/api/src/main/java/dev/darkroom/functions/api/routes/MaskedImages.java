@@ -43,7 +43,29 @@ final class MaskedImages {
     return png.toByteArray();
   }
 
+  /**
+   * The pixels {@code bytes} declares in its header, read without decoding it, so that what
+   * composing a mask holds can be reserved before it is decoded; refused as {@link #applyMask} would.
+   */
+  static long pixels(byte[] bytes, String what) {
+    return withReader(bytes, what, reader -> (long) reader.getWidth(0) * reader.getHeight(0));
+  }
+
   private static BufferedImage decode(byte[] bytes, String what) {
+    return withReader(bytes, what, reader -> {
+      if ((long) reader.getWidth(0) * reader.getHeight(0) > InputLimits.MASK_PIXELS) {
+        throw new Replies.Refusal(413, "413: Request Entity Too Large: " + what + " has more than "
+            + InputLimits.MASK_PIXELS + " pixels");
+      }
+      return reader.read(0);
+    });
+  }
+
+  private interface ReaderUse<T> {
+    T apply(ImageReader reader) throws IOException;
+  }
+
+  private static <T> T withReader(byte[] bytes, String what, ReaderUse<T> use) {
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
@@ -52,11 +74,7 @@ final class MaskedImages {
       ImageReader reader = readers.next();
       try {
         reader.setInput(in, true, true);
-        if ((long) reader.getWidth(0) * reader.getHeight(0) > InputLimits.MASK_PIXELS) {
-          throw new Replies.Refusal(413, "413: Request Entity Too Large: " + what + " has more than "
-              + InputLimits.MASK_PIXELS + " pixels");
-        }
-        return reader.read(0);
+        return use.apply(reader);
       } finally {
         reader.dispose();
       }

@@ -13,6 +13,7 @@ import dev.darkroom.functions.api.http.RequestBodies;
 import dev.darkroom.functions.api.http.Route;
 import dev.darkroom.functions.api.http.RouteGroup;
 import dev.darkroom.functions.api.views.HistoryEntries;
+import dev.darkroom.functions.api.views.PromptListing;
 import dev.darkroom.functions.api.views.QueueItems;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -23,10 +24,17 @@ import java.util.List;
 public final class QueueRoutes implements RouteGroup {
   private final JobStore jobs;
   private final CancelJobs cancel;
+  private final long maxBytes;
 
   public QueueRoutes(JobStore jobs, CancelJobs cancel) {
+    this(jobs, cancel, PromptListing.DEFAULT_MAX_BYTES);
+  }
+
+  /** @param maxBytes the most bytes of items one answer shows ({@code LISTING_MAX_BYTES}) */
+  public QueueRoutes(JobStore jobs, CancelJobs cancel, long maxBytes) {
     this.jobs = jobs;
     this.cancel = cancel;
+    this.maxBytes = maxBytes;
   }
 
   @Override
@@ -37,12 +45,32 @@ public final class QueueRoutes implements RouteGroup {
         new Route("POST", "/interrupt", this::interrupt));
   }
 
-  /** Running first as ComfyUI lists them; pending in heap order, which is ascending number. */
+  /**
+   * Running first as ComfyUI lists them; pending in heap order, which is ascending number. Items
+   * stop where the answer would pass its byte budget ({@link PromptListing}): the running ones and
+   * the front of the queue are what a client needs first. The job documents read are the caller's
+   * unfinished ones (small: no prompt, few outputs); their prompts only as far as the budget goes.
+   */
   void get(Call call) throws IOException {
-    ObjectNode reply = Replies.JSON.createObjectNode();
-    reply.putArray("queue_running").addAll(QueueItems.of(jobs, inQueueOrder(CancelJobs.RUNNING, call)));
-    reply.putArray("queue_pending").addAll(QueueItems.of(jobs, inQueueOrder(CancelJobs.PENDING, call)));
-    Replies.json(call.response(), 200, reply);
+    PromptListing listing = new PromptListing(jobs, maxBytes);
+    int running = listing.add(inQueueOrder(CancelJobs.RUNNING, call), 1, QueueItems::of);
+    listing.add(inQueueOrder(CancelJobs.PENDING, call), 1, QueueItems::of);
+    PromptListing.Result result = listing.result();
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    body.writeBytes("{\"queue_running\":[".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    for (int i = 0; i < result.entries().size(); i++) {
+      if (i == running) {
+        body.writeBytes("],\"queue_pending\":[".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      } else if (i > 0) {
+        body.write(',');
+      }
+      body.writeBytes(result.entries().get(i).json());
+    }
+    if (running == result.entries().size()) {
+      body.writeBytes("],\"queue_pending\":[".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+    body.writeBytes("]}".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    PromptListing.reply(call.response(), result.truncated(), body.toByteArray());
   }
 
   private List<Job> inQueueOrder(java.util.Set<dev.darkroom.core.job.JobStatus> statuses, Call call) {
