@@ -258,6 +258,7 @@ resource "google_cloudfunctions2_function" "reconcile" {
       GPU_SLOTS_COLLECTION               = local.gpu_slots_collection
       GPU_TASK_CAP                       = tostring(var.gpu_task_cap)
       GPU_JOB_NAME                       = google_cloud_run_v2_job.gpu.id
+      TIER_CONCURRENCY                   = var.tier_concurrency
       JOB_SUBMITTED_TOPIC                = google_pubsub_topic.job_submitted.name
       JOB_EVENTS_TOPIC                   = google_pubsub_topic.job_events.name
       RECONCILE_REQUEUE_AFTER_SECONDS    = tostring(var.reconcile_requeue_after_seconds)

@@ -14,7 +14,10 @@ import dev.darkroom.core.port.JobStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,10 +27,14 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>queued</b> and untouched for {@link Policy#requeueQueuedAfter}: dispatch never took it
  *       (the platform refused, a launch failed, or its message was lost), so its
- *       {@code JobSubmitted} is published again, for as many jobs (oldest first) as the
+ *       {@code JobSubmitted} is published again, for as many jobs as the
  *       {@link GpuPool} has free slots: while every slot is held, the tasks holding them drain the
  *       queue themselves, and re-publishing would only make dispatch say so again. Dispatch's claim
- *       makes a repeat harmless. Queued longer than {@link Policy#maxQueueTime}: failed
+ *       makes a repeat harmless. Which jobs is {@link FairShare}'s choice: users at their tier's limit
+ *       are passed over (dispatch would only leave their jobs queued), then fewest running first, so
+ *       one user's old backlog never takes every free slot's re-publish; when the stale jobs fill a
+ *       {@link Policy#batch}, each user's first queued job is looked at too. Queued longer than
+ *       {@link Policy#maxQueueTime}: failed
  *       ({@code queue_timeout});
  *   <li><b>dispatched</b> and unclaimed for {@link Policy#dispatchTimeout}: its execution never
  *       started a runner (failed, vanished, stuck for quota), so it goes back to the queue as a
@@ -84,10 +91,12 @@ public final class ReconcileJobs {
   private final ExecutionStatus executions;
   private final Clock clock;
   private final Policy policy;
+  private final FairShare fairShare;
 
+  /** @param limits the tiers' concurrency limits, as dispatch and the runners apply them ({@link FairShare}) */
   public ReconcileJobs(JobStore jobs, JobQueue queue, JobEventPublisher events, GpuPool pool,
       ExecutionStatus executions, Clock clock,
-      Policy policy) {
+      Policy policy, FairShare.Limits limits) {
     this.jobs = jobs;
     this.queue = queue;
     this.verdict = new FailureVerdict(events, clock, "the reconciler");
@@ -95,6 +104,7 @@ public final class ReconcileJobs {
     this.executions = executions;
     this.clock = clock;
     this.policy = policy;
+    this.fairShare = new FairShare(jobs, limits);
   }
 
   /** One pass over every status. Throws if a store or topic fails; what was done stays done. */
@@ -103,17 +113,33 @@ public final class ReconcileJobs {
     java.util.EnumMap<Move, Integer> moves = new java.util.EnumMap<>(Move.class);
     int lost = 0;
 
-    List<Job> stale = jobs.unchangedSince(JobStatus.QUEUED, now.minus(policy.requeueQueuedAfter()), policy.batch());
-    int free = stale.isEmpty() ? 0 : pool.usage(now).free();
+    Instant staleBefore = now.minus(policy.requeueQueuedAfter());
+    List<Job> stale = jobs.unchangedSince(JobStatus.QUEUED, staleBefore, policy.batch());
+    Map<String, Job> waiting = new LinkedHashMap<>();
     for (Job job : stale) {
-      if (job.createdAt() != null && job.createdAt().isBefore(now.minus(policy.maxQueueTime()))) {
+      if (expired(job, now)) {
         verdict.fail(job, JobError.of("queue_timeout", "still queued after " + policy.maxQueueTime().toHours()
             + " h: no GPU capacity took it"));
         moves.merge(Move.FAILED, 1, Integer::sum);
-      } else if (moves.getOrDefault(Move.REPUBLISHED, 0) < free) {
-        queue.publish(new JobSubmitted(job.id(), job.userId(), job.attempt()));
-        moves.merge(Move.REPUBLISHED, 1, Integer::sum);
+      } else {
+        waiting.put(job.id(), job);
       }
+    }
+    int free = waiting.isEmpty() ? 0 : pool.usage(now).free();
+    if (free > 0 && stale.size() == policy.batch()) {
+      // One user's backlog may fill the batch: every user's first job is a candidate too.
+      for (Job job : jobs.firstQueuedOfEachUser(null, policy.batch())) {
+        if (job.updatedAt().isBefore(staleBefore) && !expired(job, now)) {
+          waiting.putIfAbsent(job.id(), job);
+        }
+      }
+    }
+    for (Job job : fairShare.order(new ArrayList<>(waiting.values()), null)) {
+      if (moves.getOrDefault(Move.REPUBLISHED, 0) >= free) {
+        break;
+      }
+      queue.publish(new JobSubmitted(job.id(), job.userId(), job.attempt()));
+      moves.merge(Move.REPUBLISHED, 1, Integer::sum);
     }
 
     // One look at dispatched jobs: those past the timeout go back to the queue; sooner, those whose
@@ -211,6 +237,11 @@ public final class ReconcileJobs {
     log.warn("job {} back to the queue as attempt {}: {}", job.id(), requeued.attempt(), why);
     queue.publish(new JobSubmitted(requeued.id(), requeued.userId(), requeued.attempt()));
     return Move.REQUEUED;
+  }
+
+  /** Queued for longer than {@link Policy#maxQueueTime} since it was submitted. */
+  private boolean expired(Job job, Instant now) {
+    return job.createdAt() != null && job.createdAt().isBefore(now.minus(policy.maxQueueTime()));
   }
 
   private static boolean sameAsSeen(Job now, Job seen) {
