@@ -133,6 +133,8 @@ resource "google_cloudfunctions2_function" "dispatch" {
       GPU_SLOTS_COLLECTION     = local.gpu_slots_collection
       GPU_TASK_CAP             = tostring(var.gpu_task_cap)
       TIER_CONCURRENCY         = var.tier_concurrency
+      MONTHLY_GPU_SECONDS      = var.monthly_gpu_seconds
+      JOB_EVENTS_TOPIC         = google_pubsub_topic.job_events.name
       GPU_JOB_NAME             = google_cloud_run_v2_job.gpu.id
       INSTANCE_CONNECTION_NAME = google_sql_database_instance.ledger.connection_name
       DB_NAME                  = google_sql_database.ledger.name

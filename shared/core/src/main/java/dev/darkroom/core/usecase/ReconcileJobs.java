@@ -168,7 +168,7 @@ public final class ReconcileJobs {
         if (current.isEmpty() || !sameAsSeen(current.get(), job)) {
           return Outcome.keep(null);
         }
-        Job next = current.get().withStatus(JobStatus.LOST, clock.instant());
+        Job next = current.get().lost(clock.instant());
         return Outcome.write(next, next);
       });
       if (marked == null) {
