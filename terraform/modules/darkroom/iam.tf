@@ -317,6 +317,16 @@ resource "google_cloud_run_v2_job_iam_member" "reconcile_views_gpu_job" {
   member   = "serviceAccount:${google_service_account.reconcile.email}"
 }
 
+# Executions.list and cancel: an execution running outside the GPU pool's count (its launch's slot
+# was given back) is adopted back into its slot or cancelled (ReconcileJobs).
+resource "google_cloud_run_v2_job_iam_member" "reconcile_cancels_gpu_executions" {
+  project  = var.project_id
+  location = var.region
+  name     = google_cloud_run_v2_job.gpu.name
+  role     = "roles/run.developer"
+  member   = "serviceAccount:${google_service_account.reconcile.email}"
+}
+
 # Notification retries: pending_notifications in the ledger DB, republished to notifications.
 resource "google_project_iam_member" "reconcile_cloudsql" {
   project = var.project_id

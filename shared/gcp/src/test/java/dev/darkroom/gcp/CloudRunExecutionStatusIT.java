@@ -46,6 +46,11 @@ class CloudRunExecutionStatusIT extends ExecutionStatusContract {
     return new CloudRunExecutionStatus(executions(), JOB);
   }
 
+  @Override
+  protected dev.darkroom.core.port.LaunchedExecutions launches() {
+    return new CloudRunLaunchedExecutions(executions(), JOB);
+  }
+
   /** Starts the cancellation; the contract waits for its end (the operation's own polling takes seconds). */
   @Override
   protected void end(String executionName) {

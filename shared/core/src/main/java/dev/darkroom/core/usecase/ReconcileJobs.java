@@ -11,6 +11,7 @@ import dev.darkroom.core.port.JobChange.Outcome;
 import dev.darkroom.core.port.JobEventPublisher;
 import dev.darkroom.core.port.JobQueue;
 import dev.darkroom.core.port.JobStore;
+import dev.darkroom.core.port.LaunchedExecutions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +46,8 @@ import org.slf4j.LoggerFactory;
  *       {@code lost}, then requeued as a new attempt while the retry budget lasts, else failed;
  *   <li><b>lost</b>: the second half of the above, for a sweep that stopped in between.
  * </ul>
+ * Then the executions that run outside the GPU pool's count are adopted back into their slot or
+ * cancelled ({@link #executionsOutsideTheCount}).
  * Every move is a transaction that re-checks what the sweep saw, so a runner or dispatch acting at
  * the same moment wins and the sweep leaves the job alone. Terminal outcomes are published as
  * runner-style events on the job-events topic, so that one path (job-events) writes every terminal
@@ -77,8 +80,13 @@ public final class ReconcileJobs {
     }
   }
 
-  /** What one sweep did. */
-  public record Report(int republished, int requeued, int lost, int failed) {
+  /**
+   * What one sweep did: jobs moved, and executions outside the GPU pool's count adopted back into
+   * their slot or cancelled.
+   */
+  public record Report(int republished, int requeued, int lost, int failed, int executionsAdopted,
+      int executionsCancelled) {
+    /** The jobs moved. */
     public int total() {
       return republished + requeued + lost + failed;
     }
@@ -89,19 +97,21 @@ public final class ReconcileJobs {
   private final FailureVerdict verdict;
   private final GpuPool pool;
   private final ExecutionStatus executions;
+  private final LaunchedExecutions launches;
   private final Clock clock;
   private final Policy policy;
   private final FairShare fairShare;
 
   /** @param limits the tiers' concurrency limits, as dispatch and the runners apply them ({@link FairShare}) */
   public ReconcileJobs(JobStore jobs, JobQueue queue, JobEventPublisher events, GpuPool pool,
-      ExecutionStatus executions, Clock clock,
+      ExecutionStatus executions, LaunchedExecutions launches, Clock clock,
       Policy policy, FairShare.Limits limits) {
     this.jobs = jobs;
     this.queue = queue;
     this.verdict = new FailureVerdict(events, clock, "the reconciler");
     this.pool = pool;
     this.executions = executions;
+    this.launches = launches;
     this.clock = clock;
     this.policy = policy;
     this.fairShare = new FairShare(jobs, limits);
@@ -185,13 +195,52 @@ public final class ReconcileJobs {
       moves.merge(retry(job, JobStatus.LOST, "its task stopped sending heartbeats"), 1, Integer::sum);
     }
 
+    int[] outsideTheCount = executionsOutsideTheCount(now);
     Report report = new Report(moves.getOrDefault(Move.REPUBLISHED, 0), moves.getOrDefault(Move.REQUEUED, 0), lost,
-        moves.getOrDefault(Move.FAILED, 0));
-    if (report.total() > 0) {
+        moves.getOrDefault(Move.FAILED, 0), outsideTheCount[0], outsideTheCount[1]);
+    if (report.total() + outsideTheCount[0] + outsideTheCount[1] > 0) {
       log.info("reconcile: {}", report);
     }
     logQueueDepth();
     return report;
+  }
+
+  /**
+   * Executions running outside the GPU pool's count: their launch's slot lease is not held. That is
+   * a {@code runJob} that created its execution but answered with an error or not in time (dispatch
+   * gave the slot back, and a redelivery may have launched another), or a task whose lease ran out
+   * (it never started within {@link DispatchJobs#START_LEASE}, or stopped renewing). Each is adopted
+   * back into its own slot while that slot is free (its task's next renewal then succeeds, and it
+   * claims or drains as any task), else cancelled: its slot went to another launch, and a job it
+   * claimed is then lost and retried as usual. Within a sweep of it, so at most about a minute in the
+   * cloud, such an execution runs outside the cap. A listing that fails is logged, not thrown: the
+   * next sweep looks again, and the job moves above are worth more than this.
+   *
+   * @return how many were adopted, how many cancelled
+   */
+  private int[] executionsOutsideTheCount(Instant now) {
+    int adopted = 0;
+    int cancelled = 0;
+    try {
+      for (LaunchedExecutions.Launch launch : launches.unfinished()) {
+        if (pool.holds(launch.slot(), now)) {
+          continue;
+        }
+        if (pool.adopt(launch.slot(), now, now.plus(DispatchJobs.START_LEASE))) {
+          log.warn("execution {} (launched for {}) ran outside the GPU pool's count: adopted back into {}",
+              launch.executionName(), launch.jobIds(), launch.slot().slot());
+          adopted++;
+        } else {
+          log.warn("execution {} (launched for {}) runs outside the GPU pool's count and its slot {} is another's:"
+              + " cancelled", launch.executionName(), launch.jobIds(), launch.slot().slot());
+          launches.cancel(launch.executionName());
+          cancelled++;
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("could not look for executions outside the GPU pool's count: {}", e.toString());
+    }
+    return new int[] {adopted, cancelled};
   }
 
   /**

@@ -33,7 +33,7 @@ final class UseCaseFixture {
   final ClaimJob claim = new ClaimJob(jobs, clock);
   final ApplyJobEvent apply = new ApplyJobEvent(jobs, ledger, notifications, clock);
   final RecordingJobEventPublisher events = new RecordingJobEventPublisher();
-  final ReconcileJobs reconcile = new ReconcileJobs(jobs, queue, events, pool, launcher, clock,
+  final ReconcileJobs reconcile = new ReconcileJobs(jobs, queue, events, pool, launcher, launcher, clock,
       ReconcileJobs.Policy.defaults(), limits);
 
   static ObjectNode prompt() {
