@@ -197,6 +197,7 @@ resource "google_cloudfunctions2_function" "job_events" {
       JAVA_TOOL_OPTIONS        = local.jvm_startup_options
       JOBS_COLLECTION          = local.jobs_collection
       NOTIFICATIONS_TOPIC      = google_pubsub_topic.notifications.name
+      MONTHLY_GPU_SECONDS      = var.monthly_gpu_seconds
       INSTANCE_CONNECTION_NAME = google_sql_database_instance.ledger.connection_name
       DB_NAME                  = google_sql_database.ledger.name
       DB_USER                  = google_sql_user.ledger.name

@@ -54,6 +54,27 @@ class GpuQuotaAtDispatchTest {
   }
 
   @Test
+  void whenAnEndUsesUpTheMonthTheUsersQueuedJobsFailSoNoDrainingTaskTakesThem() {
+    ApplyJobEvent apply = new ApplyJobEvent(f.jobs, f.ledger, f.notifications,
+        new GpuQuota(f.ledger, PerTier.parse("free=60", 0), f.clock), f.clock);
+    submitFree("p-1");
+    submitFree("p-2");
+    dispatch.dispatch(new JobSubmitted("p-1", "alice", 1));
+    assertThat(dispatch.dispatch(new JobSubmitted("p-2", "alice", 1))).isEqualTo(DispatchJobs.Result.USER_AT_LIMIT);
+    f.claim.claim("p-1", "exec-1");
+
+    apply.apply(new JobEvent.Succeeded("p-1", 1, 1, f.clock.instant(), List.of(), 100));
+
+    assertThat(new DrainOrder(f.jobs, new FairShare(f.jobs, f.limits)).next(null, 5))
+        .as("what a task draining the queue would claim").isEmpty();
+    Job refused = f.jobs.get("p-2").orElseThrow();
+    assertThat(refused.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(refused.error().type()).isEqualTo("gpu_quota_exceeded");
+    assertThat(f.notifications.published).extracting(n -> n.jobId() + " " + n.status())
+        .containsExactly("p-1 succeeded", "p-2 failed");
+  }
+
+  @Test
   void aLostAttemptsGpuTimeIsBilledWithTheAttemptThatFinishes() {
     submitFree("p-1");
     dispatch.dispatch(new JobSubmitted("p-1", "alice", 1));
