@@ -15,8 +15,10 @@ import org.junit.jupiter.api.Test;
 /**
  * What every {@link ExecutionStatus} must say of the executions its {@link JobLauncher} started,
  * the recording fake and Cloud Run alike: what the reconciler relies on to tell a dispatched job
- * whose task may still claim it from one whose task is gone.
+ * whose task may still claim it from one whose task is gone; and what it lists of the launches it
+ * runs ({@link LaunchedExecutions}), to find executions outside the GPU pool's count.
  */
+@ContractOf({ExecutionStatus.class, LaunchedExecutions.class})
 public abstract class ExecutionStatusContract {
   private static final GpuPool.Lease SLOT = new GpuPool.Lease("slot-0", "contract");
   private static final Duration WAIT = Duration.ofSeconds(30);

@@ -210,8 +210,10 @@ public final class ReconcileJobs {
    * a {@code runJob} that created its execution but answered with an error or not in time (dispatch
    * gave the slot back, and a redelivery may have launched another), or a task whose lease ran out
    * (it never started within {@link DispatchJobs#START_LEASE}, or stopped renewing). Each is adopted
-   * back into its own slot while that slot is free (its task's next renewal then succeeds, and it
-   * claims or drains as any task), else cancelled: its slot went to another launch, and a job it
+   * back into its own slot while that slot is free, for {@link Policy#lostAfter} (several of a task's
+   * renewals: a live task's next renewal keeps it, and it claims or drains as any task; a task on
+   * its way out, which gave its slot back a moment before its execution ended, holds it no longer),
+   * else cancelled: its slot went to another launch, and a job it
    * claimed is then lost and retried as usual. Within a sweep of it, so at most about a minute in the
    * cloud, such an execution runs outside the cap. A listing that fails is logged, not thrown: the
    * next sweep looks again, and the job moves above are worth more than this.
@@ -226,7 +228,7 @@ public final class ReconcileJobs {
         if (pool.holds(launch.slot(), now)) {
           continue;
         }
-        if (pool.adopt(launch.slot(), now, now.plus(DispatchJobs.START_LEASE))) {
+        if (pool.adopt(launch.slot(), now, now.plus(policy.lostAfter()))) {
           log.warn("execution {} (launched for {}) ran outside the GPU pool's count: adopted back into {}",
               launch.executionName(), launch.jobIds(), launch.slot().slot());
           adopted++;
