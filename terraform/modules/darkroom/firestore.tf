@@ -202,6 +202,30 @@ resource "google_firestore_index" "jobs_queued_in_order" {
   depends_on = [google_firestore_database.default]
 }
 
+# JobStore.firstQueuedOfEachUser: a draining runner's and the reconciler's look past a window that
+# one user's backlog fills: each user's first queued job in their own order, one query per user
+# starting after the previous user (an equality ordered by two fields).
+resource "google_firestore_index" "jobs_queued_by_user" {
+  project    = var.project_id
+  database   = "(default)"
+  collection = local.jobs_collection
+
+  fields {
+    field_path = "status"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "userId"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "number"
+    order      = "ASCENDING"
+  }
+
+  depends_on = [google_firestore_database.default]
+}
+
 # POST /api/v2/jobs Idempotency-Key records (FirestoreIdempotencyKeys): Firestore deletes a record
 # within about a day after its expireAt. Until then the code reads an expired record as absent, which
 # is also all the emulator (no TTL) ever does. No index on expireAt: nothing queries it, and an

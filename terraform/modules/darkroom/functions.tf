@@ -151,6 +151,8 @@ resource "google_cloudfunctions2_function" "dispatch" {
       GPU_SLOTS_COLLECTION     = local.gpu_slots_collection
       GPU_TASK_CAP             = tostring(var.gpu_task_cap)
       TIER_CONCURRENCY         = var.tier_concurrency
+      MONTHLY_GPU_SECONDS      = var.monthly_gpu_seconds
+      JOB_EVENTS_TOPIC         = google_pubsub_topic.job_events.name
       GPU_JOB_NAME             = google_cloud_run_v2_job.gpu.id
       INSTANCE_CONNECTION_NAME = google_sql_database_instance.ledger.connection_name
       DB_NAME                  = google_sql_database.ledger.name
@@ -213,6 +215,7 @@ resource "google_cloudfunctions2_function" "job_events" {
       JAVA_TOOL_OPTIONS        = local.jvm_startup_options
       JOBS_COLLECTION          = local.jobs_collection
       NOTIFICATIONS_TOPIC      = google_pubsub_topic.notifications.name
+      MONTHLY_GPU_SECONDS      = var.monthly_gpu_seconds
       INSTANCE_CONNECTION_NAME = google_sql_database_instance.ledger.connection_name
       DB_NAME                  = google_sql_database.ledger.name
       DB_USER                  = google_sql_user.ledger.name
@@ -276,6 +279,7 @@ resource "google_cloudfunctions2_function" "reconcile" {
       GPU_SLOTS_COLLECTION               = local.gpu_slots_collection
       GPU_TASK_CAP                       = tostring(var.gpu_task_cap)
       GPU_JOB_NAME                       = google_cloud_run_v2_job.gpu.id
+      TIER_CONCURRENCY                   = var.tier_concurrency
       JOB_SUBMITTED_TOPIC                = google_pubsub_topic.job_submitted.name
       JOB_EVENTS_TOPIC                   = google_pubsub_topic.job_events.name
       RECONCILE_REQUEUE_AFTER_SECONDS    = tostring(var.reconcile_requeue_after_seconds)

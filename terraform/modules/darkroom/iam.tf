@@ -146,7 +146,7 @@ resource "google_service_account_iam_member" "api_signs_as_itself" {
   member             = "serviceAccount:${google_service_account.api.email}"
 }
 
-# ---- dispatch: jobStore, jobLauncher, ledger ----------------------------------------------------
+# ---- dispatch: jobStore, jobLauncher, ledger, quota verdicts through job-events -------------------
 
 resource "google_project_iam_member" "dispatch_datastore" {
   project = var.project_id
@@ -172,6 +172,14 @@ resource "google_service_account_iam_member" "dispatch_acts_as_runner" {
 resource "google_project_iam_member" "dispatch_cloudsql" {
   project = var.project_id
   role    = "roles/cloudsql.client"
+  member  = "serviceAccount:${google_service_account.dispatch.email}"
+}
+
+# A job whose user is over MONTHLY_GPU_SECONDS at dispatch is failed through job-events.
+resource "google_pubsub_topic_iam_member" "dispatch_publishes_job_events" {
+  project = var.project_id
+  topic   = google_pubsub_topic.job_events.name
+  role    = "roles/pubsub.publisher"
   member  = "serviceAccount:${google_service_account.dispatch.email}"
 }
 
@@ -306,6 +314,16 @@ resource "google_cloud_run_v2_job_iam_member" "reconcile_views_gpu_job" {
   location = var.region
   name     = google_cloud_run_v2_job.gpu.name
   role     = "roles/run.viewer"
+  member   = "serviceAccount:${google_service_account.reconcile.email}"
+}
+
+# Executions.list and cancel: an execution running outside the GPU pool's count (its launch's slot
+# was given back) is adopted back into its slot or cancelled (ReconcileJobs).
+resource "google_cloud_run_v2_job_iam_member" "reconcile_cancels_gpu_executions" {
+  project  = var.project_id
+  location = var.region
+  name     = google_cloud_run_v2_job.gpu.name
+  role     = "roles/run.developer"
   member   = "serviceAccount:${google_service_account.reconcile.email}"
 }
 

@@ -376,7 +376,7 @@ variable "max_waiting_jobs" {
 }
 
 variable "monthly_gpu_seconds" {
-  description = "GPU-seconds one user may use per calendar month (UTC), by tier (MONTHLY_GPU_SECONDS: tier=n,...); past it, 402 until the month turns. A tier not listed has no quota."
+  description = "GPU-seconds one user may use per calendar month (UTC), by tier (MONTHLY_GPU_SECONDS: tier=n,...); past it, 402 until the month turns, and jobs still queued fail at dispatch (gpu_quota_exceeded). Every attempt's GPU time is billed. A tier not listed has no quota."
   type        = string
   default     = "free=1800"
   validation {

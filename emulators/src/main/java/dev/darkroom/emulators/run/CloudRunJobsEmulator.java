@@ -145,6 +145,20 @@ public final class CloudRunJobsEmulator implements LocalService {
     faults.refuseNext(n);
   }
 
+  /**
+   * The next {@code n} RunJob calls create and start their execution, then answer DEADLINE_EXCEEDED
+   * instead of its operation: a launch whose answer was lost, whose execution runs on unknown to
+   * the caller.
+   */
+  public void loseNextLaunchAnswers(int n) {
+    faults.loseNextAnswers(n);
+  }
+
+  /** How many RunJob answers were lost by {@link #loseNextLaunchAnswers}. */
+  public int lostLaunchAnswers() {
+    return faults.lostAnswers();
+  }
+
   /** Drops the injected launch faults that no RunJob call has used yet. */
   public void clearLaunchFaults() {
     faults.clear();

@@ -78,6 +78,9 @@ final class JobsService extends JobsGrpc.JobsImplBase {
       ExecutionState execution = store.addExecution(job, plan);
       Operation first = store.addOperation(execution.name, name -> Operations.following(name, execution, true));
       scheduler.start(execution);
+      faults.answerOfStartedLaunch().ifPresent(status -> {
+        throw status.asRuntimeException();
+      });
       return first;
     });
   }

@@ -10,8 +10,10 @@ import java.util.Optional;
 final class LaunchFaults {
   private int refusals;
   private int failures;
+  private int answersToLose;
   private int refused;
   private int failed;
+  private int lostAnswers;
   private Status.Code failureCode = Status.Code.UNAVAILABLE;
 
   synchronized void refuseNext(int n) {
@@ -45,10 +47,33 @@ final class LaunchFaults {
     return Optional.empty();
   }
 
+  synchronized void loseNextAnswers(int n) {
+    answersToLose = requireCount(n);
+  }
+
+  /**
+   * The error a launch that has created and started its execution must answer with instead of its
+   * operation, if any (a {@code runJob} whose answer was lost); consumes one injected fault.
+   */
+  synchronized Optional<Status> answerOfStartedLaunch() {
+    if (answersToLose == 0) {
+      return Optional.empty();
+    }
+    answersToLose--;
+    lostAnswers++;
+    return Optional.of(Status.DEADLINE_EXCEEDED.withDescription(
+        "the execution was created but its answer was lost (fault injected by the emulator)"));
+  }
+
   /** Drops the faults no launch has used yet; the counts of those that happened stay. */
   synchronized void clear() {
     refusals = 0;
     failures = 0;
+    answersToLose = 0;
+  }
+
+  synchronized int lostAnswers() {
+    return lostAnswers;
   }
 
   synchronized int refused() {

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.grpc.GrpcTransportChannel;
 import com.google.api.gax.rpc.FixedTransportChannelProvider;
+import com.google.api.gax.rpc.DeadlineExceededException;
 import com.google.api.gax.rpc.InternalException;
 import com.google.api.gax.rpc.ResourceExhaustedException;
 import com.google.api.gax.rpc.TransportChannelProvider;
@@ -252,6 +253,23 @@ class CloudRunJobsEmulatorIT extends CloudRunJobsContract {
 
     String executionName = run(RunJobRequest.newBuilder().setName(job.getName()).build());
     assertThat(awaitCompletion(executionName).getSucceededCount()).isEqualTo(1);
+  }
+
+  @Test
+  void aLaunchWhoseAnswerIsLostStillRunsItsExecutionWhichCanBeListedAndCancelled() throws Exception {
+    Job job = createJob(template("sleep 60", 1, 0));
+    int lostBefore = emulator.lostLaunchAnswers();
+    emulator.loseNextLaunchAnswers(1);
+
+    assertThatThrownBy(() -> jobs.runJobAsync(job.getName()).getMetadata().get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(DeadlineExceededException.class);
+    assertThat(emulator.lostLaunchAnswers()).isEqualTo(lostBefore + 1);
+    List<Execution> running = new ArrayList<>();
+    executions.listExecutions(job.getName()).iterateAll().forEach(running::add);
+    assertThat(running).singleElement().satisfies(e -> assertThat(e.hasCompletionTime()).isFalse());
+
+    executions.cancelExecutionAsync(running.get(0).getName()).get(2, TimeUnit.MINUTES);
+    assertThat(awaitCompletion(running.get(0).getName()).getCancelledCount()).isEqualTo(1);
   }
 
   @Test

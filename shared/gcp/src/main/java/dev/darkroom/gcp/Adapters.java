@@ -22,6 +22,7 @@ import dev.darkroom.core.port.JobFeed;
 import dev.darkroom.core.port.JobLauncher;
 import dev.darkroom.core.port.JobQueue;
 import dev.darkroom.core.port.JobStore;
+import dev.darkroom.core.port.LaunchedExecutions;
 import dev.darkroom.core.port.Ledger;
 import dev.darkroom.core.port.NodeCatalogStore;
 import dev.darkroom.core.port.NotificationPublisher;
@@ -106,6 +107,11 @@ public final class Adapters implements AutoCloseable {
   /** The GPU job's executions as Cloud Run reports them: the reconciler's check on dispatched jobs. */
   public ExecutionStatus executionStatus(GpuJobConfig gpuJob) {
     return new CloudRunExecutionStatus(clients.cloudRunExecutions(), gpuJob.name());
+  }
+
+  /** The GPU job's unfinished executions and their launches, and their cancellation: the reconciler's check on the pool's count. */
+  public LaunchedExecutions launchedExecutions(GpuJobConfig gpuJob) {
+    return new CloudRunLaunchedExecutions(clients.cloudRunExecutions(), gpuJob.name());
   }
 
   /** The GPU slots, counted and taken by dispatch and the reconciler; runners renew theirs. */

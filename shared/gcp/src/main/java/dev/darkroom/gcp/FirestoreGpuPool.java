@@ -110,6 +110,28 @@ public final class FirestoreGpuPool implements GpuPool {
     whileHeld(lease, "release", slot -> slot.getReference().delete(Precondition.updatedAt(slot.getUpdateTime())));
   }
 
+  @Override
+  public boolean holds(Lease lease, Instant now) {
+    DocumentSnapshot slot = FirestoreJobStore.await(slots.document(lease.slot()).get());
+    return live(slot, now) && lease.holder().equals(Slot.of(slot).holder());
+  }
+
+  /** One read and one conditional write, as {@link #reserve} takes a free slot: a lost race adopts nothing. */
+  @Override
+  public boolean adopt(Lease lease, Instant now, Instant leaseUntil) {
+    if (!java.util.Arrays.stream(refs()).map(DocumentReference::getId).toList().contains(lease.slot())) {
+      return false;
+    }
+    DocumentSnapshot slot = FirestoreJobStore.await(slots.document(lease.slot()).get());
+    if (live(slot, now)) {
+      return false;
+    }
+    Map<String, Object> taken = new Slot(lease.holder(), leaseUntil, false).fields(Timestamp.now());
+    return slot.exists()
+        ? conditionally(slot.getReference().update(taken, Precondition.updatedAt(slot.getUpdateTime())))
+        : conditionally(slot.getReference().create(taken));
+  }
+
   /**
    * Applies {@code write} (conditional on the slot being unchanged since read) while the slot is
    * {@code lease}'s, reading again after a write that raced with another; false when it is not the

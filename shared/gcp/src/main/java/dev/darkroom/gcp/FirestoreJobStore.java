@@ -295,6 +295,33 @@ public final class FirestoreJobStore implements JobStore {
         .orderBy("number", Query.Direction.ASCENDING), limit);
   }
 
+  /**
+   * One query per user, each starting after the previous user's id (a cursor on {@code userId}
+   * alone passes every job of that user) and reading one document. Needs the composite index
+   * (status, userId, number) that Terraform declares.
+   */
+  @Override
+  public List<Job> firstQueuedOfEachUser(String afterUserId, int users) {
+    List<Job> found = new java.util.ArrayList<>();
+    String after = afterUserId;
+    while (found.size() < users) {
+      Query query = firestore.collection(collection)
+          .whereEqualTo("status", JobStatus.QUEUED.wireName())
+          .orderBy("userId", Query.Direction.ASCENDING)
+          .orderBy("number", Query.Direction.ASCENDING);
+      if (after != null) {
+        query = query.startAfter(after);
+      }
+      List<Job> first = jobs(query, 1);
+      if (first.isEmpty()) {
+        break;
+      }
+      found.add(first.get(0));
+      after = first.get(0).userId();
+    }
+    return found;
+  }
+
   /** Needs the composite index (status, updatedAt) that Terraform declares. */
   @Override
   public List<Job> unchangedSince(JobStatus status, java.time.Instant updatedBefore, int limit) {

@@ -85,6 +85,13 @@ final class JobDocuments {
     doc.put("tier", job.tier());
     doc.put("endingAt", timestamp(job.endingAt()));
     doc.put("heartbeatAt", timestamp(job.heartbeatAt()));
+    // Written only when set, so that documents of jobs that never needed them keep the v1 golden shape.
+    if (job.runningSince() != null) {
+      doc.put("runningSince", timestamp(job.runningSince()));
+    }
+    if (job.earlierAttemptsGpuSeconds() != 0) {
+      doc.put("earlierAttemptsGpuSeconds", job.earlierAttemptsGpuSeconds());
+    }
     List<Map<String, Object>> thumbnails = new ArrayList<>();
     for (Thumbnail t : job.thumbnails()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -289,6 +296,9 @@ final class JobDocuments {
         .tier((String) doc.get("tier"))
         .endingAt(instant((Timestamp) doc.get("endingAt")))
         .heartbeatAt(instant((Timestamp) doc.get("heartbeatAt")))
+        .runningSince(instant((Timestamp) doc.get("runningSince")))
+        .earlierAttemptsGpuSeconds(doc.get("earlierAttemptsGpuSeconds") instanceof Number earlier
+            ? earlier.doubleValue() : 0)
         .thumbnails(thumbnails((List<Map<String, Object>>) doc.get("thumbnails")))
         .build();
   }

@@ -17,7 +17,9 @@ import org.flywaydb.core.Flyway;
 /**
  * {@link Ledger} on PostgreSQL (Cloud SQL in the cloud): one row per job, one per output. An
  * upsert only wins when it is at least as far along as the row ({@link Job#progressKey}), so
- * redelivered and reordered writes never move the record backwards.
+ * redelivered and reordered writes never move the record backwards. {@code gpu_seconds} is the GPU
+ * time of every attempt of the job ({@link Job#billedGpuSeconds}): lost and handed-back attempts
+ * are billed with the attempt after them, and {@link #gpuSecondsSince} sums it.
  */
 public final class SqlLedger implements Ledger, Usage {
   private static final String UPSERT_JOB = """
@@ -107,7 +109,7 @@ public final class SqlLedger implements Ledger, Usage {
         upsert.setString(i++, job.executionName());
         upsert.setString(i++, job.error() == null ? null : job.error().type());
         upsert.setString(i++, job.error() == null ? null : job.error().message());
-        upsert.setDouble(i++, job.gpuSeconds());
+        upsert.setDouble(i++, job.billedGpuSeconds());
         upsert.setTimestamp(i++, Timestamp.from(job.createdAt()));
         upsert.setTimestamp(i, Timestamp.from(job.updatedAt()));
         if (upsert.executeUpdate() == 1) {

@@ -105,6 +105,17 @@ class JobDocumentsWireFormatTest {
   }
 
   @Test
+  void theRunningAttemptsStartAndTheEarlierAttemptsGpuTimeAreKeptWhenSet() throws Exception {
+    Job running = ((Job) jobs().findFirst().orElseThrow().get()[1]).toBuilder()
+        .runningSince(CREATED).earlierAttemptsGpuSeconds(41.5).build();
+    Map<String, Object> doc = JobDocuments.toDocument(running);
+
+    assertThat(doc).containsEntry("earlierAttemptsGpuSeconds", 41.5)
+        .containsEntry("runningSince", JobDocuments.timestamp(CREATED));
+    assertThat(JobDocuments.fromFields(running.id(), doc)).isEqualTo(running);
+  }
+
+  @Test
   void aPromptDocumentOfANewerVersionIsRefused() {
     Map<String, Object> newer = FirestoreDocumentJson.document(FirestoreDocumentJson.golden("v1", "job-prompt"));
     newer.put(SchemaVersion.FIELD, 2L);

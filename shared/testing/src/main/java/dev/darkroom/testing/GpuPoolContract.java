@@ -56,6 +56,27 @@ public abstract class GpuPoolContract {
   }
 
   @Test
+  void aLeaseIsAdoptedBackIntoItsSlotOnlyWhileTheSlotIsFree() {
+    GpuPool pool = pool(2);
+    Lease given = pool.reserve(T0, T0.plusSeconds(60)).orElseThrow();
+    assertThat(pool.holds(given, T0)).isTrue();
+    pool.release(given);
+    assertThat(pool.holds(given, T0)).isFalse();
+
+    assertThat(pool.adopt(given, T0, T0.plusSeconds(60))).as("its slot is free").isTrue();
+    assertThat(pool.holds(given, T0)).isTrue();
+    assertThat(pool.renew(given, true, T0.plusSeconds(90))).as("renewed by its task after adoption").isTrue();
+    assertThat(pool.usage(T0)).isEqualTo(new GpuPool.Usage(2, 1, 1));
+
+    Lease stale = new Lease(given.slot(), "an-older-launch");
+    assertThat(pool.adopt(stale, T0, T0.plusSeconds(60))).as("its slot is held by another lease").isFalse();
+    assertThat(pool.holds(given, T0)).isTrue();
+    assertThat(pool.adopt(new Lease("slot-7", "beyond-the-cap"), T0, T0.plusSeconds(60))).isFalse();
+    assertThat(pool.usage(T0).held()).isEqualTo(1);
+    assertThat(pool.holds(given, T0.plusSeconds(91))).as("after its lease ran out").isFalse();
+  }
+
+  @Test
   void renewingKeepsTheSlotAndCountsIdleTasks() {
     GpuPool pool = pool(3);
     Lease busy = pool.reserve(T0, T0.plusSeconds(10)).orElseThrow();

@@ -75,6 +75,24 @@ public final class InMemoryGpuPool implements GpuPool {
     }
   }
 
+  @Override
+  public synchronized boolean holds(Lease lease, Instant now) {
+    Slot slot = slots.get(lease.slot());
+    return slot != null && slot.holder().equals(lease.holder()) && slot.leaseUntil().isAfter(now);
+  }
+
+  @Override
+  public synchronized boolean adopt(Lease lease, Instant now, Instant leaseUntil) {
+    boolean inPool = java.util.stream.IntStream.range(0, cap).mapToObj(InMemoryGpuPool::name)
+        .anyMatch(lease.slot()::equals);
+    Slot slot = slots.get(lease.slot());
+    if (!inPool || (slot != null && slot.leaseUntil().isAfter(now))) {
+      return false;
+    }
+    slots.put(lease.slot(), new Slot(lease.holder(), leaseUntil, false));
+    return true;
+  }
+
   static String name(int index) {
     return "slot-" + index;
   }

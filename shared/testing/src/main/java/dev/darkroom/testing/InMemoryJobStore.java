@@ -134,6 +134,17 @@ public final class InMemoryJobStore implements JobStore {
     return queuedWhere(job -> true, limit);
   }
 
+  @Override
+  public List<Job> firstQueuedOfEachUser(String afterUserId, int users) {
+    Map<String, Job> firstByUser = new java.util.TreeMap<>();
+    for (Job job : jobs.values()) {
+      if (job.status() == JobStatus.QUEUED && (afterUserId == null || job.userId().compareTo(afterUserId) > 0)) {
+        firstByUser.merge(job.userId(), job, (a, b) -> comesBefore(b, a) ? b : a);
+      }
+    }
+    return firstByUser.values().stream().limit(Math.max(0, users)).toList();
+  }
+
   /** Queued jobs that {@code also} accepts, in queue order (lowest number first). */
   private List<Job> queuedWhere(java.util.function.Predicate<Job> also, int limit) {
     return jobs.values().stream()

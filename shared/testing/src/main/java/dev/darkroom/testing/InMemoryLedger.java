@@ -20,6 +20,6 @@ public final class InMemoryLedger implements Ledger, dev.darkroom.core.port.Usag
   @Override
   public double gpuSecondsSince(String userId, java.time.Instant since) {
     return rows.values().stream().filter(job -> job.userId().equals(userId) && !job.createdAt().isBefore(since))
-        .mapToDouble(Job::gpuSeconds).sum();
+        .mapToDouble(Job::billedGpuSeconds).sum();
   }
 }

@@ -161,6 +161,27 @@ public abstract class JobStoreContract {
   }
 
   @Test
+  void eachUsersFirstQueuedJobIsListedOnePerUserInUserOrder() {
+    String prefix = "q-" + UUID.randomUUID() + "-";
+    Job aLater = Job.queued(UUID.randomUUID().toString(), prefix + "a", 5, prompt(), null, null, T0);
+    Job aFirst = Job.queued(UUID.randomUUID().toString(), prefix + "a", 2, prompt(), null, null, T0.plusSeconds(9));
+    Job aRunning = Job.queued(UUID.randomUUID().toString(), prefix + "a", 1, prompt(), null, null, T0)
+        .withStatus(JobStatus.RUNNING, T0);
+    Job bOnly = Job.queued(UUID.randomUUID().toString(), prefix + "b", 9, prompt(), null, null, T0);
+    Job cFront = Job.queued(UUID.randomUUID().toString(), prefix + "c", -7, prompt(), null, null, T0);
+    for (Job job : List.of(aLater, aFirst, aRunning, bOnly, cFront)) {
+      store().update(job.id(), current -> Outcome.write(job, null));
+    }
+
+    assertThat(store().firstQueuedOfEachUser(prefix, 3)).extracting(Job::id)
+        .containsExactly(aFirst.id(), bOnly.id(), cFront.id());
+    assertThat(store().firstQueuedOfEachUser(prefix, 2)).extracting(Job::id).containsExactly(aFirst.id(), bOnly.id());
+    assertThat(store().firstQueuedOfEachUser(prefix + "a", 1)).as("after a user: none of that user's jobs")
+        .extracting(Job::id).containsExactly(bOnly.id());
+    assertThat(store().firstQueuedOfEachUser(prefix, 0)).isEmpty();
+  }
+
+  @Test
   void aUsersJobsAreListedNewestFirstByStatusAndNoOneElses() {
     String user = "user-" + UUID.randomUUID();
     Job first = Job.queued(UUID.randomUUID().toString(), user, 1, prompt(), null, null, T0);

@@ -58,6 +58,19 @@ public abstract class LedgerContract {
   }
 
   @Test
+  void usageBillsEveryAttemptOfAJobNotOnlyTheLast() {
+    String user = "attempts-" + UUID.randomUUID();
+    Job job = Job.queued(UUID.randomUUID().toString(), user, 1, JsonNodeFactory.instance.objectNode(),
+        JsonNodeFactory.instance.objectNode(), null, T0);
+    Job firstAttempt = job.claimedBy("exec-1", T0).withHeartbeat(T0.plusSeconds(40));
+    Job secondAttempt = firstAttempt.requeued(T0.plusSeconds(41)).claimedBy("exec-2", T0.plusSeconds(42));
+    ledger().record(secondAttempt.afterEvent(JobStatus.SUCCEEDED, 3, null, List.of(), null, 2.5, T0.plusSeconds(45)));
+
+    assertThat(usage().gpuSecondsSince(user, T0)).as("40 s handed back + 2.5 s").isEqualTo(42.5);
+    assertThat(recorded(job.id())).hasValueSatisfying(r -> assertThat(r.gpuSeconds()).isEqualTo(42.5));
+  }
+
+  @Test
   void aJobIsRecordedWithItsOutputs() {
     Job job = queued();
     ledger().record(job);

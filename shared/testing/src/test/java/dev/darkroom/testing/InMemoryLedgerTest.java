@@ -21,7 +21,7 @@ class InMemoryLedgerTest extends LedgerContract {
   @Override
   protected Optional<Recorded> recorded(String jobId) {
     return Optional.ofNullable(ledger.rows.get(jobId)).map(job -> new Recorded(job.status().wireName(), job.userId(),
-        job.attempt(), job.gpuSeconds(), job.error() == null ? null : job.error().type(),
+        job.attempt(), job.billedGpuSeconds(), job.error() == null ? null : job.error().type(),
         job.outputs().stream().map(JobOutput::objectName).toList()));
   }
 }

@@ -19,6 +19,11 @@ class RecordingJobLauncherStatusTest extends ExecutionStatusContract {
   }
 
   @Override
+  protected dev.darkroom.core.port.LaunchedExecutions launches() {
+    return launcher;
+  }
+
+  @Override
   protected void end(String executionName) {
     launcher.states.put(executionName, State.ENDED);
   }

@@ -181,6 +181,11 @@ class ComfyApiTest {
       }
 
       @Override
+      public List<Job> firstQueuedOfEachUser(String afterUserId, int users) {
+        throw aborted;
+      }
+
+      @Override
       public List<Job> unchangedSince(JobStatus status, Instant updatedBefore, int limit) {
         throw aborted;
       }

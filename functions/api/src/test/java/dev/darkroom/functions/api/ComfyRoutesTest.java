@@ -261,6 +261,11 @@ class ComfyRoutesTest {
   private static final class FirestoreLikeIds implements dev.darkroom.core.port.JobStore {
     final InMemoryJobStore delegate = new InMemoryJobStore();
 
+    @Override
+    public List<Job> firstQueuedOfEachUser(String afterUserId, int users) {
+      return delegate.firstQueuedOfEachUser(afterUserId, users);
+    }
+
     private static String checked(String id) {
       if (id.isEmpty() || id.equals(".") || id.equals("..") || id.contains("/") || id.matches("__.*__")) {
         throw new IllegalArgumentException("not a document id: " + id);

@@ -87,6 +87,11 @@ final class CountingJobStore implements JobStore {
   @Override public List<Job> queued(int limit) { return listed(store.queued(limit)); }
 
   @Override
+  public List<Job> firstQueuedOfEachUser(String afterUserId, int users) {
+    return listed(store.firstQueuedOfEachUser(afterUserId, users));
+  }
+
+  @Override
   public List<Job> unchangedSince(JobStatus status, java.time.Instant before, int limit) {
     return listed(store.unchangedSince(status, before, limit));
   }

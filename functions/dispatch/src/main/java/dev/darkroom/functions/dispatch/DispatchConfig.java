@@ -6,11 +6,13 @@ import dev.darkroom.gcp.Env;
 import dev.darkroom.gcp.GoogleCloudConfig;
 import dev.darkroom.gcp.GpuJobConfig;
 import dev.darkroom.gcp.GpuPoolConfig;
+import dev.darkroom.gcp.GpuQuotaConfig;
 import dev.darkroom.gcp.TierConcurrencyConfig;
+import dev.darkroom.gcp.TopicConfig;
 
 /** Everything dispatch reads from the environment (the names {@code terraform/} sets), read at start. */
 record DispatchConfig(GoogleCloudConfig cloud, DatabaseConfig database, CollectionConfig jobs, GpuJobConfig gpuJob,
-    GpuPoolConfig gpuPool, TierConcurrencyConfig tiers) {
+    GpuPoolConfig gpuPool, TierConcurrencyConfig tiers, GpuQuotaConfig quota, TopicConfig jobEvents) {
 
   /** This process's environment; fails naming the first variable missing or malformed. */
   static DispatchConfig fromEnvironment() {
@@ -19,6 +21,7 @@ record DispatchConfig(GoogleCloudConfig cloud, DatabaseConfig database, Collecti
 
   static DispatchConfig from(Env env) {
     return new DispatchConfig(GoogleCloudConfig.from(env), DatabaseConfig.from(env), CollectionConfig.jobs(env),
-        GpuJobConfig.from(env), GpuPoolConfig.from(env), TierConcurrencyConfig.from(env));
+        GpuJobConfig.from(env), GpuPoolConfig.from(env), TierConcurrencyConfig.from(env), GpuQuotaConfig.from(env),
+        TopicConfig.jobEvents(env));
   }
 }

@@ -3,6 +3,7 @@ package dev.darkroom.functions.dispatch;
 import com.google.cloud.functions.CloudEventsFunction;
 import com.google.common.base.Suppliers;
 import dev.darkroom.core.event.JobSubmitted;
+import dev.darkroom.core.limits.GpuQuota;
 import dev.darkroom.core.usecase.DispatchJobs;
 import dev.darkroom.gcp.Adapters;
 import dev.darkroom.gcp.TriggeredEvents;
@@ -28,8 +29,11 @@ public final class DispatchFunction implements CloudEventsFunction {
     DispatchConfig config = DispatchConfig.fromEnvironment();
     this.dispatch = Suppliers.memoize(() -> {
       Adapters adapters = new Adapters(config.cloud(), config.database());
+      Clock clock = Clock.systemUTC();
       return new DispatchJobs(adapters.jobStore(config.jobs()), adapters.jobLauncher(config.gpuJob()),
-          adapters.gpuPool(config.gpuPool()), config.tiers().limits(), adapters.ledger(), Clock.systemUTC());
+          adapters.gpuPool(config.gpuPool()), config.tiers().limits(),
+          new GpuQuota(adapters.usage(), config.quota().monthlyGpuSeconds(), clock),
+          adapters.jobEvents(config.jobEvents()), adapters.ledger(), clock);
     });
   }
 

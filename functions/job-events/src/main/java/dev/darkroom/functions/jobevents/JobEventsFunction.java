@@ -3,6 +3,7 @@ package dev.darkroom.functions.jobevents;
 import com.google.cloud.functions.CloudEventsFunction;
 import com.google.common.base.Suppliers;
 import dev.darkroom.core.event.JobEvent;
+import dev.darkroom.core.limits.GpuQuota;
 import dev.darkroom.core.usecase.ApplyJobEvent;
 import dev.darkroom.gcp.Adapters;
 import dev.darkroom.gcp.TriggeredEvents;
@@ -26,8 +27,10 @@ public final class JobEventsFunction implements CloudEventsFunction {
     JobEventsConfig config = JobEventsConfig.fromEnvironment();
     this.apply = Suppliers.memoize(() -> {
       Adapters adapters = new Adapters(config.cloud(), config.database());
+      Clock clock = Clock.systemUTC();
       return new ApplyJobEvent(adapters.jobStore(config.jobs()), adapters.ledger(),
-          adapters.notifications(config.notifications()), Clock.systemUTC());
+          adapters.notifications(config.notifications()),
+          new GpuQuota(adapters.usage(), config.quota().monthlyGpuSeconds(), clock), clock);
     });
   }
 

@@ -7,12 +7,13 @@ import dev.darkroom.gcp.Env;
 import dev.darkroom.gcp.GoogleCloudConfig;
 import dev.darkroom.gcp.GpuJobConfig;
 import dev.darkroom.gcp.GpuPoolConfig;
+import dev.darkroom.gcp.TierConcurrencyConfig;
 import dev.darkroom.gcp.TopicConfig;
 
 /** Everything the reconciler reads from the environment (the names {@code terraform/} sets), read at start. */
 record ReconcileConfig(GoogleCloudConfig cloud, DatabaseConfig database, CollectionConfig jobs,
     TopicConfig jobSubmitted, TopicConfig jobEvents, TopicConfig notifications, GpuPoolConfig gpuPool,
-    GpuJobConfig gpuJob, ReconcileJobs.Policy policy) {
+    GpuJobConfig gpuJob, TierConcurrencyConfig tierConcurrency, ReconcileJobs.Policy policy) {
 
   /** This process's environment; fails naming the first variable missing or malformed. */
   static ReconcileConfig fromEnvironment() {
@@ -22,7 +23,7 @@ record ReconcileConfig(GoogleCloudConfig cloud, DatabaseConfig database, Collect
   static ReconcileConfig from(Env env) {
     return new ReconcileConfig(GoogleCloudConfig.from(env), DatabaseConfig.from(env), CollectionConfig.jobs(env),
         TopicConfig.jobSubmitted(env), TopicConfig.jobEvents(env), TopicConfig.notifications(env),
-        GpuPoolConfig.from(env), GpuJobConfig.from(env), policy(env));
+        GpuPoolConfig.from(env), GpuJobConfig.from(env), TierConcurrencyConfig.from(env), policy(env));
   }
 
   /** The defaults, with each limit replaceable from the environment (Terraform sets them). */

@@ -30,7 +30,9 @@ public final class ReconcileFunction implements CloudEventsFunction {
       Clock clock = Clock.systemUTC();
       return new ReconcileTick(new ReconcileJobs(adapters.jobStore(config.jobs()),
           adapters.jobQueue(config.jobSubmitted()), adapters.jobEvents(config.jobEvents()),
-          adapters.gpuPool(config.gpuPool()), adapters.executionStatus(config.gpuJob()), clock, config.policy()),
+          adapters.gpuPool(config.gpuPool()), adapters.executionStatus(config.gpuJob()),
+          adapters.launchedExecutions(config.gpuJob()), clock, config.policy(),
+          config.tierConcurrency().limits()),
           new RepublishDueNotifications(adapters.pendingNotifications(),
               adapters.notifications(config.notifications()), clock));
     });

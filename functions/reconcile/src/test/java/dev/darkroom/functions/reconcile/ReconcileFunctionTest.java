@@ -33,7 +33,9 @@ class ReconcileFunctionTest {
   private ReconcileFunction function(JobQueue queue) {
     return new ReconcileFunction(() -> new dev.darkroom.core.usecase.ReconcileTick(new ReconcileJobs(jobs, queue,
         new RecordingJobEventPublisher(), new dev.darkroom.testing.InMemoryGpuPool(2),
-        execution -> dev.darkroom.core.port.ExecutionStatus.State.ACTIVE, clock, ReconcileJobs.Policy.defaults()),
+        execution -> dev.darkroom.core.port.ExecutionStatus.State.ACTIVE, new dev.darkroom.testing.RecordingJobLauncher(),
+        clock, ReconcileJobs.Policy.defaults(),
+        dev.darkroom.core.usecase.FairShare.Limits.none()),
         new dev.darkroom.core.usecase.RepublishDueNotifications(pending, republished::add, clock)));
   }
 

@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param attempt 1 for the first run; bumped each time the job goes back to the queue
  * @param lastSequence the highest runner event sequence applied within {@code attempt}
  * @param executionName the Cloud Run execution running or dispatched to run it
- * @param gpuSeconds GPU time the job used, reported by the runner
+ * @param gpuSeconds GPU time the current attempt used, reported by the runner (or estimated for a
+ *     lost attempt, {@link #lost})
  * @param outputsToExecute ComfyUI's {@code outputs_to_execute}: the output nodes that passed
  *     validation (empty when the API validated structurally only, with no catalog)
  * @param cancelRequested a client asked to interrupt the running job ({@code POST /interrupt});
@@ -29,6 +30,9 @@ import java.util.Objects;
  *     null unless running (the constructor sees to it)
  * @param endingAt when the runner of the current attempt began reporting its end: the terminal
  *     event is on its way to job-events, so a silent job is not lost; null unless running
+ * @param runningSince when the runner of the current attempt claimed it; null unless running
+ * @param earlierAttemptsGpuSeconds GPU time of the attempts before the current one: each attempt is
+ *     billed ({@link #billedGpuSeconds}), whether it ended, was lost or was handed back
  * @param tier the submitter's service tier, which sets how many of their jobs may run at once
  *     ({@code FairShare}); {@link #DEFAULT_TIER} when the caller has none
  */
@@ -55,6 +59,8 @@ public record Job(
     String fingerprint,
     Instant heartbeatAt,
     Instant endingAt,
+    Instant runningSince,
+    double earlierAttemptsGpuSeconds,
     String tier,
     List<Thumbnail> thumbnails) {
 
@@ -70,6 +76,7 @@ public record Job(
     // A heartbeat belongs to a running attempt; any other status has none.
     heartbeatAt = status == JobStatus.RUNNING ? heartbeatAt : null;
     endingAt = status == JobStatus.RUNNING ? endingAt : null;
+    runningSince = status == JobStatus.RUNNING ? runningSince : null;
     tier = tier == null || tier.isBlank() ? DEFAULT_TIER : tier;
     thumbnails = thumbnails == null ? List.of() : List.copyOf(thumbnails);
   }
@@ -95,7 +102,8 @@ public record Job(
         .executionName(executionName).progress(progress).outputs(outputs).error(error)
         .gpuSeconds(gpuSeconds).createdAt(createdAt).updatedAt(updatedAt)
         .outputsToExecute(outputsToExecute).cancelRequested(cancelRequested)
-        .hiddenFromHistory(hiddenFromHistory).fingerprint(fingerprint).heartbeatAt(heartbeatAt).endingAt(endingAt).tier(tier)
+        .hiddenFromHistory(hiddenFromHistory).fingerprint(fingerprint).heartbeatAt(heartbeatAt).endingAt(endingAt)
+        .runningSince(runningSince).earlierAttemptsGpuSeconds(earlierAttemptsGpuSeconds).tier(tier)
         .thumbnails(thumbnails);
   }
 
@@ -122,10 +130,45 @@ public record Job(
     return toBuilder().heartbeatAt(now).updatedAt(now).build();
   }
 
-  /** Back to the queue for another attempt: runner state of the old attempt is cleared. */
+  /**
+   * Back to the queue for another attempt: runner state of the old attempt is cleared, and its GPU
+   * time ({@link #attemptGpuSeconds}) is added to the earlier attempts', to be billed.
+   */
   public Job requeued(Instant now) {
     return toBuilder().status(JobStatus.QUEUED).attempt(attempt + 1).lastSequence(0)
-        .executionName(null).progress(null).outputs(List.of()).error(null).updatedAt(now).build();
+        .executionName(null).progress(null).outputs(List.of()).error(null)
+        .earlierAttemptsGpuSeconds(earlierAttemptsGpuSeconds + attemptGpuSeconds()).gpuSeconds(0)
+        .updatedAt(now).build();
+  }
+
+  /** Claimed by {@code execution}'s runner at {@code now}: running, alive, its GPU time counted from now. */
+  public Job claimedBy(String execution, Instant now) {
+    return toBuilder().status(JobStatus.RUNNING).executionName(execution).heartbeatAt(now).runningSince(now)
+        .updatedAt(now).build();
+  }
+
+  /**
+   * The running attempt's task is gone: {@code lost}, its GPU time estimated as
+   * {@link #attemptGpuSeconds} (the task was billed at least until its last heartbeat).
+   */
+  public Job lost(Instant now) {
+    return toBuilder().gpuSeconds(attemptGpuSeconds()).status(JobStatus.LOST).updatedAt(now).build();
+  }
+
+  /**
+   * The current attempt's GPU time: what its runner reported, or, for a running attempt whose
+   * runner never will (lost, handed back), the time from its claim to its last heartbeat.
+   */
+  public double attemptGpuSeconds() {
+    if (runningSince == null || heartbeatAt == null || heartbeatAt.isBefore(runningSince)) {
+      return gpuSeconds;
+    }
+    return Math.max(gpuSeconds, java.time.Duration.between(runningSince, heartbeatAt).toNanos() / 1e9);
+  }
+
+  /** GPU time of every attempt so far: what the ledger bills the user for this job. */
+  public double billedGpuSeconds() {
+    return earlierAttemptsGpuSeconds + gpuSeconds;
   }
 
   /**
@@ -248,6 +291,8 @@ public record Job(
     private String fingerprint;
     private Instant heartbeatAt;
     private Instant endingAt;
+    private Instant runningSince;
+    private double earlierAttemptsGpuSeconds;
     private String tier;
     private List<Thumbnail> thumbnails = List.of();
 
@@ -275,13 +320,16 @@ public record Job(
     public Builder fingerprint(String v) { fingerprint = v; return this; }
     public Builder heartbeatAt(Instant v) { heartbeatAt = v; return this; }
     public Builder endingAt(Instant v) { endingAt = v; return this; }
+    public Builder runningSince(Instant v) { runningSince = v; return this; }
+    public Builder earlierAttemptsGpuSeconds(double v) { earlierAttemptsGpuSeconds = v; return this; }
     public Builder tier(String v) { tier = v; return this; }
     public Builder thumbnails(List<Thumbnail> v) { thumbnails = v; return this; }
 
     public Job build() {
       return new Job(id, userId, status, number, prompt, extraData, clientId, attempt, lastSequence,
           executionName, progress, outputs, error, gpuSeconds, createdAt, updatedAt, outputsToExecute,
-          cancelRequested, hiddenFromHistory, fingerprint, heartbeatAt, endingAt, tier, thumbnails);
+          cancelRequested, hiddenFromHistory, fingerprint, heartbeatAt, endingAt, runningSince,
+          earlierAttemptsGpuSeconds, tier, thumbnails);
     }
   }
 }

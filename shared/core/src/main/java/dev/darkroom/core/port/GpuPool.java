@@ -54,6 +54,19 @@ public interface GpuPool {
   /** Frees the slot if it is still this lease's; nothing otherwise. */
   void release(Lease lease);
 
+  /** True while {@code lease} holds its slot at {@code now}. */
+  boolean holds(Lease lease, Instant now);
+
+  /**
+   * Gives {@code lease} its slot back, until {@code leaseUntil}, if the slot is free at {@code now}
+   * (no live lease): a task running outside the count (its launch's slot was given back, its lease
+   * ran out) is counted again, and its next {@link #renew} succeeds. Never takes a slot another
+   * lease holds, nor a slot beyond the {@link #cap()}.
+   *
+   * @return true if the slot is now this lease's
+   */
+  boolean adopt(Lease lease, Instant now, Instant leaseUntil);
+
   /**
    * @param held slots with a live lease
    * @param idle of those, slots whose task is waiting for work (it will claim a queued job within

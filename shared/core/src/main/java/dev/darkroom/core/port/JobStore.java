@@ -142,6 +142,15 @@ public interface JobStore {
   List<Job> queued(int limit);
 
   /**
+   * Each user's first queued job in that user's own queue order (lowest {@code number}, then id):
+   * one job per user however many they have queued, users in id order after {@code afterUserId}
+   * (null: from the first), at most {@code users} of them. What a draining task reads past a
+   * window of {@link #queued} that one user's backlog fills ({@code DrainOrder}), so that every
+   * user with work waiting is seen.
+   */
+  List<Job> firstQueuedOfEachUser(String afterUserId, int users);
+
+  /**
    * Jobs in {@code status} whose document has not changed since before {@code updatedBefore},
    * oldest first, at most {@code limit}: what the reconciler looks at. A running job's heartbeat
    * updates its document, so a running job listed here has a stale heartbeat.

@@ -32,15 +32,13 @@ public final class ClaimJob {
       }
       Job job = current.get();
       if (job.status() == JobStatus.RUNNING && executionName.equals(job.executionName())) {
-        Job retried = job.requeued(clock.instant()).withStatus(JobStatus.RUNNING, clock.instant())
-            .withExecution(executionName, clock.instant()).withHeartbeat(clock.instant());
+        Job retried = job.requeued(clock.instant()).claimedBy(executionName, clock.instant());
         return Outcome.write(retried, retried);
       }
       if (job.status() != JobStatus.DISPATCHED && job.status() != JobStatus.QUEUED) {
         return Outcome.keep(null);
       }
-      Job running = job.withStatus(JobStatus.RUNNING, clock.instant())
-          .withExecution(executionName, clock.instant()).withHeartbeat(clock.instant());
+      Job running = job.claimedBy(executionName, clock.instant());
       return Outcome.write(running, running);
     }));
     claimed.ifPresent(JobLatency::reached);

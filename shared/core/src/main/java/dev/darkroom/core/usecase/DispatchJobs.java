@@ -2,10 +2,13 @@ package dev.darkroom.core.usecase;
 
 import dev.darkroom.core.event.JobSubmitted;
 import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.JobError;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.port.JobChange;
 import dev.darkroom.core.port.JobChange.Outcome;
+import dev.darkroom.core.limits.GpuQuota;
 import dev.darkroom.core.port.GpuPool;
+import dev.darkroom.core.port.JobEventPublisher;
 import dev.darkroom.core.port.JobLauncher;
 import dev.darkroom.core.port.JobLauncher.CapacityExhaustedException;
 import dev.darkroom.core.port.JobStore;
@@ -23,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>A job that is no longer queued (for this attempt) is left alone: duplicates and
  *       redeliveries end here.
+ *   <li>A job whose user has used their tier's monthly GPU time ({@link GpuQuota}) fails with
+ *       {@code gpu_quota_exceeded}, through job-events like every end, and nothing is launched:
+ *       the submit check alone lets through every prompt sent before the first of them is billed.
+ *       It fails rather than waits: it could only run next month, and its client hears now (the
+ *       error shows in {@code /history} and {@code /ws} as an execution error). When the ledger
+ *       cannot be read the check lets the job through, as submit's does, and logs it.
  *   <li>If tasks sit idle waiting for work and they are at least as many as the queued jobs, nothing
  *       is launched: an idle task claims the job at its next look, within seconds, with the
  *       engine already warm. A cold start would cost more and finish later.
@@ -71,6 +80,8 @@ public final class DispatchJobs {
     LEFT_FOR_IDLE_TASK,
     /** The pool is full or the platform refused for lack of capacity: the job stays queued. */
     NO_CAPACITY,
+    /** Its user has used their tier's GPU time for the month: the job is failed ({@link GpuQuota}). */
+    OVER_QUOTA,
     /**
      * Its user has as many jobs running as their tier allows: it stays queued, and a task finishing
      * one of them takes it ({@link FairShare}).
@@ -82,6 +93,8 @@ public final class DispatchJobs {
   private final JobLauncher launcher;
   private final GpuPool pool;
   private final FairShare fairShare;
+  private final GpuQuota quota;
+  private final FailureVerdict verdict;
   private final Ledger ledger;
   private final Clock clock;
   private final Pause pause;
@@ -92,18 +105,39 @@ public final class DispatchJobs {
     void pause(Duration duration) throws InterruptedException;
   }
 
+  private static final Pause SLEEP = duration -> Thread.sleep(duration.toMillis());
+
+  /** Without a GPU quota: what the simulation and single-user stacks use. */
   public DispatchJobs(JobStore jobs, JobLauncher launcher, GpuPool pool, FairShare.Limits limits, Ledger ledger,
       Clock clock) {
-    this(jobs, launcher, pool, limits, ledger, clock, duration -> Thread.sleep(duration.toMillis()));
+    this(jobs, launcher, pool, limits, ledger, clock, SLEEP);
   }
 
   DispatchJobs(JobStore jobs, JobLauncher launcher, GpuPool pool, FairShare.Limits limits, Ledger ledger,
       Clock clock, Pause pause) {
+    this(jobs, launcher, pool, limits, GpuQuota.none(), event -> {
+      throw new IllegalStateException("no quota, no verdict: " + event);
+    }, ledger, clock, pause);
+  }
+
+  /**
+   * @param quota the users' monthly GPU time, checked before a slot is reserved
+   * @param events where a job refused for its user's quota is failed (job-events)
+   */
+  public DispatchJobs(JobStore jobs, JobLauncher launcher, GpuPool pool, FairShare.Limits limits, GpuQuota quota,
+      JobEventPublisher events, Ledger ledger, Clock clock) {
+    this(jobs, launcher, pool, limits, quota, events, ledger, clock, SLEEP);
+  }
+
+  private DispatchJobs(JobStore jobs, JobLauncher launcher, GpuPool pool, FairShare.Limits limits, GpuQuota quota,
+      JobEventPublisher events, Ledger ledger, Clock clock, Pause pause) {
     this.pause = pause;
     this.jobs = jobs;
     this.launcher = launcher;
     this.pool = pool;
     this.fairShare = new FairShare(jobs, limits);
+    this.quota = quota;
+    this.verdict = new FailureVerdict(events, clock, "dispatch");
     this.ledger = ledger;
     this.clock = clock;
   }
@@ -161,6 +195,11 @@ public final class DispatchJobs {
       claim.releaseSlot();
       throw e;
     }
+    if (claimed == Result.OVER_QUOTA) {
+      GpuQuota.Exceeded exceeded = claim.overQuota.orElseThrow();
+      verdict.fail(claim.refused, JobError.of("gpu_quota_exceeded", exceeded.message()));
+      return claimed;
+    }
     if (claimed != Result.LAUNCHED) {
       claim.releaseSlot();
       return claimed;
@@ -211,6 +250,10 @@ public final class DispatchJobs {
     private Optional<GpuPool.Lease> slot;
     /** Why the reservation was not wanted, or null. */
     private Result refusal;
+    /** Null until the quota was read. */
+    private Optional<GpuQuota.Exceeded> overQuota;
+    /** The job as read when it was refused for its quota. */
+    private Job refused;
 
     Claim(JobSubmitted message, Instant now) {
       this.message = message;
@@ -225,6 +268,13 @@ public final class DispatchJobs {
       Job job = current.get();
       if (!isQueued(job, message)) {
         return Outcome.keep(Result.NOT_QUEUED);
+      }
+      if (overQuota == null) {
+        overQuota = overQuota(job);
+      }
+      if (overQuota.isPresent()) {
+        refused = job;
+        return Outcome.keep(Result.OVER_QUOTA);
       }
       if (slot == null) {
         slot = pool.reserve(now, now.plus(START_LEASE), usage -> (refusal = refusal(job, usage)) == null);
@@ -242,6 +292,19 @@ public final class DispatchJobs {
       if (slot != null) {
         slot.ifPresent(pool::release);
       }
+    }
+  }
+
+  /** The user's month is used up; a ledger that cannot be read lets the job through. */
+  private Optional<GpuQuota.Exceeded> overQuota(Job job) {
+    try {
+      Optional<GpuQuota.Exceeded> exceeded = quota.exceeded(job.userId(), job.tier());
+      exceeded.ifPresent(e -> log.info("job {}: user {} is over their GPU quota: {}", job.id(), job.userId(), e.message()));
+      return exceeded;
+    } catch (RuntimeException e) {
+      log.warn("job {}: GPU quota of user {} not checked, the ledger is unreachable: {}", job.id(), job.userId(),
+          e.toString());
+      return Optional.empty();
     }
   }
 

@@ -4,6 +4,7 @@ import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.limits.PerTier;
 import dev.darkroom.core.port.JobStore;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -19,8 +20,9 @@ import java.util.Set;
  * Who runs next when GPUs are scarce. Each tier allows a user so many jobs dispatched or running at
  * once; a user at the limit waits, whoever else is queued. Among the rest, the user with the fewest
  * jobs running goes first, so one user's burst of a thousand prompts does not hold back another
- * user's single prompt; ties go to the job needing the models a task has loaded, then to queue
- * order.
+ * user's single prompt; ties go to the job needing the models a task has loaded, then to the user
+ * who has waited longest (their oldest job's submission), then to that user's own queue order: a
+ * client's {@code number} or {@code front} never puts its jobs before another user's.
  *
  * <p>The counts are read, not locked: two tasks claiming at the same instant can each see a user
  * one below the limit, so a user may briefly run one job per concurrent claimer over it. The limit
@@ -80,7 +82,8 @@ public final class FairShare {
   /**
    * {@code candidates} (queued jobs) without those whose user is at the limit, in the order they
    * should run: fewest running jobs of the user first, then jobs needing {@code loadedFingerprint},
-   * then queue order. Reads the counts of all their users in one look ({@link JobStore#listForUsers}),
+   * then the user whose oldest candidate was submitted first, then the user's own queue order
+   * ({@code number}, which the client sets: it orders only that client's user's jobs). Reads the counts of all their users in one look ({@link JobStore#listForUsers}),
    * not one query per user.
    */
   public List<Job> order(List<Job> candidates, String loadedFingerprint) {
@@ -96,10 +99,21 @@ public final class FairShare {
         allowed.add(job);
       }
     }
+    Map<String, Instant> waitingSince = new HashMap<>();
+    for (Job job : allowed) {
+      waitingSince.merge(job.userId(), submitted(job), (a, b) -> a.isBefore(b) ? a : b);
+    }
     allowed.sort(Comparator.<Job>comparingInt(job -> activeByUser.get(job.userId()))
         .thenComparing(job -> !Objects.equals(job.fingerprint(), loadedFingerprint))
-        .thenComparingDouble(Job::number));
+        .thenComparing(job -> waitingSince.get(job.userId()))
+        .thenComparingDouble(Job::number)
+        .thenComparing(Job::id));
     return allowed;
+  }
+
+  /** When the job was submitted; a job stored without the time counts as the oldest. */
+  private static Instant submitted(Job job) {
+    return job.createdAt() == null ? Instant.MIN : job.createdAt();
   }
 
   /**

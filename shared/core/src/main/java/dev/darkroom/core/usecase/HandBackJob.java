@@ -45,7 +45,8 @@ public final class HandBackJob {
       if (!mine) {
         return Outcome.keep(null);
       }
-      Job back = job.requeued(clock.instant());
+      // Its runner is alive until now: the attempt is billed until now, not its last heartbeat.
+      Job back = job.withHeartbeat(clock.instant()).requeued(clock.instant());
       return Outcome.write(back, back);
     });
     if (requeued == null) {

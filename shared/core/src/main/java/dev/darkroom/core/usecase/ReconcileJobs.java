@@ -11,10 +11,14 @@ import dev.darkroom.core.port.JobChange.Outcome;
 import dev.darkroom.core.port.JobEventPublisher;
 import dev.darkroom.core.port.JobQueue;
 import dev.darkroom.core.port.JobStore;
+import dev.darkroom.core.port.LaunchedExecutions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,10 +28,14 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>queued</b> and untouched for {@link Policy#requeueQueuedAfter}: dispatch never took it
  *       (the platform refused, a launch failed, or its message was lost), so its
- *       {@code JobSubmitted} is published again, for as many jobs (oldest first) as the
+ *       {@code JobSubmitted} is published again, for as many jobs as the
  *       {@link GpuPool} has free slots: while every slot is held, the tasks holding them drain the
  *       queue themselves, and re-publishing would only make dispatch say so again. Dispatch's claim
- *       makes a repeat harmless. Queued longer than {@link Policy#maxQueueTime}: failed
+ *       makes a repeat harmless. Which jobs is {@link FairShare}'s choice: users at their tier's limit
+ *       are passed over (dispatch would only leave their jobs queued), then fewest running first, so
+ *       one user's old backlog never takes every free slot's re-publish; when the stale jobs fill a
+ *       {@link Policy#batch}, each user's first queued job is looked at too. Queued longer than
+ *       {@link Policy#maxQueueTime}: failed
  *       ({@code queue_timeout});
  *   <li><b>dispatched</b> and unclaimed for {@link Policy#dispatchTimeout}: its execution never
  *       started a runner (failed, vanished, stuck for quota), so it goes back to the queue as a
@@ -38,6 +46,8 @@ import org.slf4j.LoggerFactory;
  *       {@code lost}, then requeued as a new attempt while the retry budget lasts, else failed;
  *   <li><b>lost</b>: the second half of the above, for a sweep that stopped in between.
  * </ul>
+ * Then the executions that run outside the GPU pool's count are adopted back into their slot or
+ * cancelled ({@link #executionsOutsideTheCount}).
  * Every move is a transaction that re-checks what the sweep saw, so a runner or dispatch acting at
  * the same moment wins and the sweep leaves the job alone. Terminal outcomes are published as
  * runner-style events on the job-events topic, so that one path (job-events) writes every terminal
@@ -70,8 +80,13 @@ public final class ReconcileJobs {
     }
   }
 
-  /** What one sweep did. */
-  public record Report(int republished, int requeued, int lost, int failed) {
+  /**
+   * What one sweep did: jobs moved, and executions outside the GPU pool's count adopted back into
+   * their slot or cancelled.
+   */
+  public record Report(int republished, int requeued, int lost, int failed, int executionsAdopted,
+      int executionsCancelled) {
+    /** The jobs moved. */
     public int total() {
       return republished + requeued + lost + failed;
     }
@@ -82,19 +97,24 @@ public final class ReconcileJobs {
   private final FailureVerdict verdict;
   private final GpuPool pool;
   private final ExecutionStatus executions;
+  private final LaunchedExecutions launches;
   private final Clock clock;
   private final Policy policy;
+  private final FairShare fairShare;
 
+  /** @param limits the tiers' concurrency limits, as dispatch and the runners apply them ({@link FairShare}) */
   public ReconcileJobs(JobStore jobs, JobQueue queue, JobEventPublisher events, GpuPool pool,
-      ExecutionStatus executions, Clock clock,
-      Policy policy) {
+      ExecutionStatus executions, LaunchedExecutions launches, Clock clock,
+      Policy policy, FairShare.Limits limits) {
     this.jobs = jobs;
     this.queue = queue;
     this.verdict = new FailureVerdict(events, clock, "the reconciler");
     this.pool = pool;
     this.executions = executions;
+    this.launches = launches;
     this.clock = clock;
     this.policy = policy;
+    this.fairShare = new FairShare(jobs, limits);
   }
 
   /** One pass over every status. Throws if a store or topic fails; what was done stays done. */
@@ -103,17 +123,33 @@ public final class ReconcileJobs {
     java.util.EnumMap<Move, Integer> moves = new java.util.EnumMap<>(Move.class);
     int lost = 0;
 
-    List<Job> stale = jobs.unchangedSince(JobStatus.QUEUED, now.minus(policy.requeueQueuedAfter()), policy.batch());
-    int free = stale.isEmpty() ? 0 : pool.usage(now).free();
+    Instant staleBefore = now.minus(policy.requeueQueuedAfter());
+    List<Job> stale = jobs.unchangedSince(JobStatus.QUEUED, staleBefore, policy.batch());
+    Map<String, Job> waiting = new LinkedHashMap<>();
     for (Job job : stale) {
-      if (job.createdAt() != null && job.createdAt().isBefore(now.minus(policy.maxQueueTime()))) {
+      if (expired(job, now)) {
         verdict.fail(job, JobError.of("queue_timeout", "still queued after " + policy.maxQueueTime().toHours()
             + " h: no GPU capacity took it"));
         moves.merge(Move.FAILED, 1, Integer::sum);
-      } else if (moves.getOrDefault(Move.REPUBLISHED, 0) < free) {
-        queue.publish(new JobSubmitted(job.id(), job.userId(), job.attempt()));
-        moves.merge(Move.REPUBLISHED, 1, Integer::sum);
+      } else {
+        waiting.put(job.id(), job);
       }
+    }
+    int free = waiting.isEmpty() ? 0 : pool.usage(now).free();
+    if (free > 0 && stale.size() == policy.batch()) {
+      // One user's backlog may fill the batch: every user's first job is a candidate too.
+      for (Job job : jobs.firstQueuedOfEachUser(null, policy.batch())) {
+        if (job.updatedAt().isBefore(staleBefore) && !expired(job, now)) {
+          waiting.putIfAbsent(job.id(), job);
+        }
+      }
+    }
+    for (Job job : fairShare.order(new ArrayList<>(waiting.values()), null)) {
+      if (moves.getOrDefault(Move.REPUBLISHED, 0) >= free) {
+        break;
+      }
+      queue.publish(new JobSubmitted(job.id(), job.userId(), job.attempt()));
+      moves.merge(Move.REPUBLISHED, 1, Integer::sum);
     }
 
     // One look at dispatched jobs: those past the timeout go back to the queue; sooner, those whose
@@ -142,7 +178,7 @@ public final class ReconcileJobs {
         if (current.isEmpty() || !sameAsSeen(current.get(), job)) {
           return Outcome.keep(null);
         }
-        Job next = current.get().withStatus(JobStatus.LOST, clock.instant());
+        Job next = current.get().lost(clock.instant());
         return Outcome.write(next, next);
       });
       if (marked == null) {
@@ -159,13 +195,54 @@ public final class ReconcileJobs {
       moves.merge(retry(job, JobStatus.LOST, "its task stopped sending heartbeats"), 1, Integer::sum);
     }
 
+    int[] outsideTheCount = executionsOutsideTheCount(now);
     Report report = new Report(moves.getOrDefault(Move.REPUBLISHED, 0), moves.getOrDefault(Move.REQUEUED, 0), lost,
-        moves.getOrDefault(Move.FAILED, 0));
-    if (report.total() > 0) {
+        moves.getOrDefault(Move.FAILED, 0), outsideTheCount[0], outsideTheCount[1]);
+    if (report.total() + outsideTheCount[0] + outsideTheCount[1] > 0) {
       log.info("reconcile: {}", report);
     }
     logQueueDepth();
     return report;
+  }
+
+  /**
+   * Executions running outside the GPU pool's count: their launch's slot lease is not held. That is
+   * a {@code runJob} that created its execution but answered with an error or not in time (dispatch
+   * gave the slot back, and a redelivery may have launched another), or a task whose lease ran out
+   * (it never started within {@link DispatchJobs#START_LEASE}, or stopped renewing). Each is adopted
+   * back into its own slot while that slot is free, for {@link Policy#lostAfter} (several of a task's
+   * renewals: a live task's next renewal keeps it, and it claims or drains as any task; a task on
+   * its way out, which gave its slot back a moment before its execution ended, holds it no longer),
+   * else cancelled: its slot went to another launch, and a job it
+   * claimed is then lost and retried as usual. Within a sweep of it, so at most about a minute in the
+   * cloud, such an execution runs outside the cap. A listing that fails is logged, not thrown: the
+   * next sweep looks again, and the job moves above are worth more than this.
+   *
+   * @return how many were adopted, how many cancelled
+   */
+  private int[] executionsOutsideTheCount(Instant now) {
+    int adopted = 0;
+    int cancelled = 0;
+    try {
+      for (LaunchedExecutions.Launch launch : launches.unfinished()) {
+        if (pool.holds(launch.slot(), now)) {
+          continue;
+        }
+        if (pool.adopt(launch.slot(), now, now.plus(policy.lostAfter()))) {
+          log.warn("execution {} (launched for {}) ran outside the GPU pool's count: adopted back into {}",
+              launch.executionName(), launch.jobIds(), launch.slot().slot());
+          adopted++;
+        } else {
+          log.warn("execution {} (launched for {}) runs outside the GPU pool's count and its slot {} is another's:"
+              + " cancelled", launch.executionName(), launch.jobIds(), launch.slot().slot());
+          launches.cancel(launch.executionName());
+          cancelled++;
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("could not look for executions outside the GPU pool's count: {}", e.toString());
+    }
+    return new int[] {adopted, cancelled};
   }
 
   /**
@@ -211,6 +288,11 @@ public final class ReconcileJobs {
     log.warn("job {} back to the queue as attempt {}: {}", job.id(), requeued.attempt(), why);
     queue.publish(new JobSubmitted(requeued.id(), requeued.userId(), requeued.attempt()));
     return Move.REQUEUED;
+  }
+
+  /** Queued for longer than {@link Policy#maxQueueTime} since it was submitted. */
+  private boolean expired(Job job, Instant now) {
+    return job.createdAt() != null && job.createdAt().isBefore(now.minus(policy.maxQueueTime()));
   }
 
   private static boolean sameAsSeen(Job now, Job seen) {

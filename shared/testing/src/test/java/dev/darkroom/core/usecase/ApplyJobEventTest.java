@@ -87,6 +87,11 @@ class ApplyJobEventTest {
       }
 
       @Override
+      public List<dev.darkroom.core.job.Job> firstQueuedOfEachUser(String afterUserId, int users) {
+        return f.jobs.firstQueuedOfEachUser(afterUserId, users);
+      }
+
+      @Override
       public long count(JobStatus status) {
         return f.jobs.count(status);
       }

@@ -28,13 +28,13 @@ final class UseCaseFixture {
   final SubmitPrompt submit = new SubmitPrompt(jobs, queue, (prompt, targets, user) -> PromptVerdict.accepted(prompt), clock,
       () -> "job-" + ids.incrementAndGet());
   final InMemoryGpuPool pool = new InMemoryGpuPool(2);
-  final DispatchJobs dispatch = new DispatchJobs(jobs, launcher, pool,
-      FairShare.Limits.parse("free=1", Integer.MAX_VALUE), ledger, clock);
+  final FairShare.Limits limits = FairShare.Limits.parse("free=1", Integer.MAX_VALUE);
+  final DispatchJobs dispatch = new DispatchJobs(jobs, launcher, pool, limits, ledger, clock);
   final ClaimJob claim = new ClaimJob(jobs, clock);
   final ApplyJobEvent apply = new ApplyJobEvent(jobs, ledger, notifications, clock);
   final RecordingJobEventPublisher events = new RecordingJobEventPublisher();
-  final ReconcileJobs reconcile = new ReconcileJobs(jobs, queue, events, pool, launcher, clock,
-      ReconcileJobs.Policy.defaults());
+  final ReconcileJobs reconcile = new ReconcileJobs(jobs, queue, events, pool, launcher, launcher, clock,
+      ReconcileJobs.Policy.defaults(), limits);
 
   static ObjectNode prompt() {
     try {

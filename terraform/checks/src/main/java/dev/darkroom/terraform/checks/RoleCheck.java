@@ -58,6 +58,8 @@ public final class RoleCheck {
           Need.onServiceAccountOf("roles/iam.serviceAccountUser", "GPU_JOB_NAME"))),
       // Executions.get on the GPU job's executions (run.executions.get).
       Map.entry("Adapters.executionStatus", List.of(Need.on("roles/run.viewer", "GPU_JOB_NAME"))),
+      // Executions.list and Executions.cancel (run.executions.cancel) on the GPU job's executions.
+      Map.entry("Adapters.launchedExecutions", List.of(Need.on("roles/run.developer", "GPU_JOB_NAME"))),
       Map.entry("Adapters.ledger", List.of(Need.onProject(CLOUD_SQL))),
       Map.entry("Adapters.outputStore", List.of(Need.on(OBJECT_USER, "OUTPUTS_BUCKET"))),
       Map.entry("Adapters.nodeCatalog", List.of(Need.on(OBJECT_USER, "OUTPUTS_BUCKET"))),

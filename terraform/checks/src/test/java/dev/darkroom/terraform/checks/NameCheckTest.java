@@ -19,6 +19,7 @@ class NameCheckTest {
     assertThat(NameCheck.run(Module.ROOT, module).failures()).containsExactlyInAnyOrder(
         "reconcile JOB_EVENTS_TOPIC: google_pubsub_topic.job_events is named \"${local.name}-job-event\", not \"${local.name}-job-events\" (the code's default)",
         "runner JOB_EVENTS_TOPIC: google_pubsub_topic.job_events is named \"${local.name}-job-event\", not \"${local.name}-job-events\" (the code's default)",
+        "dispatch JOB_EVENTS_TOPIC: google_pubsub_topic.job_events is named \"${local.name}-job-event\", not \"${local.name}-job-events\" (the code's default)",
         "dead-letters JOB_EVENTS_TOPIC: google_pubsub_topic.job_events is named \"${local.name}-job-event\", not \"${local.name}-job-events\" (the code's default)",
         "google_pubsub_topic.job_events triggers a function but has no topic \"${local.name}-job-event-dead-letter\"");
   }
