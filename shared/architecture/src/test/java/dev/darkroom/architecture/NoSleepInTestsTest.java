@@ -29,6 +29,9 @@ class NoSleepInTestsTest {
       "functions/dispatch/src/test/java/dev/darkroom/functions/dispatch/DispatchFunctionTest.java#storedLate",
       "a job create that lands 100 ms after its own Pub/Sub message reached dispatch, the race dispatch must"
           + " wait out (submit publishes while it creates)",
+      "shared/testing/src/test/java/dev/darkroom/core/usecase/NotifyRunDeadlineTest.java#post",
+      "a webhook endpoint that takes its full 15 s attempt timeout to answer (at the test's 50x speed), the slow"
+          + " endpoints whose sum used to outrun notify's deadline",
       "shared/testing/src/test/java/dev/darkroom/core/usecase/ApplyJobEventTest.java#update",
       "a job store whose transaction takes a few milliseconds, as a contended document's does, so that"
           + " transactions on one job that overlapped would be seen overlapping");
