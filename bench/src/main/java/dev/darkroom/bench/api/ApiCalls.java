@@ -55,6 +55,11 @@ final class ApiCalls {
   }
 
   JsonNode send(String method, String path, byte[] body, int expectedStatus) {
+    return send(method, path, body, expectedStatus, java.util.Map.of());
+  }
+
+  /** With these headers besides the key's. */
+  JsonNode send(String method, String path, byte[] body, int expectedStatus, java.util.Map<String, String> headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
         .timeout(Duration.ofSeconds(60))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
@@ -64,6 +69,7 @@ final class ApiCalls {
     if (apiKey != null) {
       request.header("X-API-Key", apiKey);
     }
+    headers.forEach(request::header);
     HttpResponse<String> answer = exchange(request.build());
     if (answer.statusCode() != expectedStatus) {
       throw new IllegalStateException(method + " " + baseUrl + path + " answered " + answer.statusCode()

@@ -1,6 +1,7 @@
 package dev.darkroom.bench.api;
 
 import com.google.pubsub.v1.TopicName;
+import dev.darkroom.emulators.firebase.FirebaseAuthEmulator;
 import dev.darkroom.emulators.google.PubSubEmulatorChannels;
 import dev.darkroom.functions.api.ApiFunction;
 import dev.darkroom.gcp.Env;
@@ -8,7 +9,6 @@ import dev.darkroom.gcp.GoogleClients;
 import dev.darkroom.gcp.GoogleCloudConfig;
 import dev.darkroom.local.LocalStack;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +45,7 @@ final class BenchStack {
   private final GoogleClients clients;
   private final List<AutoCloseable> started = new ArrayList<>();
   private ApiPair apiPair;
+  private FirebaseAuthEmulator firebase;
 
   private BenchStack(LocalStack stack, Path dataDir) {
     this.stack = stack;
@@ -134,15 +135,13 @@ final class BenchStack {
       Map<String, String> authOn = new LinkedHashMap<>(measured);
       authOn.put("DARKROOM_AUTH", "on");
       authOn.put("DARKROOM_LOCAL_STACK", "true");
-      // The Admin SDK needs an Auth emulator host to start without Google credentials; API keys
-      // never reach it, and nothing listens there, so a call that did would fail, not pass.
-      authOn.put("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:" + unusedPort());
+      // A call with an API key reads the key's account from Firebase Auth (at most once a minute),
+      // so the key belongs to a user of a real Auth emulator, made through that user's fresh sign-in.
+      authOn.put(FirebaseAuthEmulator.HOST_VARIABLE, firebase().hostPort());
       HostedFunction keyed = host("api-auth-on", ApiFunction.class, authOn);
 
       ApiCalls withoutAuth = new ApiCalls(open.url(), null, 0);
-      // Users manage their API keys with authentication off too: this key is the local user's.
-      String key = withoutAuth.send("POST", "/api/v2/keys", "{\"name\":\"bench\"}".getBytes(), 201).path("key").asText();
-      ApiCalls withKey = new ApiCalls(keyed.url(), key, 0);
+      ApiCalls withKey = new ApiCalls(keyed.url(), newKey(keyed, "bench"), 0);
       int refused = new ApiCalls(keyed.url(), null, 0).statusWithoutKey("/queue");
       if (refused != 401) {
         throw new IllegalStateException("the api with authentication on answered " + refused + " without a key, not 401");
@@ -154,14 +153,28 @@ final class BenchStack {
     return apiPair;
   }
 
+  /**
+   * The Firebase Auth emulator the authenticated hosts use, started on first use: a call with an
+   * API key reads the key's account from Firebase Auth (at most once a minute per user).
+   */
+  synchronized FirebaseAuthEmulator firebase() {
+    if (firebase == null) {
+      firebase = track(FirebaseAuthEmulator.start(0, PROJECT));
+    }
+    return firebase;
+  }
+
+  /** An API key of a new user of {@link #firebase()}, made on {@code host} right after the user signed in. */
+  String newKey(HostedFunction host, String name) {
+    String idToken = firebase().createUser(name + "@example.com", name + "-password").idToken();
+    return new ApiCalls(host.url(), null, 0).send("POST", "/api/v2/keys",
+        ("{\"name\":\"" + name + "\"}").getBytes(), 201, Map.of("Authorization", "Bearer " + idToken))
+        .path("key").asText();
+  }
+
   /** The api without and with authentication, and the floor they are measured against. */
   record ApiPair(ApiCalls authOff, ApiCalls authOn, Floor floor) {}
 
-  static int unusedPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 
   private synchronized void close() {
     for (int i = started.size() - 1; i >= 0; i--) {

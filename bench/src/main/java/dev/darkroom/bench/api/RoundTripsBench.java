@@ -1,5 +1,6 @@
 package dev.darkroom.bench.api;
 
+import dev.darkroom.emulators.firebase.FirebaseAuthEmulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.cloud.run.v2.Container;
@@ -62,6 +63,7 @@ public final class RoundTripsBench implements Benchmark {
     HostedFunction apiHost = bench.host("api-counted", ApiFunction.class, api.env(submissions));
     Map<String, String> keyedEnv = new LinkedHashMap<>(authAndLimitsOn());
     keyedEnv.putAll(submissions);
+    keyedEnv.put(FirebaseAuthEmulator.HOST_VARIABLE, bench.firebase().hostPort());
     HostedFunction keyedHost = bench.host("api-counted-auth-on", ApiFunction.class, keyedApi.env(keyedEnv));
     HostedFunction dispatchHost = bench.host("dispatch-counted", DispatchFunction.class, dispatch.env(Map.of()));
     HostedFunction eventsHost = bench.host("job-events-counted", JobEventsFunction.class, jobEvents.env(Map.of()));
@@ -73,7 +75,7 @@ public final class RoundTripsBench implements Benchmark {
     String heartbeat = runnerSettings.getOrDefault("HEARTBEAT_SECONDS", "the runner's default");
 
     ApiCalls calls = new ApiCalls(apiHost.url(), null, 1);
-    String key = calls.send("POST", "/api/v2/keys", "{\"name\":\"roundtrips\"}".getBytes(), 201).path("key").asText();
+    String key = bench.newKey(keyedHost, "roundtrips");
     ApiCalls keyed = new ApiCalls(keyedHost.url(), key, 1);
     // The stack's own api (not counted) watches the jobs' status.
     ApiCalls watcher = new ApiCalls(bench.stack().apiUrl(), null, 0);
@@ -153,12 +155,11 @@ public final class RoundTripsBench implements Benchmark {
   }
 
   /** Authentication on (calls with an API key) and every limit set, high enough never to refuse. */
-  private static Map<String, String> authAndLimitsOn() throws java.io.IOException {
+  private static Map<String, String> authAndLimitsOn() {
     String tier = dev.darkroom.core.job.Job.DEFAULT_TIER;
     Map<String, String> env = new LinkedHashMap<>();
     env.put("DARKROOM_AUTH", "on");
     env.put("DARKROOM_LOCAL_STACK", "true");
-    env.put("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:" + BenchStack.unusedPort());
     env.put("REQUESTS_PER_MINUTE", tier + "=100000");
     env.put("MAX_WAITING_JOBS", tier + "=100000");
     env.put("MONTHLY_GPU_SECONDS", tier + "=1000000000");
