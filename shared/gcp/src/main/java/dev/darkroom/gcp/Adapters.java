@@ -153,15 +153,7 @@ public final class Adapters implements AutoCloseable {
     if (!auth.required()) {
       return caller -> java.time.Instant.EPOCH;
     }
-    SqlApiKeyStore keys = new SqlApiKeyStore(database());
-    return caller -> {
-      try {
-        return new FirebaseCallerStanding(com.google.firebase.auth.FirebaseAuth.getInstance(firebase()), keys)
-            .sessionsValidAfter(caller);
-      } catch (UncheckedIOException e) {
-        throw new AuthFailure(AuthFailure.Reason.UNAVAILABLE, "Firebase Auth cannot be asked: " + e.getMessage(), e);
-      }
-    };
+    return new FirebaseCallerStanding(accountDirectory(), new SqlApiKeyStore(database()));
   }
 
   /** When an ID token's user signed in (to create keys only after a recent sign-in). */

@@ -1,30 +1,28 @@
 package dev.darkroom.gcp;
 
-import com.google.firebase.auth.AuthErrorCode;
-import com.google.firebase.auth.FirebaseAuth;
-import com.google.firebase.auth.FirebaseAuthException;
-import com.google.firebase.auth.UserRecord;
+import dev.darkroom.core.auth.Account;
 import dev.darkroom.core.auth.AuthFailure;
 import dev.darkroom.core.auth.AuthFailure.Reason;
 import dev.darkroom.core.auth.Caller;
 import dev.darkroom.core.auth.StoredApiKey;
+import dev.darkroom.core.port.AccountDirectory;
 import dev.darkroom.core.port.ApiKeyStore;
 import dev.darkroom.core.port.CallerStanding;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
- * {@link CallerStanding} from Firebase Auth's user record ({@code disabled},
- * {@code tokensValidAfterTimestamp}, which {@code revokeRefreshTokens} moves) and, for a key, its
- * row in the key store (revoked or gone). One user lookup per call: {@code StandingRecheck} calls
- * it at most once a minute per caller.
+ * {@link CallerStanding} from the caller's account in Firebase Auth, read through the
+ * {@link AccountDirectory} ({@code disabled}, and {@code tokensValidAfter}, which
+ * {@code revokeRefreshTokens} moves) and, for a key, its row in the key store (revoked or gone).
+ * One account lookup per call: {@code StandingRecheck} calls it at most once a minute per caller.
  */
 public final class FirebaseCallerStanding implements CallerStanding {
-  private final FirebaseAuth auth;
+  private final AccountDirectory accounts;
   private final ApiKeyStore keys;
 
-  public FirebaseCallerStanding(FirebaseAuth auth, ApiKeyStore keys) {
-    this.auth = auth;
+  public FirebaseCallerStanding(AccountDirectory accounts, ApiKeyStore keys) {
+    this.accounts = accounts;
     this.keys = keys;
   }
 
@@ -41,20 +39,12 @@ public final class FirebaseCallerStanding implements CallerStanding {
         throw new AuthFailure(Reason.REVOKED, "this API key was revoked");
       }
     }
-    UserRecord user;
-    try {
-      user = auth.getUser(caller.userId());
-    } catch (FirebaseAuthException e) {
-      if (e.getAuthErrorCode() == AuthErrorCode.USER_NOT_FOUND) {
-        throw new AuthFailure(Reason.INVALID, "the account no longer exists");
-      }
-      throw new AuthFailure(Reason.UNAVAILABLE, "Firebase Auth could not be asked about the account", e);
-    } catch (RuntimeException e) {
-      throw new AuthFailure(Reason.UNAVAILABLE, "Firebase Auth could not be asked about the account", e);
-    }
-    if (user.isDisabled()) {
+    Account account = accounts.find(caller.userId())
+        .orElseThrow(() -> new AuthFailure(Reason.INVALID, "the account no longer exists"));
+    if (account.disabled()) {
       throw new AuthFailure(Reason.DISABLED, "the account is disabled");
     }
-    return Instant.ofEpochMilli(user.getTokensValidAfterTimestamp());
+    // Null when the user never signed out everywhere.
+    return account.tokensValidAfter() != null ? account.tokensValidAfter() : Instant.EPOCH;
   }
 }

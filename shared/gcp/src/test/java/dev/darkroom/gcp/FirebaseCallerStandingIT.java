@@ -73,7 +73,7 @@ class FirebaseCallerStandingIT {
   }
 
   private FirebaseCallerStanding standing() {
-    return new FirebaseCallerStanding(auth, keys);
+    return new FirebaseCallerStanding(new FirebaseAccountDirectory(auth), keys);
   }
 
   @Test
