@@ -47,7 +47,7 @@ final class JobMessages {
     if (status == JobStatus.CANCELLED && !wasRunning) {
       return List.of(); // deleted from the queue before it ran: ComfyUI sends only a status
     }
-    String id = after.id();
+    String id = after.promptId();
     long timestamp = millis(after.updatedAt());
     List<ObjectNode> out = new ArrayList<>();
     if (!wasRunning) {
@@ -88,15 +88,15 @@ final class JobMessages {
       Function<String, Optional<JobPrompt>> prompts) {
     switch (job.status()) {
       case SUCCEEDED:
-        return ComfyMessages.executionSuccess(job.id(), timestamp);
+        return ComfyMessages.executionSuccess(job.promptId(), timestamp);
       case CANCELLED:
-        return ComfyMessages.executionInterrupted(job.id(), runningNode, classType(job, runningNode, prompts),
+        return ComfyMessages.executionInterrupted(job.promptId(), runningNode, classType(job, runningNode, prompts),
             timestamp);
       default:
         String nodeId = job.error() == null ? null : job.error().nodeId();
         String type = job.error() == null ? job.status().wireName() : job.error().type();
         String message = job.error() == null ? "" : Objects.toString(job.error().message(), "");
-        return ComfyMessages.executionError(job.id(), nodeId, classType(job, nodeId, prompts), type, message,
+        return ComfyMessages.executionError(job.promptId(), nodeId, classType(job, nodeId, prompts), type, message,
             timestamp);
     }
   }

@@ -194,6 +194,20 @@ class GatewayTest {
   }
 
   @Test
+  void aJobStoredElsewhereIsToldUnderTheIdItsSubmitterChose() {
+    String chosen = "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f";
+    RecordingSink socket = connect("bob", "c1");
+    Job running = queued(chosen, "bob", "c1").storedElsewhere().withStatus(JobStatus.RUNNING, T1);
+    feed.put(running);
+    feed.put(progressed(running, new Progress("3", 2, 20)));
+    feed.put(running.afterEvent(JobStatus.SUCCEEDED, 4, null, List.of(), null, 2, T9));
+
+    assertThat(running.id()).isNotEqualTo(chosen);
+    assertThat(socket.messages).filteredOn(m -> m.at("/data/prompt_id").isTextual())
+        .extracting(m -> m.at("/data/prompt_id").asText()).hasSizeGreaterThan(4).containsOnly(chosen);
+  }
+
+  @Test
   void aUserHearsNothingOfAnotherUsersJobsNotEvenWithTheSameClientId() {
     RecordingSink alice = connect("alice", "shared-id");
     RecordingSink bob = connect("bob", "shared-id");

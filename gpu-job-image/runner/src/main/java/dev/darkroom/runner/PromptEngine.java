@@ -30,8 +30,12 @@ public interface PromptEngine {
   /** The task was paused and runs again: time spent paused must not count as a stalled prompt. */
   default void resumed() {}
 
-  /** Asks the engine to stop {@code promptId} if it is running; best effort, never throws. */
-  void interrupt(String promptId);
+  /**
+   * Asks the engine to stop the job's prompt if it is running; best effort, never throws.
+   *
+   * @param jobId the job's store id, as in {@link PromptRequest#promptId}
+   */
+  void interrupt(String jobId);
 
   /**
    * Puts a file into the engine's input folder (ComfyUI's {@code POST /upload/image}, overwriting)

@@ -92,6 +92,9 @@ final class JobDocuments {
     if (job.earlierAttemptsGpuSeconds() != 0) {
       doc.put("earlierAttemptsGpuSeconds", job.earlierAttemptsGpuSeconds());
     }
+    if (job.chosenId() != null) {
+      doc.put("chosenPromptId", job.chosenId());
+    }
     List<Map<String, Object>> thumbnails = new ArrayList<>();
     for (Thumbnail t : job.thumbnails()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -300,6 +303,7 @@ final class JobDocuments {
         .earlierAttemptsGpuSeconds(doc.get("earlierAttemptsGpuSeconds") instanceof Number earlier
             ? earlier.doubleValue() : 0)
         .thumbnails(thumbnails((List<Map<String, Object>>) doc.get("thumbnails")))
+        .chosenId((String) doc.get("chosenPromptId"))
         .build();
   }
 

@@ -116,6 +116,18 @@ class JobDocumentsWireFormatTest {
   }
 
   @Test
+  void aJobStoredElsewhereKeepsTheIdItsSubmitterChoseAndOthersDoNotCarryIt() throws Exception {
+    Job chosen = ((Job) jobs().findFirst().orElseThrow().get()[1]).toBuilder()
+        .id("6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f").userId("bob").build();
+    Job elsewhere = chosen.storedElsewhere();
+    Map<String, Object> doc = JobDocuments.toDocument(elsewhere);
+
+    assertThat(doc).containsEntry("chosenPromptId", chosen.id());
+    assertThat(JobDocuments.fromFields(elsewhere.id(), doc).promptId()).isEqualTo(chosen.id());
+    assertThat(JobDocuments.toDocument(chosen)).doesNotContainKey("chosenPromptId");
+  }
+
+  @Test
   void aPromptDocumentOfANewerVersionIsRefused() {
     Map<String, Object> newer = FirestoreDocumentJson.document(FirestoreDocumentJson.golden("v1", "job-prompt"));
     newer.put(SchemaVersion.FIELD, 2L);

@@ -85,15 +85,18 @@ class NotificationRoutesTest {
     assertThat(endpoints.forUser("alice").get(0).secrets()).containsExactly(next, endpoint.path("secret").asText());
   }
 
+  /** A job id as jobs have them (a prompt id). */
+  private static final String JOB_A = "0f8c1f9e-6d7b-4c53-9a51-3f3a9a2f6b10";
+
   @Test
   void aJobScopedWebhookMustNameOneOfTheCallersJobs() throws Exception {
-    aliceHasJob("job-a");
-    FakeHttp.Response mine = call("POST", "/api/v2/webhooks", "{\"url\":\"https://h.example.com/\",\"job_id\":\"job-a\"}");
+    aliceHasJob(JOB_A);
+    FakeHttp.Response mine = call("POST", "/api/v2/webhooks", "{\"url\":\"https://h.example.com/\",\"job_id\":\"" + JOB_A + "\"}");
     assertThat(mine.status).isEqualTo(201);
-    assertThat(jsonOf(mine).path("job_id").asText()).isEqualTo("job-a");
+    assertThat(jsonOf(mine).path("job_id").asText()).isEqualTo(JOB_A);
 
     caller = Caller.idToken("bob", Job.DEFAULT_TIER);
-    assertThat(call("POST", "/api/v2/webhooks", "{\"url\":\"https://h.example.com/\",\"job_id\":\"job-a\"}").status)
+    assertThat(call("POST", "/api/v2/webhooks", "{\"url\":\"https://h.example.com/\",\"job_id\":\"" + JOB_A + "\"}").status)
         .isEqualTo(404);
     assertThat(call("POST", "/api/v2/webhooks", "{\"url\":\"https://h.example.com/\",\"job_id\":\"nope\"}").status)
         .isEqualTo(404);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.comfy.MultipartForm;
+import dev.darkroom.core.job.PromptIds;
 import dev.darkroom.core.job.Progress;
 import dev.darkroom.runner.EngineUnavailableException;
 import dev.darkroom.runner.OutputFile;
@@ -113,7 +114,7 @@ public final class ComfyClient implements PromptEngine {
   @Override
   public PromptOutcome run(PromptRequest request, Consumer<Progress> progress)
       throws EngineUnavailableException, InterruptedException {
-    String promptId = request.promptId();
+    String promptId = PromptIds.forEngine(request.promptId());
     // A socket of its own per prompt: closing it cannot unregister a later prompt's socket.
     String clientId = "darkroom-runner-" + promptId;
     PromptWatch watch = new PromptWatch(promptId, progress);
@@ -127,7 +128,7 @@ public final class ComfyClient implements PromptEngine {
       socket = ComfySocket.none(watch, json);
     }
     try {
-      Optional<PromptOutcome> refused = submit(request, clientId);
+      Optional<PromptOutcome> refused = submit(request, promptId, clientId);
       if (refused.isPresent()) {
         return refused.get();
       }
@@ -140,12 +141,12 @@ public final class ComfyClient implements PromptEngine {
     }
   }
 
-  private Optional<PromptOutcome> submit(PromptRequest request, String clientId)
+  private Optional<PromptOutcome> submit(PromptRequest request, String promptId, String clientId)
       throws EngineUnavailableException, InterruptedException {
     ObjectNode body = json.createObjectNode();
     body.set("prompt", request.prompt());
     body.put("client_id", clientId);
-    body.put("prompt_id", request.promptId());
+    body.put("prompt_id", promptId);
     body.set("extra_data", request.extraData() == null ? json.createObjectNode() : request.extraData());
     HttpResponse<String> response;
     try {
@@ -276,7 +277,8 @@ public final class ComfyClient implements PromptEngine {
   }
 
   @Override
-  public void interrupt(String promptId) {
+  public void interrupt(String jobId) {
+    String promptId = PromptIds.forEngine(jobId);
     try {
       ObjectNode body = json.createObjectNode().put("prompt_id", promptId);
       int status = http.send(post("/interrupt", body), HttpResponse.BodyHandlers.discarding()).statusCode();

@@ -86,6 +86,25 @@ class ComfyClientTest {
   }
 
   @Test
+  void aJobStoredElsewhereRunsAndIsInterruptedUnderAUuidOfItsOwn() throws Exception {
+    String storeId = dev.darkroom.core.job.PromptIds.elsewhere("bob", PROMPT_ID);
+    comfy.onPrompt(prompt -> prompt.succeed(outputs("9", "images", "ComfyUI_00001_.png")));
+    ComfyClient client = client(Duration.ofSeconds(10));
+
+    PromptOutcome outcome = client.run(new PromptRequest(storeId, graph(), null), progress::add);
+    client.interrupt(storeId);
+
+    assertThat(outcome).isInstanceOf(PromptOutcome.Completed.class);
+    var requests = comfy.requests.stream().map(r -> r.getMethod() + " " + r.getUrl().encodedPath()).toList();
+    String posted = JSON.readTree(comfy.requests.get(requests.indexOf("POST /prompt")).getBody().utf8())
+        .path("prompt_id").asText();
+    assertThat(dev.darkroom.core.job.PromptIds.isValid(posted)).as("ComfyUI takes only UUIDs: " + posted).isTrue();
+    assertThat(posted).isNotEqualTo(PROMPT_ID).isEqualTo(dev.darkroom.core.job.PromptIds.forEngine(storeId));
+    assertThat(JSON.readTree(comfy.requests.get(requests.indexOf("POST /interrupt")).getBody().utf8())
+        .path("prompt_id").asText()).isEqualTo(posted);
+  }
+
+  @Test
   void aValidationErrorFailsWithComfyUisErrorTypeAndNodeErrors() throws Exception {
     comfy.rejectPrompts(400, """
         {"error": {"type": "prompt_outputs_failed_validation", "message": "Prompt outputs failed validation",

@@ -35,6 +35,9 @@ import java.util.Objects;
  *     billed ({@link #billedGpuSeconds}), whether it ended, was lost or was handed back
  * @param tier the submitter's service tier, which sets how many of their jobs may run at once
  *     ({@code FairShare}); {@link #DEFAULT_TIER} when the caller has none
+ * @param chosenId the {@code prompt_id} its submitter chose, when that id was already another
+ *     user's and the job is stored under {@link PromptIds#elsewhere} instead; null when the job is
+ *     stored under the id its submitter knows ({@link #promptId})
  */
 public record Job(
     String id,
@@ -62,7 +65,8 @@ public record Job(
     Instant runningSince,
     double earlierAttemptsGpuSeconds,
     String tier,
-    List<Thumbnail> thumbnails) {
+    List<Thumbnail> thumbnails,
+    String chosenId) {
 
   /** The tier of a job whose submitter has none (the local stack's user, jobs from before tiers). */
   public static final String DEFAULT_TIER = "standard";
@@ -79,6 +83,15 @@ public record Job(
     runningSince = status == JobStatus.RUNNING ? runningSince : null;
     tier = tier == null || tier.isBlank() ? DEFAULT_TIER : tier;
     thumbnails = thumbnails == null ? List.of() : List.copyOf(thumbnails);
+  }
+
+  /**
+   * The id its submitter knows it by: ComfyUI's {@code prompt_id} in every answer, message and
+   * notification. The same as {@link #id} (the store's), unless the submitter chose an id that
+   * was already someone else's ({@link #chosenId}).
+   */
+  public String promptId() {
+    return chosenId != null ? chosenId : id;
   }
 
   /** A new job, queued, on its first attempt; its fingerprint is the prompt's. */
@@ -104,7 +117,7 @@ public record Job(
         .outputsToExecute(outputsToExecute).cancelRequested(cancelRequested)
         .hiddenFromHistory(hiddenFromHistory).fingerprint(fingerprint).heartbeatAt(heartbeatAt).endingAt(endingAt)
         .runningSince(runningSince).earlierAttemptsGpuSeconds(earlierAttemptsGpuSeconds).tier(tier)
-        .thumbnails(thumbnails);
+        .thumbnails(thumbnails).chosenId(chosenId);
   }
 
   public Job withStatus(JobStatus next, Instant now) {
@@ -227,6 +240,14 @@ public record Job(
     return toBuilder().outputsToExecute(outputNodes).build();
   }
 
+  /**
+   * This job, to be stored under its submitter's own id ({@link PromptIds#elsewhere}) because the
+   * one they chose is someone else's; they still see the one they chose.
+   */
+  public Job storedElsewhere() {
+    return toBuilder().id(PromptIds.elsewhere(userId, promptId())).chosenId(promptId()).build();
+  }
+
   /** The submitter's tier; null or blank is {@link #DEFAULT_TIER}. */
   public Job withTier(String tier) {
     return toBuilder().tier(tier).build();
@@ -295,6 +316,7 @@ public record Job(
     private double earlierAttemptsGpuSeconds;
     private String tier;
     private List<Thumbnail> thumbnails = List.of();
+    private String chosenId;
 
     private Builder() {}
 
@@ -324,12 +346,13 @@ public record Job(
     public Builder earlierAttemptsGpuSeconds(double v) { earlierAttemptsGpuSeconds = v; return this; }
     public Builder tier(String v) { tier = v; return this; }
     public Builder thumbnails(List<Thumbnail> v) { thumbnails = v; return this; }
+    public Builder chosenId(String v) { chosenId = v; return this; }
 
     public Job build() {
       return new Job(id, userId, status, number, prompt, extraData, clientId, attempt, lastSequence,
           executionName, progress, outputs, error, gpuSeconds, createdAt, updatedAt, outputsToExecute,
           cancelRequested, hiddenFromHistory, fingerprint, heartbeatAt, endingAt, runningSince,
-          earlierAttemptsGpuSeconds, tier, thumbnails);
+          earlierAttemptsGpuSeconds, tier, thumbnails, chosenId);
     }
   }
 }

@@ -154,10 +154,13 @@ public final class ApplyJobEvent {
     return locks;
   }
 
-  /** One notification per job and terminal status: its id is the same on every redelivery. */
+  /**
+   * One notification per job and terminal status: its id is the same on every redelivery. It
+   * names the job by the id its owner knows ({@link Job#promptId}).
+   */
   static JobNotification notificationFor(Job job) {
     return new JobNotification(
         job.id() + "/" + job.attempt() + "/" + job.status().wireName(),
-        job.id(), job.userId(), job.status().wireName(), job.updatedAt());
+        job.promptId(), job.userId(), job.status().wireName(), job.updatedAt());
   }
 }

@@ -1,5 +1,6 @@
 package dev.darkroom.core.usecase;
 
+import dev.darkroom.core.job.PromptIds;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.port.JobChange.Outcome;
@@ -7,6 +8,7 @@ import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.Ledger;
 import java.time.Clock;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -49,27 +51,39 @@ public final class CancelJobs {
     return change(userId, jobId, true);
   }
 
+  /** @param jobId the id the caller knows the job by ({@link PromptIds#storeIdsOf}), or its store id */
   private Result change(String userId, String jobId, boolean interruptRunning) {
+    for (String stored : PromptIds.isValid(jobId) ? PromptIds.storeIdsOf(userId, jobId) : List.of(jobId)) {
+      Optional<Result> result = changeOwn(userId, stored, interruptRunning);
+      if (result.isPresent()) {
+        return result.get();
+      }
+    }
+    return Result.UNCHANGED;
+  }
+
+  /** Empty if the job stored as {@code storedId} is not {@code userId}'s (or does not exist). */
+  private Optional<Result> changeOwn(String userId, String storedId, boolean interruptRunning) {
     Job[] written = new Job[1];
-    Result result = jobs.update(jobId, current -> {
+    Optional<Result> result = jobs.update(storedId, current -> {
       Optional<Job> own = current.filter(job -> job.userId().equals(userId));
       if (own.isEmpty()) {
-        return Outcome.keep(Result.UNCHANGED);
+        return Outcome.keep(Optional.<Result>empty());
       }
       Job job = own.get();
       if (PENDING.contains(job.status()) && job.status().canMoveTo(JobStatus.CANCELLED)) {
         // ComfyUI forgets a prompt deleted before it ran: it never reaches history. The job and
         // its ledger row stay; it is only hidden from the ComfyUI history view.
         written[0] = job.withStatus(JobStatus.CANCELLED, clock.instant()).hiddenFromHistory(clock.instant());
-        return Outcome.write(written[0], Result.CANCELLED);
+        return Outcome.write(written[0], Optional.of(Result.CANCELLED));
       }
       if (interruptRunning && RUNNING.contains(job.status()) && !job.cancelRequested()) {
         written[0] = job.withCancelRequested(clock.instant());
-        return Outcome.write(written[0], Result.INTERRUPT_REQUESTED);
+        return Outcome.write(written[0], Optional.of(Result.INTERRUPT_REQUESTED));
       }
-      return Outcome.keep(Result.UNCHANGED);
+      return Outcome.keep(Optional.of(Result.UNCHANGED));
     });
-    if (result == Result.CANCELLED) {
+    if (result.equals(Optional.of(Result.CANCELLED))) {
       ledger.record(written[0]);
     }
     return result;

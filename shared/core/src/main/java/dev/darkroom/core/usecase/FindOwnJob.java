@@ -1,6 +1,6 @@
 package dev.darkroom.core.usecase;
 
-import dev.darkroom.core.comfy.PromptIds;
+import dev.darkroom.core.job.PromptIds;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.port.JobStore;
 import java.util.Optional;
@@ -17,11 +17,20 @@ public final class FindOwnJob {
     this.jobs = jobs;
   }
 
-  /** The job, if it exists and belongs to {@code userId}. */
+  /**
+   * The job, if it exists and belongs to {@code userId}.
+   *
+   * @param jobId the id the caller knows: its prompt id (which, if it was someone else's when the
+   *     caller chose it, names the caller's job stored elsewhere, {@link PromptIds#storeIdsOf}), or
+   *     the store's id that a job's output subfolder carries
+   */
   public Optional<Job> find(String jobId, String userId) {
-    if (!PromptIds.isValid(jobId)) {
-      return Optional.empty();
+    for (String stored : PromptIds.storeIdsOf(userId, jobId)) {
+      Optional<Job> own = jobs.get(stored).filter(job -> job.userId().equals(userId));
+      if (own.isPresent()) {
+        return own;
+      }
     }
-    return jobs.get(jobId).filter(job -> job.userId().equals(userId));
+    return Optional.empty();
   }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.comfy.PromptError;
-import dev.darkroom.core.comfy.PromptIds;
+import dev.darkroom.core.job.PromptIds;
 import dev.darkroom.core.comfy.PromptPolicy;
 import dev.darkroom.core.limits.InputLimits;
 import java.util.ArrayList;

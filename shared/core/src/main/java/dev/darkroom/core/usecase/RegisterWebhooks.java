@@ -69,16 +69,18 @@ public final class RegisterWebhooks {
     if (refusal.isPresent()) {
       throw new Refused(400, "\"url\" cannot be called by Darkroom: " + refusal.get());
     }
-    if (jobId != null && jobs.get(DocumentIds.requireStorable("job_id", jobId)).map(Job::userId)
-        .filter(userId::equals).isEmpty()) {
-      throw new Refused(404, "no job of yours has the id \"" + jobId + "\"");
+    String onlyFor = null;
+    if (jobId != null) {
+      // The id its owner knows the job by, which is what its notifications carry.
+      onlyFor = new FindOwnJob(jobs).find(DocumentIds.requireStorable("job_id", jobId), userId).map(Job::promptId)
+          .orElseThrow(() -> new Refused(404, "no job of yours has the id \"" + jobId + "\""));
     }
     if (endpoints.forUser(userId).size() >= maxPerUser) {
       throw new Refused(409, "you have " + maxPerUser + " webhook endpoints, the most allowed; delete one first");
     }
     String secret = newSecret();
     WebhookEndpoint endpoint = new WebhookEndpoint("we_" + UUID.randomUUID().toString().replace("-", ""), userId,
-        url, List.of(secret), jobId, clock.instant());
+        url, List.of(secret), onlyFor, clock.instant());
     endpoints.add(endpoint);
     return new Registered(endpoint, secret);
   }

@@ -20,7 +20,9 @@ import java.util.function.Supplier;
  * it), hand it to dispatch. Two round trips: the create and the publish. For a new id they run at
  * once (a random id cannot be anyone's job, and dispatch retries a young message whose job it
  * cannot read yet); for a client-chosen id the create comes first, because the id may already be
- * taken, by this user's earlier try or by someone else.
+ * taken, by this user's earlier try (a retry: the same job) or by someone else (the job is then
+ * stored under an id of the caller's own, {@link Job#storedElsewhere}, and nothing tells the caller
+ * that the id they chose was taken).
  *
  * <p>Idempotent on the prompt id: posting the same {@code prompt_id} again (a client retrying
  * after a lost reply) returns the same job and never queues it twice; if the job is still queued,
@@ -132,15 +134,18 @@ public final class SubmitPrompt {
       sending.await();
     }
     if (!stored.userId().equals(request.userId())) {
-      return new Result.Refused(
-          PromptError.of("invalid_prompt_id", "Invalid prompt_id",
-              "prompt_id " + id + " is already in use"),
-          JsonNodeFactory.instance.objectNode());
+      // Someone else's id: refusing would tell the caller it exists. Their job goes to a place
+      // of its own (the same on a retry), under the id they chose.
+      Job elsewhere = fresh.storedElsewhere();
+      stored = jobs.create(elsewhere).orElse(elsewhere);
+      if (!stored.userId().equals(request.userId())) {
+        throw new IllegalStateException("job " + stored.id() + " is not " + request.userId() + "'s own place");
+      }
     }
     if (sending == null && stored.status() == JobStatus.QUEUED) {
       queue.publish(new JobSubmitted(stored.id(), stored.userId(), stored.attempt()));
     }
-    return new Result.Accepted(stored.id(), stored.number(), checked.nodeErrors());
+    return new Result.Accepted(stored.promptId(), stored.number(), checked.nodeErrors());
   }
 
   /**

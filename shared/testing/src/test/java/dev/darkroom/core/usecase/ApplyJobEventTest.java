@@ -42,6 +42,24 @@ class ApplyJobEventTest {
   }
 
   @Test
+  void theNotificationOfAJobStoredElsewhereNamesItByTheIdItsSubmitterChose() {
+    String taken = "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f";
+    f.submit.submit(f.request("alice", taken));
+    f.submit.submit(f.request("bob", taken));
+    String bobs = dev.darkroom.core.job.PromptIds.elsewhere("bob", taken);
+    f.dispatch.dispatch(f.queue.published.get(1));
+    assertThat(f.claim.claim(bobs, "exec-1")).isPresent();
+
+    f.apply.apply(new JobEvent.Succeeded(bobs, 1, 2, AT, List.of(), 3.0));
+
+    assertThat(f.notifications.published).singleElement().satisfies(n -> {
+      assertThat(n.jobId()).isEqualTo(taken);
+      assertThat(n.userId()).isEqualTo("bob");
+      assertThat(n.id()).isEqualTo(bobs + "/1/succeeded");
+    });
+  }
+
+  @Test
   void oneJobsEventsTakeTheirTransactionsOneAtATime() throws Exception {
     runningJob();
     java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();

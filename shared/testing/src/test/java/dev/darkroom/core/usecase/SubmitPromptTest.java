@@ -1,5 +1,6 @@
 package dev.darkroom.core.usecase;
 
+import dev.darkroom.core.job.PromptIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.darkroom.core.comfy.PromptError;
@@ -121,13 +122,18 @@ class SubmitPromptTest {
   }
 
   @Test
-  void anotherUsersPromptIdIsRefusedAndTheirJobUntouched() {
-    f.submit.submit(f.request("alice", "p-1"));
-    SubmitPrompt.Result result = f.submit.submit(f.request("mallory", "p-1"));
-    assertThat(result).isInstanceOf(SubmitPrompt.Result.Refused.class);
-    assertThat(((SubmitPrompt.Result.Refused) result).error().type()).isEqualTo("invalid_prompt_id");
-    assertThat(f.jobs.get("p-1").orElseThrow().userId()).isEqualTo("alice");
-    assertThat(f.queue.published).hasSize(1);
+  void anotherUsersPromptIdIsAcceptedAsTheCallersOwnJobAndTheirJobUntouched() {
+    String taken = "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f";
+    f.submit.submit(f.request("alice", taken));
+    SubmitPrompt.Result result = f.submit.submit(f.request("mallory", taken));
+
+    assertThat(result).isInstanceOf(SubmitPrompt.Result.Accepted.class);
+    assertThat(((SubmitPrompt.Result.Accepted) result).promptId()).isEqualTo(taken);
+    assertThat(f.jobs.get(taken).orElseThrow().userId()).isEqualTo("alice");
+    Job mallorys = f.jobs.get(PromptIds.elsewhere("mallory", taken)).orElseThrow();
+    assertThat(mallorys.userId()).isEqualTo("mallory");
+    assertThat(mallorys.promptId()).isEqualTo(taken);
+    assertThat(f.queue.published).extracting(JobSubmitted::jobId).containsExactly(taken, mallorys.id());
   }
 
   @Test

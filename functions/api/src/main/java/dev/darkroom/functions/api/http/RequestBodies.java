@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.functions.HttpRequest;
 import dev.darkroom.core.comfy.PromptError;
-import dev.darkroom.core.comfy.PromptIds;
+import dev.darkroom.core.job.PromptIds;
 import dev.darkroom.core.limits.InputLimits;
 import dev.darkroom.core.usecase.PromptRequests;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package dev.darkroom.functions.api.routes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.darkroom.core.job.PromptIds;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobPrompt;
 import dev.darkroom.core.job.JobStatus;
@@ -23,6 +24,7 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -101,7 +103,7 @@ public final class HistoryRoutes implements RouteGroup {
       if (i > 0) {
         body.write(',');
       }
-      body.write(Replies.JSON.writeValueAsBytes(shown.get(i).job().id()));
+      body.write(Replies.JSON.writeValueAsBytes(shown.get(i).job().promptId()));
       body.write(':');
       body.write(shown.get(i).json());
     }
@@ -115,7 +117,7 @@ public final class HistoryRoutes implements RouteGroup {
     ObjectNode reply = Replies.JSON.createObjectNode();
     findOwn.find(promptId, call.user())
         .filter(job -> job.status().isTerminal() && !job.hiddenFromHistory())
-        .ifPresent(job -> reply.set(job.id(),
+        .ifPresent(job -> reply.set(job.promptId(),
             HistoryEntries.entry(Replies.JSON, job, jobs.promptOf(job.id()).orElse(null))));
     Replies.json(call.response(), 200, reply);
   }
@@ -127,12 +129,27 @@ public final class HistoryRoutes implements RouteGroup {
       jobs.historyForUser(call.user(), true, 0, HistoryEntries.MAX_LISTED).forEach(job -> targets.add(job.id()));
     }
     for (String id : targets) {
-      jobs.update(id, current -> current
-          .filter(job -> job.userId().equals(call.user()) && job.status().isTerminal() && !job.hiddenFromHistory())
-          .map(job -> Outcome.write(job.hiddenFromHistory(clock.instant()), (Void) null))
-          .orElseGet(() -> Outcome.keep(null)));
+      for (String stored : PromptIds.storeIdsOf(call.user(), id)) {
+        if (hide(stored, call.user())) {
+          break;
+        }
+      }
     }
     Replies.ack(call.response());
+  }
+
+  /** Hides the job stored as {@code storedId} if it is {@code user}'s and has ended; whether it is theirs. */
+  private boolean hide(String storedId, String user) {
+    return jobs.update(storedId, current -> {
+      Optional<Job> own = current.filter(job -> job.userId().equals(user));
+      if (own.isEmpty()) {
+        return Outcome.keep(false);
+      }
+      Job job = own.get();
+      return job.status().isTerminal() && !job.hiddenFromHistory()
+          ? Outcome.write(job.hiddenFromHistory(clock.instant()), true)
+          : Outcome.keep(true);
+    });
   }
 
   /** ComfyUI's {@code int(...)} of a query parameter; it answers 500 for a non-integer, we 400. */

@@ -165,7 +165,7 @@ public final class JobEventStream implements RouteGroup {
         emit(events, shown, now);
         shown = now;
         if (now.status().isTerminal()) {
-          events.send("end", Replies.JSON.createObjectNode().put("id", now.id()).put("status", now.status().wireName()));
+          events.send("end", Replies.JSON.createObjectNode().put("id", now.promptId()).put("status", now.status().wireName()));
           return;
         }
       }
@@ -190,7 +190,7 @@ public final class JobEventStream implements RouteGroup {
     events.at(idOf(now));
     for (JobOutput output : now.outputs()) {
       if (!before.outputs().contains(output)) {
-        ObjectNode data = Replies.JSON.createObjectNode().put("id", now.id());
+        ObjectNode data = Replies.JSON.createObjectNode().put("id", now.promptId());
         data.set("output", resources.output(now, output));
         events.send("output", data);
       }
@@ -198,13 +198,13 @@ public final class JobEventStream implements RouteGroup {
     for (JobOutput output : now.outputs()) {
       java.util.Optional<dev.darkroom.core.job.Thumbnail> preview = now.thumbnailOf(output.objectName());
       if (before.outputs().contains(output) && preview.isPresent() && !preview.equals(before.thumbnailOf(output.objectName()))) {
-        ObjectNode data = Replies.JSON.createObjectNode().put("id", now.id());
+        ObjectNode data = Replies.JSON.createObjectNode().put("id", now.promptId());
         data.set("output", resources.output(now, output));
         events.send("thumbnail", data);
       }
     }
     if (now.progress() != null && !now.progress().equals(before.progress())) {
-      ObjectNode data = Replies.JSON.createObjectNode().put("id", now.id());
+      ObjectNode data = Replies.JSON.createObjectNode().put("id", now.promptId());
       data.set("progress", JobResources.progress(now));
       events.send("progress", data);
     }

@@ -94,7 +94,7 @@ public final class JobRoutes implements RouteGroup {
       SubmitJob.Result.Submitted submitted = (SubmitJob.Result.Submitted) result;
       Job job = jobs.get(submitted.jobId()).orElseThrow(
           () -> new IllegalStateException("job " + submitted.jobId() + " was submitted but cannot be read"));
-      call.response().appendHeader("Location", "/api/v2/jobs/" + job.id());
+      call.response().appendHeader("Location", "/api/v2/jobs/" + job.promptId());
       if (submitted.replayed()) {
         call.response().appendHeader("Idempotent-Replayed", "true");
       } else {
@@ -139,11 +139,11 @@ public final class JobRoutes implements RouteGroup {
     try {
       n = Integer.parseInt(call.segment(5));
     } catch (NumberFormatException e) {
-      throw new Replies.ApiError(404, "job " + job.id() + " has no output " + InputLimits.shown(call.segment(5)));
+      throw new Replies.ApiError(404, "job " + job.promptId() + " has no output " + InputLimits.shown(call.segment(5)));
     }
     boolean thumbnail = call.path().endsWith("/thumbnail");
     var url = resources.outputUrl(job, n, thumbnail).orElseThrow(() -> new Replies.ApiError(404,
-        "job " + job.id() + " has no " + (thumbnail ? "thumbnail of output " : "output ") + n));
+        "job " + job.promptId() + " has no " + (thumbnail ? "thumbnail of output " : "output ") + n));
     call.response().setStatusCode(302);
     call.response().appendHeader("Location", url.toString());
     call.response().appendHeader("Cache-Control", "private, max-age=60");
@@ -162,7 +162,7 @@ public final class JobRoutes implements RouteGroup {
       job = jobs.get(job.id()).orElse(job);
     }
     if (job.status().isTerminal() && job.status() != JobStatus.CANCELLED) {
-      Replies.apiError(call.response(), 409, "job " + job.id() + " has already ended: " + job.status().wireName());
+      Replies.apiError(call.response(), 409, "job " + job.promptId() + " has already ended: " + job.status().wireName());
       return;
     }
     Replies.json(call.response(), 202, resources.of(job));

@@ -2,7 +2,7 @@ package dev.darkroom.functions.api.routes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.darkroom.core.comfy.PromptIds;
+import dev.darkroom.core.job.PromptIds;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.limits.InputLimits;
 import dev.darkroom.core.port.JobStore;

@@ -55,14 +55,14 @@ public final class HistoryEntries {
     ArrayNode messages = status.putArray("messages");
     long created = job.createdAt().toEpochMilli();
     long ended = job.updatedAt().toEpochMilli();
-    messages.addArray().add("execution_start").addObject().put("prompt_id", job.id()).put("timestamp", created);
+    messages.addArray().add("execution_start").addObject().put("prompt_id", job.promptId()).put("timestamp", created);
     // ComfyUI always records which nodes it served from its cache, often none. Darkroom's runner
     // does not report them yet, so the message is there, truthfully shaped, with no nodes.
     ObjectNode cached = messages.addArray().add("execution_cached").addObject();
     cached.putArray("nodes");
-    cached.put("prompt_id", job.id()).put("timestamp", created);
+    cached.put("prompt_id", job.promptId()).put("timestamp", created);
     ObjectNode terminal = messages.addArray().add(terminalMessage(job.status())).addObject();
-    terminal.put("prompt_id", job.id()).put("timestamp", ended);
+    terminal.put("prompt_id", job.promptId()).put("timestamp", ended);
     if (job.error() != null) {
       terminal.put("node_id", job.error().nodeId());
       terminal.put("exception_type", job.error().type());

@@ -89,7 +89,7 @@ public final class JobResources {
 
   public ObjectNode of(Job job, Map<String, Integer> positions, SignedReadUrls.Request signing) {
     ObjectNode node = Replies.JSON.createObjectNode();
-    node.put("id", job.id());
+    node.put("id", job.promptId());
     node.put("status", job.status().wireName());
     node.put("created_at", job.createdAt().toString());
     node.put("updated_at", job.updatedAt().toString());
@@ -131,7 +131,7 @@ public final class JobResources {
   /** As in a history entry ({@code subfolder} prefixed with the job id), plus where to fetch it. */
   public ObjectNode output(Job job, int n, SignedReadUrls.Request signing) {
     JobOutput output = job.outputs().get(n);
-    String stable = "/api/v2/jobs/" + job.id() + "/outputs/" + n;
+    String stable = "/api/v2/jobs/" + job.promptId() + "/outputs/" + n;
     ObjectNode node = Replies.JSON.createObjectNode();
     node.put("node_id", output.nodeId());
     node.put("kind", output.kind());

@@ -29,7 +29,7 @@ public final class QueueItems {
   public static ArrayNode of(Job job, JobPrompt prompt) {
     ArrayNode item = Replies.JSON.createArrayNode();
     item.add(QueueNumbers.asJson(Replies.JSON, job.number()));
-    item.add(job.id());
+    item.add(job.promptId());
     item.add(prompt == null ? null : prompt.prompt());
     item.add(prompt == null ? null : prompt.extraData());
     ArrayNode toExecute = item.addArray();
