@@ -184,15 +184,12 @@ class SecurityMatrixIT {
       probes++;
     }
     assertThat(JSON.readTree(call("GET", "/prompt", null, asBob).body()).at("/exec_info/queue_remaining").asInt()).isZero();
-    // Changing it: delete from queue and history, interrupt, reuse its id, revoke Alice's key.
+    // Changing it: delete from queue and history, interrupt, revoke Alice's key (reusing its id: below).
     assertThat(call("POST", "/queue", "{\"delete\":[\"" + id + "\"]}", asBob).statusCode()).isEqualTo(200);
     assertThat(call("POST", "/history", "{\"delete\":[\"" + id + "\"]}", asBob).statusCode()).isEqualTo(200);
     assertThat(call("POST", "/interrupt", "{\"prompt_id\":\"" + id + "\"}", asBob).statusCode()).isEqualTo(200);
-    HttpResponse<String> reuse = call("POST", "/prompt",
-        "{\"prompt\":" + workflow("sd1.5-txt2img") + ",\"prompt_id\":\"" + id + "\"}", asBob);
-    assertThat(reuse.statusCode()).isEqualTo(400);
     assertThat(call("DELETE", "/api/v2/keys/" + keyId(aliceKey), null, asBob).statusCode()).isEqualTo(404);
-    probes += 5;
+    probes += 4;
     // The v2 job routes: Alice's job answers Bob exactly as a job that never existed.
     for (String suffix : List.of("", "/events")) {
       HttpResponse<String> hers = call("GET", "/api/v2/jobs/" + id + suffix, null, asBob);
@@ -281,6 +278,24 @@ class SecurityMatrixIT {
     assertThat(heard).anyMatch(message -> isEnd(message, bobs)).allSatisfy(message ->
         assertThat(message.toString()).doesNotContain(second).doesNotContain(id));
     probes++;
+
+    // Bob choosing her prompt id is answered as any fresh id is, and runs as his own job under it.
+    String chosenFresh = UUID.randomUUID().toString();
+    HttpResponse<String> fresh = call("POST", "/prompt",
+        "{\"prompt\":" + workflow("sd1.5-txt2img") + ",\"prompt_id\":\"" + chosenFresh + "\"}", asBob);
+    HttpResponse<String> reuse = call("POST", "/prompt",
+        "{\"prompt\":" + workflow("sd1.5-txt2img") + ",\"prompt_id\":\"" + id + "\"}", asBob);
+    assertThat(reuse.statusCode()).as(reuse.body()).isEqualTo(fresh.statusCode()).isEqualTo(200);
+    assertThat(fieldNames(reuse.body())).isEqualTo(fieldNames(fresh.body()));
+    assertThat(JSON.readTree(reuse.body()).path("prompt_id").asText()).isEqualTo(id);
+    probes++;
+    JsonNode bobsEntry = succeeded(id, asBob);
+    JsonNode bobsImage = bobsEntry.at("/outputs/9/images/0");
+    assertThat(bobsImage.path("subfolder").asText()).isNotEqualTo(image.path("subfolder").asText());
+    String bobsView = "/view?filename=" + enc(bobsImage.path("filename").asText())
+        + "&subfolder=" + enc(bobsImage.path("subfolder").asText()) + "&type=output";
+    assertThat(call("GET", bobsView, null, asBob).statusCode()).isEqualTo(302);
+    assertThat(call("GET", bobsView, null, asAlice).statusCode()).isEqualTo(404);
 
     // And all of it is still Alice's, unchanged.
     JsonNode still = JSON.readTree(call("GET", "/history/" + id, null, asAlice).body()).path(id);
@@ -475,6 +490,12 @@ class SecurityMatrixIT {
   private static boolean isEnd(JsonNode message, String promptId) {
     return message.path("type").asText().equals("executing") && message.at("/data/node").isNull()
         && promptId.equals(message.at("/data/prompt_id").asText(null));
+  }
+
+  private static List<String> fieldNames(String body) throws Exception {
+    List<String> names = new java.util.ArrayList<>();
+    JSON.readTree(body).fieldNames().forEachRemaining(names::add);
+    return names;
   }
 
   private static JsonNode succeeded(String id, Map<String, String> headers) {
