@@ -71,16 +71,15 @@ final class RunCommand implements Callable<Integer> {
   private URI address() {
     String given = firstOf(url, terminal.environment().get("DARKROOM_URL"));
     String address = given == null ? DEFAULT_URL : given;
-    URI uri;
     try {
-      uri = URI.create(address);
-    } catch (IllegalArgumentException e) {
-      throw CliFailure.badInput("--url " + address + " is not a URL: " + e.getMessage());
+      URI uri = URI.create(address);
+      if (uri.getHost() != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+        return uri;
+      }
+    } catch (IllegalArgumentException notAUri) {
+      // Said below, the same way as a URI of another kind.
     }
-    if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-      throw CliFailure.badInput("--url " + address + " is not an http(s) address such as " + DEFAULT_URL);
-    }
-    return uri;
+    throw CliFailure.badInput("--url " + address + " is not an http(s) address such as " + DEFAULT_URL);
   }
 
   private static String read(Path file) {
