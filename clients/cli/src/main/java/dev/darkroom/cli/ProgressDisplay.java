@@ -16,7 +16,10 @@ interface ProgressDisplay extends AutoCloseable {
   /** The job's status as it is now (called for every change; repeats are not shown). */
   void status(Job job);
 
-  /** {@code node} (its label) is at {@code value} of {@code max}. */
+  /**
+   * {@code node} (its label) is at {@code value} of {@code max}; a {@code max} of 0 says only that
+   * the node started (Darkroom sends that for every node, steps only for those that have them).
+   */
   void progress(String node, long value, long max);
 
   /** Ends any bar, leaving the cursor on a fresh line. */
@@ -52,7 +55,7 @@ interface ProgressDisplay extends AutoCloseable {
 
     @Override
     public void progress(String node, long value, long max) {
-      out.println("node " + node + ": step " + value + "/" + max + (max > 0 ? " (" + value * 100 / max + "%)" : ""));
+      out.println("node " + node + (max > 0 ? ": step " + value + "/" + max + " (" + value * 100 / max + "%)" : ""));
     }
 
     @Override
@@ -88,6 +91,11 @@ interface ProgressDisplay extends AutoCloseable {
 
     @Override
     public void progress(String node, long value, long max) {
+      if (max <= 0) {
+        close();
+        out.println("node " + node);
+        return;
+      }
       if (bar == null || !Objects.equals(node, barNode)) {
         close();
         bar = new ProgressBarBuilder().setTaskName("node " + node).setInitialMax(max)

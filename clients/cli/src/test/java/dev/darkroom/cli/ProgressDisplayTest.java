@@ -23,11 +23,12 @@ class ProgressDisplayTest {
       display.status(job("queued", 2));
       display.status(job("queued", 1));
       display.status(job("running", null));
+      display.progress("4 CheckpointLoaderSimple", 0, 0);
       display.progress("3 KSampler", 1, 3);
       display.progress("3 KSampler", 3, 3);
     }
     assertThat(bytes.toString(StandardCharsets.UTF_8).lines()).containsExactly("job j1 queued (position 2)",
-        "job j1 queued (position 1)", "job j1 running", "node 3 KSampler: step 1/3 (33%)",
+        "job j1 queued (position 1)", "job j1 running", "node 4 CheckpointLoaderSimple", "node 3 KSampler: step 1/3 (33%)",
         "node 3 KSampler: step 3/3 (100%)");
   }
 
@@ -35,11 +36,12 @@ class ProgressDisplayTest {
   void onATerminalEachNodeGetsABarWithItsStepAndPercent() {
     try (ProgressDisplay display = ProgressDisplay.on(new PrintStream(bytes, true, StandardCharsets.UTF_8), true)) {
       display.status(job("running", null));
+      display.progress("4 CheckpointLoaderSimple", 0, 0);
       display.progress("3 KSampler", 10, 20);
       display.progress("3 KSampler", 20, 20);
       display.progress("8 VAEDecode", 1, 4);
     }
     String shown = bytes.toString(StandardCharsets.UTF_8);
-    assertThat(shown).contains("job j1 running", "node 3 KSampler", "20/20", "100%", "node 8 VAEDecode", "1/4", "25%");
+    assertThat(shown).contains("job j1 running", "node 4 CheckpointLoaderSimple\n", "node 3 KSampler", "20/20", "100%", "node 8 VAEDecode", "1/4", "25%");
   }
 }
