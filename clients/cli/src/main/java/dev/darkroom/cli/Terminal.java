@@ -1,5 +1,6 @@
 package dev.darkroom.cli;
 
+import java.io.Console;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.util.Map;
@@ -12,7 +13,22 @@ record Terminal(PrintStream out, PrintStream err, boolean interactive, Map<Strin
     HttpClient http, DarkroomApi.Retries retries, ShutdownHooks hooks) {
 
   static Terminal ofProcess() {
-    return new Terminal(System.out, System.err, System.console() != null, System.getenv(),
+    return new Terminal(System.out, System.err, interactive(System.console()), System.getenv(),
         DarkroomApi.defaultClient(), DarkroomApi.Retries.DEFAULT, ShutdownHooks.RUNTIME);
+  }
+
+  /**
+   * Whether a person watches: on Java 17 a console exists only for a terminal; from Java 22 one
+   * exists for a pipe too, and its {@code isTerminal()} (looked up, as 17 lacks it) says which.
+   */
+  static boolean interactive(Console console) {
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException beforeJava22) {
+      return true;
+    }
   }
 }
