@@ -108,8 +108,9 @@ final class DarkroomApi {
   }
 
   /**
-   * Opens the job's event stream: 200 with the stream, or 204 when the job ended before
-   * {@code lastEventId} (nothing left to say). Any other answer is a {@link CliFailure}.
+   * Opens the job's event stream: 200 with the stream, 204 when the job ended before
+   * {@code lastEventId} (nothing left to say), or 429 when the caller has as many streams open as
+   * Darkroom allows (the body closed). Any other answer is a {@link CliFailure}.
    */
   HttpResponse<InputStream> events(String id, long lastEventId) {
     HttpRequest.Builder request = request("/api/v2/jobs/" + id + "/events").header("Accept", "text/event-stream").GET();
@@ -117,7 +118,9 @@ final class DarkroomApi {
       request.header("Last-Event-ID", Long.toString(lastEventId));
     }
     HttpResponse<InputStream> response = send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-    if (response.statusCode() != 200 && response.statusCode() != 204) {
+    if (response.statusCode() == 429) {
+      close(response);
+    } else if (response.statusCode() != 200 && response.statusCode() != 204) {
       String body;
       try (InputStream in = response.body()) {
         body = new String(in.readAllBytes(), StandardCharsets.UTF_8);

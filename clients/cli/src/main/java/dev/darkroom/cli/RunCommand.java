@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -62,7 +61,8 @@ final class RunCommand implements Callable<Integer> {
     DarkroomApi api = new DarkroomApi(address(), firstOf(apiKey, terminal.environment().get("DARKROOM_API_KEY")),
         terminal.http(), terminal.retries());
     try (ProgressDisplay display = ProgressDisplay.on(terminal.out(), terminal.interactive() && !plain)) {
-      new WorkflowRun(api, display, terminal.out(), terminal.err(), terminal.hooks(), Duration.ofMillis(500))
+      new WorkflowRun(api, display, terminal.out(), terminal.err(), terminal.hooks(), terminal.reconnectDelay(),
+          terminal.pollInterval())
           .run(workflow, outputDir);
     }
     return ExitCodes.SUCCEEDED;

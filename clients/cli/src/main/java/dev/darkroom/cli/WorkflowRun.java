@@ -21,6 +21,8 @@ final class WorkflowRun {
   /** Streams in a row that closed with no event before the client gives up on following. */
   static final int MAX_FRUITLESS_STREAMS = 5;
   static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(5);
+  /** How often a job is read when its event stream is refused (429). */
+  static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
 
   private final DarkroomApi api;
   private final ProgressDisplay display;
@@ -28,15 +30,22 @@ final class WorkflowRun {
   private final PrintStream err;
   private final ShutdownHooks hooks;
   private final Duration reconnectDelay;
+  private final Duration pollInterval;
 
+  /**
+   * @param reconnectDelay the wait before reopening a stream that closed with no news, times the
+   *     number of such streams in a row
+   * @param pollInterval how often the job is read when its stream is refused
+   */
   WorkflowRun(DarkroomApi api, ProgressDisplay display, PrintStream out, PrintStream err, ShutdownHooks hooks,
-      Duration reconnectDelay) {
+      Duration reconnectDelay, Duration pollInterval) {
     this.api = api;
     this.display = display;
     this.out = out;
     this.err = err;
     this.hooks = hooks;
     this.reconnectDelay = reconnectDelay;
+    this.pollInterval = pollInterval;
   }
 
   /** The downloaded files; a job that did not succeed is a {@link CliFailure} with its error. */
@@ -106,6 +115,9 @@ final class WorkflowRun {
       if (response.statusCode() == 204) {
         return api.job(id);
       }
+      if (response.statusCode() == 429) {
+        return poll(id, workflow);
+      }
       StreamState state = new StreamState(workflow);
       try (InputStream events = response.body()) {
         ServerSentEvents.read(events, state::handle);
@@ -125,6 +137,28 @@ final class WorkflowRun {
             + " times in a row without news; the job may still run (GET " + api.base() + "/api/v2/jobs/" + id + ")", null);
       }
       pause(reconnectDelay.multipliedBy(fruitless));
+    }
+  }
+
+  /**
+   * Follows the job by reading it every {@link #POLL_INTERVAL}: for a caller with as many event
+   * streams open as Darkroom allows (several runs at once from one script), whose job runs all the same.
+   */
+  private Job poll(String id, Workflow workflow) {
+    err.println("darkroom: too many event streams open for this user; following job " + id + " by reading it every "
+        + pollInterval.toSeconds() + " s");
+    Job.Progress shown = null;
+    while (true) {
+      Job job = api.job(id);
+      if (job.progress() != null && job.progress().nodeId() != null && !job.progress().equals(shown)) {
+        display.progress(workflow.label(job.progress().nodeId()), job.progress().value(), job.progress().max());
+        shown = job.progress();
+      }
+      display.status(job);
+      if (job.ended()) {
+        return job;
+      }
+      pause(pollInterval);
     }
   }
 

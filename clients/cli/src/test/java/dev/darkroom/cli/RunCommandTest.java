@@ -75,7 +75,8 @@ class RunCommandTest {
     };
     Terminal terminal = new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8), false, environment, DarkroomApi.defaultClient(),
-        new DarkroomApi.Retries(3, Duration.ofMillis(10), Duration.ofMillis(20)), recording);
+        new DarkroomApi.Retries(3, Duration.ofMillis(10), Duration.ofMillis(20)), recording, Duration.ofMillis(10),
+        Duration.ofMillis(10));
     return DarkroomCli.commandLine(terminal).execute(args);
   }
 
@@ -294,6 +295,25 @@ class RunCommandTest {
 
     assertThat(run()).as(stderr()).isEqualTo(ExitCodes.SUCCEEDED);
     assertThat(darkroom.requestsTo("GET", "/api/v2/jobs/" + JOB)).hasSize(1);
+  }
+
+  @Test
+  void aJobWhoseStreamIsRefusedForTooManyStreamsIsFollowedByReadingIt() {
+    darkroomRuns("succeeded", "[" + OUTPUT + "]", "null");
+    darkroom.on("GET", "/api/v2/jobs/" + JOB + "/events", (exchange, request) ->
+        json(exchange, 429, "{\"error\": {\"status\": 429, \"message\": \"10 event streams open\"}}"));
+    List<String> states = List.of(job(JOB, "running"), job(JOB, "running").replace("\"progress\": null",
+        "\"progress\": {\"node_id\": \"3\", \"value\": 7, \"max\": 20}"), job(JOB, "succeeded", "[" + OUTPUT + "]", "null"));
+    darkroom.on("GET", "/api/v2/jobs/" + JOB, (exchange, request) -> json(exchange, 200,
+        states.get(Math.min(darkroom.requestsTo("GET", "/api/v2/jobs/" + JOB).size(), states.size()) - 1)));
+
+    int exit = run();
+
+    assertThat(exit).as(stderr()).isEqualTo(ExitCodes.SUCCEEDED);
+    assertThat(stderr()).contains("too many event streams open for this user; following job " + JOB + " by reading it");
+    assertThat(stdout()).contains("node 3 KSampler: step 7/20 (35%)", "job " + JOB + " succeeded: 1 output");
+    assertThat(dir.resolve("out").resolve(JOB).resolve("ComfyUI_00001_.png")).hasBinaryContent(PNG);
+    assertThat(darkroom.requestsTo("GET", "/api/v2/jobs/" + JOB + "/events")).hasSize(1);
   }
 
   @Test
