@@ -55,6 +55,12 @@ variable "domain" {
   default     = ""
 }
 
+variable "allowed_origins" {
+  description = "Web origins whose pages may use Darkroom from a browser (https://app.example.com); the module validates them."
+  type        = list(string)
+  default     = []
+}
+
 variable "budget_billing_account" {
   description = "Billing account for the budget; empty for none."
   type        = string
@@ -115,6 +121,7 @@ module "darkroom" {
   source_version         = var.source_version
   alert_email            = var.alert_email
   domain                 = var.domain
+  allowed_origins        = var.allowed_origins
   budget_billing_account = var.budget_billing_account
   budget_amount_units    = var.budget_amount_units
 

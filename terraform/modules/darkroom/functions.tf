@@ -71,6 +71,8 @@ resource "google_cloudfunctions2_function" "api" {
       FAILED_AUTHENTICATIONS_PER_MINUTE = tostring(var.failed_authentications_per_minute)
       TRUSTED_PROXY_HOPS                = local.edge == 1 ? "1" : "0"
       API_KEYS_WITHOUT_CHECK            = var.api_keys_without_check
+      # Pages of other origins that browsers let call (CORS); the domain's own pages need none.
+      ALLOWED_ORIGINS = join(",", var.allowed_origins)
       # Notification registration routes (/api/v2/webhooks, /devices, /notifications/email).
       DEVICES_COLLECTION               = "devices"
       WEBHOOK_ROTATION_OVERLAP_SECONDS = tostring(var.webhook_rotation_overlap_seconds)

@@ -80,6 +80,11 @@ resource "google_cloud_run_v2_service" "realtime" {
         name  = "API_KEYS_WITHOUT_CHECK"
         value = var.api_keys_without_check
       }
+      # Pages that may open /ws: the api's allowed origins, and (with authentication on) the gateway's own host.
+      env {
+        name  = "ALLOWED_ORIGINS"
+        value = join(",", var.allowed_origins)
+      }
       env {
         name = "API_KEY_PEPPER"
         value_source {

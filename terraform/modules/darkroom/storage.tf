@@ -1,3 +1,11 @@
+# The pages that read outputs through their signed URLs with fetch (a download, a canvas): the
+# allowed origins, and the domain's own pages (the console behind the load balancer), since the
+# bucket is another origin for them. An <img src> needs no CORS. A signed URL is the credential:
+# CORS only lets these pages read what they could already open.
+locals {
+  bucket_cors_origins = distinct(concat(var.allowed_origins, var.domain == "" ? [] : ["https://${var.domain}"]))
+}
+
 # One bucket for what users upload and what jobs produce: inputs/{user}/..., outputs/{user}/{job}/...
 # and their previews thumbnails/{user}/{job}/... (functions/thumbnails), plus catalog/object_info.json
 # (the node catalog the runner publishes).
@@ -18,6 +26,18 @@ resource "google_storage_bucket" "outputs" {
 
   versioning {
     enabled = true
+  }
+
+  # Reads only: signed URLs are GETs (uploads go through the api). response_header is both what a
+  # page may send (Range, for seeking in a video) and what it may read.
+  dynamic "cors" {
+    for_each = length(local.bucket_cors_origins) == 0 ? [] : [local.bucket_cors_origins]
+    content {
+      origin          = cors.value
+      method          = ["GET", "HEAD"]
+      response_header = ["Content-Type", "Content-Length", "Content-Disposition", "Content-Range", "ETag", "Range"]
+      max_age_seconds = 3600
+    }
   }
 
   lifecycle_rule {

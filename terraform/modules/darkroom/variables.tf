@@ -491,6 +491,18 @@ variable "domain" {
   default     = ""
 }
 
+variable "allowed_origins" {
+  description = "Web origins whose pages may use Darkroom from a browser (ALLOWED_ORIGINS of the api and realtime; CORS on the outputs bucket), each exactly as a browser writes it: https://app.example.com, lower case, no path, no default port. Empty: pages of other origins get no CORS grant. The domain's own pages need no entry."
+  type        = list(string)
+  default     = []
+  validation {
+    condition = alltrue([for origin in var.allowed_origins :
+      can(regex("^https?://[a-z0-9.-]+(:[0-9]{1,5})?$", origin)) && !can(regex(":(443|80)$", origin))
+    ])
+    error_message = "allowed_origins: each entry is scheme://host[:port] in lower case with http or https, no path or trailing /, no wildcard, and no default port (:443, :80)."
+  }
+}
+
 variable "max_sockets_per_user" {
   description = "Open /ws sockets one user may hold on one realtime instance; past it the upgrade is answered 429."
   type        = number

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The public port of the local stack, on 127.0.0.1, doing what the external HTTPS load balancer
  * does in the cloud: {@code /ws} and {@code /api/ws} to the realtime gateway, everything else to
- * the api function, unchanged (status, headers, bodies, redirects). HTTP goes through Jetty's
+ * the api function, unchanged (status, headers, bodies, redirects; CORS preflights and the api's
+ * {@code Access-Control-*} and {@code Vary} headers too). HTTP goes through Jetty's
  * reverse proxy; a WebSocket upgrade cannot, so the edge accepts it itself and relays its frames
  * to a socket of its own to the gateway ({@link WebSocketRelay}).
  */
@@ -46,10 +47,11 @@ final class Edge implements AutoCloseable {
           String query = request.getHttpURI().getQuery();
           URI gateway = URI.create("ws://" + LoopbackPorts.HOST + ":" + gatewayPort + path + (query == null ? "" : "?" + query));
           java.net.http.WebSocket.Builder builder = toGateway.newWebSocketBuilder();
-          for (String credential : List.of("Authorization", "X-API-Key")) {
-            String value = request.getHeaders().get(credential);
+          // The credentials, and the page's origin, which the gateway checks (PageOrigins) as the browser sent it.
+          for (String relayed : List.of("Authorization", "X-API-Key", "Origin")) {
+            String value = request.getHeaders().get(relayed);
             if (value != null) {
-              builder.header(credential, value);
+              builder.header(relayed, value);
             }
           }
           WebSocketRelay relay = new WebSocketRelay(builder, gateway);

@@ -213,6 +213,47 @@ class WalkingSkeletonIT {
   }
 
   /**
+   * Browsers through the edge, as in the cloud through the load balancer: a page on this machine
+   * (the local stack allows any loopback origin) gets its preflight answered and may read the
+   * answers; a page of another site is refused, over HTTP and over {@code /ws}, whose upgrade the
+   * edge relays with the page's {@code Origin} for the gateway to check.
+   */
+  @Test
+  void aPageOnThisMachineCallsThroughTheEdgeAndAPageOfAnotherSiteDoesNot() throws Exception {
+    String page = "http://localhost:5173";
+    HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/api/v2/jobs"))
+        .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", page)
+        .header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "authorization, content-type").build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(preflight.statusCode()).as(preflight.body()).isEqualTo(204);
+    assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue(page);
+    assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods")).hasValueSatisfying(
+        methods -> assertThat(methods).contains("POST"));
+    assertThat(String.join(",", preflight.headers().allValues("Vary"))).contains("Origin");
+
+    HttpResponse<String> queue = http.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/api/queue"))
+        .header("Origin", page).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(queue.statusCode()).isEqualTo(200);
+    assertThat(queue.headers().firstValue("Access-Control-Allow-Origin")).hasValue(page);
+
+    HttpResponse<String> foreign = http.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/prompt"))
+        .header("Origin", "https://evil.example.net").header("Content-Type", "text/plain")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":{}}")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(foreign.statusCode()).isEqualTo(403);
+    assertThat(foreign.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+
+    URI ws = URI.create(stack.apiUrl().replace("http://", "ws://") + "/ws?clientId=cors-check");
+    java.net.http.WebSocket socket = http.newWebSocketBuilder().header("Origin", page)
+        .buildAsync(ws, new java.net.http.WebSocket.Listener() {}).get(30, java.util.concurrent.TimeUnit.SECONDS);
+    socket.abort();
+    java.util.concurrent.CompletableFuture<java.net.http.WebSocket> refused = http.newWebSocketBuilder()
+        .header("Origin", "https://evil.example.net").buildAsync(ws, new java.net.http.WebSocket.Listener() {});
+    assertThat(refused).failsWithin(Duration.ofSeconds(30)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .havingCause().isInstanceOfSatisfying(java.net.http.WebSocketHandshakeException.class,
+            handshake -> assertThat(handshake.getResponse().statusCode()).isEqualTo(403));
+  }
+
+  /**
    * Until the triggers a prompt goes through (dispatch, job events) have each had a long poll come
    * back empty ({@link Trigger#idlePulls()}): nothing flowed on them for about the 20 s after which
    * the streaming client closed its streams.

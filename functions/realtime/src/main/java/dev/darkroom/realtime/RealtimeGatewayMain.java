@@ -24,7 +24,8 @@ public final class RealtimeGatewayMain {
         new StreamTicketing(adapters.streamTickets(config.sockets().tickets()), clock),
         new OpenStreams("sockets", config.sockets().limits()),
         new StandingRecheck(adapters.callerStanding(config.auth()), clock, config.sockets().recheck()), clock);
-    RealtimeServer server = RealtimeServer.start(config.host(), config.port(), gateway, access);
+    RealtimeServer server = RealtimeServer.start(config.host(), config.port(), gateway,
+        new PageOrigins(config.origins().allowed(), config.auth().required()), access);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
       gateway.close();

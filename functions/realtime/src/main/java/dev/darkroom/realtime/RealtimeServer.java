@@ -3,6 +3,7 @@ package dev.darkroom.realtime;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -12,7 +13,8 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
  * The gateway's HTTP server: WebSocket upgrades on {@code /ws} and {@code /api/ws}, as ComfyUI
- * serves them; every other request is 404 (the API serves those). Before the upgrade,
+ * serves them; every other request is 404 (the API serves those). Before the upgrade, an upgrade
+ * from a web page that may not use Darkroom is refused 403 ({@link PageOrigins}), then
  * {@link SocketAccess} decides who the socket is for and whether they may open another: the same
  * credential as an API call in a header, or a single-use ticket in {@code ?ticket=} (a browser
  * cannot set headers on a WebSocket); never a reusable credential in the URL, since URLs end up in
@@ -27,7 +29,7 @@ public final class RealtimeServer implements AutoCloseable {
   private final ServerConnector connector;
   private final CredentialWatch watch;
 
-  private RealtimeServer(String host, int port, Gateway gateway, SocketAccess access) {
+  private RealtimeServer(String host, int port, Gateway gateway, PageOrigins pages, SocketAccess access) {
     server = new Server();
     connector = new ServerConnector(server);
     connector.setHost(host);
@@ -39,6 +41,12 @@ public final class RealtimeServer implements AutoCloseable {
       container.setIdleTimeout(Duration.ofHours(1));
       for (String path : PATHS) {
         container.addMapping(path, (request, response, callback) -> {
+          // Before any credential is looked at: a page that may not open a socket spends no ticket.
+          if (!pages.admits(request.getHeaders().get(HttpHeader.ORIGIN), request.getHeaders().get(HttpHeader.HOST))) {
+            Response.writeError(request, response, callback, 403,
+                "pages of this origin may not open sockets here (ALLOWED_ORIGINS)");
+            return null;
+          }
           Fields query = Request.extractQueryParameters(request);
           SocketAccess.Admitted admitted;
           try {
@@ -57,8 +65,8 @@ public final class RealtimeServer implements AutoCloseable {
     }));
   }
 
-  static RealtimeServer start(String host, int port, Gateway gateway, SocketAccess access) {
-    RealtimeServer realtime = new RealtimeServer(host, port, gateway, access);
+  static RealtimeServer start(String host, int port, Gateway gateway, PageOrigins pages, SocketAccess access) {
+    RealtimeServer realtime = new RealtimeServer(host, port, gateway, pages, access);
     try {
       realtime.server.start();
     } catch (Exception e) {

@@ -30,6 +30,7 @@ class RealtimeConfigTest {
     assertThat(config.sockets().limits()).isEqualTo(new OpenStreams.Limits(20, 500));
     assertThat(config.sockets().recheck()).isEqualTo(Duration.ofSeconds(60));
     assertThat(config.sockets().tickets().name()).isEqualTo("stream_tickets");
+    assertThat(config.origins().allowed().allows("http://127.0.0.1:8188")).as("a loopback page, locally").isTrue();
   }
 
   @Test

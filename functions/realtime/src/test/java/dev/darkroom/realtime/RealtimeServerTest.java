@@ -3,6 +3,7 @@ package dev.darkroom.realtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.darkroom.core.auth.AllowedOrigins;
 import dev.darkroom.core.auth.AuthFailure;
 import dev.darkroom.core.auth.Caller;
 import dev.darkroom.core.auth.StreamTicket.Purpose;
@@ -41,6 +42,8 @@ import org.junit.jupiter.api.Test;
  * verifier and in-memory keys); the account's standing is a fake the tests change.
  */
 class RealtimeServerTest {
+  /** The one web origin whose pages may open sockets here. */
+  private static final String PAGE = "https://studio.example.com";
   private static final Duration RECHECK = Duration.ofMillis(100);
   private final InMemoryApiKeyStore keyStore = new InMemoryApiKeyStore();
   private final ApiKeys keys = new ApiKeys(keyStore, InMemoryAccountDirectory.of(Clock.systemUTC(), "alice", "bob"), new byte[32], "free", Clock.systemUTC());
@@ -70,7 +73,11 @@ class RealtimeServerTest {
   private RealtimeServer server;
 
   private void start(Authenticator auth, OpenStreams.Limits limits) {
-    server = RealtimeServer.start("127.0.0.1", 0, gateway,
+    start(auth, limits, new PageOrigins(AllowedOrigins.parse(PAGE, false), auth.required()));
+  }
+
+  private void start(Authenticator auth, OpenStreams.Limits limits, PageOrigins pages) {
+    server = RealtimeServer.start("127.0.0.1", 0, gateway, pages,
         new SocketAccess(auth, tickets, new OpenStreams("sockets", limits), standing, Clock.systemUTC()));
   }
 
@@ -169,6 +176,36 @@ class RealtimeServerTest {
   void withoutAuthenticationComfyUiClientsOpenSocketsWithNoCredential() {
     start(Authenticator.localUser("free"), new OpenStreams.Limits(20, 1000));
     assertThat(open("?clientId=c1", Map.of()).status()).isEqualTo(101);
+  }
+
+  @Test
+  void aPageOfAnAllowedOriginOpensASocketAndAPageOfAnotherIsRefusedBeforeItsTicketIsSpent() {
+    start();
+    String ticket = tickets.issue(Caller.idToken("alice", "free"), Purpose.WS).ticket();
+    assertThat(open("?clientId=c1&ticket=" + enc(ticket), Map.of("Origin", "https://evil.example.net")).status())
+        .isEqualTo(403);
+    assertThat(open("?clientId=c1&ticket=" + enc(ticket), Map.of("Origin", PAGE)).status()).isEqualTo(101);
+    assertThat(open("?clientId=c2", Map.of("Origin", "null", "Authorization", "Bearer token-of-alice")).status())
+        .as("a sandboxed page").isEqualTo(403);
+  }
+
+  @Test
+  void withAuthenticationAPageOfTheGatewaysOwnHostOpensASocketAsComfyUisPythonClientDoes() {
+    start();
+    String ownHost = "http://127.0.0.1:" + server.port();
+    assertThat(open("?clientId=c1", Map.of("Origin", ownHost, "Authorization", "Bearer token-of-alice")).status())
+        .isEqualTo(101);
+    assertThat(open("?clientId=c2", Map.of("Origin", "http://127.0.0.1:1", "Authorization", "Bearer token-of-alice"))
+        .status()).as("another port is another origin").isEqualTo(403);
+  }
+
+  @Test
+  void withoutAuthenticationOnlyListedAndLoopbackPagesOpenSockets() {
+    start(Authenticator.localUser("free"), new OpenStreams.Limits(20, 1000),
+        new PageOrigins(AllowedOrigins.parse("", true), false));
+    assertThat(open("?clientId=c1", Map.of("Origin", "http://localhost:5173")).status()).isEqualTo(101);
+    assertThat(open("?clientId=c2", Map.of("Origin", "http://evil.example.net")).status()).isEqualTo(403);
+    assertThat(open("?clientId=c3", Map.of()).status()).as("no page: a ComfyUI client").isEqualTo(101);
   }
 
   private static Map<String, String> bearer(String user) {

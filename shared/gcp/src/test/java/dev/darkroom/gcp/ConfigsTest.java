@@ -90,6 +90,23 @@ class ConfigsTest {
   }
 
   @Test
+  void originsAreTheConfiguredOnesAndLoopbackPagesOnlyOnThisMachine() {
+    AuthConfig deployed = AuthConfig.from(new Env(Map.of("DARKROOM_AUTH", "on", "API_KEY_PEPPER", PEPPER)));
+    OriginsConfig cloud = OriginsConfig.from(new Env(Map.of("ALLOWED_ORIGINS", "https://app.example.com")), deployed);
+    assertThat(cloud.allowed().allows("https://app.example.com")).isTrue();
+    assertThat(cloud.allowed().allows("http://127.0.0.1:8188")).isFalse();
+    assertThat(OriginsConfig.from(new Env(Map.of()), deployed).allowed().exact()).isEmpty();
+
+    OriginsConfig localWithAuth = OriginsConfig.from(new Env(Map.of("DARKROOM_LOCAL_STACK", "true")), deployed);
+    assertThat(localWithAuth.allowed().allows("http://127.0.0.1:8188")).isTrue();
+    AuthConfig off = AuthConfig.from(new Env(Map.of("DARKROOM_AUTH", "off")));
+    assertThat(OriginsConfig.from(new Env(Map.of()), off).allowed().allows("http://localhost:5173")).isTrue();
+
+    assertThatThrownBy(() -> OriginsConfig.from(new Env(Map.of("ALLOWED_ORIGINS", "*")), deployed))
+        .isInstanceOf(Env.MissingConfigException.class).hasMessageStartingWith("ALLOWED_ORIGINS is malformed: '*'");
+  }
+
+  @Test
   void eachTopicAndCollectionHasItsOwnVariableAndTheLocalStacksNameAsDefault() {
     Env env = new Env(Map.of("JOB_EVENTS_TOPIC", "dev-job-events", "JOBS_COLLECTION", "dev_jobs"));
     assertThat(TopicConfig.jobEvents(env).id()).isEqualTo("dev-job-events");

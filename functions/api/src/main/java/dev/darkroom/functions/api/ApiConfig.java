@@ -9,6 +9,7 @@ import dev.darkroom.gcp.CollectionConfig;
 import dev.darkroom.gcp.DatabaseConfig;
 import dev.darkroom.gcp.Env;
 import dev.darkroom.gcp.GoogleCloudConfig;
+import dev.darkroom.gcp.OriginsConfig;
 import dev.darkroom.gcp.OutputsConfig;
 import dev.darkroom.gcp.StreamsConfig;
 import dev.darkroom.gcp.TopicConfig;
@@ -33,9 +34,11 @@ import java.util.OptionalLong;
  * load balancer, which Terraform sets). Users manage API keys even when authentication is off, so
  * the keys' pepper is always needed. Event streams are limited and rechecked as
  * {@link StreamsConfig#eventStreams} says; {@code KEY_SIGN_IN_MAX_AGE_SECONDS} (default 300) is how
- * recent a sign-in must be to create an API key.
+ * recent a sign-in must be to create an API key. Browsers: the pages that may call are
+ * {@link OriginsConfig}'s ({@code ALLOWED_ORIGINS}).
  */
-record ApiConfig(GoogleCloudConfig cloud, DatabaseConfig database, AuthConfig auth, ApiKeysConfig apiKeys,
+record ApiConfig(GoogleCloudConfig cloud, DatabaseConfig database, AuthConfig auth, OriginsConfig origins,
+    ApiKeysConfig apiKeys,
     CollectionConfig jobs, CollectionConfig idempotencyKeys, CollectionConfig devices, TopicConfig jobSubmitted,
     OutputsConfig outputs, WebhooksConfig webhooks, Duration webhookRotationOverlap, Admission.Settings limits,
     StreamsConfig eventStreams, Duration keySignInMaxAge, int failedAuthenticationsPerMinute, int trustedProxyHops,
@@ -49,7 +52,8 @@ record ApiConfig(GoogleCloudConfig cloud, DatabaseConfig database, AuthConfig au
   }
 
   static ApiConfig from(Env env) {
-    return new ApiConfig(GoogleCloudConfig.from(env), DatabaseConfig.from(env), AuthConfig.from(env),
+    AuthConfig auth = AuthConfig.from(env);
+    return new ApiConfig(GoogleCloudConfig.from(env), DatabaseConfig.from(env), auth, OriginsConfig.from(env, auth),
         ApiKeysConfig.from(env), CollectionConfig.jobs(env), CollectionConfig.idempotencyKeys(env),
         CollectionConfig.devices(env), TopicConfig.jobSubmitted(env), OutputsConfig.from(env), WebhooksConfig.from(env),
         env.positiveSecondsOrDefault("WEBHOOK_ROTATION_OVERLAP_SECONDS", Duration.ofHours(24)), limits(env),

@@ -17,6 +17,7 @@ import dev.darkroom.core.usecase.SubmitPrompt;
 import dev.darkroom.functions.api.http.Callers;
 import dev.darkroom.functions.api.http.ClientAddress;
 import dev.darkroom.functions.api.http.ComfyApi;
+import dev.darkroom.functions.api.http.CrossOrigin;
 import dev.darkroom.functions.api.routes.CatalogRoutes;
 import dev.darkroom.functions.api.routes.FileRoutes;
 import dev.darkroom.functions.api.routes.HistoryRoutes;
@@ -41,8 +42,8 @@ final class ApiWiring {
   static ComfyApi build(ApiConfig config) {
     Adapters adapters = new Adapters(config.cloud(), config.database());
     Clock clock = Clock.systemUTC();
-    LoggerFactory.getLogger(ApiFunction.class).info("api starting: authentication {}, limits {}",
-        config.auth().required() ? "on" : "OFF (local user)", config.limits());
+    LoggerFactory.getLogger(ApiFunction.class).info("api starting: authentication {}, limits {}, browser origins {}",
+        config.auth().required() ? "on" : "OFF (local user)", config.limits(), config.origins().allowed());
     JobStore jobs = adapters.jobStore(config.jobs());
     OutputStore outputs = adapters.outputStore(config.outputs());
     UploadedInputs uploads = new UploadedInputs(outputs);
@@ -60,7 +61,8 @@ final class ApiWiring {
         config.eventStreams().recheck());
     return new ComfyApi(Callers.of(adapters.authenticator(config.auth(), clock)), tickets,
         new FailedAuthentications(config.failedAuthenticationsPerMinute(), clock),
-        new ClientAddress(config.trustedProxyHops()), admission, clock,
+        new ClientAddress(config.trustedProxyHops()),
+        new CrossOrigin(config.origins().allowed(), !config.auth().required()), admission, clock,
         new PromptRoutes(submit, jobs),
         new QueueRoutes(jobs, cancel, config.bounds().listingMaxBytes()),
         new HistoryRoutes(jobs, clock, config.bounds().listingMaxBytes()),

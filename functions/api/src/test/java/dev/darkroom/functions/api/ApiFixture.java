@@ -26,6 +26,7 @@ import dev.darkroom.core.usecase.SubmitJob;
 import dev.darkroom.core.usecase.SubmitPrompt;
 import dev.darkroom.functions.api.http.Callers;
 import dev.darkroom.functions.api.http.ComfyApi;
+import dev.darkroom.functions.api.http.RouteGroup;
 import dev.darkroom.functions.api.routes.CatalogRoutes;
 import dev.darkroom.functions.api.routes.FileRoutes;
 import dev.darkroom.functions.api.routes.HistoryRoutes;
@@ -127,13 +128,20 @@ final class ApiFixture {
   static ComfyApi api(JobStore jobs, JobQueue queue, OutputStore files, Ledger ledger,
       NodeCatalogStore catalogs, Callers callers, Admission admission, ApiKeys keys,
       NotificationRoutes notifications, Streams streams) {
+    return new ComfyApi(callers, streams.tickets(), admission, CLOCK,
+        groups(jobs, queue, files, ledger, catalogs, admission, keys, notifications, streams));
+  }
+
+  /** Every route group, over these fakes, in {@link ApiWiring}'s order. */
+  static RouteGroup[] groups(JobStore jobs, JobQueue queue, OutputStore files, Ledger ledger,
+      NodeCatalogStore catalogs, Admission admission, ApiKeys keys, NotificationRoutes notifications, Streams streams) {
     PromptPolicy policy = new PromptPolicy(catalogs != null ? catalogs : new InMemoryNodeCatalogStore(), files, CLOCK);
     SubmitPrompt submit = new SubmitPrompt(jobs, queue, policy, CLOCK);
     CancelJobs cancel = new CancelJobs(jobs, ledger, CLOCK);
     JobResources resources = new JobResources(jobs, files);
     // Only the in-memory store has a feed; the tests that stream events use it.
     JobFeed feed = jobs instanceof InMemoryJobStore memory ? new InMemoryJobFeed(memory) : null;
-    return new ComfyApi(callers, streams.tickets(), admission, CLOCK,
+    return new RouteGroup[] {
         new PromptRoutes(submit, jobs),
         new QueueRoutes(jobs, cancel),
         new HistoryRoutes(jobs, CLOCK),
@@ -146,6 +154,6 @@ final class ApiFixture {
         new JobEventStream(jobs, feed, resources, CLOCK, EVENT_KEEP_ALIVE, EVENT_STREAM_LIFETIME, streams.open(),
             streams.standing()),
         new OpenApiDocument(),
-        notifications);
+        notifications};
   }
 }

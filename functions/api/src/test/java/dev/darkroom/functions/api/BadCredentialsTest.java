@@ -14,6 +14,7 @@ import dev.darkroom.core.usecase.Authenticator;
 import dev.darkroom.functions.api.http.Callers;
 import dev.darkroom.functions.api.http.ClientAddress;
 import dev.darkroom.functions.api.http.ComfyApi;
+import dev.darkroom.functions.api.http.CrossOrigin;
 import dev.darkroom.functions.api.routes.HistoryRoutes;
 import dev.darkroom.testing.InMemoryAccountDirectory;
 import dev.darkroom.testing.InMemoryApiKeyStore;
@@ -47,7 +48,7 @@ class BadCredentialsTest {
   };
   private final ComfyApi api = new ComfyApi(Callers.of(Authenticator.required(firebase, keys, "free")),
       new StreamTicketing(new InMemoryStreamTickets(), clock),
-      new FailedAuthentications(LIMIT, clock), new ClientAddress(1),
+      new FailedAuthentications(LIMIT, clock), new ClientAddress(1), CrossOrigin.none(),
       new Admission(new InMemoryRateCounter(), jobs, new InMemoryLedger(), Admission.Settings.none(), clock), clock,
       new HistoryRoutes(jobs, clock));
 

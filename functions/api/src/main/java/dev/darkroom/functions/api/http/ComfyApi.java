@@ -17,12 +17,13 @@ import java.util.Map;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * The router: ComfyUI's HTTP API and Darkroom's own over the route groups. Every route answers under both {@code /x} and
  * {@code /api/x}, as ComfyUI does; callers see only their own jobs and files. A known path with
- * another method is {@code 405}, an unknown path {@code 404}, {@code OPTIONS} always {@code 200}.
+ * another method is {@code 405}, an unknown path {@code 404}. A CORS preflight is answered by
+ * {@link CrossOrigin} from the routing table, and every other answer carries its headers; a bare
+ * {@code OPTIONS} (no {@code Origin}: ComfyUI's clients, curl) is {@code 200} with {@code Allow}.
  */
 public final class ComfyApi {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ComfyApi.class);
@@ -32,27 +33,31 @@ public final class ComfyApi {
   private final Admission admission;
   private final FailedAuthentications failures;
   private final ClientAddress addresses;
+  private final CrossOrigin crossOrigin;
 
   private final StreamTicketing tickets;
   private final Clock clock;
 
-  /** Without a limit on failed authentications: for tests of everything else. */
+  /** Without a limit on failed authentications, for no page of another origin: for tests of everything else. */
   public ComfyApi(Callers callers, StreamTicketing tickets, Admission admission, Clock clock, RouteGroup... groups) {
-    this(callers, tickets, FailedAuthentications.off(), new ClientAddress(0), admission, clock, groups);
+    this(callers, tickets, FailedAuthentications.off(), new ClientAddress(0), CrossOrigin.none(), admission, clock,
+        groups);
   }
 
   /**
    * @param tickets what opens an {@link Route#eventStream} route without a header
    * @param failures failed authentications per client address, limited before authentication
    * @param addresses where a request comes from, for {@code failures}
+   * @param crossOrigin which pages of other origins a browser lets call, and how
    * @param groups the route groups, whose routes are tried in this order
    */
   public ComfyApi(Callers callers, StreamTicketing tickets, FailedAuthentications failures, ClientAddress addresses,
-      Admission admission, Clock clock, RouteGroup... groups) {
+      CrossOrigin crossOrigin, Admission admission, Clock clock, RouteGroup... groups) {
     this.callers = callers;
     this.tickets = tickets;
     this.failures = failures;
     this.addresses = addresses;
+    this.crossOrigin = crossOrigin;
     this.admission = admission;
     this.clock = clock;
     this.routes = Arrays.stream(groups).flatMap(group -> group.routes().stream()).toList();
@@ -68,12 +73,23 @@ public final class ComfyApi {
     if (path.equals("/api") || path.startsWith("/api/")) {
       path = path.substring(4);
     }
+    String p = path;
+    List<Route> atPath = routes.stream().filter(r -> r.matches(p)).toList();
+    List<String> methods = atPath.stream().map(Route::method).distinct().toList();
+    if (crossOrigin.isPreflight(request)) {
+      crossOrigin.answerPreflight(request, response, methods);
+      return;
+    }
+    if (!crossOrigin.admit(request, response)) {
+      return;
+    }
     if (request.getMethod().equals("OPTIONS")) {
+      if (!methods.isEmpty()) {
+        response.appendHeader("Allow", String.join(", ", methods) + ", OPTIONS");
+      }
       Replies.ack(response);
       return;
     }
-    String p = path;
-    List<Route> atPath = routes.stream().filter(r -> r.matches(p)).toList();
     Optional<Route> route = atPath.stream().filter(r -> r.method().equals(request.getMethod())).findFirst();
     if (route.isPresent() && route.get().open()) {
       run(route.get(), new Call(request, response, null, path));
@@ -121,7 +137,7 @@ public final class ComfyApi {
     } else if (atPath.isEmpty()) {
       Replies.text(response, 404, "404: Not Found");
     } else {
-      response.appendHeader("Allow", atPath.stream().map(Route::method).distinct().collect(Collectors.joining(", ")));
+      response.appendHeader("Allow", String.join(", ", methods));
       Replies.text(response, 405, "405: Method Not Allowed");
     }
   }
