@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The public port of the local stack, on 127.0.0.1, doing what the external HTTPS load balancer
- * does in the cloud: {@code /ws} and {@code /api/ws} to the realtime gateway, everything else to
+ * does in the cloud: {@code /ws} and {@code /api/ws} to the realtime gateway, {@code GET /} and
+ * {@code /console/...} to the console's files ({@link ConsoleFiles}), everything else to
  * the api function, unchanged (status, headers, bodies, redirects). HTTP goes through Jetty's
  * reverse proxy; a WebSocket upgrade cannot, so the edge accepts it itself and relays its frames
  * to a socket of its own to the gateway ({@link WebSocketRelay}).
@@ -32,7 +33,7 @@ final class Edge implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
 
-  private Edge(int port, int apiPort, int gatewayPort) {
+  private Edge(int port, int apiPort, int gatewayPort, ConsoleFiles.Settings console) {
     server = new Server();
     connector = new ServerConnector(server);
     connector.setHost(LoopbackPorts.HOST);
@@ -62,7 +63,7 @@ final class Edge implements AutoCloseable {
         });
       }
     });
-    webSockets.setHandler(new ToApi(apiPort));
+    webSockets.setHandler(new ConsoleFiles(ConsoleFiles.defaultDir(), console, new ToApi(apiPort)));
     server.setHandler(webSockets);
   }
 
@@ -189,8 +190,8 @@ final class Edge implements AutoCloseable {
   }
 
   /** Listens on 127.0.0.1:{@code port} when this returns; fails if the port is taken. */
-  static Edge start(int port, int apiPort, int gatewayPort) {
-    Edge edge = new Edge(port, apiPort, gatewayPort);
+  static Edge start(int port, int apiPort, int gatewayPort, ConsoleFiles.Settings console) {
+    Edge edge = new Edge(port, apiPort, gatewayPort, console);
     try {
       edge.server.start();
     } catch (Exception e) {
