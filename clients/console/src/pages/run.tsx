@@ -3,6 +3,7 @@
  * /object_info), upload input images, submit (POST /api/v2/jobs) and watch it: a live progress bar
  * with the running node and step, outputs as they arrive.
  */
+import type { Ref } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import samples from 'darkroom:samples';
 import { call, messageOf, send, TERMINAL, type Job, type Output, type Progress } from '../api';
@@ -25,6 +26,7 @@ export function RunPage() {
   const [outputs, setOutputs] = useState<Output[]>([]);
   const [streamError, setStreamError] = useState<string | null>(null);
   const stop = useRef<(() => void) | null>(null);
+  const progressHeading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
     call<ObjectInfo>('GET', '/api/object_info').then(setInfo, (e) => setInfoError(messageOf(e)));
@@ -69,6 +71,8 @@ export function RunPage() {
     try {
       const created = await call<Job>('POST', '/api/v2/jobs', { prompt: parsed.workflow, client_id: 'darkroom-console' });
       setJob(created);
+      // Keyboard and screen-reader users land on the run they started.
+      setTimeout(() => progressHeading.current?.focus(), 0);
       stop.current = followJob(created.id, {
         job: (j) => {
           setJob(j);
@@ -135,7 +139,7 @@ export function RunPage() {
             ))}
           </fieldset>
         )}
-        <div class="actions">
+        <div class="actions form-actions">
           <button type="submit" class="primary" disabled={!parsed.workflow || submitting}>
             {submitting ? 'Submitting…' : 'Run'}
           </button>
@@ -144,7 +148,7 @@ export function RunPage() {
         <ErrorText message={submitError} />
       </form>
       {job && (
-        <RunProgress job={job} progress={progress} workflow={parsed.workflow} outputs={outputs} streamError={streamError} />
+        <RunProgress heading={progressHeading} job={job} progress={progress} workflow={parsed.workflow} outputs={outputs} streamError={streamError} />
       )}
     </div>
   );
@@ -262,8 +266,8 @@ function ImageField({ id, field, onChange }: { id: string; field: Field; onChang
   );
 }
 
-function RunProgress({ job, progress, workflow, outputs, streamError }: {
-  job: Job; progress: Progress | null; workflow: Workflow | null; outputs: Output[]; streamError: string | null;
+function RunProgress({ heading, job, progress, workflow, outputs, streamError }: {
+  heading: Ref<HTMLHeadingElement>; job: Job; progress: Progress | null; workflow: Workflow | null; outputs: Output[]; streamError: string | null;
 }) {
   const node = progress?.node_id ? workflow?.[progress.node_id] : undefined;
   const nodeName = progress?.node_id ? `${node?._meta?.title ?? node?.class_type ?? 'node'} (node ${progress.node_id})` : null;
@@ -281,7 +285,7 @@ function RunProgress({ job, progress, workflow, outputs, streamError }: {
   else words = `${job.status}.`;
   return (
     <section class="progress" aria-label="This run">
-      <h2>Job <a href={`#/jobs/${encodeURIComponent(job.id)}`}><code>{job.id}</code></a> <StatusBadge status={job.status} /></h2>
+      <h2 ref={heading} tabIndex={-1}>Job <a href={`#/jobs/${encodeURIComponent(job.id)}`}><code>{job.id}</code></a> <StatusBadge status={job.status} /></h2>
       <progress max={100} value={job.status === 'succeeded' ? 100 : running ? percent : undefined} aria-label="Progress of the running node" />
       <p role="status" aria-live="polite" data-run-status={job.status}>{words}</p>
       {job.error && job.status === 'failed' && (

@@ -69,10 +69,17 @@ final class ConsoleFiles extends Handler.Wrapper {
     addBean(files);
   }
 
+  /** The file handler is this handler's own, not in the server's chain: it learns the server here. */
+  @Override
+  public void setServer(org.eclipse.jetty.server.Server server) {
+    super.setServer(server);
+    files.setServer(server);
+  }
+
   /** The built console's directory: {@value #DIR_PROPERTY}, else clients/console/dist under the working directory. */
   static Path defaultDir() {
     String configured = System.getProperty(DIR_PROPERTY);
-    return Path.of(configured != null && !configured.isBlank() ? configured : "clients/console/dist").toAbsolutePath();
+    return Path.of(configured != null && !configured.isBlank() ? configured : "clients/console/dist").toAbsolutePath().normalize();
   }
 
   @Override
