@@ -95,7 +95,7 @@ function describeBody(text: string): string | null {
   if (typeof error === 'string') parts.push(error);
   if (error && typeof error === 'object') {
     const e = error as { message?: string; details?: string };
-    if (e.message) parts.push(e.details ? `${e.message}: ${e.details}` : e.message);
+    if (e.message) parts.push(e.details ? `${e.message.replace(/[.:]\s*$/, '')} (${e.details})` : e.message);
   }
   for (const [node, problem] of Object.entries(nodeErrors ?? {})) {
     for (const each of problem.errors ?? []) {

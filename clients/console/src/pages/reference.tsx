@@ -50,7 +50,7 @@ export function ReferencePage() {
           {doc.tags?.find((t) => t.name === tag)?.description && <p>{doc.tags.find((t) => t.name === tag)!.description}</p>}
           {ops.map(([method, path, op]) => (
             <details key={`${method} ${path}`} class="operation">
-              <summary><span class={`method method-${method}`}>{method.toUpperCase()}</span> <code>/api{path}</code> <span>{op.summary}</span></summary>
+              <summary><span class={`method method-${method}`}>{method.toUpperCase()}</span> <code>/api{path}</code> <span>{op.summary && <Inline text={op.summary} />}</span></summary>
               {op.description && <Paragraphs text={op.description} />}
               {op.security && op.security.length === 0 && <p>No credential needed.</p>}
               {op.parameters && op.parameters.length > 0 && (
@@ -83,8 +83,13 @@ function Paragraphs({ text }: { text: string }) {
   return (
     <>
       {text.split(/\n\s*\n/).map((para, i) => (
-        <p key={i}>{para.split('`').map((part, j) => (j % 2 ? <code key={j}>{part}</code> : part.replace(/\s*\n\s*/g, ' ')))}</p>
+        <p key={i}><Inline text={para} /></p>
       ))}
     </>
   );
+}
+
+/** One line of such text: `code` spans as code, line breaks as spaces. */
+function Inline({ text }: { text: string }) {
+  return <>{text.split('`').map((part, j) => (j % 2 ? <code key={j}>{part}</code> : part.replace(/\s*\n\s*/g, ' ')))}</>;
 }
