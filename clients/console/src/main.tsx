@@ -96,6 +96,11 @@ function App({ config }: { config: ConsoleConfig }) {
             the CPU and draws procedural images, not what the models would make.
           </p>
         )}
+        {config.auth && config.firebase?.authEmulatorUrl && (
+          <p class="notice" data-notice="auth-emulator">
+            <strong>Local sign-in.</strong> Accounts live in the Firebase Auth emulator on this machine, not in a real project.
+          </p>
+        )}
         {!config.auth && (
           <p class="notice" data-notice="auth-off">
             <strong>Authentication is off.</strong> Every request acts as the one local user; this Darkroom listens on
