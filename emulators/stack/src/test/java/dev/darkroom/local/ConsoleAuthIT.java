@@ -57,7 +57,7 @@ class ConsoleAuthIT {
 
   @Test
   void eachPersonSignsInAndSeesOnlyTheirOwnJobs() {
-    page.get(stack.apiUrl() + "/");
+    browser.open(stack.apiUrl() + "/");
     browser.visible(By.xpath("//h1[.='Sign in']"));
     assertThat(page.findElements(By.cssSelector("[data-notice=auth-off]"))).as("auth is on").isEmpty();
     assertThat(page.findElement(By.cssSelector("[data-notice=simulated-engine]")).isDisplayed()).isTrue();
@@ -72,11 +72,11 @@ class ConsoleAuthIT {
     browser.loaded(browser.visible(By.cssSelector(".outputs img")));
     String jobId = page.findElement(By.cssSelector(".progress h2 code")).getText();
 
-    page.get(stack.apiUrl() + "/#/jobs");
+    browser.open(stack.apiUrl() + "/#/jobs");
     browser.visible(By.cssSelector("tr[data-job-id='" + jobId + "']"));
     assertThat(page.findElements(By.cssSelector("tr[data-job-id]"))).hasSize(1);
 
-    page.get(stack.apiUrl() + "/#/keys");
+    browser.open(stack.apiUrl() + "/#/keys");
     ConsoleBrowser.retype(browser.visible(By.xpath("//label[contains(., 'Name of the new key')]/input")), "console test");
     page.findElement(By.xpath("//button[.='Create a key']")).click();
     WebElement key = browser.visible(By.cssSelector("[data-secret]"));
@@ -91,7 +91,7 @@ class ConsoleAuthIT {
     page.findElement(By.xpath("//button[.='Sign out']")).click();
     browser.visible(By.xpath("//h1[.='Sign in']"));
     signIn("bob@example.com", "bob-password");
-    page.get(stack.apiUrl() + "/#/jobs");
+    browser.open(stack.apiUrl() + "/#/jobs");
     browser.visible(By.xpath("//p[starts-with(., 'No jobs yet')]"));
     assertThat(page.findElements(By.cssSelector("tr[data-job-id]"))).as("bob sees none of alice's jobs").isEmpty();
     browser.screenshot("jobs-other-user");

@@ -71,6 +71,12 @@ final class ConsoleBrowser implements AutoCloseable {
     return new ConsoleBrowser(driver);
   }
 
+  /** Loads the page afresh, even when only its fragment differs from the page shown now. */
+  void open(String url) {
+    driver.get("about:blank");
+    driver.get(url);
+  }
+
   WebDriverWait waitUpTo(Duration timeout) {
     return new WebDriverWait(driver, timeout);
   }

@@ -71,7 +71,7 @@ class ConsoleIT {
   @Order(1)
   void aSampleRunsFromTheFormAndItsImageAppears() throws Exception {
     page.manage().window().setSize(new Dimension(1280, 1000));
-    page.get(stack.apiUrl() + "/");
+    browser.open(stack.apiUrl() + "/");
     WebDriverWait wait = browser.waitUpTo(Duration.ofSeconds(30));
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-notice=simulated-engine]")));
     assertThat(page.findElement(By.cssSelector("[data-notice=auth-off]")).getText()).contains("Authentication is off");
@@ -99,7 +99,7 @@ class ConsoleIT {
     JsonNode history = ConsoleBrowser.readTree(get("/history/" + jobId).body());
     assertThat(history.at("/" + jobId + "/prompt/2/6/inputs/text").asText()).isEqualTo("a lighthouse at dusk, long exposure");
 
-    page.get(stack.apiUrl() + "/#/jobs");
+    browser.open(stack.apiUrl() + "/#/jobs");
     WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("tr[data-job-id='" + jobId + "']")));
     assertThat(row.getText()).contains("succeeded");
     browser.screenshot("jobs");
@@ -108,7 +108,7 @@ class ConsoleIT {
     wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".job pre.json")));
     browser.screenshot("job");
 
-    page.get(stack.apiUrl() + "/#/gallery");
+    browser.open(stack.apiUrl() + "/#/gallery");
     wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(".gallery .thumb"))).click();
     WebElement full = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog img")));
     browser.loaded(full);
@@ -118,7 +118,7 @@ class ConsoleIT {
   @Test
   @Order(2)
   void aRunningJobIsCancelledFromTheRunPage() {
-    page.get(stack.apiUrl() + "/#/run");
+    browser.open(stack.apiUrl() + "/#/run");
     WebDriverWait wait = browser.waitUpTo(Duration.ofSeconds(30));
     new Select(wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("sample")))).selectByValue("sd1.5-txt2img");
     WebElement steps = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("input-3-steps")));
@@ -137,7 +137,7 @@ class ConsoleIT {
   @Test
   @Order(3)
   void aRefusedWorkflowIsExplainedInASentence() {
-    page.get(stack.apiUrl() + "/#/run");
+    browser.open(stack.apiUrl() + "/#/run");
     WebDriverWait wait = browser.waitUpTo(Duration.ofSeconds(30));
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("sample")));
     page.findElement(By.tagName("summary")).click();
@@ -149,16 +149,47 @@ class ConsoleIT {
     browser.screenshot("run-refused");
   }
 
+  /** An image input offers an upload: the uploaded file is what the workflow loads, and so what it saves. */
   @Test
   @Order(4)
+  void anUploadedImageIsWhatTheWorkflowLoads() throws Exception {
+    java.awt.image.BufferedImage picture = new java.awt.image.BufferedImage(37, 23, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    picture.setRGB(5, 5, 0xff0000);
+    Path file = dataDir.resolve("fox.png");
+    javax.imageio.ImageIO.write(picture, "png", file.toFile());
+
+    browser.open(stack.apiUrl() + "/#/run");
+    browser.visible(By.name("sample"));
+    page.findElement(By.tagName("summary")).click();
+    ConsoleBrowser.retype(page.findElement(By.name("workflow")),
+        "{\"1\": {\"class_type\": \"LoadImage\", \"inputs\": {\"image\": \"example.png\"}},"
+        + " \"2\": {\"class_type\": \"SaveImage\", \"inputs\": {\"images\": [\"1\", 0], \"filename_prefix\": \"fox\"}}}");
+    WebElement upload = browser.visible(By.xpath("//label[contains(., 'Upload an image for image')]"))
+        .findElement(By.cssSelector("input[type=file]"));
+    upload.sendKeys(file.toAbsolutePath().toString());
+    browser.waitUpTo(Duration.ofSeconds(30)).until(d -> "fox.png [input]".equals(
+        page.executeScript("return document.getElementById('input-1-image').value")));
+    browser.screenshot("run-upload");
+
+    page.findElement(By.cssSelector("button[type=submit]")).click();
+    browser.waitUpTo(Duration.ofSeconds(120)).until(ExpectedConditions.presenceOfElementLocated(
+        By.cssSelector("[data-run-status=succeeded]")));
+    WebElement image = browser.visible(By.cssSelector(".outputs img"));
+    browser.loaded(image);
+    assertThat(page.executeScript("return [arguments[0].naturalWidth, arguments[0].naturalHeight]", image))
+        .isEqualTo(List.of(37L, 23L));
+  }
+
+  @Test
+  @Order(5)
   void theOtherPagesLoad() {
     WebDriverWait wait = browser.waitUpTo(Duration.ofSeconds(30));
-    page.get(stack.apiUrl() + "/#/reference");
+    browser.open(stack.apiUrl() + "/#/reference");
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#tag-jobs details")));
     assertThat(page.findElement(By.tagName("h1")).getText()).startsWith("Darkroom API");
     browser.screenshot("reference");
 
-    page.get(stack.apiUrl() + "/#/webhooks");
+    browser.open(stack.apiUrl() + "/#/webhooks");
     WebElement url = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("input[type=url]")));
     url.sendKeys("http://127.0.0.1:9/console-hook");
     page.findElement(By.cssSelector("form button[type=submit]")).click();
@@ -167,18 +198,18 @@ class ConsoleIT {
     assertThat(page.findElement(By.tagName("table")).getText()).contains("http://127.0.0.1:9/console-hook");
     browser.screenshot("webhooks");
 
-    page.get(stack.apiUrl() + "/#/keys");
+    browser.open(stack.apiUrl() + "/#/keys");
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.xpath("//h1[.='API keys']")));
     browser.screenshot("keys");
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void itFitsAPhonesWidth() {
     page.manage().window().setSize(new Dimension(390, 844));
     try {
       for (String name : List.of("run", "jobs", "gallery")) {
-        page.get(stack.apiUrl() + "/#/" + name);
+        browser.open(stack.apiUrl() + "/#/" + name);
         browser.waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.visibilityOfElementLocated(By.tagName("h1")));
         Long overflow = (Long) page.executeScript(
             "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
