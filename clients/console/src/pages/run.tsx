@@ -17,7 +17,8 @@ const PRETTY = (w: unknown) => JSON.stringify(w, null, 2);
 export function RunPage() {
   const [sample, setSample] = useState(samples[0]?.name ?? '');
   const [text, setText] = useState(() => PRETTY(samples[0]?.workflow ?? {}));
-  const [info, setInfo] = useState<ObjectInfo>({});
+  // Null until /object_info has answered (or failed): the form's field kinds depend on it.
+  const [info, setInfo] = useState<ObjectInfo | null>(null);
   const [infoError, setInfoError] = useState<string | null>(null);
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
@@ -29,7 +30,7 @@ export function RunPage() {
   const progressHeading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
-    call<ObjectInfo>('GET', '/api/object_info').then(setInfo, (e) => setInfoError(messageOf(e)));
+    call<ObjectInfo>('GET', '/api/object_info').then(setInfo, (e) => { setInfoError(messageOf(e)); setInfo({}); });
     return () => stop.current?.();
   }, []);
 
@@ -40,7 +41,7 @@ export function RunPage() {
       return { workflow: null, error: (e as Error).message };
     }
   }, [text]);
-  const fields = useMemo(() => (parsed.workflow ? fieldsOf(parsed.workflow, info) : []), [parsed.workflow, info]);
+  const fields = useMemo(() => (parsed.workflow && info ? fieldsOf(parsed.workflow, info) : []), [parsed.workflow, info]);
 
   const setField = (field: Field, value: unknown) => {
     if (parsed.workflow) setText(PRETTY(withInput(parsed.workflow, field.nodeId, field.name, value)));
@@ -128,6 +129,7 @@ export function RunPage() {
         </details>
         <ErrorText message={parsed.error} />
         <ErrorText message={infoError && `The node list could not be read, so inputs are judged by their values. ${infoError}`} />
+        {!info && <p role="status">Reading the engine's node list…</p>}
         {fields.length > 0 && (
           <fieldset class="inputs">
             <legend>Inputs</legend>

@@ -77,8 +77,11 @@ final class ConsoleBrowser implements AutoCloseable {
     driver.get(url);
   }
 
+  /** A wait that looks again when the page re-rendered what it was reading. */
   WebDriverWait waitUpTo(Duration timeout) {
-    return new WebDriverWait(driver, timeout);
+    WebDriverWait wait = new WebDriverWait(driver, timeout);
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+    return wait;
   }
 
   WebElement visible(By locator) {

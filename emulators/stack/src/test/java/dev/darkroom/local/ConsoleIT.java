@@ -203,8 +203,41 @@ class ConsoleIT {
     browser.screenshot("keys");
   }
 
+  /** Jobs filters by status, pages through more than a page, and cancels a job from its row. */
   @Test
   @Order(6)
+  void jobsAreFilteredPagedAndCancelledFromTheList() throws Exception {
+    // More cancelled jobs than one page (20) holds.
+    for (int i = 0; i < 21; i++) {
+      String id = createdJob(1);
+      post("/api/v2/jobs/" + id + "/cancel", "");
+    }
+
+    browser.open(stack.apiUrl() + "/#/jobs");
+    new Select(browser.visible(By.xpath("//label[contains(., 'Status')]/select"))).selectByValue("cancelled");
+    browser.waitUpTo(Duration.ofSeconds(30)).until(d -> d.findElements(By.cssSelector("tr[data-job-id]")).size() == 20);
+    assertThat(page.findElements(By.cssSelector("tr[data-job-id]")))
+        .allSatisfy(row -> assertThat(row.getText()).contains("cancelled"));
+    page.findElement(By.xpath("//button[.='Next page']")).click();
+    browser.visible(By.xpath("//span[.='Page 2']"));
+    browser.waitUpTo(Duration.ofSeconds(30)).until(d -> d.findElements(By.cssSelector("tr[data-job-id]")).size() >= 1
+        && d.findElements(By.cssSelector("tr[data-job-id]")).size() < 20);
+    page.findElement(By.xpath("//button[.='Previous page']")).click();
+    browser.visible(By.xpath("//span[.='Page 1']"));
+    browser.screenshot("jobs-cancelled");
+
+    String longJob = createdJob(5000);
+    new Select(page.findElement(By.xpath("//label[contains(., 'Status')]/select"))).selectByValue("");
+    WebElement row = browser.visible(By.cssSelector("tr[data-job-id='" + longJob + "']"));
+    row.findElement(By.xpath(".//button[starts-with(., 'Cancel')]")).click();
+    browser.waitUpTo(Duration.ofSeconds(60)).until(d -> {
+      d.findElement(By.xpath("//button[.='Refresh']")).click();
+      return d.findElement(By.cssSelector("tr[data-job-id='" + longJob + "']")).getText().contains("cancelled");
+    });
+  }
+
+  @Test
+  @Order(7)
   void itFitsAPhonesWidth() {
     page.manage().window().setSize(new Dimension(390, 844));
     try {
@@ -219,6 +252,24 @@ class ConsoleIT {
     } finally {
       page.manage().window().setSize(new Dimension(1280, 1000));
     }
+  }
+
+  /** A job of the sd1.5 sample with this many sampler steps, submitted through the API; its id. */
+  private String createdJob(int steps) throws Exception {
+    com.fasterxml.jackson.databind.node.ObjectNode sample;
+    try (java.io.InputStream in = getClass().getResourceAsStream("/workflows/sd1.5-txt2img.json")) {
+      sample = (com.fasterxml.jackson.databind.node.ObjectNode) ConsoleBrowser.readTree(
+          new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+    sample.withObject("/3/inputs").put("steps", steps);
+    HttpResponse<String> created = post("/api/v2/jobs", "{\"prompt\": " + sample + "}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    return ConsoleBrowser.readTree(created.body()).get("id").asText();
+  }
+
+  private HttpResponse<String> post(String path, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> get(String path) throws Exception {
