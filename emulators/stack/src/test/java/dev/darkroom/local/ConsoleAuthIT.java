@@ -61,6 +61,7 @@ class ConsoleAuthIT {
     browser.visible(By.xpath("//h1[.='Sign in']"));
     assertThat(page.findElements(By.cssSelector("[data-notice=auth-off]"))).as("auth is on").isEmpty();
     assertThat(page.findElement(By.cssSelector("[data-notice=simulated-engine]")).isDisplayed()).isTrue();
+    assertThat(browser.unnamedControls()).as("controls a screen reader cannot name on Sign in").isEmpty();
     browser.screenshot("signin");
     signIn("alice@example.com", "alice-password");
 

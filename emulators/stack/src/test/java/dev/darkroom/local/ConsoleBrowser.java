@@ -94,6 +94,24 @@ final class ConsoleBrowser implements AutoCloseable {
         "return arguments[0].complete && arguments[0].naturalWidth > 0", image));
   }
 
+  /**
+   * What a screen reader would find unnamed on the page now: form controls without a label and
+   * buttons or links without text or {@code aria-label}.
+   */
+  @SuppressWarnings("unchecked")
+  List<String> unnamedControls() {
+    return (List<String>) driver.executeScript("""
+        const unnamed = [];
+        for (const c of document.querySelectorAll('input, select, textarea')) {
+          if (c.type === 'hidden') continue;
+          if (!(c.labels && c.labels.length) && !c.getAttribute('aria-label')) unnamed.push(c.outerHTML.slice(0, 120));
+        }
+        for (const c of document.querySelectorAll('button, a[href]')) {
+          if (!c.textContent.trim() && !c.getAttribute('aria-label')) unnamed.push(c.outerHTML.slice(0, 120));
+        }
+        return unnamed;""");
+  }
+
   /** As a person replaces a field's text: select all, type over it (so the page sees input events). */
   static void retype(WebElement field, String text) {
     field.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);

@@ -83,6 +83,7 @@ class ConsoleIT {
     assertThat(steps.getAttribute("type")).isEqualTo("number");
     assertThat(new Select(page.findElement(By.id("input-3-sampler_name"))).getOptions())
         .as("choices come from /object_info").hasSizeGreaterThan(1);
+    assertThat(browser.unnamedControls()).as("controls a screen reader cannot name on Run").isEmpty();
     browser.screenshot("run");
 
     page.findElement(By.cssSelector("button[type=submit]")).click();
@@ -102,6 +103,7 @@ class ConsoleIT {
     browser.open(stack.apiUrl() + "/#/jobs");
     WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("tr[data-job-id='" + jobId + "']")));
     assertThat(row.getText()).contains("succeeded");
+    assertThat(browser.unnamedControls()).as("controls a screen reader cannot name on Jobs").isEmpty();
     browser.screenshot("jobs");
     row.findElement(By.tagName("a")).click();
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".job .outputs img")));
@@ -112,6 +114,7 @@ class ConsoleIT {
     wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(".gallery .thumb"))).click();
     WebElement full = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog img")));
     browser.loaded(full);
+    assertThat(browser.unnamedControls()).as("controls a screen reader cannot name in the Gallery").isEmpty();
     browser.screenshot("gallery");
   }
 
@@ -196,10 +199,12 @@ class ConsoleIT {
     WebElement secret = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-secret]")));
     assertThat(secret.getText()).startsWith("whsec_");
     assertThat(page.findElement(By.tagName("table")).getText()).contains("http://127.0.0.1:9/console-hook");
+    assertThat(browser.unnamedControls()).as("controls a screen reader cannot name on Webhooks").isEmpty();
     browser.screenshot("webhooks");
 
     browser.open(stack.apiUrl() + "/#/keys");
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.xpath("//h1[.='API keys']")));
+    assertThat(browser.unnamedControls()).as("controls a screen reader cannot name on API keys").isEmpty();
     browser.screenshot("keys");
   }
 
