@@ -12,6 +12,13 @@ interface HistoryEntry {
   status: { status_str: string; completed: boolean; messages: [string, Record<string, unknown>][] };
 }
 
+/** The failed node as "3 (KSampler)": its type from the error, else from the prompt that ran. */
+function nodeOf(error: Record<string, unknown>, prompt: Record<string, unknown> | undefined): string {
+  const id = String(error.node_id ?? '');
+  const type = error.node_type ?? (prompt?.[id] as { class_type?: string } | undefined)?.class_type;
+  return type ? `${id} (${String(type)})` : id;
+}
+
 export function JobPage({ id }: { id: string }) {
   const [job, setJob] = useState<Job | null>(null);
   const [history, setHistory] = useState<HistoryEntry | null>(null);
@@ -67,7 +74,7 @@ export function JobPage({ id }: { id: string }) {
           <p class="error">{job.error.node_id ? `Node ${job.error.node_id}: ` : ''}{job.error.type ? `${job.error.type}: ` : ''}{job.error.message}</p>
           {executionError && (
             <dl class="facts">
-              <dt>Node</dt><dd>{String(executionError.node_id ?? '')} ({String(executionError.node_type ?? '')})</dd>
+              <dt>Node</dt><dd>{nodeOf(executionError, history?.prompt[2])}</dd>
               <dt>Exception</dt><dd>{String(executionError.exception_type ?? '')}: {String(executionError.exception_message ?? '')}</dd>
             </dl>
           )}

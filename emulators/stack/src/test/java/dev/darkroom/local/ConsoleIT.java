@@ -152,9 +152,34 @@ class ConsoleIT {
     browser.screenshot("run-refused");
   }
 
-  /** An image input offers an upload: the uploaded file is what the workflow loads, and so what it saves. */
+  /** A run that fails on the engine shows ComfyUI's error on the Run page and in the job's detail. */
   @Test
   @Order(4)
+  void aFailedRunShowsComfyUIsError() {
+    browser.open(stack.apiUrl() + "/#/run");
+    browser.visible(By.name("sample"));
+    page.findElement(By.tagName("summary")).click();
+    // A literal where a link belongs passes validation and fails when the node runs, as in ComfyUI.
+    ConsoleBrowser.retype(page.findElement(By.name("workflow")),
+        "{\"1\": {\"class_type\": \"SaveImage\", \"inputs\": {\"images\": \"not a link\", \"filename_prefix\": \"x\"}}}");
+    browser.visible(By.id("input-1-filename_prefix"));
+    page.findElement(By.cssSelector("button[type=submit]")).click();
+    browser.waitUpTo(Duration.ofSeconds(120)).until(ExpectedConditions.presenceOfElementLocated(
+        By.cssSelector("[data-run-status=failed]")));
+    assertThat(page.findElement(By.cssSelector(".progress .error")).getText()).startsWith("Node 1: ").contains("AttributeError");
+    String jobId = page.findElement(By.cssSelector(".progress h2 code")).getText();
+
+    browser.open(stack.apiUrl() + "/#/jobs/" + jobId);
+    WebElement error = browser.visible(By.cssSelector("section[aria-label=Error]"));
+    browser.waitUpTo(Duration.ofSeconds(30)).until(d -> d.findElement(By.cssSelector("section[aria-label=Error]"))
+        .getText().contains("Exception"));
+    assertThat(error.getText()).contains("AttributeError").contains("SaveImage");
+    browser.screenshot("job-failed");
+  }
+
+  /** An image input offers an upload: the uploaded file is what the workflow loads, and so what it saves. */
+  @Test
+  @Order(5)
   void anUploadedImageIsWhatTheWorkflowLoads() throws Exception {
     java.awt.image.BufferedImage picture = new java.awt.image.BufferedImage(37, 23, java.awt.image.BufferedImage.TYPE_INT_RGB);
     picture.setRGB(5, 5, 0xff0000);
@@ -184,7 +209,7 @@ class ConsoleIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void theOtherPagesLoad() {
     WebDriverWait wait = browser.waitUpTo(Duration.ofSeconds(30));
     browser.open(stack.apiUrl() + "/#/reference");
@@ -210,13 +235,17 @@ class ConsoleIT {
 
   /** Jobs filters by status, pages through more than a page, and cancels a job from its row. */
   @Test
-  @Order(6)
+  @Order(7)
   void jobsAreFilteredPagedAndCancelledFromTheList() throws Exception {
-    // More cancelled jobs than one page (20) holds.
+    // More cancelled jobs than one page (20) holds: long ones, so none can end otherwise first.
     for (int i = 0; i < 21; i++) {
-      String id = createdJob(1);
-      post("/api/v2/jobs/" + id + "/cancel", "");
+      String id = createdJob(5000);
+      HttpResponse<String> cancelled = post("/api/v2/jobs/" + id + "/cancel", "");
+      assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(202);
     }
+    // A running one ends cancelled once its runner has stopped it.
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> ConsoleBrowser.readTree(
+        get("/api/v2/jobs?status=cancelled&limit=100").body()).path("jobs").size() > 20);
 
     browser.open(stack.apiUrl() + "/#/jobs");
     new Select(browser.visible(By.xpath("//label[contains(., 'Status')]/select"))).selectByValue("cancelled");
@@ -242,7 +271,7 @@ class ConsoleIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void itFitsAPhonesWidth() {
     page.manage().window().setSize(new Dimension(390, 844));
     try {
