@@ -20,11 +20,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The public port of the local stack, on 127.0.0.1, doing what the external HTTPS load balancer
- * does in the cloud: {@code /ws} and {@code /api/ws} to the realtime gateway, {@code GET /} and
- * {@code /console/...} to the console's files ({@link ConsoleFiles}), everything else to
+ * does in the cloud: {@code /ws} and {@code /api/ws} to the realtime gateway, everything else to
  * the api function, unchanged (status, headers, bodies, redirects). HTTP goes through Jetty's
  * reverse proxy; a WebSocket upgrade cannot, so the edge accepts it itself and relays its frames
  * to a socket of its own to the gateway ({@link WebSocketRelay}).
+ *
+ * <p>Before the api, {@code GET /} and {@code /console/...} are the console's files ({@link ConsoleFiles}).
  */
 final class Edge implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Edge.class);
