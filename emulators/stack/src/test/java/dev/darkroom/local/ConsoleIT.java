@@ -288,15 +288,73 @@ class ConsoleIT {
     }
   }
 
-  /** A job of the sd1.5 sample with this many sampler steps, submitted through the API; its id. */
-  private String createdJob(int steps) throws Exception {
+  /**
+   * A page of another origin (a server of this test, on another port) submits a job with {@code fetch}
+   * (a preflighted POST: JSON and an Idempotency-Key), reads the job's {@code Location} and follows
+   * it to {@code succeeded}: what the api's CORS must allow for a web app hosted elsewhere.
+   */
+  @Test
+  @Order(9)
+  void aPageOnAnotherOriginSubmitsAJobAndFollowsItToSuccess() throws Exception {
+    String html = """
+        <!doctype html><title>another origin</title><pre id="log"></pre>
+        <script type="module">
+        const api = API_URL;
+        const log = (line) => { document.getElementById('log').textContent += line + '\\n'; };
+        try {
+          const created = await fetch(api + '/api/v2/jobs', { method: 'POST', body: JSON.stringify({ prompt: WORKFLOW }),
+            headers: { 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() } });
+          const location = created.headers.get('Location');
+          log('created ' + created.status + ' ' + location);
+          let status = 'unknown';
+          for (let i = 0; i < 480 && !['succeeded', 'failed', 'cancelled', 'timed_out'].includes(status); i++) {
+            if (i > 0) await new Promise((resolve) => setTimeout(resolve, 250));
+            status = (await (await fetch(new URL(location, api))).json()).status;
+          }
+          document.body.dataset.result = status;
+        } catch (e) {
+          document.body.dataset.result = 'error: ' + e;
+        }
+        </script>
+        """.replace("API_URL", "'" + stack.apiUrl() + "'").replace("WORKFLOW", sampleWith(2).toString());
+    com.sun.net.httpserver.HttpServer otherOrigin = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    otherOrigin.createContext("/", exchange -> {
+      byte[] body = html.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+      exchange.sendResponseHeaders(200, body.length);
+      try (java.io.OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    otherOrigin.start();
+    try {
+      String origin = "http://127.0.0.1:" + otherOrigin.getAddress().getPort();
+      assertThat(origin).isNotEqualTo(stack.apiUrl());
+      browser.open(origin + "/");
+      String result = browser.waitUpTo(Duration.ofSeconds(120)).until(d -> (String) page.executeScript(
+          "return document.body.dataset.result || null"));
+      assertThat(page.findElement(By.id("log")).getText()).startsWith("created 201 /api/v2/jobs/");
+      assertThat(result).isEqualTo("succeeded");
+    } finally {
+      otherOrigin.stop(0);
+    }
+  }
+
+  /** The sd1.5 sample with this many sampler steps. */
+  private com.fasterxml.jackson.databind.node.ObjectNode sampleWith(int steps) throws java.io.IOException {
     com.fasterxml.jackson.databind.node.ObjectNode sample;
     try (java.io.InputStream in = getClass().getResourceAsStream("/workflows/sd1.5-txt2img.json")) {
       sample = (com.fasterxml.jackson.databind.node.ObjectNode) ConsoleBrowser.readTree(
           new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
     }
     sample.withObject("/3/inputs").put("steps", steps);
-    HttpResponse<String> created = post("/api/v2/jobs", "{\"prompt\": " + sample + "}");
+    return sample;
+  }
+
+  /** A job of the sd1.5 sample with this many sampler steps, submitted through the API; its id. */
+  private String createdJob(int steps) throws Exception {
+    HttpResponse<String> created = post("/api/v2/jobs", "{\"prompt\": " + sampleWith(steps) + "}");
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     return ConsoleBrowser.readTree(created.body()).get("id").asText();
   }
