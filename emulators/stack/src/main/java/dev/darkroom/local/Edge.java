@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
  * {@code Access-Control-*} and {@code Vary} headers too). HTTP goes through Jetty's
  * reverse proxy; a WebSocket upgrade cannot, so the edge accepts it itself and relays its frames
  * to a socket of its own to the gateway ({@link WebSocketRelay}).
+ *
+ * <p>Before the api, {@code GET /} and {@code /console/...} are the console's files ({@link ConsoleFiles}).
  */
 final class Edge implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Edge.class);
@@ -33,7 +35,7 @@ final class Edge implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
 
-  private Edge(int port, int apiPort, int gatewayPort) {
+  private Edge(int port, int apiPort, int gatewayPort, ConsoleFiles.Settings console) {
     server = new Server();
     connector = new ServerConnector(server);
     connector.setHost(LoopbackPorts.HOST);
@@ -64,7 +66,7 @@ final class Edge implements AutoCloseable {
         });
       }
     });
-    webSockets.setHandler(new ToApi(apiPort));
+    webSockets.setHandler(new ConsoleFiles(ConsoleFiles.defaultDir(), console, new ToApi(apiPort)));
     server.setHandler(webSockets);
   }
 
@@ -191,8 +193,8 @@ final class Edge implements AutoCloseable {
   }
 
   /** Listens on 127.0.0.1:{@code port} when this returns; fails if the port is taken. */
-  static Edge start(int port, int apiPort, int gatewayPort) {
-    Edge edge = new Edge(port, apiPort, gatewayPort);
+  static Edge start(int port, int apiPort, int gatewayPort, ConsoleFiles.Settings console) {
+    Edge edge = new Edge(port, apiPort, gatewayPort, console);
     try {
       edge.server.start();
     } catch (Exception e) {

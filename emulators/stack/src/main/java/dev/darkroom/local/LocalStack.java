@@ -247,7 +247,8 @@ public final class LocalStack implements AutoCloseable {
     settleDeadLetters(deadLettersPort);
     previewOutputs(clients, thumbnailsPort);
     // Last, so the public port answers only once everything behind it does.
-    edge = track(Edge.start(options.apiPort(), apiPort, gatewayPort));
+    edge = track(Edge.start(options.apiPort(), apiPort, gatewayPort,
+        new ConsoleFiles.Settings(options.projectId(), options.firebaseAuthEmulator(), engine != null)));
   }
 
   /**

@@ -44,6 +44,7 @@ public final class LocalStackMain implements Callable<Integer> {
 
         Darkroom is running locally (started in %.1f s).
           ComfyUI API  %s   (and its /ws; 127.0.0.1 only; ComfyUI clients work unchanged)
+          Console      %s/   (run workflows, jobs, gallery, keys, webhooks, API reference)
           Engine       %s
           Auth         OFF: every request acts as the user 'local' (DARKROOM_AUTH=off). Loopback only.
           Cloud        emulated on this machine: Firestore, Pub/Sub, Cloud Storage, Cloud Run Jobs, Eventarc
@@ -52,6 +53,7 @@ public final class LocalStackMain implements Callable<Integer> {
         Ctrl-C stops everything.
         %n""",
         (System.nanoTime() - started) / 1e9,
+        stack.apiUrl(),
         stack.apiUrl(),
         stack.simulatedEngine()
             ? "SIMULATED ComfyUI engine at " + stack.comfyUiUrl() + " (CPU, procedural images; not real ComfyUI)"
