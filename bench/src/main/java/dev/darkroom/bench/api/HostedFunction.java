@@ -56,6 +56,11 @@ final class HostedFunction implements AutoCloseable {
     return "http://127.0.0.1:" + port;
   }
 
+  /** The function's process id. */
+  long pid() {
+    return process.pid();
+  }
+
   @Override
   public void close() {
     process.close();
