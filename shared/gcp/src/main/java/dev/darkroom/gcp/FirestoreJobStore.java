@@ -118,35 +118,6 @@ public final class FirestoreJobStore implements JobStore {
   }
 
   /**
-   * One {@code getAll} of the job document and its prompt document (one BatchGetDocuments). A job
-   * written with its prompt inline answers from its own document, so that shape needs no second
-   * read either; only a job whose outputs are paged reads its pages, as {@link #get} does.
-   */
-  @Override
-  public Optional<JobWithPrompt> getWithPrompt(String jobId) {
-    DocumentReference jobRef = document(jobId);
-    DocumentSnapshot jobDoc = null;
-    DocumentSnapshot promptDoc = null;
-    for (DocumentSnapshot doc : await(firestore.getAll(jobRef, prompt(jobId)))) {
-      if (doc.getReference().equals(jobRef)) {
-        jobDoc = doc;
-      } else {
-        promptDoc = doc;
-      }
-    }
-    if (jobDoc == null || promptDoc == null) {
-      throw new IllegalStateException("Firestore answered a read of job " + jobId + " and its prompt without both");
-    }
-    if (!jobDoc.exists()) {
-      return Optional.empty();
-    }
-    Job job = withPagedOutputs(List.of(jobDoc)).get(0);
-    JobPrompt prompt = promptDoc.exists() ? JobDocuments.fromPromptDocument(jobId, promptDoc.getData())
-        : job.prompt() != null ? JobPrompt.of(job) : null;
-    return Optional.of(new JobWithPrompt(job, prompt));
-  }
-
-  /**
    * One {@code getAll} of the prompt documents, then one of the job documents of those that have
    * none: a job written before prompts moved out keeps its prompt inline.
    */

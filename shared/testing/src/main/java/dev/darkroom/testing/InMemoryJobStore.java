@@ -60,16 +60,6 @@ public final class InMemoryJobStore implements JobStore {
     return Optional.ofNullable(job.prompt() != null ? JobPrompt.of(job) : prompts.get(jobId));
   }
 
-  /** One look at the job and its prompt, as the Firestore adapter reads both in one {@code getAll}. */
-  @Override
-  public Optional<JobWithPrompt> getWithPrompt(String jobId) {
-    Job job = jobs.get(jobId);
-    if (job == null) {
-      return Optional.empty();
-    }
-    return Optional.of(new JobWithPrompt(job, job.prompt() != null ? JobPrompt.of(job) : prompts.get(jobId)));
-  }
-
   @Override
   public Map<String, JobPrompt> promptsOf(Collection<Job> wanted) {
     Map<String, JobPrompt> found = new HashMap<>();

@@ -391,42 +391,6 @@ public abstract class JobStoreContract {
   }
 
   @Test
-  void getWithPromptAnswersWhatGetAndPromptOfAnswerForJobsOfBothShapes() {
-    Job created = newJob();
-    store().create(created);
-    Job inline = newJob();
-    store().update(inline.id(), current -> Outcome.write(inline, null));
-
-    JobStore.JobWithPrompt beside = store().getWithPrompt(created.id()).orElseThrow();
-    assertThat(beside.job()).usingRecursiveComparison().isEqualTo(store().get(created.id()).orElseThrow());
-    assertThat(beside.job().prompt()).isNull();
-    assertThat(beside.prompt().prompt()).isEqualTo(created.prompt());
-    assertThat(beside.prompt().prompt().at("/3/inputs/seed").bigIntegerValue())
-        .isEqualTo(new java.math.BigInteger("18446744073709551615"));
-    assertThat(beside.prompt().extraData()).isEqualTo(created.extraData());
-
-    JobStore.JobWithPrompt withInline = store().getWithPrompt(inline.id()).orElseThrow();
-    assertThat(withInline.job()).usingRecursiveComparison().isEqualTo(inline);
-    assertThat(withInline.prompt().prompt()).isEqualTo(inline.prompt());
-    assertThat(withInline.prompt().extraData()).isEqualTo(inline.extraData());
-
-    assertThat(store().getWithPrompt("no-such-" + UUID.randomUUID())).isEmpty();
-  }
-
-  @Test
-  void getWithPromptSeesALaterStateOfTheJobAndTheSamePrompt() {
-    Job job = newJob();
-    store().create(job);
-    store().update(job.id(), current -> Outcome.write(
-        current.orElseThrow().withStatus(JobStatus.DISPATCHED, T0.plusSeconds(1)), null));
-
-    JobStore.JobWithPrompt read = store().getWithPrompt(job.id()).orElseThrow();
-
-    assertThat(read.job().status()).isEqualTo(JobStatus.DISPATCHED);
-    assertThat(read.prompt().prompt()).isEqualTo(job.prompt());
-  }
-
-  @Test
   void aUsersJobsAreCountedByStatusUpToACap() {
     String user = "counted-" + UUID.randomUUID();
     for (int i = 0; i < 4; i++) {
@@ -495,7 +459,6 @@ public abstract class JobStoreContract {
     assertThat(read.status()).isEqualTo(JobStatus.SUCCEEDED);
     assertThat(read.outputs()).containsExactlyElementsOf(outputs);
     assertThat(store().historyForUser(user, true, 0, 10).get(0).outputs()).containsExactlyElementsOf(outputs);
-    assertThat(store().getWithPrompt(job.id()).orElseThrow().job().outputs()).containsExactlyElementsOf(outputs);
     // Later changes of the ended job (hidden from history) keep every output.
     store().update(job.id(), current -> Outcome.write(current.orElseThrow().hiddenFromHistory(T0.plusSeconds(90)), null));
     assertThat(store().get(job.id()).orElseThrow().outputs()).containsExactlyElementsOf(outputs);

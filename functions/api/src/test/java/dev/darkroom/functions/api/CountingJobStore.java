@@ -13,17 +13,14 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A {@link JobStore} that counts what its callers read: job documents listed by queries, the
- * bytes of the prompts they fetch (as stored: compact JSON), as Firestore would send them, and the
- * reads of single jobs and prompts (each one round trip to Firestore).
+ * A {@link JobStore} that counts what its callers read: job documents listed by queries, and the
+ * bytes of the prompts they fetch (as stored: compact JSON), as Firestore would send them.
  */
 final class CountingJobStore implements JobStore {
   final JobStore store;
   final AtomicLong listedDocuments = new AtomicLong();
   final AtomicLong promptBytes = new AtomicLong();
   final AtomicLong counts = new AtomicLong();
-  /** Calls of {@link #get}, {@link #getWithPrompt}, {@link #promptOf} and {@link #promptsOf}: one round trip each. */
-  final AtomicLong reads = new AtomicLong();
 
   CountingJobStore(JobStore store) {
     this.store = store;
@@ -33,7 +30,6 @@ final class CountingJobStore implements JobStore {
     listedDocuments.set(0);
     promptBytes.set(0);
     counts.set(0);
-    reads.set(0);
   }
 
   private List<Job> listed(List<Job> jobs) {
@@ -46,24 +42,11 @@ final class CountingJobStore implements JobStore {
         + (prompt.extraData() == null ? 0 : prompt.extraData().toString().length());
   }
 
-  @Override
-  public Optional<Job> get(String jobId) {
-    reads.incrementAndGet();
-    return store.get(jobId);
-  }
-
-  @Override
-  public Optional<JobWithPrompt> getWithPrompt(String jobId) {
-    reads.incrementAndGet();
-    Optional<JobWithPrompt> found = store.getWithPrompt(jobId);
-    found.map(JobWithPrompt::prompt).ifPresent(p -> promptBytes.addAndGet(bytes(p)));
-    return found;
-  }
+  @Override public Optional<Job> get(String jobId) { return store.get(jobId); }
   @Override public Optional<Job> create(Job job) { return store.create(job); }
 
   @Override
   public Optional<JobPrompt> promptOf(String jobId) {
-    reads.incrementAndGet();
     Optional<JobPrompt> prompt = store.promptOf(jobId);
     prompt.ifPresent(p -> promptBytes.addAndGet(bytes(p)));
     return prompt;
@@ -71,7 +54,6 @@ final class CountingJobStore implements JobStore {
 
   @Override
   public Map<String, JobPrompt> promptsOf(Collection<Job> jobs) {
-    reads.incrementAndGet();
     Map<String, JobPrompt> prompts = store.promptsOf(jobs);
     prompts.values().forEach(p -> promptBytes.addAndGet(bytes(p)));
     return prompts;

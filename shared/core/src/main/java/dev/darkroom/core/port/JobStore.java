@@ -44,25 +44,6 @@ public interface JobStore {
   Map<String, JobPrompt> promptsOf(Collection<Job> jobs);
 
   /**
-   * The job and its prompt, read together: one round trip (Firestore: one {@code getAll} of both
-   * documents) where {@link #get} then {@link #promptOf} would take two. For a caller that shows
-   * the prompt whenever the job is found (a history entry); it reads the prompt even when the
-   * caller turns out not to need it, so callers that rarely need it use {@link #get}.
-   *
-   * <p>By default {@link #get} then {@link #promptOf}; the stores override it with one read.
-   */
-  default Optional<JobWithPrompt> getWithPrompt(String jobId) {
-    return get(jobId).map(job -> new JobWithPrompt(job, promptOf(jobId).orElse(null)));
-  }
-
-  /**
-   * A job ({@link #get}'s, without its prompt when that is stored beside it) and its prompt.
-   *
-   * @param prompt the job's prompt ({@link #promptOf}'s), or null if none is stored
-   */
-  record JobWithPrompt(Job job, JobPrompt prompt) {}
-
-  /**
    * Reads the job, asks {@code change} what to do and writes what it returns, atomically. The
    * change may be called more than once (a transaction retried under contention), so it must be
    * a pure function of the job it is given.

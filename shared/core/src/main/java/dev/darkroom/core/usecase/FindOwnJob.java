@@ -24,12 +24,4 @@ public final class FindOwnJob {
     }
     return jobs.get(jobId).filter(job -> job.userId().equals(userId));
   }
-
-  /** {@link #find}, with the job's prompt read in the same round trip ({@link JobStore#getWithPrompt}). */
-  public Optional<JobStore.JobWithPrompt> findWithPrompt(String jobId, String userId) {
-    if (!PromptIds.isValid(jobId)) {
-      return Optional.empty();
-    }
-    return jobs.getWithPrompt(jobId).filter(found -> found.job().userId().equals(userId));
-  }
 }

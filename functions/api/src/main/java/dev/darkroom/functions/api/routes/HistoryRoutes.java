@@ -109,17 +109,14 @@ public final class HistoryRoutes implements RouteGroup {
     PromptListing.reply(call.response(), result.truncated(), body.toByteArray());
   }
 
-  /**
-   * ComfyUI answers {@code {}} for a prompt that is queued, running or unknown; never 404. The job
-   * and its prompt are read in one round trip: an entry needs both, and a poll of an unfinished
-   * job pays only the prompt document's bytes for it, not a second call.
-   */
+  /** ComfyUI answers {@code {}} for a prompt that is queued, running or unknown; never 404. */
   void one(Call call) throws IOException {
     String promptId = call.path().substring("/history/".length());
     ObjectNode reply = Replies.JSON.createObjectNode();
-    findOwn.findWithPrompt(promptId, call.user())
-        .filter(found -> found.job().status().isTerminal() && !found.job().hiddenFromHistory())
-        .ifPresent(found -> reply.set(found.job().id(), HistoryEntries.entry(Replies.JSON, found.job(), found.prompt())));
+    findOwn.find(promptId, call.user())
+        .filter(job -> job.status().isTerminal() && !job.hiddenFromHistory())
+        .ifPresent(job -> reply.set(job.id(),
+            HistoryEntries.entry(Replies.JSON, job, jobs.promptOf(job.id()).orElse(null))));
     Replies.json(call.response(), 200, reply);
   }
 
