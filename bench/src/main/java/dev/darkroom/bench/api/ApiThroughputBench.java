@@ -5,6 +5,7 @@ import dev.darkroom.bench.Benchmark;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -12,7 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * P2, throughput: {@code POST /prompt} and {@code GET /history/{id}} requests per second with 8 and
  * 32 callers at once (authentication off), against the floor's own throughput at the same
  * concurrency (a Firestore create + Pub/Sub publish; a Firestore document get). Each cell runs in
- * two halves, ours-floor then floor-ours, so that drift in the machine's load hits both.
+ * two halves, ours-floor then floor-ours, so that drift in the machine's load hits both. Beside
+ * each rate, the CPU each process spent per request ({@link ProcessCpu}): on a shared machine the
+ * rates move with other work, the CPU per request much less, and it says where the time goes.
  */
 public final class ApiThroughputBench implements Benchmark {
   private static final int[] CONCURRENCY = {8, 32};
@@ -30,6 +33,7 @@ public final class ApiThroughputBench implements Benchmark {
     BenchStack.ApiPair subjects = BenchStack.shared().apiPair();
     ApiCalls api = subjects.authOff();
     Floor floor = subjects.floor();
+    ProcessCpu cpu = new ProcessCpu(subjects.authOffPid());
     List<String> ourJobs = new ArrayList<>();
     List<String> floorJobs = new ArrayList<>();
     for (int i = 0; i < READ_SET; i++) {
@@ -48,12 +52,12 @@ public final class ApiThroughputBench implements Benchmark {
     for (Route route : routes) {
       for (int concurrency : CONCURRENCY) {
         // Unmeasured: the first seconds at a new concurrency open connections and grow pools.
-        rate(route.ours(), concurrency, Duration.ofMillis(500));
-        rate(route.floor(), concurrency, Duration.ofMillis(500));
-        Rate ours1 = rate(route.ours(), concurrency, half);
-        Rate floor1 = rate(route.floor(), concurrency, half);
-        Rate floor2 = rate(route.floor(), concurrency, half);
-        Rate ours2 = rate(route.ours(), concurrency, half);
+        rate(route.ours(), concurrency, Duration.ofMillis(500), cpu);
+        rate(route.floor(), concurrency, Duration.ofMillis(500), cpu);
+        Rate ours1 = rate(route.ours(), concurrency, half, cpu);
+        Rate floor1 = rate(route.floor(), concurrency, half, cpu);
+        Rate floor2 = rate(route.floor(), concurrency, half, cpu);
+        Rate ours2 = rate(route.ours(), concurrency, half, cpu);
         Rate ours = ours1.plus(ours2);
         Rate base = floor1.plus(floor2);
         double ratio = ours.perSecond() / base.perSecond();
@@ -64,6 +68,12 @@ public final class ApiThroughputBench implements Benchmark {
         report.putIn("p2_throughput_rps", key + "_ours", ours.perSecond());
         report.putIn("p2_throughput_rps", key + "_floor", base.perSecond());
         report.putIn("p2_throughput_ratios", key, ratio);
+        for (Map.Entry<String, Rate> side : Map.of("ours", ours, "floor", base).entrySet()) {
+          side.getValue().cpuPerRequest().forEach((role, ms) ->
+              report.putIn("p2_cpu_ms_per_request", key + "_" + side.getKey() + "_" + role, ms));
+        }
+        System.out.printf("    CPU ms per request, ours:  %s%n    CPU ms per request, floor: %s%n",
+            shown(ours.cpuPerRequest()), shown(base.cpuPerRequest()));
       }
     }
     report.put("p2_throughput_ratio", lowest);
@@ -71,12 +81,26 @@ public final class ApiThroughputBench implements Benchmark {
         lowest);
   }
 
+  private static String shown(Map<String, Double> perRole) {
+    StringBuilder line = new StringBuilder();
+    double total = 0;
+    for (Map.Entry<String, Double> role : perRole.entrySet()) {
+      line.append(String.format("%s %.2f  ", role.getKey(), role.getValue()));
+      total += role.getValue();
+    }
+    return line.append(String.format("(all %.2f)", total)).toString();
+  }
+
   private static String pick(List<String> ids) {
     return ids.get(ThreadLocalRandom.current().nextInt(ids.size()));
   }
 
-  /** {@code callers} threads calling back to back for {@code duration}: the calls that succeeded per second. */
-  static Rate rate(ApiSubmitBench.Call call, int callers, Duration duration) throws InterruptedException {
+  /**
+   * {@code callers} threads calling back to back for {@code duration}: the calls that succeeded per
+   * second, and the CPU each process spent meanwhile.
+   */
+  static Rate rate(ApiSubmitBench.Call call, int callers, Duration duration, ProcessCpu cpu) throws InterruptedException {
+    Map<String, Duration> cpuBefore = cpu.now();
     AtomicLong served = new AtomicLong();
     AtomicLong failed = new AtomicLong();
     long start = System.nanoTime();
@@ -99,18 +123,37 @@ public final class ApiThroughputBench implements Benchmark {
     for (Thread thread : threads) {
       thread.join();
     }
-    return new Rate(served.get(), failed.get(), (System.nanoTime() - start) / 1e9);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new Rate(served.get(), failed.get(), seconds, cpuBefore, cpu.now());
   }
 
   record Route(String key, String label, ApiSubmitBench.Call ours, ApiSubmitBench.Call floor) {}
 
-  record Rate(long served, long failed, double seconds) {
+  /** @param cpuUsed each role's CPU time over the measurement ({@link ProcessCpu#ROLES}) */
+  record Rate(long served, long failed, double seconds, Map<String, Duration> cpuUsed) {
+    Rate(long served, long failed, double seconds, Map<String, Duration> cpuBefore, Map<String, Duration> cpuAfter) {
+      this(served, failed, seconds, difference(cpuBefore, cpuAfter));
+    }
+
     double perSecond() {
       return served / seconds;
     }
 
+    /** Milliseconds of CPU per request served, by role. */
+    Map<String, Double> cpuPerRequest() {
+      return ProcessCpu.perRequest(cpuUsed, served);
+    }
+
     Rate plus(Rate other) {
-      return new Rate(served + other.served, failed + other.failed, seconds + other.seconds);
+      Map<String, Duration> cpu = new java.util.LinkedHashMap<>(cpuUsed);
+      other.cpuUsed.forEach((role, used) -> cpu.merge(role, used, Duration::plus));
+      return new Rate(served + other.served, failed + other.failed, seconds + other.seconds, cpu);
+    }
+
+    private static Map<String, Duration> difference(Map<String, Duration> before, Map<String, Duration> after) {
+      Map<String, Duration> used = new java.util.LinkedHashMap<>();
+      after.forEach((role, cpu) -> used.put(role, cpu.minus(before.getOrDefault(role, Duration.ZERO))));
+      return used;
     }
   }
 }

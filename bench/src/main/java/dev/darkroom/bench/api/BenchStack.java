@@ -148,7 +148,8 @@ final class BenchStack {
       }
       String jobId = withoutAuth.submit();
       withKey.submit();
-      apiPair = new ApiPair(withoutAuth, withKey, Floor.like(clients, MEASURED_JOBS, jobId, MEASURED_SUBMISSIONS));
+      apiPair = new ApiPair(withoutAuth, withKey, Floor.like(clients, MEASURED_JOBS, jobId, MEASURED_SUBMISSIONS),
+          open.pid());
     }
     return apiPair;
   }
@@ -172,8 +173,12 @@ final class BenchStack {
         .path("key").asText();
   }
 
-  /** The api without and with authentication, and the floor they are measured against. */
-  record ApiPair(ApiCalls authOff, ApiCalls authOn, Floor floor) {}
+  /**
+   * The api without and with authentication, and the floor they are measured against.
+   *
+   * @param authOffPid the process id of the api without authentication
+   */
+  record ApiPair(ApiCalls authOff, ApiCalls authOn, Floor floor, long authOffPid) {}
 
 
   private synchronized void close() {

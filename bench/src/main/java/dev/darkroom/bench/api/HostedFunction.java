@@ -6,16 +6,22 @@ import dev.darkroom.local.ChildJvm;
 import dev.darkroom.local.FunctionHost;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * One function in a JVM of its own on the local stack's host ({@link FunctionHost}: the Functions
- * Framework invoker's executors on 127.0.0.1), configured by its environment alone. Unlike the
- * stack's children, which stop at the C1 compiler to start fast, it runs with the JVM's default
- * compilers, as a function instance that serves for a while does.
+ * Framework invoker's executors on 127.0.0.1), configured by its environment alone, with the JVM
+ * options Terraform deploys ({@link ColdStartBench#DEPLOYED_JVM_OPTIONS}).
  */
 final class HostedFunction implements AutoCloseable {
+  /**
+   * A directory to profile into: when set, each hosted function records a flight recording there
+   * ({@code <label>.jfr}, JFR's profiling settings), written when the bench stops it.
+   */
+  static final String FLIGHT_RECORDINGS = "DARKROOM_BENCH_JFR";
+
   /** What {@link FunctionHost} prints once serving, before {@code … on 127.0.0.1:PORT}. */
   private static final String READY = "darkroom-function-host: serving";
 
@@ -31,8 +37,13 @@ final class HostedFunction implements AutoCloseable {
    * waits for the one it is asked about.
    */
   static HostedFunction start(String label, Class<?> function, Map<String, String> env, Path logFile) {
-    List<String> command = ChildJvm.command(List.of(ColdStartBench.DEPLOYED_JVM_OPTIONS.split(" ")),
-        FunctionHost.class.getName(), List.of(function.getName(), "0"));
+    List<String> jvmOptions = new ArrayList<>(List.of(ColdStartBench.DEPLOYED_JVM_OPTIONS.split(" ")));
+    String recordings = System.getenv(FLIGHT_RECORDINGS);
+    if (recordings != null && !recordings.isBlank()) {
+      jvmOptions.add("-XX:StartFlightRecording=settings=profile,filename="
+          + Path.of(recordings).toAbsolutePath().resolve(label + ".jfr"));
+    }
+    List<String> command = ChildJvm.command(jvmOptions, FunctionHost.class.getName(), List.of(function.getName(), "0"));
     return new HostedFunction(ChildJvm.start(label, command, env, logFile));
   }
 
@@ -43,6 +54,11 @@ final class HostedFunction implements AutoCloseable {
       port = Integer.parseInt(ready.substring(ready.lastIndexOf(':') + 1).strip());
     }
     return "http://127.0.0.1:" + port;
+  }
+
+  /** The function's process id. */
+  long pid() {
+    return process.pid();
   }
 
   @Override

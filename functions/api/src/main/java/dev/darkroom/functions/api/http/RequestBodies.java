@@ -14,7 +14,9 @@ import dev.darkroom.core.limits.InputLimits;
 import dev.darkroom.core.usecase.PromptRequests;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -128,7 +130,7 @@ public final class RequestBodies {
     if (node == null || node.isMissingNode()) {
       throw new Unusable(400, "the body is empty, not JSON");
     }
-    checkStrings(node, "");
+    checkStrings(node, new ArrayDeque<>());
     return node;
   }
 
@@ -155,31 +157,50 @@ public final class RequestBodies {
     return node;
   }
 
-  /** Nesting is bounded by the parser, so this walk's recursion is too. */
-  private static void checkStrings(JsonNode node, String pointer) throws Unusable {
+  /**
+   * Nesting is bounded by the parser, so this walk's recursion is too. The walk keeps the path as
+   * keys and indices and writes it as a JSON pointer only for a refusal: every string and key of
+   * every body is checked, and naming each one cost more than checking it.
+   */
+  private static void checkStrings(JsonNode node, Deque<Object> path) throws Unusable {
     if (node.isTextual()) {
-      checkString(node.textValue(), InputLimits.JSON_STRING_CHARS, "the string at " + shown(pointer));
+      checkString(node.textValue(), InputLimits.JSON_STRING_CHARS, "the string at ", path);
     } else if (node.isObject()) {
       Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
       while (fields.hasNext()) {
         Map.Entry<String, JsonNode> field = fields.next();
-        checkString(field.getKey(), InputLimits.JSON_KEY_CHARS, "a key in " + shown(pointer));
-        checkStrings(field.getValue(), pointer + "/" + field.getKey().replace("~", "~0").replace("/", "~1"));
+        checkString(field.getKey(), InputLimits.JSON_KEY_CHARS, "a key in ", path);
+        path.addLast(field.getKey());
+        checkStrings(field.getValue(), path);
+        path.removeLast();
       }
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
-        checkStrings(node.get(i), pointer + "/" + i);
+        path.addLast(i);
+        checkStrings(node.get(i), path);
+        path.removeLast();
       }
     }
   }
 
-  private static void checkString(String value, int limit, String what) throws Unusable {
+  /** @param what how a refusal names the string, before the pointer to where it is */
+  private static void checkString(String value, int limit, String what, Deque<Object> path) throws Unusable {
     if (value.length() > limit) {
-      throw new Unusable(413, what + " has " + value.length() + " characters; at most " + limit + " are accepted");
+      throw new Unusable(413, what + shown(pointer(path)) + " has " + value.length() + " characters; at most " + limit
+          + " are accepted");
     }
     if (!wellFormed(value)) {
-      throw new Unusable(400, what + " is not well-formed Unicode (it holds a lone surrogate)");
+      throw new Unusable(400, what + shown(pointer(path)) + " is not well-formed Unicode (it holds a lone surrogate)");
     }
+  }
+
+  /** The JSON pointer (RFC 6901) of a path of keys and indices. */
+  private static String pointer(Deque<Object> path) {
+    StringBuilder pointer = new StringBuilder();
+    for (Object step : path) {
+      pointer.append('/').append(step instanceof String key ? key.replace("~", "~0").replace("/", "~1") : step);
+    }
+    return pointer.toString();
   }
 
   /** False for a string holding an unpaired UTF-16 surrogate, which has no UTF-8 form. */
