@@ -176,3 +176,8 @@ output "edge_ip" {
   description = "Point the domain's A record here (only when domain is set)."
   value       = module.darkroom.edge_ip
 }
+
+output "console_bucket" {
+  description = "Where Cloud Build's console-upload step puts the console (only with a domain, else null)."
+  value       = module.darkroom.console_bucket
+}

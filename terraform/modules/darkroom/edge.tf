@@ -1,7 +1,8 @@
 # One HTTPS host for ComfyUI clients. They open /ws on the host they POST /prompt to, but the api
 # is a function and /ws lives in the realtime gateway (a function cannot hold a WebSocket). A
-# global external Application Load Balancer puts both behind one name: /ws to the gateway,
-# everything else to the api, as the local stack's edge does on 127.0.0.1:8188.
+# global external Application Load Balancer puts both behind one name: /ws to the gateway, / and
+# /console/* to the console's bucket (console.tf), everything else to the api, as the local stack's
+# edge does on 127.0.0.1:8188.
 #
 # Created only when var.domain is set: Google's managed certificate needs a name. After apply,
 # point an A record for the domain at output edge_ip; the certificate turns ACTIVE within about
@@ -142,6 +143,12 @@ resource "google_compute_url_map" "edge" {
     path_rule {
       paths   = ["/ws"]
       service = google_compute_backend_service.realtime[0].id
+    }
+    # The console (console.tf): exactly "/" and everything under /console/, paths no API route uses.
+    # Every other path, the ComfyUI routes and /api/..., stays with the api (default_service).
+    path_rule {
+      paths   = ["/", "/console/*"]
+      service = google_compute_backend_bucket.console[0].id
     }
   }
 }

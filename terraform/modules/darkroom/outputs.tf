@@ -72,3 +72,8 @@ output "comfyui_url" {
   description = "Where ComfyUI clients connect: https://<domain> (HTTP and /ws on one host) with var.domain, else api_url (and /ws at realtime_url)."
   value       = var.domain == "" ? google_cloudfunctions2_function.api.service_config[0].uri : "https://${var.domain}"
 }
+
+output "console_bucket" {
+  description = "The console's static files (console.tf; only with var.domain, else null): Cloud Build uploads clients/console/dist and console/config.json here, served at https://<domain>/."
+  value       = var.domain == "" ? null : google_storage_bucket.console[0].name
+}

@@ -1,6 +1,7 @@
 package dev.darkroom.terraform.checks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -11,6 +12,11 @@ import java.util.TreeMap;
  * internal-only) must: have, with the load balancer, the load balancer's ingress only (its run.app URL
  * closed to everyone else); be served by a serverless network endpoint group; and that group's backend
  * service must carry a Cloud Armor security policy with a rate-based ban.
+ *
+ * <p>The load balancer's url map (every one with path matchers) also splits the host as the local
+ * stack's edge does: exactly {@code /} and {@code /console/*} go to the console's backend bucket, no
+ * other path does, and every path without a rule of its own (the ComfyUI routes, {@code /api/...})
+ * goes to the backend service that serves the api function.
  */
 public final class EdgeCheck {
   static final String FUNCTION_INTERNAL_ONLY = "ALLOW_INTERNAL_ONLY";
@@ -20,6 +26,11 @@ public final class EdgeCheck {
   static final String NEG = "google_compute_region_network_endpoint_group";
   static final String BACKEND = "google_compute_backend_service";
   static final String POLICY = "google_compute_security_policy";
+  static final String URL_MAP = "google_compute_url_map";
+  static final String BUCKET_BACKEND = "google_compute_backend_bucket";
+  static final String API = Deployable.FUNCTION + ".api";
+  /** The console's paths, those the local stack's ConsoleFiles serves: {@code /} and {@code /console/...}. */
+  static final List<String> CONSOLE_PATHS = List.of("/", "/console/*");
 
   private EdgeCheck() {}
 
@@ -63,7 +74,50 @@ public final class EdgeCheck {
             + ", whose backend service has no Cloud Armor policy with a rate-based ban");
       }
     });
+    tf.resources(URL_MAP).forEach((name, urlMap) -> checkRoutes(tf, URL_MAP + "." + name, urlMap, report));
     return report;
+  }
+
+  /** The console's paths to its backend bucket, no other; the rest of the host to the api. */
+  private static void checkRoutes(Terraform tf, String urlMap, JsonNode map, Report report) {
+    for (JsonNode matcher : map.path("path_matcher")) {
+      String where = urlMap + ", path matcher " + matcher.path("name").asText();
+      Optional<String> fallback = Terraform.firstReference(matcher.path("default_service").asText());
+      if (fallback.isEmpty() || !servesTheApi(tf, fallback.get())) {
+        report.fail(where + ": every path without a rule (ComfyUI's routes, /api/...) goes to "
+            + fallback.orElse("nothing") + ", not to the backend service of " + API);
+      }
+      Map<String, String> targets = new TreeMap<>();
+      for (JsonNode rule : matcher.path("path_rule")) {
+        String target = Terraform.firstReference(rule.path("service").asText()).orElse("nothing");
+        rule.path("paths").forEach(path -> targets.put(path.asText(), target));
+      }
+      for (String path : CONSOLE_PATHS) {
+        String target = targets.getOrDefault(path, fallback.orElse("nothing"));
+        if (!target.startsWith(BUCKET_BACKEND + ".")) {
+          report.fail(where + ": \"" + path + "\" goes to " + target + ", not to the console's backend bucket");
+        }
+      }
+      targets.forEach((path, target) -> {
+        if (target.startsWith(BUCKET_BACKEND + ".") && !CONSOLE_PATHS.contains(path)) {
+          report.fail(where + ": \"" + path + "\" goes to the console's " + target + "; only " + CONSOLE_PATHS
+              + " are the console's, every API path goes to the api");
+        }
+      });
+    }
+  }
+
+  /** Whether a backend service's group is the serverless NEG of the api function. */
+  private static boolean servesTheApi(Terraform tf, String backendAddress) {
+    if (!backendAddress.startsWith(BACKEND + ".")) {
+      return false;
+    }
+    return tf.resource(BACKEND, backendAddress.substring(BACKEND.length() + 1))
+        .flatMap(backend -> Terraform.firstReference(Terraform.at(backend, "backend", "group").asText()))
+        .filter(neg -> neg.startsWith(NEG + "."))
+        .flatMap(neg -> tf.resource(NEG, neg.substring(NEG.length() + 1)))
+        .filter(neg -> Terraform.references(Terraform.at(neg, "cloud_run", "service").asText()).contains(API))
+        .isPresent();
   }
 
   private static boolean bansPerClient(JsonNode policy) {

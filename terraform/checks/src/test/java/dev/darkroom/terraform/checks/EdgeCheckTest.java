@@ -3,6 +3,7 @@ package dev.darkroom.terraform.checks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
@@ -53,5 +54,45 @@ class EdgeCheckTest {
     assertThat(EdgeCheck.run(module).failures()).containsExactly(
         "google_cloud_run_v2_service.realtime is public but no load balancer backend (serverless network endpoint"
             + " group) serves it");
+  }
+
+  // Issue 20 item 3: the console at / from its bucket, the API beside it on the same host.
+
+  @Test
+  void failsWhenTheConsolePagesGoToTheApi() {
+    JsonNode module = Module.copy();
+    ArrayNode rules = (ArrayNode) Terraform.at(Module.resource(module, EdgeCheck.URL_MAP, "edge"), "path_matcher").path("path_rule");
+    for (JsonNode rule : rules) {
+      if (rule.path("service").asText().contains(EdgeCheck.BUCKET_BACKEND)) {
+        ((ArrayNode) rule.path("paths")).removeAll().add("/console/*");
+      }
+    }
+    assertThat(EdgeCheck.run(module).failures()).containsExactly(
+        "google_compute_url_map.edge, path matcher comfyui: \"/\" goes to google_compute_backend_service.api,"
+            + " not to the console's backend bucket");
+  }
+
+  @Test
+  void failsWhenAnApiPathGoesToTheConsoleBucket() {
+    JsonNode module = Module.copy();
+    ArrayNode rules = (ArrayNode) Terraform.at(Module.resource(module, EdgeCheck.URL_MAP, "edge"), "path_matcher").path("path_rule");
+    for (JsonNode rule : rules) {
+      if (rule.path("service").asText().contains(EdgeCheck.BUCKET_BACKEND)) {
+        ((ArrayNode) rule.path("paths")).add("/api/*");
+      }
+    }
+    assertThat(EdgeCheck.run(module).failures()).containsExactly(
+        "google_compute_url_map.edge, path matcher comfyui: \"/api/*\" goes to the console's"
+            + " google_compute_backend_bucket.console; only [/, /console/*] are the console's, every API path goes to the api");
+  }
+
+  @Test
+  void failsWhenTheRestOfTheHostGoesElsewhereThanTheApi() {
+    JsonNode module = Module.copy();
+    ((ObjectNode) Terraform.at(Module.resource(module, EdgeCheck.URL_MAP, "edge"), "path_matcher"))
+        .put("default_service", "${google_compute_backend_bucket.console[0].id}");
+    assertThat(EdgeCheck.run(module).failures()).containsExactly(
+        "google_compute_url_map.edge, path matcher comfyui: every path without a rule (ComfyUI's routes, /api/...)"
+            + " goes to google_compute_backend_bucket.console, not to the backend service of google_cloudfunctions2_function.api");
   }
 }
