@@ -355,8 +355,8 @@ public final class Adapters implements AutoCloseable {
   }
 
   /** The models' states (issue 21's check records them; the API lists them). */
-  public dev.darkroom.core.port.ModelStore modelStore(ModelsConfig models) {
-    return new FirestoreModelStore(clients.firestore(), models.collection().name());
+  public dev.darkroom.core.port.ModelStore modelStore(CollectionConfig models) {
+    return new FirestoreModelStore(clients.firestore(), models.name());
   }
 
   /** The model files' bytes, read by generation. */

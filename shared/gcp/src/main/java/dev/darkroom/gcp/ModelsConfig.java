@@ -13,6 +13,6 @@ public record ModelsConfig(String bucket, CollectionConfig collection, boolean a
       throw new Env.MissingConfigException("ALLOW_PICKLED_MODELS must be true or false, got '" + pickled + "'");
     }
     return new ModelsConfig(env.require("MODELS_BUCKET", "the Cloud Storage bucket of model files"),
-        new CollectionConfig(env.orDefault("MODELS_COLLECTION", "models")), pickled.equals("true"));
+        CollectionConfig.models(env), pickled.equals("true"));
   }
 }

@@ -88,7 +88,7 @@ final class SharedLocalCloud {
     }
 
     dev.darkroom.core.port.ModelStore modelStore() {
-      return adapters.modelStore(ModelsConfig.from(env));
+      return adapters.modelStore(CollectionConfig.models(env));
     }
 
     dev.darkroom.core.port.ModelFiles modelFiles() {

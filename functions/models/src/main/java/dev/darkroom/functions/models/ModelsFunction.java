@@ -30,7 +30,7 @@ public final class ModelsFunction implements CloudEventsFunction {
     ModelChecksConfig config = ModelChecksConfig.fromEnvironment();
     this.wiring = Suppliers.memoize(() -> {
       Adapters adapters = new Adapters(config.cloud());
-      return new Wiring(new CheckModelFile(adapters.modelStore(config.models()), adapters.modelFiles(config.models()),
+      return new Wiring(new CheckModelFile(adapters.modelStore(config.models().collection()), adapters.modelFiles(config.models()),
           config.models().allowPickled(), Clock.systemUTC()), config.models().bucket());
     });
   }
