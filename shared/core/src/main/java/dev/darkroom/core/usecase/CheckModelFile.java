@@ -56,6 +56,10 @@ public final class CheckModelFile {
     }
     String folder = object.name().substring(0, slash);
     String name = object.name().substring(slash + 1);
+    if (!ModelPaths.FOLDERS.contains(folder)) {
+      // ComfyUI never lists it; and no record is kept, so that an id of {folder}__{name} stays unique.
+      return new Result(Outcome.IGNORED, "folder " + folder + " is not one of ComfyUI's model folders");
+    }
     var stored = models.get(folder, name);
     if (stored.isPresent() && (stored.get().generation() > object.generation()
         || stored.get().generation() == object.generation() && stored.get().checked())) {

@@ -164,12 +164,14 @@ class CheckModelFileTest {
   }
 
   @Test
-  void namesOutsideComfyUisFoldersOrWithTraversalAreRefusedAndObjectsAtTheRootIgnored() {
+  void namesWithTraversalOrHiddenAreRefusedAndObjectsOutsideComfyUisFoldersIgnored() {
     assertThat(check.handle(upload("README.txt", valid())).outcome()).isEqualTo(CheckModelFile.Outcome.IGNORED);
-    check.handle(upload("secrets/ink.safetensors", valid()));
+    assertThat(check.handle(upload("secrets/ink.safetensors", valid())).outcome()).isEqualTo(CheckModelFile.Outcome.IGNORED);
+    assertThat(check.handle(upload("loras__x/ink.safetensors", valid())).outcome()).isEqualTo(CheckModelFile.Outcome.IGNORED);
     check.handle(upload("loras/../ink.safetensors", valid()));
     check.handle(upload("loras/.hidden.safetensors", valid()));
-    assertThat(models.get("secrets", "ink.safetensors").orElseThrow().reason()).contains("not one of ComfyUI's model folders");
+    assertThat(models.get("secrets", "ink.safetensors")).isEmpty();
+    assertThat(models.list(null)).extracting(ModelRecord::folder).containsOnly("loras");
     assertThat(models.get("loras", "../ink.safetensors").orElseThrow().state()).isEqualTo(State.REFUSED);
     assertThat(models.get("loras", ".hidden.safetensors").orElseThrow().state()).isEqualTo(State.REFUSED);
   }
