@@ -53,6 +53,7 @@ resource "google_cloudfunctions2_function" "api" {
       JAVA_TOOL_OPTIONS           = local.jvm_startup_options
       JOBS_COLLECTION             = local.jobs_collection
       IDEMPOTENCY_KEYS_COLLECTION = local.idempotency_keys_collection
+      MODELS_COLLECTION           = local.models_collection
       JOB_SUBMITTED_TOPIC         = google_pubsub_topic.job_submitted.name
       OUTPUTS_BUCKET              = google_storage_bucket.outputs.name
       INSTANCE_CONNECTION_NAME    = google_sql_database_instance.ledger.connection_name
@@ -443,6 +444,63 @@ resource "google_cloudfunctions2_function" "thumbnails" {
     event_filters {
       attribute = "bucket"
       value     = google_storage_bucket.outputs.name
+    }
+  }
+
+  depends_on = [google_project_service.enabled, google_project_iam_member.gcs_publishes_events]
+}
+
+# Models bucket finalize -> the file checked and its state recorded (functions/models): ready or
+# refused, before ComfyUI may load it. Hashing reads the whole object: a 7 GB checkpoint takes about
+# a minute at Cloud Storage's per-stream rate, hence the timeout.
+resource "google_cloudfunctions2_function" "models" {
+  project     = var.project_id
+  name        = "${local.name}-models"
+  location    = var.region
+  description = "models bucket finalize -> each model file checked (safetensors header, sha256)"
+  labels      = local.labels
+
+  build_config {
+    runtime         = "java17"
+    entry_point     = "dev.darkroom.functions.models.ModelsFunction"
+    service_account = google_service_account.function_builder.id
+    source {
+      storage_source {
+        bucket = google_storage_bucket.function_sources.name
+        object = "${var.source_version}/models.zip"
+      }
+    }
+  }
+
+  service_config {
+    available_memory                 = "512Mi"
+    available_cpu                    = "1"
+    timeout_seconds                  = 540
+    min_instance_count               = 0
+    max_instance_count               = var.models_max_instances
+    max_instance_request_concurrency = 1
+    ingress_settings                 = "ALLOW_INTERNAL_ONLY"
+    all_traffic_on_latest_revision   = true
+    service_account_email            = google_service_account.models.email
+
+    environment_variables = {
+      GOOGLE_CLOUD_PROJECT = var.project_id
+      JAVA_TOOL_OPTIONS    = local.jvm_startup_options
+      MODELS_BUCKET        = google_storage_bucket.models.name
+      MODELS_COLLECTION    = local.models_collection
+      ALLOW_PICKLED_MODELS = tostring(var.allow_pickled_models)
+    }
+  }
+
+  event_trigger {
+    # The models bucket is in var.region, like its trigger.
+    trigger_region        = var.region
+    event_type            = "google.cloud.storage.object.v1.finalized"
+    retry_policy          = "RETRY_POLICY_RETRY"
+    service_account_email = google_service_account.events.email
+    event_filters {
+      attribute = "bucket"
+      value     = google_storage_bucket.models.name
     }
   }
 

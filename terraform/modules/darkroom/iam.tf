@@ -63,6 +63,12 @@ resource "google_service_account" "thumbnails" {
   display_name = "Darkroom ${var.prefix} thumbnails function"
 }
 
+resource "google_service_account" "models" {
+  project      = var.project_id
+  account_id   = "${local.name}-models"
+  display_name = "Darkroom ${var.prefix} models function"
+}
+
 resource "google_service_account" "notify" {
   project      = var.project_id
   account_id   = "${local.name}-notify"
@@ -535,6 +541,28 @@ resource "google_cloud_run_v2_service_iam_member" "events_invoke_thumbnails" {
   project  = var.project_id
   location = var.region
   name     = google_cloudfunctions2_function.thumbnails.name
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_service_account.events.email}"
+}
+
+# ---- models: modelStore, modelFiles (read only) -------------------------------------------------
+
+resource "google_project_iam_member" "models_datastore" {
+  project = var.project_id
+  role    = "roles/datastore.user"
+  member  = "serviceAccount:${google_service_account.models.email}"
+}
+
+resource "google_storage_bucket_iam_member" "models_reads_models" {
+  bucket = google_storage_bucket.models.name
+  role   = "roles/storage.objectViewer"
+  member = "serviceAccount:${google_service_account.models.email}"
+}
+
+resource "google_cloud_run_v2_service_iam_member" "events_invoke_models" {
+  project  = var.project_id
+  location = var.region
+  name     = google_cloudfunctions2_function.models.name
   role     = "roles/run.invoker"
   member   = "serviceAccount:${google_service_account.events.email}"
 }

@@ -22,6 +22,8 @@ locals {
   stream_tickets_collection = "${var.prefix}-stream_tickets"
   # Firestore collection of GPU slot leases (GpuPool): gpu_task_cap documents, prefixed likewise.
   gpu_slots_collection = "${var.prefix}-gpu-slots"
+  # Firestore collection of the models' states (models/{folder}__{name}): written by the models function.
+  models_collection = "${var.prefix}-models"
 
   # The Cloud SQL ledger database.
   db_name = "darkroom"

@@ -55,6 +55,7 @@ output "event_functions" {
     (google_cloudfunctions2_function.job_events.name) = google_pubsub_topic.job_events_dead_letter.id
     (google_cloudfunctions2_function.thumbnails.name) = google_pubsub_topic.outputs_finalized_dead_letter.id
     (google_cloudfunctions2_function.notify.name)     = google_pubsub_topic.notifications_dead_letter.id
+    (google_cloudfunctions2_function.models.name)     = google_pubsub_topic.models_finalized_dead_letter.id
   }
 }
 

@@ -94,6 +94,14 @@ resource "google_pubsub_topic" "outputs_finalized_dead_letter" {
   depends_on = [google_project_service.enabled]
 }
 
+# Finalize events of the models bucket that the models function gave up on (as outputs_finalized_dead_letter).
+resource "google_pubsub_topic" "models_finalized_dead_letter" {
+  project    = var.project_id
+  name       = "${local.name}-models-finalized-dead-letter"
+  labels     = local.labels
+  depends_on = [google_project_service.enabled]
+}
+
 # Dead letters are kept (7 days, never expiring subscriptions) for people to inspect, whether or not
 # a function has settled them (the dead-letters functions read through Eventarc subscriptions of
 # their own); the dead-letter alert (monitoring.tf) fires on any message published here.
@@ -113,6 +121,18 @@ resource "google_pubsub_subscription" "job_events_dead_letter" {
   project                    = var.project_id
   name                       = "${local.name}-job-events-dead-letter"
   topic                      = google_pubsub_topic.job_events_dead_letter.id
+  ack_deadline_seconds       = 60
+  message_retention_duration = "604800s"
+  labels                     = local.labels
+  expiration_policy {
+    ttl = ""
+  }
+}
+
+resource "google_pubsub_subscription" "models_finalized_dead_letter" {
+  project                    = var.project_id
+  name                       = "${local.name}-models-finalized-dead-letter"
+  topic                      = google_pubsub_topic.models_finalized_dead_letter.id
   ack_deadline_seconds       = 60
   message_retention_duration = "604800s"
   labels                     = local.labels

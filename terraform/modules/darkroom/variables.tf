@@ -164,6 +164,18 @@ variable "thumbnails_max_instances" {
   default     = 5
 }
 
+variable "models_max_instances" {
+  description = "Upper bound of models instances (one file checked at a time each; a multi-GB file is hashed in about a minute)."
+  type        = number
+  default     = 3
+}
+
+variable "allow_pickled_models" {
+  description = "Whether pickled model formats (.ckpt .pt .pt2 .pth .bin .pkl) may be marked ready. Off: loading a pickle can run code."
+  type        = bool
+  default     = false
+}
+
 variable "dispatch_max_instances" {
   description = "Upper bound of dispatch instances; with the GPU quota, this bounds launch concurrency."
   type        = number

@@ -28,6 +28,7 @@ import dev.darkroom.functions.dispatch.DispatchFunction;
 import dev.darkroom.functions.reconcile.ReconcileFunction;
 import dev.darkroom.functions.jobevents.JobEventsFunction;
 import dev.darkroom.functions.notify.NotifyFunction;
+import dev.darkroom.functions.models.ModelsFunction;
 import dev.darkroom.functions.thumbnails.ThumbnailsFunction;
 import dev.darkroom.gcp.Env;
 import dev.darkroom.gcp.FirestoreJobStore;
@@ -75,6 +76,10 @@ public final class LocalStack implements AutoCloseable {
   static final String JOB_EVENTS_PUBLIC = "job-events-public";
   /** The outputs bucket's OBJECT_FINALIZE notifications: what an Eventarc Cloud Storage trigger is built on. */
   static final String OUTPUTS_FINALIZED = "outputs-finalized";
+  /** The model files (Terraform's models bucket); ComfyUI's model folders at its root. */
+  static final String MODELS_BUCKET = "darkroom-models";
+  /** The models bucket's OBJECT_FINALIZE notifications, for the models function's trigger. */
+  static final String MODELS_FINALIZED = "models-finalized";
   /**
    * At most this many GPU tasks (runner processes here) at once: a laptop's worth. Past it, jobs
    * queue in Firestore and the running tasks drain them, as in the cloud.
@@ -194,6 +199,7 @@ public final class LocalStack implements AutoCloseable {
     functionEnv.put("RECONCILE_DISPATCH_TIMEOUT_SECONDS", "120");
     functionEnv.put("RECONCILE_LOST_AFTER_SECONDS", "20");
     functionEnv.put("JOB_EVENTS_PUBLIC_TOPIC", JOB_EVENTS_PUBLIC);
+    functionEnv.put("MODELS_BUCKET", MODELS_BUCKET);
     // Local only: test webhook receivers listen on 127.0.0.1. Never set in the cloud (terraform/checks).
     functionEnv.put("WEBHOOKS_ALLOW_LOOPBACK", "true");
     mail = track(LocalMailSink.start(dataDir.resolve("mail")));
@@ -205,6 +211,9 @@ public final class LocalStack implements AutoCloseable {
     // The Storage emulator keeps its files in the data directory: a second `./darkroom up` finds the bucket.
     if (clients.storage().get(OUTPUTS_BUCKET) == null) {
       clients.storage().create(BucketInfo.of(OUTPUTS_BUCKET));
+    }
+    if (clients.storage().get(MODELS_BUCKET) == null) {
+      clients.storage().create(BucketInfo.of(MODELS_BUCKET));
     }
     SqlLedger.migrate(postgres.getPostgresDatabase());
     publishNodeCatalog(clients);
@@ -220,7 +229,8 @@ public final class LocalStack implements AutoCloseable {
         function("job-events", JobEventsFunction.class, logs),
         function("reconcile", ReconcileFunction.class, logs),
         function("dead-letters", DeadLettersFunction.class, logs),
-        function("thumbnails", ThumbnailsFunction.class, logs));
+        function("thumbnails", ThumbnailsFunction.class, logs),
+        function("models", ModelsFunction.class, logs));
     ManagedProcess gateway = realtimeGateway(logs);
     List<Integer> ports = new java.util.ArrayList<>();
     for (ManagedProcess host : hosts) {
@@ -233,6 +243,7 @@ public final class LocalStack implements AutoCloseable {
     int reconcilePort = ports.get(4);
     int deadLettersPort = ports.get(5);
     int thumbnailsPort = ports.get(6);
+    int modelsPort = ports.get(7);
     int gatewayPort = boundPort(gateway.awaitLine(line -> line.startsWith(RealtimeGatewayMain.READY), Duration.ofSeconds(60)));
     warmUp(apiPort, options.firebaseAuthEmulator() != null);
     if (options.firebaseAuthEmulator() == null) {
@@ -246,6 +257,7 @@ public final class LocalStack implements AutoCloseable {
     trigger(NOTIFICATIONS, notifyPort);
     settleDeadLetters(deadLettersPort);
     previewOutputs(clients, thumbnailsPort);
+    checkModels(clients, modelsPort);
     // Last, so the public port answers only once everything behind it does.
     edge = track(Edge.start(options.apiPort(), apiPort, gatewayPort,
         new ConsoleFiles.Settings(options.projectId(), options.firebaseAuthEmulator(), engine != null)));
@@ -446,7 +458,8 @@ public final class LocalStack implements AutoCloseable {
 
   private void createTopics() {
     try (PubSubEmulatorChannels pubsub = PubSubEmulatorChannels.connect(cloud.pubSub().orElseThrow().hostPort())) {
-      for (String topic : List.of(JOB_SUBMITTED, JOB_EVENTS, NOTIFICATIONS, RECONCILE_TICKS, JOB_EVENTS_PUBLIC, OUTPUTS_FINALIZED)) {
+      for (String topic : List.of(JOB_SUBMITTED, JOB_EVENTS, NOTIFICATIONS, RECONCILE_TICKS, JOB_EVENTS_PUBLIC, OUTPUTS_FINALIZED,
+          MODELS_FINALIZED)) {
         pubsub.topicAdmin().createTopic(TopicName.of(cloud.projectId(), topic));
       }
     }
@@ -537,6 +550,21 @@ public final class LocalStack implements AutoCloseable {
         .withEventType(TriggerSpec.STORAGE_OBJECT_FINALIZED)
         .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(60))
         .withDeadLetter(OUTPUTS_FINALIZED + "-dead-letter", 5));
+  }
+
+  /**
+   * As Terraform's Eventarc Cloud Storage trigger on the models bucket: every object finalized
+   * there to the models function, which checks it and records its state.
+   */
+  private void checkModels(GoogleClients clients, int port) {
+    clients.storage().createNotification(MODELS_BUCKET,
+        com.google.cloud.storage.NotificationInfo.newBuilder(TopicName.of(cloud.projectId(), MODELS_FINALIZED).toString())
+            .setPayloadFormat(com.google.cloud.storage.NotificationInfo.PayloadFormat.JSON_API_V1)
+            .setEventTypes(com.google.cloud.storage.NotificationInfo.EventType.OBJECT_FINALIZE).build());
+    cloud.eventarc().addTrigger(TriggerSpec.of("models", MODELS_FINALIZED, URI.create("http://127.0.0.1:" + port + "/"))
+        .withEventType(TriggerSpec.STORAGE_OBJECT_FINALIZED)
+        .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(60))
+        .withDeadLetter(MODELS_FINALIZED + "-dead-letter", 5));
   }
 
   /** The dead letters of dispatch and job-events to the dead-letters function; these have no dead-letter topic. */

@@ -354,6 +354,16 @@ public final class Adapters implements AutoCloseable {
     return new GcsNodeCatalogStore(clients.storage(), config.bucket());
   }
 
+  /** The models' states (issue 21's check records them; the API lists them). */
+  public dev.darkroom.core.port.ModelStore modelStore(CollectionConfig models) {
+    return new FirestoreModelStore(clients.firestore(), models.name());
+  }
+
+  /** The model files' bytes, read by generation. */
+  public dev.darkroom.core.port.ModelFiles modelFiles(ModelsConfig models) {
+    return new GcsModelFiles(clients.storage(), models.bucket());
+  }
+
   private PubSubTopic topic(TopicConfig topic) {
     return new PubSubTopic(clients.publisher(topic.id()));
   }

@@ -21,6 +21,11 @@ public record CollectionConfig(String name) {
     return new CollectionConfig(env.orDefault("DEVICES_COLLECTION", "devices"));
   }
 
+  /** {@code MODELS_COLLECTION}: the models' states, {@code {folder}__{name}} (the models function writes, the api lists). */
+  public static CollectionConfig models(Env env) {
+    return new CollectionConfig(env.orDefault("MODELS_COLLECTION", "models"));
+  }
+
   /** {@code GPU_SLOTS_COLLECTION}: the GPU slots (see {@link GpuPoolConfig}). */
   public static CollectionConfig gpuSlots(Env env) {
     return new CollectionConfig(env.orDefault("GPU_SLOTS_COLLECTION", "gpuSlots"));

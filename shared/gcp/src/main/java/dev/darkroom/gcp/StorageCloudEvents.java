@@ -31,7 +31,7 @@ public final class StorageCloudEvents {
     String objectBucket = object.path("bucket").asText("");
     String name = object.path("name").asText("");
     if (!objectBucket.equals(bucket) || name.isEmpty()) {
-      throw new MalformedMessageException("gs://" + objectBucket + "/" + name + " is not in the outputs bucket", null);
+      throw new MalformedMessageException("gs://" + objectBucket + "/" + name + " is not in bucket " + bucket, null);
     }
     return new MakeThumbnail.FinalizedObject(name, object.path("contentType").asText(null),
         object.path("size").asLong(0), object.path("generation").asLong(0));

@@ -35,9 +35,11 @@ final class SharedLocalCloud {
     if (adapters == null) {
       Map<String, String> env = new LinkedHashMap<>(cloud().environment());
       env.put("OUTPUTS_BUCKET", "darkroom-adapter-tests");
+      env.put("MODELS_BUCKET", "darkroom-adapter-tests-models");
       env.put("GPU_JOB_NAME", "projects/darkroom-adapters/locations/us-central1/jobs/gpu");
       adapters = new LocalAdapters(new Env(env));
       adapters.clients().storage().create(com.google.cloud.storage.BucketInfo.of("darkroom-adapter-tests"));
+      adapters.clients().storage().create(com.google.cloud.storage.BucketInfo.of("darkroom-adapter-tests-models"));
       Runtime.getRuntime().addShutdownHook(new Thread(adapters.adapters::close));
     }
     return adapters;
@@ -83,6 +85,14 @@ final class SharedLocalCloud {
 
     dev.darkroom.core.port.NodeCatalogStore nodeCatalog() {
       return adapters.nodeCatalog(OutputsConfig.from(env));
+    }
+
+    dev.darkroom.core.port.ModelStore modelStore() {
+      return adapters.modelStore(CollectionConfig.models(env));
+    }
+
+    dev.darkroom.core.port.ModelFiles modelFiles() {
+      return adapters.modelFiles(ModelsConfig.from(env));
     }
 
     dev.darkroom.core.port.JobLauncher jobLauncher() {

@@ -42,7 +42,7 @@ record ApiConfig(GoogleCloudConfig cloud, DatabaseConfig database, AuthConfig au
     CollectionConfig jobs, CollectionConfig idempotencyKeys, CollectionConfig devices, TopicConfig jobSubmitted,
     OutputsConfig outputs, WebhooksConfig webhooks, Duration webhookRotationOverlap, Admission.Settings limits,
     StreamsConfig eventStreams, Duration keySignInMaxAge, int failedAuthenticationsPerMinute, int trustedProxyHops,
-    ApiBounds bounds) {
+    ApiBounds bounds, CollectionConfig models) {
   /** Enough for any integration; bounds the fan-out of one notification. */
   static final int MAX_WEBHOOKS_PER_USER = 20;
 
@@ -59,7 +59,7 @@ record ApiConfig(GoogleCloudConfig cloud, DatabaseConfig database, AuthConfig au
         env.positiveSecondsOrDefault("WEBHOOK_ROTATION_OVERLAP_SECONDS", Duration.ofHours(24)), limits(env),
         StreamsConfig.eventStreams(env), env.positiveSecondsOrDefault("KEY_SIGN_IN_MAX_AGE_SECONDS", FreshSignIn.MAX_AGE),
         atLeastZero(env, "FAILED_AUTHENTICATIONS_PER_MINUTE", 30), atLeastZero(env, "TRUSTED_PROXY_HOPS", 0),
-        bounds(env));
+        bounds(env), CollectionConfig.models(env));
   }
 
   private static int atLeastZero(Env env, String name, int fallback) {

@@ -24,6 +24,7 @@ import dev.darkroom.functions.api.routes.HistoryRoutes;
 import dev.darkroom.functions.api.routes.JobEventStream;
 import dev.darkroom.functions.api.routes.JobRoutes;
 import dev.darkroom.functions.api.routes.KeyRoutes;
+import dev.darkroom.functions.api.routes.ModelRoutes;
 import dev.darkroom.functions.api.routes.NotificationRoutes;
 import dev.darkroom.functions.api.routes.OpenApiDocument;
 import dev.darkroom.functions.api.routes.PromptRoutes;
@@ -76,6 +77,7 @@ final class ApiWiring {
         new JobEventStream(jobs, adapters.jobFeed(config.jobs()), resources, clock,
             new OpenStreams("event streams", config.eventStreams().limits()), standing),
         new OpenApiDocument(),
-        new NotificationRoutes(webhooks, adapters.deviceTokens(config.devices()), adapters.emailRecipients()));
+        new NotificationRoutes(webhooks, adapters.deviceTokens(config.devices()), adapters.emailRecipients()),
+        new ModelRoutes(adapters.modelStore(config.models())));
   }
 }

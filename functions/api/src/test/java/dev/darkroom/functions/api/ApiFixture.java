@@ -33,6 +33,7 @@ import dev.darkroom.functions.api.routes.HistoryRoutes;
 import dev.darkroom.functions.api.routes.JobEventStream;
 import dev.darkroom.functions.api.routes.JobRoutes;
 import dev.darkroom.functions.api.routes.KeyRoutes;
+import dev.darkroom.functions.api.routes.ModelRoutes;
 import dev.darkroom.functions.api.routes.NotificationRoutes;
 import dev.darkroom.functions.api.routes.OpenApiDocument;
 import dev.darkroom.functions.api.routes.PromptRoutes;
@@ -62,6 +63,9 @@ final class ApiFixture {
    */
   static final java.time.Duration EVENT_KEEP_ALIVE = java.time.Duration.ofMillis(50);
   static final java.time.Duration EVENT_STREAM_LIFETIME = java.time.Duration.ofMinutes(55);
+
+  /** The models' states every fixture lists (a test that lists models adds its own, with unique names). */
+  static final dev.darkroom.testing.InMemoryModelStore MODELS = new dev.darkroom.testing.InMemoryModelStore();
 
   private ApiFixture() {}
 
@@ -154,6 +158,7 @@ final class ApiFixture {
         new JobEventStream(jobs, feed, resources, CLOCK, EVENT_KEEP_ALIVE, EVENT_STREAM_LIFETIME, streams.open(),
             streams.standing()),
         new OpenApiDocument(),
-        notifications};
+        notifications,
+        new ModelRoutes(MODELS)};
   }
 }

@@ -44,6 +44,8 @@ class DeployablesTest {
         done
         """);
     assertThat(run(Deployable.ALL, Module.parsed(), old, localStack()).failures()).containsExactly(
+        "models: the pipeline's package-functions step does not package functions/models as models.zip, "
+            + "which Terraform deploys",
         "thumbnails: the pipeline's package-functions step does not package functions/thumbnails as thumbnails.zip, "
             + "which Terraform deploys");
   }

@@ -1,0 +1,89 @@
+package dev.darkroom.gcp;
+
+import com.google.cloud.firestore.CollectionReference;
+import com.google.cloud.firestore.DocumentReference;
+import com.google.cloud.firestore.DocumentSnapshot;
+import com.google.cloud.firestore.Firestore;
+import dev.darkroom.core.models.ModelRecord;
+import dev.darkroom.core.port.ModelStore;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * {@link ModelStore} on Firestore: {@code models/{folder}__{name}} (the name URL-encoded, since a
+ * document id cannot hold its slashes), written in a transaction that reads the stored generation
+ * first, so two deliveries of events of one object never let the older one win.
+ */
+public final class FirestoreModelStore implements ModelStore {
+  private final CollectionReference models;
+
+  public FirestoreModelStore(Firestore firestore, String collection) {
+    this.models = firestore.collection(collection);
+  }
+
+  static String documentId(String folder, String name) {
+    return folder + "__" + URLEncoder.encode(name, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public Optional<ModelRecord> get(String folder, String name) {
+    DocumentSnapshot doc = FirestoreJobStore.await(models.document(documentId(folder, name)).get());
+    return doc.exists() ? Optional.of(model(doc)) : Optional.empty();
+  }
+
+  @Override
+  public ModelRecord put(ModelRecord model) {
+    DocumentReference ref = models.document(documentId(model.folder(), model.name()));
+    return FirestoreJobStore.await(models.getFirestore().runTransaction(tx -> {
+      DocumentSnapshot doc = tx.get(ref).get();
+      ModelRecord stored = doc.exists() ? model(doc) : null;
+      if (!ModelStore.replaces(model, stored)) {
+        return stored;
+      }
+      tx.set(ref, document(model));
+      return model;
+    }));
+  }
+
+  @Override
+  public List<ModelRecord> list(String folder) {
+    var query = folder == null ? models : models.whereEqualTo("folder", folder);
+    return FirestoreJobStore.await(query.get()).getDocuments().stream().map(doc -> model(doc))
+        .sorted(Comparator.comparing(ModelRecord::folder).thenComparing(ModelRecord::name)).toList();
+  }
+
+  private static Map<String, Object> document(ModelRecord model) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("folder", model.folder());
+    doc.put("name", model.name());
+    doc.put("generation", model.generation());
+    doc.put("size", model.size());
+    doc.put("sha256", model.sha256());
+    doc.put("state", model.state().wireName());
+    doc.put("reason", model.reason());
+    doc.put("tensors", model.tensors());
+    doc.put("dtypes", new LinkedHashMap<>(model.dtypes()));
+    doc.put("addedAt", JobDocuments.timestamp(model.addedAt()));
+    doc.put("addedBy", model.addedBy());
+    return doc;
+  }
+
+  private static ModelRecord model(DocumentSnapshot doc) {
+    Map<String, Integer> dtypes = new TreeMap<>();
+    Object stored = doc.get("dtypes");
+    if (stored instanceof Map<?, ?> map) {
+      map.forEach((dtype, count) -> dtypes.put(dtype.toString(), ((Number) count).intValue()));
+    }
+    return new ModelRecord(doc.getString("folder"), doc.getString("name"), doc.getLong("generation"),
+        doc.getLong("size"), doc.getString("sha256"),
+        ModelRecord.State.valueOf(doc.getString("state").toUpperCase(java.util.Locale.ROOT)), doc.getString("reason"),
+        doc.getLong("tensors").intValue(), new TreeMap<>(dtypes), JobDocuments.instant(doc.getTimestamp("addedAt")),
+        doc.getString("addedBy"));
+  }
+}

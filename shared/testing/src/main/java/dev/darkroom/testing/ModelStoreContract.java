@@ -1,0 +1,69 @@
+package dev.darkroom.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.darkroom.core.models.ModelRecord;
+import dev.darkroom.core.models.ModelRecord.State;
+import dev.darkroom.core.port.ModelStore;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link ModelStore} must do; run against the fake and against the Firestore emulator. */
+public abstract class ModelStoreContract {
+  private static final Instant T0 = Instant.parse("2026-12-06T10:00:00Z");
+
+  protected abstract ModelStore models();
+
+  private static ModelRecord model(String folder, String name, long generation, State state) {
+    return new ModelRecord(folder, name, generation, 1234, state == State.CHECKING ? null : "ab".repeat(32), state,
+        state == State.REFUSED ? "not a usable safetensors file: bad JSON" : null, state == State.READY ? 2 : 0,
+        new TreeMap<>(state == State.READY ? Map.of("F16", 1, "F32", 1) : Map.of()), T0, "alice");
+  }
+
+  private static String name() {
+    return "sub dir/contract-" + UUID.randomUUID() + ".safetensors";
+  }
+
+  @Test
+  void aRecordIsStoredAndReadBackWhole() {
+    ModelRecord ready = model("loras", name(), 7, State.READY);
+    assertThat(models().put(ready)).isEqualTo(ready);
+    assertThat(models().get("loras", ready.name())).contains(ready);
+    assertThat(models().get("vae", ready.name())).isEmpty();
+  }
+
+  @Test
+  void aNewerGenerationReplacesAndAnOlderOneNever() {
+    String name = name();
+    models().put(model("loras", name, 7, State.READY));
+    ModelRecord newer = model("loras", name, 9, State.REFUSED);
+    assertThat(models().put(newer)).isEqualTo(newer);
+    assertThat(models().put(model("loras", name, 8, State.READY))).isEqualTo(newer);
+    assertThat(models().get("loras", name)).contains(newer);
+  }
+
+  @Test
+  void aCheckedRecordIsNeverRegressedToCheckingOfTheSameGeneration() {
+    String name = name();
+    ModelRecord ready = model("loras", name, 7, State.READY);
+    models().put(model("loras", name, 7, State.CHECKING));
+    assertThat(models().put(ready)).isEqualTo(ready);
+    assertThat(models().put(model("loras", name, 7, State.CHECKING))).isEqualTo(ready);
+  }
+
+  @Test
+  void listIsOrderedAndFiltersByFolder() {
+    String prefix = "list-" + UUID.randomUUID();
+    ModelRecord b = model("embeddings", prefix + "-b.safetensors", 1, State.READY);
+    ModelRecord a = model("embeddings", prefix + "-a.safetensors", 1, State.CHECKING);
+    ModelRecord other = model("upscale_models", prefix + "-c.safetensors", 1, State.READY);
+    models().put(b);
+    models().put(a);
+    models().put(other);
+    assertThat(models().list("embeddings").stream().filter(m -> m.name().startsWith(prefix))).containsExactly(a, b);
+    assertThat(models().list(null).stream().filter(m -> m.name().startsWith(prefix))).containsExactly(a, b, other);
+  }
+}
