@@ -90,10 +90,11 @@ const OUTCOMES: Record<WebhookDelivery['outcome'], { text: string; badge: string
   given_up: { text: 'Given up', badge: 'badge-failed' },
 };
 
-/** What the receiver answered: its HTTP status, else why there was no answer. */
+/** What the receiver answered: its HTTP status, else why there was no answer (without a Java exception's class name). */
 function answerOf(attempt: WebhookDelivery): string {
   const status = attempt.status_code === null ? '' : `HTTP ${attempt.status_code}`;
-  const error = attempt.error && !(status && attempt.error === status) ? attempt.error : '';
+  const reason = (attempt.error ?? '').replace(/^(?:[a-z_]\w*\.)+[A-Z]\w*(?:Exception|Error): /, '');
+  const error = reason && !(status && reason === status) ? reason : '';
   return [status, error].filter(Boolean).join(': ') || '—';
 }
 
@@ -130,7 +131,7 @@ function Deliveries({ hook }: { hook: Webhook }) {
         {attempts && attempts.length === 0 && <p class="hint">Nothing has been sent to this endpoint yet.</p>}
         {attempts && attempts.length > 0 && (
           <table class="deliveries">
-            <caption>The last {attempts.length === 1 ? 'attempt' : `${attempts.length} attempts`} to {hook.url}, newest first</caption>
+            <caption>{attempts.length === 1 ? `The last attempt to ${hook.url}` : `The last ${attempts.length} attempts to ${hook.url}, newest first`}</caption>
             <thead><tr><th scope="col">When</th><th scope="col">Job</th><th scope="col">Outcome</th><th scope="col">Status</th></tr></thead>
             <tbody>
               {attempts.map((attempt) => (
