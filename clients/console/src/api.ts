@@ -21,6 +21,11 @@ export interface Job {
 export interface JobPage { jobs: Job[]; next_cursor: string | null }
 export interface ApiKey { id: string; prefix: string; name: string; tier: string; created_at: string; last_used_at: string | null; revoked_at: string | null }
 export interface Webhook { id: string; url: string; job_id: string | null; created_at: string; secret?: string; note?: string }
+/** One attempt to deliver a notification to a webhook endpoint (GET /api/v2/webhooks/{id}/deliveries). */
+export interface WebhookDelivery {
+  notification_id: string; job_id: string | null; event: string | null; attempt: number; at: string;
+  outcome: 'delivered' | 'failed' | 'given_up'; status_code: number | null; error: string | null; duration_ms: number | null;
+}
 
 /** A failed call, with the sentence to show. */
 export class ApiFailure extends Error {

@@ -51,6 +51,17 @@ record FirstRequest(String path, byte[] body) {
               + "/p3.png\",\"contentType\":\"image/png\",\"size\":\"100\",\"generation\":\"1\"}")
               .getBytes(StandardCharsets.UTF_8))
           .build());
+      // A model file the check finds gone (a later upload replaced it): it reads the model's record and
+      // asks Storage for the object, as every check does, and acknowledges.
+      case "models" -> structured(CloudEventBuilder.v1()
+          .withId(job)
+          .withSource(URI.create("//storage.googleapis.com/projects/_/buckets/" + env.get("MODELS_BUCKET")))
+          .withType(StorageCloudEvents.FINALIZED)
+          .withDataContentType("application/json")
+          .withData(("{\"bucket\":\"" + env.get("MODELS_BUCKET") + "\",\"name\":\"loras/p3-" + job
+              + ".safetensors\",\"contentType\":\"application/octet-stream\",\"size\":\"100\",\"generation\":\"1\"}")
+              .getBytes(StandardCharsets.UTF_8))
+          .build());
       default -> throw new IllegalStateException("p3 has no first request for the function " + deployable
           + ": add one to FirstRequest");
     };

@@ -210,7 +210,7 @@ class ConsoleIT {
 
   @Test
   @Order(6)
-  void theOtherPagesLoad() {
+  void theOtherPagesLoad() throws Exception {
     WebDriverWait wait = browser.waitUpTo(Duration.ofSeconds(30));
     browser.open(stack.apiUrl() + "/#/reference");
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#tag-jobs details")));
@@ -224,6 +224,22 @@ class ConsoleIT {
     WebElement secret = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-secret]")));
     assertThat(secret.getText()).startsWith("whsec_");
     assertThat(page.findElement(By.tagName("table")).getText()).contains("http://127.0.0.1:9/console-hook");
+
+    // A job ending now is notified to the endpoint, whose port refuses connections: failed attempts to show.
+    String job = createdJob(2);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> ConsoleBrowser.readTree(
+        get("/api/v2/jobs/" + job).body()).path("status").asText().equals("succeeded"));
+    page.findElement(By.xpath("//summary[.='Deliveries']")).click();
+    WebElement attempt = browser.waitUpTo(Duration.ofSeconds(60)).until(d -> {
+      List<WebElement> rows = d.findElements(By.cssSelector("table.deliveries tbody tr"));
+      if (rows.isEmpty()) {
+        d.findElement(By.xpath("//button[.='Refresh']")).click();
+        return null;
+      }
+      return rows.get(rows.size() - 1);
+    });
+    assertThat(attempt.getText()).contains(job.substring(0, 8)).contains("succeeded").containsAnyOf("Failed", "Given up")
+        .doesNotContain("{");
     assertThat(browser.unnamedControls()).as("controls a screen reader cannot name on Webhooks").isEmpty();
     browser.screenshot("webhooks");
 

@@ -3,6 +3,7 @@ package dev.darkroom.testing;
 import dev.darkroom.core.notify.DeliveryAttempt;
 import dev.darkroom.core.notify.DeliveryHistory;
 import dev.darkroom.core.port.DeliveryLog;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -19,7 +20,7 @@ public final class InMemoryDeliveryLog implements DeliveryLog {
     }
     return new DeliveryHistory(mine.stream().mapToInt(DeliveryAttempt::attempt).max().orElse(0),
         mine.stream().anyMatch(a -> a.outcome().isFinal()), mine.get(0).at(),
-        mine.stream().map(DeliveryAttempt::at).max(java.util.Comparator.naturalOrder()).orElseThrow());
+        mine.stream().map(DeliveryAttempt::at).max(Comparator.naturalOrder()).orElseThrow());
   }
 
   @Override
@@ -30,5 +31,13 @@ public final class InMemoryDeliveryLog implements DeliveryLog {
     if (!clash) {
       attempts.add(attempt);
     }
+  }
+
+  @Override
+  public synchronized List<DeliveryAttempt> latest(String target, int limit) {
+    return attempts.stream().filter(a -> a.target().equals(target))
+        .sorted(Comparator.comparing(DeliveryAttempt::at).thenComparing(DeliveryAttempt::notificationId)
+            .thenComparingInt(DeliveryAttempt::attempt).reversed())
+        .limit(limit).toList();
   }
 }

@@ -77,7 +77,8 @@ final class ApiWiring {
         new JobEventStream(jobs, adapters.jobFeed(config.jobs()), resources, clock,
             new OpenStreams("event streams", config.eventStreams().limits()), standing),
         new OpenApiDocument(),
-        new NotificationRoutes(webhooks, adapters.deviceTokens(config.devices()), adapters.emailRecipients()),
+        new NotificationRoutes(webhooks, adapters.deviceTokens(config.devices()), adapters.emailRecipients(),
+            adapters.deliveryLog()),
         new ModelRoutes(adapters.modelStore(config.models())));
   }
 }

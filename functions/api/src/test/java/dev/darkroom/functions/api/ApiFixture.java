@@ -110,10 +110,16 @@ final class ApiFixture {
   /** The notification routes over fakes; every host but {@code *.internal.test} resolves to a public address. */
   static NotificationRoutes notifications(JobStore jobs, InMemoryWebhookEndpoints endpoints, InMemoryDeviceTokens devices,
       InMemoryEmailRecipients email) {
+    return notifications(jobs, endpoints, devices, email, new dev.darkroom.testing.InMemoryDeliveryLog());
+  }
+
+  /** The notification routes over fakes, showing the deliveries recorded in {@code deliveries}. */
+  static NotificationRoutes notifications(JobStore jobs, InMemoryWebhookEndpoints endpoints, InMemoryDeviceTokens devices,
+      InMemoryEmailRecipients email, dev.darkroom.core.port.DeliveryLog deliveries) {
     OutboundUrlPolicy policy = new OutboundUrlPolicy(false, host -> new InetAddress[] {InetAddress.getByAddress(host,
         host.endsWith(".internal.test") ? new byte[] {10, 0, 0, 1} : new byte[] {93, (byte) 184, (byte) 215, 14})});
     return new NotificationRoutes(new RegisterWebhooks(endpoints, jobs, policy, 3, Duration.ofHours(24), CLOCK),
-        devices, email);
+        devices, email, deliveries);
   }
 
   static ComfyApi api(JobStore jobs, JobQueue queue, OutputStore files, Ledger ledger,

@@ -11,6 +11,8 @@ import dev.darkroom.core.notify.WebhookEndpoint;
 import dev.darkroom.core.notify.WebhookSignature;
 import dev.darkroom.core.port.JobChange.Outcome;
 import dev.darkroom.functions.api.http.ComfyApi;
+import dev.darkroom.core.notify.DeliveryAttempt;
+import dev.darkroom.testing.InMemoryDeliveryLog;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryDeviceTokens;
 import dev.darkroom.testing.InMemoryEmailRecipients;
@@ -28,13 +30,14 @@ class NotificationRoutesTest {
   private final InMemoryWebhookEndpoints endpoints = new InMemoryWebhookEndpoints(ApiFixture.CLOCK);
   private final InMemoryDeviceTokens devices = new InMemoryDeviceTokens();
   private final InMemoryEmailRecipients email = new InMemoryEmailRecipients();
+  private final InMemoryDeliveryLog deliveries = new InMemoryDeliveryLog();
   private Caller caller = Caller.idToken("alice", Job.DEFAULT_TIER);
   private final ComfyApi api = ApiFixture.api(jobs, new RecordingJobQueue(), new dev.darkroom.testing.InMemoryOutputStore(),
       new InMemoryLedger(), null, request -> caller,
       new dev.darkroom.core.limits.Admission(new dev.darkroom.testing.InMemoryRateCounter(), jobs,
           new InMemoryLedger(), dev.darkroom.core.limits.Admission.Settings.none(), ApiFixture.CLOCK),
       ApiFixture.apiKeys(),
-      ApiFixture.notifications(jobs, endpoints, devices, email));
+      ApiFixture.notifications(jobs, endpoints, devices, email, deliveries));
 
   private FakeHttp.Response call(String method, String path, String body) throws Exception {
     return FakeHttp.call(api, method, path, body);
@@ -187,5 +190,94 @@ class NotificationRoutesTest {
     assertThat(created.status).as(created.text()).isEqualTo(400);
     assertThat(jsonOf(created).at("/error/message").asText()).contains("job_id");
     assertThat(endpoints.forUser("alice")).isEmpty();
+  }
+
+  private String aliceRegisters(String url) throws Exception {
+    caller = Caller.idToken("alice", Job.DEFAULT_TIER);
+    return jsonOf(call("POST", "/api/v2/webhooks", "{\"url\":\"" + url + "\"}")).path("id").asText();
+  }
+
+  private void attempted(String endpoint, int count) {
+    java.time.Instant t0 = ApiFixture.CLOCK.instant();
+    for (int i = 0; i < count; i++) {
+      deliveries.record(new DeliveryAttempt("job-" + i + "/1/succeeded", endpoint, 1, DeliveryAttempt.Outcome.DELIVERED,
+          200, null, t0.plusSeconds(i), "prompt-" + i, "succeeded", java.time.Duration.ofMillis(40)));
+    }
+  }
+
+  @Test
+  void anEndpointsLatestDeliveriesAreShownNewestFirstWithTheirOutcome() throws Exception {
+    String id = aliceRegisters("https://hooks.example.com/a");
+    String other = aliceRegisters("https://hooks.example.com/b");
+    java.time.Instant t0 = ApiFixture.CLOCK.instant();
+    deliveries.record(new DeliveryAttempt("n1", id, 1, DeliveryAttempt.Outcome.RETRY, null,
+        "java.net.ConnectException: Connection refused", t0, "prompt-1", "succeeded", java.time.Duration.ofMillis(3)));
+    deliveries.record(new DeliveryAttempt("n1", id, 2, DeliveryAttempt.Outcome.GAVE_UP, 410, "HTTP 410",
+        t0.plusSeconds(60), "prompt-1", "succeeded", null));
+    deliveries.record(new DeliveryAttempt("n2", id, 1, DeliveryAttempt.Outcome.DELIVERED, 200, null,
+        t0.plusSeconds(120), "prompt-2", "failed", java.time.Duration.ofMillis(85)));
+    deliveries.record(new DeliveryAttempt("n3", other, 1, DeliveryAttempt.Outcome.DELIVERED, 200, null,
+        t0.plusSeconds(180), "prompt-3", "succeeded", null));
+
+    FakeHttp.Response shown = call("GET", "/api/v2/webhooks/" + id + "/deliveries", null);
+    assertThat(shown.status).isEqualTo(200);
+    JsonNode reply = jsonOf(shown);
+    assertThat(reply.path("webhook_id").asText()).isEqualTo(id);
+    JsonNode list = reply.path("deliveries");
+    assertThat(list).hasSize(3);
+    assertThat(list.get(0).path("outcome").asText()).isEqualTo("delivered");
+    assertThat(list.get(0).path("job_id").asText()).isEqualTo("prompt-2");
+    assertThat(list.get(0).path("event").asText()).isEqualTo("failed");
+    assertThat(list.get(0).path("status_code").asInt()).isEqualTo(200);
+    assertThat(list.get(0).path("duration_ms").asLong()).isEqualTo(85);
+    assertThat(list.get(0).path("at").asText()).isEqualTo(t0.plusSeconds(120).toString());
+    assertThat(list.get(1).path("outcome").asText()).isEqualTo("given_up");
+    assertThat(list.get(1).path("attempt").asInt()).isEqualTo(2);
+    assertThat(list.get(1).path("duration_ms").isNull()).isTrue();
+    assertThat(list.get(2).path("outcome").asText()).isEqualTo("failed");
+    assertThat(list.get(2).path("status_code").isNull()).isTrue();
+    assertThat(list.get(2).path("error").asText()).contains("Connection refused");
+    assertThat(list.get(2).path("notification_id").asText()).isEqualTo("n1");
+
+    caller = Caller.apiKey("alice", Job.DEFAULT_TIER, "key-1");
+    assertThat(jsonOf(call("GET", "/api/v2/webhooks/" + other + "/deliveries", null)).path("deliveries")).hasSize(1);
+  }
+
+  @Test
+  void anotherUsersEndpointAnswersExactlyAsOneThatNeverExisted() throws Exception {
+    String id = aliceRegisters("https://hooks.example.com/a");
+    attempted(id, 2);
+    caller = Caller.idToken("bob", Job.DEFAULT_TIER);
+    FakeHttp.Response others = call("GET", "/api/v2/webhooks/" + id + "/deliveries", null);
+    FakeHttp.Response unknown = call("GET", "/api/v2/webhooks/ep-never-registered/deliveries", null);
+    assertThat(others.status).isEqualTo(404);
+    assertThat(others.text()).isEqualTo(unknown.text()).doesNotContain(id);
+    assertThat(others.headers.get("Content-Type")).isEqualTo(unknown.headers.get("Content-Type"));
+    // A deleted endpoint's deliveries are no longer shown either.
+    caller = Caller.idToken("alice", Job.DEFAULT_TIER);
+    assertThat(call("DELETE", "/api/v2/webhooks/" + id, null).status).isEqualTo(204);
+    assertThat(call("GET", "/api/v2/webhooks/" + id + "/deliveries", null).text()).isEqualTo(unknown.text());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "101", "-1", "ten", "1.5"})
+  void aLimitOutsideOneToAHundredIsRefused(String limit) throws Exception {
+    String id = aliceRegisters("https://hooks.example.com/a");
+    FakeHttp.Response refused = call("GET", "/api/v2/webhooks/" + id + "/deliveries?limit=" + limit, null);
+    assertThat(refused.status).isEqualTo(400);
+    assertThat(jsonOf(refused).toString()).contains("limit must be an integer from 1 to 100");
+  }
+
+  @Test
+  void theLatestTwentyAreShownUnlessALimitFromOneToAHundredIsGiven() throws Exception {
+    String id = aliceRegisters("https://hooks.example.com/a");
+    attempted(id, 120);
+    JsonNode byDefault = jsonOf(call("GET", "/api/v2/webhooks/" + id + "/deliveries", null)).path("deliveries");
+    assertThat(byDefault).hasSize(20);
+    assertThat(byDefault.get(0).path("job_id").asText()).isEqualTo("prompt-119");
+    assertThat(jsonOf(call("GET", "/api/v2/webhooks/" + id + "/deliveries?limit=1", null)).path("deliveries"))
+        .singleElement().satisfies(d -> assertThat(d.path("job_id").asText()).isEqualTo("prompt-119"));
+    assertThat(jsonOf(call("GET", "/api/v2/webhooks/" + id + "/deliveries?limit=100", null)).path("deliveries"))
+        .hasSize(100);
   }
 }

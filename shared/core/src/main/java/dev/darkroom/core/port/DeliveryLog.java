@@ -2,6 +2,7 @@ package dev.darkroom.core.port;
 
 import dev.darkroom.core.notify.DeliveryAttempt;
 import dev.darkroom.core.notify.DeliveryHistory;
+import java.util.List;
 
 /**
  * Every delivery attempt of every notification, per target (Cloud SQL in the cloud): what makes
@@ -16,4 +17,10 @@ public interface DeliveryLog {
    * number.
    */
   void record(DeliveryAttempt attempt);
+
+  /**
+   * The latest attempts to one target (a webhook endpoint's id), newest first, at most
+   * {@code limit}: what its owner sees of its deliveries. Whose target it is, is the caller's check.
+   */
+  List<DeliveryAttempt> latest(String target, int limit);
 }

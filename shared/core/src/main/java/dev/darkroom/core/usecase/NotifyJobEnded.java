@@ -297,13 +297,14 @@ public final class NotifyJobEnded {
     } catch (RuntimeException e) {
       result = new Try(Outcome.RETRY, null, e.toString());
     }
+    Duration took = Duration.between(now, clock.instant());
     Optional<Duration> wait = schedule.waitBefore(number + 1, retryKey(n, target, number + 1));
     if (result.outcome() == Outcome.RETRY && wait.isEmpty()) {
       result = new Try(Outcome.GAVE_UP, result.statusCode(),
           "still failing after " + number + " attempts (retry schedule over): " + result.error());
     }
     deliveries.record(new DeliveryAttempt(n.id(), target, number, result.outcome(),
-        result.statusCode(), result.error(), now));
+        result.statusCode(), result.error(), now, n.jobId(), n.status(), took));
     if (result.outcome() == Outcome.GAVE_UP) {
       // ERROR and "delivery given up": what the webhook-failures log metric counts (terraform/monitoring.tf).
       log.error("notification {} of job {} to {}: delivery given up at attempt {} ({})", n.id(), n.jobId(), target,

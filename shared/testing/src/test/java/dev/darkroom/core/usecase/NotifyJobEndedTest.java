@@ -82,6 +82,14 @@ class NotifyJobEndedTest {
     assertThat(deliveries.attempts).filteredOn(a -> a.target().equals("ep1"))
         .extracting(DeliveryAttempt::attempt, DeliveryAttempt::outcome, DeliveryAttempt::statusCode)
         .containsExactly(tuple(1, Outcome.RETRY, 503), tuple(2, Outcome.RETRY, null), tuple(3, Outcome.DELIVERED, 200));
+    // What the endpoint's owner is shown of each attempt (GET /api/v2/webhooks/{id}/deliveries).
+    assertThat(deliveries.attempts).filteredOn(a -> a.target().equals("ep1"))
+        .allSatisfy(a -> {
+          assertThat(a.jobId()).isEqualTo(ended.jobId());
+          assertThat(a.event()).isEqualTo(ended.status());
+          assertThat(a.duration()).isNotNull();
+          assertThat(a.duration().isNegative()).isFalse();
+        });
   }
 
   @Test

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.limits.DocumentIds;
 import dev.darkroom.core.limits.InputLimits;
+import dev.darkroom.core.notify.DeliveryAttempt;
 import dev.darkroom.core.notify.WebhookEndpoint;
+import dev.darkroom.core.port.DeliveryLog;
 import dev.darkroom.core.port.DeviceTokens;
 import dev.darkroom.core.port.EmailRecipients;
 import dev.darkroom.core.usecase.RegisterWebhooks;
@@ -13,6 +15,7 @@ import dev.darkroom.functions.api.http.Replies;
 import dev.darkroom.functions.api.http.RequestBodies;
 import dev.darkroom.functions.api.http.Route;
 import dev.darkroom.functions.api.http.RouteGroup;
+import dev.darkroom.functions.api.views.JobListings;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +24,7 @@ import java.util.regex.Pattern;
 
 /**
  * Where a user's job notifications go: {@code /api/v2/webhooks} (register, list, rotate, delete
- * endpoints; secrets shown once), {@code /api/v2/devices/{token}} (FCM tokens) and
+ * endpoints; secrets shown once; each one's latest delivery attempts), {@code /api/v2/devices/{token}} (FCM tokens) and
  * {@code /api/v2/notifications/email} (opt in or out of mail). Unlike key creation, API keys may
  * use these too: a server integration registers its own webhook.
  */
@@ -36,11 +39,14 @@ public final class NotificationRoutes implements RouteGroup {
   private final RegisterWebhooks webhooks;
   private final DeviceTokens devices;
   private final EmailRecipients email;
+  private final DeliveryLog deliveries;
 
-  public NotificationRoutes(RegisterWebhooks webhooks, DeviceTokens devices, EmailRecipients email) {
+  public NotificationRoutes(RegisterWebhooks webhooks, DeviceTokens devices, EmailRecipients email,
+                            DeliveryLog deliveries) {
     this.webhooks = webhooks;
     this.devices = devices;
     this.email = email;
+    this.deliveries = deliveries;
   }
 
   @Override
@@ -50,6 +56,7 @@ public final class NotificationRoutes implements RouteGroup {
         new Route("GET", "/v2/webhooks", this::listWebhooks),
         new Route("DELETE", "/v2/webhooks/{id}", this::deleteWebhook),
         new Route("POST", "/v2/webhooks/{id}/rotate", this::rotateWebhook),
+        new Route("GET", "/v2/webhooks/{id}/deliveries", this::webhookDeliveries),
         new Route("GET", "/v2/devices", this::listDevices),
         new Route("PUT", "/v2/devices/{token}", this::putDevice),
         new Route("DELETE", "/v2/devices/{token}", this::deleteDevice),
@@ -108,6 +115,43 @@ public final class NotificationRoutes implements RouteGroup {
       return;
     }
     showSecret(call, 200, rotated.get());
+  }
+
+  /**
+   * {@code GET /v2/webhooks/{id}/deliveries[?limit=]}: the latest attempts to one of the caller's
+   * endpoints, newest first. Another user's endpoint answers exactly as one that never existed.
+   */
+  void webhookDeliveries(Call call) throws IOException {
+    String id = call.path().split("/")[3];
+    int limit = JobListings.limit(call.query("limit"));
+    if (webhooks.list(call.user()).stream().noneMatch(endpoint -> endpoint.id().equals(id))) {
+      Replies.apiError(call.response(), 404, "no webhook endpoint of yours has this id");
+      return;
+    }
+    ObjectNode reply = Replies.JSON.createObjectNode();
+    reply.put("webhook_id", id);
+    var array = reply.putArray("deliveries");
+    deliveries.latest(id, limit).forEach(attempt -> array.add(describe(attempt)));
+    Replies.json(call.response(), 200, reply);
+  }
+
+  /** One attempt as its owner sees it: {@code retry} is shown as {@code failed} (it is tried again). */
+  private static ObjectNode describe(DeliveryAttempt attempt) {
+    ObjectNode node = Replies.JSON.createObjectNode();
+    node.put("notification_id", attempt.notificationId());
+    node.put("job_id", attempt.jobId());
+    node.put("event", attempt.event());
+    node.put("attempt", attempt.attempt());
+    node.put("at", attempt.at().toString());
+    node.put("outcome", switch (attempt.outcome()) {
+      case DELIVERED -> "delivered";
+      case RETRY -> "failed";
+      case GAVE_UP -> "given_up";
+    });
+    node.put("status_code", attempt.statusCode());
+    node.put("error", attempt.error());
+    node.put("duration_ms", attempt.duration() == null ? null : attempt.duration().toMillis());
+    return node;
   }
 
   void putDevice(Call call) throws IOException {

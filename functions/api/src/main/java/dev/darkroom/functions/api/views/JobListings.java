@@ -80,7 +80,8 @@ public final class JobListings {
         + "|" + page.createdAfter() + "|" + page.createdBefore();
   }
 
-  private static int limit(String value) {
+  /** A {@code ?limit=} of any listing: 20 when absent, else 1 to 100; anything else is a 400 refusal. */
+  public static int limit(String value) {
     if (value == null || value.isEmpty()) {
       return DEFAULT_LIMIT;
     }
