@@ -53,6 +53,7 @@ resource "google_cloudfunctions2_function" "api" {
       JAVA_TOOL_OPTIONS           = local.jvm_startup_options
       JOBS_COLLECTION             = local.jobs_collection
       IDEMPOTENCY_KEYS_COLLECTION = local.idempotency_keys_collection
+      DEPLOYMENTS_COLLECTION      = local.deployments_collection
       JOB_SUBMITTED_TOPIC         = google_pubsub_topic.job_submitted.name
       OUTPUTS_BUCKET              = google_storage_bucket.outputs.name
       INSTANCE_CONNECTION_NAME    = google_sql_database_instance.ledger.connection_name

@@ -84,6 +84,15 @@ public final class JobRoutes implements RouteGroup {
       return;
     }
     SubmitJob.Result result = submit.submit(call.caller(), parsed.request(), key, key == null ? "" : requestHash(body));
+    reply(call, result, jobs, resources);
+  }
+
+  /**
+   * Answers a submission as {@code POST /api/v2/jobs} does: 201 with the job resource and its
+   * {@code Location} (200 and {@code Idempotent-Replayed} for a replay), or the error it met.
+   * Deployment runs answer the same way: a run is a job.
+   */
+  static void reply(Call call, SubmitJob.Result result, JobStore jobs, JobResources resources) throws IOException {
     if (result instanceof SubmitJob.Result.OverLimit over) {
       Replies.refuse(call.response(), over.refusal());
     } else if (result instanceof SubmitJob.Result.Invalid invalid) {
@@ -174,7 +183,7 @@ public final class JobRoutes implements RouteGroup {
   }
 
   /** The header's value, or null without one; 400 unless 1 to 255 printable ASCII characters. */
-  private static String idempotencyKey(Call call) {
+  static String idempotencyKey(Call call) {
     Optional<String> header = call.request().getFirstHeader("Idempotency-Key");
     if (header.isEmpty()) {
       return null;
@@ -193,7 +202,7 @@ public final class JobRoutes implements RouteGroup {
    * request re-sent with its keys in another order is the same request. The body already parsed
    * once, so it parses again.
    */
-  private static String requestHash(byte[] body) {
+  static String requestHash(byte[] body) {
     try {
       JsonNode tree = RequestBodies.parse(body);
       return Sha256.hex(CANONICAL.writeValueAsString(tree).getBytes(StandardCharsets.UTF_8));
