@@ -43,15 +43,19 @@ public record DeploymentDefinition(String name, ObjectNode workflow, List<Deploy
       Set<String> names = new HashSet<>();
       Set<String> targets = new HashSet<>();
       for (int i = 0; i < inputs.size(); i++) {
-        InputReader reader = new InputReader("inputs[" + i + "]", inputs.get(i),
-            workflow.isObject() ? (ObjectNode) workflow : null, catalog, errors);
-        DeploymentInput input = reader.read();
+        JsonNode entry = inputs.get(i);
+        // A name is taken even by an entry that is wrong otherwise: its twin is named either way.
+        if (entry.path("name").isTextual() && !names.add(entry.path("name").textValue())) {
+          errors.add(new FieldError("inputs[" + i + "].name", "\"" + entry.path("name").textValue()
+              + "\" is declared twice"));
+          continue;
+        }
+        DeploymentInput input = new InputReader("inputs[" + i + "]", entry,
+            workflow.isObject() ? (ObjectNode) workflow : null, catalog, errors).read();
         if (input == null) {
           continue;
         }
-        if (!names.add(input.name())) {
-          errors.add(new FieldError("inputs[" + i + "].name", "\"" + input.name() + "\" is declared twice"));
-        } else if (!targets.add(input.node() + "\u0000" + input.input())) {
+        if (!targets.add(input.node() + "\u0000" + input.input())) {
           errors.add(new FieldError("inputs[" + i + "].input",
               "node \"" + input.node() + "\" input \"" + input.input() + "\" is filled by another input already"));
         } else {
