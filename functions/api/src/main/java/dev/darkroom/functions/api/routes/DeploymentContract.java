@@ -51,7 +51,7 @@ final class DeploymentContract {
     runs.put("operationId", "run").put("summary", "Run " + name + " with these inputs; answers the job it queued.");
     ArrayNode parameters = runs.putArray("parameters");
     parameters.addObject().put("name", "Idempotency-Key").put("in", "header").put("required", false)
-        .putObject("schema").put("type", "string").put("minLength", 1).put("maxLength", JobRoutes.MAX_IDEMPOTENCY_KEY_CHARS);
+        .putObject("schema").put("type", "string").put("minLength", 1).put("maxLength", JobSubmissions.MAX_IDEMPOTENCY_KEY_CHARS);
     runs.putObject("requestBody").put("required", true).putObject("content").putObject("application/json")
         .putObject("schema").put("$ref", "#/components/schemas/RunRequest");
     ObjectNode responses = runs.putObject("responses");

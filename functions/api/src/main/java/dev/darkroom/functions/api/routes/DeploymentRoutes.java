@@ -124,12 +124,12 @@ public final class DeploymentRoutes implements RouteGroup {
 
   /** {@code {inputs, version?}}, with an optional {@code Idempotency-Key}. */
   void run(Call call) throws IOException {
-    String key = JobRoutes.idempotencyKey(call);
+    String key = JobSubmissions.idempotencyKey(call);
     byte[] bytes = RequestBodies.read(call.request(), InputLimits.CONTROL_BODY_BYTES);
     JsonNode body = parse(bytes);
     String name = call.segment(3);
     // The same body for another deployment is another request: the hash says which deployment.
-    String hash = key == null ? "" : Sha256.hex((name + "\u0000" + JobRoutes.requestHash(bytes))
+    String hash = key == null ? "" : Sha256.hex((name + "\u0000" + JobSubmissions.requestHash(bytes))
         .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     RunDeployment.Result result = run.run(call.caller(), name, body, key, hash);
     if (result instanceof RunDeployment.Result.NoDeployment) {
@@ -139,7 +139,7 @@ public final class DeploymentRoutes implements RouteGroup {
     } else if (result instanceof RunDeployment.Result.Invalid invalid) {
       badFields(call, invalid.errors(), null);
     } else {
-      JobRoutes.reply(call, ((RunDeployment.Result.Submitted) result).result(), jobs, resources);
+      JobSubmissions.reply(call, ((RunDeployment.Result.Submitted) result).result(), jobs, resources);
     }
   }
 
