@@ -26,8 +26,8 @@ import java.util.Optional;
 
 /**
  * {@link DeploymentStore} on Firestore: {@code deployments/{sha256(userId, name)}} holds
- * {@code userId, name, latestVersion, pinnedVersion, archived, createdAt, updatedAt}; each version
- * is {@code versions/{n}} under it, {@code version, workflow, inputs, createdAt}, written once.
+ * {@code schemaVersion, userId, name, latestVersion, pinnedVersion, archived, createdAt, updatedAt}; each version
+ * is {@code versions/{n}} under it, {@code schemaVersion, version, workflow, inputs, createdAt}, written once.
  * The id is a hash so any user id makes a valid document id. The workflow and the inputs are kept
  * as JSON text: a workflow's integers can exceed what a Firestore number holds (a 64-bit unsigned
  * seed), and text keeps them exactly. A version lives in a document of its own so that no
@@ -37,6 +37,8 @@ import java.util.Optional;
  */
 public final class FirestoreDeploymentStore implements DeploymentStore {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Of both documents (docs/WIRE_FORMATS.md); a reader ignores fields it does not know. */
+  static final int SCHEMA_VERSION = 1;
 
   private final Firestore firestore;
   private final CollectionReference deployments;
@@ -144,6 +146,7 @@ public final class FirestoreDeploymentStore implements DeploymentStore {
 
   private static Map<String, Object> document(Deployment deployment) {
     Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("schemaVersion", SCHEMA_VERSION);
     doc.put("userId", deployment.userId());
     doc.put("name", deployment.name());
     doc.put("latestVersion", deployment.latestVersion());
@@ -162,6 +165,7 @@ public final class FirestoreDeploymentStore implements DeploymentStore {
 
   private static Map<String, Object> document(DeploymentVersion version) {
     Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("schemaVersion", SCHEMA_VERSION);
     doc.put("version", version.version());
     try {
       doc.put("workflow", JSON.writeValueAsString(version.workflow()));
