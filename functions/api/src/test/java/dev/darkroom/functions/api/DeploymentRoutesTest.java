@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.darkroom.core.comfy.NodeCatalog;
+import dev.darkroom.core.deployment.DeploymentLimits;
 import dev.darkroom.core.job.JobPrompt;
 import dev.darkroom.core.usecase.RunDeployment;
 import dev.darkroom.functions.api.http.ComfyApi;
@@ -232,5 +233,22 @@ class DeploymentRoutesTest {
     assertThat(doc.at("/paths/~1v2~1deployments~1sd15~1runs/post/responses/201/content/application~1json/schema/$ref")
         .asText()).isEqualTo("#/components/schemas/Job");
     assertThat(doc.at("/components/schemas/JobStatus").isObject()).as("what Job refers to comes along").isTrue();
+  }
+  @Test
+  void theDeploymentsOfAUserAreCappedAndArchivingOneMakesRoom() throws Exception {
+    String tiny = SD15;
+    for (int i = 0; i < DeploymentLimits.DEPLOYMENTS_PER_USER; i++) {
+      publish("d" + i, tiny, "[]");
+    }
+    FakeHttp.Response over = call("POST", "/api/v2/deployments", definition("one-more", tiny, "[]"));
+    assertThat(over.status).isEqualTo(409);
+    assertThat(body(over).at("/error/message").asText()).contains("100 deployments");
+    assertThat(call("POST", "/api/v2/deployments", definition("d0", tiny, "[]")).status)
+        .as("a new version of a deployment is not a new deployment").isEqualTo(201);
+    caller = "bob";
+    publish("one-more", tiny, "[]");
+    caller = "alice";
+    assertThat(call("DELETE", "/api/v2/deployments/d7", null).status).isEqualTo(204);
+    publish("one-more", tiny, "[]");
   }
 }

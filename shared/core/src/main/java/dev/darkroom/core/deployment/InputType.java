@@ -31,7 +31,7 @@ public enum InputType {
   }
 
   /** The catalog's type names ({@code INT}, {@code FLOAT}…) that an input of this type can fill; empty for choice and image. */
-  String catalogType() {
+  public String catalogType() {
     return switch (this) {
       case STRING -> "STRING";
       case INTEGER, SEED -> "INT";

@@ -6,14 +6,14 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /** Whether a value fits an input's type, bounds and choices. */
-final class InputValues {
+public final class InputValues {
   private InputValues() {}
 
   /**
    * @param uploaded whether an image value names one of the caller's uploads
    * @return why the value does not fit, or empty if it does
    */
-  static Optional<String> check(DeploymentInput input, JsonNode value, Predicate<String> uploaded) {
+  public static Optional<String> check(DeploymentInput input, JsonNode value, Predicate<String> uploaded) {
     return switch (input.type()) {
       case STRING -> value.isTextual() ? Optional.empty() : Optional.of("must be a string");
       case BOOLEAN -> value.isBoolean() ? Optional.empty() : Optional.of("must be a boolean");

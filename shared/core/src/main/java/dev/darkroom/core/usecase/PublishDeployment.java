@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.comfy.PromptError;
 import dev.darkroom.core.comfy.PromptPolicy;
 import dev.darkroom.core.comfy.PromptVerdict;
-import dev.darkroom.core.deployment.DeploymentDefinition;
 import dev.darkroom.core.deployment.DeploymentLimits;
 import dev.darkroom.core.deployment.FieldError;
 import dev.darkroom.core.port.DeploymentStore;

@@ -1,29 +1,51 @@
 package dev.darkroom.core.deployment;
 
-import static dev.darkroom.core.deployment.DeploymentDefinitionTest.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** A run's inputs: each type, bounds, choices, unknown and missing fields, the seed drawn and recorded. */
 class RunInputsTest {
+
+  static final ObjectMapper JSON = new ObjectMapper();
   private static final DeploymentVersion VERSION = version();
 
+  static JsonNode json(String text) {
+    try {
+      return JSON.readTree(text.replace('\'', '"'));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static ObjectNode sd15() {
+    try (InputStream in = RunInputsTest.class.getResourceAsStream("/workflows/sd1.5-txt2img.json")) {
+      return (ObjectNode) JSON.readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static DeploymentVersion version() {
-    var parsed = DeploymentDefinition.parse(DeploymentDefinitionTest.body(
-        "[{'name':'prompt','node':'6','input':'text','type':'string','required':true},"
-            + "{'name':'seed','node':'3','input':'seed','type':'seed'},"
-            + "{'name':'steps','node':'3','input':'steps','type':'integer','minimum':1,'maximum':50,'default':25},"
-            + "{'name':'cfg','node':'3','input':'cfg','type':'number','minimum':0,'maximum':30},"
-            + "{'name':'sampler','node':'3','input':'sampler_name','type':'choice','choices':['euler','dpmpp_2m']},"
-            + "{'name':'width','node':'5','input':'width','type':'integer'}]"),
-        Optional.of(DeploymentDefinitionTest.CATALOG));
-    assertThat(parsed.errors()).isEmpty();
-    return new DeploymentVersion(3, DeploymentDefinitionTest.sd15(), parsed.definition().inputs(), Instant.EPOCH);
+    return new DeploymentVersion(3, sd15(), List.of(
+        new DeploymentInput("prompt", "6", "text", InputType.STRING, null, null, null, null, null, true),
+        new DeploymentInput("seed", "3", "seed", InputType.SEED, null, null, null, null, null, false),
+        new DeploymentInput("steps", "3", "steps", InputType.INTEGER, null, new IntNode(25), 1.0, 50.0, null, false),
+        new DeploymentInput("cfg", "3", "cfg", InputType.NUMBER, null, null, 0.0, 30.0, null, false),
+        new DeploymentInput("sampler", "3", "sampler_name", InputType.CHOICE, null, null, null, null,
+            List.of("euler", "dpmpp_2m"), false),
+        new DeploymentInput("width", "5", "width", InputType.INTEGER, null, null, null, null, null, false)),
+        Instant.EPOCH);
   }
 
   private static RunInputs.Filled fill(String inputs) {
@@ -58,7 +80,7 @@ class RunInputsTest {
   void aDrawnSeedStaysWithinItsBounds() {
     DeploymentInput bounded = new DeploymentInput("seed", "3", "seed", InputType.SEED, null, null, 10.0, 20.0, null,
         false);
-    DeploymentVersion version = new DeploymentVersion(1, DeploymentDefinitionTest.sd15(), List.of(bounded),
+    DeploymentVersion version = new DeploymentVersion(1, sd15(), List.of(bounded),
         Instant.EPOCH);
     for (long draw : new long[] {-5, 0, 7, Long.MAX_VALUE, Long.MIN_VALUE}) {
       long seed = RunInputs.fill(version, null, name -> false, () -> draw).used().get("seed").asLong();
@@ -98,7 +120,7 @@ class RunInputsTest {
   @Test
   void anImageMustBeOneOfTheCallersUploadsAndABooleanABoolean() {
     DeploymentVersion version = new DeploymentVersion(1,
-        (com.fasterxml.jackson.databind.node.ObjectNode) json(
+        (ObjectNode) json(
             "{'10':{'class_type':'LoadImage','inputs':{'image':'example.png','flag':false}}}"),
         List.of(new DeploymentInput("photo", "10", "image", InputType.IMAGE, null, null, null, null, null, true),
             new DeploymentInput("flag", "10", "flag", InputType.BOOLEAN, null, null, null, null, null, false)),

@@ -1,9 +1,14 @@
-package dev.darkroom.core.deployment;
+package dev.darkroom.core.usecase;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.comfy.InputSpec;
 import dev.darkroom.core.comfy.NodeCatalog;
+import dev.darkroom.core.deployment.DeploymentInput;
+import dev.darkroom.core.deployment.DeploymentLimits;
+import dev.darkroom.core.deployment.FieldError;
+import dev.darkroom.core.deployment.InputType;
+import dev.darkroom.core.deployment.InputValues;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.darkroom.core.deployment;
+package dev.darkroom.core.usecase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.comfy.NodeCatalog;
+import dev.darkroom.core.deployment.DeploymentInput;
+import dev.darkroom.core.deployment.FieldError;
+import dev.darkroom.core.deployment.InputType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
