@@ -82,8 +82,8 @@ final class ApiWiring {
         new JobEventStream(jobs, adapters.jobFeed(config.jobs()), resources, clock,
             new OpenStreams("event streams", config.eventStreams().limits()), standing),
         new OpenApiDocument(),
+        new NotificationRoutes(webhooks, adapters.deviceTokens(config.devices()), adapters.emailRecipients()),
         new DeploymentRoutes(new PublishDeployment(deployments, policy, clock),
-            new RunDeployment(deployments, submitJob, policy), deployments, jobs, resources, clock),
-        new NotificationRoutes(webhooks, adapters.deviceTokens(config.devices()), adapters.emailRecipients()));
+            new RunDeployment(deployments, submitJob, policy), deployments, jobs, resources, clock));
   }
 }
