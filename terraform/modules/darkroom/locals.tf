@@ -17,6 +17,8 @@ locals {
   jobs_collection = "${var.prefix}-jobs"
   # Firestore collection of POST /api/v2/jobs Idempotency-Key records (24 h, TTL on expireAt), prefixed likewise.
   idempotency_keys_collection = "${var.prefix}-idempotency_keys"
+  # Firestore collection of users' deployments (versions in a subcollection of each), prefixed likewise.
+  deployments_collection = "${var.prefix}-deployments"
   # Firestore collection of single-use stream tickets (?ticket= on /ws and on SSE; 60 s, TTL on expireAt),
   # shared by the api, which issues them, and the realtime gateway.
   stream_tickets_collection = "${var.prefix}-stream_tickets"

@@ -83,6 +83,11 @@ public final class Adapters implements AutoCloseable {
     return new FirestoreIdempotencyKeys(clients.firestore(), keys.name());
   }
 
+  /** Users' deployments and their versions, for the api. */
+  public dev.darkroom.core.port.DeploymentStore deployments(CollectionConfig deployments) {
+    return new FirestoreDeploymentStore(clients.firestore(), deployments.name());
+  }
+
   /** Live job documents, for the realtime gateway and the api's job event streams. */
   public JobFeed jobFeed(CollectionConfig jobs) {
     return new FirestoreJobFeed(clients.firestore(), jobs.name());

@@ -16,6 +16,11 @@ public record CollectionConfig(String name) {
     return new CollectionConfig(env.orDefault("IDEMPOTENCY_KEYS_COLLECTION", "idempotency_keys"));
   }
 
+  /** {@code DEPLOYMENTS_COLLECTION}: users' deployments, each with its versions beneath it. */
+  public static CollectionConfig deployments(Env env) {
+    return new CollectionConfig(env.orDefault("DEPLOYMENTS_COLLECTION", "deployments"));
+  }
+
   /** {@code DEVICES_COLLECTION}: FCM registration tokens of users' devices. */
   public static CollectionConfig devices(Env env) {
     return new CollectionConfig(env.orDefault("DEVICES_COLLECTION", "devices"));

@@ -71,6 +71,10 @@ final class SharedLocalCloud {
       return adapters.idempotencyKeys(CollectionConfig.idempotencyKeys(env));
     }
 
+    dev.darkroom.core.port.DeploymentStore deployments() {
+      return adapters.deployments(CollectionConfig.deployments(env));
+    }
+
     dev.darkroom.core.port.StreamTickets streamTickets() {
       return adapters.streamTickets(CollectionConfig.streamTickets(env));
     }

@@ -39,7 +39,8 @@ import java.util.OptionalLong;
  */
 record ApiConfig(GoogleCloudConfig cloud, DatabaseConfig database, AuthConfig auth, OriginsConfig origins,
     ApiKeysConfig apiKeys,
-    CollectionConfig jobs, CollectionConfig idempotencyKeys, CollectionConfig devices, TopicConfig jobSubmitted,
+    CollectionConfig jobs, CollectionConfig idempotencyKeys, CollectionConfig deployments, CollectionConfig devices,
+    TopicConfig jobSubmitted,
     OutputsConfig outputs, WebhooksConfig webhooks, Duration webhookRotationOverlap, Admission.Settings limits,
     StreamsConfig eventStreams, Duration keySignInMaxAge, int failedAuthenticationsPerMinute, int trustedProxyHops,
     ApiBounds bounds, CollectionConfig models) {
@@ -55,6 +56,7 @@ record ApiConfig(GoogleCloudConfig cloud, DatabaseConfig database, AuthConfig au
     AuthConfig auth = AuthConfig.from(env);
     return new ApiConfig(GoogleCloudConfig.from(env), DatabaseConfig.from(env), auth, OriginsConfig.from(env, auth),
         ApiKeysConfig.from(env), CollectionConfig.jobs(env), CollectionConfig.idempotencyKeys(env),
+        CollectionConfig.deployments(env),
         CollectionConfig.devices(env), TopicConfig.jobSubmitted(env), OutputsConfig.from(env), WebhooksConfig.from(env),
         env.positiveSecondsOrDefault("WEBHOOK_ROTATION_OVERLAP_SECONDS", Duration.ofHours(24)), limits(env),
         StreamsConfig.eventStreams(env), env.positiveSecondsOrDefault("KEY_SIGN_IN_MAX_AGE_SECONDS", FreshSignIn.MAX_AGE),

@@ -5,10 +5,13 @@ import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.limits.FailedAuthentications;
 import dev.darkroom.core.limits.OpenStreams;
 import dev.darkroom.core.media.SignedReadUrls;
+import dev.darkroom.core.port.DeploymentStore;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.OutputStore;
 import dev.darkroom.core.usecase.CancelJobs;
 import dev.darkroom.core.usecase.FreshSignIn;
+import dev.darkroom.core.usecase.PublishDeployment;
+import dev.darkroom.core.usecase.RunDeployment;
 import dev.darkroom.core.usecase.StandingRecheck;
 import dev.darkroom.core.usecase.StreamTicketing;
 import dev.darkroom.core.usecase.RegisterWebhooks;
@@ -19,6 +22,7 @@ import dev.darkroom.functions.api.http.ClientAddress;
 import dev.darkroom.functions.api.http.ComfyApi;
 import dev.darkroom.functions.api.http.CrossOrigin;
 import dev.darkroom.functions.api.routes.CatalogRoutes;
+import dev.darkroom.functions.api.routes.DeploymentRoutes;
 import dev.darkroom.functions.api.routes.FileRoutes;
 import dev.darkroom.functions.api.routes.HistoryRoutes;
 import dev.darkroom.functions.api.routes.JobEventStream;
@@ -58,6 +62,9 @@ final class ApiWiring {
         adapters.webhookUrlPolicy(config.webhooks()), ApiConfig.MAX_WEBHOOKS_PER_USER, config.webhookRotationOverlap(),
         clock);
     StreamTicketing tickets = new StreamTicketing(adapters.streamTickets(config.eventStreams().tickets()), clock);
+    SubmitJob submitJob = new SubmitJob(submit, adapters.idempotencyKeys(config.idempotencyKeys()), jobs, admission,
+        clock);
+    DeploymentStore deployments = adapters.deployments(config.deployments());
     StandingRecheck standing = new StandingRecheck(adapters.callerStanding(config.auth()), clock,
         config.eventStreams().recheck());
     return new ComfyApi(Callers.of(adapters.authenticator(config.auth(), clock)), tickets,
@@ -72,13 +79,14 @@ final class ApiWiring {
         new KeyRoutes(adapters.apiKeys(config.apiKeys(), config.auth().defaultTier(), clock),
             new FreshSignIn(adapters.signInTimes(), config.keySignInMaxAge(), clock)),
         new StreamTicketRoutes(tickets),
-        new JobRoutes(new SubmitJob(submit, adapters.idempotencyKeys(config.idempotencyKeys()), jobs, admission, clock),
-            jobs, cancel, resources),
+        new JobRoutes(submitJob, jobs, cancel, resources),
         new JobEventStream(jobs, adapters.jobFeed(config.jobs()), resources, clock,
             new OpenStreams("event streams", config.eventStreams().limits()), standing),
         new OpenApiDocument(),
         new NotificationRoutes(webhooks, adapters.deviceTokens(config.devices()), adapters.emailRecipients(),
             adapters.deliveryLog()),
-        new ModelRoutes(adapters.modelStore(config.models())));
+        new ModelRoutes(adapters.modelStore(config.models())),
+        new DeploymentRoutes(new PublishDeployment(deployments, policy, clock),
+            new RunDeployment(deployments, submitJob, policy), deployments, jobs, resources, clock));
   }
 }

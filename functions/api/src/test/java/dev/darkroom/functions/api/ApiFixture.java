@@ -28,6 +28,7 @@ import dev.darkroom.functions.api.http.Callers;
 import dev.darkroom.functions.api.http.ComfyApi;
 import dev.darkroom.functions.api.http.RouteGroup;
 import dev.darkroom.functions.api.routes.CatalogRoutes;
+import dev.darkroom.functions.api.routes.DeploymentRoutes;
 import dev.darkroom.functions.api.routes.FileRoutes;
 import dev.darkroom.functions.api.routes.HistoryRoutes;
 import dev.darkroom.functions.api.routes.JobEventStream;
@@ -41,7 +42,10 @@ import dev.darkroom.functions.api.routes.QueueRoutes;
 import dev.darkroom.functions.api.routes.StreamTicketRoutes;
 import dev.darkroom.functions.api.routes.UploadedInputs;
 import dev.darkroom.functions.api.views.JobResources;
+import dev.darkroom.core.usecase.PublishDeployment;
+import dev.darkroom.core.usecase.RunDeployment;
 import dev.darkroom.testing.InMemoryApiKeyStore;
+import dev.darkroom.testing.InMemoryDeploymentStore;
 import dev.darkroom.testing.InMemoryIdempotencyKeys;
 import dev.darkroom.testing.InMemoryJobFeed;
 import dev.darkroom.testing.InMemoryJobStore;
@@ -149,6 +153,8 @@ final class ApiFixture {
     SubmitPrompt submit = new SubmitPrompt(jobs, queue, policy, CLOCK);
     CancelJobs cancel = new CancelJobs(jobs, ledger, CLOCK);
     JobResources resources = new JobResources(jobs, files);
+    SubmitJob submitJob = new SubmitJob(submit, new InMemoryIdempotencyKeys(), jobs, admission, CLOCK);
+    InMemoryDeploymentStore deployments = new InMemoryDeploymentStore();
     // Only the in-memory store has a feed; the tests that stream events use it.
     JobFeed feed = jobs instanceof InMemoryJobStore memory ? new InMemoryJobFeed(memory) : null;
     return new RouteGroup[] {
@@ -159,12 +165,13 @@ final class ApiFixture {
         new CatalogRoutes(policy.catalog()),
         new KeyRoutes(keys, streams.freshSignIn()),
         new StreamTicketRoutes(streams.tickets()),
-        new JobRoutes(new SubmitJob(submit, new InMemoryIdempotencyKeys(), jobs, admission, CLOCK), jobs, cancel,
-            resources),
+        new JobRoutes(submitJob, jobs, cancel, resources),
         new JobEventStream(jobs, feed, resources, CLOCK, EVENT_KEEP_ALIVE, EVENT_STREAM_LIFETIME, streams.open(),
             streams.standing()),
         new OpenApiDocument(),
         notifications,
-        new ModelRoutes(MODELS)};
+        new ModelRoutes(MODELS),
+        new DeploymentRoutes(new PublishDeployment(deployments, policy, CLOCK),
+            new RunDeployment(deployments, submitJob, policy), deployments, jobs, resources, CLOCK)};
   }
 }

@@ -147,7 +147,7 @@ public final class PromptPolicy {
    * ComfyUI's annotated form ({@code "sub/a.png"}, {@code "a.png [input]"}); {@code [output]} and
    * {@code [temp]} name engine folders that Darkroom's users cannot write, so they never exist.
    */
-  private boolean uploaded(String user, String annotated) {
+  public boolean uploaded(String user, String annotated) {
     return InputPaths.parseAnnotated(annotated)
         .map(file -> uploads.stat(file.objectName(user)).isPresent())
         .orElse(false);

@@ -49,6 +49,7 @@ public final class RoleCheck {
       Map.entry("Adapters.jobStore", List.of(Need.onProject(DATASTORE))),
       Map.entry("Adapters.jobFeed", List.of(Need.onProject(DATASTORE))),
       Map.entry("Adapters.idempotencyKeys", List.of(Need.onProject(DATASTORE))),
+      Map.entry("Adapters.deployments", List.of(Need.onProject(DATASTORE))),
       Map.entry("Adapters.gpuPool", List.of(Need.onProject(DATASTORE))),
       Map.entry("Adapters.gpuSlotLeases", List.of(Need.onProject(DATASTORE))),
       Map.entry("Adapters.jobQueue", List.of(Need.on(PUBLISHER, "JOB_SUBMITTED_TOPIC"))),

@@ -1,9 +1,5 @@
 package dev.darkroom.functions.api.routes;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.comfy.PromptError;
 import dev.darkroom.core.job.Job;
@@ -23,12 +19,8 @@ import dev.darkroom.functions.api.http.RouteGroup;
 import dev.darkroom.functions.api.views.JobListings;
 import dev.darkroom.functions.api.views.JobResources;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code /api/v2/jobs}: Darkroom's own job API beside ComfyUI's. {@code POST} submits (validated
@@ -37,10 +29,6 @@ import org.slf4j.LoggerFactory;
  * {@code POST /{id}/cancel} cancels one. Another user's job answers as no job: 404.
  */
 public final class JobRoutes implements RouteGroup {
-  private static final Logger log = LoggerFactory.getLogger(JobRoutes.class);
-  static final int MAX_IDEMPOTENCY_KEY_CHARS = 255;
-  /** Writes a JSON tree with object keys sorted: the canonical form a request's hash is taken of. */
-  private static final ObjectMapper CANONICAL = new ObjectMapper().configure(JsonNodeFeature.WRITE_PROPERTIES_SORTED, true);
 
   private final SubmitJob submit;
   private final JobStore jobs;
@@ -72,7 +60,7 @@ public final class JobRoutes implements RouteGroup {
    * validation); the key's own errors, a reused key and a missing job in the v2 JSON error shape.
    */
   void create(Call call) throws IOException {
-    String key = idempotencyKey(call);
+    String key = JobSubmissions.idempotencyKey(call);
     byte[] body = RequestBodies.read(call.request(), InputLimits.PROMPT_BODY_BYTES);
     PromptRequests.Parsed parsed = RequestBodies.promptRequest(body, call.user());
     if (parsed.error() == null && parsed.request().promptId() != null) {
@@ -83,25 +71,9 @@ public final class JobRoutes implements RouteGroup {
       ComfyErrors.reply(call.response(), parsed.error(), null);
       return;
     }
-    SubmitJob.Result result = submit.submit(call.caller(), parsed.request(), key, key == null ? "" : requestHash(body));
-    if (result instanceof SubmitJob.Result.OverLimit over) {
-      Replies.refuse(call.response(), over.refusal());
-    } else if (result instanceof SubmitJob.Result.Invalid invalid) {
-      ComfyErrors.reply(call.response(), invalid.error(), invalid.nodeErrors());
-    } else if (result instanceof SubmitJob.Result.KeyReused reused) {
-      Replies.apiError(call.response(), 409, reused.message());
-    } else {
-      SubmitJob.Result.Submitted submitted = (SubmitJob.Result.Submitted) result;
-      Job job = jobs.get(submitted.jobId()).orElseThrow(
-          () -> new IllegalStateException("job " + submitted.jobId() + " was submitted but cannot be read"));
-      call.response().appendHeader("Location", "/api/v2/jobs/" + job.promptId());
-      if (submitted.replayed()) {
-        call.response().appendHeader("Idempotent-Replayed", "true");
-      } else {
-        log.info("job {} queued for user {} (v2)", job.id(), call.user());
-      }
-      Replies.json(call.response(), submitted.replayed() ? 200 : 201, resources.of(job));
-    }
+    SubmitJob.Result result = submit.submit(call.caller(), parsed.request(), key,
+        key == null ? "" : JobSubmissions.requestHash(body));
+    JobSubmissions.reply(call, result, jobs, resources);
   }
 
   void list(Call call) throws IOException {
@@ -171,34 +143,5 @@ public final class JobRoutes implements RouteGroup {
   /** The caller's job named by the path's fourth segment ({@code /v2/jobs/{id}...}), else a 404. */
   private Job ownJob(Call call) {
     return findOwn.find(call.segment(3), call.user()).orElseThrow(Replies.ApiError::noJobOfYours);
-  }
-
-  /** The header's value, or null without one; 400 unless 1 to 255 printable ASCII characters. */
-  private static String idempotencyKey(Call call) {
-    Optional<String> header = call.request().getFirstHeader("Idempotency-Key");
-    if (header.isEmpty()) {
-      return null;
-    }
-    String key = header.get();
-    if (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY_CHARS
-        || !key.chars().allMatch(c -> c >= 0x20 && c <= 0x7e)) {
-      throw new Replies.ApiError(400, "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY_CHARS
-          + " printable ASCII characters");
-    }
-    return key;
-  }
-
-  /**
-   * SHA-256 of the body as canonical JSON (keys sorted, no insignificant whitespace): the same
-   * request re-sent with its keys in another order is the same request. The body already parsed
-   * once, so it parses again.
-   */
-  private static String requestHash(byte[] body) {
-    try {
-      JsonNode tree = RequestBodies.parse(body);
-      return Sha256.hex(CANONICAL.writeValueAsString(tree).getBytes(StandardCharsets.UTF_8));
-    } catch (RequestBodies.Unusable | JsonProcessingException e) {
-      throw new IllegalStateException("a body that parsed once does not parse again", e);
-    }
   }
 }

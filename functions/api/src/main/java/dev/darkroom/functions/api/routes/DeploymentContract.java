@@ -1,0 +1,136 @@
+package dev.darkroom.functions.api.routes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.google.common.base.Suppliers;
+import dev.darkroom.core.deployment.Deployment;
+import dev.darkroom.core.deployment.DeploymentVersion;
+import dev.darkroom.core.deployment.InputSchemas;
+import dev.darkroom.functions.api.http.Replies;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code GET /api/v2/deployments/{name}/openapi.json}: an OpenAPI 3.1 document of one deployment,
+ * for generating a typed client: its run request with the JSON Schema of the version's inputs, and
+ * the job resource a run answers with (and {@code GET /v2/jobs/{id}} shows), taken from the api's
+ * own document so the two cannot disagree.
+ */
+final class DeploymentContract {
+  /** The api's document, read once; schemas and security schemes are copied out of it. */
+  private static final Supplier<JsonNode> API = Suppliers.memoize(() -> {
+    try (InputStream in = DeploymentContract.class.getResourceAsStream(OpenApiDocument.RESOURCE)) {
+      return new YAMLMapper().readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("openapi.yaml is not YAML", e);
+    }
+  });
+
+  private DeploymentContract() {}
+
+  static ObjectNode of(Deployment deployment, DeploymentVersion version) {
+    String name = deployment.name();
+    ObjectNode doc = Replies.JSON.createObjectNode();
+    doc.put("openapi", "3.1.0");
+    doc.putObject("info").put("title", "Darkroom deployment " + name)
+        .put("version", Integer.toString(version.version()))
+        .put("description", "Runs of deployment " + name + " (version " + version.version() + "). A run is a job: "
+            + "follow it at /v2/jobs/{id}, its events at /v2/jobs/{id}/events, or by webhook.");
+    doc.putArray("servers").addObject().put("url", "/api");
+    doc.set("security", API.get().path("security").deepCopy());
+    ObjectNode paths = doc.putObject("paths");
+    ObjectNode runs = paths.putObject("/v2/deployments/" + name + "/runs").putObject("post");
+    runs.put("operationId", "run").put("summary", "Run " + name + " with these inputs; answers the job it queued.");
+    ArrayNode parameters = runs.putArray("parameters");
+    parameters.addObject().put("name", "Idempotency-Key").put("in", "header").put("required", false)
+        .putObject("schema").put("type", "string").put("minLength", 1).put("maxLength", JobSubmissions.MAX_IDEMPOTENCY_KEY_CHARS);
+    runs.putObject("requestBody").put("required", true).putObject("content").putObject("application/json")
+        .putObject("schema").put("$ref", "#/components/schemas/RunRequest");
+    ObjectNode responses = runs.putObject("responses");
+    responses.set("201", jobResponse("Queued: the job."));
+    responses.set("200", jobResponse("A replay of an earlier request with this Idempotency-Key: its job."));
+    responses.set("400", errorResponse("Inputs that do not fit the schema: every wrong field is named."));
+    responses.set("404", errorResponse("No such deployment or version of yours."));
+    responses.set("409", errorResponse("The Idempotency-Key was used with another request."));
+    ObjectNode job = paths.putObject("/v2/jobs/{id}").putObject("get");
+    job.put("operationId", "getJob").put("summary", "The job a run queued.");
+    job.putArray("parameters").addObject().put("name", "id").put("in", "path").put("required", true)
+        .putObject("schema").put("type", "string");
+    job.putObject("responses").set("200", jobResponse("The job."));
+    ((ObjectNode) job.get("responses")).set("404", errorResponse("No such job of yours."));
+
+    ObjectNode components = doc.putObject("components");
+    components.set("securitySchemes", API.get().path("components").path("securitySchemes").deepCopy());
+    ObjectNode schemas = components.putObject("schemas");
+    schemas.set("Inputs", InputSchemas.of(version));
+    ObjectNode request = schemas.putObject("RunRequest");
+    request.put("type", "object").put("additionalProperties", false);
+    request.putArray("required").add("inputs");
+    ObjectNode properties = request.putObject("properties");
+    properties.putObject("inputs").put("$ref", "#/components/schemas/Inputs");
+    properties.putObject("version").put("type", "integer").put("minimum", 1).put("maximum", deployment.latestVersion())
+        .put("description", "The version to run; the deployment's default (now " + deployment.defaultVersion()
+            + ") when omitted. Other versions may take other inputs.");
+    copyWithReferences(schemas, "Job");
+    copyWithReferences(schemas, "ApiError");
+    return doc;
+  }
+
+  private static ObjectNode jobResponse(String description) {
+    ObjectNode response = Replies.JSON.createObjectNode().put("description", description);
+    response.putObject("content").putObject("application/json").putObject("schema")
+        .put("$ref", "#/components/schemas/Job");
+    return response;
+  }
+
+  private static ObjectNode errorResponse(String description) {
+    ObjectNode response = Replies.JSON.createObjectNode().put("description", description);
+    response.putObject("content").putObject("application/json").putObject("schema")
+        .put("$ref", "#/components/schemas/ApiError");
+    return response;
+  }
+
+  /** Copies the api's schema {@code name} and every schema it refers to, however deep. */
+  private static void copyWithReferences(ObjectNode schemas, String name) {
+    JsonNode all = API.get().path("components").path("schemas");
+    Deque<String> pending = new ArrayDeque<>();
+    pending.add(name);
+    while (!pending.isEmpty()) {
+      String next = pending.pop();
+      if (schemas.has(next)) {
+        continue;
+      }
+      JsonNode schema = all.get(next);
+      if (schema == null) {
+        throw new IllegalStateException("openapi.yaml has no schema " + next);
+      }
+      schemas.set(next, schema.deepCopy());
+      collectReferences(schema, pending);
+    }
+  }
+
+  private static void collectReferences(JsonNode node, Deque<String> into) {
+    if (node.isObject()) {
+      Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+      while (fields.hasNext()) {
+        Map.Entry<String, JsonNode> field = fields.next();
+        if (field.getKey().equals("$ref") && field.getValue().isTextual()
+            && field.getValue().textValue().startsWith("#/components/schemas/")) {
+          into.add(field.getValue().textValue().substring("#/components/schemas/".length()));
+        } else {
+          collectReferences(field.getValue(), into);
+        }
+      }
+    } else if (node.isArray()) {
+      node.forEach(item -> collectReferences(item, into));
+    }
+  }
+}

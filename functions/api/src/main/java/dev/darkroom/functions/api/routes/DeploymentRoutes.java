@@ -1,0 +1,231 @@
+package dev.darkroom.functions.api.routes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.darkroom.core.deployment.Deployment;
+import dev.darkroom.core.deployment.DeploymentVersion;
+import dev.darkroom.core.deployment.FieldError;
+import dev.darkroom.core.deployment.InputSchemas;
+import dev.darkroom.core.deployment.InputsJson;
+import dev.darkroom.core.limits.InputLimits;
+import dev.darkroom.core.port.DeploymentStore;
+import dev.darkroom.core.port.JobStore;
+import dev.darkroom.core.usecase.PublishDeployment;
+import dev.darkroom.core.usecase.RunDeployment;
+import dev.darkroom.functions.api.http.Call;
+import dev.darkroom.functions.api.http.Replies;
+import dev.darkroom.functions.api.http.RequestBodies;
+import dev.darkroom.functions.api.http.Route;
+import dev.darkroom.functions.api.http.RouteGroup;
+import dev.darkroom.functions.api.views.JobResources;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * {@code /api/v2/deployments}: the caller's deployments (a saved workflow with typed inputs,
+ * {@link dev.darkroom.core.deployment}), their immutable versions, the version runs use, runs
+ * (ordinary jobs, answered as {@code POST /api/v2/jobs} answers) and each one's OpenAPI contract.
+ * Another user's deployment and an archived one answer as no deployment: 404.
+ */
+public final class DeploymentRoutes implements RouteGroup {
+  private final PublishDeployment publish;
+  private final RunDeployment run;
+  private final DeploymentStore store;
+  private final JobStore jobs;
+  private final JobResources resources;
+  private final Clock clock;
+
+  public DeploymentRoutes(PublishDeployment publish, RunDeployment run, DeploymentStore store, JobStore jobs,
+      JobResources resources, Clock clock) {
+    this.publish = publish;
+    this.run = run;
+    this.store = store;
+    this.jobs = jobs;
+    this.resources = resources;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<Route> routes() {
+    return List.of(
+        new Route("POST", "/v2/deployments", this::create),
+        new Route("GET", "/v2/deployments", this::list),
+        new Route("GET", "/v2/deployments/{name}", this::one),
+        new Route("DELETE", "/v2/deployments/{name}", this::archive),
+        new Route("PUT", "/v2/deployments/{name}/default", this::pin),
+        new Route("GET", "/v2/deployments/{name}/versions/{n}", this::version),
+        new Route("GET", "/v2/deployments/{name}/openapi.json", this::contract),
+        Route.queuingJob("POST", "/v2/deployments/{name}/runs", this::run));
+  }
+
+  void create(Call call) throws IOException {
+    JsonNode body = parse(RequestBodies.read(call.request(), InputLimits.PROMPT_BODY_BYTES));
+    PublishDeployment.Result result = publish.publish(call.user(), body);
+    if (result instanceof PublishDeployment.Result.Invalid invalid) {
+      badFields(call, invalid.errors(), invalid.nodeErrors());
+    } else if (result instanceof PublishDeployment.Result.OverLimit over) {
+      Replies.apiError(call.response(), 409, over.message());
+    } else {
+      var stored = ((PublishDeployment.Result.Published) result).stored();
+      ObjectNode reply = resource(stored.deployment());
+      reply.set("version", resource(stored.deployment().name(), stored.version()));
+      call.response().appendHeader("Location", versionPath(stored.deployment().name(), stored.version().version()));
+      Replies.json(call.response(), 201, reply);
+    }
+  }
+
+  void list(Call call) throws IOException {
+    ObjectNode reply = Replies.JSON.createObjectNode();
+    ArrayNode array = reply.putArray("deployments");
+    store.list(call.user()).forEach(deployment -> array.add(resource(deployment)));
+    Replies.json(call.response(), 200, reply);
+  }
+
+  void one(Call call) throws IOException {
+    Replies.json(call.response(), 200, resource(own(call)));
+  }
+
+  /** Archives it: gone from the list, its runs 404. Again: 204 again. Publishing the name revives it. */
+  void archive(Call call) throws IOException {
+    store.archive(call.user(), call.segment(3), clock.instant()).orElseThrow(() -> noDeployment(call));
+    call.response().setStatusCode(204);
+  }
+
+  /** {@code {version}}: the version runs use when they name none. */
+  void pin(Call call) throws IOException {
+    Deployment deployment = own(call);
+    JsonNode version = RequestBodies.jsonObject(call.request()).path("version");
+    if (!version.isIntegralNumber() || !version.canConvertToInt() || version.intValue() < 1) {
+      badFields(call, List.of(new FieldError("version", "required, a version number (1 or more)")), null);
+      return;
+    }
+    Deployment pinned = store.pin(call.user(), deployment.name(), version.intValue(), clock.instant())
+        .orElseThrow(() -> new Replies.ApiError(404, "deployment " + deployment.name() + " has no version "
+            + version.intValue()));
+    Replies.json(call.response(), 200, resource(pinned));
+  }
+
+  void version(Call call) throws IOException {
+    Deployment deployment = own(call);
+    Replies.json(call.response(), 200, resource(deployment.name(), ownVersion(call, deployment, call.segment(5))));
+  }
+
+  /** The contract of the version runs use by default ({@code ?version=} for another). */
+  void contract(Call call) throws IOException {
+    Deployment deployment = own(call);
+    String asked = call.query("version");
+    DeploymentVersion version = ownVersion(call, deployment,
+        asked != null ? asked : Integer.toString(deployment.defaultVersion()));
+    call.response().appendHeader("Cache-Control", "private, max-age=60");
+    Replies.json(call.response(), 200, DeploymentContract.of(deployment, version));
+  }
+
+  /** {@code {inputs, version?}}, with an optional {@code Idempotency-Key}. */
+  void run(Call call) throws IOException {
+    String key = JobSubmissions.idempotencyKey(call);
+    byte[] bytes = RequestBodies.read(call.request(), InputLimits.CONTROL_BODY_BYTES);
+    JsonNode body = parse(bytes);
+    String name = call.segment(3);
+    // The same body for another deployment is another request: the hash says which deployment.
+    String hash = key == null ? "" : Sha256.hex((name + "\u0000" + JobSubmissions.requestHash(bytes))
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    RunDeployment.Result result = run.run(call.caller(), name, body, key, hash);
+    if (result instanceof RunDeployment.Result.NoDeployment) {
+      throw noDeployment(call);
+    } else if (result instanceof RunDeployment.Result.NoVersion none) {
+      throw new Replies.ApiError(404, "deployment " + name + " has no version " + none.version());
+    } else if (result instanceof RunDeployment.Result.Invalid invalid) {
+      badFields(call, invalid.errors(), null);
+    } else {
+      JobSubmissions.reply(call, ((RunDeployment.Result.Submitted) result).result(), jobs, resources);
+    }
+  }
+
+  private Deployment own(Call call) {
+    return store.find(call.user(), call.segment(3)).filter(d -> !d.archived())
+        .orElseThrow(() -> noDeployment(call));
+  }
+
+  private DeploymentVersion ownVersion(Call call, Deployment deployment, String number) {
+    int n;
+    try {
+      n = Integer.parseInt(number);
+    } catch (NumberFormatException e) {
+      n = 0;
+    }
+    return (n < 1 ? java.util.Optional.<DeploymentVersion>empty() : store.version(call.user(), deployment.name(), n))
+        .orElseThrow(() -> new Replies.ApiError(404, "deployment " + deployment.name() + " has no version "
+            + InputLimits.shown(number)));
+  }
+
+  private static Replies.ApiError noDeployment(Call call) {
+    return new Replies.ApiError(404, "you have no deployment named " + InputLimits.shown(call.segment(3)));
+  }
+
+  private static JsonNode parse(byte[] body) {
+    try {
+      JsonNode node = RequestBodies.parse(body);
+      if (!node.isObject()) {
+        throw new Replies.ApiError(400, "the body must be a JSON object");
+      }
+      return node;
+    } catch (RequestBodies.Unusable e) {
+      throw new Replies.ApiError(400, e.getMessage());
+    }
+  }
+
+  /** 400 naming every wrong field: {@code {error: {status, message, fields: [{field, message}], node_errors?}}}. */
+  private static void badFields(Call call, List<FieldError> errors, ObjectNode nodeErrors) throws IOException {
+    ObjectNode reply = Replies.JSON.createObjectNode();
+    ObjectNode error = reply.putObject("error").put("status", 400)
+        .put("message", String.join("; ", errors.stream().map(FieldError::toString).toList()));
+    ArrayNode fields = error.putArray("fields");
+    errors.forEach(e -> fields.addObject().put("field", e.field()).put("message", e.message()));
+    if (nodeErrors != null && !nodeErrors.isEmpty()) {
+      error.set("node_errors", nodeErrors);
+    }
+    Replies.json(call.response(), 400, reply);
+  }
+
+  static String path(String name) {
+    return "/api/v2/deployments/" + name;
+  }
+
+  private static String versionPath(String name, int version) {
+    return path(name) + "/versions/" + version;
+  }
+
+  static ObjectNode resource(Deployment deployment) {
+    ObjectNode node = Replies.JSON.createObjectNode();
+    node.put("name", deployment.name());
+    node.put("latest_version", deployment.latestVersion());
+    node.put("default_version", deployment.defaultVersion());
+    if (deployment.pinnedVersion() > 0) {
+      node.put("pinned_version", deployment.pinnedVersion());
+    } else {
+      node.putNull("pinned_version");
+    }
+    node.put("created_at", deployment.createdAt().toString());
+    node.put("updated_at", deployment.updatedAt().toString());
+    ArrayNode versions = node.putArray("versions");
+    for (int v = 1; v <= deployment.latestVersion(); v++) {
+      versions.addObject().put("version", v).put("url", versionPath(deployment.name(), v));
+    }
+    node.putObject("urls").put("runs", path(deployment.name()) + "/runs")
+        .put("openapi", path(deployment.name()) + "/openapi.json");
+    return node;
+  }
+
+  static ObjectNode resource(String name, DeploymentVersion version) {
+    ObjectNode node = Replies.JSON.createObjectNode();
+    node.put("name", name);
+    node.put("version", version.version());
+    node.put("created_at", version.createdAt().toString());
+    node.set("inputs", InputsJson.write(version.inputs()));
+    node.set("input_schema", InputSchemas.of(version));
+    node.set("workflow", version.workflow());
+    return node;
+  }
+}
