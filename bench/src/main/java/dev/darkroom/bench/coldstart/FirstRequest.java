@@ -42,26 +42,11 @@ record FirstRequest(String path, byte[] body) {
           Map.of(PubSubCloudEvents.DEAD_LETTER_DELIVERY_COUNT, "5"));
       case "notify" -> pubSub("notifications",
           Messages.encode(new JobNotification(job + "/succeeded", job, "local", "success", now)), Map.of());
-      case "thumbnails" -> structured(CloudEventBuilder.v1()
-          .withId(job)
-          .withSource(URI.create("//storage.googleapis.com/projects/_/buckets/" + env.get("OUTPUTS_BUCKET")))
-          .withType(StorageCloudEvents.FINALIZED)
-          .withDataContentType("application/json")
-          .withData(("{\"bucket\":\"" + env.get("OUTPUTS_BUCKET") + "\",\"name\":\"outputs/local/" + job
-              + "/p3.png\",\"contentType\":\"image/png\",\"size\":\"100\",\"generation\":\"1\"}")
-              .getBytes(StandardCharsets.UTF_8))
-          .build());
+      case "thumbnails" -> finalized(job, env.get("OUTPUTS_BUCKET"), "outputs/local/" + job + "/p3.png", "image/png");
       // A model file the check finds gone (a later upload replaced it): it reads the model's record and
       // asks Storage for the object, as every check does, and acknowledges.
-      case "models" -> structured(CloudEventBuilder.v1()
-          .withId(job)
-          .withSource(URI.create("//storage.googleapis.com/projects/_/buckets/" + env.get("MODELS_BUCKET")))
-          .withType(StorageCloudEvents.FINALIZED)
-          .withDataContentType("application/json")
-          .withData(("{\"bucket\":\"" + env.get("MODELS_BUCKET") + "\",\"name\":\"loras/p3-" + job
-              + ".safetensors\",\"contentType\":\"application/octet-stream\",\"size\":\"100\",\"generation\":\"1\"}")
-              .getBytes(StandardCharsets.UTF_8))
-          .build());
+      case "models" -> finalized(job, env.get("MODELS_BUCKET"), "loras/p3-" + job + ".safetensors",
+          "application/octet-stream");
       default -> throw new IllegalStateException("p3 has no first request for the function " + deployable
           + ": add one to FirstRequest");
     };
@@ -69,6 +54,18 @@ record FirstRequest(String path, byte[] body) {
 
   boolean isEvent() {
     return body != null;
+  }
+
+  /** Cloud Storage's finalize event for {@code name} (100 bytes, generation 1) in {@code bucket}. */
+  private static FirstRequest finalized(String id, String bucket, String name, String contentType) {
+    return structured(CloudEventBuilder.v1()
+        .withId(id)
+        .withSource(URI.create("//storage.googleapis.com/projects/_/buckets/" + bucket))
+        .withType(StorageCloudEvents.FINALIZED)
+        .withDataContentType("application/json")
+        .withData(("{\"bucket\":\"" + bucket + "\",\"name\":\"" + name + "\",\"contentType\":\"" + contentType
+            + "\",\"size\":\"100\",\"generation\":\"1\"}").getBytes(StandardCharsets.UTF_8))
+        .build());
   }
 
   private static FirstRequest pubSub(String topic, byte[] data, Map<String, String> attributes) {
