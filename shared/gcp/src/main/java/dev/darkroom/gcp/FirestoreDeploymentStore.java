@@ -13,12 +13,8 @@ import dev.darkroom.core.deployment.DeploymentInput;
 import dev.darkroom.core.deployment.DeploymentVersion;
 import dev.darkroom.core.deployment.InputsJson;
 import dev.darkroom.core.port.DeploymentStore;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -133,15 +129,7 @@ public final class FirestoreDeploymentStore implements DeploymentStore {
 
   /** Hex SHA-256 of the user id and the name, separated by a byte neither can hold. */
   static String documentId(String userId, String name) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(userId.getBytes(StandardCharsets.UTF_8));
-      sha.update((byte) 0);
-      sha.update(name.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(sha.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return UserScopedIds.of(userId, name);
   }
 
   private static Map<String, Object> document(Deployment deployment) {

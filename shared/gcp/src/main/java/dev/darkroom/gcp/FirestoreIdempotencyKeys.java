@@ -6,11 +6,7 @@ import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.Precondition;
 import dev.darkroom.core.port.IdempotencyKeys;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -66,15 +62,7 @@ public final class FirestoreIdempotencyKeys implements IdempotencyKeys {
 
   /** Hex SHA-256 of the user id and the key, separated by a byte neither can hold. */
   static String documentId(String userId, String key) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(userId.getBytes(StandardCharsets.UTF_8));
-      sha.update((byte) 0);
-      sha.update(key.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(sha.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return UserScopedIds.of(userId, key);
   }
 
   private static Map<String, Object> document(Entry entry) {
