@@ -38,13 +38,8 @@ public final class GcsModelFiles implements ModelFiles {
         // until the range is read or the object ends
       }
       return Arrays.copyOf(buffer.array(), buffer.position());
-    } catch (StorageException e) {
+    } catch (StorageException | IOException e) {
       throw translated(objectName, generation, e);
-    } catch (IOException e) {
-      if (e.getCause() instanceof StorageException cause) {
-        throw translated(objectName, generation, cause);
-      }
-      throw e;
     }
   }
 
@@ -58,19 +53,27 @@ public final class GcsModelFiles implements ModelFiles {
       public int read(byte[] b, int off, int len) throws IOException {
         try {
           return super.read(b, off, len);
-        } catch (StorageException e) {
+        } catch (StorageException | IOException e) {
           throw translated(objectName, generation, e);
-        } catch (IOException e) {
-          if (e.getCause() instanceof StorageException cause) {
-            throw translated(objectName, generation, cause);
-          }
-          throw e;
         }
       }
     };
   }
 
-  private IOException translated(String objectName, long generation, StorageException e) {
+  /**
+   * A read's failure as callers see it: the client's {@link StorageException} (thrown as is, or as
+   * the cause of the channel's {@link IOException}) becomes {@link FileNotFoundException} for a 404
+   * and an {@link IOException} naming the object otherwise; any other {@link IOException} is kept.
+   */
+  private IOException translated(String objectName, long generation, Exception failure) {
+    StorageException e;
+    if (failure instanceof StorageException storage) {
+      e = storage;
+    } else if (failure.getCause() instanceof StorageException cause) {
+      e = cause;
+    } else {
+      return (IOException) failure;
+    }
     if (e.getCode() == 404) {
       FileNotFoundException gone = new FileNotFoundException("gs://" + bucket + "/" + objectName + " has no generation "
           + generation);
