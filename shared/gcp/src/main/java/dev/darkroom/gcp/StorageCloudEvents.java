@@ -2,8 +2,8 @@ package dev.darkroom.gcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.darkroom.core.event.FinalizedObject;
 import dev.darkroom.core.event.Messages.MalformedMessageException;
-import dev.darkroom.core.usecase.MakeThumbnail;
 import io.cloudevents.CloudEvent;
 import java.io.IOException;
 
@@ -18,7 +18,7 @@ public final class StorageCloudEvents {
   private StorageCloudEvents() {}
 
   /** The object a {@value #FINALIZED} event says was written to {@code bucket}. */
-  public static MakeThumbnail.FinalizedObject finalizedIn(CloudEvent event, String bucket) {
+  public static FinalizedObject finalizedIn(CloudEvent event, String bucket) {
     if (!FINALIZED.equals(event.getType()) || event.getData() == null) {
       throw new MalformedMessageException("of type " + event.getType() + ": not an object-finalize event", null);
     }
@@ -33,7 +33,7 @@ public final class StorageCloudEvents {
     if (!objectBucket.equals(bucket) || name.isEmpty()) {
       throw new MalformedMessageException("gs://" + objectBucket + "/" + name + " is not in bucket " + bucket, null);
     }
-    return new MakeThumbnail.FinalizedObject(name, object.path("contentType").asText(null),
+    return new FinalizedObject(name, object.path("contentType").asText(null),
         object.path("size").asLong(0), object.path("generation").asLong(0));
   }
 }

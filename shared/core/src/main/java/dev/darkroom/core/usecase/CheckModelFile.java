@@ -1,5 +1,6 @@
 package dev.darkroom.core.usecase;
 
+import dev.darkroom.core.event.FinalizedObject;
 import dev.darkroom.core.models.ModelPaths;
 import dev.darkroom.core.models.ModelRecord;
 import dev.darkroom.core.models.ModelRecord.State;
@@ -49,7 +50,7 @@ public final class CheckModelFile {
 
   public record Result(Outcome outcome, String reason) {}
 
-  public Result handle(MakeThumbnail.FinalizedObject object) {
+  public Result handle(FinalizedObject object) {
     int slash = object.name().indexOf('/');
     if (slash < 0) {
       return new Result(Outcome.IGNORED, "not in a model folder");
@@ -82,7 +83,7 @@ public final class CheckModelFile {
     }
   }
 
-  private ModelRecord verdict(MakeThumbnail.FinalizedObject object, String folder, String name, ModelRecord announced)
+  private ModelRecord verdict(FinalizedObject object, String folder, String name, ModelRecord announced)
       throws IOException {
     var problem = ModelPaths.problem(folder, name);
     if (problem.isPresent()) {
@@ -115,14 +116,14 @@ public final class CheckModelFile {
     return record(object, folder, name, announced, State.READY, null, sha256, tensors, dtypes);
   }
 
-  private ModelRecord record(MakeThumbnail.FinalizedObject object, String folder, String name, ModelRecord announced,
+  private ModelRecord record(FinalizedObject object, String folder, String name, ModelRecord announced,
       State state, String reason, String sha256, int tensors, Map<String, Integer> dtypes) {
     return new ModelRecord(folder, name, object.generation(), object.size(), sha256, state, reason, tensors,
         new TreeMap<>(dtypes), announced != null ? announced.addedAt() : clock.instant(),
         announced != null ? announced.addedBy() : ADDED_BY_STORAGE);
   }
 
-  private String sha256(MakeThumbnail.FinalizedObject object) throws IOException {
+  private String sha256(FinalizedObject object) throws IOException {
     MessageDigest sha;
     try {
       sha = MessageDigest.getInstance("SHA-256");

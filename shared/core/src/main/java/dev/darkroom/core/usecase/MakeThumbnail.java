@@ -1,5 +1,6 @@
 package dev.darkroom.core.usecase;
 
+import dev.darkroom.core.event.FinalizedObject;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.Thumbnail;
 import dev.darkroom.core.media.Previews;
@@ -40,9 +41,6 @@ public final class MakeThumbnail {
     this.objects = objects;
     this.clock = clock;
   }
-
-  /** An object the bucket finalized, as its event describes it ({@code generation} 0: not given). */
-  public record FinalizedObject(String name, String contentType, long size, long generation) {}
 
   public enum Outcome { MADE, IGNORED, REFUSED }
 

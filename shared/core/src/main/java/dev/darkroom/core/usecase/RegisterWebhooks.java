@@ -25,7 +25,7 @@ public final class RegisterWebhooks {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final WebhookEndpoints endpoints;
-  private final JobStore jobs;
+  private final FindOwnJob ownJobs;
   private final OutboundUrlPolicy policy;
   private final int maxPerUser;
   private final Duration rotationOverlap;
@@ -34,7 +34,7 @@ public final class RegisterWebhooks {
   public RegisterWebhooks(WebhookEndpoints endpoints, JobStore jobs, OutboundUrlPolicy policy, int maxPerUser,
                           Duration rotationOverlap, Clock clock) {
     this.endpoints = endpoints;
-    this.jobs = jobs;
+    this.ownJobs = new FindOwnJob(jobs);
     this.policy = policy;
     this.maxPerUser = maxPerUser;
     this.rotationOverlap = rotationOverlap;
@@ -72,7 +72,7 @@ public final class RegisterWebhooks {
     String onlyFor = null;
     if (jobId != null) {
       // The id its owner knows the job by, which is what its notifications carry.
-      onlyFor = new FindOwnJob(jobs).find(DocumentIds.requireStorable("job_id", jobId), userId).map(Job::promptId)
+      onlyFor = ownJobs.find(DocumentIds.requireStorable("job_id", jobId), userId).map(Job::promptId)
           .orElseThrow(() -> new Refused(404, "no job of yours has the id \"" + jobId + "\""));
     }
     if (endpoints.forUser(userId).size() >= maxPerUser) {

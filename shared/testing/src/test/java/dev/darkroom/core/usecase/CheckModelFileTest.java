@@ -3,6 +3,7 @@ package dev.darkroom.core.usecase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.darkroom.core.event.FinalizedObject;
 import dev.darkroom.core.models.ModelRecord;
 import dev.darkroom.core.models.ModelRecord.State;
 import dev.darkroom.core.port.ModelFiles;
@@ -46,9 +47,9 @@ class CheckModelFileTest {
     return safetensors(HEADER, HEADER.getBytes(StandardCharsets.UTF_8).length, 28);
   }
 
-  private MakeThumbnail.FinalizedObject upload(String objectName, byte[] bytes) {
+  private FinalizedObject upload(String objectName, byte[] bytes) {
     long generation = files.put(objectName, bytes);
-    return new MakeThumbnail.FinalizedObject(objectName, "application/octet-stream", bytes.length, generation);
+    return new FinalizedObject(objectName, "application/octet-stream", bytes.length, generation);
   }
 
   private static String sha256(byte[] bytes) throws Exception {
@@ -130,7 +131,7 @@ class CheckModelFileTest {
 
   @Test
   void aRedeliveredEventReadsNothingAndChangesNothing() {
-    MakeThumbnail.FinalizedObject event = upload("loras/ink.safetensors", valid());
+    FinalizedObject event = upload("loras/ink.safetensors", valid());
     check.handle(event);
     ModelRecord first = models.get("loras", "ink.safetensors").orElseThrow();
     int reads = files.reads.get();
@@ -143,9 +144,9 @@ class CheckModelFileTest {
 
   @Test
   void aNewerGenerationReplacesTheVerdictAndALateOlderEventNever() {
-    MakeThumbnail.FinalizedObject first = upload("loras/ink.safetensors", valid());
+    FinalizedObject first = upload("loras/ink.safetensors", valid());
     check.handle(first);
-    MakeThumbnail.FinalizedObject second = upload("loras/ink.safetensors", "not a model".getBytes(StandardCharsets.UTF_8));
+    FinalizedObject second = upload("loras/ink.safetensors", "not a model".getBytes(StandardCharsets.UTF_8));
     check.handle(second);
     assertThat(models.get("loras", "ink.safetensors").orElseThrow().state()).isEqualTo(State.REFUSED);
 
@@ -157,7 +158,7 @@ class CheckModelFileTest {
 
   @Test
   void anEventOfAGenerationAlreadyReplacedIsIgnoredForTheNewerOnesEvent() {
-    MakeThumbnail.FinalizedObject first = upload("loras/ink.safetensors", valid());
+    FinalizedObject first = upload("loras/ink.safetensors", valid());
     upload("loras/ink.safetensors", valid());
     assertThat(check.handle(first).outcome()).isEqualTo(CheckModelFile.Outcome.IGNORED);
     assertThat(models.get("loras", "ink.safetensors")).isEmpty();
@@ -190,7 +191,7 @@ class CheckModelFileTest {
       }
     };
     CheckModelFile flaky = new CheckModelFile(models, failing, false, clock);
-    assertThatThrownBy(() -> flaky.handle(new MakeThumbnail.FinalizedObject("loras/ink.safetensors", null, 300, 5)))
+    assertThatThrownBy(() -> flaky.handle(new FinalizedObject("loras/ink.safetensors", null, 300, 5)))
         .isInstanceOf(UncheckedIOException.class);
     assertThat(models.get("loras", "ink.safetensors")).isEmpty();
   }

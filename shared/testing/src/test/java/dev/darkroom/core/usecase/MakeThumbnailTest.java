@@ -2,10 +2,10 @@ package dev.darkroom.core.usecase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.darkroom.core.event.FinalizedObject;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.job.Thumbnail;
-import dev.darkroom.core.usecase.MakeThumbnail.FinalizedObject;
 import dev.darkroom.core.usecase.MakeThumbnail.Outcome;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryOutputStore;
