@@ -1,26 +1,21 @@
 #!/bin/sh
-# Installs the custom node packs listed in $1 ("<git URL> <commit>" per line, # comments) into
-# ComfyUI's custom_nodes folder $2, each at its pinned commit, with its Python requirements
-# constrained so that PyTorch stays the image's build.
+# Puts the custom node packs pinned in $1 (custom-nodes.lock: "<folder> <https URL> <commit>" per
+# line, # comments) into ComfyUI's custom_nodes folder $2, each at its pinned commit. Their Python
+# requirements are not installed here: requirements.lock (scripts/lock-python) already holds them,
+# installed with hashes before this runs, so a pack can never bring in an unlocked package.
 set -eu
 list="$1"
 target="$2"
-constraints=/tmp/torch-constraints.txt
-printf 'torch==%s\ntorchvision==%s\ntorchaudio==%s\n' \
-  "$TORCH_VERSION" "$TORCHVISION_VERSION" "$TORCHAUDIO_VERSION" > "$constraints"
-grep -v '^[[:space:]]*#' "$list" | grep -v '^[[:space:]]*$' | while read -r url commit; do
-  if [ -z "${commit:-}" ]; then
-    echo "custom-nodes.txt: '$url' has no commit: pin one" >&2
+grep -v '^[[:space:]]*#' "$list" | grep -v '^[[:space:]]*$' | while read -r folder url commit rest; do
+  if [ -z "${commit:-}" ] || [ -n "${rest:-}" ]; then
+    echo "custom-nodes.lock: '$folder $url' is not '<folder> <https URL> <commit>'" >&2
     exit 1
   fi
-  name=$(basename "$url" .git)
-  echo "custom node pack $name @ $commit"
-  git init --quiet "$target/$name"
-  git -C "$target/$name" fetch --quiet --depth 1 "$url" "$commit"
-  git -C "$target/$name" checkout --quiet FETCH_HEAD
-  rm -rf "$target/$name/.git"
-  if [ -f "$target/$name/requirements.txt" ]; then
-    pip install --no-cache-dir -r "$target/$name/requirements.txt" -c "$constraints"
-  fi
+  echo "custom node pack $folder: $url @ $commit"
+  git init --quiet "$target/$folder"
+  git -C "$target/$folder" fetch --quiet --depth 1 "$url" "$commit"
+  git -C "$target/$folder" checkout --quiet FETCH_HEAD
+  # The commit asked for, not whatever the server answered with.
+  [ "$(git -C "$target/$folder" rev-parse HEAD)" = "$commit" ] || { echo "$folder: fetched a different commit" >&2; exit 1; }
+  rm -rf "$target/$folder/.git"
 done
-rm -f "$constraints"

@@ -162,6 +162,11 @@ output "event_functions" {
   value       = module.darkroom.event_functions
 }
 
+output "outputs_bucket" {
+  description = "Bucket of inputs/, outputs/ and the node catalog (Cloud Build's publish-catalog step)."
+  value       = module.darkroom.outputs_bucket
+}
+
 output "models_bucket" {
   description = "Model weights bucket."
   value       = module.darkroom.models_bucket

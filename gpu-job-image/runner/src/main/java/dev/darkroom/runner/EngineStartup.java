@@ -50,7 +50,7 @@ final class EngineStartup {
   }
 
   /** Waits in short slices, so a ComfyUI that died at start fails the task at once, not at the timeout. */
-  private static void awaitReady(PromptEngine engine, ComfyUiProcess process, Duration timeout)
+  static void awaitReady(PromptEngine engine, ComfyUiProcess process, Duration timeout)
       throws EngineUnavailableException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
