@@ -6,6 +6,8 @@
 #   PromptOutcome: Completed, Failed, Interrupted = cancelled or handed back, TimedOut = watchdog)
 #   and `gpuSeconds` (the time the prompt held ComfyUI), with jobId, userId, executionName;
 # - the runner, once per task when the engine answers (EngineStartup.java): `coldStartSeconds`;
+# - the runner, once per loader node of each completed prompt (ModelLoads.java): `modelLoadSeconds`,
+#   `modelCached` (served from ComfyUI's cache: nothing loaded), `modelPaths`, `modelBytes`;
 # - dispatch, the runner and job-events, once per change of a job's status they make (JobLatency.java):
 #   `jobStatus` and `secondsSinceSubmitted`;
 # - reconcile, once per sweep, so every minute (ReconcileJobs.java): `queuedJobs`,
@@ -83,6 +85,29 @@ resource "google_logging_metric" "cold_start" {
       num_finite_buckets = 24
       growth_factor      = 1.5
       scale              = 1
+    }
+  }
+}
+
+# What a model load costs on the models bucket's FUSE mount (docs/MODELS.md, "Load time"): the
+# loads that read a file, not those ComfyUI served from its cache.
+resource "google_logging_metric" "model_load" {
+  project     = var.project_id
+  name        = "${local.name}-model-load"
+  description = "Seconds a loader node took to load its model files (uncached loads only), per loader."
+  filter      = "${local.runner_logs} AND jsonPayload.modelLoadSeconds>=0 AND jsonPayload.modelCached=false"
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "DISTRIBUTION"
+    unit        = "s"
+  }
+  value_extractor = "EXTRACT(jsonPayload.modelLoadSeconds)"
+  bucket_options {
+    exponential_buckets {
+      num_finite_buckets = 24
+      growth_factor      = 1.5
+      scale              = 0.1
     }
   }
 }

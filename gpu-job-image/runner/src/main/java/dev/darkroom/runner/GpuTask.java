@@ -58,7 +58,9 @@ final class GpuTask {
         EngineFolders folders = config.engineHomeIfSet().isPresent()
             ? EngineFolders.of(config.engineHomeIfSet().get()) : EngineFolders.NOT_OURS;
         log.info("engine files cleared after each job: {}", folders);
-        return runner.clearing(folders).run(config.jobIds());
+        ModelSources models = config.engineHomeIfSet().map(ModelSources::of).orElse(ModelSources.NONE);
+        log.info("model files looked up, for load times, in {}", models);
+        return runner.clearing(folders).findingModelsIn(models).run(config.jobIds());
       } catch (java.io.IOException e) {
         log.error("cannot read the engine's folders under COMFYUI_HOME: {}", e.toString());
         return Runner.EXIT_RETRY_MAY_HELP;

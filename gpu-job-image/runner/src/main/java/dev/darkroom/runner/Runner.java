@@ -114,6 +114,7 @@ public final class Runner {
   static final int DRAIN_BATCH = 5;
   private TaskSlot slot = TaskSlot.NONE;
   private EngineFolders folders = EngineFolders.NOT_OURS;
+  private ModelSources models = ModelSources.NONE;
   private final DrainOrder drainOrder;
 
   public Runner(JobStore jobs, JobQueue queue, PromptEngine engine, JobEventPublisher events, OutputStore store,
@@ -254,6 +255,12 @@ public final class Runner {
    */
   Runner holding(TaskSlot taskSlot) {
     this.slot = taskSlot;
+    return this;
+  }
+
+  /** Where the engine finds model files, named in each prompt's load-time log lines; set before {@link #run}. */
+  Runner findingModelsIn(ModelSources sources) {
+    this.models = sources;
     return this;
   }
 
@@ -412,6 +419,7 @@ public final class Runner {
       throws InterruptedException {
     Instant start = clock.instant();
     PromptOutcome outcome;
+    ModelLoads modelLoads;
     try {
       PromptRequest request;
       try {
@@ -421,7 +429,8 @@ public final class Runner {
         reporter.failed(JobError.of("input_unavailable", "could not read an uploaded input: " + e.getMessage()), 0);
         return JobRun.ENDED;
       }
-      outcome = engine.run(request, reporter::progress);
+      modelLoads = ModelLoads.of(request.prompt(), System::nanoTime);
+      outcome = engine.run(request, modelLoads.observing(reporter::progress));
     } catch (EngineUnavailableException e) {
       log.error("lost the engine while running job {}; it is left running: {}", job.id(), e.getMessage());
       return JobRun.ABANDONED;
@@ -434,6 +443,9 @@ public final class Runner {
     // outcome and gpuSeconds are fields of the JSON line too: Terraform's log metrics read them.
     log.atInfo().addKeyValue("outcome", outcome.getClass().getSimpleName()).addKeyValue("gpuSeconds", gpuSeconds)
         .log("job {} ended on the engine as {} after {} s", job.id(), outcome, gpuSeconds);
+    if (outcome instanceof PromptOutcome.Completed) {
+      modelLoads.finishAndLog(models);
+    }
     if (watching.superseded()) {
       log.warn("job {} was taken from this run while it ran: nothing is reported, it runs where it now belongs", job.id());
       return JobRun.SKIPPED;

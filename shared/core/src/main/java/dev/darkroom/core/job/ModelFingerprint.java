@@ -53,7 +53,8 @@ public final class ModelFingerprint {
     return models;
   }
 
-  private static boolean isModelFile(String value) {
+  /** Whether an input's value names a model file (by extension), as {@link #models} counts it. */
+  public static boolean isModelFile(String value) {
     String lower = value.toLowerCase(Locale.ROOT);
     return MODEL_EXTENSIONS.stream().anyMatch(ext -> lower.endsWith(ext) && lower.length() > ext.length());
   }
