@@ -35,15 +35,21 @@ public final class DispatchSimulation implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "7", description = "Seed of the traces (default ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--model-load-scale", defaultValue = "1",
+      description = "Multiplies every workflow's model load time: 2 = a models mount reading at half the"
+          + " estimated speed, 0.5 = twice (default ${DEFAULT-VALUE}).")
+  double modelLoadScale;
+
   @Override
   public Integer call() {
     CostModel cost = new CostModel(coldStartSeconds * 1000, CostModel.defaults().dispatchDelayMillis(),
-        CostModel.defaults().dollarsPerInstanceSecond());
+        CostModel.defaults().dollarsPerInstanceSecond(), modelLoadScale);
     PrintStream out = System.out;
     out.printf(Locale.ROOT, "dispatch simulation: cap %d L4 instances, cold start %d s, drain idle %d s, seed %d,"
         + " $%.7f per instance-second%n", cap, coldStartSeconds, drainIdleSeconds, seed, cost.dollarsPerInstanceSecond());
-    out.printf(Locale.ROOT, "workflows (model load / image): sd1.5 5 s / 2 s (60%%), sdxl 10 s / 8 s (30%%),"
-        + " flux 20 s / 20 s (10%%)%n%n");
+    out.printf(Locale.ROOT, "workflows (model load / image): sd1.5 %s s / 2 s (60%%), sdxl %s s / 8 s (30%%),"
+        + " flux %s s / 20 s (10%%)%n%n", seconds(cost.modelLoadMillis(SD15)), seconds(cost.modelLoadMillis(SDXL)),
+        seconds(cost.modelLoadMillis(FLUX)));
     List<Trace> traces = List.of(
         Trace.steady(seed, MIX, 0.1, 2 * 3600),
         Trace.bursty(seed, MIX, 2.0, 60, 0.01, 600, 2 * 3600),
@@ -58,6 +64,10 @@ public final class DispatchSimulation implements Callable<Integer> {
     return 0;
   }
 
+  private static String seconds(long millis) {
+    return millis % 1000 == 0 ? Long.toString(millis / 1000) : String.format(Locale.ROOT, "%.1f", millis / 1000.0);
+  }
+
   List<SimResult> runAll(Trace trace, CostModel cost) {
     long drainIdle = drainIdleSeconds * 1000;
     List<SimResult> results = new ArrayList<>();
@@ -70,14 +80,15 @@ public final class DispatchSimulation implements Callable<Integer> {
   static void printTable(PrintStream out, Trace trace, List<SimResult> results, CostModel cost) {
     out.printf(Locale.ROOT, "trace %s: %d prompts over %.1f h%n", trace.name(), trace.arrivals().size(),
         trace.durationMillis() / 3_600_000.0);
-    out.printf(Locale.ROOT, "| %-34s | %6s | %6s | %11s | %8s | %8s | %9s | %10s |%n",
-        "policy", "images", "GPUs", "GPU-s/image", "p50 wait", "p95 wait", "p95 done", "$ / 1k img");
-    out.printf("|%s|%s:|%s:|%s:|%s:|%s:|%s:|%s:|%n", "-".repeat(36), "-".repeat(7), "-".repeat(7),
-        "-".repeat(12), "-".repeat(9), "-".repeat(9), "-".repeat(10), "-".repeat(11));
+    out.printf(Locale.ROOT, "| %-34s | %6s | %6s | %11s | %8s | %8s | %9s | %10s | %9s | %6s |%n",
+        "policy", "images", "GPUs", "GPU-s/image", "p50 wait", "p95 wait", "p95 done", "$ / 1k img", "loads/img",
+        "load %");
+    out.printf("|%s|%s:|%s:|%s:|%s:|%s:|%s:|%s:|%s:|%s:|%n", "-".repeat(36), "-".repeat(7), "-".repeat(7),
+        "-".repeat(12), "-".repeat(9), "-".repeat(9), "-".repeat(10), "-".repeat(11), "-".repeat(10), "-".repeat(7));
     for (SimResult r : results) {
-      out.printf(Locale.ROOT, "| %-34s | %6d | %6d | %11.1f | %7.1fs | %7.1fs | %8.1fs | %10.2f |%n",
+      out.printf(Locale.ROOT, "| %-34s | %6d | %6d | %11.1f | %7.1fs | %7.1fs | %8.1fs | %10.2f | %9.2f | %5.1f%% |%n",
           r.policy(), r.images(), r.tasks(), r.gpuSecondsPerImage(), r.waitSeconds(0.5), r.waitSeconds(0.95),
-          r.doneSeconds(0.95), r.dollarsPer1000Images(cost));
+          r.doneSeconds(0.95), r.dollarsPer1000Images(cost), r.modelLoadsPerImage(), 100 * r.modelLoadShare());
     }
     out.println();
   }

@@ -20,7 +20,7 @@ final class PoolSimulation {
   PoolSimulation(int size, CostModel cost, Trace trace) {
     this.size = size;
     this.trace = trace;
-    this.core = new SimCore(trace);
+    this.core = new SimCore(trace, cost);
     this.loaded = new String[size];
     this.busy = new boolean[size];
     core.submitArrivals(trace, message -> core.events.after(cost.dispatchDelayMillis(), this::assign));
@@ -31,7 +31,7 @@ final class PoolSimulation {
     core.checkAllSucceeded(trace);
     long end = Math.max(trace.durationMillis(), core.clock.now());
     return new SimResult("always-on pool", core.dones.size(), size, end * size,
-        List.copyOf(core.waits), List.copyOf(core.dones));
+        List.copyOf(core.waits), List.copyOf(core.dones), core.modelLoads, core.modelLoadMillis);
   }
 
   private void assign() {

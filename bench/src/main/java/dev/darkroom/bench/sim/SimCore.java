@@ -36,8 +36,13 @@ final class SimCore {
 
   final List<Long> waits = new ArrayList<>();
   final List<Long> dones = new ArrayList<>();
+  private final CostModel cost;
+  /** Model loads paid, and the GPU time they took. */
+  int modelLoads;
+  long modelLoadMillis;
 
-  SimCore(Trace trace) {
+  SimCore(Trace trace, CostModel cost) {
+    this.cost = cost;
     byFingerprint = trace.arrivals().stream().map(Trace.Arrival::workflow).distinct()
         .collect(Collectors.toMap(Workflow::fingerprint, Function.identity(), (a, b) -> {
           throw new IllegalArgumentException("two workflows share a fingerprint: " + a + ", " + b);
@@ -90,8 +95,12 @@ final class SimCore {
     waits.add(started - submitted);
     applied(new JobEvent.Started(job.id(), job.attempt(), 1, clock.instant(), job.executionName()));
     Workflow workflow = workflowOf(job);
-    long duration = (job.fingerprint().equals(loadedFingerprint) ? 0 : workflow.modelLoadMillis())
-        + workflow.imageMillis();
+    long load = job.fingerprint().equals(loadedFingerprint) ? 0 : cost.modelLoadMillis(workflow);
+    if (load > 0) {
+      modelLoads++;
+      modelLoadMillis += load;
+    }
+    long duration = load + workflow.imageMillis();
     events.after(duration, () -> {
       applied(new JobEvent.Succeeded(job.id(), job.attempt(), 2, clock.instant(), List.of(),
           (clock.now() - started) / 1000.0));

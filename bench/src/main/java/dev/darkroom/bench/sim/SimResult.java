@@ -10,9 +10,21 @@ import java.util.List;
  * @param tasks GPU instances started
  * @param waitMillis per image: from submission until a GPU started on it (claimed: running)
  * @param doneMillis per image: from submission until it was finished
+ * @param modelLoads how many times a GPU loaded a workflow's models (a task's first job, a change
+ *     of fingerprint)
+ * @param modelLoadMillis the GPU time those loads took, billed like any other
  */
 record SimResult(String policy, int images, int tasks, long billedMillis, List<Long> waitMillis,
-    List<Long> doneMillis) {
+    List<Long> doneMillis, int modelLoads, long modelLoadMillis) {
+
+  double modelLoadsPerImage() {
+    return (double) modelLoads / images;
+  }
+
+  /** The share of the billed GPU time spent loading models. */
+  double modelLoadShare() {
+    return billedMillis == 0 ? 0 : (double) modelLoadMillis / billedMillis;
+  }
 
   double gpuSecondsPerImage() {
     return billedMillis / 1000.0 / images;

@@ -73,7 +73,7 @@ final class TaskSimulation {
     this.settings = settings;
     this.cost = cost;
     this.trace = trace;
-    this.core = new SimCore(trace);
+    this.core = new SimCore(trace, cost);
     this.pool = new InMemoryGpuPool(settings.cap());
     this.dispatch = new DispatchJobs(core.jobs, this::launch, pool, FairShare.Limits.none(), core.ledger, core.clock);
     this.drainOrder = new DrainOrder(core.jobs, new FairShare(core.jobs, FairShare.Limits.none()));
@@ -84,7 +84,7 @@ final class TaskSimulation {
     core.events.runAll();
     core.checkAllSucceeded(trace);
     return new SimResult(settings.policy(), core.dones.size(), launched, billedMillis,
-        List.copyOf(core.waits), List.copyOf(core.dones));
+        List.copyOf(core.waits), List.copyOf(core.dones), core.modelLoads, core.modelLoadMillis);
   }
 
   /** The simulated Cloud Run: an execution of one task; the pool keeps launches within the quota. */

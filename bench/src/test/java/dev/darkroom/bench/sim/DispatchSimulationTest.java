@@ -37,6 +37,21 @@ class DispatchSimulationTest {
     assertThat(r.doneMillis()).containsExactly(17_000L, 33_000L);
     assertThat(r.gpuSecondsPerImage()).isEqualTo(17.0);
     assertThat(r.dollarsPer1000Images(COST)).isEqualTo(17.0);
+    assertThat(r.modelLoads()).isEqualTo(2);
+    assertThat(r.modelLoadMillis()).isEqualTo(10_000);
+    assertThat(r.modelLoadShare()).isCloseTo(10.0 / 34, org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  @Test
+  void aSlowerModelMountScalesEveryLoadAndOnlyTheLoads() {
+    // Loads take 2 x 5 s: each task 10 + 10 + 2 = 22 s; the second is launched at 22 s, claimed at 32 s.
+    CostModel slowMount = new CostModel(10_000, 0, 0.001, 2.0);
+    SimResult r = new TaskSimulation(new TaskSimulation.Settings("t", 1, 0), slowMount, SAME).run();
+
+    assertThat(r.billedMillis()).isEqualTo(22_000 + 22_000);
+    assertThat(r.modelLoadMillis()).isEqualTo(20_000);
+    assertThat(r.doneMillis()).containsExactly(22_000L, 43_000L);
+    assertThat(slowMount.modelLoadMillis(A)).isEqualTo(10_000);
   }
 
   @Test
@@ -48,6 +63,8 @@ class DispatchSimulationTest {
     assertThat(r.billedMillis()).isEqualTo(19_000 + 60_000);
     assertThat(r.waitMillis()).containsExactly(10_000L, 16_000L);
     assertThat(r.doneMillis()).containsExactly(17_000L, 18_000L);
+    assertThat(r.modelLoads()).as("the drained job found its model loaded").isEqualTo(1);
+    assertThat(r.modelLoadsPerImage()).isEqualTo(0.5);
   }
 
   @Test
@@ -59,6 +76,7 @@ class DispatchSimulationTest {
     assertThat(r.billedMillis()).isEqualTo(84_000);
     assertThat(r.waitMillis()).containsExactly(10_000L, 16_000L);
     assertThat(r.doneMillis()).containsExactly(17_000L, 23_000L);
+    assertThat(r.modelLoads()).isEqualTo(2);
   }
 
   @Test
