@@ -108,12 +108,14 @@ resource "google_cloud_run_v2_job" "gpu" {
         }
       }
 
-      # Cloud Storage FUSE: models are read on demand, never baked into the image.
+      # Cloud Storage FUSE: models are read on demand, never baked into the image. Each load's time,
+      # file and size is a runner log line (modelLoadSeconds); docs/MODELS.md, "Load time".
       volumes {
         name = "models"
         gcs {
-          bucket    = google_storage_bucket.models.name
-          read_only = true
+          bucket        = google_storage_bucket.models.name
+          read_only     = true
+          mount_options = var.models_mount_options
         }
       }
     }

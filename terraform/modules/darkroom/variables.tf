@@ -106,6 +106,12 @@ variable "gpu_job_cpu" {
   }
 }
 
+variable "models_mount_options" {
+  description = "Cloud Storage FUSE flags (without dashes) for the GPU job's models mount at /mnt/models. Empty: Cloud Run's defaults, the mount the load-time figures assume. docs/MODELS.md, \"Load time\", says which flags to try once the runner's modelLoadSeconds lines show reads are slow, and what each costs in instance memory."
+  type        = list(string)
+  default     = []
+}
+
 variable "gpu_job_memory" {
   description = "Memory of a GPU task. Cloud Run requires at least 16Gi with an L4."
   type        = string
