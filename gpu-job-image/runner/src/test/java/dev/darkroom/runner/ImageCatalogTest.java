@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The image build's record of its node catalog: written only when it is this image's. */
-class ImageCatalogMainTest {
+class ImageCatalogTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
 
@@ -38,7 +38,7 @@ class ImageCatalogMainTest {
     CustomNodePins pins = CustomNodePins.parse("impact https://example.com/impact.git " + COMMIT);
     Path out = dir.resolve("object_info.json");
 
-    ImageCatalogMain.write(catalog(with("ImpactSwitch", "custom_nodes.impact")), pins, out);
+    ImageCatalog.write(catalog(with("ImpactSwitch", "custom_nodes.impact")), pins, out);
 
     assertThat(JSON.readTree(out.toFile()).at("/ImpactSwitch/python_module").asText()).isEqualTo("custom_nodes.impact");
     assertThat(JSON.readTree(out.toFile()).has("KSampler")).isTrue();
@@ -50,8 +50,8 @@ class ImageCatalogMainTest {
         + "broken https://example.com/broken.git " + COMMIT);
     Path out = dir.resolve("object_info.json");
 
-    assertThatThrownBy(() -> ImageCatalogMain.write(catalog(with("ImpactSwitch", "custom_nodes.impact")), pins, out))
-        .isInstanceOf(ImageCatalogMain.IncompleteCatalogException.class)
+    assertThatThrownBy(() -> ImageCatalog.write(catalog(with("ImpactSwitch", "custom_nodes.impact")), pins, out))
+        .isInstanceOf(ImageCatalog.IncompleteCatalogException.class)
         .hasMessage("pack broken (https://example.com/broken.git @ " + COMMIT
             + ") has no node: its import failed (ComfyUI's log above says why)");
     assertThat(out).doesNotExist();
@@ -61,8 +61,8 @@ class ImageCatalogMainTest {
   void aCatalogWithoutComfyUisCoreNodesIsNotRecorded() throws Exception {
     Path out = dir.resolve("object_info.json");
 
-    assertThatThrownBy(() -> ImageCatalogMain.write(catalog("KSampler", "nodes"), CustomNodePins.parse(""), out))
-        .isInstanceOf(ImageCatalogMain.IncompleteCatalogException.class)
+    assertThatThrownBy(() -> ImageCatalog.write(catalog("KSampler", "nodes"), CustomNodePins.parse(""), out))
+        .isInstanceOf(ImageCatalog.IncompleteCatalogException.class)
         .hasMessage("core nodes missing: [CheckpointLoaderSimple, SaveImage]");
     assertThat(Files.exists(out)).isFalse();
   }
