@@ -102,6 +102,17 @@ variable "sql_availability_type" {
   type        = string
 }
 
+variable "inbound_integrations" {
+  description = "Integrations that start deployment runs by publishing on an inbound topic of their own (the module's variable of the same name says the shape)."
+  type = map(object({
+    user         = string
+    publisher    = string
+    tier         = optional(string)
+    reply_topics = optional(list(string), [])
+  }))
+  default = {}
+}
+
 provider "google" {
   project = var.project_id
   region  = var.region
@@ -130,6 +141,7 @@ module "darkroom" {
   api_min_instances         = var.api_min_instances
   sql_tier                  = var.sql_tier
   sql_availability_type     = var.sql_availability_type
+  inbound_integrations      = var.inbound_integrations
 }
 
 output "api_url" {
@@ -165,6 +177,16 @@ output "event_functions" {
 output "outputs_bucket" {
   description = "Bucket of inputs/, outputs/ and the node catalog (Cloud Build's publish-catalog step)."
   value       = module.darkroom.outputs_bucket
+}
+
+output "inbound_topics" {
+  description = "Each integration's inbound topic, where it publishes run messages."
+  value       = module.darkroom.inbound_topics
+}
+
+output "run_reply_publishers" {
+  description = "The accounts each reply topic's owner grants roles/pubsub.publisher."
+  value       = module.darkroom.run_reply_publishers
 }
 
 output "models_bucket" {

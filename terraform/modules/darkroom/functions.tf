@@ -545,6 +545,8 @@ resource "google_cloudfunctions2_function" "notify" {
       GOOGLE_CLOUD_PROJECT     = var.project_id
       JAVA_TOOL_OPTIONS        = local.jvm_startup_options
       DEVICES_COLLECTION       = "devices"
+      # Where an event-driven run's job records its reply topic (functions/runs).
+      JOBS_COLLECTION          = local.jobs_collection
       JOB_EVENTS_PUBLIC_TOPIC  = google_pubsub_topic.job_events_public.name
       INSTANCE_CONNECTION_NAME = google_sql_database_instance.ledger.connection_name
       DB_NAME                  = google_sql_database.ledger.name
@@ -589,6 +591,88 @@ resource "google_cloudfunctions2_function" "notify" {
     trigger_region        = var.region
     event_type            = "google.cloud.pubsub.topic.v1.messagePublished"
     pubsub_topic          = google_pubsub_topic.notifications.id
+    retry_policy          = "RETRY_POLICY_RETRY"
+    service_account_email = google_service_account.events.email
+  }
+
+  depends_on = [google_project_service.enabled]
+}
+
+# runs-<integration> -> the deployment run its message names, as the integration's user
+# (functions/runs; docs/DEPLOYMENTS.md, "Event-driven runs"). Like dead_letters, the same zip and
+# entry point is deployed once per inbound topic (a gen2 function has one event_trigger); each
+# instance is told only its own integration, so it refuses messages of any other topic. Refused
+# messages are acknowledged (a WARNING and a dev.darkroom.run.refused CloudEvent on the public topic);
+# a transient failure throws and Eventarc retries, then the dead-letter topic (output event_functions).
+resource "google_cloudfunctions2_function" "runs" {
+  for_each = var.inbound_integrations
+
+  project     = var.project_id
+  name        = "${local.name}-runs-${each.key}"
+  location    = var.region
+  description = "runs-${each.key} -> deployment runs as that integration's user"
+  labels      = local.labels
+
+  build_config {
+    runtime         = "java17"
+    entry_point     = "dev.darkroom.functions.runs.RunsFunction"
+    service_account = google_service_account.function_builder.id
+    source {
+      storage_source {
+        bucket = google_storage_bucket.function_sources.name
+        object = "${var.source_version}/runs.zip"
+      }
+    }
+  }
+
+  service_config {
+    available_memory                 = "1Gi"
+    available_cpu                    = "1"
+    timeout_seconds                  = 120
+    min_instance_count               = 0
+    max_instance_count               = 2
+    max_instance_request_concurrency = 1
+    ingress_settings                 = "ALLOW_INTERNAL_ONLY"
+    all_traffic_on_latest_revision   = true
+    service_account_email            = google_service_account.runs.email
+
+    environment_variables = {
+      GOOGLE_CLOUD_PROJECT        = var.project_id
+      JAVA_TOOL_OPTIONS           = local.jvm_startup_options
+      JOBS_COLLECTION             = local.jobs_collection
+      IDEMPOTENCY_KEYS_COLLECTION = local.idempotency_keys_collection
+      DEPLOYMENTS_COLLECTION      = local.deployments_collection
+      JOB_SUBMITTED_TOPIC         = google_pubsub_topic.job_submitted.name
+      JOB_EVENTS_PUBLIC_TOPIC     = google_pubsub_topic.job_events_public.name
+      OUTPUTS_BUCKET              = google_storage_bucket.outputs.name
+      INSTANCE_CONNECTION_NAME    = google_sql_database_instance.ledger.connection_name
+      DB_NAME                     = google_sql_database.ledger.name
+      DB_USER                     = google_sql_user.ledger.name
+      DB_POOL_SIZE                = tostring(var.db_pool_size)
+      MAX_WAITING_JOBS            = var.max_waiting_jobs
+      MONTHLY_GPU_SECONDS         = var.monthly_gpu_seconds
+      INBOUND_INTEGRATIONS = jsonencode({
+        (each.key) = {
+          topic        = google_pubsub_topic.runs[each.key].name
+          user         = each.value.user
+          tier         = coalesce(each.value.tier, var.default_tier)
+          reply_topics = each.value.reply_topics
+        }
+      })
+    }
+
+    secret_environment_variables {
+      key        = "DB_PASSWORD"
+      project_id = var.project_id
+      secret     = google_secret_manager_secret.db_password.secret_id
+      version    = "latest"
+    }
+  }
+
+  event_trigger {
+    trigger_region        = var.region
+    event_type            = "google.cloud.pubsub.topic.v1.messagePublished"
+    pubsub_topic          = google_pubsub_topic.runs[each.key].id
     retry_policy          = "RETRY_POLICY_RETRY"
     service_account_email = google_service_account.events.email
   }

@@ -75,6 +75,12 @@ resource "google_service_account" "notify" {
   display_name = "Darkroom ${var.prefix} notify function"
 }
 
+resource "google_service_account" "runs" {
+  project      = var.project_id
+  account_id   = "${local.name}-runs"
+  display_name = "Darkroom ${var.prefix} runs functions (event-driven deployment runs)"
+}
+
 # The identity Eventarc pushes to the triggered functions with.
 resource "google_service_account" "events" {
   project      = var.project_id
@@ -438,6 +444,50 @@ resource "google_project_iam_member" "notify_fcm" {
   member  = "serviceAccount:${google_service_account.notify.email}"
 }
 
+# ---- runs: jobStore, idempotencyKeys, deployments, jobQueue, ledger (limits), nodeCatalog, run events
+# Reply topics belong to the integrations: their owners grant this account and notify's publisher on
+# them (output run_reply_publishers).
+
+resource "google_project_iam_member" "runs_datastore" {
+  project = var.project_id
+  role    = "roles/datastore.user"
+  member  = "serviceAccount:${google_service_account.runs.email}"
+}
+
+resource "google_pubsub_topic_iam_member" "runs_publishes_job_submitted" {
+  project = var.project_id
+  topic   = google_pubsub_topic.job_submitted.name
+  role    = "roles/pubsub.publisher"
+  member  = "serviceAccount:${google_service_account.runs.email}"
+}
+
+# Refused run messages, reported as CloudEvents for integrations.
+resource "google_pubsub_topic_iam_member" "runs_publishes_job_events_public" {
+  project = var.project_id
+  topic   = google_pubsub_topic.job_events_public.name
+  role    = "roles/pubsub.publisher"
+  member  = "serviceAccount:${google_service_account.runs.email}"
+}
+
+resource "google_project_iam_member" "runs_cloudsql" {
+  project = var.project_id
+  role    = "roles/cloudsql.client"
+  member  = "serviceAccount:${google_service_account.runs.email}"
+}
+
+resource "google_secret_manager_secret_iam_member" "runs_db_password" {
+  project   = var.project_id
+  secret_id = google_secret_manager_secret.db_password.secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = "serviceAccount:${google_service_account.runs.email}"
+}
+
+resource "google_storage_bucket_iam_member" "runs_outputs" {
+  bucket = google_storage_bucket.outputs.name
+  role   = "roles/storage.objectUser"
+  member = "serviceAccount:${google_service_account.runs.email}"
+}
+
 # ---- Eventarc triggers --------------------------------------------------------------------------
 
 resource "google_project_iam_member" "events_receiver" {
@@ -475,6 +525,15 @@ resource "google_cloud_run_v2_service_iam_member" "events_invoke_dead_letters" {
   project  = var.project_id
   location = var.region
   name     = google_cloudfunctions2_function.dead_letters[each.key].name
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_service_account.events.email}"
+}
+
+resource "google_cloud_run_v2_service_iam_member" "events_invoke_runs" {
+  for_each = google_cloudfunctions2_function.runs
+  project  = var.project_id
+  location = var.region
+  name     = google_cloudfunctions2_function.runs[each.key].name
   role     = "roles/run.invoker"
   member   = "serviceAccount:${google_service_account.events.email}"
 }

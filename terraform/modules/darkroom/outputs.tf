@@ -50,13 +50,23 @@ output "ledger_migration" {
 
 output "event_functions" {
   description = "Functions behind Eventarc triggers and their dead-letter topics, for scripts/attach-dead-letters.sh."
-  value = {
+  value = merge({
     (google_cloudfunctions2_function.dispatch.name)   = google_pubsub_topic.job_submitted_dead_letter.id
     (google_cloudfunctions2_function.job_events.name) = google_pubsub_topic.job_events_dead_letter.id
     (google_cloudfunctions2_function.thumbnails.name) = google_pubsub_topic.outputs_finalized_dead_letter.id
     (google_cloudfunctions2_function.notify.name)     = google_pubsub_topic.notifications_dead_letter.id
     (google_cloudfunctions2_function.models.name)     = google_pubsub_topic.models_finalized_dead_letter.id
-  }
+  }, { for key, fn in google_cloudfunctions2_function.runs : fn.name => google_pubsub_topic.runs_dead_letter[key].id })
+}
+
+output "inbound_topics" {
+  description = "Each integration's inbound topic (var.inbound_integrations): where it publishes run messages."
+  value       = { for key, topic in google_pubsub_topic.runs : key => topic.id }
+}
+
+output "run_reply_publishers" {
+  description = "The accounts that publish to integrations' reply topics (refusals: runs; jobs' ends: notify). Each reply topic's owner grants them roles/pubsub.publisher on it."
+  value       = ["serviceAccount:${google_service_account.runs.email}", "serviceAccount:${google_service_account.notify.email}"]
 }
 
 output "dashboard_id" {

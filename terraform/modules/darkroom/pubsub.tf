@@ -7,6 +7,7 @@
 #   job-events-public  notify publishes CloudEvents -> integrations (subscribers outside Darkroom)
 #   reconcile-ticks Cloud Scheduler, every minute   -> reconcile (Eventarc trigger)
 #   job-submitted-dead-letter, job-events-dead-letter -> dead-letters (one Eventarc trigger each)
+#   runs-<integration>  an integration publishes runs -> runs (one per var.inbound_integrations entry)
 #
 # Each triggered topic has <topic>-dead-letter, where Pub/Sub moves a message after
 # local.max_delivery_attempts failed deliveries, and a pull subscription on it that keeps a copy for
@@ -194,4 +195,58 @@ resource "google_project_iam_member" "pubsub_agent_token_creator" {
   project = var.project_id
   role    = "roles/iam.serviceAccountTokenCreator"
   member  = local.pubsub_service_agent
+}
+
+# ---- Event-driven runs (functions/runs; var.inbound_integrations) --------------------------------
+# One inbound topic per integration, <prefix>-runs-<integration>: Pub/Sub does not tell a subscriber
+# who published, so the topic is the identity. Only the integration's own service account may publish
+# on it; the runs function maps the topic (the event's source) to the integration's user. Each has a
+# dead-letter topic (attached by scripts/attach-dead-letters.sh, output event_functions) and a pull
+# subscription on it that keeps poison messages for people.
+
+resource "google_pubsub_topic" "runs" {
+  for_each                   = var.inbound_integrations
+  project                    = var.project_id
+  name                       = "${local.name}-runs-${each.key}"
+  labels                     = local.labels
+  message_retention_duration = "86400s"
+  depends_on                 = [google_project_service.enabled]
+}
+
+resource "google_pubsub_topic" "runs_dead_letter" {
+  for_each   = var.inbound_integrations
+  project    = var.project_id
+  name       = "${local.name}-runs-${each.key}-dead-letter"
+  labels     = local.labels
+  depends_on = [google_project_service.enabled]
+}
+
+resource "google_pubsub_subscription" "runs_dead_letter" {
+  for_each                   = var.inbound_integrations
+  project                    = var.project_id
+  name                       = "${local.name}-runs-${each.key}-dead-letter"
+  topic                      = google_pubsub_topic.runs_dead_letter[each.key].id
+  ack_deadline_seconds       = 60
+  message_retention_duration = "604800s"
+  labels                     = local.labels
+  expiration_policy {
+    ttl = ""
+  }
+}
+
+# The publisher identity: this integration's account, on this topic only.
+resource "google_pubsub_topic_iam_member" "runs_publisher" {
+  for_each = var.inbound_integrations
+  project  = var.project_id
+  topic    = google_pubsub_topic.runs[each.key].name
+  role     = "roles/pubsub.publisher"
+  member   = "serviceAccount:${each.value.publisher}"
+}
+
+resource "google_pubsub_topic_iam_member" "runs_dead_letter_publisher" {
+  for_each = var.inbound_integrations
+  project  = var.project_id
+  topic    = google_pubsub_topic.runs_dead_letter[each.key].name
+  role     = "roles/pubsub.publisher"
+  member   = local.pubsub_service_agent
 }

@@ -556,3 +556,27 @@ variable "key_sign_in_max_age_seconds" {
   type        = number
   default     = 300
 }
+
+variable "inbound_integrations" {
+  description = <<-EOT
+    Integrations that start deployment runs by publishing on an inbound topic of their own
+    (functions/runs; docs/DEPLOYMENTS.md, "Event-driven runs"). Each key (lower-case letters, digits,
+    dashes) gets the topic <prefix>-runs-<key>, its dead-letter topic, and a runs function triggered by
+    it. Who published is never read from a message: only `publisher` (a service account email) may
+    publish on the topic, and every message on it runs as `user` (a Darkroom user id, e.g. the
+    Firebase uid), limited as `tier` (default_tier when unset). `reply_topics`: the topics its messages
+    may name as reply_topic (full names projects/P/topics/T, or ids in this project); their owner grants
+    roles/pubsub.publisher on each to the accounts of output run_reply_publishers.
+  EOT
+  type = map(object({
+    user         = string
+    publisher    = string
+    tier         = optional(string)
+    reply_topics = optional(list(string), [])
+  }))
+  default = {}
+  validation {
+    condition     = alltrue([for name in keys(var.inbound_integrations) : can(regex("^[a-z0-9][a-z0-9-]{0,29}$", name))])
+    error_message = "inbound_integrations keys are 1 to 30 lower-case letters, digits and dashes (they name topics and functions)."
+  }
+}

@@ -47,6 +47,10 @@ record FirstRequest(String path, byte[] body) {
       // asks Storage for the object, as every check does, and acknowledges.
       case "models" -> finalized(job, env.get("MODELS_BUCKET"), "loras/p3-" + job + ".safetensors",
           "application/octet-stream");
+      // A run of a deployment the local user does not have, on the local integration's inbound topic: it
+      // looks the deployment up (Firestore) and publishes the refusal on the public topic.
+      case "runs" -> pubSub(dev.darkroom.local.LocalStack.RUNS_LOCAL, ("{\"deployment\":\"" + job
+          + "\",\"idempotency_key\":\"" + job + "\"}").getBytes(StandardCharsets.UTF_8), Map.of());
       default -> throw new IllegalStateException("p3 has no first request for the function " + deployable
           + ": add one to FirstRequest");
     };

@@ -29,6 +29,7 @@ import dev.darkroom.functions.reconcile.ReconcileFunction;
 import dev.darkroom.functions.jobevents.JobEventsFunction;
 import dev.darkroom.functions.notify.NotifyFunction;
 import dev.darkroom.functions.models.ModelsFunction;
+import dev.darkroom.functions.runs.RunsFunction;
 import dev.darkroom.functions.thumbnails.ThumbnailsFunction;
 import dev.darkroom.gcp.Env;
 import dev.darkroom.gcp.FirestoreJobStore;
@@ -80,6 +81,16 @@ public final class LocalStack implements AutoCloseable {
   static final String MODELS_BUCKET = "darkroom-models";
   /** The models bucket's OBJECT_FINALIZE notifications, for the models function's trigger. */
   static final String MODELS_FINALIZED = "models-finalized";
+  /** The local user's inbound topic: a message published here runs a deployment as {@code local} (functions/runs). */
+  public static final String RUNS_LOCAL = "runs-local";
+  /** The reply topic the local integration may name ({@code reply_topic}); created empty, subscribe to read it. */
+  public static final String RUNS_LOCAL_REPLIES = "runs-local-replies";
+  /**
+   * Terraform's {@code INBOUND_INTEGRATIONS} for the local stack: one integration, {@code local}, whose
+   * topic runs as the local user. Options' {@code functionEnv} may set another map (tests do).
+   */
+  static final String LOCAL_INTEGRATIONS = "{\"local\":{\"topic\":\"" + RUNS_LOCAL + "\",\"user\":\"local\","
+      + "\"reply_topics\":[\"" + RUNS_LOCAL_REPLIES + "\"]}}";
   /**
    * At most this many GPU tasks (runner processes here) at once: a laptop's worth. Past it, jobs
    * queue in Firestore and the running tasks drain them, as in the cloud.
@@ -144,6 +155,7 @@ public final class LocalStack implements AutoCloseable {
   private String comfyUiUrl;
   private Edge edge;
   private Map<String, String> functionEnv;
+  private int runsPort;
   private LocalMailSink mail;
 
   private LocalStack() {}
@@ -204,6 +216,7 @@ public final class LocalStack implements AutoCloseable {
     functionEnv.put("WEBHOOKS_ALLOW_LOOPBACK", "true");
     mail = track(LocalMailSink.start(dataDir.resolve("mail")));
     functionEnv.putAll(mail.smtpEnvironment());
+    functionEnv.put("INBOUND_INTEGRATIONS", LOCAL_INTEGRATIONS);
     functionEnv.putAll(options.functionEnv());
 
     GoogleClients clients = track(new GoogleClients(GoogleCloudConfig.from(new Env(functionEnv))));
@@ -230,7 +243,8 @@ public final class LocalStack implements AutoCloseable {
         function("reconcile", ReconcileFunction.class, logs),
         function("dead-letters", DeadLettersFunction.class, logs),
         function("thumbnails", ThumbnailsFunction.class, logs),
-        function("models", ModelsFunction.class, logs));
+        function("models", ModelsFunction.class, logs),
+        function("runs", RunsFunction.class, logs));
     ManagedProcess gateway = realtimeGateway(logs);
     List<Integer> ports = new java.util.ArrayList<>();
     for (ManagedProcess host : hosts) {
@@ -244,6 +258,7 @@ public final class LocalStack implements AutoCloseable {
     int deadLettersPort = ports.get(5);
     int thumbnailsPort = ports.get(6);
     int modelsPort = ports.get(7);
+    runsPort = ports.get(8);
     int gatewayPort = boundPort(gateway.awaitLine(line -> line.startsWith(RealtimeGatewayMain.READY), Duration.ofSeconds(60)));
     warmUp(apiPort, options.firebaseAuthEmulator() != null);
     if (options.firebaseAuthEmulator() == null) {
@@ -258,6 +273,7 @@ public final class LocalStack implements AutoCloseable {
     settleDeadLetters(deadLettersPort);
     previewOutputs(clients, thumbnailsPort);
     checkModels(clients, modelsPort);
+    inboundTopics();
     // Last, so the public port answers only once everything behind it does.
     edge = track(Edge.start(options.apiPort(), apiPort, gatewayPort,
         new ConsoleFiles.Settings(options.projectId(), options.firebaseAuthEmulator(), engine != null)));
@@ -573,6 +589,43 @@ public final class LocalStack implements AutoCloseable {
       cloud.eventarc().addTrigger(TriggerSpec.of(topic, topic, URI.create("http://127.0.0.1:" + port + "/"))
           .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(60)));
     }
+  }
+
+  /**
+   * As Terraform's runs triggers: each configured integration's inbound topic to the runs function,
+   * retried, then dead-lettered ({@code <topic>-dead-letter}); its reply topics in this project
+   * created, for integrations to subscribe to.
+   */
+  private void inboundTopics() {
+    com.fasterxml.jackson.databind.JsonNode integrations;
+    try {
+      integrations = new com.fasterxml.jackson.databind.ObjectMapper().readTree(functionEnv.get("INBOUND_INTEGRATIONS"));
+    } catch (IOException e) {
+      throw new IllegalStateException("INBOUND_INTEGRATIONS is not JSON", e);
+    }
+    try (PubSubEmulatorChannels pubsub = PubSubEmulatorChannels.connect(cloud.pubSub().orElseThrow().hostPort())) {
+      for (com.fasterxml.jackson.databind.JsonNode integration : integrations) {
+        deliverToRuns(integration.path("topic").asText());
+        for (com.fasterxml.jackson.databind.JsonNode reply : integration.path("reply_topics")) {
+          if (!reply.asText().startsWith("projects/")) {
+            try {
+              pubsub.topicAdmin().createTopic(TopicName.of(cloud.projectId(), reply.asText()));
+            } catch (com.google.api.gax.rpc.AlreadyExistsException alreadyThere) {
+              // Another integration's reply topic too.
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Delivers {@code topic}'s messages to the runs function as an Eventarc trigger does (the topic
+   * created where absent): a configured inbound topic, or, in tests, one no integration has, which
+   * the function must refuse.
+   */
+  public void deliverToRuns(String topic) {
+    trigger(topic, runsPort);
   }
 
   static String gpuJobName(String projectId) {

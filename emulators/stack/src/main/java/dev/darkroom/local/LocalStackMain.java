@@ -49,6 +49,8 @@ public final class LocalStackMain implements Callable<Integer> {
           Auth         OFF: every request acts as the user 'local' (DARKROOM_AUTH=off). Loopback only.
           Cloud        emulated on this machine: Firestore, Pub/Sub, Cloud Storage, Cloud Run Jobs, Eventarc
           Mail         %s on 127.0.0.1:%d; each mail is kept as a .eml file in %s
+          Run topic    %s on the Pub/Sub emulator (export PUBSUB_EMULATOR_HOST=%s): a deployment run
+                       published there runs as 'local'; replies on %s (docs/DEPLOYMENTS.md)
           Logs         %s
         Ctrl-C stops everything.
         %n""",
@@ -59,6 +61,7 @@ public final class LocalStackMain implements Callable<Integer> {
             ? "SIMULATED ComfyUI engine at " + stack.comfyUiUrl() + " (CPU, procedural images; not real ComfyUI)"
             : "ComfyUI at " + stack.comfyUiUrl(),
         LocalMailSink.LABEL, stack.mail().port(), stack.mail().directory(),
+        LocalStack.RUNS_LOCAL, stack.cloud().pubSub().orElseThrow().hostPort(), LocalStack.RUNS_LOCAL_REPLIES,
         dataDir.resolve("logs").toAbsolutePath());
     System.out.flush();
     stopped.await();

@@ -328,6 +328,14 @@ public final class Adapters implements AutoCloseable {
   }
 
   /**
+   * Event-driven runs' CloudEvents: refusals on the public topic, and the reply topics integrations
+   * name (publishing there needs a grant from each topic's owner).
+   */
+  public dev.darkroom.core.port.RunEvents runEvents(TopicConfig publicTopic) {
+    return new PubSubRunEvents(clients::publisher, publicTopic.id(), clients.projectId());
+  }
+
+  /**
    * The ledger's database, opened on first use. Not migrated: that is done once per deploy
    * ({@link LedgerMigrationMain}), so no cold start pays for Flyway (bench p3).
    */

@@ -120,11 +120,16 @@ public final class GoogleClients implements AutoCloseable {
     return settings;
   }
 
-  /** One publisher per topic, with batching tuned for latency: messages here are few and small. */
+  /**
+   * One publisher per topic, with batching tuned for latency: messages here are few and small.
+   *
+   * @param topic an id in this project, or a full name {@code projects/P/topics/T} (an integration's reply topic)
+   */
   public Publisher publisher(String topic) {
     return publishers.computeIfAbsent(topic, t -> {
       try {
-        Publisher.Builder builder = Publisher.newBuilder(TopicName.of(projectId, t));
+        Publisher.Builder builder = Publisher.newBuilder(
+            TopicName.isParsableFrom(t) ? TopicName.parse(t) : TopicName.of(projectId, t));
         Optional<String> emulator = config.pubSubEmulator();
         if (emulator.isPresent()) {
           builder.setChannelProvider(plaintextChannel(emulator.get()))

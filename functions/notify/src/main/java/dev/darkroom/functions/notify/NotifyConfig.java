@@ -14,6 +14,7 @@ import java.time.Duration;
 
 /**
  * Everything notify reads from the environment (the names {@code terraform/} sets), read at start.
+ * {@code JOBS_COLLECTION}: where an event-driven run's job records its reply topic.
  *
  * @param retrySchedule {@code WEBHOOK_RETRY_SCHEDULE} (comma-separated waits), else Standard Webhooks' schedule
  * @param budget what one run may do: {@code NOTIFY_TIMEOUT_SECONDS} (the function's timeout, 120 by
@@ -21,7 +22,7 @@ import java.time.Duration;
  *     {@code WEBHOOK_CONCURRENCY} (attempts at once, 10 by default), with the webhook sender's bound
  *     on one attempt
  */
-record NotifyConfig(GoogleCloudConfig cloud, DatabaseConfig database, CollectionConfig devices,
+record NotifyConfig(GoogleCloudConfig cloud, DatabaseConfig database, CollectionConfig devices, CollectionConfig jobs,
     TopicConfig integrationTopic, WebhooksConfig webhooks, SmtpConfig smtp, RetrySchedule retrySchedule,
     DeliveryBudget budget) {
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
@@ -39,7 +40,7 @@ record NotifyConfig(GoogleCloudConfig cloud, DatabaseConfig database, Collection
       throw new Env.MissingConfigException("WEBHOOK_RETRY_SCHEDULE is malformed: " + e.getMessage());
     }
     return new NotifyConfig(GoogleCloudConfig.from(env), DatabaseConfig.from(env), CollectionConfig.devices(env),
-        TopicConfig.jobEventsPublic(env), WebhooksConfig.from(env), SmtpConfig.from(env), schedule, budget(env));
+        CollectionConfig.jobs(env), TopicConfig.jobEventsPublic(env), WebhooksConfig.from(env), SmtpConfig.from(env), schedule, budget(env));
   }
 
   static DeliveryBudget budget(Env env) {

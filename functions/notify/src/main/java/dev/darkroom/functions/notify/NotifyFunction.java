@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Triggered by the {@code notifications} topic: tells the job's owner and integrations that it
- * ended. Every message is acknowledged: a target that failed for now is scheduled again in Cloud
+ * ended (and the reply topic of an event-driven run that named one). Every message is acknowledged: a target that failed for now is scheduled again in Cloud
  * SQL, and the reconcile sweep republishes the notification when it is due (see
  * {@link NotifyJobEnded}). Only an infrastructure failure (the database down) throws, so that
  * Pub/Sub redelivers.
@@ -32,6 +32,7 @@ public final class NotifyFunction implements CloudEventsFunction {
           adapters.deviceTokens(config.devices()), adapters.pushSender(),
           adapters.integrationEvents(config.integrationTopic()),
           new NotifyJobEnded.Mail(adapters.emailRecipients(), adapters.emailSender(config.smtp())),
+          new NotifyJobEnded.Replies(adapters.jobStore(config.jobs()), adapters.runEvents(config.integrationTopic())),
           adapters.deliveryLog(), adapters.pendingNotifications(), config.retrySchedule(), config.budget(),
           Clock.systemUTC());
     });

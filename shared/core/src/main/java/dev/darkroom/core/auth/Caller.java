@@ -9,7 +9,8 @@ import java.util.Objects;
  * @param keyId the API key used, or null for an ID token or the local user
  */
 public record Caller(String userId, String tier, Method method, String keyId) {
-  public enum Method { ID_TOKEN, API_KEY, LOCAL }
+  /** {@code INTEGRATION}: a run published on an integration's inbound topic, as the user it is configured for. */
+  public enum Method { ID_TOKEN, API_KEY, LOCAL, INTEGRATION }
 
   public Caller {
     Objects.requireNonNull(userId, "userId");
@@ -26,6 +27,11 @@ public record Caller(String userId, String tier, Method method, String keyId) {
 
   public static Caller apiKey(String userId, String tier, String keyId) {
     return new Caller(userId, tier, Method.API_KEY, keyId);
+  }
+
+  /** The user an integration's inbound topic runs as ({@code InboundIntegration}): configured, never read from a message. */
+  public static Caller integration(String userId, String tier) {
+    return new Caller(userId, tier, Method.INTEGRATION, null);
   }
 
   /** The one user of a local stack running without authentication (loopback only). */

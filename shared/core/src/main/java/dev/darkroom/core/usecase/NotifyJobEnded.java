@@ -16,6 +16,8 @@ import dev.darkroom.core.port.DeviceTokens;
 import dev.darkroom.core.port.EmailRecipients;
 import dev.darkroom.core.port.EmailSender;
 import dev.darkroom.core.port.IntegrationEvents;
+import dev.darkroom.core.port.JobStore;
+import dev.darkroom.core.port.RunEvents;
 import dev.darkroom.core.port.PendingNotifications;
 import dev.darkroom.core.port.PushSender;
 import dev.darkroom.core.port.WebhookEndpoints;
@@ -40,7 +42,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells everyone who asked that a job ended: the public integration event, a push to the user's
+ * Tells everyone who asked that a job ended: the public integration event (and the same event on
+ * the reply topic of an event-driven run that named one, {@link Replies}), a push to the user's
  * devices, an email if the user opted in, a signed webhook to each of the user's endpoints that
  * covers the job (user-wide ones and those registered for this job). Each target is one logical
  * delivery: every attempt is logged per (notification id, target), a target already delivered (or
@@ -64,6 +67,8 @@ public final class NotifyJobEnded {
   private static final Logger log = LoggerFactory.getLogger(NotifyJobEnded.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   public static final String EMAIL = "email";
+  /** The target of an event-driven run's reply topic ({@link Replies}). */
+  public static final String REPLY = "reply";
   /** The {@link SchemaVersion} of the webhook body ({@link #webhookBody}), which receivers outside Darkroom read. */
   public static final int WEBHOOK_SCHEMA_VERSION = 1;
 
@@ -76,6 +81,7 @@ public final class NotifyJobEnded {
   private final PushSender push;
   private final IntegrationEvents events;
   private final Mail mail;
+  private final Replies replies;
   private final DeliveryLog deliveries;
   private final PendingNotifications pending;
   private final RetrySchedule schedule;
@@ -86,9 +92,33 @@ public final class NotifyJobEnded {
   /** Email: where each user wants it, and the sender. */
   public record Mail(EmailRecipients recipients, EmailSender sender) {}
 
+  /**
+   * Event-driven runs' replies ({@link RunFromMessage}): the job's end, as the public CloudEvent, also
+   * on the reply topic its run message named, which the job records ({@link RunDeployment#REPLY_TOPIC}).
+   * Costs two reads per notification (the job, then its {@code extra_data}).
+   */
+  public record Replies(JobStore jobs, RunEvents events) {
+    /** The reply topic the job's run asked for; the job is read by the id its owner knows, so it must be the owner's. */
+    Optional<String> topicOf(JobNotification n) {
+      return jobs.get(n.jobId())
+          .filter(job -> job.userId().equals(n.userId()) && job.promptId().equals(n.jobId()))
+          .flatMap(job -> jobs.promptOf(job.id()))
+          .map(prompt -> prompt.extraData() == null ? null
+              : prompt.extraData().path(RunDeployment.EXTRA_DATA_KEY).path(RunDeployment.REPLY_TOPIC).textValue());
+    }
+  }
+
   public NotifyJobEnded(WebhookEndpoints endpoints, WebhookSender webhooks, DeviceTokens devices, PushSender push,
                         IntegrationEvents events, Mail mail, DeliveryLog deliveries, PendingNotifications pending,
                         RetrySchedule schedule, DeliveryBudget budget, Clock clock) {
+    this(endpoints, webhooks, devices, push, events, mail, null, deliveries, pending, schedule, budget, clock);
+  }
+
+  /** @param replies reply topics of event-driven runs; null for a notifier that publishes to none */
+  public NotifyJobEnded(WebhookEndpoints endpoints, WebhookSender webhooks, DeviceTokens devices, PushSender push,
+                        IntegrationEvents events, Mail mail, Replies replies, DeliveryLog deliveries,
+                        PendingNotifications pending, RetrySchedule schedule, DeliveryBudget budget, Clock clock) {
+    this.replies = replies;
     this.endpoints = endpoints;
     this.webhooks = webhooks;
     this.devices = devices;
@@ -163,6 +193,13 @@ public final class NotifyJobEnded {
         events.publish(notification);
         return new Try(Outcome.DELIVERED, null, null);
       }, start, deadline, tally, started);
+      Optional<String> replyTopic = replies == null ? Optional.empty() : replies.topicOf(notification);
+      if (replyTopic.isPresent()) {
+        startIfDue(notification, REPLY, () -> {
+          replies.events().ended(notification, replyTopic.get());
+          return new Try(Outcome.DELIVERED, null, null);
+        }, start, deadline, tally, started);
+      }
       startIfDue(notification, DeliveryAttempt.PUSH, () -> pushToDevices(notification), start, deadline, tally, started);
       if (mail.sender().enabled()) {
         Optional<String> address = mail.recipients().addressOf(notification.userId());

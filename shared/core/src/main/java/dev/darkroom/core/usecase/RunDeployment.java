@@ -22,8 +22,10 @@ import java.util.function.LongSupplier;
  * version and input values it ran, under {@link #EXTRA_DATA_KEY}.
  */
 public final class RunDeployment {
-  /** The key of {@code extra_data} a run's job records its deployment under: {@code {name, version, inputs}}. */
+  /** The key of {@code extra_data} a run's job records its deployment under: {@code {name, version, inputs, reply_topic?}}. */
   public static final String EXTRA_DATA_KEY = "darkroom_deployment";
+  /** The field of {@link #EXTRA_DATA_KEY} naming the topic an event-driven run's end is published to. */
+  public static final String REPLY_TOPIC = "reply_topic";
 
   /** What became of a run. */
   public sealed interface Result {
@@ -59,6 +61,14 @@ public final class RunDeployment {
    * @param key the {@code Idempotency-Key}, or null; a replay answers the first run's job (its seed too)
    */
   public Result run(Caller caller, String name, JsonNode body, String key, String requestHash) {
+    return run(caller, name, body, key, requestHash, null);
+  }
+
+  /**
+   * @param replyTopic where the job's end is also published ({@link #REPLY_TOPIC}, for {@code NotifyJobEnded}),
+   *     an event-driven run's checked {@code reply_topic}; null for none
+   */
+  public Result run(Caller caller, String name, JsonNode body, String key, String requestHash, String replyTopic) {
     Optional<Deployment> deployment = store.find(caller.userId(), name).filter(d -> !d.archived());
     if (deployment.isEmpty()) {
       return new Result.NoDeployment();
@@ -82,7 +92,11 @@ public final class RunDeployment {
       return new Result.Invalid(filled.errors());
     }
     ObjectNode extraData = JsonNodeFactory.instance.objectNode();
-    extraData.putObject(EXTRA_DATA_KEY).put("name", name).put("version", number).set("inputs", filled.used());
+    ObjectNode recorded = extraData.putObject(EXTRA_DATA_KEY).put("name", name).put("version", number);
+    recorded.set("inputs", filled.used());
+    if (replyTopic != null) {
+      recorded.put(REPLY_TOPIC, replyTopic);
+    }
     SubmitPrompt.Request request = new SubmitPrompt.Request(caller.userId(), filled.prompt(), null, null, false, null,
         extraData);
     return new Result.Submitted(submit.submit(caller, request, key, requestHash));

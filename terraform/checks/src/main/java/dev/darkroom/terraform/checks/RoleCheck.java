@@ -86,7 +86,9 @@ public final class RoleCheck {
           Need.onProject(CLOUD_SQL))),
       // An API key's account, looked up with getUser (firebaseauth.users.get).
       Map.entry("Adapters.accountDirectory", List.of(Need.onProject("roles/firebaseauth.viewer"))),
-      Map.entry("Adapters.integrationEvents", List.of(Need.on(PUBLISHER, "JOB_EVENTS_PUBLIC_TOPIC"))));
+      Map.entry("Adapters.integrationEvents", List.of(Need.on(PUBLISHER, "JOB_EVENTS_PUBLIC_TOPIC"))),
+      // Refused run messages on the public topic; reply topics are the integrations' own, granted by them.
+      Map.entry("Adapters.runEvents", List.of(Need.on(PUBLISHER, "JOB_EVENTS_PUBLIC_TOPIC"))));
 
   /**
    * The public methods of {@code Adapters} that need no role of their own, each with the reason;

@@ -46,6 +46,8 @@ class DeployablesTest {
     assertThat(run(Deployable.ALL, Module.parsed(), old, localStack()).failures()).containsExactly(
         "models: the pipeline's package-functions step does not package functions/models as models.zip, "
             + "which Terraform deploys",
+        "runs: the pipeline's package-functions step does not package functions/runs as runs.zip, "
+            + "which Terraform deploys",
         "thumbnails: the pipeline's package-functions step does not package functions/thumbnails as thumbnails.zip, "
             + "which Terraform deploys");
   }
