@@ -33,10 +33,12 @@ import dev.darkroom.functions.api.routes.NotificationRoutes;
 import dev.darkroom.functions.api.routes.OpenApiDocument;
 import dev.darkroom.functions.api.routes.PromptRoutes;
 import dev.darkroom.functions.api.routes.QueueRoutes;
+import dev.darkroom.functions.api.routes.StagedInputImages;
 import dev.darkroom.functions.api.routes.StreamTicketRoutes;
 import dev.darkroom.functions.api.routes.UploadedInputs;
 import dev.darkroom.functions.api.views.JobResources;
 import dev.darkroom.gcp.Adapters;
+import dev.darkroom.gcp.OutboundHttp;
 import java.time.Clock;
 import org.slf4j.LoggerFactory;
 
@@ -87,6 +89,8 @@ final class ApiWiring {
             adapters.deliveryLog()),
         new ModelRoutes(adapters.modelStore(config.models())),
         new DeploymentRoutes(new PublishDeployment(deployments, policy, clock),
-            new RunDeployment(deployments, submitJob, policy), deployments, jobs, resources, clock));
+            new RunDeployment(deployments, submitJob, policy,
+                new StagedInputImages(new OutboundHttp(adapters.webhookUrlPolicy(config.webhooks())), uploads)),
+            deployments, jobs, resources, clock));
   }
 }

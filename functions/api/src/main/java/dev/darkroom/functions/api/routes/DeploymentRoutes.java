@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.deployment.Deployment;
+import dev.darkroom.core.deployment.DeploymentLimits;
 import dev.darkroom.core.deployment.DeploymentVersion;
 import dev.darkroom.core.deployment.FieldError;
 import dev.darkroom.core.deployment.InputSchemas;
@@ -125,7 +126,7 @@ public final class DeploymentRoutes implements RouteGroup {
   /** {@code {inputs, version?}}, with an optional {@code Idempotency-Key}. */
   void run(Call call) throws IOException {
     String key = JobSubmissions.idempotencyKey(call);
-    byte[] bytes = RequestBodies.read(call.request(), InputLimits.CONTROL_BODY_BYTES);
+    byte[] bytes = RequestBodies.read(call.request(), DeploymentLimits.RUN_BODY_BYTES);
     JsonNode body = parse(bytes);
     String name = call.segment(3);
     // The same body for another deployment is another request: the hash says which deployment.
