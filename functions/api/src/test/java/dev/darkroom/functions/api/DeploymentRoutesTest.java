@@ -234,6 +234,16 @@ class DeploymentRoutesTest {
         .asText()).isEqualTo("#/components/schemas/Job");
     assertThat(doc.at("/components/schemas/JobStatus").isObject()).as("what Job refers to comes along").isTrue();
   }
+
+  @Test
+  void theContractSaysWhatARunProducesAndWhichNodesMakeIt() throws Exception {
+    publish("sd15", SD15, INPUTS);
+    JsonNode outputs = body(call("GET", "/api/v2/deployments/sd15/openapi.json", null)).at("/components/schemas/Outputs");
+    assertThat(outputs.get("type").asText()).isEqualTo("array");
+    assertThat(outputs.at("/items/$ref").asText()).isEqualTo("#/components/schemas/Output");
+    assertThat(outputs.get("x-darkroom-output-nodes"))
+        .isEqualTo(json.readTree("[{\"node_id\":\"9\",\"class_type\":\"SaveImage\"}]"));
+  }
   @Test
   void theDeploymentsOfAUserAreCappedAndArchivingOneMakesRoom() throws Exception {
     String tiny = SD15;
