@@ -157,6 +157,26 @@ class DeploymentImageInputsTest {
   }
 
   @Test
+  void anImageAsBase64MayBeLongerThanOtherStringsOfABody() throws Exception {
+    BufferedImage noise = new BufferedImage(256, 256, BufferedImage.TYPE_INT_RGB);
+    java.util.Random random = new java.util.Random(7);
+    for (int y = 0; y < 256; y++) {
+      for (int x = 0; x < 256; x++) {
+        noise.setRGB(x, y, random.nextInt());
+      }
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(noise, "png", out);
+    byte[] png = out.toByteArray();
+    String base64 = Base64.getEncoder().encodeToString(png);
+    assertThat(base64.length()).isGreaterThan(dev.darkroom.core.limits.InputLimits.JSON_STRING_CHARS);
+    stagedName(run(base64), png);
+    FakeHttp.Response refused = FakeHttp.send(api, "POST", "/api/v2/deployments/edit/runs",
+        "{\"inputs\":{\"photo\":\"cat.png\"},\"note\":\"" + base64 + "\"}");
+    assertThat(refused.status).as("only the inputs' values may be that long").isEqualTo(413);
+  }
+
+  @Test
   void base64ThatIsNotAnImageAndAMalformedDataUrlAreNamed() throws Exception {
     assertThat(error(run(Base64.getEncoder().encodeToString("just some text".getBytes()))))
         .isEqualTo("inputs.photo: is not one of your uploads, and as base64 data: is not a PNG, JPEG, WebP or GIF "

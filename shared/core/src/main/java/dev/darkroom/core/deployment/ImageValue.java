@@ -14,7 +14,7 @@ import java.util.Optional;
  */
 public sealed interface ImageValue {
   /** At most this many characters of base64 (the upload size limit, encoded). */
-  int MAX_BASE64_CHARS = (InputLimits.UPLOAD_BODY_BYTES + 2) / 3 * 4;
+  int MAX_BASE64_CHARS = InputLimits.UPLOAD_BASE64_CHARS;
 
   record Url(URI url) implements ImageValue {}
 

@@ -127,7 +127,15 @@ public final class DeploymentRoutes implements RouteGroup {
   void run(Call call) throws IOException {
     String key = JobSubmissions.idempotencyKey(call);
     byte[] bytes = RequestBodies.read(call.request(), DeploymentLimits.RUN_BODY_BYTES);
-    JsonNode body = parse(bytes);
+    JsonNode body;
+    try {
+      body = RequestBodies.parseWithFileValues(bytes, "inputs");
+    } catch (RequestBodies.Unusable e) {
+      throw new Replies.ApiError(e.status(), e.getMessage());
+    }
+    if (!body.isObject()) {
+      throw new Replies.ApiError(400, "the body must be a JSON object");
+    }
     String name = call.segment(3);
     // The same body for another deployment is another request: the hash says which deployment.
     String hash = key == null ? "" : Sha256.hex((name + "\u0000" + JobSubmissions.requestHash(bytes))
