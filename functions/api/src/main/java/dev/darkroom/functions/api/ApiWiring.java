@@ -35,6 +35,7 @@ import dev.darkroom.functions.api.routes.PromptRoutes;
 import dev.darkroom.functions.api.routes.QueueRoutes;
 import dev.darkroom.functions.api.routes.StagedInputImages;
 import dev.darkroom.functions.api.routes.StreamTicketRoutes;
+import dev.darkroom.functions.api.routes.UploadGate;
 import dev.darkroom.functions.api.routes.UploadedInputs;
 import dev.darkroom.functions.api.views.JobResources;
 import dev.darkroom.gcp.Adapters;
@@ -54,6 +55,7 @@ final class ApiWiring {
     JobStore jobs = adapters.jobStore(config.jobs());
     OutputStore outputs = adapters.outputStore(config.outputs());
     UploadedInputs uploads = new UploadedInputs(outputs);
+    UploadGate uploadGate = new UploadGate(config.bounds().uploadsPerUser(), config.bounds().uploadMemoryMb());
     PromptPolicy policy = new PromptPolicy(adapters.nodeCatalog(config.outputs()), outputs, clock);
     SubmitPrompt submit = new SubmitPrompt(jobs, adapters.jobQueue(config.jobSubmitted()), policy, clock);
     Admission admission = new Admission(adapters.rateCounter(), jobs, adapters.usage(), config.limits(), clock);
@@ -76,7 +78,7 @@ final class ApiWiring {
         new PromptRoutes(submit, jobs),
         new QueueRoutes(jobs, cancel, config.bounds().listingMaxBytes()),
         new HistoryRoutes(jobs, clock, config.bounds().listingMaxBytes()),
-        new FileRoutes(jobs, outputs, uploads, config.bounds().uploadsPerUser(), config.bounds().uploadMemoryMb()),
+        new FileRoutes(jobs, outputs, uploads, uploadGate),
         new CatalogRoutes(policy.catalog()),
         new KeyRoutes(adapters.apiKeys(config.apiKeys(), config.auth().defaultTier(), clock),
             new FreshSignIn(adapters.signInTimes(), config.keySignInMaxAge(), clock)),
@@ -91,6 +93,6 @@ final class ApiWiring {
         new DeploymentRoutes(new PublishDeployment(deployments, policy, clock),
             new RunDeployment(deployments, submitJob, policy,
                 new StagedInputImages(new OutboundHttp(adapters.webhookUrlPolicy(config.webhooks())), uploads)),
-            deployments, jobs, resources, clock));
+            deployments, jobs, resources, clock, uploadGate));
   }
 }

@@ -177,6 +177,35 @@ class DeploymentImageInputsTest {
   }
 
   @Test
+  void aRunWithALargeBodyPassesTheUploadsGate() throws Exception {
+    InMemoryNodeCatalogStore noCatalog = new InMemoryNodeCatalogStore();
+    dev.darkroom.core.comfy.PromptPolicy policy = new dev.darkroom.core.comfy.PromptPolicy(noCatalog, files, ApiFixture.CLOCK);
+    dev.darkroom.core.limits.Admission admission = new dev.darkroom.core.limits.Admission(
+        new dev.darkroom.testing.InMemoryRateCounter(), jobs, new InMemoryLedger(),
+        dev.darkroom.core.limits.Admission.Settings.none(), ApiFixture.CLOCK);
+    dev.darkroom.core.usecase.SubmitJob submit = new dev.darkroom.core.usecase.SubmitJob(
+        new dev.darkroom.core.usecase.SubmitPrompt(jobs, new RecordingJobQueue(), policy, ApiFixture.CLOCK),
+        new dev.darkroom.testing.InMemoryIdempotencyKeys(), jobs, admission, ApiFixture.CLOCK);
+    dev.darkroom.testing.InMemoryDeploymentStore store = new dev.darkroom.testing.InMemoryDeploymentStore();
+    // 1 MiB for every upload under way in the instance: less than any large body reserves.
+    ComfyApi gated = new ComfyApi(ApiFixture.as(() -> "alice"), ApiFixture.Streams.defaults().tickets(), admission,
+        ApiFixture.CLOCK, new dev.darkroom.functions.api.routes.DeploymentRoutes(
+            new dev.darkroom.core.usecase.PublishDeployment(store, policy, ApiFixture.CLOCK),
+            new dev.darkroom.core.usecase.RunDeployment(store, submit, policy), store, jobs,
+            new dev.darkroom.functions.api.views.JobResources(jobs, files), ApiFixture.CLOCK,
+            new dev.darkroom.functions.api.routes.UploadGate(2, 1)));
+    assertThat(FakeHttp.send(gated, "POST", "/api/v2/deployments", "{\"name\":\"edit\",\"workflow\":" + WORKFLOW
+        + ",\"inputs\":[{\"name\":\"photo\",\"node\":\"1\",\"input\":\"image\",\"type\":\"image\"}]}").status)
+        .isEqualTo(201);
+    assertThat(FakeHttp.send(gated, "POST", "/api/v2/deployments/edit/runs", "{\"inputs\":{\"photo\":\"cat.png\"}}")
+        .status).as("a control-sized body is not an upload").isEqualTo(201);
+    String large = "{\"inputs\":{\"photo\":\"cat.png\"}," + " ".repeat(dev.darkroom.core.limits.InputLimits.CONTROL_BODY_BYTES)
+        + "}";
+    FakeHttp.Response busy = FakeHttp.send(gated, "POST", "/api/v2/deployments/edit/runs", large);
+    assertThat(busy.status).as(busy.text()).isEqualTo(429);
+  }
+
+  @Test
   void base64ThatIsNotAnImageAndAMalformedDataUrlAreNamed() throws Exception {
     assertThat(error(run(Base64.getEncoder().encodeToString("just some text".getBytes()))))
         .isEqualTo("inputs.photo: is not one of your uploads, and as base64 data: is not a PNG, JPEG, WebP or GIF "

@@ -37,9 +37,22 @@ public final class DeploymentRoutes implements RouteGroup {
   private final JobStore jobs;
   private final JobResources resources;
   private final Clock clock;
+  private final UploadGate gate;
 
+  /** With a gate of the default bounds of uploads, its own. */
   public DeploymentRoutes(PublishDeployment publish, RunDeployment run, DeploymentStore store, JobStore jobs,
       JobResources resources, Clock clock) {
+    this(publish, run, store, jobs, resources, clock,
+        new UploadGate(UploadGate.DEFAULT_PER_USER, UploadGate.DEFAULT_MEMORY_MB));
+  }
+
+  /**
+   * @param gate the uploads' gate: a run whose body is larger than a control body (an image as
+   *     base64) is an upload while it is read and staged
+   */
+  public DeploymentRoutes(PublishDeployment publish, RunDeployment run, DeploymentStore store, JobStore jobs,
+      JobResources resources, Clock clock, UploadGate gate) {
+    this.gate = gate;
     this.publish = publish;
     this.run = run;
     this.store = store;
@@ -125,6 +138,19 @@ public final class DeploymentRoutes implements RouteGroup {
 
   /** {@code {inputs, version?}}, with an optional {@code Idempotency-Key}. */
   void run(Call call) throws IOException {
+    long declared = call.request().getContentLength();
+    if (declared >= 0 && declared <= InputLimits.CONTROL_BODY_BYTES) {
+      runWithin(call);
+      return;
+    }
+    try (UploadGate.Permit permit = gate.enter(call.user(), declared)) {
+      runWithin(call);
+    } catch (UploadGate.Busy busy) {
+      Replies.refuse(call.response(), busy.refusal);
+    }
+  }
+
+  private void runWithin(Call call) throws IOException {
     String key = JobSubmissions.idempotencyKey(call);
     byte[] bytes = RequestBodies.read(call.request(), DeploymentLimits.RUN_BODY_BYTES);
     JsonNode body;
