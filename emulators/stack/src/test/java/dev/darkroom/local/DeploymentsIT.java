@@ -218,6 +218,33 @@ class DeploymentsIT {
     assertThat(refused.at("/error/fields/0/message").asText()).startsWith("URL refused by the outbound policy");
   }
 
+  /**
+   * The console's Deployments page, in a browser: the deployment listed, its form generated from
+   * the input schema, run, and the job's page following it to {@code succeeded}.
+   */
+  @Test
+  void theConsoleListsADeploymentAndRunsItFromAFormOfItsInputs() throws Exception {
+    ConsoleBrowser.checkPrerequisites();
+    publish("console-sd15", sample(), SAMPLE_INPUTS);
+    try (ConsoleBrowser browser = ConsoleBrowser.start()) {
+      browser.open(stack.apiUrl() + "/#/deployments");
+      browser.visible(org.openqa.selenium.By.linkText("console-sd15")).click();
+      org.openqa.selenium.WebElement prompt = browser.visible(org.openqa.selenium.By.id("deployment-input-prompt"));
+      prompt.sendKeys("a heron at dawn");
+      browser.driver.findElement(org.openqa.selenium.By.id("deployment-input-seed")).sendKeys("1234");
+      assertThat(browser.unnamedControls()).as("controls a screen reader cannot name on a deployment").isEmpty();
+      browser.screenshot("deployment-form");
+      browser.driver.findElement(org.openqa.selenium.By.cssSelector("button[type=submit]")).click();
+      browser.waitUpTo(RUN_TIME).until(org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElementLocated(
+          org.openqa.selenium.By.cssSelector("h1 .badge-succeeded")));
+      String id = browser.driver.findElement(org.openqa.selenium.By.cssSelector("h1 code")).getText();
+      JsonNode history = succeeded(id);
+      assertThat(ran(history).at("/6/inputs/text").asText()).isEqualTo("a heron at dawn");
+      assertThat(ran(history).at("/3/inputs/seed").asLong()).isEqualTo(1234);
+      browser.assertNoErrorAndNothingElsewhere("the Deployments page", message -> false);
+    }
+  }
+
   private static byte[] view(String type, String subfolder, String filename) throws Exception {
     HttpResponse<byte[]> view = HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/view?type=" + type
         + "&subfolder=" + java.net.URLEncoder.encode(subfolder, StandardCharsets.UTF_8)
