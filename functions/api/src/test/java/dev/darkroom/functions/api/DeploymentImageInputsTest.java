@@ -217,6 +217,16 @@ class DeploymentImageInputsTest {
   }
 
   @Test
+  void anImageOfTooManyPixelsIsRefusedByItsHeader() throws Exception {
+    byte[] png = png(0x00ffff);
+    // IHDR's width and height, as the header states them (nothing is decoded to refuse it).
+    java.nio.ByteBuffer.wrap(png).putInt(16, 100_000).putInt(20, 100_000);
+    assertThat(error(run(Base64.getEncoder().encodeToString(png)))).isEqualTo("inputs.photo: is not one of your "
+        + "uploads, and as base64 data: the image is 100000x100000 pixels; at most "
+        + dev.darkroom.core.limits.InputLimits.UPLOAD_PIXELS + " pixels are accepted");
+  }
+
+  @Test
   void aRunThatIsWrongOtherwiseFetchesNothing() throws Exception {
     web.put("/fox.png", Map.entry(200, png(0xff0000)));
     FakeHttp.Response refused = FakeHttp.send(api, "POST", "/api/v2/deployments/edit/runs",

@@ -2,7 +2,6 @@ package dev.darkroom.functions.api.routes;
 
 import dev.darkroom.core.limits.InputLimits;
 import dev.darkroom.core.port.InputImages;
-import dev.darkroom.functions.api.http.Replies;
 import dev.darkroom.gcp.OutboundHttp;
 import dev.darkroom.gcp.OutboundRefusedException;
 import java.io.IOException;
@@ -51,14 +50,15 @@ public final class StagedInputImages implements InputImages {
 
   @Override
   public Staged fromBytes(String userId, byte[] content) {
-    Optional<String> contentType;
-    try {
-      contentType = ImageKinds.contentType(content);
-    } catch (Replies.Refusal tooManyPixels) {
-      return new Staged.Refused(tooManyPixels.getMessage());
-    }
-    if (contentType.isEmpty()) {
+    // ImageKinds.contentType's checks, its refusals said as a field's error rather than thrown as a 413.
+    Optional<String> contentType = ImageKinds.kind(content);
+    Optional<ImageKinds.Size> size = contentType.flatMap(type -> ImageKinds.size(type, content));
+    if (size.isEmpty()) {
       return new Staged.Refused("is not a PNG, JPEG, WebP or GIF image (by its first bytes)");
+    }
+    Optional<String> tooLarge = ImageKinds.pixelRefusal(size.get());
+    if (tooLarge.isPresent()) {
+      return new Staged.Refused(tooLarge.get());
     }
     String name = Sha256.hex(content) + EXTENSIONS.get(contentType.get());
     return new Staged.Name(uploads.store(userId, "", name, content, contentType.get(), false).name());
