@@ -171,6 +171,11 @@ class DeploymentImageInputsTest {
     String base64 = Base64.getEncoder().encodeToString(png);
     assertThat(base64.length()).isGreaterThan(dev.darkroom.core.limits.InputLimits.JSON_STRING_CHARS);
     stagedName(run(base64), png);
+    String body = "{\"inputs\":{\"photo\":\"" + base64 + "\"}}";
+    FakeHttp.Response keyed = FakeHttp.send(api, "POST", "/api/v2/deployments/edit/runs", body, "Idempotency-Key", "k1");
+    stagedName(keyed, png);
+    FakeHttp.Response replayed = FakeHttp.send(api, "POST", "/api/v2/deployments/edit/runs", body, "Idempotency-Key", "k1");
+    assertThat(replayed.status).as("a replay with the key, its body hashed as it was parsed").isEqualTo(200);
     FakeHttp.Response refused = FakeHttp.send(api, "POST", "/api/v2/deployments/edit/runs",
         "{\"inputs\":{\"photo\":\"cat.png\"},\"note\":\"" + base64 + "\"}");
     assertThat(refused.status).as("only the inputs' values may be that long").isEqualTo(413);

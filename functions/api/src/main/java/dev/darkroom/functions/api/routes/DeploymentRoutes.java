@@ -164,7 +164,7 @@ public final class DeploymentRoutes implements RouteGroup {
     }
     String name = call.segment(3);
     // The same body for another deployment is another request: the hash says which deployment.
-    String hash = key == null ? "" : Sha256.hex((name + "\u0000" + JobSubmissions.requestHash(bytes))
+    String hash = key == null ? "" : Sha256.hex((name + "\u0000" + JobSubmissions.requestHash(body))
         .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     RunDeployment.Result result = run.run(call.caller(), name, body, key, hash);
     if (result instanceof RunDeployment.Result.NoDeployment) {
