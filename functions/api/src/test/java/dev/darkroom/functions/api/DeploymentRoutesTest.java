@@ -105,6 +105,16 @@ class DeploymentRoutesTest {
   }
 
   @Test
+  void aRunsOtherFieldsAreNamedNotIgnored() throws Exception {
+    publish("sd15", SD15, INPUTS);
+    FakeHttp.Response refused = call("POST", "/api/v2/deployments/sd15/runs",
+        "{\"inputs\":{\"prompt\":\"x\"},\"webhook\":\"https://example.com/hook\",\"colour\":1}");
+    assertThat(refused.status).isEqualTo(400);
+    assertThat(body(refused).at("/error/fields").findValuesAsText("field")).containsExactly("webhook", "colour");
+    assertThat(jobs.all()).isEmpty();
+  }
+
+  @Test
   void anOmittedSeedIsDrawnAndTheValueUsedIsRecordedOnTheJob() throws Exception {
     publish("sd15", SD15, INPUTS);
     String id = run("sd15", "{\"inputs\":{\"prompt\":\"x\"}}").get("id").asText();

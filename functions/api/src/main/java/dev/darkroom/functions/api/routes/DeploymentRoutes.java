@@ -162,6 +162,11 @@ public final class DeploymentRoutes implements RouteGroup {
     if (!body.isObject()) {
       throw new Replies.ApiError(400, "the body must be a JSON object");
     }
+    List<FieldError> unknown = unknownRunFields(body);
+    if (!unknown.isEmpty()) {
+      badFields(call, unknown, null);
+      return;
+    }
     String name = call.segment(3);
     // The same body for another deployment is another request: the hash says which deployment.
     String hash = key == null ? "" : Sha256.hex((name + "\u0000" + JobSubmissions.requestHash(body))
@@ -176,6 +181,23 @@ public final class DeploymentRoutes implements RouteGroup {
     } else {
       JobSubmissions.reply(call, ((RunDeployment.Result.Submitted) result).result(), jobs, resources);
     }
+  }
+
+  /**
+   * A run's body holds {@code inputs} and {@code version}; anything else is named rather than
+   * ignored (a caller who sent it expected something of it).
+   */
+  private static List<FieldError> unknownRunFields(JsonNode body) {
+    List<FieldError> errors = new java.util.ArrayList<>();
+    body.fieldNames().forEachRemaining(field -> {
+      if (field.equals("webhook")) {
+        errors.add(new FieldError(field, "not taken by a run; register an endpoint for the job or for all your jobs "
+            + "(POST /api/v2/webhooks {url, job_id?}): a run's job notifies it as any job does"));
+      } else if (!field.equals("inputs") && !field.equals("version")) {
+        errors.add(new FieldError(InputLimits.shown(field), "unknown field; a run takes inputs and version"));
+      }
+    });
+    return errors;
   }
 
   private Deployment own(Call call) {
