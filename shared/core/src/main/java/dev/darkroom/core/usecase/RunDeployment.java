@@ -66,6 +66,11 @@ public final class RunDeployment {
     this(store, submit, policy, images, new SecureRandom()::nextLong);
   }
 
+  /** Without image staging, with these seeds (tests). */
+  RunDeployment(DeploymentStore store, SubmitJob submit, PromptPolicy policy, LongSupplier randomSeeds) {
+    this(store, submit, policy, NO_STAGING, randomSeeds);
+  }
+
   RunDeployment(DeploymentStore store, SubmitJob submit, PromptPolicy policy, InputImages images,
       LongSupplier randomSeeds) {
     this.store = store;
