@@ -4,6 +4,7 @@ import { loadConfig, type ConsoleConfig } from './config';
 import type { Session } from './auth';
 import { ErrorText } from './ui';
 import { RunPage } from './pages/run';
+import { DeploymentPage, DeploymentsPage } from './pages/deployments';
 import { JobsPage } from './pages/jobs';
 import { JobPage } from './pages/job';
 import { GalleryPage } from './pages/gallery';
@@ -15,6 +16,7 @@ import './style.css';
 
 const PAGES = [
   { path: 'run', label: 'Run' },
+  { path: 'deployments', label: 'Deployments' },
   { path: 'jobs', label: 'Jobs' },
   { path: 'gallery', label: 'Gallery' },
   { path: 'keys', label: 'API keys' },
@@ -61,6 +63,8 @@ function App({ config }: { config: ConsoleConfig }) {
   else if (signedOut && route[0] !== 'reference') page = session ? <SignInPage session={session} /> : <p role="status">Loading sign-in…</p>;
   else if (route[0] === 'jobs' && route[1]) page = <JobPage id={route[1]} />;
   else if (route[0] === 'jobs') page = <JobsPage />;
+  else if (route[0] === 'deployments' && route[1]) page = <DeploymentPage name={route[1]} />;
+  else if (route[0] === 'deployments') page = <DeploymentsPage />;
   else if (route[0] === 'gallery') page = <GalleryPage />;
   else if (route[0] === 'keys') page = <KeysPage authOn={config.auth} />;
   else if (route[0] === 'webhooks') page = <WebhooksPage />;

@@ -33,10 +33,13 @@ import dev.darkroom.functions.api.routes.NotificationRoutes;
 import dev.darkroom.functions.api.routes.OpenApiDocument;
 import dev.darkroom.functions.api.routes.PromptRoutes;
 import dev.darkroom.functions.api.routes.QueueRoutes;
+import dev.darkroom.functions.api.routes.StagedInputImages;
 import dev.darkroom.functions.api.routes.StreamTicketRoutes;
+import dev.darkroom.functions.api.routes.UploadGate;
 import dev.darkroom.functions.api.routes.UploadedInputs;
 import dev.darkroom.functions.api.views.JobResources;
 import dev.darkroom.gcp.Adapters;
+import dev.darkroom.gcp.OutboundHttp;
 import java.time.Clock;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +55,7 @@ final class ApiWiring {
     JobStore jobs = adapters.jobStore(config.jobs());
     OutputStore outputs = adapters.outputStore(config.outputs());
     UploadedInputs uploads = new UploadedInputs(outputs);
+    UploadGate uploadGate = new UploadGate(config.bounds().uploadsPerUser(), config.bounds().uploadMemoryMb());
     PromptPolicy policy = new PromptPolicy(adapters.nodeCatalog(config.outputs()), outputs, clock);
     SubmitPrompt submit = new SubmitPrompt(jobs, adapters.jobQueue(config.jobSubmitted()), policy, clock);
     Admission admission = new Admission(adapters.rateCounter(), jobs, adapters.usage(), config.limits(), clock);
@@ -74,7 +78,7 @@ final class ApiWiring {
         new PromptRoutes(submit, jobs),
         new QueueRoutes(jobs, cancel, config.bounds().listingMaxBytes()),
         new HistoryRoutes(jobs, clock, config.bounds().listingMaxBytes()),
-        new FileRoutes(jobs, outputs, uploads, config.bounds().uploadsPerUser(), config.bounds().uploadMemoryMb()),
+        new FileRoutes(jobs, outputs, uploads, uploadGate),
         new CatalogRoutes(policy.catalog()),
         new KeyRoutes(adapters.apiKeys(config.apiKeys(), config.auth().defaultTier(), clock),
             new FreshSignIn(adapters.signInTimes(), config.keySignInMaxAge(), clock)),
@@ -87,6 +91,8 @@ final class ApiWiring {
             adapters.deliveryLog()),
         new ModelRoutes(adapters.modelStore(config.models())),
         new DeploymentRoutes(new PublishDeployment(deployments, policy, clock),
-            new RunDeployment(deployments, submitJob, policy), deployments, jobs, resources, clock));
+            new RunDeployment(deployments, submitJob, policy,
+                new StagedInputImages(new OutboundHttp(adapters.webhookUrlPolicy(config.webhooks())), uploads)),
+            deployments, jobs, resources, clock, uploadGate));
   }
 }

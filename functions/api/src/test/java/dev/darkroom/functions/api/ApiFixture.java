@@ -39,6 +39,7 @@ import dev.darkroom.functions.api.routes.NotificationRoutes;
 import dev.darkroom.functions.api.routes.OpenApiDocument;
 import dev.darkroom.functions.api.routes.PromptRoutes;
 import dev.darkroom.functions.api.routes.QueueRoutes;
+import dev.darkroom.functions.api.routes.StagedInputImages;
 import dev.darkroom.functions.api.routes.StreamTicketRoutes;
 import dev.darkroom.functions.api.routes.UploadedInputs;
 import dev.darkroom.functions.api.views.JobResources;
@@ -51,6 +52,7 @@ import dev.darkroom.testing.InMemoryJobFeed;
 import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryNodeCatalogStore;
 import dev.darkroom.testing.InMemoryRateCounter;
+import dev.darkroom.gcp.OutboundHttp;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -146,7 +148,10 @@ final class ApiFixture {
         groups(jobs, queue, files, ledger, catalogs, admission, keys, notifications, streams));
   }
 
-  /** Every route group, over these fakes, in {@link ApiWiring}'s order. */
+  /**
+   * Every route group, over these fakes, in {@link ApiWiring}'s order. Image inputs by URL may
+   * reach 127.0.0.1 (as on the local stack), where the tests serve them.
+   */
   static RouteGroup[] groups(JobStore jobs, JobQueue queue, OutputStore files, Ledger ledger,
       NodeCatalogStore catalogs, Admission admission, ApiKeys keys, NotificationRoutes notifications, Streams streams) {
     PromptPolicy policy = new PromptPolicy(catalogs != null ? catalogs : new InMemoryNodeCatalogStore(), files, CLOCK);
@@ -172,6 +177,8 @@ final class ApiFixture {
         notifications,
         new ModelRoutes(MODELS),
         new DeploymentRoutes(new PublishDeployment(deployments, policy, CLOCK),
-            new RunDeployment(deployments, submitJob, policy), deployments, jobs, resources, CLOCK)};
+            new RunDeployment(deployments, submitJob, policy, new StagedInputImages(
+                new OutboundHttp(new OutboundUrlPolicy(true, InetAddress::getAllByName)), new UploadedInputs(files))),
+            deployments, jobs, resources, CLOCK)};
   }
 }

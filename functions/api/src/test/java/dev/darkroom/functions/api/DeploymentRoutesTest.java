@@ -105,6 +105,16 @@ class DeploymentRoutesTest {
   }
 
   @Test
+  void aRunsOtherFieldsAreNamedNotIgnored() throws Exception {
+    publish("sd15", SD15, INPUTS);
+    FakeHttp.Response refused = call("POST", "/api/v2/deployments/sd15/runs",
+        "{\"inputs\":{\"prompt\":\"x\"},\"webhook\":\"https://example.com/hook\",\"colour\":1}");
+    assertThat(refused.status).isEqualTo(400);
+    assertThat(body(refused).at("/error/fields").findValuesAsText("field")).containsExactly("webhook", "colour");
+    assertThat(jobs.all()).isEmpty();
+  }
+
+  @Test
   void anOmittedSeedIsDrawnAndTheValueUsedIsRecordedOnTheJob() throws Exception {
     publish("sd15", SD15, INPUTS);
     String id = run("sd15", "{\"inputs\":{\"prompt\":\"x\"}}").get("id").asText();
@@ -233,6 +243,16 @@ class DeploymentRoutesTest {
     assertThat(doc.at("/paths/~1v2~1deployments~1sd15~1runs/post/responses/201/content/application~1json/schema/$ref")
         .asText()).isEqualTo("#/components/schemas/Job");
     assertThat(doc.at("/components/schemas/JobStatus").isObject()).as("what Job refers to comes along").isTrue();
+  }
+
+  @Test
+  void theContractSaysWhatARunProducesAndWhichNodesMakeIt() throws Exception {
+    publish("sd15", SD15, INPUTS);
+    JsonNode outputs = body(call("GET", "/api/v2/deployments/sd15/openapi.json", null)).at("/components/schemas/Outputs");
+    assertThat(outputs.get("type").asText()).isEqualTo("array");
+    assertThat(outputs.at("/items/$ref").asText()).isEqualTo("#/components/schemas/Output");
+    assertThat(outputs.get("x-darkroom-output-nodes"))
+        .isEqualTo(json.readTree("[{\"node_id\":\"9\",\"class_type\":\"SaveImage\"}]"));
   }
   @Test
   void theDeploymentsOfAUserAreCappedAndArchivingOneMakesRoom() throws Exception {

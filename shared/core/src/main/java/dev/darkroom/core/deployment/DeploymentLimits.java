@@ -17,6 +17,18 @@ public final class DeploymentLimits {
   /** Choices one choice input may list. */
   public static final int CHOICES = 1_000;
 
+  /**
+   * Image inputs one run may give by URL or as data: each is fetched or decoded, checked and
+   * stored while the request waits, and held in memory meanwhile.
+   */
+  public static final int STAGED_IMAGES_PER_RUN = 4;
+
+  /**
+   * Bytes of a run's request body: room for one image at the upload size limit as base64, and the
+   * other inputs. More images than one that large go by URL or as uploads.
+   */
+  public static final int RUN_BODY_BYTES = ImageValue.MAX_BASE64_CHARS + dev.darkroom.core.limits.InputLimits.CONTROL_BODY_BYTES;
+
   /** A deployment's name: safe in a URL path and a Firestore document id without escaping. */
   public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
   /** An input's name: an identifier in every language an SDK is generated for. */

@@ -7,6 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class InputSchemas {
   private InputSchemas() {}
 
+  /** What an image input accepts, said in its schema. */
+  static final String IMAGE_FORMS = "an image: the name of one of your uploads (POST /api/upload/image), an https URL "
+      + "to fetch it from, or its bytes as base64 (or a data: URL); PNG, JPEG, WebP or GIF";
+
   public static ObjectNode of(DeploymentVersion version) {
     ObjectNode schema = JsonNodeFactory.instance.objectNode();
     schema.put("type", "object");
@@ -37,8 +41,7 @@ public final class InputSchemas {
         var choices = schema.putArray("enum");
         input.choices().forEach(choices::add);
       }
-      case IMAGE -> schema.put("type", "string").put("contentMediaType", "image/*")
-          .put("$comment", "the name of one of your uploads (POST /api/upload/image)");
+      case IMAGE -> schema.put("type", "string");
     }
     if (input.minimum() != null) {
       schema.put("minimum", input.minimum());
@@ -50,6 +53,9 @@ public final class InputSchemas {
       schema.set("default", input.defaultValue());
     }
     String description = input.description() != null ? input.description() : "";
+    if (input.type() == InputType.IMAGE) {
+      description = (description.isEmpty() ? "" : description + " ") + "(" + IMAGE_FORMS + ")";
+    }
     if (input.type() == InputType.SEED) {
       description = (description.isEmpty() ? "" : description + " ") + "(a seed: random when omitted; the value used is recorded on the job)";
     }

@@ -10,7 +10,8 @@ public final class InputValues {
   private InputValues() {}
 
   /**
-   * @param uploaded whether an image value names one of the caller's uploads
+   * @param uploaded whether an image value names one of the caller's input files (by then, a URL
+   *     or data given for it has been staged as one: {@code RunDeployment})
    * @return why the value does not fit, or empty if it does
    */
   public static Optional<String> check(DeploymentInput input, JsonNode value, Predicate<String> uploaded) {
@@ -22,7 +23,8 @@ public final class InputValues {
       case CHOICE -> value.isTextual() && input.choices().contains(value.textValue()) ? Optional.empty()
           : Optional.of("must be one of " + String.join(", ", input.choices().stream()
               .limit(20).map(c -> "\"" + c + "\"").toList()) + (input.choices().size() > 20 ? ", …" : ""));
-      case IMAGE -> !value.isTextual() ? Optional.of("must be the name of one of your uploads")
+      case IMAGE -> !value.isTextual()
+          ? Optional.of("must be a string: the name of one of your uploads, an http(s) URL or base64 image data")
           : uploaded.test(value.textValue()) ? Optional.empty()
           : Optional.of("you have no upload named \"" + value.textValue() + "\"");
     };

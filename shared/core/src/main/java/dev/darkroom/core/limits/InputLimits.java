@@ -36,6 +36,11 @@ public final class InputLimits {
   public static final int JSON_STRING_CHARS = 100_000;
   /** Per object key anywhere in a body: node ids, input names, extra_data keys. */
   public static final int JSON_KEY_CHARS = 256;
+  /**
+   * An upload-sized file as base64: the one exception to {@link #JSON_STRING_CHARS}, for the
+   * values of a deployment run's {@code inputs} (an image given as data), a data: URL's header aside.
+   */
+  public static final int UPLOAD_BASE64_CHARS = (UPLOAD_BODY_BYTES + 2) / 3 * 4;
 
   /**
    * Ids in one {@code /queue} or {@code /history} {@code delete}: each is one store transaction,

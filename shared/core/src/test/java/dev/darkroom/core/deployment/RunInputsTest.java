@@ -145,6 +145,28 @@ class RunInputsTest {
   }
 
   @Test
+  void anImageInputsSchemaIsAStringThatSaysWhichFormsItTakes() {
+    DeploymentVersion version = new DeploymentVersion(1, (ObjectNode) json("{'10':{'class_type':'LoadImage','inputs':{}}}"),
+        List.of(new DeploymentInput("photo", "10", "image", InputType.IMAGE, "The photo to edit.", null, null, null,
+            null, true)), Instant.EPOCH);
+    var photo = InputSchemas.of(version).at("/properties/photo");
+    assertThat(photo.get("type").asText()).isEqualTo("string");
+    assertThat(photo.get("x-darkroom-type").asText()).isEqualTo("image");
+    assertThat(photo.get("description").asText()).startsWith("The photo to edit. (an image: ")
+        .contains("uploads", "URL", "base64");
+  }
+
+  @Test
+  void anImageThatIsNotAStringSaysWhatItMayBe() {
+    DeploymentVersion version = new DeploymentVersion(1, (ObjectNode) json("{'10':{'class_type':'LoadImage','inputs':{}}}"),
+        List.of(new DeploymentInput("photo", "10", "image", InputType.IMAGE, null, null, null, null, null, true)),
+        Instant.EPOCH);
+    assertThat(RunInputs.fill(version, json("{'photo':7}"), name -> true, () -> 0).errors())
+        .extracting(FieldError::toString).containsExactly(
+            "inputs.photo: must be a string: the name of one of your uploads, an http(s) URL or base64 image data");
+  }
+
+  @Test
   void inputsReadBackAsTheyWereWritten() {
     assertThat(InputsJson.read(InputsJson.write(VERSION.inputs()))).isEqualTo(VERSION.inputs());
   }

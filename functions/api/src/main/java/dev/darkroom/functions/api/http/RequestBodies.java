@@ -33,6 +33,14 @@ public final class RequestBodies {
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(InputLimits.JSON_DEPTH).build())
       .build())
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  /** The longest string a body with file values may hold: a file as base64 and a data: URL's header. */
+  private static final int FILE_VALUE_CHARS = InputLimits.UPLOAD_BASE64_CHARS + InputLimits.JSON_KEY_CHARS;
+  /** {@link #JSON} with room for one file as a string value ({@link #parseWithFileValues}). */
+  private static final ObjectMapper JSON_WITH_FILE_VALUES = new ObjectMapper(JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(InputLimits.JSON_DEPTH)
+          .maxStringLength(FILE_VALUE_CHARS).build())
+      .build())
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final int SHOWN_POINTER_CHARS = 120;
 
   private RequestBodies() {}
@@ -47,6 +55,11 @@ public final class RequestBodies {
     Unusable(int status, String reason) {
       super(reason, null, false, false);
       this.status = status;
+    }
+
+    /** 413 for a bound passed, 400 otherwise. */
+    public int status() {
+      return status;
     }
 
     /** As the plain-text refusal of a non-ComfyUI-shaped route. */
@@ -115,9 +128,22 @@ public final class RequestBodies {
   }
 
   public static JsonNode parse(byte[] body) throws Unusable {
+    return parse(JSON, body, null);
+  }
+
+  /**
+   * {@link #parse}, except that the string values of the top-level object's {@code fileValuesKey}
+   * (a deployment run's {@code inputs}: an image may be given as base64) may each be as long as an
+   * upload-sized file as base64. The body's own bound is the caller's.
+   */
+  public static JsonNode parseWithFileValues(byte[] body, String fileValuesKey) throws Unusable {
+    return parse(JSON_WITH_FILE_VALUES, body, fileValuesKey);
+  }
+
+  private static JsonNode parse(ObjectMapper json, byte[] body, String fileValuesKey) throws Unusable {
     JsonNode node;
     try {
-      node = JSON.readTree(body);
+      node = json.readTree(body);
     } catch (StreamConstraintsException e) {
       throw new Unusable(400, String.valueOf(e.getOriginalMessage()).contains("nesting depth")
           ? "the JSON is nested more than " + InputLimits.JSON_DEPTH + " levels deep"
@@ -130,7 +156,7 @@ public final class RequestBodies {
     if (node == null || node.isMissingNode()) {
       throw new Unusable(400, "the body is empty, not JSON");
     }
-    checkStrings(node, new ArrayDeque<>());
+    checkStrings(node, new ArrayDeque<>(), fileValuesKey);
     return node;
   }
 
@@ -162,22 +188,23 @@ public final class RequestBodies {
    * keys and indices and writes it as a JSON pointer only for a refusal: every string and key of
    * every body is checked, and naming each one cost more than checking it.
    */
-  private static void checkStrings(JsonNode node, Deque<Object> path) throws Unusable {
+  private static void checkStrings(JsonNode node, Deque<Object> path, String fileValuesKey) throws Unusable {
     if (node.isTextual()) {
-      checkString(node.textValue(), InputLimits.JSON_STRING_CHARS, "the string at ", path);
+      boolean fileValue = fileValuesKey != null && path.size() == 2 && fileValuesKey.equals(path.getFirst());
+      checkString(node.textValue(), fileValue ? FILE_VALUE_CHARS : InputLimits.JSON_STRING_CHARS, "the string at ", path);
     } else if (node.isObject()) {
       Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
       while (fields.hasNext()) {
         Map.Entry<String, JsonNode> field = fields.next();
         checkString(field.getKey(), InputLimits.JSON_KEY_CHARS, "a key in ", path);
         path.addLast(field.getKey());
-        checkStrings(field.getValue(), path);
+        checkStrings(field.getValue(), path, fileValuesKey);
         path.removeLast();
       }
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
         path.addLast(i);
-        checkStrings(node.get(i), path);
+        checkStrings(node.get(i), path, fileValuesKey);
         path.removeLast();
       }
     }

@@ -20,7 +20,8 @@ import java.util.function.Supplier;
 
 /**
  * {@code GET /api/v2/deployments/{name}/openapi.json}: an OpenAPI 3.1 document of one deployment,
- * for generating a typed client: its run request with the JSON Schema of the version's inputs, and
+ * for generating a typed client: its run request with the JSON Schema of the version's inputs
+ * ({@code Inputs}) and of what a run produces ({@code Outputs}), and
  * the job resource a run answers with (and {@code GET /v2/jobs/{id}} shows), taken from the api's
  * own document so the two cannot disagree.
  */
@@ -79,9 +80,37 @@ final class DeploymentContract {
     properties.putObject("version").put("type", "integer").put("minimum", 1).put("maximum", deployment.latestVersion())
         .put("description", "The version to run; the deployment's default (now " + deployment.defaultVersion()
             + ") when omitted. Other versions may take other inputs.");
+    schemas.set("Outputs", outputs(version));
     copyWithReferences(schemas, "Job");
     copyWithReferences(schemas, "ApiError");
     return doc;
+  }
+
+  /**
+   * The job's {@code outputs} once it has succeeded, and which nodes of this version make them:
+   * the workflow's sinks (nodes no other node reads from), where ComfyUI's output nodes sit.
+   */
+  private static ObjectNode outputs(DeploymentVersion version) {
+    java.util.Set<String> read = new java.util.HashSet<>();
+    version.workflow().forEach(node -> node.path("inputs").forEach(value -> {
+      if (value.isArray() && value.size() == 2 && value.get(0).isTextual()) {
+        read.add(value.get(0).textValue());
+      }
+    }));
+    ObjectNode schema = Replies.JSON.createObjectNode();
+    schema.put("type", "array");
+    schema.putObject("items").put("$ref", "#/components/schemas/Output");
+    ArrayNode nodes = Replies.JSON.createArrayNode();
+    version.workflow().fields().forEachRemaining(node -> {
+      if (!read.contains(node.getKey())) {
+        nodes.addObject().put("node_id", node.getKey()).put("class_type", node.getValue().path("class_type").asText());
+      }
+    });
+    schema.put("description", "What a run produces: the job's outputs once it has succeeded (GET /v2/jobs/{id}), "
+        + "each a file with a signed URL. This version's workflow ends at node(s) "
+        + String.join(", ", nodes.findValuesAsText("node_id")) + ".");
+    schema.set("x-darkroom-output-nodes", nodes);
+    return schema;
   }
 
   private static ObjectNode jobResponse(String description) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.deployment.Deployment;
+import dev.darkroom.core.deployment.DeploymentLimits;
 import dev.darkroom.core.deployment.DeploymentVersion;
 import dev.darkroom.core.deployment.FieldError;
 import dev.darkroom.core.deployment.InputSchemas;
@@ -36,9 +37,22 @@ public final class DeploymentRoutes implements RouteGroup {
   private final JobStore jobs;
   private final JobResources resources;
   private final Clock clock;
+  private final UploadGate gate;
 
+  /** With a gate of the default bounds of uploads, its own. */
   public DeploymentRoutes(PublishDeployment publish, RunDeployment run, DeploymentStore store, JobStore jobs,
       JobResources resources, Clock clock) {
+    this(publish, run, store, jobs, resources, clock,
+        new UploadGate(UploadGate.DEFAULT_PER_USER, UploadGate.DEFAULT_MEMORY_MB));
+  }
+
+  /**
+   * @param gate the uploads' gate: a run whose body is larger than a control body (an image as
+   *     base64) is an upload while it is read and staged
+   */
+  public DeploymentRoutes(PublishDeployment publish, RunDeployment run, DeploymentStore store, JobStore jobs,
+      JobResources resources, Clock clock, UploadGate gate) {
+    this.gate = gate;
     this.publish = publish;
     this.run = run;
     this.store = store;
@@ -124,12 +138,38 @@ public final class DeploymentRoutes implements RouteGroup {
 
   /** {@code {inputs, version?}}, with an optional {@code Idempotency-Key}. */
   void run(Call call) throws IOException {
+    long declared = call.request().getContentLength();
+    if (declared >= 0 && declared <= InputLimits.CONTROL_BODY_BYTES) {
+      runWithin(call);
+      return;
+    }
+    try (UploadGate.Permit permit = gate.enter(call.user(), declared)) {
+      runWithin(call);
+    } catch (UploadGate.Busy busy) {
+      Replies.refuse(call.response(), busy.refusal);
+    }
+  }
+
+  private void runWithin(Call call) throws IOException {
     String key = JobSubmissions.idempotencyKey(call);
-    byte[] bytes = RequestBodies.read(call.request(), InputLimits.CONTROL_BODY_BYTES);
-    JsonNode body = parse(bytes);
+    byte[] bytes = RequestBodies.read(call.request(), DeploymentLimits.RUN_BODY_BYTES);
+    JsonNode body;
+    try {
+      body = RequestBodies.parseWithFileValues(bytes, "inputs");
+    } catch (RequestBodies.Unusable e) {
+      throw new Replies.ApiError(e.status(), e.getMessage());
+    }
+    if (!body.isObject()) {
+      throw new Replies.ApiError(400, "the body must be a JSON object");
+    }
+    List<FieldError> unknown = unknownRunFields(body);
+    if (!unknown.isEmpty()) {
+      badFields(call, unknown, null);
+      return;
+    }
     String name = call.segment(3);
     // The same body for another deployment is another request: the hash says which deployment.
-    String hash = key == null ? "" : Sha256.hex((name + "\u0000" + JobSubmissions.requestHash(bytes))
+    String hash = key == null ? "" : Sha256.hex((name + "\u0000" + JobSubmissions.requestHash(body))
         .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     RunDeployment.Result result = run.run(call.caller(), name, body, key, hash);
     if (result instanceof RunDeployment.Result.NoDeployment) {
@@ -141,6 +181,23 @@ public final class DeploymentRoutes implements RouteGroup {
     } else {
       JobSubmissions.reply(call, ((RunDeployment.Result.Submitted) result).result(), jobs, resources);
     }
+  }
+
+  /**
+   * A run's body holds {@code inputs} and {@code version}; anything else is named rather than
+   * ignored (a caller who sent it expected something of it).
+   */
+  private static List<FieldError> unknownRunFields(JsonNode body) {
+    List<FieldError> errors = new java.util.ArrayList<>();
+    body.fieldNames().forEachRemaining(field -> {
+      if (field.equals("webhook")) {
+        errors.add(new FieldError(field, "not taken by a run; register an endpoint for the job or for all your jobs "
+            + "(POST /api/v2/webhooks {url, job_id?}): a run's job notifies it as any job does"));
+      } else if (!field.equals("inputs") && !field.equals("version")) {
+        errors.add(new FieldError(InputLimits.shown(field), "unknown field; a run takes inputs and version"));
+      }
+    });
+    return errors;
   }
 
   private Deployment own(Call call) {

@@ -39,10 +39,15 @@ public final class FileRoutes implements RouteGroup {
    * @param uploadMemoryMb what all uploads under way may hold in this instance, in MiB
    */
   public FileRoutes(JobStore jobs, OutputStore outputs, UploadedInputs uploads, int uploadsPerUser, int uploadMemoryMb) {
+    this(jobs, outputs, uploads, new UploadGate(uploadsPerUser, uploadMemoryMb));
+  }
+
+  /** @param gate the bounds on uploads under way, shared with whatever else takes files in this instance */
+  public FileRoutes(JobStore jobs, OutputStore outputs, UploadedInputs uploads, UploadGate gate) {
     this.findOwn = new FindOwnJob(jobs);
     this.outputs = outputs;
     this.uploads = uploads;
-    this.gate = new UploadGate(uploadsPerUser, uploadMemoryMb);
+    this.gate = gate;
   }
 
   /** {@code UPLOADS_PER_USER}'s default. */

@@ -41,11 +41,19 @@ final class ImageKinds {
     if (size.isEmpty()) {
       return Optional.empty();
     }
-    if (size.get().pixels() > InputLimits.UPLOAD_PIXELS) {
-      throw RequestBodies.tooLarge("the image is " + size.get().width() + "x" + size.get().height()
-          + " pixels; at most " + InputLimits.UPLOAD_PIXELS + " pixels are accepted");
+    Optional<String> tooLarge = pixelRefusal(size.get());
+    if (tooLarge.isPresent()) {
+      throw RequestBodies.tooLarge(tooLarge.get());
     }
     return type;
+  }
+
+  /** Why an image of this size is refused (more than {@link InputLimits#UPLOAD_PIXELS} pixels), or empty. */
+  static Optional<String> pixelRefusal(Size size) {
+    return size.pixels() > InputLimits.UPLOAD_PIXELS
+        ? Optional.of("the image is " + size.width() + "x" + size.height() + " pixels; at most "
+            + InputLimits.UPLOAD_PIXELS + " pixels are accepted")
+        : Optional.empty();
   }
 
   /** The format by its signature alone. */

@@ -79,10 +79,18 @@ final class JobSubmissions {
    */
   static String requestHash(byte[] body) {
     try {
-      JsonNode tree = RequestBodies.parse(body);
-      return Sha256.hex(CANONICAL.writeValueAsString(tree).getBytes(StandardCharsets.UTF_8));
-    } catch (RequestBodies.Unusable | JsonProcessingException e) {
+      return requestHash(RequestBodies.parse(body));
+    } catch (RequestBodies.Unusable e) {
       throw new IllegalStateException("a body that parsed once does not parse again", e);
+    }
+  }
+
+  /** {@link #requestHash(byte[])} of a body already parsed (by another parser's bounds: a deployment run's). */
+  static String requestHash(JsonNode body) {
+    try {
+      return Sha256.hex(CANONICAL.writeValueAsString(body).getBytes(StandardCharsets.UTF_8));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a parsed body cannot be written as JSON", e);
     }
   }
 }

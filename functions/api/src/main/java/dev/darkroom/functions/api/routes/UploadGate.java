@@ -16,8 +16,10 @@ import java.util.Map;
  * (never queued: a waiting upload would hold its connection and, on the client, its body). The
  * memory is reserved before the body is read, from its declared length (the most a body may be
  * when it declares none), and for a mask again from the images' dimensions before they are decoded.
+ * A deployment run whose body may carry an image as base64 passes the same gate (one per instance,
+ * shared by {@link FileRoutes} and {@link DeploymentRoutes}).
  */
-final class UploadGate {
+public final class UploadGate {
   /** {@code UPLOADS_PER_USER}'s default. */
   static final int DEFAULT_PER_USER = 2;
   /** {@code UPLOAD_MEMORY_MB}'s default: under half the api's 1 GiB instance, room for one mask at its bound. */
@@ -43,7 +45,11 @@ final class UploadGate {
   private final Map<String, Integer> underWay = new HashMap<>();
   private long reserved;
 
-  UploadGate(int perUser, int memoryMb) {
+  /**
+   * @param perUser uploads one user may have under way at once ({@code UPLOADS_PER_USER})
+   * @param memoryMb what all uploads under way may hold in this instance, in MiB ({@code UPLOAD_MEMORY_MB})
+   */
+  public UploadGate(int perUser, int memoryMb) {
     this.perUser = perUser;
     this.memoryBytes = memoryMb * 1024L * 1024L;
   }
