@@ -70,6 +70,8 @@ final class ApiFixture {
 
   /** The models' states every fixture lists (a test that lists models adds its own, with unique names). */
   static final dev.darkroom.testing.InMemoryModelStore MODELS = new dev.darkroom.testing.InMemoryModelStore();
+  /** The models bucket every fixture uploads to and deletes from. */
+  static final dev.darkroom.testing.InMemoryModelFiles MODEL_FILES = new dev.darkroom.testing.InMemoryModelFiles(CLOCK);
 
   private ApiFixture() {}
 
@@ -170,7 +172,7 @@ final class ApiFixture {
             streams.standing()),
         new OpenApiDocument(),
         notifications,
-        new ModelRoutes(MODELS),
+        new ModelRoutes(MODELS, new dev.darkroom.core.usecase.ManageModels(MODELS, MODEL_FILES, () -> { }, CLOCK)),
         new DeploymentRoutes(new PublishDeployment(deployments, policy, CLOCK),
             new RunDeployment(deployments, submitJob, policy), deployments, jobs, resources, CLOCK)};
   }
