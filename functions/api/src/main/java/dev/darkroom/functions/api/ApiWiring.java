@@ -93,7 +93,8 @@ final class ApiWiring {
         new NotificationRoutes(webhooks, adapters.deviceTokens(config.devices()), adapters.emailRecipients(),
             adapters.deliveryLog()),
         new ModelRoutes(models, new ManageModels(models,
-            adapters.modelBucket(config.models(), config.outputs(), clock), modelLists::invalidate, clock)),
+            adapters.modelBucket(config.models(), config.outputs(), clock), config.models().allowPickled(),
+            modelLists::invalidate, clock)),
         new DeploymentRoutes(new PublishDeployment(deployments, policy, clock),
             new RunDeployment(deployments, submitJob, policy), deployments, jobs, resources, clock));
   }

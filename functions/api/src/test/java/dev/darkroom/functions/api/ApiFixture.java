@@ -172,7 +172,7 @@ final class ApiFixture {
             streams.standing()),
         new OpenApiDocument(),
         notifications,
-        new ModelRoutes(MODELS, new dev.darkroom.core.usecase.ManageModels(MODELS, MODEL_FILES, () -> { }, CLOCK)),
+        new ModelRoutes(MODELS, new dev.darkroom.core.usecase.ManageModels(MODELS, MODEL_FILES, false, () -> { }, CLOCK)),
         new DeploymentRoutes(new PublishDeployment(deployments, policy, CLOCK),
             new RunDeployment(deployments, submitJob, policy), deployments, jobs, resources, CLOCK)};
   }

@@ -83,7 +83,7 @@ class ModelManagementTest {
     api = new ComfyApi(request -> caller, new StreamTicketing(new InMemoryStreamTickets(), clock),
         new Admission(new InMemoryRateCounter(), jobs, new InMemoryLedger(), Admission.Settings.none(), clock), clock,
         new PromptRoutes(submit, jobs), new CatalogRoutes(policy.catalog()),
-        new ModelRoutes(models, new ManageModels(models, bucket, lists::invalidate, clock)));
+        new ModelRoutes(models, new ManageModels(models, bucket, false, lists::invalidate, clock)));
   }
 
   static byte[] safetensors() {
@@ -183,6 +183,7 @@ class ModelManagementTest {
         new Case("{\"folder\": \"loras\", \"name\": \"sub/../../a.safetensors\", \"size\": 1}", "name"),
         new Case("{\"folder\": \"loras\", \"name\": \".hidden.safetensors\", \"size\": 1}", "name"),
         new Case("{\"folder\": \"loras\", \"name\": \"a.txt\", \"size\": 1}", "name"),
+        new Case("{\"folder\": \"loras\", \"name\": \"a.ckpt\", \"size\": 1}", "pickled format"),
         new Case("{\"folder\": \"loras\", \"size\": 1}", "name is required"),
         new Case("{\"folder\": 3, \"name\": \"a.safetensors\", \"size\": 1}", "folder must be a string"),
         new Case("{\"folder\": \"loras\", \"name\": \"a.safetensors\"}", "size"),

@@ -31,13 +31,19 @@ public final class ManageModels {
 
   private final ModelStore models;
   private final ModelBucket bucket;
+  private final boolean allowPickled;
   private final Runnable changed;
   private final Clock clock;
 
-  /** @param changed called after a model was announced or deleted here (model lists read again) */
-  public ManageModels(ModelStore models, ModelBucket bucket, Runnable changed, Clock clock) {
+  /**
+   * @param allowPickled whether pickled formats may be ready here ({@link CheckModelFile}'s
+   *     setting): if not, their uploads are refused before any byte is sent
+   * @param changed called after a model was announced or deleted here (model lists read again)
+   */
+  public ManageModels(ModelStore models, ModelBucket bucket, boolean allowPickled, Runnable changed, Clock clock) {
     this.models = models;
     this.bucket = bucket;
+    this.allowPickled = allowPickled;
     this.changed = changed;
     this.clock = clock;
   }
@@ -57,6 +63,11 @@ public final class ManageModels {
     Optional<String> problem = ModelPaths.problem(folder, name);
     if (problem.isPresent()) {
       return new Upload.Refused(400, problem.get());
+    }
+    String extension = ModelPaths.extension(name).orElseThrow();
+    if (!allowPickled && ModelPaths.PICKLED.contains(extension)) {
+      return new Upload.Refused(400, "name '" + name + "' is a pickled format (" + extension + "), which can run code"
+          + " when loaded; this deployment does not allow them (ALLOW_PICKLED_MODELS): upload a .safetensors file");
     }
     if (size < 1 || size > MAX_SIZE) {
       return new Upload.Refused(400, "size must be the file's size in bytes, 1 to " + MAX_SIZE);
