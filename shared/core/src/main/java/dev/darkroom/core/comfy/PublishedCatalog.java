@@ -1,10 +1,10 @@
 package dev.darkroom.core.comfy;
 
+import dev.darkroom.core.models.ModelPaths;
 import dev.darkroom.core.port.NodeCatalogStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import dev.darkroom.core.models.ModelPaths;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,11 +46,6 @@ public final class PublishedCatalog {
     this.store = store;
     this.models = models;
     this.clock = clock;
-  }
-
-  /** The models' states these model lists come from, or null if they are the engine's. */
-  public ModelLists models() {
-    return models;
   }
 
   /** The catalog, or empty until an engine has published one (which is logged). */
