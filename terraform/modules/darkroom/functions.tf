@@ -54,6 +54,9 @@ resource "google_cloudfunctions2_function" "api" {
       JOBS_COLLECTION             = local.jobs_collection
       IDEMPOTENCY_KEYS_COLLECTION = local.idempotency_keys_collection
       MODELS_COLLECTION           = local.models_collection
+      MODELS_BUCKET               = google_storage_bucket.models.name
+      # Uploads of pickled formats are refused up front where the models check would refuse them.
+      ALLOW_PICKLED_MODELS        = tostring(var.allow_pickled_models)
       DEPLOYMENTS_COLLECTION      = local.deployments_collection
       JOB_SUBMITTED_TOPIC         = google_pubsub_topic.job_submitted.name
       OUTPUTS_BUCKET              = google_storage_bucket.outputs.name

@@ -9,6 +9,7 @@
 #                                              roles/iam.serviceAccountUser on the job's account
 #   ledger (Cloud SQL connector)               roles/cloudsql.client on the project
 #   outputStore / nodeCatalog                  roles/storage.objectUser on the outputs bucket
+#   modelBucket (uploads, deletes)             roles/storage.objectUser on the models bucket
 #   signedReadUrl (V4 signing via signBlob)    roles/iam.serviceAccountTokenCreator on itself
 #   a secret given as an env variable          roles/secretmanager.secretAccessor on that secret
 #   a bucket mounted as a volume (read-only)   roles/storage.objectViewer on that bucket
@@ -147,6 +148,14 @@ resource "google_secret_manager_secret_iam_member" "api_db_password" {
 
 resource "google_storage_bucket_iam_member" "api_outputs" {
   bucket = google_storage_bucket.outputs.name
+  role   = "roles/storage.objectUser"
+  member = "serviceAccount:${google_service_account.api.email}"
+}
+
+# Models API (docs/MODELS.md): deletes, and the signed resumable uploads, which Cloud Storage runs
+# as the signer: objectUser (get, create, delete), the same role as on the outputs.
+resource "google_storage_bucket_iam_member" "api_models" {
+  bucket = google_storage_bucket.models.name
   role   = "roles/storage.objectUser"
   member = "serviceAccount:${google_service_account.api.email}"
 }

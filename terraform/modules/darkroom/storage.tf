@@ -106,6 +106,19 @@ resource "google_storage_bucket" "models" {
   soft_delete_policy {
     retention_duration_seconds = 7 * 86400
   }
+
+  # Browsers uploading through POST /api/v2/models/uploads (docs/MODELS.md): the signed POST that
+  # starts the resumable session, then the PUTs of the bytes; the session URI is in Location. A
+  # signed URL is the credential: CORS only lets these pages send what they could already send.
+  dynamic "cors" {
+    for_each = length(local.bucket_cors_origins) == 0 ? [] : [local.bucket_cors_origins]
+    content {
+      origin          = cors.value
+      method          = ["POST", "PUT"]
+      response_header = ["Content-Type", "Content-Range", "Range", "Location", "x-goog-resumable", "x-goog-content-length-range"]
+      max_age_seconds = 3600
+    }
+  }
 }
 
 # Function source zips, uploaded by Cloud Build under <source_version>/<function>.zip.

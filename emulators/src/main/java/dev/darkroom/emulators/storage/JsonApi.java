@@ -373,18 +373,7 @@ final class JsonApi {
     ex.header("X-GUploader-UploadID", uploadId);
     switch (ex.method()) {
       case "PUT", "POST" -> {
-        String header = ex.header("Content-Range");
-        ContentRange range;
-        if (header != null) {
-          range = ContentRange.parse(header);
-        } else {
-          // A PUT without Content-Range carries the whole object in one go.
-          long length = contentLength(ex);
-          long persisted = uploads.persistedBytes(uploadId).orElse(0L);
-          range = length > 0 ? new ContentRange(persisted, persisted + length - 1, persisted + length)
-              : new ContentRange(null, null, persisted);
-        }
-        ResumableUploads.Progress progress = uploads.put(uploadId, range, ex.body());
+        ResumableUploads.Progress progress = uploads.put(uploadId, ex);
         if (progress instanceof ResumableUploads.Complete complete) {
           ex.json(200, Resources.object(complete.object(), ex.baseUrl()));
         } else if (progress instanceof ResumableUploads.Incomplete incomplete) {
@@ -402,15 +391,4 @@ final class JsonApi {
     }
   }
 
-  private static long contentLength(HttpExchange ex) {
-    String header = ex.header("Content-Length");
-    if (header == null) {
-      throw new GcsException(411, "lengthRequired", "A resumable PUT without Content-Range needs a Content-Length");
-    }
-    try {
-      return Long.parseLong(header.trim());
-    } catch (NumberFormatException e) {
-      throw GcsException.badRequest("Invalid Content-Length '" + header + "'");
-    }
-  }
 }

@@ -31,18 +31,56 @@ final class ResumableUploads {
 
   record Complete(StoredObject object) implements Progress {}
 
+  /**
+   * The sizes an upload may have ({@code x-goog-content-length-range: min,max} when the session
+   * was started): a larger one is refused as soon as its bytes pass {@code max}, a smaller one
+   * when it is finalised.
+   */
+  record LengthRange(long min, long max) {
+    static final LengthRange ANY = new LengthRange(0, Long.MAX_VALUE);
+
+    /** {@code min,max} as GCS reads the header; null for {@link #ANY}. */
+    static LengthRange parse(String header) {
+      if (header == null) {
+        return ANY;
+      }
+      String[] parts = header.split(",");
+      try {
+        if (parts.length == 2) {
+          long min = Long.parseLong(parts[0].trim());
+          long max = Long.parseLong(parts[1].trim());
+          if (0 <= min && min <= max) {
+            return new LengthRange(min, max);
+          }
+        }
+      } catch (NumberFormatException e) {
+        // refused below
+      }
+      throw GcsException.badRequest("Invalid x-goog-content-length-range '" + header + "': expected MIN,MAX");
+    }
+
+    void check(long size, boolean finished) {
+      if (size > max || finished && size < min) {
+        throw GcsException.badRequest("EntityTooLarge/EntityTooSmall: the upload is " + size
+            + " bytes, outside x-goog-content-length-range " + min + "," + max);
+      }
+    }
+  }
+
   private static final class Session {
     final String bucket;
     final ObjectSpec spec;
     final Preconditions preconditions;
+    final LengthRange lengths;
     final Path partFile;
     long persisted;
     StoredObject result;
 
-    Session(String bucket, ObjectSpec spec, Preconditions preconditions, Path partFile) {
+    Session(String bucket, ObjectSpec spec, Preconditions preconditions, LengthRange lengths, Path partFile) {
       this.bucket = bucket;
       this.spec = spec;
       this.preconditions = preconditions;
+      this.lengths = lengths;
       this.partFile = partFile;
     }
   }
@@ -59,6 +97,11 @@ final class ResumableUploads {
 
   /** Validates what can be validated up front and returns the new upload id. */
   String start(String bucket, ObjectSpec spec, Preconditions preconditions) {
+    return start(bucket, spec, preconditions, LengthRange.ANY);
+  }
+
+  /** As {@link #start(String, ObjectSpec, Preconditions)}, for an upload of a size in {@code lengths}. */
+  String start(String bucket, ObjectSpec spec, Preconditions preconditions, LengthRange lengths) {
     store.bucket(bucket);
     ObjectNames.requireValidObject(spec.name());
     byte[] id = new byte[16];
@@ -66,7 +109,7 @@ final class ResumableUploads {
     String uploadId = HexFormat.of().formatHex(id);
     try {
       Path part = Files.createFile(partsDir.resolve(uploadId + ".part"));
-      sessions.put(uploadId, new Session(bucket, spec, preconditions, part));
+      sessions.put(uploadId, new Session(bucket, spec, preconditions, lengths, part));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -83,7 +126,11 @@ final class ResumableUploads {
       if (session.result != null) {
         return new Complete(session.result);
       }
+      if (range.total() != null) {
+        session.lengths.check(range.total(), false);
+      }
       if (range.hasBytes()) {
+        session.lengths.check(range.last() + 1, false);
         if (range.first() > session.persisted) {
           throw GcsException.badRequest("Content-Range starts at byte " + range.first()
               + " but only " + session.persisted + " bytes have been persisted");
@@ -101,6 +148,13 @@ final class ResumableUploads {
         throw GcsException.badRequest("The upload declared " + range.total() + " bytes but "
             + session.persisted + " were already received");
       }
+      try {
+        session.lengths.check(session.persisted, true);
+      } catch (GcsException e) {
+        sessions.remove(uploadId);
+        Files.deleteIfExists(session.partFile);
+        throw e;
+      }
       StoredObject object;
       try {
         object = store.commit(
@@ -112,6 +166,36 @@ final class ResumableUploads {
       }
       session.result = object;
       return new Complete(object);
+    }
+  }
+
+  /**
+   * Applies one PUT as received: its {@code Content-Range}, or without one the whole object in
+   * one go ({@code Content-Length} bytes after those persisted).
+   */
+  Progress put(String uploadId, HttpExchange ex) throws IOException {
+    String header = ex.header("Content-Range");
+    ContentRange range;
+    if (header != null) {
+      range = ContentRange.parse(header);
+    } else {
+      long length = contentLength(ex);
+      long persisted = persistedBytes(uploadId).orElse(0L);
+      range = length > 0 ? new ContentRange(persisted, persisted + length - 1, persisted + length)
+          : new ContentRange(null, null, persisted);
+    }
+    return put(uploadId, range, ex.body());
+  }
+
+  private static long contentLength(HttpExchange ex) {
+    String header = ex.header("Content-Length");
+    if (header == null) {
+      throw new GcsException(411, "lengthRequired", "A resumable PUT without Content-Range needs a Content-Length");
+    }
+    try {
+      return Long.parseLong(header.trim());
+    } catch (NumberFormatException e) {
+      throw GcsException.badRequest("Invalid Content-Length '" + header + "'");
     }
   }
 

@@ -73,7 +73,7 @@ public final class StorageEmulator implements LocalService {
     connector.setHost(LoopbackPorts.HOST);
     connector.setPort(port);
     server.addConnector(connector);
-    server.setHandler(new StorageHttpHandler(new JsonApi(store, uploads, notifications), new SignedUrlApi(store, verifier), faults));
+    server.setHandler(new StorageHttpHandler(new JsonApi(store, uploads, notifications), new SignedUrlApi(store, verifier, uploads), faults));
     try {
       server.start();
     } catch (Exception e) {

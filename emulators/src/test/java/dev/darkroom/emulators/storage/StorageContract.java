@@ -52,6 +52,9 @@ abstract class StorageContract {
   /** A V4 signed GET URL for {@code blob}, valid for {@code validity}. */
   abstract URL signedGetUrl(BlobInfo blob, Duration validity);
 
+  /** A V4 signed POST for {@code blob} with these extension headers signed. */
+  abstract URL signedPostUrl(BlobInfo blob, Duration validity, Map<String, String> headers);
+
   private final String prefix = "contract-" + UUID.randomUUID() + "/";
   private final HttpClient http = HttpClient.newHttpClient();
 
@@ -278,6 +281,41 @@ abstract class StorageContract {
       assertThat(refused.statusCode()).as(tampered).isEqualTo(403);
       assertThat(new String(refused.body(), StandardCharsets.UTF_8)).contains("SignatureDoesNotMatch");
     }
+  }
+
+  @Test
+  void aSignedResumableUploadTakesTheBytesOfTheSignedSizeOnly() throws Exception {
+    byte[] data = randomBytes(300_000, 5);
+    Map<String, String> headers = Map.of("x-goog-resumable", "start",
+        "x-goog-content-length-range", data.length + "," + data.length);
+    URL url = signedPostUrl(info("uploads/model.safetensors"), Duration.ofMinutes(5), headers);
+
+    HttpResponse<String> unsigned = http.send(HttpRequest.newBuilder(URI.create(url.toString().split("\\?")[0]))
+        .header("x-goog-resumable", "start").POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(unsigned.statusCode()).as("without a signature").isIn(401, 403);
+
+    String session = start(url, headers);
+    HttpResponse<String> done = http.send(HttpRequest.newBuilder(URI.create(session))
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(data)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(done.statusCode()).isEqualTo(200);
+    assertThat(storage().readAllBytes(id("uploads/model.safetensors"))).isEqualTo(data);
+
+    String tooLarge = start(url, headers);
+    HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(tooLarge))
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(Arrays.copyOf(data, data.length + 1))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(refused.statusCode()).as("one byte more than signed").isEqualTo(400);
+    assertThat(storage().readAllBytes(id("uploads/model.safetensors"))).as("unchanged").isEqualTo(data);
+  }
+
+  /** Sends the signed POST that starts a resumable upload; returns the session URI. */
+  private String start(URL url, Map<String, String> headers) throws IOException, InterruptedException {
+    HttpRequest.Builder post = HttpRequest.newBuilder(URI.create(url.toString())).POST(HttpRequest.BodyPublishers.noBody());
+    headers.forEach(post::header);
+    HttpResponse<String> started = http.send(post.build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
+    return started.headers().firstValue("Location").orElseThrow();
   }
 
   // ---- helpers ----

@@ -94,6 +94,16 @@ class StorageEmulatorIT extends StorageContract {
         Storage.SignUrlOption.signWith(signer));
   }
 
+  @Override
+  URL signedPostUrl(BlobInfo blob, Duration validity, java.util.Map<String, String> headers) {
+    return storage.signUrl(blob, validity.toSeconds(), TimeUnit.SECONDS,
+        Storage.SignUrlOption.withV4Signature(),
+        Storage.SignUrlOption.httpMethod(com.google.cloud.storage.HttpMethod.POST),
+        Storage.SignUrlOption.withExtHeaders(headers),
+        Storage.SignUrlOption.withHostName(emulator.baseUrl()),
+        Storage.SignUrlOption.signWith(signer));
+  }
+
   @Test
   void describesItselfForClients() {
     assertThat(emulator.name()).isEqualTo("storage");

@@ -49,4 +49,13 @@ class StorageSystemIT extends StorageContract {
     return storage.signUrl(blob, validity.toSeconds(), TimeUnit.SECONDS,
         Storage.SignUrlOption.withV4Signature(), Storage.SignUrlOption.signWith(signer));
   }
+
+  @Override
+  URL signedPostUrl(BlobInfo blob, Duration validity, java.util.Map<String, String> headers) {
+    ServiceAccountSigner signer = (ServiceAccountSigner) storage.getOptions().getCredentials();
+    return storage.signUrl(blob, validity.toSeconds(), TimeUnit.SECONDS, Storage.SignUrlOption.withV4Signature(),
+        Storage.SignUrlOption.httpMethod(com.google.cloud.storage.HttpMethod.POST),
+        Storage.SignUrlOption.withExtHeaders(headers), Storage.SignUrlOption.signWith(signer));
+  }
+
 }

@@ -152,6 +152,8 @@ public final class LocalStack implements AutoCloseable {
   private EmbeddedPostgres postgres;
   private FaultyTcpProxy databaseProxy;
   private SimulatedComfyUI engine;
+  /** The clients the simulated engine lists the models bucket with, once they exist. */
+  private volatile GoogleClients modelsReader;
   private String comfyUiUrl;
   private Edge edge;
   private Map<String, String> functionEnv;
@@ -179,7 +181,7 @@ public final class LocalStack implements AutoCloseable {
     databaseProxy = track(FaultyTcpProxy.start("postgres", 0, postgres.getPort()));
     if (options.comfyUiUrl() == null) {
       engine = track(SimulatedComfyUI.start(SimulatedComfyUI.Config.defaults(dataDir.resolve("comfyui"))
-          .withStepTime(options.stepTime())));
+          .withStepTime(options.stepTime()).withModelsDirectory(this::modelsBucketFiles)));
       comfyUiUrl = engine.baseUrl();
     } else {
       comfyUiUrl = options.comfyUiUrl();
@@ -220,6 +222,7 @@ public final class LocalStack implements AutoCloseable {
     functionEnv.putAll(options.functionEnv());
 
     GoogleClients clients = track(new GoogleClients(GoogleCloudConfig.from(new Env(functionEnv))));
+    modelsReader = clients;
     createTopics();
     // The Storage emulator keeps its files in the data directory: a second `./darkroom up` finds the bucket.
     if (clients.storage().get(OUTPUTS_BUCKET) == null) {
@@ -566,6 +569,28 @@ public final class LocalStack implements AutoCloseable {
         .withEventType(TriggerSpec.STORAGE_OBJECT_FINALIZED)
         .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(60))
         .withDeadLetter(OUTPUTS_FINALIZED + "-dead-letter", 5));
+  }
+
+  /**
+   * The models bucket as the simulated engine sees it, like the GPU job's ComfyUI sees its FUSE
+   * mount: every file under a model folder with a name ComfyUI would list, whatever its check
+   * said (the API is what refuses prompts naming a refused or deleted file).
+   */
+  private Map<String, List<String>> modelsBucketFiles() {
+    GoogleClients clients = modelsReader;
+    if (clients == null) {
+      return Map.of();
+    }
+    Map<String, List<String>> files = new java.util.TreeMap<>();
+    for (com.google.cloud.storage.Blob blob : clients.storage().list(MODELS_BUCKET).iterateAll()) {
+      int slash = blob.getName().indexOf('/');
+      if (slash > 0 && dev.darkroom.core.models.ModelPaths.problem(blob.getName().substring(0, slash),
+          blob.getName().substring(slash + 1)).isEmpty()) {
+        files.computeIfAbsent(blob.getName().substring(0, slash), f -> new ArrayList<>())
+            .add(blob.getName().substring(slash + 1));
+      }
+    }
+    return files;
   }
 
   /**

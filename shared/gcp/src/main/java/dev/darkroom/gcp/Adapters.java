@@ -377,6 +377,15 @@ public final class Adapters implements AutoCloseable {
     return new GcsModelFiles(clients.storage(), models.bucket());
   }
 
+  /**
+   * The models bucket as the API changes it: upload URLs signed like the outputs' (the same key
+   * locally, {@code STORAGE_SIGNER_KEY_FILE}; the service account in the cloud), and deletes.
+   */
+  public dev.darkroom.core.port.ModelBucket modelBucket(ModelsConfig models, OutputsConfig signing, Clock clock) {
+    return new GcsModelBucket(clients.storage(), models.bucket(), signing.signerKey().map(Adapters::signer).orElse(null),
+        clients.config().storageEmulator().orElse(null), clock);
+  }
+
   private PubSubTopic topic(TopicConfig topic) {
     return new PubSubTopic(clients.publisher(topic.id()));
   }

@@ -13,7 +13,8 @@ import java.util.Optional;
 /**
  * {@link AccountDirectory} on the Firebase Admin SDK: one {@code getUser} call (Identity Toolkit's
  * account lookup) per question; callers remember answers ({@code ApiKeys} for a minute). The tier
- * is the {@value FirebaseIdTokenVerifier#TIER_CLAIM} custom claim, as for ID tokens.
+ * is the {@value FirebaseIdTokenVerifier#TIER_CLAIM} custom claim and administrators have
+ * {@code admin: true}, as for ID tokens.
  */
 public final class FirebaseAccountDirectory implements AccountDirectory {
   private final FirebaseAuth auth;
@@ -41,6 +42,7 @@ public final class FirebaseAccountDirectory implements AccountDirectory {
     long validAfter = user.getTokensValidAfterTimestamp();
     return Optional.of(new Account(user.getUid(), user.isDisabled(),
         validAfter > 0 ? Instant.ofEpochMilli(validAfter) : null,
-        FirebaseIdTokenVerifier.tierOf(user.getCustomClaims(), null)));
+        FirebaseIdTokenVerifier.tierOf(user.getCustomClaims(), null),
+        FirebaseIdTokenVerifier.adminOf(user.getCustomClaims())));
   }
 }

@@ -95,7 +95,7 @@ public final class FirebaseIdTokenVerifier implements IdTokenVerifier {
     if (checkRevocation) {
       remember(key, now);
     }
-    return Caller.idToken(token.getUid(), tierOf(token.getClaims(), defaultTier));
+    return Caller.idToken(token.getUid(), tierOf(token.getClaims(), defaultTier), adminOf(token.getClaims()));
   }
 
   private static String hashOf(String idToken) {
@@ -145,6 +145,11 @@ public final class FirebaseIdTokenVerifier implements IdTokenVerifier {
       case DISABLED -> "the account is disabled";
       default -> "not a valid Firebase ID token of this project";
     };
+  }
+
+  /** Whether the {@value Caller#ADMIN_CLAIM} claim is the boolean {@code true} (a string "true" is not). */
+  static boolean adminOf(Map<String, Object> claims) {
+    return claims != null && Boolean.TRUE.equals(claims.get(Caller.ADMIN_CLAIM));
   }
 
   /** The {@value #TIER_CLAIM} claim when it is a non-blank string, else {@code defaultTier}. */

@@ -52,6 +52,21 @@ public final class FirestoreModelStore implements ModelStore {
   }
 
   @Override
+  public ModelRecord announce(ModelRecord announcement) {
+    DocumentReference ref = models.document(documentId(announcement.folder(), announcement.name()));
+    return FirestoreJobStore.await(models.getFirestore().runTransaction(tx -> {
+      DocumentSnapshot doc = tx.get(ref).get();
+      ModelRecord stored = doc.exists() ? model(doc) : null;
+      ModelRecord announced = ModelStore.announces(announcement, stored);
+      if (announced == null) {
+        return stored;
+      }
+      tx.set(ref, document(announced));
+      return announced;
+    }));
+  }
+
+  @Override
   public List<ModelRecord> list(String folder) {
     var query = folder == null ? models : models.whereEqualTo("folder", folder);
     return FirestoreJobStore.await(query.get()).getDocuments().stream().map(doc -> model(doc))

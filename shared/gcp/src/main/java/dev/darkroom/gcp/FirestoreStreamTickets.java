@@ -49,6 +49,7 @@ public final class FirestoreStreamTickets implements StreamTickets {
     doc.put("tier", caller.tier());
     doc.put("method", caller.method().name());
     doc.put("keyId", caller.keyId());
+    doc.put("admin", caller.admin());
     doc.put("purpose", ticket.purpose().name());
     doc.put("issuedAt", JobDocuments.timestamp(ticket.issuedAt()));
     doc.put("expireAt", JobDocuments.timestamp(ticket.expiresAt()));
@@ -56,8 +57,10 @@ public final class FirestoreStreamTickets implements StreamTickets {
   }
 
   private static StreamTicket ticket(DocumentSnapshot doc) {
-    Caller caller = new Caller(doc.getString("userId"), doc.getString("tier"),
-        Caller.Method.valueOf(doc.getString("method")), doc.getString("keyId"));
+    Caller.Method method = Caller.Method.valueOf(doc.getString("method"));
+    // Tickets issued before callers had an admin flag: only the local user was one.
+    boolean admin = doc.contains("admin") ? Boolean.TRUE.equals(doc.getBoolean("admin")) : method == Caller.Method.LOCAL;
+    Caller caller = new Caller(doc.getString("userId"), doc.getString("tier"), method, doc.getString("keyId"), admin);
     return new StreamTicket(caller, StreamTicket.Purpose.valueOf(doc.getString("purpose")),
         JobDocuments.instant(doc.getTimestamp("issuedAt")), JobDocuments.instant(doc.getTimestamp("expireAt")));
   }

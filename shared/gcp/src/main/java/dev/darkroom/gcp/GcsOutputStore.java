@@ -11,19 +11,15 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@link OutputStore} on a Cloud Storage bucket. The SHA-256 is computed as the output is read and
@@ -36,8 +32,7 @@ public final class GcsOutputStore implements OutputStore {
 
   private final Storage storage;
   private final String bucket;
-  private final ServiceAccountSigner signer;
-  private final String signingHost;
+  private final UrlSigning signing;
   private final int inMemoryLimit;
 
   /**
@@ -53,8 +48,7 @@ public final class GcsOutputStore implements OutputStore {
     this.inMemoryLimit = inMemoryLimit;
     this.storage = storage;
     this.bucket = bucket;
-    this.signer = signer;
-    this.signingHost = signingHost;
+    this.signing = new UrlSigning(signer, signingHost);
   }
 
   /**
@@ -124,19 +118,6 @@ public final class GcsOutputStore implements OutputStore {
 
   @Override
   public URI signedReadUrl(String objectName, Duration ttl) {
-    List<Storage.SignUrlOption> options = new ArrayList<>();
-    options.add(Storage.SignUrlOption.withV4Signature());
-    if (signer != null) {
-      options.add(Storage.SignUrlOption.signWith(signer));
-    }
-    if (signingHost != null) {
-      options.add(Storage.SignUrlOption.withHostName(signingHost));
-    }
-    try {
-      return storage.signUrl(BlobInfo.newBuilder(BlobId.of(bucket, objectName)).build(),
-          ttl.toSeconds(), TimeUnit.SECONDS, options.toArray(Storage.SignUrlOption[]::new)).toURI();
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException("signed URL is not a URI", e);
-    }
+    return signing.sign(storage, bucket, objectName, ttl);
   }
 }

@@ -65,6 +65,11 @@ class FirebaseAccountDirectoryIT extends AccountDirectoryContract {
   }
 
   @Override
+  protected void makeAdmin(String userId) {
+    emulator.setCustomClaims(userId, Map.of("admin", true));
+  }
+
+  @Override
   protected void disable(String userId) {
     emulator.disableUser(userId);
   }

@@ -112,6 +112,21 @@ class FirebaseIdTokenVerifierIT {
   }
 
   @Test
+  void onlyTheAdminClaimSetToTrueMakesAnAdministrator() throws AuthFailure {
+    SignedInUser user = newUser();
+    FirebaseIdTokenVerifier verifier = verifier();
+    assertThat(verifier.verify(user.idToken(), "free").admin()).isFalse();
+
+    emulator.setCustomClaims(user.uid(), Map.of("admin", "true"));
+    assertThat(verifier.verify(emulator.signIn(user.email(), PASSWORD).idToken(), "free").admin())
+        .as("the string \"true\" is not the claim").isFalse();
+    emulator.setCustomClaims(user.uid(), Map.of("admin", true, "tier", "pro"));
+    Caller admin = verifier.verify(emulator.signIn(user.email(), PASSWORD).idToken(), "free");
+    assertThat(admin.admin()).isTrue();
+    assertThat(admin.tier()).isEqualTo("pro");
+  }
+
+  @Test
   void anExpiredTokenIsExpiredNotInvalid() {
     SignedInUser user = newUser();
 

@@ -99,6 +99,10 @@ final class SharedLocalCloud {
       return adapters.modelFiles(ModelsConfig.from(env));
     }
 
+    dev.darkroom.core.port.ModelBucket modelBucket() {
+      return adapters.modelBucket(ModelsConfig.from(env), OutputsConfig.from(env), java.time.Clock.systemUTC());
+    }
+
     dev.darkroom.core.port.JobLauncher jobLauncher() {
       return adapters.jobLauncher(GpuJobConfig.from(env));
     }

@@ -19,6 +19,9 @@ public abstract class AccountDirectoryContract {
 
   protected abstract void setTier(String userId, String tier);
 
+  /** Sets the account's custom claims to exactly {@code admin: true} (the tier claim goes). */
+  protected abstract void makeAdmin(String userId);
+
   protected abstract void disable(String userId);
 
   /** Signs the user out everywhere ({@code revokeRefreshTokens}). */
@@ -47,6 +50,16 @@ public abstract class AccountDirectoryContract {
     setTier(user, "pro");
 
     assertThat(directory().find(user).orElseThrow().tier()).isEqualTo("pro");
+  }
+
+  @Test
+  void theAdminClaimMakesAnAdministratorAndANewUserIsNone() throws Exception {
+    String user = newUser();
+    assertThat(directory().find(user).orElseThrow().admin()).isFalse();
+
+    makeAdmin(user);
+
+    assertThat(directory().find(user).orElseThrow().admin()).isTrue();
   }
 
   @Test

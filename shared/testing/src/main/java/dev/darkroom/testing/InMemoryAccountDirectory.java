@@ -54,16 +54,21 @@ public final class InMemoryAccountDirectory implements AccountDirectory {
   }
 
   public void setTier(String userId, String tier) {
-    accounts.computeIfPresent(userId, (id, a) -> new Account(id, a.disabled(), a.tokensValidAfter(), tier));
+    accounts.computeIfPresent(userId, (id, a) -> new Account(id, a.disabled(), a.tokensValidAfter(), tier, a.admin()));
+  }
+
+  /** Sets or clears the account's {@code admin} claim. */
+  public void setAdmin(String userId, boolean admin) {
+    accounts.computeIfPresent(userId, (id, a) -> new Account(id, a.disabled(), a.tokensValidAfter(), a.tier(), admin));
   }
 
   public void disable(String userId) {
-    accounts.computeIfPresent(userId, (id, a) -> new Account(id, true, a.tokensValidAfter(), a.tier()));
+    accounts.computeIfPresent(userId, (id, a) -> new Account(id, true, a.tokensValidAfter(), a.tier(), a.admin()));
   }
 
   public void revokeSessions(String userId) {
     accounts.computeIfPresent(userId, (id, a) ->
-        new Account(id, a.disabled(), clock.instant().truncatedTo(ChronoUnit.SECONDS), a.tier()));
+        new Account(id, a.disabled(), clock.instant().truncatedTo(ChronoUnit.SECONDS), a.tier(), a.admin()));
   }
 
   public void delete(String userId) {

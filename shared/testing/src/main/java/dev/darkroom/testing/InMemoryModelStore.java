@@ -24,6 +24,19 @@ public final class InMemoryModelStore implements ModelStore {
   }
 
   @Override
+  public ModelRecord announce(ModelRecord announcement) {
+    return models.compute(List.of(announcement.folder(), announcement.name()), (key, stored) -> {
+      ModelRecord announced = ModelStore.announces(announcement, stored);
+      return announced != null ? announced : stored;
+    });
+  }
+
+  /** Forgets every record (for tests that share a store). */
+  public void clear() {
+    models.clear();
+  }
+
+  @Override
   public List<ModelRecord> list(String folder) {
     return models.values().stream().filter(model -> folder == null || model.folder().equals(folder))
         .sorted(Comparator.comparing(ModelRecord::folder).thenComparing(ModelRecord::name)).toList();

@@ -55,6 +55,39 @@ public abstract class ModelStoreContract {
   }
 
   @Test
+  void aTombstoneIsReplacedOnlyByANewerGeneration() {
+    String name = name();
+    models().put(model("loras", name, 7, State.READY));
+    ModelRecord deleted = model("loras", name, 7, State.DELETED);
+    assertThat(models().put(deleted)).isEqualTo(deleted);
+    assertThat(models().put(model("loras", name, 7, State.READY))).as("a late verdict on the deleted generation")
+        .isEqualTo(deleted);
+    ModelRecord newer = model("loras", name, 8, State.READY);
+    assertThat(models().put(newer)).isEqualTo(newer);
+  }
+
+  @Test
+  void anUploadIsAnnouncedWhereNoFileIsAndKeepsTheStoredGeneration() {
+    String name = name();
+    ModelRecord announcement = new ModelRecord("loras", name, 0, 99, "cd".repeat(32), State.CHECKING, null, 0, null,
+        T0, "admin");
+    assertThat(models().announce(announcement)).isEqualTo(announcement);
+    assertThat(models().get("loras", name)).contains(announcement);
+
+    ModelRecord ready = models().put(model("loras", name, 5, State.READY));
+    assertThat(models().announce(announcement)).as("a ready file is in the way").isEqualTo(ready);
+    models().put(model("loras", name, 5, State.DELETED));
+    ModelRecord again = models().announce(announcement);
+    assertThat(again.generation()).as("the tombstone's generation").isEqualTo(5);
+    assertThat(again.state()).isEqualTo(State.CHECKING);
+    assertThat(again.sha256()).isEqualTo("cd".repeat(32));
+    assertThat(again.addedBy()).isEqualTo("admin");
+    assertThat(models().get("loras", name)).contains(again);
+    assertThat(models().put(model("loras", name, 9, State.REFUSED)).state()).isEqualTo(State.REFUSED);
+    assertThat(models().announce(announcement).state()).as("a refused file is in the way too").isEqualTo(State.REFUSED);
+  }
+
+  @Test
   void listIsOrderedAndFiltersByFolder() {
     String prefix = "list-" + UUID.randomUUID();
     ModelRecord b = model("embeddings", prefix + "-b.safetensors", 1, State.READY);

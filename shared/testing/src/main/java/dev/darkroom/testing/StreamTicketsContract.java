@@ -40,6 +40,12 @@ public abstract class StreamTicketsContract {
         T0.plusMillis(123), T0.plusSeconds(60));
     tickets().save(other, byToken);
     assertThat(tickets().take(other)).contains(byToken);
+
+    String third = id();
+    StreamTicket byAdmin = new StreamTicket(Caller.idToken("dana", "free", true), StreamTicket.Purpose.WS, T0,
+        T0.plusSeconds(60));
+    tickets().save(third, byAdmin);
+    assertThat(tickets().take(third)).contains(byAdmin);
   }
 
   @Test

@@ -22,6 +22,12 @@ class InMemoryAccountDirectoryTest extends AccountDirectoryContract {
   }
 
   @Override
+  protected void makeAdmin(String userId) {
+    directory.setTier(userId, null);
+    directory.setAdmin(userId, true);
+  }
+
+  @Override
   protected void disable(String userId) {
     directory.disable(userId);
   }

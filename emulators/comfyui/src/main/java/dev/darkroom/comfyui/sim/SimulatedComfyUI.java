@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.Random;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -39,9 +40,13 @@ public final class SimulatedComfyUI implements AutoCloseable {
    * @param models file names per model folder ({@code checkpoints}, {@code loras}, {@code vae}…),
    *     which become the loaders' COMBO choices
    * @param maxUploadBytes ComfyUI's {@code --max-upload-size}, applied to every request body
+   * @param modelsDirectory the files of a models directory by folder, listed on every request as
+   *     ComfyUI lists its {@code models/} (locally: the models bucket, as the GPU job mounts it),
+   *     added to {@code models}
    */
   public record Config(
-      int port, Path dataDir, Duration stepTime, Map<String, List<String>> models, long maxUploadBytes) {
+      int port, Path dataDir, Duration stepTime, Map<String, List<String>> models, long maxUploadBytes,
+      Supplier<Map<String, List<String>>> modelsDirectory) {
 
     /** Every model the sample workflows name, plus one of each other kind. */
     public static final Map<String, List<String>> SAMPLE_MODELS =
@@ -62,6 +67,12 @@ public final class SimulatedComfyUI implements AutoCloseable {
 
     public Config {
       models = Map.copyOf(models);
+      modelsDirectory = modelsDirectory == null ? Map::of : modelsDirectory;
+    }
+
+    /** Without a models directory: the {@code models} alone. */
+    public Config(int port, Path dataDir, Duration stepTime, Map<String, List<String>> models, long maxUploadBytes) {
+      this(port, dataDir, stepTime, models, maxUploadBytes, Map::of);
     }
 
     public static Config defaults(Path dataDir) {
@@ -69,19 +80,34 @@ public final class SimulatedComfyUI implements AutoCloseable {
     }
 
     public Config withPort(int p) {
-      return new Config(p, dataDir, stepTime, models, maxUploadBytes);
+      return new Config(p, dataDir, stepTime, models, maxUploadBytes, modelsDirectory);
     }
 
     public Config withStepTime(Duration t) {
-      return new Config(port, dataDir, t, models, maxUploadBytes);
+      return new Config(port, dataDir, t, models, maxUploadBytes, modelsDirectory);
     }
 
     public Config withModels(Map<String, List<String>> m) {
-      return new Config(port, dataDir, stepTime, m, maxUploadBytes);
+      return new Config(port, dataDir, stepTime, m, maxUploadBytes, modelsDirectory);
     }
 
     public Config withMaxUploadBytes(long bytes) {
-      return new Config(port, dataDir, stepTime, models, bytes);
+      return new Config(port, dataDir, stepTime, models, bytes, modelsDirectory);
+    }
+
+    public Config withModelsDirectory(Supplier<Map<String, List<String>>> directory) {
+      return new Config(port, dataDir, stepTime, models, maxUploadBytes, directory);
+    }
+
+    /** Every model file by folder: {@code models} and the models directory's, each folder sorted. */
+    Map<String, List<String>> allModels() {
+      Map<String, java.util.TreeSet<String>> all = new java.util.TreeMap<>();
+      models.forEach((folder, files) -> all.computeIfAbsent(folder, f -> new java.util.TreeSet<>()).addAll(files));
+      modelsDirectory.get().forEach((folder, files) ->
+          all.computeIfAbsent(folder, f -> new java.util.TreeSet<>()).addAll(files));
+      Map<String, List<String>> out = new LinkedHashMap<>();
+      all.forEach((folder, files) -> out.put(folder, List.copyOf(files)));
+      return out;
     }
   }
 
@@ -105,13 +131,11 @@ public final class SimulatedComfyUI implements AutoCloseable {
     this.catalog = NodeCatalog.coreNodes(this::filesIn);
     this.hub = new WsHub(json);
     this.queue = new PromptQueue(() -> hub.send("status", WsEndpoint.statusData(json, queue().remaining()), null));
-    CatalogCheck catalogCheck =
-        new CatalogCheck(
-            catalog,
-            CustomInputCheck.fileExists(name -> InputFiles.exists(dirs.input(), dirs.output(), dirs.temp(), name)));
+    CustomInputCheck inputFiles =
+        CustomInputCheck.fileExists(name -> InputFiles.exists(dirs.input(), dirs.output(), dirs.temp(), name));
     this.executor =
         new PromptExecutor(queue, hub, new SimulatedNodes(new Random()), catalog, faults, interrupt, dirs, config.stepTime());
-    this.routes = new ComfyRoutes(new EngineView(catalogCheck), json);
+    this.routes = new ComfyRoutes(new EngineView(inputFiles), json);
     QueuedThreadPool threads = new QueuedThreadPool(32, 4);
     threads.setName("comfyui-sim-http");
     threads.setDaemon(true);
@@ -256,7 +280,7 @@ public final class SimulatedComfyUI implements AutoCloseable {
 
   private List<String> filesIn(String folder) {
     if (folder.equals("input")) return InputFiles.list(dirs.input());
-    return config.models().getOrDefault(folder, List.of());
+    return config.allModels().getOrDefault(folder, List.of());
   }
 
   private void prepareDirectories() {
@@ -280,10 +304,10 @@ public final class SimulatedComfyUI implements AutoCloseable {
   }
 
   private final class EngineView implements ComfyRoutes.Engine {
-    private final CatalogCheck catalogCheck;
+    private final CustomInputCheck inputFiles;
 
-    EngineView(CatalogCheck catalogCheck) {
-      this.catalogCheck = catalogCheck;
+    EngineView(CustomInputCheck inputFiles) {
+      this.inputFiles = inputFiles;
     }
 
     @Override
@@ -293,7 +317,9 @@ public final class SimulatedComfyUI implements AutoCloseable {
 
     @Override
     public CatalogCheck catalogCheck() {
-      return catalogCheck;
+      // As ComfyUI, which lists its model folders anew when they change: a file added to the models
+      // directory is a valid choice at once.
+      return new CatalogCheck(objectInfoCatalog(), inputFiles);
     }
 
     @Override
@@ -309,8 +335,7 @@ public final class SimulatedComfyUI implements AutoCloseable {
 
     @Override
     public Map<String, List<String>> models() {
-      Map<String, List<String>> all = new LinkedHashMap<>(config.models());
-      return all;
+      return config.allModels();
     }
 
     @Override

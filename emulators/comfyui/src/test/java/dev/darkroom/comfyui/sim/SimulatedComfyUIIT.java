@@ -466,4 +466,31 @@ class SimulatedComfyUIIT {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.get("/prompt"))
         .isInstanceOf(java.io.UncheckedIOException.class);
   }
+
+  @Test
+  void aModelsDirectoryIsListedAndValidatedAgainstAsItIsNow(@TempDir Path other) {
+    java.util.Map<String, List<String>> directory = new java.util.concurrent.ConcurrentHashMap<>();
+    try (SimulatedComfyUI listing = SimulatedComfyUI.start(SimulatedComfyUI.Config.defaults(other)
+        .withModelsDirectory(() -> java.util.Map.copyOf(directory)))) {
+      ComfyClient c = new ComfyClient(listing.baseUrl(), "m");
+      ObjectNode prompt = workflow("sd1.5-txt2img.json");
+      ObjectNode lora = prompt.putObject("20");
+      lora.put("class_type", "LoraLoader");
+      ObjectNode inputs = lora.putObject("inputs");
+      inputs.putArray("model").add("4").add(0);
+      inputs.putArray("clip").add("4").add(1);
+      inputs.put("lora_name", "style/ink.safetensors").put("strength_model", 1.0).put("strength_clip", 1.0);
+      ((ObjectNode) prompt.get("3").get("inputs")).putArray("model").add("20").add(0);
+      ObjectNode body = ComfyClient.JSON.createObjectNode();
+      body.set("prompt", prompt);
+
+      assertThat(c.post("/prompt", body).body()).contains("value_not_in_list");
+      directory.put("loras", List.of("style/ink.safetensors"));
+
+      assertThat(c.get("/models/loras").json()).extracting(JsonNode::asText)
+          .containsExactly("add_detail.safetensors", "style/ink.safetensors");
+      assertThat(c.get("/object_info/LoraLoader").body()).contains("style/ink.safetensors");
+      assertThat(c.post("/prompt", body).status()).isEqualTo(200);
+    }
+  }
 }

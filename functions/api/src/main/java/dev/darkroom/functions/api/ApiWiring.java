@@ -1,15 +1,19 @@
 package dev.darkroom.functions.api;
 
+import dev.darkroom.core.comfy.ModelLists;
 import dev.darkroom.core.comfy.PromptPolicy;
+import dev.darkroom.core.comfy.PublishedCatalog;
 import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.limits.FailedAuthentications;
 import dev.darkroom.core.limits.OpenStreams;
 import dev.darkroom.core.media.SignedReadUrls;
 import dev.darkroom.core.port.DeploymentStore;
 import dev.darkroom.core.port.JobStore;
+import dev.darkroom.core.port.ModelStore;
 import dev.darkroom.core.port.OutputStore;
 import dev.darkroom.core.usecase.CancelJobs;
 import dev.darkroom.core.usecase.FreshSignIn;
+import dev.darkroom.core.usecase.ManageModels;
 import dev.darkroom.core.usecase.PublishDeployment;
 import dev.darkroom.core.usecase.RunDeployment;
 import dev.darkroom.core.usecase.StandingRecheck;
@@ -56,7 +60,10 @@ final class ApiWiring {
     OutputStore outputs = adapters.outputStore(config.outputs());
     UploadedInputs uploads = new UploadedInputs(outputs);
     UploadGate uploadGate = new UploadGate(config.bounds().uploadsPerUser(), config.bounds().uploadMemoryMb());
-    PromptPolicy policy = new PromptPolicy(adapters.nodeCatalog(config.outputs()), outputs, clock);
+    ModelStore models = adapters.modelStore(config.models().collection());
+    ModelLists modelLists = new ModelLists(models, clock);
+    PromptPolicy policy = new PromptPolicy(
+        new PublishedCatalog(adapters.nodeCatalog(config.outputs()), modelLists, clock), outputs);
     SubmitPrompt submit = new SubmitPrompt(jobs, adapters.jobQueue(config.jobSubmitted()), policy, clock);
     Admission admission = new Admission(adapters.rateCounter(), jobs, adapters.usage(), config.limits(), clock);
     CancelJobs cancel = new CancelJobs(jobs, adapters.ledger(), clock);
@@ -89,7 +96,9 @@ final class ApiWiring {
         new OpenApiDocument(),
         new NotificationRoutes(webhooks, adapters.deviceTokens(config.devices()), adapters.emailRecipients(),
             adapters.deliveryLog()),
-        new ModelRoutes(adapters.modelStore(config.models())),
+        new ModelRoutes(models, new ManageModels(models,
+            adapters.modelBucket(config.models(), config.outputs(), clock), config.models().allowPickled(),
+            modelLists::invalidate, clock)),
         new DeploymentRoutes(new PublishDeployment(deployments, policy, clock),
             new RunDeployment(deployments, submitJob, policy,
                 new StagedInputImages(new OutboundHttp(adapters.webhookUrlPolicy(config.webhooks())), uploads)),

@@ -72,6 +72,8 @@ final class ApiFixture {
 
   /** The models' states every fixture lists (a test that lists models adds its own, with unique names). */
   static final dev.darkroom.testing.InMemoryModelStore MODELS = new dev.darkroom.testing.InMemoryModelStore();
+  /** The models bucket every fixture uploads to and deletes from. */
+  static final dev.darkroom.testing.InMemoryModelFiles MODEL_FILES = new dev.darkroom.testing.InMemoryModelFiles(CLOCK);
 
   private ApiFixture() {}
 
@@ -175,7 +177,7 @@ final class ApiFixture {
             streams.standing()),
         new OpenApiDocument(),
         notifications,
-        new ModelRoutes(MODELS),
+        new ModelRoutes(MODELS, new dev.darkroom.core.usecase.ManageModels(MODELS, MODEL_FILES, false, () -> { }, CLOCK)),
         new DeploymentRoutes(new PublishDeployment(deployments, policy, CLOCK),
             new RunDeployment(deployments, submitJob, policy, new StagedInputImages(
                 new OutboundHttp(new OutboundUrlPolicy(true, InetAddress::getAllByName)), new UploadedInputs(files))),

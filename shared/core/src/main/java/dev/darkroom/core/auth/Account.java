@@ -11,9 +11,15 @@ import java.util.Objects;
  * @param tokensValidAfter when the user last signed out everywhere (their sessions were revoked):
  *     credentials made before it are refused; null when never
  * @param tier the account's {@code tier} custom claim, or null when it has none (the default tier)
+ * @param admin whether the account's {@value Caller#ADMIN_CLAIM} custom claim is {@code true}
  */
-public record Account(String userId, boolean disabled, Instant tokensValidAfter, String tier) {
+public record Account(String userId, boolean disabled, Instant tokensValidAfter, String tier, boolean admin) {
   public Account {
     Objects.requireNonNull(userId, "userId");
+  }
+
+  /** An account that is not an administrator. */
+  public Account(String userId, boolean disabled, Instant tokensValidAfter, String tier) {
+    this(userId, disabled, tokensValidAfter, tier, false);
   }
 }

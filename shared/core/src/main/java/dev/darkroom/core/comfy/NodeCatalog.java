@@ -90,7 +90,46 @@ public final class NodeCatalog {
         EXTRA_VALIDATED_INPUTS.get(entry.getKey()).forEach(names::add);
       }
     });
+    markModelCombos(merged);
     return new NodeCatalog(merged);
+  }
+
+  /**
+   * Marks the COMBO inputs of classes the core catalog does not know (ComfyUI's other loaders,
+   * custom nodes) that list a model folder: ComfyUI fills such a COMBO with
+   * {@code folder_paths.get_filename_list(folder)}, so its choices are exactly the folder's list
+   * that a marked input of the same catalog shows. An input is marked when its choices are that
+   * list, not empty and no other folder's; one that matches no folder, or several, is left as
+   * published (a folder the engine saw empty cannot be recognised).
+   */
+  private static void markModelCombos(ObjectNode catalog) {
+    Map<Set<String>, String> folderByFiles = new LinkedHashMap<>();
+    Set<Set<String>> ambiguous = new java.util.HashSet<>();
+    new NodeCatalog(catalog).folderFiles().forEach((folder, files) -> {
+      Set<String> key = Set.copyOf(files);
+      if (key.isEmpty()) return;
+      String other = folderByFiles.putIfAbsent(key, folder);
+      if (other != null && !other.equals(folder)) ambiguous.add(key);
+    });
+    ambiguous.forEach(folderByFiles::remove);
+    if (folderByFiles.isEmpty()) return;
+    catalog.fields().forEachRemaining(entry -> {
+      if (!(entry.getValue() instanceof ObjectNode node)) return;
+      if (node.path(DARKROOM_KEY).has("combo_from")) return;
+      for (String section : List.of("required", "optional")) {
+        node.path("input").path(section).fields().forEachRemaining(input -> {
+          JsonNode choices = input.getValue().path(0);
+          if (!choices.isArray() || choices.isEmpty()) return;
+          Set<String> offered = new java.util.HashSet<>();
+          choices.forEach(choice -> offered.add(choice.asText()));
+          String folder = folderByFiles.get(offered);
+          if (folder == null) return;
+          ObjectNode marker = node.get(DARKROOM_KEY) instanceof ObjectNode m ? m : node.putObject(DARKROOM_KEY);
+          ObjectNode comboFrom = marker.get("combo_from") instanceof ObjectNode c ? c : marker.putObject("combo_from");
+          comboFrom.put(input.getKey(), folder);
+        });
+      }
+    });
   }
 
   /**
@@ -115,7 +154,10 @@ public final class NodeCatalog {
     return out;
   }
 
-  /** A copy whose {@code combo_from} COMBO inputs list {@code filesInFolder(folder)}. */
+  /**
+   * A copy whose {@code combo_from} COMBO inputs list {@code filesInFolder(folder)}; an input
+   * whose folder it answers null for keeps its choices.
+   */
   public NodeCatalog withFolderChoices(Function<String, List<String>> filesInFolder) {
     ObjectNode copy = objectInfo.deepCopy();
     copy.fields()
@@ -126,8 +168,10 @@ public final class NodeCatalog {
                   .fields()
                   .forEachRemaining(
                       c -> {
+                        List<String> files = filesInFolder.apply(c.getValue().asText());
+                        if (files == null) return;
                         ArrayNode choices = JsonNodeFactory.instance.arrayNode();
-                        filesInFolder.apply(c.getValue().asText()).forEach(choices::add);
+                        files.forEach(choices::add);
                         for (String section : List.of("required", "optional")) {
                           JsonNode spec = entry.getValue().path("input").path(section).get(c.getKey());
                           if (spec instanceof ArrayNode arr && arr.size() > 0) arr.set(0, choices);

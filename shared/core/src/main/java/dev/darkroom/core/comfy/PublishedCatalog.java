@@ -1,10 +1,14 @@
 package dev.darkroom.core.comfy;
 
+import dev.darkroom.core.models.ModelPaths;
 import dev.darkroom.core.port.NodeCatalogStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,25 +16,74 @@ import org.slf4j.LoggerFactory;
  * The catalog of the engine Darkroom runs ({@link NodeCatalogStore}), re-read at most once a
  * minute so a new image's nodes show up without a redeploy. The published {@code /object_info}
  * cannot say which inputs a {@code VALIDATE_INPUTS} checks or which COMBOs list model folders,
- * so the core catalog's markers are put back ({@link NodeCatalog#fromPublished}).
+ * so the core catalog's markers are put back ({@link NodeCatalog#fromPublished}). With
+ * {@link ModelLists}, the COMBOs that list a model folder offer the models' current states
+ * instead of what the engine saw when it published: a model is usable the moment it is ready and
+ * refused the moment it is deleted, without waiting for an engine to publish again.
  */
 public final class PublishedCatalog {
   private static final Logger log = LoggerFactory.getLogger(PublishedCatalog.class);
   public static final Duration REFRESH = Duration.ofMinutes(1);
 
   private final NodeCatalogStore store;
+  private final ModelLists models;
   private final Clock clock;
   private volatile Loaded loaded;
+  private volatile WithModels withModels;
 
   private record Loaded(Optional<NodeCatalog> catalog, Instant at) {}
 
+  /** The published catalog with the model lists of one snapshot (rebuilt only when either changes). */
+  private record WithModels(NodeCatalog published, ModelLists.Snapshot models, NodeCatalog catalog) {}
+
+  /** The model lists as the engine published them. */
   public PublishedCatalog(NodeCatalogStore store, Clock clock) {
+    this(store, null, clock);
+  }
+
+  /** @param models the models' current states, or null for the lists the engine published */
+  public PublishedCatalog(NodeCatalogStore store, ModelLists models, Clock clock) {
     this.store = store;
+    this.models = models;
     this.clock = clock;
   }
 
   /** The catalog, or empty until an engine has published one (which is logged). */
   public Optional<NodeCatalog> current() {
+    Optional<NodeCatalog> published = published();
+    if (models == null || published.isEmpty()) {
+      return published;
+    }
+    ModelLists.Snapshot snapshot = models.current();
+    WithModels last = withModels;
+    if (last != null && last.published() == published.get() && last.models().sameStates(snapshot)) {
+      return Optional.of(last.catalog());
+    }
+    Map<String, List<String>> engineListed = published.get().folderFiles();
+    NodeCatalog catalog = published.get().withFolderChoices(folder -> ModelPaths.FOLDERS.contains(folder)
+        ? snapshot.files(folder, engineListed.getOrDefault(folder, List.of())) : null);
+    withModels = new WithModels(published.get(), snapshot, catalog);
+    return Optional.of(catalog);
+  }
+
+  /**
+   * Each model folder's files, as {@code /models/{folder}} lists them: the COMBOs' choices, or
+   * with {@link ModelLists} and no catalog published yet, the ready models alone.
+   */
+  public Map<String, List<String>> folderFiles() {
+    Optional<NodeCatalog> catalog = current();
+    if (catalog.isPresent() || models == null) {
+      return catalog.map(NodeCatalog::folderFiles).orElse(Map.of());
+    }
+    ModelLists.Snapshot snapshot = models.current();
+    Map<String, List<String>> files = new TreeMap<>();
+    for (String folder : snapshot.ready().keySet()) {
+      files.put(folder, snapshot.files(folder, List.of()));
+    }
+    return files;
+  }
+
+  private Optional<NodeCatalog> published() {
     Loaded now = loaded;
     if (now == null || now.at().plus(REFRESH).isBefore(clock.instant())) {
       synchronized (this) {

@@ -26,7 +26,12 @@ public record ModelRecord(String folder, String name, long generation, long size
     /** Checked: ComfyUI may load it. */
     READY,
     /** Checked and refused ({@code reason} says why): never offered to ComfyUI. */
-    REFUSED;
+    REFUSED,
+    /**
+     * Deleted through the API: a tombstone at the deleted generation, so that a finalize event of
+     * that generation delivered late cannot bring the file back. Never listed.
+     */
+    DELETED;
 
     /** The name clients see: {@code ready}, {@code checking}, {@code refused}. */
     public String wireName() {
@@ -51,5 +56,15 @@ public record ModelRecord(String folder, String name, long generation, long size
   /** Whether this record's verdict is final for its generation (a check need not run again). */
   public boolean checked() {
     return state != State.CHECKING;
+  }
+
+  /** Whether ComfyUI may load it: what model lists and prompt validation offer. */
+  public boolean usable() {
+    return state == State.READY;
+  }
+
+  /** Whether the file is gone (a tombstone): {@code GET /api/v2/models} does not list it. */
+  public boolean deleted() {
+    return state == State.DELETED;
   }
 }

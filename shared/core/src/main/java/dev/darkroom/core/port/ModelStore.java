@@ -21,12 +21,43 @@ public interface ModelStore {
    */
   ModelRecord put(ModelRecord model);
 
+  /**
+   * Records, atomically, that {@code announcement} (state checking) is about to be uploaded, unless
+   * a file that was not deleted has the name ({@link #announces}).
+   *
+   * @return the record stored after the call: the announcement (at the generation it was given
+   *     by {@link #announces}) if it was written, else the record in its way
+   */
+  ModelRecord announce(ModelRecord announcement);
+
   /** Every record, ordered by folder then name; of one folder only if {@code folder} is not null. */
   List<ModelRecord> list(String folder);
 
-  /** The rule of {@link #put}: whether {@code model} replaces {@code stored} (null: none). */
+  /**
+   * The rule of {@link #put}: whether {@code model} replaces {@code stored} (null: none). A
+   * tombstone is replaced only by a newer generation (or another tombstone), never by a verdict on
+   * the generation it deleted.
+   */
   static boolean replaces(ModelRecord model, ModelRecord stored) {
     return stored == null || model.generation() > stored.generation()
-        || model.generation() == stored.generation() && (model.checked() || !stored.checked());
+        || model.generation() == stored.generation() && (!stored.deleted() || model.deleted())
+        && (model.checked() || !stored.checked());
+  }
+
+  /**
+   * The rule of {@link #announce}: an upload may be announced where there is no record, a
+   * tombstone, or another announcement (an upload that was started and may be started again); a
+   * ready or refused file must be deleted first. The announcement keeps the stored generation, so
+   * only the finalize event of a newer generation (the upload's) is checked as this announcement.
+   *
+   * @return the record to store, or null when {@code stored} is in the way
+   */
+  static ModelRecord announces(ModelRecord announcement, ModelRecord stored) {
+    if (stored != null && (stored.state() == ModelRecord.State.READY || stored.state() == ModelRecord.State.REFUSED)) {
+      return null;
+    }
+    ModelRecord a = announcement;
+    return new ModelRecord(a.folder(), a.name(), stored == null ? 0 : stored.generation(), a.size(), a.sha256(),
+        ModelRecord.State.CHECKING, null, 0, null, a.addedAt(), a.addedBy());
   }
 }

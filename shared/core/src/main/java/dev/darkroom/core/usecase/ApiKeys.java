@@ -45,7 +45,8 @@ import javax.crypto.spec.SecretKeySpec;
  * revokes every session. Firebase keeps that time to the second and compares ID tokens' issue times
  * to the second; keys' creation times are compared the same way, so a key made in the very second of
  * the sign-out survives it, as a token issued in that second does. A call has the account's current
- * {@code tier} claim (the default tier without one), not the tier the key was made with. Each
+ * {@code tier} claim (the default tier without one), not the tier the key was made with, and is an
+ * administrator exactly when the account has the {@code admin} claim now. Each
  * account's state is read at most once per {@link #ACCOUNT_RECHECK} per instance, the bound the ID
  * tokens' revocation check uses: so a change to an account reaches its keys within a minute. When
  * the directory cannot be asked, the call is refused as UNAVAILABLE (503), as an ID token's would be.
@@ -208,7 +209,7 @@ public final class ApiKeys {
       store.touch(stored.keyId(), now);
     }
     return Caller.apiKey(stored.userId(), account.tier() == null || account.tier().isBlank() ? defaultTier
-        : account.tier(), stored.keyId());
+        : account.tier(), stored.keyId(), account.admin());
   }
 
   /** The key's account, if it may still use the key; else why not. */

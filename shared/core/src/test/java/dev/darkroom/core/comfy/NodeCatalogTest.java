@@ -60,6 +60,35 @@ class NodeCatalogTest {
   }
 
   @Test
+  void aPublishedComboWithExactlyOneFoldersListIsRecognisedAsThatFolders() {
+    NodeCatalog core = NodeCatalog.coreNodes(folder -> switch (folder) {
+      case "loras" -> List.of("a.safetensors", "b.safetensors");
+      case "vae" -> List.of("v.safetensors");
+      case "text_encoders", "diffusion_models" -> List.of("same.safetensors");
+      default -> List.of();
+    });
+    ObjectNode published = core.toObjectInfo();
+    ObjectNode modelOnly = published.putObject("LoraLoaderModelOnly").putObject("input").putObject("required");
+    modelOnly.putArray("lora_name").addArray().add("b.safetensors").add("a.safetensors");
+    modelOnly.putArray("strength_model").add("FLOAT");
+    ObjectNode custom = published.putObject("CustomPicker").putObject("input").putObject("optional");
+    custom.putArray("mode").addArray().add("a.safetensors");
+    custom.putArray("either").addArray().add("same.safetensors");
+
+    NodeCatalog merged = NodeCatalog.fromPublished(published)
+        .withFolderChoices(folder -> folder.equals("loras") ? List.of("new.safetensors") : null);
+
+    assertThat(merged.toObjectInfo("LoraLoaderModelOnly").at("/LoraLoaderModelOnly/input/required/lora_name/0/0").asText())
+        .as("the loras folder's list, in any order").isEqualTo("new.safetensors");
+    assertThat(merged.toObjectInfo("CustomPicker").at("/CustomPicker/input/optional/mode/0/0").asText())
+        .as("a subset is not the folder's list").isEqualTo("a.safetensors");
+    assertThat(merged.toObjectInfo("CustomPicker").at("/CustomPicker/input/optional/either/0/0").asText())
+        .as("two folders' lists alike: neither").isEqualTo("same.safetensors");
+    assertThat(merged.toObjectInfo("VAELoader").at("/VAELoader/input/required/vae_name/0/0").asText())
+        .as("a folder answered null keeps its choices").isEqualTo("v.safetensors");
+  }
+
+  @Test
   void modelCombosComeFromTheFolderLists() {
     JsonNode ckpt = catalog.toObjectInfo().get("CheckpointLoaderSimple").get("input").get("required").get("ckpt_name");
 

@@ -198,6 +198,21 @@ class ApiKeysTest {
   }
 
   @Test
+  void aKeyIsAnAdministratorsExactlyWhileItsAccountHasTheAdminClaim() throws Exception {
+    String key = create(alice).key();
+    assertThat(keys.authenticate(key).admin()).isFalse();
+
+    accounts.setAdmin("alice", true);
+    assertThat(keys.authenticate(key).admin()).as("within the recheck: the account as last read").isFalse();
+    clock.advance(ApiKeys.ACCOUNT_RECHECK);
+    assertThat(keys.authenticate(key).admin()).isTrue();
+
+    accounts.setAdmin("alice", false);
+    clock.advance(ApiKeys.ACCOUNT_RECHECK);
+    assertThat(keys.authenticate(key).admin()).as("after the claim is removed").isFalse();
+  }
+
+  @Test
   void theAccountIsAskedForAtMostOnceARecheckPerUser() throws Exception {
     String one = create(alice).key();
     String two = create(alice).key();

@@ -67,6 +67,8 @@ public final class RoleCheck {
       Map.entry("Adapters.modelStore", List.of(Need.onProject(DATASTORE))),
       // Reads only (ranged reads and a streamed hash of each model file).
       Map.entry("Adapters.modelFiles", List.of(Need.on("roles/storage.objectViewer", "MODELS_BUCKET"))),
+      // Signed resumable uploads (run as the signer: objects.create) and deletes, signed through signBlob.
+      Map.entry("Adapters.modelBucket", List.of(Need.on(OBJECT_USER, "MODELS_BUCKET"))),
       Map.entry("Adapters.webhookEndpoints", List.of(Need.onProject(CLOUD_SQL))),
       Map.entry("Adapters.deliveryLog", List.of(Need.onProject(CLOUD_SQL))),
       Map.entry("Adapters.pendingNotifications", List.of(Need.onProject(CLOUD_SQL))),
@@ -105,7 +107,8 @@ public final class RoleCheck {
 
   /** A method the code invokes (on any port) to what it needs. */
   static final Map<String, Need> CALLS = Map.of(
-      "signedReadUrl", new Need("roles/iam.serviceAccountTokenCreator", On.SELF, null));
+      "signedReadUrl", new Need("roles/iam.serviceAccountTokenCreator", On.SELF, null),
+      "signResumableUpload", new Need("roles/iam.serviceAccountTokenCreator", On.SELF, null));
 
   static final String SECRET_ACCESSOR = "roles/secretmanager.secretAccessor";
   static final String VOLUME_READER = "roles/storage.objectViewer";

@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * What the engine offers: {@code /object_info[/{class}]}, {@code /models[/{folder}]},
  * {@code /embeddings}, and what the server is: {@code /system_stats}, {@code /features}. All come
- * from the published catalog; there is no local GPU to describe, and the answers say so.
+ * from the published catalog, its model lists from the models' current states where the wiring
+ * gives them ({@link PublishedCatalog}); there is no local GPU to describe, and the answers say so.
  */
 public final class CatalogRoutes implements RouteGroup {
   static final String DEVICE = "Darkroom (serverless; GPU per job on Cloud Run)";
@@ -111,6 +112,6 @@ public final class CatalogRoutes implements RouteGroup {
   }
 
   private Map<String, List<String>> folderFiles() {
-    return catalog.current().map(NodeCatalog::folderFiles).orElse(Map.of());
+    return catalog.folderFiles();
   }
 }
