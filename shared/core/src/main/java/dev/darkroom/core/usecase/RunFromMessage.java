@@ -3,20 +3,16 @@ package dev.darkroom.core.usecase;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.auth.Caller;
 import dev.darkroom.core.deployment.FieldError;
 import dev.darkroom.core.deployment.InboundIntegration;
 import dev.darkroom.core.deployment.RunRefusal;
+import dev.darkroom.core.job.RequestHash;
 import dev.darkroom.core.port.RunEvents;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -43,9 +39,6 @@ public final class RunFromMessage {
   public static final String REFUSED_TYPE = "dev.darkroom.run.refused";
   static final int MAX_IDEMPOTENCY_KEY_CHARS = 255;
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** Writes a JSON tree with object keys sorted: the canonical form a request's hash is taken of (as the HTTP route). */
-  private static final ObjectMapper CANONICAL =
-      new ObjectMapper().configure(JsonNodeFeature.WRITE_PROPERTIES_SORTED, true);
 
   /** What became of a message. */
   public sealed interface Result {
@@ -131,7 +124,7 @@ public final class RunFromMessage {
       body.set("version", message.get("version"));
     }
     Caller caller = Caller.integration(integration.userId(), integration.tier());
-    RunDeployment.Result result = run.run(caller, name, body, key, requestHash(name, body), refusing.replyTopic);
+    RunDeployment.Result result = run.run(caller, name, body, key, RequestHash.ofRun(name, body), refusing.replyTopic);
     if (result instanceof RunDeployment.Result.NoDeployment) {
       return refuse(refusing, List.of("deployment: user " + integration.userId() + " has no deployment named \""
           + name + "\""));
@@ -156,28 +149,6 @@ public final class RunFromMessage {
           + over.refusal().message());
     }
     return refuse(refusing, List.of(over.refusal().message()));
-  }
-
-  /**
-   * The hash {@code POST /api/v2/deployments/{name}/runs} compares a key's requests by: of the
-   * deployment's name and the canonical body {@code {inputs?, version?}}. The same key and run,
-   * over HTTP or by message, is one request.
-   */
-  static String requestHash(String name, JsonNode body) {
-    try {
-      String bodyHash = sha256(CANONICAL.writeValueAsString(body).getBytes(StandardCharsets.UTF_8));
-      return sha256((name + "\u0000" + bodyHash).getBytes(StandardCharsets.UTF_8));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a JSON tree that was read cannot be written", e);
-    }
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
   }
 
   /** A required, non-empty string field; null (an error added) if absent or not one. */

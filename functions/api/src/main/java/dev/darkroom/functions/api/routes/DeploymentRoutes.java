@@ -9,6 +9,7 @@ import dev.darkroom.core.deployment.DeploymentVersion;
 import dev.darkroom.core.deployment.FieldError;
 import dev.darkroom.core.deployment.InputSchemas;
 import dev.darkroom.core.deployment.InputsJson;
+import dev.darkroom.core.job.RequestHash;
 import dev.darkroom.core.limits.InputLimits;
 import dev.darkroom.core.port.DeploymentStore;
 import dev.darkroom.core.port.JobStore;
@@ -168,9 +169,7 @@ public final class DeploymentRoutes implements RouteGroup {
       return;
     }
     String name = call.segment(3);
-    // The same body for another deployment is another request: the hash says which deployment.
-    String hash = key == null ? "" : Sha256.hex((name + "\u0000" + JobSubmissions.requestHash(body))
-        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    String hash = key == null ? "" : RequestHash.ofRun(name, body);
     RunDeployment.Result result = run.run(call.caller(), name, body, key, hash);
     if (result instanceof RunDeployment.Result.NoDeployment) {
       throw noDeployment(call);

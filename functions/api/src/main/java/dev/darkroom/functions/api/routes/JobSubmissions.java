@@ -1,10 +1,7 @@
 package dev.darkroom.functions.api.routes;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.RequestHash;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.usecase.SubmitJob;
 import dev.darkroom.functions.api.http.Call;
@@ -13,7 +10,6 @@ import dev.darkroom.functions.api.http.Replies;
 import dev.darkroom.functions.api.http.RequestBodies;
 import dev.darkroom.functions.api.views.JobResources;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +22,6 @@ import org.slf4j.LoggerFactory;
 final class JobSubmissions {
   private static final Logger log = LoggerFactory.getLogger(JobSubmissions.class);
   static final int MAX_IDEMPOTENCY_KEY_CHARS = 255;
-  /** Writes a JSON tree with object keys sorted: the canonical form a request's hash is taken of. */
-  private static final ObjectMapper CANONICAL = new ObjectMapper().configure(JsonNodeFeature.WRITE_PROPERTIES_SORTED, true);
 
   private JobSubmissions() {}
 
@@ -79,18 +73,10 @@ final class JobSubmissions {
    */
   static String requestHash(byte[] body) {
     try {
-      return requestHash(RequestBodies.parse(body));
+      return RequestHash.of(RequestBodies.parse(body));
     } catch (RequestBodies.Unusable e) {
       throw new IllegalStateException("a body that parsed once does not parse again", e);
     }
   }
 
-  /** {@link #requestHash(byte[])} of a body already parsed (by another parser's bounds: a deployment run's). */
-  static String requestHash(JsonNode body) {
-    try {
-      return Sha256.hex(CANONICAL.writeValueAsString(body).getBytes(StandardCharsets.UTF_8));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a parsed body cannot be written as JSON", e);
-    }
-  }
 }
