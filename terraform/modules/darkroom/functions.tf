@@ -645,6 +645,7 @@ resource "google_cloudfunctions2_function" "runs" {
       JOBS_COLLECTION             = local.jobs_collection
       IDEMPOTENCY_KEYS_COLLECTION = local.idempotency_keys_collection
       DEPLOYMENTS_COLLECTION      = local.deployments_collection
+      MODELS_COLLECTION           = local.models_collection
       JOB_SUBMITTED_TOPIC         = google_pubsub_topic.job_submitted.name
       JOB_EVENTS_PUBLIC_TOPIC     = google_pubsub_topic.job_events_public.name
       OUTPUTS_BUCKET              = google_storage_bucket.outputs.name

@@ -2,7 +2,6 @@ package dev.darkroom.functions.api;
 
 import dev.darkroom.core.comfy.ModelLists;
 import dev.darkroom.core.comfy.PromptPolicy;
-import dev.darkroom.core.comfy.PublishedCatalog;
 import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.limits.FailedAuthentications;
 import dev.darkroom.core.limits.OpenStreams;
@@ -43,6 +42,7 @@ import dev.darkroom.functions.api.routes.UploadGate;
 import dev.darkroom.functions.api.routes.UploadedInputs;
 import dev.darkroom.functions.api.views.JobResources;
 import dev.darkroom.gcp.Adapters;
+import dev.darkroom.gcp.Submissions;
 import dev.darkroom.gcp.OutboundHttp;
 import java.time.Clock;
 import org.slf4j.LoggerFactory;
@@ -61,11 +61,12 @@ final class ApiWiring {
     UploadedInputs uploads = new UploadedInputs(outputs);
     UploadGate uploadGate = new UploadGate(config.bounds().uploadsPerUser(), config.bounds().uploadMemoryMb());
     ModelStore models = adapters.modelStore(config.models().collection());
-    ModelLists modelLists = new ModelLists(models, clock);
-    PromptPolicy policy = new PromptPolicy(
-        new PublishedCatalog(adapters.nodeCatalog(config.outputs()), modelLists, clock), outputs);
-    SubmitPrompt submit = new SubmitPrompt(jobs, adapters.jobQueue(config.jobSubmitted()), policy, clock);
-    Admission admission = new Admission(adapters.rateCounter(), jobs, adapters.usage(), config.limits(), clock);
+    Submissions submissions = Submissions.wire(adapters, jobs, outputs, config.outputs(), new Submissions.Settings(
+        config.models().collection(), config.jobSubmitted(), config.limits(), config.idempotencyKeys()), clock);
+    ModelLists modelLists = submissions.modelLists();
+    PromptPolicy policy = submissions.policy();
+    SubmitPrompt submit = submissions.prompts();
+    Admission admission = submissions.admission();
     CancelJobs cancel = new CancelJobs(jobs, adapters.ledger(), clock);
     JobResources resources = new JobResources(jobs, new SignedReadUrls(outputs, clock),
         config.bounds().signedUrlsPerRequest());
@@ -73,8 +74,7 @@ final class ApiWiring {
         adapters.webhookUrlPolicy(config.webhooks()), ApiConfig.MAX_WEBHOOKS_PER_USER, config.webhookRotationOverlap(),
         clock);
     StreamTicketing tickets = new StreamTicketing(adapters.streamTickets(config.eventStreams().tickets()), clock);
-    SubmitJob submitJob = new SubmitJob(submit, adapters.idempotencyKeys(config.idempotencyKeys()), jobs, admission,
-        clock);
+    SubmitJob submitJob = submissions.jobs();
     DeploymentStore deployments = adapters.deployments(config.deployments());
     StandingRecheck standing = new StandingRecheck(adapters.callerStanding(config.auth()), clock,
         config.eventStreams().recheck());

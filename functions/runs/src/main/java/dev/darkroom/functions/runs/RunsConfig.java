@@ -29,7 +29,7 @@ import java.util.Set;
  * {@code var.inbound_integrations}; no integration (the default, {@code {}}) refuses every message.
  */
 record RunsConfig(GoogleCloudConfig cloud, DatabaseConfig database, CollectionConfig jobs,
-    CollectionConfig idempotencyKeys, CollectionConfig deployments, TopicConfig jobSubmitted,
+    CollectionConfig idempotencyKeys, CollectionConfig deployments, CollectionConfig models, TopicConfig jobSubmitted,
     TopicConfig jobEventsPublic, OutputsConfig outputs, Admission.Settings limits,
     List<InboundIntegration> integrations) {
   static final String INBOUND_INTEGRATIONS = "INBOUND_INTEGRATIONS";
@@ -42,7 +42,8 @@ record RunsConfig(GoogleCloudConfig cloud, DatabaseConfig database, CollectionCo
 
   static RunsConfig from(Env env) {
     return new RunsConfig(GoogleCloudConfig.from(env), DatabaseConfig.from(env), CollectionConfig.jobs(env),
-        CollectionConfig.idempotencyKeys(env), CollectionConfig.deployments(env), TopicConfig.jobSubmitted(env),
+        CollectionConfig.idempotencyKeys(env), CollectionConfig.deployments(env), CollectionConfig.models(env),
+        TopicConfig.jobSubmitted(env),
         TopicConfig.jobEventsPublic(env), OutputsConfig.from(env), SubmissionLimitsConfig.from(env),
         integrations(env.orDefault(INBOUND_INTEGRATIONS, "{}")));
   }

@@ -1,13 +1,10 @@
 package dev.darkroom.functions.runs;
 
-import dev.darkroom.core.comfy.PromptPolicy;
-import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.usecase.RunDeployment;
 import dev.darkroom.core.usecase.RunFromMessage;
-import dev.darkroom.core.usecase.SubmitJob;
-import dev.darkroom.core.usecase.SubmitPrompt;
 import dev.darkroom.gcp.Adapters;
+import dev.darkroom.gcp.Submissions;
 import java.time.Clock;
 
 /**
@@ -22,13 +19,11 @@ final class RunsWiring {
     Adapters adapters = new Adapters(config.cloud(), config.database());
     Clock clock = Clock.systemUTC();
     JobStore jobs = adapters.jobStore(config.jobs());
-    PromptPolicy policy = new PromptPolicy(adapters.nodeCatalog(config.outputs()), adapters.outputStore(config.outputs()),
+    Submissions submissions = Submissions.wire(adapters, jobs, adapters.outputStore(config.outputs()), config.outputs(),
+        new Submissions.Settings(config.models(), config.jobSubmitted(), config.limits(), config.idempotencyKeys()),
         clock);
-    SubmitPrompt submit = new SubmitPrompt(jobs, adapters.jobQueue(config.jobSubmitted()), policy, clock);
-    Admission admission = new Admission(adapters.rateCounter(), jobs, adapters.usage(), config.limits(), clock);
-    SubmitJob submitJob = new SubmitJob(submit, adapters.idempotencyKeys(config.idempotencyKeys()), jobs, admission,
-        clock);
-    RunDeployment run = new RunDeployment(adapters.deployments(config.deployments()), submitJob, policy);
+    RunDeployment run = new RunDeployment(adapters.deployments(config.deployments()), submissions.jobs(),
+        submissions.policy());
     return new RunFromMessage(config.integrations(), run, adapters.runEvents(config.jobEventsPublic()), clock);
   }
 }
