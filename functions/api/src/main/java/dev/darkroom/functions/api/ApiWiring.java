@@ -8,6 +8,9 @@ import dev.darkroom.core.media.SignedReadUrls;
 import dev.darkroom.core.port.DeploymentStore;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.OutputStore;
+import dev.darkroom.core.port.UserFiles;
+import dev.darkroom.core.userdata.UserData;
+import dev.darkroom.core.userdata.UserSettings;
 import dev.darkroom.core.usecase.CancelJobs;
 import dev.darkroom.core.usecase.FreshSignIn;
 import dev.darkroom.core.usecase.PublishDeployment;
@@ -22,6 +25,8 @@ import dev.darkroom.functions.api.http.ClientAddress;
 import dev.darkroom.functions.api.http.ComfyApi;
 import dev.darkroom.functions.api.http.CrossOrigin;
 import dev.darkroom.functions.api.routes.CatalogRoutes;
+import dev.darkroom.functions.api.routes.ComfyJobsRoutes;
+import dev.darkroom.functions.api.routes.ComfyServerRoutes;
 import dev.darkroom.functions.api.routes.DeploymentRoutes;
 import dev.darkroom.functions.api.routes.FileRoutes;
 import dev.darkroom.functions.api.routes.HistoryRoutes;
@@ -33,8 +38,10 @@ import dev.darkroom.functions.api.routes.NotificationRoutes;
 import dev.darkroom.functions.api.routes.OpenApiDocument;
 import dev.darkroom.functions.api.routes.PromptRoutes;
 import dev.darkroom.functions.api.routes.QueueRoutes;
+import dev.darkroom.functions.api.routes.SettingsRoutes;
 import dev.darkroom.functions.api.routes.StreamTicketRoutes;
 import dev.darkroom.functions.api.routes.UploadedInputs;
+import dev.darkroom.functions.api.routes.UserDataRoutes;
 import dev.darkroom.functions.api.views.JobResources;
 import dev.darkroom.gcp.Adapters;
 import java.time.Clock;
@@ -67,6 +74,8 @@ final class ApiWiring {
     DeploymentStore deployments = adapters.deployments(config.deployments());
     StandingRecheck standing = new StandingRecheck(adapters.callerStanding(config.auth()), clock,
         config.eventStreams().recheck());
+    UserFiles userFiles = adapters.userFiles(config.outputs());
+    UserData userData = new UserData(userFiles);
     return new ComfyApi(Callers.of(adapters.authenticator(config.auth(), clock)), tickets,
         new FailedAuthentications(config.failedAuthenticationsPerMinute(), clock),
         new ClientAddress(config.trustedProxyHops()),
@@ -87,6 +96,10 @@ final class ApiWiring {
             adapters.deliveryLog()),
         new ModelRoutes(adapters.modelStore(config.models())),
         new DeploymentRoutes(new PublishDeployment(deployments, policy, clock),
-            new RunDeployment(deployments, submitJob, policy), deployments, jobs, resources, clock));
+            new RunDeployment(deployments, submitJob, policy), deployments, jobs, resources, clock),
+        new UserDataRoutes(userData),
+        new SettingsRoutes(new UserSettings(userFiles)),
+        new ComfyServerRoutes(userData),
+        new ComfyJobsRoutes(jobs, cancel));
   }
 }

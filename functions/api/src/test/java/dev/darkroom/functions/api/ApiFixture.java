@@ -71,6 +71,9 @@ final class ApiFixture {
   /** The models' states every fixture lists (a test that lists models adds its own, with unique names). */
   static final dev.darkroom.testing.InMemoryModelStore MODELS = new dev.darkroom.testing.InMemoryModelStore();
 
+  /** Every fixture's users' files (tests use users of their own). */
+  static final dev.darkroom.testing.InMemoryUserFiles USER_FILES = new dev.darkroom.testing.InMemoryUserFiles(CLOCK);
+
   private ApiFixture() {}
 
   /** What opens and limits event streams, and who may mint keys. */
@@ -172,6 +175,10 @@ final class ApiFixture {
         notifications,
         new ModelRoutes(MODELS),
         new DeploymentRoutes(new PublishDeployment(deployments, policy, CLOCK),
-            new RunDeployment(deployments, submitJob, policy), deployments, jobs, resources, CLOCK)};
+            new RunDeployment(deployments, submitJob, policy), deployments, jobs, resources, CLOCK),
+        new dev.darkroom.functions.api.routes.UserDataRoutes(new dev.darkroom.core.userdata.UserData(USER_FILES)),
+        new dev.darkroom.functions.api.routes.SettingsRoutes(new dev.darkroom.core.userdata.UserSettings(USER_FILES)),
+        new dev.darkroom.functions.api.routes.ComfyServerRoutes(new dev.darkroom.core.userdata.UserData(USER_FILES)),
+        new dev.darkroom.functions.api.routes.ComfyJobsRoutes(jobs, cancel)};
   }
 }
