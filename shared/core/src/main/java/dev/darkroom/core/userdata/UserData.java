@@ -26,9 +26,21 @@ public final class UserData {
   public static final int MAX_FILES = 1_000;
 
   private final UserFiles files;
+  private final long maxFileBytes;
+  private final long maxUserBytes;
+  private final int maxFiles;
 
+  /** With Darkroom's limits: {@link #MAX_FILE_BYTES}, {@link #MAX_USER_BYTES}, {@link #MAX_FILES}. */
   public UserData(UserFiles files) {
+    this(files, MAX_FILE_BYTES, MAX_USER_BYTES, MAX_FILES);
+  }
+
+  /** With other limits (tests). */
+  public UserData(UserFiles files, long maxFileBytes, long maxUserBytes, int maxFiles) {
     this.files = files;
+    this.maxFileBytes = maxFileBytes;
+    this.maxUserBytes = maxUserBytes;
+    this.maxFiles = maxFiles;
   }
 
   /** A directory's entry in {@code /v2/userdata}: {@code size} and {@code modified} only for files. */
@@ -46,7 +58,7 @@ public final class UserData {
    */
   public List<UserFile> listDirectory(String user, String dir, boolean recurse) {
     String directory = resolve(dir);
-    List<UserFile> under = files.list(user, directory, MAX_FILES);
+    List<UserFile> under = files.list(user, directory, maxFiles);
     if (under.isEmpty() && !directory.isEmpty() && files.stat(user, directory).isEmpty()) {
       throw new UserDataRefusal(Reason.NOT_FOUND, "Directory not found");
     }
@@ -70,7 +82,7 @@ public final class UserData {
   public List<TreeEntry> tree(String user, String path) {
     String directory = UserDataPaths.resolve(path)
         .orElseThrow(() -> new UserDataRefusal(Reason.INVALID, "Invalid path requested"));
-    List<UserFile> under = files.list(user, directory, MAX_FILES);
+    List<UserFile> under = files.list(user, directory, maxFiles);
     if (under.isEmpty() && !directory.isEmpty()) {
       if (files.stat(user, directory).isPresent()) {
         throw new UserDataRefusal(Reason.INVALID, "Requested path is not a directory");
@@ -151,8 +163,8 @@ public final class UserData {
     UserDataPaths.unfitForAFile(path).ifPresent(why -> {
       throw new UserDataRefusal(Reason.INVALID, "Invalid filename: " + why);
     });
-    if (size > MAX_FILE_BYTES) {
-      throw new UserDataRefusal(Reason.TOO_LARGE, "a file may hold at most " + MAX_FILE_BYTES + " bytes");
+    if (size > maxFileBytes) {
+      throw new UserDataRefusal(Reason.TOO_LARGE, "a file may hold at most " + maxFileBytes + " bytes");
     }
     if (!files.list(user, path, 1).isEmpty()) {
       throw new UserDataRefusal(Reason.INVALID, "Invalid filename: " + path + " is a directory");
@@ -164,17 +176,17 @@ public final class UserData {
     }
     long used = 0;
     int count = 0;
-    for (UserFile stored : files.list(user, "", MAX_FILES + 1)) {
+    for (UserFile stored : files.list(user, "", maxFiles + 1)) {
       if (!stored.path().equals(path) && !leaving.equals(Optional.of(stored.path()))) {
         used += stored.size();
         count++;
       }
     }
-    if (count >= MAX_FILES) {
-      throw new UserDataRefusal(Reason.TOO_LARGE, "you keep " + MAX_FILES + " files already, the most a user may");
+    if (count >= maxFiles) {
+      throw new UserDataRefusal(Reason.TOO_LARGE, "you keep " + maxFiles + " files already, the most a user may");
     }
-    if (used + size > MAX_USER_BYTES) {
-      throw new UserDataRefusal(Reason.TOO_LARGE, "your files would take more than " + MAX_USER_BYTES
+    if (used + size > maxUserBytes) {
+      throw new UserDataRefusal(Reason.TOO_LARGE, "your files would take more than " + maxUserBytes
           + " bytes, the most a user may keep (" + used + " used)");
     }
   }
