@@ -124,7 +124,6 @@ public final class UserDataRoutes implements RouteGroup {
     if (type == null || ACTIVE_TYPES.contains(type)) {
       type = file.endsWith(".json") ? "application/json" : "application/octet-stream";
     }
-    call.response().appendHeader("X-Content-Type-Options", "nosniff");
     Replies.bytes(call.response(), 200, type, content);
   }
 
