@@ -73,7 +73,8 @@ class ComfyRoutesIT {
     assertThat(json(send("GET", "/api/v2/userdata", null)).get(0).get("type").asText()).isEqualTo("directory");
     assertThat(text(send("GET", "/api/userdata/workflows/first.json", null))).isEqualTo("{\"nodes\":[]}");
     assertThat(json(send("POST", "/api/userdata/workflows%20old.json", "{}")).asText()).isEqualTo("workflows old.json");
-    assertThat(send("GET", "/api/userdata/..%5C..%5Cx", null).statusCode()).isIn(403, 404);
+    // The framework's Jetty refuses an encoded slash before the function runs (documented in functions/api/README.md).
+    assertThat(send("GET", "/api/userdata/workflows%2Ffirst.json", null).statusCode()).isEqualTo(400);
     assertThat(send("GET", "/api/userdata?dir=..", null).statusCode()).isEqualTo(403);
     assertThat(json(send("POST", "/api/userdata/workflows/first.json/move/workflows/second.json", null)).asText())
         .isEqualTo("workflows/second.json");
