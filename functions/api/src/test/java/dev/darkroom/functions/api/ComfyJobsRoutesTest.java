@@ -184,6 +184,33 @@ class ComfyJobsRoutesTest {
         .get("cancelled").asBoolean()).isFalse();
   }
 
+  // server.py cancel_jobs_batch: bad JSON, no list, invalid ids (listed) are 400; else {"cancelled": any dispatched}.
+  @Test
+  void aBatchCancelChecksEveryIdFirstThenCancelsTheCallersPendingOnes() throws Exception {
+    Job pending = job("alice", 1, JobStatus.QUEUED, 0, null);
+    Job done = job("alice", 2, JobStatus.SUCCEEDED, 3, null);
+    FakeHttp.Response notJson = FakeHttp.call(api, "POST", "/api/jobs/cancel", "{nope");
+    assertThat(notJson.status).isEqualTo(400);
+    assertThat(JSON.readTree(notJson.text()).get("error").asText()).isEqualTo("Request body must be valid JSON");
+    assertThat(JSON.readTree(FakeHttp.call(api, "POST", "/api/jobs/cancel", "{\"job_ids\":\"x\"}").text())
+        .get("error").asText()).isEqualTo("job_ids must be a list");
+    FakeHttp.Response invalid = FakeHttp.call(api, "POST", "/api/jobs/cancel",
+        "{\"job_ids\":[\"" + pending.promptId() + "\",\"ABC\",5]}");
+    assertThat(invalid.status).isEqualTo(400);
+    assertThat(JSON.readTree(invalid.text())).isEqualTo(JSON.readTree(
+        "{\"error\":\"job_ids contains invalid id(s)\",\"invalid_ids\":[\"ABC\",\"5\"]}"));
+    assertThat(jobs.get(pending.id()).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+
+    FakeHttp.Response none = FakeHttp.call(api, "POST", "/api/jobs/cancel",
+        "{\"job_ids\":[\"" + done.promptId() + "\",\"" + UUID.randomUUID() + "\"]}");
+    assertThat(JSON.readTree(none.text()).get("cancelled").asBoolean()).isFalse();
+    FakeHttp.Response some = FakeHttp.call(api, "POST", "/api/jobs/cancel",
+        "{\"job_ids\":[\"" + done.promptId() + "\",\"" + pending.promptId() + "\"]}");
+    assertThat(some.status).isEqualTo(200);
+    assertThat(JSON.readTree(some.text()).get("cancelled").asBoolean()).isTrue();
+    assertThat(jobs.get(pending.id()).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
+  }
+
   // The default listing reads what it shows plus what offset skips: never the whole history, and no prompt.
   @Test
   void theDefaultListingReadsOnlyWhatItShowsPlusTheOffset() throws Exception {

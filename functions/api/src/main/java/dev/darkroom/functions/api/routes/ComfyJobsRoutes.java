@@ -1,15 +1,19 @@
 package dev.darkroom.functions.api.routes;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobPrompt;
 import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.job.PromptIds;
+import dev.darkroom.core.limits.InputLimits;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.usecase.CancelJobs;
 import dev.darkroom.core.usecase.FindOwnJob;
 import dev.darkroom.functions.api.http.Call;
 import dev.darkroom.functions.api.http.Replies;
+import dev.darkroom.functions.api.http.RequestBodies;
 import dev.darkroom.functions.api.http.Route;
 import dev.darkroom.functions.api.http.RouteGroup;
 import dev.darkroom.functions.api.views.ComfyJobs;
@@ -28,6 +32,7 @@ import java.util.Set;
 /**
  * Newer ComfyUI's jobs API (server.py {@code get_jobs}, {@code get_job_by_id}, {@code cancel_job_by_id};
  * comfy_execution/jobs.py): {@code GET /api/jobs}, {@code GET /api/jobs/{id}}, {@code POST /api/jobs/{id}/cancel},
+ * {@code POST /api/jobs/cancel},
  * over the caller's own jobs, with its parameters, statuses, error bodies ({@code {"error": ...}}) and answers.
  *
  * <p>The default listing (newest first by creation) reads the jobs it shows plus those its {@code offset}
@@ -44,6 +49,8 @@ public final class ComfyJobsRoutes implements RouteGroup {
   public static final int SORT_WINDOW = 1_000;
   /** The newest jobs whose prompts a {@code workflow_id} filter reads. */
   public static final int WORKFLOW_WINDOW = 100;
+  /** The most ids one {@code POST /api/jobs/cancel} takes. */
+  public static final int MAX_CANCELLED_AT_ONCE = 100;
 
   private final JobStore jobs;
   private final CancelJobs cancel;
@@ -60,7 +67,8 @@ public final class ComfyJobsRoutes implements RouteGroup {
     return List.of(
         new Route("GET", "/jobs", this::list),
         new Route("GET", "/jobs/{id}", this::one),
-        new Route("POST", "/jobs/{id}/cancel", this::cancel));
+        new Route("POST", "/jobs/{id}/cancel", this::cancel),
+        new Route("POST", "/jobs/cancel", this::cancelMany));
   }
 
   /** server.py {@code get_jobs}: its checks in its order, each a 400 with {@code {"error"}}. */
@@ -205,10 +213,56 @@ public final class ComfyJobsRoutes implements RouteGroup {
    * {@code {"cancelled": false}} for a finished, unknown or another user's job, never an error.
    */
   void cancel(Call call) throws IOException {
-    Optional<Job> job = findOwn.find(call.segment(2), call.user());
-    boolean cancelled = job.isPresent() && !job.get().status().isTerminal()
-        && cancel.interrupt(call.user(), job.get().id()) != CancelJobs.Result.UNCHANGED;
+    boolean cancelled = cancelOwn(call.user(), call.segment(2));
     Replies.json(call.response(), 200, Replies.JSON.createObjectNode().put("cancelled", cancelled));
+  }
+
+  /**
+   * server.py {@code cancel_jobs_batch}: {@code {"job_ids": [...]}}, every id a canonical lowercase UUID
+   * (else 400 with {@code invalid_ids}), then each cancelled as by {@link #cancel}; {@code {"cancelled"}} is
+   * whether any was. At most {@link #MAX_CANCELLED_AT_ONCE} ids (ComfyUI: no bound), each costing a read.
+   */
+  void cancelMany(Call call) throws IOException {
+    JsonNode body;
+    try {
+      body = RequestBodies.parse(RequestBodies.read(call.request(), InputLimits.CONTROL_BODY_BYTES));
+    } catch (RequestBodies.Unusable e) {
+      error(call, 400, "Request body must be valid JSON");
+      return;
+    }
+    JsonNode ids = body.isObject() ? body.get("job_ids") : null;
+    if (ids == null || !ids.isArray()) {
+      error(call, 400, "job_ids must be a list");
+      return;
+    }
+    ArrayNode invalid = Replies.JSON.createArrayNode();
+    for (JsonNode id : ids) {
+      if (!id.isTextual() || !PromptIds.isValid(id.textValue())) {
+        invalid.add(id.isTextual() ? id.textValue() : id.toString());
+      }
+    }
+    if (!invalid.isEmpty()) {
+      ObjectNode reply = Replies.JSON.createObjectNode().put("error", "job_ids contains invalid id(s)");
+      reply.set("invalid_ids", invalid);
+      Replies.json(call.response(), 400, reply);
+      return;
+    }
+    if (ids.size() > MAX_CANCELLED_AT_ONCE) {
+      error(call, 400, "job_ids holds more than " + MAX_CANCELLED_AT_ONCE + " ids; send them in batches");
+      return;
+    }
+    boolean cancelled = false;
+    for (JsonNode id : ids) {
+      cancelled |= cancelOwn(call.user(), id.textValue());
+    }
+    Replies.json(call.response(), 200, Replies.JSON.createObjectNode().put("cancelled", cancelled));
+  }
+
+  /** Whether a cancel was dispatched: the caller's job, pending or running. */
+  private boolean cancelOwn(String user, String jobId) {
+    Optional<Job> job = findOwn.find(jobId, user);
+    return job.isPresent() && !job.get().status().isTerminal()
+        && cancel.interrupt(user, job.get().id()) != CancelJobs.Result.UNCHANGED;
   }
 
   private static void error(Call call, int status, String message) throws IOException {
