@@ -140,8 +140,9 @@ resource "google_compute_url_map" "edge" {
   path_matcher {
     name            = "comfyui"
     default_service = google_compute_backend_service.api[0].id
+    # ComfyUI serves its socket at /ws and /api/ws (its frontend uses the latter); the local edge routes both.
     path_rule {
-      paths   = ["/ws"]
+      paths   = ["/ws", "/api/ws"]
       service = google_compute_backend_service.realtime[0].id
     }
     # The console (console.tf): exactly "/" and everything under /console/, paths no API route uses.

@@ -367,6 +367,11 @@ public final class Adapters implements AutoCloseable {
     return new GcsNodeCatalogStore(clients.storage(), config.bucket());
   }
 
+  /** Each user's own files (ComfyUI's /userdata and settings), under a prefix of the outputs bucket. */
+  public dev.darkroom.core.port.UserFiles userFiles(OutputsConfig config) {
+    return new GcsUserFiles(clients.storage(), config.bucket());
+  }
+
   /** The models' states (issue 21's check records them; the API lists them). */
   public dev.darkroom.core.port.ModelStore modelStore(CollectionConfig models) {
     return new FirestoreModelStore(clients.firestore(), models.name());

@@ -87,6 +87,10 @@ final class SharedLocalCloud {
       return adapters.outputStore(OutputsConfig.from(env));
     }
 
+    dev.darkroom.core.port.UserFiles userFiles() {
+      return adapters.userFiles(OutputsConfig.from(env));
+    }
+
     dev.darkroom.core.port.NodeCatalogStore nodeCatalog() {
       return adapters.nodeCatalog(OutputsConfig.from(env));
     }

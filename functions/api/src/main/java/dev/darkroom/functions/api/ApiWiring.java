@@ -10,21 +10,26 @@ import dev.darkroom.core.port.DeploymentStore;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.ModelStore;
 import dev.darkroom.core.port.OutputStore;
+import dev.darkroom.core.port.UserFiles;
 import dev.darkroom.core.usecase.CancelJobs;
 import dev.darkroom.core.usecase.FreshSignIn;
 import dev.darkroom.core.usecase.ManageModels;
 import dev.darkroom.core.usecase.PublishDeployment;
+import dev.darkroom.core.usecase.RegisterWebhooks;
 import dev.darkroom.core.usecase.RunDeployment;
 import dev.darkroom.core.usecase.StandingRecheck;
 import dev.darkroom.core.usecase.StreamTicketing;
-import dev.darkroom.core.usecase.RegisterWebhooks;
 import dev.darkroom.core.usecase.SubmitJob;
 import dev.darkroom.core.usecase.SubmitPrompt;
+import dev.darkroom.core.userdata.UserData;
+import dev.darkroom.core.userdata.UserSettings;
 import dev.darkroom.functions.api.http.Callers;
 import dev.darkroom.functions.api.http.ClientAddress;
 import dev.darkroom.functions.api.http.ComfyApi;
 import dev.darkroom.functions.api.http.CrossOrigin;
 import dev.darkroom.functions.api.routes.CatalogRoutes;
+import dev.darkroom.functions.api.routes.ComfyJobsRoutes;
+import dev.darkroom.functions.api.routes.ComfyServerRoutes;
 import dev.darkroom.functions.api.routes.DeploymentRoutes;
 import dev.darkroom.functions.api.routes.FileRoutes;
 import dev.darkroom.functions.api.routes.HistoryRoutes;
@@ -36,14 +41,16 @@ import dev.darkroom.functions.api.routes.NotificationRoutes;
 import dev.darkroom.functions.api.routes.OpenApiDocument;
 import dev.darkroom.functions.api.routes.PromptRoutes;
 import dev.darkroom.functions.api.routes.QueueRoutes;
+import dev.darkroom.functions.api.routes.SettingsRoutes;
 import dev.darkroom.functions.api.routes.StagedInputImages;
 import dev.darkroom.functions.api.routes.StreamTicketRoutes;
 import dev.darkroom.functions.api.routes.UploadGate;
 import dev.darkroom.functions.api.routes.UploadedInputs;
+import dev.darkroom.functions.api.routes.UserDataRoutes;
 import dev.darkroom.functions.api.views.JobResources;
 import dev.darkroom.gcp.Adapters;
-import dev.darkroom.gcp.Submissions;
 import dev.darkroom.gcp.OutboundHttp;
+import dev.darkroom.gcp.Submissions;
 import java.time.Clock;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +85,8 @@ final class ApiWiring {
     DeploymentStore deployments = adapters.deployments(config.deployments());
     StandingRecheck standing = new StandingRecheck(adapters.callerStanding(config.auth()), clock,
         config.eventStreams().recheck());
+    UserFiles userFiles = adapters.userFiles(config.outputs());
+    UserData userData = new UserData(userFiles);
     return new ComfyApi(Callers.of(adapters.authenticator(config.auth(), clock)), tickets,
         new FailedAuthentications(config.failedAuthenticationsPerMinute(), clock),
         new ClientAddress(config.trustedProxyHops()),
@@ -102,6 +111,10 @@ final class ApiWiring {
         new DeploymentRoutes(new PublishDeployment(deployments, policy, clock),
             new RunDeployment(deployments, submitJob, policy,
                 new StagedInputImages(new OutboundHttp(adapters.webhookUrlPolicy(config.webhooks())), uploads)),
-            deployments, jobs, resources, clock, uploadGate));
+            deployments, jobs, resources, clock, uploadGate),
+        new UserDataRoutes(userData),
+        new SettingsRoutes(new UserSettings(userFiles)),
+        new ComfyServerRoutes(userData),
+        new ComfyJobsRoutes(jobs, cancel));
   }
 }

@@ -75,6 +75,9 @@ final class ApiFixture {
   /** The models bucket every fixture uploads to and deletes from. */
   static final dev.darkroom.testing.InMemoryModelFiles MODEL_FILES = new dev.darkroom.testing.InMemoryModelFiles(CLOCK);
 
+  /** Every fixture's users' files (tests use users of their own). */
+  static final dev.darkroom.testing.InMemoryUserFiles USER_FILES = new dev.darkroom.testing.InMemoryUserFiles(CLOCK);
+
   private ApiFixture() {}
 
   /** What opens and limits event streams, and who may mint keys. */
@@ -181,6 +184,10 @@ final class ApiFixture {
         new DeploymentRoutes(new PublishDeployment(deployments, policy, CLOCK),
             new RunDeployment(deployments, submitJob, policy, new StagedInputImages(
                 new OutboundHttp(new OutboundUrlPolicy(true, InetAddress::getAllByName)), new UploadedInputs(files))),
-            deployments, jobs, resources, CLOCK)};
+            deployments, jobs, resources, CLOCK),
+        new dev.darkroom.functions.api.routes.UserDataRoutes(new dev.darkroom.core.userdata.UserData(USER_FILES)),
+        new dev.darkroom.functions.api.routes.SettingsRoutes(new dev.darkroom.core.userdata.UserSettings(USER_FILES)),
+        new dev.darkroom.functions.api.routes.ComfyServerRoutes(new dev.darkroom.core.userdata.UserData(USER_FILES)),
+        new dev.darkroom.functions.api.routes.ComfyJobsRoutes(jobs, cancel)};
   }
 }

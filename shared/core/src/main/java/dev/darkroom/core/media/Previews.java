@@ -62,6 +62,11 @@ public final class Previews {
   }
 
   private static BufferedImage firstFrame(byte[] source) throws Refused {
+    return firstFrame(source, MAX_SOURCE_PIXELS);
+  }
+
+  /** The first frame of an image, refused before decoding when it has more than {@code maxPixels}. */
+  static BufferedImage firstFrame(byte[] source, long maxPixels) throws Refused {
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(source))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (in == null || !readers.hasNext()) {
@@ -71,9 +76,9 @@ public final class Previews {
       try {
         reader.setInput(in, false, true);
         long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-        if (pixels > MAX_SOURCE_PIXELS) {
+        if (pixels > maxPixels) {
           throw new Refused(reader.getWidth(0) + "x" + reader.getHeight(0) + " is over "
-              + MAX_SOURCE_PIXELS + " pixels");
+              + maxPixels + " pixels");
         }
         return reader.read(0);
       } finally {
@@ -113,7 +118,8 @@ public final class Previews {
     return current;
   }
 
-  private static byte[] encode(BufferedImage image, String format, float quality) {
+  /** The image in {@code format}; {@code quality} in [0, 1] for a lossy format, 0 for the writer's default. */
+  static byte[] encode(BufferedImage image, String format, float quality) {
     ImageWriter writer = ImageIO.getImageWritersByFormatName(format).next();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
@@ -121,6 +127,10 @@ public final class Previews {
       ImageWriteParam param = writer.getDefaultWriteParam();
       if (quality > 0) {
         param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+        if (param.getCompressionType() == null && param.getCompressionTypes() != null) {
+          // A writer with several kinds and no default (WebP: Lossy, Lossless): the first, lossy, as Pillow's quality= is.
+          param.setCompressionType(param.getCompressionTypes()[0]);
+        }
         param.setCompressionQuality(quality);
       }
       writer.write(null, new IIOImage(image, null, null), param);

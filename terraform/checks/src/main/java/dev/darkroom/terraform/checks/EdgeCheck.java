@@ -16,7 +16,8 @@ import java.util.TreeMap;
  * <p>The load balancer's url map (every one with path matchers) also splits the host as the local
  * stack's edge does: exactly {@code /} and {@code /console/*} go to the console's backend bucket, no
  * other path does, and every path without a rule of its own (the ComfyUI routes, {@code /api/...})
- * goes to the backend service that serves the api function.
+ * goes to the backend service that serves the api function; ComfyUI's sockets, {@code /ws} and
+ * {@code /api/ws}, go to the backend service that serves the realtime gateway.
  */
 public final class EdgeCheck {
   static final String FUNCTION_INTERNAL_ONLY = "ALLOW_INTERNAL_ONLY";
@@ -31,6 +32,9 @@ public final class EdgeCheck {
   static final String API = Deployable.FUNCTION + ".api";
   /** The console's paths, those the local stack's ConsoleFiles serves: {@code /} and {@code /console/...}. */
   static final List<String> CONSOLE_PATHS = List.of("/", "/console/*");
+  /** ComfyUI's WebSocket paths, both of which the local stack's edge sends to the realtime gateway. */
+  static final List<String> SOCKET_PATHS = List.of("/ws", "/api/ws");
+  static final String REALTIME = Deployable.RUN_SERVICE + ".realtime";
 
   private EdgeCheck() {}
 
@@ -98,6 +102,15 @@ public final class EdgeCheck {
           report.fail(where + ": \"" + path + "\" goes to " + target + ", not to the console's backend bucket");
         }
       }
+      // Without a network endpoint group for the gateway no path can reach it: reported above, once.
+      boolean gatewayServed = tf.resources(NEG).values().stream()
+          .anyMatch(neg -> Terraform.references(Terraform.at(neg, "cloud_run", "service").asText()).contains(REALTIME));
+      for (String path : gatewayServed ? SOCKET_PATHS : List.<String>of()) {
+        String target = targets.getOrDefault(path, fallback.orElse("nothing"));
+        if (!serves(tf, target, REALTIME)) {
+          report.fail(where + ": \"" + path + "\" goes to " + target + ", not to the backend service of " + REALTIME);
+        }
+      }
       targets.forEach((path, target) -> {
         if (target.startsWith(BUCKET_BACKEND + ".") && !CONSOLE_PATHS.contains(path)) {
           report.fail(where + ": \"" + path + "\" goes to the console's " + target + "; only " + CONSOLE_PATHS
@@ -109,6 +122,11 @@ public final class EdgeCheck {
 
   /** Whether a backend service's group is the serverless NEG of the api function. */
   private static boolean servesTheApi(Terraform tf, String backendAddress) {
+    return serves(tf, backendAddress, API);
+  }
+
+  /** Whether a backend service's group is the serverless NEG of {@code deployable} (a resource address). */
+  private static boolean serves(Terraform tf, String backendAddress, String deployable) {
     if (!backendAddress.startsWith(BACKEND + ".")) {
       return false;
     }
@@ -116,7 +134,7 @@ public final class EdgeCheck {
         .flatMap(backend -> Terraform.firstReference(Terraform.at(backend, "backend", "group").asText()))
         .filter(neg -> neg.startsWith(NEG + "."))
         .flatMap(neg -> tf.resource(NEG, neg.substring(NEG.length() + 1)))
-        .filter(neg -> Terraform.references(Terraform.at(neg, "cloud_run", "service").asText()).contains(API))
+        .filter(neg -> Terraform.references(Terraform.at(neg, "cloud_run", "service").asText()).contains(deployable))
         .isPresent();
   }
 

@@ -64,6 +64,8 @@ public final class RoleCheck {
       Map.entry("Adapters.ledger", List.of(Need.onProject(CLOUD_SQL))),
       Map.entry("Adapters.outputStore", List.of(Need.on(OBJECT_USER, "OUTPUTS_BUCKET"))),
       Map.entry("Adapters.nodeCatalog", List.of(Need.on(OBJECT_USER, "OUTPUTS_BUCKET"))),
+      // Each user's files (/userdata, /settings) under userdata/ of the outputs bucket: list, read, write, delete.
+      Map.entry("Adapters.userFiles", List.of(Need.on(OBJECT_USER, "OUTPUTS_BUCKET"))),
       Map.entry("Adapters.modelStore", List.of(Need.onProject(DATASTORE))),
       // Reads only (ranged reads and a streamed hash of each model file).
       Map.entry("Adapters.modelFiles", List.of(Need.on("roles/storage.objectViewer", "MODELS_BUCKET"))),

@@ -95,4 +95,23 @@ class EdgeCheckTest {
         "google_compute_url_map.edge, path matcher comfyui: every path without a rule (ComfyUI's routes, /api/...)"
             + " goes to google_compute_backend_bucket.console, not to the backend service of google_cloudfunctions2_function.api");
   }
+
+  // Issue 23 item 1: ComfyUI's frontend opens /api/ws, its scripts /ws: both reach the realtime gateway.
+
+  @Test
+  void failsWhenApiWsGoesToTheApiInsteadOfTheRealtimeGateway() {
+    JsonNode module = Module.copy();
+    ArrayNode rules = (ArrayNode) Terraform.at(Module.resource(module, EdgeCheck.URL_MAP, "edge"), "path_matcher").path("path_rule");
+    for (JsonNode rule : rules) {
+      ArrayNode paths = (ArrayNode) rule.path("paths");
+      for (int i = paths.size() - 1; i >= 0; i--) {
+        if (paths.get(i).asText().equals("/api/ws")) {
+          paths.remove(i);
+        }
+      }
+    }
+    assertThat(EdgeCheck.run(module).failures()).containsExactly(
+        "google_compute_url_map.edge, path matcher comfyui: \"/api/ws\" goes to google_compute_backend_service.api,"
+            + " not to the backend service of google_cloud_run_v2_service.realtime");
+  }
 }

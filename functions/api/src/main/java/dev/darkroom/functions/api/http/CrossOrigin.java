@@ -37,7 +37,8 @@ public final class CrossOrigin {
    * credential was refused.
    */
   public static final List<String> EXPOSED_HEADERS =
-      List.of("Location", "Retry-After", "Idempotent-Replayed", "Darkroom-Listing-Truncated", "WWW-Authenticate");
+      List.of("Location", "Retry-After", "Idempotent-Replayed", "Darkroom-Listing-Truncated", "WWW-Authenticate",
+          "Content-Disposition");
 
   /**
    * How long a browser may reuse a preflight's answer, per page origin and URL: Chromium's cap

@@ -23,6 +23,11 @@ public final class Replies {
     send(response, status, "application/json; charset=utf-8", body);
   }
 
+  /** Bytes of any kind, e.g. a user's file or a re-encoded image, with their length. */
+  public static void bytes(HttpResponse response, int status, String contentType, byte[] body) throws IOException {
+    send(response, status, contentType, body);
+  }
+
   public static void text(HttpResponse response, int status, String body) throws IOException {
     send(response, status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
   }

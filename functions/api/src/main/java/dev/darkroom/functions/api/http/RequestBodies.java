@@ -169,6 +169,15 @@ public final class RequestBodies {
     }
   }
 
+  /** A control body of any JSON value ({@code POST /settings/{id}}): 400 when it is no JSON, 413 past the limit. */
+  public static JsonNode jsonValue(HttpRequest request) {
+    try {
+      return parse(read(request, InputLimits.CONTROL_BODY_BYTES));
+    } catch (Unusable e) {
+      throw e.refusal();
+    }
+  }
+
   /** A control body ({@code /queue}, {@code /history}) that must be a JSON object: 400 otherwise. */
   public static JsonNode jsonObject(HttpRequest request) {
     JsonNode node;

@@ -6,6 +6,8 @@ import dev.darkroom.core.comfy.InputPaths;
 import dev.darkroom.core.comfy.MultipartForm;
 import dev.darkroom.core.job.JobOutput;
 import dev.darkroom.core.limits.InputLimits;
+import dev.darkroom.core.media.ImageVariants;
+import dev.darkroom.core.media.Previews;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.OutputStore;
 import dev.darkroom.core.usecase.FindOwnJob;
@@ -50,6 +52,12 @@ public final class FileRoutes implements RouteGroup {
     this.gate = gate;
   }
 
+  /** The largest stored file {@code /view} re-encodes ({@code preview=}, {@code channel=}). */
+  public static final long MAX_REENCODED_BYTES = 32L * 1024 * 1024;
+  /** Re-encodings one instance runs at once: each may hold a decoded image of up to 64 MiB and a core. */
+  public static final int REENCODINGS_AT_ONCE = 2;
+  private final java.util.concurrent.Semaphore reencodings = new java.util.concurrent.Semaphore(REENCODINGS_AT_ONCE);
+
   /** {@code UPLOADS_PER_USER}'s default. */
   public static final int DEFAULT_UPLOADS_PER_USER = UploadGate.DEFAULT_PER_USER;
   /** {@code UPLOAD_MEMORY_MB}'s default. */
@@ -91,9 +99,56 @@ public final class FileRoutes implements RouteGroup {
       Replies.text(call.response(), 404, "404: Not Found");
       return;
     }
+    String channel = call.query("channel");
+    boolean preview = call.queryParameters().containsKey("preview");
+    if (ImageVariants.reencodes(preview, channel)) {
+      reencode(call, object.get(), filename, preview ? call.query("preview") : null, channel);
+      return;
+    }
     call.response().setStatusCode(302);
     call.response().appendHeader("Location", outputs.signedReadUrl(object.get(), JobResources.SIGNED_URL_TTL).toString());
     call.response().appendHeader("Cache-Control", "private, max-age=60");
+  }
+
+  /**
+   * server.py {@code view_image}'s {@code preview=} and {@code channel=}: the image re-encoded here
+   * ({@link ImageVariants}), so its bytes pass through the function, within bounds: a source of at most
+   * {@link #MAX_REENCODED_BYTES} and {@link ImageVariants#MAX_PIXELS}, {@link #REENCODINGS_AT_ONCE} at once
+   * per instance (503 past it). A file that is no image: ComfyUI fails with 500, we answer 400.
+   */
+  private void reencode(Call call, String object, String filename, String preview, String channel)
+      throws IOException {
+    Optional<OutputStore.StoredObject> stored = outputs.stat(object);
+    if (stored.isEmpty()) {
+      Replies.text(call.response(), 404, "404: Not Found");
+      return;
+    }
+    if (stored.get().size() > MAX_REENCODED_BYTES) {
+      throw Replies.Refusal.badRequest("the file is " + stored.get().size() + " bytes; preview= and channel= re-encode"
+          + " files of up to " + MAX_REENCODED_BYTES + " bytes (ask without them for the file itself)");
+    }
+    if (!reencodings.tryAcquire()) {
+      call.response().appendHeader("Retry-After", "1");
+      Replies.text(call.response(), 503, "503: Service Unavailable: busy re-encoding other images; retry shortly");
+      return;
+    }
+    ImageVariants.Variant variant;
+    try {
+      byte[] source = outputs.read(object).orElse(null);
+      if (source == null) {
+        Replies.text(call.response(), 404, "404: Not Found");
+        return;
+      }
+      variant = preview != null ? ImageVariants.preview(source, preview, channel)
+          : ImageVariants.channel(source, channel).orElseThrow();
+    } catch (Previews.Refused refused) {
+      throw Replies.Refusal.badRequest("cannot re-encode this file: " + refused.getMessage());
+    } finally {
+      reencodings.release();
+    }
+    call.response().appendHeader("Content-Disposition", "filename=\"" + filename.replaceAll("[\"\\r\\n]", "_") + "\"");
+    call.response().appendHeader("Cache-Control", "private, max-age=60");
+    Replies.bytes(call.response(), 200, variant.contentType(), variant.bytes());
   }
 
   private Optional<String> outputObject(String user, String subfolder, String filename, String type) {

@@ -1,0 +1,125 @@
+package dev.darkroom.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 23's first "done when", on one local stack through the edge to the api function on the
+ * Functions Framework's Jetty: {@code /free}, {@code /userdata} (write, list, read back), {@code /settings},
+ * {@code /users}, {@code /extensions} and {@code /api/jobs} answer as ComfyUI does, and
+ * {@code /view?...&preview=webp;90} returns a WebP of a run's output.
+ */
+class ComfyRoutesIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path dataDir;
+  private static LocalStack stack;
+  private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+  @BeforeAll
+  static void startStack() {
+    stack = LocalStack.start(new LocalStack.Options("darkroom-it", 0, dataDir, Duration.ofMillis(1), null));
+  }
+
+  @AfterAll
+  static void stopStack() {
+    Resources.closeAll(stack);
+  }
+
+  private HttpResponse<byte[]> send(String method, String path, String body) throws Exception {
+    HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+        : HttpRequest.BodyPublishers.ofString(body);
+    return http.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).method(method, publisher).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static String text(HttpResponse<byte[]> response) {
+    return new String(response.body(), StandardCharsets.UTF_8);
+  }
+
+  private static JsonNode json(HttpResponse<byte[]> response) throws Exception {
+    return JSON.readTree(response.body());
+  }
+
+  @Test
+  void theServerRoutesAnswerAsComfyUiDoes() throws Exception {
+    HttpResponse<byte[]> freed = send("POST", "/api/free", "{\"unload_models\":true,\"free_memory\":true}");
+    assertThat(freed.statusCode()).isEqualTo(200);
+    assertThat(freed.body()).isEmpty();
+    assertThat(json(send("GET", "/api/extensions", null))).isEmpty();
+    assertThat(json(send("POST", "/api/users", "{\"username\":\"x\"}")).has("error")).isTrue();
+
+    // The user data: written, listed (v1 and v2), read back, moved; the settings kept in comfy.settings.json.
+    HttpResponse<byte[]> written = send("POST", "/api/userdata/workflows/first.json?full_info=true", "{\"nodes\":[]}");
+    assertThat(written.statusCode()).as(text(written)).isEqualTo(200);
+    assertThat(json(written).get("path").asText()).isEqualTo("workflows/first.json");
+    assertThat(send("POST", "/api/userdata/workflows/first.json?overwrite=false", "{}").statusCode()).isEqualTo(409);
+    assertThat(json(send("GET", "/api/userdata?dir=workflows", null)).get(0).asText()).isEqualTo("first.json");
+    assertThat(json(send("GET", "/api/v2/userdata", null)).get(0).get("type").asText()).isEqualTo("directory");
+    assertThat(text(send("GET", "/api/userdata/workflows/first.json", null))).isEqualTo("{\"nodes\":[]}");
+    assertThat(json(send("POST", "/api/userdata/workflows%20old.json", "{}")).asText()).isEqualTo("workflows old.json");
+    // The framework's Jetty refuses an encoded slash before the function runs (documented in functions/api/README.md).
+    assertThat(send("GET", "/api/userdata/workflows%2Ffirst.json", null).statusCode()).isEqualTo(400);
+    assertThat(send("GET", "/api/userdata?dir=..", null).statusCode()).isEqualTo(403);
+    assertThat(json(send("POST", "/api/userdata/workflows/first.json/move/workflows/second.json", null)).asText())
+        .isEqualTo("workflows/second.json");
+    assertThat(send("DELETE", "/api/userdata/workflows/second.json", null).statusCode()).isEqualTo(204);
+
+    assertThat(send("POST", "/api/settings/Comfy.Theme", "\"dark\"").statusCode()).isEqualTo(200);
+    assertThat(send("POST", "/api/settings", "{\"Comfy.Locale\":\"en\"}").statusCode()).isEqualTo(200);
+    assertThat(json(send("GET", "/api/settings", null)))
+        .isEqualTo(JSON.readTree("{\"Comfy.Theme\":\"dark\",\"Comfy.Locale\":\"en\"}"));
+    assertThat(json(send("GET", "/api/settings/Comfy.Theme", null)).asText()).isEqualTo("dark");
+    assertThat(json(send("GET", "/api/users", null)))
+        .isEqualTo(JSON.readTree("{\"storage\":\"server\",\"migrated\":true}"));
+  }
+
+  @Test
+  void aFinishedRunIsInTheJobsApiAndItsImagePreviewsAsWebp() throws Exception {
+    String workflow;
+    try (InputStream in = getClass().getResourceAsStream("/workflows/sd1.5-txt2img.json")) {
+      workflow = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    HttpResponse<byte[]> posted = send("POST", "/prompt", "{\"prompt\":" + workflow + "}");
+    assertThat(posted.statusCode()).as(text(posted)).isEqualTo(200);
+    String promptId = json(posted).get("prompt_id").asText();
+    JsonNode job = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+        .until(() -> json(send("GET", "/api/jobs/" + promptId, null)), j -> j.path("status").asText().equals("completed"));
+    JsonNode image = job.at("/outputs/9/images/0");
+    assertThat(job.at("/workflow/prompt/9/class_type").asText()).isEqualTo("SaveImage");
+    assertThat(job.get("preview_output").get("filename").asText()).isEqualTo(image.get("filename").asText());
+
+    JsonNode listing = json(send("GET", "/api/jobs?status=completed&limit=10", null));
+    assertThat(listing.path("jobs")).extracting(j -> j.get("id").asText()).contains(promptId);
+    assertThat(listing.at("/pagination/limit").asInt()).isEqualTo(10);
+    assertThat(json(send("GET", "/api/jobs?sort_by=name", null)).get("error").asText())
+        .isEqualTo("sort_by must be 'created_at' or 'execution_duration'");
+    assertThat(json(send("POST", "/api/jobs/" + promptId + "/cancel", null)).get("cancelled").asBoolean()).isFalse();
+
+    String view = "/api/view?filename=" + image.get("filename").asText() + "&subfolder=" + image.get("subfolder").asText()
+        + "&type=output";
+    HttpResponse<byte[]> webp = send("GET", view + "&preview=webp;90", null);
+    assertThat(webp.statusCode()).as(text(webp)).isEqualTo(200);
+    assertThat(webp.headers().firstValue("Content-Type")).hasValue("image/webp");
+    assertThat(new String(webp.body(), 0, 4, StandardCharsets.US_ASCII)).isEqualTo("RIFF");
+    assertThat(new String(webp.body(), 8, 4, StandardCharsets.US_ASCII)).isEqualTo("WEBP");
+    HttpResponse<byte[]> jpeg = send("GET", view + "&preview=jpeg;85", null);
+    assertThat(jpeg.headers().firstValue("Content-Type")).hasValue("image/jpeg");
+    assertThat(send("GET", view + "&channel=rgb", null).headers().firstValue("Content-Type")).hasValue("image/png");
+  }
+}
