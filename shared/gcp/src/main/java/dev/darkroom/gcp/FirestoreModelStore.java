@@ -52,6 +52,22 @@ public final class FirestoreModelStore implements ModelStore {
   }
 
   @Override
+  public Optional<ModelRecord> compute(String folder, String name,
+      java.util.function.Function<Optional<ModelRecord>, Optional<ModelRecord>> change) {
+    DocumentReference ref = models.document(documentId(folder, name));
+    return FirestoreJobStore.await(models.getFirestore().runTransaction(tx -> {
+      DocumentSnapshot doc = tx.get(ref).get();
+      Optional<ModelRecord> stored = doc.exists() ? Optional.of(model(doc)) : Optional.empty();
+      Optional<ModelRecord> changed = change.apply(stored);
+      if (changed.isEmpty()) {
+        return stored;
+      }
+      tx.set(ref, document(changed.get()));
+      return changed;
+    }));
+  }
+
+  @Override
   public List<ModelRecord> list(String folder) {
     var query = folder == null ? models : models.whereEqualTo("folder", folder);
     return FirestoreJobStore.await(query.get()).getDocuments().stream().map(doc -> model(doc))
@@ -71,6 +87,18 @@ public final class FirestoreModelStore implements ModelStore {
     doc.put("dtypes", new LinkedHashMap<>(model.dtypes()));
     doc.put("addedAt", JobDocuments.timestamp(model.addedAt()));
     doc.put("addedBy", model.addedBy());
+    if (model.imported() != null) {
+      ModelRecord.Import imported = model.imported();
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("id", imported.id());
+      fields.put("url", imported.url());
+      fields.put("sealedToken", imported.sealedToken());
+      fields.put("bytesDone", imported.bytesDone());
+      fields.put("bytesTotal", imported.bytesTotal());
+      fields.put("execution", imported.execution());
+      fields.put("updatedAt", JobDocuments.timestamp(imported.updatedAt()));
+      doc.put("import", fields);
+    }
     return doc;
   }
 
@@ -84,6 +112,15 @@ public final class FirestoreModelStore implements ModelStore {
         doc.getLong("size"), doc.getString("sha256"),
         ModelRecord.State.valueOf(doc.getString("state").toUpperCase(java.util.Locale.ROOT)), doc.getString("reason"),
         doc.getLong("tensors").intValue(), new TreeMap<>(dtypes), JobDocuments.instant(doc.getTimestamp("addedAt")),
-        doc.getString("addedBy"));
+        doc.getString("addedBy"), imported(doc));
+  }
+
+  private static ModelRecord.Import imported(DocumentSnapshot doc) {
+    if (doc.get("import") == null) {
+      return null;
+    }
+    return new ModelRecord.Import(doc.getString("import.id"), doc.getString("import.url"),
+        doc.getString("import.sealedToken"), doc.getLong("import.bytesDone"), doc.getLong("import.bytesTotal"),
+        doc.getString("import.execution"), JobDocuments.instant(doc.getTimestamp("import.updatedAt")));
   }
 }

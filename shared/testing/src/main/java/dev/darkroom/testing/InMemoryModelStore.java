@@ -24,6 +24,13 @@ public final class InMemoryModelStore implements ModelStore {
   }
 
   @Override
+  public Optional<ModelRecord> compute(String folder, String name,
+      java.util.function.Function<Optional<ModelRecord>, Optional<ModelRecord>> change) {
+    return Optional.ofNullable(models.compute(List.of(folder, name),
+        (key, stored) -> change.apply(Optional.ofNullable(stored)).orElse(stored)));
+  }
+
+  @Override
   public List<ModelRecord> list(String folder) {
     return models.values().stream().filter(model -> folder == null || model.folder().equals(folder))
         .sorted(Comparator.comparing(ModelRecord::folder).thenComparing(ModelRecord::name)).toList();

@@ -21,6 +21,19 @@ public interface ModelStore {
    */
   ModelRecord put(ModelRecord model);
 
+  /**
+   * Reads the stored record of {@code folder/name} and writes what {@code change} makes of it, in
+   * one transaction: the import's compare-and-set (start an import only where none of the same id
+   * runs, advance its progress only while it is still the one recorded). {@code change} may run
+   * more than once (a transaction that collided is tried again), so it must only compute.
+   *
+   * @param change given the stored record (empty if none), returns the record to store, or empty to
+   *     leave the stored one as it is
+   * @return the record stored after the call (empty if none)
+   */
+  Optional<ModelRecord> compute(String folder, String name,
+      java.util.function.Function<Optional<ModelRecord>, Optional<ModelRecord>> change);
+
   /** Every record, ordered by folder then name; of one folder only if {@code folder} is not null. */
   List<ModelRecord> list(String folder);
 
