@@ -1,5 +1,6 @@
 package dev.darkroom.functions.api;
 
+import dev.darkroom.core.auth.Caller;
 import dev.darkroom.core.comfy.PromptPolicy;
 import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.limits.FailedAuthentications;
@@ -7,12 +8,14 @@ import dev.darkroom.core.limits.OpenStreams;
 import dev.darkroom.core.media.SignedReadUrls;
 import dev.darkroom.core.port.DeploymentStore;
 import dev.darkroom.core.port.JobStore;
+import dev.darkroom.core.port.ModelStore;
 import dev.darkroom.core.port.OutputStore;
 import dev.darkroom.core.usecase.CancelJobs;
 import dev.darkroom.core.usecase.FreshSignIn;
 import dev.darkroom.core.usecase.PublishDeployment;
 import dev.darkroom.core.usecase.RunDeployment;
 import dev.darkroom.core.usecase.StandingRecheck;
+import dev.darkroom.core.usecase.StartModelImport;
 import dev.darkroom.core.usecase.StreamTicketing;
 import dev.darkroom.core.usecase.RegisterWebhooks;
 import dev.darkroom.core.usecase.SubmitJob;
@@ -28,6 +31,7 @@ import dev.darkroom.functions.api.routes.HistoryRoutes;
 import dev.darkroom.functions.api.routes.JobEventStream;
 import dev.darkroom.functions.api.routes.JobRoutes;
 import dev.darkroom.functions.api.routes.KeyRoutes;
+import dev.darkroom.functions.api.routes.ModelImportRoutes;
 import dev.darkroom.functions.api.routes.ModelRoutes;
 import dev.darkroom.functions.api.routes.NotificationRoutes;
 import dev.darkroom.functions.api.routes.OpenApiDocument;
@@ -37,6 +41,7 @@ import dev.darkroom.functions.api.routes.StreamTicketRoutes;
 import dev.darkroom.functions.api.routes.UploadedInputs;
 import dev.darkroom.functions.api.views.JobResources;
 import dev.darkroom.gcp.Adapters;
+import dev.darkroom.gcp.SecretSealer;
 import java.time.Clock;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +70,7 @@ final class ApiWiring {
     SubmitJob submitJob = new SubmitJob(submit, adapters.idempotencyKeys(config.idempotencyKeys()), jobs, admission,
         clock);
     DeploymentStore deployments = adapters.deployments(config.deployments());
+    ModelStore models = adapters.modelStore(config.models());
     StandingRecheck standing = new StandingRecheck(adapters.callerStanding(config.auth()), clock,
         config.eventStreams().recheck());
     return new ComfyApi(Callers.of(adapters.authenticator(config.auth(), clock)), tickets,
@@ -85,7 +91,11 @@ final class ApiWiring {
         new OpenApiDocument(),
         new NotificationRoutes(webhooks, adapters.deviceTokens(config.devices()), adapters.emailRecipients(),
             adapters.deliveryLog()),
-        new ModelRoutes(adapters.modelStore(config.models())),
+        new ModelRoutes(models),
+        new ModelImportRoutes(new StartModelImport(models, adapters.modelImportLauncher(config.modelImports()),
+            adapters.modelImportUrlPolicy(config.modelImports().allowLoopback()),
+            new SecretSealer(config.modelImports().tokensKey())::seal, clock), models,
+            caller -> caller.method() == Caller.Method.LOCAL), // integrator: Caller::admin
         new DeploymentRoutes(new PublishDeployment(deployments, policy, clock),
             new RunDeployment(deployments, submitJob, policy), deployments, jobs, resources, clock));
   }

@@ -41,7 +41,8 @@ public final class ModelRoutes implements RouteGroup {
     Replies.json(call.response(), 200, reply);
   }
 
-  private static ObjectNode describe(ModelRecord model) {
+  /** A model as {@code GET /v2/models} lists it; an import's progress and source (never its token) under {@code import}. */
+  static ObjectNode describe(ModelRecord model) {
     ObjectNode node = Replies.JSON.createObjectNode();
     node.put("folder", model.folder());
     node.put("name", model.name());
@@ -51,6 +52,13 @@ public final class ModelRoutes implements RouteGroup {
     node.put("reason", model.reason());
     node.put("added_at", model.addedAt().toString());
     node.put("added_by", model.addedBy());
+    if (model.imported() != null) {
+      ObjectNode imported = node.putObject("import");
+      imported.put("source", dev.darkroom.core.models.ModelImports.shown(model.imported().url()));
+      imported.put("bytes_done", model.imported().bytesDone());
+      imported.put("bytes_total", model.imported().bytesTotal() < 0 ? null : model.imported().bytesTotal());
+      imported.put("updated_at", model.imported().updatedAt().toString());
+    }
     return node;
   }
 }
