@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
@@ -93,9 +94,12 @@ public final class StartModelImport {
         request.sha256() == null ? null : request.sha256().toLowerCase(java.util.Locale.ROOT), State.IMPORTING, null,
         0, new TreeMap<>(), now, userId, new ModelRecord.Import(id, request.url(), sealed, 0, -1, null, now));
     AtomicReference<String> conflict = new AtomicReference<>();
+    AtomicBoolean written = new AtomicBoolean();
     ModelRecord stored = models.compute(folder, name, existing -> {
       conflict.set(null);
+      written.set(false);
       if (existing.isEmpty() || startsAgain(existing.get(), id, now)) {
+        written.set(true);
         return Optional.of(fresh);
       }
       ModelRecord held = existing.get();
@@ -107,7 +111,7 @@ public final class StartModelImport {
     if (conflict.get() != null) {
       return new Result.Conflict(conflict.get());
     }
-    if (!stored.equals(fresh)) {
+    if (!written.get()) {
       return new Result.Accepted(stored, false);
     }
     String execution;
