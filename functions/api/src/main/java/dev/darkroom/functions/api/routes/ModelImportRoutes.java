@@ -12,6 +12,7 @@ import dev.darkroom.functions.api.http.Replies;
 import dev.darkroom.functions.api.http.RequestBodies;
 import dev.darkroom.functions.api.http.Route;
 import dev.darkroom.functions.api.http.RouteGroup;
+import dev.darkroom.functions.api.views.ModelResource;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -85,7 +86,7 @@ public final class ModelImportRoutes implements RouteGroup {
             ModelImports.shown(model.imported().url()), call.user(), model.imported().execution());
       }
       call.response().appendHeader("Location", location(model));
-      Replies.json(call.response(), 202, ModelRoutes.describe(model));
+      Replies.json(call.response(), 202, ModelResource.of(model));
     }
   }
 
@@ -104,7 +105,7 @@ public final class ModelImportRoutes implements RouteGroup {
       Replies.apiError(call.response(), 404, "no model " + folder + "/" + name);
       return;
     }
-    Replies.json(call.response(), 200, ModelRoutes.describe(model.get()));
+    Replies.json(call.response(), 200, ModelResource.of(model.get()));
   }
 
   static String location(ModelRecord model) {

@@ -2,12 +2,12 @@ package dev.darkroom.functions.api.routes;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.models.ModelPaths;
-import dev.darkroom.core.models.ModelRecord;
 import dev.darkroom.core.port.ModelStore;
 import dev.darkroom.functions.api.http.Call;
 import dev.darkroom.functions.api.http.Replies;
 import dev.darkroom.functions.api.http.Route;
 import dev.darkroom.functions.api.http.RouteGroup;
+import dev.darkroom.functions.api.views.ModelResource;
 import java.io.IOException;
 import java.util.List;
 
@@ -37,28 +37,7 @@ public final class ModelRoutes implements RouteGroup {
     }
     ObjectNode reply = Replies.JSON.createObjectNode();
     var array = reply.putArray("models");
-    models.list(folder).forEach(model -> array.add(describe(model)));
+    models.list(folder).forEach(model -> array.add(ModelResource.of(model)));
     Replies.json(call.response(), 200, reply);
-  }
-
-  /** A model as {@code GET /v2/models} lists it; an import's progress and source (never its token) under {@code import}. */
-  static ObjectNode describe(ModelRecord model) {
-    ObjectNode node = Replies.JSON.createObjectNode();
-    node.put("folder", model.folder());
-    node.put("name", model.name());
-    node.put("size", model.size());
-    node.put("sha256", model.sha256());
-    node.put("state", model.state().wireName());
-    node.put("reason", model.reason());
-    node.put("added_at", model.addedAt().toString());
-    node.put("added_by", model.addedBy());
-    if (model.imported() != null) {
-      ObjectNode imported = node.putObject("import");
-      imported.put("source", dev.darkroom.core.models.ModelImports.shown(model.imported().url()));
-      imported.put("bytes_done", model.imported().bytesDone());
-      imported.put("bytes_total", model.imported().bytesTotal() < 0 ? null : model.imported().bytesTotal());
-      imported.put("updated_at", model.imported().updatedAt().toString());
-    }
-    return node;
   }
 }
