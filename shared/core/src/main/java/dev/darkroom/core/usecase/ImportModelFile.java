@@ -95,7 +95,13 @@ public final class ImportModelFile {
       return failed(folder, name, importId, scheme.get(), false);
     }
     String sealed = begun.imported().sealedToken();
-    String token = sealed == null ? null : tokens.open(sealed, importId);
+    String token;
+    try {
+      token = sealed == null ? null : tokens.open(sealed, importId);
+    } catch (RuntimeException e) {
+      // Another key (rotated) or a token sealed for another import: no retry can open it.
+      return failed(folder, name, importId, "the hub token cannot be opened: " + e.getMessage(), false);
+    }
     Progress progress = new Progress(folder, name, importId);
     try (ModelDownloads.Download download = downloads.open(url, token, settings.timeout())) {
       long total = download.length();

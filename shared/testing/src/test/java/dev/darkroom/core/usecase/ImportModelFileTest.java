@@ -184,6 +184,21 @@ class ImportModelFileTest {
   }
 
   @Test
+  void aTokenThatCannotBeOpenedFailsTheImportForGoodWithoutAFetch() {
+    hub.files.put(URL, file(10));
+    recordImport("sealed-under-another-key");
+    ImportModelFile broken = new ImportModelFile(models, hub, uploads, (sealed, boundTo) -> {
+      throw new IllegalStateException("a sealed secret of " + boundTo + " does not open with this key");
+    }, new ImportModelFile.Settings(1L << 30, Duration.ofHours(1), Duration.ofSeconds(5), false), clock);
+
+    assertThat(broken.run("loras", NAME, ID).outcome()).isEqualTo(ImportModelFile.Outcome.FAILED);
+    ModelRecord failed = models.get("loras", NAME).orElseThrow();
+    assertThat(failed.reason()).startsWith("the hub token cannot be opened");
+    assertThat(failed.imported().sealedToken()).isNull();
+    assertThat(hub.opened).isZero();
+  }
+
+  @Test
   void anImportThatEndedOrWasReplacedIsNotRunAgain() {
     hub.files.put(URL, file(10));
     models.put(new ModelRecord("loras", NAME, 7, 10, "ab".repeat(32), State.READY, null, 1, new TreeMap<>(), NOW,
