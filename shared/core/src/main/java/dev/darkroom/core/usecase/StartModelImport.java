@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
@@ -90,16 +89,19 @@ public final class StartModelImport {
     String id = ModelImports.importId(folder, name, request.url());
     Instant now = clock.instant();
     String sealed = request.token() == null ? null : sealer.seal(request.token(), id);
-    ModelRecord fresh = new ModelRecord(folder, name, 0, 0,
-        request.sha256() == null ? null : request.sha256().toLowerCase(java.util.Locale.ROOT), State.IMPORTING, null,
-        0, new TreeMap<>(), now, userId, new ModelRecord.Import(id, request.url(), sealed, 0, -1, null, now));
+    String sha256 = request.sha256() == null ? null : request.sha256().toLowerCase(java.util.Locale.ROOT);
+    ModelRecord.Import imported = new ModelRecord.Import(id, request.url(), sealed, 0, -1, null, now);
     AtomicReference<String> conflict = new AtomicReference<>();
-    AtomicBoolean written = new AtomicBoolean();
+    AtomicReference<ModelRecord> written = new AtomicReference<>();
     ModelRecord stored = models.compute(folder, name, existing -> {
       conflict.set(null);
-      written.set(false);
+      written.set(null);
       if (existing.isEmpty() || startsAgain(existing.get(), id, now)) {
-        written.set(true);
+        // The generation of the file it replaces stays, as an upload's announcement keeps it: only
+        // a newer generation's finalize event (the import's upload) is checked as this import.
+        ModelRecord fresh = new ModelRecord(folder, name, existing.map(ModelRecord::generation).orElse(0L), 0, sha256,
+            State.IMPORTING, null, 0, new TreeMap<>(), now, userId, imported);
+        written.set(fresh);
         return Optional.of(fresh);
       }
       ModelRecord held = existing.get();
@@ -111,7 +113,7 @@ public final class StartModelImport {
     if (conflict.get() != null) {
       return new Result.Conflict(conflict.get());
     }
-    if (!written.get()) {
+    if (written.get() == null) {
       return new Result.Accepted(stored, false);
     }
     String execution;

@@ -154,6 +154,8 @@ class StartModelImportTest {
     models.put(new ModelRecord("loras", "style/ink.safetensors", 4, 10, null, State.REFUSED, "not safetensors", 0,
         new TreeMap<>(), NOW, "storage"));
     assertThat(imports(cloudPolicy).start(request(URL), "admin-1")).isInstanceOf(StartModelImport.Result.Accepted.class);
+    assertThat(models.get("loras", "style/ink.safetensors").orElseThrow().generation())
+        .as("only the import's own, newer generation is checked as the import").isEqualTo(4);
 
     models.put(new ModelRecord("vae", "ready.safetensors", 4, 10, "ab".repeat(32), State.READY, null, 1,
         new TreeMap<>(), NOW, "storage"));
