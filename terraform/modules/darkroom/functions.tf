@@ -92,6 +92,8 @@ resource "google_cloudfunctions2_function" "api" {
       LISTING_MAX_BYTES       = tostring(var.listing_max_bytes)
       UPLOADS_PER_USER        = tostring(var.uploads_per_user)
       UPLOAD_MEMORY_MB        = tostring(var.upload_memory_mb)
+      # POST /api/v2/models/imports runs this job (model_import.tf).
+      MODEL_IMPORT_JOB_NAME = google_cloud_run_v2_job.model_import.id
     }
 
     secret_environment_variables {
@@ -113,6 +115,14 @@ resource "google_cloudfunctions2_function" "api" {
       key        = "WEBHOOK_SECRETS_KEY"
       project_id = var.project_id
       secret     = google_secret_manager_secret.webhook_secrets_key.secret_id
+      version    = "latest"
+    }
+
+    # Seals model hub tokens until the import job uses them (model_import.tf).
+    secret_environment_variables {
+      key        = "MODEL_IMPORT_TOKENS_KEY"
+      project_id = var.project_id
+      secret     = google_secret_manager_secret.model_import_tokens_key.secret_id
       version    = "latest"
     }
   }

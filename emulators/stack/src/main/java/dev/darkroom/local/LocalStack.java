@@ -67,6 +67,9 @@ public final class LocalStack implements AutoCloseable {
   static final String REGION = "us-central1";
   static final String GPU_JOB = "darkroom-gpu";
   static final String GPU_IMAGE = "darkroom-gpu-job";
+  /** Terraform's model import job (model_import.tf) and its image. */
+  static final String MODEL_IMPORT_JOB = "darkroom-model-import";
+  static final String MODEL_IMPORT_IMAGE = "darkroom-model-import";
   static final String OUTPUTS_BUCKET = "darkroom-outputs";
   static final String JOB_SUBMITTED = "job-submitted";
   static final String JOB_EVENTS = "job-events";
@@ -214,8 +217,10 @@ public final class LocalStack implements AutoCloseable {
     functionEnv.put("RECONCILE_LOST_AFTER_SECONDS", "20");
     functionEnv.put("JOB_EVENTS_PUBLIC_TOPIC", JOB_EVENTS_PUBLIC);
     functionEnv.put("MODELS_BUCKET", MODELS_BUCKET);
-    // Local only: test webhook receivers listen on 127.0.0.1. Never set in the cloud (terraform/checks).
+    // Local only: test webhook receivers and model hubs listen on 127.0.0.1. Never set in the cloud (terraform/checks).
     functionEnv.put("WEBHOOKS_ALLOW_LOOPBACK", "true");
+    functionEnv.put("MODEL_IMPORT_JOB_NAME", modelImportJobName(options.projectId()));
+    functionEnv.put("MODEL_IMPORT_TOKENS_KEY", localSecret(dataDir, "model-import-tokens-key"));
     mail = track(LocalMailSink.start(dataDir.resolve("mail")));
     functionEnv.putAll(mail.smtpEnvironment());
     functionEnv.put("INBOUND_INTEGRATIONS", LOCAL_INTEGRATIONS);
@@ -234,6 +239,7 @@ public final class LocalStack implements AutoCloseable {
     SqlLedger.migrate(postgres.getPostgresDatabase());
     publishNodeCatalog(clients);
     createGpuJob(clients, options);
+    createModelImportJob(clients, options.projectId());
 
     Path logs = dataDir.resolve("logs");
     // Each child binds port 0 and prints the port it got: choosing a free port here and handing it
@@ -518,6 +524,36 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /**
+   * The model import job, as Terraform declares it: each task is the job's main in a JVM of its
+   * own, with the functions' environment (the models bucket and collection, the tokens key, the
+   * loopback switch that lets a local model hub be fetched).
+   */
+  private void createModelImportJob(GoogleClients clients, String projectId) {
+    cloud.cloudRun().orElseThrow().registerImage(MODEL_IMPORT_IMAGE,
+        ChildJvm.command("dev.darkroom.modelimport.ModelImportMain", List.of()));
+    Container.Builder container = Container.newBuilder().setImage(MODEL_IMPORT_IMAGE);
+    functionEnv.forEach((name, value) -> container.addEnv(EnvVar.newBuilder().setName(name).setValue(value)));
+    container.addEnv(EnvVar.newBuilder().setName("MODEL_IMPORT_PROGRESS_SECONDS").setValue("1"));
+    Job job = Job.newBuilder()
+        .setTemplate(ExecutionTemplate.newBuilder()
+            .setTaskCount(1)
+            .setTemplate(TaskTemplate.newBuilder()
+                .addContainers(container)
+                .setMaxRetries(1)
+                .setTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(3600))))
+        .build();
+    try {
+      clients.cloudRunJobs().createJobAsync(CreateJobRequest.newBuilder()
+          .setParent("projects/" + projectId + "/locations/" + REGION)
+          .setJobId(MODEL_IMPORT_JOB)
+          .setJob(job)
+          .build()).get();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot create the model import job in the Cloud Run emulator", e);
+    }
+  }
+
+  /**
    * The API validates against the catalog of the engine that actually runs; in the cloud the
    * runner publishes its ComfyUI's, here the stack publishes the engine's it just started.
    */
@@ -651,6 +687,10 @@ public final class LocalStack implements AutoCloseable {
    */
   public void deliverToRuns(String topic) {
     trigger(topic, runsPort);
+  }
+
+  static String modelImportJobName(String projectId) {
+    return "projects/" + projectId + "/locations/" + REGION + "/jobs/" + MODEL_IMPORT_JOB;
   }
 
   static String gpuJobName(String projectId) {

@@ -391,6 +391,26 @@ public final class Adapters implements AutoCloseable {
         clients.config().storageEmulator().orElse(null), clock);
   }
 
+  /** Writes into the models bucket (the import job's resumable uploads). */
+  public dev.darkroom.core.port.ModelFileUploads modelFileUploads(ModelsConfig models) {
+    return new GcsModelFileUploads(clients.storage(), models.bucket());
+  }
+
+  /** Starts the import job's executions, for the api. */
+  public dev.darkroom.core.port.ModelImportLauncher modelImportLauncher(ModelImportsConfig imports) {
+    return new CloudRunModelImportLauncher(clients.cloudRunJobs(), imports.jobName());
+  }
+
+  /** What an import's URL may be: the outbound policy, loopback only where the config allows it. */
+  public OutboundUrlPolicy modelImportUrlPolicy(boolean allowLoopback) {
+    return new OutboundUrlPolicy(allowLoopback, java.net.InetAddress::getAllByName);
+  }
+
+  /** Downloads from model hubs for the import job, under {@link #modelImportUrlPolicy} on every hop. */
+  public dev.darkroom.core.port.ModelDownloads modelDownloads(boolean allowLoopback) {
+    return new HttpModelDownloads(new OutboundHttp(modelImportUrlPolicy(allowLoopback)), allowLoopback);
+  }
+
   private PubSubTopic topic(TopicConfig topic) {
     return new PubSubTopic(clients.publisher(topic.id()));
   }

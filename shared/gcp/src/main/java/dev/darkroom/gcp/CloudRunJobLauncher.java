@@ -41,7 +41,15 @@ public final class CloudRunJobLauncher implements JobLauncher {
 
   @Override
   public String launch(List<String> jobIds, GpuPool.Lease slot) {
-    RunJobRequest request = RunJobRequest.newBuilder().setName(jobName).setOverrides(overrides(jobIds, slot)).build();
+    return run(jobs, RunJobRequest.newBuilder().setName(jobName).setOverrides(overrides(jobIds, slot)).build());
+  }
+
+  /**
+   * Runs the request and answers the new execution's name once Cloud Run has made it; quota
+   * exhaustion is a {@link CapacityExhaustedException}. Shared by every launcher of Cloud Run jobs.
+   */
+  static String run(JobsClient jobs, RunJobRequest request) {
+    String jobName = request.getName();
     try {
       OperationFuture<Execution, Execution> operation = jobs.runJobAsync(request);
       return operation.getMetadata().get(60, TimeUnit.SECONDS).getName();

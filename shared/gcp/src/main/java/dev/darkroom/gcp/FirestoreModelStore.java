@@ -52,17 +52,18 @@ public final class FirestoreModelStore implements ModelStore {
   }
 
   @Override
-  public ModelRecord announce(ModelRecord announcement) {
-    DocumentReference ref = models.document(documentId(announcement.folder(), announcement.name()));
+  public Optional<ModelRecord> compute(String folder, String name,
+      java.util.function.Function<Optional<ModelRecord>, Optional<ModelRecord>> change) {
+    DocumentReference ref = models.document(documentId(folder, name));
     return FirestoreJobStore.await(models.getFirestore().runTransaction(tx -> {
       DocumentSnapshot doc = tx.get(ref).get();
-      ModelRecord stored = doc.exists() ? model(doc) : null;
-      ModelRecord announced = ModelStore.announces(announcement, stored);
-      if (announced == null) {
+      Optional<ModelRecord> stored = doc.exists() ? Optional.of(model(doc)) : Optional.empty();
+      Optional<ModelRecord> changed = change.apply(stored);
+      if (changed.isEmpty()) {
         return stored;
       }
-      tx.set(ref, document(announced));
-      return announced;
+      tx.set(ref, document(changed.get()));
+      return changed;
     }));
   }
 
@@ -86,6 +87,18 @@ public final class FirestoreModelStore implements ModelStore {
     doc.put("dtypes", new LinkedHashMap<>(model.dtypes()));
     doc.put("addedAt", JobDocuments.timestamp(model.addedAt()));
     doc.put("addedBy", model.addedBy());
+    if (model.imported() != null) {
+      ModelRecord.Import imported = model.imported();
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("id", imported.id());
+      fields.put("url", imported.url());
+      fields.put("sealedToken", imported.sealedToken());
+      fields.put("bytesDone", imported.bytesDone());
+      fields.put("bytesTotal", imported.bytesTotal());
+      fields.put("execution", imported.execution());
+      fields.put("updatedAt", JobDocuments.timestamp(imported.updatedAt()));
+      doc.put("import", fields);
+    }
     return doc;
   }
 
@@ -99,6 +112,15 @@ public final class FirestoreModelStore implements ModelStore {
         doc.getLong("size"), doc.getString("sha256"),
         ModelRecord.State.valueOf(doc.getString("state").toUpperCase(java.util.Locale.ROOT)), doc.getString("reason"),
         doc.getLong("tensors").intValue(), new TreeMap<>(dtypes), JobDocuments.instant(doc.getTimestamp("addedAt")),
-        doc.getString("addedBy"));
+        doc.getString("addedBy"), imported(doc));
+  }
+
+  private static ModelRecord.Import imported(DocumentSnapshot doc) {
+    if (doc.get("import") == null) {
+      return null;
+    }
+    return new ModelRecord.Import(doc.getString("import.id"), doc.getString("import.url"),
+        doc.getString("import.sealedToken"), doc.getLong("import.bytesDone"), doc.getLong("import.bytesTotal"),
+        doc.getString("import.execution"), JobDocuments.instant(doc.getTimestamp("import.updatedAt")));
   }
 }

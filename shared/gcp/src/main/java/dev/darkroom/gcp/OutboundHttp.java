@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import okhttp3.Call;
 import okhttp3.CookieJar;
 import okhttp3.Dns;
@@ -24,7 +25,7 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 
 /**
- * The one HTTP client for requests made on a user's behalf (webhooks, URL inputs). Every
+ * The one HTTP client for requests made on a user's behalf (webhooks, URL inputs, model imports). Every
  * destination passes the {@link OutboundUrlPolicy}, at three places:
  *
  * <ol>
@@ -40,8 +41,8 @@ import okhttp3.ResponseBody;
  *
  * <p>A refusal is an {@link OutboundRefusedException}: nothing was sent. No proxy from the
  * environment, no cookies, no cache, no automatic redirects: {@link #post} returns a 3xx as the
- * answer, {@link #fetch} follows at most {@value #MAX_REDIRECTS} and checks every hop like the
- * first URL. Connecting is bounded by 5 s and each call as a whole by its caller's timeout.
+ * answer, {@link #fetch} and {@link #stream} follow at most {@value #MAX_REDIRECTS} and check
+ * every hop like the first URL. Connecting is bounded by 5 s and each call as a whole by its caller's timeout.
  */
 public final class OutboundHttp {
   public static final int MAX_REDIRECTS = 5;
@@ -50,8 +51,12 @@ public final class OutboundHttp {
   /** A fetched response: the URL it finally came from, its status, type and (bounded) body. */
   public record Fetched(URI url, int status, String contentType, byte[] body) {}
 
+  /** How long a streamed download may wait for its next byte. */
+  public static final int STREAM_READ_TIMEOUT_SECONDS = 60;
+
   private final OutboundUrlPolicy policy;
   private final OkHttpClient client;
+  private final OkHttpClient streaming;
 
   public OutboundHttp(OutboundUrlPolicy policy) {
     this(policy, CheckedSocketFactory.Network.DIRECT);
@@ -68,6 +73,7 @@ public final class OutboundHttp {
         .followSslRedirects(false)
         .connectTimeout(CONNECT_TIMEOUT)
         .build();
+    this.streaming = client.newBuilder().readTimeout(Duration.ofSeconds(STREAM_READ_TIMEOUT_SECONDS)).build();
   }
 
   /**
@@ -100,34 +106,104 @@ public final class OutboundHttp {
    *     redirects, or the fetch took longer than {@code timeout}
    */
   public Fetched fetch(URI url, int maxBytes, Duration timeout) throws IOException {
+    try (Streamed response = follow(client, url, Map.of(), hop -> Optional.empty(), timeout)) {
+      return new Fetched(response.url(), response.status(), response.response.header("content-type"),
+          bounded(response.response.body(), maxBytes));
+    }
+  }
+
+  /**
+   * GETs {@code url} for a long download, following redirects like {@link #fetch} but leaving the
+   * body to be streamed by the caller (a multi-GB file is never held). {@code headers} (a bearer
+   * token) go only to {@code url}'s own scheme, host and port, never to a host it redirects to.
+   *
+   * @param hopRule a check of the caller's on every hop besides the policy's (e.g. https only);
+   *     a refusal by it is an {@link OutboundRefusedException} too
+   * @param timeout the bound on the whole download, all hops and the body included; a read that
+   *     waits longer than {@value #STREAM_READ_TIMEOUT_SECONDS} s for a byte fails on its own
+   */
+  public Streamed stream(URI url, Map<String, String> headers, Function<URI, Optional<String>> hopRule,
+      Duration timeout) throws IOException {
+    return follow(streaming, url, headers, hopRule, timeout);
+  }
+
+  /** An answer whose body is still to be read: close it to release the connection. */
+  public static final class Streamed implements java.io.Closeable {
+    private final URI url;
+    private final Response response;
+
+    Streamed(URI url, Response response) {
+      this.url = url;
+      this.response = response;
+    }
+
+    /** The URL the answer finally came from. */
+    public URI url() {
+      return url;
+    }
+
+    public int status() {
+      return response.code();
+    }
+
+    /** The body's announced length, or -1. */
+    public long length() {
+      ResponseBody body = response.body();
+      return body == null ? -1 : body.contentLength();
+    }
+
+    public InputStream body() {
+      ResponseBody body = response.body();
+      return body == null ? InputStream.nullInputStream() : body.byteStream();
+    }
+
+    @Override
+    public void close() {
+      response.close();
+    }
+  }
+
+  private Streamed follow(OkHttpClient http, URI url, Map<String, String> headers,
+      Function<URI, Optional<String>> hopRule, Duration timeout) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     URI current = url;
     for (int hop = 0; ; hop++) {
       String context = hop == 0 ? "" : "redirect " + hop + " to " + current + ": ";
-      Request request = new Request.Builder().url(checked(current, context)).get()
-          .header("user-agent", "Darkroom-Fetch/1").build();
-      Call call = client.newCall(request);
+      Optional<String> ruled = hopRule.apply(current);
+      if (ruled.isPresent()) {
+        throw new OutboundRefusedException(context + ruled.get());
+      }
+      Request.Builder request = new Request.Builder().url(checked(current, context)).get()
+          .header("user-agent", "Darkroom-Fetch/1");
+      if (sameOrigin(url, current)) {
+        headers.forEach(request::header);
+      }
+      Call call = http.newCall(request.build());
       long left = deadline - System.nanoTime();
       if (left <= 0) {
         throw new InterruptedIOException("the fetch of " + url + " took longer than " + timeout);
       }
       call.timeout().timeout(left, TimeUnit.NANOSECONDS);
-      try (Response response = execute(call, context)) {
-        String location = response.header("location");
-        if (!response.isRedirect() || location == null) {
-          ResponseBody body = response.body();
-          return new Fetched(current, response.code(), response.header("content-type"), bounded(body, maxBytes));
-        }
-        if (hop == MAX_REDIRECTS) {
-          throw new IOException(url + " redirects more than " + MAX_REDIRECTS + " times");
-        }
-        try {
-          current = current.resolve(location);
-        } catch (IllegalArgumentException e) {
-          throw new IOException(current + " redirects to an unreadable location '" + location + "'");
-        }
+      Response response = execute(call, context);
+      String location = response.header("location");
+      if (!response.isRedirect() || location == null) {
+        return new Streamed(current, response);
+      }
+      response.close();
+      if (hop == MAX_REDIRECTS) {
+        throw new IOException(url + " redirects more than " + MAX_REDIRECTS + " times");
+      }
+      try {
+        current = current.resolve(location);
+      } catch (IllegalArgumentException e) {
+        throw new IOException(current + " redirects to an unreadable location '" + location + "'");
       }
     }
+  }
+
+  private static boolean sameOrigin(URI first, URI hop) {
+    return java.util.Objects.equals(first.getScheme(), hop.getScheme())
+        && java.util.Objects.equals(first.getHost(), hop.getHost()) && first.getPort() == hop.getPort();
   }
 
   /** Runs the call; a refusal from inside OkHttp (Dns, socket) says which hop it was. */

@@ -67,6 +67,26 @@ class OutboundHttpTest {
   }
 
   @Test
+  void aStreamSendsItsHeadersToTheFirstOriginOnlyAndChecksEveryHopWithTheCallersRuleToo() throws IOException {
+    String elsewhere = "http://other.test.example/bytes/100";
+    try (OutboundHttp.Streamed streamed = http.stream(URI.create(FakeInternet.redirect(302, elsewhere)),
+        Map.of("authorization", "Bearer hub-token"), hop -> java.util.Optional.empty(), DEADLINE)) {
+      assertThat(streamed.status()).isEqualTo(200);
+      assertThat(streamed.url()).isEqualTo(URI.create(elsewhere));
+      assertThat(streamed.length()).isEqualTo(100);
+      assertThat(streamed.body().readAllBytes()).hasSize(100);
+    }
+    assertThat(internet.publicSite.arrivals.get(0).header("authorization")).isEqualTo("Bearer hub-token");
+    assertThat(internet.publicSite.arrivals.get(1).header("authorization")).as("another host gets no token").isNull();
+
+    assertThatThrownBy(() -> http.stream(URI.create(FakeInternet.redirect(302, elsewhere)), Map.of(),
+        hop -> hop.getHost().startsWith("other.") ? java.util.Optional.of("not that host") : java.util.Optional.empty(),
+        DEADLINE)).isInstanceOf(OutboundRefusedException.class)
+        .hasMessageContaining("redirect 1").hasMessageContaining("not that host");
+    assertThat(internet.publicSite.requests()).as("the refused hop was never asked").isEqualTo(3);
+  }
+
+  @Test
   void aBodyOverTheLimitFailsTheFetchWhetherItsLengthIsAnnouncedOrNot() throws IOException {
     assertThat(http.fetch(URI.create(FakeInternet.publicUrl("/bytes/1000")), 1000, DEADLINE).body()).hasSize(1000);
     assertThat(http.fetch(URI.create(FakeInternet.publicUrl("/chunked/1000")), 1000, DEADLINE).body()).hasSize(1000);

@@ -24,11 +24,10 @@ public final class InMemoryModelStore implements ModelStore {
   }
 
   @Override
-  public ModelRecord announce(ModelRecord announcement) {
-    return models.compute(List.of(announcement.folder(), announcement.name()), (key, stored) -> {
-      ModelRecord announced = ModelStore.announces(announcement, stored);
-      return announced != null ? announced : stored;
-    });
+  public Optional<ModelRecord> compute(String folder, String name,
+      java.util.function.Function<Optional<ModelRecord>, Optional<ModelRecord>> change) {
+    return Optional.ofNullable(models.compute(List.of(folder, name),
+        (key, stored) -> change.apply(Optional.ofNullable(stored)).orElse(stored)));
   }
 
   /** Forgets every record (for tests that share a store). */

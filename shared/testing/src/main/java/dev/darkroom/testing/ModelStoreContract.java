@@ -88,6 +88,33 @@ public abstract class ModelStoreContract {
   }
 
   @Test
+  void anImportIsStoredAndReadBackWhole() {
+    ModelRecord importing = new ModelRecord("loras", name(), 0, 0, "cd".repeat(32), State.IMPORTING, null, 0,
+        new TreeMap<>(), T0, "alice", new ModelRecord.Import("0123abcd", "https://hub.example/a.safetensors?x=1",
+            "v1:sealed", 1024, 4096, "projects/p/locations/r/jobs/model-import/executions/e1", T0.plusSeconds(5)));
+    assertThat(models().put(importing)).isEqualTo(importing);
+    assertThat(models().get("loras", importing.name())).contains(importing);
+    ModelRecord unknownLength = importing.withImport(State.FAILED, "the hub answered 503",
+        importing.imported().withProgress(0, -1, T0.plusSeconds(9)).withoutToken());
+    assertThat(models().put(unknownLength)).isEqualTo(unknownLength);
+    assertThat(models().get("loras", importing.name())).contains(unknownLength);
+  }
+
+  @Test
+  void computeWritesWhatTheChangeReturnsAndLeavesTheRecordWhenItReturnsNothing() {
+    String name = name();
+    ModelRecord first = model("vae", name, 0, State.CHECKING);
+    assertThat(models().compute("vae", name, stored -> stored.isEmpty() ? java.util.Optional.of(first)
+        : java.util.Optional.empty())).contains(first);
+    assertThat(models().compute("vae", name, stored -> stored.isEmpty() ? java.util.Optional.of(
+        model("vae", name, 3, State.READY)) : java.util.Optional.empty())).contains(first);
+    ModelRecord ready = model("vae", name, 3, State.READY);
+    assertThat(models().compute("vae", name, stored -> java.util.Optional.of(ready))).contains(ready);
+    assertThat(models().get("vae", name)).contains(ready);
+    assertThat(models().compute("vae", "absent-" + name, stored -> java.util.Optional.empty())).isEmpty();
+  }
+
+  @Test
   void listIsOrderedAndFiltersByFolder() {
     String prefix = "list-" + UUID.randomUUID();
     ModelRecord b = model("embeddings", prefix + "-b.safetensors", 1, State.READY);

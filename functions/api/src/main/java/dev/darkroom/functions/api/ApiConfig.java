@@ -10,6 +10,7 @@ import dev.darkroom.gcp.DatabaseConfig;
 import dev.darkroom.gcp.Env;
 import dev.darkroom.gcp.GoogleCloudConfig;
 import dev.darkroom.gcp.ModelsConfig;
+import dev.darkroom.gcp.ModelImportsConfig;
 import dev.darkroom.gcp.OriginsConfig;
 import dev.darkroom.gcp.OutputsConfig;
 import dev.darkroom.gcp.StreamsConfig;
@@ -38,6 +39,7 @@ import java.util.OptionalLong;
  * recent a sign-in must be to create an API key. Browsers: the pages that may call are
  * {@link OriginsConfig}'s ({@code ALLOWED_ORIGINS}). Models: {@link ModelsConfig} (the bucket that
  * uploads go to and deletes remove, the collection of their states).
+ * Imports of model files: {@link ModelImportsConfig}.
  */
 record ApiConfig(GoogleCloudConfig cloud, DatabaseConfig database, AuthConfig auth, OriginsConfig origins,
     ApiKeysConfig apiKeys,
@@ -45,7 +47,7 @@ record ApiConfig(GoogleCloudConfig cloud, DatabaseConfig database, AuthConfig au
     TopicConfig jobSubmitted,
     OutputsConfig outputs, WebhooksConfig webhooks, Duration webhookRotationOverlap, Admission.Settings limits,
     StreamsConfig eventStreams, Duration keySignInMaxAge, int failedAuthenticationsPerMinute, int trustedProxyHops,
-    ApiBounds bounds, ModelsConfig models) {
+    ApiBounds bounds, ModelsConfig models, ModelImportsConfig modelImports) {
   /** Enough for any integration; bounds the fan-out of one notification. */
   static final int MAX_WEBHOOKS_PER_USER = 20;
 
@@ -63,7 +65,7 @@ record ApiConfig(GoogleCloudConfig cloud, DatabaseConfig database, AuthConfig au
         env.positiveSecondsOrDefault("WEBHOOK_ROTATION_OVERLAP_SECONDS", Duration.ofHours(24)), limits(env),
         StreamsConfig.eventStreams(env), env.positiveSecondsOrDefault("KEY_SIGN_IN_MAX_AGE_SECONDS", FreshSignIn.MAX_AGE),
         atLeastZero(env, "FAILED_AUTHENTICATIONS_PER_MINUTE", 30), atLeastZero(env, "TRUSTED_PROXY_HOPS", 0),
-        bounds(env), ModelsConfig.from(env));
+        bounds(env), ModelsConfig.from(env), ModelImportsConfig.from(env));
   }
 
   private static int atLeastZero(Env env, String name, int fallback) {

@@ -1,6 +1,7 @@
 package dev.darkroom.functions.api;
 
 import dev.darkroom.core.comfy.ModelLists;
+import dev.darkroom.core.auth.Caller;
 import dev.darkroom.core.comfy.PromptPolicy;
 import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.limits.FailedAuthentications;
@@ -18,6 +19,7 @@ import dev.darkroom.core.usecase.PublishDeployment;
 import dev.darkroom.core.usecase.RegisterWebhooks;
 import dev.darkroom.core.usecase.RunDeployment;
 import dev.darkroom.core.usecase.StandingRecheck;
+import dev.darkroom.core.usecase.StartModelImport;
 import dev.darkroom.core.usecase.StreamTicketing;
 import dev.darkroom.core.usecase.SubmitJob;
 import dev.darkroom.core.usecase.SubmitPrompt;
@@ -36,6 +38,7 @@ import dev.darkroom.functions.api.routes.HistoryRoutes;
 import dev.darkroom.functions.api.routes.JobEventStream;
 import dev.darkroom.functions.api.routes.JobRoutes;
 import dev.darkroom.functions.api.routes.KeyRoutes;
+import dev.darkroom.functions.api.routes.ModelImportRoutes;
 import dev.darkroom.functions.api.routes.ModelRoutes;
 import dev.darkroom.functions.api.routes.NotificationRoutes;
 import dev.darkroom.functions.api.routes.OpenApiDocument;
@@ -51,6 +54,7 @@ import dev.darkroom.functions.api.views.JobResources;
 import dev.darkroom.gcp.Adapters;
 import dev.darkroom.gcp.OutboundHttp;
 import dev.darkroom.gcp.Submissions;
+import dev.darkroom.gcp.SecretSealer;
 import java.time.Clock;
 import org.slf4j.LoggerFactory;
 
@@ -108,6 +112,10 @@ final class ApiWiring {
         new ModelRoutes(models, new ManageModels(models,
             adapters.modelBucket(config.models(), config.outputs(), clock), config.models().allowPickled(),
             modelLists::invalidate, clock)),
+        new ModelImportRoutes(new StartModelImport(models, adapters.modelImportLauncher(config.modelImports()),
+            adapters.modelImportUrlPolicy(config.modelImports().allowLoopback()),
+            new SecretSealer(config.modelImports().tokensKey())::seal, clock), models,
+            Caller::admin),
         new DeploymentRoutes(new PublishDeployment(deployments, policy, clock),
             new RunDeployment(deployments, submitJob, policy,
                 new StagedInputImages(new OutboundHttp(adapters.webhookUrlPolicy(config.webhooks())), uploads)),

@@ -22,6 +22,7 @@ import dev.darkroom.core.usecase.StreamTicketing;
 import dev.darkroom.testing.InMemoryStreamTickets;
 import dev.darkroom.core.usecase.CancelJobs;
 import dev.darkroom.core.usecase.RegisterWebhooks;
+import dev.darkroom.core.usecase.StartModelImport;
 import dev.darkroom.core.usecase.SubmitJob;
 import dev.darkroom.core.usecase.SubmitPrompt;
 import dev.darkroom.functions.api.http.Callers;
@@ -34,6 +35,7 @@ import dev.darkroom.functions.api.routes.HistoryRoutes;
 import dev.darkroom.functions.api.routes.JobEventStream;
 import dev.darkroom.functions.api.routes.JobRoutes;
 import dev.darkroom.functions.api.routes.KeyRoutes;
+import dev.darkroom.functions.api.routes.ModelImportRoutes;
 import dev.darkroom.functions.api.routes.ModelRoutes;
 import dev.darkroom.functions.api.routes.NotificationRoutes;
 import dev.darkroom.functions.api.routes.OpenApiDocument;
@@ -57,6 +59,7 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.time.ZoneOffset;
 
 /** The API wired to fakes, as {@link ApiFunction} wires it to the real adapters. */
@@ -78,7 +81,27 @@ final class ApiFixture {
   /** Every fixture's users' files (tests use users of their own). */
   static final dev.darkroom.testing.InMemoryUserFiles USER_FILES = new dev.darkroom.testing.InMemoryUserFiles(CLOCK);
 
+  /** The import job's executions every fixture launched, as {@code folder/name#importId}. */
+  static final List<String> IMPORT_LAUNCHES = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Seals hub tokens as the api does, under a test key. */
+  static final dev.darkroom.gcp.SecretSealer TOKEN_SEALER = new dev.darkroom.gcp.SecretSealer(new byte[32]);
+
   private ApiFixture() {}
+
+  /**
+   * The model import routes over the fixture's models: callers whose user id starts with
+   * {@code admin} manage models; hosts resolve to a public address, but {@code *.internal.test}
+   * to a private one; launches are recorded in {@link #IMPORT_LAUNCHES}.
+   */
+  static ModelImportRoutes modelImports() {
+    OutboundUrlPolicy policy = new OutboundUrlPolicy(false, host -> new InetAddress[] {InetAddress.getByAddress(host,
+        host.endsWith(".internal.test") ? new byte[] {10, 0, 0, 1} : new byte[] {93, (byte) 184, (byte) 215, 14})});
+    return new ModelImportRoutes(new StartModelImport(MODELS, (folder, name, importId) -> {
+      IMPORT_LAUNCHES.add(folder + "/" + name + "#" + importId);
+      return "projects/p/locations/r/jobs/model-import/executions/e" + IMPORT_LAUNCHES.size();
+    }, policy, TOKEN_SEALER::seal, CLOCK), MODELS, caller -> caller.userId().startsWith("admin"));
+  }
 
   /** What opens and limits event streams, and who may mint keys. */
   record Streams(StreamTicketing tickets, OpenStreams open, StandingRecheck standing, FreshSignIn freshSignIn) {
@@ -181,6 +204,7 @@ final class ApiFixture {
         new OpenApiDocument(),
         notifications,
         new ModelRoutes(MODELS, new dev.darkroom.core.usecase.ManageModels(MODELS, MODEL_FILES, false, () -> { }, CLOCK)),
+        modelImports(),
         new DeploymentRoutes(new PublishDeployment(deployments, policy, CLOCK),
             new RunDeployment(deployments, submitJob, policy, new StagedInputImages(
                 new OutboundHttp(new OutboundUrlPolicy(true, InetAddress::getAllByName)), new UploadedInputs(files))),

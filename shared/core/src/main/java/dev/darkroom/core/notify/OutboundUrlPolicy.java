@@ -66,6 +66,11 @@ public final class OutboundUrlPolicy {
     this.resolver = resolver;
   }
 
+  /** Whether this policy opens loopback (the local stack's only). */
+  public boolean allowsLoopback() {
+    return allowLoopback;
+  }
+
   public static OutboundUrlPolicy strict() {
     return new OutboundUrlPolicy(false, InetAddress::getAllByName);
   }

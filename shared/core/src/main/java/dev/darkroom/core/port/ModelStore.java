@@ -22,13 +22,31 @@ public interface ModelStore {
   ModelRecord put(ModelRecord model);
 
   /**
+   * Reads the stored record of {@code folder/name} and writes what {@code change} makes of it, in
+   * one transaction: the compare-and-set of announcements and imports (start an import only where
+   * none of the same id runs, advance its progress only while it is still the one recorded).
+   * {@code change} may run more than once (a transaction that collided is tried again), so it must
+   * only compute.
+   *
+   * @param change given the stored record (empty if none), returns the record to store, or empty to
+   *     leave the stored one as it is
+   * @return the record stored after the call (empty if none)
+   */
+  Optional<ModelRecord> compute(String folder, String name,
+      java.util.function.Function<Optional<ModelRecord>, Optional<ModelRecord>> change);
+
+  /**
    * Records, atomically, that {@code announcement} (state checking) is about to be uploaded, unless
-   * a file that was not deleted has the name ({@link #announces}).
+   * a file or an import has the name ({@link #announces}).
    *
    * @return the record stored after the call: the announcement (at the generation it was given
    *     by {@link #announces}) if it was written, else the record in its way
    */
-  ModelRecord announce(ModelRecord announcement);
+  default ModelRecord announce(ModelRecord announcement) {
+    return compute(announcement.folder(), announcement.name(),
+        stored -> Optional.ofNullable(announces(announcement, stored.orElse(null))))
+        .orElseThrow(() -> new IllegalStateException("an announcement stored nothing"));
+  }
 
   /** Every record, ordered by folder then name; of one folder only if {@code folder} is not null. */
   List<ModelRecord> list(String folder);
@@ -46,14 +64,15 @@ public interface ModelStore {
 
   /**
    * The rule of {@link #announce}: an upload may be announced where there is no record, a
-   * tombstone, or another announcement (an upload that was started and may be started again); a
-   * ready or refused file must be deleted first. The announcement keeps the stored generation, so
+   * tombstone, a failed import, or another announcement (an upload that was started and may be
+   * started again); a ready or refused file must be deleted first, and an import that runs must end. The announcement keeps the stored generation, so
    * only the finalize event of a newer generation (the upload's) is checked as this announcement.
    *
    * @return the record to store, or null when {@code stored} is in the way
    */
   static ModelRecord announces(ModelRecord announcement, ModelRecord stored) {
-    if (stored != null && (stored.state() == ModelRecord.State.READY || stored.state() == ModelRecord.State.REFUSED)) {
+    if (stored != null && (stored.state() == ModelRecord.State.READY || stored.state() == ModelRecord.State.REFUSED
+        || stored.state() == ModelRecord.State.IMPORTING)) {
       return null;
     }
     ModelRecord a = announcement;

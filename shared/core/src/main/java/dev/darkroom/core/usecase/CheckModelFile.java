@@ -120,7 +120,8 @@ public final class CheckModelFile {
       State state, String reason, String sha256, int tensors, Map<String, Integer> dtypes) {
     return new ModelRecord(folder, name, object.generation(), object.size(), sha256, state, reason, tensors,
         new TreeMap<>(dtypes), announced != null ? announced.addedAt() : clock.instant(),
-        announced != null ? announced.addedBy() : ADDED_BY_STORAGE);
+        announced != null ? announced.addedBy() : ADDED_BY_STORAGE,
+        announced != null && announced.imported() != null ? announced.imported().withoutToken() : null);
   }
 
   private String sha256(FinalizedObject object) throws IOException {

@@ -19,10 +19,14 @@ public final class EnvCheck {
   public static Report run(Path repoRoot, JsonNode module) {
     Terraform tf = new Terraform(module);
     Report report = new Report();
-    // Set per execution by dispatch's runJob overrides: the launcher's own constant names it.
+    // Set per execution by the runJob overrides of dispatch and of the api (model imports): the
+    // launchers' own constants name them.
     Map<String, String> constants = CodeReads.constants(Deployable.SHARED_SOURCES.stream().map(repoRoot::resolve).toList());
     java.util.Set<String> launcherSet = java.util.Set.of(constants.get("CloudRunJobLauncher.JOB_IDS_VARIABLE"),
-        constants.get("CloudRunJobLauncher.GPU_SLOT_VARIABLE"));
+        constants.get("CloudRunJobLauncher.GPU_SLOT_VARIABLE"),
+        constants.get("CloudRunModelImportLauncher.FOLDER_VARIABLE"),
+        constants.get("CloudRunModelImportLauncher.NAME_VARIABLE"),
+        constants.get("CloudRunModelImportLauncher.IMPORT_ID_VARIABLE"));
 
     for (Deployable d : Deployable.ALL) {
       Optional<? extends JsonNode> resource = tf.resource(d.resourceType(), d.resourceName());

@@ -71,6 +71,10 @@ public final class RoleCheck {
       Map.entry("Adapters.modelFiles", List.of(Need.on("roles/storage.objectViewer", "MODELS_BUCKET"))),
       // Signed resumable uploads (run as the signer: objects.create) and deletes, signed through signBlob.
       Map.entry("Adapters.modelBucket", List.of(Need.on(OBJECT_USER, "MODELS_BUCKET"))),
+      // Resumable uploads that may replace an object of the same name (create and delete).
+      Map.entry("Adapters.modelFileUploads", List.of(Need.on(OBJECT_USER, "MODELS_BUCKET"))),
+      Map.entry("Adapters.modelImportLauncher", List.of(Need.on("roles/run.developer", "MODEL_IMPORT_JOB_NAME"),
+          Need.onServiceAccountOf("roles/iam.serviceAccountUser", "MODEL_IMPORT_JOB_NAME"))),
       Map.entry("Adapters.webhookEndpoints", List.of(Need.onProject(CLOUD_SQL))),
       Map.entry("Adapters.deliveryLog", List.of(Need.onProject(CLOUD_SQL))),
       Map.entry("Adapters.pendingNotifications", List.of(Need.onProject(CLOUD_SQL))),
@@ -103,6 +107,8 @@ public final class RoleCheck {
       "Adapters.authenticator", "made of idTokenVerifier and apiKeys, which are listed",
       "Adapters.webhookSender", "HTTP to users' endpoints, no Google API",
       "Adapters.webhookUrlPolicy", "DNS lookups only",
+      "Adapters.modelImportUrlPolicy", "DNS lookups only",
+      "Adapters.modelDownloads", "HTTP to model hubs, no Google API",
       "Adapters.emailSender", "SMTP, no Google API",
       "Adapters.signInTimes", "verifyIdToken without the revocation check: Google's public keys, no Firebase Auth call",
       "Adapters.close", "releases what the ports opened");

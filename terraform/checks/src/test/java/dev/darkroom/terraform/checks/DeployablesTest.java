@@ -105,7 +105,7 @@ class DeployablesTest {
   @Test
   void failsWhenNoStepBuildsOrPushesAnImage() throws Exception {
     Build build = withScript(withScript(PIPELINE, "realtime-image", "echo no image"), "push-images", """
-        for image in realtime; do
+        for image in realtime model-import; do
           docker push "$repo/$image:$SHORT_SHA"
         done
         """);

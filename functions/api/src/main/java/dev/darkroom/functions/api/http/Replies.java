@@ -92,6 +92,15 @@ public final class Replies {
     text(response, refusal.status(), refusal.status() + ": " + reason + ": " + refusal.message());
   }
 
+  /** 400 naming the one field that is wrong: {@code {error: {status, message, fields: [{field, message}]}}}. */
+  public static void fieldError(HttpResponse response, String field, String message) throws IOException {
+    com.fasterxml.jackson.databind.node.ObjectNode reply = JSON.createObjectNode();
+    com.fasterxml.jackson.databind.node.ObjectNode error = reply.putObject("error").put("status", 400)
+        .put("message", field + ": " + message);
+    error.putArray("fields").addObject().put("field", field).put("message", message);
+    json(response, 400, reply);
+  }
+
   /** Darkroom's JSON error body on the v2 routes. */
   public static void apiError(HttpResponse response, int status, String message) throws IOException {
     com.fasterxml.jackson.databind.node.ObjectNode reply = JSON.createObjectNode();

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.limits.InputLimits;
 import dev.darkroom.core.models.ModelPaths;
-import dev.darkroom.core.models.ModelRecord;
 import dev.darkroom.core.port.ModelStore;
 import dev.darkroom.core.usecase.ManageModels;
 import dev.darkroom.functions.api.http.Call;
@@ -12,6 +11,7 @@ import dev.darkroom.functions.api.http.Replies;
 import dev.darkroom.functions.api.http.RequestBodies;
 import dev.darkroom.functions.api.http.Route;
 import dev.darkroom.functions.api.http.RouteGroup;
+import dev.darkroom.functions.api.views.ModelResource;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +52,7 @@ public final class ModelRoutes implements RouteGroup {
     }
     ObjectNode reply = Replies.JSON.createObjectNode();
     var array = reply.putArray("models");
-    models.list(folder).stream().filter(model -> !model.deleted()).forEach(model -> array.add(describe(model)));
+    models.list(folder).stream().filter(model -> !model.deleted()).forEach(model -> array.add(ModelResource.of(model)));
     Replies.json(call.response(), 200, reply);
   }
 
@@ -80,7 +80,7 @@ public final class ModelRoutes implements RouteGroup {
     ObjectNode headers = reply.putObject("headers");
     new java.util.TreeMap<>(started.upload().headers()).forEach(headers::put);
     reply.put("expires_at", started.upload().expiresAt().toString());
-    reply.set("model", describe(started.announced()));
+    reply.set("model", ModelResource.of(started.announced()));
     call.response().appendHeader("Cache-Control", "no-store");
     Replies.json(call.response(), 201, reply);
   }
@@ -128,18 +128,5 @@ public final class ModelRoutes implements RouteGroup {
       throw new Replies.ApiError(400, field + " must be a string");
     }
     return value.asText();
-  }
-
-  private static ObjectNode describe(ModelRecord model) {
-    ObjectNode node = Replies.JSON.createObjectNode();
-    node.put("folder", model.folder());
-    node.put("name", model.name());
-    node.put("size", model.size());
-    node.put("sha256", model.sha256());
-    node.put("state", model.state().wireName());
-    node.put("reason", model.reason());
-    node.put("added_at", model.addedAt().toString());
-    node.put("added_by", model.addedBy());
-    return node;
   }
 }
