@@ -118,7 +118,7 @@ final class ApiWiring {
             Caller::admin),
         new DeploymentRoutes(new PublishDeployment(deployments, policy, clock),
             new RunDeployment(deployments, submitJob, policy,
-                new StagedInputImages(new OutboundHttp(adapters.webhookUrlPolicy(config.webhooks())), uploads)),
+                StagedInputImages.over(new OutboundHttp(adapters.webhookUrlPolicy(config.webhooks())), uploads)),
             deployments, jobs, resources, clock, uploadGate),
         new UserDataRoutes(userData),
         new SettingsRoutes(new UserSettings(userFiles)),

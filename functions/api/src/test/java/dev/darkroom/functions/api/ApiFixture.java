@@ -206,7 +206,7 @@ final class ApiFixture {
         new ModelRoutes(MODELS, new dev.darkroom.core.usecase.ManageModels(MODELS, MODEL_FILES, false, () -> { }, CLOCK)),
         modelImports(),
         new DeploymentRoutes(new PublishDeployment(deployments, policy, CLOCK),
-            new RunDeployment(deployments, submitJob, policy, new StagedInputImages(
+            new RunDeployment(deployments, submitJob, policy, StagedInputImages.over(
                 new OutboundHttp(new OutboundUrlPolicy(true, InetAddress::getAllByName)), new UploadedInputs(files))),
             deployments, jobs, resources, CLOCK),
         new dev.darkroom.functions.api.routes.UserDataRoutes(new dev.darkroom.core.userdata.UserData(USER_FILES)),

@@ -1,55 +1,36 @@
 package dev.darkroom.functions.api.routes;
 
-import dev.darkroom.core.limits.InputLimits;
 import dev.darkroom.core.port.InputImages;
+import dev.darkroom.core.port.InputImages.Staged;
+import dev.darkroom.gcp.FetchedInputImages;
 import dev.darkroom.gcp.OutboundHttp;
-import dev.darkroom.gcp.OutboundRefusedException;
-import java.io.IOException;
-import java.net.URI;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@link InputImages} as {@code POST /upload/image} stores files ({@link UploadedInputs}, checked
- * by {@link ImageKinds}), under the name {@code sha256-of-the-bytes.ext}: staging the same image
- * again (a retried run) finds the file there and stores nothing. URLs are fetched by {@link
- * OutboundHttp}: under the outbound URL policy at every hop, bounded by the upload size limit and
- * {@link #FETCH_TIMEOUT}.
+ * How a deployment run's image (fetched from a URL or given as bytes) becomes one of the caller's
+ * input files: as {@code POST /upload/image} stores files ({@link UploadedInputs}, checked by
+ * {@link ImageKinds}), under the name {@code sha256-of-the-bytes.ext}, so staging the same image
+ * again (a retried run) finds the file there and stores nothing. The fetching is
+ * {@link FetchedInputImages}'s.
  */
-public final class StagedInputImages implements InputImages {
-  /** The whole fetch, redirects and body included: the run's request waits for it. */
-  static final Duration FETCH_TIMEOUT = Duration.ofSeconds(20);
+public final class StagedInputImages {
   private static final Map<String, String> EXTENSIONS = Map.of("image/png", ".png", "image/jpeg", ".jpg",
       "image/webp", ".webp", "image/gif", ".gif");
 
-  private final OutboundHttp http;
   private final UploadedInputs uploads;
 
-  public StagedInputImages(OutboundHttp http, UploadedInputs uploads) {
-    this.http = http;
+  public StagedInputImages(UploadedInputs uploads) {
     this.uploads = uploads;
   }
 
-  @Override
-  public Staged fromUrl(String userId, URI url) {
-    OutboundHttp.Fetched fetched;
-    try {
-      fetched = http.fetch(url, InputLimits.UPLOAD_BODY_BYTES, FETCH_TIMEOUT);
-    } catch (OutboundRefusedException e) {
-      return new Staged.Refused("URL refused by the outbound policy: " + e.getMessage());
-    } catch (IOException e) {
-      return new Staged.Refused("the URL could not be fetched: " + e.getMessage());
-    }
-    if (fetched.status() / 100 != 2) {
-      return new Staged.Refused("the URL answered HTTP " + fetched.status());
-    }
-    Staged staged = fromBytes(userId, fetched.body());
-    return staged instanceof Staged.Refused refused ? new Staged.Refused("the URL's content " + refused.why()) : staged;
+  /** The run's images: URLs fetched by {@code http}, bytes staged by {@link #stage}. */
+  public static InputImages over(OutboundHttp http, UploadedInputs uploads) {
+    return new FetchedInputImages(http, new StagedInputImages(uploads)::stage);
   }
 
-  @Override
-  public Staged fromBytes(String userId, byte[] content) {
+  /** Stages {@code content} as {@code userId}'s input file, or says why it is not an image we take. */
+  public Staged stage(String userId, byte[] content) {
     // ImageKinds.contentType's checks, its refusals said as a field's error rather than thrown as a 413.
     Optional<String> contentType = ImageKinds.kind(content);
     Optional<ImageKinds.Size> size = contentType.flatMap(type -> ImageKinds.size(type, content));
