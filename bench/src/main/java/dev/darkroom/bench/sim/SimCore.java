@@ -13,6 +13,7 @@ import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryLedger;
 import dev.darkroom.testing.InMemoryNodeCatalogStore;
 import dev.darkroom.testing.InMemoryOutputStore;
+import dev.darkroom.testing.InMemoryWarmSignals;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,10 @@ final class SimCore {
 
   final List<Long> waits = new ArrayList<>();
   final List<Long> dones = new ArrayList<>();
+  /** Every prompt's submission, as the keep-warm policy reads them (the services count jobs created). */
+  final InMemoryWarmSignals warmSignals = new InMemoryWarmSignals();
+  /** Time GPUs spent on jobs (model loads included), summed. */
+  long busyMillis;
 
   SimCore(Trace trace) {
     byFingerprint = trace.arrivals().stream().map(Trace.Arrival::workflow).distinct()
@@ -58,6 +63,7 @@ final class SimCore {
       String id = String.format("job-%06d", i);
       double number = i;
       events.at(arrival.atMillis(), () -> {
+        warmSignals.arrived(clock.instant());
         SubmitPrompt.Result result = submit.submit(new SubmitPrompt.Request(
             USER, arrival.workflow().prompt(), id, number, false, null, null));
         if (!(result instanceof SubmitPrompt.Result.Accepted)) {
@@ -92,6 +98,7 @@ final class SimCore {
     Workflow workflow = workflowOf(job);
     long duration = (job.fingerprint().equals(loadedFingerprint) ? 0 : workflow.modelLoadMillis())
         + workflow.imageMillis();
+    busyMillis += duration;
     events.after(duration, () -> {
       applied(new JobEvent.Succeeded(job.id(), job.attempt(), 2, clock.instant(), List.of(),
           (clock.now() - started) / 1000.0));

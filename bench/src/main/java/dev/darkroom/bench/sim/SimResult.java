@@ -7,12 +7,18 @@ import java.util.List;
  * What one policy did with one trace.
  *
  * @param billedMillis instance lifetime summed over every GPU instance (what Cloud Run bills)
+ * @param idleMillis of that, time instances were up with ComfyUI ready but no job (neither
+ *     booting nor running a job or loading its model)
  * @param tasks GPU instances started
  * @param waitMillis per image: from submission until a GPU started on it (claimed: running)
  * @param doneMillis per image: from submission until it was finished
  */
-record SimResult(String policy, int images, int tasks, long billedMillis, List<Long> waitMillis,
+record SimResult(String policy, int images, int tasks, long billedMillis, long idleMillis, List<Long> waitMillis,
     List<Long> doneMillis) {
+
+  double idleGpuSeconds() {
+    return idleMillis / 1000.0;
+  }
 
   double gpuSecondsPerImage() {
     return billedMillis / 1000.0 / images;
