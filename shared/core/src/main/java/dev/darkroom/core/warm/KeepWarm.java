@@ -17,7 +17,8 @@ import java.time.ZoneOffset;
  *       dispatch can launch what they need. Even a pinned task leaves.
  *   <li><b>Pinned.</b> The operator's {@link WarmSchedule} asks for N tasks now and the pool holds
  *       no more than N: the task stays, whatever the budget says (the operator asked for it).
- *   <li><b>Budget.</b> Tasks have spent the day's idle budget (GPU-seconds, UTC day): it leaves.
+ *   <li><b>Budget.</b> Tasks have spent the day's idle budget (GPU-seconds, UTC day), less what the
+ *       tasks up may spend before they ask again: it leaves.
  *   <li><b>Traffic.</b> The tasks worth keeping warm ({@link #warmFor}) from the recent arrival
  *       rate: with the pool holding no more than that, the task stays.
  *   <li><b>Grace.</b> Otherwise it stays until it has waited {@code grace}, then leaves.
@@ -134,7 +135,10 @@ public final class KeepWarm {
     if (pinned > 0 && pool.held() <= pinned) {
       return new Decision(true, Reason.PINNED, pinned, 0, spent, budget);
     }
-    if (spent >= budget) {
+    // Tasks count their idle time when they ask, so until the next round of questions every task
+    // up may spend up to DECIDE_EVERY more: that much is kept back, so the day ends within the budget.
+    double reserve = seconds(DECIDE_EVERY) * pool.held();
+    if (spent + reserve >= budget) {
       return new Decision(false, Reason.BUDGET_SPENT, pinned, 0, spent, budget);
     }
     double recentRate = perSecond(signals.arrivalsSince(now.minus(settings.recentWindow())), settings.recentWindow());
