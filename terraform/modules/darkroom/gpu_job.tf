@@ -103,7 +103,7 @@ resource "google_cloud_run_v2_job" "gpu" {
         }
         env {
           name  = "WARM_IDLE_BUDGET_SECONDS"
-          value = tostring(var.warm_idle_budget_seconds)
+          value = var.warm_idle_budget_seconds == null ? "" : tostring(var.warm_idle_budget_seconds)
         }
         env {
           name  = "WARM_SCHEDULE"

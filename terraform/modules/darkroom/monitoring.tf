@@ -332,6 +332,7 @@ resource "google_monitoring_alert_policy" "queue_age" {
 }
 
 resource "google_monitoring_alert_policy" "warm_budget_spent" {
+  count                 = var.warm_idle_budget_seconds == null ? 0 : 1
   project               = var.project_id
   display_name          = "Darkroom ${var.prefix}: keep-warm idle budget spent"
   combiner              = "OR"
@@ -378,7 +379,7 @@ resource "google_monitoring_dashboard" "darkroom" {
     queue_metric      = google_logging_metric.queue_depth.name
     warm_idle_metric  = google_logging_metric.warm_idle.name
     warm_metric       = google_logging_metric.warm_wanted.name
-    warm_budget       = var.warm_idle_budget_seconds
+    warm_budget       = coalesce(var.warm_idle_budget_seconds, 0)
     dispatch_function = google_cloudfunctions2_function.dispatch.name
     region            = var.region
   })

@@ -158,12 +158,17 @@ public record RunnerConfig(
         keepWarm(env, Duration.ofSeconds(drainIdle)), GpuPoolConfig.from(env).cap());
   }
 
-  /** The keep-warm policy's settings, if {@code WARM_IDLE_BUDGET_SECONDS} is set. */
+  /**
+   * The keep-warm policy's settings, if {@code WARM_IDLE_BUDGET_SECONDS} or {@code WARM_SCHEDULE} is
+   * set (a schedule alone: no idle budget beyond its pinned windows); null, today's fixed drain
+   * grace, if neither is.
+   */
   private static KeepWarm.Settings keepWarm(Env env, Duration grace) {
     Optional<String> budget = env.optional("WARM_IDLE_BUDGET_SECONDS");
-    if (budget.isEmpty()) {
+    if (budget.isEmpty() && env.optional("WARM_SCHEDULE").isEmpty()) {
       return null;
     }
+    budget = Optional.of(budget.orElse("0"));
     double seconds;
     try {
       seconds = Double.parseDouble(budget.get().trim());
