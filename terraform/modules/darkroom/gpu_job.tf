@@ -101,6 +101,18 @@ resource "google_cloud_run_v2_job" "gpu" {
           name  = "DRAIN_IDLE_SECONDS"
           value = tostring(var.drain_idle_seconds)
         }
+        env {
+          name  = "WARM_IDLE_BUDGET_SECONDS"
+          value = var.warm_idle_budget_seconds == null ? "" : tostring(var.warm_idle_budget_seconds)
+        }
+        env {
+          name  = "WARM_SCHEDULE"
+          value = var.warm_schedule
+        }
+        env {
+          name  = "GPU_TASK_CAP"
+          value = tostring(var.gpu_task_cap)
+        }
 
         volume_mounts {
           name       = "models"

@@ -10,6 +10,10 @@
 #   `modelCached` (served from ComfyUI's cache: nothing loaded), `modelPaths`, `modelBytes`;
 # - dispatch, the runner and job-events, once per change of a job's status they make (JobLatency.java):
 #   `jobStatus` and `secondsSinceSubmitted`;
+# - the runner, under the keep-warm policy (WarmWait.java): `idleSeconds` for each stretch of idle
+#   time it counts against the day's budget, and on each new decision `warmDecision` (its reason:
+#   pinned, traffic, grace, budget_spent, not_needed, queued_work_needs_the_slot), `warmWanted`,
+#   `idleSecondsToday` and `idleBudgetSeconds`;
 # - reconcile, once per sweep, so every minute (ReconcileJobs.java): `queuedJobs`,
 #   `dispatchedJobs`, `runningJobs`.
 
@@ -86,6 +90,71 @@ resource "google_logging_metric" "cold_start" {
       growth_factor      = 1.5
       scale              = 1
     }
+  }
+}
+
+resource "google_logging_metric" "warm_idle" {
+  project     = var.project_id
+  name        = "${local.name}-gpu-warm-idle"
+  description = "GPU-seconds tasks spent idle, waiting for prompts (keep-warm policy), counted against WARM_IDLE_BUDGET_SECONDS a day."
+  filter      = "${local.runner_logs} AND jsonPayload.idleSeconds>=0"
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "DISTRIBUTION"
+    unit        = "s"
+  }
+  value_extractor = "EXTRACT(jsonPayload.idleSeconds)"
+  bucket_options {
+    exponential_buckets {
+      num_finite_buckets = 24
+      growth_factor      = 2
+      scale              = 1
+    }
+  }
+}
+
+# One sample per new decision of a waiting task: its maximum over a minute is how many tasks the
+# policy wanted warm (pinned or for the traffic).
+resource "google_logging_metric" "warm_wanted" {
+  project     = var.project_id
+  name        = "${local.name}-gpu-warm-wanted"
+  description = "GPU tasks the keep-warm policy wants up (pinned or for the traffic), by the reason of the decision."
+  filter      = "${local.runner_logs} AND jsonPayload.warmWanted>=0"
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "DISTRIBUTION"
+    unit        = "1"
+    labels {
+      key         = "reason"
+      value_type  = "STRING"
+      description = "The decision's reason (KeepWarm.Reason)"
+    }
+  }
+  value_extractor = "EXTRACT(jsonPayload.warmWanted)"
+  label_extractors = {
+    reason = "EXTRACT(jsonPayload.warmDecision)"
+  }
+  bucket_options {
+    linear_buckets {
+      num_finite_buckets = 20
+      width              = 1
+      offset             = 0
+    }
+  }
+}
+
+resource "google_logging_metric" "warm_budget_spent" {
+  project     = var.project_id
+  name        = "${local.name}-gpu-warm-budget-spent"
+  description = "Waiting GPU tasks sent away because the day's idle budget (WARM_IDLE_BUDGET_SECONDS) is spent."
+  filter      = "${local.runner_logs} AND jsonPayload.warmDecision=\"budget_spent\""
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "INT64"
+    unit        = "1"
   }
 }
 
@@ -287,6 +356,38 @@ resource "google_monitoring_alert_policy" "queue_age" {
   }
 }
 
+resource "google_monitoring_alert_policy" "warm_budget_spent" {
+  count                 = var.warm_idle_budget_seconds == null ? 0 : 1
+  project               = var.project_id
+  display_name          = "Darkroom ${var.prefix}: keep-warm idle budget spent"
+  combiner              = "OR"
+  notification_channels = local.channels
+  documentation {
+    content   = "GPU tasks have spent today's idle budget (${var.warm_idle_budget_seconds} GPU-seconds, warm_idle_budget_seconds): until midnight UTC, prompts after a quiet spell pay a cold start. See docs/OPERATIONS.md, Alerts: keep-warm budget, and docs/DISPATCH_SIMULATION.md."
+    mime_type = "text/markdown"
+  }
+  conditions {
+    display_name = "a waiting task left because the budget is spent"
+    condition_threshold {
+      filter          = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.warm_budget_spent.name}\" AND resource.type=\"cloud_run_job\""
+      comparison      = "COMPARISON_GT"
+      threshold_value = 0
+      duration        = "0s"
+      aggregations {
+        alignment_period   = "300s"
+        per_series_aligner = "ALIGN_SUM"
+      }
+    }
+  }
+  alert_strategy {
+    # Once a day is enough: the budget comes back at midnight UTC.
+    notification_rate_limit {
+      period = "86400s"
+    }
+    auto_close = "86400s"
+  }
+}
+
 resource "google_monitoring_dashboard" "darkroom" {
   project = var.project_id
   dashboard_json = templatefile("${path.module}/dashboards/darkroom.json.tftpl", {
@@ -301,6 +402,9 @@ resource "google_monitoring_dashboard" "darkroom" {
     cold_start_metric = google_logging_metric.cold_start.name
     latency_metric    = google_logging_metric.job_latency.name
     queue_metric      = google_logging_metric.queue_depth.name
+    warm_idle_metric  = google_logging_metric.warm_idle.name
+    warm_metric       = google_logging_metric.warm_wanted.name
+    warm_budget       = coalesce(var.warm_idle_budget_seconds, 0)
     dispatch_function = google_cloudfunctions2_function.dispatch.name
     region            = var.region
   })

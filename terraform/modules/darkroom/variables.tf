@@ -83,6 +83,22 @@ variable "drain_idle_seconds" {
   }
 }
 
+variable "warm_idle_budget_seconds" {
+  description = "Keep-warm policy (opt-in): idle GPU-seconds all GPU tasks together may spend a day (UTC) waiting for prompts, outside pinned windows (WARM_IDLE_BUDGET_SECONDS). The drain_idle_seconds grace counts against it too. 86400 is one L4 idle all day, about 25 USD. 0: a task with nothing to run leaves at once, pinned ones aside. null (the default): the policy is off and every task keeps drain_idle_seconds, as before; it has not yet met its targets in the dispatch simulation (docs/DISPATCH_SIMULATION.md)."
+  type        = number
+  default     = null
+  validation {
+    condition     = var.warm_idle_budget_seconds == null ? true : var.warm_idle_budget_seconds >= 0
+    error_message = "warm_idle_budget_seconds must be 0 or more (or null: the policy off)."
+  }
+}
+
+variable "warm_schedule" {
+  description = "Keep-warm policy: GPU tasks pinned warm whatever the traffic and the budget (WARM_SCHEDULE), e.g. \"2 warm 09:00-18:00 Mon-Fri Europe/Paris\"; windows separated by ';'. Empty: none. A pinned task still gives its slot up to queued work. A schedule turns the policy on even without warm_idle_budget_seconds (then no idle budget outside the windows)."
+  type        = string
+  default     = ""
+}
+
 variable "prompt_idle_timeout_seconds" {
   description = "Runner watchdog: a prompt with no progress for this long is interrupted and reported timed_out."
   type        = number

@@ -30,7 +30,7 @@ final class PoolSimulation {
     core.events.runAll();
     core.checkAllSucceeded(trace);
     long end = Math.max(trace.durationMillis(), core.clock.now());
-    return new SimResult("always-on pool", core.dones.size(), size, end * size,
+    return new SimResult("always-on pool", core.dones.size(), size, end * size, end * size - core.busyMillis,
         List.copyOf(core.waits), List.copyOf(core.dones), core.modelLoads, core.modelLoadMillis);
   }
 

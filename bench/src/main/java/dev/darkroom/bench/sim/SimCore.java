@@ -13,6 +13,7 @@ import dev.darkroom.testing.InMemoryJobStore;
 import dev.darkroom.testing.InMemoryLedger;
 import dev.darkroom.testing.InMemoryNodeCatalogStore;
 import dev.darkroom.testing.InMemoryOutputStore;
+import dev.darkroom.testing.InMemoryWarmSignals;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,10 @@ final class SimCore {
   /** Model loads paid, and the GPU time they took. */
   int modelLoads;
   long modelLoadMillis;
+  /** Every prompt's submission, as the keep-warm policy reads them (the services count jobs created). */
+  final InMemoryWarmSignals warmSignals = new InMemoryWarmSignals();
+  /** Time GPUs spent on jobs (model loads included), summed. */
+  long busyMillis;
 
   SimCore(Trace trace, CostModel cost) {
     this.cost = cost;
@@ -63,6 +68,7 @@ final class SimCore {
       String id = String.format("job-%06d", i);
       double number = i;
       events.at(arrival.atMillis(), () -> {
+        warmSignals.arrived(clock.instant());
         SubmitPrompt.Result result = submit.submit(new SubmitPrompt.Request(
             USER, arrival.workflow().prompt(), id, number, false, null, null));
         if (!(result instanceof SubmitPrompt.Result.Accepted)) {
@@ -101,6 +107,7 @@ final class SimCore {
       modelLoadMillis += load;
     }
     long duration = load + workflow.imageMillis();
+    busyMillis += duration;
     events.after(duration, () -> {
       applied(new JobEvent.Succeeded(job.id(), job.attempt(), 2, clock.instant(), List.of(),
           (clock.now() - started) / 1000.0));

@@ -7,6 +7,8 @@ import java.util.List;
  * What one policy did with one trace.
  *
  * @param billedMillis instance lifetime summed over every GPU instance (what Cloud Run bills)
+ * @param idleMillis of that, time instances were up with ComfyUI ready but no job (neither
+ *     booting nor running a job or loading its model)
  * @param tasks GPU instances started
  * @param waitMillis per image: from submission until a GPU started on it (claimed: running)
  * @param doneMillis per image: from submission until it was finished
@@ -14,7 +16,7 @@ import java.util.List;
  *     of fingerprint)
  * @param modelLoadMillis the GPU time those loads took, billed like any other
  */
-record SimResult(String policy, int images, int tasks, long billedMillis, List<Long> waitMillis,
+record SimResult(String policy, int images, int tasks, long billedMillis, long idleMillis, List<Long> waitMillis,
     List<Long> doneMillis, int modelLoads, long modelLoadMillis) {
 
   double modelLoadsPerImage() {
@@ -24,6 +26,10 @@ record SimResult(String policy, int images, int tasks, long billedMillis, List<L
   /** The share of the billed GPU time spent loading models. */
   double modelLoadShare() {
     return billedMillis == 0 ? 0 : (double) modelLoadMillis / billedMillis;
+  }
+
+  double idleGpuSeconds() {
+    return idleMillis / 1000.0;
   }
 
   double gpuSecondsPerImage() {

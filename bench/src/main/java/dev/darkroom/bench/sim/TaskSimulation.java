@@ -1,11 +1,14 @@
 package dev.darkroom.bench.sim;
 
 import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.port.GpuPool;
 import dev.darkroom.core.port.JobLauncher;
 import dev.darkroom.core.usecase.DispatchJobs;
 import dev.darkroom.core.usecase.DrainOrder;
 import dev.darkroom.core.usecase.FairShare;
+import dev.darkroom.core.warm.KeepWarm;
+import dev.darkroom.core.warm.TypicalJob;
 import dev.darkroom.testing.InMemoryGpuPool;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -40,7 +43,11 @@ final class TaskSimulation {
    * @param drainIdleMillis how long a task waits for more work before it exits (the runner's
    *     {@code DRAIN_IDLE_SECONDS}); zero: it exits after its own job
    */
-  record Settings(String policy, int cap, long drainIdleMillis) {}
+  record Settings(String policy, int cap, long drainIdleMillis, KeepWarm.Settings keepWarm) {
+    Settings(String policy, int cap, long drainIdleMillis) {
+      this(policy, cap, drainIdleMillis, null);
+    }
+  }
 
   private final class Task {
     final String name;
@@ -49,6 +56,11 @@ final class TaskSimulation {
     final GpuPool.Lease slot;
     String loadedFingerprint;
     long idleSince;
+    /** While idle: idle time up to here is counted (in the result and the policy's budget); -1 when not idle. */
+    long idleCountedUntil = -1;
+    KeepWarm.Decision decision;
+    long decidedAt;
+    final TypicalJob typicalJob = new TypicalJob();
 
     Task(String name, List<String> share, GpuPool.Lease slot) {
       this.name = name;
@@ -65,9 +77,12 @@ final class TaskSimulation {
   private final DispatchJobs dispatch;
   private final InMemoryGpuPool pool;
   private final DrainOrder drainOrder;
+  private final DrainOrder warmDrainOrder;
   private final Map<String, Task> live = new LinkedHashMap<>();
+  private final KeepWarm keepWarm;
   private int launched;
   private long billedMillis;
+  private long idleMillis;
 
   TaskSimulation(Settings settings, CostModel cost, Trace trace) {
     this.settings = settings;
@@ -77,13 +92,16 @@ final class TaskSimulation {
     this.pool = new InMemoryGpuPool(settings.cap());
     this.dispatch = new DispatchJobs(core.jobs, this::launch, pool, FairShare.Limits.none(), core.ledger, core.clock);
     this.drainOrder = new DrainOrder(core.jobs, new FairShare(core.jobs, FairShare.Limits.none()));
+    this.warmDrainOrder = DrainOrder.takingDispatched(core.jobs, new FairShare(core.jobs, FairShare.Limits.none()),
+        core.clock);
+    this.keepWarm = settings.keepWarm() == null ? null : new KeepWarm(settings.keepWarm(), core.warmSignals);
     core.submitArrivals(trace, message -> core.events.after(cost.dispatchDelayMillis(), () -> dispatch.dispatch(message)));
   }
 
   SimResult run() {
     core.events.runAll();
     core.checkAllSucceeded(trace);
-    return new SimResult(settings.policy(), core.dones.size(), launched, billedMillis,
+    return new SimResult(settings.policy(), core.dones.size(), launched, billedMillis, idleMillis,
         List.copyOf(core.waits), List.copyOf(core.dones), core.modelLoads, core.modelLoadMillis);
   }
 
@@ -115,12 +133,85 @@ final class TaskSimulation {
   private void run(Task task, Job job, Runnable then) {
     String loaded = task.loadedFingerprint;
     task.loadedFingerprint = job.fingerprint();
-    core.runClaimed(job, loaded, then);
+    long start = core.clock.now();
+    core.runClaimed(job, loaded, () -> {
+      task.typicalJob.ran(Duration.ofMillis(core.clock.now() - start));
+      then.run();
+    });
   }
 
   private void startDrain(Task task) {
     task.idleSince = core.clock.now();
-    drainLook(task);
+    task.idleCountedUntil = task.idleSince;
+    task.decision = null;
+    if (keepWarm != null) {
+      warmLook(task);
+    } else {
+      drainLook(task);
+    }
+  }
+
+  /**
+   * The drain as the runner does it under the keep-warm policy: a look every
+   * {@link KeepWarm#WARM_POLL}; with nothing to claim, the policy's decision (asked again every
+   * {@link KeepWarm#DECIDE_EVERY}) says whether to wait on or to leave, after one last look.
+   */
+  private void warmLook(Task task) {
+    long now = core.clock.now();
+    // A task whose job a warm task took has nothing loaded, but its engine is up: it may stay warm too.
+    if (now > task.launchedAt + CLAIM_WINDOW_MILLIS) {
+      exit(task);
+      return;
+    }
+    if (claimDrainable(task)) {
+      return;
+    }
+    if (task.decision == null || now - task.decidedAt >= KeepWarm.DECIDE_EVERY.toMillis()) {
+      countIdle(task, true);
+      task.decision = keepWarm.decide(new KeepWarm.Situation(core.clock.instant(),
+          Duration.ofMillis(now - task.idleSince), pool.usage(core.clock.instant()),
+          core.jobs.count(JobStatus.QUEUED), task.typicalJob.mean()));
+      task.decidedAt = now;
+    }
+    if (!task.decision.stay()) {
+      mark(task, false);
+      if (!claimDrainable(task)) {
+        exit(task);
+      }
+      return;
+    }
+    mark(task, true);
+    core.events.after(KeepWarm.WARM_POLL.toMillis(), () -> warmLook(task));
+  }
+
+  /** Claims and runs the first drainable job, if any: true if it did. */
+  private boolean claimDrainable(Task task) {
+    DrainOrder order = keepWarm != null ? warmDrainOrder : drainOrder;
+    for (Job candidate : order.next(task.loadedFingerprint, DRAIN_BATCH)) {
+      Optional<Job> claimed = core.claim.claim(candidate.id(), task.name);
+      if (claimed.isPresent()) {
+        countIdle(task, false);
+        mark(task, false);
+        run(task, claimed.get(), () -> startDrain(task));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Idle time since it was last counted goes to the result and, under the policy, to its budget;
+   * {@code stillIdle} says whether the task goes on waiting.
+   */
+  private void countIdle(Task task, boolean stillIdle) {
+    long now = core.clock.now();
+    if (task.idleCountedUntil >= 0 && now > task.idleCountedUntil) {
+      idleMillis += now - task.idleCountedUntil;
+      if (keepWarm != null) {
+        keepWarm.spentIdle(core.clock.instant(), Duration.ofMillis(now - task.idleCountedUntil));
+      }
+    }
+    task.idleCountedUntil = stillIdle ? now : -1;
   }
 
   private void drainLook(Task task) {
@@ -134,13 +225,8 @@ final class TaskSimulation {
       exit(task);
       return;
     }
-    for (Job candidate : drainOrder.next(task.loadedFingerprint, DRAIN_BATCH)) {
-      Optional<Job> claimed = core.claim.claim(candidate.id(), task.name);
-      if (claimed.isPresent()) {
-        mark(task, false);
-        run(task, claimed.get(), () -> startDrain(task));
-        return;
-      }
+    if (claimDrainable(task)) {
+      return;
     }
     long idle = now - task.idleSince;
     if (lastLook) {
@@ -160,6 +246,7 @@ final class TaskSimulation {
   }
 
   private void exit(Task task) {
+    countIdle(task, false);
     billedMillis += core.clock.now() - task.launchedAt;
     live.remove(task.name);
     pool.release(task.slot);

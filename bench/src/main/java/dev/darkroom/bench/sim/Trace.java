@@ -49,6 +49,17 @@ record Trace(String name, long durationMillis, List<Arrival> arrivals) {
         Math.max(burstPerSecond, offPerSecond), durationSeconds);
   }
 
+  /**
+   * Against the keep-warm policy: every {@code periodSeconds}, {@code onSeconds} of Poisson arrivals
+   * at {@code perSecond}, long enough for the policy to decide to keep tasks warm, then nothing at
+   * all for the rest of the period, so every warm second after it is wasted.
+   */
+  static Trace stopStart(long seed, Mix mix, double perSecond, long onSeconds, long periodSeconds,
+      long durationSeconds) {
+    return poisson("stop-start", seed, mix, t -> (t % periodSeconds) < onSeconds ? perSecond : 0, perSecond,
+        durationSeconds);
+  }
+
   /** A day's curve: a sinusoidal rate, lowest at midnight and highest at noon. */
   static Trace daily(long seed, Mix mix, double meanPerSecond, double amplitude, long durationSeconds) {
     return poisson("day", seed, mix,

@@ -502,6 +502,15 @@ public final class LocalStack implements AutoCloseable {
     runnerEnv.put("DRAIN_IDLE_SECONDS", Long.toString(options.runnerDrainIdle().toSeconds()));
     runnerEnv.put("HEARTBEAT_SECONDS", "5");
     runnerEnv.put("TIER_CONCURRENCY", TIER_CONCURRENCY);
+    runnerEnv.put("GPU_TASK_CAP", Integer.toString(GPU_TASK_CAP));
+    // The keep-warm policy is off locally (tasks wait DRAIN_IDLE_SECONDS) unless asked for, as
+    // Terraform does, through the options' environment.
+    for (String name : List.of("WARM_IDLE_BUDGET_SECONDS", "WARM_SCHEDULE")) {
+      String value = options.functionEnv().get(name);
+      if (value != null) {
+        runnerEnv.put(name, value);
+      }
+    }
     Container.Builder container = Container.newBuilder().setImage(GPU_IMAGE);
     runnerEnv.forEach((name, value) -> container.addEnv(EnvVar.newBuilder().setName(name).setValue(value)));
     Job job = Job.newBuilder()

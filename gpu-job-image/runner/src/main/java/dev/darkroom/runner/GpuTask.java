@@ -1,7 +1,9 @@
 package dev.darkroom.runner;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.darkroom.core.warm.KeepWarm;
 import dev.darkroom.gcp.Adapters;
+import dev.darkroom.gcp.GpuPoolConfig;
 import dev.darkroom.runner.comfy.ComfyClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,6 +42,10 @@ final class GpuTask {
       runner.holding(config.gpuSlotIfSet()
           .map(lease -> TaskSlot.hold(adapters.gpuSlotLeases(services.gpuSlots()), lease, clock, config.heartbeatInterval()))
           .orElse(TaskSlot.NONE));
+      config.keepWarmIfSet().ifPresent(settings -> runner.keepingWarm(new WarmWait(
+          new KeepWarm(settings, adapters.warmSignals(services.jobs(), services.gpuSlots())),
+          adapters.gpuPool(new GpuPoolConfig(services.gpuSlots(), config.gpuTaskCap())),
+          adapters.jobStore(services.jobs()), clock)));
 
       Runtime.getRuntime().addShutdownHook(new Thread(() -> stopGracefully(runner), "runner-shutdown"));
       MaintenanceSignals.install(runner::maintenance);

@@ -11,6 +11,7 @@ import dev.darkroom.core.usecase.ClaimJob;
 import dev.darkroom.core.usecase.DrainOrder;
 import dev.darkroom.core.usecase.FairShare;
 import dev.darkroom.core.usecase.HandBackJob;
+import dev.darkroom.core.warm.KeepWarm;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -115,7 +116,10 @@ public final class Runner {
   private TaskSlot slot = TaskSlot.NONE;
   private EngineFolders folders = EngineFolders.NOT_OURS;
   private ModelSources models = ModelSources.NONE;
-  private final DrainOrder drainOrder;
+  private DrainOrder drainOrder;
+  /** Null: the task waits {@link Settings#drainIdle()} for more work, as before the keep-warm policy. */
+  private WarmWait warm;
+  private final JobStore jobs;
 
   public Runner(JobStore jobs, JobQueue queue, PromptEngine engine, JobEventPublisher events, OutputStore store,
       Clock clock, Retries retries, Settings settings) {
@@ -125,6 +129,7 @@ public final class Runner {
   Runner(JobStore jobs, JobQueue queue, PromptEngine engine, JobEventPublisher events, OutputStore store,
       Clock clock, Retries retries, Settings settings, Sleeper sleeper) {
     this.claim = new ClaimJob(jobs, clock);
+    this.jobs = jobs;
     this.drainOrder = new DrainOrder(jobs, new FairShare(jobs, settings.limits()));
     this.handBack = new HandBackJob(jobs, queue, clock);
     this.watch = new RunningJobWatch(jobs, engine, clock, CHECK_INTERVAL, settings.heartbeatInterval());
@@ -194,11 +199,16 @@ public final class Runner {
    * in the meantime is not stranded.
    */
   private int drain() throws InterruptedException {
-    if (settings.drainIdle().isZero() || lastFingerprint == null) {
+    // Under the policy a task whose job a warm task took still has a ready engine worth keeping.
+    if (settings.drainIdle().isZero() || (lastFingerprint == null && warm == null)) {
       return EXIT_OK;
     }
-    log.info("draining queued jobs (fingerprint {} first) until none comes for {} s", lastFingerprint,
-        settings.drainIdle().toSeconds());
+    if (warm != null) {
+      log.info("draining queued jobs (fingerprint {} first) while the keep-warm policy says so", lastFingerprint);
+    } else {
+      log.info("draining queued jobs (fingerprint {} first) until none comes for {} s", lastFingerprint,
+          settings.drainIdle().toSeconds());
+    }
     Instant idleSince = clock.instant();
     int drained = 0;
     boolean lastLook = false;
@@ -226,14 +236,18 @@ public final class Runner {
         break;
       }
       Duration idle = Duration.between(idleSince, clock.instant());
-      if (idle.compareTo(settings.drainIdle()) >= 0) {
+      boolean waitOn = warm != null ? warm.staysWaiting(idleSince) : idle.compareTo(settings.drainIdle()) < 0;
+      if (!waitOn) {
         slot.busy();
         lastLook = true;
         continue;
       }
       slot.idle();
       Duration left = settings.drainIdle().minus(idle);
-      sleeper.sleep(left.compareTo(DRAIN_POLL) < 0 ? left : DRAIN_POLL);
+      sleeper.sleep(warm != null ? KeepWarm.WARM_POLL : left.compareTo(DRAIN_POLL) < 0 ? left : DRAIN_POLL);
+    }
+    if (warm != null) {
+      warm.stoppedWaiting();
     }
     log.info("drained {} job(s); exiting", drained);
     return EXIT_OK;
@@ -261,6 +275,17 @@ public final class Runner {
   /** Where the engine finds model files, named in each prompt's load-time log lines; set before {@link #run}. */
   Runner findingModelsIn(ModelSources sources) {
     this.models = sources;
+    return this;
+  }
+
+  /**
+   * Waits for more work as the {@link KeepWarm} policy decides instead of a fixed drain idle time,
+   * looking every {@link KeepWarm#WARM_POLL}, and takes jobs dispatched to tasks still starting
+   * too ({@link DrainOrder#takingDispatched}); set before {@link #run}.
+   */
+  Runner keepingWarm(WarmWait policy) {
+    this.warm = policy;
+    this.drainOrder = DrainOrder.takingDispatched(jobs, new FairShare(jobs, settings.limits()), clock);
     return this;
   }
 
@@ -362,6 +387,9 @@ public final class Runner {
       return JobRun.SKIPPED;
     }
     Job job = claimed.get();
+    if (warm != null) {
+      warm.stoppedWaiting();
+    }
     MDC.put("jobId", job.id());
     MDC.put("userId", job.userId());
     try {
@@ -387,6 +415,7 @@ public final class Runner {
       running = job;
     }
     lastFingerprint = job.fingerprint();
+    Instant began = clock.instant();
     JobRun result;
     // Watched until its end is reported: uploading a large output takes time too, and the
     // heartbeat must not look stale meanwhile.
@@ -395,6 +424,9 @@ public final class Runner {
     }
     if (result != JobRun.ABANDONED) {
       clearEngineFolders(job);
+    }
+    if (warm != null) {
+      warm.ran(Duration.between(began, clock.instant()));
     }
     return result;
   }

@@ -2,10 +2,13 @@ package dev.darkroom.runner;
 
 import dev.darkroom.core.port.GpuPool;
 import dev.darkroom.core.usecase.FairShare;
+import dev.darkroom.core.warm.KeepWarm;
+import dev.darkroom.core.warm.WarmSchedule;
 import dev.darkroom.gcp.CloudRunJobLauncher;
 import dev.darkroom.gcp.CollectionConfig;
 import dev.darkroom.gcp.Env;
 import dev.darkroom.gcp.GoogleCloudConfig;
+import dev.darkroom.gcp.GpuPoolConfig;
 import dev.darkroom.gcp.OutputsConfig;
 import dev.darkroom.gcp.TierConcurrencyConfig;
 import dev.darkroom.gcp.TopicConfig;
@@ -39,6 +42,11 @@ import java.util.Optional;
  * @param engineHome {@code COMFYUI_HOME}: where the task's own ComfyUI keeps its {@code input},
  *     {@code output} and {@code temp} folders, emptied after each job (the image sets it); null when
  *     the engine is not the task's alone (the local stack's simulated engine, shared by its tasks)
+ * @param keepWarm {@code WARM_IDLE_BUDGET_SECONDS} (idle GPU-seconds a day, all tasks together) and
+ *     {@code WARM_SCHEDULE} (pinned warm tasks), with {@code DRAIN_IDLE_SECONDS} as the grace:
+ *     how long a drained task waits for more work ({@link KeepWarm}); null without a budget, when
+ *     a task waits {@code DRAIN_IDLE_SECONDS}, as before the policy
+ * @param gpuTaskCap {@code GPU_TASK_CAP}: the pool's cap, which the policy reads the pool's usage against
  */
 public record RunnerConfig(
     URI comfyUrl,
@@ -56,7 +64,9 @@ public record RunnerConfig(
     Services services,
     FairShare.Limits tierLimits,
     GpuPool.Lease gpuSlot,
-    java.nio.file.Path engineHome) {
+    java.nio.file.Path engineHome,
+    KeepWarm.Settings keepWarm,
+    int gpuTaskCap) {
 
   /**
    * The Google services the task's ports use: the job documents and GPU slots (Firestore), the
@@ -144,7 +154,42 @@ public record RunnerConfig(
     return new RunnerConfig(comfyUrl, jobIds, execution,
         share, attempt, idle, ready, env.optional("COMFYUI_COMMAND").orElse(null), taskTimeout, margin,
         heartbeat, Duration.ofSeconds(drainIdle), services, TierConcurrencyConfig.from(env).limits(), gpuSlot(env),
-        env.optional("COMFYUI_HOME").map(java.nio.file.Path::of).orElse(null));
+        env.optional("COMFYUI_HOME").map(java.nio.file.Path::of).orElse(null),
+        keepWarm(env, Duration.ofSeconds(drainIdle)), GpuPoolConfig.from(env).cap());
+  }
+
+  /**
+   * The keep-warm policy's settings, if {@code WARM_IDLE_BUDGET_SECONDS} or {@code WARM_SCHEDULE} is
+   * set (a schedule alone: no idle budget beyond its pinned windows); null, today's fixed drain
+   * grace, if neither is.
+   */
+  private static KeepWarm.Settings keepWarm(Env env, Duration grace) {
+    Optional<String> budget = env.optional("WARM_IDLE_BUDGET_SECONDS");
+    if (budget.isEmpty() && env.optional("WARM_SCHEDULE").isEmpty()) {
+      return null;
+    }
+    budget = Optional.of(budget.orElse("0"));
+    double seconds;
+    try {
+      seconds = Double.parseDouble(budget.get().trim());
+    } catch (NumberFormatException e) {
+      throw new Env.MissingConfigException("WARM_IDLE_BUDGET_SECONDS must be a number of seconds, got '" + budget.get() + "'");
+    }
+    if (seconds < 0) {
+      throw new Env.MissingConfigException("WARM_IDLE_BUDGET_SECONDS must be 0 or more, got " + seconds);
+    }
+    WarmSchedule schedule;
+    try {
+      schedule = WarmSchedule.parse(env.optional("WARM_SCHEDULE").orElse(""));
+    } catch (IllegalArgumentException e) {
+      throw new Env.MissingConfigException("WARM_SCHEDULE: " + e.getMessage());
+    }
+    return KeepWarm.Settings.of(seconds, schedule, grace);
+  }
+
+  /** The keep-warm policy's settings, if the deployment gave it a budget. */
+  public Optional<KeepWarm.Settings> keepWarmIfSet() {
+    return Optional.ofNullable(keepWarm);
   }
 
   /** Where the task's own engine keeps its files, if it owns one. */

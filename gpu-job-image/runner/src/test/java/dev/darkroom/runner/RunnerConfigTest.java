@@ -147,4 +147,22 @@ class RunnerConfigTest {
     assertThat(new TaskShare(3, 4).of(List.of("a"))).isEmpty();
     assertThatThrownBy(() -> new TaskShare(2, 2)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void theKeepWarmPolicyIsOffUnlessABudgetOrAScheduleIsSet() {
+    assertThat(RunnerConfig.from(new Env(minimal())).keepWarmIfSet()).as("neither: today's drain grace").isEmpty();
+    Map<String, String> blank = minimal();
+    blank.put("WARM_IDLE_BUDGET_SECONDS", "");
+    assertThat(RunnerConfig.from(new Env(blank)).keepWarmIfSet()).as("Terraform's default, an empty value").isEmpty();
+
+    Map<String, String> budget = minimal();
+    budget.put("WARM_IDLE_BUDGET_SECONDS", "3600");
+    assertThat(RunnerConfig.from(new Env(budget)).keepWarmIfSet()).get()
+        .extracting(s -> s.idleBudgetSecondsPerDay()).isEqualTo(3600.0);
+
+    Map<String, String> scheduleOnly = minimal();
+    scheduleOnly.put("WARM_SCHEDULE", "2 warm 09:00-18:00 Mon-Fri Europe/Paris");
+    assertThat(RunnerConfig.from(new Env(scheduleOnly)).keepWarmIfSet()).as("a schedule alone: no idle budget")
+        .get().extracting(s -> s.idleBudgetSecondsPerDay()).isEqualTo(0.0);
+  }
 }

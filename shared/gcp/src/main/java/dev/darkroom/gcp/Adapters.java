@@ -132,6 +132,11 @@ public final class Adapters implements AutoCloseable {
     return new FirestoreGpuPool(clients.firestore(), gpuSlots.name(), 1);
   }
 
+  /** What the keep-warm policy reads: prompts created lately (jobs) and idle time spent (beside the GPU slots). */
+  public dev.darkroom.core.port.WarmSignals warmSignals(CollectionConfig jobs, CollectionConfig gpuSlots) {
+    return new FirestoreWarmSignals(clients.firestore(), jobs.name(), gpuSlots.name());
+  }
+
   /** The ledger; its schema is migrated at deploy ({@link LedgerMigrationMain}), never here. */
   public Ledger ledger() {
     return new SqlLedger(database());

@@ -1,6 +1,7 @@
 package dev.darkroom.core.usecase;
 
 import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.port.JobStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,6 +27,11 @@ import java.util.Map;
  * model set from holding a GPU while jobs of another wait: the dispatch simulation
  * ({@code docs/DISPATCH_SIMULATION.md}) measured this as what brings the p95 queue wait of a burst
  * down to the always-on pool's.
+ *
+ * <p>A task kept warm ({@code dev.darkroom.core.warm.KeepWarm}) also takes, after the queued jobs,
+ * jobs dispatched to a task still starting: that task's cold start is tens of seconds away, and a
+ * warm task finishing its job now runs the job at once; the starting task, finding its job taken
+ * ({@link ClaimJob} lets one of them win), drains or leaves like any other.
  */
 public final class DrainOrder {
   /** How many queued jobs of each kind one look considers. */
@@ -35,12 +41,24 @@ public final class DrainOrder {
 
   private final JobStore jobs;
   private final FairShare fairShare;
+  /** Null: dispatched jobs are left to the tasks launched for them. */
+  private final java.time.Clock takesDispatchedBy;
   /** The last user the previous look past the window read; null to start from the first. */
   private String resumeAfter;
 
   public DrainOrder(JobStore jobs, FairShare fairShare) {
+    this(jobs, fairShare, null);
+  }
+
+  private DrainOrder(JobStore jobs, FairShare fairShare, java.time.Clock takesDispatchedBy) {
     this.jobs = jobs;
     this.fairShare = fairShare;
+    this.takesDispatchedBy = takesDispatchedBy;
+  }
+
+  /** The order of a task kept warm: the same, then jobs dispatched to tasks still starting, oldest first. */
+  public static DrainOrder takingDispatched(JobStore jobs, FairShare fairShare, java.time.Clock clock) {
+    return new DrainOrder(jobs, fairShare, clock);
   }
 
   /** At most {@code limit} candidates; each must still be claimed ({@link ClaimJob}) to be run. */
@@ -55,6 +73,11 @@ public final class DrainOrder {
       firstOfEachUser().forEach(job -> window.putIfAbsent(job.id(), job));
     }
     List<Job> ordered = fairShare.order(new ArrayList<>(window.values()), loadedFingerprint);
+    if (takesDispatchedBy != null && ordered.size() < limit) {
+      List<Job> withDispatched = new ArrayList<>(ordered);
+      withDispatched.addAll(jobs.unchangedSince(JobStatus.DISPATCHED, takesDispatchedBy.instant(), limit - ordered.size()));
+      return withDispatched;
+    }
     return ordered.subList(0, Math.min(limit, ordered.size()));
   }
 

@@ -52,6 +52,7 @@ public final class RoleCheck {
       Map.entry("Adapters.deployments", List.of(Need.onProject(DATASTORE))),
       Map.entry("Adapters.gpuPool", List.of(Need.onProject(DATASTORE))),
       Map.entry("Adapters.gpuSlotLeases", List.of(Need.onProject(DATASTORE))),
+      Map.entry("Adapters.warmSignals", List.of(Need.onProject(DATASTORE))),
       Map.entry("Adapters.jobQueue", List.of(Need.on(PUBLISHER, "JOB_SUBMITTED_TOPIC"))),
       Map.entry("Adapters.jobEvents", List.of(Need.on(PUBLISHER, "JOB_EVENTS_TOPIC"))),
       Map.entry("Adapters.notifications", List.of(Need.on(PUBLISHER, "NOTIFICATIONS_TOPIC"))),

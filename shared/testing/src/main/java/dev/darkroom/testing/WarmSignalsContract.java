@@ -1,0 +1,44 @@
+package dev.darkroom.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.darkroom.core.port.WarmSignals;
+import java.time.Instant;
+import java.time.LocalDate;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link WarmSignals} must do: the in-memory fake and the Firestore adapter alike. */
+public abstract class WarmSignalsContract {
+  protected static final Instant T0 = Instant.parse("2026-12-06T23:59:00Z");
+
+  /** Fresh signals, sharing nothing with any other call. */
+  protected abstract WarmSignals signals();
+
+  /** A prompt was submitted at {@code at} (a job created, for the Firestore adapter). */
+  protected abstract void submitted(WarmSignals signals, String jobId, Instant at);
+
+  @Test
+  void arrivalsAreCountedFromAnInstantOn() {
+    WarmSignals signals = signals();
+    submitted(signals, "job-a", T0.minusSeconds(300));
+    submitted(signals, "job-b", T0.minusSeconds(60));
+    submitted(signals, "job-c", T0);
+
+    assertThat(signals.arrivalsSince(T0.minusSeconds(60))).isEqualTo(2);
+    assertThat(signals.arrivalsSince(T0.minusSeconds(3600))).isEqualTo(3);
+    assertThat(signals.arrivalsSince(T0.plusSeconds(1))).isZero();
+  }
+
+  @Test
+  void idleSecondsAddUpPerUtcDay() {
+    WarmSignals signals = signals();
+    assertThat(signals.idleSecondsOn(LocalDate.parse("2026-12-06"))).isZero();
+
+    signals.addIdleSeconds(T0, 12.5);
+    signals.addIdleSeconds(T0.plusSeconds(30), 7.5);
+    signals.addIdleSeconds(T0.plusSeconds(90), 4); // 2026-12-07 00:00:30 UTC
+
+    assertThat(signals.idleSecondsOn(LocalDate.parse("2026-12-06"))).isEqualTo(20.0);
+    assertThat(signals.idleSecondsOn(LocalDate.parse("2026-12-07"))).isEqualTo(4.0);
+  }
+}

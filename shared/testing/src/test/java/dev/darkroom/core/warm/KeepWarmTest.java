@@ -1,0 +1,133 @@
+package dev.darkroom.core.warm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.darkroom.core.port.GpuPool;
+import dev.darkroom.testing.InMemoryWarmSignals;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import org.junit.jupiter.api.Test;
+
+class KeepWarmTest {
+  private static final Instant NOON = Instant.parse("2026-12-08T12:00:00Z");
+  private static final Duration JOB = Duration.ofSeconds(10);
+  private static final Duration GRACE = Duration.ofSeconds(60);
+
+  private final InMemoryWarmSignals signals = new InMemoryWarmSignals();
+
+  private KeepWarm policy(double budget, String schedule) {
+    return new KeepWarm(KeepWarm.Settings.of(budget, WarmSchedule.parse(schedule), GRACE), signals);
+  }
+
+  private static KeepWarm.Situation alone(Duration idleFor) {
+    return new KeepWarm.Situation(NOON, idleFor, new GpuPool.Usage(10, 1, 1), 0, JOB);
+  }
+
+  private void arrivals(int count, Duration over) {
+    for (int i = 0; i < count; i++) {
+      signals.arrived(NOON.minus(over).plus(over.dividedBy(count).multipliedBy(i)));
+    }
+  }
+
+  @Test
+  void theRateEstimateCountsOnlyTheRecentWindow() {
+    arrivals(12, Duration.ofMinutes(2)); // 0.1 prompt/s
+    signals.arrived(NOON.minus(Duration.ofHours(1)));
+    KeepWarm.Decision decision = policy(86_400, "").decide(alone(Duration.ofMinutes(5)));
+    assertThat(decision.arrivalsPerSecond()).isEqualTo(0.1);
+    assertThat(decision.stay()).isTrue();
+    assertThat(decision.reason()).isEqualTo(KeepWarm.Reason.TRAFFIC);
+  }
+
+  @Test
+  void moreTrafficWantsMoreWarmTasks() {
+    assertThat(KeepWarm.warmFor(0, 10, 200, 10)).isZero();
+    int quiet = KeepWarm.warmFor(0.01, 10, 200, 10);
+    int steady = KeepWarm.warmFor(0.1, 10, 200, 10);
+    int busy = KeepWarm.warmFor(0.5, 10, 200, 10);
+    assertThat(quiet).isEqualTo(1);
+    assertThat(steady).isGreaterThan(quiet);
+    assertThat(busy).isGreaterThan(steady);
+    // A dearer spared wait (a lower price in seconds) buys fewer.
+    assertThat(KeepWarm.warmFor(0.1, 10, 20, 10)).isLessThan(steady);
+  }
+
+  @Test
+  void neverMoreThanThePoolsCap() {
+    assertThat(KeepWarm.warmFor(5, 20, 10_000, 4)).isEqualTo(4);
+    arrivals(600, Duration.ofMinutes(2));
+    KeepWarm.Decision decision = policy(86_400, "").decide(
+        new KeepWarm.Situation(NOON, GRACE.multipliedBy(2), new GpuPool.Usage(3, 3, 1), 0, JOB));
+    assertThat(decision.warmWanted()).isEqualTo(3);
+    assertThat(decision.stay()).isTrue();
+  }
+
+  @Test
+  void aQuietSpellKeepsOneTaskWhileAnyPromptCameWithinTheQuietWindow() {
+    signals.arrived(NOON.minus(Duration.ofMinutes(10)));
+    assertThat(policy(86_400, "").decide(alone(Duration.ofMinutes(10))).stay()).isTrue();
+    KeepWarm.Decision second = policy(86_400, "").decide(
+        new KeepWarm.Situation(NOON, Duration.ofMinutes(10), new GpuPool.Usage(10, 2, 2), 0, JOB));
+    assertThat(second.stay()).isFalse();
+    assertThat(second.reason()).isEqualTo(KeepWarm.Reason.NOT_NEEDED);
+  }
+
+  @Test
+  void withNoTrafficATaskStaysOnlyForTheGrace() {
+    assertThat(policy(86_400, "").decide(alone(Duration.ofSeconds(59))).reason()).isEqualTo(KeepWarm.Reason.GRACE);
+    KeepWarm.Decision after = policy(86_400, "").decide(alone(Duration.ofSeconds(60)));
+    assertThat(after.stay()).isFalse();
+    assertThat(after.reason()).isEqualTo(KeepWarm.Reason.NOT_NEEDED);
+  }
+
+  @Test
+  void aSpentBudgetSendsTasksAwayEvenWithTrafficAndInTheGrace() {
+    arrivals(12, Duration.ofMinutes(2));
+    KeepWarm policy = policy(100, "");
+    policy.spentIdle(NOON.minusSeconds(5), Duration.ofSeconds(60));
+    assertThat(policy.decide(alone(Duration.ofSeconds(1))).stay()).isTrue();
+    policy.spentIdle(NOON.minusSeconds(1), Duration.ofSeconds(40));
+    KeepWarm.Decision decision = policy.decide(alone(Duration.ofSeconds(1)));
+    assertThat(decision.stay()).isFalse();
+    assertThat(decision.reason()).isEqualTo(KeepWarm.Reason.BUDGET_SPENT);
+    assertThat(decision.idleSpentToday()).isEqualTo(100);
+  }
+
+  @Test
+  void theBudgetIsPerUtcDay() {
+    KeepWarm policy = policy(100, "");
+    policy.spentIdle(Instant.parse("2026-12-07T23:59:00Z"), Duration.ofSeconds(100));
+    assertThat(signals.idleSecondsOn(LocalDate.parse("2026-12-07"))).isEqualTo(100);
+    assertThat(policy.decide(alone(Duration.ofSeconds(1))).reason()).isEqualTo(KeepWarm.Reason.GRACE);
+  }
+
+  @Test
+  void queuedWorkGetsTheSlotFirstEvenFromAPinnedTask() {
+    arrivals(12, Duration.ofMinutes(2));
+    KeepWarm.Decision decision = policy(86_400, "2 warm 00:00-23:59 daily").decide(
+        new KeepWarm.Situation(NOON, Duration.ofSeconds(1), new GpuPool.Usage(2, 2, 1), 3, JOB));
+    assertThat(decision.stay()).isFalse();
+    assertThat(decision.reason()).isEqualTo(KeepWarm.Reason.QUEUED_WORK_NEEDS_THE_SLOT);
+    // With a free slot, dispatch can launch for the queue: the warm task may stay.
+    assertThat(policy(86_400, "2 warm 00:00-23:59 daily").decide(
+        new KeepWarm.Situation(NOON, Duration.ofSeconds(1), new GpuPool.Usage(3, 2, 1), 3, JOB)).stay()).isTrue();
+  }
+
+  @Test
+  void aPinnedScheduleHoldsItsTasksWithoutTrafficAndPastTheBudget() {
+    KeepWarm policy = policy(0, "2 warm 09:00-18:00 Mon-Fri Europe/Paris");
+    KeepWarm.Decision second = policy.decide(
+        new KeepWarm.Situation(NOON, Duration.ofHours(1), new GpuPool.Usage(10, 2, 2), 0, JOB));
+    assertThat(second.stay()).isTrue();
+    assertThat(second.reason()).isEqualTo(KeepWarm.Reason.PINNED);
+    KeepWarm.Decision third = policy.decide(
+        new KeepWarm.Situation(NOON, Duration.ofHours(1), new GpuPool.Usage(10, 3, 3), 0, JOB));
+    assertThat(third.stay()).isFalse();
+    assertThat(third.reason()).isEqualTo(KeepWarm.Reason.BUDGET_SPENT);
+    // 19:00 in Paris: the window is over.
+    KeepWarm.Decision evening = policy.decide(new KeepWarm.Situation(Instant.parse("2026-12-08T18:00:00Z"),
+        Duration.ofHours(1), new GpuPool.Usage(10, 1, 1), 0, JOB));
+    assertThat(evening.stay()).isFalse();
+  }
+}
