@@ -511,8 +511,14 @@ public final class LocalStack implements AutoCloseable {
         runnerEnv.put(name, value);
       }
     }
-    Container.Builder container = Container.newBuilder().setImage(GPU_IMAGE);
-    runnerEnv.forEach((name, value) -> container.addEnv(EnvVar.newBuilder().setName(name).setValue(value)));
+    createJob(clients, projectId, GPU_JOB, GPU_IMAGE, runnerEnv, "the GPU job");
+  }
+
+  /** A Cloud Run job of one task a run (retried once, an hour at most) in the emulator, as Terraform declares ours. */
+  private static void createJob(GoogleClients clients, String projectId, String jobId, String image,
+      Map<String, String> env, String what) {
+    Container.Builder container = Container.newBuilder().setImage(image);
+    env.forEach((name, value) -> container.addEnv(EnvVar.newBuilder().setName(name).setValue(value)));
     Job job = Job.newBuilder()
         .setTemplate(ExecutionTemplate.newBuilder()
             .setTaskCount(1)
@@ -524,11 +530,11 @@ public final class LocalStack implements AutoCloseable {
     try {
       clients.cloudRunJobs().createJobAsync(CreateJobRequest.newBuilder()
           .setParent("projects/" + projectId + "/locations/" + REGION)
-          .setJobId(GPU_JOB)
+          .setJobId(jobId)
           .setJob(job)
           .build()).get();
     } catch (Exception e) {
-      throw new IllegalStateException("cannot create the GPU job in the Cloud Run emulator", e);
+      throw new IllegalStateException("cannot create " + what + " in the Cloud Run emulator", e);
     }
   }
 
@@ -540,26 +546,9 @@ public final class LocalStack implements AutoCloseable {
   private void createModelImportJob(GoogleClients clients, String projectId) {
     cloud.cloudRun().orElseThrow().registerImage(MODEL_IMPORT_IMAGE,
         ChildJvm.command("dev.darkroom.modelimport.ModelImportMain", List.of()));
-    Container.Builder container = Container.newBuilder().setImage(MODEL_IMPORT_IMAGE);
-    functionEnv.forEach((name, value) -> container.addEnv(EnvVar.newBuilder().setName(name).setValue(value)));
-    container.addEnv(EnvVar.newBuilder().setName("MODEL_IMPORT_PROGRESS_SECONDS").setValue("1"));
-    Job job = Job.newBuilder()
-        .setTemplate(ExecutionTemplate.newBuilder()
-            .setTaskCount(1)
-            .setTemplate(TaskTemplate.newBuilder()
-                .addContainers(container)
-                .setMaxRetries(1)
-                .setTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(3600))))
-        .build();
-    try {
-      clients.cloudRunJobs().createJobAsync(CreateJobRequest.newBuilder()
-          .setParent("projects/" + projectId + "/locations/" + REGION)
-          .setJobId(MODEL_IMPORT_JOB)
-          .setJob(job)
-          .build()).get();
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot create the model import job in the Cloud Run emulator", e);
-    }
+    Map<String, String> env = new LinkedHashMap<>(functionEnv);
+    env.put("MODEL_IMPORT_PROGRESS_SECONDS", "1");
+    createJob(clients, projectId, MODEL_IMPORT_JOB, MODEL_IMPORT_IMAGE, env, "the model import job");
   }
 
   /**
