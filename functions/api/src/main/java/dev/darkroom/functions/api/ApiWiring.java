@@ -119,7 +119,7 @@ final class ApiWiring {
         new DeploymentRoutes(new PublishDeployment(deployments, policy, clock),
             new RunDeployment(deployments, submitJob, policy,
                 StagedInputImages.over(new OutboundHttp(adapters.webhookUrlPolicy(config.webhooks())), uploads)),
-            deployments, jobs, resources, clock, uploadGate),
+            deployments, jobs, resources, clock, uploadGate).notifyingThrough(webhooks),
         new UserDataRoutes(userData),
         new SettingsRoutes(new UserSettings(userFiles)),
         new ComfyServerRoutes(userData),

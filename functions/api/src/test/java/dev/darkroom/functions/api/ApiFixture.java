@@ -208,7 +208,7 @@ final class ApiFixture {
         new DeploymentRoutes(new PublishDeployment(deployments, policy, CLOCK),
             new RunDeployment(deployments, submitJob, policy, StagedInputImages.over(
                 new OutboundHttp(new OutboundUrlPolicy(true, InetAddress::getAllByName)), new UploadedInputs(files))),
-            deployments, jobs, resources, CLOCK),
+            deployments, jobs, resources, CLOCK).notifyingThrough(notifications.webhooks()),
         new dev.darkroom.functions.api.routes.UserDataRoutes(new dev.darkroom.core.userdata.UserData(USER_FILES)),
         new dev.darkroom.functions.api.routes.SettingsRoutes(new dev.darkroom.core.userdata.UserSettings(USER_FILES)),
         new dev.darkroom.functions.api.routes.ComfyServerRoutes(new dev.darkroom.core.userdata.UserData(USER_FILES)),

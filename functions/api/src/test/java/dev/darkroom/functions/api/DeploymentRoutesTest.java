@@ -110,8 +110,43 @@ class DeploymentRoutesTest {
     FakeHttp.Response refused = call("POST", "/api/v2/deployments/sd15/runs",
         "{\"inputs\":{\"prompt\":\"x\"},\"webhook\":\"https://example.com/hook\",\"colour\":1}");
     assertThat(refused.status).isEqualTo(400);
-    assertThat(body(refused).at("/error/fields").findValuesAsText("field")).containsExactly("webhook", "colour");
+    assertThat(body(refused).at("/error/fields").findValuesAsText("field")).containsExactly("colour");
     assertThat(jobs.all()).isEmpty();
+  }
+
+  @Test
+  void aRunsWebhookIsAnEndpointForItsJobAloneRegisteredOnceAndItsSecretShownOnce() throws Exception {
+    publish("sd15", SD15, INPUTS);
+    String body = "{\"inputs\":{\"prompt\":\"x\"},\"webhook\":\"https://hooks.example.com/run\"}";
+    JsonNode first = run("sd15", body, "Idempotency-Key", "run-with-hook");
+    assertThat(first.at("/webhook/url").asText()).isEqualTo("https://hooks.example.com/run");
+    assertThat(first.at("/webhook/id").asText()).startsWith("we_");
+    assertThat(first.at("/webhook/secret").asText()).startsWith("whsec_");
+
+    FakeHttp.Response replayed = call("POST", "/api/v2/deployments/sd15/runs", body, "Idempotency-Key", "run-with-hook");
+    assertThat(replayed.status).as(replayed.text()).isEqualTo(200);
+    assertThat(body(replayed).get("id").asText()).isEqualTo(first.get("id").asText());
+    assertThat(body(replayed).at("/webhook/id").asText()).as("the same endpoint").isEqualTo(first.at("/webhook/id").asText());
+    assertThat(body(replayed).at("/webhook").has("secret")).as("a secret is shown once").isFalse();
+
+    JsonNode endpoints = body(call("GET", "/api/v2/webhooks", null));
+    assertThat(endpoints.findValuesAsText("id")).containsExactly(first.at("/webhook/id").asText());
+    assertThat(endpoints.findValuesAsText("job_id")).containsExactly(first.get("id").asText());
+  }
+
+  @Test
+  void aWebhookTheOutboundPolicyRefusesIsA400BeforeAnyJob() throws Exception {
+    publish("sd15", SD15, INPUTS);
+    FakeHttp.Response privateHost = call("POST", "/api/v2/deployments/sd15/runs",
+        "{\"inputs\":{\"prompt\":\"x\"},\"webhook\":\"https://hooks.internal.test/run\"}");
+    assertThat(privateHost.status).isEqualTo(400);
+    assertThat(body(privateHost).at("/error/fields/0/field").asText()).isEqualTo("webhook");
+    FakeHttp.Response notAString = call("POST", "/api/v2/deployments/sd15/runs",
+        "{\"inputs\":{\"prompt\":\"x\"},\"webhook\":42}");
+    assertThat(notAString.status).isEqualTo(400);
+    assertThat(body(notAString).at("/error/fields/0/field").asText()).isEqualTo("webhook");
+    assertThat(jobs.all()).isEmpty();
+    assertThat(body(call("GET", "/api/v2/webhooks", null)).findValuesAsText("id")).isEmpty();
   }
 
   @Test

@@ -41,7 +41,10 @@ public final class RegisterWebhooks {
     this.clock = clock;
   }
 
-  /** A registration or rotation: the endpoint and its new secret, shown this once. */
+  /**
+   * A registration or rotation: the endpoint and its new secret, shown this once (null when an
+   * endpoint registered before is answered again).
+   */
   public record Registered(WebhookEndpoint endpoint, String secret) {}
 
   /** Why a request was refused, as an HTTP status and a message for the user. */
@@ -59,16 +62,7 @@ public final class RegisterWebhooks {
   }
 
   public Registered register(String userId, String url, String jobId) {
-    URI uri;
-    try {
-      uri = new URI(url);
-    } catch (URISyntaxException e) {
-      throw new Refused(400, "\"url\" is not a URL: " + e.getMessage());
-    }
-    Optional<String> refusal = policy.refusal(uri);
-    if (refusal.isPresent()) {
-      throw new Refused(400, "\"url\" cannot be called by Darkroom: " + refusal.get());
-    }
+    checkUrl(url);
     String onlyFor = null;
     if (jobId != null) {
       // The id its owner knows the job by, which is what its notifications carry.
@@ -83,6 +77,33 @@ public final class RegisterWebhooks {
         url, List.of(secret), onlyFor, clock.instant());
     endpoints.add(endpoint);
     return new Registered(endpoint, secret);
+  }
+
+  /** Refuses (400) a URL that is not one or that the outbound policy would never call. */
+  public void checkUrl(String url) {
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      throw new Refused(400, "\"url\" is not a URL: " + e.getMessage());
+    }
+    Optional<String> refusal = policy.refusal(uri);
+    if (refusal.isPresent()) {
+      throw new Refused(400, "\"url\" cannot be called by Darkroom: " + refusal.get());
+    }
+  }
+
+  /**
+   * An endpoint of {@code userId} for the job {@code jobId} alone, at most one per (URL, job): a
+   * retried request (the same job, replayed) finds the one it registered, whose secret is not
+   * shown again ({@link Registered#secret} null).
+   */
+  public Registered registerForJob(String userId, String url, String jobId) {
+    String promptId = ownJobs.find(jobId, userId).map(Job::promptId)
+        .orElseThrow(() -> new Refused(404, "no job of yours has the id \"" + jobId + "\""));
+    Optional<WebhookEndpoint> existing = endpoints.forUser(userId).stream()
+        .filter(endpoint -> url.equals(endpoint.url()) && promptId.equals(endpoint.jobId())).findFirst();
+    return existing.map(endpoint -> new Registered(endpoint, null)).orElseGet(() -> register(userId, url, jobId));
   }
 
   public List<WebhookEndpoint> list(String userId) {

@@ -80,6 +80,9 @@ final class DeploymentContract {
     properties.putObject("version").put("type", "integer").put("minimum", 1).put("maximum", deployment.latestVersion())
         .put("description", "The version to run; the deployment's default (now " + deployment.defaultVersion()
             + ") when omitted. Other versions may take other inputs.");
+    properties.putObject("webhook").put("type", "string").put("format", "uri")
+        .put("description", "An https URL notified of this run's job alone; answered as webhook {id, url, secret}"
+            + " beside the job, the secret shown once.");
     schemas.set("Outputs", outputs(version));
     copyWithReferences(schemas, "Job");
     copyWithReferences(schemas, "ApiError");

@@ -9,11 +9,13 @@ import dev.darkroom.core.deployment.DeploymentVersion;
 import dev.darkroom.core.deployment.FieldError;
 import dev.darkroom.core.deployment.InputSchemas;
 import dev.darkroom.core.deployment.InputsJson;
+import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.RequestHash;
 import dev.darkroom.core.limits.InputLimits;
 import dev.darkroom.core.port.DeploymentStore;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.usecase.PublishDeployment;
+import dev.darkroom.core.usecase.RegisterWebhooks;
 import dev.darkroom.core.usecase.RunDeployment;
 import dev.darkroom.functions.api.http.Call;
 import dev.darkroom.functions.api.http.Replies;
@@ -24,6 +26,7 @@ import dev.darkroom.functions.api.views.JobResources;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code /api/v2/deployments}: the caller's deployments (a saved workflow with typed inputs,
@@ -39,6 +42,7 @@ public final class DeploymentRoutes implements RouteGroup {
   private final JobResources resources;
   private final Clock clock;
   private final UploadGate gate;
+  private RegisterWebhooks webhooks;
 
   /** With a gate of the default bounds of uploads, its own. */
   public DeploymentRoutes(PublishDeployment publish, RunDeployment run, DeploymentStore store, JobStore jobs,
@@ -51,6 +55,15 @@ public final class DeploymentRoutes implements RouteGroup {
    * @param gate the uploads' gate: a run whose body is larger than a control body (an image as
    *     base64) is an upload while it is read and staged
    */
+  /**
+   * Takes a run's {@code webhook}: an endpoint registered through {@code webhooks} for the run's
+   * job alone (without this, a run with a webhook is refused and told to register one).
+   */
+  public DeploymentRoutes notifyingThrough(RegisterWebhooks webhooks) {
+    this.webhooks = webhooks;
+    return this;
+  }
+
   public DeploymentRoutes(PublishDeployment publish, RunDeployment run, DeploymentStore store, JobStore jobs,
       JobResources resources, Clock clock, UploadGate gate) {
     this.gate = gate;
@@ -170,7 +183,11 @@ public final class DeploymentRoutes implements RouteGroup {
     }
     String name = call.segment(3);
     String hash = key == null ? "" : RequestHash.ofRun(name, body);
-    RunDeployment.Result result = run.run(call.caller(), name, body, key, hash);
+    String webhook = webhookOf(call, body);
+    if (webhook == null && body.has("webhook")) {
+      return;
+    }
+    RunDeployment.Result result = run.run(call.caller(), name, withoutWebhook(body), key, hash);
     if (result instanceof RunDeployment.Result.NoDeployment) {
       throw noDeployment(call);
     } else if (result instanceof RunDeployment.Result.NoVersion none) {
@@ -178,22 +195,70 @@ public final class DeploymentRoutes implements RouteGroup {
     } else if (result instanceof RunDeployment.Result.Invalid invalid) {
       badFields(call, invalid.errors(), null);
     } else {
-      JobSubmissions.reply(call, ((RunDeployment.Result.Submitted) result).result(), jobs, resources);
+      JobSubmissions.reply(call, ((RunDeployment.Result.Submitted) result).result(), jobs, resources,
+          job -> webhook == null ? null : Map.of("webhook", registered(call, webhook, job)));
     }
   }
 
   /**
-   * A run's body holds {@code inputs} and {@code version}; anything else is named rather than
-   * ignored (a caller who sent it expected something of it).
+   * The run's {@code webhook} URL, checked before anything is submitted; null without one, or
+   * (the 400 answered) when it is refused.
    */
-  private static List<FieldError> unknownRunFields(JsonNode body) {
+  private String webhookOf(Call call, JsonNode body) throws IOException {
+    JsonNode webhook = body.get("webhook");
+    if (webhook == null) {
+      return null;
+    }
+    if (!webhook.isTextual()) {
+      badFields(call, List.of(new FieldError("webhook", "must be an https URL (a string)")), null);
+      return null;
+    }
+    try {
+      webhooks.checkUrl(webhook.textValue());
+    } catch (RegisterWebhooks.Refused refused) {
+      badFields(call, List.of(new FieldError("webhook", refused.getMessage())), null);
+      return null;
+    }
+    return webhook.textValue();
+  }
+
+  private static JsonNode withoutWebhook(JsonNode body) {
+    if (!body.has("webhook")) {
+      return body;
+    }
+    ObjectNode copy = ((ObjectNode) body).deepCopy();
+    copy.remove("webhook");
+    return copy;
+  }
+
+  /**
+   * The endpoint that notifies {@code url} of this job alone ({@code POST /api/v2/webhooks {url,
+   * job_id}} would register the same), its secret shown once: a replayed run answers the endpoint
+   * it registered, without the secret.
+   */
+  private ObjectNode registered(Call call, String url, Job job) {
+    RegisterWebhooks.Registered registered = webhooks.registerForJob(call.user(), url, job.id());
+    ObjectNode node = Replies.JSON.createObjectNode();
+    node.put("id", registered.endpoint().id());
+    node.put("url", registered.endpoint().url());
+    if (registered.secret() != null) {
+      node.put("secret", registered.secret());
+    }
+    return node;
+  }
+
+  /**
+   * A run's body holds {@code inputs}, {@code version} and {@code webhook}; anything else is named
+   * rather than ignored (a caller who sent it expected something of it).
+   */
+  private List<FieldError> unknownRunFields(JsonNode body) {
     List<FieldError> errors = new java.util.ArrayList<>();
     body.fieldNames().forEachRemaining(field -> {
-      if (field.equals("webhook")) {
-        errors.add(new FieldError(field, "not taken by a run; register an endpoint for the job or for all your jobs "
+      if (field.equals("webhook") && webhooks == null) {
+        errors.add(new FieldError(field, "not taken here; register an endpoint for the job or for all your jobs "
             + "(POST /api/v2/webhooks {url, job_id?}): a run's job notifies it as any job does"));
-      } else if (!field.equals("inputs") && !field.equals("version")) {
-        errors.add(new FieldError(InputLimits.shown(field), "unknown field; a run takes inputs and version"));
+      } else if (!field.equals("inputs") && !field.equals("version") && !field.equals("webhook")) {
+        errors.add(new FieldError(InputLimits.shown(field), "unknown field; a run takes inputs, version and webhook"));
       }
     });
     return errors;

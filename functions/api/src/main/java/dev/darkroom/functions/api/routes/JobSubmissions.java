@@ -1,5 +1,7 @@
 package dev.darkroom.functions.api.routes;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.RequestHash;
 import dev.darkroom.core.port.JobStore;
@@ -10,7 +12,9 @@ import dev.darkroom.functions.api.http.Replies;
 import dev.darkroom.functions.api.http.RequestBodies;
 import dev.darkroom.functions.api.views.JobResources;
 import java.io.IOException;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +35,16 @@ final class JobSubmissions {
    * Deployment runs answer the same way: a run is a job.
    */
   static void reply(Call call, SubmitJob.Result result, JobStore jobs, JobResources resources) throws IOException {
+    reply(call, result, jobs, resources, job -> null);
+  }
+
+  /**
+   * {@link #reply(Call, SubmitJob.Result, JobStore, JobResources)}, the job resource with what
+   * {@code also} answers for the submitted job set beside its fields (nothing if null), e.g. the
+   * webhook a deployment run registered for it.
+   */
+  static void reply(Call call, SubmitJob.Result result, JobStore jobs, JobResources resources,
+      Function<Job, Map<String, JsonNode>> also) throws IOException {
     if (result instanceof SubmitJob.Result.OverLimit over) {
       Replies.refuse(call.response(), over.refusal());
     } else if (result instanceof SubmitJob.Result.Invalid invalid) {
@@ -47,7 +61,12 @@ final class JobSubmissions {
       } else {
         log.info("job {} queued for user {} (v2)", job.id(), call.user());
       }
-      Replies.json(call.response(), submitted.replayed() ? 200 : 201, resources.of(job));
+      ObjectNode resource = resources.of(job);
+      Map<String, JsonNode> more = also.apply(job);
+      if (more != null) {
+        more.forEach(resource::set);
+      }
+      Replies.json(call.response(), submitted.replayed() ? 200 : 201, resource);
     }
   }
 

@@ -49,6 +49,11 @@ public final class NotificationRoutes implements RouteGroup {
     this.deliveries = deliveries;
   }
 
+  /** Where endpoints are registered: deployment runs register their {@code webhook} there too. */
+  public RegisterWebhooks webhooks() {
+    return webhooks;
+  }
+
   @Override
   public List<Route> routes() {
     return List.of(
