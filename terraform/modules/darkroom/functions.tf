@@ -56,14 +56,14 @@ resource "google_cloudfunctions2_function" "api" {
       MODELS_COLLECTION           = local.models_collection
       MODELS_BUCKET               = google_storage_bucket.models.name
       # Uploads of pickled formats are refused up front where the models check would refuse them.
-      ALLOW_PICKLED_MODELS        = tostring(var.allow_pickled_models)
-      DEPLOYMENTS_COLLECTION      = local.deployments_collection
-      JOB_SUBMITTED_TOPIC         = google_pubsub_topic.job_submitted.name
-      OUTPUTS_BUCKET              = google_storage_bucket.outputs.name
-      INSTANCE_CONNECTION_NAME    = google_sql_database_instance.ledger.connection_name
-      DB_NAME                     = google_sql_database.ledger.name
-      DB_USER                     = google_sql_user.ledger.name
-      DB_POOL_SIZE                = tostring(var.db_pool_size)
+      ALLOW_PICKLED_MODELS     = tostring(var.allow_pickled_models)
+      DEPLOYMENTS_COLLECTION   = local.deployments_collection
+      JOB_SUBMITTED_TOPIC      = google_pubsub_topic.job_submitted.name
+      OUTPUTS_BUCKET           = google_storage_bucket.outputs.name
+      INSTANCE_CONNECTION_NAME = google_sql_database_instance.ledger.connection_name
+      DB_NAME                  = google_sql_database.ledger.name
+      DB_USER                  = google_sql_user.ledger.name
+      DB_POOL_SIZE             = tostring(var.db_pool_size)
       # The one authentication switch: always on in the cloud (terraform/checks refuses anything else).
       DARKROOM_AUTH               = "on"
       DEFAULT_TIER                = var.default_tier
@@ -555,9 +555,9 @@ resource "google_cloudfunctions2_function" "notify" {
     service_account_email            = google_service_account.notify.email
 
     environment_variables = {
-      GOOGLE_CLOUD_PROJECT     = var.project_id
-      JAVA_TOOL_OPTIONS        = local.jvm_startup_options
-      DEVICES_COLLECTION       = "devices"
+      GOOGLE_CLOUD_PROJECT = var.project_id
+      JAVA_TOOL_OPTIONS    = local.jvm_startup_options
+      DEVICES_COLLECTION   = "devices"
       # Where an event-driven run's job records its reply topic (functions/runs).
       JOBS_COLLECTION          = local.jobs_collection
       JOB_EVENTS_PUBLIC_TOPIC  = google_pubsub_topic.job_events_public.name
