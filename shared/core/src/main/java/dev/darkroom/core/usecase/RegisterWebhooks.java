@@ -65,11 +65,20 @@ public final class RegisterWebhooks {
     checkUrl(url);
     String onlyFor = null;
     if (jobId != null) {
-      // The id its owner knows the job by, which is what its notifications carry.
-      onlyFor = ownJobs.find(DocumentIds.requireStorable("job_id", jobId), userId).map(Job::promptId)
-          .orElseThrow(() -> new Refused(404, "no job of yours has the id \"" + jobId + "\""));
+      onlyFor = promptIdOf(DocumentIds.requireStorable("job_id", jobId), userId);
     }
-    if (endpoints.forUser(userId).size() >= maxPerUser) {
+    return add(userId, url, onlyFor, endpoints.forUser(userId));
+  }
+
+  /** The id its owner knows the job by, which is what its notifications carry; 404 if not theirs. */
+  private String promptIdOf(String jobId, String userId) {
+    return ownJobs.find(jobId, userId).map(Job::promptId)
+        .orElseThrow(() -> new Refused(404, "no job of yours has the id \"" + jobId + "\""));
+  }
+
+  /** A new endpoint with a new secret, unless {@code current} (the user's endpoints) is at the cap. */
+  private Registered add(String userId, String url, String onlyFor, List<WebhookEndpoint> current) {
+    if (current.size() >= maxPerUser) {
       throw new Refused(409, "you have " + maxPerUser + " webhook endpoints, the most allowed; delete one first");
     }
     String secret = newSecret();
@@ -99,11 +108,15 @@ public final class RegisterWebhooks {
    * shown again ({@link Registered#secret} null).
    */
   public Registered registerForJob(String userId, String url, String jobId) {
-    String promptId = ownJobs.find(jobId, userId).map(Job::promptId)
-        .orElseThrow(() -> new Refused(404, "no job of yours has the id \"" + jobId + "\""));
-    Optional<WebhookEndpoint> existing = endpoints.forUser(userId).stream()
+    String promptId = promptIdOf(jobId, userId);
+    List<WebhookEndpoint> current = endpoints.forUser(userId);
+    Optional<WebhookEndpoint> existing = current.stream()
         .filter(endpoint -> url.equals(endpoint.url()) && promptId.equals(endpoint.jobId())).findFirst();
-    return existing.map(endpoint -> new Registered(endpoint, null)).orElseGet(() -> register(userId, url, jobId));
+    if (existing.isPresent()) {
+      return new Registered(existing.get(), null);
+    }
+    checkUrl(url);
+    return add(userId, url, promptId, current);
   }
 
   public List<WebhookEndpoint> list(String userId) {
