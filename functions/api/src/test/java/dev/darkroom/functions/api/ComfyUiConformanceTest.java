@@ -8,6 +8,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.comfy.ModelLists;
 import dev.darkroom.core.comfy.NodeCatalog;
 import dev.darkroom.core.comfy.PublishedCatalog;
+import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.JobError;
+import dev.darkroom.core.job.JobOutput;
+import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.port.JobChange;
 import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.models.ModelRecord;
 import dev.darkroom.functions.api.http.RouteGroup;
@@ -30,6 +35,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -70,6 +76,10 @@ class ComfyUiConformanceTest {
     Run run = new Run(id, table());
     Map<String, String> saved = new HashMap<>();
     for (JsonNode step : conformanceCase.path("setup")) {
+      if (step.has("engine")) {
+        run.engine(step, saved);
+        continue;
+      }
       FakeHttp.Response response = run.send(step, saved);
       assertThat(response.status).as(id + " setup " + step + ": " + response.text()).isBetween(200, 299);
       step.path("save").fields().forEachRemaining(s ->
@@ -140,6 +150,7 @@ class ComfyUiConformanceTest {
   private static final class Run {
     private final ComfyApi api;
     private final JsonNode table;
+    private final InMemoryJobStore jobs;
 
     Run(String caseId, JsonNode table) {
       this.table = table;
@@ -148,7 +159,7 @@ class ComfyUiConformanceTest {
       catalogs.publish(NodeCatalog.coreNodes(folder -> StreamSupport.stream(folders.path(folder).spliterator(), false)
           .map(JsonNode::asText).toList()).toObjectInfo());
       String user = "conformance-" + caseId + "-" + System.nanoTime();
-      InMemoryJobStore jobs = new InMemoryJobStore();
+      jobs = new InMemoryJobStore();
       Admission admission = new Admission(new InMemoryRateCounter(), jobs, new InMemoryLedger(), Admission.Settings.none(),
           ApiFixture.CLOCK);
       ApiFixture.Streams streams = ApiFixture.Streams.defaults();
@@ -186,6 +197,31 @@ class ComfyUiConformanceTest {
       FakeHttp.Response response = new FakeHttp.Response();
       api.handle(http, response);
       return response;
+    }
+
+    /**
+     * A submitted job runs and ends as the runner's events leave it (job-events' transitions), with no
+     * engine: {@code {"engine": "running|succeeded|failed|cancelled", "job": id, "outputs": [{node, filename}],
+     * "error": {type, message, node}, "submitted_after": seconds}}.
+     */
+    void engine(JsonNode step, Map<String, String> saved) {
+      String id = substitute(step.get("job").asText(), saved);
+      Instant now = ApiFixture.CLOCK.instant();
+      // The api's clock is fixed: "submitted_after" seconds tell apart prompts submitted one after another.
+      Job submitted = jobs.get(id).orElseThrow();
+      submitted = submitted.toBuilder().createdAt(submitted.createdAt().plusSeconds(step.path("submitted_after").asLong(0))).build();
+      Job running = submitted.withStatus(JobStatus.RUNNING, now);
+      List<JobOutput> outputs = new ArrayList<>();
+      step.path("outputs").forEach(o -> outputs.add(new JobOutput(o.get("node").asText(), "images", o.get("filename").asText(),
+          "", "output", "outputs/" + running.userId() + "/" + id + "/" + o.get("filename").asText(), "image/png", 10, "00")));
+      JsonNode error = step.get("error");
+      Job ended = running.afterEvent(JobStatus.fromWireName(step.get("engine").asText()), running.lastSequence() + 1, null,
+          outputs, error == null ? null : new JobError(error.get("type").asText(), error.get("message").asText(),
+              error.get("node").asText()), 1, now.plusSeconds(5));
+      jobs.update(id, current -> JobChange.Outcome.write(running, null));
+      if (!ended.status().equals(JobStatus.RUNNING)) {
+        jobs.update(id, current -> JobChange.Outcome.write(ended, null));
+      }
     }
 
     /** {@code raw} text as is; else {@code body} as JSON, with {@code prompt} built from a workflow and edits. */
