@@ -12,21 +12,21 @@ import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobError;
 import dev.darkroom.core.job.JobOutput;
 import dev.darkroom.core.job.JobStatus;
-import dev.darkroom.core.port.JobChange;
 import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.models.ModelRecord;
+import dev.darkroom.core.port.JobChange;
+import dev.darkroom.functions.api.http.ComfyApi;
 import dev.darkroom.functions.api.http.RouteGroup;
 import dev.darkroom.functions.api.routes.CatalogRoutes;
-import dev.darkroom.functions.api.http.ComfyApi;
 import dev.darkroom.testing.InMemoryDeviceTokens;
 import dev.darkroom.testing.InMemoryEmailRecipients;
 import dev.darkroom.testing.InMemoryJobStore;
-import dev.darkroom.testing.InMemoryModelStore;
-import dev.darkroom.testing.InMemoryRateCounter;
-import dev.darkroom.testing.InMemoryWebhookEndpoints;
 import dev.darkroom.testing.InMemoryLedger;
+import dev.darkroom.testing.InMemoryModelStore;
 import dev.darkroom.testing.InMemoryNodeCatalogStore;
 import dev.darkroom.testing.InMemoryOutputStore;
+import dev.darkroom.testing.InMemoryRateCounter;
+import dev.darkroom.testing.InMemoryWebhookEndpoints;
 import dev.darkroom.testing.JsonExpectations;
 import dev.darkroom.testing.RecordingJobQueue;
 import java.io.IOException;
@@ -53,9 +53,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The conformance table (conformance/comfyui-a125cd84.json): each case is a request and the answer
  * ComfyUI's own code gives at the pinned commit, read from its source (the case cites file and
  * function). Every case runs against the api in-process, over in-memory stores, the core node
- * catalog and the table's model files; no engine and no validator output takes part in an expectation. A case Darkroom answers
- * differently on purpose carries {@code darkroom}: the answer we give instead and why, and the case id
- * must be listed in functions/api/README.md, so a difference is never silent.
+ * catalog and the table's model files; no engine and no validator output takes part in an
+ * expectation. A case Darkroom answers differently on purpose carries {@code darkroom}: the answer
+ * we give instead and why, and the case id must be listed in functions/api/README.md, so a
+ * difference is never silent.
  */
 class ComfyUiConformanceTest {
   private static final ObjectMapper JSON = new ObjectMapper();
