@@ -332,7 +332,7 @@ class ComfyProtocolSuiteIT {
     assertThat(send(engine.baseUrl(), "POST", "/queue", "{not json").status()).isEqualTo(500);
     assertThat(send(stack.apiUrl(), "POST", "/queue", "{not json").status()).isEqualTo(400);
 
-    // The catalog (/object_info) names no embeddings, so Darkroom lists none; the engine lists its folder.
+    // The models bucket holds no embeddings here, so Darkroom lists none; the engine lists its own folder.
     assertThat(send(engine.baseUrl(), "GET", "/embeddings", null).json()).isNotEmpty();
     assertThat(send(stack.apiUrl(), "GET", "/embeddings", null).body()).isEqualTo("[]");
     assertThat(send(engine.baseUrl(), "GET", "/features", null).json().get("supports_preview_metadata").asBoolean()).isTrue();

@@ -39,10 +39,16 @@ final class ComfyMessages {
     return message("execution_cached", data);
   }
 
-  /** {@code executing}: a node started; {@code node == null} means the prompt is done. */
+  /**
+   * {@code executing}: a node started; {@code node == null} means the prompt is done, which ComfyUI
+   * sends without {@code display_node} (main.py {@code prompt_worker}).
+   */
   static ObjectNode executing(String node, String promptId) {
-    return message("executing", JSON.createObjectNode()
-        .put("node", node).put("display_node", node).put("prompt_id", promptId));
+    ObjectNode data = JSON.createObjectNode().put("node", node);
+    if (node != null) {
+      data.put("display_node", node);
+    }
+    return message("executing", data.put("prompt_id", promptId));
   }
 
   /** The greeting's {@code executing}, for a client whose prompt is running: ComfyUI sends just the node. */

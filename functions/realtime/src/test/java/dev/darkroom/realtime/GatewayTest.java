@@ -75,7 +75,7 @@ class GatewayTest {
         + "{\"filename\":\"ComfyUI_00002_.png\",\"subfolder\":\"j1/portraits\",\"type\":\"output\"}]},\"prompt_id\":\"j1\"}");
     assertThat(m.get(10).get("data").toString()).isEqualTo("{\"prompt_id\":\"j1\",\"timestamp\":" + T9.toEpochMilli() + "}");
     assertThat(m.get(11).at("/data/status/exec_info/queue_remaining").asInt()).isZero();
-    assertThat(m.get(12).get("data").toString()).isEqualTo("{\"node\":null,\"display_node\":null,\"prompt_id\":\"j1\"}");
+    assertThat(m.get(12).get("data").toString()).isEqualTo("{\"node\":null,\"prompt_id\":\"j1\"}");
   }
 
   @Test
@@ -109,7 +109,7 @@ class GatewayTest {
     assertThat(socket.types()).containsExactly("status",
         "execution_start", "execution_cached", "executing", "executed", "execution_success", "status", "executing");
     assertThat(socket.messages.get(socket.messages.size() - 1).get("data").toString())
-        .isEqualTo("{\"node\":null,\"display_node\":null,\"prompt_id\":\"j1\"}");
+        .isEqualTo("{\"node\":null,\"prompt_id\":\"j1\"}");
   }
 
   /** A job that ended before the socket opened is history: the greeting is all the socket hears. */

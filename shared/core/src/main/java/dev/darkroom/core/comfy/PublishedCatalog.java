@@ -67,18 +67,19 @@ public final class PublishedCatalog {
   }
 
   /**
-   * Each model folder's files, as {@code /models/{folder}} lists them: the COMBOs' choices, or
-   * with {@link ModelLists} and no catalog published yet, the ready models alone.
+   * Each model folder's files, as {@code /models/{folder}} lists them: the COMBOs' choices, and
+   * with {@link ModelLists} the ready models of every folder no COMBO lists (ComfyUI lists each of
+   * its folders, {@code embeddings} for one, whether or not a node's input offers it).
    */
   public Map<String, List<String>> folderFiles() {
     Optional<NodeCatalog> catalog = current();
-    if (catalog.isPresent() || models == null) {
+    if (models == null) {
       return catalog.map(NodeCatalog::folderFiles).orElse(Map.of());
     }
     ModelLists.Snapshot snapshot = models.current();
-    Map<String, List<String>> files = new TreeMap<>();
+    Map<String, List<String>> files = new TreeMap<>(catalog.map(NodeCatalog::folderFiles).orElse(Map.of()));
     for (String folder : snapshot.ready().keySet()) {
-      files.put(folder, snapshot.files(folder, List.of()));
+      files.computeIfAbsent(folder, f -> snapshot.files(f, List.of()));
     }
     return files;
   }

@@ -17,6 +17,14 @@ public final class ModelPaths {
       "controlnet", "t2i_adapter", "gligen", "upscale_models", "hypernetworks", "photomaker", "classifiers",
       "model_patches", "audio_encoders");
 
+  /**
+   * The folders ComfyUI answers {@code /models/{folder}} for (the keys of {@code folder_names_and_paths}):
+   * every folder but {@code clip}, {@code unet} and {@code t2i_adapter}, which ComfyUI reads as part of
+   * {@code text_encoders}, {@code diffusion_models} and {@code controlnet}.
+   */
+  public static final Set<String> LISTED_FOLDERS = FOLDERS.stream()
+      .filter(f -> !Set.of("clip", "unet", "t2i_adapter").contains(f)).collect(java.util.stream.Collectors.toUnmodifiableSet());
+
   /** Safetensors, checked by header ({@link SafetensorsHeader}). */
   public static final Set<String> SAFETENSORS = Set.of(".safetensors", ".sft");
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.comfy.NodeCatalog;
 import dev.darkroom.core.comfy.PublishedCatalog;
 import dev.darkroom.core.limits.InputLimits;
+import dev.darkroom.core.models.ModelPaths;
 import dev.darkroom.functions.api.http.Call;
 import dev.darkroom.functions.api.http.Replies;
 import dev.darkroom.functions.api.http.Route;
@@ -59,7 +60,8 @@ public final class CatalogRoutes implements RouteGroup {
   }
 
   void modelsIn(Call call) throws IOException {
-    List<String> files = folderFiles().get(call.path().substring("/models/".length()));
+    String folder = call.path().substring("/models/".length());
+    List<String> files = folderFiles().getOrDefault(folder, ModelPaths.LISTED_FOLDERS.contains(folder) ? List.of() : null);
     if (files == null) {
       Replies.text(call.response(), 404, "404: Not Found");
       return;

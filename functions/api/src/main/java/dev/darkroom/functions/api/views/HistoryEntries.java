@@ -61,13 +61,7 @@ public final class HistoryEntries {
     ObjectNode cached = messages.addArray().add("execution_cached").addObject();
     cached.putArray("nodes");
     cached.put("prompt_id", job.promptId()).put("timestamp", created);
-    ObjectNode terminal = messages.addArray().add(terminalMessage(job.status())).addObject();
-    terminal.put("prompt_id", job.promptId()).put("timestamp", ended);
-    if (job.error() != null) {
-      terminal.put("node_id", job.error().nodeId());
-      terminal.put("exception_type", job.error().type());
-      terminal.put("exception_message", job.error().message());
-    }
+    terminal(messages.addArray().add(terminalMessage(job.status())).addObject(), job, prompt, ended);
 
     ObjectNode meta = entry.putObject("meta");
     for (String nodeId : outputNodes) {
@@ -75,6 +69,30 @@ public final class HistoryEntries {
           .putNull("parent_node").put("real_node_id", nodeId);
     }
     return entry;
+  }
+
+  /**
+   * The terminal message's data with every key ComfyUI's has (execution.py
+   * {@code handle_execution_error}). The job keeps no per-node record of a run: {@code executed},
+   * {@code traceback}, {@code current_inputs} and {@code current_outputs} are empty, and an
+   * interrupt's node (not kept) is null.
+   */
+  private static void terminal(ObjectNode data, Job job, JobPrompt prompt, long timestamp) {
+    data.put("prompt_id", job.promptId());
+    if (job.status() != JobStatus.SUCCEEDED) {
+      String nodeId = job.error() == null ? null : job.error().nodeId();
+      data.put("node_id", nodeId);
+      data.put("node_type", nodeId == null || prompt == null ? null : prompt.prompt().path(nodeId).path("class_type").asText(null));
+      data.putArray("executed");
+      if (job.status() != JobStatus.CANCELLED) {
+        data.put("exception_message", job.error() == null ? "" : job.error().message());
+        data.put("exception_type", job.error() == null ? job.status().wireName() : job.error().type());
+        data.putArray("traceback");
+        data.putObject("current_inputs");
+        data.putArray("current_outputs");
+      }
+    }
+    data.put("timestamp", timestamp);
   }
 
   private static String terminalMessage(JobStatus status) {
