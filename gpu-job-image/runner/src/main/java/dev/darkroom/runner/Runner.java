@@ -452,6 +452,7 @@ public final class Runner {
     Instant start = clock.instant();
     PromptOutcome outcome;
     ModelLoads modelLoads;
+    java.util.concurrent.atomic.AtomicReference<String> runningNode = new java.util.concurrent.atomic.AtomicReference<>();
     try {
       PromptRequest request;
       try {
@@ -462,7 +463,11 @@ public final class Runner {
         return JobRun.ENDED;
       }
       modelLoads = ModelLoads.of(request.prompt(), System::nanoTime);
-      outcome = engine.run(request, modelLoads.observing(reporter::progress));
+      watching.promptStarted();
+      outcome = engine.run(request, modelLoads.observing(progress -> {
+        runningNode.set(progress.nodeId());
+        reporter.progress(progress);
+      }));
     } catch (EngineUnavailableException e) {
       log.error("lost the engine while running job {}; it is left running: {}", job.id(), e.getMessage());
       return JobRun.ABANDONED;
@@ -483,7 +488,11 @@ public final class Runner {
       return JobRun.SKIPPED;
     }
 
-    if (outcome instanceof PromptOutcome.Completed completed) {
+    if (watching.pastTimeLimit() && (outcome instanceof PromptOutcome.Interrupted
+        || outcome instanceof PromptOutcome.TimedOut)) {
+      // Billed like any end: the GPU time it used until it stopped, staging its inputs included.
+      reporter.timedOut(JobError.interruptedAtTimeLimit(job.maxRunSeconds(), runningNode.get()), gpuSeconds);
+    } else if (outcome instanceof PromptOutcome.Completed completed) {
       succeed(job, completed, reporter, gpuSeconds);
     } else if (outcome instanceof PromptOutcome.Failed failed) {
       reporter.failed(failed.error(), gpuSeconds);

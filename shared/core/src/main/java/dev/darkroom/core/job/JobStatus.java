@@ -33,7 +33,8 @@ public enum JobStatus {
     NEXT.put(DISPATCHED, EnumSet.of(RUNNING, QUEUED, CANCELLED, FAILED, TIMED_OUT));
     // RUNNING -> QUEUED: a runner handing back work it cannot finish (SIGTERM, deadline).
     NEXT.put(RUNNING, EnumSet.of(SUCCEEDED, FAILED, CANCELLED, TIMED_OUT, LOST, QUEUED));
-    // LOST -> TIMED_OUT: the lost attempt's time limit had passed, so it is not retried (ReconcileJobs).
+    // LOST -> TIMED_OUT: the lost attempt's time limit had passed, so it is not retried (ReconcileJobs's
+    // verdict only: JobEventRules refuses a runner's).
     NEXT.put(LOST, EnumSet.of(QUEUED, FAILED, TIMED_OUT));
     for (JobStatus terminal : EnumSet.of(SUCCEEDED, FAILED, CANCELLED, TIMED_OUT)) {
       NEXT.put(terminal, EnumSet.noneOf(JobStatus.class));
