@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -452,7 +453,7 @@ public final class Runner {
     Instant start = clock.instant();
     PromptOutcome outcome;
     ModelLoads modelLoads;
-    java.util.concurrent.atomic.AtomicReference<String> runningNode = new java.util.concurrent.atomic.AtomicReference<>();
+    AtomicReference<String> runningNode = new AtomicReference<>(); // named in a time-out's error
     try {
       PromptRequest request;
       try {
