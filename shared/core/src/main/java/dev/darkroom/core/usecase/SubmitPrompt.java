@@ -97,7 +97,7 @@ public final class SubmitPrompt {
   private final Check policy;
   private final Clock clock;
   private final Supplier<String> newIds;
-  private RunTimeLimits runTimeLimits = RunTimeLimits.defaults();
+  private volatile RunTimeLimits runTimeLimits = RunTimeLimits.defaults();
 
   /** How submit asks {@link PromptPolicy#check}; tests script the verdict through it. */
   @FunctionalInterface
