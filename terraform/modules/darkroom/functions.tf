@@ -71,6 +71,7 @@ resource "google_cloudfunctions2_function" "api" {
       API_KEY_REQUESTS_PER_MINUTE = tostring(var.api_key_requests_per_minute)
       MAX_WAITING_JOBS            = var.max_waiting_jobs
       MONTHLY_GPU_SECONDS         = var.monthly_gpu_seconds
+      MAX_RUN_SECONDS             = var.max_run_seconds
       # Bad credentials per client address; the address is X-Forwarded-For's entry before the
       # load balancer's own (1 hop of ours), or the last one without the load balancer.
       FAILED_AUTHENTICATIONS_PER_MINUTE = tostring(var.failed_authentications_per_minute)
@@ -665,6 +666,7 @@ resource "google_cloudfunctions2_function" "runs" {
       DB_POOL_SIZE                = tostring(var.db_pool_size)
       MAX_WAITING_JOBS            = var.max_waiting_jobs
       MONTHLY_GPU_SECONDS         = var.monthly_gpu_seconds
+      MAX_RUN_SECONDS             = var.max_run_seconds
       INBOUND_INTEGRATIONS = jsonencode({
         (each.key) = {
           topic        = google_pubsub_topic.runs[each.key].name

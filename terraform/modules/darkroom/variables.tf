@@ -419,6 +419,16 @@ variable "monthly_gpu_seconds" {
   }
 }
 
+variable "max_run_seconds" {
+  description = "The most seconds one job of each tier may run on the engine (MAX_RUN_SECONDS: tier=seconds,...); a request may ask for less. Past its limit the runner interrupts the prompt and the job ends timed_out, its GPU time billed. A tier not listed gets 3600, a GPU task's own limit."
+  type        = string
+  default     = "free=600,standard=3600"
+  validation {
+    condition     = can(regex("^([A-Za-z0-9_-]+=[1-9][0-9]*)(,[A-Za-z0-9_-]+=[1-9][0-9]*)*$", var.max_run_seconds))
+    error_message = "max_run_seconds must look like free=600,standard=3600 (positive seconds)."
+  }
+}
+
 # ---- notifications (functions/notify, api's registration routes) -------------------------------
 
 variable "webhook_retry_schedule" {

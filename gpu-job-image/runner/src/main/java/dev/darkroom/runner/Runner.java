@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -452,6 +453,7 @@ public final class Runner {
     Instant start = clock.instant();
     PromptOutcome outcome;
     ModelLoads modelLoads;
+    AtomicReference<String> runningNode = new AtomicReference<>(); // named in a time-out's error
     try {
       PromptRequest request;
       try {
@@ -462,7 +464,11 @@ public final class Runner {
         return JobRun.ENDED;
       }
       modelLoads = ModelLoads.of(request.prompt(), System::nanoTime);
-      outcome = engine.run(request, modelLoads.observing(reporter::progress));
+      watching.promptStarted();
+      outcome = engine.run(request, modelLoads.observing(progress -> {
+        runningNode.set(progress.nodeId());
+        reporter.progress(progress);
+      }));
     } catch (EngineUnavailableException e) {
       log.error("lost the engine while running job {}; it is left running: {}", job.id(), e.getMessage());
       return JobRun.ABANDONED;
@@ -483,7 +489,11 @@ public final class Runner {
       return JobRun.SKIPPED;
     }
 
-    if (outcome instanceof PromptOutcome.Completed completed) {
+    if (watching.pastTimeLimit() && (outcome instanceof PromptOutcome.Interrupted
+        || outcome instanceof PromptOutcome.TimedOut)) {
+      // Billed like any end: the GPU time it used until it stopped, staging its inputs included.
+      reporter.timedOut(JobError.interruptedAtTimeLimit(job.maxRunSeconds(), runningNode.get()), gpuSeconds);
+    } else if (outcome instanceof PromptOutcome.Completed completed) {
       succeed(job, completed, reporter, gpuSeconds);
     } else if (outcome instanceof PromptOutcome.Failed failed) {
       reporter.failed(failed.error(), gpuSeconds);

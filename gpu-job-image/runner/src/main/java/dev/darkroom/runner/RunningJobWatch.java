@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
  *       ends it as interrupted and the runner reports {@code cancelled};
  *   <li>every heartbeat interval it records that the run is alive ({@link KeepJobAlive}), so the
  *       reconciler can tell a lost task from a long prompt;
+ *   <li>once the prompt is on the engine ({@link Watching#promptStarted}), at the job's time limit
+ *       ({@link Job#maxRunSeconds}) it interrupts the prompt; the runner reports {@code timed_out};
  *   <li>if either finds that the job is no longer this run's (reconciled as lost and requeued,
  *       handed elsewhere), it interrupts the prompt and marks the run superseded: the runner then
  *       reports nothing, and the job runs only where it now belongs.
@@ -55,6 +57,15 @@ final class RunningJobWatch implements AutoCloseable {
   interface Watching extends AutoCloseable {
     /** True if the job stopped being this run's while it ran; its outcome must not be reported. */
     boolean superseded();
+
+    /**
+     * The prompt was handed to the engine, which runs nothing else: the job's time limit counts
+     * from now (not from its submission, its claim or the staging of its inputs).
+     */
+    void promptStarted();
+
+    /** True if the prompt was interrupted because it reached its time limit. */
+    boolean pastTimeLimit();
 
     @Override
     void close();
@@ -97,6 +108,8 @@ final class RunningJobWatch implements AutoCloseable {
     private final String executionName;
     private volatile ScheduledFuture<?> future;
     private volatile boolean superseded;
+    private volatile boolean pastTimeLimit;
+    private volatile ScheduledFuture<?> timeLimit;
     private boolean interrupted;
     private Instant lastBeat;
 
@@ -131,6 +144,26 @@ final class RunningJobWatch implements AutoCloseable {
       }
     }
 
+    @Override
+    public void promptStarted() {
+      if (job.maxRunSeconds() > 0) {
+        // On the same timer as the checks, so that a cancel and the limit never both interrupt.
+        timeLimit = timer.schedule(this::reachedTimeLimit, job.maxRunSeconds(), TimeUnit.SECONDS);
+      }
+    }
+
+    private void reachedTimeLimit() {
+      if (!interrupted) {
+        pastTimeLimit = true;
+        stop("ran for its time limit of " + job.maxRunSeconds() + " s", false);
+      }
+    }
+
+    @Override
+    public boolean pastTimeLimit() {
+      return pastTimeLimit;
+    }
+
     private void stop(String why, boolean supersede) {
       if (interrupted) {
         return;
@@ -150,6 +183,10 @@ final class RunningJobWatch implements AutoCloseable {
     @Override
     public void close() {
       future.cancel(false);
+      ScheduledFuture<?> limit = timeLimit;
+      if (limit != null) {
+        limit.cancel(false);
+      }
     }
   }
 

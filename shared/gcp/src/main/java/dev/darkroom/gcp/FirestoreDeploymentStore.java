@@ -23,7 +23,8 @@ import java.util.Optional;
 /**
  * {@link DeploymentStore} on Firestore: {@code deployments/{sha256(userId, name)}} holds
  * {@code schemaVersion, userId, name, latestVersion, pinnedVersion, archived, createdAt, updatedAt}; each version
- * is {@code versions/{n}} under it, {@code schemaVersion, version, workflow, inputs, createdAt}, written once.
+ * is {@code versions/{n}} under it, {@code schemaVersion, version, workflow, inputs, createdAt} and, when the
+ * definition set one, {@code maxRunSeconds}, written once.
  * The id is a hash so any user id makes a valid document id. The workflow and the inputs are kept
  * as JSON text: a workflow's integers can exceed what a Firestore number holds (a 64-bit unsigned
  * seed), and text keeps them exactly. A version lives in a document of its own so that no
@@ -45,8 +46,8 @@ public final class FirestoreDeploymentStore implements DeploymentStore {
   }
 
   @Override
-  public Added addVersion(String userId, String name, ObjectNode workflow, List<DeploymentInput> inputs, Instant now,
-      int maxDeployments, int maxVersions) {
+  public Added addVersion(String userId, String name, ObjectNode workflow, List<DeploymentInput> inputs,
+      Long maxRunSeconds, Instant now, int maxDeployments, int maxVersions) {
     DocumentReference ref = deployments.document(documentId(userId, name));
     return FirestoreJobStore.await(firestore.runTransaction(tx -> {
       DocumentSnapshot doc = tx.get(ref).get();
@@ -64,7 +65,7 @@ public final class FirestoreDeploymentStore implements DeploymentStore {
       int next = existing == null ? 1 : existing.latestVersion() + 1;
       Deployment stored = new Deployment(userId, name, next, existing == null ? 0 : existing.pinnedVersion(), false,
           existing == null ? now : existing.createdAt(), now);
-      DeploymentVersion version = new DeploymentVersion(next, workflow, inputs, now);
+      DeploymentVersion version = new DeploymentVersion(next, workflow, inputs, now, maxRunSeconds);
       tx.set(ref, document(stored));
       tx.create(ref.collection("versions").document(Integer.toString(next)), document(version));
       return new Added.Stored(stored, version);
@@ -162,6 +163,10 @@ public final class FirestoreDeploymentStore implements DeploymentStore {
       throw new IllegalStateException("a JSON tree always writes", e);
     }
     doc.put("createdAt", JobDocuments.timestamp(version.createdAt()));
+    // Written only when set: versions without one keep the shape they always had.
+    if (version.maxRunSeconds() != null) {
+      doc.put("maxRunSeconds", version.maxRunSeconds());
+    }
     return doc;
   }
 
@@ -169,7 +174,7 @@ public final class FirestoreDeploymentStore implements DeploymentStore {
     try {
       return new DeploymentVersion(doc.getLong("version").intValue(),
           (ObjectNode) JSON.readTree(doc.getString("workflow")), InputsJson.read(JSON.readTree(doc.getString("inputs"))),
-          JobDocuments.instant(doc.getTimestamp("createdAt")));
+          JobDocuments.instant(doc.getTimestamp("createdAt")), doc.getLong("maxRunSeconds"));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("deployment version " + doc.getReference().getPath() + " holds broken JSON", e);
     }

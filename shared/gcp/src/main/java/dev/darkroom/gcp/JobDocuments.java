@@ -95,6 +95,9 @@ final class JobDocuments {
     if (job.chosenId() != null) {
       doc.put("chosenPromptId", job.chosenId());
     }
+    if (job.maxRunSeconds() > 0) {
+      doc.put("maxRunSeconds", job.maxRunSeconds());
+    }
     List<Map<String, Object>> thumbnails = new ArrayList<>();
     for (Thumbnail t : job.thumbnails()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -304,6 +307,7 @@ final class JobDocuments {
             ? earlier.doubleValue() : 0)
         .thumbnails(thumbnails((List<Map<String, Object>>) doc.get("thumbnails")))
         .chosenId((String) doc.get("chosenPromptId"))
+        .maxRunSeconds(doc.get("maxRunSeconds") instanceof Number max ? max.longValue() : 0)
         .build();
   }
 

@@ -4,6 +4,7 @@ import dev.darkroom.core.comfy.ModelLists;
 import dev.darkroom.core.comfy.PromptPolicy;
 import dev.darkroom.core.comfy.PublishedCatalog;
 import dev.darkroom.core.limits.Admission;
+import dev.darkroom.core.limits.RunTimeLimits;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.OutputStore;
 import dev.darkroom.core.usecase.SubmitJob;
@@ -21,16 +22,27 @@ import java.time.Clock;
 public record Submissions(PromptPolicy policy, ModelLists modelLists, Admission admission, SubmitPrompt prompts,
     SubmitJob jobs) {
 
-  /** The settings a submission depends on. */
+  /**
+   * The settings a submission depends on.
+   *
+   * @param runTimeLimits the tiers' maximum run times, which every accepted job's limit is capped by
+   */
   public record Settings(CollectionConfig models, TopicConfig jobSubmitted, Admission.Settings limits,
-      CollectionConfig idempotencyKeys) {}
+      CollectionConfig idempotencyKeys, RunTimeLimits runTimeLimits) {
+    /** With {@link RunTimeLimits#defaults}. */
+    public Settings(CollectionConfig models, TopicConfig jobSubmitted, Admission.Settings limits,
+        CollectionConfig idempotencyKeys) {
+      this(models, jobSubmitted, limits, idempotencyKeys, RunTimeLimits.defaults());
+    }
+  }
 
   public static Submissions wire(Adapters adapters, JobStore jobs, OutputStore outputs, OutputsConfig outputsConfig,
       Settings settings, Clock clock) {
     ModelLists modelLists = new ModelLists(adapters.modelStore(settings.models()), clock);
     PromptPolicy policy = new PromptPolicy(
         new PublishedCatalog(adapters.nodeCatalog(outputsConfig), modelLists, clock), outputs);
-    SubmitPrompt prompts = new SubmitPrompt(jobs, adapters.jobQueue(settings.jobSubmitted()), policy, clock);
+    SubmitPrompt prompts = new SubmitPrompt(jobs, adapters.jobQueue(settings.jobSubmitted()), policy, clock)
+        .limitingRunTime(settings.runTimeLimits());
     Admission admission = new Admission(adapters.rateCounter(), jobs, adapters.usage(), settings.limits(), clock);
     SubmitJob submitJob = new SubmitJob(prompts, adapters.idempotencyKeys(settings.idempotencyKeys()), jobs, admission,
         clock);

@@ -71,6 +71,17 @@ public abstract class DeploymentStoreContract {
   }
 
   @Test
+  void aVersionsMaximumRunTimeReadsBackAndAVersionWithoutOneHasNone() throws Exception {
+    DeploymentStore store = store();
+    String user = user();
+    var limited = stored(store.addVersion(user, "portrait", workflow("v1"), INPUTS, 300L, T0, 10, 10));
+    store.addVersion(user, "portrait", workflow("v2"), INPUTS, T0, 10, 10);
+    assertThat(limited.version().maxRunSeconds()).isEqualTo(300L);
+    assertThat(store.version(user, "portrait", 1).orElseThrow().maxRunSeconds()).isEqualTo(300L);
+    assertThat(store.version(user, "portrait", 2).orElseThrow().maxRunSeconds()).isNull();
+  }
+
+  @Test
   void laterVersionsAreNumberedInTurnAndEarlierOnesStayAsTheyWere() throws Exception {
     DeploymentStore store = store();
     String user = user();

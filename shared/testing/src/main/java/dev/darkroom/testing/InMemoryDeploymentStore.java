@@ -24,7 +24,7 @@ public final class InMemoryDeploymentStore implements DeploymentStore {
 
   @Override
   public synchronized Added addVersion(String userId, String name, ObjectNode workflow, List<DeploymentInput> inputs,
-      Instant now, int maxDeployments, int maxVersions) {
+      Long maxRunSeconds, Instant now, int maxDeployments, int maxVersions) {
     Deployment existing = deployments.get(key(userId, name));
     if ((existing == null || existing.archived()) && list(userId).size() >= maxDeployments) {
       return new Added.TooManyDeployments(maxDeployments);
@@ -35,7 +35,7 @@ public final class InMemoryDeploymentStore implements DeploymentStore {
     int next = existing == null ? 1 : existing.latestVersion() + 1;
     Deployment stored = existing == null ? new Deployment(userId, name, 1, 0, false, now, now)
         : new Deployment(userId, name, next, existing.pinnedVersion(), false, existing.createdAt(), now);
-    DeploymentVersion version = new DeploymentVersion(next, workflow.deepCopy(), inputs, now);
+    DeploymentVersion version = new DeploymentVersion(next, workflow.deepCopy(), inputs, now, maxRunSeconds);
     deployments.put(key(userId, name), stored);
     versions.computeIfAbsent(key(userId, name), k -> new ArrayList<>()).add(version);
     return new Added.Stored(stored, copy(version));
@@ -84,6 +84,7 @@ public final class InMemoryDeploymentStore implements DeploymentStore {
 
   /** A stored workflow is not shared with whoever reads it: versions are immutable. */
   private static DeploymentVersion copy(DeploymentVersion version) {
-    return new DeploymentVersion(version.version(), version.workflow().deepCopy(), version.inputs(), version.createdAt());
+    return new DeploymentVersion(version.version(), version.workflow().deepCopy(), version.inputs(), version.createdAt(),
+        version.maxRunSeconds());
   }
 }

@@ -116,6 +116,19 @@ public abstract class JobStoreContract {
   }
 
   @Test
+  void aJobsTimeLimitAndItsLostAttemptsStartSurvive() {
+    Job lost = newJob().withMaxRunSeconds(600).claimedBy("exec-1", T0).withHeartbeat(T0.plusSeconds(300))
+        .lost(T0.plusSeconds(700));
+    store().update(lost.id(), current -> Outcome.write(lost, null));
+    Job read = store().get(lost.id()).orElseThrow();
+    assertThat(read.maxRunSeconds()).isEqualTo(600);
+    assertThat(read.status()).isEqualTo(JobStatus.LOST);
+    assertThat(read.runningSince()).isEqualTo(T0);
+    assertThat(read.gpuSeconds()).isEqualTo(300.0);
+    assertThat(newJob().maxRunSeconds()).as("a job written without one").isZero();
+  }
+
+  @Test
   void jobsUnchangedSinceAnInstantAreListedOldestFirstByStatus() {
     // Far in the past, so jobs other tests write (at T0) never fall in the window.
     Instant base = Instant.parse("2001-01-01T00:00:00Z").plusSeconds(UUID.randomUUID().hashCode() & 0xffff);

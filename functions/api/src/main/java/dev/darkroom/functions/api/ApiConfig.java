@@ -2,6 +2,7 @@ package dev.darkroom.functions.api;
 
 import dev.darkroom.core.limits.Admission;
 import dev.darkroom.core.limits.PerTier;
+import dev.darkroom.core.limits.RunTimeLimits;
 import dev.darkroom.core.usecase.FreshSignIn;
 import dev.darkroom.gcp.ApiKeysConfig;
 import dev.darkroom.gcp.AuthConfig;
@@ -13,6 +14,7 @@ import dev.darkroom.gcp.ModelsConfig;
 import dev.darkroom.gcp.ModelImportsConfig;
 import dev.darkroom.gcp.OriginsConfig;
 import dev.darkroom.gcp.OutputsConfig;
+import dev.darkroom.gcp.RunTimeLimitsConfig;
 import dev.darkroom.gcp.StreamsConfig;
 import dev.darkroom.gcp.TopicConfig;
 import dev.darkroom.gcp.WebhooksConfig;
@@ -26,7 +28,8 @@ import java.util.OptionalLong;
  * Everything the api function reads from the environment (the names {@code terraform/} sets), read
  * at start. Its own settings: the limits, each a {@code tier=number,...} list (a tier not listed has
  * no limit): {@code REQUESTS_PER_MINUTE} per user, {@code MAX_WAITING_JOBS} queued or dispatched per
- * user, {@code MONTHLY_GPU_SECONDS} per user and calendar month; {@code API_KEY_REQUESTS_PER_MINUTE},
+ * user, {@code MONTHLY_GPU_SECONDS} per user and calendar month, {@code MAX_RUN_SECONDS} per job
+ * ({@link RunTimeLimitsConfig}, defaults for free and standard); {@code API_KEY_REQUESTS_PER_MINUTE},
  * one number for every key; and {@code WEBHOOK_ROTATION_OVERLAP_SECONDS}, how long a rotated
  * webhook secret still signs (default a day); what a request, a user or an instance may cost
  * ({@link ApiBounds}); {@code FAILED_AUTHENTICATIONS_PER_MINUTE}, how many failed authentications
@@ -47,7 +50,7 @@ record ApiConfig(GoogleCloudConfig cloud, DatabaseConfig database, AuthConfig au
     TopicConfig jobSubmitted,
     OutputsConfig outputs, WebhooksConfig webhooks, Duration webhookRotationOverlap, Admission.Settings limits,
     StreamsConfig eventStreams, Duration keySignInMaxAge, int failedAuthenticationsPerMinute, int trustedProxyHops,
-    ApiBounds bounds, ModelsConfig models, ModelImportsConfig modelImports) {
+    ApiBounds bounds, ModelsConfig models, ModelImportsConfig modelImports, RunTimeLimits runTimeLimits) {
   /** Enough for any integration; bounds the fan-out of one notification. */
   static final int MAX_WEBHOOKS_PER_USER = 20;
 
@@ -65,7 +68,7 @@ record ApiConfig(GoogleCloudConfig cloud, DatabaseConfig database, AuthConfig au
         env.positiveSecondsOrDefault("WEBHOOK_ROTATION_OVERLAP_SECONDS", Duration.ofHours(24)), limits(env),
         StreamsConfig.eventStreams(env), env.positiveSecondsOrDefault("KEY_SIGN_IN_MAX_AGE_SECONDS", FreshSignIn.MAX_AGE),
         atLeastZero(env, "FAILED_AUTHENTICATIONS_PER_MINUTE", 30), atLeastZero(env, "TRUSTED_PROXY_HOPS", 0),
-        bounds(env), ModelsConfig.from(env), ModelImportsConfig.from(env));
+        bounds(env), ModelsConfig.from(env), ModelImportsConfig.from(env), RunTimeLimitsConfig.from(env));
   }
 
   private static int atLeastZero(Env env, String name, int fallback) {

@@ -73,7 +73,8 @@ final class ApiWiring {
     UploadGate uploadGate = new UploadGate(config.bounds().uploadsPerUser(), config.bounds().uploadMemoryMb());
     ModelStore models = adapters.modelStore(config.models().collection());
     Submissions submissions = Submissions.wire(adapters, jobs, outputs, config.outputs(), new Submissions.Settings(
-        config.models().collection(), config.jobSubmitted(), config.limits(), config.idempotencyKeys()), clock);
+        config.models().collection(), config.jobSubmitted(), config.limits(), config.idempotencyKeys(),
+        config.runTimeLimits()), clock);
     ModelLists modelLists = submissions.modelLists();
     PromptPolicy policy = submissions.policy();
     SubmitPrompt submit = submissions.prompts();

@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.darkroom.core.deployment.InboundIntegration;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.limits.Admission;
+import dev.darkroom.core.limits.RunTimeLimits;
 import dev.darkroom.gcp.CollectionConfig;
 import dev.darkroom.gcp.DatabaseConfig;
 import dev.darkroom.gcp.Env;
 import dev.darkroom.gcp.GoogleCloudConfig;
 import dev.darkroom.gcp.OutputsConfig;
+import dev.darkroom.gcp.RunTimeLimitsConfig;
 import dev.darkroom.gcp.SubmissionLimitsConfig;
 import dev.darkroom.gcp.TopicConfig;
 import java.util.ArrayList;
@@ -27,11 +29,12 @@ import java.util.Set;
  * messages run as {@code user} (limited as {@code tier}, {@value Job#DEFAULT_TIER} by default), and the
  * topics its messages may name as {@code reply_topic}. Terraform derives it from
  * {@code var.inbound_integrations}; no integration (the default, {@code {}}) refuses every message.
+ * The tiers' maximum run times are the api's ({@link RunTimeLimitsConfig}, {@code MAX_RUN_SECONDS}).
  */
 record RunsConfig(GoogleCloudConfig cloud, DatabaseConfig database, CollectionConfig jobs,
     CollectionConfig idempotencyKeys, CollectionConfig deployments, CollectionConfig models, TopicConfig jobSubmitted,
     TopicConfig jobEventsPublic, OutputsConfig outputs, Admission.Settings limits,
-    List<InboundIntegration> integrations) {
+    List<InboundIntegration> integrations, RunTimeLimits runTimeLimits) {
   static final String INBOUND_INTEGRATIONS = "INBOUND_INTEGRATIONS";
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -45,7 +48,7 @@ record RunsConfig(GoogleCloudConfig cloud, DatabaseConfig database, CollectionCo
         CollectionConfig.idempotencyKeys(env), CollectionConfig.deployments(env), CollectionConfig.models(env),
         TopicConfig.jobSubmitted(env),
         TopicConfig.jobEventsPublic(env), OutputsConfig.from(env), SubmissionLimitsConfig.from(env),
-        integrations(env.orDefault(INBOUND_INTEGRATIONS, "{}")));
+        integrations(env.orDefault(INBOUND_INTEGRATIONS, "{}")), RunTimeLimitsConfig.from(env));
   }
 
   static List<InboundIntegration> integrations(String json) {

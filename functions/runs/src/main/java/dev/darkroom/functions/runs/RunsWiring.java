@@ -20,7 +20,8 @@ final class RunsWiring {
     Clock clock = Clock.systemUTC();
     JobStore jobs = adapters.jobStore(config.jobs());
     Submissions submissions = Submissions.wire(adapters, jobs, adapters.outputStore(config.outputs()), config.outputs(),
-        new Submissions.Settings(config.models(), config.jobSubmitted(), config.limits(), config.idempotencyKeys()),
+        new Submissions.Settings(config.models(), config.jobSubmitted(), config.limits(), config.idempotencyKeys(),
+            config.runTimeLimits()),
         clock);
     RunDeployment run = new RunDeployment(adapters.deployments(config.deployments()), submissions.jobs(),
         submissions.policy());

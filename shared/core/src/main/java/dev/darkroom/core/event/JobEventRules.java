@@ -32,6 +32,12 @@ public final class JobEventRules {
       return new EventDecision.Stale("the reconciler's verdict, but a runner has the job now");
     }
     JobStatus target = event.targetStatus();
+    if (job.status() == JobStatus.LOST && target == JobStatus.TIMED_OUT
+        && event.sequence() != JobEvent.RECONCILER_SEQUENCE) {
+      // A lost attempt times out by the reconciler's verdict alone (its time limit passed while its
+      // task was gone); a runner's late time-out of it is as undeliverable as its late success.
+      return new EventDecision.Stale("a lost job times out only by the reconciler's verdict");
+    }
     if (target != job.status() && !job.status().canMoveTo(target)) {
       return new EventDecision.Stale(
           "no transition " + job.status().wireName() + " -> " + target.wireName());

@@ -30,7 +30,8 @@ import java.util.Objects;
  *     null unless running (the constructor sees to it)
  * @param endingAt when the runner of the current attempt began reporting its end: the terminal
  *     event is on its way to job-events, so a silent job is not lost; null unless running
- * @param runningSince when the runner of the current attempt claimed it; null unless running
+ * @param runningSince when the runner of the current attempt claimed it; null unless running, or
+ *     lost (then it says when the lost attempt began: {@link #pastTimeLimit})
  * @param earlierAttemptsGpuSeconds GPU time of the attempts before the current one: each attempt is
  *     billed ({@link #billedGpuSeconds}), whether it ended, was lost or was handed back
  * @param tier the submitter's service tier, which sets how many of their jobs may run at once
@@ -38,6 +39,10 @@ import java.util.Objects;
  * @param chosenId the {@code prompt_id} its submitter chose, when that id was already another
  *     user's and the job is stored under {@link PromptIds#elsewhere} instead; null when the job is
  *     stored under the id its submitter knows ({@link #promptId})
+ * @param maxRunSeconds how long one attempt's prompt may run on the engine before it is
+ *     interrupted and the job ends {@code timed_out}: the request's wish capped by the tier's and
+ *     the deployment's maximums, fixed when the job is accepted ({@code RunTimeLimits}); 0 for a
+ *     job accepted before limits were recorded (none but the GPU task's own)
  */
 public record Job(
     String id,
@@ -66,7 +71,8 @@ public record Job(
     double earlierAttemptsGpuSeconds,
     String tier,
     List<Thumbnail> thumbnails,
-    String chosenId) {
+    String chosenId,
+    long maxRunSeconds) {
 
   /** The tier of a job whose submitter has none (the local stack's user, jobs from before tiers). */
   public static final String DEFAULT_TIER = "standard";
@@ -80,7 +86,7 @@ public record Job(
     // A heartbeat belongs to a running attempt; any other status has none.
     heartbeatAt = status == JobStatus.RUNNING ? heartbeatAt : null;
     endingAt = status == JobStatus.RUNNING ? endingAt : null;
-    runningSince = status == JobStatus.RUNNING ? runningSince : null;
+    runningSince = status == JobStatus.RUNNING || status == JobStatus.LOST ? runningSince : null;
     tier = tier == null || tier.isBlank() ? DEFAULT_TIER : tier;
     thumbnails = thumbnails == null ? List.of() : List.copyOf(thumbnails);
   }
@@ -117,7 +123,7 @@ public record Job(
         .outputsToExecute(outputsToExecute).cancelRequested(cancelRequested)
         .hiddenFromHistory(hiddenFromHistory).fingerprint(fingerprint).heartbeatAt(heartbeatAt).endingAt(endingAt)
         .runningSince(runningSince).earlierAttemptsGpuSeconds(earlierAttemptsGpuSeconds).tier(tier)
-        .thumbnails(thumbnails).chosenId(chosenId);
+        .thumbnails(thumbnails).chosenId(chosenId).maxRunSeconds(maxRunSeconds);
   }
 
   public Job withStatus(JobStatus next, Instant now) {
@@ -248,6 +254,20 @@ public record Job(
     return toBuilder().id(PromptIds.elsewhere(userId, promptId())).chosenId(promptId()).build();
   }
 
+  /** The job with its time limit ({@link #maxRunSeconds}), as accepted. */
+  public Job withMaxRunSeconds(long seconds) {
+    return toBuilder().maxRunSeconds(seconds).build();
+  }
+
+  /**
+   * True if the current attempt (running, or lost) has a time limit and began at least that long
+   * before {@code now}: had its runner lived, it would have been interrupted by now. Counted from
+   * the claim, a little before the engine started the prompt (the runner counts from there).
+   */
+  public boolean pastTimeLimit(Instant now) {
+    return maxRunSeconds > 0 && runningSince != null && !now.isBefore(runningSince.plusSeconds(maxRunSeconds));
+  }
+
   /** The submitter's tier; null or blank is {@link #DEFAULT_TIER}. */
   public Job withTier(String tier) {
     return toBuilder().tier(tier).build();
@@ -317,6 +337,7 @@ public record Job(
     private String tier;
     private List<Thumbnail> thumbnails = List.of();
     private String chosenId;
+    private long maxRunSeconds;
 
     private Builder() {}
 
@@ -347,12 +368,13 @@ public record Job(
     public Builder tier(String v) { tier = v; return this; }
     public Builder thumbnails(List<Thumbnail> v) { thumbnails = v; return this; }
     public Builder chosenId(String v) { chosenId = v; return this; }
+    public Builder maxRunSeconds(long v) { maxRunSeconds = v; return this; }
 
     public Job build() {
       return new Job(id, userId, status, number, prompt, extraData, clientId, attempt, lastSequence,
           executionName, progress, outputs, error, gpuSeconds, createdAt, updatedAt, outputsToExecute,
           cancelRequested, hiddenFromHistory, fingerprint, heartbeatAt, endingAt, runningSince,
-          earlierAttemptsGpuSeconds, tier, thumbnails, chosenId);
+          earlierAttemptsGpuSeconds, tier, thumbnails, chosenId, maxRunSeconds);
     }
   }
 }

@@ -18,7 +18,10 @@ public enum JobStatus {
   FAILED,
   CANCELLED,
   TIMED_OUT,
-  /** The runner's heartbeat stopped; retried while the retry budget lasts, else failed. */
+  /**
+   * The runner's heartbeat stopped; retried while the retry budget lasts, else failed; timed out
+   * if its time limit had passed.
+   */
   LOST;
 
   private static final Map<JobStatus, Set<JobStatus>> NEXT = new EnumMap<>(JobStatus.class);
@@ -30,7 +33,9 @@ public enum JobStatus {
     NEXT.put(DISPATCHED, EnumSet.of(RUNNING, QUEUED, CANCELLED, FAILED, TIMED_OUT));
     // RUNNING -> QUEUED: a runner handing back work it cannot finish (SIGTERM, deadline).
     NEXT.put(RUNNING, EnumSet.of(SUCCEEDED, FAILED, CANCELLED, TIMED_OUT, LOST, QUEUED));
-    NEXT.put(LOST, EnumSet.of(QUEUED, FAILED));
+    // LOST -> TIMED_OUT: the lost attempt's time limit had passed, so it is not retried (ReconcileJobs's
+    // verdict only: JobEventRules refuses a runner's).
+    NEXT.put(LOST, EnumSet.of(QUEUED, FAILED, TIMED_OUT));
     for (JobStatus terminal : EnumSet.of(SUCCEEDED, FAILED, CANCELLED, TIMED_OUT)) {
       NEXT.put(terminal, EnumSet.noneOf(JobStatus.class));
     }

@@ -30,11 +30,18 @@ public interface DeploymentStore {
    * {@code latest + 1} of an existing one (an archived one becomes live again, keeping its numbers).
    * Concurrent calls get distinct numbers.
    *
+   * @param maxRunSeconds the version's maximum run time ({@link DeploymentVersion#maxRunSeconds}), or null
    * @param maxDeployments live deployments a user may have
    * @param maxVersions versions one deployment may have
    */
-  Added addVersion(String userId, String name, ObjectNode workflow, List<DeploymentInput> inputs, Instant now,
-      int maxDeployments, int maxVersions);
+  Added addVersion(String userId, String name, ObjectNode workflow, List<DeploymentInput> inputs,
+      Long maxRunSeconds, Instant now, int maxDeployments, int maxVersions);
+
+  /** {@link #addVersion(String, String, ObjectNode, List, Long, Instant, int, int)}, no maximum run time of its own. */
+  default Added addVersion(String userId, String name, ObjectNode workflow, List<DeploymentInput> inputs, Instant now,
+      int maxDeployments, int maxVersions) {
+    return addVersion(userId, name, workflow, inputs, null, now, maxDeployments, maxVersions);
+  }
 
   /** The deployment, archived or not. */
   Optional<Deployment> find(String userId, String name);

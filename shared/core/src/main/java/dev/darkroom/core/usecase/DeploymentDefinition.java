@@ -9,6 +9,7 @@ import dev.darkroom.core.deployment.DeploymentLimits;
 import dev.darkroom.core.deployment.FieldError;
 import dev.darkroom.core.deployment.InputType;
 import dev.darkroom.core.deployment.InputValues;
+import dev.darkroom.core.limits.RunTimeLimits;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -16,12 +17,14 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The body of {@code POST /api/v2/deployments}, {@code {name, workflow, inputs}}, read and checked:
+ * The body of {@code POST /api/v2/deployments}, {@code {name, workflow, inputs, max_run_seconds?}}, read
+ * and checked ({@code max_run_seconds}: the most a run may take, {@link RunTimeLimits}):
  * each input must name a node of the workflow and one of its inputs of a compatible type (against
  * the published catalog when there is one; without one, an input the workflow already sets).
  * Every wrong field is reported at once. The workflow itself is checked as a prompt, by the caller.
  */
-public record DeploymentDefinition(String name, ObjectNode workflow, List<DeploymentInput> inputs) {
+public record DeploymentDefinition(String name, ObjectNode workflow, List<DeploymentInput> inputs,
+    Long maxRunSeconds) {
 
   /** A definition, or the fields that are wrong. */
   public record Parsed(DeploymentDefinition definition, List<FieldError> errors) {}
@@ -37,6 +40,10 @@ public record DeploymentDefinition(String name, ObjectNode workflow, List<Deploy
     JsonNode workflow = body.path("workflow");
     if (!workflow.isObject() || workflow.isEmpty()) {
       errors.add(new FieldError("workflow", "required, a workflow in ComfyUI's API format (an object of nodes)"));
+    }
+    RunTimeLimits.Requested maxRun = RunTimeLimits.requested(body.get(RunTimeLimits.REQUEST_FIELD));
+    if (maxRun.problem() != null) {
+      errors.add(new FieldError(RunTimeLimits.REQUEST_FIELD, maxRun.problem()));
     }
     JsonNode inputs = body.path("inputs");
     List<DeploymentInput> read = new ArrayList<>();
@@ -69,7 +76,7 @@ public record DeploymentDefinition(String name, ObjectNode workflow, List<Deploy
       }
     }
     return errors.isEmpty()
-        ? new Parsed(new DeploymentDefinition(name, (ObjectNode) workflow, read), List.of())
+        ? new Parsed(new DeploymentDefinition(name, (ObjectNode) workflow, read, maxRun.seconds()), List.of())
         : new Parsed(null, List.copyOf(errors));
   }
 

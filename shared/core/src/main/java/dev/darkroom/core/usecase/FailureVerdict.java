@@ -25,4 +25,14 @@ record FailureVerdict(JobEventPublisher events, Clock clock, String judge) {
     events.publish(new JobEvent.Failed(job.id(), job.attempt(), JobEvent.RECONCILER_SEQUENCE, clock.instant(), error,
         job.gpuSeconds()));
   }
+
+  /**
+   * The attempt ran past its time limit and no runner will say so: {@code timed_out}, billed the
+   * attempt's GPU time as far as known ({@link Job#gpuSeconds}: a lost job's is up to its last heartbeat).
+   */
+  void timeOut(Job job, JobError error) {
+    log.warn("job {} (attempt {}) timed out by {}: {}", job.id(), job.attempt(), judge, error.message());
+    events.publish(new JobEvent.TimedOut(job.id(), job.attempt(), JobEvent.RECONCILER_SEQUENCE, clock.instant(),
+        error, job.gpuSeconds()));
+  }
 }

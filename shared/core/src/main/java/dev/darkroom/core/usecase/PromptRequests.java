@@ -7,13 +7,15 @@ import dev.darkroom.core.comfy.PromptError;
 import dev.darkroom.core.job.PromptIds;
 import dev.darkroom.core.comfy.PromptPolicy;
 import dev.darkroom.core.limits.InputLimits;
+import dev.darkroom.core.limits.RunTimeLimits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Turns a {@code POST /prompt} body, parsed as JSON, into a {@link SubmitPrompt.Request}, as ComfyUI
- * reads it: unknown fields are ignored, {@code client_id} is copied into {@code extra_data}. Unlike
+ * reads it: unknown fields are ignored, {@code client_id} is copied into {@code extra_data}. Darkroom's
+ * own {@code extra_data.darkroom_max_run_seconds} asks for a time limit ({@link RunTimeLimits}). Unlike
  * ComfyUI it bounds what it accepts ({@link InputLimits}, {@link PromptPolicy#checkBounds}): a body
  * past a bound is refused before validation, in ComfyUI's error shape.
  */
@@ -25,6 +27,22 @@ public final class PromptRequests {
     public static Parsed refused(PromptError error) {
       return new Parsed(null, error);
     }
+  }
+
+  /**
+   * {@code POST /api/v2/jobs}: {@link #parse}, and the body's own {@value RunTimeLimits#REQUEST_FIELD}
+   * (beside {@code extra_data}'s, which ComfyUI clients send: the tighter applies).
+   */
+  public static Parsed parseJob(JsonNode root, String userId) {
+    Parsed parsed = parse(root, userId);
+    if (parsed.error() != null) {
+      return parsed;
+    }
+    RunTimeLimits.Requested maxRun = RunTimeLimits.requested(root.get(RunTimeLimits.REQUEST_FIELD));
+    if (maxRun.problem() != null) {
+      return Parsed.refused(PromptError.invalidBody(RunTimeLimits.REQUEST_FIELD + " " + maxRun.problem()));
+    }
+    return new Parsed(parsed.request().cappedAt(maxRun.seconds()), null);
   }
 
   /** @param root the body as JSON, read within {@link InputLimits}' bounds on bodies */
@@ -75,6 +93,11 @@ public final class PromptRequests {
       }
       extraData.put("client_id", clientId);
     }
+    RunTimeLimits.Requested maxRun = RunTimeLimits.requested(extraData.get(RunTimeLimits.EXTRA_DATA_FIELD));
+    if (maxRun.problem() != null) {
+      return Parsed.refused(PromptError.invalidBody("extra_data." + RunTimeLimits.EXTRA_DATA_FIELD + " "
+          + maxRun.problem()));
+    }
     long extraBytes = PromptPolicy.storedBytes(extraData);
     if (extraBytes > InputLimits.EXTRA_DATA_JSON_BYTES) {
       return Parsed.refused(PromptError.tooLarge("extra_data takes " + extraBytes + " bytes as compact JSON; at most "
@@ -94,6 +117,7 @@ public final class PromptRequests {
       }
     }
     return new Parsed(new SubmitPrompt.Request(
-        userId, (ObjectNode) prompt, promptId, number, front, clientId, extraData, targets), null);
+        userId, (ObjectNode) prompt, promptId, number, front, clientId, extraData, targets, null, maxRun.seconds()),
+        null);
   }
 }

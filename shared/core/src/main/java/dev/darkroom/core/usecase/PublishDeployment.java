@@ -58,7 +58,7 @@ public final class PublishDeployment {
       return new Result.Invalid(List.of(new FieldError("workflow", why)), checked.nodeErrors());
     }
     DeploymentStore.Added added = store.addVersion(userId, definition.name(), checked.prompt(), definition.inputs(),
-        clock.instant(), DeploymentLimits.DEPLOYMENTS_PER_USER, DeploymentLimits.VERSIONS_PER_DEPLOYMENT);
+        definition.maxRunSeconds(), clock.instant(), DeploymentLimits.DEPLOYMENTS_PER_USER, DeploymentLimits.VERSIONS_PER_DEPLOYMENT);
     if (added instanceof DeploymentStore.Added.TooManyDeployments many) {
       return new Result.OverLimit("you have " + many.limit() + " deployments, the most allowed; delete one first");
     }

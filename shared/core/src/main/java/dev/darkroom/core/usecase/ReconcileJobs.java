@@ -43,7 +43,10 @@ import org.slf4j.LoggerFactory;
  *       its execution is over or gone;
  *   <li><b>running</b> with no heartbeat for {@link Policy#lostAfter} and no end on its way
  *       ({@link Policy#reportedEndGrace}): its task is gone; marked
- *       {@code lost}, then requeued as a new attempt while the retry budget lasts, else failed;
+ *       {@code lost}, then requeued as a new attempt while the retry budget lasts, else failed; but
+ *       one whose time limit has passed since its attempt began ({@link Job#pastTimeLimit}) ends
+ *       {@code timed_out}, billed for the time it is known to have run (to its last heartbeat):
+ *       its runner would have interrupted it by now, and a new attempt would run it all again;
  *   <li><b>lost</b>: the second half of the above, for a sweep that stopped in between.
  * </ul>
  * Then the executions that run outside the GPU pool's count are adopted back into their slot or
@@ -81,8 +84,8 @@ public final class ReconcileJobs {
   }
 
   /**
-   * What one sweep did: jobs moved, and executions outside the GPU pool's count adopted back into
-   * their slot or cancelled.
+   * What one sweep did: jobs moved ({@code failed}: ended by the sweep, failed or timed out), and
+   * executions outside the GPU pool's count adopted back into their slot or cancelled.
    */
   public record Report(int republished, int requeued, int lost, int failed, int executionsAdopted,
       int executionsCancelled) {
@@ -270,6 +273,10 @@ public final class ReconcileJobs {
    * to a job that is not running (see {@link JobEvent#RECONCILER_SEQUENCE}).
    */
   private Move retry(Job job, JobStatus from, String why) {
+    if (from == JobStatus.LOST && job.pastTimeLimit(clock.instant())) {
+      verdict.timeOut(job, JobError.lostPastTimeLimit(job.maxRunSeconds()));
+      return Move.FAILED;
+    }
     if (job.attempt() >= policy.maxAttempts()) {
       verdict.fail(job, JobError.of(from == JobStatus.LOST ? "lost" : "dispatch_failed",
           why + "; gave up after " + job.attempt() + " attempt(s)"));

@@ -14,6 +14,7 @@ import dev.darkroom.core.deployment.ImageValue;
 import dev.darkroom.core.deployment.InputType;
 import dev.darkroom.core.deployment.RunInputs;
 import dev.darkroom.core.limits.InputLimits;
+import dev.darkroom.core.limits.RunTimeLimits;
 import dev.darkroom.core.port.DeploymentStore;
 import dev.darkroom.core.port.InputImages;
 import java.security.SecureRandom;
@@ -96,7 +97,8 @@ public final class RunDeployment {
   };
 
   /**
-   * @param body {@code {inputs, version?}}
+   * @param body {@code {inputs, version?, max_run_seconds?}}; the run's time limit is the tightest of its
+   *     {@code max_run_seconds}, the version's and the caller's tier's ({@link RunTimeLimits})
    * @param key the {@code Idempotency-Key}, or null; a replay answers the first run's job (its seed too)
    */
   public Result run(Caller caller, String name, JsonNode body, String key, String requestHash) {
@@ -120,6 +122,10 @@ public final class RunDeployment {
       number = asked.intValue();
     } else {
       return new Result.Invalid(List.of(new FieldError("version", "must be a version number (1 or more)")));
+    }
+    RunTimeLimits.Requested maxRun = RunTimeLimits.requested(body.get(RunTimeLimits.REQUEST_FIELD));
+    if (maxRun.problem() != null) {
+      return new Result.Invalid(List.of(new FieldError(RunTimeLimits.REQUEST_FIELD, maxRun.problem())));
     }
     Optional<DeploymentVersion> version = store.version(caller.userId(), name, number);
     if (version.isEmpty()) {
@@ -145,7 +151,7 @@ public final class RunDeployment {
       recorded.put(REPLY_TOPIC, replyTopic);
     }
     SubmitPrompt.Request request = new SubmitPrompt.Request(caller.userId(), filled.prompt(), null, null, false, null,
-        extraData);
+        extraData).cappedAt(maxRun.seconds()).cappedAt(version.get().maxRunSeconds());
     return new Result.Submitted(submit.submit(caller, request, key, requestHash));
   }
 

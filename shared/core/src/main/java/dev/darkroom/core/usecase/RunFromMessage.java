@@ -9,6 +9,7 @@ import dev.darkroom.core.deployment.FieldError;
 import dev.darkroom.core.deployment.InboundIntegration;
 import dev.darkroom.core.deployment.RunRefusal;
 import dev.darkroom.core.job.RequestHash;
+import dev.darkroom.core.limits.RunTimeLimits;
 import dev.darkroom.core.port.RunEvents;
 import java.io.IOException;
 import java.time.Clock;
@@ -19,7 +20,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * An event-driven run: a message {@code {deployment, inputs?, idempotency_key, reply_topic?, version?}}
+ * An event-driven run: a message {@code {deployment, inputs?, idempotency_key, reply_topic?, version?,
+ * max_run_seconds?}}
  * published on an integration's inbound topic runs the deployment exactly as
  * {@code POST /api/v2/deployments/{name}/runs} does ({@link RunDeployment}), as the user the topic is
  * configured for ({@link InboundIntegration}: the topic, never the message, says who).
@@ -122,6 +124,9 @@ public final class RunFromMessage {
     }
     if (message.has("version")) {
       body.set("version", message.get("version"));
+    }
+    if (message.has(RunTimeLimits.REQUEST_FIELD)) {
+      body.set(RunTimeLimits.REQUEST_FIELD, message.get(RunTimeLimits.REQUEST_FIELD));
     }
     Caller caller = Caller.integration(integration.userId(), integration.tier());
     RunDeployment.Result result = run.run(caller, name, body, key, RequestHash.ofRun(name, body), refusing.replyTopic);

@@ -103,9 +103,7 @@ public final class SubmitJob {
       releaseOnRefusal.run();
       return new Result.OverLimit(overLimit.get());
     }
-    SubmitPrompt.Request withId = new SubmitPrompt.Request(request.userId(), request.prompt(), jobId,
-        request.number(), request.front(), request.clientId(), request.extraData(),
-        request.partialExecutionTargets(), caller.tier());
+    SubmitPrompt.Request withId = request.as(jobId, caller.tier());
     SubmitPrompt.Result result = newId ? submit.submitWithNewId(withId) : submit.submit(withId);
     if (result instanceof SubmitPrompt.Result.Refused refused) {
       releaseOnRefusal.run();

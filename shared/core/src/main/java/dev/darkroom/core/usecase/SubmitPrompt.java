@@ -8,6 +8,7 @@ import dev.darkroom.core.comfy.PromptVerdict;
 import dev.darkroom.core.event.JobSubmitted;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.limits.RunTimeLimits;
 import dev.darkroom.core.port.JobQueue;
 import dev.darkroom.core.port.JobStore;
 import java.time.Clock;
@@ -41,10 +42,19 @@ public final class SubmitPrompt {
    * @param front with no number: run before everything queued (ComfyUI's {@code front})
    * @param partialExecutionTargets ComfyUI's {@code partial_execution_targets}, or null for all
    * @param tier the submitter's tier, or null for {@link Job#DEFAULT_TIER}
+   * @param maxRunSeconds the most seconds the caller (and its deployment) allow the job to run, or
+   *     null for the tier's maximum ({@link RunTimeLimits})
    */
   public record Request(
       String userId, ObjectNode prompt, String promptId, Double number, boolean front,
-      String clientId, ObjectNode extraData, List<String> partialExecutionTargets, String tier) {
+      String clientId, ObjectNode extraData, List<String> partialExecutionTargets, String tier,
+      Long maxRunSeconds) {
+
+    public Request(
+        String userId, ObjectNode prompt, String promptId, Double number, boolean front,
+        String clientId, ObjectNode extraData, List<String> partialExecutionTargets, String tier) {
+      this(userId, prompt, promptId, number, front, clientId, extraData, partialExecutionTargets, tier, null);
+    }
 
     public Request(
         String userId, ObjectNode prompt, String promptId, Double number, boolean front,
@@ -59,7 +69,20 @@ public final class SubmitPrompt {
     }
 
     public Request withTier(String tier) {
-      return new Request(userId, prompt, promptId, number, front, clientId, extraData, partialExecutionTargets, tier);
+      return new Request(userId, prompt, promptId, number, front, clientId, extraData, partialExecutionTargets, tier,
+          maxRunSeconds);
+    }
+
+    /** This request with {@code cap} as its maximum run time too: the tighter of the two applies. */
+    public Request cappedAt(Long cap) {
+      return new Request(userId, prompt, promptId, number, front, clientId, extraData, partialExecutionTargets, tier,
+          RunTimeLimits.tighter(maxRunSeconds, cap));
+    }
+
+    /** This request under {@code id}, as {@code tier}'s: the id and tier the server decided on. */
+    public Request as(String id, String submitterTier) {
+      return new Request(userId, prompt, id, number, front, clientId, extraData, partialExecutionTargets,
+          submitterTier, maxRunSeconds);
     }
   }
 
@@ -74,6 +97,7 @@ public final class SubmitPrompt {
   private final Check policy;
   private final Clock clock;
   private final Supplier<String> newIds;
+  private volatile RunTimeLimits runTimeLimits = RunTimeLimits.defaults();
 
   /** How submit asks {@link PromptPolicy#check}; tests script the verdict through it. */
   @FunctionalInterface
@@ -95,6 +119,12 @@ public final class SubmitPrompt {
     this.policy = policy;
     this.clock = clock;
     this.newIds = newIds;
+  }
+
+  /** Jobs get their time limits from these tiers' maximums ({@link RunTimeLimits#defaults} otherwise). */
+  public SubmitPrompt limitingRunTime(RunTimeLimits limits) {
+    this.runTimeLimits = limits;
+    return this;
   }
 
   public Result submit(Request request) {
@@ -125,6 +155,7 @@ public final class SubmitPrompt {
         request.clientId(), clock.instant())
         .withOutputsToExecute(checked.outputsToExecute())
         .withTier(request.tier());
+    fresh = fresh.withMaxRunSeconds(runTimeLimits.effective(fresh.tier(), request.maxRunSeconds()));
     // A new id names nobody's job, so its message can travel while the job is created: the
     // submit costs the slower of the two calls, not their sum. Dispatch may hear of the job
     // before it can read it, and waits for it (DispatchJobs). A client-chosen id may be taken.

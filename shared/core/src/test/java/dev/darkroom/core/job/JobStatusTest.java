@@ -23,7 +23,7 @@ class JobStatusTest {
       QUEUED, EnumSet.of(DISPATCHED, RUNNING, CANCELLED, FAILED),
       DISPATCHED, EnumSet.of(RUNNING, QUEUED, CANCELLED, FAILED, TIMED_OUT),
       RUNNING, EnumSet.of(SUCCEEDED, FAILED, CANCELLED, TIMED_OUT, LOST, QUEUED),
-      LOST, EnumSet.of(QUEUED, FAILED),
+      LOST, EnumSet.of(QUEUED, FAILED, TIMED_OUT),
       SUCCEEDED, EnumSet.noneOf(JobStatus.class),
       FAILED, EnumSet.noneOf(JobStatus.class),
       CANCELLED, EnumSet.noneOf(JobStatus.class),

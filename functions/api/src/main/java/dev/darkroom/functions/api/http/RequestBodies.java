@@ -119,8 +119,14 @@ public final class RequestBodies {
    * the body is JSON whatever its Content-Type says, as ComfyUI reads it.
    */
   public static PromptRequests.Parsed promptRequest(byte[] body, String userId) {
+    return promptRequest(body, userId, PromptRequests::parse);
+  }
+
+  /** {@link #promptRequest(byte[], String)}, the parsed body read by {@code reader}. */
+  public static PromptRequests.Parsed promptRequest(byte[] body, String userId,
+      java.util.function.BiFunction<JsonNode, String, PromptRequests.Parsed> reader) {
     try {
-      return PromptRequests.parse(parse(body), userId);
+      return reader.apply(parse(body), userId);
     } catch (Unusable e) {
       return PromptRequests.Parsed.refused(
           e.status == 413 ? PromptError.tooLarge(e.getMessage()) : PromptError.invalidBody(e.getMessage()));

@@ -83,6 +83,10 @@ final class DeploymentContract {
     properties.putObject("webhook").put("type", "string").put("format", "uri")
         .put("description", "An https URL notified of this run's job alone; answered as webhook {id, url, secret}"
             + " beside the job, the secret shown once.");
+    properties.putObject("max_run_seconds").put("type", "integer").put("minimum", 1)
+        .put("description", "The most seconds the run's prompt may run before it is interrupted and its job ends "
+            + "timed_out; capped by your tier's maximum" + (version.maxRunSeconds() == null ? ""
+            : " and this version's (" + version.maxRunSeconds() + " s)") + ". The job shows the limit it got.");
     schemas.set("Outputs", outputs(version));
     copyWithReferences(schemas, "Job");
     copyWithReferences(schemas, "ApiError");

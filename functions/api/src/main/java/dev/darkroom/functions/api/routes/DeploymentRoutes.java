@@ -12,6 +12,7 @@ import dev.darkroom.core.deployment.InputsJson;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.RequestHash;
 import dev.darkroom.core.limits.InputLimits;
+import dev.darkroom.core.limits.RunTimeLimits;
 import dev.darkroom.core.port.DeploymentStore;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.usecase.PublishDeployment;
@@ -150,7 +151,7 @@ public final class DeploymentRoutes implements RouteGroup {
     Replies.json(call.response(), 200, DeploymentContract.of(deployment, version));
   }
 
-  /** {@code {inputs, version?}}, with an optional {@code Idempotency-Key}. */
+  /** {@code {inputs, version?, webhook?, max_run_seconds?}}, with an optional {@code Idempotency-Key}. */
   void run(Call call) throws IOException {
     long declared = call.request().getContentLength();
     if (declared >= 0 && declared <= InputLimits.CONTROL_BODY_BYTES) {
@@ -248,17 +249,21 @@ public final class DeploymentRoutes implements RouteGroup {
   }
 
   /**
-   * A run's body holds {@code inputs}, {@code version} and {@code webhook}; anything else is named
+   * A run's body holds {@code inputs}, {@code version}, {@code webhook} and {@code max_run_seconds}; anything else is named
    * rather than ignored (a caller who sent it expected something of it).
    */
+  private static final java.util.Set<String> RUN_FIELDS =
+      java.util.Set.of("inputs", "version", "webhook", RunTimeLimits.REQUEST_FIELD);
+
   private List<FieldError> unknownRunFields(JsonNode body) {
     List<FieldError> errors = new java.util.ArrayList<>();
     body.fieldNames().forEachRemaining(field -> {
       if (field.equals("webhook") && webhooks == null) {
         errors.add(new FieldError(field, "not taken here; register an endpoint for the job or for all your jobs "
             + "(POST /api/v2/webhooks {url, job_id?}): a run's job notifies it as any job does"));
-      } else if (!field.equals("inputs") && !field.equals("version") && !field.equals("webhook")) {
-        errors.add(new FieldError(InputLimits.shown(field), "unknown field; a run takes inputs, version and webhook"));
+      } else if (!RUN_FIELDS.contains(field)) {
+        errors.add(new FieldError(InputLimits.shown(field),
+            "unknown field; a run takes inputs, version, webhook and max_run_seconds"));
       }
     });
     return errors;
@@ -347,6 +352,11 @@ public final class DeploymentRoutes implements RouteGroup {
     node.set("inputs", InputsJson.write(version.inputs()));
     node.set("input_schema", InputSchemas.of(version));
     node.set("workflow", version.workflow());
+    if (version.maxRunSeconds() == null) {
+      node.putNull(RunTimeLimits.REQUEST_FIELD);
+    } else {
+      node.put(RunTimeLimits.REQUEST_FIELD, version.maxRunSeconds());
+    }
     return node;
   }
 }

@@ -56,13 +56,14 @@ public final class JobRoutes implements RouteGroup {
   }
 
   /**
+   * The body is {@code POST /prompt}'s, plus {@code max_run_seconds} ({@link PromptRequests#parseJob}).
    * Body errors answer in {@code POST /prompt}'s ComfyUI error shape (the same parser and
    * validation); the key's own errors, a reused key and a missing job in the v2 JSON error shape.
    */
   void create(Call call) throws IOException {
     String key = JobSubmissions.idempotencyKey(call);
     byte[] body = RequestBodies.read(call.request(), InputLimits.PROMPT_BODY_BYTES);
-    PromptRequests.Parsed parsed = RequestBodies.promptRequest(body, call.user());
+    PromptRequests.Parsed parsed = RequestBodies.promptRequest(body, call.user(), PromptRequests::parseJob);
     if (parsed.error() == null && parsed.request().promptId() != null) {
       parsed = PromptRequests.Parsed.refused(PromptError.invalidBody(
           "prompt_id is not accepted here: the server names each job; retry safely with an Idempotency-Key"));

@@ -112,6 +112,11 @@ public final class JobResources {
     }
     node.put("client_id", job.clientId());
     node.put("cancel_requested", job.cancelRequested());
+    if (job.maxRunSeconds() > 0) {
+      node.put("max_run_seconds", job.maxRunSeconds());
+    } else {
+      node.putNull("max_run_seconds");
+    }
     return node;
   }
 
