@@ -18,7 +18,7 @@ import java.util.Map;
 
 /**
  * {@link JobLiveStream} on Firestore: one document per job, {@code jobs_live/{jobId}}, holding its
- * window ({@code attempt, complete, frames: [{seq, text | binary, node}]}) and {@code expireAt}, a
+ * window ({@code run, complete, frames: [{seq, text | binary, node}]}) and {@code expireAt}, a
  * day after the write, for Firestore's TTL policy (Terraform) to delete it. The runner replaces it
  * whole at most twice a second ({@code LiveRelay}), a window never exceeds
  * {@link LiveWindow#MAX_BYTES}: per job, at most two writes a second of under 1 MiB, and one read
@@ -75,7 +75,7 @@ public final class FirestoreJobLiveStream implements JobLiveStream {
       frames.add(entry);
     }
     Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("attempt", window.attempt());
+    doc.put("run", window.run());
     doc.put("complete", window.complete());
     doc.put("frames", frames);
     doc.put("expireAt", JobDocuments.timestamp(Instant.now().plus(KEPT_FOR)));
@@ -96,7 +96,7 @@ public final class FirestoreJobLiveStream implements JobLiveStream {
             : LiveFrame.text(seq, (String) entry.get("text"), node));
       }
     }
-    Long attempt = doc.getLong("attempt");
-    return new LiveWindow(attempt == null ? 0 : attempt.intValue(), frames, Boolean.TRUE.equals(doc.getBoolean("complete")));
+    Long run = doc.getLong("run");
+    return new LiveWindow(run == null ? 0 : run, frames, Boolean.TRUE.equals(doc.getBoolean("complete")));
   }
 }

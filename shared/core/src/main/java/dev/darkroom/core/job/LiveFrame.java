@@ -8,7 +8,7 @@ import java.util.Objects;
  * ({@code {"type", "data"}} JSON) or a binary frame (a 4-byte big-endian event type, then its
  * payload: COMFYUI_API.md §7). Exactly one of {@code text} and {@code binary} is set.
  *
- * @param sequence its place in the job's attempt, from 1, without gaps as the runner numbers them
+ * @param sequence its place in its run (see {@link LiveWindow#run}), from 1, without gaps as the runner numbers them
  * @param nodeId the node the engine was executing when it sent the frame (a preview names none), or null
  */
 public record LiveFrame(long sequence, String text, byte[] binary, String nodeId) {

@@ -3,14 +3,15 @@ package dev.darkroom.core.job;
 import java.util.List;
 
 /**
- * The latest frames of one attempt of a running job (oldest first), as its runner last wrote them:
+ * The latest frames of one run of a running job's prompt (oldest first), as its runner last wrote them:
  * a bounded window, not a log. A follower relays the frames numbered after the last it relayed; a
  * gap means frames left the window before it looked (it fell behind), and they are gone.
  *
- * @param attempt the job's attempt the frames belong to; a new attempt numbers from 1 again
- * @param complete the engine is done with the prompt: no frame of this attempt follows these
+ * @param run which run of the job's prompt the frames belong to (when its runner started it, epoch ms):
+ *     a retried job runs again, and the new run numbers its frames from 1 again
+ * @param complete the engine is done with the prompt: no frame of this run follows these
  */
-public record LiveWindow(int attempt, List<LiveFrame> frames, boolean complete) {
+public record LiveWindow(long run, List<LiveFrame> frames, boolean complete) {
   /** At most this many bytes of frames, so a window always fits one Firestore document (1 MiB). */
   public static final int MAX_BYTES = 900_000;
   /** At most this many frames, whatever their size. */
