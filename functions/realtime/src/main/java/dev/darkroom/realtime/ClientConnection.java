@@ -172,6 +172,12 @@ final class ClientConnection implements JobFeed.JobsListener {
       public void failed(RuntimeException cause) {
         // The job document still tells the client the job's course, only coarser.
         log.warn("live frames of job {} for client {} broke: {}", liveJob.jobId, clientId, cause.toString());
+        synchronized (user) {
+          liveJob.broken = true;
+          if (!stopped && liveJob.heldEnd != null) {
+            releaseEnd(liveJob);
+          }
+        }
       }
     });
     return liveJob;

@@ -22,8 +22,9 @@ import java.util.Optional;
  * <p>The two sources race, so each message that both could give is given once, by the first:
  * {@code execution_start} by whichever sees the job start; {@code execution_cached} by the live
  * stream, which knows the cached nodes (the document's empty list is held back until something else
- * must follow it); {@code executing} and {@code progress} by the live stream once it has spoken,
- * the document's before that (live frames older than what the document already told are skipped).
+ * must follow it); {@code executing} and {@code progress} by the live stream alone, unless its
+ * follow broke: the document may tell a node before the live frames that led to it arrive (they are
+ * written at most twice a second), and the nodes it skipped could then only come out of order.
  * The end is always the document's (outputs under Darkroom's names, the error as recorded), and
  * waits until the live stream is complete, so nothing of the engine's follows {@code executing null}.
  */
@@ -44,13 +45,13 @@ final class LiveJob {
   private boolean startTold;
   private boolean cachedTold;
   private ObjectNode heldCached;
-  /** The live stream has been relayed: node and step messages come from it alone. */
+  /** The live stream has relayed a node or a step (and so may still be sending). */
   private boolean live;
+  /** The follow broke: the document tells the nodes and steps, as it does without live frames. */
+  boolean broken;
   private boolean complete;
   /** The node last announced to the client, by either source. */
   private String toldNode;
-  /** A node the document announced before the live stream spoke: live frames up to its start are old news. */
-  private String catchUpTo;
   /** A terminal job document waiting for the live stream to complete, and the state before it. */
   Job heldEnd;
   Job heldBefore;
@@ -65,11 +66,11 @@ final class LiveJob {
 
   /** The told node and whether live drives the nodes, for {@link JobMessages#between}. */
   JobMessages.Told told() {
-    return new JobMessages.Told(toldNode, live);
+    return new JobMessages.Told(toldNode, !broken);
   }
 
   boolean waitsForLive() {
-    return live && !complete;
+    return live && !complete && !broken;
   }
 
   /**
@@ -96,9 +97,6 @@ final class LiveJob {
       releaseCached(out);
       if (type.equals("executing") && !message.path("data").path("node").isNull()) {
         toldNode = message.path("data").path("node").asText();
-        if (!live) {
-          catchUpTo = toldNode;
-        }
       }
       out.add(message);
     }
@@ -180,22 +178,11 @@ final class LiveJob {
         if (message.path("data").path("node").isNull()) {
           return Optional.empty(); // the end: the job document's, once history has it
         }
-        String node = message.path("data").path("node").asText();
-        if (catchUpTo != null) {
-          if (node.equals(catchUpTo)) {
-            catchUpTo = null;
-            live = true;
-          }
-          return Optional.empty();
-        }
         live = true;
-        toldNode = node;
+        toldNode = message.path("data").path("node").asText();
         return Optional.of(message);
       }
       default -> {
-        if (catchUpTo != null) {
-          return Optional.empty();
-        }
         live = true;
         return Optional.of(message);
       }

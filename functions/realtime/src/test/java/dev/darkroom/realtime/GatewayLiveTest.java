@@ -245,15 +245,20 @@ class GatewayLiveTest {
         "execution_start", "execution_cached []", "executing 3", "execution_success", "status", "executing null");
   }
 
-  /** Before the live frames arrive the document may already have told a node: older live frames are skipped. */
+  /**
+   * The document may tell a node before the live frames that led to it arrive (the document's
+   * writes can come first, and may skip nodes): while the live frames are followed, its nodes and
+   * steps are not told, so each node is told once and in the engine's order.
+   */
   @Test
-  void liveFramesOlderThanWhatTheDocumentToldAreNotToldAgain() {
+  void whileLiveFramesAreFollowedTheDocumentsNodesAndStepsAreNotTold() {
     RecordingSink socket = connect("alice", "c1");
     Job job = queued("alice", "c1");
     feed.put(job);
     Job running = job.withStatus(JobStatus.RUNNING, T1);
     feed.put(running);
     feed.put(running.afterEvent(JobStatus.RUNNING, 3, new Progress("3", 0, 0), List.of(), null, 0, T1));
+    feed.put(running.afterEvent(JobStatus.RUNNING, 4, new Progress("3", 7, 20), List.of(), null, 0, T1));
     startAndCache();
     executing("5");
     executing("3");
@@ -261,6 +266,7 @@ class GatewayLiveTest {
     runnerWrites(false);
 
     assertThat(after(words(socket.frames), "execution_start")).containsExactly(
-        "execution_start", "execution_cached []", "executing 3", "progress_state", "progress 1/20", "binary1");
+        "execution_start", "execution_cached [\"4\"]", "executing 5", "executing 3", "progress_state", "progress 1/20",
+        "binary1");
   }
 }
