@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Functions Framework's Jetty: {@code /free}, {@code /userdata} (write, list, read back), {@code /settings},
  * {@code /users}, {@code /extensions} and {@code /api/jobs} answer as ComfyUI does, and
  * {@code /view?...&preview=webp;90} returns a WebP of a run's output. And its second: a 20-step run
- * shows on {@code /ws} every node, several steps ending at 20/20 and binary previews, in ComfyUI's order.
+ * shows on {@code /ws} every node, several steps ending at 20/20 and binary previews, in ComfyUI's order;
+ * and a workflow ending in SaveImageWebsocket delivers its image over the socket.
  */
 class ComfyRoutesIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -126,7 +127,7 @@ class ComfyRoutesIT {
   }
 
   @Test
-  void a20StepRunShowsEveryNodeSeveralStepsAndPreviewsOnTheSocket() throws Exception {
+  void a20StepRunShowsEveryNodeStepAndPreviewAndSaveImageWebsocketItsImagesOnTheSocket() throws Exception {
     String workflow;
     try (InputStream in = getClass().getResourceAsStream("/workflows/sd1.5-txt2img.json")) {
       workflow = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -181,6 +182,36 @@ class ComfyRoutesIT {
       assertThat(order.lastIndexOf("preview")).isLessThan(order.indexOf("execution_success"));
       assertThat(order.subList(order.size() - 3, order.size()))
           .containsExactly("executed", "execution_success", "executing");
+
+      // As ComfyUI's script_examples/websockets_api_example_ws_images.py: the images of a
+      // SaveImageWebsocket node are the binary frames between its executing and the end.
+      JsonNode prompt = JSON.readTree(workflow);
+      ((com.fasterxml.jackson.databind.node.ObjectNode) prompt.get("3").get("inputs")).put("steps", 4).put("seed", 5);
+      ((com.fasterxml.jackson.databind.node.ObjectNode) prompt).remove("9");
+      ((com.fasterxml.jackson.databind.node.ObjectNode) prompt).putObject("save_image_websocket_node")
+          .put("class_type", "SaveImageWebsocket").putObject("inputs").putArray("images").add("8").add(0);
+      int before = socket.frames.size();
+      HttpResponse<byte[]> socketSave = send("POST", "/prompt", "{\"prompt\":" + prompt + ",\"client_id\":\"" + clientId + "\"}");
+      assertThat(socketSave.statusCode()).as(text(socketSave)).isEqualTo(200);
+      String socketSaveId = json(socketSave).get("prompt_id").asText();
+      await().atMost(Duration.ofSeconds(20)).until(() -> socket.messages.stream().anyMatch(m ->
+          m.path("type").asText().equals("executing") && m.at("/data/node").isNull()
+              && m.at("/data/prompt_id").asText().equals(socketSaveId)));
+      String current = null;
+      java.util.List<byte[]> images = new java.util.ArrayList<>();
+      for (Object frame : socket.frames.subList(before, socket.frames.size())) {
+        if (frame instanceof JsonNode message && message.path("type").asText().equals("executing")
+            && message.at("/data/prompt_id").asText().equals(socketSaveId)) {
+          current = message.at("/data/node").isNull() ? null : message.at("/data/node").asText();
+        } else if (frame instanceof byte[] bytes && "save_image_websocket_node".equals(current)) {
+          images.add(java.util.Arrays.copyOfRange(bytes, 8, bytes.length));
+          assertThat(java.nio.ByteBuffer.wrap(bytes).getInt(4)).as("PNG").isEqualTo(2);
+        }
+      }
+      assertThat(images).hasSize(1);
+      java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(images.get(0)));
+      assertThat(image.getWidth()).isEqualTo(512);
+      assertThat(image.getHeight()).isEqualTo(512);
     }
   }
 }
