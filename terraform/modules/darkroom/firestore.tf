@@ -256,3 +256,31 @@ resource "google_firestore_field" "stream_tickets_ttl" {
 
   depends_on = [google_firestore_database.default]
 }
+
+# The engine's live frames of each running job (FirestoreJobLiveStream, jobs_live/{jobId}): the
+# runner replaces the document at most twice a second while the job runs; Firestore deletes it
+# within about a day after its expireAt. Nothing queries these documents (followers listen to one
+# by id), so neither the frames (up to 900 kB of text and image bytes per write) nor expireAt are
+# indexed: a write costs no index entries.
+resource "google_firestore_field" "jobs_live_ttl" {
+  project    = var.project_id
+  database   = "(default)"
+  collection = local.jobs_live_collection
+  field      = "expireAt"
+
+  ttl_config {}
+  index_config {}
+
+  depends_on = [google_firestore_database.default]
+}
+
+resource "google_firestore_field" "jobs_live_frames" {
+  project    = var.project_id
+  database   = "(default)"
+  collection = local.jobs_live_collection
+  field      = "frames"
+
+  index_config {}
+
+  depends_on = [google_firestore_database.default]
+}

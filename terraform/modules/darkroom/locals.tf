@@ -15,6 +15,8 @@ locals {
 
   # Firestore collection of live jobs; prefixed so two environments can share the (default) database.
   jobs_collection = "${var.prefix}-jobs"
+  # Beside it, each running job's live engine frames (FirestoreJobLiveStream: <jobs>_live, a day, TTL on expireAt).
+  jobs_live_collection = "${local.jobs_collection}_live"
   # Firestore collection of POST /api/v2/jobs Idempotency-Key records (24 h, TTL on expireAt), prefixed likewise.
   idempotency_keys_collection = "${var.prefix}-idempotency_keys"
   # Firestore collection of users' deployments (versions in a subcollection of each), prefixed likewise.

@@ -336,7 +336,7 @@ class ComfyProtocolSuiteIT {
     assertThat(send(engine.baseUrl(), "GET", "/embeddings", null).json()).isNotEmpty();
     assertThat(send(stack.apiUrl(), "GET", "/embeddings", null).body()).isEqualTo("[]");
     assertThat(send(engine.baseUrl(), "GET", "/features", null).json().get("supports_preview_metadata").asBoolean()).isTrue();
-    assertThat(send(stack.apiUrl(), "GET", "/features", null).json().get("supports_preview_metadata").asBoolean()).isFalse();
+    assertThat(send(stack.apiUrl(), "GET", "/features", null).json().get("supports_preview_metadata").asBoolean()).isTrue();
     assertThat(send(stack.apiUrl(), "POST", "/interrupt", "{not json").status())
         .isEqualTo(send(engine.baseUrl(), "POST", "/interrupt", "{not json").status()).isEqualTo(200);
   }

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 23's first "done when", on one local stack through the edge to the api function on the
  * Functions Framework's Jetty: {@code /free}, {@code /userdata} (write, list, read back), {@code /settings},
  * {@code /users}, {@code /extensions} and {@code /api/jobs} answer as ComfyUI does, and
- * {@code /view?...&preview=webp;90} returns a WebP of a run's output.
+ * {@code /view?...&preview=webp;90} returns a WebP of a run's output. And its second: a 20-step run
+ * shows on {@code /ws} every node, several steps ending at 20/20 and binary previews, in ComfyUI's order;
+ * and a workflow ending in SaveImageWebsocket delivers its image over the socket.
  */
 class ComfyRoutesIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,7 +35,8 @@ class ComfyRoutesIT {
 
   @BeforeAll
   static void startStack() {
-    stack = LocalStack.start(new LocalStack.Options("darkroom-it", 0, dataDir, Duration.ofMillis(1), null));
+    // 100 ms a sampler step: a 20-step run takes 2 s, long enough for several progress messages.
+    stack = LocalStack.start(new LocalStack.Options("darkroom-it", 0, dataDir, Duration.ofMillis(100), null));
   }
 
   @AfterAll
@@ -121,5 +124,94 @@ class ComfyRoutesIT {
     HttpResponse<byte[]> jpeg = send("GET", view + "&preview=jpeg;85", null);
     assertThat(jpeg.headers().firstValue("Content-Type")).hasValue("image/jpeg");
     assertThat(send("GET", view + "&channel=rgb", null).headers().firstValue("Content-Type")).hasValue("image/png");
+  }
+
+  @Test
+  void a20StepRunShowsEveryNodeStepAndPreviewAndSaveImageWebsocketItsImagesOnTheSocket() throws Exception {
+    String workflow;
+    try (InputStream in = getClass().getResourceAsStream("/workflows/sd1.5-txt2img.json")) {
+      workflow = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    String clientId = "live-" + System.nanoTime();
+    try (WebSocketRecorder socket = WebSocketRecorder.connect(stack.apiUrl(), clientId)) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> socket.types().contains("status"));
+      HttpResponse<byte[]> posted = send("POST", "/prompt", "{\"prompt\":" + workflow + ",\"client_id\":\"" + clientId + "\"}");
+      assertThat(posted.statusCode()).as(text(posted)).isEqualTo(200);
+      String promptId = json(posted).get("prompt_id").asText();
+      await().atMost(Duration.ofSeconds(25)).until(() -> socket.messages.stream().anyMatch(m ->
+          m.path("type").asText().equals("executing") && m.at("/data/node").isNull()
+              && m.at("/data/prompt_id").asText().equals(promptId)));
+
+      java.util.List<String> executing = new java.util.ArrayList<>();
+      java.util.List<Integer> steps = new java.util.ArrayList<>();
+      java.util.List<String> order = new java.util.ArrayList<>();
+      int previews = 0;
+      for (Object frame : socket.frames) {
+        if (frame instanceof byte[] bytes) {
+          java.nio.ByteBuffer header = java.nio.ByteBuffer.wrap(bytes);
+          assertThat(header.getInt()).as("PREVIEW_IMAGE").isEqualTo(1);
+          assertThat(header.getInt()).as("JPEG").isEqualTo(1);
+          assertThat(bytes[8] & 0xff).isEqualTo(0xff);
+          previews++;
+          order.add("preview");
+          continue;
+        }
+        JsonNode message = (JsonNode) frame;
+        String type = message.path("type").asText();
+        if (!message.at("/data/prompt_id").asText().equals(promptId)) {
+          continue; // status
+        }
+        order.add(type);
+        if (type.equals("executing") && !message.at("/data/node").isNull()) {
+          executing.add(message.at("/data/node").asText());
+        }
+        if (type.equals("progress")) {
+          assertThat(message.at("/data/node").asText()).isEqualTo("3");
+          assertThat(message.at("/data/max").asInt()).isEqualTo(20);
+          steps.add(message.at("/data/value").asInt());
+        }
+      }
+      // Every node once, in the engine's order (its dependencies first, as ComfyUI's execution list).
+      assertThat(executing).containsExactly("4", "6", "7", "5", "3", "8", "9");
+      assertThat(steps).hasSizeGreaterThanOrEqualTo(3).isSorted().doesNotHaveDuplicates().endsWith(20);
+      assertThat(previews).isPositive();
+      assertThat(order.subList(0, 2)).containsExactly("execution_start", "execution_cached");
+      assertThat(order).contains("progress_state");
+      assertThat(order).containsOnlyOnce("execution_start", "execution_cached", "execution_success");
+      assertThat(order.indexOf("preview")).isGreaterThan(order.indexOf("progress"));
+      assertThat(order.lastIndexOf("preview")).isLessThan(order.indexOf("execution_success"));
+      assertThat(order.subList(order.size() - 3, order.size()))
+          .containsExactly("executed", "execution_success", "executing");
+
+      // As ComfyUI's script_examples/websockets_api_example_ws_images.py: the images of a
+      // SaveImageWebsocket node are the binary frames between its executing and the end.
+      JsonNode prompt = JSON.readTree(workflow);
+      ((com.fasterxml.jackson.databind.node.ObjectNode) prompt.get("3").get("inputs")).put("steps", 4).put("seed", 5);
+      ((com.fasterxml.jackson.databind.node.ObjectNode) prompt).remove("9");
+      ((com.fasterxml.jackson.databind.node.ObjectNode) prompt).putObject("save_image_websocket_node")
+          .put("class_type", "SaveImageWebsocket").putObject("inputs").putArray("images").add("8").add(0);
+      int before = socket.frames.size();
+      HttpResponse<byte[]> socketSave = send("POST", "/prompt", "{\"prompt\":" + prompt + ",\"client_id\":\"" + clientId + "\"}");
+      assertThat(socketSave.statusCode()).as(text(socketSave)).isEqualTo(200);
+      String socketSaveId = json(socketSave).get("prompt_id").asText();
+      await().atMost(Duration.ofSeconds(20)).until(() -> socket.messages.stream().anyMatch(m ->
+          m.path("type").asText().equals("executing") && m.at("/data/node").isNull()
+              && m.at("/data/prompt_id").asText().equals(socketSaveId)));
+      String current = null;
+      java.util.List<byte[]> images = new java.util.ArrayList<>();
+      for (Object frame : socket.frames.subList(before, socket.frames.size())) {
+        if (frame instanceof JsonNode message && message.path("type").asText().equals("executing")
+            && message.at("/data/prompt_id").asText().equals(socketSaveId)) {
+          current = message.at("/data/node").isNull() ? null : message.at("/data/node").asText();
+        } else if (frame instanceof byte[] bytes && "save_image_websocket_node".equals(current)) {
+          images.add(java.util.Arrays.copyOfRange(bytes, 8, bytes.length));
+          assertThat(java.nio.ByteBuffer.wrap(bytes).getInt(4)).as("PNG").isEqualTo(2);
+        }
+      }
+      assertThat(images).hasSize(1);
+      java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(images.get(0)));
+      assertThat(image.getWidth()).isEqualTo(512);
+      assertThat(image.getHeight()).isEqualTo(512);
+    }
   }
 }

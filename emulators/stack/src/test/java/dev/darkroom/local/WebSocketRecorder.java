@@ -10,12 +10,17 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A ComfyUI client's socket, as java.net.http opens it, recording every text message it receives. */
+/**
+ * A ComfyUI client's socket, as java.net.http opens it, recording every text message it receives
+ * (and, in {@link #frames}, every frame in order, binary ones as {@code byte[]}).
+ */
 final class WebSocketRecorder implements WebSocket.Listener, AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   final List<JsonNode> messages = new CopyOnWriteArrayList<>();
+  final List<Object> frames = new CopyOnWriteArrayList<>();
   private final StringBuilder partial = new StringBuilder();
+  private final java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
   private final WebSocket socket;
 
   private WebSocketRecorder(URI uri, java.util.Map<String, String> headers) {
@@ -38,11 +43,26 @@ final class WebSocketRecorder implements WebSocket.Listener, AutoCloseable {
     partial.append(data);
     if (last) {
       try {
-        messages.add(JSON.readTree(partial.toString()));
+        JsonNode message = JSON.readTree(partial.toString());
+        messages.add(message);
+        frames.add(message);
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
         throw new UncheckedIOException(e);
       }
       partial.setLength(0);
+    }
+    ws.request(1);
+    return null;
+  }
+
+  @Override
+  public CompletionStage<?> onBinary(WebSocket ws, java.nio.ByteBuffer data, boolean last) {
+    byte[] part = new byte[data.remaining()];
+    data.get(part);
+    binary.writeBytes(part);
+    if (last) {
+      frames.add(binary.toByteArray());
+      binary.reset();
     }
     ws.request(1);
     return null;

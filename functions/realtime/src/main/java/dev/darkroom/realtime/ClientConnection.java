@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.job.JobPrompt;
+import dev.darkroom.core.job.LiveWindow;
 import dev.darkroom.core.port.JobFeed;
+import dev.darkroom.core.port.JobLiveStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +46,9 @@ final class ClientConnection implements JobFeed.JobsListener {
   private final Instant newsSince;
   private final Function<String, Optional<JobPrompt>> prompts;
   private final Map<String, Job> seen = new HashMap<>();
+  private final Gateway.LiveFrames live;
+  /** The jobs of this client under way, whose engine frames are followed live. */
+  private final Map<String, LiveJob> liveJobs = new HashMap<>();
   private final List<ObjectNode> held = new ArrayList<>();
   private JobFeed.Subscription subscription;
   private boolean jobsKnown;
@@ -50,8 +56,9 @@ final class ClientConnection implements JobFeed.JobsListener {
   private boolean stopped;
 
   ClientConnection(UserChannel user, String clientId, ClientSink sink,
-      Function<String, Optional<JobPrompt>> prompts, Instant openedAt) {
+      Function<String, Optional<JobPrompt>> prompts, Instant openedAt, Gateway.LiveFrames live) {
     this.user = user;
+    this.live = live;
     this.clientId = clientId;
     this.sink = sink;
     this.prompts = prompts;
@@ -77,6 +84,9 @@ final class ClientConnection implements JobFeed.JobsListener {
           changed(job);
         } else {
           seen.put(job.id(), job);
+          if (isUnderWay(job) && live.stream() != JobLiveStream.NONE) {
+            followLive(job, true);
+          }
         }
       }
       jobsKnown = true;
@@ -91,17 +101,128 @@ final class ClientConnection implements JobFeed.JobsListener {
         return;
       }
       Job before = seen.put(job.id(), job);
-      boolean justEnded = job.status().isTerminal()
-          && (before == null || before.attempt() != job.attempt() || !before.status().isTerminal());
-      if (justEnded) {
-        user.jobEnded(job.id());
+      LiveJob liveJob = liveJobOf(job);
+      if (liveJob != null && (liveJob.heldEnd != null || (justEnded(before, job) && liveJob.waitsForLive()))) {
+        holdEnd(liveJob, before, job);
+        return;
       }
-      List<ObjectNode> messages = JobMessages.between(before, job, user.queueRemaining(), prompts);
-      messages.forEach(this::send);
-      if (justEnded) {
-        user.reportQueue(messages.isEmpty() ? null : this);
+      tell(before, job, liveJob);
+    }
+  }
+
+  private static boolean justEnded(Job before, Job job) {
+    return job.status().isTerminal()
+        && (before == null || before.attempt() != job.attempt() || !before.status().isTerminal());
+  }
+
+  /** The messages from {@code before} to {@code job}, less what its live frames told already. */
+  private void tell(Job before, Job job, LiveJob liveJob) {
+    boolean ended = justEnded(before, job);
+    if (ended) {
+      user.jobEnded(job.id());
+    }
+    List<ObjectNode> messages = JobMessages.between(before, job, user.queueRemaining(), prompts,
+        liveJob == null ? null : liveJob.told());
+    if (liveJob != null) {
+      messages = liveJob.fromDocument(messages);
+    }
+    messages.forEach(this::send);
+    if (ended) {
+      user.reportQueue(messages.isEmpty() ? null : this);
+      if (liveJob != null) {
+        liveJob.close();
+        liveJobs.remove(job.id());
       }
     }
+  }
+
+  private static boolean isUnderWay(Job job) {
+    return job.status() == JobStatus.DISPATCHED || job.status() == JobStatus.RUNNING;
+  }
+
+  /** The job's live follow: a new one once it is under way, none before; a new attempt starts afresh. */
+  private LiveJob liveJobOf(Job job) {
+    LiveJob current = liveJobs.get(job.id());
+    if (current != null && current.attempt != job.attempt()) {
+      current.close();
+      liveJobs.remove(job.id());
+      current = null;
+    }
+    if (current == null && isUnderWay(job) && live.stream() != JobLiveStream.NONE) {
+      current = followLive(job, false);
+    }
+    return current;
+  }
+
+  /** @param skipBacklog the client connected while the job ran: frames already written are not news to it */
+  private LiveJob followLive(Job job, boolean skipBacklog) {
+    LiveJob liveJob = new LiveJob(job, skipBacklog);
+    liveJobs.put(job.id(), liveJob);
+    liveJob.subscription = live.stream().follow(job.id(), new JobLiveStream.Listener() {
+      @Override
+      public void window(LiveWindow window) {
+        synchronized (user) {
+          if (!stopped && liveJobs.get(liveJob.jobId) == liveJob) {
+            relay(liveJob, window);
+          }
+        }
+      }
+
+      @Override
+      public void failed(RuntimeException cause) {
+        // The job document still tells the client the job's course, only coarser.
+        log.warn("live frames of job {} for client {} broke: {}", liveJob.jobId, clientId, cause.toString());
+        synchronized (user) {
+          liveJob.broken = true;
+          if (!stopped && liveJob.heldEnd != null) {
+            releaseEnd(liveJob);
+          }
+        }
+      }
+    });
+    return liveJob;
+  }
+
+  private void relay(LiveJob liveJob, LiveWindow window) {
+    for (Object item : liveJob.fromLive(window, sink.wantsPreviewMetadata())) {
+      if (item instanceof ObjectNode message) {
+        send(message);
+      } else if (greeted) { // a preview before the greeting is stale by the time it is greeted
+        sink.sendBinary((byte[]) item);
+      }
+    }
+    if (liveJob.heldEnd != null && !liveJob.waitsForLive()) {
+      releaseEnd(liveJob);
+    }
+  }
+
+  /**
+   * The job ended before the last of its live frames arrived: its end waits for them (so that
+   * nothing follows {@code executing null}), at most {@link Gateway.LiveFrames#grace}.
+   */
+  private void holdEnd(LiveJob liveJob, Job before, Job job) {
+    if (liveJob.heldEnd == null) {
+      // The rest of the user's sockets hear the queue shrink now; this one in its turn, with the end.
+      user.jobEnded(job.id());
+      user.reportQueue(this);
+      liveJob.heldBefore = before;
+      live.timer().schedule(() -> {
+        synchronized (user) {
+          if (!stopped && liveJob.heldEnd != null) {
+            releaseEnd(liveJob);
+          }
+        }
+      }, live.grace().toMillis(), TimeUnit.MILLISECONDS);
+    }
+    liveJob.heldEnd = job;
+  }
+
+  private void releaseEnd(LiveJob liveJob) {
+    Job before = liveJob.heldBefore;
+    Job end = liveJob.heldEnd;
+    liveJob.heldEnd = null;
+    liveJob.heldBefore = null;
+    tell(before, end, liveJob);
   }
 
   @Override
@@ -147,6 +268,8 @@ final class ClientConnection implements JobFeed.JobsListener {
   void stop() {
     stopped = true;
     held.clear();
+    liveJobs.values().forEach(LiveJob::close);
+    liveJobs.clear();
     if (subscription != null) {
       subscription.close();
     }

@@ -7,6 +7,12 @@ package dev.darkroom.realtime;
 interface ClientSink {
   void send(String text);
 
+  /** A binary frame (a preview, or an image a node sends over the socket). */
+  void sendBinary(byte[] frame);
+
+  /** Whether the client's {@code feature_flags} said {@code supports_preview_metadata}. */
+  boolean wantsPreviewMetadata();
+
   /** Closes the socket with a WebSocket close code, e.g. 1011 when the job feed broke. */
   void close(int code, String reason);
 }

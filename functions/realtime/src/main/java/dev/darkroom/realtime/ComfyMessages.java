@@ -101,9 +101,12 @@ final class ComfyMessages {
     return message("execution_interrupted", data);
   }
 
-  /** The answer to a client's {@code feature_flags}: this server sends no previews. */
+  /**
+   * The answer to a client's {@code feature_flags}: previews with their metadata
+   * ({@code PREVIEW_IMAGE_WITH_METADATA}) to a client that says it supports them, as ComfyUI does.
+   */
   static ObjectNode featureFlags() {
-    return message("feature_flags", JSON.createObjectNode().put("supports_preview_metadata", false));
+    return message("feature_flags", JSON.createObjectNode().put("supports_preview_metadata", true));
   }
 
   private static ObjectNode message(String type, ObjectNode data) {

@@ -63,6 +63,7 @@ public final class GatewaySocket extends Session.Listener.AbstractAutoDemanding 
     try {
       JsonNode parsed = ComfyMessages.JSON.readTree(message);
       if ("feature_flags".equals(parsed.path("type").asText())) {
+        sink.previewMetadata(parsed.path("data").path("supports_preview_metadata").booleanValue());
         sink.send(ComfyMessages.JSON.writeValueAsString(ComfyMessages.featureFlags()));
       }
     } catch (JsonProcessingException e) {

@@ -34,6 +34,20 @@ final class JobMessages {
    */
   static List<ObjectNode> between(Job before, Job after, int queueRemaining,
       Function<String, Optional<JobPrompt>> prompts) {
+    return between(before, after, queueRemaining, prompts, null);
+  }
+
+  /**
+   * What the client was told of the running job from elsewhere (the engine's live frames, {@link LiveJob}).
+   *
+   * @param node the node last announced to the client
+   * @param live the live frames announce the nodes and steps: the document's node and progress are not told
+   */
+  record Told(String node, boolean live) {}
+
+  /** As {@link #between(Job, Job, int, Function)}, given what the client was told besides, or null. */
+  static List<ObjectNode> between(Job before, Job after, int queueRemaining,
+      Function<String, Optional<JobPrompt>> prompts, Told told) {
     boolean sameAttempt = before != null && before.attempt() == after.attempt();
     if (sameAttempt && before.status().isTerminal()) {
       return List.of();
@@ -56,8 +70,12 @@ final class JobMessages {
     }
     Progress last = wasRunning ? before.progress() : null;
     String runningNode = last == null ? null : last.nodeId();
+    boolean liveNodes = told != null && told.live();
+    if (told != null && told.node() != null) {
+      runningNode = told.node();
+    }
     Progress now = after.progress();
-    if (now != null && now.nodeId() != null) {
+    if (now != null && now.nodeId() != null && !liveNodes) {
       if (!now.nodeId().equals(runningNode)) {
         out.add(ComfyMessages.executing(now.nodeId(), id));
         runningNode = now.nodeId();

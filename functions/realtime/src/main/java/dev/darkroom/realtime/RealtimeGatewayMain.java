@@ -18,8 +18,9 @@ public final class RealtimeGatewayMain {
   public static void main(String[] args) throws InterruptedException {
     RealtimeConfig config = RealtimeConfig.fromEnvironment();
     Adapters adapters = new Adapters(config.cloud(), config.database());
-    Gateway gateway = new Gateway(adapters.jobFeed(config.jobs()), adapters.jobStore(config.jobs())::promptOf);
     Clock clock = Clock.systemUTC();
+    Gateway gateway = new Gateway(adapters.jobFeed(config.jobs()), adapters.jobStore(config.jobs())::promptOf, clock,
+        adapters.jobLive(config.jobs()), Gateway.LIVE_GRACE);
     SocketAccess access = new SocketAccess(adapters.authenticator(config.auth(), clock),
         new StreamTicketing(adapters.streamTickets(config.sockets().tickets()), clock),
         new OpenStreams("sockets", config.sockets().limits()),

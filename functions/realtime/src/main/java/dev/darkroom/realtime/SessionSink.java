@@ -1,5 +1,6 @@
 package dev.darkroom.realtime;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -17,8 +18,10 @@ final class SessionSink implements ClientSink {
   static final int MAX_QUEUED = 1000;
 
   private final Session session;
-  private final Deque<String> queue = new ArrayDeque<>();
+  /** Text ({@code String}) and binary ({@code byte[]}) frames, in order. */
+  private final Deque<Object> queue = new ArrayDeque<>();
   private boolean sending;
+  private volatile boolean previewMetadata;
 
   SessionSink(Session session) {
     this.session = session;
@@ -26,6 +29,25 @@ final class SessionSink implements ClientSink {
 
   @Override
   public void send(String text) {
+    enqueue(text);
+  }
+
+  @Override
+  public void sendBinary(byte[] frame) {
+    enqueue(frame);
+  }
+
+  @Override
+  public boolean wantsPreviewMetadata() {
+    return previewMetadata;
+  }
+
+  /** What the client's first message, {@code feature_flags}, said. */
+  void previewMetadata(boolean supported) {
+    previewMetadata = supported;
+  }
+
+  private void enqueue(Object frame) {
     synchronized (this) {
       if (sending) {
         if (queue.size() >= MAX_QUEUED) {
@@ -33,24 +55,32 @@ final class SessionSink implements ClientSink {
           session.close(1008, "client too slow to read its messages", Callback.NOOP);
           return;
         }
-        queue.add(text);
+        queue.add(frame);
         return;
       }
       sending = true;
     }
-    session.sendText(text, Callback.from(this::next, this::failed));
+    transmit(frame);
   }
 
   private void next() {
-    String text;
+    Object frame;
     synchronized (this) {
-      text = queue.poll();
-      if (text == null) {
+      frame = queue.poll();
+      if (frame == null) {
         sending = false;
         return;
       }
     }
-    session.sendText(text, Callback.from(this::next, this::failed));
+    transmit(frame);
+  }
+
+  private void transmit(Object frame) {
+    if (frame instanceof byte[] bytes) {
+      session.sendBinary(ByteBuffer.wrap(bytes), Callback.from(this::next, this::failed));
+    } else {
+      session.sendText((String) frame, Callback.from(this::next, this::failed));
+    }
   }
 
   private void failed(Throwable cause) {

@@ -24,6 +24,7 @@ final class UserChannel implements JobFeed.QueueListener {
   private final String userId;
   private final JobFeed feed;
   private final Function<String, Optional<JobPrompt>> prompts;
+  private final Gateway.LiveFrames live;
   private final Map<String, ClientConnection> clients = new HashMap<>();
   /** Unfinished job ids as the queue subscription last reported them; null until it first does. */
   private Set<String> unfinished;
@@ -36,14 +37,17 @@ final class UserChannel implements JobFeed.QueueListener {
   private boolean broken;
   private JobFeed.Subscription queueSubscription;
 
-  private UserChannel(String userId, JobFeed feed, Function<String, Optional<JobPrompt>> prompts) {
+  private UserChannel(String userId, JobFeed feed, Function<String, Optional<JobPrompt>> prompts,
+      Gateway.LiveFrames live) {
     this.userId = userId;
     this.feed = feed;
     this.prompts = prompts;
+    this.live = live;
   }
 
-  static UserChannel open(String userId, JobFeed feed, Function<String, Optional<JobPrompt>> prompts) {
-    UserChannel channel = new UserChannel(userId, feed, prompts);
+  static UserChannel open(String userId, JobFeed feed, Function<String, Optional<JobPrompt>> prompts,
+      Gateway.LiveFrames live) {
+    UserChannel channel = new UserChannel(userId, feed, prompts, live);
     synchronized (channel) {
       channel.queueSubscription = feed.unfinishedJobsOf(userId, channel);
     }
@@ -63,7 +67,7 @@ final class UserChannel implements JobFeed.QueueListener {
     if (previous != null) {
       previous.stop();
     }
-    ClientConnection connection = new ClientConnection(this, clientId, sink, prompts, openedAt);
+    ClientConnection connection = new ClientConnection(this, clientId, sink, prompts, openedAt, live);
     clients.put(clientId, connection);
     connection.follow(feed);
   }

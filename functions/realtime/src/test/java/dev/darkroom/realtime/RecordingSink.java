@@ -8,15 +8,30 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** What one socket was sent, parsed. */
 final class RecordingSink implements ClientSink {
   final List<JsonNode> messages = new CopyOnWriteArrayList<>();
+  /** Every frame in order: text ones parsed ({@link JsonNode}), binary ones as {@code byte[]}. */
+  final List<Object> frames = new CopyOnWriteArrayList<>();
+  volatile boolean previewMetadata;
   volatile int closedWith;
 
   @Override
   public void send(String text) {
     try {
-      messages.add(ComfyMessages.JSON.readTree(text));
+      JsonNode message = ComfyMessages.JSON.readTree(text);
+      messages.add(message);
+      frames.add(message);
     } catch (JsonProcessingException e) {
       throw new AssertionError("not JSON: " + text, e);
     }
+  }
+
+  @Override
+  public void sendBinary(byte[] frame) {
+    frames.add(frame.clone());
+  }
+
+  @Override
+  public boolean wantsPreviewMetadata() {
+    return previewMetadata;
   }
 
   @Override

@@ -35,7 +35,8 @@ final class GpuTask {
     try (Adapters adapters = new Adapters(services.cloud())) {
       Clock clock = Clock.systemUTC();
       ComfyClient engine = new ComfyClient(
-          ComfyClient.Settings.defaults(config.comfyUrl(), config.promptIdleTimeout()), new ObjectMapper());
+          ComfyClient.Settings.defaults(config.comfyUrl(), config.promptIdleTimeout()), new ObjectMapper(),
+          adapters.jobLive(services.jobs()));
       Runner runner = new Runner(adapters.jobStore(services.jobs()), adapters.jobQueue(services.jobSubmitted()), engine,
           adapters.jobEvents(services.jobEvents()), adapters.outputStore(services.outputs()), clock, Retries.standard(),
           config.runnerSettings(taskStart()));

@@ -93,6 +93,14 @@ public final class Adapters implements AutoCloseable {
     return new FirestoreJobFeed(clients.firestore(), jobs.name());
   }
 
+  /**
+   * The engine's live messages of running jobs (the runner writes, the realtime gateway follows),
+   * in the collection beside the job documents, {@code <jobs>_live}.
+   */
+  public dev.darkroom.core.port.JobLiveStream jobLive(CollectionConfig jobs) {
+    return new FirestoreJobLiveStream(clients.firestore(), FirestoreJobLiveStream.collectionBeside(jobs.name()));
+  }
+
   public JobQueue jobQueue(TopicConfig jobSubmitted) {
     return new PubSubJobQueue(topic(jobSubmitted));
   }

@@ -75,6 +75,10 @@ final class SharedLocalCloud {
       return adapters.deployments(CollectionConfig.deployments(env));
     }
 
+    dev.darkroom.core.port.JobLiveStream jobLive() {
+      return adapters.jobLive(CollectionConfig.jobs(env));
+    }
+
     dev.darkroom.core.port.StreamTickets streamTickets() {
       return adapters.streamTickets(CollectionConfig.streamTickets(env));
     }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.comfy.NodeCatalog;
+import dev.darkroom.core.comfy.PreviewFrames;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -352,12 +354,35 @@ final class PromptExecutor {
 
     @Override
     public void progress(int value, int max) {
+      PreviewFrames.Image preview = LatentPreviews.previews(classType(current))
+          ? new PreviewFrames.Image(PreviewFrames.JPEG, LatentPreviews.jpeg(promptId, current, value, max)) : null;
+      step(value, max, preview);
+      holdWhileAsked(value);
+    }
+
+    @Override
+    public void progress(int value, int max, java.awt.image.BufferedImage image) {
+      step(value, max, new PreviewFrames.Image(PreviewFrames.PNG, LatentPreviews.png(image)));
+    }
+
+    /**
+     * One step, in ComfyUI's order (main.py {@code hijack_progress}): {@code progress_state}, the image
+     * with metadata to a client that asked for it, {@code progress}, the image as a plain preview to
+     * any other.
+     */
+    private void step(int value, int max, PreviewFrames.Image image) {
       if (interrupt.isSet()) throw new ProcessingInterrupted();
-      ObjectNode m = JSON.objectNode().put("value", value).put("max", max).put("prompt_id", promptId).put("node", current);
-      hub.send("progress", m, clientId);
       progress.put(current, progressEntry(current, value, max, "running"));
       sendProgressState();
-      holdWhileAsked(value);
+      boolean metadata = hub.wantsPreviewMetadata(clientId);
+      if (image != null && metadata) {
+        hub.sendBinary(ByteBuffer.wrap(PreviewFrames.withMetadata(image.type(), image.encoded(), current, promptId)), clientId);
+      }
+      ObjectNode m = JSON.objectNode().put("value", value).put("max", max).put("prompt_id", promptId).put("node", current);
+      hub.send("progress", m, clientId);
+      if (image != null && !metadata) {
+        hub.sendBinary(ByteBuffer.wrap(PreviewFrames.previewImage(image.type(), image.encoded())), clientId);
+      }
     }
 
     /** Stays at this step while a test holds the node here (see {@link Faults#holdAtStep}). */

@@ -158,6 +158,16 @@ final class SimulatedNodes {
         save(get(in, "images", Images.class), text(in, "filename_prefix"), ctx.outputDir(), "output", ctx));
     nodes.put("PreviewImage", (in, ctx) ->
         save(get(in, "images", Images.class), "ComfyUI" + previewPrefix, ctx.tempDir(), "temp", ctx));
+    nodes.put("SaveImageWebsocket", (in, ctx) -> sendOverSocket(get(in, "images", Images.class), ctx));
+  }
+
+  /** ComfyUI's SaveImageWebsocket: each image to the client as a binary PNG frame, one step each; no file, no ui. */
+  private static Result sendOverSocket(Images images, NodeContext ctx) {
+    List<BufferedImage> frames = images.frames();
+    for (int i = 0; i < frames.size(); i++) {
+      ctx.progress(i, frames.size(), frames.get(i));
+    }
+    return Result.of();
   }
 
   private static Latent emptyLatent(Map<String, Object> in) {

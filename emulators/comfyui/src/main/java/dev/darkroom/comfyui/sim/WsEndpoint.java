@@ -42,7 +42,10 @@ public final class WsEndpoint extends Session.Listener.AbstractAutoDemanding {
     if (!first) return;
     try {
       JsonNode m = json.readTree(message);
-      if ("feature_flags".equals(m.path("type").asText())) hub.send("feature_flags", serverFeatures, clientId);
+      if ("feature_flags".equals(m.path("type").asText())) {
+        hub.featureFlags(clientId, m.path("data"));
+        hub.send("feature_flags", serverFeatures, clientId);
+      }
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       // ComfyUI ignores messages it cannot parse.
     }

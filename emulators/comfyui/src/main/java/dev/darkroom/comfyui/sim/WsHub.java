@@ -30,6 +30,8 @@ final class WsHub implements AutoCloseable {
 
   private final ObjectMapper json;
   private final Map<String, Session> sockets = new ConcurrentHashMap<>();
+  /** Clients whose first message announced {@code supports_preview_metadata: true} (ComfyUI's feature_flags). */
+  private final java.util.Set<String> previewMetadataClients = ConcurrentHashMap.newKeySet();
   private final BlockingQueue<Object> outgoing = new LinkedBlockingQueue<>();
   private final Thread publisher;
 
@@ -41,11 +43,28 @@ final class WsHub implements AutoCloseable {
   }
 
   void register(String clientId, Session session) {
+    previewMetadataClients.remove(clientId);
     sockets.put(clientId, session);
   }
 
   void unregister(String clientId, Session session) {
-    sockets.remove(clientId, session);
+    if (sockets.remove(clientId, session)) {
+      previewMetadataClients.remove(clientId);
+    }
+  }
+
+  /** What the client's {@code feature_flags} said; a new socket with its id starts without. */
+  void featureFlags(String clientId, JsonNode flags) {
+    if (flags.path("supports_preview_metadata").asBoolean(false)) {
+      previewMetadataClients.add(clientId);
+    } else {
+      previewMetadataClients.remove(clientId);
+    }
+  }
+
+  /** Whether images go to this client as PREVIEW_IMAGE_WITH_METADATA frames rather than PREVIEW_IMAGE. */
+  boolean wantsPreviewMetadata(String clientId) {
+    return clientId != null && previewMetadataClients.contains(clientId);
   }
 
   boolean isConnected(String clientId) {

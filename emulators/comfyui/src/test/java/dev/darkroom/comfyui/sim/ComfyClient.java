@@ -29,6 +29,8 @@ final class ComfyClient implements AutoCloseable {
   final String clientId;
   final HttpClient http = HttpClient.newHttpClient();
   final List<JsonNode> messages = new CopyOnWriteArrayList<>();
+  /** Every frame in arrival order: text ones parsed ({@link JsonNode}), binary ones as {@code byte[]}. */
+  final List<Object> frames = new CopyOnWriteArrayList<>();
   volatile boolean closed;
   private WebSocket socket;
 
@@ -39,6 +41,11 @@ final class ComfyClient implements AutoCloseable {
 
   /** Opens {@code /ws?clientId=} and waits for the greeting status. */
   ComfyClient connect() {
+    return connect(null);
+  }
+
+  /** Opens the socket, sends {@code firstMessage} (if any) at once, and waits for the greeting status. */
+  ComfyClient connect(String firstMessage) {
     StringBuilder partial = new StringBuilder();
     socket = http.newWebSocketBuilder()
         .buildAsync(URI.create(base.replace("http", "ws") + "/ws?clientId=" + clientId), new WebSocket.Listener() {
@@ -47,11 +54,28 @@ final class ComfyClient implements AutoCloseable {
             partial.append(data);
             if (last) {
               try {
-                messages.add(JSON.readTree(partial.toString()));
+                JsonNode message = JSON.readTree(partial.toString());
+                messages.add(message);
+                frames.add(message);
               } catch (IOException e) {
                 throw new UncheckedIOException(e);
               }
               partial.setLength(0);
+            }
+            ws.request(1);
+            return null;
+          }
+
+          private final java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
+
+          @Override
+          public CompletionStage<?> onBinary(WebSocket ws, java.nio.ByteBuffer data, boolean last) {
+            byte[] part = new byte[data.remaining()];
+            data.get(part);
+            binary.writeBytes(part);
+            if (last) {
+              frames.add(binary.toByteArray());
+              binary.reset();
             }
             ws.request(1);
             return null;
@@ -69,6 +93,9 @@ final class ComfyClient implements AutoCloseable {
           }
         })
         .join();
+    if (firstMessage != null) {
+      socket.sendText(firstMessage, true).join();
+    }
     await().atMost(TIMEOUT).until(() -> messages.stream().anyMatch(m -> m.path("data").has("sid")));
     return this;
   }

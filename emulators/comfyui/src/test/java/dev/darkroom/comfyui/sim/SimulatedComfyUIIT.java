@@ -100,8 +100,9 @@ class SimulatedComfyUIIT {
 
     String phase = nodePhase(c.messages);
     assertThat(phase).matches(
-        "\\[status]\\[status]\\[execution_start]\\[execution_cached](SE(PS)*D?S)+\\[execution_success]\\[status]N");
-    assertThat(phase).contains("SEPS");
+        "\\[status]\\[status]\\[execution_start]\\[execution_cached](SE(SP)*D?S)+\\[execution_success]\\[status]N");
+    // Each step as ComfyUI's progress hook sends it (main.py hijack_progress): progress_state, then progress.
+    assertThat(phase).contains("SESP");
     c.messages.stream().filter(m -> m.path("type").asText().startsWith("execution_"))
         .forEach(m -> assertThat(m.path("data").path("timestamp").isNumber()).isTrue());
 

@@ -583,7 +583,7 @@ class ComfyRoutesTest {
     assertThat(stats.get("system").fieldNames()).toIterable().contains("os", "ram_total", "comfyui_version",
         "python_version", "pytorch_version", "embedded_python", "argv");
     JsonNode features = get("/features");
-    assertThat(features.get("supports_preview_metadata").asBoolean()).isFalse();
+    assertThat(features.get("supports_preview_metadata").asBoolean()).isTrue();
     assertThat(features.get("max_upload_size").isDouble()).isTrue();
     assertThat(features.get("max_upload_size").asDouble()).isEqualTo(InputLimits.UPLOAD_BODY_BYTES);
   }

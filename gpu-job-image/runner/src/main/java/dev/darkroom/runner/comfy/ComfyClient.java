@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.comfy.MultipartForm;
 import dev.darkroom.core.job.PromptIds;
 import dev.darkroom.core.job.Progress;
+import dev.darkroom.core.port.JobLiveStream;
 import dev.darkroom.runner.EngineUnavailableException;
 import dev.darkroom.runner.OutputFile;
 import dev.darkroom.runner.PromptEngine;
@@ -46,6 +47,7 @@ public final class ComfyClient implements PromptEngine {
   private final Settings settings;
   private final HttpClient http;
   private final ObjectMapper json;
+  private final JobLiveStream live;
 
   /**
    * @param idleTimeout the watchdog: no frame about the prompt for this long ends it as timed out
@@ -64,8 +66,14 @@ public final class ComfyClient implements PromptEngine {
   }
 
   public ComfyClient(Settings settings, ObjectMapper json) {
+    this(settings, json, JobLiveStream.NONE);
+  }
+
+  /** @param live where the engine's frames about each job go for its followers ({@link LiveRelay}) */
+  public ComfyClient(Settings settings, ObjectMapper json, JobLiveStream live) {
     this.settings = settings;
     this.json = json;
+    this.live = live;
     // HTTP/1.1: what ComfyUI (aiohttp) speaks; spares a refused h2c upgrade on every request.
     this.http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
@@ -117,7 +125,8 @@ public final class ComfyClient implements PromptEngine {
     String promptId = PromptIds.forEngine(request.promptId());
     // A socket of its own per prompt: closing it cannot unregister a later prompt's socket.
     String clientId = "darkroom-runner-" + promptId;
-    PromptWatch watch = new PromptWatch(promptId, progress);
+    LiveRelay relay = LiveRelay.start(live, request.promptId(), promptId);
+    PromptWatch watch = new PromptWatch(promptId, progress, relay);
     following = watch;
     ComfySocket socket;
     try {
@@ -138,6 +147,7 @@ public final class ComfyClient implements PromptEngine {
       following = null;
       watch.close();
       socket.close(); // idempotent; follow closes any socket that replaced this one
+      relay.close();
     }
   }
 

@@ -15,10 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One WebSocket to ComfyUI's {@code /ws?clientId=}, feeding its text frames to a {@link PromptWatch}.
- * Binary frames (latent previews) are skipped. The listener methods run one at a time (the socket
- * asks for one message after another), so the text buffer needs no lock; {@link #isOpen} is read
- * from the following thread, hence volatile.
+ * One WebSocket to ComfyUI's {@code /ws?clientId=}, feeding its frames to a {@link PromptWatch}:
+ * text frames, and binary ones (latent previews, {@code SaveImageWebsocket}'s images), which only
+ * the live relay uses. The listener methods run one at a time (the socket asks for one message after
+ * another), so the buffers need no lock; {@link #isOpen} is read from the following thread, hence
+ * volatile.
  */
 final class ComfySocket implements WebSocket.Listener {
   private static final Logger log = LoggerFactory.getLogger(ComfySocket.class);
@@ -26,6 +27,7 @@ final class ComfySocket implements WebSocket.Listener {
   private final PromptWatch watch;
   private final ObjectMapper json;
   private final StringBuilder text = new StringBuilder();
+  private final java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
   private volatile boolean open = true;
   private volatile WebSocket socket;
 
@@ -74,6 +76,7 @@ final class ComfySocket implements WebSocket.Listener {
       try {
         JsonNode message = json.readTree(frame);
         watch.onFrame(message);
+        watch.forward(message, frame);
       } catch (Exception e) {
         log.warn("skipped a ComfyUI frame that could not be read: {}", e.toString());
       }
@@ -84,6 +87,14 @@ final class ComfySocket implements WebSocket.Listener {
 
   @Override
   public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+    byte[] part = new byte[data.remaining()];
+    data.get(part);
+    binary.writeBytes(part);
+    if (last) {
+      byte[] frame = binary.toByteArray();
+      binary.reset();
+      watch.forwardBinary(frame);
+    }
     webSocket.request(1);
     return null;
   }

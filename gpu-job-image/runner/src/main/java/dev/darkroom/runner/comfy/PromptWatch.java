@@ -32,12 +32,41 @@ final class PromptWatch {
   /** Guards {@link #progress} apart from the state, so a slow listener never stalls the watchdog. */
   private final Object progressLock = new Object();
   private Consumer<Progress> progress;
+  /** Where the engine's frames go live; guarded by {@link #progressLock} like {@link #progress}. */
+  private LiveRelay relay;
   private Signal signal;
   private long lastActivityNanos = System.nanoTime();
 
   PromptWatch(String promptId, Consumer<Progress> progress) {
+    this(promptId, progress, null);
+  }
+
+  /** @param relay where every frame about the prompt is forwarded live, or null */
+  PromptWatch(String promptId, Consumer<Progress> progress, LiveRelay relay) {
     this.promptId = promptId;
     this.progress = progress;
+    this.relay = relay;
+  }
+
+  /** A text frame, as read and as sent, for the live relay (which keeps those about this prompt). */
+  void forward(JsonNode frame, String raw) {
+    synchronized (progressLock) {
+      if (relay != null) {
+        relay.text(frame, raw);
+      }
+    }
+  }
+
+  /**
+   * A binary frame: ComfyUI sends them only to the socket of the prompt running (its client id is
+   * this prompt's own), so they are about this prompt.
+   */
+  void forwardBinary(byte[] frame) {
+    synchronized (progressLock) {
+      if (relay != null) {
+        relay.binary(frame);
+      }
+    }
   }
 
   /** A text frame, {@code {"type": T, "data": D}}; called on the socket's listener thread. */
@@ -115,10 +144,11 @@ final class PromptWatch {
     return signal;
   }
 
-  /** Once this returns, no more progress is delivered (one being delivered has finished). */
+  /** Once this returns, no more progress or frames are delivered (one being delivered has finished). */
   void close() {
     synchronized (progressLock) {
       progress = null;
+      relay = null;
     }
   }
 }

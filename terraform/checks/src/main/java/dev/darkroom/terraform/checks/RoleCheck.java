@@ -48,6 +48,7 @@ public final class RoleCheck {
   static final Map<String, List<Need>> PORTS = Map.ofEntries(
       Map.entry("Adapters.jobStore", List.of(Need.onProject(DATASTORE))),
       Map.entry("Adapters.jobFeed", List.of(Need.onProject(DATASTORE))),
+      Map.entry("Adapters.jobLive", List.of(Need.onProject(DATASTORE))),
       Map.entry("Adapters.idempotencyKeys", List.of(Need.onProject(DATASTORE))),
       Map.entry("Adapters.deployments", List.of(Need.onProject(DATASTORE))),
       Map.entry("Adapters.gpuPool", List.of(Need.onProject(DATASTORE))),

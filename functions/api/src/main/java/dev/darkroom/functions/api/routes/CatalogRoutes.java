@@ -105,10 +105,13 @@ public final class CatalogRoutes implements RouteGroup {
     Replies.json(call.response(), 200, reply);
   }
 
-  /** No preview frames carry metadata here, and uploads are bounded by {@link InputLimits#UPLOAD_BODY_BYTES}. */
+  /**
+   * As ComfyUI's: {@code /ws} sends previews with their metadata to a socket whose {@code feature_flags}
+   * asked for them (the realtime gateway); uploads are bounded by {@link InputLimits#UPLOAD_BODY_BYTES}.
+   */
   void features(Call call) throws IOException {
     ObjectNode reply = Replies.JSON.createObjectNode();
-    reply.put("supports_preview_metadata", false);
+    reply.put("supports_preview_metadata", true);
     reply.put("max_upload_size", (double) InputLimits.UPLOAD_BODY_BYTES);
     Replies.json(call.response(), 200, reply);
   }
