@@ -435,9 +435,13 @@ public final class CatalogCheck {
       return validated.get(id);
     }
 
+    /**
+     * The {@code VALIDATE_INPUTS} checks Darkroom repeats: that a named input file exists. Others
+     * (a node's own rules on its values) are left to the node, which refuses at run time.
+     */
     private List<ObjectNode> customValidation(NodeDefinition def, Inputs inputs) {
       List<ObjectNode> errors = new ArrayList<>();
-      for (String x : def.customValidatedInputs()) {
+      for (String x : def.fileInputs()) {
         JsonNode value = inputs.contains(x) ? inputs.get(x) : null;
         if (value == null || value.isArray()) {
           // ComfyUI calls VALIDATE_INPUTS without the argument and Python refuses the call.
