@@ -134,7 +134,7 @@ public final class SimulatedComfyUI implements AutoCloseable {
     CustomInputCheck inputFiles =
         CustomInputCheck.fileExists(name -> InputFiles.exists(dirs.input(), dirs.output(), dirs.temp(), name));
     this.executor =
-        new PromptExecutor(queue, hub, new SimulatedNodes(new Random()), catalog, faults, interrupt, dirs, config.stepTime());
+        new PromptExecutor(queue, hub, new SimulatedNodes(new Random(), catalog, this::filesIn), catalog, faults, interrupt, dirs, config.stepTime());
     this.routes = new ComfyRoutes(new EngineView(inputFiles), json);
     QueuedThreadPool threads = new QueuedThreadPool(32, 4);
     threads.setName("comfyui-sim-http");

@@ -239,6 +239,24 @@ public final class NodeCatalog {
     }).orElse(Set.of());
   }
 
+  /**
+   * The COMBO inputs of {@code classType} that name a file of a model folder, input to folder
+   * ({@code combo_from}, the {@code input} folder left out): ComfyUI's loaders raise when the file
+   * is not there.
+   */
+  public Map<String, String> modelFolderInputs(String classType) {
+    Map<String, String> out = new LinkedHashMap<>();
+    objectInfo.path(classType).path(DARKROOM_KEY).path("combo_from").fields().forEachRemaining(c -> {
+      if (!c.getValue().asText().equals("input")) out.put(c.getKey(), c.getValue().asText());
+    });
+    return out;
+  }
+
+  /** The choices a {@code combo_from} input offers besides its folder's files ({@code combo_fixed}). */
+  public Set<String> fixedChoices(String classType, String input) {
+    return fixedChoices(objectInfo.path(classType), input);
+  }
+
   public Set<String> customValidatedInputs(String classType) {
     return node(classType).map(NodeDefinition::customValidatedInputs).orElse(Set.of());
   }
