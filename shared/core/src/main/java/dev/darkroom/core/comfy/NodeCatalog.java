@@ -300,6 +300,8 @@ public final class NodeCatalog {
     entry.path(DARKROOM_KEY).path("validate_inputs").forEach(n -> custom.add(n.asText()));
     Set<String> files = new LinkedHashSet<>();
     entry.path(DARKROOM_KEY).path("file_inputs").forEach(n -> files.add(n.asText()));
+    Set<String> any = new LinkedHashSet<>();
+    entry.path(DARKROOM_KEY).path("any_inputs").forEach(n -> any.add(n.asText()));
     ObjectNode info = entry.deepCopy();
     info.remove(DARKROOM_KEY);
     return new NodeDefinition(
@@ -309,6 +311,7 @@ public final class NodeCatalog {
         entry.path("output_node").asBoolean(false),
         Collections.unmodifiableSet(custom),
         Collections.unmodifiableSet(files),
+        Collections.unmodifiableSet(any),
         info);
   }
 }
