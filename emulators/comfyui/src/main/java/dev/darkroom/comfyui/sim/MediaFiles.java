@@ -316,7 +316,7 @@ final class MediaFiles {
     int packets = Math.max(1, Math.min(255, (int) Math.ceil(seconds * 50)));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     byte[] head = concat(ascii("OpusHead"), new byte[] {1, 1},
-        le(11).putShort((short) preSkip).putInt(48000).putShort((short) 0).put((byte) 0).array());
+        le(9).putShort((short) preSkip).putInt(48000).putShort((short) 0).put((byte) 0).array());
     out.writeBytes(oggPage(0x02, 0, serial, 0, List.of(head)));
     byte[] vendor = ascii("Darkroom simulated engine");
     byte[] tags = concat(ascii("OpusTags"), le(4).putInt(vendor.length).array(), vendor, le(4).putInt(0).array());
