@@ -44,7 +44,7 @@ class CoreSampleWorkflowsTest {
   @org.junit.jupiter.api.Test
   void previewAnyTakesALinkOfAnyTypeButAPlainWildcardOnlyItsOwn() {
     com.fasterxml.jackson.databind.node.ObjectNode prompt = Workflows.json(
-        "{'1': {'class_type': 'StringConcatenate', 'inputs': {'string_a': 'a', 'string_b': 'b', 'delimiter': ''}},"
+        "{'1': {'class_type': 'PrimitiveString', 'inputs': {'value': 'a'}},"
             + " '2': {'class_type': 'PreviewAny', 'inputs': {'source': ['1', 0]}}}");
 
     assertThat(apiCheck.check(prompt, null).accepted()).isTrue();
