@@ -458,7 +458,9 @@ public final class CatalogCheck {
         } catch (RuntimeException e) {
           throw new PyException("Exception", String.valueOf(e.getMessage()));
         }
-        refusal.ifPresent(
+        // The node's own words for a missing file (recorded from it), else the check's.
+        Optional<String> template = catalog.fileRefusal(def.classType(), x);
+        refusal.map(message -> template.map(t -> t.replace("{}", PyValues.str(value))).orElse(message)).ifPresent(
             message ->
                 errors.add(
                     error(

@@ -22,7 +22,9 @@ import java.util.function.Function;
  * The node classes a ComfyUI server knows, built from a JSON object shaped exactly like its
  * {@code GET /object_info} answer. An entry may carry a Darkroom-only {@code x_darkroom} object:
  * {@code validate_inputs} (inputs a custom {@code VALIDATE_INPUTS} checks instead of the generic
- * rules), {@code file_inputs} (those of them that name a file of the input folder), {@code
+ * rules), {@code file_inputs} (those of them that name a file of the input folder) and {@code
+ * file_refusals} (what it answers for a missing one), {@code any_inputs} (inputs typed {@code
+ * IO.ANY}), {@code
  * combo_from} (COMBO inputs whose choices are a model folder's file list) and {@code combo_fixed}
  * (the choices such a COMBO offers besides the folder's files, e.g. VAELoader's {@code
  * pixel_space}). The marker never leaves through {@link #toObjectInfo()}.
@@ -250,6 +252,16 @@ public final class NodeCatalog {
       if (!c.getValue().asText().equals("input")) out.put(c.getKey(), c.getValue().asText());
     });
     return out;
+  }
+
+  /**
+   * What the node's {@code VALIDATE_INPUTS} answers when the file {@code input} names is missing,
+   * {@code {}} standing for the name ({@code x_darkroom.file_refusals}, e.g. LoadAudio's
+   * {@code "Invalid audio file: {}"}).
+   */
+  public Optional<String> fileRefusal(String classType, String input) {
+    JsonNode template = objectInfo.path(classType).path(DARKROOM_KEY).path("file_refusals").path(input);
+    return template.isTextual() ? Optional.of(template.textValue()) : Optional.empty();
   }
 
   /** The choices a {@code combo_from} input offers besides its folder's files ({@code combo_fixed}). */

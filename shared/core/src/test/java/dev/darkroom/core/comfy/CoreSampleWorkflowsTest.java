@@ -54,6 +54,18 @@ class CoreSampleWorkflowsTest {
     assertThat(published.check(prompt, null).nodeErrors().toString()).contains("return_type_mismatch");
   }
 
+  @org.junit.jupiter.api.Test
+  void aMissingInputFileIsRefusedInTheLoadersOwnWords() {
+    com.fasterxml.jackson.databind.node.ObjectNode prompt = Workflows.json(
+        "{'1': {'class_type': 'LoadAudio', 'inputs': {'audio': 'gone.wav'}},"
+            + " '2': {'class_type': 'PreviewAudio', 'inputs': {'audio': ['1', 0]}}}");
+
+    PromptVerdict verdict = apiCheck.check(prompt, null);
+
+    assertThat(verdict.nodeErrors().at("/1/errors/0/type").asText()).isEqualTo("custom_validation_failed");
+    assertThat(verdict.nodeErrors().at("/1/errors/0/details").asText()).isEqualTo("audio - Invalid audio file: gone.wav");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"flux-custom-sampler.json", "sd3-triple-clip.json", "controlnet-canny.json"})
   void aSampleNamingAModelTheFolderLacksIsRefusedAtItsLoader(String sample) {
