@@ -20,7 +20,7 @@ import java.util.function.Function;
 /**
  * The output nodes that write something other than PNG images, each writing what ComfyUI's writes
  * (file kind, name, folder) and answering its {@code ui}: animated WebP and PNG, WebM and MP4 video,
- * FLAC/MP3/Opus audio, latents, glTF, and text. The files are {@link MediaFiles}' small real ones.
+ * FLAC/MP3/Opus audio, latents, glTF, SVG, and text. The files are {@link MediaFiles}' small real ones.
  */
 final class SaveNodes {
 
@@ -70,6 +70,14 @@ final class SaveNodes {
     nodes.put("SaveGLB", (in, ctx) -> {
       ObjectNode ui = JSON.objectNode();
       ui.set("3d", writeOne(prefix(in, "mesh/ComfyUI"), ctx.outputDir(), "output", 0, 0, "glb", MediaFiles.glb()));
+      return new SimulatedNodes.Result(List.of(), ui);
+    });
+    nodes.put("SaveSVGNode", (in, ctx) -> {
+      String svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"64\" height=\"64\"><text x=\"2\" y=\"36\""
+          + " font-size=\"10\">SIMULATED</text></svg>\n";
+      ObjectNode ui = JSON.objectNode();
+      ui.set("images", writeOne(prefix(in, "svg/ComfyUI"), ctx.outputDir(), "output", 0, 0, "svg",
+          svg.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
       return new SimulatedNodes.Result(List.of(), ui);
     });
     nodes.put("PreviewAny", (in, ctx) -> {

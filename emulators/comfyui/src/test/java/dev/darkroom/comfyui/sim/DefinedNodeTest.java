@@ -119,6 +119,19 @@ class DefinedNodeTest {
   }
 
   @Test
+  void everyOutputNodeThatSavesAFileAnswersItInItsUi() {
+    for (String classType : List.of("SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "SaveVideo", "SaveAudio",
+        "SaveAudioMP3", "SaveAudioOpus", "PreviewAudio", "SaveLatent", "SaveGLB", "SaveSVGNode", "MaskPreview")) {
+      ObjectNode ui = nodes.node(classType).run(inputs(classType), ctx).ui();
+      JsonNode files = ui.has("images") ? ui.get("images") : ui.has("audio") ? ui.get("audio")
+          : ui.has("latents") ? ui.get("latents") : ui.get("3d");
+      assertThat(files).as(classType).hasSize(1);
+      assertThat(dir.resolve(files.at("/0/subfolder").asText()).resolve(files.at("/0/filename").asText()))
+          .as(classType).isNotEmptyFile();
+    }
+  }
+
+  @Test
   void controlNetApplyPassesEachConditioningOnByName() {
     Map<String, Object> in = inputs("ControlNetApplyAdvanced");
     in.put("positive", new SimValues.Conditioning("pos", "c"));
