@@ -40,6 +40,54 @@ final class PngWriter {
     return png.toByteArray();
   }
 
+  /**
+   * An animated PNG (APNG: {@code acTL}, then an {@code fcTL} before each frame's data, the first
+   * frame in {@code IDAT} and the others in {@code fdAT}), looping forever, each frame
+   * {@code frameMillis} long, with the text chunks before the frames, as Pillow writes
+   * SaveAnimatedPNG's files.
+   */
+  static byte[] encodeAnimated(java.util.List<BufferedImage> frames, int frameMillis, Map<String, String> text) {
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    byte[] first = encode(frames.get(0), Map.of());
+    png.write(first, 0, SIGNATURE_LENGTH + IHDR_CHUNK_LENGTH);
+    writeChunk(png, "acTL", ByteBuffer.allocate(8).putInt(frames.size()).putInt(0).array());
+    text.forEach((key, value) -> writeChunk(png, "tEXt", textChunk(key, value)));
+    int sequence = 0;
+    for (int i = 0; i < frames.size(); i++) {
+      BufferedImage frame = frames.get(i);
+      ByteBuffer fctl = ByteBuffer.allocate(26).putInt(sequence++).putInt(frame.getWidth()).putInt(frame.getHeight())
+          .putInt(0).putInt(0).putShort((short) Math.min(Short.MAX_VALUE, frameMillis)).putShort((short) 1000)
+          .put((byte) 0).put((byte) 0);
+      writeChunk(png, "fcTL", fctl.array());
+      for (byte[] idat : chunks(i == 0 ? first : encode(frame, Map.of()), "IDAT")) {
+        if (i == 0) {
+          writeChunk(png, "IDAT", idat);
+        } else {
+          writeChunk(png, "fdAT", ByteBuffer.allocate(4 + idat.length).putInt(sequence++).put(idat).array());
+        }
+      }
+    }
+    writeChunk(png, "IEND", new byte[0]);
+    return png.toByteArray();
+  }
+
+  /** The data of each chunk of {@code type}, in order. */
+  static java.util.List<byte[]> chunks(byte[] png, String type) {
+    java.util.List<byte[]> out = new java.util.ArrayList<>();
+    ByteBuffer buf = ByteBuffer.wrap(png);
+    buf.position(SIGNATURE_LENGTH);
+    while (buf.remaining() >= 12) {
+      int length = buf.getInt();
+      byte[] name = new byte[4];
+      buf.get(name);
+      byte[] data = new byte[length];
+      buf.get(data);
+      buf.getInt();
+      if (new String(name, StandardCharsets.ISO_8859_1).equals(type)) out.add(data);
+    }
+    return out;
+  }
+
   /** The {@code tEXt} chunks of a PNG, keyword to text (for tests and tools). */
   static Map<String, String> readText(byte[] png) {
     Map<String, String> out = new java.util.LinkedHashMap<>();

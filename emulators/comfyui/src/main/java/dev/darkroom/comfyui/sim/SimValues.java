@@ -36,4 +36,17 @@ final class SimValues {
   }
 
   record Mask(int width, int height) {}
+
+  /** Sound of a length: what the save nodes write is silence of that length. */
+  record Audio(double seconds) {}
+
+  /** Frames at a rate (a video's images, for SaveVideo and GetVideoComponents). */
+  record Video(Images frames, double fps) {}
+
+  /**
+   * Any other value a node passes on (a NOISE, SIGMAS, GUIDER, CONTROL_NET, UPSCALE_MODEL...),
+   * described by what later nodes may use: the prompt text it carries, the steps a sampler given it
+   * runs and the seed it draws noise from.
+   */
+  record Opaque(String type, String label, String text, int steps, long seed) {}
 }

@@ -57,13 +57,17 @@ public final class SimulatedComfyUI implements AutoCloseable {
                 "flux1-schnell-fp8.safetensors",
                 "sd_xl_base_1.0.safetensors",
                 "sd_xl_refiner_1.0.safetensors",
+                "sd3.5_medium.safetensors",
                 // ComfyUI's own example clients (script_examples/) name this one.
                 "v1-5-pruned-emaonly.safetensors"),
             "vae", List.of("ae.safetensors", "sdxl_vae.safetensors"),
             "loras", List.of("add_detail.safetensors"),
-            "text_encoders", List.of("clip_l.safetensors", "t5xxl_fp8_e4m3fn.safetensors"),
+            "text_encoders", List.of("clip_g.safetensors", "clip_l.safetensors", "t5xxl_fp8_e4m3fn.safetensors"),
             "diffusion_models", List.of("flux1-schnell.safetensors"),
-            "embeddings", List.of("easynegative.safetensors"));
+            "embeddings", List.of("easynegative.safetensors"),
+            // The core-node samples (test resources workflows/core/): SD3, ControlNet, upscale.
+            "controlnet", List.of("control_v11p_sd15_canny.pth"),
+            "upscale_models", List.of("4x-UltraSharp.pth"));
 
     public Config {
       models = Map.copyOf(models);
@@ -134,7 +138,7 @@ public final class SimulatedComfyUI implements AutoCloseable {
     CustomInputCheck inputFiles =
         CustomInputCheck.fileExists(name -> InputFiles.exists(dirs.input(), dirs.output(), dirs.temp(), name));
     this.executor =
-        new PromptExecutor(queue, hub, new SimulatedNodes(new Random()), catalog, faults, interrupt, dirs, config.stepTime());
+        new PromptExecutor(queue, hub, new SimulatedNodes(new Random(), catalog, this::filesIn), catalog, faults, interrupt, dirs, config.stepTime());
     this.routes = new ComfyRoutes(new EngineView(inputFiles), json);
     QueuedThreadPool threads = new QueuedThreadPool(32, 4);
     threads.setName("comfyui-sim-http");

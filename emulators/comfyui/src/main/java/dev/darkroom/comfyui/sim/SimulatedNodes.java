@@ -14,6 +14,7 @@ import dev.darkroom.comfyui.sim.SimValues.Latent;
 import dev.darkroom.comfyui.sim.SimValues.Mask;
 import dev.darkroom.comfyui.sim.SimValues.Model;
 import dev.darkroom.comfyui.sim.SimValues.Vae;
+import dev.darkroom.core.comfy.NodeCatalog;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -28,13 +29,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 /**
  * CPU stand-ins for ComfyUI's core nodes: loaders return names, samplers tick through their steps
  * and describe the latent, VAEDecode draws it, SaveImage/PreviewImage write PNGs named as ComfyUI
- * names them.
+ * names them, the other savers write their kinds ({@link SaveNodes}); every other core class runs
+ * from its definition ({@link DefinedNode}).
  */
 final class SimulatedNodes {
 
@@ -59,8 +62,17 @@ final class SimulatedNodes {
 
   private final Map<String, Node> nodes = new LinkedHashMap<>();
   private final String previewPrefix;
+  private final NodeCatalog catalog;
+  private final Function<String, List<String>> filesInFolder;
 
-  SimulatedNodes(Random random) {
+  /**
+   * @param catalog the core catalog: a class without a stand-in here runs from its definition
+   *     ({@link DefinedNode})
+   * @param filesInFolder the engine's model files by folder, which loaders require
+   */
+  SimulatedNodes(Random random, NodeCatalog catalog, Function<String, List<String>> filesInFolder) {
+    this.catalog = catalog;
+    this.filesInFolder = filesInFolder;
     StringBuilder letters = new StringBuilder();
     // ComfyUI's alphabet for preview names, including its duplicated 'p' and missing 'w'.
     String alphabet = "abcdefghijklmnopqrstupvxyz";
@@ -71,8 +83,10 @@ final class SimulatedNodes {
 
   Node node(String classType) {
     Node n = nodes.get(classType);
-    if (n == null) throw new NodeFailure("KeyError", "'" + classType + "'");
-    return n;
+    if (n != null) return n;
+    return catalog.node(classType)
+        .<Node>map(definition -> new DefinedNode(definition, catalog, filesInFolder))
+        .orElseThrow(() -> new NodeFailure("KeyError", "'" + classType + "'"));
   }
 
   Set<String> classTypes() {
@@ -159,6 +173,13 @@ final class SimulatedNodes {
     nodes.put("PreviewImage", (in, ctx) ->
         save(get(in, "images", Images.class), "ComfyUI" + previewPrefix, ctx.tempDir(), "temp", ctx));
     nodes.put("SaveImageWebsocket", (in, ctx) -> sendOverSocket(get(in, "images", Images.class), ctx));
+    nodes.put("MaskPreview", (in, ctx) -> {
+      Mask mask = get(in, "mask", Mask.class);
+      BufferedImage gray = new BufferedImage(Math.max(1, mask.width()), Math.max(1, mask.height()),
+          BufferedImage.TYPE_INT_RGB);
+      return save(new Images(List.of(gray)), "ComfyUI" + previewPrefix, ctx.tempDir(), "temp", ctx);
+    });
+    SaveNodes.register(nodes, previewPrefix);
   }
 
   /** ComfyUI's SaveImageWebsocket: each image to the client as a binary PNG frame, one step each; no file, no ui. */
@@ -203,11 +224,7 @@ final class SimulatedNodes {
     } catch (OutputNaming.OutsideOutputFolder e) {
       throw new NodeFailure("Exception", e.getMessage());
     }
-    Map<String, String> text = new LinkedHashMap<>();
-    text.put("prompt", pngJson(ctx.prompt()));
-    JsonNode extra = ctx.extraPngInfo();
-    if (extra != null && extra.isObject()) extra.fields().forEachRemaining(e -> text.put(e.getKey(), pngJson(e.getValue())));
-    text.put("Software", SOFTWARE);
+    Map<String, String> text = pngText(ctx);
     ArrayNode results = JSON.arrayNode();
     for (int i = 0; i < images.frames().size(); i++) {
       String file = target.fileName(i, "png");
@@ -226,6 +243,16 @@ final class SimulatedNodes {
     return new Result(List.of(), ui);
   }
 
+  /** The metadata ComfyUI's savers store: {@code prompt}, each {@code extra_pnginfo} key, as JSON text. */
+  static Map<String, String> pngText(NodeContext ctx) {
+    Map<String, String> text = new LinkedHashMap<>();
+    text.put("prompt", pngJson(ctx.prompt()));
+    JsonNode extra = ctx.extraPngInfo();
+    if (extra != null && extra.isObject()) extra.fields().forEachRemaining(e -> text.put(e.getKey(), pngJson(e.getValue())));
+    text.put("Software", SOFTWARE);
+    return text;
+  }
+
   private static String pngJson(JsonNode value) {
     try {
       return PNG_JSON.writeValueAsString(value);
@@ -234,7 +261,7 @@ final class SimulatedNodes {
     }
   }
 
-  private static BufferedImage scale(BufferedImage src, int width, int height, String method, boolean crop) {
+  static BufferedImage scale(BufferedImage src, int width, int height, String method, boolean crop) {
     int w = width;
     int h = height;
     if (w == 0 && h == 0) return src;
@@ -305,7 +332,7 @@ final class SimulatedNodes {
     throw new NodeFailure("TypeError", "'" + typeName(v) + "' object cannot be interpreted as an integer");
   }
 
-  private static <T> T get(Map<String, Object> in, String name, Class<T> type) {
+  static <T> T get(Map<String, Object> in, String name, Class<T> type) {
     Object v = in.get(name);
     if (type.isInstance(v)) return type.cast(v);
     // A literal where a link belongs passes ComfyUI's validation and fails when the node runs.

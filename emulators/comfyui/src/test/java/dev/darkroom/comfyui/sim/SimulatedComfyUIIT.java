@@ -407,7 +407,7 @@ class SimulatedComfyUIIT {
     assertThat(c.get("/object_info").json().toString()).doesNotContain("x_darkroom");
     assertThat(c.get("/object_info/NoSuchNode").body()).isEqualTo("{}");
     assertThat(c.get("/object_info").json().get("CheckpointLoaderSimple").get("input").get("required")
-        .get("ckpt_name").get(0)).hasSize(5);
+        .get("ckpt_name").get(0)).hasSize(6);
     assertThat(c.get("/api/system_stats").json().get("devices").get(0).get("name").asText())
         .isEqualTo("Darkroom simulated engine (CPU) — not ComfyUI");
     assertThat(c.get("/features").json().get("max_upload_size").asDouble()).isEqualTo(1024 * 1024);

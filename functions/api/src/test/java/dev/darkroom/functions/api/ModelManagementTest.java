@@ -278,6 +278,21 @@ class ModelManagementTest {
   }
 
   @Test
+  void aV3LoadersOptionsFollowTheModelsAndAComboKeepsItsFixedChoicesOutOfTheFolder() throws Exception {
+    uploaded("upscale_models/x2.safetensors", safetensors());
+    uploaded("vae/new-vae.safetensors", safetensors());
+
+    JsonNode upscale = body(FakeHttp.call(api, "GET", "/object_info/UpscaleModelLoader", null))
+        .at("/UpscaleModelLoader/input/required/model_name");
+    assertThat(upscale.get(0).asText()).isEqualTo("COMBO");
+    assertThat(upscale.at("/1/options").toString()).isEqualTo("[\"x2.safetensors\"]");
+    JsonNode vae = body(FakeHttp.call(api, "GET", "/object_info/VAELoader", null))
+        .at("/VAELoader/input/required/vae_name/0");
+    assertThat(vae.toString()).isEqualTo("[\"new-vae.safetensors\",\"pixel_space\"]");
+    assertThat(body(FakeHttp.call(api, "GET", "/models/vae", null)).toString()).isEqualTo("[\"new-vae.safetensors\"]");
+  }
+
+  @Test
   void withinTheRefreshAnotherInstancesChangeIsNotYetSeenAndThenItIs() throws Exception {
     assertThat(loraChoices()).doesNotContain("elsewhere.safetensors");
     uploaded("loras/elsewhere.safetensors", safetensors());

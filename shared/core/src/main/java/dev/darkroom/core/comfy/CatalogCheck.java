@@ -225,7 +225,7 @@ public final class CatalogCheck {
         if (!inputs.contains(x)) {
           if (spec.required()) errors.add(requiredInputMissing(x));
         } else if (inputs.get(x).isArray()) {
-          upstreamValid &= checkLink(id, spec, inputs.get(x), visiting, errors);
+          upstreamValid &= checkLink(id, spec, def.anyInputs().contains(x), inputs.get(x), visiting, errors);
         } else {
           checkLiteral(def, spec, inputs, errors);
         }
@@ -257,8 +257,8 @@ public final class CatalogCheck {
      * linked node itself (recursively). A malformed link or a type mismatch is this node's error;
      * an upstream node's failure only makes this node invalid (false), without an entry of its own.
      */
-    private boolean checkLink(
-        String id, InputSpec spec, JsonNode val, List<String> visiting, List<ObjectNode> errors) {
+    private boolean checkLink(String id, InputSpec spec, boolean acceptsAny, JsonNode val, List<String> visiting,
+        List<ObjectNode> errors) {
       String x = spec.name();
       if (val.size() != 2) {
         ObjectNode extra = JSON.objectNode().put("input_name", x);
@@ -276,7 +276,8 @@ public final class CatalogCheck {
       List<JsonNode> returnTypes =
           catalog.returnTypes(prompt.get(sourceId).get("class_type").textValue());
       JsonNode receivedType = index(returnTypes, val.get(1));
-      if (!typesMatch(receivedType, spec.type())) {
+      // IO.ANY's __ne__ is never true: validate_node_input accepts any type there.
+      if (!acceptsAny && !typesMatch(receivedType, spec.type())) {
         ObjectNode extra = JSON.objectNode().put("input_name", x);
         extra.set("input_config", spec.inputConfig());
         extra.set("received_type", receivedType);
@@ -435,9 +436,13 @@ public final class CatalogCheck {
       return validated.get(id);
     }
 
+    /**
+     * The {@code VALIDATE_INPUTS} checks Darkroom repeats: that a named input file exists. Others
+     * (a node's own rules on its values) are left to the node, which refuses at run time.
+     */
     private List<ObjectNode> customValidation(NodeDefinition def, Inputs inputs) {
       List<ObjectNode> errors = new ArrayList<>();
-      for (String x : def.customValidatedInputs()) {
+      for (String x : def.fileInputs()) {
         JsonNode value = inputs.contains(x) ? inputs.get(x) : null;
         if (value == null || value.isArray()) {
           // ComfyUI calls VALIDATE_INPUTS without the argument and Python refuses the call.
@@ -453,7 +458,9 @@ public final class CatalogCheck {
         } catch (RuntimeException e) {
           throw new PyException("Exception", String.valueOf(e.getMessage()));
         }
-        refusal.ifPresent(
+        // The node's own words for a missing file (recorded from it), else the check's.
+        Optional<String> template = catalog.fileRefusal(def.classType(), x);
+        refusal.map(message -> template.map(t -> t.replace("{}", PyValues.str(value))).orElse(message)).ifPresent(
             message ->
                 errors.add(
                     error(

@@ -22,8 +22,15 @@ import java.util.function.Function;
  * The node classes a ComfyUI server knows, built from a JSON object shaped exactly like its
  * {@code GET /object_info} answer. An entry may carry a Darkroom-only {@code x_darkroom} object:
  * {@code validate_inputs} (inputs a custom {@code VALIDATE_INPUTS} checks instead of the generic
- * rules) and {@code combo_from} (COMBO inputs whose choices are a model folder's file list). The
- * marker never leaves through {@link #toObjectInfo()}.
+ * rules), {@code file_inputs} (those of them that name a file of the input folder) and {@code
+ * file_refusals} (what it answers for a missing one), {@code any_inputs} (inputs typed {@code
+ * IO.ANY}), {@code
+ * combo_from} (COMBO inputs whose choices are a model folder's file list) and {@code combo_fixed}
+ * (the choices such a COMBO offers besides the folder's files, e.g. VAELoader's {@code
+ * pixel_space}). The marker never leaves through {@link #toObjectInfo()}.
+ *
+ * <p>The core catalog ({@code core-nodes.json}) is ComfyUI's own {@code /object_info} at the commit
+ * {@code core-nodes.source.json} names, recorded by {@code emulators/comfyui/scripts/record-object-info}.
  */
 public final class NodeCatalog {
 
@@ -65,13 +72,6 @@ public final class NodeCatalog {
   }
 
   /**
-   * ComfyUI classes whose {@code VALIDATE_INPUTS} checks an input that the core catalog does not
-   * declare itself (LoadImageMask is not in {@code core-nodes.json}, but ComfyUI checks its
-   * {@code image} exactly like LoadImage's).
-   */
-  private static final Map<String, List<String>> EXTRA_VALIDATED_INPUTS = Map.of("LoadImageMask", List.of("image"));
-
-  /**
    * A catalog from a published {@code /object_info} (which, like ComfyUI's, cannot say which
    * inputs a {@code VALIDATE_INPUTS} checks or which COMBOs list a model folder), with the core
    * catalog's markers put back on the classes the core catalog knows. The published entry wins
@@ -85,9 +85,6 @@ public final class NodeCatalog {
       JsonNode coreMarker = core.path(entry.getKey()).path(DARKROOM_KEY);
       if (coreMarker.isObject()) {
         published.set(DARKROOM_KEY, coreMarker.deepCopy());
-      } else if (EXTRA_VALIDATED_INPUTS.containsKey(entry.getKey())) {
-        ArrayNode names = published.putObject(DARKROOM_KEY).putArray("validate_inputs");
-        EXTRA_VALIDATED_INPUTS.get(entry.getKey()).forEach(names::add);
       }
     });
     markModelCombos(merged);
@@ -118,7 +115,7 @@ public final class NodeCatalog {
       if (node.path(DARKROOM_KEY).has("combo_from")) return;
       for (String section : List.of("required", "optional")) {
         node.path("input").path(section).fields().forEachRemaining(input -> {
-          JsonNode choices = input.getValue().path(0);
+          JsonNode choices = choices(input.getValue());
           if (!choices.isArray() || choices.isEmpty()) return;
           Set<String> offered = new java.util.HashSet<>();
           choices.forEach(choice -> offered.add(choice.asText()));
@@ -144,9 +141,11 @@ public final class NodeCatalog {
           String folder = c.getValue().asText();
           if (folder.equals("input")) return;
           java.util.TreeSet<String> files = folders.computeIfAbsent(folder, f -> new java.util.TreeSet<>());
+          Set<String> fixed = fixedChoices(entry.getValue(), c.getKey());
           for (String section : List.of("required", "optional")) {
-            JsonNode choices = entry.getValue().path("input").path(section).path(c.getKey()).path(0);
-            if (choices.isArray()) choices.forEach(f -> files.add(f.asText()));
+            choices(entry.getValue().path("input").path(section).path(c.getKey())).forEach(f -> {
+              if (!fixed.contains(f.asText())) files.add(f.asText());
+            });
           }
         }));
     Map<String, List<String>> out = new LinkedHashMap<>();
@@ -155,30 +154,49 @@ public final class NodeCatalog {
   }
 
   /**
-   * A copy whose {@code combo_from} COMBO inputs list {@code filesInFolder(folder)}; an input
-   * whose folder it answers null for keeps its choices.
+   * A copy whose {@code combo_from} COMBO inputs list {@code filesInFolder(folder)}, followed by the
+   * input's {@code combo_fixed} choices; an input whose folder it answers null for keeps its choices.
    */
   public NodeCatalog withFolderChoices(Function<String, List<String>> filesInFolder) {
     ObjectNode copy = objectInfo.deepCopy();
-    copy.fields()
-        .forEachRemaining(
-            entry -> {
-              JsonNode comboFrom = entry.getValue().path(DARKROOM_KEY).path("combo_from");
-              comboFrom
-                  .fields()
-                  .forEachRemaining(
-                      c -> {
-                        List<String> files = filesInFolder.apply(c.getValue().asText());
-                        if (files == null) return;
-                        ArrayNode choices = JsonNodeFactory.instance.arrayNode();
-                        files.forEach(choices::add);
-                        for (String section : List.of("required", "optional")) {
-                          JsonNode spec = entry.getValue().path("input").path(section).get(c.getKey());
-                          if (spec instanceof ArrayNode arr && arr.size() > 0) arr.set(0, choices);
-                        }
-                      });
-            });
+    copy.fields().forEachRemaining(entry -> entry.getValue().path(DARKROOM_KEY).path("combo_from").fields()
+        .forEachRemaining(c -> {
+          List<String> files = filesInFolder.apply(c.getValue().asText());
+          if (files == null) return;
+          ArrayNode choices = JsonNodeFactory.instance.arrayNode();
+          files.forEach(choices::add);
+          fixedChoices(entry.getValue(), c.getKey()).stream().filter(f -> !files.contains(f)).forEach(choices::add);
+          for (String section : List.of("required", "optional")) {
+            setChoices(entry.getValue().path("input").path(section).get(c.getKey()), choices);
+          }
+        }));
     return new NodeCatalog(copy);
+  }
+
+  /**
+   * A COMBO input's choices: a V1 node spells them as its type ({@code [[choices], {...}]}), a V3
+   * node as its options ({@code ["COMBO", {"options": [choices]}]}); empty for any other input.
+   */
+  static JsonNode choices(JsonNode spec) {
+    JsonNode type = spec.path(0);
+    if (type.isArray()) return type;
+    if ("COMBO".equals(type.asText()) && spec.path(1).path("options").isArray()) return spec.path(1).path("options");
+    return JsonNodeFactory.instance.arrayNode();
+  }
+
+  private static void setChoices(JsonNode spec, ArrayNode choices) {
+    if (!(spec instanceof ArrayNode arr) || arr.isEmpty()) return;
+    if (arr.get(0).isArray()) {
+      arr.set(0, choices.deepCopy());
+    } else if ("COMBO".equals(arr.get(0).asText()) && arr.path(1) instanceof ObjectNode options) {
+      options.set("options", choices.deepCopy());
+    }
+  }
+
+  private static Set<String> fixedChoices(JsonNode entry, String input) {
+    Set<String> fixed = new LinkedHashSet<>();
+    entry.path(DARKROOM_KEY).path("combo_fixed").path(input).forEach(f -> fixed.add(f.asText()));
+    return fixed;
   }
 
   public Optional<NodeDefinition> node(String classType) {
@@ -213,7 +231,7 @@ public final class NodeCatalog {
    */
   public Set<String> inputFileInputs(String classType) {
     return node(classType).map(def -> {
-      Set<String> names = new java.util.TreeSet<>(def.customValidatedInputs());
+      Set<String> names = new java.util.TreeSet<>(def.fileInputs());
       def.inputs().forEach((name, spec) -> spec.options().fields().forEachRemaining(option -> {
         if (option.getKey().endsWith("_upload") && option.getValue().asBoolean(false)) {
           names.add(name);
@@ -221,6 +239,34 @@ public final class NodeCatalog {
       }));
       return java.util.Collections.unmodifiableSet(names);
     }).orElse(Set.of());
+  }
+
+  /**
+   * The COMBO inputs of {@code classType} that name a file of a model folder, input to folder
+   * ({@code combo_from}, the {@code input} folder left out): ComfyUI's loaders raise when the file
+   * is not there.
+   */
+  public Map<String, String> modelFolderInputs(String classType) {
+    Map<String, String> out = new LinkedHashMap<>();
+    objectInfo.path(classType).path(DARKROOM_KEY).path("combo_from").fields().forEachRemaining(c -> {
+      if (!c.getValue().asText().equals("input")) out.put(c.getKey(), c.getValue().asText());
+    });
+    return out;
+  }
+
+  /**
+   * What the node's {@code VALIDATE_INPUTS} answers when the file {@code input} names is missing,
+   * {@code {}} standing for the name ({@code x_darkroom.file_refusals}, e.g. LoadAudio's
+   * {@code "Invalid audio file: {}"}).
+   */
+  public Optional<String> fileRefusal(String classType, String input) {
+    JsonNode template = objectInfo.path(classType).path(DARKROOM_KEY).path("file_refusals").path(input);
+    return template.isTextual() ? Optional.of(template.textValue()) : Optional.empty();
+  }
+
+  /** The choices a {@code combo_from} input offers besides its folder's files ({@code combo_fixed}). */
+  public Set<String> fixedChoices(String classType, String input) {
+    return fixedChoices(objectInfo.path(classType), input);
   }
 
   public Set<String> customValidatedInputs(String classType) {
@@ -264,6 +310,10 @@ public final class NodeCatalog {
     entry.path("output").forEach(t -> returnTypes.add(t.deepCopy()));
     Set<String> custom = new LinkedHashSet<>();
     entry.path(DARKROOM_KEY).path("validate_inputs").forEach(n -> custom.add(n.asText()));
+    Set<String> files = new LinkedHashSet<>();
+    entry.path(DARKROOM_KEY).path("file_inputs").forEach(n -> files.add(n.asText()));
+    Set<String> any = new LinkedHashSet<>();
+    entry.path(DARKROOM_KEY).path("any_inputs").forEach(n -> any.add(n.asText()));
     ObjectNode info = entry.deepCopy();
     info.remove(DARKROOM_KEY);
     return new NodeDefinition(
@@ -272,6 +322,8 @@ public final class NodeCatalog {
         List.copyOf(returnTypes),
         entry.path("output_node").asBoolean(false),
         Collections.unmodifiableSet(custom),
+        Collections.unmodifiableSet(files),
+        Collections.unmodifiableSet(any),
         info);
   }
 }

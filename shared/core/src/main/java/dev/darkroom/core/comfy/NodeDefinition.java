@@ -14,6 +14,10 @@ import java.util.Set;
  * @param returnTypes {@code RETURN_TYPES}: each a type name, or an array for a COMBO output
  * @param customValidatedInputs inputs whose checks a {@code VALIDATE_INPUTS} replaces (Darkroom's
  *     {@code x_darkroom.validate_inputs} marker, since {@code /object_info} cannot say it)
+ * @param fileInputs those of them whose {@code VALIDATE_INPUTS} checks that a file of the input
+ *     folder exists ({@code x_darkroom.file_inputs}): the only custom check Darkroom repeats
+ * @param anyInputs inputs typed {@code IO.ANY}, which take a link of any type ({@code
+ *     x_darkroom.any_inputs}: {@code /object_info} shows them as a plain {@code "*"})
  * @param info the {@code /object_info} entry, without Darkroom's markers
  */
 public record NodeDefinition(
@@ -22,6 +26,8 @@ public record NodeDefinition(
     List<JsonNode> returnTypes,
     boolean outputNode,
     Set<String> customValidatedInputs,
+    Set<String> fileInputs,
+    Set<String> anyInputs,
     ObjectNode info) {
 
   public Optional<InputSpec> input(String name) {
