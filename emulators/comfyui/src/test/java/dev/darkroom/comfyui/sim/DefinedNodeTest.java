@@ -34,6 +34,7 @@ class DefinedNodeTest {
     @Override public String nodeId() { return "1"; }
     @Override public Duration stepTime() { return Duration.ZERO; }
     @Override public void progress(int value, int max) { steps = max; }
+    @Override public void progress(int value, int max, java.awt.image.BufferedImage image) { steps = max; }
     @Override public void step() {}
     @Override public void hang() {}
     @Override public Path inputDir() { return dir; }
