@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -42,8 +43,14 @@ final class JobMessages {
    *
    * @param node the node last announced to the client
    * @param live the live frames announce the nodes and steps: the document's node and progress are not told
+   * @param cached the nodes the live frames reported cached: ComfyUI announces none of them with
+   *     {@code executing}, and sends a cached output node's {@code executed} alone
    */
-  record Told(String node, boolean live) {}
+  record Told(String node, boolean live, Set<String> cached) {
+    Told {
+      cached = Set.copyOf(cached);
+    }
+  }
 
   /** As {@link #between(Job, Job, int, Function)}, given what the client was told besides, or null. */
   static List<ObjectNode> between(Job before, Job after, int queueRemaining,
@@ -89,8 +96,9 @@ final class JobMessages {
       return out;
     }
     String interruptedAt = runningNode;
+    Set<String> cached = told == null ? Set.of() : told.cached();
     for (Map.Entry<String, List<JobOutput>> node : byNode(after.outputs()).entrySet()) {
-      if (!node.getKey().equals(runningNode)) {
+      if (!node.getKey().equals(runningNode) && !cached.contains(node.getKey())) {
         out.add(ComfyMessages.executing(node.getKey(), id));
         runningNode = node.getKey();
       }

@@ -9,9 +9,12 @@ import dev.darkroom.core.job.LiveFrame;
 import dev.darkroom.core.job.LiveWindow;
 import dev.darkroom.core.job.PromptIds;
 import dev.darkroom.core.port.JobFeed;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What one client has been told of one attempt of one job, from either source: the job document
@@ -52,6 +55,8 @@ final class LiveJob {
   private boolean complete;
   /** The node last announced to the client, by either source. */
   private String toldNode;
+  /** The nodes the engine reported cached ({@code execution_cached}). */
+  private final Set<String> cachedNodes = new HashSet<>();
   /** A terminal job document waiting for the live stream to complete, and the state before it. */
   Job heldEnd;
   Job heldBefore;
@@ -66,7 +71,7 @@ final class LiveJob {
 
   /** The told node and whether live drives the nodes, for {@link JobMessages#between}. */
   JobMessages.Told told() {
-    return new JobMessages.Told(toldNode, !broken);
+    return new JobMessages.Told(toldNode, !broken, cachedNodes);
   }
 
   boolean waitsForLive() {
@@ -127,7 +132,7 @@ final class LiveJob {
       if (frame.isBinary()) {
         binary(frame, previewMetadata).ifPresent(bytes -> {
           releaseCached(out);
-          out.add(bytes);
+          out.add(beforeItsProgress(out, bytes), bytes);
         });
       } else {
         text(frame).ifPresent(message -> {
@@ -140,6 +145,21 @@ final class LiveJob {
     }
     complete = window.complete() && window.run() == run;
     return out;
+  }
+
+  /**
+   * Where an image goes among the frames going out. The engine sends a step's image after its
+   * {@code progress} (the runner's socket asks for no metadata); ComfyUI sends a client that asked
+   * for metadata the image first (main.py {@code hijack_progress}: the progress registry's handler
+   * sends it, then the hook sends {@code progress}). So for such a client an image goes before the
+   * {@code progress} just before it, if that has not gone out already (an earlier window).
+   */
+  private static int beforeItsProgress(List<Object> out, byte[] frame) {
+    int last = out.size() - 1;
+    boolean withMetadata = ByteBuffer.wrap(frame).getInt() == PreviewFrames.PREVIEW_IMAGE_WITH_METADATA;
+    boolean afterProgress = last >= 0 && out.get(last) instanceof ObjectNode message
+        && message.path("type").asText().equals("progress");
+    return withMetadata && afterProgress ? last : out.size();
   }
 
   private Optional<ObjectNode> text(LiveFrame frame) {
@@ -172,6 +192,7 @@ final class LiveJob {
         }
         heldCached = null;
         cachedTold = true;
+        message.path("data").path("nodes").forEach(node -> cachedNodes.add(node.asText()));
         return Optional.of(message);
       }
       case "executing" -> {
