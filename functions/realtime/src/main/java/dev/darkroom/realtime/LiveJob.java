@@ -12,6 +12,7 @@ import dev.darkroom.core.port.JobFeed;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -57,6 +58,8 @@ final class LiveJob {
   private String toldNode;
   /** The nodes the engine reported cached ({@code execution_cached}). */
   private final Set<String> cachedNodes = new HashSet<>();
+  /** The nodes the engine's {@code progress_state} showed finished, in the order it first did. */
+  private final Set<String> finishedNodes = new LinkedHashSet<>();
   /** A terminal job document waiting for the live stream to complete, and the state before it. */
   Job heldEnd;
   Job heldBefore;
@@ -71,7 +74,9 @@ final class LiveJob {
 
   /** The told node and whether live drives the nodes, for {@link JobMessages#between}. */
   JobMessages.Told told() {
-    return new JobMessages.Told(toldNode, !broken, cachedNodes);
+    List<String> executed = new ArrayList<>(finishedNodes);
+    executed.removeAll(cachedNodes);
+    return new JobMessages.Told(toldNode, !broken, cachedNodes, executed);
   }
 
   boolean waitsForLive() {
@@ -201,6 +206,17 @@ final class LiveJob {
         }
         live = true;
         toldNode = message.path("data").path("node").asText();
+        return Optional.of(message);
+      }
+      case "progress_state" -> {
+        // A node finishes (execution.py execute: finish_progress) just before ComfyUI counts it executed;
+        // each progress_state carries every node that started, so the last one seen suffices.
+        message.path("data").path("nodes").fields().forEachRemaining(node -> {
+          if (node.getValue().path("state").asText().equals("finished")) {
+            finishedNodes.add(node.getKey());
+          }
+        });
+        live = true;
         return Optional.of(message);
       }
       default -> {
