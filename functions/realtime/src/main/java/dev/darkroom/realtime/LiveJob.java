@@ -9,7 +9,6 @@ import dev.darkroom.core.job.LiveFrame;
 import dev.darkroom.core.job.LiveWindow;
 import dev.darkroom.core.job.PromptIds;
 import dev.darkroom.core.port.JobFeed;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -135,9 +134,10 @@ final class LiveJob {
       }
       lastSequence = frame.sequence();
       if (frame.isBinary()) {
+        boolean givenMetadata = previewMetadata && PreviewFrames.imageOf(frame.binary()).isPresent();
         binary(frame, previewMetadata).ifPresent(bytes -> {
           releaseCached(out);
-          out.add(beforeItsProgress(out, bytes), bytes);
+          out.add(givenMetadata ? beforeItsProgress(out) : out.size(), bytes);
         });
       } else {
         text(frame).ifPresent(message -> {
@@ -153,18 +153,17 @@ final class LiveJob {
   }
 
   /**
-   * Where an image goes among the frames going out. The engine sends a step's image after its
-   * {@code progress} (the runner's socket asks for no metadata); ComfyUI sends a client that asked
-   * for metadata the image first (main.py {@code hijack_progress}: the progress registry's handler
-   * sends it, then the hook sends {@code progress}). So for such a client an image goes before the
-   * {@code progress} just before it, if that has not gone out already (an earlier window).
+   * Where an image given metadata goes among the frames going out. The engine sends a step's image
+   * after its {@code progress} (the runner's socket asks for no metadata); ComfyUI sends a client that
+   * asked for metadata the image first (main.py {@code hijack_progress}: the progress registry's
+   * handler sends it, then the hook sends {@code progress}). So it goes before the {@code progress}
+   * just before it, if that has not gone out already (in an earlier window).
    */
-  private static int beforeItsProgress(List<Object> out, byte[] frame) {
+  private static int beforeItsProgress(List<Object> out) {
     int last = out.size() - 1;
-    boolean withMetadata = ByteBuffer.wrap(frame).getInt() == PreviewFrames.PREVIEW_IMAGE_WITH_METADATA;
     boolean afterProgress = last >= 0 && out.get(last) instanceof ObjectNode message
         && message.path("type").asText().equals("progress");
-    return withMetadata && afterProgress ? last : out.size();
+    return afterProgress ? last : out.size();
   }
 
   private Optional<ObjectNode> text(LiveFrame frame) {
