@@ -13,6 +13,9 @@ interface ClientSink {
   /** Whether the client's {@code feature_flags} said {@code supports_preview_metadata}. */
   boolean wantsPreviewMetadata();
 
+  /** What the client's first {@code feature_flags} message said of {@code supports_preview_metadata}. */
+  void previewMetadata(boolean supported);
+
   /** Closes the socket with a WebSocket close code, e.g. 1011 when the job feed broke. */
   void close(int code, String reason);
 }

@@ -81,11 +81,16 @@ final class ComfyMessages {
     return message("execution_success", JSON.createObjectNode().put("prompt_id", promptId).put("timestamp", timestamp));
   }
 
-  /** Darkroom keeps no traceback, inputs or per-node record of a failure: those are empty. */
-  static ObjectNode executionError(
-      String promptId, String nodeId, String nodeType, String type, String message, long timestamp) {
+  /**
+   * Darkroom keeps no traceback or inputs of a failure: those are empty.
+   *
+   * @param executed the nodes that ran to the end before it (known from the engine's live frames; else empty)
+   */
+  static ObjectNode executionError(String promptId, String nodeId, String nodeType, String type, String message,
+      List<String> executed, long timestamp) {
     ObjectNode data = JSON.createObjectNode().put("prompt_id", promptId).put("node_id", nodeId).put("node_type", nodeType);
-    data.putArray("executed");
+    ArrayNode ran = data.putArray("executed");
+    executed.forEach(ran::add);
     data.put("exception_message", message).put("exception_type", type);
     data.putArray("traceback");
     data.putObject("current_inputs");
@@ -94,9 +99,12 @@ final class ComfyMessages {
     return message("execution_error", data);
   }
 
-  static ObjectNode executionInterrupted(String promptId, String nodeId, String nodeType, long timestamp) {
+  /** @param executed as for {@link #executionError} */
+  static ObjectNode executionInterrupted(String promptId, String nodeId, String nodeType, List<String> executed,
+      long timestamp) {
     ObjectNode data = JSON.createObjectNode().put("prompt_id", promptId).put("node_id", nodeId).put("node_type", nodeType);
-    data.putArray("executed");
+    ArrayNode ran = data.putArray("executed");
+    executed.forEach(ran::add);
     data.put("timestamp", timestamp);
     return message("execution_interrupted", data);
   }

@@ -60,6 +60,14 @@ public final class GatewaySocket extends Session.Listener.AbstractAutoDemanding 
       return;
     }
     firstMessage = false;
+    answerFirstMessage(message, sink);
+  }
+
+  /**
+   * A client's first message: {@code feature_flags} sets what its previews look like and is answered
+   * with the gateway's (server.py {@code websocket_handler}); anything else is ignored, as ComfyUI does.
+   */
+  static void answerFirstMessage(String message, ClientSink sink) {
     try {
       JsonNode parsed = ComfyMessages.JSON.readTree(message);
       if ("feature_flags".equals(parsed.path("type").asText())) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -42,8 +43,17 @@ final class JobMessages {
    *
    * @param node the node last announced to the client
    * @param live the live frames announce the nodes and steps: the document's node and progress are not told
+   * @param cached the nodes the live frames reported cached: ComfyUI announces none of them with
+   *     {@code executing}, and sends a cached output node's {@code executed} alone
+   * @param executed the nodes the live frames reported finished, less the cached ones: what ComfyUI
+   *     lists as {@code executed} when a prompt fails or is interrupted
    */
-  record Told(String node, boolean live) {}
+  record Told(String node, boolean live, Set<String> cached, List<String> executed) {
+    Told {
+      cached = Set.copyOf(cached);
+      executed = List.copyOf(executed);
+    }
+  }
 
   /** As {@link #between(Job, Job, int, Function)}, given what the client was told besides, or null. */
   static List<ObjectNode> between(Job before, Job after, int queueRemaining,
@@ -89,33 +99,34 @@ final class JobMessages {
       return out;
     }
     String interruptedAt = runningNode;
+    Set<String> cached = told == null ? Set.of() : told.cached();
     for (Map.Entry<String, List<JobOutput>> node : byNode(after.outputs()).entrySet()) {
-      if (!node.getKey().equals(runningNode)) {
+      if (!node.getKey().equals(runningNode) && !cached.contains(node.getKey())) {
         out.add(ComfyMessages.executing(node.getKey(), id));
         runningNode = node.getKey();
       }
       out.add(ComfyMessages.executed(node.getKey(), node.getValue(), id));
     }
-    out.add(terminal(after, interruptedAt, timestamp, prompts));
+    out.add(terminal(after, interruptedAt, told == null ? List.of() : told.executed(), timestamp, prompts));
     out.add(ComfyMessages.status(queueRemaining, null));
     out.add(ComfyMessages.executing(null, id));
     return out;
   }
 
-  private static ObjectNode terminal(Job job, String runningNode, long timestamp,
+  private static ObjectNode terminal(Job job, String runningNode, List<String> executed, long timestamp,
       Function<String, Optional<JobPrompt>> prompts) {
     switch (job.status()) {
       case SUCCEEDED:
         return ComfyMessages.executionSuccess(job.promptId(), timestamp);
       case CANCELLED:
         return ComfyMessages.executionInterrupted(job.promptId(), runningNode, classType(job, runningNode, prompts),
-            timestamp);
+            executed, timestamp);
       default:
         String nodeId = job.error() == null ? null : job.error().nodeId();
         String type = job.error() == null ? job.status().wireName() : job.error().type();
         String message = job.error() == null ? "" : Objects.toString(job.error().message(), "");
         return ComfyMessages.executionError(job.promptId(), nodeId, classType(job, nodeId, prompts), type, message,
-            timestamp);
+            executed, timestamp);
     }
   }
 

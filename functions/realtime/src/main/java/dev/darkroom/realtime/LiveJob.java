@@ -10,8 +10,11 @@ import dev.darkroom.core.job.LiveWindow;
 import dev.darkroom.core.job.PromptIds;
 import dev.darkroom.core.port.JobFeed;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What one client has been told of one attempt of one job, from either source: the job document
@@ -52,6 +55,10 @@ final class LiveJob {
   private boolean complete;
   /** The node last announced to the client, by either source. */
   private String toldNode;
+  /** The nodes the engine reported cached ({@code execution_cached}). */
+  private final Set<String> cachedNodes = new HashSet<>();
+  /** The nodes the engine's {@code progress_state} showed finished, in the order it first did. */
+  private final Set<String> finishedNodes = new LinkedHashSet<>();
   /** A terminal job document waiting for the live stream to complete, and the state before it. */
   Job heldEnd;
   Job heldBefore;
@@ -66,7 +73,9 @@ final class LiveJob {
 
   /** The told node and whether live drives the nodes, for {@link JobMessages#between}. */
   JobMessages.Told told() {
-    return new JobMessages.Told(toldNode, !broken);
+    List<String> executed = new ArrayList<>(finishedNodes);
+    executed.removeAll(cachedNodes);
+    return new JobMessages.Told(toldNode, !broken, cachedNodes, executed);
   }
 
   boolean waitsForLive() {
@@ -125,9 +134,10 @@ final class LiveJob {
       }
       lastSequence = frame.sequence();
       if (frame.isBinary()) {
+        boolean givenMetadata = previewMetadata && PreviewFrames.imageOf(frame.binary()).isPresent();
         binary(frame, previewMetadata).ifPresent(bytes -> {
           releaseCached(out);
-          out.add(bytes);
+          out.add(givenMetadata ? beforeItsProgress(out) : out.size(), bytes);
         });
       } else {
         text(frame).ifPresent(message -> {
@@ -140,6 +150,20 @@ final class LiveJob {
     }
     complete = window.complete() && window.run() == run;
     return out;
+  }
+
+  /**
+   * Where an image given metadata goes among the frames going out. The engine sends a step's image
+   * after its {@code progress} (the runner's socket asks for no metadata); ComfyUI sends a client that
+   * asked for metadata the image first (main.py {@code hijack_progress}: the progress registry's
+   * handler sends it, then the hook sends {@code progress}). So it goes before the {@code progress}
+   * just before it, if that has not gone out already (in an earlier window).
+   */
+  private static int beforeItsProgress(List<Object> out) {
+    int last = out.size() - 1;
+    boolean afterProgress = last >= 0 && out.get(last) instanceof ObjectNode message
+        && message.path("type").asText().equals("progress");
+    return afterProgress ? last : out.size();
   }
 
   private Optional<ObjectNode> text(LiveFrame frame) {
@@ -172,6 +196,7 @@ final class LiveJob {
         }
         heldCached = null;
         cachedTold = true;
+        message.path("data").path("nodes").forEach(node -> cachedNodes.add(node.asText()));
         return Optional.of(message);
       }
       case "executing" -> {
@@ -180,6 +205,17 @@ final class LiveJob {
         }
         live = true;
         toldNode = message.path("data").path("node").asText();
+        return Optional.of(message);
+      }
+      case "progress_state" -> {
+        // A node finishes (execution.py execute: finish_progress) just before ComfyUI counts it executed;
+        // each progress_state carries every node that started, so the last one seen suffices.
+        message.path("data").path("nodes").fields().forEachRemaining(node -> {
+          if (node.getValue().path("state").asText().equals("finished")) {
+            finishedNodes.add(node.getKey());
+          }
+        });
+        live = true;
         return Optional.of(message);
       }
       default -> {

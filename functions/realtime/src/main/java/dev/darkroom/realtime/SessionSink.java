@@ -43,7 +43,8 @@ final class SessionSink implements ClientSink {
   }
 
   /** What the client's first message, {@code feature_flags}, said. */
-  void previewMetadata(boolean supported) {
+  @Override
+  public void previewMetadata(boolean supported) {
     previewMetadata = supported;
   }
 

@@ -10,6 +10,8 @@ import dev.darkroom.core.job.JobError;
 import dev.darkroom.core.job.JobOutput;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.job.Progress;
+import dev.darkroom.core.job.PromptIds;
+import dev.darkroom.testing.InMemoryJobLiveStream;
 import dev.darkroom.testing.JsonExpectations;
 import dev.darkroom.testing.ManualClock;
 import java.io.IOException;
@@ -34,10 +36,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The WebSocket half of the ComfyUI conformance table (conformance/comfyui-a125cd84-ws.json): for
- * each case, job documents as the runner's events leave them are fed to the gateway in-process, and
- * what one socket hears is compared, message by message, with what ComfyUI's code sends at the
- * pinned commit. A case Darkroom answers differently on purpose gives the messages it sends instead
- * and why; functions/api/README.md lists it.
+ * each case, what one socket hears from the gateway in-process is compared, frame by frame, with
+ * what ComfyUI's code sends at the pinned commit. A case's {@code feed} says what the gateway is fed:
+ * {@code live}, as production runs, the job documents as the runner's events leave them and the
+ * engine's own frames in the job's live window as the runner's LiveRelay writes them
+ * ({@link RunnerLiveWindow}); {@code documents}, the fallback when a runner writes no live stream, the
+ * job documents alone. A case Darkroom answers differently on purpose gives the frames it sends
+ * instead and why; functions/api/README.md lists it.
  */
 class ComfyUiSocketConformanceTest {
   private static final String TABLE = "/conformance/comfyui-a125cd84-ws.json";
@@ -45,6 +50,11 @@ class ComfyUiSocketConformanceTest {
   private static final String PROMPT_ID = "job-1";
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
   private static final Duration STEP = Duration.ofMinutes(1);
+  private static final String QUOTED_PROMPT_ID = "\"" + PROMPT_ID + "\"";
+  /** The id the runner submits the job's prompt under (the live frames name it; the client hears its own). */
+  private static final String ENGINE_PROMPT_ID = PromptIds.forEngine(PROMPT_ID);
+  /** A held end waits for the live window's completion, which each case writes; the timer never fires within a case. */
+  private static final Duration NO_GRACE_TIMEOUT = Duration.ofHours(1);
 
   static Stream<Arguments> cases() {
     return StreamSupport.stream(table().get("cases").spliterator(), false).map(c -> Arguments.of(c.get("id").asText(), c));
@@ -54,32 +64,47 @@ class ComfyUiSocketConformanceTest {
   @MethodSource("cases")
   void theGatewaySaysWhatComfyUiSays(String id, JsonNode conformanceCase) {
     JsonNode table = table();
+    boolean live = conformanceCase.get("feed").asText().equals("live");
     FakeJobFeed feed = new FakeJobFeed();
+    InMemoryJobLiveStream liveStream = new InMemoryJobLiveStream();
     // Steps a minute apart: a socket opened after a job was submitted is a reconnect, not a race (ClientConnection).
     ManualClock clock = new ManualClock(T0);
-    Gateway gateway = new Gateway(feed, jobId -> Optional.empty(), clock);
+    RunnerLiveWindow runner = new RunnerLiveWindow(liveStream, PROMPT_ID, ENGINE_PROMPT_ID, T0.toEpochMilli());
     Map<String, RecordingSink> sockets = new HashMap<>();
     Job job = null;
-    for (JsonNode step : conformanceCase.get("steps")) {
-      clock.advance(STEP);
-      Instant now = clock.instant();
-      if (step.has("connect")) {
-        RecordingSink sink = new RecordingSink();
-        sockets.put(step.get("connect").asText(), sink);
-        gateway.open(USER, step.get("connect").asText(), sink);
-      } else {
-        job = next(job, step, now, table.get("prompt"));
-        feed.put(job);
+    try (Gateway gateway = live ? new Gateway(feed, jobId -> Optional.empty(), clock, liveStream, NO_GRACE_TIMEOUT)
+        : new Gateway(feed, jobId -> Optional.empty(), clock)) {
+      for (JsonNode step : conformanceCase.get("steps")) {
+        clock.advance(STEP);
+        if (step.has("connect")) {
+          RecordingSink sink = new RecordingSink();
+          sockets.put(step.get("connect").asText(), sink);
+          gateway.open(USER, step.get("connect").asText(), sink);
+          if (step.has("sends")) {
+            GatewaySocket.answerFirstMessage(step.get("sends").toString(), sink);
+          }
+        } else if (step.has("engine")) {
+          runner.text(step.get("engine").toString().replace(QUOTED_PROMPT_ID, "\"" + ENGINE_PROMPT_ID + "\""));
+        } else if (step.has("engine_binary")) {
+          runner.binary(BinaryFrames.encode(step.get("engine_binary")));
+        } else if (step.has("live_write")) {
+          runner.write(step.get("live_write").asText().equals("complete"));
+        } else {
+          job = next(job, step, clock.instant(), conformanceCase.has("prompt") ? conformanceCase.get("prompt") : table.get("prompt"));
+          feed.put(job);
+        }
       }
     }
-    List<JsonNode> heard = sockets.values().iterator().next().messages;
+    List<Object> frames = sockets.values().iterator().next().frames;
+    ArrayNode heard = ComfyMessages.JSON.createArrayNode();
+    frames.forEach(f -> heard.add(f instanceof byte[] binary ? BinaryFrames.describe(binary) : (JsonNode) f));
     JsonNode expected = conformanceCase.has("darkroom") ? conformanceCase.get("darkroom").get("messages")
-        : withoutOmitted(conformanceCase.get("comfyui"), table.get("darkroom_omits"));
-    List<String> mismatches = JsonExpectations.mismatches(expected, ComfyMessages.JSON.valueToTree(heard));
+        : live ? conformanceCase.get("comfyui") : withoutOmitted(conformanceCase.get("comfyui"), table.get("darkroom_omits"));
+    List<String> mismatches = JsonExpectations.mismatches(expected, heard);
     assertThat(mismatches).as(id + " (" + conformanceCase.get("source").asText() + ")\nheard " + heard).isEmpty();
   }
 
-  /** Every case cites ComfyUI's code and gives its messages; each difference says why and is in the api's README. */
+  /** Every case cites ComfyUI's code, gives its frames and its feed; each difference says why and is in the api's README. */
   @Test
   void everyCaseIsSourcedAndEveryDifferenceDocumented() throws IOException {
     String readme = Files.readString(Path.of("../api/README.md"));
@@ -88,11 +113,23 @@ class ComfyUiSocketConformanceTest {
     table.get("cases").forEach(c -> {
       assertThat(c.path("source").asText()).as(c.get("id") + " cites its source").matches(".*\\.py .+");
       assertThat(c.get("comfyui").isArray() && !c.get("comfyui").isEmpty()).as(c.get("id") + " gives ComfyUI's messages").isTrue();
+      assertThat(c.path("feed").asText()).as(c.get("id") + " says what the gateway is fed").isIn("live", "documents");
       if (c.has("darkroom")) {
         assertThat(c.at("/darkroom/difference").asText()).as(c.get("id") + " says why").isNotBlank();
         assertThat(readme).as("README lists " + c.get("id")).contains("`" + c.get("id").asText() + "`");
       }
     });
+  }
+
+  /** The engine's run cases are there both ways: as production runs, and as the fallback without a live stream. */
+  @Test
+  void theRunCasesRunWithAndWithoutTheLiveStream() {
+    List<String> live = new ArrayList<>();
+    List<String> documents = new ArrayList<>();
+    table().get("cases").forEach(c -> (c.get("feed").asText().equals("live") ? live : documents).add(c.get("id").asText()));
+    assertThat(live).contains("ws-live-success", "ws-live-cached", "ws-live-execution-error", "ws-live-execution-interrupted",
+        "ws-live-save-image-websocket", "ws-live-preview", "ws-live-preview-metadata");
+    assertThat(documents).contains("ws-success", "ws-cached", "ws-execution-error", "ws-execution-interrupted");
   }
 
   /** The job document after one runner event (or the submission), as the job-events function writes it. */

@@ -200,8 +200,9 @@ class GatewayLiveTest {
     byte[] json = metadata.getBytes(StandardCharsets.UTF_8);
     ByteBuffer expected = ByteBuffer.allocate(8 + json.length + JPEG.length).putInt(4).putInt(json.length).put(json).put(JPEG);
     assertThat(frame).containsExactly(expected.array());
+    // ComfyUI sends a metadata client the step's image before its progress (main.py hijack_progress).
     assertThat(words(rich.frames)).as("the reconnected client hears only what came after").containsExactly(
-        "status", "progress_state", "progress 2/20", "binary4");
+        "status", "progress_state", "binary4", "progress 2/20");
   }
 
   /**

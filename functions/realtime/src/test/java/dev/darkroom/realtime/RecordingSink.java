@@ -35,6 +35,11 @@ final class RecordingSink implements ClientSink {
   }
 
   @Override
+  public void previewMetadata(boolean supported) {
+    previewMetadata = supported;
+  }
+
+  @Override
   public void close(int code, String reason) {
     closedWith = code;
   }
