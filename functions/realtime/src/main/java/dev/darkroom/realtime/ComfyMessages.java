@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.core.comfy.OutputPaths;
 import dev.darkroom.core.job.JobOutput;
 import dev.darkroom.core.job.Progress;
+import dev.darkroom.core.limits.InputLimits;
 import java.util.List;
 
 /**
@@ -111,10 +112,12 @@ final class ComfyMessages {
 
   /**
    * The answer to a client's {@code feature_flags}: previews with their metadata
-   * ({@code PREVIEW_IMAGE_WITH_METADATA}) to a client that says it supports them, as ComfyUI does.
+   * ({@code PREVIEW_IMAGE_WITH_METADATA}) to a client that says it supports them, as ComfyUI does,
+   * and the api's upload bound, which its {@code /features} gives too.
    */
   static ObjectNode featureFlags() {
-    return message("feature_flags", JSON.createObjectNode().put("supports_preview_metadata", true));
+    return message("feature_flags", JSON.createObjectNode().put("supports_preview_metadata", true)
+        .put("max_upload_size", (double) InputLimits.UPLOAD_BODY_BYTES));
   }
 
   private static ObjectNode message(String type, ObjectNode data) {
