@@ -141,17 +141,43 @@ public final class KeepWarm {
     if (spent + reserve >= budget) {
       return new Decision(false, Reason.BUDGET_SPENT, pinned, 0, spent, budget);
     }
-    double recentRate = perSecond(signals.arrivalsSince(now.minus(settings.recentWindow())), settings.recentWindow());
-    int forTraffic = warmFor(recentRate, seconds(situation.typicalJob()), settings.secondsPerWaitSpared(), pool.cap());
-    if (forTraffic == 0 && signals.arrivalsSince(now.minus(settings.quietWindow())) > 0) {
-      forTraffic = 1;
-    }
-    int wanted = Math.max(pinned, forTraffic);
+    double recentRate = arrivalRate(now);
+    int wanted = Math.max(pinned, forTraffic(now, recentRate, situation.typicalJob(), pool.cap()));
     if (pool.held() <= wanted) {
       return new Decision(true, Reason.TRAFFIC, wanted, recentRate, spent, budget);
     }
     boolean inGrace = situation.idleFor().compareTo(settings.grace()) < 0;
     return new Decision(inGrace, inGrace ? Reason.GRACE : Reason.NOT_NEEDED, wanted, recentRate, spent, budget);
+  }
+
+  /**
+   * How many tasks the policy wants up now, idle or busy: the pinned ones, or more for the traffic
+   * while the day's idle budget lasts (what {@link #decide} keeps warm). Reconcile tops the warm set
+   * up to it, and dispatch counts on it before launching for a prompt that warm tasks will take.
+   *
+   * @param typicalJob how long a job holds a task, model load included
+   */
+  public int wanted(Instant now, GpuPool.Usage pool, Duration typicalJob) {
+    int pinned = Math.min(settings.schedule().pinnedAt(now), pool.cap());
+    double reserve = seconds(DECIDE_EVERY) * pool.held();
+    if (signals.idleSecondsOn(utcDay(now)) + reserve >= settings.idleBudgetSecondsPerDay()) {
+      return pinned;
+    }
+    return Math.max(pinned, forTraffic(now, arrivalRate(now), typicalJob, pool.cap()));
+  }
+
+  /** The tasks worth keeping up for the traffic at {@code arrivalsPerSecond}; one through a quiet spell. */
+  private int forTraffic(Instant now, double arrivalsPerSecond, Duration typicalJob, int cap) {
+    int forTraffic = warmFor(arrivalsPerSecond, seconds(typicalJob), settings.secondsPerWaitSpared(), cap);
+    if (forTraffic == 0 && cap > 0 && signals.arrivalsSince(now.minus(settings.quietWindow())) > 0) {
+      forTraffic = 1;
+    }
+    return forTraffic;
+  }
+
+  /** The arrival rate the warm set is sized for, prompts a second. */
+  private double arrivalRate(Instant now) {
+    return perSecond(signals.arrivalsSince(now.minus(settings.recentWindow())), settings.recentWindow());
   }
 
   /** A task spent {@code idle} waiting, ending {@code at}: it counts against that UTC day's budget. */

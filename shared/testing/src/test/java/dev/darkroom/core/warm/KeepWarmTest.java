@@ -130,4 +130,27 @@ class KeepWarmTest {
         Duration.ofHours(1), new GpuPool.Usage(10, 1, 1), 0, JOB));
     assertThat(evening.stay()).isFalse();
   }
+  @Test
+  void wantedIsWhatTheTrafficAsksWhileTheBudgetLastsAndThePinnedCountAfter() {
+    arrivals(12, Duration.ofMinutes(2)); // 0.1 prompt/s of 10 s jobs
+    GpuPool.Usage oneUp = new GpuPool.Usage(10, 1, 1);
+    KeepWarm open = policy(86_400, "");
+    int forTraffic = open.wanted(NOON, oneUp, JOB);
+    assertThat(forTraffic).isEqualTo(KeepWarm.warmFor(0.1, 10, KeepWarm.DEFAULT_SECONDS_PER_WAIT_SPARED, 10))
+        .isGreaterThan(1);
+    assertThat(open.wanted(NOON, new GpuPool.Usage(2, 1, 1), JOB)).isEqualTo(2);
+
+    signals.addIdleSeconds(NOON, 86_400);
+    assertThat(open.wanted(NOON, oneUp, JOB)).isZero();
+    assertThat(policy(86_400, "3 warm 09:00-18:00 Mon-Sun UTC").wanted(NOON, oneUp, JOB)).isEqualTo(3);
+  }
+
+  @Test
+  void wantedKeepsOneThroughAQuietSpellAndNoneAfterIt() {
+    signals.arrived(NOON.minus(Duration.ofMinutes(10)));
+    KeepWarm open = policy(86_400, "");
+    GpuPool.Usage none = new GpuPool.Usage(10, 0, 0);
+    assertThat(open.wanted(NOON, none, JOB)).isEqualTo(1);
+    assertThat(open.wanted(NOON.plus(Duration.ofMinutes(11)), none, JOB)).isZero();
+  }
 }
