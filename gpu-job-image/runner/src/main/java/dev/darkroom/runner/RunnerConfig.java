@@ -3,12 +3,12 @@ package dev.darkroom.runner;
 import dev.darkroom.core.port.GpuPool;
 import dev.darkroom.core.usecase.FairShare;
 import dev.darkroom.core.warm.KeepWarm;
-import dev.darkroom.core.warm.WarmSchedule;
 import dev.darkroom.gcp.CloudRunJobLauncher;
 import dev.darkroom.gcp.CollectionConfig;
 import dev.darkroom.gcp.Env;
 import dev.darkroom.gcp.GoogleCloudConfig;
 import dev.darkroom.gcp.GpuPoolConfig;
+import dev.darkroom.gcp.KeepWarmConfig;
 import dev.darkroom.gcp.OutputsConfig;
 import dev.darkroom.gcp.TierConcurrencyConfig;
 import dev.darkroom.gcp.TopicConfig;
@@ -155,36 +155,7 @@ public record RunnerConfig(
         share, attempt, idle, ready, env.optional("COMFYUI_COMMAND").orElse(null), taskTimeout, margin,
         heartbeat, Duration.ofSeconds(drainIdle), services, TierConcurrencyConfig.from(env).limits(), gpuSlot(env),
         env.optional("COMFYUI_HOME").map(java.nio.file.Path::of).orElse(null),
-        keepWarm(env, Duration.ofSeconds(drainIdle)), GpuPoolConfig.from(env).cap());
-  }
-
-  /**
-   * The keep-warm policy's settings, if {@code WARM_IDLE_BUDGET_SECONDS} or {@code WARM_SCHEDULE} is
-   * set (a schedule alone: no idle budget beyond its pinned windows); null, today's fixed drain
-   * grace, if neither is.
-   */
-  private static KeepWarm.Settings keepWarm(Env env, Duration grace) {
-    Optional<String> budget = env.optional("WARM_IDLE_BUDGET_SECONDS");
-    if (budget.isEmpty() && env.optional("WARM_SCHEDULE").isEmpty()) {
-      return null;
-    }
-    budget = Optional.of(budget.orElse("0"));
-    double seconds;
-    try {
-      seconds = Double.parseDouble(budget.get().trim());
-    } catch (NumberFormatException e) {
-      throw new Env.MissingConfigException("WARM_IDLE_BUDGET_SECONDS must be a number of seconds, got '" + budget.get() + "'");
-    }
-    if (seconds < 0) {
-      throw new Env.MissingConfigException("WARM_IDLE_BUDGET_SECONDS must be 0 or more, got " + seconds);
-    }
-    WarmSchedule schedule;
-    try {
-      schedule = WarmSchedule.parse(env.optional("WARM_SCHEDULE").orElse(""));
-    } catch (IllegalArgumentException e) {
-      throw new Env.MissingConfigException("WARM_SCHEDULE: " + e.getMessage());
-    }
-    return KeepWarm.Settings.of(seconds, schedule, grace);
+        KeepWarmConfig.from(env, Duration.ofSeconds(drainIdle)).orElse(null), GpuPoolConfig.from(env).cap());
   }
 
   /** The keep-warm policy's settings, if the deployment gave it a budget. */

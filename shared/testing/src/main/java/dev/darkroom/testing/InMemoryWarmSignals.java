@@ -1,6 +1,7 @@
 package dev.darkroom.testing;
 
 import dev.darkroom.core.port.WarmSignals;
+import dev.darkroom.core.warm.ArrivalProfile;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -9,6 +10,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@link WarmSignals} in memory: arrivals recorded by the caller as prompts are submitted (kept
@@ -17,6 +19,7 @@ import java.util.Map;
 public final class InMemoryWarmSignals implements WarmSignals {
   private final List<Long> arrivals = new ArrayList<>();
   private final Map<LocalDate, Double> idle = new HashMap<>();
+  private ArrivalProfile profile;
 
   /** A prompt was submitted at {@code at}. */
   public synchronized void arrived(Instant at) {
@@ -54,5 +57,15 @@ public final class InMemoryWarmSignals implements WarmSignals {
   /** Idle GPU-seconds of every day. */
   public synchronized double totalIdleSeconds() {
     return idle.values().stream().mapToDouble(Double::doubleValue).sum();
+  }
+
+  @Override
+  public synchronized Optional<ArrivalProfile> profile() {
+    return Optional.ofNullable(profile);
+  }
+
+  @Override
+  public synchronized void saveProfile(ArrivalProfile profile) {
+    this.profile = profile;
   }
 }

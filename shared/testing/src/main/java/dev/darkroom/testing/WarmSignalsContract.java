@@ -3,6 +3,7 @@ package dev.darkroom.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.darkroom.core.port.WarmSignals;
+import dev.darkroom.core.warm.ArrivalProfile;
 import java.time.Instant;
 import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
@@ -40,5 +41,24 @@ public abstract class WarmSignalsContract {
 
     assertThat(signals.idleSecondsOn(LocalDate.parse("2026-12-06"))).isEqualTo(20.0);
     assertThat(signals.idleSecondsOn(LocalDate.parse("2026-12-07"))).isEqualTo(4.0);
+  }
+
+  @Test
+  void theProfileReadsBackAsSavedAndASaveReplacesIt() {
+    WarmSignals signals = signals();
+    assertThat(signals.profile()).isEmpty();
+
+    double[] rates = new double[ArrivalProfile.HOURS_PER_WEEK];
+    java.util.Arrays.fill(rates, Double.NaN);
+    rates[0] = 0.25;
+    rates[167] = 0.0;
+    ArrivalProfile first = new ArrivalProfile(T0, rates, 7.5);
+    signals.saveProfile(first);
+    assertThat(signals.profile()).contains(first);
+
+    ArrivalProfile second = ArrivalProfile.empty(T0.plusSeconds(3600));
+    signals.saveProfile(second);
+    assertThat(signals.profile()).contains(second);
+    assertThat(signals.profile().get().rateAt(T0)).isEmpty();
   }
 }

@@ -1,12 +1,15 @@
 package dev.darkroom.core.port;
 
+import dev.darkroom.core.warm.ArrivalProfile;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Optional;
 
 /**
  * What the keep-warm policy reads of recent traffic and of its own spending, shared by every GPU
  * task of the deployment: how many prompts were submitted lately, and how many GPU-seconds tasks
- * have spent idle (waiting for work) on a day, UTC.
+ * have spent idle (waiting for work) on a day, UTC, and the deployment's usual traffic by hour of
+ * the week ({@link ArrivalProfile}), which the reconciler refreshes from the ledger.
  */
 public interface WarmSignals {
 
@@ -18,4 +21,10 @@ public interface WarmSignals {
 
   /** A task spent {@code seconds} idle, ending at {@code at}: counted on the UTC day of {@code at}. */
   void addIdleSeconds(Instant at, double seconds);
+
+  /** The usual traffic as last saved, if any. Readers may cache it for minutes: it changes hourly. */
+  Optional<ArrivalProfile> profile();
+
+  /** Replaces the usual traffic (the reconciler, hourly). */
+  void saveProfile(ArrivalProfile profile);
 }

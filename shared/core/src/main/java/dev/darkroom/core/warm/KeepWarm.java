@@ -166,6 +166,14 @@ public final class KeepWarm {
     return Math.max(pinned, forTraffic(now, arrivalRate(now), typicalJob, pool.cap()));
   }
 
+  /**
+   * {@link #wanted} for callers that run no job themselves (dispatch, the reconciler), with the
+   * fleet's typical job: {@link TypicalJob#BEFORE_ANY} until the signals carry a measured one.
+   */
+  public WarmTarget target() {
+    return (now, pool) -> wanted(now, pool, TypicalJob.BEFORE_ANY);
+  }
+
   /** The tasks worth keeping up for the traffic at {@code arrivalsPerSecond}; one through a quiet spell. */
   private int forTraffic(Instant now, double arrivalsPerSecond, Duration typicalJob, int cap) {
     int forTraffic = warmFor(arrivalsPerSecond, seconds(typicalJob), settings.secondsPerWaitSpared(), cap);
