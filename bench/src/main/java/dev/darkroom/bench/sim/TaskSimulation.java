@@ -7,8 +7,10 @@ import dev.darkroom.core.port.JobLauncher;
 import dev.darkroom.core.usecase.DispatchJobs;
 import dev.darkroom.core.usecase.DrainOrder;
 import dev.darkroom.core.usecase.FairShare;
+import dev.darkroom.core.warm.ArrivalProfile;
 import dev.darkroom.core.warm.KeepWarm;
 import dev.darkroom.core.warm.TypicalJob;
+import dev.darkroom.core.warm.WarmTarget;
 import dev.darkroom.testing.InMemoryGpuPool;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -80,6 +82,10 @@ final class TaskSimulation {
   private final DrainOrder warmDrainOrder;
   private final Map<String, Task> live = new LinkedHashMap<>();
   private final KeepWarm keepWarm;
+  private final WarmTarget warmTarget;
+  /** Every job's time on its task, as the ledger's gpu_seconds give the reconciler the typical job. */
+  private final TypicalJob fleetTypical = new TypicalJob();
+  private ArrivalProfile history;
   private int launched;
   private long billedMillis;
   private long idleMillis;
@@ -95,10 +101,72 @@ final class TaskSimulation {
     this.warmDrainOrder = DrainOrder.takingDispatched(core.jobs, new FairShare(core.jobs, FairShare.Limits.none()),
         core.clock);
     this.keepWarm = settings.keepWarm() == null ? null : new KeepWarm(settings.keepWarm(), core.warmSignals);
-    core.submitArrivals(trace, message -> core.events.after(cost.dispatchDelayMillis(), () -> dispatch.dispatch(message)));
+    this.warmTarget = keepWarm == null ? WarmTarget.NONE : keepWarm.target();
+    core.submitArrivals(trace, message -> core.events.after(cost.dispatchDelayMillis(), () -> dispatchOrLeave(message)));
+  }
+
+  static final long WARM_TAKE_WITHIN_MILLIS = 30_000;
+  static final long RECHECK_MILLIS = 10_000;
+
+  private void dispatchOrLeave(dev.darkroom.core.event.JobSubmitted message) {
+    if (keepWarm != null) {
+      GpuPool.Usage usage = pool.usage(core.clock.instant());
+      int wanted = warmTarget.wanted(core.clock.instant(), usage);
+      Job job = core.jobs.get(message.jobId()).orElseThrow();
+      if (job.status() == JobStatus.QUEUED && wanted > 0 && usage.held() >= wanted
+          && core.jobs.queued(usage.held() + 1).size() <= usage.held()
+          && core.clock.now() - VirtualClock.millisOf(job.createdAt()) < WARM_TAKE_WITHIN_MILLIS) {
+        core.events.after(RECHECK_MILLIS, () -> dispatchOrLeave(message));
+        return;
+      }
+    }
+    dispatch.dispatch(message);
+  }
+
+  /** The usual traffic of the weeks before the trace, as the reconciler saves it from the ledger. */
+  private void saveHistory() {
+    if (trace.usualRate() == null) {
+      return;
+    }
+    java.time.Instant start = VirtualClock.EPOCH.minus(ArrivalProfile.HISTORY);
+    history = ArrivalProfile.fromMinuteCounts(start,
+        trace.historyPerMinute(HISTORY_SEED, (int) ArrivalProfile.HISTORY.toDays()), VirtualClock.EPOCH, 0);
+    refreshHistory();
+  }
+
+  static final long HISTORY_SEED = 1_007;
+
+  /** Hourly, as the reconciler: the typical job from the jobs run so far (the ledger's gpu_seconds). */
+  private void refreshHistory() {
+    core.warmSignals.saveProfile(new ArrivalProfile(core.clock.instant(), history.ratePerHourOfWeek(),
+        fleetTypical.mean().toMillis() / 1000.0));
+    if (core.clock.now() < trace.durationMillis()) {
+      core.events.after(ArrivalProfile.REFRESH_EVERY.toMillis(), this::refreshHistory);
+    }
+  }
+
+  /** The reconciler's tick: the warm set topped up to the policy's count, with nothing queued. */
+  private void topUp() {
+    GpuPool.Usage usage = pool.usage(core.clock.instant());
+    int wanted = warmTarget.wanted(core.clock.instant(), usage);
+    for (int i = usage.held(); i < wanted && core.jobs.queued(1).isEmpty(); i++) {
+      Optional<GpuPool.Lease> lease = pool.reserve(core.clock.instant(),
+          core.clock.instant().plus(Duration.ofDays(365)), u -> true);
+      if (lease.isEmpty()) {
+        break;
+      }
+      launch(List.of(), lease.get());
+    }
+    if (core.clock.now() < trace.durationMillis()) {
+      core.events.after(60_000, this::topUp);
+    }
   }
 
   SimResult run() {
+    if (keepWarm != null) {
+      saveHistory();
+      core.events.after(60_000, this::topUp);
+    }
     core.events.runAll();
     core.checkAllSucceeded(trace);
     return new SimResult(settings.policy(), core.dones.size(), launched, billedMillis, idleMillis,
@@ -136,6 +204,7 @@ final class TaskSimulation {
     long start = core.clock.now();
     core.runClaimed(job, loaded, () -> {
       task.typicalJob.ran(Duration.ofMillis(core.clock.now() - start));
+      fleetTypical.ran(Duration.ofMillis(core.clock.now() - start));
       then.run();
     });
   }
@@ -188,6 +257,11 @@ final class TaskSimulation {
   private boolean claimDrainable(Task task) {
     DrainOrder order = keepWarm != null ? warmDrainOrder : drainOrder;
     for (Job candidate : order.next(task.loadedFingerprint, DRAIN_BATCH)) {
+      if (keepWarm != null && System.getenv("AFFINITY") != null && !candidate.fingerprint().equals(task.loadedFingerprint)
+          && live.values().stream().anyMatch(t -> t != task && t.idleCountedUntil >= 0
+              && candidate.fingerprint().equals(t.loadedFingerprint))) {
+        continue;
+      }
       Optional<Job> claimed = core.claim.claim(candidate.id(), task.name);
       if (claimed.isPresent()) {
         countIdle(task, false);

@@ -10,10 +10,17 @@ import java.util.function.DoubleUnaryOperator;
  *
  * @param durationMillis the trace's length: arrivals fall inside it, and the always-on pool is
  *     billed for at least this long
+ * @param usualRate prompts a second at a time of day (seconds since midnight UTC): the traffic of
+ *     the weeks before the trace, which the ledger holds and the keep-warm policy learns from
  */
-record Trace(String name, long durationMillis, List<Arrival> arrivals) {
+record Trace(String name, long durationMillis, List<Arrival> arrivals, DoubleUnaryOperator usualRate) {
 
   record Arrival(long atMillis, Workflow workflow) {}
+
+  /** A trace with no history before it. */
+  Trace(String name, long durationMillis, List<Arrival> arrivals) {
+    this(name, durationMillis, arrivals, null);
+  }
 
   /** Which workflows prompts use, and how often. */
   record Mix(List<Workflow> workflows, double[] weights) {
@@ -67,6 +74,52 @@ record Trace(String name, long durationMillis, List<Arrival> arrivals) {
         meanPerSecond * (1 + amplitude), durationSeconds);
   }
 
+  /**
+   * The day trace's usual traffic, then a holiday: the day's curve until {@code stopSeconds}, then
+   * nothing at all, while the history says the busy hours are still to come. Against the usual
+   * traffic: every warm second it buys after the stop is wasted.
+   */
+  static Trace holiday(long seed, Mix mix, double meanPerSecond, double amplitude, long stopSeconds,
+      long durationSeconds) {
+    Trace usual = daily(seed, mix, meanPerSecond, amplitude, durationSeconds);
+    List<Arrival> arrivals = usual.arrivals().stream().filter(a -> a.atMillis() < stopSeconds * 1000).toList();
+    return new Trace("holiday", durationSeconds * 1000, arrivals, usual.usualRate());
+  }
+
+  /**
+   * Poisson arrivals a minute over the {@code days} before the trace, at its usual rate: what the
+   * ledger holds when the trace begins (another seed than the trace's own arrivals).
+   */
+  long[] historyPerMinute(long seed, int days) {
+    Random random = new Random(seed);
+    long[] counts = new long[days * 1440];
+    for (int minute = 0; minute < counts.length; minute++) {
+      double mean = 0;
+      for (int s = 0; s < 60; s++) {
+        mean += usualRate.applyAsDouble((minute * 60.0 + s + 0.5) % 86_400);
+      }
+      counts[minute] = poissonCount(random, mean);
+    }
+    return counts;
+  }
+
+  /** A Poisson count by its inverse distribution function (means here stay below a few hundred). */
+  private static long poissonCount(Random random, double mean) {
+    double u = random.nextDouble();
+    double p = Math.exp(-mean);
+    if (p == 0) {
+      return Math.round(mean + Math.sqrt(mean) * random.nextGaussian());
+    }
+    double cumulative = p;
+    long k = 0;
+    while (u > cumulative && k < 10_000) {
+      k++;
+      p *= mean / k;
+      cumulative += p;
+    }
+    return k;
+  }
+
   /** A non-homogeneous Poisson process by thinning (Lewis and Shedler): candidates at the peak rate. */
   private static Trace poisson(String name, long seed, Mix mix, DoubleUnaryOperator rate, double peak,
       long durationSeconds) {
@@ -84,6 +137,6 @@ record Trace(String name, long durationMillis, List<Arrival> arrivals) {
         arrivals.add(new Arrival(Math.round(t * 1000), workflow));
       }
     }
-    return new Trace(name, durationSeconds * 1000, List.copyOf(arrivals));
+    return new Trace(name, durationSeconds * 1000, List.copyOf(arrivals), rate);
   }
 }

@@ -41,6 +41,14 @@ public final class FirestoreWarmSignals implements WarmSignals {
         .whereGreaterThanOrEqualTo("createdAt", JobDocuments.timestamp(since)).count().get()).getCount();
   }
 
+  /** One aggregation over the range, not two: a decision reads a minute or two of it at a time. */
+  @Override
+  public long arrivalsBetween(Instant from, Instant to) {
+    return FirestoreJobStore.await(firestore.collection(jobs)
+        .whereGreaterThanOrEqualTo("createdAt", JobDocuments.timestamp(from))
+        .whereLessThan("createdAt", JobDocuments.timestamp(to)).count().get()).getCount();
+  }
+
   @Override
   public double idleSecondsOn(LocalDate utcDay) {
     Object value = FirestoreJobStore.await(firestore.collection(gpuSlots).document(documentOf(utcDay)).get())

@@ -28,6 +28,9 @@ public abstract class WarmSignalsContract {
     assertThat(signals.arrivalsSince(T0.minusSeconds(60))).isEqualTo(2);
     assertThat(signals.arrivalsSince(T0.minusSeconds(3600))).isEqualTo(3);
     assertThat(signals.arrivalsSince(T0.plusSeconds(1))).isZero();
+    assertThat(signals.arrivalsBetween(T0.minusSeconds(300), T0)).isEqualTo(2);
+    assertThat(signals.arrivalsBetween(T0.minusSeconds(299), T0.minusSeconds(60))).isZero();
+    assertThat(signals.arrivalsBetween(T0, T0.plusSeconds(60))).isEqualTo(1);
   }
 
   @Test

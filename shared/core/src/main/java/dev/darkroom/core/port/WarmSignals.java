@@ -16,6 +16,11 @@ public interface WarmSignals {
   /** Prompts submitted at or after {@code since}, any model. */
   long arrivalsSince(Instant since);
 
+  /** Prompts submitted at or after {@code from} and before {@code to}. */
+  default long arrivalsBetween(Instant from, Instant to) {
+    return arrivalsSince(from) - arrivalsSince(to);
+  }
+
   /** Idle GPU-seconds recorded on {@code utcDay}. */
   double idleSecondsOn(LocalDate utcDay);
 

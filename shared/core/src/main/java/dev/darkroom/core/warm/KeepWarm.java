@@ -63,8 +63,12 @@ public final class KeepWarm {
     }
   }
 
-  /** Two minutes: long enough to count a dozen prompts at 0.1/s, short enough to let a burst go. */
-  public static final Duration DEFAULT_RECENT_WINDOW = Duration.ofMinutes(2);
+  /**
+   * Fifteen minutes, read minute by minute ({@link ArrivalRate}): 90 prompts at 0.1/s, where two
+   * minutes gave a dozen and an estimate that swung between two and five warm tasks; a burst fills
+   * a minute or two of it and is counted as busy minutes, so its tasks are still let go when it ends.
+   */
+  public static final Duration DEFAULT_RECENT_WINDOW = Duration.ofMinutes(15);
   /** Twenty minutes: a prompt every few minutes keeps one task up; a stopped trickle costs at most this. */
   public static final Duration DEFAULT_QUIET_WINDOW = Duration.ofMinutes(20);
   /**
@@ -113,10 +117,12 @@ public final class KeepWarm {
 
   private final Settings settings;
   private final WarmSignals signals;
+  private final ArrivalRate arrivals;
 
   public KeepWarm(Settings settings, WarmSignals signals) {
     this.settings = settings;
     this.signals = signals;
+    this.arrivals = new ArrivalRate(signals, settings.recentWindow(), settings.quietWindow());
   }
 
   public Settings settings() {
@@ -141,13 +147,13 @@ public final class KeepWarm {
     if (spent + reserve >= budget) {
       return new Decision(false, Reason.BUDGET_SPENT, pinned, 0, spent, budget);
     }
-    double recentRate = arrivalRate(now);
-    int wanted = Math.max(pinned, forTraffic(now, recentRate, situation.typicalJob(), pool.cap()));
+    ArrivalRate.Estimate rate = arrivals.at(now);
+    int wanted = Math.max(pinned, forTraffic(now, rate, situation.typicalJob(), pool.cap()));
     if (pool.held() <= wanted) {
-      return new Decision(true, Reason.TRAFFIC, wanted, recentRate, spent, budget);
+      return new Decision(true, Reason.TRAFFIC, wanted, rate.perSecond(), spent, budget);
     }
     boolean inGrace = situation.idleFor().compareTo(settings.grace()) < 0;
-    return new Decision(inGrace, inGrace ? Reason.GRACE : Reason.NOT_NEEDED, wanted, recentRate, spent, budget);
+    return new Decision(inGrace, inGrace ? Reason.GRACE : Reason.NOT_NEEDED, wanted, rate.perSecond(), spent, budget);
   }
 
   /**
@@ -163,7 +169,7 @@ public final class KeepWarm {
     if (signals.idleSecondsOn(utcDay(now)) + reserve >= settings.idleBudgetSecondsPerDay()) {
       return pinned;
     }
-    return Math.max(pinned, forTraffic(now, arrivalRate(now), typicalJob, pool.cap()));
+    return Math.max(pinned, forTraffic(now, arrivals.at(now), typicalJob, pool.cap()));
   }
 
   /**
@@ -171,21 +177,20 @@ public final class KeepWarm {
    * fleet's typical job: {@link TypicalJob#BEFORE_ANY} until the signals carry a measured one.
    */
   public WarmTarget target() {
-    return (now, pool) -> wanted(now, pool, TypicalJob.BEFORE_ANY);
+    return (now, pool) -> wanted(now, pool, arrivals.typicalJob(now).orElse(TypicalJob.BEFORE_ANY));
   }
 
-  /** The tasks worth keeping up for the traffic at {@code arrivalsPerSecond}; one through a quiet spell. */
-  private int forTraffic(Instant now, double arrivalsPerSecond, Duration typicalJob, int cap) {
-    int forTraffic = warmFor(arrivalsPerSecond, seconds(typicalJob), settings.secondsPerWaitSpared(), cap);
-    if (forTraffic == 0 && cap > 0 && signals.arrivalsSince(now.minus(settings.quietWindow())) > 0) {
+  /**
+   * The tasks worth keeping up for the traffic {@code rate} estimates. Without usual traffic to go
+   * by, one task stays through a quiet spell while any prompt came within {@code quietWindow}; with
+   * it, the price of a spared wait decides the quiet hours as it does the busy ones.
+   */
+  private int forTraffic(Instant now, ArrivalRate.Estimate rate, Duration typicalJob, int cap) {
+    int forTraffic = warmFor(rate.perSecond(), seconds(typicalJob), settings.secondsPerWaitSpared(), cap);
+    if (forTraffic == 0 && cap > 0 && !rate.usualHolds() && arrivals.anySince(now, now.minus(settings.quietWindow()))) {
       forTraffic = 1;
     }
     return forTraffic;
-  }
-
-  /** The arrival rate the warm set is sized for, prompts a second. */
-  private double arrivalRate(Instant now) {
-    return perSecond(signals.arrivalsSince(now.minus(settings.recentWindow())), settings.recentWindow());
   }
 
   /** A task spent {@code idle} waiting, ending {@code at}: it counts against that UTC day's budget. */
@@ -233,10 +238,6 @@ public final class KeepWarm {
 
   static LocalDate utcDay(Instant at) {
     return at.atOffset(ZoneOffset.UTC).toLocalDate();
-  }
-
-  private static double perSecond(long arrivals, Duration window) {
-    return arrivals / seconds(window);
   }
 
   private static double seconds(Duration duration) {
