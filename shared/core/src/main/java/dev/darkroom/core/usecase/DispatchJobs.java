@@ -403,7 +403,7 @@ public final class DispatchJobs {
 
   /**
    * Whether warm tasks will take the job soon enough: it is younger than {@link #WARM_TAKE_WITHIN},
-   * the pool holds at least the tasks the policy wants (so a launch would only add one more), and
+   * the pool holds at least the tasks the policy wants (a launch would add one beyond them), and
    * those tasks, busy or idle, are at least as many as the queued jobs (each takes one as it
    * finishes). Without the policy ({@link WarmTarget#NONE}) nothing is read.
    */
