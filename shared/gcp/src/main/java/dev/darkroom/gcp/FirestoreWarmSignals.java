@@ -4,7 +4,7 @@ import com.google.cloud.firestore.FieldValue;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.SetOptions;
 import dev.darkroom.core.port.WarmSignals;
-import dev.darkroom.core.warm.ArrivalProfile;
+import dev.darkroom.core.traffic.ArrivalProfile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package dev.darkroom.testing;
 
 import dev.darkroom.core.port.WarmSignals;
-import dev.darkroom.core.warm.ArrivalProfile;
+import dev.darkroom.core.traffic.ArrivalProfile;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;

@@ -3,7 +3,7 @@ package dev.darkroom.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.darkroom.core.port.WarmSignals;
-import dev.darkroom.core.warm.ArrivalProfile;
+import dev.darkroom.core.traffic.ArrivalProfile;
 import java.time.Instant;
 import java.time.LocalDate;
 import org.junit.jupiter.api.Test;

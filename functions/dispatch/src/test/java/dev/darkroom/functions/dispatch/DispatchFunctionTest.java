@@ -12,7 +12,9 @@ import dev.darkroom.core.port.JobChange.Outcome;
 import dev.darkroom.core.usecase.DispatchJobs;
 import dev.darkroom.testing.EventarcEvents;
 import dev.darkroom.testing.InMemoryJobStore;
+import dev.darkroom.testing.InMemoryGpuPool;
 import dev.darkroom.testing.InMemoryLedger;
+import dev.darkroom.testing.ManualClock;
 import dev.darkroom.testing.RecordingJobLauncher;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -66,6 +68,29 @@ class DispatchFunctionTest {
     });
     create.start();
     return create;
+  }
+
+  @Test
+  void aJobLeftToWarmTasksFailsTheDeliverySoPubSubBringsItBackAndTheRedeliveryPastTheBoundLaunches() {
+    ManualClock clock = new ManualClock(Instant.parse("2026-12-07T10:00:00Z"));
+    InMemoryGpuPool pool = new InMemoryGpuPool(4);
+    // Two warm tasks up, both running a job; the policy wants two.
+    pool.reserve(clock.instant(), clock.instant().plus(DispatchJobs.START_LEASE)).orElseThrow();
+    pool.reserve(clock.instant(), clock.instant().plus(DispatchJobs.START_LEASE)).orElseThrow();
+    DispatchFunction underPolicy = new DispatchFunction(() -> new DispatchJobs(jobs, launcher, pool,
+        dev.darkroom.core.usecase.FairShare.Limits.none(), new InMemoryLedger(), clock, (now, usage) -> 2));
+    Job job = Job.queued("j4", "alice", 1, JsonNodeFactory.instance.objectNode(),
+        JsonNodeFactory.instance.objectNode(), null, clock.instant());
+    jobs.update("j4", current -> Outcome.write(job, null));
+    var event = EventarcEvents.messagePublished("job-submitted", Messages.encode(new JobSubmitted("j4", "alice", 1)),
+        java.util.Map.of(), clock.instant().atOffset(java.time.ZoneOffset.UTC));
+
+    assertThatThrownBy(() -> underPolicy.accept(event)).isInstanceOf(DispatchJobs.LeftForWarmTasksException.class);
+    assertThat(launcher.launched).isEmpty();
+
+    clock.advance(DispatchJobs.WARM_TAKE_WITHIN);
+    underPolicy.accept(event);
+    assertThat(launcher.launched).containsExactly(java.util.List.of("j4"));
   }
 
   @Test

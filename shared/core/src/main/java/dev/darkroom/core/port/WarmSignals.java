@@ -1,6 +1,6 @@
 package dev.darkroom.core.port;
 
-import dev.darkroom.core.warm.ArrivalProfile;
+import dev.darkroom.core.traffic.ArrivalProfile;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Optional;

@@ -13,6 +13,7 @@ import dev.darkroom.core.port.JobLauncher;
 import dev.darkroom.core.port.JobLauncher.CapacityExhaustedException;
 import dev.darkroom.core.port.JobStore;
 import dev.darkroom.core.port.Ledger;
+import dev.darkroom.core.warm.WarmTarget;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +40,13 @@ import org.slf4j.LoggerFactory;
  *       drains the queue before it exits (see the runner), and the reconciler re-publishes
  *       queued jobs as slots free. A job whose user already runs as many jobs as their tier
  *       allows stays queued too ({@link FairShare}); a task finishing one of them takes it.
+ *   <li>Under the keep-warm policy ({@link WarmTarget}), a job younger than
+ *       {@link #WARM_TAKE_WITHIN} also stays queued when the pool already holds the tasks the
+ *       policy wants and they, busy or idle, are at least as many as the queued jobs: a warm task
+ *       takes it when it finishes its job (warm tasks look every half second), where a launch
+ *       would bill a whole cold start for a prompt served a few seconds later. Its message is
+ *       delivered again ({@link LeftForWarmTasksException}); a job still queued then and older
+ *       than the bound is launched.
  *   <li>The job is claimed (queued → dispatched) before anything is launched, by the transaction
  *       that read it for the steps above, so a duplicated or redelivered message never launches twice; the execution is launched
  *       with the job and the slot's lease in its environment.
@@ -68,6 +76,18 @@ public final class DispatchJobs {
    * no message moved.
    */
   public static final Duration NOT_STORED_YET_GRACE = Duration.ofMinutes(2);
+  /**
+   * How long after its submission a job may be left to busy warm tasks rather than launched for:
+   * about a cold start (40 s in the dispatch simulation, under a minute in the cloud), so that
+   * past it a launch is no slower than waiting on. Its message is delivered again after Pub/Sub's
+   * backoff (the job-submitted subscription's minimum is 10 s, doubling: terraform/scripts/
+   * attach-dead-letters.sh), and the first delivery past the bound launches a job still queued.
+   * So the worst extra wait is this bound plus one backoff: deliveries about 0, 10 and 30 s after
+   * the first, launched at about 30 s after submission, under 50 s if the first delivery came late.
+   * Those deliveries are at most two (three with a flat 10 s backoff) of the five before the
+   * message is dead-lettered, leaving the others to launch retries.
+   */
+  public static final Duration WARM_TAKE_WITHIN = Duration.ofSeconds(30);
 
   public enum Result {
     /** An execution was started for the job. */
@@ -78,6 +98,12 @@ public final class DispatchJobs {
     UNKNOWN_JOB,
     /** Idle tasks can take every queued job: the job stays queued for them. */
     LEFT_FOR_IDLE_TASK,
+    /**
+     * The pool holds the tasks the keep-warm policy wants, at least as many as the queued jobs, and
+     * the job is younger than {@link #WARM_TAKE_WITHIN}: it stays queued for a warm task finishing
+     * its job. Its message is to be delivered again ({@link LeftForWarmTasksException}).
+     */
+    LEFT_FOR_WARM_TASKS,
     /** The pool is full or the platform refused for lack of capacity: the job stays queued. */
     NO_CAPACITY,
     /** Its user has used their tier's GPU time for the month: the job is failed ({@link GpuQuota}). */
@@ -98,6 +124,7 @@ public final class DispatchJobs {
   private final Ledger ledger;
   private final Clock clock;
   private final Pause pause;
+  private final WarmTarget warmTarget;
 
   /** Waits between reads of a job not stored yet; tests replace the sleep. */
   @FunctionalInterface
@@ -115,10 +142,18 @@ public final class DispatchJobs {
 
   DispatchJobs(JobStore jobs, JobLauncher launcher, GpuPool pool, FairShare.Limits limits, Ledger ledger,
       Clock clock, Pause pause) {
-    this(jobs, launcher, pool, limits, GpuQuota.none(), event -> {
-      throw new IllegalStateException("no quota, no verdict: " + event);
-    }, ledger, clock, pause);
+    this(jobs, launcher, pool, limits, GpuQuota.none(), NO_VERDICT, ledger, clock, pause, WarmTarget.NONE);
   }
+
+  /** Without a GPU quota, counting on the warm tasks {@code warmTarget} keeps up: the simulation's. */
+  public DispatchJobs(JobStore jobs, JobLauncher launcher, GpuPool pool, FairShare.Limits limits, Ledger ledger,
+      Clock clock, WarmTarget warmTarget) {
+    this(jobs, launcher, pool, limits, GpuQuota.none(), NO_VERDICT, ledger, clock, SLEEP, warmTarget);
+  }
+
+  private static final JobEventPublisher NO_VERDICT = event -> {
+    throw new IllegalStateException("no quota, no verdict: " + event);
+  };
 
   /**
    * @param quota the users' monthly GPU time, checked before a slot is reserved
@@ -126,12 +161,22 @@ public final class DispatchJobs {
    */
   public DispatchJobs(JobStore jobs, JobLauncher launcher, GpuPool pool, FairShare.Limits limits, GpuQuota quota,
       JobEventPublisher events, Ledger ledger, Clock clock) {
-    this(jobs, launcher, pool, limits, quota, events, ledger, clock, SLEEP);
+    this(jobs, launcher, pool, limits, quota, events, ledger, clock, WarmTarget.NONE);
+  }
+
+  /**
+   * @param warmTarget how many tasks the keep-warm policy keeps up ({@code KeepWarm.target()}), so
+   *     that a job they will take is not launched for; {@link WarmTarget#NONE} without the policy
+   */
+  public DispatchJobs(JobStore jobs, JobLauncher launcher, GpuPool pool, FairShare.Limits limits, GpuQuota quota,
+      JobEventPublisher events, Ledger ledger, Clock clock, WarmTarget warmTarget) {
+    this(jobs, launcher, pool, limits, quota, events, ledger, clock, SLEEP, warmTarget);
   }
 
   private DispatchJobs(JobStore jobs, JobLauncher launcher, GpuPool pool, FairShare.Limits limits, GpuQuota quota,
-      JobEventPublisher events, Ledger ledger, Clock clock, Pause pause) {
+      JobEventPublisher events, Ledger ledger, Clock clock, Pause pause, WarmTarget warmTarget) {
     this.pause = pause;
+    this.warmTarget = warmTarget;
     this.jobs = jobs;
     this.launcher = launcher;
     this.pool = pool;
@@ -146,9 +191,20 @@ public final class DispatchJobs {
    * Dispatches the job of a message published at {@code publishedAt}, waiting for a job that is not
    * stored yet ({@link #NOT_STORED_YET_WAITS}). Throws {@link JobNotStoredYetException} if it is
    * still missing while the message is younger than {@link #NOT_STORED_YET_GRACE}, so that Pub/Sub
-   * redelivers; an older message of an unknown job is {@link Result#UNKNOWN_JOB}.
+   * redelivers; an older message of an unknown job is {@link Result#UNKNOWN_JOB}. Throws
+   * {@link LeftForWarmTasksException} for a job left to warm tasks, so that Pub/Sub delivers it
+   * again after its backoff, when a job still queued past {@link #WARM_TAKE_WITHIN} is launched
+   * and one a warm task took is {@link Result#NOT_QUEUED}.
    */
   public Result dispatch(JobSubmitted message, Instant publishedAt) {
+    Result result = dispatchStored(message, publishedAt);
+    if (result == Result.LEFT_FOR_WARM_TASKS) {
+      throw new LeftForWarmTasksException(message);
+    }
+    return result;
+  }
+
+  private Result dispatchStored(JobSubmitted message, Instant publishedAt) {
     Result result = dispatch(message);
     for (Duration wait : NOT_STORED_YET_WAITS) {
       if (result != Result.UNKNOWN_JOB || !young(publishedAt)) {
@@ -176,6 +232,18 @@ public final class DispatchJobs {
   public static final class JobNotStoredYetException extends RuntimeException {
     JobNotStoredYetException(JobSubmitted message, Throwable cause) {
       super("job " + message.jobId() + " is not stored yet; its message is to be delivered again", cause);
+    }
+  }
+
+  /**
+   * A job left to warm tasks ({@link Result#LEFT_FOR_WARM_TASKS}): its message is to be delivered
+   * again, a delayed second look, so that a job no warm task took in time is launched rather than
+   * left to the reconciler's republishing minutes later.
+   */
+  public static final class LeftForWarmTasksException extends RuntimeException {
+    LeftForWarmTasksException(JobSubmitted message) {
+      super("job " + message.jobId() + " stays queued for warm tasks; its message is to be delivered again, and"
+          + " launches if the job is still queued " + WARM_TAKE_WITHIN.toSeconds() + " s after its submission");
     }
   }
 
@@ -277,7 +345,7 @@ public final class DispatchJobs {
         return Outcome.keep(Result.OVER_QUOTA);
       }
       if (slot == null) {
-        slot = pool.reserve(now, now.plus(START_LEASE), usage -> (refusal = refusal(job, usage)) == null);
+        slot = pool.reserve(now, now.plus(START_LEASE), usage -> (refusal = refusal(job, usage, now)) == null);
       }
       if (slot.isEmpty()) {
         if (refusal == null) {
@@ -309,8 +377,11 @@ public final class DispatchJobs {
   }
 
   /** Why a launch is not worth a slot given the pool's {@code usage}, or null if it is. Cheapest look first. */
-  private Result refusal(Job job, GpuPool.Usage usage) {
-    if (usage.idle() > 0 && jobs.queued(usage.idle() + 1).size() <= usage.idle()) {
+  private Result refusal(Job job, GpuPool.Usage usage, Instant now) {
+    // One read of the queue serves both checks that need it: as far as the idle tasks without the
+    // policy (today's read), as far as all the tasks up with it.
+    QueueLength queue = new QueueLength(warmTarget == WarmTarget.NONE ? usage.idle() : usage.held());
+    if (usage.idle() > 0 && queue.atMost(usage.idle())) {
       log.info("job {}: {} idle task(s) can take the queue; nothing launched", job.id(), usage.idle());
       return Result.LEFT_FOR_IDLE_TASK;
     }
@@ -324,7 +395,53 @@ public final class DispatchJobs {
           job.userId(), job.tier());
       return Result.USER_AT_LIMIT;
     }
+    if (leftForWarmTasks(job, usage, now, queue)) {
+      return Result.LEFT_FOR_WARM_TASKS;
+    }
     return null;
+  }
+
+  /**
+   * Whether warm tasks will take the job soon enough: it is younger than {@link #WARM_TAKE_WITHIN},
+   * the pool holds at least the tasks the policy wants (a launch would add one beyond them), and
+   * those tasks, busy or idle, are at least as many as the queued jobs (each takes one as it
+   * finishes). Without the policy ({@link WarmTarget#NONE}) nothing is read.
+   */
+  private boolean leftForWarmTasks(Job job, GpuPool.Usage usage, Instant now, QueueLength queue) {
+    if (job.createdAt() == null || !now.isBefore(job.createdAt().plus(WARM_TAKE_WITHIN)) || usage.held() == 0) {
+      return false;
+    }
+    int wanted = warmTarget.wanted(now, usage);
+    if (wanted <= 0 || usage.held() < wanted || !queue.atMost(usage.held())) {
+      return false;
+    }
+    log.info("job {}: {} task(s) up, the keep-warm policy wants {}, and they can take the queue: left for them,"
+        + " looked at again after Pub/Sub's backoff, launched if still queued {} s after submission", job.id(),
+        usage.held(), wanted, WARM_TAKE_WITHIN.toSeconds());
+    return true;
+  }
+
+  /**
+   * How many jobs are queued, as far as {@code readUpTo}: one read of up to {@code readUpTo + 1}
+   * queued jobs, made at the first question, answers {@link #atMost} for every n up to it.
+   */
+  private final class QueueLength {
+    private final int readUpTo;
+    private List<Job> read;
+
+    QueueLength(int readUpTo) {
+      this.readUpTo = readUpTo;
+    }
+
+    boolean atMost(int n) {
+      if (n > readUpTo) {
+        throw new IllegalArgumentException("the queue is read up to " + readUpTo + " jobs, not " + n);
+      }
+      if (read == null) {
+        read = jobs.queued(readUpTo + 1);
+      }
+      return read.size() <= n;
+    }
   }
 
   private static boolean isQueued(Job job, JobSubmitted message) {

@@ -1,4 +1,4 @@
-package dev.darkroom.core.warm;
+package dev.darkroom.core.traffic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,4 @@
-package dev.darkroom.core.warm;
+package dev.darkroom.core.traffic;
 
 import java.time.DayOfWeek;
 import java.time.Duration;
