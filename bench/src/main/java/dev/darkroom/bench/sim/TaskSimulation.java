@@ -1,5 +1,6 @@
 package dev.darkroom.bench.sim;
 
+import dev.darkroom.core.event.JobSubmitted;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.port.GpuPool;
@@ -7,7 +8,7 @@ import dev.darkroom.core.port.JobLauncher;
 import dev.darkroom.core.usecase.DispatchJobs;
 import dev.darkroom.core.usecase.DrainOrder;
 import dev.darkroom.core.usecase.FairShare;
-import dev.darkroom.core.warm.ArrivalProfile;
+import dev.darkroom.core.traffic.ArrivalProfile;
 import dev.darkroom.core.warm.KeepWarm;
 import dev.darkroom.core.warm.TypicalJob;
 import dev.darkroom.core.warm.WarmTarget;
@@ -96,31 +97,27 @@ final class TaskSimulation {
     this.trace = trace;
     this.core = new SimCore(trace, cost);
     this.pool = new InMemoryGpuPool(settings.cap());
-    this.dispatch = new DispatchJobs(core.jobs, this::launch, pool, FairShare.Limits.none(), core.ledger, core.clock);
+    this.keepWarm = settings.keepWarm() == null ? null : new KeepWarm(settings.keepWarm(), core.warmSignals);
+    this.warmTarget = keepWarm == null ? WarmTarget.NONE : keepWarm.target();
+    this.dispatch = new DispatchJobs(core.jobs, this::launch, pool, FairShare.Limits.none(), core.ledger, core.clock,
+        warmTarget);
     this.drainOrder = new DrainOrder(core.jobs, new FairShare(core.jobs, FairShare.Limits.none()));
     this.warmDrainOrder = DrainOrder.takingDispatched(core.jobs, new FairShare(core.jobs, FairShare.Limits.none()),
         core.clock);
-    this.keepWarm = settings.keepWarm() == null ? null : new KeepWarm(settings.keepWarm(), core.warmSignals);
-    this.warmTarget = keepWarm == null ? WarmTarget.NONE : keepWarm.target();
-    core.submitArrivals(trace, message -> core.events.after(cost.dispatchDelayMillis(), () -> dispatchOrLeave(message)));
+    core.submitArrivals(trace, message -> core.events.after(cost.dispatchDelayMillis(), () -> deliver(message, 0)));
   }
 
-  static final long WARM_TAKE_WITHIN_MILLIS = 30_000;
-  static final long RECHECK_MILLIS = 10_000;
+  /** Pub/Sub's redelivery backoff for the job-submitted subscription: 10 s, doubling. */
+  static final long REDELIVERY_BACKOFF_MILLIS = 10_000;
 
-  private void dispatchOrLeave(dev.darkroom.core.event.JobSubmitted message) {
-    if (keepWarm != null) {
-      GpuPool.Usage usage = pool.usage(core.clock.instant());
-      int wanted = warmTarget.wanted(core.clock.instant(), usage);
-      Job job = core.jobs.get(message.jobId()).orElseThrow();
-      if (job.status() == JobStatus.QUEUED && wanted > 0 && usage.held() >= wanted
-          && core.jobs.queued(usage.held() + 1).size() <= usage.held()
-          && core.clock.now() - VirtualClock.millisOf(job.createdAt()) < WARM_TAKE_WITHIN_MILLIS) {
-        core.events.after(RECHECK_MILLIS, () -> dispatchOrLeave(message));
-        return;
-      }
+  /**
+   * One delivery of a job-submitted message to dispatch: a job left to warm tasks comes back after
+   * the subscription's backoff (the function answers with an error), as it does in the cloud.
+   */
+  private void deliver(JobSubmitted message, int attempt) {
+    if (dispatch.dispatch(message) == DispatchJobs.Result.LEFT_FOR_WARM_TASKS) {
+      core.events.after(REDELIVERY_BACKOFF_MILLIS << attempt, () -> deliver(message, attempt + 1));
     }
-    dispatch.dispatch(message);
   }
 
   /** The usual traffic of the weeks before the trace, as the reconciler saves it from the ledger. */
@@ -163,9 +160,13 @@ final class TaskSimulation {
   }
 
   SimResult run() {
+    if (System.getenv("WAITDEBUG") != null) {
+      System.out.println("RUN " + settings.policy());
+    }
     if (keepWarm != null) {
       saveHistory();
-      core.events.after(60_000, this::topUp);
+      // The reconciler's first tick comes with the trace's start.
+      core.events.after(0, this::topUp);
     }
     core.events.runAll();
     core.checkAllSucceeded(trace);

@@ -1,6 +1,7 @@
 package dev.darkroom.core.warm;
 
 import dev.darkroom.core.port.WarmSignals;
+import dev.darkroom.core.traffic.ArrivalProfile;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -148,7 +148,10 @@ public final class KeepWarm {
       return new Decision(false, Reason.BUDGET_SPENT, pinned, 0, spent, budget);
     }
     ArrivalRate.Estimate rate = arrivals.at(now);
-    int wanted = Math.max(pinned, forTraffic(now, rate, situation.typicalJob(), pool.cap()));
+    // The fleet's typical job when the ledger gave one, so that every task, dispatch and the
+    // reconciler size the warm set alike; the task's own before that.
+    Duration typicalJob = arrivals.typicalJob(now).orElse(situation.typicalJob());
+    int wanted = Math.max(pinned, forTraffic(now, rate, typicalJob, pool.cap()));
     if (pool.held() <= wanted) {
       return new Decision(true, Reason.TRAFFIC, wanted, rate.perSecond(), spent, budget);
     }
