@@ -90,7 +90,7 @@ public record RunnerConfig(
    * prompt costs at most what starting afresh for it would, so an idle wait never costs more than
    * twice the best choice in hindsight.
    */
-  public static final int DEFAULT_DRAIN_IDLE_SECONDS = 60;
+  public static final int DEFAULT_DRAIN_IDLE_SECONDS = KeepWarmConfig.DEFAULT_DRAIN_IDLE_SECONDS;
 
   public RunnerConfig {
     jobIds = List.copyOf(jobIds);
