@@ -176,6 +176,9 @@ resource "google_cloudfunctions2_function" "dispatch" {
       DB_NAME                  = google_sql_database.ledger.name
       DB_USER                  = google_sql_user.ledger.name
       DB_POOL_SIZE             = tostring(var.db_pool_size)
+      # The keep-warm policy, as the runners have it (gpu_job.tf): dispatch counts on warm tasks.
+      WARM_IDLE_BUDGET_SECONDS = var.warm_idle_budget_seconds == null ? "" : tostring(var.warm_idle_budget_seconds)
+      WARM_SCHEDULE            = var.warm_schedule
     }
 
     secret_environment_variables {
