@@ -151,6 +151,9 @@ public final class Runner {
       List<String> mine = settings.share().of(jobIds);
       log.info("task {} of {} has {} of {} jobs", settings.share().index(), settings.share().count(),
           mine.size(), jobIds.size());
+      if (jobIds.isEmpty()) {
+        return startWarm();
+      }
       if (mine.isEmpty()) {
         return EXIT_OK;
       }
@@ -192,6 +195,22 @@ public final class Runner {
   }
 
   /**
+   * A task launched with no job (the reconciler's top-up of the warm set): it starts its engine and
+   * waits for work as the keep-warm policy says, taking queued jobs and jobs dispatched to tasks
+   * still starting, as a task that has drained its share does. Without the policy (or with draining
+   * off) there is nothing to wait for: it exits at once, giving its slot back.
+   */
+  private int startWarm() throws EngineUnavailableException, InterruptedException {
+    if (warm == null || settings.drainIdle().isZero()) {
+      log.info("launched with no job and no keep-warm policy: nothing to do");
+      return EXIT_OK;
+    }
+    log.info("launched with no job to keep warm: starting the engine, then waiting for work");
+    engine.awaitReady(settings.engineReadyTimeout());
+    return drain();
+  }
+
+  /**
    * Claims and runs queued jobs, those needing the models the last job loaded first, else the
    * oldest of any (paying a model load, which costs less than someone's cold start), until none
    * has come for {@link Settings#drainIdle()}, the task must stop, or its claim deadline passes.
@@ -204,7 +223,9 @@ public final class Runner {
     if (settings.drainIdle().isZero() || (lastFingerprint == null && warm == null)) {
       return EXIT_OK;
     }
-    if (warm != null) {
+    if (warm != null && lastFingerprint == null) {
+      log.info("waiting for queued jobs of any model while the keep-warm policy says so");
+    } else if (warm != null) {
       log.info("draining queued jobs (fingerprint {} first) while the keep-warm policy says so", lastFingerprint);
     } else {
       log.info("draining queued jobs (fingerprint {} first) until none comes for {} s", lastFingerprint,
