@@ -179,6 +179,7 @@ resource "google_cloudfunctions2_function" "dispatch" {
       # The keep-warm policy, as the runners have it (gpu_job.tf): dispatch counts on warm tasks.
       WARM_IDLE_BUDGET_SECONDS = var.warm_idle_budget_seconds == null ? "" : tostring(var.warm_idle_budget_seconds)
       WARM_SCHEDULE            = var.warm_schedule
+      DRAIN_IDLE_SECONDS       = tostring(var.drain_idle_seconds)
     }
 
     secret_environment_variables {

@@ -277,7 +277,7 @@ public final class LocalStack implements AutoCloseable {
     if (options.firebaseAuthEmulator() == null) {
       warmUpGateway(gatewayPort);
     }
-    trigger(JOB_SUBMITTED, dispatchPort);
+    trigger(JOB_SUBMITTED, dispatchPort, keepWarmOn() ? WARM_REDELIVERY_BACKOFF : Duration.ofSeconds(1));
     trigger(JOB_EVENTS, jobEventsPort);
     warmUpTriggers(clients);
     trigger(RECONCILE_TICKS, reconcilePort);
@@ -584,10 +584,28 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
+  /**
+   * The cloud subscription's minimum backoff (terraform/scripts/attach-dead-letters.sh). Dispatch
+   * leaves a young job to warm tasks by failing its delivery (DispatchJobs.LeftForWarmTasksException)
+   * and looks again at the redelivery: at a 1 s backoff the five attempts would all come within
+   * 15 s, before the 30 s after which it launches, and the job would be dead-lettered instead.
+   */
+  static final Duration WARM_REDELIVERY_BACKOFF = Duration.ofSeconds(10);
+
+  /** The keep-warm policy is on for the functions: the options set its budget or a schedule. */
+  private boolean keepWarmOn() {
+    return List.of("WARM_IDLE_BUDGET_SECONDS", "WARM_SCHEDULE").stream()
+        .anyMatch(name -> !functionEnv.getOrDefault(name, "").isBlank());
+  }
+
   /** As Eventarc would: the topic's messages to the function, retried, then dead-lettered. */
   private void trigger(String topic, int port) {
+    trigger(topic, port, Duration.ofSeconds(1));
+  }
+
+  private void trigger(String topic, int port, Duration minBackoff) {
     cloud.eventarc().addTrigger(TriggerSpec.of(topic, topic, URI.create("http://127.0.0.1:" + port + "/"))
-        .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(60))
+        .withBackoff(minBackoff, Duration.ofSeconds(60))
         .withDeadLetter(topic + "-dead-letter", 5));
   }
 

@@ -2,7 +2,7 @@ package dev.darkroom.core.usecase;
 
 import dev.darkroom.core.port.ArrivalHistory;
 import dev.darkroom.core.port.WarmSignals;
-import dev.darkroom.core.warm.ArrivalProfile;
+import dev.darkroom.core.traffic.ArrivalProfile;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

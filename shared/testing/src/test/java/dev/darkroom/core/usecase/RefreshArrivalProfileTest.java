@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobStatus;
 import dev.darkroom.core.port.ArrivalHistory;
-import dev.darkroom.core.warm.ArrivalProfile;
+import dev.darkroom.core.traffic.ArrivalProfile;
 import dev.darkroom.testing.InMemoryLedger;
 import dev.darkroom.testing.InMemoryWarmSignals;
 import dev.darkroom.testing.ManualClock;
