@@ -1,6 +1,7 @@
 package dev.darkroom.core.usecase;
 
 import dev.darkroom.core.job.Job;
+import dev.darkroom.core.job.ModelFingerprint;
 import dev.darkroom.core.port.GpuPool;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,8 +16,9 @@ import java.util.Objects;
  * with models F loaded, looking at a job that needs models G, leaves it while another idle task has
  * G loaded ({@link GpuPool#loadedOnOtherIdleTasks}) and the job is younger than {@link #LEAVE_FOR}:
  * that task looks every half second ({@code KeepWarm.WARM_POLL}) and runs the job without the 5 to
- * 20 s model load this one would pay. Jobs of its own models, and jobs no other idle task has the
- * models of, are taken as before. The dispatch simulation measured it: about half the model loads
+ * 20 s model load this one would pay. Jobs of its own models, jobs that load no model
+ * ({@link ModelFingerprint#NO_MODELS}) or whose models are unknown, and jobs no other idle task has
+ * the models of, are taken as before. The dispatch simulation measured it: about half the model loads
  * per image on the steady and day traces ({@code docs/DISPATCH_SIMULATION.md}).
  *
  * <p>A job's age is the time since it last changed ({@link Job#updatedAt()}: queued, handed back,
@@ -54,15 +56,15 @@ public final class ModelAffinity {
 
   /**
    * Of {@code candidates} (in the order {@link DrainOrder#next} gives them), those the task should
-   * try to claim, in the same order: all of them when the first needs {@code loadedFingerprint}
-   * (nothing read) or when no other idle task has the models of any; else all but the jobs younger
-   * than {@link #LEAVE_FOR} whose models another idle task has loaded.
+   * try to claim, in the same order. All of them, with nothing read, when the first needs the
+   * task's own models or none; all of them when no other idle task has models loaded; else all but
+   * the jobs younger than {@link #LEAVE_FOR} whose models another idle task has loaded.
    *
-   * @param loadedFingerprint the models this task has loaded; null when none (every job needs others)
+   * @param loadedFingerprint the models this task has loaded; null when none
    * @param own this task's lease, whose own slot is not counted; null for a task holding no slot
    */
   public List<Job> toTry(String loadedFingerprint, GpuPool.Lease own, List<Job> candidates) {
-    if (candidates.isEmpty() || sameModels(candidates.get(0), loadedFingerprint)) {
+    if (candidates.isEmpty() || takenAsBefore(candidates.get(0), loadedFingerprint)) {
       return candidates;
     }
     Instant now = clock.instant();
@@ -80,13 +82,13 @@ public final class ModelAffinity {
   }
 
   private boolean leftToAnother(Job job, String loadedFingerprint, Collection<String> loadedElsewhere, Instant now) {
-    return !sameModels(job, loadedFingerprint) && job.fingerprint() != null
-        && loadedElsewhere.contains(job.fingerprint())
+    return !takenAsBefore(job, loadedFingerprint) && loadedElsewhere.contains(job.fingerprint())
         && job.updatedAt() != null && now.isBefore(job.updatedAt().plus(leaveFor));
   }
 
-  private static boolean sameModels(Job job, String loadedFingerprint) {
-    return loadedFingerprint != null && loadedFingerprint.equals(job.fingerprint());
+  /** The task loads nothing to run it (its own models, or none), or nobody can tell (models unknown). */
+  private static boolean takenAsBefore(Job job, String loadedFingerprint) {
+    return job.fingerprint() == null || job.fingerprint().equals(ModelFingerprint.NO_MODELS)
+        || job.fingerprint().equals(loadedFingerprint);
   }
-
 }

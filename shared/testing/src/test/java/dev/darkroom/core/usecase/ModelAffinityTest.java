@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.job.ModelFingerprint;
 import dev.darkroom.core.port.GpuPool;
 import dev.darkroom.core.port.JobChange;
 import dev.darkroom.testing.InMemoryGpuPool;
@@ -100,6 +101,18 @@ class ModelAffinityTest {
     slots.renew(sdxlTask, false, SDXL, T0.plusSeconds(90));
     assertThat(affinity.toTry(SD15, sd15Task, drainOrder.next(SD15, 5))).as("the sdxl task is busy now")
         .extracting(Job::id).containsExactly("job-flux", "job-sdxl");
+  }
+
+  @Test
+  void aJobThatLoadsNoModelOrWhoseModelsAreUnknownIsNeverLeft() {
+    GpuPool.Lease sd15Task = idleTask(SD15);
+    idleTask(ModelFingerprint.NO_MODELS);
+    queued("job-no-models", 1, ModelFingerprint.NO_MODELS);
+    queued("job-unknown-models", 2, null);
+
+    assertThat(affinity.toTry(SD15, sd15Task, drainOrder.next(SD15, 5))).extracting(Job::id)
+        .containsExactly("job-no-models", "job-unknown-models");
+    assertThat(poolReads).as("the first needs no load here").isZero();
   }
 
   @Test
