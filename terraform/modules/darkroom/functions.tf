@@ -176,6 +176,10 @@ resource "google_cloudfunctions2_function" "dispatch" {
       DB_NAME                  = google_sql_database.ledger.name
       DB_USER                  = google_sql_user.ledger.name
       DB_POOL_SIZE             = tostring(var.db_pool_size)
+      # The keep-warm policy, as the runners have it (gpu_job.tf): dispatch counts on warm tasks.
+      WARM_IDLE_BUDGET_SECONDS = var.warm_idle_budget_seconds == null ? "" : tostring(var.warm_idle_budget_seconds)
+      WARM_SCHEDULE            = var.warm_schedule
+      DRAIN_IDLE_SECONDS       = tostring(var.drain_idle_seconds)
     }
 
     secret_environment_variables {
@@ -259,7 +263,7 @@ resource "google_cloudfunctions2_function" "job_events" {
   depends_on = [google_project_service.enabled]
 }
 
-# reconcile-ticks (every minute) -> stuck, lost and timed-out jobs, retention (dead letters: dead_letters below). Module functions/reconcile is being written: the variables below follow DESIGN.md and are checked once it lands
+# reconcile-ticks (every minute) -> stuck, lost and timed-out jobs, retention (dead letters: dead_letters below); under the keep-warm policy, the warm set topped up
 resource "google_cloudfunctions2_function" "reconcile" {
   project     = var.project_id
   name        = "${local.name}-reconcile"
@@ -305,6 +309,11 @@ resource "google_cloudfunctions2_function" "reconcile" {
       RECONCILE_DISPATCH_TIMEOUT_SECONDS = tostring(var.reconcile_dispatch_timeout_seconds)
       RECONCILE_LOST_AFTER_SECONDS       = tostring(var.reconcile_lost_after_seconds)
       RECONCILE_MAX_ATTEMPTS             = tostring(var.reconcile_max_attempts)
+      # The keep-warm policy, as the runners have it (gpu_job.tf): each tick tops the warm set up,
+      # launching jobless executions of GPU_JOB_NAME, and refreshes the usual traffic from the ledger.
+      WARM_IDLE_BUDGET_SECONDS = var.warm_idle_budget_seconds == null ? "" : tostring(var.warm_idle_budget_seconds)
+      WARM_SCHEDULE            = var.warm_schedule
+      DRAIN_IDLE_SECONDS       = tostring(var.drain_idle_seconds)
       # Notification retries: due ones (pending_notifications, ledger DB) go back on notifications.
       NOTIFICATIONS_TOPIC      = google_pubsub_topic.notifications.name
       INSTANCE_CONNECTION_NAME = google_sql_database_instance.ledger.connection_name

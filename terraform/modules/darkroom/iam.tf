@@ -307,7 +307,7 @@ resource "google_storage_bucket_iam_member" "runner_reads_models" {
   member = "serviceAccount:${google_service_account.runner.email}"
 }
 
-# ---- reconcile: jobs and GPU slots (Firestore), republish to dispatch, verdicts through job-events, executions (Cloud Run)
+# ---- reconcile: jobs and GPU slots (Firestore), republish to dispatch, verdicts through job-events, executions (Cloud Run), warm top-up
 
 resource "google_project_iam_member" "reconcile_datastore" {
   project = var.project_id
@@ -339,7 +339,9 @@ resource "google_cloud_run_v2_job_iam_member" "reconcile_views_gpu_job" {
 }
 
 # Executions.list and cancel: an execution running outside the GPU pool's count (its launch's slot
-# was given back) is adopted back into its slot or cancelled (ReconcileJobs).
+# was given back) is adopted back into its slot or cancelled (ReconcileJobs). And runJob with
+# overrides (run.jobs.runWithOverrides), as dispatch: the keep-warm top-up launches jobless
+# executions (TopUpWarmTasks), running as the runner's service account (below).
 resource "google_cloud_run_v2_job_iam_member" "reconcile_cancels_gpu_executions" {
   project  = var.project_id
   location = var.region
@@ -348,7 +350,14 @@ resource "google_cloud_run_v2_job_iam_member" "reconcile_cancels_gpu_executions"
   member   = "serviceAccount:${google_service_account.reconcile.email}"
 }
 
-# Notification retries: pending_notifications in the ledger DB, republished to notifications.
+resource "google_service_account_iam_member" "reconcile_acts_as_runner" {
+  service_account_id = google_service_account.runner.name
+  role               = "roles/iam.serviceAccountUser"
+  member             = "serviceAccount:${google_service_account.reconcile.email}"
+}
+
+# Notification retries: pending_notifications in the ledger DB, republished to notifications; the
+# jobs created per minute, read hourly for the keep-warm policy's usual traffic.
 resource "google_project_iam_member" "reconcile_cloudsql" {
   project = var.project_id
   role    = "roles/cloudsql.client"

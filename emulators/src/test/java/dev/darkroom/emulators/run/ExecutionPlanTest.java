@@ -27,6 +27,19 @@ class ExecutionPlanTest {
       .build();
 
   @Test
+  void anOverrideWithAnEmptyValueLeavesTheVariableSetAndEmpty() {
+    ExecutionPlan plan = ExecutionPlan.of(JOB, Overrides.newBuilder()
+        .addContainerOverrides(ContainerOverride.newBuilder()
+            .addEnv(EnvVar.newBuilder().setName("B").setValue(""))
+            .addEnv(EnvVar.newBuilder().setName("DARKROOM_JOB_IDS").setValue("")))
+        .build());
+
+    assertThat(plan.template().getContainers(0).getEnvList()).extracting(EnvVar::getName, EnvVar::getValue)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("A", "job"), org.assertj.core.groups.Tuple.tuple("B", ""),
+            org.assertj.core.groups.Tuple.tuple("DARKROOM_JOB_IDS", ""));
+  }
+
+  @Test
   void appliesCloudRunDefaultsWhenTheJobLeavesFieldsUnset() {
     ExecutionPlan plan = ExecutionPlan.of(JOB, Overrides.getDefaultInstance());
 

@@ -215,6 +215,10 @@ public final class LocalStack implements AutoCloseable {
     functionEnv.put("RECONCILE_REQUEUE_AFTER_SECONDS", "10");
     functionEnv.put("RECONCILE_DISPATCH_TIMEOUT_SECONDS", "120");
     functionEnv.put("RECONCILE_LOST_AFTER_SECONDS", "20");
+    // The keep-warm policy's grace, as the runner tasks have it; the policy itself (WARM_IDLE_BUDGET_SECONDS,
+    // WARM_SCHEDULE) reaches dispatch and the reconciler through the options' functionEnv below, and the
+    // runner tasks through the GPU job (createGpuJob).
+    functionEnv.put("DRAIN_IDLE_SECONDS", Long.toString(options.runnerDrainIdle().toSeconds()));
     functionEnv.put("JOB_EVENTS_PUBLIC_TOPIC", JOB_EVENTS_PUBLIC);
     functionEnv.put("MODELS_BUCKET", MODELS_BUCKET);
     // Local only: test webhook receivers and model hubs listen on 127.0.0.1. Never set in the cloud (terraform/checks).
@@ -273,7 +277,7 @@ public final class LocalStack implements AutoCloseable {
     if (options.firebaseAuthEmulator() == null) {
       warmUpGateway(gatewayPort);
     }
-    trigger(JOB_SUBMITTED, dispatchPort);
+    trigger(JOB_SUBMITTED, dispatchPort, keepWarmOn() ? WARM_REDELIVERY_BACKOFF : Duration.ofSeconds(1));
     trigger(JOB_EVENTS, jobEventsPort);
     warmUpTriggers(clients);
     trigger(RECONCILE_TICKS, reconcilePort);
@@ -504,7 +508,7 @@ public final class LocalStack implements AutoCloseable {
     runnerEnv.put("TIER_CONCURRENCY", TIER_CONCURRENCY);
     runnerEnv.put("GPU_TASK_CAP", Integer.toString(GPU_TASK_CAP));
     // The keep-warm policy is off locally (tasks wait DRAIN_IDLE_SECONDS) unless asked for, as
-    // Terraform does, through the options' environment.
+    // Terraform does, through the options' environment (the functions get it too: functionEnv).
     for (String name : List.of("WARM_IDLE_BUDGET_SECONDS", "WARM_SCHEDULE")) {
       String value = options.functionEnv().get(name);
       if (value != null) {
@@ -580,10 +584,28 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
+  /**
+   * The cloud subscription's minimum backoff (terraform/scripts/attach-dead-letters.sh). Dispatch
+   * leaves a young job to warm tasks by failing its delivery (DispatchJobs.LeftForWarmTasksException)
+   * and looks again at the redelivery: at a 1 s backoff the five attempts would all come within
+   * 15 s, before the 30 s after which it launches, and the job would be dead-lettered instead.
+   */
+  static final Duration WARM_REDELIVERY_BACKOFF = Duration.ofSeconds(10);
+
+  /** The keep-warm policy is on for the functions: the options set its budget or a schedule. */
+  private boolean keepWarmOn() {
+    return List.of("WARM_IDLE_BUDGET_SECONDS", "WARM_SCHEDULE").stream()
+        .anyMatch(name -> !functionEnv.getOrDefault(name, "").isBlank());
+  }
+
   /** As Eventarc would: the topic's messages to the function, retried, then dead-lettered. */
   private void trigger(String topic, int port) {
+    trigger(topic, port, Duration.ofSeconds(1));
+  }
+
+  private void trigger(String topic, int port, Duration minBackoff) {
     cloud.eventarc().addTrigger(TriggerSpec.of(topic, topic, URI.create("http://127.0.0.1:" + port + "/"))
-        .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(60))
+        .withBackoff(minBackoff, Duration.ofSeconds(60))
         .withDeadLetter(topic + "-dead-letter", 5));
   }
 

@@ -11,13 +11,16 @@ import dev.darkroom.core.usecase.ClaimJob;
 import dev.darkroom.core.usecase.DrainOrder;
 import dev.darkroom.core.usecase.FairShare;
 import dev.darkroom.core.usecase.HandBackJob;
+import dev.darkroom.core.usecase.ModelAffinity;
 import dev.darkroom.core.warm.KeepWarm;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -120,6 +123,10 @@ public final class Runner {
   private DrainOrder drainOrder;
   /** Null: the task waits {@link Settings#drainIdle()} for more work, as before the keep-warm policy. */
   private WarmWait warm;
+  /** Under the keep-warm policy with a GPU pool: jobs left to idle tasks that have their models; else null. */
+  private ModelAffinity affinity;
+  /** The jobs the previous look left to other idle tasks, so that each is logged once. */
+  private Set<String> leftLastLook = Set.of();
   private final JobStore jobs;
 
   public Runner(JobStore jobs, JobQueue queue, PromptEngine engine, JobEventPublisher events, OutputStore store,
@@ -151,6 +158,9 @@ public final class Runner {
       List<String> mine = settings.share().of(jobIds);
       log.info("task {} of {} has {} of {} jobs", settings.share().index(), settings.share().count(),
           mine.size(), jobIds.size());
+      if (jobIds.isEmpty()) {
+        return startWarm();
+      }
       if (mine.isEmpty()) {
         return EXIT_OK;
       }
@@ -192,6 +202,22 @@ public final class Runner {
   }
 
   /**
+   * A task launched with no job (the reconciler's top-up of the warm set): it starts its engine and
+   * waits for work as the keep-warm policy says, taking queued jobs and jobs dispatched to tasks
+   * still starting, as a task that has drained its share does. Without the policy (or with draining
+   * off) there is nothing to wait for: it exits at once, giving its slot back.
+   */
+  private int startWarm() throws EngineUnavailableException, InterruptedException {
+    if (warm == null || settings.drainIdle().isZero()) {
+      log.info("launched with no job and no keep-warm policy: nothing to do");
+      return EXIT_OK;
+    }
+    log.info("launched with no job to keep warm: starting the engine, then waiting for work");
+    engine.awaitReady(settings.engineReadyTimeout());
+    return drain();
+  }
+
+  /**
    * Claims and runs queued jobs, those needing the models the last job loaded first, else the
    * oldest of any (paying a model load, which costs less than someone's cold start), until none
    * has come for {@link Settings#drainIdle()}, the task must stop, or its claim deadline passes.
@@ -204,7 +230,9 @@ public final class Runner {
     if (settings.drainIdle().isZero() || (lastFingerprint == null && warm == null)) {
       return EXIT_OK;
     }
-    if (warm != null) {
+    if (warm != null && lastFingerprint == null) {
+      log.info("waiting for queued jobs of any model while the keep-warm policy says so");
+    } else if (warm != null) {
       log.info("draining queued jobs (fingerprint {} first) while the keep-warm policy says so", lastFingerprint);
     } else {
       log.info("draining queued jobs (fingerprint {} first) until none comes for {} s", lastFingerprint,
@@ -256,12 +284,38 @@ public final class Runner {
 
   /** {@link DrainOrder}; a failed look is no reason to end the task: it counts as finding nothing. */
   private List<Job> drainable(String fingerprint) {
+    List<Job> candidates;
     try {
-      return drainOrder.next(fingerprint, DRAIN_BATCH);
+      candidates = drainOrder.next(fingerprint, DRAIN_BATCH);
     } catch (RuntimeException e) {
       log.warn("could not look for queued jobs to drain: {}", e.toString());
       return List.of();
     }
+    return affinity == null ? candidates : leavingToTasksWithTheirModels(fingerprint, candidates);
+  }
+
+  /**
+   * The candidates less those {@link ModelAffinity} leaves to other idle tasks that have their
+   * models loaded; if the pool cannot be read, all of them (a model load costs less than a wait).
+   */
+  private List<Job> leavingToTasksWithTheirModels(String fingerprint, List<Job> candidates) {
+    List<Job> toTry;
+    try {
+      toTry = affinity.toTry(fingerprint, slot.lease(), candidates);
+    } catch (RuntimeException e) {
+      log.warn("could not read which models the other idle tasks have loaded ({}): taking jobs as they come",
+          e.toString());
+      return candidates;
+    }
+    Set<String> left = new LinkedHashSet<>();
+    candidates.forEach(job -> left.add(job.id()));
+    toTry.forEach(job -> left.remove(job.id()));
+    if (!leftLastLook.containsAll(left)) {
+      log.info("leaving job(s) {} to idle tasks that have their models loaded (for up to {} s each)", left,
+          ModelAffinity.LEAVE_FOR.toSeconds());
+    }
+    leftLastLook = left;
+    return toTry;
   }
 
   /**
@@ -282,10 +336,13 @@ public final class Runner {
   /**
    * Waits for more work as the {@link KeepWarm} policy decides instead of a fixed drain idle time,
    * looking every {@link KeepWarm#WARM_POLL}, and takes jobs dispatched to tasks still starting
-   * too ({@link DrainOrder#takingDispatched}); set before {@link #run}.
+   * too ({@link DrainOrder#takingDispatched}), except those left to another idle task that has
+   * their models loaded ({@link ModelAffinity}, its slot saying which models this task has loaded,
+   * {@link TaskSlot#loaded}); set before {@link #run}.
    */
   Runner keepingWarm(WarmWait policy) {
     this.warm = policy;
+    this.affinity = policy.pool() != null ? new ModelAffinity(policy.pool(), clock) : null;
     this.drainOrder = DrainOrder.takingDispatched(jobs, new FairShare(jobs, settings.limits()), clock);
     return this;
   }
@@ -416,6 +473,9 @@ public final class Runner {
       running = job;
     }
     lastFingerprint = job.fingerprint();
+    if (warm != null) {
+      slot.loaded(lastFingerprint);
+    }
     Instant began = clock.instant();
     JobRun result;
     // Watched until its end is reported: uploading a large output takes time too, and the

@@ -27,7 +27,8 @@ import java.util.Optional;
  * @param deadlineMargin {@code DEADLINE_MARGIN_SECONDS}: no new job is claimed this close to it
  * @param comfyCommand {@code COMFYUI_COMMAND}: how to start ComfyUI in this task; null when it runs
  *     elsewhere (the local stack's simulated engine)
- * @param jobIds every job id of the execution, in the launcher's order; {@link #share} picks ours
+ * @param jobIds every job id of the execution, in the launcher's order; {@link #share} picks ours.
+ *     Empty for a task the reconciler launched to keep warm: it waits for work under the policy
  * @param taskAttempt Cloud Run's retry counter for this task, 0 on the first try (for logs)
  * @param promptIdleTimeout the watchdog: a prompt that shows no progress for this long is
  *     interrupted and reported as timed out
@@ -89,7 +90,7 @@ public record RunnerConfig(
    * prompt costs at most what starting afresh for it would, so an idle wait never costs more than
    * twice the best choice in hindsight.
    */
-  public static final int DEFAULT_DRAIN_IDLE_SECONDS = 60;
+  public static final int DEFAULT_DRAIN_IDLE_SECONDS = KeepWarmConfig.DEFAULT_DRAIN_IDLE_SECONDS;
 
   public RunnerConfig {
     jobIds = List.copyOf(jobIds);
@@ -124,7 +125,8 @@ public record RunnerConfig(
         CollectionConfig.gpuSlots(env), TopicConfig.jobSubmitted(env), TopicConfig.jobEvents(env), OutputsConfig.from(env));
     URI comfyUrl = comfyUrl(env.orDefault("COMFYUI_URL", DEFAULT_COMFYUI_URL));
     List<String> jobIds = Arrays.stream(
-            env.require(CloudRunJobLauncher.JOB_IDS_VARIABLE, "the job ids this execution runs, comma-separated")
+            env.requireSet(CloudRunJobLauncher.JOB_IDS_VARIABLE,
+                    "the job ids this execution runs, comma-separated; empty for a task launched to keep warm")
                 .split(","))
         .map(String::trim)
         .filter(id -> !id.isEmpty())

@@ -16,6 +16,10 @@ import org.slf4j.LoggerFactory;
  * it rather than launching; given back when the task exits. A task launched without a slot (by
  * hand, or by an older dispatch) keeps {@link #NONE}. A failed renewal is logged and retried at
  * the next beat: the job the task runs matters more than the count.
+ *
+ * <p>Under the keep-warm policy each renewal also says which models the task has loaded
+ * ({@link #loaded}), so that another idle task leaves a job of those models to this one
+ * ({@code ModelAffinity}).
  */
 class TaskSlot implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TaskSlot.class);
@@ -30,6 +34,8 @@ class TaskSlot implements AutoCloseable {
   private final ScheduledExecutorService beats;
   private boolean idle;
   private boolean closed;
+  /** Said in each renewal; null: none (or not said, without the keep-warm policy). */
+  private String loadedFingerprint;
 
   private TaskSlot() {
     this.pool = null;
@@ -60,6 +66,21 @@ class TaskSlot implements AutoCloseable {
     return slot;
   }
 
+  /** The lease this task holds; null for {@link #NONE}. */
+  GpuPool.Lease lease() {
+    return lease;
+  }
+
+  /**
+   * The task has loaded the models of {@code fingerprint} (its job's): the next renewals say so,
+   * the first of them when the task next waits for work ({@link #idle}).
+   */
+  void loaded(String fingerprint) {
+    synchronized (this) {
+      loadedFingerprint = fingerprint;
+    }
+  }
+
   /** The task runs a job, or is about to stop looking for one: not counted as idle. */
   void busy() {
     mark(false);
@@ -85,14 +106,16 @@ class TaskSlot implements AutoCloseable {
 
   private void renew() {
     boolean asIdle;
+    String withLoaded;
     synchronized (this) {
       if (closed) {
         return;
       }
       asIdle = idle;
+      withLoaded = loadedFingerprint;
     }
     try {
-      if (!pool.renew(lease, asIdle, clock.instant().plus(leaseFor))) {
+      if (!pool.renew(lease, asIdle, withLoaded, clock.instant().plus(leaseFor))) {
         log.warn("GPU slot {} is no longer this task's (its lease ran out); running on uncounted", lease.slot());
       }
     } catch (RuntimeException e) {

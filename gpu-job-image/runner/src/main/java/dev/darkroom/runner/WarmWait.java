@@ -44,6 +44,11 @@ final class WarmWait {
     this.clock = clock;
   }
 
+  /** The GPU pool this task reads (all its slots), or null for a task launched without a slot. */
+  GpuPool pool() {
+    return pool;
+  }
+
   /** A job held the task for {@code took}: it sizes the load arrivals put on warm tasks. */
   void ran(Duration took) {
     typicalJob.ran(took);

@@ -91,6 +91,17 @@ class RunnerConfigTest {
   }
 
   @Test
+  void anEmptyJobListIsATaskLaunchedToKeepWarm() {
+    Map<String, String> vars = minimal();
+    vars.put("DARKROOM_JOB_IDS", "");
+
+    RunnerConfig config = RunnerConfig.from(new Env(vars));
+
+    assertThat(config.jobIds()).isEmpty();
+    assertThat(config.myJobIds()).isEmpty();
+  }
+
+  @Test
   void namesTheMissingVariable() {
     for (String name : List.of("GOOGLE_CLOUD_PROJECT", "OUTPUTS_BUCKET", "DARKROOM_JOB_IDS", "CLOUD_RUN_EXECUTION")) {
       Map<String, String> vars = minimal();

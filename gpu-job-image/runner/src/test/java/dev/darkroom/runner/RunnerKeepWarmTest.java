@@ -104,6 +104,59 @@ class RunnerKeepWarmTest {
     assertThat(jobs.get("job-for-a-cold-task").orElseThrow().executionName()).isEqualTo(EXECUTION);
   }
 
+  @Test
+  void aTaskLaunchedWithNoJobStartsWarmAndTakesQueuedAndDispatchedJobsUnderThePolicy() {
+    Instant firstPrompt = START.plus(Duration.ofMinutes(10));
+    Instant secondPrompt = START.plus(Duration.ofMinutes(20));
+    Runner.Sleeper sleeper = duration -> {
+      Instant next = clock.instant().plus(duration);
+      if (clock.instant().isBefore(firstPrompt) && !next.isBefore(firstPrompt)) {
+        queued(job("job-queued", 1));
+      }
+      if (clock.instant().isBefore(secondPrompt) && !next.isBefore(secondPrompt)) {
+        dispatched(job("job-for-a-cold-task", 2));
+      }
+      advance(duration);
+    };
+
+    int exit = runner(0, "1 warm 00:00-00:30 daily", sleeper).run(List.of());
+
+    assertThat(exit).isEqualTo(Runner.EXIT_OK);
+    assertThat(engine.ran).containsExactly("job-queued", "job-for-a-cold-task");
+    assertThat(jobs.get("job-queued").orElseThrow().executionName()).isEqualTo(EXECUTION);
+    // Up through the pinned window, out within one decision of its end.
+    assertThat(clock.instant()).isAfterOrEqualTo(START.plus(Duration.ofMinutes(30)))
+        .isBefore(START.plus(Duration.ofMinutes(30)).plus(KeepWarm.DECIDE_EVERY).plusSeconds(1));
+    assertThat(pool.usage(clock.instant()).held()).as("slot given back").isZero();
+  }
+
+  @Test
+  void aTaskLaunchedWithNoJobWaitsNoLongerThanThePolicySays() {
+    runner(0, "", this::advance).run(List.of());
+
+    assertThat(engine.ran).isEmpty();
+    assertThat(slept).isEmpty();
+    assertThat(pool.usage(clock.instant()).held()).as("slot given back").isZero();
+  }
+
+  @Test
+  void withoutThePolicyATaskLaunchedWithNoJobExitsAtOnceWithoutWaitingForTheEngine() {
+    queued(job("job-queued", 1));
+    GpuPool.Lease lease = pool.reserve(clock.instant(), clock.instant().plusSeconds(600)).orElseThrow();
+    Runner runner = new Runner(jobs, new RecordingJobQueue(), engine.unreachable(), events, new InMemoryOutputStore(),
+        clock, RunnerTest.fastRetries(),
+        new Runner.Settings(EXECUTION, TaskShare.whole(), Duration.ofSeconds(1)).withDrainIdle(Duration.ofSeconds(10)),
+        this::advance)
+        .holding(TaskSlot.hold(pool, lease, clock, Duration.ofSeconds(30)));
+
+    assertThat(runner.run(List.of())).isEqualTo(Runner.EXIT_OK);
+
+    assertThat(engine.ran).isEmpty();
+    assertThat(slept).isEmpty();
+    assertThat(jobs.get("job-queued").orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(pool.usage(clock.instant()).held()).as("slot given back").isZero();
+  }
+
   private void advance(Duration duration) {
     slept.add(duration);
     clock.advance(duration);

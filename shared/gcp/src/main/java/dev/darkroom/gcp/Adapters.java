@@ -150,6 +150,11 @@ public final class Adapters implements AutoCloseable {
     return new SqlLedger(database());
   }
 
+  /** The ledger's history of arrivals, from which the reconciler rebuilds the usual traffic hourly. */
+  public dev.darkroom.core.port.ArrivalHistory arrivalHistory() {
+    return new SqlLedger(database());
+  }
+
   /** Who is calling, for the API and the realtime gateway (see {@link AuthConfig}). */
   public Authenticator authenticator(AuthConfig auth, Clock clock) {
     return auth.required()

@@ -24,6 +24,18 @@ public final class Env {
         "environment variable " + name + " is not set (" + purpose + ")"));
   }
 
+  /**
+   * The variable's value, which may be empty (blank reads as empty); throws naming it only if it
+   * is not set at all: for a variable whose empty value means something (no job ids: a warm start).
+   */
+  public String requireSet(String name, String purpose) {
+    String value = vars.get(name);
+    if (value == null) {
+      throw new MissingConfigException("environment variable " + name + " is not set (" + purpose + ")");
+    }
+    return value.trim();
+  }
+
   public Optional<String> optional(String name) {
     String value = vars.get(name);
     return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());

@@ -4,6 +4,7 @@ import com.google.cloud.Timestamp;
 import com.google.cloud.firestore.CollectionReference;
 import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
+import com.google.cloud.firestore.FieldValue;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.Precondition;
 import dev.darkroom.core.event.SchemaVersion;
@@ -20,7 +21,8 @@ import java.util.function.Predicate;
 
 /**
  * {@link GpuPool} on Firestore: one document per slot, {@code {collection}/slot-{i}} for i below
- * the cap, each {@code {schemaVersion, holder, leaseUntil, idle, updatedAt}} ({@link Slot}). Reads
+ * the cap, each {@code {schemaVersion, holder, leaseUntil, idle, loadedFingerprint?, updatedAt}}
+ * ({@link Slot}). Reads
  * are one batched get of the cap's documents (no query, no index); a reservation reads them all in
  * a transaction and writes the first free one, so Firestore's serializable transactions keep two
  * dispatches off one slot. Lowering the cap leaves tasks in the higher slots uncounted until they exit.
@@ -87,11 +89,7 @@ public final class FirestoreGpuPool implements GpuPool {
     Collections.shuffle(candidates);
     String holder = UUID.randomUUID().toString();
     for (DocumentSnapshot slot : candidates) {
-      Map<String, Object> taken = new Slot(holder, leaseUntil, false).fields(Timestamp.now());
-      boolean won = slot.exists()
-          ? conditionally(slot.getReference().update(taken, Precondition.updatedAt(slot.getUpdateTime())))
-          : conditionally(slot.getReference().create(taken));
-      if (won) {
+      if (take(slot, new Slot(holder, leaseUntil, false))) {
         return Optional.of(new Lease(slot.getId(), holder));
       }
     }
@@ -99,10 +97,28 @@ public final class FirestoreGpuPool implements GpuPool {
   }
 
   @Override
-  public boolean renew(Lease lease, boolean idle, Instant leaseUntil) {
-    return whileHeld(lease, "renewal",
-        slot -> slot.getReference().update(new Slot(lease.holder(), leaseUntil, idle).fields(Timestamp.now()),
-            Precondition.updatedAt(slot.getUpdateTime())));
+  public boolean renew(Lease lease, boolean idle, String loadedFingerprint, Instant leaseUntil) {
+    Slot renewed = new Slot(lease.holder(), leaseUntil, idle, loadedFingerprint);
+    return whileHeld(lease, "renewal", slot -> slot.getReference().update(renewed.replacing(Timestamp.now()),
+        Precondition.updatedAt(slot.getUpdateTime())));
+  }
+
+  @Override
+  public Map<Lease, String> loadedOnOtherIdleTasks(Lease own, Instant now) {
+    Map<Lease, String> loaded = new LinkedHashMap<>();
+    for (DocumentSnapshot document : FirestoreJobStore.await(firestore.getAll(refs()))) {
+      if (!live(document, now)) {
+        continue;
+      }
+      Slot slot = Slot.of(document);
+      if (slot.idle() && slot.loadedFingerprint() != null) {
+        Lease lease = new Lease(document.getId(), slot.holder());
+        if (!lease.equals(own)) {
+          loaded.put(lease, slot.loadedFingerprint());
+        }
+      }
+    }
+    return loaded;
   }
 
   @Override
@@ -126,10 +142,19 @@ public final class FirestoreGpuPool implements GpuPool {
     if (live(slot, now)) {
       return false;
     }
-    Map<String, Object> taken = new Slot(lease.holder(), leaseUntil, false).fields(Timestamp.now());
+    return take(slot, new Slot(lease.holder(), leaseUntil, false));
+  }
+
+  /**
+   * Writes {@code taken} over a free slot read as {@code slot}, on the condition that nobody wrote
+   * it since: a create where it has no document, else an update of every field (so nothing of the
+   * previous holder's, such as its loaded models, stays). False when another writer got there first.
+   */
+  private static boolean take(DocumentSnapshot slot, Slot taken) {
+    Timestamp now = Timestamp.now();
     return slot.exists()
-        ? conditionally(slot.getReference().update(taken, Precondition.updatedAt(slot.getUpdateTime())))
-        : conditionally(slot.getReference().create(taken));
+        ? conditionally(slot.getReference().update(taken.replacing(now), Precondition.updatedAt(slot.getUpdateTime())))
+        : conditionally(slot.getReference().create(taken.fields(now)));
   }
 
   /**
@@ -203,9 +228,18 @@ public final class FirestoreGpuPool implements GpuPool {
   /**
    * A slot document: dispatch writes it when it reserves the slot, the runner holding it renews
    * and releases it, dispatch and reconcile count it; so it carries its {@link SchemaVersion}
-   * (missing: version 1; newer: refused). Golden example: {@code src/test/resources/wire/v1/gpu-slot.json}.
+   * (missing: version 1; newer: refused). Golden examples: {@code src/test/resources/wire/v1/gpu-slot.json},
+   * and {@code gpu-slot-idle-loaded.json} for a slot whose task said which models it has loaded.
+   *
+   * @param loadedFingerprint the models its task has loaded ({@link GpuPool#renew(Lease, boolean, String, Instant)});
+   *     null, and absent from the document, when it said none (an optional field added to version 1:
+   *     readers of before ignore it)
    */
-  record Slot(String holder, Instant leaseUntil, boolean idle) {
+  record Slot(String holder, Instant leaseUntil, boolean idle, String loadedFingerprint) {
+    Slot(String holder, Instant leaseUntil, boolean idle) {
+      this(holder, leaseUntil, idle, null);
+    }
+
     static Slot of(DocumentSnapshot slot) {
       return of(slot.getId(), slot.getData());
     }
@@ -213,7 +247,7 @@ public final class FirestoreGpuPool implements GpuPool {
     static Slot of(String id, Map<String, Object> fields) {
       SchemaVersion.accepted(fields.get(SchemaVersion.FIELD), SCHEMA_VERSION, "GPU slot " + id);
       return new Slot((String) fields.get("holder"), JobDocuments.instant((Timestamp) fields.get("leaseUntil")),
-          Boolean.TRUE.equals(fields.get("idle")));
+          Boolean.TRUE.equals(fields.get("idle")), (String) fields.get("loadedFingerprint"));
     }
 
     /** The document, written at {@code updatedAt} (for people reading it: races go by Firestore's update time). */
@@ -223,7 +257,17 @@ public final class FirestoreGpuPool implements GpuPool {
       fields.put("holder", holder);
       fields.put("leaseUntil", JobDocuments.timestamp(leaseUntil));
       fields.put("idle", idle);
+      if (loadedFingerprint != null) {
+        fields.put("loadedFingerprint", loadedFingerprint);
+      }
       fields.put("updatedAt", updatedAt);
+      return fields;
+    }
+
+    /** The fields of an update that makes the document {@link #fields}: an optional field it lacks is deleted. */
+    Map<String, Object> replacing(Timestamp updatedAt) {
+      Map<String, Object> fields = fields(updatedAt);
+      fields.putIfAbsent("loadedFingerprint", FieldValue.delete());
       return fields;
     }
 

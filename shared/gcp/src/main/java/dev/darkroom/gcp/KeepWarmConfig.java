@@ -15,6 +15,21 @@ import java.util.Optional;
 public final class KeepWarmConfig {
   private KeepWarmConfig() {}
 
+  /** {@code DRAIN_IDLE_SECONDS}' default, the runner's: about one cold start. */
+  public static final int DEFAULT_DRAIN_IDLE_SECONDS = 60;
+
+  /**
+   * The settings as a deployable that runs no task reads them (dispatch, the reconciler), with the runners'
+   * grace: {@code DRAIN_IDLE_SECONDS}, default {@value #DEFAULT_DRAIN_IDLE_SECONDS} s as the runner's.
+   */
+  public static Optional<KeepWarm.Settings> withRunnersGrace(Env env) {
+    int drainIdle = env.intOrDefault("DRAIN_IDLE_SECONDS", DEFAULT_DRAIN_IDLE_SECONDS);
+    if (drainIdle < 0) {
+      throw new Env.MissingConfigException("DRAIN_IDLE_SECONDS must be 0 (no draining) or more, got " + drainIdle);
+    }
+    return from(env, Duration.ofSeconds(drainIdle));
+  }
+
   /** @param grace how long any task waits for more work before the traffic decides (the drain grace) */
   public static Optional<KeepWarm.Settings> from(Env env, Duration grace) {
     Optional<String> budget = env.optional("WARM_IDLE_BUDGET_SECONDS");

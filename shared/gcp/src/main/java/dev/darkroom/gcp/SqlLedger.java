@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobOutput;
+import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.port.ArrivalHistory;
 import dev.darkroom.core.port.Ledger;
 import dev.darkroom.core.port.Usage;
 import java.sql.Connection;
@@ -21,7 +23,7 @@ import org.flywaydb.core.Flyway;
  * time of every attempt of the job ({@link Job#billedGpuSeconds}): lost and handed-back attempts
  * are billed with the attempt after them, and {@link #gpuSecondsSince} sums it.
  */
-public final class SqlLedger implements Ledger, Usage {
+public final class SqlLedger implements Ledger, Usage, ArrivalHistory {
   private static final String UPSERT_JOB = """
       INSERT INTO jobs (id, user_id, status, number, attempt, last_sequence, status_rank,
                         execution_name, error_type, error_message, gpu_seconds, created_at, updated_at)
@@ -60,6 +62,42 @@ public final class SqlLedger implements Ledger, Usage {
       }
     } catch (SQLException e) {
       throw new IllegalStateException("summing the GPU-seconds of " + userId + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** One scan of the window, grouped by minute; {@link MinuteCounts#filling} fills the quiet minutes in. */
+  @Override
+  public java.util.Optional<MinuteCounts> createdPerMinute(java.time.Instant from, java.time.Instant until) {
+    try (Connection c = dataSource.getConnection();
+         PreparedStatement perMinute = c.prepareStatement("SELECT date_trunc('minute', created_at), count(*) FROM jobs"
+             + " WHERE created_at >= ? AND created_at < ? GROUP BY 1")) {
+      Sql.bind(perMinute, from, until);
+      java.util.Map<java.time.Instant, Long> byMinute = new java.util.HashMap<>();
+      try (java.sql.ResultSet rows = perMinute.executeQuery()) {
+        while (rows.next()) {
+          byMinute.put(rows.getTimestamp(1).toInstant(), rows.getLong(2));
+        }
+      }
+      return MinuteCounts.filling(byMinute, until);
+    } catch (SQLException e) {
+      throw new IllegalStateException("counting the jobs created per minute since " + from + " failed: "
+          + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public double meanSucceededGpuSeconds(java.time.Instant from, java.time.Instant until) {
+    try (Connection c = dataSource.getConnection();
+         PreparedStatement mean = c.prepareStatement("SELECT COALESCE(avg(gpu_seconds), 0) FROM jobs"
+             + " WHERE status = ? AND created_at >= ? AND created_at < ?")) {
+      Sql.bind(mean, JobStatus.SUCCEEDED.wireName(), from, until);
+      try (java.sql.ResultSet row = mean.executeQuery()) {
+        row.next();
+        return row.getDouble(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("averaging the GPU-seconds of succeeded jobs since " + from + " failed: "
+          + e.getMessage(), e);
     }
   }
 

@@ -33,13 +33,18 @@ class CloudRunJobLauncherIT extends JobLauncherContract {
 
   @BeforeAll
   static void createJob() throws Exception {
-    // The task succeeds only if the launcher's overrides told it its job ids and its GPU slot.
+    // The task succeeds only if the launcher's overrides told it its job ids and its GPU slot: slot 4's
+    // launch has two jobs, slot 5's none (a warm start: the variable set, and empty).
+    String check = "case \"$DARKROOM_GPU_SLOT\" in"
+        + " slot-4/holder) test \"$DARKROOM_JOB_IDS\" = \"job-a,job-b\" ;;"
+        + " slot-5/holder) test \"${DARKROOM_JOB_IDS+set}\" = set && test -z \"$DARKROOM_JOB_IDS\" ;;"
+        + " *) false ;; esac";
     SharedLocalCloud.adapters().clients().cloudRunJobs().createJobAsync(CreateJobRequest.newBuilder()
         .setParent("projects/darkroom-adapters/locations/us-central1").setJobId("gpu")
         .setJob(Job.newBuilder().setTemplate(ExecutionTemplate.newBuilder().setTemplate(TaskTemplate.newBuilder()
             .setMaxRetries(0)
             .addContainers(Container.newBuilder().setImage("test")
-                .addAllCommand(List.of("sh", "-c", "test \"$DARKROOM_JOB_IDS\" = \"job-a,job-b\" && test \"$DARKROOM_GPU_SLOT\" = \"slot-4/holder\""))))))
+                .addAllCommand(List.of("sh", "-c", check))))))
         .build()).get();
   }
 
@@ -52,7 +57,16 @@ class CloudRunJobLauncherIT extends JobLauncherContract {
     JobLauncher launcher = SharedLocalCloud.adapters().jobLauncher();
     String execution = launcher.launch(List.of("job-a", "job-b"), new GpuPool.Lease("slot-4", "holder"));
     assertThat(execution).startsWith(JOB + "/executions/");
+    assertSucceeds(execution);
+  }
 
+  @Test
+  void aLaunchWithNoJobGivesItsTaskAnEmptyJobList() throws Exception {
+    String execution = SharedLocalCloud.adapters().jobLauncher().launch(List.of(), new GpuPool.Lease("slot-5", "holder"));
+    assertSucceeds(execution);
+  }
+
+  private static void assertSucceeds(String execution) throws Exception {
     ManagedChannel channel = ManagedChannelBuilder.forTarget(emulator().hostPort()).usePlaintext().build();
     try (ExecutionsClient executions = ExecutionsClient.create(ExecutionsSettings.newBuilder()
         .setEndpoint(emulator().hostPort())

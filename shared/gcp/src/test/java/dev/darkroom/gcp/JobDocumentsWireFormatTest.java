@@ -7,6 +7,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.cloud.Timestamp;
+import com.google.cloud.firestore.FieldValue;
 import dev.darkroom.core.event.SchemaVersion;
 import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobError;
@@ -154,6 +155,19 @@ class JobDocumentsWireFormatTest {
         .isEqualTo(slot);
     assertThat(FirestoreGpuPool.Slot.of("slot-0",
         FirestoreDocumentJson.document(FirestoreDocumentJson.golden("unversioned", "gpu-slot")))).isEqualTo(slot);
+  }
+
+  @Test
+  void aGpuSlotSayingWhichModelsItsTaskHasLoadedIsExactlyItsGoldenAndReadsBack() {
+    FirestoreGpuPool.Slot slot = new FirestoreGpuPool.Slot("5b0e2c1a-holder", AT, true, "9c1f0e2a7b3d4f5e");
+    Timestamp written = Timestamp.ofTimeSecondsAndNanos(CREATED.getEpochSecond(), CREATED.getNano());
+    assertThat(FirestoreDocumentJson.fields(slot.fields(written)))
+        .isEqualTo(FirestoreDocumentJson.golden("v1", "gpu-slot-idle-loaded"));
+    assertThat(FirestoreGpuPool.Slot.of("slot-0",
+        FirestoreDocumentJson.document(FirestoreDocumentJson.golden("v1", "gpu-slot-idle-loaded")))).isEqualTo(slot);
+    assertThat(slot.replacing(written)).as("an update writes every field").containsKey("loadedFingerprint");
+    assertThat(new FirestoreGpuPool.Slot("5b0e2c1a-holder", AT, true).replacing(written).get("loadedFingerprint"))
+        .as("an update of a slot with none deletes the previous holder's").isEqualTo(FieldValue.delete());
   }
 
   @Test

@@ -44,6 +44,11 @@ class SqlLedgerIT extends LedgerContract {
   }
 
   @Override
+  protected dev.darkroom.core.port.ArrivalHistory arrivalHistory() {
+    return new SqlLedger(pool);
+  }
+
+  @Override
   protected Optional<Recorded> recorded(String jobId) {
     DataSource db = pool;
     try (Connection c = db.getConnection();

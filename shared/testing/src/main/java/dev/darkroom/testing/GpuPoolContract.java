@@ -7,6 +7,7 @@ import dev.darkroom.core.port.GpuPool.Lease;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -87,6 +88,51 @@ public abstract class GpuPoolContract {
     assertThat(pool.usage(T0.plusSeconds(50))).isEqualTo(new GpuPool.Usage(3, 2, 1));
     assertThat(pool.renew(idle, false, T0.plusSeconds(100))).isTrue();
     assertThat(pool.usage(T0.plusSeconds(50)).idle()).isZero();
+  }
+
+  @Test
+  void aTaskSeesTheModelsLoadedOnTheOtherIdleTasks() {
+    GpuPool pool = pool(5);
+    Lease sdxl = pool.reserve(T0, T0.plusSeconds(60)).orElseThrow();
+    Lease flux = pool.reserve(T0, T0.plusSeconds(60)).orElseThrow();
+    Lease busy = pool.reserve(T0, T0.plusSeconds(60)).orElseThrow();
+    Lease nothingLoaded = pool.reserve(T0, T0.plusSeconds(60)).orElseThrow();
+    Lease expired = pool.reserve(T0, T0.plusSeconds(60)).orElseThrow();
+    assertThat(pool.renew(sdxl, true, "fp-sdxl", T0.plusSeconds(90))).isTrue();
+    assertThat(pool.renew(flux, true, "fp-flux", T0.plusSeconds(90))).isTrue();
+    assertThat(pool.renew(busy, false, "fp-sd15", T0.plusSeconds(90))).isTrue();
+    assertThat(pool.renew(nothingLoaded, true, null, T0.plusSeconds(90))).isTrue();
+    assertThat(pool.renew(expired, true, "fp-old", T0.plusSeconds(20))).isTrue();
+
+    Instant now = T0.plusSeconds(30);
+    assertThat(pool.loadedOnOtherIdleTasks(sdxl, now)).as("its own slot left out").isEqualTo(Map.of(flux, "fp-flux"));
+    assertThat(pool.loadedOnOtherIdleTasks(busy, now)).isEqualTo(Map.of(sdxl, "fp-sdxl", flux, "fp-flux"));
+    assertThat(pool.loadedOnOtherIdleTasks(null, now)).as("a task holding no slot").isEqualTo(
+        Map.of(sdxl, "fp-sdxl", flux, "fp-flux"));
+    assertThat(pool.usage(now)).as("counted as before").isEqualTo(new GpuPool.Usage(5, 4, 3));
+
+    assertThat(pool.renew(flux, false, "fp-flux", T0.plusSeconds(90))).isTrue();
+    assertThat(pool.loadedOnOtherIdleTasks(busy, now)).as("once busy").isEqualTo(Map.of(sdxl, "fp-sdxl"));
+    assertThat(pool.renew(sdxl, true, T0.plusSeconds(90))).isTrue();
+    assertThat(pool.loadedOnOtherIdleTasks(busy, now)).as("renewed without saying").isEmpty();
+  }
+
+  @Test
+  void theModelsOfATaskWhoseLeaseRanOutAreNotShownForTheNextHolderOfItsSlot() {
+    GpuPool pool = pool(1);
+    Lease crashed = pool.reserve(T0, T0.plusSeconds(60)).orElseThrow();
+    pool.renew(crashed, true, "fp-sdxl", T0.plusSeconds(30));
+    Instant later = T0.plusSeconds(31);
+    Lease reserved = pool.reserve(later, later.plusSeconds(60)).orElseThrow();
+    assertThat(pool.renew(reserved, true, later.plusSeconds(60))).isTrue();
+    assertThat(pool.loadedOnOtherIdleTasks(null, later)).as("reserved again, renewed without saying").isEmpty();
+
+    assertThat(pool.renew(reserved, true, "fp-flux", later.plusSeconds(60))).isTrue();
+    Instant afterItRanOut = later.plusSeconds(61);
+    Lease adopted = new Lease(reserved.slot(), "a-task-counted-again");
+    assertThat(pool.adopt(adopted, afterItRanOut, afterItRanOut.plusSeconds(60))).isTrue();
+    assertThat(pool.renew(adopted, true, afterItRanOut.plusSeconds(60))).isTrue();
+    assertThat(pool.loadedOnOtherIdleTasks(null, afterItRanOut)).as("adopted, renewed without saying").isEmpty();
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.darkroom.testing;
 import dev.darkroom.core.port.GpuPool;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -10,7 +11,11 @@ import java.util.function.Predicate;
 
 /** {@link GpuPool} in memory, with the Firestore adapter's slot names and lease rules. */
 public final class InMemoryGpuPool implements GpuPool {
-  private record Slot(String holder, Instant leaseUntil, boolean idle) {}
+  private record Slot(String holder, Instant leaseUntil, boolean idle, String loadedFingerprint) {
+    Slot(String holder, Instant leaseUntil, boolean idle) {
+      this(holder, leaseUntil, idle, null);
+    }
+  }
 
   private final int cap;
   private final Map<String, Slot> slots = new HashMap<>();
@@ -58,13 +63,28 @@ public final class InMemoryGpuPool implements GpuPool {
   }
 
   @Override
-  public synchronized boolean renew(Lease lease, boolean idle, Instant leaseUntil) {
+  public synchronized boolean renew(Lease lease, boolean idle, String loadedFingerprint, Instant leaseUntil) {
     Slot slot = slots.get(lease.slot());
     if (slot == null || !slot.holder().equals(lease.holder())) {
       return false;
     }
-    slots.put(lease.slot(), new Slot(lease.holder(), leaseUntil, idle));
+    slots.put(lease.slot(), new Slot(lease.holder(), leaseUntil, idle, loadedFingerprint));
     return true;
+  }
+
+  @Override
+  public synchronized Map<Lease, String> loadedOnOtherIdleTasks(Lease own, Instant now) {
+    Map<Lease, String> loaded = new LinkedHashMap<>();
+    for (int i = 0; i < cap; i++) {
+      Slot slot = slots.get(name(i));
+      if (slot != null && slot.leaseUntil().isAfter(now) && slot.idle() && slot.loadedFingerprint() != null) {
+        Lease lease = new Lease(name(i), slot.holder());
+        if (!lease.equals(own)) {
+          loaded.put(lease, slot.loadedFingerprint());
+        }
+      }
+    }
+    return loaded;
   }
 
   @Override

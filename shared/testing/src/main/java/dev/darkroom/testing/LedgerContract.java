@@ -7,6 +7,7 @@ import dev.darkroom.core.job.Job;
 import dev.darkroom.core.job.JobError;
 import dev.darkroom.core.job.JobOutput;
 import dev.darkroom.core.job.JobStatus;
+import dev.darkroom.core.port.ArrivalHistory;
 import dev.darkroom.core.port.Ledger;
 import java.time.Instant;
 import java.util.List;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * What every {@link Ledger} must do. Subclasses give the ledger and a way to read back what it
  * recorded, as the system of record would be read.
  */
-@ContractOf({Ledger.class, dev.darkroom.core.port.Usage.class})
+@ContractOf({Ledger.class, dev.darkroom.core.port.Usage.class, ArrivalHistory.class})
 public abstract class LedgerContract {
   private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
 
@@ -25,6 +26,9 @@ public abstract class LedgerContract {
 
   /** The same store's usage view: what quotas read. */
   protected abstract dev.darkroom.core.port.Usage usage();
+
+  /** The same store's history of arrivals: what the keep-warm policy's usual traffic is built from. */
+  protected abstract ArrivalHistory arrivalHistory();
 
   /** What the ledger holds for the job: status, attempt, gpu seconds, outputs; empty if nothing. */
   protected abstract java.util.Optional<Recorded> recorded(String jobId);
@@ -122,5 +126,53 @@ public abstract class LedgerContract {
       assertThat(r.status()).isEqualTo("queued");
       assertThat(r.attempt()).isEqualTo(2);
     });
+  }
+
+  /** A job of {@code user} created at {@code at}. */
+  private static Job createdAt(String user, Instant at) {
+    return Job.queued(UUID.randomUUID().toString(), user, 1, JsonNodeFactory.instance.objectNode(),
+        JsonNodeFactory.instance.objectNode(), null, at);
+  }
+
+  @Test
+  void arrivalsAreCountedPerMinuteFromTheFirstJobsMinuteWithQuietMinutesAsZeros() {
+    // A window of its own: no other test records jobs in 2031.
+    Instant from = Instant.parse("2031-03-02T00:00:00Z");
+    Instant until = from.plus(java.time.Duration.ofMinutes(10));
+    for (Instant at : List.of(from.minusSeconds(1), from.plusSeconds(5 * 60 + 10), from.plusSeconds(5 * 60 + 50),
+        from.plusSeconds(7 * 60), from.plusSeconds(9 * 60 + 59), until)) {
+      ledger().record(createdAt("arrivals", at));
+    }
+
+    ArrivalHistory.MinuteCounts counts = arrivalHistory().createdPerMinute(from, until).orElseThrow();
+
+    assertThat(counts.firstMinute()).isEqualTo(from.plusSeconds(5 * 60));
+    assertThat(counts.perMinute()).as("minutes 5 to 9; the job before the window and the one at its end left out")
+        .containsExactly(2, 0, 1, 0, 1);
+  }
+
+  @Test
+  void aWindowWithNoJobHasNoHistory() {
+    Instant from = Instant.parse("2031-04-06T00:00:00Z");
+    ledger().record(createdAt("arrivals", from.minusSeconds(60)));
+
+    assertThat(arrivalHistory().createdPerMinute(from, from.plus(java.time.Duration.ofDays(28)))).isEmpty();
+  }
+
+  @Test
+  void theTypicalJobIsTheMeanGpuTimeOfTheJobsThatSucceededInTheWindow() {
+    Instant from = Instant.parse("2031-05-04T00:00:00Z");
+    Instant until = from.plus(java.time.Duration.ofHours(1));
+    assertThat(arrivalHistory().meanSucceededGpuSeconds(from, until)).as("none succeeded yet").isZero();
+    ledger().record(createdAt("typical", from).afterEvent(JobStatus.SUCCEEDED, 3, null, List.of(), null, 4,
+        from.plusSeconds(10)));
+    ledger().record(createdAt("typical", from.plusSeconds(600)).afterEvent(JobStatus.SUCCEEDED, 3, null, List.of(),
+        null, 10, from.plusSeconds(620)));
+    ledger().record(createdAt("typical", from.plusSeconds(700)).afterEvent(JobStatus.FAILED, 2, null, List.of(),
+        new JobError("OOM", "out of memory", "3"), 100, from.plusSeconds(720)));
+    ledger().record(createdAt("typical", until).afterEvent(JobStatus.SUCCEEDED, 3, null, List.of(), null, 1000,
+        until.plusSeconds(5)));
+
+    assertThat(arrivalHistory().meanSucceededGpuSeconds(from, until)).isEqualTo(7.0);
   }
 }

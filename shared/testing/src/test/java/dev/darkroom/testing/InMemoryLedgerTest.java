@@ -19,6 +19,11 @@ class InMemoryLedgerTest extends LedgerContract {
   }
 
   @Override
+  protected dev.darkroom.core.port.ArrivalHistory arrivalHistory() {
+    return ledger;
+  }
+
+  @Override
   protected Optional<Recorded> recorded(String jobId) {
     return Optional.ofNullable(ledger.rows.get(jobId)).map(job -> new Recorded(job.status().wireName(), job.userId(),
         job.attempt(), job.billedGpuSeconds(), job.error() == null ? null : job.error().type(),

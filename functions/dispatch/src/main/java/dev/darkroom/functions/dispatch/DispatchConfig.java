@@ -11,7 +11,6 @@ import dev.darkroom.gcp.GpuQuotaConfig;
 import dev.darkroom.gcp.KeepWarmConfig;
 import dev.darkroom.gcp.TierConcurrencyConfig;
 import dev.darkroom.gcp.TopicConfig;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -23,26 +22,15 @@ record DispatchConfig(GoogleCloudConfig cloud, DatabaseConfig database, Collecti
     GpuPoolConfig gpuPool, TierConcurrencyConfig tiers, GpuQuotaConfig quota, TopicConfig jobEvents,
     KeepWarm.Settings keepWarm) {
 
-  /**
-   * The runner's default {@code DRAIN_IDLE_SECONDS} (gpu-job-image's {@code RunnerConfig}): the
-   * policy's grace, read as the runner reads it so that both hold the same settings.
-   */
-  static final int DEFAULT_DRAIN_IDLE_SECONDS = 60;
-
   /** This process's environment; fails naming the first variable missing or malformed. */
   static DispatchConfig fromEnvironment() {
     return from(Env.system());
   }
 
   static DispatchConfig from(Env env) {
-    int drainIdle = env.intOrDefault("DRAIN_IDLE_SECONDS", DEFAULT_DRAIN_IDLE_SECONDS);
-    if (drainIdle < 0) {
-      throw new Env.MissingConfigException("DRAIN_IDLE_SECONDS must be 0 (no draining) or more, got " + drainIdle);
-    }
-    Duration grace = Duration.ofSeconds(drainIdle);
     return new DispatchConfig(GoogleCloudConfig.from(env), DatabaseConfig.from(env), CollectionConfig.jobs(env),
         GpuJobConfig.from(env), GpuPoolConfig.from(env), TierConcurrencyConfig.from(env), GpuQuotaConfig.from(env),
-        TopicConfig.jobEvents(env), KeepWarmConfig.from(env, grace).orElse(null));
+        TopicConfig.jobEvents(env), KeepWarmConfig.withRunnersGrace(env).orElse(null));
   }
 
   /** The keep-warm policy's settings, if the deployment gave it a budget or a schedule. */

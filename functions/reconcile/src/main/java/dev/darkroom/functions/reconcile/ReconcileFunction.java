@@ -2,9 +2,7 @@ package dev.darkroom.functions.reconcile;
 
 import com.google.cloud.functions.CloudEventsFunction;
 import com.google.common.base.Suppliers;
-import dev.darkroom.core.usecase.ReconcileJobs;
 import dev.darkroom.core.usecase.ReconcileTick;
-import dev.darkroom.core.usecase.RepublishDueNotifications;
 import dev.darkroom.gcp.Adapters;
 import io.cloudevents.CloudEvent;
 import java.time.Clock;
@@ -14,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Triggered by the {@code reconcile-ticks} topic, which Cloud Scheduler feeds every minute: one
- * {@link ReconcileTick} per tick (the job sweep, then the notifications whose retry is due). A tick
+ * {@link ReconcileTick} per tick (the job sweep, then the notifications whose retry is due, then,
+ * under the keep-warm policy, the usual traffic refreshed and the warm set topped up). A tick
  * carries nothing to decode; a failed sweep throws, so Pub/Sub redelivers the tick, and whatever the
  * sweep did before failing stays done.
  */
@@ -25,17 +24,8 @@ public final class ReconcileFunction implements CloudEventsFunction {
 
   public ReconcileFunction() {
     ReconcileConfig config = ReconcileConfig.fromEnvironment();
-    this.tick = Suppliers.memoize(() -> {
-      Adapters adapters = new Adapters(config.cloud(), config.database());
-      Clock clock = Clock.systemUTC();
-      return new ReconcileTick(new ReconcileJobs(adapters.jobStore(config.jobs()),
-          adapters.jobQueue(config.jobSubmitted()), adapters.jobEvents(config.jobEvents()),
-          adapters.gpuPool(config.gpuPool()), adapters.executionStatus(config.gpuJob()),
-          adapters.launchedExecutions(config.gpuJob()), clock, config.policy(),
-          config.tierConcurrency().limits()),
-          new RepublishDueNotifications(adapters.pendingNotifications(),
-              adapters.notifications(config.notifications()), clock));
-    });
+    this.tick = Suppliers.memoize(() -> ReconcileWiring.tick(config, new Adapters(config.cloud(), config.database()),
+        Clock.systemUTC()));
   }
 
   ReconcileFunction(Supplier<ReconcileTick> tick) {

@@ -92,4 +92,29 @@ class ReconcileFunctionTest {
     assertThatThrownBy(() -> ReconcileConfig.policy(new Env(Map.of("RECONCILE_LOST_AFTER_SECONDS", "0"))))
         .isInstanceOf(Env.MissingConfigException.class).hasMessageContaining("RECONCILE_LOST_AFTER_SECONDS");
   }
+
+  private static Map<String, String> deployed(Map<String, String> extra) {
+    Map<String, String> env = new java.util.HashMap<>(Map.of("GOOGLE_CLOUD_PROJECT", "darkroom-dev",
+        "DATABASE_URL", "jdbc:postgresql://127.0.0.1/ledger", "GPU_JOB_NAME",
+        "projects/darkroom-dev/locations/us-central1/jobs/gpu"));
+    env.putAll(extra);
+    return env;
+  }
+
+  @Test
+  void theKeepWarmPolicyIsOnWhenTheDeploymentGivesItABudgetOrASchedule() {
+    assertThat(ReconcileConfig.from(new Env(deployed(Map.of()))).keepWarmIfSet()).as("off by default").isEmpty();
+
+    var settings = ReconcileConfig.from(new Env(deployed(Map.of("WARM_IDLE_BUDGET_SECONDS", "86400",
+        "WARM_SCHEDULE", "2 warm 09:00-18:00 Mon-Fri Europe/Paris")))).keepWarmIfSet().orElseThrow();
+    assertThat(settings.idleBudgetSecondsPerDay()).isEqualTo(86400);
+    assertThat(settings.schedule().pinnedAt(Instant.parse("2026-12-07T10:00:00Z"))).as("a Monday, 11:00 in Paris")
+        .isEqualTo(2);
+    assertThat(settings.grace()).as("the runners' DRAIN_IDLE_SECONDS default").isEqualTo(Duration.ofSeconds(60));
+
+    assertThat(ReconcileConfig.from(new Env(deployed(Map.of("WARM_IDLE_BUDGET_SECONDS", "0", "DRAIN_IDLE_SECONDS",
+        "30")))).keepWarmIfSet().orElseThrow().grace()).isEqualTo(Duration.ofSeconds(30));
+    assertThatThrownBy(() -> ReconcileConfig.from(new Env(deployed(Map.of("WARM_IDLE_BUDGET_SECONDS", "lots")))))
+        .isInstanceOf(Env.MissingConfigException.class).hasMessageContaining("WARM_IDLE_BUDGET_SECONDS");
+  }
 }

@@ -1,6 +1,7 @@
 package dev.darkroom.core.port;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -47,9 +48,28 @@ public interface GpuPool {
   /**
    * The task holding {@code lease} is alive until {@code leaseUntil}, idle (waiting for work) or
    * not. False when the slot is no longer this lease's (it ran out and was taken): the task then
-   * runs on outside the count.
+   * runs on outside the count. The slot shows no loaded models ({@link #loadedOnOtherIdleTasks}).
    */
-  boolean renew(Lease lease, boolean idle, Instant leaseUntil);
+  default boolean renew(Lease lease, boolean idle, Instant leaseUntil) {
+    return renew(lease, idle, null, leaseUntil);
+  }
+
+  /**
+   * As {@link #renew(Lease, boolean, Instant)}, saying also which models the task has loaded (its
+   * last job's {@code Job#fingerprint()}; null: none), for the other tasks to read
+   * ({@link #loadedOnOtherIdleTasks}). Each renewal replaces what the previous one said: renewing
+   * without a fingerprint leaves the slot showing none.
+   */
+  boolean renew(Lease lease, boolean idle, String loadedFingerprint, Instant leaseUntil);
+
+  /**
+   * The models loaded on the idle tasks at {@code now} other than {@code own}'s, by their lease, in
+   * one read of the slots: the fingerprint each said in its last renewal. Busy tasks, tasks that
+   * said none, and slots whose lease ran out are left out.
+   *
+   * @param own the reading task's lease, left out; null for a task holding no slot
+   */
+  Map<Lease, String> loadedOnOtherIdleTasks(Lease own, Instant now);
 
   /** Frees the slot if it is still this lease's; nothing otherwise. */
   void release(Lease lease);

@@ -44,7 +44,7 @@ import javax.tools.ToolProvider;
 /**
  * What a deployable's code reads from the environment, derived from its sources with the JDK's own
  * parser (no hand-kept list). The code reads configuration only through {@code dev.darkroom.gcp.Env}
- * ({@code require, optional, orDefault, intOrDefault, positiveSecondsOrDefault, secret}) with a string
+ * ({@code require, requireSet, optional, orDefault, intOrDefault, positiveSecondsOrDefault, secret}) with a string
  * literal or a {@code static final String} constant as the name, in its {@code *Config} classes.
  *
  * <p>From every method of the deployable's own module, calls are followed into the shared sources
@@ -61,7 +61,7 @@ import javax.tools.ToolProvider;
  * way of reading the environment fails the check instead of slipping past it.
  */
 public final class CodeReads {
-  static final Set<String> ENV_METHODS = Set.of("require", "optional", "orDefault", "intOrDefault",
+  static final Set<String> ENV_METHODS = Set.of("require", "requireSet", "optional", "orDefault", "intOrDefault",
       "positiveSecondsOrDefault", "secret");
   private static final Pattern ENV_RECEIVER = Pattern.compile("(.*\\.)?env(\\(\\))?|Env\\.system\\(\\)");
   private static final String FIELDS = "<fields>";

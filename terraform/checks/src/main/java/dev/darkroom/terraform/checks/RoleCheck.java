@@ -64,6 +64,7 @@ public final class RoleCheck {
       // Executions.list and Executions.cancel (run.executions.cancel) on the GPU job's executions.
       Map.entry("Adapters.launchedExecutions", List.of(Need.on("roles/run.developer", "GPU_JOB_NAME"))),
       Map.entry("Adapters.ledger", List.of(Need.onProject(CLOUD_SQL))),
+      Map.entry("Adapters.arrivalHistory", List.of(Need.onProject(CLOUD_SQL))),
       Map.entry("Adapters.outputStore", List.of(Need.on(OBJECT_USER, "OUTPUTS_BUCKET"))),
       Map.entry("Adapters.nodeCatalog", List.of(Need.on(OBJECT_USER, "OUTPUTS_BUCKET"))),
       // Each user's files (/userdata, /settings) under userdata/ of the outputs bucket: list, read, write, delete.
