@@ -99,9 +99,6 @@ final class SimCore {
     long started = clock.now();
     long submitted = VirtualClock.millisOf(job.createdAt());
     waits.add(started - submitted);
-    if (System.getenv("WAITDEBUG") != null && started - submitted > 1000) {
-      System.out.println("WAIT " + submitted / 600_000 + " " + (started - submitted));
-    }
     applied(new JobEvent.Started(job.id(), job.attempt(), 1, clock.instant(), job.executionName()));
     Workflow workflow = workflowOf(job);
     long load = job.fingerprint().equals(loadedFingerprint) ? 0 : cost.modelLoadMillis(workflow);

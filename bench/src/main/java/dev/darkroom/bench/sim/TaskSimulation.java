@@ -8,9 +8,11 @@ import dev.darkroom.core.port.JobLauncher;
 import dev.darkroom.core.usecase.DispatchJobs;
 import dev.darkroom.core.usecase.DrainOrder;
 import dev.darkroom.core.usecase.FairShare;
+import dev.darkroom.core.usecase.ModelAffinity;
+import dev.darkroom.core.usecase.RefreshArrivalProfile;
+import dev.darkroom.core.usecase.TopUpWarmTasks;
 import dev.darkroom.core.traffic.ArrivalProfile;
 import dev.darkroom.core.warm.KeepWarm;
-import dev.darkroom.core.warm.TypicalJob;
 import dev.darkroom.core.warm.WarmTarget;
 import dev.darkroom.testing.InMemoryGpuPool;
 import java.time.Duration;
@@ -84,9 +86,8 @@ final class TaskSimulation {
   private final Map<String, Task> live = new LinkedHashMap<>();
   private final KeepWarm keepWarm;
   private final WarmTarget warmTarget;
-  /** Every job's time on its task, as the ledger's gpu_seconds give the reconciler the typical job. */
-  private final TypicalJob fleetTypical = new TypicalJob();
-  private ArrivalProfile history;
+  /** Under the policy: a warm task leaves a job to an idle task that has its models loaded. */
+  private final ModelAffinity affinity;
   private int launched;
   private long billedMillis;
   private long idleMillis;
@@ -101,6 +102,7 @@ final class TaskSimulation {
     this.warmTarget = keepWarm == null ? WarmTarget.NONE : keepWarm.target();
     this.dispatch = new DispatchJobs(core.jobs, this::launch, pool, FairShare.Limits.none(), core.ledger, core.clock,
         warmTarget);
+    this.affinity = keepWarm == null ? null : new ModelAffinity(pool, core.clock);
     this.drainOrder = new DrainOrder(core.jobs, new FairShare(core.jobs, FairShare.Limits.none()));
     this.warmDrainOrder = DrainOrder.takingDispatched(core.jobs, new FairShare(core.jobs, FairShare.Limits.none()),
         core.clock);
@@ -120,53 +122,41 @@ final class TaskSimulation {
     }
   }
 
-  /** The usual traffic of the weeks before the trace, as the reconciler saves it from the ledger. */
-  private void saveHistory() {
-    if (trace.usualRate() == null) {
-      return;
-    }
-    java.time.Instant start = VirtualClock.EPOCH.minus(ArrivalProfile.HISTORY);
-    history = ArrivalProfile.fromMinuteCounts(start,
-        trace.historyPerMinute(HISTORY_SEED, (int) ArrivalProfile.HISTORY.toDays()), VirtualClock.EPOCH, 0);
-    refreshHistory();
-  }
-
+  /** Days of history before the trace: the ledger the reconciler's hourly refresh reads. */
+  static final int HISTORY_DAYS = (int) ArrivalProfile.HISTORY.toDays();
+  /** Another seed than any trace's own arrivals. */
   static final long HISTORY_SEED = 1_007;
 
-  /** Hourly, as the reconciler: the typical job from the jobs run so far (the ledger's gpu_seconds). */
-  private void refreshHistory() {
-    core.warmSignals.saveProfile(new ArrivalProfile(core.clock.instant(), history.ratePerHourOfWeek(),
-        fleetTypical.mean().toMillis() / 1000.0));
+  /**
+   * The reconciler's tick, every minute as Cloud Scheduler sends it: the usual traffic refreshed
+   * from the ledger when an hour old ({@link RefreshArrivalProfile}), then the warm set topped up
+   * ({@link TopUpWarmTasks}), the services' own use cases.
+   */
+  private void reconcileTick(RefreshArrivalProfile refresh, TopUpWarmTasks topUp) {
+    if (refresh != null) {
+      refresh.refresh();
+    }
+    topUp.topUp();
     if (core.clock.now() < trace.durationMillis()) {
-      core.events.after(ArrivalProfile.REFRESH_EVERY.toMillis(), this::refreshHistory);
+      core.events.after(RECONCILE_EVERY_MILLIS, () -> reconcileTick(refresh, topUp));
     }
   }
 
-  /** The reconciler's tick: the warm set topped up to the policy's count, with nothing queued. */
-  private void topUp() {
-    GpuPool.Usage usage = pool.usage(core.clock.instant());
-    int wanted = warmTarget.wanted(core.clock.instant(), usage);
-    for (int i = usage.held(); i < wanted && core.jobs.queued(1).isEmpty(); i++) {
-      Optional<GpuPool.Lease> lease = pool.reserve(core.clock.instant(),
-          core.clock.instant().plus(Duration.ofDays(365)), u -> true);
-      if (lease.isEmpty()) {
-        break;
-      }
-      launch(List.of(), lease.get());
-    }
-    if (core.clock.now() < trace.durationMillis()) {
-      core.events.after(60_000, this::topUp);
-    }
-  }
+  static final long RECONCILE_EVERY_MILLIS = 60_000;
 
   SimResult run() {
-    if (System.getenv("WAITDEBUG") != null) {
-      System.out.println("RUN " + settings.policy());
-    }
     if (keepWarm != null) {
-      saveHistory();
-      // The reconciler's first tick comes with the trace's start.
-      core.events.after(0, this::topUp);
+      RefreshArrivalProfile refresh = null;
+      if (trace.usualRate() != null) {
+        SimHistory history = new SimHistory(core.ledger, trace, HISTORY_DAYS, HISTORY_SEED);
+        // The hour before the trace is in the jobs collection too, where the policy counts arrivals.
+        history.replayLastMinutes(60, core.warmSignals::arrived);
+        refresh = new RefreshArrivalProfile(core.warmSignals, history, core.clock);
+      }
+      TopUpWarmTasks topUp = new TopUpWarmTasks(warmTarget, pool, core.jobs, this::launch, core.clock);
+      // The first tick comes with the trace's start.
+      RefreshArrivalProfile hourly = refresh;
+      core.events.after(0, () -> reconcileTick(hourly, topUp));
     }
     core.events.runAll();
     core.checkAllSucceeded(trace);
@@ -205,7 +195,6 @@ final class TaskSimulation {
     long start = core.clock.now();
     core.runClaimed(job, loaded, () -> {
       task.typicalJob.ran(Duration.ofMillis(core.clock.now() - start));
-      fleetTypical.ran(Duration.ofMillis(core.clock.now() - start));
       then.run();
     });
   }
@@ -229,7 +218,7 @@ final class TaskSimulation {
   private void warmLook(Task task) {
     long now = core.clock.now();
     // A task whose job a warm task took has nothing loaded, but its engine is up: it may stay warm too.
-    if (now > task.launchedAt + CLAIM_WINDOW_MILLIS) {
+    if (now > task.launchedAt + KeepWarm.staggered(Duration.ofMillis(CLAIM_WINDOW_MILLIS), task.name).toMillis()) {
       exit(task);
       return;
     }
@@ -257,12 +246,11 @@ final class TaskSimulation {
   /** Claims and runs the first drainable job, if any: true if it did. */
   private boolean claimDrainable(Task task) {
     DrainOrder order = keepWarm != null ? warmDrainOrder : drainOrder;
-    for (Job candidate : order.next(task.loadedFingerprint, DRAIN_BATCH)) {
-      if (keepWarm != null && System.getenv("AFFINITY") != null && !candidate.fingerprint().equals(task.loadedFingerprint)
-          && live.values().stream().anyMatch(t -> t != task && t.idleCountedUntil >= 0
-              && candidate.fingerprint().equals(t.loadedFingerprint))) {
-        continue;
-      }
+    List<Job> candidates = order.next(task.loadedFingerprint, DRAIN_BATCH);
+    if (affinity != null) {
+      candidates = affinity.toTry(task.loadedFingerprint, task.slot, candidates);
+    }
+    for (Job candidate : candidates) {
       Optional<Job> claimed = core.claim.claim(candidate.id(), task.name);
       if (claimed.isPresent()) {
         countIdle(task, false);
@@ -317,7 +305,9 @@ final class TaskSimulation {
 
   /** The task's slot lease, renewed as {@code TaskSlot} does; leases never run out here (no crashes). */
   private void mark(Task task, boolean idle) {
-    pool.renew(task.slot, idle, core.clock.instant().plus(Duration.ofDays(365)));
+    // Under the policy the runner says which models it has loaded (TaskSlot), for ModelAffinity.
+    pool.renew(task.slot, idle, keepWarm != null ? task.loadedFingerprint : null,
+        core.clock.instant().plus(Duration.ofDays(365)));
   }
 
   private void exit(Task task) {

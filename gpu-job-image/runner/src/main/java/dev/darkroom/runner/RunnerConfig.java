@@ -96,9 +96,13 @@ public record RunnerConfig(
     jobIds = List.copyOf(jobIds);
   }
 
-  /** The last instant at which a new job may be claimed, for a task that started at {@code taskStart}. */
+  /**
+   * The last instant at which a new job may be claimed, for a task that started at {@code taskStart};
+   * under the keep-warm policy staggered by the execution's name ({@link KeepWarm#staggered}).
+   */
   public java.time.Instant claimUntil(java.time.Instant taskStart) {
-    return taskStart.plus(taskTimeout).minus(deadlineMargin);
+    Duration window = taskTimeout.minus(deadlineMargin);
+    return taskStart.plus(keepWarm == null ? window : KeepWarm.staggered(window, executionName));
   }
 
   public String projectId() {

@@ -68,10 +68,15 @@ final class ArrivalRate {
     return new Estimate(holds ? Math.max(recentRate, usual) : recentRate, recentRate, usual, holds);
   }
 
-  /** The typical job time of the usual traffic, if the ledger gave one. */
+  /**
+   * The fleet's typical job time, when the reconciler saved a profile: the ledger's, or
+   * {@link TypicalJob#BEFORE_ANY} while no job has succeeded. Every task, dispatch and the
+   * reconciler then size the warm set alike; a task that sized it by its own jobs alone would send
+   * away what the reconciler just launched. Empty without a profile.
+   */
   synchronized Optional<Duration> typicalJob(Instant now) {
-    return profile(now).filter(p -> p.typicalJobSeconds() > 0)
-        .map(p -> Duration.ofMillis(Math.round(p.typicalJobSeconds() * 1000)));
+    return profile(now).map(p -> p.typicalJobSeconds() > 0
+        ? Duration.ofMillis(Math.round(p.typicalJobSeconds() * 1000)) : TypicalJob.BEFORE_ANY);
   }
 
   /** Whether any prompt came at or after {@code since}. */
