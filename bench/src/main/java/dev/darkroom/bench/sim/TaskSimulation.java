@@ -13,6 +13,7 @@ import dev.darkroom.core.usecase.RefreshArrivalProfile;
 import dev.darkroom.core.usecase.TopUpWarmTasks;
 import dev.darkroom.core.traffic.ArrivalProfile;
 import dev.darkroom.core.warm.KeepWarm;
+import dev.darkroom.core.warm.TypicalJob;
 import dev.darkroom.core.warm.WarmTarget;
 import dev.darkroom.testing.InMemoryGpuPool;
 import java.time.Duration;
