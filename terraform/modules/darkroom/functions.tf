@@ -179,7 +179,7 @@ resource "google_cloudfunctions2_function" "dispatch" {
       # The keep-warm policy, as the runners have it (gpu_job.tf): dispatch counts on warm tasks.
       WARM_IDLE_BUDGET_SECONDS = var.warm_idle_budget_seconds == null ? "" : tostring(var.warm_idle_budget_seconds)
       WARM_SCHEDULE            = var.warm_schedule
-      DRAIN_IDLE_SECONDS       = tostring(var.drain_idle_seconds)
+      WARM_GRACE_SECONDS       = tostring(var.warm_grace_seconds)
     }
 
     secret_environment_variables {
@@ -313,7 +313,7 @@ resource "google_cloudfunctions2_function" "reconcile" {
       # launching jobless executions of GPU_JOB_NAME, and refreshes the usual traffic from the ledger.
       WARM_IDLE_BUDGET_SECONDS = var.warm_idle_budget_seconds == null ? "" : tostring(var.warm_idle_budget_seconds)
       WARM_SCHEDULE            = var.warm_schedule
-      DRAIN_IDLE_SECONDS       = tostring(var.drain_idle_seconds)
+      WARM_GRACE_SECONDS       = tostring(var.warm_grace_seconds)
       # Notification retries: due ones (pending_notifications, ledger DB) go back on notifications.
       NOTIFICATIONS_TOPIC      = google_pubsub_topic.notifications.name
       INSTANCE_CONNECTION_NAME = google_sql_database_instance.ledger.connection_name

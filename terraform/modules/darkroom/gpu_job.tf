@@ -110,6 +110,10 @@ resource "google_cloud_run_v2_job" "gpu" {
           value = var.warm_schedule
         }
         env {
+          name  = "WARM_GRACE_SECONDS"
+          value = tostring(var.warm_grace_seconds)
+        }
+        env {
           name  = "GPU_TASK_CAP"
           value = tostring(var.gpu_task_cap)
         }

@@ -84,12 +84,22 @@ variable "drain_idle_seconds" {
 }
 
 variable "warm_idle_budget_seconds" {
-  description = "Keep-warm policy (opt-in): idle GPU-seconds all GPU tasks together may spend a day (UTC) waiting for prompts, outside pinned windows (WARM_IDLE_BUDGET_SECONDS). The drain_idle_seconds grace counts against it too. 86400 is one L4 idle all day, about 25 USD. 0: a task with nothing to run leaves at once, pinned ones aside. null (the default): the policy is off and every task keeps drain_idle_seconds, as before; it has not yet met its targets in the dispatch simulation (docs/DISPATCH_SIMULATION.md)."
+  description = "Keep-warm policy (opt-in): idle GPU-seconds all GPU tasks together may spend a day (UTC) waiting for prompts, outside pinned windows (WARM_IDLE_BUDGET_SECONDS). The warm_grace_seconds grace counts against it too. 86400 is one L4 idle all day, about 25 USD. 0: a task with nothing to run leaves at once, pinned ones aside. null (the default): the policy is off and every task keeps drain_idle_seconds, as before; it has not yet met its targets in the dispatch simulation (docs/DISPATCH_SIMULATION.md)."
   type        = number
   default     = null
   validation {
     condition     = var.warm_idle_budget_seconds == null ? true : var.warm_idle_budget_seconds >= 0
     error_message = "warm_idle_budget_seconds must be 0 or more (or null: the policy off)."
+  }
+}
+
+variable "warm_grace_seconds" {
+  description = "Keep-warm policy: how long an idle GPU task the traffic does not need waits before it leaves (WARM_GRACE_SECONDS); with the policy off, drain_idle_seconds applies instead. 10 measured best in the dispatch simulation (docs/DISPATCH_SIMULATION.md)."
+  type        = number
+  default     = 10
+  validation {
+    condition     = var.warm_grace_seconds >= 0
+    error_message = "warm_grace_seconds must be 0 or more."
   }
 }
 

@@ -215,10 +215,8 @@ public final class LocalStack implements AutoCloseable {
     functionEnv.put("RECONCILE_REQUEUE_AFTER_SECONDS", "10");
     functionEnv.put("RECONCILE_DISPATCH_TIMEOUT_SECONDS", "120");
     functionEnv.put("RECONCILE_LOST_AFTER_SECONDS", "20");
-    // The keep-warm policy's grace, as the runner tasks have it; the policy itself (WARM_IDLE_BUDGET_SECONDS,
-    // WARM_SCHEDULE) reaches dispatch and the reconciler through the options' functionEnv below, and the
-    // runner tasks through the GPU job (createGpuJob).
-    functionEnv.put("DRAIN_IDLE_SECONDS", Long.toString(options.runnerDrainIdle().toSeconds()));
+    // The keep-warm policy (WARM_IDLE_BUDGET_SECONDS, WARM_SCHEDULE, WARM_GRACE_SECONDS) reaches dispatch
+    // and the reconciler through the options' functionEnv below, and the runner tasks through the GPU job.
     functionEnv.put("JOB_EVENTS_PUBLIC_TOPIC", JOB_EVENTS_PUBLIC);
     functionEnv.put("MODELS_BUCKET", MODELS_BUCKET);
     // Local only: test webhook receivers and model hubs listen on 127.0.0.1. Never set in the cloud (terraform/checks).
@@ -509,7 +507,7 @@ public final class LocalStack implements AutoCloseable {
     runnerEnv.put("GPU_TASK_CAP", Integer.toString(GPU_TASK_CAP));
     // The keep-warm policy is off locally (tasks wait DRAIN_IDLE_SECONDS) unless asked for, as
     // Terraform does, through the options' environment (the functions get it too: functionEnv).
-    for (String name : List.of("WARM_IDLE_BUDGET_SECONDS", "WARM_SCHEDULE")) {
+    for (String name : List.of("WARM_IDLE_BUDGET_SECONDS", "WARM_SCHEDULE", "WARM_GRACE_SECONDS")) {
       String value = options.functionEnv().get(name);
       if (value != null) {
         runnerEnv.put(name, value);

@@ -90,7 +90,7 @@ public record RunnerConfig(
    * prompt costs at most what starting afresh for it would, so an idle wait never costs more than
    * twice the best choice in hindsight.
    */
-  public static final int DEFAULT_DRAIN_IDLE_SECONDS = KeepWarmConfig.DEFAULT_DRAIN_IDLE_SECONDS;
+  public static final int DEFAULT_DRAIN_IDLE_SECONDS = 60;
 
   public RunnerConfig {
     jobIds = List.copyOf(jobIds);
@@ -161,7 +161,7 @@ public record RunnerConfig(
         share, attempt, idle, ready, env.optional("COMFYUI_COMMAND").orElse(null), taskTimeout, margin,
         heartbeat, Duration.ofSeconds(drainIdle), services, TierConcurrencyConfig.from(env).limits(), gpuSlot(env),
         env.optional("COMFYUI_HOME").map(java.nio.file.Path::of).orElse(null),
-        KeepWarmConfig.from(env, Duration.ofSeconds(drainIdle)).orElse(null), GpuPoolConfig.from(env).cap());
+        KeepWarmConfig.from(env).orElse(null), GpuPoolConfig.from(env).cap());
   }
 
   /** The keep-warm policy's settings, if the deployment gave it a budget. */

@@ -30,7 +30,7 @@ record DispatchConfig(GoogleCloudConfig cloud, DatabaseConfig database, Collecti
   static DispatchConfig from(Env env) {
     return new DispatchConfig(GoogleCloudConfig.from(env), DatabaseConfig.from(env), CollectionConfig.jobs(env),
         GpuJobConfig.from(env), GpuPoolConfig.from(env), TierConcurrencyConfig.from(env), GpuQuotaConfig.from(env),
-        TopicConfig.jobEvents(env), KeepWarmConfig.withRunnersGrace(env).orElse(null));
+        TopicConfig.jobEvents(env), KeepWarmConfig.from(env).orElse(null));
   }
 
   /** The keep-warm policy's settings, if the deployment gave it a budget or a schedule. */

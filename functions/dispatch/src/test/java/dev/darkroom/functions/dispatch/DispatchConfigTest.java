@@ -27,15 +27,15 @@ class DispatchConfigTest {
   }
 
   @Test
-  void theKeepWarmPolicyHasTheDeploymentsBudgetScheduleAndTheRunnersDrainGrace() {
+  void theKeepWarmPolicyHasTheDeploymentsBudgetScheduleAndGrace() {
     KeepWarm.Settings settings = DispatchConfig.from(new Env(deployed("WARM_IDLE_BUDGET_SECONDS", "3600",
         "WARM_SCHEDULE", "2 warm 09:00-18:00 Mon-Fri UTC"))).keepWarmIfSet().orElseThrow();
 
     assertThat(settings.idleBudgetSecondsPerDay()).isEqualTo(3600);
     assertThat(settings.schedule().pinnedAt(Instant.parse("2026-12-07T10:00:00Z"))).as("a Monday morning").isEqualTo(2);
-    assertThat(settings.grace()).as("the runner's default DRAIN_IDLE_SECONDS").isEqualTo(Duration.ofSeconds(60));
+    assertThat(settings.grace()).as("the policy's default grace").isEqualTo(KeepWarm.DEFAULT_GRACE);
 
-    assertThat(DispatchConfig.from(new Env(deployed("WARM_IDLE_BUDGET_SECONDS", "0", "DRAIN_IDLE_SECONDS", "90")))
+    assertThat(DispatchConfig.from(new Env(deployed("WARM_IDLE_BUDGET_SECONDS", "0", "WARM_GRACE_SECONDS", "90")))
         .keepWarmIfSet().orElseThrow().grace()).isEqualTo(Duration.ofSeconds(90));
   }
 

@@ -33,7 +33,7 @@ record ReconcileConfig(GoogleCloudConfig cloud, DatabaseConfig database, Collect
     return new ReconcileConfig(GoogleCloudConfig.from(env), DatabaseConfig.from(env), CollectionConfig.jobs(env),
         TopicConfig.jobSubmitted(env), TopicConfig.jobEvents(env), TopicConfig.notifications(env),
         GpuPoolConfig.from(env), GpuJobConfig.from(env), TierConcurrencyConfig.from(env), policy(env),
-        KeepWarmConfig.withRunnersGrace(env).orElse(null));
+        KeepWarmConfig.from(env).orElse(null));
   }
 
   /** The keep-warm policy's settings, if the deployment turned it on. */

@@ -17,6 +17,7 @@ import dev.darkroom.testing.ManualClock;
 import dev.darkroom.testing.InMemoryPendingNotifications;
 import dev.darkroom.testing.RecordingJobEventPublisher;
 import dev.darkroom.testing.RecordingJobQueue;
+import dev.darkroom.core.warm.KeepWarm;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -110,9 +111,9 @@ class ReconcileFunctionTest {
     assertThat(settings.idleBudgetSecondsPerDay()).isEqualTo(86400);
     assertThat(settings.schedule().pinnedAt(Instant.parse("2026-12-07T10:00:00Z"))).as("a Monday, 11:00 in Paris")
         .isEqualTo(2);
-    assertThat(settings.grace()).as("the runners' DRAIN_IDLE_SECONDS default").isEqualTo(Duration.ofSeconds(60));
+    assertThat(settings.grace()).as("the policy's default grace").isEqualTo(KeepWarm.DEFAULT_GRACE);
 
-    assertThat(ReconcileConfig.from(new Env(deployed(Map.of("WARM_IDLE_BUDGET_SECONDS", "0", "DRAIN_IDLE_SECONDS",
+    assertThat(ReconcileConfig.from(new Env(deployed(Map.of("WARM_IDLE_BUDGET_SECONDS", "0", "WARM_GRACE_SECONDS",
         "30")))).keepWarmIfSet().orElseThrow().grace()).isEqualTo(Duration.ofSeconds(30));
     assertThatThrownBy(() -> ReconcileConfig.from(new Env(deployed(Map.of("WARM_IDLE_BUDGET_SECONDS", "lots")))))
         .isInstanceOf(Env.MissingConfigException.class).hasMessageContaining("WARM_IDLE_BUDGET_SECONDS");

@@ -72,11 +72,19 @@ public final class KeepWarm {
   /** Twenty minutes: a prompt every few minutes keeps one task up; a stopped trickle costs at most this. */
   public static final Duration DEFAULT_QUIET_WINDOW = Duration.ofMinutes(20);
   /**
-   * 200 idle GPU-seconds (about 6 cents) to spare one prompt a wait: on the dispatch simulation's day
-   * trace this keeps the p95 wait near an always-on pool's at about 0.8x the GPU-seconds per image
-   * of one execution per prompt (docs/DISPATCH_SIMULATION.md).
+   * 300 idle GPU-seconds (about 9 cents) to spare one prompt a wait: on the dispatch simulation's
+   * steady and day traces the lowest price that keeps the p95 wait within twice an always-on pool's
+   * (200 gave 1.3x to 4x its wait for 0.05x less GPU time; docs/DISPATCH_SIMULATION.md).
    */
-  public static final double DEFAULT_SECONDS_PER_WAIT_SPARED = 200;
+  public static final double DEFAULT_SECONDS_PER_WAIT_SPARED = 300;
+  /**
+   * Ten seconds: how long a task the traffic does not need waits before it leaves. The rate
+   * estimate decides; the grace only spares a task whose count flickers at a boundary. Shorter
+   * than the runner's fixed {@code DRAIN_IDLE_SECONDS} (60 s), which has no estimate to go by: on
+   * the dispatch simulation's bursty trace the tasks a burst launched otherwise idle a minute each
+   * after it (docs/DISPATCH_SIMULATION.md).
+   */
+  public static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
   /**
    * How often a waiting task asks again; between decisions it keeps the last one. Reading the
    * signals costs a few reads; asking every look (twice a second) would multiply them for nothing.
