@@ -3,6 +3,7 @@ package dev.darkroom.core.warm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.darkroom.core.port.GpuPool;
+import dev.darkroom.core.traffic.ArrivalProfile;
 import dev.darkroom.testing.InMemoryWarmSignals;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +33,7 @@ class KeepWarmTest {
 
   @Test
   void theRateEstimateCountsOnlyTheRecentWindow() {
-    arrivals(12, Duration.ofMinutes(2)); // 0.1 prompt/s
+    arrivals(90, Duration.ofMinutes(15)); // 0.1 prompt/s
     signals.arrived(NOON.minus(Duration.ofHours(1)));
     KeepWarm.Decision decision = policy(86_400, "").decide(alone(Duration.ofMinutes(5)));
     assertThat(decision.arrivalsPerSecond()).isEqualTo(0.1);
@@ -56,7 +57,7 @@ class KeepWarmTest {
   @Test
   void neverMoreThanThePoolsCap() {
     assertThat(KeepWarm.warmFor(5, 20, 10_000, 4)).isEqualTo(4);
-    arrivals(600, Duration.ofMinutes(2));
+    arrivals(4_500, Duration.ofMinutes(15)); // 5 prompts a second
     KeepWarm.Decision decision = policy(86_400, "").decide(
         new KeepWarm.Situation(NOON, GRACE.multipliedBy(2), new GpuPool.Usage(3, 3, 1), 0, JOB));
     assertThat(decision.warmWanted()).isEqualTo(3);
@@ -132,7 +133,7 @@ class KeepWarmTest {
   }
   @Test
   void wantedIsWhatTheTrafficAsksWhileTheBudgetLastsAndThePinnedCountAfter() {
-    arrivals(12, Duration.ofMinutes(2)); // 0.1 prompt/s of 10 s jobs
+    arrivals(90, Duration.ofMinutes(15)); // 0.1 prompt/s of 10 s jobs
     GpuPool.Usage oneUp = new GpuPool.Usage(10, 1, 1);
     KeepWarm open = policy(86_400, "");
     int forTraffic = open.wanted(NOON, oneUp, JOB);
@@ -152,5 +153,80 @@ class KeepWarmTest {
     GpuPool.Usage none = new GpuPool.Usage(10, 0, 0);
     assertThat(open.wanted(NOON, none, JOB)).isEqualTo(1);
     assertThat(open.wanted(NOON.plus(Duration.ofMinutes(11)), none, JOB)).isZero();
+  }
+
+  @Test
+  void aBurstInTheRecentMinutesCountsAsBusyMinutesNotAsItsPrompts() {
+    arrivals(15, Duration.ofMinutes(15)); // one a minute
+    for (int i = 0; i < 120; i++) { // and a minute of 2 a second, five minutes ago
+      signals.arrived(NOON.minus(Duration.ofMinutes(5)).plusMillis(500L * i));
+    }
+    double rate = policy(86_400, "").decide(alone(Duration.ofMinutes(5))).arrivalsPerSecond();
+    assertThat(rate).as("one a minute, the burst minute clipped").isLessThan(2.0 / 60).isGreaterThanOrEqualTo(1.0 / 60);
+  }
+
+  @Test
+  void theUsualTrafficSizesTheWarmSetBeforeItsPromptsArrive() {
+    // Four weeks of 0.1 prompt/s from 09:00 on weekdays, nothing before; today nothing yet at 08:59.
+    signals.saveProfile(usualTraffic(0.1));
+    Instant beforeNine = Instant.parse("2026-12-08T08:59:00Z"); // a Tuesday
+    KeepWarm open = policy(86_400, "");
+    GpuPool.Usage none = new GpuPool.Usage(10, 0, 0);
+    assertThat(open.wanted(beforeNine, none, JOB)).as("the next two minutes are in the busy hour")
+        .isEqualTo(KeepWarm.warmFor(0.1, 10, KeepWarm.DEFAULT_SECONDS_PER_WAIT_SPARED, 10));
+    assertThat(open.wanted(Instant.parse("2026-12-08T08:30:00Z"), none, JOB)).as("a quiet hour, as usual").isZero();
+  }
+
+  @Test
+  void aDayThatContradictsTheUsualTrafficIsTakenAsItComes() {
+    signals.saveProfile(usualTraffic(0.1));
+    Instant tenOClock = Instant.parse("2026-12-08T10:00:00Z");
+    GpuPool.Usage none = new GpuPool.Usage(10, 0, 0);
+    // An hour into the busy hours and not one prompt: a holiday. 180 were expected over 30 minutes.
+    assertThat(policy(86_400, "").wanted(tenOClock, none, JOB)).isZero();
+    // A few prompts, fewer than usual but not improbably so for Poisson traffic: the usual holds.
+    for (int i = 0; i < 150; i++) {
+      signals.arrived(tenOClock.minus(Duration.ofMinutes(30)).plusSeconds(12L * i));
+    }
+    assertThat(policy(86_400, "").wanted(tenOClock, none, JOB)).isGreaterThan(1);
+  }
+
+  @Test
+  void theFleetsTypicalJobFromTheLedgerSizesEveryTasksDecisionAlike() {
+    signals.saveProfile(new ArrivalProfile(NOON, flat(0.1), 2.0)); // 2 s jobs, measured
+    arrivals(90, Duration.ofMinutes(15));
+    KeepWarm.Decision decision = policy(86_400, "").decide(new KeepWarm.Situation(NOON, Duration.ofMinutes(5),
+        new GpuPool.Usage(10, 1, 1), 0, Duration.ofSeconds(40))); // this task ran only 40 s jobs
+    assertThat(decision.warmWanted()).isEqualTo(KeepWarm.warmFor(0.1, 2, KeepWarm.DEFAULT_SECONDS_PER_WAIT_SPARED, 10));
+  }
+
+  @Test
+  void staggeredClaimWindowsLoseAtMostATenthAndAlwaysTheSameForATask() {
+    Duration window = Duration.ofMinutes(50);
+    java.util.Set<Duration> seen = new java.util.HashSet<>();
+    for (int i = 0; i < 20; i++) {
+      Duration cut = KeepWarm.staggered(window, "exec-" + i);
+      assertThat(cut).isLessThanOrEqualTo(window).isGreaterThanOrEqualTo(Duration.ofMinutes(45));
+      assertThat(KeepWarm.staggered(window, "exec-" + i)).isEqualTo(cut);
+      seen.add(cut);
+    }
+    assertThat(seen).as("tasks launched together leave at different times").hasSizeGreaterThan(15);
+  }
+
+  /** 0.1 prompt/s from 09:00 to 18:00 UTC on weekdays, none otherwise. */
+  private static ArrivalProfile usualTraffic(double busy) {
+    double[] rates = new double[ArrivalProfile.HOURS_PER_WEEK];
+    for (int day = 0; day < 5; day++) {
+      for (int hour = 9; hour < 18; hour++) {
+        rates[day * 24 + hour] = busy;
+      }
+    }
+    return new ArrivalProfile(NOON.minus(Duration.ofMinutes(10)), rates, 0);
+  }
+
+  private static double[] flat(double rate) {
+    double[] rates = new double[ArrivalProfile.HOURS_PER_WEEK];
+    java.util.Arrays.fill(rates, rate);
+    return rates;
   }
 }
