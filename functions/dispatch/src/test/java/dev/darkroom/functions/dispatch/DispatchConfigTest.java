@@ -44,7 +44,7 @@ class DispatchConfigTest {
     assertThatThrownBy(() -> DispatchConfig.from(new Env(deployed("WARM_IDLE_BUDGET_SECONDS", "lots"))))
         .isInstanceOf(Env.MissingConfigException.class).hasMessageContaining("WARM_IDLE_BUDGET_SECONDS");
     assertThatThrownBy(() -> DispatchConfig.from(new Env(deployed("WARM_IDLE_BUDGET_SECONDS", "10",
-        "DRAIN_IDLE_SECONDS", "-1")))).isInstanceOf(Env.MissingConfigException.class)
-        .hasMessageContaining("DRAIN_IDLE_SECONDS");
+        "WARM_GRACE_SECONDS", "-1")))).isInstanceOf(Env.MissingConfigException.class)
+        .hasMessageContaining("WARM_GRACE_SECONDS");
   }
 }
