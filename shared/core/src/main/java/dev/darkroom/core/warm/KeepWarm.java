@@ -72,11 +72,12 @@ public final class KeepWarm {
   /** Twenty minutes: a prompt every few minutes keeps one task up; a stopped trickle costs at most this. */
   public static final Duration DEFAULT_QUIET_WINDOW = Duration.ofMinutes(20);
   /**
-   * 300 idle GPU-seconds (about 9 cents) to spare one prompt a wait: on the dispatch simulation's
-   * steady and day traces the lowest price that keeps the p95 wait within twice an always-on pool's
-   * (200 gave 1.3x to 4x its wait for 0.05x less GPU time; docs/DISPATCH_SIMULATION.md).
+   * 280 idle GPU-seconds (about 8 cents) to spare one prompt a wait: on the dispatch simulation, the
+   * price at which the steady trace keeps the p95 wait within twice an always-on pool's at 0.8x the
+   * GPU-seconds of one execution per prompt and the bursty trace stays as cheap as without the
+   * policy (260: bursty waits longer; 300: steady costs 0.81x). docs/DISPATCH_SIMULATION.md.
    */
-  public static final double DEFAULT_SECONDS_PER_WAIT_SPARED = 300;
+  public static final double DEFAULT_SECONDS_PER_WAIT_SPARED = 280;
   /**
    * Ten seconds: how long a task the traffic does not need waits before it leaves. The rate
    * estimate decides; the grace only spares a task whose count flickers at a boundary. Shorter
