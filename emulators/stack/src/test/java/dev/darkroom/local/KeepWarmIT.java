@@ -43,12 +43,12 @@ import org.junit.jupiter.api.io.TempDir;
  * to start, the reconciler's top-up to launch the task, the task to be seen staying, and a prompt
  * to run on it; the task must then stay to the window's end, however much of the minute is left.
  * So the class takes {@link #BEFORE_WINDOW_END} plus up to a minute, plus the task's leaving
- * (seconds) and the {@link #NOTHING_LAUNCHED} in which nothing must replace it: about 2.5 minutes.
+ * (seconds) and the {@link #NOTHING_LAUNCHED} in which nothing must replace it: 2 to 3 minutes.
  */
 class KeepWarmIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   /**
-   * The stack's start (22 s alone on a 2-core machine, twice that beside another stack test), the
+   * The stack's start (22 s alone on a 2-core machine, more beside another stack test), the
    * top-up's launch, the task seen staying for {@link #SEVERAL_GRACES}, and a prompt: the least the
    * window must leave after the class starts.
    */
