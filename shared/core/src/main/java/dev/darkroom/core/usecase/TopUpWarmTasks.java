@@ -21,9 +21,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Queued work comes first: with a job queued, dispatch and the reconciler's re-publishing launch
  * for it, and a jobless launch would only take a slot from it. Each slot is reserved on the pool's
- * own read ({@link GpuPool#reserve(Instant, Instant, java.util.function.Predicate)}) and only while
- * that read holds fewer than wanted, so a duplicated or concurrent tick counts the first one's
- * launches and never launches beyond the wanted count, nor beyond the cap.
+ * own read ({@link GpuPool#reserve(Instant, Instant, java.util.function.Predicate)}) while that read
+ * holds fewer than wanted, and the pool is read again once it is taken: a read made before a
+ * concurrent tick took its slot (Firestore's pool reads, then takes) would let both launch, so a
+ * slot beyond the wanted count is given back before anything is launched. A duplicated or
+ * concurrent tick never launches beyond the wanted count, nor beyond the cap (KeepWarmIT saw two
+ * ticks launch two tasks for one before this).
  */
 public final class TopUpWarmTasks {
   private static final Logger log = LoggerFactory.getLogger(TopUpWarmTasks.class);
@@ -69,6 +72,14 @@ public final class TopUpWarmTasks {
           pool.reserve(now, now.plus(DispatchJobs.START_LEASE), held -> held.held() < wanted);
       if (slot.isEmpty()) {
         log.info("warm top-up: the pool holds {} wanted task(s) already (another launch took the slot)", wanted);
+        break;
+      }
+      // The pool may test the count on a read made before another tick took its slot (Firestore's
+      // does: it reads the slots, then takes one). Read again now that ours is taken: beyond the
+      // wanted count, give it back. Two ticks racing may both give theirs back; the next tick launches.
+      if (pool.usage(clock.instant()).held() > wanted) {
+        pool.release(slot.get());
+        log.info("warm top-up: another tick took a slot at the same time; {} wanted, slot given back", wanted);
         break;
       }
       try {

@@ -137,6 +137,70 @@ class TopUpWarmTasksTest {
   }
 
   @Test
+  void ticksThatReadThePoolBeforeEitherTookASlotStillLaunchOnlyTheWantedCount() {
+    // Firestore's pool tests the predicate on its read of the slots and takes a free slot after it:
+    // two ticks that both read the pool before either took a slot (the local bridge and Cloud
+    // Scheduler may deliver ticks at once) both pass it. Reads after a take see it.
+    GpuPool.Usage beforeEither = pool.usage(clock.instant());
+    new TopUpWarmTasks(wanting(1), readFirstAt(beforeEither), jobs, launcher, clock).topUp();
+    new TopUpWarmTasks(wanting(1), readFirstAt(beforeEither), jobs, launcher, clock).topUp();
+
+    assertThat(launcher.launched).as("one task wanted").hasSize(1);
+    assertThat(pool.usage(clock.instant()).held()).isEqualTo(1);
+  }
+
+  /** The pool as a tick sees it whose first read came before another tick's take: that read, and the predicate on it, stale. */
+  private GpuPool readFirstAt(GpuPool.Usage stale) {
+    return new GpuPool() {
+      private boolean read;
+
+      @Override
+      public int cap() {
+        return pool.cap();
+      }
+
+      @Override
+      public Usage usage(Instant now) {
+        if (!read) {
+          read = true;
+          return stale;
+        }
+        return pool.usage(now);
+      }
+
+      @Override
+      public java.util.Optional<Lease> reserve(Instant now, Instant leaseUntil, java.util.function.Predicate<Usage> wanted) {
+        return wanted.test(stale) ? pool.reserve(now, leaseUntil, usage -> true) : java.util.Optional.empty();
+      }
+
+      @Override
+      public boolean renew(Lease lease, boolean idle, String loadedFingerprint, Instant leaseUntil) {
+        return pool.renew(lease, idle, loadedFingerprint, leaseUntil);
+      }
+
+      @Override
+      public java.util.Map<Lease, String> loadedOnOtherIdleTasks(Lease own, Instant now) {
+        return pool.loadedOnOtherIdleTasks(own, now);
+      }
+
+      @Override
+      public void release(Lease lease) {
+        pool.release(lease);
+      }
+
+      @Override
+      public boolean holds(Lease lease, Instant now) {
+        return pool.holds(lease, now);
+      }
+
+      @Override
+      public boolean adopt(Lease lease, Instant now, Instant leaseUntil) {
+        return pool.adopt(lease, now, leaseUntil);
+      }
+    };
+  }
+
+  @Test
   void withThePolicyOffItDoesNothingAndReadsNothing() {
     GpuPool untouchablePool = untouchable(GpuPool.class);
     JobStore untouchableJobs = untouchable(JobStore.class);
