@@ -115,8 +115,10 @@ class DispatchFaultsIT {
     killMidPrompt(cloudRun, execution, id, 2);
     stack.engine().clearFaults();
 
-    // Lost after 20 s without a heartbeat, requeued at the next sweep as attempt 3, launched afresh.
-    Job ended = awaitTerminal(id, Duration.ofSeconds(20).plus(RECONCILE_PERIOD).plus(RUN));
+    // Lost after 20 s without a heartbeat, requeued at the next sweep as attempt 3, launched afresh:
+    // a cold start and a run. In two full-suite runs (2026-12-06) the fresh run was at its last node
+    // when one RUN had passed, so the fresh launch's start gets its own RUN.
+    Job ended = awaitTerminal(id, Duration.ofSeconds(20).plus(RECONCILE_PERIOD).plus(RUN).plus(RUN));
     assertThat(ended.status()).as(ended.toString()).isEqualTo(JobStatus.SUCCEEDED);
     assertThat(ended.attempt()).isEqualTo(3);
     assertThat(stack.engine().executionsByPromptId().get(id)).as("two killed runs and the one that finished")
