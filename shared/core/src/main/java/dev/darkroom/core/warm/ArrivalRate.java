@@ -80,7 +80,7 @@ final class ArrivalRate {
   }
 
   /** Whether any prompt came at or after {@code since}. */
-  synchronized boolean anySince(Instant now, Instant since) {
+  synchronized boolean anySince(Instant since) {
     return signals.arrivalsSince(since) > 0;
   }
 

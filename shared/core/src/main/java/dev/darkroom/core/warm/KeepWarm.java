@@ -199,7 +199,7 @@ public final class KeepWarm {
    */
   private int forTraffic(Instant now, ArrivalRate.Estimate rate, Duration typicalJob, int cap) {
     int forTraffic = warmFor(rate.perSecond(), seconds(typicalJob), settings.secondsPerWaitSpared(), cap);
-    if (forTraffic == 0 && cap > 0 && !rate.usualHolds() && arrivals.anySince(now, now.minus(settings.quietWindow()))) {
+    if (forTraffic == 0 && cap > 0 && !rate.usualHolds() && arrivals.anySince(now.minus(settings.quietWindow()))) {
       forTraffic = 1;
     }
     return forTraffic;
