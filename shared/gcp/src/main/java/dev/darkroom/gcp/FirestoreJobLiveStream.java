@@ -9,6 +9,8 @@ import dev.darkroom.core.job.LiveFrame;
 import dev.darkroom.core.job.LiveWindow;
 import dev.darkroom.core.port.JobFeed;
 import dev.darkroom.core.port.JobLiveStream;
+import dev.failsafe.Failsafe;
+import dev.failsafe.RetryPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +28,16 @@ import java.util.Map;
  */
 public final class FirestoreJobLiveStream implements JobLiveStream {
   static final Duration KEPT_FOR = Duration.ofDays(1);
+  /**
+   * A window replaces the document whole, so a commit the store could not finish, or could not say
+   * it finished, is sent again: three tries within about a third of a second, well inside the
+   * writer's interval budget, rather than a follower missing the window (or its end) for a hiccup.
+   */
+  private static final RetryPolicy<Object> RESEND = RetryPolicy.builder()
+      .handleIf(GoogleErrors::mayResendIdempotentWrite)
+      .withMaxAttempts(3)
+      .withBackoff(Duration.ofMillis(100), Duration.ofMillis(400))
+      .build();
 
   private final Firestore firestore;
   private final String collection;
@@ -42,7 +54,7 @@ public final class FirestoreJobLiveStream implements JobLiveStream {
 
   @Override
   public void write(String jobId, LiveWindow window) {
-    FirestoreJobStore.await(document(jobId).set(fields(window)));
+    Failsafe.with(RESEND).run(() -> FirestoreJobStore.await(document(jobId).set(fields(window))));
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.darkroom.gcp;
 
 import com.google.api.gax.rpc.ApiException;
+import com.google.api.gax.rpc.StatusCode;
 import dev.darkroom.core.port.StoreUnavailableException;
 
 /** Google API failures turned into core's exceptions at the adapter, where their types belong. */
@@ -21,6 +22,16 @@ final class GoogleErrors {
   static RuntimeException translatedCause(Throwable error) {
     RuntimeException runtime = error instanceof RuntimeException r ? r : new IllegalStateException(error);
     return translated(runtime);
+  }
+
+  /**
+   * Whether a write that replaces what it writes whole (so applying it twice is applying it once)
+   * may be sent again after {@code error}: what {@link #translated} calls retryable, and
+   * {@code UNKNOWN}, where the store cannot say whether the write was applied.
+   */
+  static boolean mayResendIdempotentWrite(Throwable error) {
+    ApiException api = apiCause(error);
+    return api != null && (retryable(api) || api.getStatusCode().getCode() == StatusCode.Code.UNKNOWN);
   }
 
   private static ApiException apiCause(Throwable error) {
