@@ -69,12 +69,11 @@ class ComfyProtocolSuiteIT {
         .info("protocol suite data and logs (kept if a test fails): {}", dataDir);
     engine = SimulatedComfyUI.start(SimulatedComfyUI.Config.defaults(dataDir.resolve("reference-engine"))
         .withStepTime(Duration.ofMillis(1)));
-    stack = LocalStack.start(new LocalStack.Options("darkroom-protocol", 0, dataDir.resolve("stack"), Duration.ofMillis(1), null));
+    stack = SharedStack.get();
   }
 
   @AfterAll
   static void stop() {
-    if (stack != null) stack.close();
     if (engine != null) engine.close();
   }
 

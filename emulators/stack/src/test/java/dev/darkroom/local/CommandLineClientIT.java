@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,21 +24,16 @@ class CommandLineClientIT {
   private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
 
-  @TempDir static Path dataDir;
   @TempDir Path work;
   private static LocalStack stack;
   private static Path sample;
 
   @BeforeAll
   static void startStack() throws Exception {
-    stack = LocalStack.start(new LocalStack.Options("darkroom-it", 0, dataDir, Duration.ofMillis(1), null));
+    stack = SharedStack.get();
     sample = Path.of(CommandLineClientIT.class.getResource("/workflows/sd1.5-txt2img.json").toURI());
   }
 
-  @AfterAll
-  static void stopStack() {
-    Resources.closeAll(stack);
-  }
 
   record Run(int exit, String out, String err) {}
 

@@ -18,7 +18,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
@@ -29,7 +28,6 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Deployments over HTTPS on the whole local stack (authentication off): the SD1.5 sample published
@@ -43,14 +41,13 @@ class DeploymentsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration RUN_TIME = Duration.ofSeconds(60);
 
-  @TempDir static Path dataDir;
   private static LocalStack stack;
   private static HttpServer web;
   private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
 
   @BeforeAll
   static void start() throws Exception {
-    stack = LocalStack.start(new LocalStack.Options("darkroom-deployments", 0, dataDir, Duration.ofMillis(1), null));
+    stack = SharedStack.get();
     web = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     byte[] fox = png(41, 17, 0x00ff00);
     web.createContext("/fox.png", exchange -> {
@@ -66,9 +63,6 @@ class DeploymentsIT {
   static void stop() {
     if (web != null) {
       web.stop(0);
-    }
-    if (stack != null) {
-      stack.close();
     }
   }
 

@@ -12,7 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +25,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 8's fuzz test: at least 10,000 generated malformed or hostile requests ({@link
@@ -63,7 +60,6 @@ class HostileInputFuzzIT {
   private static final int SHOWN_FAILURES = 10;
   private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(60);
 
-  @TempDir static Path dataDir;
   private static LocalStack stack;
   private static String workflow;
 
@@ -85,16 +81,12 @@ class HostileInputFuzzIT {
   @BeforeAll
   static void startStack() throws IOException {
     System.out.println("HostileInputFuzzIT: " + REPLAY);
-    stack = LocalStack.start(new LocalStack.Options("darkroom-fuzz", 0, dataDir, Duration.ofMillis(1), null));
+    stack = SharedStack.get();
     try (InputStream in = HostileInputFuzzIT.class.getResourceAsStream("/workflows/sd1.5-txt2img.json")) {
       workflow = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 
-  @AfterAll
-  static void stopStack() {
-    Resources.closeAll(stack);
-  }
 
   @Test
   void tenThousandHostileRequestsGetNoServerErrorAndTheServiceStillRunsAPrompt() throws Exception {

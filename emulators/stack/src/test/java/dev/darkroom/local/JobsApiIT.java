@@ -17,7 +17,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,7 +29,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code /api/v2/jobs} end to end on one local stack, through the public port (the {@link Edge})
@@ -42,7 +40,6 @@ class JobsApiIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
-  @TempDir static Path dataDir;
   private static LocalStack stack;
   private static GoogleClients clients;
   private static GpuPool pool;
@@ -51,7 +48,7 @@ class JobsApiIT {
 
   @BeforeAll
   static void startStack() throws Exception {
-    stack = LocalStack.start(new LocalStack.Options("darkroom-it", 0, dataDir, Duration.ofMillis(1), null));
+    stack = SharedStack.get();
     clients = new GoogleClients(GoogleCloudConfig.from(new Env(stack.functionEnvironment())));
     pool = new FirestoreGpuPool(clients.firestore(), "gpuSlots", LocalStack.GPU_TASK_CAP);
     try (InputStream in = JobsApiIT.class.getResourceAsStream("/workflows/sd1.5-txt2img.json")) {
@@ -61,7 +58,7 @@ class JobsApiIT {
 
   @AfterAll
   static void stopStack() {
-    Resources.closeAll(clients, stack);
+    Resources.closeAll(clients);
   }
 
   /** One event as an SSE client parses it. */

@@ -11,12 +11,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -28,21 +25,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 class SampleWorkflowsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir static Path dataDir;
   private static LocalStack stack;
   private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
 
   @BeforeAll
   static void start() {
-    stack = LocalStack.start(new LocalStack.Options("darkroom-samples", 0, dataDir, Duration.ofMillis(1), null));
+    stack = SharedStack.get();
   }
 
-  @AfterAll
-  static void stop() {
-    if (stack != null) {
-      stack.close();
-    }
-  }
 
   private static String workflow(String name) throws Exception {
     try (InputStream in = SampleWorkflowsIT.class.getResourceAsStream("/workflows/" + name + ".json")) {

@@ -22,7 +22,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -35,7 +34,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The spine, end to end through the real path: HTTP → api function → Firestore + ledger → Pub/Sub
@@ -46,20 +44,19 @@ class WalkingSkeletonIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
-  @TempDir static Path dataDir;
   private static LocalStack stack;
   private static GoogleClients clients;
   private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
   @BeforeAll
   static void startStack() {
-    stack = LocalStack.start(new LocalStack.Options("darkroom-it", 0, dataDir, Duration.ofMillis(1), null));
+    stack = SharedStack.get();
     clients = new GoogleClients(GoogleCloudConfig.from(new Env(stack.functionEnvironment())));
   }
 
   @AfterAll
   static void stopStack() {
-    Resources.closeAll(clients, stack);
+    Resources.closeAll(clients);
   }
 
   @Test
