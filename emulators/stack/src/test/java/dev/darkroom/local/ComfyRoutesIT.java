@@ -11,12 +11,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 23's first "done when", on one local stack through the edge to the api function on the
@@ -29,19 +27,18 @@ import org.junit.jupiter.api.io.TempDir;
 class ComfyRoutesIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir static Path dataDir;
   private static LocalStack stack;
   private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
   @BeforeAll
   static void startStack() {
     // 100 ms a sampler step: a 20-step run takes 2 s, long enough for several progress messages.
-    stack = LocalStack.start(new LocalStack.Options("darkroom-it", 0, dataDir, Duration.ofMillis(100), null));
+    stack = SharedStack.get(Duration.ofMillis(100));
   }
 
   @AfterAll
   static void stopStack() {
-    Resources.closeAll(stack);
+    SharedStack.restoreStepTime();
   }
 
   private HttpResponse<byte[]> send(String method, String path, String body) throws Exception {

@@ -11,13 +11,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * ComfyUI's {@code /ws} through the public port: edge → realtime gateway → Firestore documents
@@ -28,7 +26,6 @@ class RealtimeIT {
   /** The sampler step (of 20) at which the job waits until its client has heard progress. */
   private static final int HELD_STEP = 5;
 
-  @TempDir static Path dataDir;
   private static LocalStack stack;
   private final HttpClient http = HttpClient.newHttpClient();
 
@@ -36,7 +33,7 @@ class RealtimeIT {
   static void startStack() throws Exception {
     // 20 sampler steps of 200 ms: the runner publishes progress about once a second, so some
     // updates stand apart from the burst of events at the start, which Eventarc may reorder.
-    stack = LocalStack.start(new LocalStack.Options("darkroom-rt", 0, dataDir, Duration.ofMillis(200), null));
+    stack = SharedStack.get(Duration.ofMillis(200));
     warmUp();
   }
 
@@ -55,7 +52,7 @@ class RealtimeIT {
 
   @AfterAll
   static void stopStack() {
-    Resources.closeAll(stack);
+    SharedStack.restoreStepTime();
   }
 
   @Test

@@ -12,15 +12,18 @@ import org.slf4j.LoggerFactory;
  * environment) for every test class in this JVM that can share it: a stack takes 20 to 60 s of two
  * cores to start, a third of the stack tests' time when each class started its own.
  *
- * <p>A class may use it only if it leaves the stack as it found it for the next class: engine faults
- * and trigger faults cleared in {@code finally}, nothing that counts every job, execution or model of
- * the stack, its own ids and users. Classes that change the stack's options, take parts of it away
- * or fill it with work (faults, keep-warm, the 1,000-job test, models, authentication) start their own.
+ * <p>A class may use it only if it leaves the stack as it found it for the next class: engine faults,
+ * trigger faults and the engine's step time restored in {@code finally} or {@code @AfterAll}, and no
+ * assertion over every job, execution or model of the stack (its own ids only). Classes that change
+ * the stack's options, take parts of it away or fill it with work (faults, keep-warm, the 1,000-job
+ * test, models, authentication, the console's paged lists, a fixed port) start their own.
  *
  * <p>Stopped when the JVM exits (Failsafe runs several classes in each forked JVM). Its data and
  * logs stay in {@code target/} for a failed run to be read.
  */
 final class SharedStack {
+  /** The simulated engine's sampler step unless a class asks for another with {@link #get(Duration)}. */
+  static final Duration STEP_TIME = Duration.ofMillis(1);
   private static LocalStack stack;
 
   private SharedStack() {}
@@ -35,9 +38,26 @@ final class SharedStack {
         throw new UncheckedIOException(e);
       }
       LoggerFactory.getLogger(SharedStack.class).info("the shared stack of this test JVM: data and logs in {}", dataDir);
-      stack = LocalStack.start(new LocalStack.Options("darkroom-it", 0, dataDir, Duration.ofMillis(1), null));
+      stack = LocalStack.start(new LocalStack.Options("darkroom-it", 0, dataDir, STEP_TIME, null));
       Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "shared-stack-stop"));
     }
     return stack;
+  }
+
+  /**
+   * The shared stack, its engine's sampler step set to {@code stepTime} (a class that watches
+   * progress needs prompts that last) until the class calls {@link #restoreStepTime()} in its
+   * {@code @AfterAll}.
+   */
+  static synchronized LocalStack get(Duration stepTime) {
+    LocalStack shared = get();
+    shared.engine().setStepTime(stepTime);
+    return shared;
+  }
+
+  static synchronized void restoreStepTime() {
+    if (stack != null) {
+      stack.engine().setStepTime(STEP_TIME);
+    }
   }
 }

@@ -55,7 +55,7 @@ final class PromptExecutor {
   private final Faults faults;
   private final InterruptFlag interrupt;
   private final Dirs dirs;
-  private final Duration stepTime;
+  private volatile Duration stepTime;
   private final Thread worker;
   /** Signature → outputs, from the previous prompt only (ComfyUI drops entries no prompt uses). */
   private Map<String, Cached> cache = new HashMap<>();
@@ -86,6 +86,11 @@ final class PromptExecutor {
 
   void start() {
     worker.start();
+  }
+
+  /** Each sampler step of the prompts from now on takes {@code time}. */
+  void stepTime(Duration time) {
+    this.stepTime = time;
   }
 
   void stop() {

@@ -224,6 +224,14 @@ public final class SimulatedComfyUI implements AutoCloseable {
     faults.clear();
   }
 
+  /**
+   * Each sampler step of the prompts it starts from now on takes {@code time} (the start's
+   * {@link Config#stepTime()} until then): tests that share one engine set the pace they need.
+   */
+  public void setStepTime(Duration time) {
+    executor.stepTime(java.util.Objects.requireNonNull(time, "time"));
+  }
+
   /** Cuts every WebSocket connection now, without a close handshake. */
   public void dropWebSockets() {
     hub.dropAll();
