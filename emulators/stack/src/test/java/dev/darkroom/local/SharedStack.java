@@ -12,9 +12,10 @@ import org.slf4j.LoggerFactory;
  * environment) for every test class in this JVM that can share it: a stack takes 20 to 60 s of two
  * cores to start, a third of the stack tests' time when each class started its own.
  *
- * <p>A class may use it only if it leaves the stack as it found it for the next class: engine faults,
- * trigger faults and the engine's step time restored in {@code finally} or {@code @AfterAll}, and no
- * assertion over every job, execution or model of the stack (its own ids only). Classes that change
+ * <p>Each class that takes it gets the simulated engine as a fresh stack has it (no faults, the
+ * default step time, nothing cached). A class may use it only if it also leaves the rest as it found
+ * it (trigger faults restored in {@code finally}) and asserts nothing over every job, execution or
+ * model of the stack (its own ids only). Classes that change
  * the stack's options, take parts of it away or fill it with work (faults, keep-warm, the 1,000-job
  * test, models, authentication, the console's paged lists, a fixed port) start their own.
  *
@@ -41,6 +42,11 @@ final class SharedStack {
       stack = LocalStack.start(new LocalStack.Options("darkroom-it", 0, dataDir, STEP_TIME, null));
       Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "shared-stack-stop"));
     }
+    // Each class finds the engine as a fresh stack has it: no faults, the default pace, and nothing
+    // cached from the last class's prompts (a prompt like one before it would run no node again).
+    stack.engine().clearFaults();
+    stack.engine().setStepTime(STEP_TIME);
+    stack.engine().forgetCachedOutputs();
     return stack;
   }
 

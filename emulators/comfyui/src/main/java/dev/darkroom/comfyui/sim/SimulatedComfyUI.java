@@ -225,6 +225,14 @@ public final class SimulatedComfyUI implements AutoCloseable {
   }
 
   /**
+   * The next prompt starts with nothing cached, as after ComfyUI's {@code POST /free
+   * {"free_memory": true}}: every node of it executes, whatever the prompt before it was.
+   */
+  public void forgetCachedOutputs() {
+    executor.requestFreeMemory();
+  }
+
+  /**
    * Each sampler step of the prompts it starts from now on takes {@code time} (the start's
    * {@link Config#stepTime()} until then): tests that share one engine set the pace they need.
    */
