@@ -257,6 +257,23 @@ resource "google_firestore_field" "stream_tickets_ttl" {
   depends_on = [google_firestore_database.default]
 }
 
+# Model tombstones (FirestoreModelStore): a file deleted through the API leaves a record at the
+# deleted generation, so that a late finalize event cannot bring it back; it carries expireAt a week
+# on (the longest Pub/Sub keeps an event) and Firestore deletes it within about a day after. Listings
+# never read tombstones (they ask for the other states), so this only keeps the collection from
+# growing with every delete. No index on expireAt, as for idempotency keys.
+resource "google_firestore_field" "models_tombstones_ttl" {
+  project    = var.project_id
+  database   = "(default)"
+  collection = local.models_collection
+  field      = "expireAt"
+
+  ttl_config {}
+  index_config {}
+
+  depends_on = [google_firestore_database.default]
+}
+
 # The engine's live frames of each running job (FirestoreJobLiveStream, jobs_live/{jobId}): the
 # runner replaces the document at most twice a second while the job runs; Firestore deletes it
 # within about a day after its expireAt. Nothing queries these documents (followers listen to one

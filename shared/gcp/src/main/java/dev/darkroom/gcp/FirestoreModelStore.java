@@ -8,6 +8,8 @@ import dev.darkroom.core.models.ModelRecord;
 import dev.darkroom.core.port.ModelStore;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +23,12 @@ import java.util.TreeMap;
  * first, so two deliveries of events of one object never let the older one win.
  */
 public final class FirestoreModelStore implements ModelStore {
+  /** How long a tombstone is kept: a week, the longest Pub/Sub keeps an undelivered event. */
+  static final Duration TOMBSTONE_KEPT = Duration.ofDays(7);
+  /** Every state but {@code deleted}: what {@link #list} asks for. */
+  private static final List<String> LISTED_STATES = java.util.Arrays.stream(ModelRecord.State.values())
+      .filter(state -> state != ModelRecord.State.DELETED).map(ModelRecord.State::wireName).toList();
+
   private final CollectionReference models;
 
   public FirestoreModelStore(Firestore firestore, String collection) {
@@ -69,13 +77,20 @@ public final class FirestoreModelStore implements ModelStore {
 
   @Override
   public List<ModelRecord> list(String folder) {
-    var query = folder == null ? models : models.whereEqualTo("folder", folder);
+    // Tombstones are left out by the query, not after it: deleted files never cost a read.
+    var live = models.whereIn("state", LISTED_STATES);
+    var query = folder == null ? live : live.whereEqualTo("folder", folder);
     return FirestoreJobStore.await(query.get()).getDocuments().stream().map(doc -> model(doc))
         .sorted(Comparator.comparing(ModelRecord::folder).thenComparing(ModelRecord::name)).toList();
   }
 
   private static Map<String, Object> document(ModelRecord model) {
     Map<String, Object> doc = new LinkedHashMap<>();
+    if (model.deleted()) {
+      // A tombstone only has to outlive the events of the generation it deleted (Pub/Sub keeps an
+      // undelivered message 7 days at most): Firestore's TTL policy (Terraform) then removes it.
+      doc.put("expireAt", JobDocuments.timestamp(Instant.now().plus(TOMBSTONE_KEPT)));
+    }
     doc.put("folder", model.folder());
     doc.put("name", model.name());
     doc.put("generation", model.generation());

@@ -37,7 +37,8 @@ public final class InMemoryModelStore implements ModelStore {
 
   @Override
   public List<ModelRecord> list(String folder) {
-    return models.values().stream().filter(model -> folder == null || model.folder().equals(folder))
+    return models.values().stream().filter(model -> !model.deleted())
+        .filter(model -> folder == null || model.folder().equals(folder))
         .sorted(Comparator.comparing(ModelRecord::folder).thenComparing(ModelRecord::name)).toList();
   }
 }

@@ -126,4 +126,21 @@ public abstract class ModelStoreContract {
     assertThat(models().list("embeddings").stream().filter(m -> m.name().startsWith(prefix))).containsExactly(a, b);
     assertThat(models().list(null).stream().filter(m -> m.name().startsWith(prefix))).containsExactly(a, b, other);
   }
+
+  /**
+   * A tombstone stays readable by name (late events of the deleted generation meet it) but no
+   * listing returns it: a listing reads what it shows, however many files were deleted before.
+   */
+  @Test
+  void listLeavesTombstonesOut() {
+    String prefix = "tomb-" + UUID.randomUUID();
+    ModelRecord kept = model("clip", prefix + "-kept.safetensors", 2, State.REFUSED);
+    ModelRecord gone = model("clip", prefix + "-gone.safetensors", 4, State.DELETED);
+    models().put(kept);
+    models().put(model("clip", gone.name(), 4, State.READY));
+    models().put(gone);
+    assertThat(models().get("clip", gone.name())).contains(gone);
+    assertThat(models().list("clip").stream().filter(m -> m.name().startsWith(prefix))).containsExactly(kept);
+    assertThat(models().list(null).stream().filter(m -> m.name().startsWith(prefix))).containsExactly(kept);
+  }
 }

@@ -48,7 +48,11 @@ public interface ModelStore {
         .orElseThrow(() -> new IllegalStateException("an announcement stored nothing"));
   }
 
-  /** Every record, ordered by folder then name; of one folder only if {@code folder} is not null. */
+  /**
+   * Every record but the tombstones (kept for {@link #get} and late events, never listed), ordered
+   * by folder then name; of one folder only if {@code folder} is not null. A listing reads what it
+   * returns, however many files were deleted before.
+   */
   List<ModelRecord> list(String folder);
 
   /**
