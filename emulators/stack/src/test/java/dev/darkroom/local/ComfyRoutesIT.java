@@ -12,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -34,11 +33,6 @@ class ComfyRoutesIT {
   static void startStack() {
     // 100 ms a sampler step: a 20-step run takes 2 s, long enough for several progress messages.
     stack = SharedStack.get(Duration.ofMillis(100));
-  }
-
-  @AfterAll
-  static void stopStack() {
-    SharedStack.restoreStepTime();
   }
 
   private HttpResponse<byte[]> send(String method, String path, String body) throws Exception {

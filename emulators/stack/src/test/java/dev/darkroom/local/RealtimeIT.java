@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -48,11 +47,6 @@ class RealtimeIT {
     String promptId = test.post(test.workflow().replace("\"steps\": 20", "\"steps\": 1"), "rt-warm-up");
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
         .until(() -> JSON.readTree(test.get("/history/" + promptId)).has(promptId));
-  }
-
-  @AfterAll
-  static void stopStack() {
-    SharedStack.restoreStepTime();
   }
 
   @Test

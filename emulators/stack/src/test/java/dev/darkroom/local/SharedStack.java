@@ -52,18 +52,11 @@ final class SharedStack {
 
   /**
    * The shared stack, its engine's sampler step set to {@code stepTime} (a class that watches
-   * progress needs prompts that last) until the class calls {@link #restoreStepTime()} in its
-   * {@code @AfterAll}.
+   * progress needs prompts that last) until the next class takes it ({@link #get()} resets it).
    */
   static synchronized LocalStack get(Duration stepTime) {
     LocalStack shared = get();
     shared.engine().setStepTime(stepTime);
     return shared;
-  }
-
-  static synchronized void restoreStepTime() {
-    if (stack != null) {
-      stack.engine().setStepTime(STEP_TIME);
-    }
   }
 }

@@ -52,7 +52,7 @@ public final class ModelRoutes implements RouteGroup {
     }
     ObjectNode reply = Replies.JSON.createObjectNode();
     var array = reply.putArray("models");
-    models.list(folder).stream().filter(model -> !model.deleted()).forEach(model -> array.add(ModelResource.of(model)));
+    models.list(folder).forEach(model -> array.add(ModelResource.of(model)));
     Replies.json(call.response(), 200, reply);
   }
 
