@@ -315,7 +315,7 @@ final class TaskSimulation {
     countIdle(task, false);
     billedMillis += core.clock.now() - task.launchedAt;
     live.remove(task.name);
-    pool.release(task.slot);
+    pool.leave(task.slot, core.clock.instant());
     core.events.after(cost.dispatchDelayMillis(), this::redispatchQueued);
   }
 

@@ -123,7 +123,10 @@ class TaskSlot implements AutoCloseable {
     }
   }
 
-  /** Gives the slot back: the task is exiting. */
+  /**
+   * Gives the slot back as the task exits ({@link GpuPool#leave}): the reconciler, which may still
+   * list this execution as running for a moment, does not count it again.
+   */
   @Override
   public void close() {
     if (pool == null) {
@@ -137,7 +140,7 @@ class TaskSlot implements AutoCloseable {
     }
     beats.shutdownNow();
     try {
-      pool.release(lease);
+      pool.leave(lease, clock.instant());
       log.info("gave back GPU slot {}", lease.slot());
     } catch (RuntimeException e) {
       log.warn("could not give back GPU slot {} (its lease runs out by itself): {}", lease.slot(), e.toString());

@@ -153,7 +153,7 @@ class RunnerModelAffinityTest {
     assertThat(runner.run(List.of("job-sd15-1"))).isEqualTo(Runner.EXIT_OK);
 
     assertThat(seenByOther.get()).as("idle, saying no models").isEmpty();
-    assertThat(pool.usage(START).held()).as("its slot was idle, then given back").isEqualTo(1);
+    assertThat(pool.usage(clock.instant()).held()).as("its slot was idle, then given back").isEqualTo(1);
     assertThat(engine.ran).containsExactly("job-sd15-1", "job-sdxl");
     assertThat(ranAt.get()).as("taken at the first look after it came").isEqualTo(START.plus(Runner.DRAIN_POLL));
   }

@@ -21,7 +21,7 @@ import java.util.function.Predicate;
 
 /**
  * {@link GpuPool} on Firestore: one document per slot, {@code {collection}/slot-{i}} for i below
- * the cap, each {@code {schemaVersion, holder, leaseUntil, idle, loadedFingerprint?, updatedAt}}
+ * the cap, each {@code {schemaVersion, holder, leaseUntil, idle, loadedFingerprint?, left?, updatedAt}}
  * ({@link Slot}). Reads
  * are one batched get of the cap's documents (no query, no index); a reservation reads them all in
  * a transaction and writes the first free one, so Firestore's serializable transactions keep two
@@ -126,6 +126,14 @@ public final class FirestoreGpuPool implements GpuPool {
     whileHeld(lease, "release", slot -> slot.getReference().delete(Precondition.updatedAt(slot.getUpdateTime())));
   }
 
+  /** The slot keeps its holder, marked as left, with a lease that ends now: free for any reservation. */
+  @Override
+  public void leave(Lease lease, Instant now) {
+    Slot left = Slot.left(lease.holder(), now);
+    whileHeld(lease, "leave", slot -> slot.getReference().update(left.replacing(Timestamp.now()),
+        Precondition.updatedAt(slot.getUpdateTime())));
+  }
+
   @Override
   public boolean holds(Lease lease, Instant now) {
     DocumentSnapshot slot = FirestoreJobStore.await(slots.document(lease.slot()).get());
@@ -134,15 +142,18 @@ public final class FirestoreGpuPool implements GpuPool {
 
   /** One read and one conditional write, as {@link #reserve} takes a free slot: a lost race adopts nothing. */
   @Override
-  public boolean adopt(Lease lease, Instant now, Instant leaseUntil) {
+  public Adoption adopt(Lease lease, Instant now, Instant leaseUntil) {
     if (!java.util.Arrays.stream(refs()).map(DocumentReference::getId).toList().contains(lease.slot())) {
-      return false;
+      return Adoption.REFUSED;
     }
     DocumentSnapshot slot = FirestoreJobStore.await(slots.document(lease.slot()).get());
     if (live(slot, now)) {
-      return false;
+      return Adoption.REFUSED;
     }
-    return take(slot, new Slot(lease.holder(), leaseUntil, false));
+    if (slot.exists() && Slot.of(slot).left() && lease.holder().equals(Slot.of(slot).holder())) {
+      return Adoption.LEFT;
+    }
+    return take(slot, new Slot(lease.holder(), leaseUntil, false)) ? Adoption.ADOPTED : Adoption.REFUSED;
   }
 
   /**
@@ -160,14 +171,14 @@ public final class FirestoreGpuPool implements GpuPool {
   /**
    * Applies {@code write} (conditional on the slot being unchanged since read) while the slot is
    * {@code lease}'s, reading again after a write that raced with another; false when it is not the
-   * lease's (any more). Only the task's own writes race here, so a few tries suffice.
+   * lease's (any more), or its task left it. Only the task's own writes race here, so a few tries suffice.
    */
   private boolean whileHeld(Lease lease, String what,
       java.util.function.Function<DocumentSnapshot, com.google.api.core.ApiFuture<?>> write) {
     DocumentReference ref = slots.document(lease.slot());
     for (int attempt = 0; attempt < RACE_ATTEMPTS; attempt++) {
       DocumentSnapshot slot = FirestoreJobStore.await(ref.get());
-      if (!slot.exists() || !lease.holder().equals(Slot.of(slot).holder())) {
+      if (!slot.exists() || !lease.holder().equals(Slot.of(slot).holder()) || Slot.of(slot).left()) {
         return false;
       }
       if (conditionally(write.apply(slot))) {
@@ -234,10 +245,22 @@ public final class FirestoreGpuPool implements GpuPool {
    * @param loadedFingerprint the models its task has loaded ({@link GpuPool#renew(Lease, boolean, String, Instant)});
    *     null, and absent from the document, when it said none (an optional field added to version 1:
    *     readers of before ignore it)
+   * @param left its task gave it back as it exited ({@link GpuPool#leave}); absent when false (an
+   *     optional field added to version 1: readers of before see a lease that ended, a free slot).
+   *     Golden example: {@code gpu-slot-left.json}
    */
-  record Slot(String holder, Instant leaseUntil, boolean idle, String loadedFingerprint) {
+  record Slot(String holder, Instant leaseUntil, boolean idle, String loadedFingerprint, boolean left) {
     Slot(String holder, Instant leaseUntil, boolean idle) {
-      this(holder, leaseUntil, idle, null);
+      this(holder, leaseUntil, idle, null, false);
+    }
+
+    Slot(String holder, Instant leaseUntil, boolean idle, String loadedFingerprint) {
+      this(holder, leaseUntil, idle, loadedFingerprint, false);
+    }
+
+    /** The slot of a task that exited at {@code at}: its lease ends then. */
+    static Slot left(String holder, Instant at) {
+      return new Slot(holder, at, false, null, true);
     }
 
     static Slot of(DocumentSnapshot slot) {
@@ -247,7 +270,8 @@ public final class FirestoreGpuPool implements GpuPool {
     static Slot of(String id, Map<String, Object> fields) {
       SchemaVersion.accepted(fields.get(SchemaVersion.FIELD), SCHEMA_VERSION, "GPU slot " + id);
       return new Slot((String) fields.get("holder"), JobDocuments.instant((Timestamp) fields.get("leaseUntil")),
-          Boolean.TRUE.equals(fields.get("idle")), (String) fields.get("loadedFingerprint"));
+          Boolean.TRUE.equals(fields.get("idle")), (String) fields.get("loadedFingerprint"),
+          Boolean.TRUE.equals(fields.get("left")));
     }
 
     /** The document, written at {@code updatedAt} (for people reading it: races go by Firestore's update time). */
@@ -260,6 +284,9 @@ public final class FirestoreGpuPool implements GpuPool {
       if (loadedFingerprint != null) {
         fields.put("loadedFingerprint", loadedFingerprint);
       }
+      if (left) {
+        fields.put("left", true);
+      }
       fields.put("updatedAt", updatedAt);
       return fields;
     }
@@ -268,6 +295,7 @@ public final class FirestoreGpuPool implements GpuPool {
     Map<String, Object> replacing(Timestamp updatedAt) {
       Map<String, Object> fields = fields(updatedAt);
       fields.putIfAbsent("loadedFingerprint", FieldValue.delete());
+      fields.putIfAbsent("left", FieldValue.delete());
       return fields;
     }
 

@@ -171,6 +171,17 @@ class JobDocumentsWireFormatTest {
   }
 
   @Test
+  void aGpuSlotItsTaskLeftIsExactlyItsGoldenAndReadsBack() {
+    FirestoreGpuPool.Slot slot = FirestoreGpuPool.Slot.left("5b0e2c1a-holder", AT);
+    Timestamp written = Timestamp.ofTimeSecondsAndNanos(CREATED.getEpochSecond(), CREATED.getNano());
+    assertThat(FirestoreDocumentJson.fields(slot.fields(written))).isEqualTo(FirestoreDocumentJson.golden("v1", "gpu-slot-left"));
+    assertThat(FirestoreGpuPool.Slot.of("slot-0",
+        FirestoreDocumentJson.document(FirestoreDocumentJson.golden("v1", "gpu-slot-left")))).isEqualTo(slot);
+    assertThat(new FirestoreGpuPool.Slot("another-holder", AT, false).replacing(written).get("left"))
+        .as("the next holder's write clears the mark").isEqualTo(FieldValue.delete());
+  }
+
+  @Test
   void aGpuSlotOfANewerVersionIsRefused() {
     Map<String, Object> newer = FirestoreDocumentJson.document(FirestoreDocumentJson.golden("v1", "gpu-slot"));
     newer.put(SchemaVersion.FIELD, 2L);

@@ -3,6 +3,7 @@ package dev.darkroom.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.darkroom.core.port.GpuPool;
+import dev.darkroom.core.port.GpuPool.Adoption;
 import dev.darkroom.core.port.GpuPool.Lease;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,17 +65,47 @@ public abstract class GpuPoolContract {
     pool.release(given);
     assertThat(pool.holds(given, T0)).isFalse();
 
-    assertThat(pool.adopt(given, T0, T0.plusSeconds(60))).as("its slot is free").isTrue();
+    assertThat(pool.adopt(given, T0, T0.plusSeconds(60))).as("its slot is free").isEqualTo(Adoption.ADOPTED);
     assertThat(pool.holds(given, T0)).isTrue();
     assertThat(pool.renew(given, true, T0.plusSeconds(90))).as("renewed by its task after adoption").isTrue();
     assertThat(pool.usage(T0)).isEqualTo(new GpuPool.Usage(2, 1, 1));
 
     Lease stale = new Lease(given.slot(), "an-older-launch");
-    assertThat(pool.adopt(stale, T0, T0.plusSeconds(60))).as("its slot is held by another lease").isFalse();
+    assertThat(pool.adopt(stale, T0, T0.plusSeconds(60))).as("its slot is held by another lease")
+        .isEqualTo(Adoption.REFUSED);
     assertThat(pool.holds(given, T0)).isTrue();
-    assertThat(pool.adopt(new Lease("slot-7", "beyond-the-cap"), T0, T0.plusSeconds(60))).isFalse();
+    assertThat(pool.adopt(new Lease("slot-7", "beyond-the-cap"), T0, T0.plusSeconds(60))).isEqualTo(Adoption.REFUSED);
     assertThat(pool.usage(T0).held()).isEqualTo(1);
     assertThat(pool.holds(given, T0.plusSeconds(91))).as("after its lease ran out").isFalse();
+  }
+
+  @Test
+  void aSlotItsTaskLeftIsFreeButNotAdoptedBackByThatTask() {
+    GpuPool pool = pool(1);
+    Lease exiting = pool.reserve(T0, T0.plusSeconds(60)).orElseThrow();
+    assertThat(pool.renew(exiting, true, "fp-sdxl", T0.plusSeconds(60))).isTrue();
+    Instant exitedAt = T0.plusSeconds(10);
+    pool.leave(exiting, exitedAt);
+
+    assertThat(pool.usage(exitedAt)).as("free as soon as it left").isEqualTo(new GpuPool.Usage(1, 0, 0));
+    assertThat(pool.holds(exiting, exitedAt)).isFalse();
+    assertThat(pool.loadedOnOtherIdleTasks(null, exitedAt)).as("its models gone with it").isEmpty();
+    assertThat(pool.adopt(exiting, exitedAt.plusSeconds(1), exitedAt.plusSeconds(60)))
+        .as("the task that left it, still listed running for a moment").isEqualTo(Adoption.LEFT);
+    assertThat(pool.renew(exiting, false, exitedAt.plusSeconds(60))).as("renewed after it left").isFalse();
+    assertThat(pool.usage(exitedAt.plusSeconds(1)).held()).isZero();
+
+    Lease next = pool.reserve(exitedAt.plusSeconds(1), exitedAt.plusSeconds(60)).orElseThrow();
+    assertThat(next.slot()).isEqualTo(exiting.slot());
+    assertThat(pool.renew(next, true, exitedAt.plusSeconds(60))).as("the next holder's renewal").isTrue();
+    assertThat(pool.usage(exitedAt.plusSeconds(2))).isEqualTo(new GpuPool.Usage(1, 1, 1));
+    pool.leave(exiting, exitedAt.plusSeconds(2));
+    assertThat(pool.holds(next, exitedAt.plusSeconds(2))).as("a late leave of the old lease changes nothing").isTrue();
+
+    pool.release(next);
+    Lease ranOut = new Lease(next.slot(), next.holder());
+    assertThat(pool.adopt(ranOut, exitedAt.plusSeconds(3), exitedAt.plusSeconds(60)))
+        .as("a slot given back by dispatch, not left by its task").isEqualTo(Adoption.ADOPTED);
   }
 
   @Test
@@ -130,7 +161,7 @@ public abstract class GpuPoolContract {
     assertThat(pool.renew(reserved, true, "fp-flux", later.plusSeconds(60))).isTrue();
     Instant afterItRanOut = later.plusSeconds(61);
     Lease adopted = new Lease(reserved.slot(), "a-task-counted-again");
-    assertThat(pool.adopt(adopted, afterItRanOut, afterItRanOut.plusSeconds(60))).isTrue();
+    assertThat(pool.adopt(adopted, afterItRanOut, afterItRanOut.plusSeconds(60))).isEqualTo(Adoption.ADOPTED);
     assertThat(pool.renew(adopted, true, afterItRanOut.plusSeconds(60))).isTrue();
     assertThat(pool.loadedOnOtherIdleTasks(null, afterItRanOut)).as("adopted, renewed without saying").isEmpty();
   }

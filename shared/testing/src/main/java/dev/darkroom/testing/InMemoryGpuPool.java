@@ -11,9 +11,9 @@ import java.util.function.Predicate;
 
 /** {@link GpuPool} in memory, with the Firestore adapter's slot names and lease rules. */
 public final class InMemoryGpuPool implements GpuPool {
-  private record Slot(String holder, Instant leaseUntil, boolean idle, String loadedFingerprint) {
+  private record Slot(String holder, Instant leaseUntil, boolean idle, String loadedFingerprint, boolean left) {
     Slot(String holder, Instant leaseUntil, boolean idle) {
-      this(holder, leaseUntil, idle, null);
+      this(holder, leaseUntil, idle, null, false);
     }
   }
 
@@ -65,10 +65,10 @@ public final class InMemoryGpuPool implements GpuPool {
   @Override
   public synchronized boolean renew(Lease lease, boolean idle, String loadedFingerprint, Instant leaseUntil) {
     Slot slot = slots.get(lease.slot());
-    if (slot == null || !slot.holder().equals(lease.holder())) {
+    if (slot == null || !slot.holder().equals(lease.holder()) || slot.left()) {
       return false;
     }
-    slots.put(lease.slot(), new Slot(lease.holder(), leaseUntil, idle, loadedFingerprint));
+    slots.put(lease.slot(), new Slot(lease.holder(), leaseUntil, idle, loadedFingerprint, false));
     return true;
   }
 
@@ -96,21 +96,32 @@ public final class InMemoryGpuPool implements GpuPool {
   }
 
   @Override
+  public synchronized void leave(Lease lease, Instant now) {
+    Slot slot = slots.get(lease.slot());
+    if (slot != null && slot.holder().equals(lease.holder())) {
+      slots.put(lease.slot(), new Slot(lease.holder(), now, false, null, true));
+    }
+  }
+
+  @Override
   public synchronized boolean holds(Lease lease, Instant now) {
     Slot slot = slots.get(lease.slot());
     return slot != null && slot.holder().equals(lease.holder()) && slot.leaseUntil().isAfter(now);
   }
 
   @Override
-  public synchronized boolean adopt(Lease lease, Instant now, Instant leaseUntil) {
+  public synchronized Adoption adopt(Lease lease, Instant now, Instant leaseUntil) {
     boolean inPool = java.util.stream.IntStream.range(0, cap).mapToObj(InMemoryGpuPool::name)
         .anyMatch(lease.slot()::equals);
     Slot slot = slots.get(lease.slot());
     if (!inPool || (slot != null && slot.leaseUntil().isAfter(now))) {
-      return false;
+      return Adoption.REFUSED;
+    }
+    if (slot != null && slot.left() && slot.holder().equals(lease.holder())) {
+      return Adoption.LEFT;
     }
     slots.put(lease.slot(), new Slot(lease.holder(), leaseUntil, false));
-    return true;
+    return Adoption.ADOPTED;
   }
 
   static String name(int index) {

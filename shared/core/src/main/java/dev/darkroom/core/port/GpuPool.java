@@ -71,8 +71,20 @@ public interface GpuPool {
    */
   Map<Lease, String> loadedOnOtherIdleTasks(Lease own, Instant now);
 
-  /** Frees the slot if it is still this lease's; nothing otherwise. */
+  /**
+   * Frees the slot if it is still this lease's; nothing otherwise. For a slot whose launch did not
+   * go through (dispatch, the warm top-up): an execution the failed call created after all is then
+   * {@link #adopt}ed back or cancelled by the reconciler. A task exiting uses {@link #leave}.
+   */
   void release(Lease lease);
+
+  /**
+   * The task holding {@code lease} is exiting: frees the slot as {@link #release} does, and the slot
+   * remembers that this lease left it, so that {@link #adopt} does not count the task again while
+   * its execution is still listed running for the moment its process takes to end. Nothing if the
+   * slot is no longer this lease's.
+   */
+  void leave(Lease lease, Instant now);
 
   /** True while {@code lease} holds its slot at {@code now}. */
   boolean holds(Lease lease, Instant now);
@@ -81,11 +93,19 @@ public interface GpuPool {
    * Gives {@code lease} its slot back, until {@code leaseUntil}, if the slot is free at {@code now}
    * (no live lease): a task running outside the count (its launch's slot was given back, its lease
    * ran out) is counted again, and its next {@link #renew} succeeds. Never takes a slot another
-   * lease holds, nor a slot beyond the {@link #cap()}.
-   *
-   * @return true if the slot is now this lease's
+   * lease holds, nor a slot beyond the {@link #cap()}, nor a slot this lease {@link #leave left}.
    */
-  boolean adopt(Lease lease, Instant now, Instant leaseUntil);
+  Adoption adopt(Lease lease, Instant now, Instant leaseUntil);
+
+  /** What {@link #adopt} did. */
+  enum Adoption {
+    /** The slot is the lease's again. */
+    ADOPTED,
+    /** Another lease holds the slot, or it is beyond the cap: the task runs outside the count. */
+    REFUSED,
+    /** The lease's task gave the slot back as it exited ({@link #leave}): it is on its way out. */
+    LEFT
+  }
 
   /**
    * @param held slots with a live lease

@@ -218,7 +218,9 @@ public final class ReconcileJobs {
    * its way out, which gave its slot back a moment before its execution ended, holds it no longer),
    * else cancelled: its slot went to another launch, and a job it
    * claimed is then lost and retried as usual. Within a sweep of it, so at most about a minute in the
-   * cloud, such an execution runs outside the cap. A listing that fails is logged, not thrown: the
+   * cloud, such an execution runs outside the cap. A task that gave its slot back as it exited
+   * ({@link GpuPool#leave}) is listed running for the moment its process takes to end: it is neither
+   * adopted (its slot would stay held for {@link Policy#lostAfter} with nobody in it) nor cancelled. A listing that fails is logged, not thrown: the
    * next sweep looks again, and the job moves above are worth more than this.
    *
    * @return how many were adopted, how many cancelled
@@ -231,7 +233,11 @@ public final class ReconcileJobs {
         if (pool.holds(launch.slot(), now)) {
           continue;
         }
-        if (pool.adopt(launch.slot(), now, now.plus(policy.lostAfter()))) {
+        GpuPool.Adoption adoption = pool.adopt(launch.slot(), now, now.plus(policy.lostAfter()));
+        if (adoption == GpuPool.Adoption.LEFT) {
+          log.debug("execution {} gave its slot {} back as it exited: left to end", launch.executionName(),
+              launch.slot().slot());
+        } else if (adoption == GpuPool.Adoption.ADOPTED) {
           log.warn("execution {} (launched for {}) ran outside the GPU pool's count: adopted back into {}",
               launch.executionName(), launch.jobIds(), launch.slot().slot());
           adopted++;

@@ -189,12 +189,17 @@ class TopUpWarmTasksTest {
       }
 
       @Override
+      public void leave(Lease lease, Instant now) {
+        pool.leave(lease, now);
+      }
+
+      @Override
       public boolean holds(Lease lease, Instant now) {
         return pool.holds(lease, now);
       }
 
       @Override
-      public boolean adopt(Lease lease, Instant now, Instant leaseUntil) {
+      public Adoption adopt(Lease lease, Instant now, Instant leaseUntil) {
         return pool.adopt(lease, now, leaseUntil);
       }
     };
