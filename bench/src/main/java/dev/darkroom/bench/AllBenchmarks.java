@@ -4,6 +4,7 @@ import dev.darkroom.bench.api.ApiSubmitBench;
 import dev.darkroom.bench.api.ApiThroughputBench;
 import dev.darkroom.bench.api.RoundTripsBench;
 import dev.darkroom.bench.coldstart.ColdStartBench;
+import dev.darkroom.bench.coldstart.FirstClaimBench;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,7 @@ public final class AllBenchmarks implements Callable<Integer> {
     all.add(new ApiThroughputBench());
     all.add(new RoundTripsBench());
     all.add(new ColdStartBench());
+    all.add(new FirstClaimBench());
     all.add(new LocalStackBench());
     return all;
   }

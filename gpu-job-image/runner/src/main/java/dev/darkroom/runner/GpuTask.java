@@ -8,7 +8,8 @@ import dev.darkroom.runner.comfy.ComfyClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,13 +25,34 @@ final class GpuTask {
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(8);
 
   private final RunnerConfig config;
+  /** Counted down when {@link #run} returns: what the shutdown hook waits for. */
+  private final CountDownLatch over = new CountDownLatch(1);
 
   GpuTask(RunnerConfig config) {
     this.config = config;
   }
 
-  /** Runs the task and gives the process's exit code ({@link Runner#EXIT_OK}, {@link Runner#EXIT_RETRY_MAY_HELP}). */
+  /**
+   * Runs the task and gives the process's exit code ({@link Runner#EXIT_OK}, {@link Runner#EXIT_RETRY_MAY_HELP}).
+   * ComfyUI is started before anything else ({@link EngineStartup}): its boot overlaps the clients'
+   * start and the slot's first renewal, and the node catalog is published beside the first claim.
+   */
   int run() {
+    EngineStartup engineStartup;
+    try {
+      engineStartup = EngineStartup.begin(config.comfyCommandIfSet());
+    } catch (EngineUnavailableException e) {
+      log.error("ComfyUI did not come up: {}", e.getMessage());
+      return Runner.EXIT_RETRY_MAY_HELP;
+    }
+    try (engineStartup) {
+      return run(engineStartup);
+    } finally {
+      over.countDown();
+    }
+  }
+
+  private int run(EngineStartup engineStartup) {
     RunnerConfig.Services services = config.services();
     try (Adapters adapters = new Adapters(services.cloud())) {
       Clock clock = Clock.systemUTC();
@@ -50,17 +72,13 @@ final class GpuTask {
 
       Runtime.getRuntime().addShutdownHook(new Thread(() -> stopGracefully(runner), "runner-shutdown"));
       MaintenanceSignals.install(runner::maintenance);
-      Optional<ComfyUiProcess> comfyUi;
       try {
-        comfyUi = EngineStartup.start(config.comfyCommandIfSet(), engine, adapters.nodeCatalog(services.outputs()),
-            config.comfyReadyTimeout());
+        engineStartup.awaitReady(engine, config.comfyReadyTimeout());
       } catch (EngineUnavailableException e) {
         log.error("ComfyUI did not come up: {}", e.getMessage());
         return Runner.EXIT_RETRY_MAY_HELP;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return Runner.EXIT_OK;
       }
+      engineStartup.publishCatalog(engine, adapters.nodeCatalog(services.outputs()));
       try {
         EngineFolders folders = config.engineHomeIfSet().isPresent()
             ? EngineFolders.of(config.engineHomeIfSet().get()) : EngineFolders.NOT_OURS;
@@ -72,8 +90,12 @@ final class GpuTask {
         log.error("cannot read the engine's folders under COMFYUI_HOME: {}", e.toString());
         return Runner.EXIT_RETRY_MAY_HELP;
       } finally {
-        comfyUi.ifPresent(ComfyUiProcess::close);
+        // Before the clients close: the publication uploads through them.
+        engineStartup.awaitPublication(EngineStartup.PUBLICATION_WAIT);
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Runner.EXIT_OK;
     }
   }
 
@@ -82,15 +104,20 @@ final class GpuTask {
     return ProcessHandle.current().info().startInstant().orElseGet(Instant::now);
   }
 
-  /** SIGTERM (or any exit): stop claiming, interrupt the running prompt, wait a little for both. */
-  private static void stopGracefully(Runner runner) {
+  /**
+   * SIGTERM (or any exit): stop claiming, interrupt the running prompt, and wait a little for the
+   * task to end. At a normal exit it has ended already, whatever path it took (its engine may never
+   * have come up, and then the runner never ran): nothing is waited for.
+   */
+  private void stopGracefully(Runner runner) {
     runner.stop();
     try {
-      if (!runner.awaitFinished(SHUTDOWN_GRACE)) {
+      if (!over.await(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
         log.warn("shutting down with a job still in progress");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
+
 }

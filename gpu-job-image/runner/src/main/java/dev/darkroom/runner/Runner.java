@@ -62,7 +62,6 @@ public final class Runner {
   private final Retries retries;
   private final Settings settings;
   private final Sleeper sleeper;
-  private final CountDownLatch finished = new CountDownLatch(1);
   private final CountDownLatch stopSignal = new CountDownLatch(1);
 
   private boolean stopping;
@@ -197,7 +196,6 @@ public final class Runner {
     } finally {
       slot.close();
       MDC.remove("executionName");
-      finished.countDown();
     }
   }
 
@@ -424,11 +422,6 @@ public final class Runner {
     if (current != null) {
       watch.beatNow(current, settings.executionName());
     }
-  }
-
-  /** Waits for {@link #run} to return, e.g. from a shutdown hook. */
-  public boolean awaitFinished(Duration timeout) throws InterruptedException {
-    return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private synchronized boolean isStopping() {

@@ -37,6 +37,13 @@ public final class SimulatedComfyUIMain implements Callable<Integer> {
   @Option(names = "--max-upload-size", defaultValue = "100", description = "Body limit in MB, as ComfyUI's flag.")
   long maxUploadMb;
 
+  @Option(
+      names = "--boot-ms",
+      defaultValue = "0",
+      description = "Milliseconds before it listens, standing in for ComfyUI's own start (Python importing PyTorch and"
+          + " the node packs), for measuring what a GPU task does while its engine boots.")
+  long bootMs;
+
   @Option(names = "--halt-on-kill", description = "POST /darkroom/faults {\"kill\":true} halts the JVM at once (exit 137).")
   boolean haltOnKill;
 
@@ -58,6 +65,7 @@ public final class SimulatedComfyUIMain implements Callable<Integer> {
     modelLists.putAll(given);
     SimulatedComfyUI.Config config =
         new SimulatedComfyUI.Config(port, dataDir, Duration.ofMillis(stepMs), modelLists, maxUploadMb * 1024 * 1024);
+    Thread.sleep(bootMs);
     SimulatedComfyUI engine = SimulatedComfyUI.start(config);
     if (haltOnKill) engine.onKillRequest(() -> Runtime.getRuntime().halt(137));
     System.out.println("Darkroom SIMULATED ComfyUI engine (not ComfyUI: no model runs, images are procedural)");

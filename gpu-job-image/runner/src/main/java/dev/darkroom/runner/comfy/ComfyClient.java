@@ -50,6 +50,13 @@ public final class ComfyClient implements PromptEngine {
   private final JobLiveStream live;
 
   /**
+   * How often {@link #awaitReady} asks: a fixed short interval, since the task's first claim waits on
+   * it and a question to a ComfyUI on the same machine costs next to nothing (refused at once while
+   * it boots).
+   */
+  static final Duration READY_POLL = Duration.ofMillis(100);
+
+  /**
    * @param idleTimeout the watchdog: no frame about the prompt for this long ends it as timed out
    * @param quietAfter no frame for this long and the socket is not trusted alone: poll as well
    * @param firstPoll the first polling delay, doubling up to {@code maxPoll}
@@ -84,7 +91,6 @@ public final class ComfyClient implements PromptEngine {
   @Override
   public void awaitReady(Duration timeout) throws EngineUnavailableException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    Backoff backoff = new Backoff(settings.firstPoll(), settings.maxPoll());
     while (true) {
       String problem;
       try {
@@ -100,8 +106,7 @@ public final class ComfyClient implements PromptEngine {
         throw new EngineUnavailableException("ComfyUI at " + settings.baseUrl() + " was not ready within "
             + timeout + ": " + problem);
       }
-      Thread.sleep(Math.max(1, Math.min(backoff.next().toMillis(),
-          Duration.ofNanos(deadline - System.nanoTime()).toMillis())));
+      Thread.sleep(Math.max(1, Math.min(READY_POLL.toMillis(), Duration.ofNanos(deadline - System.nanoTime()).toMillis())));
     }
   }
 
