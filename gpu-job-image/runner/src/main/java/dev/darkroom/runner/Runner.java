@@ -153,6 +153,21 @@ public final class Runner {
   /** Runs this task's share of {@code jobIds}; returns the process exit code. */
   public int run(List<String> jobIds) {
     MDC.put("executionName", settings.executionName());
+    int exitCode = EXIT_RETRY_MAY_HELP;
+    try {
+      exitCode = runShare(jobIds);
+      return exitCode;
+    } finally {
+      if (exitCode == EXIT_RETRY_MAY_HELP) {
+        slot.keepForRetry();
+      } else {
+        slot.close();
+      }
+      MDC.remove("executionName");
+    }
+  }
+
+  private int runShare(List<String> jobIds) {
     try {
       List<String> mine = settings.share().of(jobIds);
       log.info("task {} of {} has {} of {} jobs", settings.share().index(), settings.share().count(),
@@ -193,9 +208,6 @@ public final class Runner {
       Thread.currentThread().interrupt();
       log.warn("interrupted: stopping");
       return EXIT_OK;
-    } finally {
-      slot.close();
-      MDC.remove("executionName");
     }
   }
 

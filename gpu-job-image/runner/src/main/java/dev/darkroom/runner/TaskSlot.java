@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * This task's slot in the {@link GpuPool}, which dispatch reserved for it: renewed every
  * {@code renewEvery} for three times that, so a task that dies frees its slot within about three
  * heartbeats; marked idle while the task waits for work, so that dispatch leaves queued jobs to
- * it rather than launching; given back when the task exits. A task launched without a slot (by
- * hand, or by an older dispatch) keeps {@link #NONE}. A failed renewal is logged and retried at
+ * it rather than launching; given back when the task exits, kept when it exits for a retry. A
+ * task launched without a slot (by hand, or by an older dispatch) keeps {@link #NONE}. A failed renewal is logged and retried at
  * the next beat: the job the task runs matters more than the count.
  *
  * <p>Under the keep-warm policy each renewal also says which models the task has loaded
@@ -121,6 +121,25 @@ class TaskSlot implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("could not renew GPU slot {}: {}", lease.slot(), e.toString());
     }
+  }
+
+  /**
+   * The task exits for Cloud Run to retry it: stops renewing and keeps the slot. The retried
+   * attempt has the same lease in its environment and renews it at its start; if no attempt is
+   * left, the lease runs out within three renewal periods.
+   */
+  void keepForRetry() {
+    if (pool == null) {
+      return;
+    }
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    beats.shutdownNow();
+    log.info("keeping GPU slot {} for the task's retry", lease.slot());
   }
 
   /**

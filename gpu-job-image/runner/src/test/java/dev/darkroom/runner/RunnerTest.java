@@ -451,6 +451,28 @@ class RunnerTest {
     assertThat(pool.usage(clock.instant()).held()).as("given back on exit").isZero();
   }
 
+  /**
+   * Exiting for Cloud Run to retry the task (75), the task keeps its slot: the retried attempt has
+   * the same lease in its environment and renews it. Given back, it would run uncounted, and
+   * left, the reconciler would not count it again either.
+   */
+  @Test
+  void aTaskExitingForARetryKeepsItsGpuSlotForTheRetriedAttempt() {
+    dispatched("job-1");
+    dev.darkroom.testing.InMemoryGpuPool pool = new dev.darkroom.testing.InMemoryGpuPool(2);
+    dev.darkroom.core.port.GpuPool.Lease lease =
+        pool.reserve(clock.instant(), clock.instant().plusSeconds(600)).orElseThrow();
+    engine.when("job-1", progress -> {
+      throw new EngineUnavailableException("ComfyUI stopped answering");
+    });
+
+    assertThat(runner(TaskShare.whole()).holding(TaskSlot.hold(pool, lease, clock, Duration.ofSeconds(30)))
+        .run(List.of("job-1"))).isEqualTo(Runner.EXIT_RETRY_MAY_HELP);
+
+    assertThat(pool.holds(lease, clock.instant())).as("the slot still this task's").isTrue();
+    assertThat(pool.renew(lease, false, clock.instant().plusSeconds(90))).as("renewed by the retried attempt").isTrue();
+  }
+
   @Test
   void drainingStopsAtTheClaimDeadlineAndWhenToldToStop() {
     dispatched(job("job-1", "sd15.safetensors", 1));
