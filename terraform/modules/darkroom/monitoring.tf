@@ -15,7 +15,8 @@
 #   pinned, traffic, grace, budget_spent, not_needed, queued_work_needs_the_slot), `warmWanted`,
 #   `idleSecondsToday` and `idleBudgetSeconds`;
 # - reconcile, once per sweep, so every minute (ReconcileJobs.java): `queuedJobs`,
-#   `dispatchedJobs`, `runningJobs`.
+#   `dispatchedJobs`, `runningJobs`; and `warmTopUp: launched` for each task it launches with no
+#   job to keep the warm set up (TopUpWarmTasks.java).
 
 locals {
   runner_logs  = "resource.type=\"cloud_run_job\" AND resource.labels.job_name=\"${google_cloud_run_v2_job.gpu.name}\""
@@ -231,6 +232,36 @@ resource "google_logging_metric" "queue_depth" {
   }
 }
 
+# Keep-warm's two moves that cost or spare a launch: tasks the reconciler launches with no job to
+# keep the warm set up, and jobs dispatch leaves queued for warm tasks instead of launching.
+resource "google_logging_metric" "warm_top_ups" {
+  project     = var.project_id
+  name        = "${local.name}-gpu-warm-top-ups"
+  description = "GPU tasks the reconciler launched with no job, to keep the keep-warm policy's warm set up."
+  filter      = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"${local.name}-reconcile\" AND jsonPayload.warmTopUp=\"launched\""
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "INT64"
+    unit        = "1"
+  }
+}
+
+resource "google_logging_metric" "warm_leaves" {
+  project     = var.project_id
+  name        = "${local.name}-gpu-warm-leaves"
+  description = "Deliveries in which dispatch left a job queued for warm tasks instead of launching (a job can be left more than once)."
+  # The invoker logs DispatchJobs.LeftForWarmTasksException at ERROR with its text in the message
+  # (terraform/checks MonitoringTest ties the two, as for delivery-failures below).
+  filter = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"${local.name}-dispatch\" AND severity>=ERROR AND jsonPayload.message:\"stays queued for warm tasks\""
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "INT64"
+    unit        = "1"
+  }
+}
+
 # Messages that could never succeed are acknowledged with a WARNING ("acknowledging malformed ...",
 # DispatchFunction, JobEventsFunction): they never reach a dead-letter topic, so count them here.
 resource "google_logging_metric" "malformed_messages" {
@@ -407,6 +438,8 @@ resource "google_monitoring_dashboard" "darkroom" {
     queue_metric      = google_logging_metric.queue_depth.name
     warm_idle_metric  = google_logging_metric.warm_idle.name
     warm_metric       = google_logging_metric.warm_wanted.name
+    top_up_metric     = google_logging_metric.warm_top_ups.name
+    leaves_metric     = google_logging_metric.warm_leaves.name
     warm_budget       = coalesce(var.warm_idle_budget_seconds, 0)
     dispatch_function = google_cloudfunctions2_function.dispatch.name
     region            = var.region

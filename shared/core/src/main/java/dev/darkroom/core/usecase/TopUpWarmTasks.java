@@ -84,7 +84,9 @@ public final class TopUpWarmTasks {
       }
       try {
         String execution = launcher.launch(List.of(), slot.get());
-        log.info("warm top-up: launched {} holding slot {}", execution, slot.get().slot());
+        // warmTopUp: what terraform's warm-top-ups log metric counts (monitoring.tf).
+        log.atInfo().addKeyValue("warmTopUp", "launched")
+            .log("warm top-up: launched {} holding slot {}", execution, slot.get().slot());
         launched++;
       } catch (CapacityExhaustedException e) {
         pool.release(slot.get());

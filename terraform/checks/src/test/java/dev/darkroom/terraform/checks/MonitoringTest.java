@@ -23,11 +23,35 @@ class MonitoringTest {
     Matcher leftOut = LEFT_OUT.matcher(filter);
     assertThat(leftOut.find()).as("the filter leaves out the leaves: %s", filter).isTrue();
 
-    String dispatchJobs = Files.readString(Module.ROOT.resolve(
-        "shared/core/src/main/java/dev/darkroom/core/usecase/DispatchJobs.java"));
-    int exception = dispatchJobs.indexOf("LeftForWarmTasksException(JobSubmitted message) {");
-    assertThat(exception).as("DispatchJobs.LeftForWarmTasksException's constructor").isPositive();
-    String constructor = dispatchJobs.substring(exception, dispatchJobs.indexOf('}', exception));
-    assertThat(constructor).as("its message").contains(leftOut.group(1));
+    assertThat(constructorOf("shared/core/src/main/java/dev/darkroom/core/usecase/DispatchJobs.java",
+        "LeftForWarmTasksException(JobSubmitted message) {")).as("its message").contains(leftOut.group(1));
+  }
+
+  /** The keep-warm tile counts jobs left to warm tasks by the same exception text. */
+  @Test
+  void warmLeavesCountDispatchsLeftForWarmTasksExceptionsByItsText() throws Exception {
+    String filter = Module.resource(Module.parsed(), "google_logging_metric", "warm_leaves").path("filter").asText();
+    assertThat(filter).contains("-dispatch\"").contains("severity>=ERROR");
+    Matcher counted = Pattern.compile("jsonPayload\\.message:\"([^\"]+)\"").matcher(filter);
+    assertThat(counted.find()).as("the filter names the exception's text: %s", filter).isTrue();
+    assertThat(constructorOf("shared/core/src/main/java/dev/darkroom/core/usecase/DispatchJobs.java",
+        "LeftForWarmTasksException(JobSubmitted message) {")).as("its message").contains(counted.group(1));
+  }
+
+  /** The keep-warm tile counts the reconciler's top-up launches by the key TopUpWarmTasks logs them with. */
+  @Test
+  void warmTopUpsCountTheLaunchesTopUpWarmTasksLogs() throws Exception {
+    String filter = Module.resource(Module.parsed(), "google_logging_metric", "warm_top_ups").path("filter").asText();
+    Matcher key = Pattern.compile("jsonPayload\\.(\\w+)=\"(\\w+)\"").matcher(filter);
+    assertThat(key.find()).as("the filter's key and value: %s", filter).isTrue();
+    String topUp = Files.readString(Module.ROOT.resolve("shared/core/src/main/java/dev/darkroom/core/usecase/TopUpWarmTasks.java"));
+    assertThat(topUp).contains("addKeyValue(\"" + key.group(1) + "\", \"" + key.group(2) + "\")");
+  }
+
+  private static String constructorOf(String source, String signature) throws Exception {
+    String code = Files.readString(Module.ROOT.resolve(source));
+    int start = code.indexOf(signature);
+    assertThat(start).as(signature).isPositive();
+    return code.substring(start, code.indexOf('}', start));
   }
 }
