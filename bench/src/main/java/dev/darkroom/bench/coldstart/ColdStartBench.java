@@ -33,13 +33,14 @@ import java.util.function.Predicate;
  *
  * <p>A function's first answer is its trigger's request about a job that does not exist
  * ({@link FirstRequest}); the realtime gateway's is an open {@code /ws}; the runner's is its line
- * saying which jobs it has, logged once ComfyUI answered and the node catalog was published, just
- * before its first claim. The JVM options are {@code JAVA_TOOL_OPTIONS}, what terraform sets for
- * every deployable ({@link #DEPLOYED_JVM_OPTIONS}); {@code -Ddarkroom.p3.jvm=...} measures others,
- * and {@code -Ddarkroom.p3.appcds=true} adds application class-data sharing: one untimed training
- * run per deployable (and per hello-world) dumps a dynamic archive at exit, which the timed runs map.
- * That is what an image we build could ship (an archive only works on the JDK that dumped it, so
- * the managed Cloud Functions runtime, whose JDK Google patches underneath, cannot).
+ * saying which jobs it has, logged once ComfyUI answered (the node catalog's publication then runs
+ * beside it), just before its first claim. The JVM options are {@code JAVA_TOOL_OPTIONS}, what
+ * terraform sets for every deployable ({@link #DEPLOYED_JVM_OPTIONS}); {@code -Ddarkroom.p3.jvm=...}
+ * measures others, and {@code -Ddarkroom.p3.appcds=true} adds application class-data sharing: one
+ * untimed training run per deployable (and per hello-world) dumps a dynamic archive at exit, which
+ * the timed runs map. That is what an image we build could ship (an archive only works on the JDK
+ * that dumped it, so the managed Cloud Functions runtime, whose JDK Google patches underneath,
+ * cannot).
  */
 public final class ColdStartBench implements Benchmark {
   /**
