@@ -11,8 +11,6 @@ import dev.darkroom.gcp.GoogleClients;
 import dev.darkroom.gcp.GoogleCloudConfig;
 import dev.darkroom.local.LocalStack;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -103,7 +101,7 @@ public final class FirstClaimBench implements Benchmark {
 
   private double runnerToFirstClaim(ShippedDeployable runner, Map<String, String> env, GpuPool pool, Path engineData,
       long bootMs) {
-    int port = freePort();
+    int port = ColdStartBench.freePort();
     GpuPool.Lease lease = pool.reserve(Instant.now(), Instant.now().plusSeconds(120))
         .orElseThrow(() -> new IllegalStateException("no free GPU slot for the runner"));
     Map<String, String> taskEnv = new LinkedHashMap<>(env);
@@ -115,7 +113,7 @@ public final class FirstClaimBench implements Benchmark {
     taskEnv.put(CloudRunJobLauncher.GPU_SLOT_VARIABLE, lease.token());
     long start = System.nanoTime();
     try (ManagedProcess process = ManagedProcess.start(runner.name(),
-        List.of(java(), "-cp", runner.classpathString(), runner.entryPoint()), taskEnv, line -> { })) {
+        List.of(ColdStartBench.java(), "-cp", runner.classpathString(), runner.entryPoint()), taskEnv, line -> { })) {
       process.awaitLine(line -> line.contains(CLAIMED), TIMEOUT);
       double millis = (System.nanoTime() - start) / 1e6;
       // Let it stop its engine and leave its slot, so that neither outlives the run.
@@ -132,7 +130,7 @@ public final class FirstClaimBench implements Benchmark {
   }
 
   private double engineAlone(Path engineData, long bootMs) {
-    int port = freePort();
+    int port = ColdStartBench.freePort();
     HttpRequest queue = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/queue"))
         .timeout(Duration.ofSeconds(5)).build();
     long start = System.nanoTime();
@@ -161,21 +159,10 @@ public final class FirstClaimBench implements Benchmark {
 
   /** The simulated engine, as COMFYUI_COMMAND runs ComfyUI in the image (through {@code sh -c exec}). */
   private static String engineCommand(int port, Path dataDir, long bootMs) {
-    return java() + " -Djava.awt.headless=true -Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider"
+    return ColdStartBench.java() + " -Djava.awt.headless=true"
+        + " -Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider"
         + " -cp '" + System.getProperty("java.class.path") + "'"
         + " dev.darkroom.comfyui.sim.SimulatedComfyUIMain --port " + port + " --data-dir '" + dataDir + "'"
         + " --boot-ms " + bootMs;
-  }
-
-  private static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -129,17 +129,9 @@ class TaskSlot implements AutoCloseable {
    * left, the lease runs out within three renewal periods.
    */
   void keepForRetry() {
-    if (pool == null) {
-      return;
+    if (stopRenewing()) {
+      log.info("keeping GPU slot {} for the task's retry", lease.slot());
     }
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-    }
-    beats.shutdownNow();
-    log.info("keeping GPU slot {} for the task's retry", lease.slot());
   }
 
   /**
@@ -148,21 +140,29 @@ class TaskSlot implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (pool == null) {
+    if (!stopRenewing()) {
       return;
     }
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-    }
-    beats.shutdownNow();
     try {
       pool.leave(lease, clock.instant());
       log.info("gave back GPU slot {}", lease.slot());
     } catch (RuntimeException e) {
       log.warn("could not give back GPU slot {} (its lease runs out by itself): {}", lease.slot(), e.toString());
     }
+  }
+
+  /** Stops the renewals, once: false for {@link #NONE} and when they were stopped already. */
+  private boolean stopRenewing() {
+    if (pool == null) {
+      return false;
+    }
+    synchronized (this) {
+      if (closed) {
+        return false;
+      }
+      closed = true;
+    }
+    beats.shutdownNow();
+    return true;
   }
 }
