@@ -14,16 +14,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Brings the engine up for a task, in the order that keeps the task's first claim early:
  * <ol>
- *   <li>{@link #begin}: ComfyUI is started first thing when the task owns it ({@code COMFYUI_COMMAND}),
- *       so that its boot (Python importing PyTorch and every node pack, seconds) runs while the
- *       runner builds its clients and takes its GPU slot, instead of after them;
+ *   <li>{@link #begin}: ComfyUI is started first thing when the task owns it
+ *       ({@code COMFYUI_COMMAND}), so that its boot (Python importing PyTorch and every node pack,
+ *       seconds) runs while the runner builds its clients and takes its GPU slot, not after them;
  *   <li>{@link #awaitReady}: the runner waits until it answers before claiming, since a job claimed
  *       by a task whose engine never comes up would wait for the reconciler;
  *   <li>{@link #publishCatalog}: its {@code /object_info} is published as the node catalog the API
  *       validates prompts against (so the catalog is always the deployed image's) on a thread of its
  *       own, while the first job is claimed and runs: no prompt depends on it.
  * </ol>
- * Closing waits a little for the publication, then stops the ComfyUI it started.
+ * The task waits a little for the publication before its clients close ({@link #awaitPublication});
+ * closing stops the ComfyUI it started.
  */
 final class EngineStartup implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EngineStartup.class);

@@ -21,8 +21,8 @@ import java.util.function.Predicate;
 
 /**
  * {@link GpuPool} on Firestore: one document per slot, {@code {collection}/slot-{i}} for i below
- * the cap, each {@code {schemaVersion, holder, leaseUntil, idle, loadedFingerprint?, left?, updatedAt}}
- * ({@link Slot}). Reads
+ * the cap, each {@code {schemaVersion, holder, leaseUntil, idle, loadedFingerprint?, left?,
+ * updatedAt}} ({@link Slot}). Reads
  * are one batched get of the cap's documents (no query, no index); a reservation reads them all in
  * a transaction and writes the first free one, so Firestore's serializable transactions keep two
  * dispatches off one slot. Lowering the cap leaves tasks in the higher slots uncounted until they exit.
@@ -150,8 +150,11 @@ public final class FirestoreGpuPool implements GpuPool {
     if (live(slot, now)) {
       return Adoption.REFUSED;
     }
-    if (slot.exists() && Slot.of(slot).left() && lease.holder().equals(Slot.of(slot).holder())) {
-      return Adoption.LEFT;
+    if (slot.exists()) {
+      Slot free = Slot.of(slot);
+      if (free.left() && lease.holder().equals(free.holder())) {
+        return Adoption.LEFT;
+      }
     }
     return take(slot, new Slot(lease.holder(), leaseUntil, false)) ? Adoption.ADOPTED : Adoption.REFUSED;
   }
@@ -171,14 +174,16 @@ public final class FirestoreGpuPool implements GpuPool {
   /**
    * Applies {@code write} (conditional on the slot being unchanged since read) while the slot is
    * {@code lease}'s, reading again after a write that raced with another; false when it is not the
-   * lease's (any more), or its task left it. Only the task's own writes race here, so a few tries suffice.
+   * lease's (any more), or its task left it. Only the task's own writes race here, so a few tries
+   * suffice.
    */
   private boolean whileHeld(Lease lease, String what,
       java.util.function.Function<DocumentSnapshot, com.google.api.core.ApiFuture<?>> write) {
     DocumentReference ref = slots.document(lease.slot());
     for (int attempt = 0; attempt < RACE_ATTEMPTS; attempt++) {
       DocumentSnapshot slot = FirestoreJobStore.await(ref.get());
-      if (!slot.exists() || !lease.holder().equals(Slot.of(slot).holder()) || Slot.of(slot).left()) {
+      Slot current = slot.exists() ? Slot.of(slot) : null;
+      if (current == null || !lease.holder().equals(current.holder()) || current.left()) {
         return false;
       }
       if (conditionally(write.apply(slot))) {

@@ -214,14 +214,13 @@ public final class ReconcileJobs {
    * gave the slot back, and a redelivery may have launched another), or a task whose lease ran out
    * (it never started within {@link DispatchJobs#START_LEASE}, or stopped renewing). Each is adopted
    * back into its own slot while that slot is free, for {@link Policy#lostAfter} (several of a task's
-   * renewals: a live task's next renewal keeps it, and it claims or drains as any task; a task on
-   * its way out, which gave its slot back a moment before its execution ended, holds it no longer),
-   * else cancelled: its slot went to another launch, and a job it
-   * claimed is then lost and retried as usual. Within a sweep of it, so at most about a minute in the
-   * cloud, such an execution runs outside the cap. A task that gave its slot back as it exited
-   * ({@link GpuPool#leave}) is listed running for the moment its process takes to end: it is neither
-   * adopted (its slot would stay held for {@link Policy#lostAfter} with nobody in it) nor cancelled. A listing that fails is logged, not thrown: the
-   * next sweep looks again, and the job moves above are worth more than this.
+   * renewals: a live task's next renewal keeps it, and it claims or drains as any task), else
+   * cancelled: its slot went to another launch, and a job it claimed is then lost and retried as
+   * usual. Within a sweep of it, so at most about a minute in the cloud, such an execution runs
+   * outside the cap. A task that gave its slot back as it exited ({@link GpuPool#leave}) is listed
+   * running for the moment its process takes to end: it is neither adopted (its slot would stay
+   * held for {@link Policy#lostAfter} with nobody in it) nor cancelled. A listing that fails is
+   * logged, not thrown: the next sweep looks again, and the job moves above are worth more than this.
    *
    * @return how many were adopted, how many cancelled
    */
