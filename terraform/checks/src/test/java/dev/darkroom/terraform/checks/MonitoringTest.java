@@ -18,40 +18,43 @@ class MonitoringTest {
    */
   @Test
   void deliveryFailuresLeaveOutJobsLeftToWarmTasksByTheirExceptionsText() throws Exception {
-    String filter = Module.resource(Module.parsed(), "google_logging_metric", "dead_letters").path("filter").asText();
+    String filter = filterOf("dead_letters");
     assertThat(filter).contains("severity>=ERROR");
     Matcher leftOut = LEFT_OUT.matcher(filter);
     assertThat(leftOut.find()).as("the filter leaves out the leaves: %s", filter).isTrue();
 
-    assertThat(constructorOf("shared/core/src/main/java/dev/darkroom/core/usecase/DispatchJobs.java",
-        "LeftForWarmTasksException(JobSubmitted message) {")).as("its message").contains(leftOut.group(1));
+    assertThat(leftForWarmTasksConstructor()).as("its message").contains(leftOut.group(1));
   }
 
   /** The keep-warm tile counts jobs left to warm tasks by the same exception text. */
   @Test
   void warmLeavesCountDispatchsLeftForWarmTasksExceptionsByItsText() throws Exception {
-    String filter = Module.resource(Module.parsed(), "google_logging_metric", "warm_leaves").path("filter").asText();
+    String filter = filterOf("warm_leaves");
     assertThat(filter).contains("-dispatch\"").contains("severity>=ERROR");
     Matcher counted = Pattern.compile("jsonPayload\\.message:\"([^\"]+)\"").matcher(filter);
     assertThat(counted.find()).as("the filter names the exception's text: %s", filter).isTrue();
-    assertThat(constructorOf("shared/core/src/main/java/dev/darkroom/core/usecase/DispatchJobs.java",
-        "LeftForWarmTasksException(JobSubmitted message) {")).as("its message").contains(counted.group(1));
+    assertThat(leftForWarmTasksConstructor()).as("its message").contains(counted.group(1));
   }
 
   /** The keep-warm tile counts the reconciler's top-up launches by the key TopUpWarmTasks logs them with. */
   @Test
   void warmTopUpsCountTheLaunchesTopUpWarmTasksLogs() throws Exception {
-    String filter = Module.resource(Module.parsed(), "google_logging_metric", "warm_top_ups").path("filter").asText();
+    String filter = filterOf("warm_top_ups");
     Matcher key = Pattern.compile("jsonPayload\\.(\\w+)=\"(\\w+)\"").matcher(filter);
     assertThat(key.find()).as("the filter's key and value: %s", filter).isTrue();
     String topUp = Files.readString(Module.ROOT.resolve("shared/core/src/main/java/dev/darkroom/core/usecase/TopUpWarmTasks.java"));
     assertThat(topUp).contains("addKeyValue(\"" + key.group(1) + "\", \"" + key.group(2) + "\")");
   }
 
-  private static String constructorOf(String source, String signature) throws Exception {
-    String code = Files.readString(Module.ROOT.resolve(source));
-    int start = code.indexOf(signature);
-    assertThat(start).as(signature).isPositive();
+  private static String filterOf(String metric) throws Exception {
+    return Module.resource(Module.parsed(), "google_logging_metric", metric).path("filter").asText();
+  }
+
+  /** The source of DispatchJobs.LeftForWarmTasksException's constructor, which writes its message. */
+  private static String leftForWarmTasksConstructor() throws Exception {
+    String code = Files.readString(Module.ROOT.resolve("shared/core/src/main/java/dev/darkroom/core/usecase/DispatchJobs.java"));
+    int start = code.indexOf("LeftForWarmTasksException(JobSubmitted message) {");
+    assertThat(start).as("DispatchJobs.LeftForWarmTasksException's constructor").isPositive();
     return code.substring(start, code.indexOf('}', start));
   }
 }
