@@ -3,8 +3,10 @@ package dev.darkroom.core.job;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.AbstractList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -64,8 +66,41 @@ public final class PromptIds {
    */
   public static List<String> storeIdsOf(String userId, String promptId) {
     if (isValid(promptId)) {
-      return List.of(promptId, elsewhere(userId, promptId));
+      return new TakenOrNot(userId, promptId);
     }
     return isElsewhere(promptId) ? List.of(promptId) : List.of();
+  }
+
+  /**
+   * The id itself, then its place elsewhere, whose digest is only worked out if asked for: nearly
+   * every lookup finds the job under the id itself (a history poll used to spend a twentieth of
+   * its CPU in the api on a digest it never used).
+   */
+  private static final class TakenOrNot extends AbstractList<String> {
+    private final String userId;
+    private final String promptId;
+    private String elsewhere;
+
+    TakenOrNot(String userId, String promptId) {
+      this.userId = userId;
+      this.promptId = promptId;
+    }
+
+    @Override
+    public String get(int index) {
+      Objects.checkIndex(index, 2);
+      if (index == 0) {
+        return promptId;
+      }
+      if (elsewhere == null) {
+        elsewhere = elsewhere(userId, promptId);
+      }
+      return elsewhere;
+    }
+
+    @Override
+    public int size() {
+      return 2;
+    }
   }
 }

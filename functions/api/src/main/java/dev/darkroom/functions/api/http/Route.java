@@ -38,24 +38,40 @@ public record Route(String method, String path, Handler handler, boolean open, b
     return new Route(method, path, handler, false, false, true);
   }
 
-  /** Whether {@code requested} (without the {@code /api} prefix) is this route's path. */
+  /**
+   * Whether {@code requested} (without the {@code /api} prefix) is this route's path. The router
+   * asks every route on every request, so a template is compared segment by segment in place,
+   * without splitting either path.
+   */
   public boolean matches(String requested) {
-    if (path.contains("{")) {
-      String[] want = path.split("/", -1);
-      String[] got = requested.split("/", -1);
-      if (want.length != got.length) {
+    if (path.indexOf('{') < 0) {
+      return path.endsWith("/")
+          ? requested.length() > path.length() && requested.startsWith(path)
+          : requested.equals(path);
+    }
+    int want = 0;
+    int got = 0;
+    while (true) {
+      int wantEnd = segmentEnd(path, want);
+      int gotEnd = segmentEnd(requested, got);
+      boolean any = wantEnd - want >= 2 && path.charAt(want) == '{' && path.charAt(wantEnd - 1) == '}';
+      if (any ? gotEnd == got
+          : wantEnd - want != gotEnd - got || !path.regionMatches(want, requested, got, wantEnd - want)) {
         return false;
       }
-      for (int i = 0; i < want.length; i++) {
-        boolean any = want[i].startsWith("{") && want[i].endsWith("}");
-        if (any ? got[i].isEmpty() : !want[i].equals(got[i])) {
-          return false;
-        }
+      boolean lastWanted = wantEnd == path.length();
+      boolean lastGot = gotEnd == requested.length();
+      if (lastWanted || lastGot) {
+        return lastWanted && lastGot;
       }
-      return true;
+      want = wantEnd + 1;
+      got = gotEnd + 1;
     }
-    return path.endsWith("/")
-        ? requested.startsWith(path) && requested.length() > path.length()
-        : requested.equals(path);
+  }
+
+  /** Where the segment starting at {@code from} ends: the next {@code /}, or the end. */
+  private static int segmentEnd(String path, int from) {
+    int slash = path.indexOf('/', from);
+    return slash < 0 ? path.length() : slash;
   }
 }
