@@ -148,8 +148,11 @@ final class BenchStack {
       }
       String jobId = withoutAuth.submit();
       withKey.submit();
+      Map<String, String> floorEnv = new LinkedHashMap<>(measured);
+      floorEnv.put(FloorFunction.TEMPLATE_JOB, jobId);
+      HostedFunction floorHost = host("floor-over-http", FloorFunction.class, floorEnv);
       apiPair = new ApiPair(withoutAuth, withKey, Floor.like(clients, MEASURED_JOBS, jobId, MEASURED_SUBMISSIONS),
-          open.pid());
+          new ApiCalls(floorHost.url(), null, 0), List.of(open.pid(), floorHost.pid()));
     }
     return apiPair;
   }
@@ -174,11 +177,12 @@ final class BenchStack {
   }
 
   /**
-   * The api without and with authentication, and the floor they are measured against.
+   * The api without and with authentication, the floor they are measured against, and the floor
+   * behind HTTP ({@link FloorFunction}: the floor's calls in a function on the api's host).
    *
-   * @param authOffPid the process id of the api without authentication
+   * @param functionPids the process ids of the api without authentication and of the floor's function
    */
-  record ApiPair(ApiCalls authOff, ApiCalls authOn, Floor floor, long authOffPid) {}
+  record ApiPair(ApiCalls authOff, ApiCalls authOn, Floor floor, ApiCalls floorOverHttp, List<Long> functionPids) {}
 
 
   private synchronized void close() {

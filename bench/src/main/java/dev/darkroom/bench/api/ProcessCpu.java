@@ -8,17 +8,18 @@ import java.util.Map;
 
 /**
  * CPU time used so far by the processes a throughput measurement involves, by role: this JVM (the
- * load generator's HTTP client and the floor's Google clients), the measured api's process, the
- * Firestore and Pub/Sub emulators, and the rest of the local stack (descendants of this JVM).
+ * load generator's HTTP client and the floor's Google clients), the measured functions' processes
+ * ({@code api}: the api, and the floor behind HTTP, which are measured in turn), the Firestore and
+ * Pub/Sub emulators, and the rest of the local stack (descendants of this JVM).
  * CPU per request, unlike requests per second, hardly moves with what else the machine runs.
  */
 final class ProcessCpu {
   static final List<String> ROLES = List.of("bench", "api", "firestore", "pubsub", "stack");
 
-  private final long apiPid;
+  private final List<Long> functionPids;
 
-  ProcessCpu(long apiPid) {
-    this.apiPid = apiPid;
+  ProcessCpu(List<Long> functionPids) {
+    this.functionPids = functionPids;
   }
 
   /** Each role's CPU time until now (Linux counts it in 10 ms ticks). */
@@ -35,7 +36,7 @@ final class ProcessCpu {
   }
 
   private String roleOf(ProcessHandle process) {
-    if (process.pid() == apiPid) {
+    if (functionPids.contains(process.pid())) {
       return "api";
     }
     String command = process.info().commandLine().orElse("");

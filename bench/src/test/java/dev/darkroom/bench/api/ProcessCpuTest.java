@@ -11,7 +11,7 @@ class ProcessCpuTest {
 
   @Test
   void everyRoleIsReadAndThisJvmsOwnCpuGrowsWithWork() {
-    ProcessCpu cpu = new ProcessCpu(-1);
+    ProcessCpu cpu = new ProcessCpu(java.util.List.of(-1L));
     Map<String, Duration> before = cpu.now();
     long sum = 0;
     for (long i = 0; i < 200_000_000L; i++) {
