@@ -153,12 +153,13 @@ public final class FirestoreJobStore implements JobStore {
     DocumentReference ref = document(jobId);
     return await(firestore.runTransaction(tx -> {
       DocumentSnapshot doc = tx.get(ref).get();
-      int pagesBefore = doc.exists() ? JobDocuments.outputPages(doc.getData()) : 0;
+      Map<String, Object> data = doc.exists() ? doc.getData() : null;
+      int pagesBefore = JobDocuments.outputPages(data);
       Optional<Job> current = Optional.empty();
-      if (doc.exists()) {
+      if (data != null) {
         List<DocumentSnapshot> pages = pagesBefore == 0 ? List.of()
             : tx.getAll(outputPages(jobId, pagesBefore)).get();
-        current = Optional.of(withOutputs(doc, pages));
+        current = Optional.of(withOutputs(JobDocuments.fromFields(jobId, data), pages));
       }
       JobChange.Outcome<T> outcome = change.decide(current);
       if (outcome.write() != null) {
@@ -373,9 +374,13 @@ public final class FirestoreJobStore implements JobStore {
    * ({@link JobDocuments#split}) read in one {@code getAll}, none read for the others.
    */
   List<Job> withPagedOutputs(List<? extends DocumentSnapshot> docs) {
+    // A snapshot converts all of its fields each time it is asked for them: once per document here.
+    List<Map<String, Object>> fields = new ArrayList<>(docs.size());
     List<DocumentReference> pages = new ArrayList<>();
     for (DocumentSnapshot doc : docs) {
-      pages.addAll(List.of(outputPages(doc.getId(), JobDocuments.outputPages(doc.getData()))));
+      Map<String, Object> data = doc.getData();
+      fields.add(data);
+      pages.addAll(List.of(outputPages(doc.getId(), JobDocuments.outputPages(data))));
     }
     Map<String, List<DocumentSnapshot>> byJob = new HashMap<>();
     if (!pages.isEmpty()) {
@@ -383,18 +388,23 @@ public final class FirestoreJobStore implements JobStore {
         byJob.computeIfAbsent(page.getReference().getParent().getParent().getId(), id -> new ArrayList<>()).add(page);
       }
     }
-    return docs.stream().map(doc -> withOutputs(doc, byJob.getOrDefault(doc.getId(), List.of()))).toList();
+    List<Job> jobs = new ArrayList<>(docs.size());
+    for (int i = 0; i < docs.size(); i++) {
+      String id = docs.get(i).getId();
+      jobs.add(withOutputs(JobDocuments.fromFields(id, fields.get(i)), byJob.getOrDefault(id, List.of())));
+    }
+    return List.copyOf(jobs);
   }
 
   /** The job of an existing job document, its outputs whole (for listeners of the document). */
   Job read(DocumentSnapshot doc) {
-    return JobDocuments.outputPages(doc.getData()) == 0 ? JobDocuments.fromDocument(doc)
+    Map<String, Object> data = doc.getData();
+    return JobDocuments.outputPages(data) == 0 ? JobDocuments.fromFields(doc.getId(), data)
         : withPagedOutputs(List.of(doc)).get(0);
   }
 
-  /** The job of {@code doc} with the outputs of its {@code pages} (in page order) after its own. */
-  private static Job withOutputs(DocumentSnapshot doc, List<DocumentSnapshot> pages) {
-    Job job = JobDocuments.fromDocument(doc);
+  /** {@code job} with the outputs of its {@code pages} (in page order) after its own. */
+  private static Job withOutputs(Job job, List<DocumentSnapshot> pages) {
     if (pages.isEmpty()) {
       return job;
     }
