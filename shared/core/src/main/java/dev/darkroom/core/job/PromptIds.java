@@ -73,8 +73,8 @@ public final class PromptIds {
 
   /**
    * The id itself, then its place elsewhere, whose digest is only worked out if asked for: nearly
-   * every lookup finds the job under the id itself (a history poll used to spend a twentieth of
-   * its CPU in the api on a digest it never used).
+   * every lookup finds the job under the id itself (a digest it never used was a twentieth of a
+   * history poll's handler samples in the api).
    */
   private static final class TakenOrNot extends AbstractList<String> {
     private final String userId;

@@ -74,7 +74,8 @@ public final class ComfyApi {
     if (path.equals("/api") || path.startsWith("/api/")) {
       path = path.substring(4);
     }
-    // A loop, not a stream: this runs on every request, and was a twentieth of the api's routing work.
+    // A loop, not a stream: this runs on every request, and the stream was a twentieth of the
+    // samples under the router, handlers included (docs/PERFORMANCE.md).
     List<Route> atPath = new ArrayList<>(4);
     List<String> methods = new ArrayList<>(4);
     for (Route candidate : routes) {
