@@ -99,6 +99,11 @@ class EngineStartupIT {
       }
 
       @Override
+      public Optional<String> version() {
+        return Optional.empty();
+      }
+
+      @Override
       public void publish(ObjectNode objectInfo) {
         attempts.incrementAndGet();
         throw new IllegalStateException("storage refused the upload");

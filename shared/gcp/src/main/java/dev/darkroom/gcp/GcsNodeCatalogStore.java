@@ -44,7 +44,8 @@ public final class GcsNodeCatalogStore implements NodeCatalogStore {
         return Optional.empty();
       }
       checkVersion(object.getMetadata());
-      bytes = storage.readAllBytes(BlobId.of(bucket, OBJECT));
+      // The generation whose metadata was just checked, even if a newer one lands meanwhile.
+      bytes = storage.readAllBytes(BlobId.of(bucket, OBJECT, object.getGeneration()));
     } catch (StorageException e) {
       if (e.getCode() == 404) {
         return Optional.empty();
@@ -59,6 +60,20 @@ public final class GcsNodeCatalogStore implements NodeCatalogStore {
       return Optional.of(objectInfo);
     } catch (IOException e) {
       throw new IllegalStateException("gs://" + bucket + "/" + OBJECT + " is not valid JSON", e);
+    }
+  }
+
+  /** The object's generation: Cloud Storage gives every write of an object a new one. */
+  @Override
+  public Optional<String> version() {
+    try {
+      Blob object = storage.get(BlobId.of(bucket, OBJECT), Storage.BlobGetOption.fields(Storage.BlobField.GENERATION));
+      return object == null ? Optional.empty() : Optional.of(Long.toString(object.getGeneration()));
+    } catch (StorageException e) {
+      if (e.getCode() == 404) {
+        return Optional.empty();
+      }
+      throw e;
     }
   }
 

@@ -5,7 +5,7 @@ import dev.darkroom.core.port.NodeCatalogStore;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A {@link NodeCatalogStore} in memory, counting publications and reads. */
+/** A {@link NodeCatalogStore} in memory, counting publications and reads of the catalog. */
 public final class InMemoryNodeCatalogStore implements NodeCatalogStore {
   private volatile ObjectNode current;
   public final AtomicInteger publications = new AtomicInteger();
@@ -17,9 +17,16 @@ public final class InMemoryNodeCatalogStore implements NodeCatalogStore {
     return Optional.ofNullable(current);
   }
 
+  /** The number of the publication the catalog comes from. */
   @Override
-  public void publish(ObjectNode objectInfo) {
-    publications.incrementAndGet();
+  public Optional<String> version() {
+    int published = publications.get();
+    return published == 0 ? Optional.empty() : Optional.of(Integer.toString(published));
+  }
+
+  @Override
+  public synchronized void publish(ObjectNode objectInfo) {
     current = objectInfo.deepCopy();
+    publications.incrementAndGet();
   }
 }

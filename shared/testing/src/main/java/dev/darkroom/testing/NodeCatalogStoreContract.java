@@ -49,6 +49,19 @@ public abstract class NodeCatalogStoreContract {
     assertThat(store.current()).contains(asPublished);
   }
 
+  /** What lets the api keep the catalog it holds: the version moves with each publication, and only then. */
+  @Test
+  void theVersionChangesWithEachPublicationAndOnlyThen() throws Exception {
+    NodeCatalogStore store = emptyStore();
+    assertThat(store.version()).isEmpty();
+    store.publish(catalog("KSampler", "ckpt_name", "a.safetensors"));
+    String first = store.version().orElseThrow();
+    store.current();
+    assertThat(store.version()).as("reading changes nothing").contains(first);
+    store.publish(catalog("KSampler", "ckpt_name", "a.safetensors"));
+    assertThat(store.version()).as("the same catalog published again").isPresent().get().isNotEqualTo(first);
+  }
+
   /** A small {@code /object_info} with one node whose one input offers one choice (nested, unicode). */
   private static ObjectNode catalog(String node, String input, String choice) throws Exception {
     return (ObjectNode) JSON.readTree("""

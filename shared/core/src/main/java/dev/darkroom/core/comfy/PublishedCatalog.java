@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The catalog of the engine Darkroom runs ({@link NodeCatalogStore}), re-read at most once a
- * minute so a new image's nodes show up without a redeploy. The published {@code /object_info}
+ * The catalog of the engine Darkroom runs ({@link NodeCatalogStore}), looked at once a minute so
+ * a new image's nodes show up without a redeploy, and read again only when its version changed. The published {@code /object_info}
  * cannot say which inputs a {@code VALIDATE_INPUTS} checks or which COMBOs list model folders,
  * so the core catalog's markers are put back ({@link NodeCatalog#fromPublished}). With
  * {@link ModelLists}, the COMBOs that list a model folder offer the models' current states
@@ -31,7 +31,8 @@ public final class PublishedCatalog {
   private volatile Loaded loaded;
   private volatile WithModels withModels;
 
-  private record Loaded(Optional<NodeCatalog> catalog, Instant at) {}
+  /** @param version the store's version of {@code catalog} ({@link NodeCatalogStore#version}) */
+  private record Loaded(Optional<NodeCatalog> catalog, Optional<String> version, Instant at) {}
 
   /** The published catalog with the model lists of one snapshot (rebuilt only when either changes). */
   private record WithModels(NodeCatalog published, ModelLists.Snapshot models, NodeCatalog catalog) {}
@@ -90,11 +91,17 @@ public final class PublishedCatalog {
       synchronized (this) {
         now = loaded;
         if (now == null || now.at().plus(REFRESH).isBefore(clock.instant())) {
-          Optional<NodeCatalog> catalog = store.current().map(NodeCatalog::fromPublished);
-          if (catalog.isEmpty()) {
-            log.warn("no node catalog published yet: prompts get the structural check only, /object_info is {}");
+          // Asked first: the catalog is the engine's whole /object_info, and the one held is nearly always current.
+          Optional<String> version = store.version();
+          if (now != null && now.version().equals(version)) {
+            now = new Loaded(now.catalog(), version, clock.instant());
+          } else {
+            Optional<NodeCatalog> catalog = store.current().map(NodeCatalog::fromPublished);
+            if (catalog.isEmpty()) {
+              log.warn("no node catalog published yet: prompts get the structural check only, /object_info is {}");
+            }
+            now = new Loaded(catalog, version, clock.instant());
           }
-          now = new Loaded(catalog, clock.instant());
           loaded = now;
         }
       }

@@ -12,5 +12,12 @@ public interface NodeCatalogStore {
   /** The latest published {@code /object_info}, or empty if none has been published yet. */
   Optional<ObjectNode> current();
 
+  /**
+   * A token of the catalog published last, which changes with every publication; empty while none
+   * has been published. It costs a look at the catalog's metadata, not a read of the catalog, so a
+   * reader that holds the catalog of this token need not read it again.
+   */
+  Optional<String> version();
+
   void publish(ObjectNode objectInfo);
 }

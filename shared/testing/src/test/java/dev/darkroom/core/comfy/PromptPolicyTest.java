@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darkroom.testing.InMemoryNodeCatalogStore;
+import dev.darkroom.testing.ManualClock;
 import dev.darkroom.testing.InMemoryOutputStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,6 +69,33 @@ class PromptPolicyTest {
     assertThat(policy.check(unknownNode, null, null).accepted()).as("cached: no catalog yet").isTrue();
     now[0] = now[0].plus(PublishedCatalog.REFRESH).plus(Duration.ofSeconds(1));
     assertThat(policy.check(unknownNode, null, null).error().type()).isEqualTo("invalid_prompt");
+    assertThat(catalogs.reads).hasValue(2);
+  }
+
+  /**
+   * Once a minute the catalog's version is looked at; the catalog itself (the engine's whole
+   * {@code /object_info}) is read and parsed again only when a newer one was published.
+   */
+  @Test
+  void anUnchangedCatalogIsNotReadAgainAtARefresh() throws Exception {
+    InMemoryNodeCatalogStore catalogs = new InMemoryNodeCatalogStore();
+    catalogs.publish(coreCatalog());
+    ManualClock clock = new ManualClock(Instant.parse("2026-11-23T10:00:00Z"));
+    PublishedCatalog published = new PublishedCatalog(catalogs, clock);
+    NodeCatalog first = published.current().orElseThrow();
+
+    clock.advance(PublishedCatalog.REFRESH.plusSeconds(1));
+    assertThat(published.current()).containsSame(first);
+    clock.advance(PublishedCatalog.REFRESH.plusSeconds(1));
+    assertThat(published.current()).containsSame(first);
+    assertThat(catalogs.reads).as("reads of the catalog itself").hasValue(1);
+
+    ObjectNode newer = coreCatalog();
+    newer.putObject("LateNode").putObject("input").putObject("required");
+    catalogs.publish(newer);
+    assertThat(published.current()).as("until the next look").containsSame(first);
+    clock.advance(PublishedCatalog.REFRESH.plusSeconds(1));
+    assertThat(published.current().orElseThrow()).isNotSameAs(first);
     assertThat(catalogs.reads).hasValue(2);
   }
 }
