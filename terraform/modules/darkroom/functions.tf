@@ -51,6 +51,7 @@ resource "google_cloudfunctions2_function" "api" {
     environment_variables = {
       GOOGLE_CLOUD_PROJECT        = var.project_id
       JAVA_TOOL_OPTIONS           = local.jvm_startup_options
+      FIRESTORE_ENABLE_TRACING    = local.firestore_tracing
       JOBS_COLLECTION             = local.jobs_collection
       IDEMPOTENCY_KEYS_COLLECTION = local.idempotency_keys_collection
       MODELS_COLLECTION           = local.models_collection
@@ -165,6 +166,7 @@ resource "google_cloudfunctions2_function" "dispatch" {
     environment_variables = {
       GOOGLE_CLOUD_PROJECT     = var.project_id
       JAVA_TOOL_OPTIONS        = local.jvm_startup_options
+      FIRESTORE_ENABLE_TRACING = local.firestore_tracing
       JOBS_COLLECTION          = local.jobs_collection
       GPU_SLOTS_COLLECTION     = local.gpu_slots_collection
       GPU_TASK_CAP             = tostring(var.gpu_task_cap)
@@ -235,6 +237,7 @@ resource "google_cloudfunctions2_function" "job_events" {
     environment_variables = {
       GOOGLE_CLOUD_PROJECT     = var.project_id
       JAVA_TOOL_OPTIONS        = local.jvm_startup_options
+      FIRESTORE_ENABLE_TRACING = local.firestore_tracing
       JOBS_COLLECTION          = local.jobs_collection
       NOTIFICATIONS_TOPIC      = google_pubsub_topic.notifications.name
       MONTHLY_GPU_SECONDS      = var.monthly_gpu_seconds
@@ -297,6 +300,7 @@ resource "google_cloudfunctions2_function" "reconcile" {
     environment_variables = {
       GOOGLE_CLOUD_PROJECT               = var.project_id
       JAVA_TOOL_OPTIONS                  = local.jvm_startup_options
+      FIRESTORE_ENABLE_TRACING           = local.firestore_tracing
       JOBS_COLLECTION                    = local.jobs_collection
       GPU_SLOTS_COLLECTION               = local.gpu_slots_collection
       GPU_TASK_CAP                       = tostring(var.gpu_task_cap)
@@ -388,6 +392,7 @@ resource "google_cloudfunctions2_function" "dead_letters" {
     environment_variables = {
       GOOGLE_CLOUD_PROJECT     = var.project_id
       JAVA_TOOL_OPTIONS        = local.jvm_startup_options
+      FIRESTORE_ENABLE_TRACING = local.firestore_tracing
       JOBS_COLLECTION          = local.jobs_collection
       JOB_EVENTS_TOPIC         = google_pubsub_topic.job_events.name
       NOTIFICATIONS_TOPIC      = google_pubsub_topic.notifications.name
@@ -452,10 +457,11 @@ resource "google_cloudfunctions2_function" "thumbnails" {
     service_account_email            = google_service_account.thumbnails.email
 
     environment_variables = {
-      GOOGLE_CLOUD_PROJECT = var.project_id
-      JAVA_TOOL_OPTIONS    = local.jvm_startup_options
-      JOBS_COLLECTION      = local.jobs_collection
-      OUTPUTS_BUCKET       = google_storage_bucket.outputs.name
+      GOOGLE_CLOUD_PROJECT     = var.project_id
+      JAVA_TOOL_OPTIONS        = local.jvm_startup_options
+      FIRESTORE_ENABLE_TRACING = local.firestore_tracing
+      JOBS_COLLECTION          = local.jobs_collection
+      OUTPUTS_BUCKET           = google_storage_bucket.outputs.name
     }
   }
 
@@ -508,11 +514,12 @@ resource "google_cloudfunctions2_function" "models" {
     service_account_email            = google_service_account.models.email
 
     environment_variables = {
-      GOOGLE_CLOUD_PROJECT = var.project_id
-      JAVA_TOOL_OPTIONS    = local.jvm_startup_options
-      MODELS_BUCKET        = google_storage_bucket.models.name
-      MODELS_COLLECTION    = local.models_collection
-      ALLOW_PICKLED_MODELS = tostring(var.allow_pickled_models)
+      GOOGLE_CLOUD_PROJECT     = var.project_id
+      JAVA_TOOL_OPTIONS        = local.jvm_startup_options
+      FIRESTORE_ENABLE_TRACING = local.firestore_tracing
+      MODELS_BUCKET            = google_storage_bucket.models.name
+      MODELS_COLLECTION        = local.models_collection
+      ALLOW_PICKLED_MODELS     = tostring(var.allow_pickled_models)
     }
   }
 
@@ -565,9 +572,10 @@ resource "google_cloudfunctions2_function" "notify" {
     service_account_email            = google_service_account.notify.email
 
     environment_variables = {
-      GOOGLE_CLOUD_PROJECT = var.project_id
-      JAVA_TOOL_OPTIONS    = local.jvm_startup_options
-      DEVICES_COLLECTION   = "devices"
+      GOOGLE_CLOUD_PROJECT     = var.project_id
+      JAVA_TOOL_OPTIONS        = local.jvm_startup_options
+      FIRESTORE_ENABLE_TRACING = local.firestore_tracing
+      DEVICES_COLLECTION       = "devices"
       # Where an event-driven run's job records its reply topic (functions/runs).
       JOBS_COLLECTION          = local.jobs_collection
       JOB_EVENTS_PUBLIC_TOPIC  = google_pubsub_topic.job_events_public.name
@@ -662,6 +670,7 @@ resource "google_cloudfunctions2_function" "runs" {
     environment_variables = {
       GOOGLE_CLOUD_PROJECT        = var.project_id
       JAVA_TOOL_OPTIONS           = local.jvm_startup_options
+      FIRESTORE_ENABLE_TRACING    = local.firestore_tracing
       JOBS_COLLECTION             = local.jobs_collection
       IDEMPOTENCY_KEYS_COLLECTION = local.idempotency_keys_collection
       DEPLOYMENTS_COLLECTION      = local.deployments_collection

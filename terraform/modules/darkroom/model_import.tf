@@ -97,6 +97,10 @@ resource "google_cloud_run_v2_job" "model_import" {
           value = local.jvm_startup_options
         }
         env {
+          name  = "FIRESTORE_ENABLE_TRACING"
+          value = local.firestore_tracing
+        }
+        env {
           name  = "MODELS_BUCKET"
           value = google_storage_bucket.models.name
         }

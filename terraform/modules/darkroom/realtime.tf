@@ -47,6 +47,10 @@ resource "google_cloud_run_v2_service" "realtime" {
         value = local.jvm_startup_options
       }
       env {
+        name  = "FIRESTORE_ENABLE_TRACING"
+        value = local.firestore_tracing
+      }
+      env {
         name  = "JOBS_COLLECTION"
         value = local.jobs_collection
       }

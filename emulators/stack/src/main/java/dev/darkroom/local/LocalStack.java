@@ -198,6 +198,8 @@ public final class LocalStack implements AutoCloseable {
     functionEnv.put("GPU_JOB_NAME", gpuJobName(options.projectId()));
     functionEnv.put("DATABASE_URL", "jdbc:postgresql://127.0.0.1:" + databaseProxy.port() + "/postgres?user=postgres");
     functionEnv.put("DB_USER", "postgres");
+    // As Terraform sets it for every deployable (locals.tf, firestore_tracing): read by the Firestore client.
+    functionEnv.put("FIRESTORE_ENABLE_TRACING", "off");
     if (options.firebaseAuthEmulator() == null) {
       functionEnv.put("DARKROOM_AUTH", "off");
     } else {

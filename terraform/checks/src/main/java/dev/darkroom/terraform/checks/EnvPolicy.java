@@ -42,11 +42,14 @@ public final class EnvPolicy {
           + " in the cloud an emulator host with DARKROOM_AUTH=on stops the deployable (AuthConfig)");
 
   /**
-   * Read by the JVM itself, not by our code: Terraform sets them for every deployable (the start-up
-   * options bench p3 measured; terraform/modules/darkroom/locals.tf, jvm_startup_options).
+   * Read by the JVM itself or by a client library, not by our code: Terraform sets them for every
+   * deployable (terraform/modules/darkroom/locals.tf: the start-up options bench p3 measured, and
+   * the Firestore client's tracing, which only this variable turns off).
    */
   public static final Map<String, String> JVM = Map.of(
-      "JAVA_TOOL_OPTIONS", "the JVM's start-up options, chosen by bench p3 (locals.tf, jvm_startup_options)");
+      "JAVA_TOOL_OPTIONS", "the JVM's start-up options, chosen by bench p3 (locals.tf, jvm_startup_options)",
+      "FIRESTORE_ENABLE_TRACING", "read by the Firestore client: off, it formats no span attributes on each call for"
+          + " spans nothing exports (locals.tf, firestore_tracing)");
 
   /** Variables Terraform must set to exactly this value, with the reason. */
   public static final Map<String, String> REQUIRED_VALUES = Map.of("DARKROOM_AUTH", "on");
