@@ -2,6 +2,7 @@ package dev.darkroom.bench;
 
 import dev.darkroom.bench.api.ApiSubmitBench;
 import dev.darkroom.bench.api.ApiThroughputBench;
+import dev.darkroom.bench.api.ClientTracingBench;
 import dev.darkroom.bench.api.RoundTripsBench;
 import dev.darkroom.bench.coldstart.ColdStartBench;
 import dev.darkroom.bench.coldstart.FirstClaimBench;
@@ -39,6 +40,7 @@ public final class AllBenchmarks implements Callable<Integer> {
     all.add(new ApiSubmitBench());
     all.add(new ApiThroughputBench());
     all.add(new RoundTripsBench());
+    all.add(new ClientTracingBench());
     all.add(new ColdStartBench());
     all.add(new FirstClaimBench());
     all.add(new LocalStackBench());
