@@ -46,12 +46,13 @@ public final class ClientTracingBench implements Benchmark {
         System.out.printf("  tracing %-3s %.4f ms%n", setting, ms);
       }
     }
-    double ratio = BenchReport.percentile(off, 0.5) / BenchReport.percentile(on, 0.5);
-    System.out.printf("median: off %.4f ms, on %.4f ms, off/on %.2fx%n", BenchReport.percentile(off, 0.5),
-        BenchReport.percentile(on, 0.5), ratio);
+    double offMedian = BenchReport.percentile(off, 0.5);
+    double onMedian = BenchReport.percentile(on, 0.5);
+    double ratio = offMedian / onMedian;
+    System.out.printf("median: off %.4f ms, on %.4f ms, off/on %.2fx%n", offMedian, onMedian, ratio);
     report.put("firestore_tracing_off_ratio", ratio);
-    report.putIn("firestore_client_cpu_ms_per_get", "tracing_off", BenchReport.percentile(off, 0.5));
-    report.putIn("firestore_client_cpu_ms_per_get", "tracing_on", BenchReport.percentile(on, 0.5));
+    report.putIn("firestore_client_cpu_ms_per_get", "tracing_off", offMedian);
+    report.putIn("firestore_client_cpu_ms_per_get", "tracing_on", onMedian);
   }
 
   private static double cpuPerGet(String host, int gets, String tracing) throws InterruptedException {

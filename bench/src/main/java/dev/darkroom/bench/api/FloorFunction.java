@@ -4,10 +4,10 @@ import com.google.cloud.functions.HttpFunction;
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
 import com.google.common.base.Suppliers;
+import dev.darkroom.functions.api.http.Replies;
 import dev.darkroom.gcp.Env;
 import dev.darkroom.gcp.GoogleClients;
 import dev.darkroom.gcp.GoogleCloudConfig;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -44,21 +44,14 @@ public final class FloorFunction implements HttpFunction {
       try (InputStream body = request.getInputStream()) {
         body.transferTo(OutputStream.nullOutputStream());
       }
-      send(response, ("{\"prompt_id\":\"" + floor.get().submit() + "\"}").getBytes(StandardCharsets.UTF_8));
+      String promptId = floor.get().submit();
+      // The api's own way of sending a reply (a whole body with its length): only the work before it differs.
+      Replies.jsonBytes(response, 200, ("{\"prompt_id\":\"" + promptId + "\"}").getBytes(StandardCharsets.UTF_8));
     } else if (request.getMethod().equals("GET") && path.startsWith("/history/")) {
       floor.get().read(path.substring("/history/".length()));
-      send(response, EMPTY_OBJECT);
+      Replies.jsonBytes(response, 200, EMPTY_OBJECT);
     } else {
       response.setStatusCode(404);
-    }
-  }
-
-  private static void send(HttpResponse response, byte[] body) throws IOException {
-    response.setStatusCode(200);
-    response.setContentType("application/json; charset=utf-8");
-    response.appendHeader("Content-Length", Integer.toString(body.length));
-    try (OutputStream out = response.getOutputStream()) {
-      out.write(body);
     }
   }
 }

@@ -14,12 +14,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The catalog of the engine Darkroom runs ({@link NodeCatalogStore}), looked at once a minute so
- * a new image's nodes show up without a redeploy, and read again only when its version changed. The published {@code /object_info}
- * cannot say which inputs a {@code VALIDATE_INPUTS} checks or which COMBOs list model folders,
- * so the core catalog's markers are put back ({@link NodeCatalog#fromPublished}). With
- * {@link ModelLists}, the COMBOs that list a model folder offer the models' current states
- * instead of what the engine saw when it published: a model is usable the moment it is ready and
- * refused the moment it is deleted, without waiting for an engine to publish again.
+ * a new image's nodes show up without a redeploy, and read again only when its version changed.
+ * The published {@code /object_info} cannot say which inputs a {@code VALIDATE_INPUTS} checks or
+ * which COMBOs list model folders, so the core catalog's markers are put back
+ * ({@link NodeCatalog#fromPublished}). With {@link ModelLists}, the COMBOs that list a model folder
+ * offer the models' current states instead of what the engine saw when it published: a model is
+ * usable the moment it is ready and refused the moment it is deleted, without waiting for an
+ * engine to publish again.
  */
 public final class PublishedCatalog {
   private static final Logger log = LoggerFactory.getLogger(PublishedCatalog.class);
